@@ -1,0 +1,435 @@
+/* Elementwise kernels: broadcasting binary ops, unary ops, cast and where.
+ *
+ * Each op body is written once as a macro over (x, y, r) and expanded for
+ * every dtype it supports; the per-dtype functions land in a table indexed by
+ * fg_dtype, and the kernel picks from it by its input's dtype.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "broadcast.h"
+#include "types.h"
+
+/* Inner loops return 0, or one of these for a data-dependent failure. */
+enum { EW_OK = 0, EW_DIV_ZERO = 1, EW_NEG_POW = 2 };
+
+typedef int (*bin_fn)(const char *a, int64_t sa, const char *b, int64_t sb, char *o, int64_t n);
+typedef int (*un_fn)(const char *in, char *out, int64_t n);
+
+/* ---- binary ---------------------------------------------------------------- */
+
+#define BIN_FN(op, sfx, T, TO, BODY)                                                        \
+    static int op##_##sfx(const char *a_, int64_t sa, const char *b_, int64_t sb, char *o_,  \
+                          int64_t n)                                                        \
+    {                                                                                       \
+        const T *a = (const T *)a_;                                                         \
+        const T *b = (const T *)b_;                                                         \
+        TO *o = (TO *)o_;                                                                   \
+        if (sa == 1 && sb == 1) {                                                           \
+            for (int64_t i = 0; i < n; i++) {                                               \
+                T x = a[i], y = b[i];                                                       \
+                BODY(x, y, o[i]);                                                           \
+            }                                                                               \
+        } else if (sa == 0 && sb == 1) {                                                    \
+            T x = a[0];                                                                     \
+            for (int64_t i = 0; i < n; i++) {                                               \
+                T y = b[i];                                                                 \
+                BODY(x, y, o[i]);                                                           \
+            }                                                                               \
+        } else if (sa == 1 && sb == 0) {                                                    \
+            T y = b[0];                                                                     \
+            for (int64_t i = 0; i < n; i++) {                                               \
+                T x = a[i];                                                                 \
+                BODY(x, y, o[i]);                                                           \
+            }                                                                               \
+        } else {                                                                            \
+            for (int64_t i = 0; i < n; i++) {                                               \
+                T x = a[i * sa], y = b[i * sb];                                             \
+                BODY(x, y, o[i]);                                                           \
+            }                                                                               \
+        }                                                                                   \
+        return EW_OK;                                                                       \
+    }
+
+/* Op bodies. Signed overflow wraps (the build uses -fwrapv), as it does in TF. */
+#define B_ADD(x, y, r) r = (x) + (y)
+#define B_SUB(x, y, r) r = (x) - (y)
+#define B_MUL(x, y, r) r = (x) * (y)
+#define B_MAX(x, y, r) r = ((x) > (y) || (x) != (x)) ? (x) : (y)
+#define B_MIN(x, y, r) r = ((x) < (y) || (x) != (x)) ? (x) : (y)
+#define B_SQDIFF(x, y, r) r = ((x) - (y)) * ((x) - (y))
+#define B_EQ(x, y, r) r = (x) == (y)
+#define B_NE(x, y, r) r = (x) != (y)
+#define B_LT(x, y, r) r = (x) < (y)
+#define B_LE(x, y, r) r = (x) <= (y)
+#define B_GT(x, y, r) r = (x) > (y)
+#define B_GE(x, y, r) r = (x) >= (y)
+#define B_LAND(x, y, r) r = (x) && (y)
+#define B_LOR(x, y, r) r = (x) || (y)
+#define B_LXOR(x, y, r) r = (!(x)) != (!(y))
+#define B_FDIV(x, y, r) r = (x) / (y)
+#define B_FFLOORDIV(x, y, r) r = floor((double)(x) / (double)(y))
+#define B_FFLOORMOD(x, y, r)                                   \
+    do {                                                       \
+        double m_ = fmod((double)(x), (double)(y));            \
+        if (m_ != 0 && ((m_ < 0) != ((y) < 0)))                \
+            m_ += (y);                                         \
+        r = m_;                                                \
+    } while (0)
+#define B_FPOW(x, y, r) r = pow((x), (y))
+/* Integer division truncates (TF's Div); x / -1 is spelled as a negation
+ * because INT_MIN / -1 traps on x86. */
+#define B_IDIV(x, y, r)                   \
+    do {                                  \
+        if ((y) == 0)                     \
+            return EW_DIV_ZERO;           \
+        r = ((y) == (__typeof__(y))-1) ? -(x) : (x) / (y); \
+    } while (0)
+#define B_IFLOORDIV(x, y, r)                                          \
+    do {                                                              \
+        if ((y) == 0)                                                 \
+            return EW_DIV_ZERO;                                       \
+        if ((y) == (__typeof__(y))-1) {                               \
+            r = -(x);                                                 \
+        } else {                                                      \
+            __typeof__(x) q_ = (x) / (y);                             \
+            if (((x) % (y) != 0) && (((x) < 0) != ((y) < 0)))        \
+                q_ -= 1;                                              \
+            r = q_;                                                   \
+        }                                                             \
+    } while (0)
+#define B_IFLOORMOD(x, y, r)                                          \
+    do {                                                              \
+        if ((y) == 0)                                                 \
+            return EW_DIV_ZERO;                                       \
+        if ((y) == (__typeof__(y))-1) {                               \
+            r = 0;                                                    \
+        } else {                                                      \
+            __typeof__(x) m_ = (x) % (y);                             \
+            if (m_ != 0 && ((m_ < 0) != ((y) < 0)))                   \
+                m_ += (y);                                            \
+            r = m_;                                                   \
+        }                                                             \
+    } while (0)
+#define B_IPOW(x, y, r)                       \
+    do {                                      \
+        if ((y) < 0)                          \
+            return EW_NEG_POW;                \
+        __typeof__(x) base_ = (x), acc_ = 1;  \
+        int64_t e_ = (int64_t)(y);            \
+        while (e_ > 0) {                      \
+            if (e_ & 1)                       \
+                acc_ *= base_;                \
+            base_ *= base_;                   \
+            e_ >>= 1;                         \
+        }                                     \
+        r = acc_;                             \
+    } while (0)
+
+#define BIN_FN_SAME(op, BODY, sfx, T, code) BIN_FN(op, sfx, T, T, BODY)
+#define BIN_FN_BOOL(op, BODY, sfx, T, code) BIN_FN(op, sfx, T, uint8_t, BODY)
+
+/* Expanders that carry an op and a body through the dtype lists. */
+#define X_INTS(M, op, BODY)                                           \
+    M(op, BODY, u8, uint8_t, FG_UINT8) M(op, BODY, i8, int8_t, FG_INT8) \
+    M(op, BODY, i16, int16_t, FG_INT16) M(op, BODY, i32, int32_t, FG_INT32) \
+    M(op, BODY, i64, int64_t, FG_INT64)
+#define X_FLOATS(M, op, BODY) M(op, BODY, f32, float, FG_FLOAT32) M(op, BODY, f64, double, FG_FLOAT64)
+#define X_BOOL(M, op, BODY) M(op, BODY, b, uint8_t, FG_BOOL)
+#define T_INTS(op)                                                     \
+    [FG_UINT8] = op##_u8, [FG_INT8] = op##_i8, [FG_INT16] = op##_i16, \
+    [FG_INT32] = op##_i32, [FG_INT64] = op##_i64,
+#define T_FLOATS(op) [FG_FLOAT32] = op##_f32, [FG_FLOAT64] = op##_f64,
+#define T_BOOL(op) [FG_BOOL] = op##_b,
+
+/* Same body for ints and floats. */
+#define BIN_NUMERIC(op, BODY)                      \
+    X_INTS(BIN_FN_SAME, op, BODY)                  \
+    X_FLOATS(BIN_FN_SAME, op, BODY)                \
+    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
+/* Different bodies for ints and floats. */
+#define BIN_SPLIT(op, IBODY, FBODY)                \
+    X_INTS(BIN_FN_SAME, op, IBODY)                 \
+    X_FLOATS(BIN_FN_SAME, op, FBODY)               \
+    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
+/* Comparisons: every dtype in, bool out. */
+#define BIN_COMPARE(op, BODY)                      \
+    X_INTS(BIN_FN_BOOL, op, BODY)                  \
+    X_FLOATS(BIN_FN_BOOL, op, BODY)                \
+    X_BOOL(BIN_FN_BOOL, op, BODY)                  \
+    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op) T_BOOL(op)};
+#define BIN_LOGICAL(op, BODY)                      \
+    X_BOOL(BIN_FN_BOOL, op, BODY)                  \
+    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_BOOL(op)};
+
+BIN_NUMERIC(add, B_ADD)
+BIN_NUMERIC(sub, B_SUB)
+BIN_NUMERIC(mul, B_MUL)
+BIN_NUMERIC(maximum, B_MAX)
+BIN_NUMERIC(minimum, B_MIN)
+BIN_NUMERIC(squared_difference, B_SQDIFF)
+BIN_SPLIT(div, B_IDIV, B_FDIV)
+BIN_SPLIT(floordiv, B_IFLOORDIV, B_FFLOORDIV)
+BIN_SPLIT(floormod, B_IFLOORMOD, B_FFLOORMOD)
+BIN_SPLIT(pow, B_IPOW, B_FPOW)
+BIN_COMPARE(equal, B_EQ)
+BIN_COMPARE(not_equal, B_NE)
+BIN_COMPARE(less, B_LT)
+BIN_COMPARE(less_equal, B_LE)
+BIN_COMPARE(greater, B_GT)
+BIN_COMPARE(greater_equal, B_GE)
+BIN_LOGICAL(logical_and, B_LAND)
+BIN_LOGICAL(logical_or, B_LOR)
+BIN_LOGICAL(logical_xor, B_LXOR)
+
+static int binary(const fg_step *s, int part, int nparts, fg_status *st, const bin_fn *fns)
+{
+    const fg_value *a = s->in[0], *b = s->in[1], *o = s->out[0];
+    bin_fn f = fns[a->dtype];
+    if (!f)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, a->dtype);
+    if (o->size == 0)
+        return FG_OK;
+    fg_bcast w;
+    fg_bcast_init(&w, s->iattr, 2);
+    size_t ea = fg_dtype_size(a->dtype), eo = fg_dtype_size(o->dtype);
+    int64_t lo, hi;
+    fg_split(w.rows, part, nparts, &lo, &hi);
+    if (lo >= hi)
+        return FG_OK;
+    fg_bcast_seek(&w, lo);
+    const int64_t sa = w.strides[0][w.nd - 1], sb = w.strides[1][w.nd - 1];
+    for (int64_t r = lo; r < hi; r++) {
+        int rc = f((const char *)a->data + w.off[0] * ea, sa, (const char *)b->data + w.off[1] * ea,
+                   sb, (char *)o->data + r * w.inner * eo, w.inner);
+        if (rc == EW_DIV_ZERO)
+            return fg_fail(st, FG_INVALID_ARGUMENT, "Integer division by zero");
+        if (rc == EW_NEG_POW)
+            return fg_fail(st, FG_INVALID_ARGUMENT,
+                           "Integers to negative integer powers are not allowed");
+        fg_bcast_next(&w);
+    }
+    return FG_OK;
+}
+
+#define BIN_KERNEL(op) \
+    int fg_k_##op(const fg_step *s, int part, int nparts, fg_status *st) { return binary(s, part, nparts, st, op##_fns); }
+FG_OPS_BINARY(BIN_KERNEL)
+
+/* ---- unary ----------------------------------------------------------------- */
+
+#define UN_FN(op, BODY, sfx, T, code)                                  \
+    static int op##_##sfx(const char *in_, char *out_, int64_t n)      \
+    {                                                                  \
+        const T *in = (const T *)in_;                                  \
+        T *out = (T *)out_;                                            \
+        for (int64_t i = 0; i < n; i++) {                              \
+            T x = in[i];                                               \
+            BODY(x, out[i]);                                           \
+        }                                                              \
+        return EW_OK;                                                  \
+    }
+#define UN_FN_BOOL(op, BODY, sfx, T, code)                             \
+    static int op##_##sfx(const char *in_, char *out_, int64_t n)      \
+    {                                                                  \
+        const T *in = (const T *)in_;                                  \
+        uint8_t *out = (uint8_t *)out_;                                \
+        for (int64_t i = 0; i < n; i++) {                              \
+            T x = in[i];                                               \
+            BODY(x, out[i]);                                           \
+        }                                                              \
+        return EW_OK;                                                  \
+    }
+
+#define U_NEG(x, r) r = -(x)
+#define U_ABS(x, r) r = (x) < 0 ? -(x) : (x)
+#define U_FABS(x, r) r = fabs(x)
+#define U_SIGN(x, r) r = ((x) > 0) - ((x) < 0)
+#define U_FSIGN(x, r) r = (x) != (x) ? (x) : (((x) > 0) - ((x) < 0))
+#define U_SQUARE(x, r) r = (x) * (x)
+/* float variants call the float libm functions so float32 stays float32. */
+#define U_SQRT(x, r) r = _Generic((x), float: sqrtf, default: sqrt)(x)
+#define U_RSQRT(x, r) r = 1 / _Generic((x), float: sqrtf, default: sqrt)(x)
+#define U_EXP(x, r) r = _Generic((x), float: expf, default: exp)(x)
+#define U_EXPM1(x, r) r = _Generic((x), float: expm1f, default: expm1)(x)
+#define U_LOG(x, r) r = _Generic((x), float: logf, default: log)(x)
+#define U_LOG1P(x, r) r = _Generic((x), float: log1pf, default: log1p)(x)
+#define U_SIN(x, r) r = _Generic((x), float: sinf, default: sin)(x)
+#define U_COS(x, r) r = _Generic((x), float: cosf, default: cos)(x)
+#define U_TAN(x, r) r = _Generic((x), float: tanf, default: tan)(x)
+#define U_TANH(x, r) r = _Generic((x), float: tanhf, default: tanh)(x)
+#define U_SIGMOID(x, r) r = 1 / (1 + _Generic((x), float: expf, default: exp)(-(x)))
+#define U_ERF(x, r) r = _Generic((x), float: erff, default: erf)(x)
+#define U_FLOOR(x, r) r = _Generic((x), float: floorf, default: floor)(x)
+#define U_CEIL(x, r) r = _Generic((x), float: ceilf, default: ceil)(x)
+/* Banker's rounding, as TF's Round: nearbyint under the default rounding mode. */
+#define U_ROUND(x, r) r = _Generic((x), float: nearbyintf, default: nearbyint)(x)
+#define U_RECIP(x, r) r = 1 / (x)
+#define U_LNOT(x, r) r = !(x)
+#define U_ISNAN(x, r) r = isnan(x) != 0
+#define U_ISFINITE(x, r) r = isfinite(x) != 0
+#define U_ISINF(x, r) r = isinf(x) != 0
+#define U_IDENT(x, r) r = (x)
+
+#define UN_SIGNED(M, op, BODY)                                              \
+    M(op, BODY, i8, int8_t, FG_INT8) M(op, BODY, i16, int16_t, FG_INT16)   \
+    M(op, BODY, i32, int32_t, FG_INT32) M(op, BODY, i64, int64_t, FG_INT64)
+#define T_SIGNED(op) [FG_INT8] = op##_i8, [FG_INT16] = op##_i16, [FG_INT32] = op##_i32, [FG_INT64] = op##_i64,
+
+#define UN_FLOAT(op, BODY)                          \
+    X_FLOATS(UN_FN, op, BODY)                       \
+    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
+#define UN_SIGNED_SPLIT(op, IBODY, FBODY)           \
+    UN_SIGNED(UN_FN, op, IBODY)                     \
+    X_FLOATS(UN_FN, op, FBODY)                      \
+    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_SIGNED(op) T_FLOATS(op)};
+#define UN_NUMERIC(op, BODY)                        \
+    X_INTS(UN_FN, op, BODY)                         \
+    X_FLOATS(UN_FN, op, BODY)                       \
+    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
+#define UN_FLOAT_TO_BOOL(op, BODY)                  \
+    X_FLOATS(UN_FN_BOOL, op, BODY)                  \
+    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
+
+UN_SIGNED_SPLIT(neg, U_NEG, U_NEG)
+UN_SIGNED_SPLIT(abs, U_ABS, U_FABS)
+UN_SIGNED_SPLIT(sign, U_SIGN, U_FSIGN)
+UN_NUMERIC(square, U_SQUARE)
+UN_FLOAT(sqrt, U_SQRT)
+UN_FLOAT(rsqrt, U_RSQRT)
+UN_FLOAT(exp, U_EXP)
+UN_FLOAT(expm1, U_EXPM1)
+UN_FLOAT(log, U_LOG)
+UN_FLOAT(log1p, U_LOG1P)
+UN_FLOAT(sin, U_SIN)
+UN_FLOAT(cos, U_COS)
+UN_FLOAT(tan, U_TAN)
+UN_FLOAT(tanh, U_TANH)
+UN_FLOAT(sigmoid, U_SIGMOID)
+UN_FLOAT(erf, U_ERF)
+UN_FLOAT(floor, U_FLOOR)
+UN_FLOAT(ceil, U_CEIL)
+UN_FLOAT(round, U_ROUND)
+UN_FLOAT(reciprocal, U_RECIP)
+UN_FLOAT_TO_BOOL(is_nan, U_ISNAN)
+UN_FLOAT_TO_BOOL(is_finite, U_ISFINITE)
+UN_FLOAT_TO_BOOL(is_inf, U_ISINF)
+X_BOOL(UN_FN, logical_not, U_LNOT)
+static const un_fn logical_not_fns[FG_DTYPE_COUNT] = {T_BOOL(logical_not)};
+
+static int unary(const fg_step *s, int part, int nparts, fg_status *st, const un_fn *fns)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    un_fn f = fns[x->dtype];
+    if (!f)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+    int64_t lo, hi;
+    fg_split(o->size, part, nparts, &lo, &hi);
+    if (lo < hi)
+        f((const char *)x->data + lo * fg_dtype_size(x->dtype),
+          (char *)o->data + lo * fg_dtype_size(o->dtype), hi - lo);
+    return FG_OK;
+}
+
+#define UN_KERNEL(op) \
+    int fg_k_##op(const fg_step *s, int part, int nparts, fg_status *st) { return unary(s, part, nparts, st, op##_fns); }
+FG_OPS_UNARY(UN_KERNEL)
+
+/* ---- cast ------------------------------------------------------------------ */
+
+/* Float to int conversion without C's undefined behaviour: NaN and values out
+ * of range give the target's minimum, which is what x86's cvtt instructions
+ * (and so TF on x86) produce. Narrow ints go through int64 and wrap. */
+#define TO_I64(v) ((v) != (v) || (v) >= 9223372036854775808.0 || (v) < -9223372036854775808.0 \
+                   ? INT64_MIN : (int64_t)(v))
+#define CAST_ANY(TO, v) _Generic((v), float: CAST_FLOAT(TO, v), double: CAST_FLOAT(TO, v), default: (TO)(v))
+#define CAST_FLOAT(TO, v) ((TO)0.5 != 0 ? (TO)(v) : (TO)TO_I64(v))
+
+#define CAST_PAIR(sfx_i, TI, code_i, sfx_o, TO, code_o)                        \
+    static void cast_##sfx_i##_##sfx_o(const char *in_, char *out_, int64_t n) \
+    {                                                                          \
+        const TI *in = (const TI *)in_;                                        \
+        TO *out = (TO *)out_;                                                  \
+        for (int64_t i = 0; i < n; i++)                                        \
+            out[i] = CAST_ONE(TO, code_o, in[i]);                              \
+    }
+#define CAST_ONE(TO, code_o, v) ((code_o) == FG_BOOL ? (TO)((v) != 0) : CAST_ANY(TO, v))
+
+#define CAST_FROM(sfx_i, TI, code_i)                                           \
+    CAST_PAIR(sfx_i, TI, code_i, b, uint8_t, FG_BOOL)                          \
+    CAST_PAIR(sfx_i, TI, code_i, u8, uint8_t, FG_UINT8)                        \
+    CAST_PAIR(sfx_i, TI, code_i, i8, int8_t, FG_INT8)                          \
+    CAST_PAIR(sfx_i, TI, code_i, i16, int16_t, FG_INT16)                       \
+    CAST_PAIR(sfx_i, TI, code_i, i32, int32_t, FG_INT32)                       \
+    CAST_PAIR(sfx_i, TI, code_i, i64, int64_t, FG_INT64)                       \
+    CAST_PAIR(sfx_i, TI, code_i, f32, float, FG_FLOAT32)                       \
+    CAST_PAIR(sfx_i, TI, code_i, f64, double, FG_FLOAT64)
+FG_FOR_ALL(CAST_FROM)
+
+typedef void (*cast_fn)(const char *in, char *out, int64_t n);
+#define CAST_ROW(sfx_i, TI, code_i)                                            \
+    [code_i] = {[FG_BOOL] = cast_##sfx_i##_b, [FG_UINT8] = cast_##sfx_i##_u8,  \
+                [FG_INT8] = cast_##sfx_i##_i8, [FG_INT16] = cast_##sfx_i##_i16, \
+                [FG_INT32] = cast_##sfx_i##_i32, [FG_INT64] = cast_##sfx_i##_i64, \
+                [FG_FLOAT32] = cast_##sfx_i##_f32, [FG_FLOAT64] = cast_##sfx_i##_f64},
+static const cast_fn cast_fns[FG_DTYPE_COUNT][FG_DTYPE_COUNT] = {FG_FOR_ALL(CAST_ROW)};
+
+int fg_k_cast(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    (void)st;
+    int64_t lo, hi;
+    fg_split(o->size, part, nparts, &lo, &hi);
+    if (lo < hi)
+        cast_fns[x->dtype][o->dtype]((const char *)x->data + lo * fg_dtype_size(x->dtype),
+                                     (char *)o->data + lo * fg_dtype_size(o->dtype), hi - lo);
+    return FG_OK;
+}
+
+/* ---- where ----------------------------------------------------------------- */
+
+/* where(cond, x, y) moves elements without looking at them, so one loop per
+ * element size serves every dtype. */
+#define WHERE_FN(W, T)                                                                       \
+    static void where_##W(const uint8_t *c, int64_t sc, const T *x, int64_t sx, const T *y, \
+                          int64_t sy, T *o, int64_t n)                                       \
+    {                                                                                        \
+        for (int64_t i = 0; i < n; i++)                                                      \
+            o[i] = c[i * sc] ? x[i * sx] : y[i * sy];                                        \
+    }
+WHERE_FN(1, uint8_t)
+WHERE_FN(2, uint16_t)
+WHERE_FN(4, uint32_t)
+WHERE_FN(8, uint64_t)
+
+int fg_k_where(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *c = s->in[0], *x = s->in[1], *y = s->in[2], *o = s->out[0];
+    (void)st;
+    if (o->size == 0)
+        return FG_OK;
+    fg_bcast w;
+    fg_bcast_init(&w, s->iattr, 3);
+    size_t e = fg_dtype_size(o->dtype);
+    int64_t lo, hi;
+    fg_split(w.rows, part, nparts, &lo, &hi);
+    if (lo >= hi)
+        return FG_OK;
+    fg_bcast_seek(&w, lo);
+    const int nd = w.nd;
+    const int64_t sc = w.strides[0][nd - 1], sx = w.strides[1][nd - 1], sy = w.strides[2][nd - 1];
+    for (int64_t r = lo; r < hi; r++) {
+        const uint8_t *cp = (const uint8_t *)c->data + w.off[0];
+        const char *xp = (const char *)x->data + w.off[1] * e;
+        const char *yp = (const char *)y->data + w.off[2] * e;
+        char *op = (char *)o->data + r * w.inner * e;
+        switch (e) {
+        case 1: where_1(cp, sc, (const uint8_t *)xp, sx, (const uint8_t *)yp, sy, (uint8_t *)op, w.inner); break;
+        case 2: where_2(cp, sc, (const uint16_t *)xp, sx, (const uint16_t *)yp, sy, (uint16_t *)op, w.inner); break;
+        case 4: where_4(cp, sc, (const uint32_t *)xp, sx, (const uint32_t *)yp, sy, (uint32_t *)op, w.inner); break;
+        default: where_8(cp, sc, (const uint64_t *)xp, sx, (const uint64_t *)yp, sy, (uint64_t *)op, w.inner); break;
+        }
+        fg_bcast_next(&w);
+    }
+    return FG_OK;
+}

@@ -1,0 +1,150 @@
+/* Plans, the executor loop, counted aligned memory and variable buffers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fg.h"
+
+#define FG_TABLE_ENTRY(name) fg_k_##name,
+const fg_kernel_fn fg_kernels[FG_OP_COUNT] = {FG_OPS(FG_TABLE_ENTRY)};
+#undef FG_TABLE_ENTRY
+
+#define FG_NAME_ENTRY(name) #name,
+const char *const fg_op_names[FG_OP_COUNT] = {FG_OPS(FG_NAME_ENTRY)};
+#undef FG_NAME_ENTRY
+
+_Static_assert(sizeof(fg_kernels) / sizeof(fg_kernels[0]) == FG_OP_COUNT,
+               "every op in FG_OPS needs exactly one kernel");
+_Static_assert(sizeof(fg_op_names) / sizeof(fg_op_names[0]) == FG_OP_COUNT,
+               "every op in FG_OPS needs exactly one name");
+
+static const size_t dtype_sizes[FG_DTYPE_COUNT] = {
+    [FG_BOOL] = 1, [FG_UINT8] = 1, [FG_INT32] = 4, [FG_INT64] = 8,
+    [FG_FLOAT32] = 4, [FG_FLOAT64] = 8, [FG_INT8] = 1, [FG_INT16] = 2,
+};
+
+size_t fg_dtype_size(int dtype)
+{
+    return (dtype >= 0 && dtype < FG_DTYPE_COUNT) ? dtype_sizes[dtype] : 0;
+}
+
+int fg_fail(fg_status *st, int code, const char *fmt, ...)
+{
+    va_list ap;
+    st->code = code;
+    va_start(ap, fmt);
+    vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Atomic so that sessions in several threads keep an exact count. */
+static int64_t live_bytes;
+
+void *fg_alloc(int64_t nbytes)
+{
+    /* Round up: aligned_alloc wants a multiple of the alignment, and a
+     * zero-byte request still gets a real, freeable pointer. */
+    size_t rounded = (size_t)((nbytes + FG_ALIGN - 1) / FG_ALIGN * FG_ALIGN);
+    if (rounded == 0)
+        rounded = FG_ALIGN;
+    void *p = aligned_alloc(FG_ALIGN, rounded);
+    if (p)
+        __atomic_add_fetch(&live_bytes, nbytes, __ATOMIC_RELAXED);
+    return p;
+}
+
+void fg_free(void *ptr, int64_t nbytes)
+{
+    if (!ptr)
+        return;
+    free(ptr);
+    __atomic_sub_fetch(&live_bytes, nbytes, __ATOMIC_RELAXED);
+}
+
+int64_t fg_live_bytes(void)
+{
+    return __atomic_load_n(&live_bytes, __ATOMIC_RELAXED);
+}
+
+fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
+                        int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
+{
+    fg_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->n_values = n_values;
+    p->n_steps = n_steps;
+    /* +1 everywhere: calloc(0) may return NULL, which would read as failure. */
+    p->values = calloc((size_t)n_values + 1, sizeof *p->values);
+    p->steps = calloc((size_t)n_steps + 1, sizeof *p->steps);
+    p->io = calloc((size_t)n_io + 1, sizeof *p->io);
+    p->iattrs = calloc((size_t)n_iattr + 1, sizeof *p->iattrs);
+    p->fattrs = calloc((size_t)n_fattr + 1, sizeof *p->fattrs);
+    p->names = calloc((size_t)names_bytes + 1, 1);
+    p->arena_bytes = arena_bytes;
+    p->arena = fg_alloc(arena_bytes);
+    if (!p->values || !p->steps || !p->io || !p->iattrs || !p->fattrs || !p->names || !p->arena) {
+        fg_plan_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void fg_plan_free(fg_plan *p)
+{
+    if (!p)
+        return;
+    free(p->values);
+    free(p->steps);
+    free(p->io);
+    free(p->iattrs);
+    free(p->fattrs);
+    free(p->names);
+    fg_free(p->arena, p->arena_bytes);
+    free(p);
+}
+
+int fg_plan_run(fg_plan *p, fg_status *st)
+{
+    st->code = FG_OK;
+    st->step = -1;
+    st->msg[0] = '\0';
+    for (int32_t i = 0; i < p->n_steps; i++) {
+        const fg_step *s = &p->steps[i];
+        int rc = fg_kernels[s->op](s, 0, 1, st);
+        if (rc != FG_OK) {
+            st->step = i;
+            if (st->code == FG_OK)
+                fg_fail(st, FG_INTERNAL, "kernel %s failed without a message", fg_op_names[s->op]);
+            return st->code;
+        }
+    }
+    p->runs++;
+    return FG_OK;
+}
+
+fg_var *fg_var_create(int32_t dtype, int64_t nbytes, const char *name)
+{
+    fg_var *v = calloc(1, sizeof *v);
+    if (!v)
+        return NULL;
+    v->data = fg_alloc(nbytes);
+    if (!v->data) {
+        free(v);
+        return NULL;
+    }
+    v->nbytes = nbytes;
+    v->dtype = dtype;
+    snprintf(v->name, sizeof v->name, "%s", name);
+    return v;
+}
+
+void fg_var_free(fg_var *v)
+{
+    if (!v)
+        return;
+    fg_free(v->data, v->nbytes);
+    free(v);
+}

@@ -1,0 +1,55 @@
+"""fastgraph: TensorFlow-1-style graphs, run in C over one planned arena.
+
+Build a graph with the TF1 API (placeholders, constants, variables, ops),
+open a `Session` and call `run(fetches, feed_dict)`. TF1 code runs after
+changing its import to `import fastgraph as tf`.
+"""
+
+from . import ops as _ops  # noqa: F401 - registers every op
+from . import dtypes, errors, image, math, nn  # noqa: F401
+from .framework.constant_op import constant, convert_to_tensor  # noqa: F401
+from .framework.dtypes import (  # noqa: F401
+    DType, as_dtype, bool, double, float16, float32, float64, int8, int16, int32, int64,
+    string, uint8,
+)
+from .framework.graph import (  # noqa: F401
+    Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies,
+    get_collection, get_default_graph, name_scope, reset_default_graph,
+)
+from .framework.session_stack import get_default_session  # noqa: F401
+from .framework.tensor_shape import Dimension, TensorShape  # noqa: F401
+from .ops.array_ops import (  # noqa: F401
+    expand_dims, group, identity, no_op, placeholder, reshape, shape, squeeze, stop_gradient,
+)
+from .ops.elementwise import (  # noqa: F401
+    abs, add, cast, ceil, cos, div, divide, equal, erf, exp, expm1, floor, floor_div,
+    floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
+    log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod,
+    multiply, negative, not_equal, pow, realdiv, reciprocal, round, rsqrt, sigmoid, sign, sin,
+    sqrt, square, squared_difference, subtract, tan, tanh, truediv, where,
+)
+from .ops.state_ops import (  # noqa: F401
+    Variable, assign, assign_add, assign_sub, global_variables, global_variables_initializer,
+    initialize_all_variables, local_variables, trainable_variables, variables_initializer,
+)
+from .session import InteractiveSession, Session
+
+__version__ = "0.1.0"
+
+newaxis = None
+GraphKeys = GraphKeys
+executing_eagerly = lambda: False  # noqa: E731 - graph mode always
+
+
+def disable_eager_execution():
+    """A no-op: fastgraph always builds graphs (TF1 graph mode)."""
+
+
+def disable_v2_behavior():
+    """A no-op: fastgraph always behaves as TF1 graph mode."""
+
+
+__all__ = [n for n in dir() if not n.startswith("_")]
+
+# Last: compat.v1 re-exports everything above.
+from . import compat  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""The native boundary: Cython that lowers Plans to the C core and runs them."""

@@ -1,0 +1,25 @@
+"""`tf.compat.v1`: TensorFlow 1's names (everything in `fastgraph`, plus
+the TF1-only spellings)."""
+
+from types import SimpleNamespace
+
+from .. import image as _image
+from ..ops.image_ops import resize_bilinear, resize_nearest_neighbor
+
+from .. import *  # noqa: F401,F403
+from .. import (  # noqa: F401
+    Session, InteractiveSession, disable_eager_execution, disable_v2_behavior, errors,
+    get_default_graph, global_variables_initializer, placeholder, reset_default_graph,
+    variables_initializer,
+)
+
+image = SimpleNamespace(**{n: getattr(_image, n) for n in _image.__all__},
+                        resize_bilinear=resize_bilinear,
+                        resize_nearest_neighbor=resize_nearest_neighbor,
+                        resize_images=_image.resize)
+
+
+def enable_eager_execution(*args, **kwargs):
+    """fastgraph has no eager mode; raises NotImplementedError."""
+    raise NotImplementedError("fastgraph runs graphs only (TF1 graph mode)")
+

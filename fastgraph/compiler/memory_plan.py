@@ -1,0 +1,83 @@
+"""Arena offsets for buffers with known lifetimes: greedy by size, first fit.
+
+The largest buffers are placed first, each at the lowest aligned offset
+where it overlaps no buffer that is live at the same time (the strategy of
+TFLite's arena planner). The plan reports its arena size against the lower
+bound, the peak of simultaneously live bytes.
+"""
+
+__all__ = ["ALIGNMENT", "MemoryPlan", "plan_memory", "align"]
+
+ALIGNMENT = 64
+
+
+def align(nbytes, alignment=ALIGNMENT):
+    """`nbytes` rounded up to a multiple of `alignment`."""
+    return (nbytes + alignment - 1) // alignment * alignment
+
+
+class MemoryPlan:
+    """Offsets of buffers in one arena.
+
+    offsets[b] is buffer b's byte offset; arena_bytes the arena's size;
+    lower_bound the peak of (aligned) bytes live at one step, which no
+    placement can beat.
+    """
+
+    __slots__ = ("offsets", "arena_bytes", "lower_bound", "intervals")
+
+    def __init__(self, offsets, arena_bytes, lower_bound, intervals):
+        self.offsets = offsets
+        self.arena_bytes = arena_bytes
+        self.lower_bound = lower_bound
+        self.intervals = intervals
+
+    @property
+    def overhead(self):
+        """arena_bytes / lower_bound (1.0 is optimal)."""
+        return self.arena_bytes / self.lower_bound if self.lower_bound else 1.0
+
+    def report(self):
+        """One line: arena bytes against the lower bound."""
+        return (f"arena {self.arena_bytes} B for {len(self.intervals)} buffers, lower bound "
+                f"{self.lower_bound} B ({self.overhead:.2f}x)")
+
+    def __repr__(self):
+        return f"<MemoryPlan {self.report()}>"
+
+
+def peak_live_bytes(intervals):
+    """The largest sum of aligned sizes of buffers live at one step."""
+    events = []
+    for iv in intervals:
+        events.append((iv.start, 0, align(iv.nbytes)))
+        events.append((iv.end, 1, -align(iv.nbytes)))
+    # At one step, births count before deaths: both buffers are live there.
+    events.sort()
+    live = peak = 0
+    for _, _, delta in events:
+        live += delta
+        peak = max(peak, live)
+    return peak
+
+
+def plan_memory(intervals, alignment=ALIGNMENT):
+    """Assigns each interval's buffer an offset; returns a MemoryPlan."""
+    order = sorted(intervals, key=lambda iv: (-iv.nbytes, iv.start, iv.buffer))
+    placed = []  # (offset, size, interval)
+    offsets = {}
+    arena = 0
+    for iv in order:
+        size = align(iv.nbytes, alignment)
+        # Gaps between the buffers that are live at the same time, lowest first.
+        busy = sorted((off, sz) for off, sz, other in placed if other.overlaps(iv))
+        offset = 0
+        for off, sz in busy:
+            if offset + size <= off:
+                break
+            offset = max(offset, off + sz)
+        offsets[iv.buffer] = offset
+        placed.append((offset, size, iv))
+        arena = max(arena, offset + size)
+    return MemoryPlan([offsets[iv.buffer] for iv in sorted(intervals, key=lambda i: i.buffer)],
+                      arena, peak_live_bytes(intervals), list(intervals))

@@ -1,0 +1,356 @@
+"""Compiling a run signature into a Plan: pure Python, testable without C.
+
+prune -> schedule -> concrete shapes and constant folding -> steps and
+storage -> liveness -> arena offsets. The Plan lists C-level values and
+steps; `fastgraph._native` lowers it to an fg_plan.
+"""
+
+import numpy as np
+
+from ..framework import errors
+from ..framework.op_registry import InferenceContext
+from .liveness import liveness
+from .memory_plan import plan_memory
+from .prune import prune
+from .schedule import schedule
+
+__all__ = ["Plan", "Value", "Step", "compile_plan", "FOLD_LIMIT"]
+
+# Ops whose inputs are all known are folded into constants at compile time
+# when their output is at most this many elements (bigger results would
+# bloat the plan more than they save).
+FOLD_LIMIT = 1 << 20
+
+ARENA, FEED, CONST, VAR = "arena", "feed", "const", "var"
+
+
+class Value:
+    """One dense value the C core sees: shape, dtype and where its bytes are.
+
+    `kind` is ARENA (key: buffer id), FEED (key: feed slot), CONST (key:
+    index into Plan.consts) or VAR (key: index into Plan.variables).
+    """
+
+    __slots__ = ("index", "shape", "dtype", "kind", "key", "tensor")
+
+    def __init__(self, index, shape, dtype, kind, key, tensor):
+        self.index = index
+        self.shape = tuple(shape)
+        self.dtype = dtype
+        self.kind = kind
+        self.key = key
+        self.tensor = tensor
+
+    @property
+    def size(self):
+        """Number of elements."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def nbytes(self):
+        """Bytes of the value."""
+        return self.size * self.dtype.size
+
+    def __repr__(self):
+        return f"Value({self.index}, {self.shape}, {self.dtype.name}, {self.kind}:{self.key})"
+
+
+class Step:
+    """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
+    writes `outputs`; `var` indexes Plan.variables for state kernels."""
+
+    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op")
+
+    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op):
+        self.kernel = kernel
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.iattrs = [int(v) for v in (iattrs or ())]
+        self.fattrs = [float(v) for v in (fattrs or ())]
+        self.var = var
+        self.op = op
+
+    def __repr__(self):
+        return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
+
+
+class Plan:
+    """A compiled run: values, steps, feeds, fetches, constants, variables and
+    the memory plan of the arena.
+
+    feeds[k] is (tensor, [value indices bound to feed k]); fetch_values[i]
+    is the value index of fetch i; variables[j] is the VariableV2 op of
+    variable j; buffer_values[b] the values stored in arena buffer b.
+    """
+
+    def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory):
+        self.values = values
+        self.steps = steps
+        self.feeds = feeds
+        self.fetch_values = fetch_values
+        self.consts = consts
+        self.variables = variables
+        self.memory = memory
+
+    @property
+    def arena_bytes(self):
+        """Bytes of the arena this plan needs."""
+        return self.memory.arena_bytes
+
+    def kernels(self):
+        """The kernel names of the steps, in order."""
+        return [s.kernel for s in self.steps]
+
+    def __repr__(self):
+        return (f"<Plan {len(self.steps)} steps, {len(self.values)} values, "
+                f"{self.memory.report()}>")
+
+
+def _fmt_shape(shape):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _dtype_words(dtype):
+    # TF's error messages spell float32 as "float" and float64 as "double".
+    return {"float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
+
+
+def _infer(order, feeds):
+    """Concrete shapes and, where known, values of every tensor of `order`.
+
+    Returns (shapes, values) keyed by tensor id. Raises InvalidArgumentError
+    for an unfed placeholder or shapes that do not fit.
+    """
+    shapes, values = {}, {}
+    for t, (shape, _) in feeds.items():
+        shapes[id(t)] = shape
+    for op in order:
+        outs = op._outputs
+        if all(id(t) in shapes for t in outs) and outs:
+            continue
+        if op._type == "Placeholder":
+            t = outs[0]
+            raise errors.InvalidArgumentError(
+                None, op,
+                f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                f"{_dtype_words(t.dtype)} and shape {_fmt_shape(t.shape.as_tuple() or ())}")
+        opdef = op._opdef
+        in_shapes = [shapes[id(t)] for t in op._inputs]
+        in_values = [values.get(id(t)) for t in op._inputs]
+        ctx = InferenceContext(op, in_shapes, [t.dtype for t in op._inputs], in_values,
+                               op._attrs)
+        try:
+            out_shapes = opdef.shape(ctx)
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, op, str(e)) from None
+        for t, s in zip(outs, out_shapes):
+            if s is None or any(d is None for d in s):
+                raise errors.InvalidArgumentError(
+                    None, op, f"Could not infer the shape of {t.name} at run time")
+            shapes[id(t)] = tuple(int(d) for d in s)
+        folded = _fold(op, ctx, in_values, outs, shapes)
+        if folded is not None:
+            for t, v in zip(outs, folded):
+                values[id(t)] = v
+    return shapes, values
+
+
+def _fold(op, ctx, in_values, outs, shapes):
+    opdef = op._opdef
+    if opdef.stateful or not outs:
+        return None
+    if opdef.fold is not None:
+        folded = opdef.fold(ctx)
+        if folded is not None:
+            return [np.asarray(v, order="C") for v in folded]
+    if op._type == "Const":
+        return [op._attrs["value"]]
+    if opdef.reference is None or any(v is None for v in in_values):
+        return None
+    if sum(int(np.prod(shapes[id(t)], dtype=np.int64)) for t in outs) > FOLD_LIMIT:
+        return None
+    try:
+        result = opdef.reference(list(in_values), op._attrs)
+    except Exception:  # noqa: BLE001 - the kernel reports the error at run time
+        return None
+    return [np.asarray(r, dtype=t.dtype.np_dtype, order="C") for r, t in zip(result, outs)]
+
+
+def compile_plan(fetch_tensors, target_ops, feeds):
+    """Compiles one run signature.
+
+    fetch_tensors: unique tensors to return; target_ops: ops to run for
+    their effects; feeds: dict tensor -> (concrete shape tuple, DType), in
+    feed-slot order. Raises InvalidArgumentError for unfed placeholders and
+    shapes that do not fit.
+    """
+    fed = list(feeds)
+    fed_ids = {id(t): k for k, t in enumerate(fed)}
+    needed = prune(fetch_tensors, target_ops, fed)
+    order = schedule(needed, fed)
+    shapes, known = _infer(order, feeds)
+
+    # Ops still needed once folded tensors count as sources.
+    live_ops = {}
+    stack = [t.op for t in fetch_tensors if id(t) not in fed_ids and id(t) not in known]
+    stack += list(target_ops)
+    while stack:
+        op = stack.pop()
+        if id(op) in live_ops:
+            continue
+        live_ops[id(op)] = op
+        for t in op._inputs:
+            if id(t) not in fed_ids and id(t) not in known:
+                stack.append(t.op)
+        stack.extend(op._control_inputs)
+    for op in order:
+        if op._opdef.stateful and any(id(t) in fed_ids or id(t) in known for t in op._inputs):
+            live_ops[id(op)] = op
+
+    builder = _Builder(shapes)
+    for k, t in enumerate(fed):
+        builder.new_value(t, FEED, k)
+    for op in order:
+        if id(op) not in live_ops:
+            for t in op._outputs:
+                if id(t) in known and id(t) not in fed_ids:
+                    builder.bind_const(t, known[id(t)])
+            continue
+        builder.emit(op, fed_ids, known)
+    fetch_values = []
+    for t in fetch_tensors:
+        if id(t) not in builder.value_of and id(t) in known:
+            builder.bind_const(t, known[id(t)])
+        builder.check_fetched_var(t)
+        fetch_values.append(builder.value_of[id(t)])
+    return builder.finish(fed, fetch_values)
+
+
+class _Builder:
+    """Accumulates values, steps and buffers while walking the schedule."""
+
+    def __init__(self, shapes):
+        self.shapes = shapes
+        self.values = []
+        self.value_of = {}  # tensor id -> value index
+        self.steps = []
+        self.consts = []
+        self.variables = []
+        self.var_index = {}  # VariableV2 op id -> variables index
+        self.checked = set()  # variables indices already checked for initialization
+        self.buffer_sizes = []
+        self.buffer_producer = []
+        self.buffer_readers = {}
+        self.feed_values = {}  # feed slot -> [value indices]
+
+    def new_value(self, tensor, kind, key, shape=None):
+        v = Value(len(self.values), self.shapes[id(tensor)] if shape is None else shape,
+                  tensor.dtype, kind, key, tensor)
+        self.values.append(v)
+        # A fed output of an op that still runs keeps its fed value.
+        self.value_of.setdefault(id(tensor), v.index)
+        if kind == FEED:
+            self.feed_values.setdefault(key, []).append(v.index)
+        return v
+
+    def bind_const(self, tensor, array):
+        if id(tensor) in self.value_of:
+            return
+        self.consts.append(array)
+        self.new_value(tensor, CONST, len(self.consts) - 1, shape=array.shape)
+
+    def new_buffer(self, tensor):
+        b = len(self.buffer_sizes)
+        shape = self.shapes[id(tensor)]
+        self.buffer_sizes.append(int(np.prod(shape, dtype=np.int64)) * tensor.dtype.size)
+        self.buffer_producer.append(len(self.steps))
+        return self.new_value(tensor, ARENA, b)
+
+    def variable(self, var_op):
+        j = self.var_index.get(id(var_op))
+        if j is None:
+            j = len(self.variables)
+            self.variables.append(var_op)
+            self.var_index[id(var_op)] = j
+        return j
+
+    def read(self, indices):
+        """Records that the next step reads these values. Initialization
+        checks go first, so the reader indices are the step's own."""
+        for i in indices:
+            v = self.values[i]
+            if v.kind == VAR and v.key not in self.checked:
+                self.add_check(v)
+        for i in indices:
+            v = self.values[i]
+            if v.kind == ARENA:
+                self.buffer_readers.setdefault(v.key, []).append(len(self.steps))
+
+    def add_check(self, v):
+        self.checked.add(v.key)
+        self.steps.append(Step("var_check", [], [v.index], None, None, v.key,
+                               self.variables[v.key]))
+
+    def check_fetched_var(self, tensor):
+        v = self.values[self.value_of[id(tensor)]]
+        if v.kind == VAR and v.key not in self.checked and tensor.op._type == "VariableV2":
+            self.add_check(v)
+
+    def emit(self, op, fed_ids, known):
+        opdef = op._opdef
+        if op._type == "VariableV2":
+            self.new_value(op._outputs[0], VAR, self.variable(op))
+            return
+        if op._type == "Const":
+            self.bind_const(op._outputs[0], op._attrs["value"])
+            return
+        if all(id(t) in fed_ids for t in op._outputs) and op._outputs:
+            return
+        if not opdef.kernel:
+            return  # NoOp: control edges only
+        ins = []
+        for i, t in enumerate(op._inputs):
+            if id(t) not in self.value_of:
+                self.bind_const(t, known[id(t)])
+            ins.append(self.value_of[id(t)])
+        if opdef.ref_inputs:
+            ref = self.values[ins[0]]
+            var = ref.key
+            self.read(ins[1:])
+            out = self.new_value(op._outputs[0], VAR, var)
+            self.steps.append(self._step(op, ins, [out.index], var))
+            if op._type == "Assign":
+                self.checked.add(var)
+            return
+        if opdef.view and self.values[ins[0]].kind != VAR:
+            src = self.values[ins[0]]
+            # Same storage, other shape: readers of the view keep the
+            # source's buffer alive because they share its key.
+            self.new_value(op._outputs[0], src.kind, src.key)
+            return
+        self.read(ins)
+        outs = [self.new_buffer(t).index for t in op._outputs]
+        self.steps.append(self._step(op, ins, outs, None))
+
+    def _step(self, op, ins, outs, var):
+        opdef = op._opdef
+        iattrs = fattrs = None
+        if opdef.lower is not None:
+            ctx = InferenceContext(op, [self.values[i].shape for i in ins],
+                                   [self.values[i].dtype for i in ins],
+                                   [None] * len(ins), op._attrs,
+                                   [self.values[o].shape for o in outs],
+                                   [self.values[o].dtype for o in outs])
+            iattrs, fattrs = opdef.lower(ctx)
+        kernel = opdef.kernel if not opdef.view else "copy"
+        return Step(kernel, ins, outs, iattrs, fattrs, var, op)
+
+    def finish(self, fed, fetch_values):
+        n_steps = len(self.steps)
+        pinned = {self.values[i].key for i in fetch_values if self.values[i].kind == ARENA}
+        intervals = liveness(self.buffer_sizes, self.buffer_producer, self.buffer_readers,
+                             n_steps, pinned)
+        memory = plan_memory(intervals)
+        feeds = [(t, self.feed_values.get(k, [])) for k, t in enumerate(fed)]
+        return Plan(self.values, self.steps, feeds, fetch_values, self.consts, self.variables,
+                    memory)

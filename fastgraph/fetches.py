@@ -1,0 +1,72 @@
+"""Fetch structures: flattening nested fetches to graph elements and
+rebuilding the same structure around the fetched values."""
+
+from .framework.graph import Operation, Tensor
+
+__all__ = ["FetchStructure"]
+
+
+def _is_namedtuple(x):
+    return isinstance(x, tuple) and hasattr(x, "_fields")
+
+
+class FetchStructure:
+    """The leaves of a nested fetch (Tensor, Operation, name string, or
+    list/tuple/namedtuple/dict of them) as graph elements, and a way to
+    put results back in the same shape."""
+
+    __slots__ = ("leaves", "_template")
+
+    def __init__(self, graph, fetches):
+        self.leaves = []
+        self._template = self._flatten(graph, fetches)
+
+    def _flatten(self, graph, f):
+        if isinstance(f, (Tensor, Operation)) or isinstance(f, str) or (
+                hasattr(f, "_as_graph_element") and not isinstance(f, (list, tuple, dict))):
+            self.leaves.append(_as_element(graph, f))
+            return len(self.leaves) - 1
+        if f is None:
+            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
+        if _is_namedtuple(f):
+            return (type(f), [self._flatten(graph, x) for x in f])
+        if isinstance(f, (list, tuple)):
+            return (type(f), [self._flatten(graph, x) for x in f])
+        if isinstance(f, dict):
+            return (type(f), {k: self._flatten(graph, v) for k, v in f.items()})
+        raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string "
+                        f"or Tensor. (Can not convert a {type(f).__name__} into a Tensor or "
+                        "Operation.)")
+
+    def build(self, results):
+        """The fetch structure with leaf i replaced by results[i]."""
+        return _build(self._template, results)
+
+
+def _build(node, results):
+    if isinstance(node, int):
+        return results[node]
+    cls, items = node
+    if isinstance(items, dict):
+        out = {k: _build(v, results) for k, v in items.items()}
+        return out if cls is dict else cls(out)
+    built = [_build(x, results) for x in items]
+    if cls is list:
+        return built
+    if cls is tuple:
+        return tuple(built)
+    if hasattr(cls, "_fields"):
+        return cls(*built)
+    return cls(built)
+
+
+def _as_element(graph, f):
+    try:
+        return graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
+    except TypeError as e:
+        raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string "
+                        f"or Tensor. ({e})") from None
+    except (ValueError, KeyError) as e:
+        msg = e.args[0] if e.args else str(e)
+        raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. "
+                         f"({msg})") from None

@@ -1,0 +1,127 @@
+"""Constants and conversion of Python and NumPy values to tensors."""
+
+import numbers
+
+import numpy as np
+
+from . import dtypes, op_registry
+from .graph import Tensor, get_default_graph
+
+__all__ = ["constant", "convert_to_tensor", "register_tensor_conversion_function",
+           "to_numpy"]
+
+_conversion_functions = []
+
+
+def register_tensor_conversion_function(base_type, conversion_func):
+    """Registers `conversion_func(value, dtype, name, as_ref)` for `base_type`
+    (how a Variable becomes a Tensor)."""
+    _conversion_functions.append((base_type, conversion_func))
+
+
+def _fits(arr, dtype):
+    """Whether converting `arr` to `dtype` keeps every value."""
+    if arr.size == 0 or arr.dtype == dtype.np_dtype:
+        return True
+    with np.errstate(all="ignore"):
+        back = arr.astype(dtype.np_dtype)
+        if arr.dtype.kind == "f" and dtype.is_floating:
+            return True
+        return bool(np.all(back.astype(arr.dtype) == arr))
+
+
+def to_numpy(value, dtype=None):
+    """Converts a Python or NumPy value to an ndarray with TF's inference rules.
+
+    Python ints become int32 (int64 when out of range), Python floats
+    float32, bools bool; NumPy values keep their dtype. With `dtype`, the
+    value must convert without changing (TypeError otherwise, as in TF).
+    """
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    is_numpy = isinstance(value, (np.ndarray, np.generic))
+    arr = np.asarray(value)
+    if arr.dtype == object or arr.dtype.kind in "USV":
+        raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
+    if not is_numpy:
+        if arr.dtype == np.int64 and dtype is None:
+            if arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31):
+                arr = arr.astype(np.int32)
+        elif arr.dtype == np.float64 and dtype is None:
+            arr = arr.astype(np.float32)
+        elif arr.dtype == np.float64 and arr.size and dtype is not None and not dtype.is_floating:
+            raise TypeError(f"Expected {dtype.name}, but got {value!r} of type "
+                            f"'{type(value).__name__}'.")
+    if dtype is None:
+        dtype = dtypes.as_dtype(arr.dtype)
+    if dtype.code < 0:
+        raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
+    if not _fits(arr, dtype):
+        raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}: "
+                        "the value would change.")
+    return np.asarray(arr, dtype=dtype.np_dtype, order="C"), dtype
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """Creates a constant tensor from a tensor-like object.
+
+    If `shape` is given, a scalar or single-element `value` is broadcast to
+    it, and a value with as many elements is reshaped to it.
+    """
+    arr, dtype = to_numpy(value, dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        n = int(np.prod(shape, dtype=np.int64))
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == n:
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tried to "
+                            f"convert value of shape {arr.shape} to shape {shape}.")
+    arr.setflags(write=False)
+    return get_default_graph().create_op(
+        "Const", [], {"value": arr, "dtype": dtype}, name=name).outputs[0]
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):
+    """Converts `value` to a `Tensor`.
+
+    Tensors pass through (their dtype must match `dtype`), registered types
+    (Variables) convert themselves, anything else becomes a constant.
+    """
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {value.dtype.name}: {value!r}")
+        return value
+    for base, fn in _conversion_functions:
+        if isinstance(value, base):
+            return fn(value, dtype=dtype, name=name)
+    hint = preferred_dtype or dtype_hint
+    if dtype is None and hint is not None:
+        try:
+            return constant(value, dtype=hint, name=name or "Const")
+        except (TypeError, ValueError):
+            pass
+    return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _const_shape(ctx):
+    return [ctx.attrs["value"].shape]
+
+
+def _const_dtype(ctx):
+    return [ctx.attrs["dtype"]]
+
+
+op_registry.register(op_registry.OpDef(
+    "Const", shape=_const_shape, dtype=_const_dtype,
+    reference=lambda inputs, attrs: [attrs["value"]]))
+
+
+def is_python_scalar(value):
+    """Whether `value` is a plain Python number (converted to the other operand's dtype)."""
+    return isinstance(value, numbers.Number) and not isinstance(value, np.generic)

@@ -1,0 +1,89 @@
+"""The op registry: one `OpDef` per op type.
+
+An OpDef tells the graph how to infer static shapes and dtypes, tells the
+compiler which C kernel runs it and how to pack its attributes, and carries
+the NumPy reference implementation that the tests use as their oracle. The
+same shape function serves build time (dims may be None) and compile time
+(every dim known, constant inputs' values available).
+"""
+
+__all__ = ["OpDef", "InferenceContext", "register", "get", "registered_types"]
+
+_REGISTRY = {}
+
+
+class InferenceContext:
+    """What a shape, dtype or lowering function sees of one op.
+
+    `shapes[i]` is input i's shape as a tuple (dims may be None at build
+    time; None for unknown rank), `dtypes[i]` its DType, `values[i]` its
+    value as a NumPy array when known (constants, and at compile time
+    anything foldable), `attrs` the op's attributes and `out_shapes`/
+    `out_dtypes` the outputs' (filled in for lowering).
+    """
+
+    __slots__ = ("op", "shapes", "dtypes", "values", "attrs", "out_shapes", "out_dtypes")
+
+    def __init__(self, op, shapes, dtypes, values, attrs, out_shapes=None, out_dtypes=None):
+        self.op = op
+        self.shapes = shapes
+        self.dtypes = dtypes
+        self.values = values
+        self.attrs = attrs
+        self.out_shapes = out_shapes
+        self.out_dtypes = out_dtypes
+
+
+class OpDef:
+    """How one op type infers, lowers and is checked.
+
+    type: TF's op type name ("AddV2").
+    shape: ctx -> list of output shapes (tuples, None dims allowed; None for
+        unknown rank). Raise ValueError for shapes that cannot work.
+    dtype: ctx -> list of output DTypes.
+    kernel: name of the C kernel (an entry of FG_OPS in csrc/fg_ops.h), or
+        None for ops that need no step (sources, views, no-ops).
+    lower: ctx -> (iattrs, fattrs): integer and float attributes for the
+        kernel, given concrete shapes. None means no attributes.
+    reference: (list of NumPy inputs, attrs) -> list of NumPy outputs.
+    view: the output is input 0's bytes under another shape (no kernel).
+    ref_inputs: input indices that name a variable without reading it.
+    stateful: never folded or deduplicated (variables, assigns, random).
+    fold: ctx -> list of output values, or None; for ops whose value follows
+        from shapes alone (Shape). Ops whose inputs are all known fold
+        through `reference` without this.
+    """
+
+    __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
+                 "ref_inputs", "stateful", "fold")
+
+    def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
+                 view=False, ref_inputs=(), stateful=False, fold=None):
+        self.type = type
+        self.shape = shape
+        self.dtype = dtype
+        self.kernel = kernel
+        self.lower = lower
+        self.reference = reference
+        self.view = view
+        self.ref_inputs = frozenset(ref_inputs)
+        self.stateful = stateful
+        self.fold = fold
+
+
+def register(opdef):
+    """Adds `opdef` to the registry; each op type registers once."""
+    if opdef.type in _REGISTRY:
+        raise KeyError(f"Op type {opdef.type!r} is already registered")
+    _REGISTRY[opdef.type] = opdef
+    return opdef
+
+
+def get(op_type):
+    """The OpDef of `op_type`; KeyError if no such op is registered."""
+    return _REGISTRY[op_type]
+
+
+def registered_types():
+    """All registered op type names, sorted."""
+    return sorted(_REGISTRY)

@@ -1,0 +1,486 @@
+"""Elementwise ops: broadcasting binary arithmetic and comparisons, unary
+math, cast and where, with the Tensor operators that stand for them."""
+
+import math
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.graph import Tensor
+from ..framework.op_registry import OpDef, register
+from .broadcast import broadcast_shapes, lower_broadcast
+from .common import ALL, FLOATS, NUMERIC, SIGNED, check_dtype, graph_of, make_op, to_tensor, \
+    to_tensors_like
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",
+    "floor_div", "floormod", "mod", "pow", "maximum", "minimum", "squared_difference",
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+    "logical_or", "logical_xor", "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp",
+    "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor", "ceil",
+    "round", "reciprocal", "logical_not", "is_nan", "is_finite", "is_inf", "cast", "where",
+    "install_operators",
+]
+
+_BOOL = (dtypes.bool,)
+
+
+def _int_div_trunc(x, y):
+    with np.errstate(all="ignore"):
+        q = np.abs(x) // np.abs(y)
+    return (q * np.sign(x) * np.sign(y)).astype(x.dtype)
+
+
+def _sigmoid(x):
+    with np.errstate(over="ignore"):
+        return (1 / (1 + np.exp(-x))).astype(x.dtype)
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+# ---- registry ---------------------------------------------------------------
+
+def _binary_def(op_type, kernel, allowed, ref, out_bool=False):
+    def shape(ctx):
+        return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
+
+    def dtype(ctx):
+        return [dtypes.bool if out_bool else ctx.dtypes[0]]
+
+    def lower(ctx):
+        return lower_broadcast(ctx.out_shapes[0], ctx.shapes), None
+
+    def reference(inputs, attrs):
+        with np.errstate(all="ignore"):
+            out = ref(*inputs)
+        return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
+
+    register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
+                   reference=reference))
+    return op_type, allowed
+
+
+def _unary_def(op_type, kernel, allowed, ref, out_bool=False):
+    def dtype(ctx):
+        return [dtypes.bool if out_bool else ctx.dtypes[0]]
+
+    def reference(inputs, attrs):
+        with np.errstate(all="ignore"):
+            out = ref(inputs[0])
+        return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
+
+    register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
+                   reference=reference))
+    return op_type, allowed
+
+
+_ADD = _binary_def("AddV2", "add", NUMERIC, np.add)
+_SUB = _binary_def("Sub", "sub", NUMERIC, np.subtract)
+_MUL = _binary_def("Mul", "mul", NUMERIC, np.multiply)
+_REALDIV = _binary_def("RealDiv", "div", FLOATS, np.true_divide)
+_DIV = _binary_def("Div", "div", NUMERIC,
+                   lambda x, y: _int_div_trunc(x, y) if x.dtype.kind in "iu" else x / y)
+_FLOORDIV = _binary_def("FloorDiv", "floordiv", NUMERIC, np.floor_divide)
+_FLOORMOD = _binary_def("FloorMod", "floormod", NUMERIC, np.mod)
+_POW = _binary_def("Pow", "pow", NUMERIC, np.power)
+_MAX = _binary_def("Maximum", "maximum", NUMERIC, np.maximum)
+_MIN = _binary_def("Minimum", "minimum", NUMERIC, np.minimum)
+_SQDIFF = _binary_def("SquaredDifference", "squared_difference", NUMERIC,
+                      lambda x, y: np.square(x - y))
+_EQ = _binary_def("Equal", "equal", ALL, np.equal, out_bool=True)
+_NE = _binary_def("NotEqual", "not_equal", ALL, np.not_equal, out_bool=True)
+_LT = _binary_def("Less", "less", NUMERIC, np.less, out_bool=True)
+_LE = _binary_def("LessEqual", "less_equal", NUMERIC, np.less_equal, out_bool=True)
+_GT = _binary_def("Greater", "greater", NUMERIC, np.greater, out_bool=True)
+_GE = _binary_def("GreaterEqual", "greater_equal", NUMERIC, np.greater_equal, out_bool=True)
+_LAND = _binary_def("LogicalAnd", "logical_and", _BOOL, np.logical_and, out_bool=True)
+_LOR = _binary_def("LogicalOr", "logical_or", _BOOL, np.logical_or, out_bool=True)
+_LXOR = _binary_def("LogicalXor", "logical_xor", _BOOL, np.logical_xor, out_bool=True)
+
+_NEG = _unary_def("Neg", "neg", SIGNED, np.negative)
+_ABS = _unary_def("Abs", "abs", SIGNED, np.abs)
+_SIGN = _unary_def("Sign", "sign", SIGNED, np.sign)
+_SQUARE = _unary_def("Square", "square", NUMERIC, np.square)
+_SQRT = _unary_def("Sqrt", "sqrt", FLOATS, np.sqrt)
+_RSQRT = _unary_def("Rsqrt", "rsqrt", FLOATS, lambda x: 1 / np.sqrt(x))
+_EXP = _unary_def("Exp", "exp", FLOATS, np.exp)
+_EXPM1 = _unary_def("Expm1", "expm1", FLOATS, np.expm1)
+_LOG = _unary_def("Log", "log", FLOATS, np.log)
+_LOG1P = _unary_def("Log1p", "log1p", FLOATS, np.log1p)
+_SIN = _unary_def("Sin", "sin", FLOATS, np.sin)
+_COS = _unary_def("Cos", "cos", FLOATS, np.cos)
+_TAN = _unary_def("Tan", "tan", FLOATS, np.tan)
+_TANH = _unary_def("Tanh", "tanh", FLOATS, np.tanh)
+_SIGMOID = _unary_def("Sigmoid", "sigmoid", FLOATS, _sigmoid)
+_ERF = _unary_def("Erf", "erf", FLOATS, _erf)
+_FLOOR = _unary_def("Floor", "floor", FLOATS, np.floor)
+_CEIL = _unary_def("Ceil", "ceil", FLOATS, np.ceil)
+_ROUND = _unary_def("Round", "round", FLOATS, np.round)  # NumPy also rounds half to even
+_RECIP = _unary_def("Reciprocal", "reciprocal", FLOATS, lambda x: 1 / x)
+_LNOT = _unary_def("LogicalNot", "logical_not", _BOOL, np.logical_not, out_bool=True)
+_ISNAN = _unary_def("IsNan", "is_nan", FLOATS, np.isnan, out_bool=True)
+_ISFINITE = _unary_def("IsFinite", "is_finite", FLOATS, np.isfinite, out_bool=True)
+_ISINF = _unary_def("IsInf", "is_inf", FLOATS, np.isinf, out_bool=True)
+
+
+def _cast_reference(inputs, attrs):
+    x, dst = inputs[0], attrs["DstT"]
+    if dst is dtypes.bool:
+        return [x != 0]
+    with np.errstate(all="ignore"):
+        return [x.astype(dst.np_dtype)]
+
+
+register(OpDef("Cast", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.attrs["DstT"]],
+               kernel="cast", reference=_cast_reference))
+
+
+def _select_shape(ctx):
+    return [broadcast_shapes(ctx.shapes, "'SelectV2'")]
+
+
+register(OpDef(
+    "SelectV2", shape=_select_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="where",
+    lower=lambda ctx: (lower_broadcast(ctx.out_shapes[0], ctx.shapes), None),
+    reference=lambda inputs, attrs: [np.where(*inputs)]))
+
+
+# ---- op functions -----------------------------------------------------------
+
+def _binary(spec, x, y, name):
+    op_type, allowed = spec
+    graph, (x, y) = to_tensors_like([x, y], op_type)
+    check_dtype(x, allowed, op_type)
+    return make_op(graph, op_type, [x, y], name=name).outputs[0]
+
+
+def _unary(spec, x, name):
+    op_type, allowed = spec
+    graph = graph_of([x])
+    x = to_tensor(graph, x)
+    check_dtype(x, allowed, op_type)
+    return make_op(graph, op_type, [x], name=name).outputs[0]
+
+
+def add(x, y, name=None):
+    """Returns x + y element-wise, with broadcasting."""
+    return _binary(_ADD, x, y, name)
+
+
+def subtract(x, y, name=None):
+    """Returns x - y element-wise, with broadcasting."""
+    return _binary(_SUB, x, y, name)
+
+
+def multiply(x, y, name=None):
+    """Returns x * y element-wise, with broadcasting."""
+    return _binary(_MUL, x, y, name)
+
+
+# TF's _TRUEDIV_TABLE: the float type that integer operands of `/` become.
+_TRUEDIV_CAST = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32,
+                 dtypes.int16: dtypes.float32, dtypes.int32: dtypes.float64,
+                 dtypes.int64: dtypes.float64}
+
+
+def truediv(x, y, name=None):
+    """Divides x / y elementwise (using Python 3 division operator semantics).
+
+    Integer operands are cast to floating point first (int32 and int64 to
+    float64, narrower ints to float32), as in TF.
+    """
+    graph, (x, y) = to_tensors_like([x, y], "RealDiv")
+    target = _TRUEDIV_CAST.get(x.dtype)
+    if target is not None:
+        x, y = cast(x, target), cast(y, target)
+    elif x.dtype not in FLOATS:
+        raise TypeError(f"Invalid dtype {x.dtype!r} in __truediv__")
+    return make_op(graph, "RealDiv", [x, y], name=name or "truediv").outputs[0]
+
+
+divide = truediv
+
+
+def realdiv(x, y, name=None):
+    """Returns x / y element-wise for real (floating point) types."""
+    return _binary(_REALDIV, x, y, name)
+
+
+def div(x, y, name=None):
+    """Divides x / y elementwise, rounding toward the most negative integer
+    for integer operands (TF1's Python 2 semantics)."""
+    graph, (x, y) = to_tensors_like([x, y], "Div")
+    if x.dtype in FLOATS:
+        return make_op(graph, "RealDiv", [x, y], name=name).outputs[0]
+    return floordiv(x, y, name=name)
+
+
+def floordiv(x, y, name=None):
+    """Divides x / y elementwise, rounding toward the most negative integer."""
+    return _binary(_FLOORDIV, x, y, name)
+
+
+floor_div = floordiv
+
+
+def floormod(x, y, name=None):
+    """Returns element-wise remainder of division; the result has the sign of y."""
+    return _binary(_FLOORMOD, x, y, name)
+
+
+mod = floormod
+
+
+def pow(x, y, name=None):  # noqa: A001 - TF's public name
+    """Computes the power of one value to another, element-wise."""
+    return _binary(_POW, x, y, name)
+
+
+def maximum(x, y, name=None):
+    """Returns the max of x and y (i.e. x > y ? x : y) element-wise."""
+    return _binary(_MAX, x, y, name)
+
+
+def minimum(x, y, name=None):
+    """Returns the min of x and y (i.e. x < y ? x : y) element-wise."""
+    return _binary(_MIN, x, y, name)
+
+
+def squared_difference(x, y, name=None):
+    """Returns (x - y)(x - y) element-wise."""
+    return _binary(_SQDIFF, x, y, name)
+
+
+def equal(x, y, name=None):
+    """Returns the truth value of (x == y) element-wise."""
+    return _binary(_EQ, x, y, name)
+
+
+def not_equal(x, y, name=None):
+    """Returns the truth value of (x != y) element-wise."""
+    return _binary(_NE, x, y, name)
+
+
+def less(x, y, name=None):
+    """Returns the truth value of (x < y) element-wise."""
+    return _binary(_LT, x, y, name)
+
+
+def less_equal(x, y, name=None):
+    """Returns the truth value of (x <= y) element-wise."""
+    return _binary(_LE, x, y, name)
+
+
+def greater(x, y, name=None):
+    """Returns the truth value of (x > y) element-wise."""
+    return _binary(_GT, x, y, name)
+
+
+def greater_equal(x, y, name=None):
+    """Returns the truth value of (x >= y) element-wise."""
+    return _binary(_GE, x, y, name)
+
+
+def logical_and(x, y, name=None):
+    """Returns the truth value of x AND y element-wise."""
+    return _binary(_LAND, x, y, name)
+
+
+def logical_or(x, y, name=None):
+    """Returns the truth value of x OR y element-wise."""
+    return _binary(_LOR, x, y, name)
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """Logical XOR function: x ^ y = (x | y) & ~(x & y), element-wise."""
+    return _binary(_LXOR, x, y, name)
+
+
+def negative(x, name=None):
+    """Computes numerical negative value element-wise."""
+    return _unary(_NEG, x, name)
+
+
+def abs(x, name=None):  # noqa: A001 - TF's public name
+    """Computes the absolute value of a tensor."""
+    return _unary(_ABS, x, name)
+
+
+def sign(x, name=None):
+    """Returns an element-wise indication of the sign of a number (-1, 0 or 1)."""
+    return _unary(_SIGN, x, name)
+
+
+def square(x, name=None):
+    """Computes square of x element-wise."""
+    return _unary(_SQUARE, x, name)
+
+
+def sqrt(x, name=None):
+    """Computes element-wise square root of the input tensor."""
+    return _unary(_SQRT, x, name)
+
+
+def rsqrt(x, name=None):
+    """Computes reciprocal of square root of x element-wise."""
+    return _unary(_RSQRT, x, name)
+
+
+def exp(x, name=None):
+    """Computes exponential of x element-wise."""
+    return _unary(_EXP, x, name)
+
+
+def expm1(x, name=None):
+    """Computes exp(x) - 1 element-wise."""
+    return _unary(_EXPM1, x, name)
+
+
+def log(x, name=None):
+    """Computes natural logarithm of x element-wise."""
+    return _unary(_LOG, x, name)
+
+
+def log1p(x, name=None):
+    """Computes natural logarithm of (1 + x) element-wise."""
+    return _unary(_LOG1P, x, name)
+
+
+def sin(x, name=None):
+    """Computes sine of x element-wise."""
+    return _unary(_SIN, x, name)
+
+
+def cos(x, name=None):
+    """Computes cos of x element-wise."""
+    return _unary(_COS, x, name)
+
+
+def tan(x, name=None):
+    """Computes tan of x element-wise."""
+    return _unary(_TAN, x, name)
+
+
+def tanh(x, name=None):
+    """Computes hyperbolic tangent of x element-wise."""
+    return _unary(_TANH, x, name)
+
+
+def sigmoid(x, name=None):
+    """Computes sigmoid of x element-wise: 1 / (1 + exp(-x))."""
+    return _unary(_SIGMOID, x, name)
+
+
+def erf(x, name=None):
+    """Computes the Gauss error function of x element-wise."""
+    return _unary(_ERF, x, name)
+
+
+def floor(x, name=None):
+    """Returns element-wise largest integer not greater than x."""
+    return _unary(_FLOOR, x, name)
+
+
+def ceil(x, name=None):
+    """Returns element-wise smallest integer not less than x."""
+    return _unary(_CEIL, x, name)
+
+
+def round(x, name=None):  # noqa: A001 - TF's public name
+    """Rounds the values of a tensor to the nearest integer, element-wise,
+    half to even (banker's rounding)."""
+    graph = graph_of([x])
+    x = to_tensor(graph, x)
+    if x.dtype.is_integer:
+        return x
+    return _unary(_ROUND, x, name)
+
+
+def reciprocal(x, name=None):
+    """Computes the reciprocal of x element-wise."""
+    return _unary(_RECIP, x, name)
+
+
+def logical_not(x, name=None):
+    """Returns the truth value of NOT x element-wise."""
+    return _unary(_LNOT, x, name)
+
+
+def is_nan(x, name=None):
+    """Returns which elements of x are NaN."""
+    return _unary(_ISNAN, x, name)
+
+
+def is_finite(x, name=None):
+    """Returns which elements of x are finite."""
+    return _unary(_ISFINITE, x, name)
+
+
+def is_inf(x, name=None):
+    """Returns which elements of x are Inf."""
+    return _unary(_ISINF, x, name)
+
+
+def cast(x, dtype, name=None):
+    """Casts a tensor to a new type.
+
+    Floats cast to ints truncate toward zero; anything cast to bool is x != 0.
+    Returns `x` itself when it already has `dtype`.
+    """
+    dtype = dtypes.as_dtype(dtype)
+    graph = graph_of([x])
+    x = to_tensor(graph, x)
+    if x.dtype == dtype:
+        return x
+    if dtype.code < 0:
+        raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
+    return make_op(graph, "Cast", [x], {"SrcT": x.dtype, "DstT": dtype},
+                   name=name or "Cast").outputs[0]
+
+
+def where(condition, x=None, y=None, name=None):
+    """Returns elements chosen from `x` or `y` depending on `condition`, with
+    broadcasting among the three (TF2's `where`)."""
+    if x is None or y is None:
+        raise NotImplementedError("where(condition) without x and y is not supported yet")
+    graph = graph_of([condition, x, y])
+    condition = to_tensor(graph, condition, dtype=dtypes.bool)
+    graph, (x, y) = to_tensors_like([x, y], "SelectV2", ("t", "e"))
+    return make_op(graph, "SelectV2", [condition, x, y], name=name).outputs[0]
+
+
+# ---- operators --------------------------------------------------------------
+
+def _reverse(fn):
+    return lambda self, other: fn(other, self)
+
+
+_OPERATORS = {
+    "__add__": add, "__radd__": _reverse(add),
+    "__sub__": subtract, "__rsub__": _reverse(subtract),
+    "__mul__": multiply, "__rmul__": _reverse(multiply),
+    "__truediv__": truediv, "__rtruediv__": _reverse(truediv),
+    "__floordiv__": floordiv, "__rfloordiv__": _reverse(floordiv),
+    "__mod__": floormod, "__rmod__": _reverse(floormod),
+    "__pow__": pow, "__rpow__": _reverse(pow),
+    "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
+    "__and__": logical_and, "__rand__": _reverse(logical_and),
+    "__or__": logical_or, "__ror__": _reverse(logical_or),
+    "__xor__": logical_xor, "__rxor__": _reverse(logical_xor),
+    "__neg__": lambda self: negative(self),
+    "__abs__": lambda self: abs(self),
+    "__invert__": lambda self: logical_not(self),
+}
+
+
+def install_operators(cls):
+    """Gives `cls` (Tensor, Variable) the arithmetic and comparison operators.
+
+    `==` and `!=` stay identity comparisons, as for graph tensors in TF.
+    """
+    for attr, fn in _OPERATORS.items():
+        setattr(cls, attr, fn)
+
+
+install_operators(Tensor)

@@ -1,0 +1,268 @@
+"""Variables and the ops that change them.
+
+A Variable is a VariableV2 op plus its initializer (an Assign) and a read
+snapshot. The values live in buffers owned by each Session, never in the
+graph: two sessions on one graph hold independent values.
+"""
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.constant_op import register_tensor_conversion_function
+from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.op_registry import OpDef, register
+from ..framework.session_stack import get_default_session
+from .array_ops import identity, no_op
+from .common import graph_of, to_tensor
+from .elementwise import install_operators
+
+__all__ = ["Variable", "global_variables_initializer", "variables_initializer",
+           "global_variables", "trainable_variables", "local_variables",
+           "initialize_all_variables", "assign", "assign_add", "assign_sub"]
+
+
+register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
+               dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True))
+
+
+def _assign_shape(ctx):
+    ref, value = ctx.shapes
+    if ref is not None and value is not None:
+        if len(ref) != len(value) or any(a is not None and b is not None and a != b
+                                         for a, b in zip(ref, value)):
+            raise ValueError(f"Shapes must be equal rank, and compatible, but are {list(ref)} "
+                             f"and {list(value)}")
+    return [ref]
+
+
+def _assign_dtype(ctx):
+    if ctx.dtypes[0] != ctx.dtypes[1]:
+        raise TypeError(f"Input 'value' of 'Assign' Op has type {ctx.dtypes[1].name} that does "
+                        f"not match type {ctx.dtypes[0].name} of argument 'ref'.")
+    return [ctx.dtypes[0]]
+
+
+def _accum_reference(sign):
+    return lambda inputs, attrs: [(inputs[0] + sign * inputs[1]).astype(inputs[0].dtype)]
+
+
+register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
+               ref_inputs=(0,), stateful=True,
+               reference=lambda inputs, attrs: [inputs[1].copy()]))
+register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
+               ref_inputs=(0,), stateful=True, reference=_accum_reference(1)))
+register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
+               ref_inputs=(0,), stateful=True, reference=_accum_reference(-1)))
+
+
+def _state_op(op_type, ref, value, name):
+    graph = ref.graph
+    value = to_tensor(graph, value, dtype=ref.dtype)
+    return graph.create_op(op_type, [ref, value], {}, name=name or op_type).outputs[0]
+
+
+class Variable:
+    """A variable maintains state across `Session.run` calls.
+
+    Its value lives in the session that runs its `initializer`; use it like a
+    tensor in ops (it reads the current value), and change it with
+    `assign`, `assign_add` and `assign_sub`, whose results are the new value.
+    Reading it before initializing raises `FailedPreconditionError`.
+    """
+
+    def __init__(self, initial_value=None, trainable=None, collections=None,
+                 validate_shape=True, caching_device=None, name=None, variable_def=None,
+                 dtype=None, expected_shape=None, import_scope=None, constraint=None,
+                 use_resource=None, synchronization=None, aggregation=None, shape=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        trainable = True if trainable is None else bool(trainable)
+        graph = graph_of([initial_value])
+        with graph.as_default(), graph.name_scope(name or "Variable") as scope:
+            init = to_tensor(graph, initial_value,
+                             dtype=dtypes.as_dtype(dtype) if dtype is not None else None,
+                             name="initial_value")
+            shape = init.shape if shape is None else init.shape.merge_with(shape)
+            if not shape.is_fully_defined():
+                raise ValueError(f"initial_value must have a shape specified: {init}")
+            self._graph = graph
+            self._dtype = init.dtype
+            self._initial_value = init
+            self._variable = graph.create_op(
+                "VariableV2", [], {"shape": shape.as_tuple(), "dtype": init.dtype,
+                                   "container": "", "shared_name": ""},
+                name=scope).outputs[0]
+            self._initializer_op = graph.create_op(
+                "Assign", [self._variable, init], {"validate_shape": validate_shape},
+                name="Assign")
+            self._snapshot = identity(self._variable, name="read")
+        self._trainable = trainable
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
+        graph.add_to_collections(collections, self)
+
+    # -- identity --------------------------------------------------------------
+
+    @property
+    def name(self):
+        """The name of this variable, e.g. `"Variable:0"`."""
+        return self._variable.name
+
+    @property
+    def op(self):
+        """The VariableV2 `Operation` of this variable."""
+        return self._variable.op
+
+    @property
+    def graph(self):
+        """The `Graph` of this variable."""
+        return self._graph
+
+    @property
+    def dtype(self):
+        """The `DType` of this variable."""
+        return self._dtype
+
+    @property
+    def shape(self):
+        """The `TensorShape` of this variable."""
+        return self._variable.shape
+
+    def get_shape(self):
+        """Alias of `Variable.shape`."""
+        return self.shape
+
+    @property
+    def device(self):
+        """The device of this variable (always the CPU: empty string)."""
+        return ""
+
+    @property
+    def trainable(self):
+        """Whether this variable is in TRAINABLE_VARIABLES."""
+        return self._trainable
+
+    @property
+    def initializer(self):
+        """The initializer operation for this variable."""
+        return self._initializer_op
+
+    @property
+    def initial_value(self):
+        """The Tensor used as the initial value for the variable."""
+        return self._initial_value
+
+    def _as_graph_element(self):
+        return self._variable
+
+    # -- reading ---------------------------------------------------------------
+
+    def value(self):
+        """A Tensor holding the variable's current value (its snapshot)."""
+        return self._snapshot
+
+    def read_value(self):
+        """A new Tensor that reads the variable's current value."""
+        return identity(self._variable, name="read")
+
+    def eval(self, session=None):
+        """The variable's value in `session` (default: the default session)."""
+        session = session or get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate variable: no default session is registered.")
+        return session.run(self._variable)
+
+    # -- writing ---------------------------------------------------------------
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Assigns a new value to the variable; the result is the new value."""
+        out = _state_op("Assign", self._variable, value, name)
+        return out if read_value else out.op
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Adds a value to this variable; the result is the new value."""
+        out = _state_op("AssignAdd", self._variable, delta, name)
+        return out if read_value else out.op
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtracts a value from this variable; the result is the new value."""
+        out = _state_op("AssignSub", self._variable, delta, name)
+        return out if read_value else out.op
+
+    def load(self, value, session=None):
+        """Loads a new value into this variable in `session`."""
+        session = session or get_default_session()
+        if session is None:
+            raise ValueError("Cannot load variable: no default session is registered.")
+        session.run(self._initializer_op, {self._initial_value: np.asarray(value)})
+
+    def __repr__(self):
+        return (f"<tf.Variable '{self._variable.op.name}:0' shape={self.shape} "
+                f"dtype={self._dtype.name}>")
+
+    def __hash__(self):
+        return id(self)
+
+    def __array__(self, dtype=None):
+        raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+
+
+def _variable_to_tensor(v, dtype=None, name=None, as_ref=False):
+    if dtype is not None and dtype != v.dtype:
+        raise ValueError(f"Incompatible type conversion requested to type '{dtype.name}' for "
+                         f"variable of type '{v.dtype.name}'")
+    return v._snapshot
+
+
+register_tensor_conversion_function(Variable, _variable_to_tensor)
+install_operators(Variable)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Update `ref` by assigning `value` to it."""
+    return ref.assign(value, name=name)
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    """Update `ref` by adding `value` to it."""
+    return ref.assign_add(value, name=name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    """Update `ref` by subtracting `value` from it."""
+    return ref.assign_sub(value, name=name)
+
+
+def global_variables(scope=None):
+    """Returns global variables (the GLOBAL_VARIABLES collection)."""
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    """Returns all variables created with `trainable=True`."""
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    """Returns local variables (the LOCAL_VARIABLES collection)."""
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """Returns an Op that initializes a list of variables."""
+    var_list = list(var_list)
+    graph = var_list[0].graph if var_list else get_default_graph()
+    with graph.as_default(), graph.control_dependencies([v.initializer for v in var_list]):
+        return no_op(name=name)
+
+
+def global_variables_initializer():
+    """Returns an Op that initializes global variables."""
+    return variables_initializer(global_variables(), name="init")
+
+
+initialize_all_variables = global_variables_initializer

@@ -1,0 +1,265 @@
+"""Session: runs fetches of a graph over compiled, cached plans.
+
+A session owns its variable buffers and the plans it compiled (each with
+its arena); `close()` frees all of them.
+"""
+
+import collections
+
+import numpy as np
+
+from ._native.runtime import NativePlan, VariableBuffer
+from .compiler.plan import compile_plan
+from .fetches import FetchStructure
+from .framework import session_stack
+from .framework.graph import Operation, Tensor, get_default_graph
+
+__all__ = ["Session", "InteractiveSession"]
+
+# Compiled plans kept per session; the least recently used is freed beyond this.
+PLAN_CACHE_SIZE = 64
+
+
+class Session:
+    """A class for running fastgraph operations.
+
+    A Session encapsulates the environment in which Operation objects are
+    executed and Tensor objects are evaluated: it holds the values of
+    variables and the compiled plans with their memory. Release them with
+    `close()` or by using the session as a context manager.
+    """
+
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph if graph is not None else get_default_graph()
+        self._closed = False
+        self._plans = collections.OrderedDict()
+        self._variables = {}  # id(VariableV2 op) -> VariableBuffer
+        self._default_ctx = []
+
+    # -- properties ------------------------------------------------------------
+
+    @property
+    def graph(self):
+        """The graph that was launched in this session."""
+        return self._graph
+
+    @property
+    def graph_def(self):
+        """fastgraph has no GraphDef protos: the graph itself."""
+        return self._graph
+
+    @property
+    def sess_str(self):
+        """The target of this session (always the local process: "")."""
+        return ""
+
+    def memory_stats(self):
+        """Memory this session holds: arena bytes of its cached plans,
+        variable bytes, and the numbers of plans and variables."""
+        return {
+            "arena_bytes": sum(p.arena_bytes for p in self._plans.values()),
+            "variable_bytes": sum(v.nbytes for v in self._variables.values()),
+            "plans": len(self._plans),
+            "variables": len(self._variables),
+        }
+
+    # -- running ---------------------------------------------------------------
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs operations and evaluates tensors in `fetches`.
+
+        `fetches` is a graph element (Tensor, Operation, tensor or op name) or
+        a nested list, tuple, namedtuple or dict of them; the result has the
+        same structure, with NumPy values for tensors and None for ops.
+        `feed_dict` maps tensors (or their names) to values that override
+        them for this run.
+        """
+        self._check_open()
+        structure = FetchStructure(self._graph, fetches)
+        feeds = self._feeds(feed_dict)
+        return structure.build(self._run_leaves(structure.leaves, feeds))
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """Returns a Python callable that runs `fetches` with positional
+        arguments fed to the tensors of `feed_list`, in order."""
+        self._check_open()
+        structure = FetchStructure(self._graph, fetches)
+        feed_tensors = [self._feed_key(k) for k in (feed_list or ())]
+
+        def call(*args, **kwargs):
+            if len(args) != len(feed_tensors):
+                raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
+            self._check_open()
+            feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
+            return structure.build(self._run_leaves(structure.leaves, feeds))
+
+        return call
+
+    def _run_leaves(self, leaves, feeds):
+        tensors, targets, seen = [], [], {}
+        for leaf in leaves:
+            if isinstance(leaf, Operation):
+                targets.append(leaf)
+            elif id(leaf) not in seen:
+                seen[id(leaf)] = len(tensors)
+                tensors.append(leaf)
+        feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
+        key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
+               tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
+        native = self._plans.get(key)
+        if native is None:
+            native = self._compile(key, tensors, targets, feeds)
+        else:
+            self._plans.move_to_end(key)
+        outs = native.run([a for _, a in feeds])
+        results = []
+        for leaf in leaves:
+            if isinstance(leaf, Operation):
+                results.append(None)
+            else:
+                arr = outs[seen[id(leaf)]]
+                results.append(arr[()] if arr.ndim == 0 else arr)
+        return results
+
+    def _compile(self, key, tensors, targets, feeds):
+        plan = compile_plan(tensors, targets,
+                            {t: (a.shape, t.dtype) for t, a in feeds})
+        buffers = [self._variable_buffer(op) for op in plan.variables]
+        native = NativePlan(plan, buffers)
+        self._plans[key] = native
+        while len(self._plans) > PLAN_CACHE_SIZE:
+            _, old = self._plans.popitem(last=False)
+            old.free()
+        return native
+
+    def _variable_buffer(self, op):
+        buf = self._variables.get(id(op))
+        if buf is None:
+            attrs = op._attrs
+            buf = VariableBuffer(attrs["dtype"], attrs["shape"], op.name)
+            self._variables[id(op)] = buf
+        return buf
+
+    # -- feeds -----------------------------------------------------------------
+
+    def _feed_key(self, key):
+        try:
+            t = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        except (TypeError, ValueError, KeyError) as e:
+            msg = e.args[0] if e.args else str(e)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {key!r}")
+        return t
+
+    def _feed_value(self, t, value):
+        if hasattr(value, "_as_graph_element") and not isinstance(value, np.ndarray):
+            value = value._as_graph_element()
+        if isinstance(value, Tensor):
+            # A constant's value is known without running anything.
+            if value.graph is self._graph and value.op.type == "Const":
+                value = value.op.get_attr("value")
+            else:
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
+                                "feed values include Python scalars, strings, lists, numpy "
+                                "ndarrays, or TensorHandles.")
+        np_dtype = t.dtype.np_dtype
+        if isinstance(value, int) and not isinstance(value, bool):
+            if np.asarray(value).astype(np_dtype, casting="unsafe") != value:
+                raise TypeError(f"Type of feed value {value} with type {type(value)} is not "
+                                f"compatible with Tensor type {t.dtype!r}. Try explicitly "
+                                "setting the type of the feed tensor to a larger type "
+                                "(e.g. int64).")
+        try:
+            arr = np.asarray(value, dtype=np_dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"Cannot feed value {value!r} to Tensor {t.name!r} of dtype "
+                            f"{t.dtype.name}: {e}") from None
+        if not arr.flags.c_contiguous:
+            arr = np.asarray(arr, order="C")
+        if not t.shape.is_compatible_with(arr.shape):
+            raise ValueError(f"Cannot feed value of shape {arr.shape!r} for Tensor "
+                             f"{t.name!r}, which has shape {str(t.shape)!r}")
+        return arr
+
+    def _feeds(self, feed_dict):
+        if not feed_dict:
+            return []
+        feeds = {}
+        for key, value in feed_dict.items():
+            t = self._feed_key(key)
+            feeds[id(t)] = (t, self._feed_value(t, value))
+        return list(feeds.values())
+
+    # -- lifetime --------------------------------------------------------------
+
+    def _check_open(self):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+
+    def close(self):
+        """Frees the session's plans, arenas and variable buffers; using the
+        session afterwards raises RuntimeError."""
+        if self._closed:
+            return
+        self._closed = True
+        for native in self._plans.values():
+            native.free()
+        self._plans.clear()
+        for buf in self._variables.values():
+            buf.free()
+        self._variables.clear()
+
+    def as_default(self):
+        """Context manager that makes this session the default session
+        (for `Tensor.eval()` and `Operation.run()`)."""
+        return _DefaultSession(self)
+
+    def __enter__(self):
+        ctx = _DefaultSession(self)
+        ctx.__enter__()
+        self._default_ctx.append(ctx)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._default_ctx:
+            self._default_ctx.pop().__exit__(exc_type, exc, tb)
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+class _DefaultSession:
+    def __init__(self, session):
+        self._session = session
+        self._graph_ctx = None
+
+    def __enter__(self):
+        session_stack.push(self._session)
+        self._graph_ctx = self._session.graph.as_default()
+        self._graph_ctx.__enter__()
+        return self._session
+
+    def __exit__(self, *exc):
+        self._graph_ctx.__exit__(*exc)
+        session_stack.pop(self._session)
+
+
+class InteractiveSession(Session):
+    """A Session that installs itself as the default session on construction."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._interactive = _DefaultSession(self)
+        self._interactive.__enter__()
+
+    def close(self):
+        """Closes the session and removes it from the default-session stack."""
+        if not self._closed and self._interactive is not None:
+            self._interactive.__exit__(None, None, None)
+            self._interactive = None
+        super().close()

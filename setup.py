@@ -1,0 +1,46 @@
+"""Builds fastgraph's native extension: the Cython runtime with the C core
+(csrc/*.c, csrc/kernels/*.c) compiled into it.
+
+-O3 and no -march=native by default, so a build runs on any x86-64.
+FASTGRAPH_NATIVE=1 tunes for the building machine; FASTGRAPH_SANITIZE=1
+builds with AddressSanitizer and UBSan (run with the asan runtime preloaded).
+"""
+
+import glob
+import os
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+CSRC = sorted(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c"))
+
+compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-Wall", "-Wextra",
+                "-Wshadow", "-Wstrict-prototypes", "-Wno-type-limits",
+                "-Wno-unused-function", "-D_GNU_SOURCE"]
+link_args = []
+if os.environ.get("FASTGRAPH_NATIVE") == "1":
+    compile_args.append("-march=native")
+if os.environ.get("FASTGRAPH_SANITIZE") == "1":
+    flags = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]
+    compile_args += flags
+    link_args += flags
+
+extensions = [
+    Extension(
+        "fastgraph._native.runtime",
+        sources=["fastgraph/_native/runtime.pyx"] + CSRC,
+        include_dirs=["csrc", np.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        libraries=["m"],
+    )
+]
+
+setup(
+    ext_modules=cythonize(
+        extensions,
+        compiler_directives={"language_level": "3", "embedsignature": True},
+    ),
+)
