@@ -5,15 +5,25 @@
 #ifndef FG_OPS_H
 #define FG_OPS_H
 
-#include "kernels/state.h"
-#include "kernels/elementwise.h"
 #include "kernels/array.h"
+#include "kernels/conv.h"
+#include "kernels/elementwise.h"
 #include "kernels/image.h"
+#include "kernels/linalg.h"
+#include "kernels/nn.h"
+#include "kernels/random.h"
+#include "kernels/reduction.h"
+#include "kernels/state.h"
 
 #define FG_OPS(X)                 \
     FG_OPS_STATE(X)               \
     FG_OPS_ELEMENTWISE(X)         \
     FG_OPS_ARRAY(X)               \
-    FG_OPS_IMAGE(X)
+    FG_OPS_IMAGE(X)               \
+    FG_OPS_REDUCTION(X)           \
+    FG_OPS_LINALG(X)              \
+    FG_OPS_CONV(X)                \
+    FG_OPS_NN(X)                  \
+    FG_OPS_RANDOM(X)
 
 #endif

@@ -6,7 +6,7 @@ changing its import to `import fastgraph as tf`.
 """
 
 from . import ops as _ops  # noqa: F401 - registers every op
-from . import dtypes, errors, image, math, nn  # noqa: F401
+from . import dtypes, errors, image, math, nn, random  # noqa: F401
 from .framework.constant_op import constant, convert_to_tensor  # noqa: F401
 from .framework.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, int8, int16, int32, int64,
@@ -28,6 +28,7 @@ from .ops.elementwise import (  # noqa: F401
     multiply, negative, not_equal, pow, realdiv, reciprocal, round, rsqrt, sigmoid, sign, sin,
     sqrt, square, squared_difference, subtract, tan, tanh, truediv, where,
 )
+from .ops import FAMILIES as _FAMILIES
 from .ops.state_ops import (  # noqa: F401
     Variable, assign, assign_add, assign_sub, global_variables, global_variables_initializer,
     initialize_all_variables, local_variables, trainable_variables, variables_initializer,
@@ -48,6 +49,9 @@ def disable_eager_execution():
 def disable_v2_behavior():
     """A no-op: fastgraph always behaves as TF1 graph mode."""
 
+
+for _fam in _FAMILIES:
+    globals().update({_n: getattr(_fam, _n) for _n in _fam.__all__})
 
 __all__ = [n for n in dir() if not n.startswith("_")]
 

@@ -1,5 +1,6 @@
 """`tf.image`: image operations."""
 
-from .ops.image_ops import ResizeMethod, resize  # noqa: F401
+from .ops import namespace as _namespace
 
-__all__ = ["ResizeMethod", "resize"]
+globals().update(_namespace("IMAGE"))
+__all__ = sorted(_namespace("IMAGE"))

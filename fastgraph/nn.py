@@ -1,5 +1,6 @@
 """`tf.nn`: neural network ops."""
 
-from .ops.elementwise import sigmoid, tanh  # noqa: F401
+from .ops import namespace as _namespace
 
-__all__ = ["sigmoid", "tanh"]
+globals().update(_namespace("NN"))
+__all__ = sorted(_namespace("NN"))

@@ -12,6 +12,7 @@ from ._native.runtime import NativePlan, VariableBuffer
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import session_stack
+from .framework.dtypes import int64
 from .framework.graph import Operation, Tensor, get_default_graph
 
 __all__ = ["Session", "InteractiveSession"]
@@ -135,8 +136,10 @@ class Session:
     def _variable_buffer(self, op):
         buf = self._variables.get(id(op))
         if buf is None:
-            attrs = op._attrs
-            buf = VariableBuffer(attrs["dtype"], attrs["shape"], op.name)
+            if op.type == "VariableV2":
+                buf = VariableBuffer(op._attrs["dtype"], op._attrs["shape"], op.name)
+            else:
+                buf = VariableBuffer(int64, (op._opdef.state_words,), op.name, True)
             self._variables[id(op)] = buf
         return buf
 

@@ -8,7 +8,7 @@ import numpy as np
 
 cimport numpy as cnp
 from libc.stdint cimport int32_t, int64_t
-from libc.string cimport memcpy, strlen
+from libc.string cimport memcpy, memset, strlen
 
 from ..framework import errors
 
@@ -88,13 +88,18 @@ cdef class VariableBuffer:
     cdef readonly object dtype
     cdef readonly tuple shape
 
-    def __cinit__(self, dtype, shape, name):
+    def __cinit__(self, dtype, shape, name, zeroed_state=False):
+        """`zeroed_state`: an op's state rather than a variable, so it
+        starts zeroed and counts as initialized."""
         self.dtype = dtype
         self.shape = tuple(shape)
         nbytes = int(np.prod(self.shape, dtype=np.int64)) * dtype.size
         self.var = fg_var_create(dtype.code, nbytes, name.encode()[:127])
         if self.var == NULL:
             raise MemoryError(f"cannot allocate {nbytes} bytes for variable {name}")
+        if zeroed_state:
+            memset(self.var.data, 0, nbytes)
+            self.var.initialized = 1
 
     @property
     def nbytes(self):

@@ -4,7 +4,7 @@ the TF1-only spellings)."""
 from types import SimpleNamespace
 
 from .. import image as _image
-from ..ops.image_ops import resize_bilinear, resize_nearest_neighbor
+from ..ops import namespace as _namespace
 
 from .. import *  # noqa: F401,F403
 from .. import (  # noqa: F401
@@ -14,9 +14,7 @@ from .. import (  # noqa: F401
 )
 
 image = SimpleNamespace(**{n: getattr(_image, n) for n in _image.__all__},
-                        resize_bilinear=resize_bilinear,
-                        resize_nearest_neighbor=resize_nearest_neighbor,
-                        resize_images=_image.resize)
+                        **_namespace("IMAGE_V1"), resize_images=_image.resize)
 
 
 def enable_eager_execution(*args, **kwargs):

@@ -79,8 +79,8 @@ class Plan:
     the memory plan of the arena.
 
     feeds[k] is (tensor, [value indices bound to feed k]); fetch_values[i]
-    is the value index of fetch i; variables[j] is the VariableV2 op of
-    variable j; buffer_values[b] the values stored in arena buffer b.
+    is the value index of fetch i; variables[j] is the op owning session
+    buffer j (a VariableV2, or an op with per-session state).
     """
 
     def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory):
@@ -330,7 +330,8 @@ class _Builder:
             return
         self.read(ins)
         outs = [self.new_buffer(t).index for t in op._outputs]
-        self.steps.append(self._step(op, ins, outs, None))
+        state = self.variable(op) if opdef.state_words else None
+        self.steps.append(self._step(op, ins, outs, state))
 
     def _step(self, op, ins, outs, var):
         opdef = op._opdef

@@ -1,3 +1,23 @@
-"""The op library: one module per family, each registering its ops."""
+"""The op library: one module per family, each registering its ops.
 
-from . import array_ops, elementwise, image_ops, state_ops  # noqa: F401 - registration
+Each family module lists its public functions in `__all__` (exported as
+`fastgraph.<name>`) and, where TF has them there too, in `MATH`, `NN`,
+`IMAGE` and `RANDOM` (exported as `fastgraph.math.<name>`, ...).
+"""
+
+from . import (  # noqa: F401 - registration
+    array_ops, conv_ops, elementwise, image_ops, linalg_ops, nn_ops, random_ops,
+    reduction_ops, state_ops,
+)
+
+FAMILIES = (array_ops, elementwise, state_ops, image_ops, reduction_ops, linalg_ops, conv_ops,
+            nn_ops, random_ops)
+
+
+def namespace(attr):
+    """{name: function} of every family's list `attr` (e.g. "NN")."""
+    out = {}
+    for fam in FAMILIES:
+        for name in getattr(fam, attr, ()):
+            out[name] = getattr(fam, name)
+    return out

@@ -19,8 +19,10 @@ __all__ = [
     "logical_or", "logical_xor", "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp",
     "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor", "ceil",
     "round", "reciprocal", "logical_not", "is_nan", "is_finite", "is_inf", "cast", "where",
-    "install_operators",
 ]
+
+MATH = [n for n in __all__ if n not in ("cast", "where")] + ["floor_div"]
+NN = ["sigmoid", "tanh"]
 
 _BOOL = (dtypes.bool,)
 

@@ -7,7 +7,11 @@ from ..framework.op_registry import OpDef, register
 from .array_ops import expand_dims, squeeze
 from .common import NUMERIC, check_dtype, graph_of, make_op, to_tensor
 
-__all__ = ["resize", "resize_bilinear", "resize_nearest_neighbor", "ResizeMethod"]
+__all__ = []
+
+IMAGE = ["resize", "ResizeMethod"]
+# tf.compat.v1.image adds these.
+IMAGE_V1 = ["resize_bilinear", "resize_nearest_neighbor"]
 
 
 class ResizeMethod:

@@ -1,0 +1,2 @@
+/* random kernels. */
+#include "../fg.h"

@@ -1,0 +1,2 @@
+/* reduction kernels. */
+#include "../fg.h"

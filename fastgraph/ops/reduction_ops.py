@@ -1,0 +1,3 @@
+"""reduction ops."""
+
+__all__ = []
