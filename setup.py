@@ -16,7 +16,7 @@ from setuptools import Extension, setup
 CSRC = sorted(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c"))
 
 compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-Wall", "-Wextra",
-                "-Wshadow", "-Wstrict-prototypes", "-Wno-type-limits",
+                "-Wshadow", "-Wno-type-limits",
                 "-Wno-unused-function", "-D_GNU_SOURCE"]
 link_args = []
 if os.environ.get("FASTGRAPH_NATIVE") == "1":
