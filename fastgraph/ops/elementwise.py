@@ -154,6 +154,8 @@ def _binary(spec, x, y, name):
     op_type, allowed = spec
     graph, (x, y) = to_tensors_like([x, y], op_type)
     check_dtype(x, allowed, op_type)
+    # TF names tf.add's op "Add" although its type is AddV2.
+    name = name or ("Add" if op_type == "AddV2" else op_type)
     return make_op(graph, op_type, [x, y], name=name).outputs[0]
 
 
@@ -454,22 +456,29 @@ def where(condition, x=None, y=None, name=None):
 
 # ---- operators --------------------------------------------------------------
 
-def _reverse(fn):
-    return lambda self, other: fn(other, self)
+def _operator(fn, name):
+    """x <op> y, with the op named as TF names operator ops ("add", "mul")."""
+    return lambda self, other: fn(self, other, name=name)
+
+
+def _reverse(fn, name):
+    return lambda self, other: fn(other, self, name=name)
 
 
 _OPERATORS = {
-    "__add__": add, "__radd__": _reverse(add),
-    "__sub__": subtract, "__rsub__": _reverse(subtract),
-    "__mul__": multiply, "__rmul__": _reverse(multiply),
-    "__truediv__": truediv, "__rtruediv__": _reverse(truediv),
-    "__floordiv__": floordiv, "__rfloordiv__": _reverse(floordiv),
-    "__mod__": floormod, "__rmod__": _reverse(floormod),
-    "__pow__": pow, "__rpow__": _reverse(pow),
-    "__lt__": less, "__le__": less_equal, "__gt__": greater, "__ge__": greater_equal,
-    "__and__": logical_and, "__rand__": _reverse(logical_and),
-    "__or__": logical_or, "__ror__": _reverse(logical_or),
-    "__xor__": logical_xor, "__rxor__": _reverse(logical_xor),
+    "__add__": _operator(add, "add"), "__radd__": _reverse(add, "add"),
+    "__sub__": _operator(subtract, "sub"), "__rsub__": _reverse(subtract, "sub"),
+    "__mul__": _operator(multiply, "mul"), "__rmul__": _reverse(multiply, "mul"),
+    "__truediv__": _operator(truediv, "truediv"), "__rtruediv__": _reverse(truediv, "truediv"),
+    "__floordiv__": _operator(floordiv, "floordiv"),
+    "__rfloordiv__": _reverse(floordiv, "floordiv"),
+    "__mod__": _operator(floormod, "mod"), "__rmod__": _reverse(floormod, "mod"),
+    "__pow__": _operator(pow, "pow"), "__rpow__": _reverse(pow, "pow"),
+    "__lt__": _operator(less, None), "__le__": _operator(less_equal, None),
+    "__gt__": _operator(greater, None), "__ge__": _operator(greater_equal, None),
+    "__and__": _operator(logical_and, "and"), "__rand__": _reverse(logical_and, "and"),
+    "__or__": _operator(logical_or, "or"), "__ror__": _reverse(logical_or, "or"),
+    "__xor__": _operator(logical_xor, "xor"), "__rxor__": _reverse(logical_xor, "xor"),
     "__neg__": lambda self: negative(self),
     "__abs__": lambda self: abs(self),
     "__invert__": lambda self: logical_not(self),

@@ -1,0 +1,246 @@
+"""Elementwise ops against NumPy: broadcasting binary ops over every dtype,
+unary math, cast and where, with TF's error types."""
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+
+INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
+FLOATS = [np.float32, np.float64]
+NUMERIC = INTS + FLOATS
+
+SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 0), (1,)),
+          ((2, 1, 3), (4, 1)), ((1,), ()), ((5, 1, 1, 2), (3, 1, 1))]
+
+
+def _eval(fn, *arrays):
+    g = tf.Graph()
+    with g.as_default():
+        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
+        out = fn(*phs)
+        with tf.Session() as sess:
+            return sess.run(out, dict(zip(phs, arrays)))
+
+
+def _data(shape, dtype, rng, nonzero=False, small=False):
+    if np.dtype(dtype).kind == "f":
+        a = rng.normal(size=shape) * 3
+    else:
+        info = np.iinfo(dtype)
+        lo, hi = (max(info.min, -9), min(info.max, 9)) if small else (max(info.min, -100),
+                                                                       min(info.max, 100))
+        a = rng.integers(lo, hi + 1, size=shape)
+    a = np.asarray(a).astype(dtype)
+    if nonzero:
+        a[a == 0] = 1
+    return a
+
+
+BINARY = [
+    ("add", tf.add, np.add, NUMERIC),
+    ("subtract", tf.subtract, np.subtract, NUMERIC),
+    ("multiply", tf.multiply, np.multiply, NUMERIC),
+    ("maximum", tf.maximum, np.maximum, NUMERIC),
+    ("minimum", tf.minimum, np.minimum, NUMERIC),
+    ("squared_difference", tf.squared_difference, lambda a, b: (a - b) * (a - b), NUMERIC),
+    ("floordiv", tf.floordiv, np.floor_divide, NUMERIC),
+    ("floormod", tf.floormod, np.mod, NUMERIC),
+]
+
+
+@pytest.mark.parametrize("name,fn,ref,dtypes", BINARY, ids=[b[0] for b in BINARY])
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+def test_binary_broadcasting(name, fn, ref, dtypes, shapes):
+    rng = np.random.default_rng(hash(name) % 1000)
+    for dtype in dtypes:
+        a = _data(shapes[0], dtype, rng)
+        b = _data(shapes[1], dtype, rng, nonzero=name.startswith("floor"))
+        with np.errstate(all="ignore"):
+            expected = ref(a, b).astype(dtype)
+        out = _eval(fn, a, b)
+        assert out.dtype == dtype
+        if np.dtype(dtype).kind == "f":
+            np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", NUMERIC)
+def test_pow(dtype):
+    rng = np.random.default_rng(3)
+    a = _data((4, 5), dtype, rng, small=True)
+    b = np.abs(_data((5,), dtype, rng, small=True)) % 4
+    if np.dtype(dtype).kind == "f":
+        a = np.abs(a)
+    np.testing.assert_allclose(_eval(tf.pow, a, b), np.power(a, b), rtol=1e-6)
+
+
+def test_int_pow_negative_exponent_fails():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="negative integer powers"):
+        _eval(tf.pow, np.array([2, 3], np.int32), np.array([1, -1], np.int32))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.int8, np.uint8])
+def test_integer_division_by_zero(dtype):
+    for fn in (tf.floordiv, tf.floormod):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
+            _eval(fn, np.array([4, 5], dtype), np.array([2, 0], dtype))
+
+
+def test_int_min_divided_by_minus_one_does_not_trap():
+    a = np.array([np.iinfo(np.int32).min, 7], np.int32)
+    b = np.array([-1, -1], np.int32)
+    np.testing.assert_array_equal(_eval(tf.floordiv, a, b), [np.iinfo(np.int32).min, -7])
+    np.testing.assert_array_equal(_eval(tf.floormod, a, b), [0, 0])
+
+
+@pytest.mark.parametrize("dtype", INTS + FLOATS)
+def test_truediv(dtype):
+    rng = np.random.default_rng(4)
+    a = _data((3, 4), dtype, rng)
+    b = _data((4,), dtype, rng, nonzero=True)
+    out = _eval(tf.truediv, a, b)
+    expected_dtype = {np.int32: np.float64, np.int64: np.float64}.get(
+        dtype, dtype if np.dtype(dtype).kind == "f" else np.float32)
+    assert out.dtype == expected_dtype
+    np.testing.assert_allclose(out, a.astype(np.float64) / b, rtol=1e-6)
+    with pytest.raises(TypeError):
+        _eval(tf.truediv, np.array([True]), np.array([True]))
+
+
+COMPARE = [("equal", tf.equal, np.equal), ("not_equal", tf.not_equal, np.not_equal),
+           ("less", tf.less, np.less), ("less_equal", tf.less_equal, np.less_equal),
+           ("greater", tf.greater, np.greater), ("greater_equal", tf.greater_equal,
+                                                  np.greater_equal)]
+
+
+@pytest.mark.parametrize("name,fn,ref", COMPARE, ids=[c[0] for c in COMPARE])
+@pytest.mark.parametrize("dtype", NUMERIC)
+def test_comparisons(name, fn, ref, dtype):
+    rng = np.random.default_rng(5)
+    a = _data((3, 4), dtype, rng, small=True)
+    b = _data((3, 1), dtype, rng, small=True)
+    out = _eval(fn, a, b)
+    assert out.dtype == np.bool_
+    np.testing.assert_array_equal(out, ref(a, b))
+
+
+def test_logical_ops():
+    a = np.array([[True, False, True, False]])
+    b = np.array([[True], [False]])
+    for fn, ref in [(tf.logical_and, np.logical_and), (tf.logical_or, np.logical_or),
+                    (tf.logical_xor, np.logical_xor)]:
+        np.testing.assert_array_equal(_eval(fn, a, b), ref(a, b))
+    np.testing.assert_array_equal(_eval(tf.logical_not, a), ~a)
+    with pytest.raises(TypeError, match="not in list of allowed values"):
+        _eval(tf.logical_and, np.array([1, 2]), np.array([1, 2]))
+
+
+UNARY_FLOAT = [
+    (tf.sqrt, np.sqrt, "pos"), (tf.rsqrt, lambda x: 1 / np.sqrt(x), "pos"),
+    (tf.exp, np.exp, "any"), (tf.expm1, np.expm1, "any"), (tf.log, np.log, "pos"),
+    (tf.log1p, np.log1p, "pos"), (tf.sin, np.sin, "any"), (tf.cos, np.cos, "any"),
+    (tf.tan, np.tan, "any"), (tf.tanh, np.tanh, "any"),
+    (tf.sigmoid, lambda x: 1 / (1 + np.exp(-x)), "any"), (tf.floor, np.floor, "any"),
+    (tf.ceil, np.ceil, "any"), (tf.reciprocal, lambda x: 1 / x, "pos"),
+    (tf.erf, np.vectorize(__import__("math").erf, otypes=[np.float64]), "any"),
+]
+
+
+@pytest.mark.parametrize("fn,ref,domain", UNARY_FLOAT, ids=[u[0].__name__ for u in UNARY_FLOAT])
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", [(3, 5), (), (0, 2), (1,)], ids=str)
+def test_unary_float(fn, ref, domain, dtype, shape):
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=shape).astype(dtype)
+    if domain == "pos":
+        x = np.abs(x) + dtype(0.1)
+    out = _eval(fn, x)
+    assert out.dtype == dtype and out.shape == shape
+    tol = 2e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, ref(x.astype(np.float64)), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64] + FLOATS)
+def test_signed_unary(dtype):
+    rng = np.random.default_rng(7)
+    x = _data((4, 3), dtype, rng)
+    np.testing.assert_array_equal(_eval(tf.negative, x), -x)
+    np.testing.assert_array_equal(_eval(tf.abs, x), np.abs(x))
+    np.testing.assert_array_equal(_eval(tf.sign, x), np.sign(x))
+    np.testing.assert_array_equal(_eval(tf.square, x), x * x)
+    np.testing.assert_array_equal(_eval(lambda t: -t, x), -x)
+
+
+def test_round_is_bankers():
+    x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, 2.6], np.float32)
+    np.testing.assert_array_equal(_eval(tf.round, x), [0, 2, 2, -0.0, -2, 2, 3])
+
+
+def test_nan_and_inf_predicates():
+    x = np.array([1.0, np.nan, np.inf, -np.inf, 0.0], np.float32)
+    np.testing.assert_array_equal(_eval(tf.is_nan, x), np.isnan(x))
+    np.testing.assert_array_equal(_eval(tf.is_finite, x), np.isfinite(x))
+    np.testing.assert_array_equal(_eval(tf.is_inf, x), np.isinf(x))
+    y = np.array([np.nan, 1.0, 2.0, 3.0, 4.0], np.float32)
+    out = _eval(tf.maximum, x, y)
+    assert np.isnan(out[0]) and np.isnan(out[1])
+
+
+ALL = [np.bool_] + NUMERIC
+
+
+@pytest.mark.parametrize("src", ALL)
+@pytest.mark.parametrize("dst", ALL)
+def test_cast(src, dst):
+    x = np.array([0, 1, 2, 5, 100, 7], dtype=src)
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.placeholder(tf.as_dtype(src), [None])
+        y = tf.cast(p, tf.as_dtype(dst))
+        with tf.Session() as sess:
+            out = sess.run(y, {p: x})
+    assert out.dtype == dst
+    expected = (x != 0) if dst is np.bool_ else x.astype(dst)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_cast_float_to_int_truncates():
+    x = np.array([1.7, -1.7, 2.5, -0.2], np.float32)
+    g = tf.Graph()
+    with g.as_default():
+        y = tf.cast(tf.constant(x), tf.int32) * 1
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(y), [1, -1, 2, 0])
+
+
+def test_where_broadcasts():
+    c = np.array([[True], [False]])
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    b = np.array([-1.0, -2.0, -3.0])
+    np.testing.assert_array_equal(_eval(tf.where, c, a, b), np.where(c, a, b))
+    ci = np.array([True, False, True])
+    ai = np.array([1, 2, 3], np.int16)
+    bi = np.array([9], np.int16)
+    np.testing.assert_array_equal(_eval(tf.where, ci, ai, bi), np.where(ci, ai, bi))
+
+
+def test_wrong_dtypes_raise_type_error():
+    g = tf.Graph()
+    with g.as_default():
+        s = tf.placeholder(tf.uint8, [2])
+        with pytest.raises(TypeError):
+            tf.negative(s)
+        with pytest.raises(TypeError):
+            tf.sqrt(tf.placeholder(tf.int32, [2]))
+        with pytest.raises(TypeError):
+            tf.add(tf.placeholder(tf.bool, [2]), tf.placeholder(tf.bool, [2]))
+
+
+def test_int_overflow_wraps_like_tf():
+    a = np.array([np.iinfo(np.int32).max], np.int32)
+    np.testing.assert_array_equal(_eval(tf.add, a, np.array([1], np.int32)),
+                                  [np.iinfo(np.int32).min])
+    u = np.array([250], np.uint8)
+    np.testing.assert_array_equal(_eval(tf.add, u, np.array([10], np.uint8)), [4])

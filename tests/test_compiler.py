@@ -1,0 +1,91 @@
+"""The compiler on its own (no C): pruning, scheduling, folding, steps,
+views and memory plans."""
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+from fastgraph.compiler import compile_plan
+from fastgraph.compiler.prune import prune
+from fastgraph.compiler.schedule import schedule
+
+
+@pytest.fixture()
+def g():
+    graph = tf.Graph()
+    with graph.as_default():
+        yield graph
+
+
+def test_prune_keeps_only_what_fetches_need(g):
+    x = tf.placeholder(tf.float32, [2])
+    a = x + 1.0
+    b = x * 2.0  # not fetched
+    ops = prune([a], [], [x])
+    names = {op.name for op in ops.values()}
+    assert a.op.name in names and b.op.name not in names and x.op.name not in names
+
+
+def test_schedule_is_topological_and_respects_control_edges(g):
+    x = tf.placeholder(tf.float32, [2])
+    a = x + 1.0
+    with tf.control_dependencies([a]):
+        b = tf.identity(x)
+    c = a * b
+    ops = prune([c], [], [x])
+    order = [op.name for op in schedule(ops, [x])]
+    assert order.index(a.op.name) < order.index(b.op.name) < order.index(c.op.name)
+
+
+def test_constants_and_shapes_fold(g):
+    x = tf.placeholder(tf.float32, [None, 3])
+    k = tf.constant(2.0) * tf.constant(3.0)  # folds to 6
+    flat = tf.reshape(x, tf.shape(x) * tf.constant([3, 1]) // tf.constant([1, 3]))
+    y = flat * k
+    plan = compile_plan([y], [], {x: ((4, 3), tf.float32)})
+    # shape(x) is known once x's shape is: the reshape target folds to [12, 1].
+    assert plan.kernels() == ["mul"]
+    assert plan.values[plan.fetch_values[0]].shape == (12, 1)
+    assert any(np.array_equal(c, np.float32(6.0)) for c in plan.consts)
+
+
+def test_views_alias_and_pin_their_buffer(g):
+    x = tf.placeholder(tf.float32, [4])
+    a = x * 2.0
+    r = tf.reshape(a, [2, 2])
+    b = x + 1.0
+    plan = compile_plan([r, b], [], {x: ((4,), tf.float32)})
+    assert plan.kernels() == ["mul", "add"]
+    ra = plan.values[plan.fetch_values[0]]
+    assert ra.kind == "arena" and ra.shape == (2, 2)
+    (mul_step,) = [st for st in plan.steps if st.kernel == "mul"]
+    assert plan.values[mul_step.outputs[0]].key == ra.key
+    rb = plan.values[plan.fetch_values[1]]
+    # The view is fetched, so a's buffer lives to the end and b cannot reuse it.
+    assert plan.memory.offsets[ra.key] != plan.memory.offsets[rb.key]
+
+
+def test_intermediates_reuse_the_arena(g):
+    x = tf.placeholder(tf.float32, [1024])
+    y = x
+    for _ in range(6):
+        y = y * 1.5
+    plan = compile_plan([y], [], {x: ((1024,), tf.float32)})
+    assert len(plan.steps) == 6
+    # A chain needs its current input and output only (plus the pinned result).
+    assert plan.memory.arena_bytes <= 3 * 4096
+    assert plan.memory.arena_bytes >= plan.memory.lower_bound
+
+
+def test_unfed_placeholder_is_an_invalid_argument(g):
+    x = tf.placeholder(tf.int64, [None])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="dtype int64 and shape"):
+        compile_plan([x + 1], [], {})
+
+
+def test_variable_reads_are_checked_assigns_are_not(g):
+    v = tf.Variable(1.0)
+    plan = compile_plan([], [v.initializer], {})
+    assert plan.kernels() == ["assign"]
+    plan = compile_plan([v.value() + 1.0], [], {})
+    assert plan.kernels() == ["var_check", "copy", "add"]
