@@ -38,6 +38,17 @@ class FetchStructure:
                         f"or Tensor. (Can not convert a {type(f).__name__} into a Tensor or "
                         "Operation.)")
 
+    def flat_kind(self):
+        """The FastCallable kind of this structure: 0 one tensor, 1 one op,
+        2 a flat list, 3 a flat tuple; None for anything else."""
+        t = self._template
+        if isinstance(t, int):
+            return 1 if isinstance(self.leaves[0], Operation) else 0
+        cls, items = t
+        if cls in (list, tuple) and all(isinstance(i, int) for i in items):
+            return 2 if cls is list else 3
+        return None
+
     def build(self, results):
         """The fetch structure with leaf i replaced by results[i]."""
         return _build(self._template, results)

@@ -8,7 +8,7 @@ import collections
 
 import numpy as np
 
-from ._native.runtime import NativePlan, VariableBuffer
+from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import session_stack
@@ -36,6 +36,8 @@ class Session:
         self._plans = collections.OrderedDict()
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
+        self._fast = FastPath(Tensor, Operation)
+        self._callables = []  # weak enough: cleared with the plans
 
     # -- properties ------------------------------------------------------------
 
@@ -75,10 +77,15 @@ class Session:
         `feed_dict` maps tensors (or their names) to values that override
         them for this run.
         """
+        result = self._fast.run(fetches, feed_dict)
+        if result is not MISS:
+            return result
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
         feeds = self._feeds(feed_dict)
-        return structure.build(self._run_leaves(structure.leaves, feeds))
+        native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
+        self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
+        return structure.build(results)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Returns a Python callable that runs `fetches` with positional
@@ -86,17 +93,28 @@ class Session:
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
         feed_tensors = [self._feed_key(k) for k in (feed_list or ())]
+        kind = structure.flat_kind()
 
-        def call(*args, **kwargs):
+        def slow(*args):
             if len(args) != len(feed_tensors):
                 raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
-            return structure.build(self._run_leaves(structure.leaves, feeds))
+            native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
+            if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
+                position = {id(t): i for i, t in enumerate(feed_tensors)}
+                if len(position) == len(feed_tensors):
+                    call.remember(tuple(a.shape for a in args), native,
+                                  tuple(position[id(t)] for t in fed), kind, leaf_out)
+            return structure.build(results)
 
+        call = FastCallable(tuple(t.dtype.np_dtype.num for t in feed_tensors), slow)
+        self._callables.append(call)
         return call
 
     def _run_leaves(self, leaves, feeds):
+        """Runs the leaves; returns (plan, fed tensors in slot order, plan
+        output of each leaf or -1, results per leaf)."""
         tensors, targets, seen = [], [], {}
         for leaf in leaves:
             if isinstance(leaf, Operation):
@@ -113,14 +131,10 @@ class Session:
         else:
             self._plans.move_to_end(key)
         outs = native.run([a for _, a in feeds])
-        results = []
-        for leaf in leaves:
-            if isinstance(leaf, Operation):
-                results.append(None)
-            else:
-                arr = outs[seen[id(leaf)]]
-                results.append(arr[()] if arr.ndim == 0 else arr)
-        return results
+        leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
+        results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
+                   for k in leaf_out]
+        return native, [t for t, _ in feeds], leaf_out, results
 
     def _compile(self, key, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
@@ -130,6 +144,7 @@ class Session:
         self._plans[key] = native
         while len(self._plans) > PLAN_CACHE_SIZE:
             _, old = self._plans.popitem(last=False)
+            self._forget_fast_paths()
             old.free()
         return native
 
@@ -196,6 +211,11 @@ class Session:
 
     # -- lifetime --------------------------------------------------------------
 
+    def _forget_fast_paths(self):
+        self._fast.clear()
+        for call in self._callables:
+            call.clear()
+
     def _check_open(self):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
@@ -206,6 +226,7 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        self._forget_fast_paths()
         for native in self._plans.values():
             native.free()
         self._plans.clear()

@@ -412,3 +412,72 @@ def test_run_releases_the_gil(g):
     # at all between start and end.
     assert end - start > 0.02
     assert len(during) > 10
+
+
+# ---- the fast path -----------------------------------------------------------
+
+def test_fast_path_agrees_with_slow_path(g):
+    x = tf.placeholder(tf.float32, [None, 2])
+    y = tf.placeholder(tf.float32, [None, 2])
+    s = x - y
+    a = np.array([[1, 2], [3, 4]], np.float32)
+    b = np.array([[10, 20], [30, 40]], np.float32)
+    with tf.Session() as sess:
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(s, {x: a, y: b}), a - b)
+            # The same feeds in the other dict order must bind the same slots.
+            np.testing.assert_array_equal(sess.run(s, {y: b, x: a}), a - b)
+        # A float64 feed is converted (slow path), never reinterpreted.
+        np.testing.assert_array_equal(sess.run(s, {x: a.astype(np.float64), y: b}), a - b)
+        np.testing.assert_array_equal(sess.run(s, {x: np.asfortranarray(a), y: b}), a - b)
+        out = sess.run([s, s.op, x], {x: a, y: b})
+        out2 = sess.run([s, s.op, x], {x: a, y: b})
+        for o in (out, out2):
+            np.testing.assert_array_equal(o[0], a - b)
+            assert o[1] is None
+            np.testing.assert_array_equal(o[2], a)
+        t = sess.run((s, x), {x: a, y: b})
+        assert isinstance(sess.run((s, x), {x: a, y: b}), tuple) and len(t) == 2
+        with pytest.raises(ValueError, match="Cannot feed value of shape"):
+            sess.run(s, {x: np.zeros((2, 3), np.float32), y: b})
+    with pytest.raises(RuntimeError, match="closed Session"):
+        sess.run(s, {x: a, y: b})
+
+
+def test_fast_path_fetch_lists_are_not_trusted_by_identity(g):
+    a = tf.constant(1.0)
+    b = tf.constant(2.0)
+    with tf.Session() as sess:
+        fetches = [a]
+        assert sess.run(fetches) == [1.0]
+        fetches.append(b)
+        assert sess.run(fetches) == [1.0, 2.0]
+
+
+def test_make_callable_fast_and_slow_agree(g):
+    x = tf.placeholder(tf.int32, [None])
+    y = x * 3
+    with tf.Session() as sess:
+        f = sess.make_callable([y, y.op], [x])
+        for _ in range(2):
+            out = f(np.array([1, 2], np.int32))
+            np.testing.assert_array_equal(out[0], [3, 6])
+            assert out[1] is None
+        np.testing.assert_array_equal(f([4])[0], [12])  # a list goes through conversion
+        np.testing.assert_array_equal(f(np.array([5, 6, 7], np.int64))[0], [15, 18, 21])
+        total = sess.make_callable(tf.cast(x, tf.float32) * 0.5, [x])
+        np.testing.assert_array_equal(total(np.array([1, 2], np.int32)), [0.5, 1.0])
+
+
+def test_plan_eviction_keeps_results_right(g, monkeypatch):
+    from fastgraph import session as session_module
+    monkeypatch.setattr(session_module, "PLAN_CACHE_SIZE", 2)
+    x = tf.placeholder(tf.float32, [None])
+    y = x + 1.0
+    with tf.Session() as sess:
+        f = sess.make_callable(y, [x])
+        for n in (1, 2, 3, 1, 2, 3, 1):
+            a = np.arange(n, dtype=np.float32)
+            np.testing.assert_array_equal(sess.run(y, {x: a}), a + 1)
+            np.testing.assert_array_equal(f(a), a + 1)
+            assert sess.memory_stats()["plans"] <= 2

@@ -2,12 +2,13 @@
 """Lowering Plans to fg_plan structs, running them with the GIL released, and
 the session-owned variable buffers."""
 
-import threading
-
 import numpy as np
 
 cimport numpy as cnp
+from cpython.pythread cimport (PyThread_acquire_lock, PyThread_allocate_lock,
+                               PyThread_free_lock, PyThread_release_lock, PyThread_type_lock)
 from libc.stdint cimport int32_t, int64_t
+from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset, strlen
 
 from ..framework import errors
@@ -140,22 +141,26 @@ cdef class NativePlan:
     cdef readonly object plan
     cdef list consts
     cdef list var_buffers
-    cdef list feed_slots        # per feed: tuple of value indices to point at it
-    cdef list fetch_index
-    cdef list fetch_dtype
-    cdef list fetch_shape
-    cdef list fetch_nbytes
-    cdef object lock
+    cdef PyThread_type_lock lock
+    # Feed k points values feed_vals[feed_start[k]:feed_start[k + 1]] at its array.
+    cdef int n_feeds
+    cdef int *feed_start
+    cdef int *feed_vals
+    cdef int n_fetch
+    cdef int *fetch_val
+    cdef int *fetch_ndim
+    cdef int *fetch_type
+    cdef cnp.npy_intp *fetch_dims
 
     def __cinit__(self, plan, variable_buffers):
         """`variable_buffers[j]` is the VariableBuffer of plan.variables[j]."""
         cdef int64_t n_io = 0, n_iattr = 0, n_fattr = 0, names_bytes = 0
-        cdef int i, j
+        cdef int i, j, d
         cdef fg_value *v
         cdef fg_step *s
         self.plan = plan
         self.var_buffers = list(variable_buffers)
-        self.lock = threading.Lock()
+        self.lock = PyThread_allocate_lock()
         steps = plan.steps
         names = [st.op.name.encode() for st in steps]
         for st, nm in zip(steps, names):
@@ -165,7 +170,7 @@ cdef class NativePlan:
             names_bytes += len(nm) + 1
         self.p = fg_plan_create(len(plan.values), len(steps), n_io, n_iattr, n_fattr,
                                 names_bytes, plan.memory.arena_bytes)
-        if self.p == NULL:
+        if self.p == NULL or self.lock == NULL:
             raise MemoryError(f"cannot allocate a plan with a {plan.memory.arena_bytes}-byte arena")
         self.consts = [np.asarray(c, order="C") for c in plan.consts]
         cdef char *arena = <char *>self.p.arena
@@ -213,11 +218,34 @@ cdef class NativePlan:
             memcpy(&self.p.names[nb], <char *>nm, len(nm) + 1)
             s.name = &self.p.names[nb]
             nb += len(nm) + 1
-        self.feed_slots = [tuple(idx) for _, idx in plan.feeds]
-        self.fetch_index = list(plan.fetch_values)
-        self.fetch_dtype = [plan.values[i].dtype.np_dtype for i in plan.fetch_values]
-        self.fetch_shape = [plan.values[i].shape for i in plan.fetch_values]
-        self.fetch_nbytes = [plan.values[i].nbytes for i in plan.fetch_values]
+
+        self.n_feeds = len(plan.feeds)
+        n_bound = sum(len(idx) for _, idx in plan.feeds)
+        self.feed_start = <int *>malloc((self.n_feeds + 1) * sizeof(int))
+        self.feed_vals = <int *>malloc((n_bound + 1) * sizeof(int))
+        self.n_fetch = len(plan.fetch_values)
+        self.fetch_val = <int *>malloc((self.n_fetch + 1) * sizeof(int))
+        self.fetch_ndim = <int *>malloc((self.n_fetch + 1) * sizeof(int))
+        self.fetch_type = <int *>malloc((self.n_fetch + 1) * sizeof(int))
+        self.fetch_dims = <cnp.npy_intp *>malloc((self.n_fetch * FG_MAX_DIMS + 1)
+                                                 * sizeof(cnp.npy_intp))
+        if (self.feed_start == NULL or self.feed_vals == NULL or self.fetch_val == NULL
+                or self.fetch_ndim == NULL or self.fetch_type == NULL or self.fetch_dims == NULL):
+            raise MemoryError()
+        j = 0
+        for i, (_, idx) in enumerate(plan.feeds):
+            self.feed_start[i] = j
+            for vi in idx:
+                self.feed_vals[j] = vi
+                j += 1
+        self.feed_start[self.n_feeds] = j
+        for i, vi in enumerate(plan.fetch_values):
+            val = plan.values[vi]
+            self.fetch_val[i] = vi
+            self.fetch_ndim[i] = len(val.shape)
+            self.fetch_type[i] = val.dtype.np_dtype.num
+            for d in range(len(val.shape)):
+                self.fetch_dims[i * FG_MAX_DIMS + d] = val.shape[d]
 
     @property
     def arena_bytes(self):
@@ -238,17 +266,27 @@ cdef class NativePlan:
     def run(self, list feeds):
         """Runs the plan on `feeds` (contiguous arrays of the planned dtypes
         and shapes, one per feed slot); returns new arrays, one per fetch."""
+        return self._run(feeds, None)
+
+    cdef list _run(self, list feeds, tuple order):
+        """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without order)."""
         cdef fg_status st
-        cdef int rc, k
+        cdef int rc, k, j, i
         cdef void *ptr
-        cdef cnp.ndarray arr
+        cdef object arr
+        cdef list outs
         if self.p == NULL:
             raise RuntimeError("Attempted to use a closed Session.")
-        with self.lock:
-            for k in range(len(feeds)):
-                ptr = cnp.PyArray_DATA(<cnp.ndarray>feeds[k])
-                for j in <tuple>self.feed_slots[k]:
-                    self.p.values[<int>j].data = ptr
+        if PyThread_acquire_lock(self.lock, 0) == 0:
+            # Another thread runs this plan: wait without holding the GIL.
+            with nogil:
+                PyThread_acquire_lock(self.lock, 1)
+        try:
+            for k in range(self.n_feeds):
+                arr = feeds[k] if order is None else feeds[<int>order[k]]
+                ptr = cnp.PyArray_DATA(<cnp.ndarray>arr)
+                for j in range(self.feed_start[k], self.feed_start[k + 1]):
+                    self.p.values[self.feed_vals[j]].data = ptr
             with nogil:
                 rc = fg_plan_run(self.p, &st)
             if rc != 0:
@@ -256,12 +294,15 @@ cdef class NativePlan:
                 raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
                     "utf-8", "replace"))
             outs = []
-            for k in range(len(self.fetch_index)):
-                arr = np.empty(self.fetch_shape[k], self.fetch_dtype[k])
-                memcpy(cnp.PyArray_DATA(arr), self.p.values[<int>self.fetch_index[k]].data,
-                       <size_t>self.fetch_nbytes[k])
+            for i in range(self.n_fetch):
+                arr = cnp.PyArray_SimpleNew(self.fetch_ndim[i], &self.fetch_dims[i * FG_MAX_DIMS],
+                                            self.fetch_type[i])
+                memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), self.p.values[self.fetch_val[i]].data,
+                       cnp.PyArray_NBYTES(<cnp.ndarray>arr))
                 outs.append(arr)
             return outs
+        finally:
+            PyThread_release_lock(self.lock)
 
     def free(self):
         """Frees the arena and the plan's C structures."""
@@ -274,3 +315,197 @@ cdef class NativePlan:
     def __dealloc__(self):
         if self.p != NULL:
             fg_plan_free(self.p)
+        free(self.feed_start)
+        free(self.feed_vals)
+        free(self.fetch_val)
+        free(self.fetch_ndim)
+        free(self.fetch_type)
+        free(self.fetch_dims)
+        if self.lock != NULL:
+            PyThread_free_lock(self.lock)
+
+
+# ---- the fast run path -------------------------------------------------------
+
+MISS = object()
+
+# What a cached signature returns: one value, None (an op), or a flat list/tuple.
+cdef enum:
+    KIND_TENSOR = 0
+    KIND_OP = 1
+    KIND_LIST = 2
+    KIND_TUPLE = 3
+
+
+cdef inline object _scalar_or_array(object arr):
+    # TF returns NumPy scalars for 0-d results.
+    if cnp.PyArray_NDIM(<cnp.ndarray>arr) == 0:
+        return arr[()]
+    return arr
+
+
+cdef class _Entry:
+    cdef NativePlan plan
+    cdef tuple order      # feed slot k comes from feed order[k]
+    cdef int kind
+    cdef tuple leaf_out   # per fetch leaf: index into the plan's outputs, -1 for ops
+
+    cdef object run(self, list feeds):
+        cdef list outs = self.plan._run(feeds, self.order)
+        cdef int k
+        if self.kind == KIND_TENSOR:
+            return _scalar_or_array(outs[0])
+        if self.kind == KIND_OP:
+            return None
+        res = [None if k < 0 else _scalar_or_array(outs[k]) for k in self.leaf_out]
+        return res if self.kind == KIND_LIST else tuple(res)
+
+
+cdef class FastPath:
+    """Session.run's memory of signatures it has already run with feeds that
+    needed no conversion: a hit skips fetch flattening, feed checks and the
+    plan-cache key, and goes straight to the plan.
+
+    Only fetches that are a Tensor, an Operation or a flat list/tuple of them
+    qualify: their identity is the key (graph elements live as long as the
+    graph). A feed qualifies when it is a C-contiguous ndarray of the fed
+    tensor's dtype; its shape and dtype are part of the key.
+    """
+
+    cdef dict entries
+    cdef object tensor_type
+    cdef object operation_type
+
+    def __cinit__(self, tensor_type, operation_type):
+        self.entries = {}
+        self.tensor_type = tensor_type
+        self.operation_type = operation_type
+
+    def clear(self):
+        """Forgets every signature (plans were freed or evicted)."""
+        self.entries.clear()
+
+    cdef object _fetch_key(self, object fetches):
+        cdef object t = type(fetches)
+        if t is self.tensor_type or t is self.operation_type:
+            return id(fetches)
+        if t is list or t is tuple:
+            ids = [t]
+            for f in fetches:
+                if type(f) is not self.tensor_type and type(f) is not self.operation_type:
+                    return None
+                ids.append(id(f))
+            return tuple(ids)
+        return None
+
+    cdef object _key(self, object fetches, object feed_dict, list arrays):
+        fk = self._fetch_key(fetches)
+        if fk is None:
+            return None
+        if feed_dict is None:
+            return fk
+        if type(feed_dict) is not dict:
+            return None
+        sig = [fk]
+        for k, v in (<dict>feed_dict).items():
+            if type(k) is not self.tensor_type or type(v) is not np.ndarray:
+                return None
+            if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>v):
+                return None
+            sig.append(id(k))
+            sig.append(cnp.PyArray_TYPE(<cnp.ndarray>v))
+            sig.append(v.shape)
+            arrays.append(v)
+        return tuple(sig)
+
+    def run(self, fetches, feed_dict):
+        """The result of a known signature, or MISS."""
+        cdef list arrays = []
+        key = self._key(fetches, feed_dict, arrays)
+        if key is None:
+            return MISS
+        entry = self.entries.get(key)
+        if entry is None:
+            return MISS
+        return (<_Entry>entry).run(arrays)
+
+    def remember(self, fetches, feed_dict, NativePlan plan, list fed, list leaf_out):
+        """Records a signature just run by the slow path.
+
+        fed[k] is the tensor of the plan's feed slot k; leaf_out[i] the plan
+        output of fetch leaf i (-1 for an op). Feeds that had to be
+        converted make the signature ineligible.
+        """
+        cdef list arrays = []
+        key = self._key(fetches, feed_dict, arrays)
+        if key is None:
+            return
+        position = {}
+        if feed_dict:
+            for pos, (t, v) in enumerate((<dict>feed_dict).items()):
+                if v.dtype != t.dtype.np_dtype:
+                    return
+                position[id(t)] = pos
+        if len(position) != len(fed):
+            return
+        cdef _Entry e = _Entry()
+        e.plan = plan
+        e.order = tuple(position[id(t)] for t in fed)
+        e.leaf_out = tuple(leaf_out)
+        ft = type(fetches)
+        if ft is self.tensor_type:
+            e.kind = KIND_TENSOR
+        elif ft is self.operation_type:
+            e.kind = KIND_OP
+        else:
+            e.kind = KIND_LIST if ft is list else KIND_TUPLE
+        self.entries[key] = e
+
+
+cdef class FastCallable:
+    """The callable of `Session.make_callable`: positional feeds, with the
+    plan for each set of feed shapes remembered after its first call."""
+
+    cdef dict entries
+    cdef tuple types       # expected NumPy type number of each feed
+    cdef int n_args
+    cdef object slow       # Python fallback: slow(*args) -> result
+    cdef readonly object __doc__
+
+    def __cinit__(self, tuple types, slow):
+        self.entries = {}
+        self.types = types
+        self.n_args = len(types)
+        self.slow = slow
+        self.__doc__ = "Runs the fetches with positional feed values."
+
+    def clear(self):
+        """Forgets the remembered plans."""
+        self.entries.clear()
+
+    def remember(self, tuple shapes, NativePlan plan, tuple order, int kind, list leaf_out):
+        """Records the plan for feeds of these shapes (in argument order)."""
+        cdef _Entry e = _Entry()
+        e.plan = plan
+        e.order = order
+        e.kind = kind
+        e.leaf_out = tuple(leaf_out)
+        self.entries[shapes] = e
+
+    def __call__(self, *args):
+        cdef int i
+        cdef list arrays
+        if len(args) == self.n_args:
+            arrays = list(args)
+            shapes = []
+            for i in range(self.n_args):
+                a = arrays[i]
+                if (type(a) is not np.ndarray or not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
+                        or cnp.PyArray_TYPE(<cnp.ndarray>a) != <int>self.types[i]):
+                    break
+                shapes.append(a.shape)
+            else:
+                entry = self.entries.get(tuple(shapes))
+                if entry is not None:
+                    return (<_Entry>entry).run(arrays)
+        return self.slow(*args)
