@@ -15,10 +15,11 @@ from setuptools import Extension, setup
 
 CSRC = sorted(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c"))
 
-compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-Wall", "-Wextra",
+compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra",
                 "-Wshadow", "-Wno-type-limits",
-                "-Wno-unused-function", "-D_GNU_SOURCE"]
-link_args = []
+                "-Wno-unused-function", "-D_GNU_SOURCE", "-pthread"]
+link_args = ["-pthread"]
+
 if os.environ.get("FASTGRAPH_NATIVE") == "1":
     compile_args.append("-march=native")
 if os.environ.get("FASTGRAPH_SANITIZE") == "1":

@@ -88,6 +88,7 @@ typedef struct fg_step {
     int32_t n_out;
     int32_t n_iattr;
     int32_t n_fattr;
+    int32_t nparts; /* how many shares the executor splits this step into */
     fg_value **in;
     fg_value **out;
     const int64_t *iattr;

@@ -8,6 +8,7 @@
 #include "kernels/array.h"
 #include "kernels/conv.h"
 #include "kernels/elementwise.h"
+#include "kernels/fused.h"
 #include "kernels/image.h"
 #include "kernels/linalg.h"
 #include "kernels/nn.h"
@@ -18,6 +19,7 @@
 #define FG_OPS(X)                 \
     FG_OPS_STATE(X)               \
     FG_OPS_ELEMENTWISE(X)         \
+    FG_OPS_FUSED(X)               \
     FG_OPS_ARRAY(X)               \
     FG_OPS_IMAGE(X)               \
     FG_OPS_REDUCTION(X)           \

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "fg.h"
+#include "pool.h"
+
+#define FG_MAX_PARTS 64
 
 #define FG_TABLE_ENTRY(name) fg_k_##name,
 const fg_kernel_fn fg_kernels[FG_OP_COUNT] = {FG_OPS(FG_TABLE_ENTRY)};
@@ -106,6 +109,38 @@ void fg_plan_free(fg_plan *p)
     free(p);
 }
 
+typedef struct {
+    const fg_step *step;
+    int nparts;
+    fg_status status[FG_MAX_PARTS];
+} parallel_step;
+
+static void run_part(void *ctx, int part)
+{
+    parallel_step *ps = ctx;
+    ps->status[part].code = FG_OK;
+    fg_kernels[ps->step->op](ps->step, part, ps->nparts, &ps->status[part]);
+}
+
+/* Runs one step, split into s->nparts shares on the pool when it asks for more than one. */
+static int run_step(const fg_step *s, fg_status *st)
+{
+    int nparts = s->nparts < FG_MAX_PARTS ? s->nparts : FG_MAX_PARTS;
+    if (nparts <= 1)
+        return fg_kernels[s->op](s, 0, 1, st);
+    parallel_step ps;
+    ps.step = s;
+    ps.nparts = nparts;
+    fg_pool_run(nparts, run_part, &ps);
+    for (int part = 0; part < nparts; part++) {
+        if (ps.status[part].code != FG_OK) {
+            *st = ps.status[part];
+            return st->code;
+        }
+    }
+    return FG_OK;
+}
+
 int fg_plan_run(fg_plan *p, fg_status *st)
 {
     st->code = FG_OK;
@@ -113,7 +148,7 @@ int fg_plan_run(fg_plan *p, fg_status *st)
     st->msg[0] = '\0';
     for (int32_t i = 0; i < p->n_steps; i++) {
         const fg_step *s = &p->steps[i];
-        int rc = fg_kernels[s->op](s, 0, 1, st);
+        int rc = run_step(s, st);
         if (rc != FG_OK) {
             st->step = i;
             if (st->code == FG_OK)

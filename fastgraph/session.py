@@ -8,7 +8,7 @@ import collections
 
 import numpy as np
 
-from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer
+from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer, threads
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import session_stack
@@ -138,7 +138,7 @@ class Session:
 
     def _compile(self, key, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
-                            {t: (a.shape, t.dtype) for t, a in feeds})
+                            {t: (a.shape, t.dtype) for t, a in feeds}, threads())
         buffers = [self._variable_buffer(op) for op in plan.variables]
         native = NativePlan(plan, buffers)
         self._plans[key] = native

@@ -9,6 +9,7 @@
 
 #include "broadcast.h"
 #include "types.h"
+#include "vmath.h"
 
 /* Inner loops return 0, or one of these for a data-dependent failure. */
 enum { EW_OK = 0, EW_DIV_ZERO = 1, EW_NEG_POW = 2 };
@@ -297,15 +298,25 @@ UN_SIGNED_SPLIT(sign, U_SIGN, U_FSIGN)
 UN_NUMERIC(square, U_SQUARE)
 UN_FLOAT(sqrt, U_SQRT)
 UN_FLOAT(rsqrt, U_RSQRT)
-UN_FLOAT(exp, U_EXP)
+/* float32 exp, tanh and sigmoid go through the vectorised array versions. */
+#define UN_FLOAT_VM(op, BODY, vfn)                                      \
+    UN_FN(op, BODY, f64, double, FG_FLOAT64)                            \
+    static int op##_f32(const char *in, char *out, int64_t n)           \
+    {                                                                   \
+        vfn((const float *)in, (float *)out, n);                        \
+        return EW_OK;                                                   \
+    }                                                                   \
+    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
+
+UN_FLOAT_VM(exp, U_EXP, fg_vexp_f32)
 UN_FLOAT(expm1, U_EXPM1)
 UN_FLOAT(log, U_LOG)
 UN_FLOAT(log1p, U_LOG1P)
 UN_FLOAT(sin, U_SIN)
 UN_FLOAT(cos, U_COS)
 UN_FLOAT(tan, U_TAN)
-UN_FLOAT(tanh, U_TANH)
-UN_FLOAT(sigmoid, U_SIGMOID)
+UN_FLOAT_VM(tanh, U_TANH, fg_vtanh_f32)
+UN_FLOAT_VM(sigmoid, U_SIGMOID, fg_vsigmoid_f32)
 UN_FLOAT(erf, U_ERF)
 UN_FLOAT(floor, U_FLOOR)
 UN_FLOAT(ceil, U_CEIL)

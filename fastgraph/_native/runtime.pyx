@@ -2,6 +2,8 @@
 """Lowering Plans to fg_plan structs, running them with the GIL released, and
 the session-owned variable buffers."""
 
+import os
+
 import numpy as np
 
 cimport numpy as cnp
@@ -41,6 +43,7 @@ cdef extern from "fg.h" nogil:
         int32_t n_out
         int32_t n_iattr
         int32_t n_fattr
+        int32_t nparts
         fg_value **in_ "in"
         fg_value **out
         const int64_t *iattr
@@ -69,12 +72,31 @@ cdef extern from "fg.h" nogil:
     const char *const fg_op_names[]
 
 
+cdef extern from "pool.h" nogil:
+    int fg_pool_set_threads(int n)
+    int fg_pool_threads()
+
+
+def threads():
+    """How many threads (the caller included) run a parallel step."""
+    return fg_pool_threads()
+
+
+def set_threads(n):
+    """Sets the number of threads before the first parallel run (0: one per
+    CPU); returns the number in force. Also read from FASTGRAPH_NUM_THREADS."""
+    return fg_pool_set_threads(int(n))
+
+
 def kernel_names():
     """The names of the kernels in the C kernel table, in table order."""
     return [fg_op_names[i].decode() for i in range(FG_OP_COUNT)]
 
 
 KERNEL_INDEX = {name: i for i, name in enumerate(kernel_names())}
+
+if os.environ.get("FASTGRAPH_NUM_THREADS", "").isdigit():
+    fg_pool_set_threads(int(os.environ["FASTGRAPH_NUM_THREADS"]))
 
 
 def live_bytes():
@@ -133,6 +155,28 @@ cdef void _set_shape(fg_value *v, tuple shape, object dtype):
         v.size *= shape[d]
 
 
+cdef void _csr(list groups, int **start, int **vals) except *:
+    """groups[k]: value indices -> start[k]..start[k + 1] ranges into vals."""
+    cdef int j = 0, k
+    total = sum(len(g) for g in groups)
+    start[0] = <int *>malloc((len(groups) + 1) * sizeof(int))
+    vals[0] = <int *>malloc((total + 1) * sizeof(int))
+    if start[0] == NULL or vals[0] == NULL:
+        raise MemoryError()
+    for k, g in enumerate(groups):
+        start[0][k] = j
+        for vi in g:
+            vals[0][j] = vi
+            j += 1
+    start[0][len(groups)] = j
+
+
+cdef inline void _bind(fg_plan *p, int *start, int *vals, int k, void *ptr) noexcept:
+    cdef int j
+    for j in range(start[k], start[k + 1]):
+        p.values[vals[j]].data = ptr
+
+
 cdef class NativePlan:
     """A Plan lowered to an fg_plan: its arena is allocated here, once, and
     freed by `free()` (or when the object dies)."""
@@ -142,15 +186,21 @@ cdef class NativePlan:
     cdef list consts
     cdef list var_buffers
     cdef PyThread_type_lock lock
-    # Feed k points values feed_vals[feed_start[k]:feed_start[k + 1]] at its array.
+    # Feed k points values feed_vals[feed_start[k]:feed_start[k + 1]] at its
+    # array; output k does the same with the array allocated for it.
     cdef int n_feeds
     cdef int *feed_start
     cdef int *feed_vals
+    cdef int n_outputs
+    cdef int *out_start
+    cdef int *out_vals
+    # Array shape of output k (k < n_outputs), then of each copied fetch.
+    cdef int *arr_ndim
+    cdef int *arr_type
+    cdef cnp.npy_intp *arr_dims
     cdef int n_fetch
     cdef int *fetch_val
-    cdef int *fetch_ndim
-    cdef int *fetch_type
-    cdef cnp.npy_intp *fetch_dims
+    cdef int *fetch_output
 
     def __cinit__(self, plan, variable_buffers):
         """`variable_buffers[j]` is the VariableBuffer of plan.variables[j]."""
@@ -193,6 +243,7 @@ cdef class NativePlan:
             if kernel is None:
                 raise KeyError(f"no C kernel named {st.kernel!r} (op {st.op.name})")
             s.op = kernel
+            s.nparts = st.nparts
             s.n_in = len(st.inputs)
             s.n_out = len(st.outputs)
             s.in_ = &self.p.io[io]
@@ -220,32 +271,29 @@ cdef class NativePlan:
             nb += len(nm) + 1
 
         self.n_feeds = len(plan.feeds)
-        n_bound = sum(len(idx) for _, idx in plan.feeds)
-        self.feed_start = <int *>malloc((self.n_feeds + 1) * sizeof(int))
-        self.feed_vals = <int *>malloc((n_bound + 1) * sizeof(int))
+        _csr([idx for _, idx in plan.feeds], &self.feed_start, &self.feed_vals)
+        self.n_outputs = len(plan.outputs)
+        _csr([idx for _, idx in plan.outputs], &self.out_start, &self.out_vals)
         self.n_fetch = len(plan.fetch_values)
         self.fetch_val = <int *>malloc((self.n_fetch + 1) * sizeof(int))
-        self.fetch_ndim = <int *>malloc((self.n_fetch + 1) * sizeof(int))
-        self.fetch_type = <int *>malloc((self.n_fetch + 1) * sizeof(int))
-        self.fetch_dims = <cnp.npy_intp *>malloc((self.n_fetch * FG_MAX_DIMS + 1)
-                                                 * sizeof(cnp.npy_intp))
-        if (self.feed_start == NULL or self.feed_vals == NULL or self.fetch_val == NULL
-                or self.fetch_ndim == NULL or self.fetch_type == NULL or self.fetch_dims == NULL):
+        self.fetch_output = <int *>malloc((self.n_fetch + 1) * sizeof(int))
+        shaped = [plan.values[i] for i, _ in plan.outputs] + \
+                 [plan.values[i] for i in plan.fetch_values]
+        n = len(shaped)
+        self.arr_ndim = <int *>malloc((n + 1) * sizeof(int))
+        self.arr_type = <int *>malloc((n + 1) * sizeof(int))
+        self.arr_dims = <cnp.npy_intp *>malloc((n * FG_MAX_DIMS + 1) * sizeof(cnp.npy_intp))
+        if (self.fetch_val == NULL or self.fetch_output == NULL or self.arr_ndim == NULL
+                or self.arr_type == NULL or self.arr_dims == NULL):
             raise MemoryError()
-        j = 0
-        for i, (_, idx) in enumerate(plan.feeds):
-            self.feed_start[i] = j
-            for vi in idx:
-                self.feed_vals[j] = vi
-                j += 1
-        self.feed_start[self.n_feeds] = j
-        for i, vi in enumerate(plan.fetch_values):
-            val = plan.values[vi]
-            self.fetch_val[i] = vi
-            self.fetch_ndim[i] = len(val.shape)
-            self.fetch_type[i] = val.dtype.np_dtype.num
+        for i, val in enumerate(shaped):
+            self.arr_ndim[i] = len(val.shape)
+            self.arr_type[i] = val.dtype.np_dtype.num
             for d in range(len(val.shape)):
-                self.fetch_dims[i * FG_MAX_DIMS + d] = val.shape[d]
+                self.arr_dims[i * FG_MAX_DIMS + d] = val.shape[d]
+        for i, vi in enumerate(plan.fetch_values):
+            self.fetch_val[i] = vi
+            self.fetch_output[i] = plan.fetch_output[i]
 
     @property
     def arena_bytes(self):
@@ -284,9 +332,12 @@ cdef class NativePlan:
         try:
             for k in range(self.n_feeds):
                 arr = feeds[k] if order is None else feeds[<int>order[k]]
-                ptr = cnp.PyArray_DATA(<cnp.ndarray>arr)
-                for j in range(self.feed_start[k], self.feed_start[k + 1]):
-                    self.p.values[self.feed_vals[j]].data = ptr
+                _bind(self.p, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+            made = []
+            for k in range(self.n_outputs):
+                arr = self._new_array(k)
+                _bind(self.p, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+                made.append(arr)
             with nogil:
                 rc = fg_plan_run(self.p, &st)
             if rc != 0:
@@ -295,14 +346,21 @@ cdef class NativePlan:
                     "utf-8", "replace"))
             outs = []
             for i in range(self.n_fetch):
-                arr = cnp.PyArray_SimpleNew(self.fetch_ndim[i], &self.fetch_dims[i * FG_MAX_DIMS],
-                                            self.fetch_type[i])
+                k = self.fetch_output[i]
+                if k >= 0:
+                    outs.append(made[k])
+                    continue
+                arr = self._new_array(self.n_outputs + i)
                 memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), self.p.values[self.fetch_val[i]].data,
                        cnp.PyArray_NBYTES(<cnp.ndarray>arr))
                 outs.append(arr)
             return outs
         finally:
             PyThread_release_lock(self.lock)
+
+    cdef object _new_array(self, int k):
+        return cnp.PyArray_SimpleNew(self.arr_ndim[k], &self.arr_dims[k * FG_MAX_DIMS],
+                                     self.arr_type[k])
 
     def free(self):
         """Frees the arena and the plan's C structures."""
@@ -317,10 +375,13 @@ cdef class NativePlan:
             fg_plan_free(self.p)
         free(self.feed_start)
         free(self.feed_vals)
+        free(self.out_start)
+        free(self.out_vals)
+        free(self.arr_ndim)
+        free(self.arr_type)
+        free(self.arr_dims)
         free(self.fetch_val)
-        free(self.fetch_ndim)
-        free(self.fetch_type)
-        free(self.fetch_dims)
+        free(self.fetch_output)
         if self.lock != NULL:
             PyThread_free_lock(self.lock)
 

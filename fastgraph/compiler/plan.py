@@ -11,100 +11,21 @@ from ..framework import errors
 from ..framework.op_registry import InferenceContext
 from .liveness import liveness
 from .memory_plan import plan_memory
+from .fuse import fuse_steps
 from .prune import prune
 from .schedule import schedule
+from .steps import ARENA, CONST, FEED, VAR, Plan, Step, Value
 
-__all__ = ["Plan", "Value", "Step", "compile_plan", "FOLD_LIMIT"]
+__all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN"]
+
+# A parallel step gets one share per this many output elements, up to the
+# number of threads: below it, waking a second thread costs more than it saves.
+PARALLEL_GRAIN = 1 << 15
 
 # Ops whose inputs are all known are folded into constants at compile time
 # when their output is at most this many elements (bigger results would
 # bloat the plan more than they save).
 FOLD_LIMIT = 1 << 20
-
-ARENA, FEED, CONST, VAR = "arena", "feed", "const", "var"
-
-
-class Value:
-    """One dense value the C core sees: shape, dtype and where its bytes are.
-
-    `kind` is ARENA (key: buffer id), FEED (key: feed slot), CONST (key:
-    index into Plan.consts) or VAR (key: index into Plan.variables).
-    """
-
-    __slots__ = ("index", "shape", "dtype", "kind", "key", "tensor")
-
-    def __init__(self, index, shape, dtype, kind, key, tensor):
-        self.index = index
-        self.shape = tuple(shape)
-        self.dtype = dtype
-        self.kind = kind
-        self.key = key
-        self.tensor = tensor
-
-    @property
-    def size(self):
-        """Number of elements."""
-        return int(np.prod(self.shape, dtype=np.int64))
-
-    @property
-    def nbytes(self):
-        """Bytes of the value."""
-        return self.size * self.dtype.size
-
-    def __repr__(self):
-        return f"Value({self.index}, {self.shape}, {self.dtype.name}, {self.kind}:{self.key})"
-
-
-class Step:
-    """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
-    writes `outputs`; `var` indexes Plan.variables for state kernels."""
-
-    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op")
-
-    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op):
-        self.kernel = kernel
-        self.inputs = list(inputs)
-        self.outputs = list(outputs)
-        self.iattrs = [int(v) for v in (iattrs or ())]
-        self.fattrs = [float(v) for v in (fattrs or ())]
-        self.var = var
-        self.op = op
-
-    def __repr__(self):
-        return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
-
-
-class Plan:
-    """A compiled run: values, steps, feeds, fetches, constants, variables and
-    the memory plan of the arena.
-
-    feeds[k] is (tensor, [value indices bound to feed k]); fetch_values[i]
-    is the value index of fetch i; variables[j] is the op owning session
-    buffer j (a VariableV2, or an op with per-session state).
-    """
-
-    def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory):
-        self.values = values
-        self.steps = steps
-        self.feeds = feeds
-        self.fetch_values = fetch_values
-        self.consts = consts
-        self.variables = variables
-        self.memory = memory
-
-    @property
-    def arena_bytes(self):
-        """Bytes of the arena this plan needs."""
-        return self.memory.arena_bytes
-
-    def kernels(self):
-        """The kernel names of the steps, in order."""
-        return [s.kernel for s in self.steps]
-
-    def __repr__(self):
-        return (f"<Plan {len(self.steps)} steps, {len(self.values)} values, "
-                f"{self.memory.report()}>")
-
 
 def _fmt_shape(shape):
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
@@ -176,12 +97,13 @@ def _fold(op, ctx, in_values, outs, shapes):
     return [np.asarray(r, dtype=t.dtype.np_dtype, order="C") for r, t in zip(result, outs)]
 
 
-def compile_plan(fetch_tensors, target_ops, feeds):
+def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
     """Compiles one run signature.
 
     fetch_tensors: unique tensors to return; target_ops: ops to run for
     their effects; feeds: dict tensor -> (concrete shape tuple, DType), in
-    feed-slot order. Raises InvalidArgumentError for unfed placeholders and
+    feed-slot order; threads: how many shares a big parallel step may be
+    split into. Raises InvalidArgumentError for unfed placeholders and
     shapes that do not fit.
     """
     fed = list(feeds)
@@ -207,7 +129,7 @@ def compile_plan(fetch_tensors, target_ops, feeds):
         if op._opdef.stateful and any(id(t) in fed_ids or id(t) in known for t in op._inputs):
             live_ops[id(op)] = op
 
-    builder = _Builder(shapes)
+    builder = _Builder(shapes, threads)
     for k, t in enumerate(fed):
         builder.new_value(t, FEED, k)
     for op in order:
@@ -229,8 +151,9 @@ def compile_plan(fetch_tensors, target_ops, feeds):
 class _Builder:
     """Accumulates values, steps and buffers while walking the schedule."""
 
-    def __init__(self, shapes):
+    def __init__(self, shapes, threads):
         self.shapes = shapes
+        self.threads = threads
         self.values = []
         self.value_of = {}  # tensor id -> value index
         self.steps = []
@@ -239,8 +162,6 @@ class _Builder:
         self.var_index = {}  # VariableV2 op id -> variables index
         self.checked = set()  # variables indices already checked for initialization
         self.buffer_sizes = []
-        self.buffer_producer = []
-        self.buffer_readers = {}
         self.feed_values = {}  # feed slot -> [value indices]
 
     def new_value(self, tensor, kind, key, shape=None):
@@ -263,7 +184,6 @@ class _Builder:
         b = len(self.buffer_sizes)
         shape = self.shapes[id(tensor)]
         self.buffer_sizes.append(int(np.prod(shape, dtype=np.int64)) * tensor.dtype.size)
-        self.buffer_producer.append(len(self.steps))
         return self.new_value(tensor, ARENA, b)
 
     def variable(self, var_op):
@@ -275,16 +195,12 @@ class _Builder:
         return j
 
     def read(self, indices):
-        """Records that the next step reads these values. Initialization
-        checks go first, so the reader indices are the step's own."""
+        """The next step reads these values: variables among them get their
+        initialization check first."""
         for i in indices:
             v = self.values[i]
             if v.kind == VAR and v.key not in self.checked:
                 self.add_check(v)
-        for i in indices:
-            v = self.values[i]
-            if v.kind == ARENA:
-                self.buffer_readers.setdefault(v.key, []).append(len(self.steps))
 
     def add_check(self, v):
         self.checked.add(v.key)
@@ -344,14 +260,45 @@ class _Builder:
                                    [self.values[o].dtype for o in outs])
             iattrs, fattrs = opdef.lower(ctx)
         kernel = opdef.kernel if not opdef.view else "copy"
-        return Step(kernel, ins, outs, iattrs, fattrs, var, op)
+        nparts = 1
+        if opdef.parallel or opdef.view:
+            nparts = self.parts_for(sum(self.values[o].size for o in outs))
+        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts)
+
+    def parts_for(self, n_elements):
+        """Shares for a parallel step writing n_elements."""
+        return max(1, min(self.threads, n_elements // PARALLEL_GRAIN))
 
     def finish(self, fed, fetch_values):
-        n_steps = len(self.steps)
-        pinned = {self.values[i].key for i in fetch_values if self.values[i].kind == ARENA}
-        intervals = liveness(self.buffer_sizes, self.buffer_producer, self.buffer_readers,
-                             n_steps, pinned)
+        steps = fuse_steps(self.steps, self.values, fetch_values, self.parts_for)
+        n_steps = len(steps)
+        producers, readers = {}, {}
+        for k, st in enumerate(steps):
+            for i in st.inputs:
+                if self.values[i].kind == ARENA:
+                    readers.setdefault(self.values[i].key, []).append(k)
+            for o in st.outputs:
+                producers.setdefault(self.values[o].key, k)
+        # Fetched buffers become outputs: written in place, never copied.
+        outputs, fetch_output, out_of_buffer = [], [], {}
+        for i in fetch_values:
+            v = self.values[i]
+            if v.kind != ARENA or v.key not in producers:
+                fetch_output.append(-1)
+            elif v.key in out_of_buffer:
+                fetch_output.append(-1)  # the first fetch of this buffer owns the array
+            else:
+                out_of_buffer[v.key] = len(outputs)
+                fetch_output.append(len(outputs))
+                outputs.append((i, [u.index for u in self.values
+                                    if u.kind == ARENA and u.key == v.key]))
+        # Buffers that fusion kept in registers are never written, and
+        # outputs live outside the arena: neither takes arena space.
+        sizes = [n if b in producers and b not in out_of_buffer else 0
+                 for b, n in enumerate(self.buffer_sizes)]
+        starts = [producers.get(b, 0) for b in range(len(sizes))]
+        intervals = liveness(sizes, starts, readers, n_steps, ())
         memory = plan_memory(intervals)
         feeds = [(t, self.feed_values.get(k, [])) for k, t in enumerate(fed)]
-        return Plan(self.values, self.steps, feeds, fetch_values, self.consts, self.variables,
-                    memory)
+        return Plan(self.values, steps, feeds, fetch_values, self.consts, self.variables, memory,
+                    outputs, fetch_output)

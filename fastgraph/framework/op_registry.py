@@ -52,17 +52,19 @@ class OpDef:
     fold: ctx -> list of output values, or None; for ops whose value follows
         from shapes alone (Shape). Ops whose inputs are all known fold
         through `reference` without this.
+    parallel: the kernel splits its work by (part, nparts) with disjoint
+        output shares, so the executor may run big steps on several threads.
     state_words: int64 words of state each session keeps for each op of this
         type (a random generator's counter); the kernel gets it as an fg_var
         through `step->ptr`, zeroed when the session first compiles the op.
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
-                 state_words=0):
+                 state_words=0, parallel=False):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -74,6 +76,7 @@ class OpDef:
         self.stateful = stateful
         self.fold = fold
         self.state_words = state_words
+        self.parallel = parallel
 
 
 def register(opdef):

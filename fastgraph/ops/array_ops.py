@@ -55,7 +55,7 @@ def _first_dtype(ctx):
 
 
 register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
-               reference=lambda inputs, attrs: [inputs[0].copy()]))
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True))
 
 
 def identity(input, name=None):  # noqa: A002 - TF's argument name

@@ -59,7 +59,7 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
-                   reference=reference))
+                   reference=reference, parallel=True))
     return op_type, allowed
 
 
@@ -73,7 +73,7 @@ def _unary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
-                   reference=reference))
+                   reference=reference, parallel=True))
     return op_type, allowed
 
 
@@ -135,7 +135,7 @@ def _cast_reference(inputs, attrs):
 
 
 register(OpDef("Cast", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.attrs["DstT"]],
-               kernel="cast", reference=_cast_reference))
+               kernel="cast", reference=_cast_reference, parallel=True))
 
 
 def _select_shape(ctx):
@@ -145,7 +145,7 @@ def _select_shape(ctx):
 register(OpDef(
     "SelectV2", shape=_select_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="where",
     lower=lambda ctx: (lower_broadcast(ctx.out_shapes[0], ctx.shapes), None),
-    reference=lambda inputs, attrs: [np.where(*inputs)]))
+    reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True))
 
 
 # ---- op functions -----------------------------------------------------------

@@ -1,6 +1,8 @@
 """Elementwise ops against NumPy: broadcasting binary ops over every dtype,
 unary math, cast and where, with TF's error types."""
 
+import types
+
 import numpy as np
 import pytest
 
@@ -244,3 +246,59 @@ def test_int_overflow_wraps_like_tf():
                                   [np.iinfo(np.int32).min])
     u = np.array([250], np.uint8)
     np.testing.assert_array_equal(_eval(tf.add, u, np.array([10], np.uint8)), [4])
+
+
+CHAINS = [
+    lambda m, x, y: m.tanh(m.maximum(x * 1.5 + 0.25, 0.0) * 0.5 - 0.1),
+    lambda m, x, y: m.sigmoid(x) * y - m.exp(-m.abs(x)) / (1.0 + m.square(y)),
+    lambda m, x, y: m.sqrt(m.abs(x) + 1.0) - m.rsqrt(m.square(y) + 2.0) + m.minimum(x, y),
+    lambda m, x, y: m.squared_difference(m.floor(x), m.ceil(y)) + m.reciprocal(m.abs(x) + 1),
+    lambda m, x, y: m.negative(m.log(m.abs(x) + 0.5)) * (x - y),
+]
+
+# The same functions over NumPy float64, to evaluate CHAINS as the oracle.
+NP = types.SimpleNamespace(
+    tanh=np.tanh, maximum=np.maximum, minimum=np.minimum, sigmoid=lambda v: 1 / (1 + np.exp(-v)),
+    exp=np.exp, abs=np.abs, square=np.square, sqrt=np.sqrt, rsqrt=lambda v: 1 / np.sqrt(v),
+    floor=np.floor, ceil=np.ceil, reciprocal=lambda v: 1 / v, negative=np.negative, log=np.log,
+    squared_difference=lambda a, b: (a - b) ** 2)
+
+
+@pytest.mark.parametrize("chain", range(len(CHAINS)))
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 7, 512, 513, 100_003])
+def test_fused_chains_match_numpy(chain, dtype, n):
+    rng = np.random.default_rng(chain)
+    a = (rng.normal(size=n) * 3).astype(dtype)
+    b = (rng.normal(size=n) * 3).astype(dtype)
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.as_dtype(dtype), [None])
+        y = tf.placeholder(tf.as_dtype(dtype), [None])
+        out = CHAINS[chain](tf, x, y)
+        with tf.Session() as sess:
+            got = sess.run(out, {x: a, y: b})
+            (native,) = sess._plans.values()
+            assert native.kernels() == ["fused"]
+    expected = CHAINS[chain](NP, a.astype(np.float64), b.astype(np.float64))
+    tol = 2e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("fn,ref", [(tf.exp, np.exp), (tf.tanh, np.tanh),
+                                    (tf.sigmoid, lambda v: 1 / (1 + np.exp(-v)))],
+                         ids=["exp", "tanh", "sigmoid"])
+def test_vectorised_float32_math_is_accurate(fn, ref):
+    rng = np.random.default_rng(8)
+    x = np.concatenate([rng.normal(size=200_000) * 10, np.linspace(-110, 110, 200_001),
+                        np.geomspace(1e-30, 1, 1000), -np.geomspace(1e-30, 1, 1000),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan]]).astype(np.float32)
+    out = _eval(fn, x)
+    with np.errstate(all="ignore"):
+        expected = ref(x.astype(np.float64))
+    normal = np.isfinite(expected) & (np.abs(expected) >= np.finfo(np.float32).tiny)
+    rel = np.abs(out[normal] - expected[normal]) / np.abs(expected[normal])
+    assert rel.max() < 5e-7
+    assert np.array_equal(np.isnan(out), np.isnan(expected))
+    special = np.isinf(x)
+    np.testing.assert_array_equal(out[special], expected[special].astype(np.float32))

@@ -1,0 +1,143 @@
+/* One pass over a chain of elementwise ops: numexpr's idea. The output is
+ * computed block by block; each block's intermediates live in small
+ * stack buffers (registers) that stay in L1, so x is read once and the
+ * results written once however long the chain.
+ *
+ * iattr = [n_regs, n_instr, instr...], each instruction five ints
+ * (opcode, dst, a, b, out): `load` points register dst at input a (b = 1:
+ * a one-element input, kept as a scalar operand); other opcodes compute
+ * register dst from registers a (and b, or -1 for unary ops); out >= 0
+ * makes the result land in output `out` directly, register dst then
+ * pointing there.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "fused.h"
+#include "types.h"
+#include "vmath.h"
+
+#define FUSED_BLOCK 512
+#define FUSED_MAX_REGS 8
+
+#define FUSED_NAME(name) #name,
+const char *const fg_fused_op_names[FG_FOP_COUNT] = {FG_FUSED_OPCODES(FUSED_NAME)};
+#undef FUSED_NAME
+
+#define F_LOOP1(expr)                              \
+    for (int64_t i = 0; i < n; i++) {              \
+        __typeof__(d[0]) x = a[i];                 \
+        d[i] = (expr);                             \
+    }
+/* A one-element operand stays a scalar instead of a filled block. */
+#define F_LOOP2(expr)                                      \
+    if (sb) {                                              \
+        const __typeof__(d[0]) y = b[0];                   \
+        for (int64_t i = 0; i < n; i++) {                  \
+            __typeof__(d[0]) x = a[i];                     \
+            d[i] = (expr);                                 \
+        }                                                  \
+    } else if (sa) {                                       \
+        const __typeof__(d[0]) x = a[0];                   \
+        for (int64_t i = 0; i < n; i++) {                  \
+            __typeof__(d[0]) y = b[i];                     \
+            d[i] = (expr);                                 \
+        }                                                  \
+    } else {                                               \
+        for (int64_t i = 0; i < n; i++) {                  \
+            __typeof__(d[0]) x = a[i], y = b[i];           \
+            d[i] = (expr);                                 \
+        }                                                  \
+    }
+
+/* exp, tanh and sigmoid: the vectorised array versions for float32, libm
+ * for float64. */
+static inline void f_exp(const float *a, float *d, int64_t n) { fg_vexp_f32(a, d, n); }
+static inline void f_tanh(const float *a, float *d, int64_t n) { fg_vtanh_f32(a, d, n); }
+static inline void f_sigmoid(const float *a, float *d, int64_t n) { fg_vsigmoid_f32(a, d, n); }
+static inline void d_exp(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = exp(a[i]); }
+static inline void d_tanh(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = tanh(a[i]); }
+static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = 1 / (1 + exp(-a[i])); }
+
+#define FUSED_FN(sfx, T, VM, ATTR)                                                           \
+    ATTR static void fused_##sfx(const fg_step *s, int64_t lo, int64_t hi)                  \
+    {                                                                                        \
+        T scratch[FUSED_MAX_REGS][FUSED_BLOCK];                                              \
+        T *reg[FUSED_MAX_REGS];                                                              \
+        int scalar[FUSED_MAX_REGS] = {0};                                                    \
+        const int64_t n_instr = s->iattr[1];                                                 \
+        const int64_t *code = s->iattr + 2;                                                  \
+        for (int64_t start = lo; start < hi; start += FUSED_BLOCK) {                         \
+            const int64_t n = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;           \
+            for (int64_t k = 0; k < n_instr; k++) {                                          \
+                const int64_t *ins = code + 5 * k;                                           \
+                const int64_t op = ins[0], dst = ins[1], out = ins[4];                       \
+                if (op == FG_FOP_load) {                                                     \
+                    const T *src = (const T *)s->in[ins[2]]->data;                           \
+                    scalar[dst] = (int)ins[3];                                               \
+                    reg[dst] = (T *)src + (ins[3] ? 0 : start);                              \
+                    continue;                                                                \
+                }                                                                            \
+                const T *a = reg[ins[2]];                                                    \
+                const T *b = ins[3] >= 0 ? reg[ins[3]] : a;                                  \
+                const int sa = scalar[ins[2]], sb = ins[3] >= 0 && scalar[ins[3]];           \
+                T *d = out >= 0 ? (T *)s->out[out]->data + start : scratch[dst];             \
+                if (sa && ins[3] < 0) {                                                      \
+                    /* A unary op of a broadcast operand: fill, then as usual. */            \
+                    for (int64_t i = 0; i < n; i++)                                          \
+                        d[i] = a[0];                                                         \
+                    a = d;                                                                   \
+                }                                                                            \
+                switch (op) {                                                                \
+                case FG_FOP_add: F_LOOP2(x + y) break;                                       \
+                case FG_FOP_sub: F_LOOP2(x - y) break;                                       \
+                case FG_FOP_mul: F_LOOP2(x * y) break;                                       \
+                case FG_FOP_div: F_LOOP2(x / y) break;                                       \
+                case FG_FOP_maximum: F_LOOP2((x > y || x != x) ? x : y) break;               \
+                case FG_FOP_minimum: F_LOOP2((x < y || x != x) ? x : y) break;               \
+                case FG_FOP_squared_difference: F_LOOP2((x - y) * (x - y)) break;            \
+                case FG_FOP_neg: F_LOOP1(-x) break;                                          \
+                case FG_FOP_abs: F_LOOP1(x < 0 ? -x : x) break;                              \
+                case FG_FOP_square: F_LOOP1(x * x) break;                                    \
+                case FG_FOP_sqrt: F_LOOP1(sqrt(x)) break;                                    \
+                case FG_FOP_rsqrt: F_LOOP1(1 / sqrt(x)) break;                               \
+                case FG_FOP_exp: VM##_exp(a, d, n); break;                                   \
+                case FG_FOP_tanh: VM##_tanh(a, d, n); break;                                 \
+                case FG_FOP_sigmoid: VM##_sigmoid(a, d, n); break;                           \
+                case FG_FOP_relu: F_LOOP1(x < 0 ? (T)0 : x) break;                           \
+                case FG_FOP_relu6: F_LOOP1(x < 0 ? (T)0 : (x > 6 ? (T)6 : x)) break;         \
+                case FG_FOP_reciprocal: F_LOOP1(1 / x) break;                                \
+                case FG_FOP_log: F_LOOP1(log(x)) break;                                      \
+                case FG_FOP_floor: F_LOOP1(floor(x)) break;                                  \
+                case FG_FOP_ceil: F_LOOP1(ceil(x)) break;                                    \
+                default: break;                                                              \
+                }                                                                            \
+                reg[dst] = d;                                                                \
+                scalar[dst] = 0;                                                             \
+            }                                                                                \
+        }                                                                                    \
+    }
+/* The same interpreter built for AVX2 machines, picked at run time. */
+FUSED_FN(f32, float, f, )
+FUSED_FN(f64, double, d, )
+FUSED_FN(f32_avx2, float, f, __attribute__((target("avx2,fma"))))
+FUSED_FN(f64_avx2, double, d, __attribute__((target("avx2,fma"))))
+
+int fg_k_fused(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *o = s->out[0];
+    (void)st;
+    /* Shares are whole blocks, so no two threads write one cache line. */
+    int64_t blocks = (o->size + FUSED_BLOCK - 1) / FUSED_BLOCK, lo, hi;
+    fg_split(blocks, part, nparts, &lo, &hi);
+    lo *= FUSED_BLOCK;
+    hi = hi * FUSED_BLOCK < o->size ? hi * FUSED_BLOCK : o->size;
+    if (lo >= hi)
+        return FG_OK;
+    const int avx2 = fg_vmath_avx2();
+    if (o->dtype == FG_FLOAT32)
+        (avx2 ? fused_f32_avx2 : fused_f32)(s, lo, hi);
+    else
+        (avx2 ? fused_f64_avx2 : fused_f64)(s, lo, hi);
+    return FG_OK;
+}

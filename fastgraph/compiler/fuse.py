@@ -1,0 +1,146 @@
+"""Elementwise fusion: consecutive elementwise steps over one shape become
+one `fused` step that computes them block by block (csrc/kernels/fused.c).
+
+Inputs of the group are read once, results that nobody outside the group
+reads never touch memory, and what is read outside (or fetched) is written
+once. Operands must have the group's shape or a single element.
+"""
+
+from .steps import ARENA, Step
+
+__all__ = ["OPCODES", "fuse_steps"]
+
+# Must match FG_FUSED_OPCODES in csrc/kernels/fused.h, in order.
+OPCODES = ["load", "add", "sub", "mul", "div", "maximum", "minimum", "squared_difference",
+           "neg", "abs", "square", "sqrt", "rsqrt", "exp", "tanh", "sigmoid", "relu", "relu6",
+           "reciprocal", "log", "floor", "ceil"]
+_OPCODE = {name: i for i, name in enumerate(OPCODES)}
+_BINARY = {"add", "sub", "mul", "div", "maximum", "minimum", "squared_difference"}
+# Only the float kernels are fused; integer division and friends keep their checks.
+_DTYPES = ("float32", "float64")
+MAX_REGS = 8
+
+
+def _fusible(step, values):
+    if step.kernel not in _OPCODE or step.kernel == "load" or len(step.outputs) != 1:
+        return False
+    out = values[step.outputs[0]]
+    if out.kind != ARENA or out.dtype.name not in _DTYPES:
+        return False
+    for i in step.inputs:
+        v = values[i]
+        if v.dtype is not out.dtype or (v.shape != out.shape and v.size != 1):
+            return False
+    return True
+
+
+def fuse_steps(steps, values, fetched, parts_for):
+    """Returns the steps with fusible runs replaced by `fused` steps.
+
+    fetched: value indices returned to the user; parts_for(n_elements):
+    how many shares a step of that size gets.
+    """
+    readers = {}  # arena buffer -> step indices that read it
+    for k, st in enumerate(steps):
+        for i in st.inputs:
+            v = values[i]
+            if v.kind == ARENA:
+                readers.setdefault(v.key, set()).add(k)
+    pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
+
+    out, group = [], []
+
+    def flush():
+        if len(group) > 1:
+            fused = _fuse(group, steps, values, readers, pinned, parts_for)
+            if fused is not None:
+                out.append(fused)
+                group.clear()
+                return
+        out.extend(steps[k] for k in group)
+        group.clear()
+
+    for k, st in enumerate(steps):
+        if _fusible(st, values):
+            if group:
+                head = values[steps[group[0]].outputs[0]]
+                tail = values[st.outputs[0]]
+                if tail.shape != head.shape or tail.dtype is not head.dtype:
+                    flush()
+            group.append(k)
+        else:
+            flush()
+            out.append(st)
+    flush()
+    return out
+
+
+def _fuse(group, steps, values, readers, pinned, parts_for):
+    members = set(group)
+    produced = {steps[k].outputs[0] for k in group}
+    # Values the group must write: read by a step outside it, or fetched.
+    keep = set()
+    for k in group:
+        v = values[steps[k].outputs[0]]
+        if v.key in pinned or readers.get(v.key, set()) - members:
+            keep.add(steps[k].outputs[0])
+    inputs, outputs = [], []
+    last_use = {}
+    for pos, k in enumerate(group):
+        for i in steps[k].inputs:
+            last_use[i] = pos
+    code, reg_of, free = [], {}, list(range(MAX_REGS - 1, -1, -1))
+
+    def reg_for(value):
+        if value in reg_of:
+            return reg_of[value]
+        if not free:
+            raise _TooManyRegisters
+        r = free.pop()
+        if value not in produced:
+            if value not in inputs:
+                inputs.append(value)
+            code.append([_OPCODE["load"], r, inputs.index(value),
+                         int(values[value].size == 1 and values[value].shape != _shape(group,
+                                                                                         steps,
+                                                                                         values)),
+                         -1])
+        reg_of[value] = r
+        return r
+
+    try:
+        for pos, k in enumerate(group):
+            st = steps[k]
+            srcs = [reg_for(i) for i in st.inputs]
+            for i in set(st.inputs):
+                if last_use[i] == pos:
+                    free.append(reg_of.pop(i))
+            if not free:
+                raise _TooManyRegisters
+            dst = free.pop()
+            o = st.outputs[0]
+            reg_of[o] = dst
+            target = -1
+            if o in keep:
+                target = len(outputs)
+                outputs.append(o)
+            b = srcs[1] if st.kernel in _BINARY else -1
+            code.append([_OPCODE[st.kernel], dst, srcs[0], b, target])
+            if o not in last_use or last_use[o] <= pos:
+                free.append(reg_of.pop(o))
+    except _TooManyRegisters:
+        return None
+    if not outputs:
+        return None
+    n = values[outputs[0]].size
+    iattrs = [MAX_REGS, len(code)] + [x for ins in code for x in ins]
+    last = steps[group[-1]]
+    return Step("fused", inputs, outputs, iattrs, None, None, last.op, parts_for(n))
+
+
+def _shape(group, steps, values):
+    return values[steps[group[0]].outputs[0]].shape
+
+
+class _TooManyRegisters(Exception):
+    pass
