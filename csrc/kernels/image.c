@@ -36,25 +36,54 @@ static inline interp bilinear_at(int64_t i, float scale, int64_t in_size, int ha
     static inline float load_##sfx(const void *p, int64_t i) { return (float)((const T *)p)[i]; }
 FG_FOR_NUMERIC(LOAD_FN)
 
+/* Column sampling is the same for every output row: it is computed once per
+ * chunk of FG_RESIZE_CHUNK output columns into a table on the stack. */
+#define FG_RESIZE_CHUNK 1024
+
 #define BILINEAR_FN(sfx, T, code)                                                            \
     static void bilinear_##sfx(const T *src, float *dst, int64_t row_lo, int64_t row_hi,     \
                                int64_t H, int64_t W, int64_t C, int64_t OH, int64_t OW,      \
                                float hs, float ws, int half_pixel)                           \
     {                                                                                        \
-        for (int64_t row = row_lo; row < row_hi; row++) {                                    \
-            int64_t b = row / OH, y = row % OH;                                              \
-            interp iy = bilinear_at(y, hs, H, half_pixel);                                   \
-            const T *top = src + (b * H + iy.lo) * W * C;                                    \
-            const T *bot = src + (b * H + iy.hi) * W * C;                                    \
-            float *out = dst + row * OW * C;                                                 \
-            for (int64_t x = 0; x < OW; x++) {                                               \
-                interp ix = bilinear_at(x, ws, W, half_pixel);                               \
-                const T *tl = top + ix.lo * C, *tr = top + ix.hi * C;                        \
-                const T *bl = bot + ix.lo * C, *br = bot + ix.hi * C;                        \
-                for (int64_t c = 0; c < C; c++) {                                            \
-                    float t = (float)tl[c] + ((float)tr[c] - (float)tl[c]) * ix.lerp;        \
-                    float u = (float)bl[c] + ((float)br[c] - (float)bl[c]) * ix.lerp;        \
-                    out[x * C + c] = t + (u - t) * iy.lerp;                                  \
+        int64_t xlo[FG_RESIZE_CHUNK], xhi[FG_RESIZE_CHUNK];                                  \
+        float xl[FG_RESIZE_CHUNK];                                                           \
+        for (int64_t x0 = 0; x0 < OW; x0 += FG_RESIZE_CHUNK) {                               \
+            const int64_t nx = OW - x0 < FG_RESIZE_CHUNK ? OW - x0 : FG_RESIZE_CHUNK;        \
+            for (int64_t j = 0; j < nx; j++) {                                               \
+                interp ix = bilinear_at(x0 + j, ws, W, half_pixel);                          \
+                xlo[j] = ix.lo * C;                                                          \
+                xhi[j] = ix.hi * C;                                                          \
+                xl[j] = ix.lerp;                                                             \
+            }                                                                                \
+            for (int64_t row = row_lo; row < row_hi; row++) {                                \
+                int64_t b = row / OH, y = row % OH;                                          \
+                interp iy = bilinear_at(y, hs, H, half_pixel);                               \
+                const T *top = src + (b * H + iy.lo) * W * C;                                \
+                const T *bot = src + (b * H + iy.hi) * W * C;                                \
+                float *out = dst + (row * OW + x0) * C;                                      \
+                const float yl = iy.lerp;                                                    \
+                if (C == 3) {                                                                \
+                    for (int64_t j = 0; j < nx; j++) {                                       \
+                        const T *tl = top + xlo[j], *tr = top + xhi[j];                      \
+                        const T *bl = bot + xlo[j], *br = bot + xhi[j];                      \
+                        const float l = xl[j];                                               \
+                        for (int c = 0; c < 3; c++) {                                        \
+                            float t = (float)tl[c] + ((float)tr[c] - (float)tl[c]) * l;      \
+                            float u = (float)bl[c] + ((float)br[c] - (float)bl[c]) * l;      \
+                            out[3 * j + c] = t + (u - t) * yl;                               \
+                        }                                                                    \
+                    }                                                                        \
+                    continue;                                                                \
+                }                                                                            \
+                for (int64_t j = 0; j < nx; j++) {                                           \
+                    const T *tl = top + xlo[j], *tr = top + xhi[j];                          \
+                    const T *bl = bot + xlo[j], *br = bot + xhi[j];                          \
+                    const float l = xl[j];                                                   \
+                    for (int64_t c = 0; c < C; c++) {                                        \
+                        float t = (float)tl[c] + ((float)tr[c] - (float)tl[c]) * l;          \
+                        float u = (float)bl[c] + ((float)br[c] - (float)bl[c]) * l;          \
+                        out[j * C + c] = t + (u - t) * yl;                                   \
+                    }                                                                        \
                 }                                                                            \
             }                                                                                \
         }                                                                                    \
