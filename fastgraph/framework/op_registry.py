@@ -52,6 +52,9 @@ class OpDef:
     fold: ctx -> list of output values, or None; for ops whose value follows
         from shapes alone (Shape). Ops whose inputs are all known fold
         through `reference` without this.
+    dtypes: the element types the kernel accepts for the op's main input
+        (TF's type attribute T), for the op catalog; None when any goes or
+        the op has no input.
     parallel: the kernel splits its work by (part, nparts) with disjoint
         output shares, so the executor may run big steps on several threads.
     state_words: int64 words of state each session keeps for each op of this
@@ -60,11 +63,11 @@ class OpDef:
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words", "parallel")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
-                 state_words=0, parallel=False):
+                 state_words=0, parallel=False, dtypes=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -77,6 +80,7 @@ class OpDef:
         self.fold = fold
         self.state_words = state_words
         self.parallel = parallel
+        self.dtypes = tuple(dtypes) if dtypes is not None else None
 
 
 def register(opdef):

@@ -94,10 +94,10 @@ def _nearest_reference(inputs, attrs):
 
 register(OpDef("ResizeBilinear", shape=_resize_shape, dtype=lambda ctx: [dtypes.float32],
                kernel="resize_bilinear", lower=_resize_lower, reference=_bilinear_reference,
-               parallel=True))
+               parallel=True, dtypes=NUMERIC))
 register(OpDef("ResizeNearestNeighbor", shape=_resize_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="resize_nearest", lower=_resize_lower, reference=_nearest_reference,
-               parallel=True))
+               parallel=True, dtypes=NUMERIC))
 
 
 def _resize_op(op_type, images, size, align_corners, half_pixel_centers, name):

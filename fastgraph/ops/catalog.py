@@ -1,0 +1,52 @@
+"""The op catalog (docs/ops.md), generated from the registry and the public
+namespaces: `python -m fastgraph.ops.catalog > docs/ops.md`."""
+
+import sys
+
+from ..framework import op_registry
+
+__all__ = ["render"]
+
+
+def _public(module):
+    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
+    return sorted(n for n in names if callable(getattr(module, n, None))
+                  and not isinstance(getattr(module, n), type(sys)))
+
+
+def render():
+    """docs/ops.md as a string."""
+    import fastgraph
+
+    lines = [
+        "# Ops",
+        "",
+        "Generated from the op registry by `python -m fastgraph.ops.catalog`; "
+        "`tests/test_catalog.py` fails when this file is out of date.",
+        "",
+        "## Op types",
+        "",
+        "Each graph op type, the C kernel that runs it (views alias their input and run "
+        "none; sources and no-ops need none), and the element types of its main input.",
+        "",
+        "| op type | kernel | dtypes | runs on several threads |",
+        "| --- | --- | --- | --- |",
+    ]
+    for op_type in op_registry.registered_types():
+        d = op_registry.get(op_type)
+        kernel = "view" if d.view else (f"`{d.kernel}`" if d.kernel else "none")
+        dts = ", ".join(t.name for t in d.dtypes) if d.dtypes else "any"
+        lines.append(f"| {op_type} | {kernel} | {dts} | {'yes' if d.parallel else 'no'} |")
+    lines += ["", "## Public functions", ""]
+    spaces = [("fastgraph", fastgraph), ("fastgraph.math", fastgraph.math),
+              ("fastgraph.nn", fastgraph.nn), ("fastgraph.image", fastgraph.image),
+              ("fastgraph.random", fastgraph.random)]
+    for prefix, module in spaces:
+        names = _public(module)
+        if names:
+            lines.append(f"- `{prefix}`: " + ", ".join(f"`{n}`" for n in names))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

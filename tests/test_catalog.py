@@ -1,0 +1,24 @@
+"""docs/ops.md is the registry's current catalog."""
+
+import pathlib
+
+import pytest
+
+from fastgraph.ops.catalog import render
+
+DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "ops.md"
+
+
+def test_ops_doc_is_current():
+    if not DOC.exists():
+        pytest.skip("docs/ is not beside this checkout")
+    assert DOC.read_text() == render(), \
+        "docs/ops.md is stale: run `python -m fastgraph.ops.catalog > docs/ops.md`"
+
+
+def test_catalog_lists_every_registered_type():
+    from fastgraph.framework import op_registry
+
+    text = render()
+    for op_type in op_registry.registered_types():
+        assert f"| {op_type} |" in text
