@@ -75,9 +75,23 @@ def test_intermediates_reuse_the_arena(g):
         y = y * 3
     plan = compile_plan([y], [], {x: ((1024,), tf.int64)})
     assert len(plan.steps) == 6
-    # A chain needs its current input and output only (plus the pinned result).
-    assert plan.memory.arena_bytes <= 3 * 8192
+    # Each multiply overwrites its dying input: the five intermediates share
+    # one buffer (the result is the output array, outside the arena).
+    assert plan.memory.arena_bytes == 8192
     assert plan.memory.arena_bytes >= plan.memory.lower_bound
+    offsets = {plan.memory.offsets[plan.values[st.outputs[0]].key] for st in plan.steps[:-1]}
+    assert offsets == {0}
+
+
+def test_no_inplace_over_a_value_read_later(g):
+    x = tf.placeholder(tf.int32, [256])
+    a = x * 2
+    b = a + 1      # a is read again below: b must not overwrite it
+    c = b * a
+    plan = compile_plan([c], [], {x: ((256,), tf.int32)})
+    key = {st.kernel + str(i): plan.values[st.outputs[0]].key for i, st in enumerate(plan.steps)}
+    off = plan.memory.offsets
+    assert off[key["mul0"]] != off[key["add1"]]
 
 
 def test_float_chains_fuse_into_one_step(g):

@@ -10,7 +10,7 @@ import numpy as np
 from ..framework import errors
 from ..framework.op_registry import InferenceContext
 from .liveness import liveness
-from .memory_plan import plan_memory
+from .memory_plan import MemoryPlan, plan_memory
 from .fuse import fuse_steps
 from .prune import prune
 from .schedule import schedule
@@ -296,9 +296,41 @@ class _Builder:
         # outputs live outside the arena: neither takes arena space.
         sizes = [n if b in producers and b not in out_of_buffer else 0
                  for b, n in enumerate(self.buffer_sizes)]
+        home = _inplace(steps, self.values, sizes, producers, readers)
+        merged_readers = {}
+        for b, ks in readers.items():
+            merged_readers.setdefault(home[b], []).extend(ks)
         starts = [producers.get(b, 0) for b in range(len(sizes))]
-        intervals = liveness(sizes, starts, readers, n_steps, ())
-        memory = plan_memory(intervals)
+        roots = [b for b in range(len(sizes)) if home[b] == b]
+        intervals = liveness([sizes[b] for b in roots], [starts[b] for b in roots],
+                             {i: merged_readers.get(b, []) for i, b in enumerate(roots)},
+                             n_steps, ())
+        planned = plan_memory(intervals)
+        position = {b: i for i, b in enumerate(roots)}
+        memory = MemoryPlan([planned.offsets[position[home[b]]] for b in range(len(sizes))],
+                            planned.arena_bytes, planned.lower_bound, planned.intervals)
         feeds = [(t, self.feed_values.get(k, [])) for k, t in enumerate(fed)]
         return Plan(self.values, steps, feeds, fetch_values, self.consts, self.variables, memory,
                     outputs, fetch_output)
+
+
+def _inplace(steps, values, sizes, producers, readers):
+    """home[b]: the buffer whose memory buffer b uses. A step whose kernel
+    works in place writes its output over an input buffer of the same size
+    that nobody reads after it (TFLite and ONNX Runtime do the same)."""
+    home = list(range(len(sizes)))
+    last_read = {b: max(ks) for b, ks in readers.items()}
+    for k, st in enumerate(steps):
+        opdef = st.op._opdef
+        if not opdef.inplace or st.kernel == "fused" or len(st.outputs) != 1:
+            continue
+        out = values[st.outputs[0]]
+        if out.kind != ARENA or not sizes[out.key]:
+            continue
+        for i in st.inputs:
+            v = values[i]
+            if (v.kind == ARENA and sizes[v.key] == sizes[out.key]
+                    and producers.get(v.key, k) < k and last_read.get(v.key) == k):
+                home[out.key] = home[v.key]
+                break
+    return home

@@ -55,6 +55,9 @@ class OpDef:
     dtypes: the element types the kernel accepts for the op's main input
         (TF's type attribute T), for the op catalog; None when any goes or
         the op has no input.
+    inplace: the kernel may write its output over an input of the same
+        size (element i of the output depends on element i of the inputs
+        only), so the planner can reuse a dying input's buffer.
     parallel: the kernel splits its work by (part, nparts) with disjoint
         output shares, so the executor may run big steps on several threads.
     state_words: int64 words of state each session keeps for each op of this
@@ -63,11 +66,11 @@ class OpDef:
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
-                 state_words=0, parallel=False, dtypes=None):
+                 state_words=0, parallel=False, dtypes=None, inplace=False):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -81,6 +84,7 @@ class OpDef:
         self.state_words = state_words
         self.parallel = parallel
         self.dtypes = tuple(dtypes) if dtypes is not None else None
+        self.inplace = inplace
 
 
 def register(opdef):

@@ -59,7 +59,7 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
-                   reference=reference, parallel=True, dtypes=allowed))
+                   reference=reference, parallel=True, dtypes=allowed, inplace=True))
     return op_type, allowed
 
 
@@ -73,7 +73,7 @@ def _unary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
-                   reference=reference, parallel=True, dtypes=allowed))
+                   reference=reference, parallel=True, dtypes=allowed, inplace=True))
     return op_type, allowed
 
 
