@@ -1,3 +1,313 @@
-"""nn ops."""
+"""Neural-network ops: activations, softmax and log-softmax, cross-entropies,
+bias_add and l2_loss; moments, batch_normalization, l2_normalize and dropout
+are built from these and the reductions."""
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.op_registry import OpDef, register
+from .broadcast import lower_broadcast
+from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
 
 __all__ = []
+
+NN = ["relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "softmax",
+      "log_softmax", "bias_add", "sparse_softmax_cross_entropy_with_logits",
+      "softmax_cross_entropy_with_logits", "l2_loss"]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _softplus(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+_ACTIVATIONS = {
+    # op type: (kernel, allowed dtypes, NumPy reference)
+    "Relu": ("relu", NUMERIC, lambda x, a: np.where(x < 0, 0, x)),
+    "Relu6": ("relu6", NUMERIC, lambda x, a: np.where(x < 0, 0, np.where(x > 6, 6, x))),
+    "LeakyRelu": ("leaky_relu", FLOATS, lambda x, a: np.where(x > 0, x, x * a)),
+    "Elu": ("elu", FLOATS, lambda x, a: np.where(x > 0, x, np.expm1(x))),
+    "Selu": ("selu", FLOATS,
+             lambda x, a: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(x))),
+    "Softplus": ("softplus", FLOATS, lambda x, a: _softplus(x)),
+    "Softsign": ("softsign", FLOATS, lambda x, a: x / (1 + np.abs(x))),
+}
+
+
+def _register_activation(op_type, kernel, allowed, ref):
+    def reference(inputs, attrs):
+        with np.errstate(all="ignore"):
+            out = ref(inputs[0], attrs.get("alpha", 0.0))
+        return [np.asarray(out, dtype=inputs[0].dtype)]
+
+    register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]],
+                   dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
+                   lower=lambda ctx: (None, [ctx.attrs.get("alpha", 0.0)]),
+                   reference=reference, parallel=True, inplace=True, dtypes=allowed))
+
+
+for _t, (_k, _allowed, _ref) in _ACTIVATIONS.items():
+    _register_activation(_t, _k, _allowed, _ref)
+
+
+def _activation(op_type, features, name, attrs=None):
+    graph = graph_of([features])
+    x = to_tensor(graph, features)
+    check_dtype(x, _ACTIVATIONS[op_type][1], op_type, "features")
+    return make_op(graph, op_type, [x], attrs, name=name or op_type).outputs[0]
+
+
+def relu(features, name=None):
+    """Computes rectified linear: `max(features, 0)`."""
+    return _activation("Relu", features, name)
+
+
+def relu6(features, name=None):
+    """Computes Rectified Linear 6: `min(max(features, 0), 6)`."""
+    return _activation("Relu6", features, name)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """Compute the Leaky ReLU activation function: `features` where positive,
+    `alpha * features` elsewhere."""
+    return _activation("LeakyRelu", features, name, {"alpha": float(alpha)})
+
+
+def elu(features, name=None):
+    """Computes the exponential linear function: `features` where positive,
+    `exp(features) - 1` elsewhere."""
+    return _activation("Elu", features, name)
+
+
+def selu(features, name=None):
+    """Computes scaled exponential linear: `scale * alpha * (exp(features) - 1)`
+    if < 0, `scale * features` otherwise."""
+    return _activation("Selu", features, name)
+
+
+def softplus(features, name=None):
+    """Computes elementwise softplus: `log(exp(features) + 1)`."""
+    return _activation("Softplus", features, name)
+
+
+def softsign(features, name=None):
+    """Computes softsign: `features / (abs(features) + 1)`."""
+    return _activation("Softsign", features, name)
+
+
+# ---- softmax family -------------------------------------------------------------
+
+def _norm_axis(axis, rank, what="logits"):
+    if rank is None:
+        return axis
+    if rank == 0:
+        raise ValueError(f"`{what}` must have at least one dimension")
+    if not -rank <= axis < rank:
+        raise ValueError(f"Dimension ({axis}) must be in the range [{-rank}, {rank}), where "
+                         f"{rank} is the number of dimensions in the input.")
+    return axis % rank
+
+
+def _rows(shape, axis):
+    """[outer, classes, inner] of `shape` around `axis`."""
+    outer = int(np.prod(shape[:axis], dtype=np.int64))
+    inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
+    return [outer, shape[axis], inner]
+
+
+def _np_log_softmax(x, axis):
+    m = np.max(x, axis=axis, keepdims=True)
+    with np.errstate(all="ignore"):
+        return x - m - np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+
+
+def _register_softmax(op_type, kernel, log):
+    def shape(ctx):
+        _norm_axis(ctx.attrs["axis"], None if ctx.shapes[0] is None else len(ctx.shapes[0]))
+        return [ctx.shapes[0]]
+
+    def lower(ctx):
+        shp = ctx.shapes[0]
+        return _rows(shp, _norm_axis(ctx.attrs["axis"], len(shp))), None
+
+    def reference(inputs, attrs):
+        x = inputs[0]
+        out = _np_log_softmax(x, attrs["axis"])
+        return [(out if log else np.exp(out)).astype(x.dtype)]
+
+    register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
+                   lower=lower, reference=reference, parallel=True, dtypes=FLOATS))
+
+
+_register_softmax("Softmax", "softmax", False)
+_register_softmax("LogSoftmax", "log_softmax", True)
+
+
+def _softmax_op(op_type, logits, axis, name):
+    graph = graph_of([logits])
+    x = to_tensor(graph, logits)
+    check_dtype(x, FLOATS, op_type, "logits")
+    axis = -1 if axis is None else int(axis)
+    _norm_axis(axis, x.shape.rank)
+    return make_op(graph, op_type, [x], {"axis": axis}, name=name or op_type).outputs[0]
+
+
+def softmax(logits, axis=None, name=None):
+    """Computes softmax activations: `exp(logits) / reduce_sum(exp(logits), axis)`
+    along `axis` (default -1)."""
+    return _softmax_op("Softmax", logits, axis, name)
+
+
+def log_softmax(logits, axis=None, name=None):
+    """Computes log softmax activations: `logits - log(reduce_sum(exp(logits), axis))`."""
+    return _softmax_op("LogSoftmax", logits, axis, name)
+
+
+def _sparse_xent_shape(ctx):
+    logits, labels = ctx.shapes
+    if logits is not None and len(logits) == 0:
+        raise ValueError("Logits cannot be scalars - received shape ().")
+    if logits is not None and labels is not None:
+        if len(labels) != len(logits) - 1 or any(
+                a is not None and b is not None and a != b for a, b in zip(labels, logits)):
+            raise ValueError(
+                f"Shape mismatch: The shape of labels (received {tuple(labels)}) should equal "
+                f"the shape of logits except for the last dimension (received "
+                f"{tuple(logits)}).")
+    return [labels if labels is not None else (None if logits is None else logits[:-1])]
+
+
+def _sparse_xent_reference(inputs, attrs):
+    logits, labels = inputs
+    ls = _np_log_softmax(logits, -1)
+    return [-np.take_along_axis(ls, labels[..., None].astype(np.int64), -1)[..., 0]]
+
+
+register(OpDef(
+    "SparseSoftmaxCrossEntropyWithLogits", shape=_sparse_xent_shape,
+    dtype=lambda ctx: [ctx.dtypes[0]], kernel="sparse_xent",
+    lower=lambda ctx: ([int(np.prod(ctx.shapes[1], dtype=np.int64)), ctx.shapes[0][-1], 1],
+                       None),
+    reference=_sparse_xent_reference, parallel=True, dtypes=FLOATS))
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Computes sparse softmax cross entropy between `logits` and `labels`.
+
+    `labels` holds class indices (int32 or int64) of shape `logits.shape[:-1]`;
+    the result is the per-example loss. A label outside [0, classes) raises
+    InvalidArgumentError when run.
+    """
+    graph = graph_of([labels, logits])
+    logits = to_tensor(graph, logits)
+    labels = to_tensor(graph, labels)
+    check_dtype(logits, FLOATS, "SparseSoftmaxCrossEntropyWithLogits", "logits")
+    check_dtype(labels, (dtypes.int32, dtypes.int64), "SparseSoftmaxCrossEntropyWithLogits",
+                "labels")
+    return make_op(graph, "SparseSoftmaxCrossEntropyWithLogits", [logits, labels],
+                   name=name or "SparseSoftmaxCrossEntropyWithLogits").outputs[0]
+
+
+def _xent_shape(ctx):
+    logits, labels = ctx.shapes
+    if logits is not None and labels is not None and (len(logits) != len(labels) or any(
+            a is not None and b is not None and a != b for a, b in zip(logits, labels))):
+        raise ValueError(f"logits and labels must be broadcastable: logits_size="
+                         f"{list(logits)} labels_size={list(labels)}")
+    if logits is not None and len(logits) == 0:
+        raise ValueError("Logits cannot be scalars - received shape ().")
+    return [None if logits is None else logits[:-1]]
+
+
+register(OpDef(
+    "SoftmaxCrossEntropyWithLogits", shape=_xent_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+    kernel="xent",
+    lower=lambda ctx: ([int(np.prod(ctx.shapes[0][:-1], dtype=np.int64)), ctx.shapes[0][-1], 1],
+                       None),
+    reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
+                                             axis=-1).astype(inputs[0].dtype)],
+    parallel=True, dtypes=FLOATS))
+
+
+def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
+    """Computes softmax cross entropy between `logits` and `labels` (each row
+    of `labels` a probability distribution); returns the per-example loss."""
+    graph = graph_of([labels, logits])
+    logits = to_tensor(graph, logits)
+    labels = to_tensor(graph, labels, dtype=logits.dtype)
+    check_dtype(logits, FLOATS, "SoftmaxCrossEntropyWithLogits", "logits")
+    if axis not in (-1, None) and logits.shape.rank is not None and \
+            axis % logits.shape.rank != logits.shape.rank - 1:
+        raise NotImplementedError("softmax_cross_entropy_with_logits supports axis=-1 only")
+    return make_op(graph, "SoftmaxCrossEntropyWithLogits", [logits, labels],
+                   name=name or "SoftmaxCrossEntropyWithLogits").outputs[0]
+
+
+register(OpDef("L2Loss", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="l2_loss",
+               reference=lambda inputs, attrs: [np.asarray(
+                   np.sum(inputs[0].astype(np.float64) ** 2) / 2, dtype=inputs[0].dtype)],
+               dtypes=FLOATS))
+
+
+def l2_loss(t, name=None):
+    """Computes half the L2 norm of a tensor without the sqrt: `sum(t ** 2) / 2`."""
+    graph = graph_of([t])
+    x = to_tensor(graph, t)
+    check_dtype(x, FLOATS, "L2Loss", "t")
+    return make_op(graph, "L2Loss", [x], name=name or "L2Loss").outputs[0]
+
+
+# ---- bias_add -----------------------------------------------------------------
+
+def _bias_add_shape(ctx):
+    value, bias = ctx.shapes
+    axis = -1 if ctx.attrs["data_format"].endswith("C") else 1
+    if value is not None:
+        if len(value) < 2:
+            raise ValueError(f"Shape must be at least rank 2 but is rank {len(value)}")
+        if bias is not None and len(bias) != 1:
+            raise ValueError(f"Shape must be rank 1 but is rank {len(bias)}")
+        c = value[axis]
+        if bias is not None and c is not None and bias[0] is not None and bias[0] != c:
+            raise ValueError(f"Dimensions must be equal, but are {c} and {bias[0]} for "
+                             "'BiasAdd'")
+    return [value]
+
+
+def _bias_add_lower(ctx):
+    value, bias = ctx.shapes
+    if ctx.attrs["data_format"].endswith("C"):
+        b_shape = bias
+    else:
+        b_shape = (bias[0],) + (1,) * (len(value) - 2)
+    return lower_broadcast(ctx.out_shapes[0], [value, b_shape]), None
+
+
+def _bias_add_reference(inputs, attrs):
+    value, bias = inputs
+    if not attrs["data_format"].endswith("C"):
+        bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
+    return [(value + bias).astype(value.dtype)]
+
+
+register(OpDef("BiasAdd", shape=_bias_add_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="add", lower=_bias_add_lower, reference=_bias_add_reference,
+               parallel=True, dtypes=NUMERIC))
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """Adds `bias` (1-D) to `value` along its channel dimension: the last one
+    for "NHWC"-style formats (the default), dimension 1 for "NCHW"."""
+    graph = graph_of([value, bias])
+    value = to_tensor(graph, value)
+    bias = to_tensor(graph, bias, dtype=value.dtype)
+    check_dtype(value, NUMERIC, "BiasAdd", "value")
+    fmt = data_format or "NHWC"
+    if fmt not in ("NHWC", "NCHW", "N...C", "NC..."):
+        raise ValueError(f"data_format must be NHWC or NCHW, got {fmt}")
+    return make_op(graph, "BiasAdd", [value, bias], {"data_format": fmt},
+                   name=name or "BiasAdd").outputs[0]
+

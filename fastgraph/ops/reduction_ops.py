@@ -1,3 +1,372 @@
-"""reduction ops."""
+"""Reductions (sum, mean, max, ... over axes, with keepdims), argmax and
+argmin, cumulative sums and products, and the ops composed from them
+(reduce_logsumexp, moments, batch_normalization, l2_normalize)."""
 
-__all__ = []
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.graph import Tensor
+from ..framework.op_registry import OpDef, register
+from .common import ALL, FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
+
+__all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
+           "reduce_all", "reduce_any", "argmax", "argmin", "reduce_logsumexp", "cumsum",
+           "cumprod"]
+MATH = list(__all__)
+NN = ["moments", "batch_normalization", "l2_normalize"]
+
+_BOOL = (dtypes.bool,)
+
+
+def _axes(axis, rank):
+    """Normalised sorted reduction axes; ValueError in TF's words if one is out of range."""
+    if axis is None:
+        return tuple(range(rank))
+    items = np.asarray(axis).reshape(-1).tolist()
+    out = set()
+    for a in items:
+        a = int(a)
+        if not -rank <= a < max(rank, 1) or (rank == 0 and a not in (0, -1)):
+            raise ValueError(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
+        out.add(a % rank if rank else 0)
+    return tuple(sorted(a for a in out if a < rank))
+
+
+def _reduce_shape(ctx):
+    shape = ctx.shapes[0]
+    if shape is None:
+        return [None]
+    axes = _axes(ctx.attrs["axis"], len(shape))
+    if ctx.attrs["keepdims"]:
+        return [tuple(1 if i in axes else d for i, d in enumerate(shape))]
+    return [tuple(d for i, d in enumerate(shape) if i not in axes)]
+
+
+def _reduce_lower(ctx):
+    shape = ctx.shapes[0]
+    axes = set(_axes(ctx.attrs["axis"], len(shape)))
+    dims = [(d, i in axes) for i, d in enumerate(shape) if d != 1]
+    merged = []
+    for d, red in dims:
+        if merged and merged[-1][1] == red:
+            merged[-1][0] *= d
+        else:
+            merged.append([d, red])
+    if not merged:
+        merged = [[1, False]]
+    return [len(merged)] + [d for d, _ in merged] + [int(r) for _, r in merged], None
+
+
+_NP_REDUCERS = {
+    "Sum": np.sum, "Prod": np.prod, "Max": np.max, "Min": np.min, "Mean": None,
+    "All": np.all, "Any": np.any,
+}
+
+
+def _mean(x, axis, keepdims):
+    if x.dtype.kind in "iu":
+        n = int(np.prod([x.shape[a] for a in axis], dtype=np.int64)) if axis else 1
+        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        return (np.trunc(total / n) if n else np.zeros_like(total)).astype(x.dtype)
+    with np.errstate(all="ignore"):
+        return np.mean(x, axis=axis, keepdims=keepdims, dtype=np.float64).astype(x.dtype)
+
+
+def _register_reduce(op_type, kernel, allowed):
+    def reference(inputs, attrs):
+        x = inputs[0]
+        axis = _axes(attrs["axis"], x.ndim)
+        if op_type == "Mean":
+            return [_mean(x, axis, attrs["keepdims"])]
+        if op_type in ("Max", "Min") and x.size == 0:
+            fill = {("Max", "f"): -np.inf, ("Min", "f"): np.inf}.get(
+                (op_type, x.dtype.kind),
+                np.iinfo(x.dtype).min if op_type == "Max" and x.dtype.kind in "iu"
+                else np.iinfo(x.dtype).max if x.dtype.kind in "iu" else 0)
+            shape = _reduce_shape(_Ctx([x.shape], attrs))[0]
+            return [np.full(shape, fill, dtype=x.dtype)]
+        out = _NP_REDUCERS[op_type](x, axis=axis, keepdims=attrs["keepdims"])
+        return [np.asarray(out, dtype=x.dtype)]
+
+    register(OpDef(op_type, shape=_reduce_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+                   kernel=kernel, lower=_reduce_lower, reference=reference, parallel=True,
+                   dtypes=allowed))
+    return op_type, allowed
+
+
+class _Ctx:
+    def __init__(self, shapes, attrs):
+        self.shapes = shapes
+        self.attrs = attrs
+
+
+_SUM = _register_reduce("Sum", "reduce_sum", NUMERIC)
+_PROD = _register_reduce("Prod", "reduce_prod", NUMERIC)
+_MAX = _register_reduce("Max", "reduce_max", NUMERIC)
+_MIN = _register_reduce("Min", "reduce_min", NUMERIC)
+_MEAN = _register_reduce("Mean", "reduce_mean", NUMERIC)
+_ALL = _register_reduce("All", "reduce_all", _BOOL)
+_ANY = _register_reduce("Any", "reduce_any", _BOOL)
+
+
+def _static_axis(axis, what="axis"):
+    """A Python value for `axis` (constant tensors are read)."""
+    if isinstance(axis, Tensor):
+        value = axis.op.get_attr("value") if axis.op.type == "Const" else None
+        if value is None:
+            raise NotImplementedError(f"{what} must be known when the graph is built")
+        return value.tolist()
+    return axis
+
+
+def _reduce(spec, input_tensor, axis, keepdims, name, keep_dims=None, reduction_indices=None):
+    op_type, allowed = spec
+    if reduction_indices is not None:
+        axis = reduction_indices
+    if keep_dims is not None:
+        keepdims = keep_dims
+    graph = graph_of([input_tensor])
+    x = to_tensor(graph, input_tensor)
+    check_dtype(x, allowed, op_type, "input")
+    axis = _static_axis(axis)
+    if x.shape.rank is not None:
+        _axes(axis, x.shape.rank)
+    return make_op(graph, op_type, [x], {"axis": axis, "keepdims": bool(keepdims)},
+                   name=name or op_type).outputs[0]
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+               reduction_indices=None):
+    """Computes the sum of elements across dimensions of a tensor (all of them
+    when `axis` is None); `keepdims` retains reduced dimensions with length 1."""
+    return _reduce(_SUM, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_mean(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+                reduction_indices=None):
+    """Computes the mean of elements across dimensions of a tensor (integer
+    division for integer types, as in TF)."""
+    return _reduce(_MEAN, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+               reduction_indices=None):
+    """Computes the maximum of elements across dimensions of a tensor."""
+    return _reduce(_MAX, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+               reduction_indices=None):
+    """Computes the minimum of elements across dimensions of a tensor."""
+    return _reduce(_MIN, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+                reduction_indices=None):
+    """Computes the product of elements across dimensions of a tensor."""
+    return _reduce(_PROD, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+               reduction_indices=None):
+    """Computes the "logical and" of elements across dimensions of a tensor."""
+    return _reduce(_ALL, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None,
+               reduction_indices=None):
+    """Computes the "logical or" of elements across dimensions of a tensor."""
+    return _reduce(_ANY, input_tensor, axis, keepdims, name, keep_dims, reduction_indices)
+
+
+# ---- argmax / argmin -----------------------------------------------------------
+
+def _single_axis(axis, rank):
+    if not -rank <= axis < rank:
+        raise ValueError(f"Expected dimension in the range [{-rank}, {rank}), but got {axis}")
+    return axis % rank
+
+
+def _arg_shape(ctx):
+    shape = ctx.shapes[0]
+    if shape is None:
+        return [None]
+    if len(shape) == 0:
+        raise ValueError("Expected dimension in the range [0, 0), but got 0")
+    a = _single_axis(ctx.attrs["axis"], len(shape))
+    return [shape[:a] + shape[a + 1:]]
+
+
+def _outer_n_inner(shape, a):
+    return [int(np.prod(shape[:a], dtype=np.int64)), shape[a],
+            int(np.prod(shape[a + 1:], dtype=np.int64))]
+
+
+def _register_arg(op_type, kernel, np_fn):
+    def reference(inputs, attrs):
+        x = inputs[0]
+        return [np_fn(x, axis=attrs["axis"]).astype(attrs["output_type"].np_dtype)]
+
+    register(OpDef(
+        op_type, shape=_arg_shape, dtype=lambda ctx: [ctx.attrs["output_type"]], kernel=kernel,
+        lower=lambda ctx: (_outer_n_inner(ctx.shapes[0], _single_axis(ctx.attrs["axis"],
+                                                                       len(ctx.shapes[0]))),
+                           None),
+        reference=reference, parallel=True, dtypes=ALL))
+
+
+_register_arg("ArgMax", "argmax", np.argmax)
+_register_arg("ArgMin", "argmin", np.argmin)
+
+
+def _arg(op_type, input, axis, output_type, name):  # noqa: A002
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    check_dtype(x, ALL, op_type, "input")
+    output_type = dtypes.as_dtype(output_type)
+    if output_type not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"output_type must be int32 or int64, got {output_type.name}")
+    axis = 0 if axis is None else int(np.asarray(_static_axis(axis)).reshape(()))
+    if x.shape.rank is not None:
+        _arg_shape(_Ctx([x.shape.as_tuple()], {"axis": axis}))
+    return make_op(graph, op_type, [x], {"axis": axis, "output_type": output_type},
+                   name=name or op_type).outputs[0]
+
+
+def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
+    """Returns the index with the largest value across an axis of a tensor
+    (axis 0 when None; the first index on ties)."""
+    return _arg("ArgMax", input, axis, output_type, name)
+
+
+def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
+    """Returns the index with the smallest value across an axis of a tensor."""
+    return _arg("ArgMin", input, axis, output_type, name)
+
+
+# ---- cumulative ops --------------------------------------------------------------
+
+def _scan_lower(ctx):
+    shape = ctx.shapes[0]
+    a = _single_axis(ctx.attrs["axis"], len(shape))
+    return _outer_n_inner(shape, a) + [int(ctx.attrs["exclusive"]),
+                                       int(ctx.attrs["reverse"])], None
+
+
+def _register_scan(op_type, kernel, np_op):
+    def reference(inputs, attrs):
+        x = np.moveaxis(inputs[0], attrs["axis"], -1)
+        if attrs["reverse"]:
+            x = x[..., ::-1]
+        out = np_op.accumulate(x, axis=-1, dtype=x.dtype) if x.shape[-1] else x.copy()
+        if attrs["exclusive"] and x.shape[-1]:
+            ident = np.full(x.shape[:-1] + (1,), 0 if np_op is np.add else 1, x.dtype)
+            out = np.concatenate([ident, out[..., :-1]], axis=-1)
+        if attrs["reverse"]:
+            out = out[..., ::-1]
+        return [np.ascontiguousarray(np.moveaxis(out, -1, attrs["axis"]))]
+
+    def shape(ctx):
+        if ctx.shapes[0] is not None:
+            _single_axis(ctx.attrs["axis"], len(ctx.shapes[0]))
+        return [ctx.shapes[0]]
+
+    register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
+                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC))
+
+
+_register_scan("Cumsum", "cumsum", np.add)
+_register_scan("Cumprod", "cumprod", np.multiply)
+
+
+def _scan(op_type, x, axis, exclusive, reverse, name):
+    graph = graph_of([x])
+    x = to_tensor(graph, x)
+    check_dtype(x, NUMERIC, op_type, "x")
+    axis = int(np.asarray(_static_axis(axis)).reshape(()))
+    return make_op(graph, op_type, [x], {"axis": axis, "exclusive": bool(exclusive),
+                                         "reverse": bool(reverse)},
+                   name=name or op_type).outputs[0]
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Compute the cumulative sum of the tensor `x` along `axis`."""
+    return _scan("Cumsum", x, axis, exclusive, reverse, name)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Compute the cumulative product of the tensor `x` along `axis`."""
+    return _scan("Cumprod", x, axis, exclusive, reverse, name)
+
+
+# ---- composed ops ------------------------------------------------------------------
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes log(sum(exp(elements across dimensions of a tensor))),
+    stably: the maximum is taken out first (infinite maxima count as 0)."""
+    from .array_ops import squeeze
+    from .elementwise import add, exp, is_finite, log, subtract, where
+
+    graph = graph_of([input_tensor])
+    with graph.as_default(), graph.name_scope(name or "ReduceLogSumExp"):
+        x = to_tensor(graph, input_tensor)
+        check_dtype(x, FLOATS, "ReduceLogSumExp", "input_tensor")
+        if x.shape.rank is None:
+            raise NotImplementedError("reduce_logsumexp needs the input's rank")
+        raw_max = reduce_max(x, axis, keepdims=True)
+        my_max = where(is_finite(raw_max), raw_max, 0.0)
+        total = reduce_sum(exp(subtract(x, my_max)), axis, keepdims=keepdims)
+        if not keepdims:
+            my_max = squeeze(my_max, list(_axes(axis, x.shape.rank)))
+        return add(log(total), my_max)
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
+    """Calculates the mean and variance of `x` over `axes`; returns (mean, variance)."""
+    from .array_ops import squeeze
+    from .elementwise import squared_difference
+
+    if keep_dims is not None:
+        keepdims = keep_dims
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "moments"):
+        x = to_tensor(graph, x)
+        mean = reduce_mean(x, axes, keepdims=True, name="mean")
+        variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
+                               name="variance")
+        if not keepdims:
+            axes_list = list(_axes(axes, x.shape.rank))
+            mean = squeeze(mean, axes_list)
+            variance = squeeze(variance, axes_list)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """Batch normalization: `scale * (x - mean) / sqrt(variance + epsilon) + offset`,
+    computed as TF does (`x * inv + (offset - mean * inv)`)."""
+    from .elementwise import add, multiply, negative, rsqrt, subtract
+
+    graph = graph_of([x, mean, variance, offset, scale])
+    with graph.as_default(), graph.name_scope(name or "batchnorm"):
+        x = to_tensor(graph, x)
+        inv = rsqrt(add(to_tensor(graph, variance, dtype=x.dtype), variance_epsilon))
+        if scale is not None:
+            inv = multiply(inv, to_tensor(graph, scale, dtype=x.dtype))
+        mean_inv = multiply(to_tensor(graph, mean, dtype=x.dtype), inv)
+        shift = subtract(to_tensor(graph, offset, dtype=x.dtype), mean_inv) \
+            if offset is not None else negative(mean_inv)
+        return add(multiply(x, inv), shift)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """Normalizes along dimension `axis` using an L2 norm:
+    `x / sqrt(max(sum(x**2), epsilon))`."""
+    from .elementwise import maximum, multiply, rsqrt, square
+
+    if dim is not None:
+        axis = dim
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "l2_normalize"):
+        x = to_tensor(graph, x)
+        square_sum = reduce_sum(square(x), axis, keepdims=True)
+        return multiply(x, rsqrt(maximum(square_sum, epsilon)))
