@@ -1,2 +1,28 @@
-/* linalg kernels: list each op here as X(name); define int fg_k_<name>(...) in linalg.c. */
-#define FG_OPS_LINALG(X)
+/* Matrix products through BLAS. The BLAS functions come from SciPy's
+ * cython_blas at run time (fg_set_gemm), so the C core links no BLAS itself.
+ * matmul iattr = [m, n, k, transpose_a, transpose_b, batch walker...]. */
+#ifndef FG_LINALG_H
+#define FG_LINALG_H
+
+#define FG_OPS_LINALG(X) X(matmul)
+
+/* Fortran BLAS ?gemm: column-major, arguments by pointer. */
+typedef void (*fg_sgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, float *alpha,
+                            float *a, int *lda, float *b, int *ldb, float *beta, float *c,
+                            int *ldc);
+typedef void (*fg_dgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, double *alpha,
+                            double *a, int *lda, double *b, int *ldb, double *beta, double *c,
+                            int *ldc);
+
+void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm);
+int fg_have_gemm(void);
+
+/* Row-major C[m, n] = alpha op(A) op(B) + beta C, with op(A) [m, k] and
+ * op(B) [k, n]; ta/tb say A is stored [k, m] / B [n, k]. Returns 0 when no
+ * BLAS was installed. */
+int fg_gemm_f32(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, const double *a,
+                int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc);
+
+#endif

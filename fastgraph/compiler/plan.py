@@ -14,6 +14,7 @@ from .memory_plan import MemoryPlan, plan_memory
 from .fuse import fuse_steps
 from .prune import prune
 from .schedule import schedule
+from ..framework.dtypes import uint8 as _UINT8
 from .steps import ARENA, CONST, FEED, VAR, Plan, Step, Value
 
 __all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN"]
@@ -186,6 +187,19 @@ class _Builder:
         self.buffer_sizes.append(int(np.prod(shape, dtype=np.int64)) * tensor.dtype.size)
         return self.new_value(tensor, ARENA, b)
 
+    def scratch_buffer(self, op, ins, outs):
+        """A uint8 arena buffer of the op's scratch size, for one step."""
+        ctx = InferenceContext(op, [self.values[i].shape for i in ins],
+                               [self.values[i].dtype for i in ins], [None] * len(ins),
+                               op._attrs, [self.values[o].shape for o in outs],
+                               [self.values[o].dtype for o in outs])
+        nbytes = int(op._opdef.scratch(ctx))
+        b = len(self.buffer_sizes)
+        self.buffer_sizes.append(nbytes)
+        v = Value(len(self.values), (nbytes,), _UINT8, ARENA, b, None)
+        self.values.append(v)
+        return v.index
+
     def variable(self, var_op):
         j = self.var_index.get(id(var_op))
         if j is None:
@@ -247,7 +261,10 @@ class _Builder:
         self.read(ins)
         outs = [self.new_buffer(t).index for t in op._outputs]
         state = self.variable(op) if opdef.state_words else None
-        self.steps.append(self._step(op, ins, outs, state))
+        step = self._step(op, ins, outs, state)
+        if opdef.scratch is not None:
+            step.outputs.append(self.scratch_buffer(op, ins, outs))
+        self.steps.append(step)
 
     def _step(self, op, ins, outs, var):
         opdef = op._opdef

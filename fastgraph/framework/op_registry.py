@@ -55,6 +55,9 @@ class OpDef:
     dtypes: the element types the kernel accepts for the op's main input
         (TF's type attribute T), for the op catalog; None when any goes or
         the op has no input.
+    scratch: ctx -> bytes of temporary memory the kernel needs (im2col
+        for a convolution); the planner gives it an arena buffer live for
+        that step only, passed as the step's last output.
     inplace: the kernel may write its output over an input of the same
         size (element i of the output depends on element i of the inputs
         only), so the planner can reuse a dying input's buffer.
@@ -66,11 +69,11 @@ class OpDef:
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace", "scratch")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
-                 state_words=0, parallel=False, dtypes=None, inplace=False):
+                 state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -85,6 +88,7 @@ class OpDef:
         self.parallel = parallel
         self.dtypes = tuple(dtypes) if dtypes is not None else None
         self.inplace = inplace
+        self.scratch = scratch
 
 
 def register(opdef):
