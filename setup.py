@@ -36,7 +36,9 @@ extensions = [
         extra_compile_args=compile_args,
         extra_link_args=link_args,
         libraries=["m"],
-    )
+    ),
+    # SciPy's BLAS, whose function pointers the C core calls for GEMM.
+    Extension("fastgraph._native.blas", sources=["fastgraph/_native/blas.pyx"]),
 ]
 
 setup(

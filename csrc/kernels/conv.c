@@ -1,2 +1,226 @@
-/* conv kernels. */
-#include "../fg.h"
+/* Convolutions and pooling (see conv.h). */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "conv.h"
+#include "linalg.h"
+#include "types.h"
+
+typedef struct geom {
+    int64_t n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl;
+} geom;
+
+static geom read_geom(const int64_t *a)
+{
+    geom g = {a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
+              a[13]};
+    return g;
+}
+#define GEOM_WORDS 14
+
+/* The window of output pixel (oy, ox) along one axis: the first input
+ * coordinate, and the range [k0, k1) of taps that land inside the image. */
+static inline void taps(int64_t o, int64_t stride, int64_t pad, int64_t dil, int64_t k,
+                        int64_t size, int64_t *start, int64_t *k0, int64_t *k1)
+{
+    int64_t s = o * stride - pad;
+    int64_t lo = s < 0 ? (-s + dil - 1) / dil : 0;
+    int64_t hi = size - s <= 0 ? 0 : (size - s + dil - 1) / dil;
+    *start = s;
+    *k0 = lo;
+    *k1 = hi < k ? hi : k;
+    if (*k1 < *k0)
+        *k1 = *k0;
+}
+
+/* One im2col row per output pixel in [p0, p1): [KH][KW][C] elements, zero
+ * where the window hangs over the padding. */
+static void im2col(const geom *g, const char *x, size_t e, int64_t p0, int64_t p1, char *rows)
+{
+    const int64_t crow = g->c * (int64_t)e, krow = g->kh * g->kw * crow;
+    for (int64_t p = p0; p < p1; p++) {
+        char *row = rows + (p - p0) * krow;
+        const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);
+        int64_t ys, ky0, ky1, xs, kx0, kx1;
+        taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);
+        taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);
+        if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
+            memset(row, 0, (size_t)krow);
+        for (int64_t ky = ky0; ky < ky1; ky++) {
+            const char *src = x + ((n * g->h + ys + ky * g->dh) * g->w) * crow;
+            char *dst = row + ky * g->kw * crow;
+            if (g->dw == 1) {
+                /* Undilated taps of one image row are one contiguous run. */
+                memcpy(dst + kx0 * crow, src + (xs + kx0) * crow, (size_t)((kx1 - kx0) * crow));
+            } else {
+                for (int64_t kx = kx0; kx < kx1; kx++)
+                    memcpy(dst + kx * crow, src + (xs + kx * g->dw) * crow, (size_t)crow);
+            }
+        }
+    }
+}
+
+static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const void *b, void *c)
+{
+    if (dtype == FG_FLOAT32)
+        return fg_gemm_f32(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+    return fg_gemm_f64(0, 0, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+}
+
+int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t co = s->iattr[GEOM_WORDS], tile = s->iattr[GEOM_WORDS + 1];
+    const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
+    const size_t e = fg_dtype_size(x->dtype);
+    const int64_t k = g.kh * g.kw * g.c;
+    if (!fg_have_gemm())
+        return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for conv2d", s->name);
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    if (tile == 0) {
+        if (hi > lo)
+            gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data,
+                 (char *)y->data + lo * co * e);
+        return FG_OK;
+    }
+    char *rows = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    for (int64_t p = lo; p < hi; p += tile) {
+        const int64_t q = p + tile < hi ? p + tile : hi;
+        im2col(&g, x->data, e, p, q, rows);
+        gemm(x->dtype, q - p, co, k, rows, f->data, (char *)y->data + p * co * e);
+    }
+    return FG_OK;
+}
+
+#define DEPTHWISE_FN(sfx, T, code)                                                            \
+    static void depthwise_##sfx(const geom *g, int64_t mult, const T *x, const T *f, T *y,    \
+                                int64_t p0, int64_t p1)                                       \
+    {                                                                                         \
+        const int64_t co = g->c * mult;                                                       \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);                   \
+            int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
+            taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);               \
+            taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);               \
+            T *out = y + p * co;                                                              \
+            for (int64_t j = 0; j < co; j++)                                                  \
+                out[j] = 0;                                                                   \
+            for (int64_t ky = ky0; ky < ky1; ky++)                                            \
+                for (int64_t kx = kx0; kx < kx1; kx++) {                                      \
+                    const T *in =                                                             \
+                        x + ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c;   \
+                    const T *w = f + (ky * g->kw + kx) * co;                                  \
+                    if (mult == 1) {                                                          \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            out[c] += in[c] * w[c];                                           \
+                    } else {                                                                  \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            for (int64_t m = 0; m < mult; m++)                                \
+                                out[c * mult + m] += in[c] * w[c * mult + m];                 \
+                    }                                                                         \
+                }                                                                             \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(DEPTHWISE_FN)
+
+int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t mult = s->iattr[GEOM_WORDS];
+    const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        depthwise_##sfx(&g, mult, x->data, f->data, y->data, lo, hi);                        \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
+                       x->dtype);
+    }
+}
+
+/* Pooling: the window's real pixels only, reduced per channel. */
+#define POOL_FN(name, sfx, T, INIT, ACC, FINISH)                                              \
+    static void name##_##sfx(const geom *g, const T *x, T *y, int64_t p0, int64_t p1)         \
+    {                                                                                         \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);                   \
+            int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
+            taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);               \
+            taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);               \
+            T *out = y + p * g->c;                                                            \
+            for (int64_t c = 0; c < g->c; c++)                                                \
+                out[c] = INIT;                                                                \
+            for (int64_t ky = ky0; ky < ky1; ky++)                                            \
+                for (int64_t kx = kx0; kx < kx1; kx++) {                                      \
+                    const T *in =                                                             \
+                        x + ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c;   \
+                    for (int64_t c = 0; c < g->c; c++)                                        \
+                        ACC(out[c], in[c]);                                                   \
+                }                                                                             \
+            const int64_t count = (ky1 - ky0) * (kx1 - kx0);                                  \
+            (void)count;                                                                      \
+            for (int64_t c = 0; c < g->c; c++)                                                \
+                FINISH(out[c], count);                                                        \
+        }                                                                                     \
+    }
+#define MAX_ACC(o, v) ((o) = (v) > (o) ? (v) : (o))
+#define SUM_ACC(o, v) ((o) += (v))
+#define NO_FINISH(o, count) ((void)0)
+#define MEAN_FINISH(o, count) ((o) = (o) / (count))
+/* The lowest value of T: -inf for floats, the minimum for ints. */
+#define MAX_POOL_FN(sfx, T, code) POOL_FN(max_pool, sfx, T, pool_lowest_##sfx, MAX_ACC, NO_FINISH)
+#define AVG_POOL_FN(sfx, T, code) POOL_FN(avg_pool, sfx, T, 0, SUM_ACC, MEAN_FINISH)
+static const uint8_t pool_lowest_u8 = 0;
+static const int8_t pool_lowest_i8 = INT8_MIN;
+static const int16_t pool_lowest_i16 = INT16_MIN;
+static const int32_t pool_lowest_i32 = INT32_MIN;
+static const int64_t pool_lowest_i64 = INT64_MIN;
+static const float pool_lowest_f32 = -INFINITY;
+static const double pool_lowest_f64 = -INFINITY;
+FG_FOR_NUMERIC(MAX_POOL_FN)
+FG_FOR_FLOATS(AVG_POOL_FN)
+
+int fg_k_max_pool(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const fg_value *x = s->in[0], *y = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        max_pool_##sfx(&g, x->data, y->data, lo, hi);                                        \
+        return FG_OK;
+        FG_FOR_NUMERIC(CASE)
+#undef CASE
+    default:
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
+                       x->dtype);
+    }
+}
+
+int fg_k_avg_pool(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const fg_value *x = s->in[0], *y = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        avg_pool_##sfx(&g, x->data, y->data, lo, hi);                                        \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
+                       x->dtype);
+    }
+}

@@ -1,2 +1,17 @@
-/* conv kernels: list each op here as X(name); define int fg_k_<name>(...) in conv.c. */
-#define FG_OPS_CONV(X)
+/* Convolutions and pooling over NHWC images.
+ *
+ * Every kernel here shares one geometry prefix of iattrs:
+ *   [N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PT, PL]
+ * (input dims, output size, window, strides, dilations, top/left padding;
+ * the bottom/right padding follows from OH/OW). Work is split over output
+ * pixels (N * OH * OW), so every share writes its own rows.
+ *
+ * conv2d: in = [x, filter HWIO], out = [y, scratch]; iattr adds [CO, TILE]:
+ *   im2col of TILE pixels at a time into this share's slice of scratch, then
+ *   one GEMM per tile. TILE = 0 marks a 1x1/stride-1 unpadded conv, which is
+ *   a GEMM on the input itself.
+ * depthwise_conv2d: in = [x, filter [KH, KW, C, M]], out = [y]; iattr adds [M].
+ * max_pool, avg_pool: in = [x], out = [y]; padding never counts (avg divides
+ *   by the number of real pixels under the window, as TF does).
+ */
+#define FG_OPS_CONV(X) X(conv2d) X(depthwise_conv2d) X(max_pool) X(avg_pool)

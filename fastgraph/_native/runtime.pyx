@@ -72,6 +72,15 @@ cdef extern from "fg.h" nogil:
     const char *const fg_op_names[]
 
 
+cdef extern from "kernels/linalg.h" nogil:
+    ctypedef void (*fg_sgemm_fn)(char *, char *, int *, int *, int *, float *, float *, int *,
+                                 float *, int *, float *, float *, int *)
+    ctypedef void (*fg_dgemm_fn)(char *, char *, int *, int *, int *, double *, double *, int *,
+                                 double *, int *, double *, double *, int *)
+    void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm)
+    int fg_have_gemm()
+
+
 cdef extern from "pool.h" nogil:
     int fg_pool_set_threads(int n)
     int fg_pool_threads()
@@ -97,6 +106,18 @@ KERNEL_INDEX = {name: i for i, name in enumerate(kernel_names())}
 
 if os.environ.get("FASTGRAPH_NUM_THREADS", "").isdigit():
     fg_pool_set_threads(int(os.environ["FASTGRAPH_NUM_THREADS"]))
+
+
+# Kernels that call BLAS: a plan holding one loads SciPy's BLAS first.
+GEMM_KERNELS = frozenset({"matmul", "conv2d"})
+
+
+def load_blas():
+    """Hands SciPy's sgemm/dgemm to the C core (once; SciPy loads on first use)."""
+    if not fg_have_gemm():
+        from . import blas
+        s, d = blas.gemm_addresses()
+        fg_set_gemm(<fg_sgemm_fn><size_t>s, <fg_dgemm_fn><size_t>d)
 
 
 def live_bytes():
@@ -212,6 +233,8 @@ cdef class NativePlan:
         self.var_buffers = list(variable_buffers)
         self.lock = PyThread_allocate_lock()
         steps = plan.steps
+        if any(st.kernel in GEMM_KERNELS for st in steps):
+            load_blas()
         names = [st.op.name.encode() for st in steps]
         for st, nm in zip(steps, names):
             n_io += len(st.inputs) + len(st.outputs)

@@ -187,13 +187,14 @@ class _Builder:
         self.buffer_sizes.append(int(np.prod(shape, dtype=np.int64)) * tensor.dtype.size)
         return self.new_value(tensor, ARENA, b)
 
-    def scratch_buffer(self, op, ins, outs):
-        """A uint8 arena buffer of the op's scratch size, for one step."""
+    def scratch_buffer(self, op, ins, outs, nparts):
+        """A uint8 arena buffer of the op's scratch size for each of the
+        step's `nparts` shares, live for that step only."""
         ctx = InferenceContext(op, [self.values[i].shape for i in ins],
                                [self.values[i].dtype for i in ins], [None] * len(ins),
                                op._attrs, [self.values[o].shape for o in outs],
                                [self.values[o].dtype for o in outs])
-        nbytes = int(op._opdef.scratch(ctx))
+        nbytes = int(op._opdef.scratch(ctx)) * nparts
         b = len(self.buffer_sizes)
         self.buffer_sizes.append(nbytes)
         v = Value(len(self.values), (nbytes,), _UINT8, ARENA, b, None)
@@ -263,7 +264,7 @@ class _Builder:
         state = self.variable(op) if opdef.state_words else None
         step = self._step(op, ins, outs, state)
         if opdef.scratch is not None:
-            step.outputs.append(self.scratch_buffer(op, ins, outs))
+            step.outputs.append(self.scratch_buffer(op, ins, outs, step.nparts))
         self.steps.append(step)
 
     def _step(self, op, ins, outs, var):

@@ -55,9 +55,10 @@ class OpDef:
     dtypes: the element types the kernel accepts for the op's main input
         (TF's type attribute T), for the op catalog; None when any goes or
         the op has no input.
-    scratch: ctx -> bytes of temporary memory the kernel needs (im2col
-        for a convolution); the planner gives it an arena buffer live for
-        that step only, passed as the step's last output.
+    scratch: ctx -> bytes of temporary memory each share of the kernel
+        needs (im2col for a convolution); the planner gives the step an
+        arena buffer of that many bytes per share, live for that step only,
+        passed as its last output (share p uses the p-th slice).
     inplace: the kernel may write its output over an input of the same
         size (element i of the output depends on element i of the inputs
         only), so the planner can reuse a dying input's buffer.

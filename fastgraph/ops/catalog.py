@@ -39,7 +39,8 @@ def render():
         lines.append(f"| {op_type} | {kernel} | {dts} | {'yes' if d.parallel else 'no'} |")
     lines += ["", "## Public functions", ""]
     spaces = [("fastgraph", fastgraph), ("fastgraph.math", fastgraph.math),
-              ("fastgraph.nn", fastgraph.nn), ("fastgraph.image", fastgraph.image),
+              ("fastgraph.linalg", fastgraph.linalg), ("fastgraph.nn", fastgraph.nn),
+              ("fastgraph.image", fastgraph.image),
               ("fastgraph.random", fastgraph.random)]
     for prefix, module in spaces:
         names = _public(module)

@@ -1,3 +1,319 @@
-"""conv ops."""
+"""Convolutions and pooling over NHWC images: conv2d (im2col + BLAS GEMM),
+depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
+
+import numpy as np
+
+from ..framework.op_registry import OpDef, register
+from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor, to_tensors_like
 
 __all__ = []
+
+NN = ["conv2d", "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_pool2d"]
+
+# im2col rows per GEMM: enough rows for BLAS to run well, few enough that a
+# tile of patches stays in L2.
+_TILE_BYTES = 1 << 18
+_MIN_TILE = 32
+
+
+# ---- geometry ----------------------------------------------------------------
+
+def _fmt(shape):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _pair(value, what, n_spatial=2):
+    """TF's sequence rule for strides/ksize/dilations: an int, or a list of 1,
+    2 or 4 (NHWC) ints; returns (h, w)."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n_spatial
+    value = [int(v) for v in value]
+    if len(value) == 1:
+        return (value[0],) * n_spatial
+    if len(value) == n_spatial:
+        return tuple(value)
+    if len(value) == n_spatial + 2:
+        if value[0] != 1 or value[-1] != 1:
+            raise ValueError(f"{what} in the batch and depth dimensions must be 1, got {value}")
+        return tuple(value[1:-1])
+    raise ValueError(f"{what} should be of length 1, {n_spatial} or {n_spatial + 2} but was "
+                     f"{len(value)}")
+
+
+def _padding(padding):
+    """"SAME", "VALID", or explicit ((top, bottom), (left, right))."""
+    if isinstance(padding, str):
+        p = padding.upper()
+        if p not in ("SAME", "VALID"):
+            raise ValueError(f"padding must be 'SAME', 'VALID' or a list, got {padding!r}")
+        return p
+    pads = [[int(a) for a in pair] for pair in padding]
+    if len(pads) != 4 or any(len(pr) != 2 for pr in pads) or pads[0] != [0, 0] \
+            or pads[3] != [0, 0]:
+        raise ValueError("explicit padding must be [[0, 0], [top, bottom], [left, right], "
+                         f"[0, 0]] for NHWC, got {padding}")
+    if any(a < 0 for pr in pads for a in pr):
+        raise ValueError(f"All elements of explicit_paddings must be nonnegative, got {padding}")
+    return (tuple(pads[1]), tuple(pads[2]))
+
+
+def _out_size(size, k, stride, dil, padding, axis):
+    """(output size, pad before) along one axis, as TF's GetWindowedOutputSize."""
+    if size is None:
+        return None, None
+    eff = (k - 1) * dil + 1
+    if padding == "SAME":
+        out = -(-size // stride)
+        return out, max((out - 1) * stride + eff - size, 0) // 2
+    before, after = (0, 0) if padding == "VALID" else padding[axis]
+    num = size + before + after - eff + stride
+    out = int(num / stride)  # C's truncation, as TF computes it
+    if out < 0:
+        raise ValueError(f"Computed output size would be negative: {out} [input_size: "
+                         f"{size}, effective_filter_size: {eff}, stride: {stride}]")
+    return out, before
+
+
+def _geometry(x_shape, kh, kw, attrs):
+    """iattrs prefix [N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PT, PL]."""
+    n, h, w, c = x_shape
+    sh, sw = attrs["strides"]
+    dh, dw = attrs["dilations"]
+    oh, pt = _out_size(h, kh, sh, dh, attrs["padding"], 0)
+    ow, pl = _out_size(w, kw, sw, dw, attrs["padding"], 1)
+    return [n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl]
+
+
+def _check_rank4(shape, op_type, shapes):
+    if shape is not None and len(shape) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(shape)} for '{op_type}' with "
+                         f"input shapes: {', '.join(_fmt(s) for s in shapes)}.")
+
+
+def _np_windows(x, kh, kw, attrs, fill):
+    """Yields (ky, kx, view [N, OH, OW, C]) of the padded input under each tap."""
+    g = _geometry(x.shape, kh, kw, attrs)
+    n, h, w, c, oh, ow, _, _, sh, sw, dh, dw, pt, pl = g
+    pb = max((oh - 1) * sh + (kh - 1) * dh + 1 - h - pt, 0)
+    pr = max((ow - 1) * sw + (kw - 1) * dw + 1 - w - pl, 0)
+    xp = np.pad(x, [(0, 0), (pt, pb), (pl, pr), (0, 0)], constant_values=fill)
+    for ky in range(kh):
+        for kx in range(kw):
+            y0, x0 = ky * dh, kx * dw
+            yield ky, kx, xp[:, y0:y0 + (oh - 1) * sh + 1:sh, x0:x0 + (ow - 1) * sw + 1:sw, :]
+
+
+# ---- conv2d ------------------------------------------------------------------
+
+def _conv_shape(op_type, ctx):
+    x, f = ctx.shapes
+    _check_rank4(x, op_type, ctx.shapes)
+    _check_rank4(f, op_type, ctx.shapes)
+    if x is None or f is None:
+        return [None]
+    depthwise = op_type == "DepthwiseConv2dNative"
+    if x[3] is not None and f[2] is not None and x[3] != f[2]:
+        if depthwise:
+            raise ValueError(f"Dimensions must be equal, but are {x[3]} and {f[2]} for "
+                             f"'{op_type}' with input shapes: {_fmt(x)}, {_fmt(f)}.")
+        raise ValueError(f"Depth of input ({x[3]}) is not a multiple of input depth of filter "
+                         f"({f[2]}) for '{op_type}' with input shapes: {_fmt(x)}, {_fmt(f)}.")
+    if f[0] is None or f[1] is None:
+        return [(x[0], None, None, None)]
+    g = _geometry(x, f[0], f[1], ctx.attrs)
+    if depthwise:
+        co = None if x[3] is None or f[3] is None else x[3] * f[3]
+    else:
+        co = f[3]
+    return [(x[0], g[4], g[5], co)]
+
+
+def _conv_tile(ctx):
+    """im2col rows per GEMM, 0 for a 1x1/stride-1 unpadded conv (no im2col)."""
+    g = _geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1], ctx.attrs)
+    n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl = g
+    if kh == kw == 1 and sh == sw == 1 and pt == pl == 0 and (oh, ow) == (h, w):
+        return g, 0
+    row = max(kh * kw * c * ctx.dtypes[0].size, 1)
+    return g, max(1, min(n * oh * ow, max(_MIN_TILE, _TILE_BYTES // row)))
+
+
+def _conv_lower(ctx):
+    g, tile = _conv_tile(ctx)
+    return g + [ctx.shapes[1][3], tile], None
+
+
+def _conv_scratch(ctx):
+    g, tile = _conv_tile(ctx)
+    return tile * g[6] * g[7] * g[3] * ctx.dtypes[0].size
+
+
+def _np_conv2d(inputs, attrs):
+    x, f = inputs
+    kh, kw = f.shape[:2]
+    acc = None
+    for ky, kx, win in _np_windows(x.astype(np.float64), kh, kw, attrs, 0):
+        term = np.tensordot(win, f[ky, kx].astype(np.float64), axes=([3], [0]))
+        acc = term if acc is None else acc + term
+    return [acc.astype(x.dtype)]
+
+
+def _np_depthwise(inputs, attrs):
+    x, f = inputs
+    kh, kw, c, m = f.shape
+    acc = None
+    for ky, kx, win in _np_windows(x.astype(np.float64), kh, kw, attrs, 0):
+        term = win[..., :, None] * f[ky, kx].astype(np.float64)
+        acc = term if acc is None else acc + term
+    return [acc.reshape(acc.shape[:3] + (c * m,)).astype(x.dtype)]
+
+
+register(OpDef("Conv2D", shape=lambda ctx: _conv_shape("Conv2D", ctx),
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d", lower=_conv_lower,
+               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, dtypes=FLOATS))
+register(OpDef("DepthwiseConv2dNative",
+               shape=lambda ctx: _conv_shape("DepthwiseConv2dNative", ctx),
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="depthwise_conv2d",
+               lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
+                                            ctx.attrs) + [ctx.shapes[1][3]], None),
+               reference=_np_depthwise, parallel=True, dtypes=FLOATS))
+
+
+def _conv_attrs(strides, padding, data_format, dilations):
+    if data_format not in (None, "NHWC"):
+        raise NotImplementedError(f"fastgraph convolves NHWC images only, not {data_format}")
+    return {"strides": _pair(strides, "strides"), "padding": _padding(padding),
+            "dilations": _pair(1 if dilations is None else dilations, "dilations")}
+
+
+def _conv_op(op_type, input, filters, attrs, name):  # noqa: A002
+    graph, (x, f) = to_tensors_like([input, filters], op_type, ("input", "filter"))
+    check_dtype(x, FLOATS, op_type, "input")
+    if min(attrs["strides"]) < 1 or min(attrs["dilations"]) < 1:
+        raise ValueError(f"strides and dilations must be positive, got {attrs['strides']} "
+                         f"and {attrs['dilations']}")
+    return make_op(graph, op_type, [x, f], attrs, name=name or op_type).outputs[0]
+
+
+def conv2d(input, filters=None, strides=None, padding=None, data_format="NHWC",  # noqa: A002
+           dilations=None, name=None, filter=None, use_cudnn_on_gpu=True):  # noqa: A002
+    """Computes a 2-D convolution given `input` [batch, in_height, in_width,
+    in_channels] and `filters` [filter_height, filter_width, in_channels,
+    out_channels] tensors.
+
+    `strides` and `dilations` are an int or a list of 1, 2 or 4 ints;
+    `padding` is "SAME", "VALID" or explicit [[0, 0], [top, bottom], [left,
+    right], [0, 0]]. (`filter` is TF1's name for `filters`.)
+    """
+    filters = filter if filters is None else filters
+    if filters is None or strides is None or padding is None:
+        raise TypeError("conv2d() needs filters, strides and padding")
+    return _conv_op("Conv2D", input, filters,
+                    _conv_attrs(strides, padding, data_format, dilations), name)
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa: A002
+                     dilations=None, name=None, rate=None):
+    """Depthwise 2-D convolution: each input channel is convolved with its
+    own `channel_multiplier` filters ([filter_height, filter_width,
+    in_channels, channel_multiplier]); the output has in_channels *
+    channel_multiplier channels. `strides` is [1, stride, stride, 1];
+    `dilations` (TF1: `rate`) the dilation per spatial dim.
+    """
+    if dilations is None and rate is not None:
+        dilations = rate
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
+    if isinstance(attrs["padding"], tuple):
+        raise NotImplementedError("depthwise_conv2d takes SAME or VALID padding")
+    return _conv_op("DepthwiseConv2dNative", input, filter, attrs, name)
+
+
+# ---- pooling ---------------------------------------------------------------------
+
+def _pool_shape(op_type, ctx):
+    x = ctx.shapes[0]
+    _check_rank4(x, op_type, ctx.shapes)
+    if x is None:
+        return [None]
+    kh, kw = ctx.attrs["ksize"]
+    g = _geometry(x, kh, kw, ctx.attrs)
+    return [(x[0], g[4], g[5], x[3])]
+
+
+def _pool_lower(ctx):
+    kh, kw = ctx.attrs["ksize"]
+    return _geometry(ctx.shapes[0], kh, kw, ctx.attrs), None
+
+
+def _np_max_pool(inputs, attrs):
+    x = inputs[0]
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    out = None
+    for _, _, win in _np_windows(x, *attrs["ksize"], attrs, low):
+        out = win.copy() if out is None else np.maximum(out, win)
+    return [out.astype(x.dtype)]
+
+
+def _np_avg_pool(inputs, attrs):
+    x = inputs[0]
+    total = count = 0
+    ones = np.ones(x.shape[:3] + (1,))
+    for (_, _, win), (_, _, cnt) in zip(_np_windows(x.astype(np.float64), *attrs["ksize"],
+                                                    attrs, 0),
+                                        _np_windows(ones, *attrs["ksize"], attrs, 0)):
+        total = total + win
+        count = count + cnt
+    return [(total / count).astype(x.dtype)]
+
+
+register(OpDef("MaxPool", shape=lambda ctx: _pool_shape("MaxPool", ctx),
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="max_pool", lower=_pool_lower,
+               reference=_np_max_pool, parallel=True, dtypes=NUMERIC))
+register(OpDef("AvgPool", shape=lambda ctx: _pool_shape("AvgPool", ctx),
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="avg_pool", lower=_pool_lower,
+               reference=_np_avg_pool, parallel=True, dtypes=FLOATS))
+
+
+def _pool(op_type, allowed, input, ksize, strides, padding, data_format, name):  # noqa: A002
+    if data_format not in (None, "NHWC"):
+        raise NotImplementedError(f"fastgraph pools NHWC images only, not {data_format}")
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    check_dtype(x, allowed, op_type, "input")
+    padding = _padding(padding)
+    if not isinstance(padding, str):
+        raise NotImplementedError(f"{op_type} takes SAME or VALID padding")
+    attrs = {"ksize": _pair(ksize, "ksize"), "strides": _pair(strides, "strides"),
+             "padding": padding, "dilations": (1, 1)}
+    if min(attrs["ksize"]) < 1 or min(attrs["strides"]) < 1:
+        raise ValueError(f"ksize and strides must be positive, got {attrs['ksize']} and "
+                         f"{attrs['strides']}")
+    return make_op(graph, op_type, [x], attrs, name=name or op_type).outputs[0]
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """Performs max pooling on the input: each output is the maximum of the
+    input under a `ksize` window moved by `strides` (ints or lists of 1, 2 or
+    4); `padding` "SAME" or "VALID" (padding never wins the max)."""
+    return _pool("MaxPool", NUMERIC, input, ksize, strides, padding, data_format, name)
+
+
+def max_pool(input=None, ksize=None, strides=None, padding=None, data_format=None,  # noqa: A002
+             name=None, value=None):
+    """Performs max pooling on the input (TF1's `value` is `input`)."""
+    return max_pool2d(value if input is None else input, ksize, strides, padding, data_format,
+                      name)
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """Performs average pooling on the input: each output is the mean of the
+    input under a `ksize` window moved by `strides`; with "SAME" padding the
+    mean is over the window's pixels inside the image only."""
+    return _pool("AvgPool", FLOATS, input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool(input=None, ksize=None, strides=None, padding=None, data_format=None,  # noqa: A002
+             name=None, value=None):
+    """Performs average pooling on the input (TF1's `value` is `input`)."""
+    return avg_pool2d(value if input is None else input, ksize, strides, padding, data_format,
+                      name)

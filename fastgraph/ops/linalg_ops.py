@@ -1,3 +1,118 @@
-"""linalg ops."""
+"""Matrix products: matmul (MatMul for two matrices, BatchMatMulV2 for
+batches with broadcast batch dims), run through BLAS sgemm/dgemm."""
 
-__all__ = []
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.graph import Tensor
+from ..framework.op_registry import OpDef, register
+from .broadcast import broadcast_shapes, lower_broadcast
+from .common import check_dtype, to_tensors_like, make_op
+from .state_ops import Variable
+
+__all__ = ["matmul"]
+
+MATH = ["matmul"]
+LINALG = ["matmul"]
+
+_MATMUL_DTYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
+
+
+def _fmt(shape):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _matrix_dims(shape, transpose):
+    """(rows, cols) of op(matrix) for a [..., r, c] shape."""
+    r, c = shape[-2], shape[-1]
+    return (c, r) if transpose else (r, c)
+
+
+def _matmul_shape(op_type, ctx):
+    a, b = ctx.shapes
+    ta, tb = ctx.attrs["transpose_a"], ctx.attrs["transpose_b"]
+    if a is None or b is None:
+        return [None]
+    for s in (a, b):
+        if op_type == "MatMul" and len(s) != 2:
+            raise ValueError(f"Shape must be rank 2 but is rank {len(s)} for '{op_type}' with "
+                             f"input shapes: {_fmt(a)}, {_fmt(b)}.")
+        if len(s) < 2:
+            raise ValueError(f"Shape must be at least rank 2 but is rank {len(s)} for "
+                             f"'{op_type}' with input shapes: {_fmt(a)}, {_fmt(b)}.")
+    m, ka = _matrix_dims(a, ta)
+    kb, n = _matrix_dims(b, tb)
+    if ka is not None and kb is not None and ka != kb:
+        raise ValueError(f"Dimensions must be equal, but are {ka} and {kb} for '{op_type}' "
+                         f"with input shapes: {_fmt(a)}, {_fmt(b)}.")
+    batch = broadcast_shapes([tuple(a[:-2]), tuple(b[:-2])], f"'{op_type}'")
+    return [tuple(batch) + (m, n)]
+
+
+def _matmul_lower(ctx):
+    a, b = ctx.shapes
+    ta, tb = ctx.attrs["transpose_a"], ctx.attrs["transpose_b"]
+    m, k = _matrix_dims(a, ta)
+    n = _matrix_dims(b, tb)[1]
+    batch = tuple(ctx.out_shapes[0][:-2])
+    walker = lower_broadcast(batch, [tuple(a[:-2]), tuple(b[:-2])])
+    return [m, n, k, int(ta), int(tb)] + walker, None
+
+
+def _np_matmul(inputs, attrs):
+    a, b = inputs
+    if attrs["transpose_a"]:
+        a = np.swapaxes(a, -1, -2)
+    if attrs["transpose_b"]:
+        b = np.swapaxes(b, -1, -2)
+    if a.dtype.kind == "f":
+        out = np.matmul(a.astype(np.float64), b.astype(np.float64))
+    else:
+        out = np.matmul(a, b)
+    return [np.asarray(out).astype(a.dtype)]
+
+
+for _type in ("MatMul", "BatchMatMulV2"):
+    register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
+                   kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
+                   dtypes=_MATMUL_DTYPES))
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+    """Multiplies matrix `a` by matrix `b`, producing `a` * `b`.
+
+    The inputs must, following any transpositions, be tensors of rank >= 2
+    where the inner 2 dimensions specify valid matrix multiplication
+    dimensions, and any further outer dimensions specify matching batch
+    size (broadcast as in NumPy). Both matrices must be of the same type:
+    float32, float64, int32 or int64. `adjoint_a`/`adjoint_b` are
+    `transpose_a`/`transpose_b` for real types.
+    """
+    if transpose_a and adjoint_a:
+        raise ValueError("Only one of transpose_a and adjoint_a can be True.")
+    if transpose_b and adjoint_b:
+        raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+    if output_type is not None:
+        raise NotImplementedError("matmul output_type is only for int8 inputs, which "
+                                  "fastgraph does not multiply")
+    graph, (x, y) = to_tensors_like([a, b], "MatMul", ("a", "b"))
+    check_dtype(x, _MATMUL_DTYPES, "MatMul", "a")
+    ranks = (x.shape.rank, y.shape.rank)
+    op_type = "MatMul" if ranks == (2, 2) else "BatchMatMulV2"
+    attrs = {"transpose_a": bool(transpose_a or adjoint_a),
+             "transpose_b": bool(transpose_b or adjoint_b)}
+    return make_op(graph, op_type, [x, y], attrs, name=name or op_type).outputs[0]
+
+
+def _matmul_operator(self, other):
+    return matmul(self, other, name="matmul")
+
+
+def _rmatmul_operator(self, other):
+    return matmul(other, self, name="matmul")
+
+
+for _cls in (Tensor, Variable):
+    _cls.__matmul__ = _matmul_operator
+    _cls.__rmatmul__ = _rmatmul_operator
