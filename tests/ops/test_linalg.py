@@ -1,0 +1,149 @@
+"""matmul against NumPy: 2-D and batched with broadcast batch dims,
+transposes and adjoints, every dtype, empty and k = 0 products, errors."""
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+
+DTYPES = [np.float32, np.float64, np.int32, np.int64]
+
+
+def _run(fn, *arrays):
+    g = tf.Graph()
+    with g.as_default():
+        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim) for a in arrays]
+        out = fn(*phs)
+        with tf.Session() as sess:
+            return sess.run(out, dict(zip(phs, arrays)))
+
+
+def _data(shape, dtype, rng):
+    if np.dtype(dtype).kind == "f":
+        return rng.normal(size=shape).astype(dtype)
+    return rng.integers(-20, 20, size=shape).astype(dtype)
+
+
+CASES = [  # a shape, b shape, transpose_a, transpose_b
+    ((3, 4), (4, 5), False, False),
+    ((4, 3), (4, 5), True, False),
+    ((3, 4), (5, 4), False, True),
+    ((4, 3), (5, 4), True, True),
+    ((1, 1), (1, 1), False, False),
+    ((2, 3, 4), (2, 4, 6), False, False),
+    ((2, 3, 4), (4, 6), False, False),          # batch broadcast against a matrix
+    ((3, 1, 5, 2), (4, 2, 3), False, False),    # batch dims broadcast both ways
+    ((2, 1, 4, 3), (1, 5, 6, 4), True, True),
+    ((0, 3), (3, 4), False, False),             # m = 0
+    ((3, 0), (0, 4), False, False),             # k = 0: zeros
+    ((2, 0, 3, 4), (4, 2), False, False),       # empty batch
+    ((65, 130), (130, 70), False, False),       # bigger than a BLAS block
+]
+
+
+@pytest.mark.parametrize("a_shape,b_shape,ta,tb", CASES, ids=str)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_matmul_matches_numpy(a_shape, b_shape, ta, tb, dtype):
+    rng = np.random.default_rng(len(a_shape) * 7 + a_shape[-1])
+    a, b = _data(a_shape, dtype, rng), _data(b_shape, dtype, rng)
+    got = _run(lambda x, y: tf.matmul(x, y, transpose_a=ta, transpose_b=tb), a, b)
+    aa = np.swapaxes(a, -1, -2) if ta else a
+    bb = np.swapaxes(b, -1, -2) if tb else b
+    want = np.matmul(aa.astype(np.float64), bb.astype(np.float64))
+    assert got.dtype == dtype and got.shape == want.shape
+    if np.dtype(dtype).kind == "f":
+        tol = 1e-5 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * max(1, a_shape[-1]))
+    else:
+        np.testing.assert_array_equal(got, want.astype(dtype))
+
+
+def test_adjoint_is_transpose_for_real_types():
+    rng = np.random.default_rng(1)
+    a, b = _data((4, 3), np.float32, rng), _data((5, 4), np.float32, rng)
+    got = _run(lambda x, y: tf.linalg.matmul(x, y, adjoint_a=True, adjoint_b=True), a, b)
+    np.testing.assert_allclose(got, a.T @ b.T, rtol=1e-5)
+
+
+def test_matmul_operator_and_variables():
+    rng = np.random.default_rng(2)
+    a, w = _data((2, 3), np.float64, rng), _data((3, 2), np.float64, rng)
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float64, [None, 3])
+        v = tf.Variable(w)
+        y = x @ v
+        z = [[1.0, 2.0], [0.0, 1.0]] @ x  # a list has no @: Tensor.__rmatmul__
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            np.testing.assert_allclose(sess.run(y, {x: a}), a @ w)
+            np.testing.assert_allclose(sess.run(z, {x: a}), np.array([[1, 2], [0, 1]]) @ a)
+    assert y.op.type == "MatMul"
+
+
+def test_matmul_of_constants_folds_to_the_same_numbers():
+    a = np.arange(12, dtype=np.float32).reshape(3, 4)
+    b = np.arange(8, dtype=np.float32).reshape(4, 2)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(tf.matmul(a, b)), a @ b)
+
+
+def test_static_shapes():
+    with tf.Graph().as_default():
+        a = tf.placeholder(tf.float32, [None, 3, 4])
+        b = tf.placeholder(tf.float32, [4, None])
+        assert tf.matmul(a, b).shape.as_list() == [None, 3, None]
+        c = tf.placeholder(tf.float32, [7, 1, 3, 4])
+        assert tf.matmul(c, a, transpose_b=True).shape.as_list() == [7, None, 3, 3]
+        assert tf.matmul(tf.placeholder(tf.float32), b).shape.rank is None
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((2, 3), (4, 5)), ((2, 3, 4), (2, 5, 6)),
+                                             ((2, 3, 4), (3, 4, 5))])
+def test_incompatible_shapes_raise_value_error(a_shape, b_shape):
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError):
+            tf.matmul(tf.placeholder(tf.float32, a_shape), tf.placeholder(tf.float32, b_shape))
+
+
+def test_rank_one_raises_value_error():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="rank"):
+            tf.matmul(tf.placeholder(tf.float32, [3]), tf.placeholder(tf.float32, [3, 2]))
+
+
+def test_shape_mismatch_at_run_time_is_invalid_argument():
+    with tf.Graph().as_default():
+        a = tf.placeholder(tf.float32, [None, None])
+        b = tf.placeholder(tf.float32, [None, None])
+        y = tf.matmul(a, b)
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                sess.run(y, {a: np.ones((2, 3)), b: np.ones((4, 2))})
+            np.testing.assert_array_equal(sess.run(y, {a: np.ones((2, 3)), b: np.ones((3, 2))}),
+                                          np.full((2, 2), 3.0))
+
+
+def test_wrong_dtypes_raise_type_error():
+    with tf.Graph().as_default():
+        with pytest.raises(TypeError):
+            tf.matmul(tf.placeholder(tf.float32, [2, 2]), tf.placeholder(tf.float64, [2, 2]))
+        with pytest.raises(TypeError):
+            tf.matmul(tf.placeholder(tf.bool, [2, 2]), tf.placeholder(tf.bool, [2, 2]))
+        with pytest.raises(ValueError):
+            tf.matmul(tf.placeholder(tf.float32, [2, 2]), tf.placeholder(tf.float32, [2, 2]),
+                      transpose_a=True, adjoint_a=True)
+
+
+def test_large_product_in_a_session_twice():
+    rng = np.random.default_rng(5)
+    a, b = _data((128, 784), np.float32, rng), _data((784, 512), np.float32, rng)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 784])
+        y = tf.nn.relu(tf.matmul(x, tf.constant(b)))
+        with tf.Session() as sess:
+            first = sess.run(y, {x: a})
+            second = sess.run(y, {x: a[:3]})
+    want = np.maximum(a.astype(np.float64) @ b, 0)
+    np.testing.assert_allclose(first, want, rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(second, want[:3], rtol=1e-4, atol=1e-3)

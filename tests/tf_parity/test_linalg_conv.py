@@ -1,0 +1,80 @@
+"""matmul, convolutions and pooling against TensorFlow: the same graph in both."""
+
+import numpy as np
+import pytest
+
+import fastgraph as fg
+
+tf = pytest.importorskip("tensorflow")
+
+
+def _both(build, feeds):
+    out = []
+    for api in (fg, tf):
+        v1 = api.compat.v1
+        g = api.Graph()
+        with g.as_default():
+            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
+            y = build(api, phs)
+            with v1.Session(graph=g) as sess:
+                out.append(sess.run(y, dict(zip(phs, feeds))))
+    return out
+
+
+def _close(ours, theirs):
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    if ours.dtype.kind == "f":
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+    else:
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("a_shape,b_shape,ta,tb", [
+    ((3, 4), (4, 5), False, False), ((4, 3), (5, 4), True, True),
+    ((2, 3, 4), (4, 6), False, False), ((3, 1, 5, 2), (4, 2, 3), False, False),
+    ((0, 3), (3, 4), False, False), ((3, 0), (0, 4), False, False)], ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64],
+                         ids=lambda d: np.dtype(d).name)
+def test_matmul(a_shape, b_shape, ta, tb, dtype):
+    rng = np.random.default_rng(0)
+    a = (rng.normal(size=a_shape) * 5).astype(dtype)
+    b = (rng.normal(size=b_shape) * 5).astype(dtype)
+    _close(*_both(lambda api, p: api.matmul(p[0], p[1], transpose_a=ta, transpose_b=tb),
+                  [a, b]))
+
+
+CONV = [((5, 7, 3), (3, 3, 3, 4), 1, 1, "SAME"), ((5, 7, 3), (3, 3, 3, 4), 2, 1, "VALID"),
+        ((8, 8, 2), (3, 2, 2, 5), [2, 3], 1, "SAME"), ((9, 9, 2), (3, 3, 2, 2), 1, 2, "SAME"),
+        ((10, 9, 3), (4, 4, 3, 2), 3, 1, "SAME"), ((6, 6, 4), (1, 1, 4, 3), 1, 1, "VALID"),
+        ((7, 5, 2), (2, 2, 2, 3), 1, 1, [[0, 0], [1, 2], [0, 1], [0, 0]])]
+
+
+@pytest.mark.parametrize("x_shape,f_shape,strides,dil,padding", CONV, ids=str)
+def test_conv2d(x_shape, f_shape, strides, dil, padding):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2,) + x_shape).astype(np.float32)
+    f = rng.normal(size=f_shape).astype(np.float32)
+    _close(*_both(lambda api, p: api.nn.conv2d(p[0], p[1], strides, padding, dilations=dil),
+                  [x, f]))
+
+
+@pytest.mark.parametrize("x_shape,f_shape,strides,dil,padding",
+                         [c for c in CONV if not isinstance(c[4], list) and c[2] != [2, 3]],
+                         ids=str)
+def test_depthwise_conv2d(x_shape, f_shape, strides, dil, padding):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2,) + x_shape).astype(np.float32)
+    f = rng.normal(size=f_shape[:3] + (2,)).astype(np.float32)
+    _close(*_both(lambda api, p: api.nn.depthwise_conv2d(
+        p[0], f, [1, strides, strides, 1], padding, dilations=[dil, dil]), [x]))
+
+
+@pytest.mark.parametrize("k,s,padding", [(2, 2, "VALID"), (3, 1, "SAME"), ([3, 2], [2, 1], "SAME"),
+                                         (2, 2, "SAME"), (4, 3, "SAME")], ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.uint8], ids=lambda d: np.dtype(d).name)
+def test_pools(k, s, padding, dtype):
+    rng = np.random.default_rng(3)
+    x = (rng.normal(size=(2, 7, 6, 3)) * 50).astype(dtype)
+    _close(*_both(lambda api, p: api.nn.max_pool2d(p[0], k, s, padding), [x]))
+    if dtype == np.float32:
+        _close(*_both(lambda api, p: api.nn.avg_pool2d(p[0], k, s, padding), [x]))
