@@ -15,7 +15,7 @@ def test_readme_starts_with_two_commands():
     cmds = _commands()
     assert len(cmds) >= 2
     assert "pip install ." in cmds[0] and "seed_example" in cmds[0]
-    assert 'pip install ".[test]"' in cmds[1] and "pytest" in cmds[1]
+    assert 'pip install ".[test,parity]"' in cmds[1] and "pytest" in cmds[1]
 
 
 def test_ci_runs_the_readme_test_command():
