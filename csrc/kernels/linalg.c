@@ -13,11 +13,13 @@
 
 static fg_sgemm_fn sgemm_ptr;
 static fg_dgemm_fn dgemm_ptr;
+static fg_blas_threads_fn threads_local_ptr;
 
-void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm)
+void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local)
 {
     sgemm_ptr = sgemm;
     dgemm_ptr = dgemm;
+    threads_local_ptr = threads_local;
 }
 
 int fg_have_gemm(void)
@@ -43,8 +45,12 @@ int fg_have_gemm(void)
         char tra = tb ? 'T' : 'N', trb = ta ? 'T' : 'N';                                     \
         int im = (int)n, in = (int)m, ik = (int)k, ilda = (int)ldb, ildb = (int)lda,         \
             ildc = (int)ldc;                                                                 \
+        /* BLAS threads would fight the executor's for the same cores. */                 \
+        int old = threads_local_ptr ? threads_local_ptr(1) : 0;                              \
         PTR(&tra, &trb, &im, &in, &ik, &alpha, (T *)b, &ilda, (T *)a, &ildb, &beta, c,       \
             &ildc);                                                                          \
+        if (threads_local_ptr)                                                               \
+            threads_local_ptr(old);                                                          \
         return 1;                                                                            \
     }
 GEMM_FN(f32, float, sgemm_ptr)
@@ -53,14 +59,14 @@ GEMM_FN(f64, double, dgemm_ptr)
 /* Integer products have no BLAS: a plain triple loop (i, p, j order, so the
  * inner loop runs along rows of B and C). */
 #define IMATMUL_FN(sfx, T)                                                                   \
-    static void imatmul_##sfx(int ta, int tb, int64_t m, int64_t n, int64_t k, const T *a,   \
-                              const T *b, T *c)                                              \
+    static void imatmul_##sfx(int ta, int tb, int64_t m, int64_t n, int64_t k, int64_t lda,  \
+                              const T *a, const T *b, T *c)                                  \
     {                                                                                        \
         for (int64_t i = 0; i < m * n; i++)                                                  \
             c[i] = 0;                                                                        \
         for (int64_t i = 0; i < m; i++)                                                      \
             for (int64_t p = 0; p < k; p++) {                                                \
-                T av = ta ? a[p * m + i] : a[i * k + p];                                     \
+                T av = ta ? a[p * lda + i] : a[i * lda + p];                                 \
                 for (int64_t j = 0; j < n; j++)                                              \
                     c[i * n + j] += av * (tb ? b[j * k + p] : b[p * n + j]);                 \
             }                                                                                \
@@ -74,38 +80,45 @@ int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
     const int ta = (int)s->iattr[3], tb = (int)s->iattr[4];
     const fg_value *a = s->in[0], *b = s->in[1], *c = s->out[0];
     const size_t e = fg_dtype_size(c->dtype);
-    fg_bcast w;
-    fg_bcast_init(&w, s->iattr + 5, 2);
-    const int64_t batch = w.rows * w.inner;
-    int64_t lo, hi;
-    fg_split(batch, part, nparts, &lo, &hi);
     if ((c->dtype == FG_FLOAT32 || c->dtype == FG_FLOAT64) && !fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for matmul", s->name);
-    for (int64_t bi = lo; bi < hi; bi++) {
+    fg_bcast w;
+    fg_bcast_init(&w, s->iattr + 5, 2);
+    int64_t lo, hi;
+    fg_split(w.rows * w.inner * m, part, nparts, &lo, &hi);
+    while (lo < hi) {
+        /* This share's rows [r0, r1) of matrix bi. */
+        const int64_t bi = lo / m, r0 = lo % m;
+        const int64_t r1 = (hi - bi * m) < m ? hi - bi * m : m;
         /* The batch walker's rows are all batch dims but the last. */
         fg_bcast_seek(&w, bi / w.inner);
         const int64_t j = bi % w.inner;
         const int64_t ia = w.off[0] + j * w.strides[0][w.nd - 1];
         const int64_t ib = w.off[1] + j * w.strides[1][w.nd - 1];
-        const char *pa = (const char *)a->data + ia * m * k * e;
+        /* Rows r0.. of op(A): row offset r0 * k, or column offset r0 when A is stored [k, m]. */
+        const char *pa = (const char *)a->data + (ia * m * k + (ta ? r0 : r0 * k)) * e;
         const char *pb = (const char *)b->data + ib * k * n * e;
-        char *pc = (char *)c->data + bi * m * n * e;
+        char *pc = (char *)c->data + (bi * m + r0) * n * e;
+        const int64_t rows = r1 - r0, lda = ta ? m : k, ldb = tb ? k : n;
         switch (c->dtype) {
         case FG_FLOAT32:
-            fg_gemm_f32(ta, tb, m, n, k, 1.0f, (const float *)pa, ta ? m : k, (const float *)pb,
-                        tb ? k : n, 0.0f, (float *)pc, n);
+            fg_gemm_f32(ta, tb, rows, n, k, 1.0f, (const float *)pa, lda, (const float *)pb, ldb,
+                        0.0f, (float *)pc, n);
             break;
         case FG_FLOAT64:
-            fg_gemm_f64(ta, tb, m, n, k, 1.0, (const double *)pa, ta ? m : k,
-                        (const double *)pb, tb ? k : n, 0.0, (double *)pc, n);
+            fg_gemm_f64(ta, tb, rows, n, k, 1.0, (const double *)pa, lda, (const double *)pb,
+                        ldb, 0.0, (double *)pc, n);
             break;
         case FG_INT32:
-            imatmul_i32(ta, tb, m, n, k, (const int32_t *)pa, (const int32_t *)pb, (int32_t *)pc);
+            imatmul_i32(ta, tb, rows, n, k, lda, (const int32_t *)pa, (const int32_t *)pb,
+                        (int32_t *)pc);
             break;
         default:
-            imatmul_i64(ta, tb, m, n, k, (const int64_t *)pa, (const int64_t *)pb, (int64_t *)pc);
+            imatmul_i64(ta, tb, rows, n, k, lda, (const int64_t *)pa, (const int64_t *)pb,
+                        (int64_t *)pc);
             break;
         }
+        lo = bi * m + r1;
     }
     return FG_OK;
 }

@@ -1,6 +1,7 @@
 /* Matrix products through BLAS. The BLAS functions come from SciPy's
  * cython_blas at run time (fg_set_gemm), so the C core links no BLAS itself.
- * matmul iattr = [m, n, k, transpose_a, transpose_b, batch walker...]. */
+ * matmul iattr = [m, n, k, transpose_a, transpose_b, batch walker...]; its
+ * shares split the batch * m output rows. */
 #ifndef FG_LINALG_H
 #define FG_LINALG_H
 
@@ -14,7 +15,13 @@ typedef void (*fg_dgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, 
                             double *a, int *lda, double *b, int *ldb, double *beta, double *c,
                             int *ldc);
 
-void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm);
+/* OpenBLAS's openblas_set_num_threads_local: sets the calling thread's BLAS
+ * thread count, returns the old one. */
+typedef int (*fg_blas_threads_fn)(int n);
+
+/* The executor splits GEMMs across its own threads, so each call runs
+ * single-threaded when `threads_local` is given (it may be NULL). */
+void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local);
 int fg_have_gemm(void);
 
 /* Row-major C[m, n] = alpha op(A) op(B) + beta C, with op(A) [m, k] and

@@ -77,7 +77,8 @@ cdef extern from "kernels/linalg.h" nogil:
                                  float *, int *, float *, float *, int *)
     ctypedef void (*fg_dgemm_fn)(char *, char *, int *, int *, int *, double *, double *, int *,
                                  double *, int *, double *, double *, int *)
-    void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm)
+    ctypedef int (*fg_blas_threads_fn)(int)
+    void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local)
     int fg_have_gemm()
 
 
@@ -117,7 +118,9 @@ def load_blas():
     if not fg_have_gemm():
         from . import blas
         s, d = blas.gemm_addresses()
-        fg_set_gemm(<fg_sgemm_fn><size_t>s, <fg_dgemm_fn><size_t>d)
+        t = blas.threads_local_address()
+        fg_set_gemm(<fg_sgemm_fn><size_t>s, <fg_dgemm_fn><size_t>d,
+                    <fg_blas_threads_fn><size_t>t)
 
 
 def live_bytes():

@@ -75,7 +75,7 @@ def _np_matmul(inputs, attrs):
 for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
-                   dtypes=_MATMUL_DTYPES))
+                   parallel=True, dtypes=_MATMUL_DTYPES))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
