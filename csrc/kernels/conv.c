@@ -79,17 +79,23 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for conv2d", s->name);
     int64_t lo, hi;
     fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    const int epi = FG_EPILOGUE_OF(s);
+    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
     if (tile == 0) {
-        if (hi > lo)
-            gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data,
-                 (char *)y->data + lo * co * e);
+        if (hi > lo) {
+            char *out = (char *)y->data + lo * co * e;
+            gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data, out);
+            fg_gemm_epilogue(x->dtype, epi, out, hi - lo, co, bias);
+        }
         return FG_OK;
     }
     char *rows = (char *)scratch->data + (scratch->size / s->nparts) * part;
     for (int64_t p = lo; p < hi; p += tile) {
         const int64_t q = p + tile < hi ? p + tile : hi;
+        char *out = (char *)y->data + p * co * e;
         im2col(&g, x->data, e, p, q, rows);
-        gemm(x->dtype, q - p, co, k, rows, f->data, (char *)y->data + p * co * e);
+        gemm(x->dtype, q - p, co, k, rows, f->data, out);
+        fg_gemm_epilogue(x->dtype, epi, out, q - p, co, bias);
     }
     return FG_OK;
 }

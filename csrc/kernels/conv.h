@@ -6,10 +6,10 @@
  * the bottom/right padding follows from OH/OW). Work is split over output
  * pixels (N * OH * OW), so every share writes its own rows.
  *
- * conv2d: in = [x, filter HWIO], out = [y, scratch]; iattr adds [CO, TILE]:
+ * conv2d: in = [x, filter HWIO(, bias)], out = [y, scratch]; iattr adds [CO, TILE]:
  *   im2col of TILE pixels at a time into this share's slice of scratch, then
  *   one GEMM per tile. TILE = 0 marks a 1x1/stride-1 unpadded conv, which is
- *   a GEMM on the input itself.
+ *   a GEMM on the input itself. fattr[0] is the GEMM epilogue (linalg.h).
  * depthwise_conv2d: in = [x, filter [KH, KW, C, M]], out = [y]; iattr adds [M].
  * max_pool, avg_pool: in = [x], out = [y]; padding never counts (avg divides
  *   by the number of real pixels under the window, as TF does).

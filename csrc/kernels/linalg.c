@@ -56,6 +56,37 @@ int fg_have_gemm(void)
 GEMM_FN(f32, float, sgemm_ptr)
 GEMM_FN(f64, double, dgemm_ptr)
 
+#define EPILOGUE_FN(sfx, T, code)                                                            \
+    static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, const T *bias)         \
+    {                                                                                         \
+        for (int64_t i = 0; i < rows; i++, c += n) {                                          \
+            if (epi == (FG_EPI_BIAS | FG_EPI_RELU)) {                                         \
+                for (int64_t j = 0; j < n; j++) {                                             \
+                    T v = c[j] + bias[j];                                                     \
+                    c[j] = v < 0 ? 0 : v;                                                     \
+                }                                                                             \
+            } else if (epi == FG_EPI_BIAS) {                                                  \
+                for (int64_t j = 0; j < n; j++)                                               \
+                    c[j] += bias[j];                                                          \
+            } else {                                                                          \
+                for (int64_t j = 0; j < n; j++)                                               \
+                    c[j] = c[j] < 0 ? 0 : c[j];                                               \
+            }                                                                                 \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(EPILOGUE_FN)
+
+void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n,
+                      const void *bias)
+{
+    if (!epilogue)
+        return;
+    if (dtype == FG_FLOAT32)
+        epilogue_f32(epilogue, c, rows, n, bias);
+    else if (dtype == FG_FLOAT64)
+        epilogue_f64(epilogue, c, rows, n, bias);
+}
+
 /* Integer products have no BLAS: a plain triple loop (i, p, j order, so the
  * inner loop runs along rows of B and C). */
 #define IMATMUL_FN(sfx, T)                                                                   \
@@ -80,6 +111,8 @@ int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
     const int ta = (int)s->iattr[3], tb = (int)s->iattr[4];
     const fg_value *a = s->in[0], *b = s->in[1], *c = s->out[0];
     const size_t e = fg_dtype_size(c->dtype);
+    const int epi = FG_EPILOGUE_OF(s);
+    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
     if ((c->dtype == FG_FLOAT32 || c->dtype == FG_FLOAT64) && !fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for matmul", s->name);
     fg_bcast w;
@@ -118,6 +151,7 @@ int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
                         (int64_t *)pc);
             break;
         }
+        fg_gemm_epilogue(c->dtype, epi, pc, rows, n, bias);
         lo = bi * m + r1;
     }
     return FG_OK;

@@ -32,4 +32,15 @@ int fg_gemm_f32(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, co
 int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, const double *a,
                 int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc);
 
+/* Epilogues fused into a GEMM's output pass (fattr[0] of matmul and conv2d):
+ * the bias is the step's third input, added along the last dim. */
+enum { FG_EPI_BIAS = 1, FG_EPI_RELU = 2 };
+
+/* Applies `epilogue` to rows x n of c (row stride n) while they are in cache. */
+void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n,
+                      const void *bias);
+
+/* The epilogue of step `s` (0 when none). */
+#define FG_EPILOGUE_OF(s) ((s)->n_fattr ? (int)(s)->fattr[0] : 0)
+
 #endif

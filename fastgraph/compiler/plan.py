@@ -11,6 +11,7 @@ from ..framework import errors
 from ..framework.op_registry import InferenceContext
 from .liveness import liveness
 from .memory_plan import MemoryPlan, plan_memory
+from .epilogue import fuse_epilogues
 from .fuse import fuse_steps
 from .prune import prune
 from .schedule import schedule
@@ -288,7 +289,8 @@ class _Builder:
         return max(1, min(self.threads, n_elements // PARALLEL_GRAIN))
 
     def finish(self, fed, fetch_values):
-        steps = fuse_steps(self.steps, self.values, fetch_values, self.parts_for)
+        steps = fuse_epilogues(self.steps, self.values, fetch_values)
+        steps = fuse_steps(steps, self.values, fetch_values, self.parts_for)
         n_steps = len(steps)
         producers, readers = {}, {}
         for k, st in enumerate(steps):

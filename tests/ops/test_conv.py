@@ -226,3 +226,20 @@ def test_errors():
                 sess.run(y, {x: np.ones((1, 1, 1, 3), np.float32)})
             assert sess.run(y, {x: np.ones((1, 2, 2, 3), np.float32)}).shape == (1, 0, 0, 2)
             assert sess.run(y, {x: np.ones((1, 3, 3, 3), np.float32)}).tolist() == [[[[27, 27]]]]
+
+
+def test_conv_bias_relu_epilogue():
+    from fastgraph.compiler.plan import compile_plan
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(2, 9, 9, 3)).astype(np.float32)
+    f = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
+    b = rng.normal(size=4).astype(np.float32)
+    with tf.Graph().as_default():
+        px = tf.placeholder(tf.float32, [None, 9, 9, 3])
+        y = tf.nn.relu(tf.nn.conv2d(px, f, 1, "SAME") + b)
+        plan = compile_plan([y], [], {px: ((2, 9, 9, 3), tf.float32)})
+        assert [(st.kernel, st.fattrs) for st in plan.steps] == [("conv2d", [3])]
+        with tf.Session() as sess:
+            got = sess.run(y, {px: x})
+    want = np.maximum(ref_conv2d(x, f, (1, 1), "SAME", (1, 1)) + b, 0)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)

@@ -147,3 +147,49 @@ def test_large_product_in_a_session_twice():
     want = np.maximum(a.astype(np.float64) @ b, 0)
     np.testing.assert_allclose(first, want, rtol=1e-4, atol=1e-3)
     np.testing.assert_allclose(second, want[:3], rtol=1e-4, atol=1e-3)
+
+
+def _kernels(fetches, feeds):
+    from fastgraph.compiler.plan import compile_plan
+    plan = compile_plan(fetches, [], feeds)
+    return [(st.kernel, st.fattrs) for st in plan.steps]
+
+
+def test_bias_and_relu_run_inside_the_gemm_step():
+    """The compiler folds `relu(x @ w + b)` into one matmul step with an
+    epilogue; the numbers are those of the three separate ops."""
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(70, 30)).astype(np.float32)
+    w = rng.normal(size=(30, 20)).astype(np.float32)
+    b = rng.normal(size=20).astype(np.float32)
+    with tf.Graph().as_default():
+        px = tf.placeholder(tf.float32, [None, 30])
+        h = tf.matmul(px, w)
+        fused = tf.nn.relu(h + b)
+        biased = tf.nn.bias_add(tf.matmul(px, w * 2), b)
+        relu_only = tf.nn.relu(tf.matmul(px, -w))
+        assert _kernels([fused], {px: ((70, 30), tf.float32)}) == [("matmul", [3])]
+        assert _kernels([biased], {px: ((70, 30), tf.float32)}) == [("matmul", [1])]
+        assert _kernels([relu_only], {px: ((70, 30), tf.float32)}) == [("matmul", [2])]
+        # Fetching the product itself keeps it: no epilogue.
+        assert [k for k, _ in _kernels([h, fused], {px: ((70, 30), tf.float32)})] != ["matmul"]
+        with tf.Session() as sess:
+            got = sess.run([fused, biased, relu_only, h], {px: x})
+    x64 = x.astype(np.float64)
+    np.testing.assert_allclose(got[0], np.maximum(x64 @ w + b, 0), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[1], x64 @ (w * 2) + b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[2], np.maximum(x64 @ -w, 0), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[3], x64 @ w, rtol=1e-5, atol=1e-5)
+
+
+def test_bias_not_along_the_last_dim_is_not_folded():
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(4, 3)).astype(np.float32)
+    w = rng.normal(size=(3, 4)).astype(np.float32)
+    col = rng.normal(size=(4, 1)).astype(np.float32)
+    with tf.Graph().as_default():
+        px = tf.placeholder(tf.float32, [4, 3])
+        y = tf.matmul(px, w) + col  # broadcast along rows, not a bias
+        assert [f for _, f in _kernels([y], {px: ((4, 3), tf.float32)})][0] in (None, [])
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {px: x}), x @ w + col, rtol=1e-5)

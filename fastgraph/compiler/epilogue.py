@@ -1,0 +1,78 @@
+"""GEMM epilogues: a bias add and/or relu right after a matmul or conv2d
+runs inside the GEMM step, on each block of rows while it is in cache,
+instead of as separate passes over the whole output."""
+
+from .steps import ARENA, Step
+
+__all__ = ["fuse_epilogues", "EPI_BIAS", "EPI_RELU"]
+
+# Must match FG_EPI_* in csrc/kernels/linalg.h.
+EPI_BIAS = 1
+EPI_RELU = 2
+_GEMMS = ("matmul", "conv2d")
+_DTYPES = ("float32", "float64")
+
+
+def fuse_epilogues(steps, values, fetched):
+    """Returns `steps` with bias adds and relus folded into the GEMM steps
+    they follow. A step is folded only when the GEMM's result has no other
+    reader and is not fetched, so nobody sees the intermediate."""
+    readers, producer = {}, {}
+    for k, st in enumerate(steps):
+        for i in st.inputs:
+            if values[i].kind == ARENA:
+                readers.setdefault(values[i].key, []).append(k)
+        for o in st.outputs:
+            if values[o].kind == ARENA:
+                producer.setdefault(values[o].key, k)
+    pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
+
+    def sole_reader(value):
+        v = values[value]
+        if v.kind != ARENA or v.key in pinned:
+            return None
+        ks = readers.get(v.key, [])
+        if len(ks) != 1 or steps[ks[0]].inputs.count(value) != 1:
+            return None  # several readers, or read through a view of another value
+        return ks[0]
+
+    dropped, replaced = set(), {}
+    for k, st in enumerate(steps):
+        if st.kernel not in _GEMMS or st.fattrs or values[st.outputs[0]].dtype.name not in _DTYPES:
+            continue
+        out, inputs, epi = st.outputs[0], list(st.inputs), 0
+        nxt = sole_reader(out)
+        if nxt is not None and _is_bias_add(steps[nxt], out, values):
+            bias = next(i for i in steps[nxt].inputs if i != out)
+            bv = values[bias]
+            if bv.kind != ARENA or producer.get(bv.key, k) < k:
+                inputs.append(bias)
+                epi |= EPI_BIAS
+                dropped.add(nxt)
+                out = steps[nxt].outputs[0]
+                nxt = sole_reader(out)
+        if nxt is not None and steps[nxt].kernel == "relu" and \
+                values[steps[nxt].outputs[0]].shape == values[out].shape:
+            epi |= EPI_RELU
+            dropped.add(nxt)
+            out = steps[nxt].outputs[0]
+        if epi:
+            replaced[k] = Step(st.kernel, inputs, [out] + st.outputs[1:], st.iattrs, [epi],
+                               st.var, st.op, st.nparts)
+    return [replaced.get(k, st) for k, st in enumerate(steps) if k not in dropped]
+
+
+def _is_bias_add(step, value, values):
+    """`step` adds a vector along the last dim of `value` (AddV2's NumPy
+    broadcasting or an NHWC BiasAdd), giving a result of value's shape."""
+    if step.kernel != "add" or len(step.inputs) != 2 or value not in step.inputs:
+        return False
+    if step.op.type == "BiasAdd" and not step.op._attrs["data_format"].endswith("C"):
+        return False
+    v = values[value]
+    b = values[step.inputs[1] if step.inputs[0] == value else step.inputs[0]]
+    out = values[step.outputs[0]]
+    n = v.shape[-1] if v.shape else None
+    return (out.shape == v.shape and b.dtype is v.dtype and n is not None and b.size == n
+            and len(b.shape) <= len(v.shape) and all(d == 1 for d in b.shape[:-1])
+            and b.shape[-1:] == (n,))
