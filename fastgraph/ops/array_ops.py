@@ -440,7 +440,8 @@ def _same_dtype_tensors(values, op_type, arg="values"):
         if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
             dtype = to_tensor(graph, v).dtype
             break
-    tensors = [to_tensor(graph, v, dtype=dtype) for v in values]
+    tensors = [to_tensor(graph, v) if isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
+               else to_tensor(graph, v, dtype=dtype) for v in values]
     types = [t.dtype for t in tensors]
     if len(set(types)) > 1:
         names = ", ".join(t.name for t in types)
@@ -640,7 +641,8 @@ def unstack(value, num=None, axis=0, name="unstack"):
         _check_axis_in(axis, len(shape), "Argument `axis` = {axis} not in range [{lo}, {hi})")
     if num is None:
         if shape is None or shape[axis] is None:
-            raise ValueError(f"Cannot infer argument `num` from shape {x.shape}")
+            raise ValueError("Cannot infer argument `num` from shape "
+                             f"{'<unknown>' if shape is None else shape}")
         num = shape[axis]
     num = int(num)
     if num == 0:
