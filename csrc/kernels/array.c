@@ -57,6 +57,53 @@ static void copy_run(char *dst, const char *src, int64_t n, int64_t stride, size
     }
 }
 
+/* Output [batch..., A, B] where A reads the input contiguously and B strides
+ * by sB: a transpose. Copied in TILE x TILE blocks so that both the reads and
+ * the writes of a block stay in cache. Shares split the batch*A output rows. */
+#define TILE 32
+#define TRANSPOSE_TILE(T)                                                           \
+    do {                                                                            \
+        const T *xs_ = (const T *)x + base + a0;                                    \
+        T *ys_ = (T *)y + r * B;                                                    \
+        for (int64_t b0 = 0; b0 < B; b0 += TILE) {                                  \
+            const int64_t b1 = b0 + TILE < B ? b0 + TILE : B;                       \
+            for (int64_t i = 0; i < rows; i++)                                      \
+                for (int64_t b = b0; b < b1; b++)                                   \
+                    ys_[i * B + b] = xs_[i + b * sB];                               \
+        }                                                                           \
+    } while (0)
+
+static void transpose_tiles(const int64_t *a, const char *x, char *y, int64_t size, int part,
+                            int nparts)
+{
+    const int nd = (int)a[0];
+    const size_t es = (size_t)a[1];
+    const int64_t *shape = a + 3, *stride = a + 3 + nd;
+    const int64_t A = shape[nd - 2], B = shape[nd - 1], sB = stride[nd - 1];
+    int64_t lo, hi;
+    fg_split(size / B, part, nparts, &lo, &hi);
+    for (int64_t r = lo; r < hi;) {
+        const int64_t a0 = r % A;
+        int64_t rows = A - a0;
+        if (rows > TILE)
+            rows = TILE;
+        if (rows > hi - r)
+            rows = hi - r;
+        int64_t rest = r / A, base = a[2];
+        for (int d = nd - 3; d >= 0; d--) {
+            base += (rest % shape[d]) * stride[d];
+            rest /= shape[d];
+        }
+        switch (es) {
+        case 1: TRANSPOSE_TILE(uint8_t); break;
+        case 2: TRANSPOSE_TILE(uint16_t); break;
+        case 4: TRANSPOSE_TILE(uint32_t); break;
+        default: TRANSPOSE_TILE(uint64_t); break;
+        }
+        r += rows;
+    }
+}
+
 int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
@@ -70,6 +117,11 @@ int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
     if (lo >= hi || nd < 1 || nd > SC_MAX_DIMS)
         return FG_OK;
     (void)st;
+    if (nd >= 2 && stride[nd - 2] == 1 && stride[nd - 1] != 1 && stride[nd - 1] != 0 &&
+        shape[nd - 1] >= 8 && shape[nd - 2] >= 8 && (es == 1 || es == 2 || es == 4 || es == 8)) {
+        transpose_tiles(a, x, y, s->out[0]->size, part, nparts);
+        return FG_OK;
+    }
     const int64_t inner = shape[nd - 1], istride = stride[nd - 1];
     /* Multi-index of element lo over the outer dims, and its input offset. */
     int64_t idx[SC_MAX_DIMS];

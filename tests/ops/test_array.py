@@ -590,3 +590,16 @@ def test_ops_are_exported():
                  "reverse", "tile", "pad", "broadcast_to"]:
         assert callable(getattr(tf, name))
         assert callable(getattr(tf.compat.v1, name))
+
+
+@pytest.mark.parametrize("parts", [1, 3, 7])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64])
+def test_blocked_transpose_paths(monkeypatch, parts, dtype):
+    """Transposes big enough for the tiled path, batched, reversed, split into shares."""
+    monkeypatch.setattr(plan_module, "PARALLEL_GRAIN", 1)
+    monkeypatch.setattr(session_module, "threads", lambda: parts)
+    x = _data((3, 19, 41), dtype)
+    _check(_run(lambda p: tf.transpose(p, [0, 2, 1]), x), x.transpose(0, 2, 1))
+    _check(_run(lambda p: tf.transpose(p)[:, ::-1], x), x.T[:, ::-1])
+    _check(_run(lambda p: tf.transpose(p[:, ::-1, 1:], [2, 0, 1]), x),
+           x[:, ::-1, 1:].transpose(2, 0, 1))
