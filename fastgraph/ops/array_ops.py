@@ -1148,7 +1148,7 @@ _layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference)
 _layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference)
 
 
-def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):  # noqa: C901
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     """Pads a tensor.
 
     `paddings` is an integer tensor with shape `[n, 2]`, where n is the rank

@@ -66,7 +66,7 @@ def _run_error(fn, *arrays, match=None, unknown=True):
         _run(fn, *arrays, unknown=unknown)
 
 
-# ---- transpose ------------------------------------------------------------------
+# ---- transpose -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,perm", [
@@ -124,7 +124,7 @@ def test_attribute_from_static_shape_is_folded():
     _check(b, np.broadcast_to(x.reshape(-1)[:3], (4, 3)))
 
 
-# ---- concat and stack -----------------------------------------------------------------
+# ---- concat and stack ------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shapes,axis", [
@@ -194,7 +194,7 @@ def test_stack_python_values_shapes_and_errors():
                      r"values\[1\].shape = \[4\]")
 
 
-# ---- unstack and split ------------------------------------------------------------------
+# ---- unstack and split -----------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,axis", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1), ((2, 3, 4), 1),
@@ -263,7 +263,7 @@ def test_split_shapes_and_errors():
                match="Determined shape must either match input shape along split_dim exactly")
 
 
-# ---- slice ---------------------------------------------------------------------------------
+# ---- slice -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,begin,size", [
@@ -280,7 +280,8 @@ def test_slice_shapes_and_errors():
     assert _static_shape(lambda p: tf.slice(p, [1, 0], [2, -1]), [None, 4]) == (2, 4)
     assert _static_shape(lambda p: tf.slice(p, [1, 0], [-1, -1]), [None, 4]) == (None, 4)
     assert _static_shape(lambda p: tf.slice(p, [1, 0], [2, -1]), None) == (None, None)
-    _build_error(lambda p: tf.slice(p, [4], [2]), [5, 3], match="Shape must be rank 1 but is rank 2")
+    _build_error(lambda p: tf.slice(p, [4], [2]), [5, 3],
+                 match="Shape must be rank 1 but is rank 2")
     _build_error(lambda p: tf.slice(p, [1, 0], [-2, 1]), [5, 3],
                  match="Invalid value in tensor used for shape: -2")
     _run_error(lambda p: tf.slice(p, [4, 0], [2, -1]), np.zeros((5, 3)),
@@ -289,7 +290,7 @@ def test_slice_shapes_and_errors():
                match=r"Expected begin\[0\] in \[0, 5\], but got -1")
 
 
-# ---- strided_slice and __getitem__ ------------------------------------------------------------
+# ---- strided_slice and __getitem__ -----------------------------------------------------
 
 class _Index:
     def __getitem__(self, item):
@@ -351,7 +352,8 @@ def test_getitem_errors():
                  match="Index out of range using input dim 2; input has only 2 dims")
     _build_error(lambda p: p[..., ...], [5, 3], match="Multiple ellipses in slice spec not allowed")
     _build_error(lambda p: p[1.0], [5, 3], exc=TypeError, match="are valid indices, got 1.0")
-    _run_error(lambda p: p[7], np.zeros((5, 3)), match="slice index 7 of dimension 0 out of bounds.")
+    _run_error(lambda p: p[7], np.zeros((5, 3)),
+               match="slice index 7 of dimension 0 out of bounds.")
     g = tf.Graph()
     with g.as_default():
         p = tf.placeholder(tf.float32, [5, 3])
@@ -413,7 +415,7 @@ def test_random_getitem_against_numpy():
         _check(out, x[k])
 
 
-# ---- reverse --------------------------------------------------------------------------------
+# ---- reverse ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,axis", [((5,), [0]), ((3, 4), [1]), ((3, 4), [0, 1]),
@@ -433,7 +435,7 @@ def test_reverse_errors():
     assert _static_shape(lambda p: tf.reverse(p, [0]), [None, 3]) == (None, 3)
 
 
-# ---- tile ---------------------------------------------------------------------------------------
+# ---- tile ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,mult", [((2, 3), [1, 1]), ((2, 3), [2, 3]), ((3,), [4]),
@@ -452,7 +454,7 @@ def test_tile_shapes_and_errors():
                match=r"Expected multiples\[1\] >= 0, but got -1")
 
 
-# ---- pad ------------------------------------------------------------------------------------------
+# ---- pad -------------------------------------------------------------------------------
 
 PAD_CASES = [((3, 4), [[1, 2], [0, 3]]), ((2, 3, 4), [[1, 1], [2, 2], [3, 3]]), ((5,), [[4, 4]]),
              ((2, 3), [[0, 0], [0, 0]]), ((1, 3), [[0, 0], [2, 1]]), ((4, 1), [[1, 2], [0, 0]])]
@@ -493,7 +495,8 @@ def test_pad_constant_values_tensor():
 
 
 def test_pad_errors():
-    _build_error(lambda p: tf.pad(p, [[-1, 0], [0, 0]]), [5, 3], match="Paddings must be non-negative")
+    _build_error(lambda p: tf.pad(p, [[-1, 0], [0, 0]]), [5, 3],
+                 match="Paddings must be non-negative")
     _build_error(lambda p: tf.pad(p, [[1, 0]]), [5, 3], match="Shape must be rank 1 but is rank 2")
     _build_error(lambda p: tf.pad(p, [[1, 0], [0, 0]], "FOO"), [5, 3],
                  match="Value of argument `mode` expected to be one of")
@@ -507,7 +510,7 @@ def test_pad_errors():
                match="paddings must be no greater than the dimension size: 6, 0 greater than 5")
 
 
-# ---- broadcast_to -------------------------------------------------------------------------------
+# ---- broadcast_to ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,target", [((3,), (4, 3)), ((1, 3), (5, 3)), ((2, 1), (2, 4)),
@@ -528,7 +531,7 @@ def test_broadcast_to_errors():
                match=r"Incompatible shapes: \[5,3\] vs. \[4,3\]")
 
 
-# ---- every kernel split into many shares --------------------------------------------------------
+# ---- every kernel split into many shares -----------------------------------------------
 
 def test_kernels_split_into_parts(monkeypatch):
     """Each parallel kernel run as 7 shares that cut rows anywhere gives the same bytes."""
@@ -548,7 +551,8 @@ def test_kernels_split_into_parts(monkeypatch):
          np.pad(x, [[1, 2], [0, 1], [2, 0]], constant_values=9)),
         (lambda p, q: tf.pad(p, [[1, 2], [3, 1], [2, 2]], "REFLECT"),
          np.pad(x, [[1, 2], [3, 1], [2, 2]], "reflect")),
-        (lambda p, q: tf.broadcast_to(q[:, :1], [4, 5, 1, 3]), np.broadcast_to(b[:, :1], (4, 5, 1, 3))),
+        (lambda p, q: tf.broadcast_to(q[:, :1], [4, 5, 1, 3]),
+         np.broadcast_to(b[:, :1], (4, 5, 1, 3))),
     ]
     for fn, expected in cases:
         _check(_run(fn, x, b), expected)
@@ -571,7 +575,8 @@ def test_reference_functions_match_kernels():
         p = tf.placeholder(tf.int32, [2, 3, 4])
         builders = [lambda t: tf.transpose(t, [1, 2, 0]), lambda t: tf.concat([t, t], 1),
                     lambda t: tf.stack([t, t], -1), lambda t: tf.split(t, [1, 3], 2)[1],
-                    lambda t: tf.unstack(t, axis=1)[2], lambda t: tf.slice(t, [1, 0, 1], [1, 2, -1]),
+                    lambda t: tf.unstack(t, axis=1)[2],
+                    lambda t: tf.slice(t, [1, 0, 1], [1, 2, -1]),
                     lambda t: t[..., ::-2, None], lambda t: tf.reverse(t, [1]),
                     lambda t: tf.tile(t, [1, 2, 1]), lambda t: tf.pad(t, [[0, 1], [1, 1], [2, 0]]),
                     lambda t: tf.pad(t, [[1, 1], [2, 1], [3, 3]], "REFLECT"),
