@@ -127,6 +127,13 @@ class Tensor:
         raise TypeError("Tensor objects are only iterable when eager execution is enabled. "
                         "To iterate over this tensor use tf.map_fn.")
 
+    def __getitem__(self, slice_spec):
+        """`tensor[...]`: ints, slices (with steps, negative too), Ellipsis and
+        None (tf.newaxis), as one StridedSlice op (Python indexing rules)."""
+        from ..ops.array_ops import _getitem  # framework must not import ops at load
+
+        return _getitem(self, slice_spec)
+
     def __len__(self):
         raise TypeError(f"len is not well defined for symbolic Tensors. ({self.name}) "
                         "Please call `x.shape` rather than `len(x)` for shape information.")

@@ -1,16 +1,21 @@
 """Array ops of the core runtime: placeholders, identity, shape views
-(reshape, expand_dims, squeeze), shape, and grouping ops."""
+(reshape, expand_dims, squeeze), shape, and grouping ops; layout ops that move
+bytes (transpose, concat, stack, unstack, split, slice, strided_slice and
+`Tensor.__getitem__`, reverse, tile, pad, broadcast_to)."""
+
+import builtins
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import get_default_graph
-from ..framework.op_registry import OpDef, register
+from ..framework.graph import Tensor, get_default_graph
+from ..framework.op_registry import InferenceContext, OpDef, register
 from ..framework.tensor_shape import as_shape
-from .common import graph_of, make_op, to_tensor
+from .common import ALL, check_dtype, graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
-           "group", "stop_gradient"]
+           "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",
+           "strided_slice", "reverse", "reverse_v2", "tile", "pad", "broadcast_to"]
 
 
 def _num_elements(shape):
@@ -240,3 +245,988 @@ def group(*inputs, name=None):
         o.op if hasattr(o, "value_index") else o for o in
         (graph.as_graph_element(o) for o in ops)])
 
+
+
+# =============================================================================
+# Layout ops: kernels that move bytes (csrc/kernels/array.c).
+#
+# Arguments that TF takes as tensors (perm, begin, size, multiples, paddings,
+# axis) must be known when the graph is built here: Python values, NumPy
+# arrays, or tensors whose value follows from constants and static shapes.
+# They become attrs, so the kernels are fully described at compile time.
+# Shape functions run at build time (ctx.op is None, dims may be None) with
+# TF's graph-construction messages, and at compile time (every dim known)
+# with the messages TF's kernels give at run time.
+# =============================================================================
+
+_STATIC_FOLD_LIMIT = 1 << 16
+
+
+def _constant_value(tensor, depth=0):
+    """`tensor`'s value if it follows from constants and static shapes, else None."""
+    op = tensor.op
+    if op.type == "Const":
+        return op._attrs["value"]
+    opdef = op._opdef
+    if depth > 32 or opdef.stateful or op.type == "Placeholder":
+        return None
+    values = [_constant_value(t, depth + 1) for t in op._inputs]
+    ctx = InferenceContext(None, [t.shape.as_tuple() for t in op._inputs],
+                           [t.dtype for t in op._inputs], values, op._attrs)
+    if opdef.fold is not None:
+        folded = opdef.fold(ctx)
+        if folded is not None:
+            return np.asarray(folded[tensor.value_index])
+    if opdef.reference is None or any(v is None for v in values):
+        return None
+    if any(_num_elements(t.shape.as_tuple()) in (None,) or
+           _num_elements(t.shape.as_tuple()) > _STATIC_FOLD_LIMIT for t in op._outputs):
+        return None
+    try:
+        out = opdef.reference(values, op._attrs)[tensor.value_index]
+    except Exception:  # noqa: BLE001 - not foldable: the caller reports it
+        return None
+    return np.asarray(out, dtype=tensor.dtype.np_dtype)
+
+
+def _static(value, what, op_name):
+    """`value` (Python, NumPy or a statically known tensor) as a NumPy array."""
+    if hasattr(value, "_as_graph_element") and not isinstance(value, Tensor):
+        value = value._as_graph_element()
+    if isinstance(value, Tensor):
+        known = _constant_value(value)
+        if known is None:
+            raise NotImplementedError(
+                f"fastgraph needs `{what}` of {op_name} known when the graph is built (a Python "
+                f"value, NumPy array or constant tensor); {value.name} is only known at run time.")
+        return np.asarray(known)
+    if isinstance(value, (list, tuple)):
+        return np.asarray([_static(v, what, op_name) for v in value]) if value else \
+            np.zeros((0,), np.int64)
+    return np.asarray(value)
+
+
+def _static_ints(value, what, op_name):
+    arr = _static(value, what, op_name)
+    if arr.dtype.kind not in "iub":
+        raise TypeError(f"Value passed to parameter '{what}' has DataType "
+                        f"{arr.dtype.name} not in list of allowed values: int32, int64")
+    return arr.astype(np.int64)
+
+
+def _static_int(value, what, op_name):
+    arr = _static_ints(value, what, op_name)
+    if arr.size != 1:
+        raise ValueError(f"Shape must be rank 0 but is rank {arr.ndim} for '{what}' of "
+                         f"{op_name}")
+    return int(arr.reshape(()))
+
+
+def _runtime(ctx):
+    """Whether the shape function runs at compile time (every dim known)."""
+    return ctx.op is not None
+
+
+def _strides(shape):
+    out, acc = [0] * len(shape), 1
+    for d in range(len(shape) - 1, -1, -1):
+        out[d] = acc
+        acc *= shape[d]
+    return out
+
+
+def _gather_lower(out_shape, strides, offset, itemsize):
+    """iattrs of the strided_copy kernel: size-1 dims dropped, walkable neighbours merged."""
+    dims = [(int(n), int(s)) for n, s in zip(out_shape, strides) if n != 1]
+    if any(n == 0 for n, _ in dims):
+        dims = [(0, 1)]
+    if not dims:
+        dims = [(1, 1)]
+    merged = [list(dims[0])]
+    for n, st in dims[1:]:
+        if merged[-1][1] == st * n:
+            merged[-1] = [merged[-1][0] * n, st]
+        else:
+            merged.append([n, st])
+    return ([len(merged), itemsize, int(offset)] + [n for n, _ in merged] +
+            [st for _, st in merged]), None
+
+
+def _itemsize(ctx):
+    return ctx.dtypes[0].np_dtype.itemsize
+
+
+def _layout_op(op_type, shape, kernel, lower, reference, **kw):
+    register(OpDef(op_type, shape=shape, dtype=kw.pop("dtype", _first_dtype), kernel=kernel,
+                   lower=lower, reference=reference, parallel=True, dtypes=ALL, **kw))
+
+
+def _input(value, op_type, arg="input"):
+    graph = graph_of([value])
+    x = to_tensor(graph, value)
+    check_dtype(x, ALL, op_type, arg)
+    return graph, x
+
+
+def _check_axis_in(axis, rank, fmt):
+    if not -rank <= axis < rank:
+        raise ValueError(fmt.format(axis=axis, lo=-rank, hi=rank))
+    return axis % rank if rank else 0
+
+
+# ---- transpose ----------------------------------------------------------------
+
+def _perm_of(attrs, rank):
+    perm = attrs["perm"]
+    return tuple(range(rank - 1, -1, -1)) if perm is None else perm
+
+
+def _transpose_shape(ctx):
+    shape, perm = ctx.shapes[0], ctx.attrs["perm"]
+    if shape is None:
+        return [None if perm is None else (None,) * len(perm)]
+    rank = len(shape)
+    perm = _perm_of(ctx.attrs, rank)
+    if len(perm) != rank:
+        raise ValueError(f"Dimension must be {rank} but is {len(perm)}")
+    for p in perm:
+        if not -rank <= p < rank:
+            if _runtime(ctx):
+                raise ValueError(f"{p} is out of range [0 .. {rank})")
+            raise ValueError(f"perm dim {p} is out of range of input rank {rank}")
+    norm = [p % rank for p in perm]
+    if _runtime(ctx) and len(set(norm)) != rank:
+        missing = min(set(range(rank)) - set(norm))
+        raise ValueError(f"{missing} is missing from {{{','.join(str(p) for p in perm)}}}.")
+    return [tuple(shape[p] for p in norm)]
+
+
+def _transpose_lower(ctx):
+    shape = ctx.shapes[0]
+    perm = [p % len(shape) for p in _perm_of(ctx.attrs, len(shape))]
+    strides = _strides(shape)
+    return _gather_lower(ctx.out_shapes[0], [strides[p] for p in perm], 0, _itemsize(ctx))
+
+
+_layout_op("Transpose", _transpose_shape, "strided_copy", _transpose_lower,
+           lambda inputs, attrs: [np.transpose(inputs[0], _perm_of(attrs, inputs[0].ndim))])
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """Transposes `a`, where `a` is a Tensor.
+
+    Permutes the dimensions according to the value of `perm`: the returned
+    tensor's dimension `i` corresponds to the input dimension `perm[i]`. If
+    `perm` is not given, it is set to (n-1...0), where n is the rank of the
+    input tensor; hence by default this operation performs a regular matrix
+    transpose on 2-D input Tensors. `conjugate` has no effect (fastgraph has
+    no complex types).
+    """
+    del conjugate
+    graph, x = _input(a, "Transpose", "x")
+    if perm is not None:
+        perm = tuple(int(p) for p in _static_ints(perm, "perm", "transpose").reshape(-1))
+    return make_op(graph, "Transpose", [x], {"perm": perm}, name=name or "transpose").outputs[0]
+
+
+# ---- concat and stack -----------------------------------------------------------
+
+def _same_dtype_tensors(values, op_type, arg="values"):
+    """Tensors of one dtype from a list; Python values take the tensors' dtype."""
+    values = list(values)
+    graph = graph_of(values)
+    dtype = None
+    for v in values:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            dtype = to_tensor(graph, v).dtype
+            break
+    tensors = [to_tensor(graph, v) if isinstance(v, Tensor) or hasattr(v, "_as_graph_element")
+               else to_tensor(graph, v, dtype=dtype) for v in values]
+    types = [t.dtype for t in tensors]
+    if len(set(types)) > 1:
+        names = ", ".join(t.name for t in types)
+        raise TypeError(f"Tensors in list passed to '{arg}' of '{op_type}' Op have types "
+                        f"[{names}] that don't all match.")
+    for t in tensors:
+        check_dtype(t, ALL, op_type, arg)
+    return graph, tensors
+
+
+def _merge_dims(merged, other, index_base=0):
+    """Merges `other` into the list `merged` in place (TF's Merge message)."""
+    for i, (a, b) in enumerate(zip(merged, other)):
+        if a is not None and b is not None and a != b:
+            raise ValueError(f"Dimension {i + index_base} in both shapes must be equal, but are "
+                             f"{a} and {b}. Shapes are {_fmt(merged)} and {_fmt(other)}.")
+        if a is None:
+            merged[i] = b
+
+
+def _concat_shape(ctx):
+    shapes, axis = ctx.shapes, ctx.attrs["axis"]
+    known = [s for s in shapes if s is not None]
+    if not known:
+        return [None]
+    rank = len(known[0])
+    if _runtime(ctx):
+        if not -rank <= axis < rank:
+            raise ValueError(f"ConcatOp : Expected concatenating dimensions in the range "
+                             f"[{-rank}, {rank}), but got {axis}")
+        if rank == 0:
+            raise ValueError("ConcatOp : Can't concatenate scalars (use tf.stack instead)")
+        a = axis % rank
+        for i, s in enumerate(shapes[1:], 1):
+            if len(s) != rank:
+                raise ValueError(f"ConcatOp : Ranks of all input tensors should match: "
+                                 f"shape[0] = {_fmt(shapes[0])} vs. shape[{i}] = {_fmt(s)}")
+            for d in range(rank):
+                if d != a and s[d] != shapes[0][d]:
+                    raise ValueError(f"ConcatOp : Dimension {d} in both shapes must be equal: "
+                                     f"shape[0] = {_fmt(shapes[0])} vs. shape[{i}] = {_fmt(s)}")
+        out = list(shapes[0])
+        out[a] = sum(s[a] for s in shapes)
+        return [tuple(out)]
+    if rank == 0:
+        raise ValueError("Can't concatenate scalars (use tf.stack instead)")
+    for s in known[1:]:
+        if len(s) != rank:
+            raise ValueError(f"Shape must be rank {rank} but is rank {len(s)}")
+    if not -rank <= axis < rank:
+        need = -axis if axis < 0 else axis + 1
+        raise ValueError(f"Shape must be at least rank {need} but is rank {rank}")
+    a = axis % rank
+    prefix, suffix = list(known[0][:a]), list(known[0][a + 1:])
+    for s in known[1:]:
+        _merge_dims(prefix, s[:a])
+        _merge_dims(suffix, s[a + 1:])
+    dims = [s[a] for s in shapes if s is not None]
+    total = None if len(known) < len(shapes) or None in dims else sum(dims)
+    return [tuple(prefix) + (total,) + tuple(suffix)]
+
+
+def _concat_lower(ctx):
+    out, a = ctx.out_shapes[0], ctx.attrs["axis"] % len(ctx.out_shapes[0])
+    size = _itemsize(ctx)
+    rows = int(np.prod(out[:a], dtype=np.int64))
+    return [len(ctx.shapes), rows] + [
+        int(np.prod(s[a:], dtype=np.int64)) * size for s in ctx.shapes], None
+
+
+_layout_op("ConcatV2", _concat_shape, "concat", _concat_lower,
+           lambda inputs, attrs: [np.concatenate(inputs, axis=attrs["axis"])])
+
+
+def concat(values, axis, name="concat"):
+    """Concatenates tensors along one dimension.
+
+    Concatenates the list of tensors `values` along dimension `axis`. If
+    `values[i].shape = [D0, D1, ... Daxis(i), ...Dn]`, the concatenated result
+    has shape `[D0, D1, ... Raxis, ...Dn]` where `Raxis = sum(Daxis(i))`.
+    A negative `axis` is interpreted as counting from the end of the rank.
+    """
+    if isinstance(values, Tensor) or not isinstance(values, (list, tuple)):
+        values = [values]
+    axis = _static_int(axis, "axis", "concat")
+    if len(values) == 1:
+        graph, x = _input(values[0], "ConcatV2", "values")
+        if x.shape.rank is not None and not -max(x.shape.rank, 1) <= axis < max(x.shape.rank, 1):
+            _concat_shape(InferenceContext(None, [x.shape.as_tuple()], [x.dtype], [None],
+                                           {"axis": axis}))
+        return identity(x, name=name or "concat")
+    graph, tensors = _same_dtype_tensors(values, "ConcatV2")
+    return make_op(graph, "ConcatV2", tensors, {"axis": axis},
+                   name=name or "concat").outputs[0]
+
+
+def _pack_shape(ctx):
+    shapes, axis = ctx.shapes, ctx.attrs["axis"]
+    known = [s for s in shapes if s is not None]
+    if not known:
+        return [None]
+    rank = len(known[0]) + 1
+    if _runtime(ctx):
+        if not -rank <= axis < rank:
+            raise ValueError(f"axis = {axis} not in [{-rank}, {rank})")
+        for i, s in enumerate(shapes[1:], 1):
+            if s != shapes[0]:
+                raise ValueError(f"Shapes of all inputs must match: values[0].shape = "
+                                 f"{_fmt(shapes[0])} != values[{i}].shape = {_fmt(s)}")
+    merged = list(known[0])
+    for s in known[1:]:
+        if len(s) != len(merged):
+            raise ValueError(f"Shapes must be equal rank, but are {len(merged)} and {len(s)}")
+        _merge_dims(merged, s)
+    a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")
+    return [tuple(merged[:a]) + (len(shapes),) + tuple(merged[a:])]
+
+
+def _pack_lower(ctx):
+    shape, size = ctx.shapes[0], _itemsize(ctx)
+    a = ctx.attrs["axis"] % (len(shape) + 1)
+    row = int(np.prod(shape[a:], dtype=np.int64)) * size
+    return [len(ctx.shapes), int(np.prod(shape[:a], dtype=np.int64))] + [row] * len(ctx.shapes), \
+        None
+
+
+_layout_op("Pack", _pack_shape, "concat", _pack_lower,
+           lambda inputs, attrs: [np.stack(inputs, axis=attrs["axis"])])
+
+
+def stack(values, axis=0, name="stack"):
+    """Stacks a list of rank-`R` tensors into one rank-`(R+1)` tensor.
+
+    Packs the list of tensors in `values` into a tensor with rank one higher
+    than each tensor in `values`, by packing them along the `axis` dimension.
+    Given a list of length `N` of tensors of shape `(A, B, C)`: if `axis == 0`
+    the output has shape `(N, A, B, C)`, if `axis == 1` `(A, N, B, C)`, etc.
+    """
+    axis = _static_int(axis, "axis", "stack")
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    graph = graph_of(values)
+    if not any(isinstance(v, Tensor) or hasattr(v, "_as_graph_element") for v in values):
+        from ..framework.constant_op import to_numpy
+        arr, dtype = to_numpy(values)
+        rank = arr.ndim
+        a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")
+        return to_tensor(graph, np.moveaxis(arr, 0, a) if rank else arr, dtype=dtype,
+                         name=name or "stack")
+    graph, tensors = _same_dtype_tensors(values, "Pack")
+    return make_op(graph, "Pack", tensors, {"axis": axis}, name=name or "stack").outputs[0]
+
+
+# ---- unstack and split ----------------------------------------------------------
+
+def _unpack_shape(ctx):
+    shape, num, axis = ctx.shapes[0], ctx.attrs["num"], ctx.attrs["axis"]
+    if shape is None:
+        return [None] * num
+    rank = len(shape)
+    a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")
+    if shape[a] is not None and shape[a] != num:
+        if _runtime(ctx):
+            raise ValueError(f"Input shape axis {a} must equal {num}, got shape {_fmt(shape)}")
+        raise ValueError(f"Dimension must be {num} but is {shape[a]}")
+    return [shape[:a] + shape[a + 1:]] * num
+
+
+def _split_rows_lower(ctx, sizes, a):
+    shape, size = ctx.shapes[0], _itemsize(ctx)
+    inner = int(np.prod(shape[a + 1:], dtype=np.int64)) * size
+    return [len(sizes), int(np.prod(shape[:a], dtype=np.int64))] + [n * inner for n in sizes], \
+        None
+
+
+def _unpack_reference(inputs, attrs):
+    x = inputs[0]
+    return [np.take(x, i, axis=attrs["axis"]) for i in range(attrs["num"])]
+
+
+_layout_op("Unpack", _unpack_shape, "split",
+           lambda ctx: _split_rows_lower(ctx, [1] * ctx.attrs["num"],
+                                         ctx.attrs["axis"] % len(ctx.shapes[0])),
+           _unpack_reference, dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"])
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Unpacks the given dimension of a rank-`R` tensor into rank-`(R-1)` tensors.
+
+    Unpacks tensors from `value` by chipping it along the `axis` dimension.
+    If `num` is not specified (the default), it is inferred from `value`'s
+    shape; if `value.shape[axis]` is not known, ValueError is raised.
+    """
+    graph, x = _input(value, "Unpack", "value")
+    axis = _static_int(axis, "axis", "unstack")
+    shape = x.shape.as_tuple()
+    if shape is not None:
+        _check_axis_in(axis, len(shape), "Argument `axis` = {axis} not in range [{lo}, {hi})")
+    if num is None:
+        if shape is None or shape[axis] is None:
+            raise ValueError("Cannot infer argument `num` from shape "
+                             f"{'<unknown>' if shape is None else shape}")
+        num = shape[axis]
+    num = int(num)
+    if num == 0:
+        return []
+    return make_op(graph, "Unpack", [x], {"num": num, "axis": axis},
+                   name=name or "unstack").outputs
+
+
+def _split_sizes(ctx):
+    """(axis, sizes per output) with None for sizes unknown at build time."""
+    shape, axis = ctx.shapes[0], ctx.attrs["axis"]
+    num = ctx.attrs.get("num_split")
+    if shape is None:
+        return None, None
+    rank = len(shape)
+    if not -rank <= axis < rank:
+        raise ValueError(f"Dimension size, given by scalar input {axis} must be in range "
+                         f"[{-rank}, {rank})")
+    a = axis % rank
+    dim = shape[a]
+    if num is not None:
+        if dim is None:
+            return a, [None] * num
+        if dim % num:
+            if _runtime(ctx):
+                raise ValueError(f"Number of ways to split should evenly divide the split "
+                                 f"dimension, but got split_dim {a} (size = {dim}) and "
+                                 f"num_split {num}")
+            raise ValueError(f"Dimension size must be evenly divisible by {num} but is {dim}")
+        return a, [dim // num] * num
+    sizes = list(ctx.attrs["size_splits"])
+    unknown = [i for i, n in enumerate(sizes) if n == -1]
+    if len(unknown) > 1:
+        raise ValueError("size_splits can only have one -1")
+    known = sum(n for n in sizes if n != -1)
+    if dim is not None and unknown:
+        sizes[unknown[0]] = dim - known
+    for i, n in enumerate(sizes):
+        if n is not None and n < 0 and not (n == -1 and dim is None):
+            raise ValueError(f"Split size at index {i} must be >= 0. Got: {n}")
+    if dim is None:
+        return a, [None if n == -1 else n for n in sizes]
+    if sum(sizes) != dim:
+        if _runtime(ctx):
+            raise ValueError("Determined shape must either match input shape along split_dim "
+                             "exactly if fully specified, or be less than the size of the "
+                             f"input along split_dim if not fully specified.  Got: {known}")
+        raise ValueError(f"can't split axis of size {dim} into pieces of size "
+                         f"[{','.join(str(n) for n in ctx.attrs['size_splits'])}]")
+    return a, sizes
+
+
+def _split_shape(ctx):
+    a, sizes = _split_sizes(ctx)
+    n = ctx.attrs.get("num_split") or len(ctx.attrs["size_splits"])
+    if sizes is None:
+        return [None] * n
+    shape = ctx.shapes[0]
+    return [shape[:a] + (d,) + shape[a + 1:] for d in sizes]
+
+
+def _split_lower(ctx):
+    a, sizes = _split_sizes(ctx)
+    return _split_rows_lower(ctx, sizes, a)
+
+
+def _split_reference(inputs, attrs):
+    x = inputs[0]
+    ctx = InferenceContext(None, [x.shape], [None], [None], attrs)
+    a, sizes = _split_sizes(ctx)
+    return np.split(x, np.cumsum(sizes)[:-1], axis=a)
+
+
+def _split_dtypes(ctx):
+    return [ctx.dtypes[0]] * (ctx.attrs.get("num_split") or len(ctx.attrs["size_splits"]))
+
+
+_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes)
+_layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits a tensor `value` into a list of sub tensors.
+
+    If `num_or_size_splits` is an `int`, `value` is split along `axis` into
+    that many smaller tensors of equal size (the dimension must divide
+    evenly). Otherwise it is a 1-D list of the sizes of each output along
+    `axis`, which must sum to the dimension; one size may be -1, computed
+    from the others.
+    """
+    graph, x = _input(value, "Split", "value")
+    axis = _static_int(axis, "axis", "split")
+    splits = _static_ints(num_or_size_splits, "num_or_size_splits", "split")
+    if splits.ndim == 0:
+        n = int(splits)
+        if n < 1:
+            raise ValueError(f"Attr 'num_split' of 'Split' Op passed {n} less than minimum 1.")
+        return make_op(graph, "Split", [x], {"num_split": n, "axis": axis},
+                       name=name or "split").outputs
+    sizes = tuple(int(n) for n in splits.reshape(-1))
+    if num is not None and int(num) != len(sizes):
+        raise ValueError(f"Cannot infer num from shape {list(sizes)}")
+    if not sizes:
+        raise ValueError("Attr 'num_split' of 'SplitV' Op passed 0 less than minimum 1.")
+    return make_op(graph, "SplitV", [x], {"size_splits": sizes, "axis": axis},
+                   name=name or "split").outputs
+
+
+# ---- slice and strided_slice ------------------------------------------------------
+
+def _slice_spec(ctx):
+    """Per dim (begin, size), size None when unknown at build time."""
+    shape, begin, size = ctx.shapes[0], ctx.attrs["begin"], ctx.attrs["size"]
+    if len(begin) != len(size):
+        raise ValueError(f"Dimension 0 in both shapes must be equal, but are {len(begin)} and "
+                         f"{len(size)}. Shapes are [{len(begin)}] and [{len(size)}].")
+    for n in size:
+        if n < -1:
+            raise ValueError(f"Invalid value in tensor used for shape: {n}")
+    if shape is None:
+        return None
+    if len(shape) != len(begin):
+        raise ValueError(f"Shape must be rank {len(begin)} but is rank {len(shape)}")
+    out = []
+    for i, (d, b, n) in enumerate(zip(shape, begin, size)):
+        if d is None:
+            out.append((b, None if n == -1 else n))
+            continue
+        if n == -1:
+            n = d - b
+        if _runtime(ctx):
+            if not 0 <= b <= d:
+                raise ValueError(f"Expected begin[{i}] in [0, {d}], but got {b}")
+            if not 0 <= n <= d - b:
+                raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {n}")
+        out.append((b, n if 0 <= b <= d and 0 <= n <= d - b else None))
+    return out
+
+
+def _slice_shape(ctx):
+    spec = _slice_spec(ctx)
+    if spec is None:
+        return [(None,) * len(ctx.attrs["begin"])]
+    return [tuple(n for _, n in spec)]
+
+
+def _slice_lower(ctx):
+    spec = _slice_spec(ctx)
+    strides = _strides(ctx.shapes[0])
+    offset = sum(b * st for (b, _), st in zip(spec, strides))
+    return _gather_lower(ctx.out_shapes[0], strides, offset, _itemsize(ctx))
+
+
+def _slice_reference(inputs, attrs):
+    x = inputs[0]
+    ctx = InferenceContext(None, [x.shape], [None], [None], attrs)
+    spec = _slice_spec(ctx)
+    if any(n is None for _, n in spec):
+        raise ValueError("slice out of bounds")
+    return [x[tuple(builtins.slice(b, b + n) for b, n in spec)]]
+
+
+_layout_op("Slice", _slice_shape, "strided_copy", _slice_lower, _slice_reference)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    """Extracts a slice from a tensor.
+
+    Extracts a slice of size `size` from `input_` starting at the location
+    specified by `begin`. `begin` is zero-based; `size` is one-based, and
+    `size[i] = -1` means all remaining elements in dimension i are included.
+    """
+    graph, x = _input(input_, "Slice", "input")
+    begin = tuple(int(b) for b in _static_ints(begin, "begin", "slice").reshape(-1))
+    size = tuple(int(n) for n in _static_ints(size, "size", "slice").reshape(-1))
+    return make_op(graph, "Slice", [x], {"begin": begin, "size": size},
+                   name=name or "Slice").outputs[0]
+
+
+_NEW_AXIS, _SHRINK_AXIS = -1, -2
+
+
+def _strided_spec(ctx):
+    """TF's strided-slice validation: (dense [(begin, size, stride)] per input
+    dim, output shape) with None for what is unknown at build time."""
+    shape, attrs = ctx.shapes[0], ctx.attrs
+    begin, end, strides = attrs["begin"], attrs["end"], attrs["strides"]
+    n = len(begin)
+    for other in (end, strides):
+        if len(other) != n:
+            raise ValueError(f"Dimension 0 in both shapes must be equal, but are {n} and "
+                             f"{len(other)}. Shapes are [{n}] and [{len(other)}].")
+    bm, em, nam, sam = (attrs["begin_mask"], attrs["end_mask"], attrs["new_axis_mask"],
+                        attrs["shrink_axis_mask"])
+    ellipsis = attrs["ellipsis_mask"]
+    if bin(ellipsis & ((1 << max(n, 1)) - 1)).count("1") > 1 or bin(ellipsis).count("1") > 1:
+        raise ValueError("Multiple ellipses in slice spec not allowed")
+    sparse = n
+    if not ellipsis:
+        ellipsis, sparse = 1 << n, n + 1
+    if shape is None:
+        return None, None
+    rank = len(shape)
+    ell = ellipsis.bit_length() - 1
+    after = sum(1 for i in range(ell + 1, sparse) if nam >> i & 1)
+    dense = [None] * rank  # sparse index of each input dim, None for a full slice
+    gather = []
+    full = 0
+    for i in range(sparse):
+        if ellipsis >> i & 1:
+            nxt = min(rank - (sparse - i) + 1 + after, rank)
+            while full < nxt:
+                gather.append(full)
+                full += 1
+        elif nam >> i & 1:
+            gather.append(_NEW_AXIS)
+        else:
+            if full == rank:
+                raise ValueError(f"Index out of range using input dim {full}; input has only "
+                                 f"{rank} dims")
+            dense[full] = i
+            gather.append(_SHRINK_AXIS if sam >> i & 1 else full)
+            full += 1
+    spec = []
+    for d, (dim, i) in enumerate(zip(shape, dense)):
+        if i is None:
+            spec.append((0, dim, 1))
+            continue
+        b, e, st = begin[i], end[i], strides[i]
+        if st == 0:
+            raise ValueError(f"strides[{d}] must be non-zero")
+        shrink = sam >> i & 1
+        if dim is None:
+            spec.append((None, 1 if shrink else None, st))
+            continue
+        if shrink:
+            fwd = dim + b if b < 0 else b
+            if not 0 <= fwd < dim:
+                raise ValueError(f"slice index {fwd} of dimension {d} out of bounds.")
+            spec.append((fwd, 1, 1))
+            continue
+        lo, hi = (0, dim) if st > 0 else (-1, dim - 1)
+
+        def canonical(x, c, mask):
+            if mask:
+                return (lo, hi)[c] if st > 0 else (hi, lo)[c]
+            fwd = dim + x if x < 0 else x
+            return lo if fwd < lo else min(fwd, hi)
+
+        b = canonical(b, 0, bm >> i & 1)
+        e = canonical(e, 1, em >> i & 1)
+        length = e - b
+        if length == 0 or (length < 0) != (st < 0):
+            size = 0
+        else:
+            size = abs(length) // abs(st) + (1 if abs(length) % abs(st) else 0)
+        spec.append((b, size, st))
+    out = []
+    for g in gather:
+        if g == _NEW_AXIS:
+            out.append(1)
+        elif g != _SHRINK_AXIS:
+            out.append(spec[g][1])
+    return spec, tuple(out)
+
+
+def _strided_slice_shape(ctx):
+    spec, out = _strided_spec(ctx)
+    return [out]
+
+
+def _strided_slice_lower(ctx):
+    spec, _ = _strided_spec(ctx)
+    strides = _strides(ctx.shapes[0])
+    offset = sum(b * s for (b, n, _), s in zip(spec, strides) if n)
+    return _gather_lower([n for _, n, _ in spec], [st * s for (_, _, st), s in zip(spec, strides)],
+                         offset, _itemsize(ctx))
+
+
+def _strided_slice_reference(inputs, attrs):
+    x = inputs[0]
+    spec, out = _strided_spec(InferenceContext(None, [x.shape], [None], [None], attrs))
+    if x.ndim:
+        x = x[np.ix_(*[b + st * np.arange(n) for b, n, st in spec])]
+    return [x.reshape(out)]
+
+
+_layout_op("StridedSlice", _strided_slice_shape, "strided_copy", _strided_slice_lower,
+           _strided_slice_reference)
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """Extracts a strided slice of a tensor (generalized Python array indexing).
+
+    Walks `input_` from `begin` towards `end` (exclusive) by `strides` in each
+    dimension; bit i of `begin_mask`/`end_mask` ignores `begin[i]`/`end[i]`
+    (the fullest range is used), of `ellipsis_mask` makes position i an
+    ellipsis, of `new_axis_mask` inserts a dimension of size 1, and of
+    `shrink_axis_mask` takes the single index `begin[i]` and removes that
+    dimension. Negative `begin`/`end` count from the end of a dimension.
+    """
+    del var
+    graph, x = _input(input_, "StridedSlice", "input")
+    begin = tuple(int(b) for b in _static_ints(begin, "begin", "strided_slice").reshape(-1))
+    end = tuple(int(b) for b in _static_ints(end, "end", "strided_slice").reshape(-1))
+    if strides is None:
+        strides = (1,) * len(begin)
+    strides = tuple(int(b) for b in _static_ints(strides, "strides", "strided_slice").reshape(-1))
+    attrs = {"begin": begin, "end": end, "strides": strides, "begin_mask": int(begin_mask),
+             "end_mask": int(end_mask), "ellipsis_mask": int(ellipsis_mask),
+             "new_axis_mask": int(new_axis_mask), "shrink_axis_mask": int(shrink_axis_mask)}
+    return make_op(graph, "StridedSlice", [x], attrs, name=name or "StridedSlice").outputs[0]
+
+
+def _index_value(idx):
+    """A Python int from an index (int, NumPy integer or static scalar int tensor)."""
+    if isinstance(idx, (bool, np.bool_)):
+        pass
+    elif isinstance(idx, (int, np.integer)):
+        return int(idx)
+    elif isinstance(idx, Tensor) and idx.dtype.is_integer and idx.shape.rank == 0:
+        return int(_static_ints(idx, "index", "Tensor.__getitem__"))
+    raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+                    f"scalar tf.int32/tf.int64 tensors are valid indices, got {idx!r}")
+
+
+def _getitem(tensor, slice_spec):
+    """`tensor[slice_spec]` as one StridedSlice (Python indexing semantics)."""
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    begin, end, strides = [], [], []
+    masks = {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0, "new_axis_mask": 0,
+             "shrink_axis_mask": 0}
+    for i, s in enumerate(slice_spec):
+        bit = 1 << i
+        if isinstance(s, builtins.slice):
+            step = 1 if s.step is None else _index_value(s.step)
+            for value, key, out in ((s.start, "begin_mask", begin), (s.stop, "end_mask", end)):
+                if value is None:
+                    out.append(0)
+                    masks[key] |= bit
+                else:
+                    out.append(_index_value(value))
+            strides.append(step)
+        elif s is Ellipsis:
+            begin.append(0), end.append(0), strides.append(1)
+            masks["ellipsis_mask"] |= bit
+        elif s is None:
+            begin.append(0), end.append(0), strides.append(1)
+            masks["new_axis_mask"] |= bit
+        else:
+            b = _index_value(s)
+            begin.append(b), end.append(b + 1), strides.append(1)
+            masks["shrink_axis_mask"] |= bit
+    return strided_slice(tensor, begin, end, strides, name="strided_slice", **masks)
+
+
+# ---- reverse --------------------------------------------------------------------
+
+def _reverse_axes(ctx, rank):
+    axes = []
+    for i, a in enumerate(ctx.attrs["axis"]):
+        if not -rank <= a < rank:
+            raise ValueError(f"'axis'[{i}] = {a} is out of valid range [0, {rank - 1}")
+        a %= rank
+        if a in axes:
+            raise ValueError(f"axis {a} specified more than once.")
+        axes.append(a)
+    return axes
+
+
+def _reverse_shape(ctx):
+    if ctx.shapes[0] is not None:
+        _reverse_axes(ctx, len(ctx.shapes[0]))
+    return [ctx.shapes[0]]
+
+
+def _reverse_lower(ctx):
+    shape = ctx.shapes[0]
+    strides = _strides(shape)
+    offset = 0
+    for a in _reverse_axes(ctx, len(shape)):
+        offset += (shape[a] - 1) * strides[a] if shape[a] else 0
+        strides[a] = -strides[a]
+    return _gather_lower(shape, strides, offset, _itemsize(ctx))
+
+
+_layout_op("ReverseV2", _reverse_shape, "strided_copy", _reverse_lower,
+           lambda inputs, attrs: [np.flip(inputs[0], tuple(attrs["axis"])) if attrs["axis"]
+                                  else inputs[0].copy()])
+
+
+def reverse(tensor, axis, name=None):
+    """Reverses specific dimensions of a tensor.
+
+    Given a `tensor` and an int32/int64 tensor `axis` representing the set of
+    dimensions of `tensor` to reverse, reverses each dimension `i` for which
+    there exists `j` such that `axis[j] == i`. `axis` may count from the end.
+    """
+    graph, x = _input(tensor, "ReverseV2", "tensor")
+    axis = tuple(int(a) for a in _static_ints(axis, "axis", "reverse").reshape(-1))
+    return make_op(graph, "ReverseV2", [x], {"axis": axis}, name=name or "ReverseV2").outputs[0]
+
+
+reverse_v2 = reverse
+
+
+# ---- tile -------------------------------------------------------------------------
+
+def _tile_shape(ctx):
+    shape, mult = ctx.shapes[0], ctx.attrs["multiples"]
+    if shape is None:
+        return [(None,) * len(mult)]
+    if len(shape) != len(mult):
+        if _runtime(ctx):
+            raise ValueError(f"Expected multiples argument to be a vector of length "
+                             f"{len(shape)} but got length {len(mult)}")
+        raise ValueError(f"Shape must be rank {len(shape)} but is rank {len(mult)}")
+    out = []
+    for i, (d, m) in enumerate(zip(shape, mult)):
+        if m < 0:
+            if _runtime(ctx):
+                raise ValueError(f"Expected multiples[{i}] >= 0, but got {m}")
+            out.append(None)
+        else:
+            out.append(None if d is None else d * m)
+    return [tuple(out)]
+
+
+def _tile_lower(ctx):
+    shape, mult = ctx.shapes[0], ctx.attrs["multiples"]
+    strides = _strides(shape)
+    dims, st = [], []
+    for d, m, s in zip(shape, mult, strides):
+        dims += [m, d]
+        st += [0, s]
+    return _gather_lower(dims, st, 0, _itemsize(ctx))
+
+
+_layout_op("Tile", _tile_shape, "strided_copy", _tile_lower,
+           lambda inputs, attrs: [np.tile(inputs[0], attrs["multiples"])
+                                  if inputs[0].ndim else inputs[0].copy()])
+
+
+def tile(input, multiples, name=None):  # noqa: A002
+    """Constructs a tensor by tiling a given tensor.
+
+    The output tensor's i'th dimension has `input.dims(i) * multiples[i]`
+    elements, and the values of `input` are replicated `multiples[i]` times
+    along the i'th dimension.
+    """
+    graph, x = _input(input, "Tile", "input")
+    mult = tuple(int(m) for m in _static_ints(multiples, "multiples", "tile").reshape(-1))
+    return make_op(graph, "Tile", [x], {"multiples": mult}, name=name or "Tile").outputs[0]
+
+
+# ---- pad --------------------------------------------------------------------------
+
+_PAD_MODES = {"CONSTANT": 0, "REFLECT": 1, "SYMMETRIC": 2}
+
+
+def _pad_shape(ctx):
+    shape, paddings, mode = ctx.shapes[0], ctx.attrs["paddings"], ctx.attrs["mode"]
+    if shape is None:
+        return [(None,) * len(paddings)]
+    if len(shape) != len(paddings):
+        if _runtime(ctx):
+            raise ValueError(f"The first dimension of paddings must be the rank of inputs"
+                             f"[{len(paddings)},2] {_fmt(shape)}")
+        raise ValueError(f"Shape must be rank {len(paddings)} but is rank {len(shape)}")
+    out = []
+    for d, (before, after) in zip(shape, paddings):
+        if d is not None and _runtime(ctx) and mode != "CONSTANT":
+            if mode == "REFLECT" and (before >= d or after >= d):
+                raise ValueError(f"paddings must be less than the dimension size: {before}, "
+                                 f"{after} not less than {d}")
+            if mode == "SYMMETRIC" and (before > d or after > d):
+                raise ValueError(f"paddings must be no greater than the dimension size: "
+                                 f"{before}, {after} greater than {d}")
+        out.append(None if d is None else before + d + after)
+    return [tuple(out)]
+
+
+def _pad_lower(ctx):
+    shape = ctx.shapes[0]
+    paddings = ctx.attrs["paddings"]
+    if not shape:
+        shape, paddings = (1,), ((0, 0),)
+    return ([len(shape), _itemsize(ctx), _PAD_MODES[ctx.attrs["mode"]]] + list(shape) +
+            [p[0] for p in paddings] + [p[1] for p in paddings]), None
+
+
+def _pad_reference(inputs, attrs):
+    x, mode = inputs[0], attrs["mode"]
+    pads = [tuple(p) for p in attrs["paddings"]]
+    if mode == "CONSTANT":
+        return [np.pad(x, pads, mode="constant", constant_values=inputs[1])]
+    return [np.pad(x, pads, mode=mode.lower())]
+
+
+_layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference)
+_layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference)
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """Pads a tensor.
+
+    `paddings` is an integer tensor with shape `[n, 2]`, where n is the rank
+    of `tensor`. For each dimension D of the input, `paddings[D, 0]` indicates
+    how many values to add before the contents of `tensor` in that dimension,
+    and `paddings[D, 1]` how many after. If `mode` is "REFLECT" then both
+    must be no greater than `tensor.dim_size(D) - 1`; if "SYMMETRIC", no
+    greater than `tensor.dim_size(D)`. "CONSTANT" pads with `constant_values`.
+    `mode` is case-insensitive.
+    """
+    upper = str(mode).upper()
+    if upper not in _PAD_MODES:
+        raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", '
+                         f'"REFLECT", or "SYMMETRIC". Received `mode` = {mode}')
+    graph, x = _input(tensor, "Pad", "input")
+    arr = _static_ints(paddings, "paddings", "pad")
+    if arr.ndim != 2 or (arr.size and arr.shape[1] != 2):
+        if arr.ndim == 2 or arr.size:
+            raise ValueError(f"paddings must be a matrix with 2 columns: "
+                             f"{_fmt(arr.shape)}")
+        arr = arr.reshape(0, 2)
+    if (arr < 0).any():
+        raise ValueError("Paddings must be non-negative")
+    pads = tuple((int(a), int(b)) for a, b in arr.reshape(-1, 2))
+    attrs = {"paddings": pads, "mode": upper}
+    if upper == "CONSTANT":
+        cv = to_tensor(graph, constant_values, dtype=x.dtype)
+        if cv.dtype != x.dtype:
+            raise TypeError(f"Input 'constant_values' of 'PadV2' Op has type {cv.dtype.name} "
+                            f"that does not match type {x.dtype.name} of argument 'input'.")
+        if cv.shape.rank not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {cv.shape.rank}")
+        return make_op(graph, "PadV2", [x, cv], attrs, name=name or "Pad").outputs[0]
+    return make_op(graph, "MirrorPad", [x], attrs, name=name or "MirrorPad").outputs[0]
+
+
+# ---- broadcast_to -----------------------------------------------------------------
+
+def _broadcast_to_shape(ctx):
+    shape, target = ctx.shapes[0], ctx.attrs["shape"]
+    for d in target:
+        if d < 0:
+            raise ValueError(f"Dimension {d} must be >= 0")
+    if shape is None:
+        return [target]
+    if len(shape) > len(target):
+        if _runtime(ctx):
+            raise ValueError(f"Rank of input ({len(shape)}) must be no greater than rank of "
+                             f"output shape ({len(target)}).")
+        raise ValueError(f"Shape must be at most rank {len(target)} but is rank {len(shape)}")
+    for d, t in zip(shape[::-1], target[::-1]):
+        if d is not None and d != 1 and d != t:
+            if _runtime(ctx):
+                raise ValueError(f"Incompatible shapes: {_fmt(shape)} vs. {_fmt(target)}")
+            raise ValueError(f"Dimensions must be equal, but are {d} and {t}")
+    return [target]
+
+
+def _broadcast_to_lower(ctx):
+    shape, target = ctx.shapes[0], ctx.out_shapes[0]
+    lead = len(target) - len(shape)
+    strides = _strides(shape)
+    st = [0] * lead + [0 if d == 1 else s for d, s in zip(shape, strides)]
+    return _gather_lower(target, st, 0, _itemsize(ctx))
+
+
+_layout_op("BroadcastTo", _broadcast_to_shape, "strided_copy", _broadcast_to_lower,
+           lambda inputs, attrs: [np.broadcast_to(inputs[0], attrs["shape"]).copy()])
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002
+    """Broadcast an array for a compatible shape.
+
+    Broadcasting makes `input`'s shape compatible with `shape` by prepending
+    dimensions of size 1 and stretching dimensions of size 1 to the target
+    size, as in NumPy.
+    """
+    graph, x = _input(input, "BroadcastTo", "input")
+    target = tuple(int(d) for d in _static_ints(shape, "shape", "broadcast_to").reshape(-1))
+    return make_op(graph, "BroadcastTo", [x], {"shape": target},
+                   name=name or "BroadcastTo").outputs[0]
