@@ -220,6 +220,7 @@ def _variable_to_tensor(v, dtype=None, name=None, as_ref=False):
 
 register_tensor_conversion_function(Variable, _variable_to_tensor)
 install_operators(Variable)
+Variable.__getitem__ = lambda self, slice_spec: self.value()[slice_spec]
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
