@@ -316,8 +316,9 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
         raw_max = reduce_max(x, axis, keepdims=True)
         my_max = where(is_finite(raw_max), raw_max, 0.0)
         total = reduce_sum(exp(subtract(x, my_max)), axis, keepdims=keepdims)
-        if not keepdims:
-            my_max = squeeze(my_max, list(_axes(axis, x.shape.rank)))
+        axes = list(_axes(axis, x.shape.rank))
+        if not keepdims and axes:  # squeeze([]) would drop every size-1 dim
+            my_max = squeeze(my_max, axes)
         return add(log(total), my_max)
 
 
@@ -334,8 +335,8 @@ def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
         mean = reduce_mean(x, axes, keepdims=True, name="mean")
         variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
                                name="variance")
-        if not keepdims:
-            axes_list = list(_axes(axes, x.shape.rank))
+        axes_list = list(_axes(axes, x.shape.rank))
+        if not keepdims and axes_list:  # squeeze([]) would drop every size-1 dim
             mean = squeeze(mean, axes_list)
             variance = squeeze(variance, axes_list)
         return mean, variance
