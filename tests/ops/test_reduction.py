@@ -189,8 +189,13 @@ def test_reduce_mean_int_truncates():
     np.testing.assert_array_equal(_eval(lambda t: tf.reduce_mean(t, 1), x), [1, -3, 0])
     assert _eval(lambda t: tf.reduce_mean(t), np.array([7, 8], np.int64)) == 7
     assert _eval(lambda t: tf.reduce_mean(t), np.array([-7, -8], np.int64)) == -7
-    assert _eval(lambda t: tf.reduce_mean(t), np.array([255, 255, 1], np.uint8)) == \
-        np.uint8((255 + 255 + 1) % 256 // 3)
+    # TF averages small ints without overflowing the sum.
+    assert _eval(lambda t: tf.reduce_mean(t), np.array([255, 255, 1], np.uint8)) == 170
+    assert _eval(lambda t: tf.reduce_mean(t), np.array([100, 100, 100], np.int8)) == 100
+    assert _eval(lambda t: tf.reduce_mean(t), np.full(4, 2**30, np.int32)) == 2**30
+    assert _eval(lambda t: tf.reduce_mean(t, 0), np.full((4, 3), -2**30, np.int32),
+                 fed=False).tolist() == [-2**30] * 3
+    assert _eval(lambda t: tf.reduce_mean(t), np.zeros((0,), np.int32)) == 0
 
 
 def test_reduce_float_mean_of_empty_is_nan():
@@ -225,6 +230,9 @@ def test_reduce_errors(kind):
         for bad in (2, -3, [0, 2], [5]):
             with pytest.raises(ValueError, match="Invalid reduction dimension"):
                 fn(x, bad)
+        for dup in ([0, 0], [1, -1]):
+            with pytest.raises(ValueError, match="duplicate dimension"):
+                fn(x, dup)
         s = tf.placeholder(tf.as_dtype(dts[0]), [])
         with pytest.raises(ValueError):
             fn(s, 1)
@@ -281,6 +289,18 @@ def test_argmax_default_axis_and_tensor_axis(kind):
     x = np.array([[1, 9, 3], [7, 2, 8]], np.float32)
     np.testing.assert_array_equal(_eval(lambda t: fn(t), x), _np_arg(kind, x, 0))
     np.testing.assert_array_equal(_eval(lambda t: fn(t, tf.constant(1)), x), _np_arg(kind, x, 1))
+
+
+@pytest.mark.parametrize("fed", [True, False])
+def test_argmax_argmin_pass_over_nan_as_tf(fed):
+    nan, inf = np.nan, np.inf
+    x = np.array([[nan, 1, 3], [1, nan, 3], [nan, nan, nan], [1, 3, nan], [-inf, nan, -inf],
+                  [nan, -inf, 2], [nan, inf, inf]], np.float32)
+    np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 1), x, fed=fed),
+                                  [2, 2, 0, 1, 0, 2, 1])
+    np.testing.assert_array_equal(_eval(lambda t: tf.argmin(t, 1), x, fed=fed),
+                                  [1, 0, 0, 0, 0, 1, 1])
+    np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 0), x[:2], fed=fed), [1, 0, 0])
 
 
 def test_argmax_empty_axis_fails_at_run():
