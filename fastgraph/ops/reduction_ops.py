@@ -346,8 +346,9 @@ def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
         mean = reduce_mean(x, axes, keepdims=True, name="mean")
         variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
                                name="variance")
-        axes_list = list(_axes(axes, x.shape.rank))
-        if not keepdims and axes_list:  # squeeze([]) would drop every size-1 dim
+        if not keepdims:
+            # As TF: axes=[] squeezes every size-1 dim.
+            axes_list = list(_axes(axes, x.shape.rank))
             mean = squeeze(mean, axes_list)
             variance = squeeze(variance, axes_list)
         return mean, variance
