@@ -81,7 +81,8 @@ def leaky_relu(features, alpha=0.2, name=None):
     if x.dtype.is_integer:
         with graph.as_default():
             x = cast(x, dtypes.float32)
-    return _activation("LeakyRelu", x, name, {"alpha": float(np.asarray(alpha))})
+    # TF's `alpha` attr is a 32-bit float, also for float64 features.
+    return _activation("LeakyRelu", x, name, {"alpha": float(np.float32(alpha))})
 
 
 def elu(features, name=None):

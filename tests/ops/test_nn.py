@@ -75,7 +75,7 @@ def _np_act(name, x):
         out = {
             "relu": lambda: np.where(x64 < 0, 0.0, x64),
             "relu6": lambda: np.where(np.isnan(x64), x64, np.clip(x64, 0, 6)),
-            "leaky_relu": lambda: np.where(x64 > 0, x64, 0.2 * x64),
+            "leaky_relu": lambda: np.where(x64 > 0, x64, float(np.float32(0.2)) * x64),
             "elu": lambda: np.where(x64 > 0, x64, np.expm1(x64)),
             "selu": lambda: SELU_SCALE * np.where(x64 > 0, x64, SELU_ALPHA * np.expm1(x64)),
             "softplus": lambda: np.logaddexp(0.0, x64),
@@ -135,7 +135,8 @@ def test_relu_in_fused_chain():
 @pytest.mark.parametrize("alpha", [0.0, 0.01, 0.3, 1.0, 2.5, -0.5])
 def test_leaky_relu_alpha(alpha):
     x = _data((4, 5), np.float64, np.random.default_rng(3))
-    _close(_eval(lambda t: tf.nn.leaky_relu(t, alpha=alpha), x), np.where(x > 0, x, alpha * x))
+    a = float(np.float32(alpha))  # TF's alpha attr is a 32-bit float
+    _close(_eval(lambda t: tf.nn.leaky_relu(t, alpha=alpha), x), np.where(x > 0, x, a * x))
 
 
 @pytest.mark.parametrize("dtype", INTS)

@@ -62,12 +62,10 @@ CASES = [((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), [0, 2]), ((2, 3,
 @pytest.mark.parametrize("shape,axis", CASES, ids=str)
 def test_reductions_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(0)
-    for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8]:
-        x = _data(shape, dtype, rng, -3, 3)
-        for keepdims in (False, True):
-            ours, theirs = _both(lambda api, p: getattr(api.math, op)(p[0], axis,
-                                                                      keepdims=keepdims), [x])
-            _same(ours, theirs)
+    xs = [_data(shape, dtype, rng, -3, 3)
+          for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8]]
+    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, keepdims=k)
+                                 for t in p for k in (False, True)], xs))
 
 
 @pytest.mark.parametrize("op", ["reduce_all", "reduce_any"])
@@ -123,10 +121,10 @@ def test_large_reductions_match_tensorflow(shape, axis):
                                         ((2, 3, 4), 1), ((1, 1), 0), ((0, 3), 1)], ids=str)
 def test_argmax_argmin_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(4)
-    for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]:
-        x = _data(shape, dtype, rng, -2, 2)  # ties
-        for out in ("int64", "int32"):
-            _same(*_both(lambda api, p: getattr(api.math, op)(p[0], axis, output_type=out), [x]))
+    xs = [_data(shape, dtype, rng, -2, 2)  # ties
+          for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
+    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, output_type=out)
+                                 for t in p for out in ("int64", "int32")], xs))
 
 
 def test_argmax_nan_matches_tensorflow():
@@ -149,12 +147,10 @@ def test_argmax_bool_and_large_match_tensorflow():
                                         ((0, 4), 0), ((3, 0), 1), ((1, 1), 0)], ids=str)
 def test_scans_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(6)
-    for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]:
-        x = _data(shape, dtype, rng, -3, 3)
-        for exclusive in (False, True):
-            for reverse in (False, True):
-                _same(*_both(lambda api, p: getattr(api.math, op)(
-                    p[0], axis, exclusive=exclusive, reverse=reverse), [x]))
+    xs = [_data(shape, dtype, rng, -3, 3)
+          for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
+    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, exclusive=e, reverse=r)
+                                 for t in p for e in (False, True) for r in (False, True)], xs))
 
 
 def test_large_scan_matches_tensorflow():
