@@ -246,7 +246,7 @@ def _arg(op_type, input, axis, output_type, name):  # noqa: A002
 
 def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     """Returns the index with the largest value across an axis of a tensor
-    (axis 0 when None; the first index on ties)."""
+    (axis 0 when None; the first index on ties; NaNs are passed over, as in TF)."""
     return _arg("ArgMax", input, axis, output_type, name)
 
 
