@@ -150,12 +150,16 @@ static inline void general_next(const rshape *r, int64_t *idx, int64_t *off)
 #define F_MEAN_FLOAT(a, n) ((a) / (n))
 #define F_MEAN_INT(a, n) ((n) ? (a) / (n) : 0)
 
-#define REDUCE_INTS(name, STEP, FINISH, INIT_LO, INIT_HI)                                   \
-    REDUCE_FN(name, u8, uint8_t, uint8_t, INIT_##INIT_LO(u8), STEP, FINISH)                 \
-    REDUCE_FN(name, i8, int8_t, int8_t, INIT_##INIT_LO(i8), STEP, FINISH)                   \
-    REDUCE_FN(name, i16, int16_t, int16_t, INIT_##INIT_LO(i16), STEP, FINISH)               \
-    REDUCE_FN(name, i32, int32_t, int32_t, INIT_##INIT_LO(i32), STEP, FINISH)               \
-    REDUCE_FN(name, i64, int64_t, int64_t, INIT_##INIT_LO(i64), STEP, FINISH)
+/* IACC(T) is the integer accumulator: T itself (sums wrap as TF's do), or
+ * int64_t for the mean (TF averages small ints without overflow). */
+#define IACC_SAME(T) T
+#define IACC_WIDE(T) int64_t
+#define REDUCE_INTS(name, STEP, FINISH, INIT, IACC)                                         \
+    REDUCE_FN(name, u8, uint8_t, IACC(uint8_t), INIT_##INIT(u8), STEP, FINISH)              \
+    REDUCE_FN(name, i8, int8_t, IACC(int8_t), INIT_##INIT(i8), STEP, FINISH)                \
+    REDUCE_FN(name, i16, int16_t, IACC(int16_t), INIT_##INIT(i16), STEP, FINISH)            \
+    REDUCE_FN(name, i32, int32_t, IACC(int32_t), INIT_##INIT(i32), STEP, FINISH)            \
+    REDUCE_FN(name, i64, int64_t, IACC(int64_t), INIT_##INIT(i64), STEP, FINISH)
 
 #define INIT_ZERO(t) 0
 #define INIT_ONE(t) 1
@@ -176,8 +180,8 @@ static inline void general_next(const rshape *r, int64_t *idx, int64_t *off)
 #define HIGHEST_f32 INFINITY
 #define HIGHEST_f64 INFINITY
 
-#define REDUCE_NUMERIC(name, STEP, FINISH_I, FINISH_F, INIT, FACC32)                         \
-    REDUCE_INTS(name, STEP, FINISH_I, INIT, INIT)                                           \
+#define REDUCE_NUMERIC(name, STEP, FINISH_I, FINISH_F, INIT, FACC32, IACC)                   \
+    REDUCE_INTS(name, STEP, FINISH_I, INIT, IACC)                                           \
     REDUCE_FN(name, f32, float, FACC32, INIT_##INIT(f32), STEP, FINISH_F)                   \
     REDUCE_FN(name, f64, double, double, INIT_##INIT(f64), STEP, FINISH_F)                  \
     static const reduce_fn name##_fns[FG_DTYPE_COUNT] = {                                   \
@@ -187,11 +191,11 @@ static inline void general_next(const rshape *r, int64_t *idx, int64_t *off)
 
 typedef void (*reduce_fn)(const fg_step *s, const rshape *r, int64_t lo, int64_t hi);
 
-REDUCE_NUMERIC(reduce_sum, R_SUM, F_SAME, F_SAME, ZERO, double)
-REDUCE_NUMERIC(reduce_prod, R_PROD, F_SAME, F_SAME, ONE, double)
-REDUCE_NUMERIC(reduce_max, R_MAX, F_SAME, F_SAME, LOWEST, float)
-REDUCE_NUMERIC(reduce_min, R_MIN, F_SAME, F_SAME, HIGHEST, float)
-REDUCE_NUMERIC(reduce_mean, R_SUM, F_MEAN_INT, F_MEAN_FLOAT, ZERO, double)
+REDUCE_NUMERIC(reduce_sum, R_SUM, F_SAME, F_SAME, ZERO, double, IACC_SAME)
+REDUCE_NUMERIC(reduce_prod, R_PROD, F_SAME, F_SAME, ONE, double, IACC_SAME)
+REDUCE_NUMERIC(reduce_max, R_MAX, F_SAME, F_SAME, LOWEST, float, IACC_SAME)
+REDUCE_NUMERIC(reduce_min, R_MIN, F_SAME, F_SAME, HIGHEST, float, IACC_SAME)
+REDUCE_NUMERIC(reduce_mean, R_SUM, F_MEAN_INT, F_MEAN_FLOAT, ZERO, double, IACC_WIDE)
 REDUCE_FN(reduce_all, b, uint8_t, uint8_t, 1, R_AND, F_SAME)
 REDUCE_FN(reduce_any, b, uint8_t, uint8_t, 0, R_OR, F_SAME)
 static const reduce_fn reduce_all_fns[FG_DTYPE_COUNT] = {[FG_BOOL] = reduce_all_b};
@@ -226,7 +230,7 @@ REDUCE_KERNEL(reduce_all)
 REDUCE_KERNEL(reduce_any)
 
 /* ---- argmax / argmin: iattr = [outer, n, inner]; the first index wins ties,
- * and a NaN wins over numbers (NumPy's rule). ------------------------------- */
+ * and NaNs are passed over (TF's rule): index 0 only when all are NaN. ------ */
 
 #define ARG_FN(name, sfx, T, BETTER)                                                     \
     static void name##_##sfx(const void *x_, void *y_, int out64, int64_t lo, int64_t hi, \
@@ -239,7 +243,7 @@ REDUCE_KERNEL(reduce_any)
             T bv = p[0];                                                                 \
             for (int64_t j = 1; j < n; j++) {                                            \
                 T v = p[j * inner];                                                      \
-                if (bv == bv && (BETTER(v, bv) || v != v)) {                             \
+                if (BETTER(v, bv) || (bv != bv && v == v)) {                             \
                     bv = v;                                                              \
                     best = j;                                                            \
                 }                                                                        \

@@ -4,6 +4,8 @@ the TF1-only spellings)."""
 from types import SimpleNamespace
 
 from .. import image as _image
+from .. import nn as _nn
+from ..ops import nn_ops as _nn_ops
 from ..ops import namespace as _namespace
 
 from .. import *  # noqa: F401,F403
@@ -13,6 +15,7 @@ from .. import (  # noqa: F401
     variables_initializer,
 )
 
+nn = SimpleNamespace(**{**{n: getattr(_nn, n) for n in _nn.__all__}, "dropout": _nn_ops.dropout_v1})
 image = SimpleNamespace(**{n: getattr(_image, n) for n in _image.__all__},
                         **_namespace("IMAGE_V1"), resize_images=_image.resize)
 

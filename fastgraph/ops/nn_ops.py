@@ -2,6 +2,8 @@
 bias_add and l2_loss; moments, batch_normalization, l2_normalize and dropout
 are built from these and the reductions."""
 
+import numbers
+
 import numpy as np
 
 from ..framework import dtypes
@@ -13,7 +15,7 @@ __all__ = []
 
 NN = ["relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "softmax",
       "log_softmax", "bias_add", "sparse_softmax_cross_entropy_with_logits",
-      "softmax_cross_entropy_with_logits", "l2_loss"]
+      "softmax_cross_entropy_with_logits", "l2_loss", "dropout"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -71,8 +73,16 @@ def relu6(features, name=None):
 
 def leaky_relu(features, alpha=0.2, name=None):
     """Compute the Leaky ReLU activation function: `features` where positive,
-    `alpha * features` elsewhere."""
-    return _activation("LeakyRelu", features, name, {"alpha": float(alpha)})
+    `alpha * features` elsewhere. Integer features are cast to float32 first."""
+    from .elementwise import cast
+
+    graph = graph_of([features])
+    x = to_tensor(graph, features)
+    if x.dtype.is_integer:
+        with graph.as_default():
+            x = cast(x, dtypes.float32)
+    # TF's `alpha` attr is a 32-bit float, also for float64 features.
+    return _activation("LeakyRelu", x, name, {"alpha": float(np.float32(alpha))})
 
 
 def elu(features, name=None):
@@ -181,6 +191,8 @@ def _sparse_xent_shape(ctx):
 
 def _sparse_xent_reference(inputs, attrs):
     logits, labels = inputs
+    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[-1]):
+        raise ValueError("label out of range")  # not folded: the kernel reports it
     ls = _np_log_softmax(logits, -1)
     return [-np.take_along_axis(ls, labels[..., None].astype(np.int64), -1)[..., 0]]
 
@@ -264,10 +276,12 @@ def l2_loss(t, name=None):
 
 def _bias_add_shape(ctx):
     value, bias = ctx.shapes
-    axis = -1 if ctx.attrs["data_format"].endswith("C") else 1
+    nhwc = ctx.attrs["data_format"] == "NHWC"
+    axis = -1 if nhwc else 1
     if value is not None:
-        if len(value) < 2:
-            raise ValueError(f"Shape must be at least rank 2 but is rank {len(value)}")
+        if len(value) < (2 if nhwc else 3):
+            raise ValueError(f"Shape must be at least rank {2 if nhwc else 3} but is rank "
+                             f"{len(value)}")
         if bias is not None and len(bias) != 1:
             raise ValueError(f"Shape must be rank 1 but is rank {len(bias)}")
         c = value[axis]
@@ -279,7 +293,7 @@ def _bias_add_shape(ctx):
 
 def _bias_add_lower(ctx):
     value, bias = ctx.shapes
-    if ctx.attrs["data_format"].endswith("C"):
+    if ctx.attrs["data_format"] == "NHWC":
         b_shape = bias
     else:
         b_shape = (bias[0],) + (1,) * (len(value) - 2)
@@ -288,7 +302,7 @@ def _bias_add_lower(ctx):
 
 def _bias_add_reference(inputs, attrs):
     value, bias = inputs
-    if not attrs["data_format"].endswith("C"):
+    if attrs["data_format"] != "NHWC":
         bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
     return [(value + bias).astype(value.dtype)]
 
@@ -300,14 +314,97 @@ register(OpDef("BiasAdd", shape=_bias_add_shape, dtype=lambda ctx: [ctx.dtypes[0
 
 def bias_add(value, bias, data_format=None, name=None):
     """Adds `bias` (1-D) to `value` along its channel dimension: the last one
-    for "NHWC"-style formats (the default), dimension 1 for "NCHW"."""
+    for formats of the form `N...C` (the default, "NHWC"), dimension 1 for
+    `NC...` ("NCHW", which needs rank 3 or more)."""
     graph = graph_of([value, bias])
     value = to_tensor(graph, value)
     bias = to_tensor(graph, bias, dtype=value.dtype)
     check_dtype(value, NUMERIC, "BiasAdd", "value")
     fmt = data_format or "NHWC"
-    if fmt not in ("NHWC", "NCHW", "N...C", "NC..."):
-        raise ValueError(f"data_format must be NHWC or NCHW, got {fmt}")
+    if fmt.startswith("NC"):
+        fmt = "NCHW"
+    elif fmt.startswith("N") and fmt.endswith("C"):
+        fmt = "NHWC"
+    else:
+        raise ValueError("data_format must be of the form `N...C` or `NC...`")
     return make_op(graph, "BiasAdd", [value, bias], {"data_format": fmt},
                    name=name or "BiasAdd").outputs[0]
 
+
+
+# ---- dropout ------------------------------------------------------------------
+
+def _dropout_reference(inputs, attrs):
+    x, rate = inputs
+    if float(rate) != 0:
+        raise NotImplementedError("dropout with rate > 0 needs random numbers")
+    return [x.copy()]
+
+
+register(OpDef("Dropout", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="dropout", reference=_dropout_reference, parallel=True, dtypes=FLOATS))
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Computes dropout: with probability `rate` sets each element of `x` to 0
+    and scales the others up by `1 / (1 - rate)`, so the expected sum is
+    unchanged.
+
+    `rate` is a Python float in [0, 1) or a scalar tensor of `x`'s dtype.
+    A rate of 0 (given, or fed at run time, as at inference) returns `x`
+    unchanged. fastgraph draws no random numbers for dropout yet: running it
+    with a rate above 0 raises UnimplementedError.
+    """
+    from ..framework.graph import Tensor
+
+    graph = graph_of([x, rate])
+    with graph.as_default(), graph.name_scope(name or "dropout"):
+        is_number = isinstance(rate, numbers.Real) and not isinstance(rate, bool)
+        if is_number and not 0 <= rate < 1:
+            raise ValueError("`rate` must be a scalar tensor or a float in the range [0, 1). "
+                             f"Received: rate={rate}")
+        x = to_tensor(graph, x, name="x")
+        if not x.dtype.is_floating:
+            raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
+                             f"Received: x_dtype={x.dtype!r}")
+        if noise_shape is not None and x.shape.rank is not None:
+            dims = list(np.asarray(noise_shape).reshape(-1)) if not isinstance(
+                noise_shape, Tensor) else None
+            if dims is not None and (len(dims) != x.shape.rank or any(
+                    d not in (1, s) and s is not None
+                    for d, s in zip(dims, x.shape.as_tuple()))):
+                raise ValueError(f"noise_shape {dims} is not broadcastable to the shape of x "
+                                 f"{x.shape.as_tuple()}")
+        if is_number and rate == 0:
+            return x
+        if not is_number and not isinstance(rate, Tensor):
+            raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
+        if is_number:
+            rate = to_tensor(graph, rate, dtype=x.dtype, name="rate")
+        if rate.shape.rank not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.rank}")
+        if rate.dtype != x.dtype:
+            raise ValueError("`x.dtype` must be compatible with `rate.dtype`. Received: "
+                             f"x.dtype={x.dtype!r} and rate.dtype={rate.dtype!r}")
+        return make_op(graph, "Dropout", [x, rate], {"seed": seed},
+                       name="Dropout").outputs[0]
+
+
+def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """Computes dropout (TF1's `tf.compat.v1.nn.dropout`): `keep_prob`, the
+    deprecated alias of `1 - rate`, or `rate` itself."""
+    from .elementwise import subtract
+
+    if keep_prob is not None and rate is not None:
+        raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
+    if keep_prob is not None:
+        graph = graph_of([x, keep_prob])
+        if isinstance(keep_prob, numbers.Real):
+            rate = 1.0 - keep_prob
+        else:
+            with graph.as_default():
+                kp = to_tensor(graph, keep_prob)
+                rate = subtract(1.0, kp)
+    if rate is None:
+        raise ValueError(f"`rate` must be provided. Received: rate={rate}")
+    return dropout(x, rate, noise_shape=noise_shape, seed=seed, name=name)

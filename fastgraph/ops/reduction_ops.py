@@ -28,6 +28,9 @@ def _axes(axis, rank):
         a = int(a)
         if not -rank <= a < max(rank, 1) or (rank == 0 and a not in (0, -1)):
             raise ValueError(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
+        if rank and a % rank in out:
+            raise ValueError("Invalid reduction arguments: Axes contains duplicate dimension: "
+                             f"{a % rank}")
         out.add(a % rank if rank else 0)
     return tuple(sorted(a for a in out if a < rank))
 
@@ -64,12 +67,15 @@ _NP_REDUCERS = {
 
 
 def _mean(x, axis, keepdims):
+    n = int(np.prod([x.shape[a] for a in axis], dtype=np.int64)) if axis else 1
     if x.dtype.kind in "iu":
-        n = int(np.prod([x.shape[a] for a in axis], dtype=np.int64)) if axis else 1
-        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
-        return (np.trunc(total / n) if n else np.zeros_like(total)).astype(x.dtype)
+        # TF sums small ints without overflow (in int64 here), then divides
+        # truncating toward zero.
+        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+        q = np.abs(total) // max(n, 1)
+        return np.where(total < 0, -q, q).astype(x.dtype)
     with np.errstate(all="ignore"):
-        return np.mean(x, axis=axis, keepdims=keepdims, dtype=np.float64).astype(x.dtype)
+        return (np.sum(x, axis=axis, keepdims=keepdims, dtype=np.float64) / n).astype(x.dtype)
 
 
 def _register_reduce(op_type, kernel, allowed):
@@ -204,8 +210,13 @@ def _outer_n_inner(shape, a):
 
 def _register_arg(op_type, kernel, np_fn):
     def reference(inputs, attrs):
-        x = inputs[0]
-        return [np_fn(x, axis=attrs["axis"]).astype(attrs["output_type"].np_dtype)]
+        # The first best non-NaN value; index 0 when every value is NaN (TF's rule).
+        x, axis = inputs[0], attrs["axis"]
+        valid = x == x
+        if x.dtype.kind == "f":
+            x = np.where(valid, x, -np.inf if np_fn is np.max else np.inf)
+        hit = valid & (x == np_fn(x, axis=axis, keepdims=True))
+        return [np.argmax(hit, axis=axis).astype(attrs["output_type"].np_dtype)]
 
     register(OpDef(
         op_type, shape=_arg_shape, dtype=lambda ctx: [ctx.attrs["output_type"]], kernel=kernel,
@@ -215,8 +226,8 @@ def _register_arg(op_type, kernel, np_fn):
         reference=reference, parallel=True, dtypes=ALL))
 
 
-_register_arg("ArgMax", "argmax", np.argmax)
-_register_arg("ArgMin", "argmin", np.argmin)
+_register_arg("ArgMax", "argmax", np.max)
+_register_arg("ArgMin", "argmin", np.min)
 
 
 def _arg(op_type, input, axis, output_type, name):  # noqa: A002
@@ -235,7 +246,7 @@ def _arg(op_type, input, axis, output_type, name):  # noqa: A002
 
 def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     """Returns the index with the largest value across an axis of a tensor
-    (axis 0 when None; the first index on ties)."""
+    (axis 0 when None; the first index on ties; NaNs are passed over, as in TF)."""
     return _arg("ArgMax", input, axis, output_type, name)
 
 
@@ -316,8 +327,9 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
         raw_max = reduce_max(x, axis, keepdims=True)
         my_max = where(is_finite(raw_max), raw_max, 0.0)
         total = reduce_sum(exp(subtract(x, my_max)), axis, keepdims=keepdims)
-        if not keepdims:
-            my_max = squeeze(my_max, list(_axes(axis, x.shape.rank)))
+        axes = list(_axes(axis, x.shape.rank))
+        if not keepdims and axes:  # squeeze([]) would drop every size-1 dim
+            my_max = squeeze(my_max, axes)
         return add(log(total), my_max)
 
 
@@ -335,6 +347,7 @@ def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
         variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
                                name="variance")
         if not keepdims:
+            # As TF: axes=[] squeezes every size-1 dim.
             axes_list = list(_axes(axes, x.shape.rank))
             mean = squeeze(mean, axes_list)
             variance = squeeze(variance, axes_list)
