@@ -12,8 +12,11 @@
  *   [W_RUN] runs done, [W_DONE] shares of the current run done, [W_SEEDED]
  *   whether [W_SEED]/[W_SEED2] hold the session's seeds. An unseeded op's plan
  *   carries seeds picked when it was compiled; the first run of any plan fixes
- *   them for the session. The last share to finish a run advances the
- *   counter, so every share of a run reads the same counter. */
+ *   them for the session. A step in one share reserves its run with an atomic
+ *   add; the shares of a split step read the counter and the last one to
+ *   finish advances it, so every share of a run draws from the same run.
+ *   (Two split runs of one op at once, from plans running in two threads,
+ *   may then draw the same run: TF serialises them with a mutex.) */
 #include <math.h>
 
 #include "random.h"
@@ -63,18 +66,22 @@ typedef struct {
     int64_t seed, seed2;
 } seeds;
 
-static seeds stream_begin(const fg_step *s, stream *g)
+static seeds stream_begin(const fg_step *s, int nparts, stream *g)
 {
     int64_t *w = (int64_t *)((fg_var *)s->ptr)->data;
     seeds sd;
     if (__atomic_load_n(&w[W_SEEDED], __ATOMIC_ACQUIRE)) {
-        sd.seed = w[W_SEED];
-        sd.seed2 = w[W_SEED2];
+        sd.seed = __atomic_load_n(&w[W_SEED], __ATOMIC_RELAXED);
+        sd.seed2 = __atomic_load_n(&w[W_SEED2], __ATOMIC_RELAXED);
     } else {
         sd.seed = s->iattr[0];
         sd.seed2 = s->iattr[1];
     }
-    uint64_t run = (uint64_t)__atomic_load_n(&w[W_RUN], __ATOMIC_ACQUIRE);
+    /* One share reserves its run outright (plans of one session may run at
+     * once in several threads); the shares of a split step all read the
+     * counter, and the last to finish advances it (stream_end). */
+    uint64_t run = nparts == 1 ? (uint64_t)__atomic_fetch_add(&w[W_RUN], 1, __ATOMIC_ACQ_REL)
+                               : (uint64_t)__atomic_load_n(&w[W_RUN], __ATOMIC_ACQUIRE);
     uint64_t k = (uint64_t)sd.seed, c = (uint64_t)sd.seed2;
     const uint32_t ctr[4] = {(uint32_t)run, (uint32_t)(run >> 32), (uint32_t)c, (uint32_t)(c >> 32)};
     const uint32_t key[2] = {(uint32_t)k, (uint32_t)(k >> 32)};
@@ -87,17 +94,22 @@ static seeds stream_begin(const fg_step *s, stream *g)
     return sd;
 }
 
-/* Called by every share after its draws: the last one advances the run counter. */
+/* Called by every share after its draws: the last one of a split step
+ * advances the run counter; the first run keeps the seeds it used. */
 static void stream_end(const fg_step *s, int nparts, seeds sd)
 {
     int64_t *w = (int64_t *)((fg_var *)s->ptr)->data;
     if (nparts > 1 && __atomic_add_fetch(&w[W_DONE], 1, __ATOMIC_ACQ_REL) < nparts)
         return;
-    w[W_DONE] = 0;
-    w[W_SEED] = sd.seed;
-    w[W_SEED2] = sd.seed2;
-    __atomic_store_n(&w[W_SEEDED], 1, __ATOMIC_RELEASE);
-    __atomic_store_n(&w[W_RUN], w[W_RUN] + 1, __ATOMIC_RELEASE);
+    if (!__atomic_load_n(&w[W_SEEDED], __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&w[W_SEED], sd.seed, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[W_SEED2], sd.seed2, __ATOMIC_RELAXED);
+        __atomic_store_n(&w[W_SEEDED], 1, __ATOMIC_RELEASE);
+    }
+    if (nparts > 1) {
+        __atomic_store_n(&w[W_DONE], 0, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&w[W_RUN], 1, __ATOMIC_RELEASE);
+    }
 }
 
 static inline void draw(const stream *g, uint64_t block, uint32_t attempt, uint32_t x[4])
@@ -234,7 +246,7 @@ static int fill_float(const fg_step *s, int part, int nparts, fg_status *st, con
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: unsupported dtype %d", s->name, o->dtype);
     stream g;
-    seeds sd = stream_begin(s, &g);
+    seeds sd = stream_begin(s, nparts, &g);
     int64_t b0, b1;
     share(s, part, nparts, &b0, &b1);
     f(o->data, o->size, b0, b1, &g);
@@ -276,7 +288,7 @@ int fg_k_random_uniform_int(const fg_step *s, int part, int nparts, fg_status *s
         return fg_fail(st, FG_INVALID_ARGUMENT, "Need minval < maxval, got %lld >= %lld",
                        (long long)lo, (long long)hi);
     stream g;
-    seeds sd = stream_begin(s, &g);
+    seeds sd = stream_begin(s, nparts, &g);
     int64_t b0, b1;
     share(s, part, nparts, &b0, &b1);
     uint64_t range = (uint64_t)hi - (uint64_t)lo;

@@ -587,3 +587,27 @@ def test_normal_bad_broadcast():
         with pytest.raises(ValueError):
             tf.random.normal([2, 3], [1.0, 2.0])
 
+
+
+def test_plans_running_in_threads_draw_distinct_runs():
+    import threading
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.random.uniform([5], seed=12)
+        fetches = [a, tf.identity(a)]
+        got = [[], []]
+        with tf.Session() as sess:
+            sess.run(fetches[0])
+            sess.run(fetches[1])  # compile both plans first
+
+            def work(k):
+                for _ in range(100):
+                    got[k].append(sess.run(fetches[k]))
+            threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    want = {random_ops.sample("uniform", (5,), tf.float32, *_seeds(a), run=r).tobytes()
+            for r in range(2, 202)}
+    assert {x.tobytes() for x in got[0] + got[1]} == want
