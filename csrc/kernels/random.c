@@ -118,6 +118,57 @@ static inline void draw(const stream *g, uint64_t block, uint32_t attempt, uint3
     fg_philox4x32_10(ctr, g->key, x);
 }
 
+/* Blocks b .. b + LANES - 1 at attempt 0, lane by lane in each round so that
+ * the compiler runs the lanes side by side (SIMD 32x32->64 multiplies). */
+#define LANES 8
+static void draw_lanes(const stream *g, uint64_t b, uint32_t out[LANES][4])
+{
+    uint32_t c0[LANES], c1[LANES], c2[LANES], c3[LANES];
+    for (int l = 0; l < LANES; l++) {
+        c0[l] = (uint32_t)(b + (uint64_t)l);
+        c1[l] = (uint32_t)((b + (uint64_t)l) >> 32);
+        c2[l] = g->c2;
+        c3[l] = g->c3;
+    }
+    uint32_t k0 = g->key[0], k1 = g->key[1];
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += PHILOX_W0;
+            k1 += PHILOX_W1;
+        }
+        for (int l = 0; l < LANES; l++) {
+            uint64_t p0 = (uint64_t)PHILOX_M0 * c0[l];
+            uint64_t p1 = (uint64_t)PHILOX_M1 * c2[l];
+            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[l] ^ k0;
+            uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[l] ^ k1;
+            c0[l] = n0;
+            c1[l] = (uint32_t)p1;
+            c2[l] = n2;
+            c3[l] = (uint32_t)p0;
+        }
+    }
+    for (int l = 0; l < LANES; l++) {
+        out[l][0] = c0[l];
+        out[l][1] = c1[l];
+        out[l][2] = c2[l];
+        out[l][3] = c3[l];
+    }
+}
+
+/* for (b in [b0, b1)) { const uint32_t *x = block b, attempt 0; BODY } */
+#define FOR_BLOCKS(g, b0, b1, b, x, ...)                                        \
+    do {                                                                       \
+        uint32_t xs_[LANES][4];                                                \
+        for (int64_t c_ = (b0); c_ < (b1); c_ += LANES) {                      \
+            draw_lanes((g), (uint64_t)c_, xs_);                                \
+            for (int l_ = 0; l_ < LANES && c_ + l_ < (b1); l_++) {             \
+                const int64_t b = c_ + l_;                                     \
+                const uint32_t *x = xs_[l_];                                   \
+                __VA_ARGS__                                                    \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 /* Per element type: PER_<sfx> elements per block; unit_<sfx>(x, j) the j-th
  * uniform in [0, 1); open_<sfx>(x, j) the j-th uniform in (0, 1]. */
 #define PER_f32 4
@@ -131,16 +182,27 @@ static inline double open_f64(const uint32_t *x, int j) { return unit_f64(x, j) 
 
 #define TWO_PI 6.283185307179586476925286766559
 
-/* Box-Muller: PER normals from one block, each pair from two uniforms. */
+/* Box-Muller: PER normals from one block, each pair from two uniforms, in
+ * the output type's precision. */
+static inline void box_muller_f32(const uint32_t *x, int p, float *z0, float *z1)
+{
+    float r = sqrtf(-2.0f * logf((float)open_f32(x, p)));
+    float theta = (float)TWO_PI * (float)unit_f32(x, p + 1);
+    *z0 = r * cosf(theta);
+    *z1 = r * sinf(theta);
+}
+static inline void box_muller_f64(const uint32_t *x, int p, double *z0, double *z1)
+{
+    double r = sqrt(-2.0 * log(open_f64(x, p)));
+    double theta = TWO_PI * unit_f64(x, p + 1);
+    *z0 = r * cos(theta);
+    *z1 = r * sin(theta);
+}
 #define NORMALS_FN(sfx, T, code)                                                \
     static inline void normals_##sfx(const uint32_t *x, T *z)                  \
     {                                                                          \
-        for (int p = 0; p < PER_##sfx; p += 2) {                               \
-            double r = sqrt(-2.0 * log(open_##sfx(x, p)));                     \
-            double theta = TWO_PI * unit_##sfx(x, p + 1);                       \
-            z[p] = (T)(r * cos(theta));                                        \
-            z[p + 1] = (T)(r * sin(theta));                                    \
-        }                                                                      \
+        for (int p = 0; p < PER_##sfx; p += 2)                                 \
+            box_muller_##sfx(x, p, &z[p], &z[p + 1]);                          \
     }
 FG_FOR_FLOATS(NORMALS_FN)
 
@@ -150,12 +212,10 @@ FG_FOR_FLOATS(NORMALS_FN)
                               const stream *g)                                 \
     {                                                                          \
         T *out = (T *)out_;                                                    \
-        uint32_t x[4];                                                         \
-        for (int64_t b = b0; b < b1; b++) {                                    \
-            draw(g, (uint64_t)b, 0, x);                                        \
+        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
             for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++)       \
                 out[b * PER_##sfx + j] = (T)unit_##sfx(x, j);                  \
-        }                                                                      \
+        });                                                                    \
     }
 FG_FOR_FLOATS(UNIFORM_FILL)
 
@@ -164,14 +224,12 @@ FG_FOR_FLOATS(UNIFORM_FILL)
                              const stream *g)                                  \
     {                                                                          \
         T *out = (T *)out_;                                                    \
-        uint32_t x[4];                                                         \
         T z[PER_##sfx];                                                        \
-        for (int64_t b = b0; b < b1; b++) {                                    \
-            draw(g, (uint64_t)b, 0, x);                                        \
+        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
             normals_##sfx(x, z);                                               \
             for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++)       \
                 out[b * PER_##sfx + j] = z[j];                                 \
-        }                                                                      \
+        });                                                                    \
     }
 FG_FOR_FLOATS(NORMAL_FILL)
 
@@ -181,10 +239,9 @@ FG_FOR_FLOATS(NORMAL_FILL)
                                 const stream *g)                               \
     {                                                                          \
         T *out = (T *)out_;                                                    \
-        uint32_t x[4];                                                         \
+        uint32_t again[4];                                                     \
         T z[PER_##sfx], retry[PER_##sfx];                                      \
-        for (int64_t b = b0; b < b1; b++) {                                    \
-            draw(g, (uint64_t)b, 0, x);                                        \
+        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
             normals_##sfx(x, z);                                               \
             for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++) {     \
                 T v = z[j];                                                    \
@@ -193,17 +250,19 @@ FG_FOR_FLOATS(NORMAL_FILL)
                         v = 0;                                                 \
                         break;                                                 \
                     }                                                          \
-                    draw(g, (uint64_t)b, a, x);                                \
-                    normals_##sfx(x, retry);                                   \
+                    draw(g, (uint64_t)b, a, again);                            \
+                    normals_##sfx(again, retry);                               \
                     v = retry[j];                                              \
                 }                                                              \
                 out[b * PER_##sfx + j] = v;                                    \
             }                                                                  \
-        }                                                                      \
+        });                                                                    \
     }
 FG_FOR_FLOATS(TRUNCATED_FILL)
 
-/* Integers: minval + (64 random bits mod (maxval - minval)), two per block. */
+/* Integers: minval + floor(64 random bits * (maxval - minval) / 2^64), two
+ * per block (a multiply, not a division; as TF's modulo, slightly biased
+ * unless the range is a power of two). */
 #define FG_FOR_RANDOM_INTS(X) X(i32, int32_t, FG_INT32) X(i64, int64_t, FG_INT64)
 
 #define UNIFORM_INT_FILL(sfx, T, code)                                         \
@@ -211,14 +270,12 @@ FG_FOR_FLOATS(TRUNCATED_FILL)
                                   const stream *g, uint64_t lo, uint64_t range) \
     {                                                                          \
         T *out = (T *)out_;                                                    \
-        uint32_t x[4];                                                         \
-        for (int64_t b = b0; b < b1; b++) {                                    \
-            draw(g, (uint64_t)b, 0, x);                                        \
+        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
             for (int j = 0; j < 2 && b * 2 + j < n; j++) {                     \
                 uint64_t bits = ((uint64_t)x[2 * j] << 32) | x[2 * j + 1];      \
-                out[b * 2 + j] = (T)(lo + bits % range);                       \
+                out[b * 2 + j] = (T)(lo + (uint64_t)(((unsigned __int128)bits * range) >> 64)); \
             }                                                                  \
-        }                                                                      \
+        });                                                                    \
     }
 FG_FOR_RANDOM_INTS(UNIFORM_INT_FILL)
 

@@ -148,16 +148,27 @@ def _unit(x, np_dtype, j):
 
 
 def _normals(x, np_dtype):
-    """Box-Muller: (len(x), PER) normals of the output type."""
+    """Box-Muller, in the output type's precision: (len(x), PER) normals."""
     per = _PER[np_dtype]
     eps = 2.0**-24 if np_dtype == np.float32 else 2.0**-53
     z = np.empty((len(x), per), dtype=np_dtype)
     for p in range(0, per, 2):
-        r = np.sqrt(-2.0 * np.log(_unit(x, np_dtype, p) + eps))
-        theta = 6.283185307179586 * _unit(x, np_dtype, p + 1)
+        u1 = (_unit(x, np_dtype, p) + eps).astype(np_dtype)
+        u2 = _unit(x, np_dtype, p + 1).astype(np_dtype)
+        r = np.sqrt(np_dtype(-2) * np.log(u1))
+        theta = np_dtype(6.283185307179586) * u2
         z[:, p] = r * np.cos(theta)
         z[:, p + 1] = r * np.sin(theta)
     return z
+
+
+def _mulhi64(a, b):
+    """The high 64 bits of a * b (uint64 array a, int b < 2**64)."""
+    a0, a1 = a & _LO32, a >> _S32
+    b0, b1 = np.uint64(b & 0xFFFFFFFF), np.uint64(b >> 32)
+    u = a1 * b0 + ((a0 * b0) >> _S32)
+    v = a0 * b1 + (u & _LO32)
+    return a1 * b1 + (u >> _S32) + (v >> _S32)
 
 
 def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
@@ -192,10 +203,10 @@ def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
             attempt += 1
     elif kind == "uniform_int":
         lo, hi = int(minval), int(maxval)
-        rng = np.uint64((hi - lo) % 2**64)
         bits = np.stack([(x[:, 2 * j] << _S32) | x[:, 2 * j + 1] for j in range(2)], axis=-1)
         with np.errstate(over="ignore"):
-            out = (np.uint64(lo % 2**64) + bits % rng).view(np.int64).astype(np_dtype)
+            out = (np.uint64(lo % 2**64) + _mulhi64(bits, (hi - lo) % 2**64))
+        out = out.view(np.int64).astype(np_dtype)
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return out.reshape(-1)[:n].reshape(shape)
