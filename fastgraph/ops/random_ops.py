@@ -1,3 +1,467 @@
-"""random ops."""
+"""Random ops (uniform, normal, truncated normal, integer uniform) and TF1's
+graph-level and op-level seeds.
 
-__all__ = []
+Each op draws from a counter-based generator, Philox4x32-10, keyed by its
+(seed, seed2) pair and a per-session run counter kept in the op's state
+words: every `Session.run` of the op draws new numbers, two sessions on one
+graph with the same seeds draw the same sequence, and an op with neither a
+graph nor an op seed draws a sequence of its own in every session. Element i
+of an output comes from block i // PER of the stream (see
+csrc/kernels/random.c), never from sequential state, so a step split across
+threads draws the same values as one share. `sample` is the same generator
+in NumPy: the ops' reference and the tests' oracle.
+"""
+
+import secrets
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.graph import Tensor, get_default_graph
+from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import Dimension, TensorShape
+from .common import FLOATS, check_dtype, graph_of, make_op, to_tensor
+from .elementwise import add, multiply, subtract
+
+__all__ = ["random_uniform", "random_normal", "truncated_normal", "set_random_seed", "get_seed"]
+RANDOM = ["uniform", "normal", "truncated_normal", "set_seed", "set_random_seed", "get_seed"]
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+
+_INTS = (dtypes.int32, dtypes.int64)
+_SHAPE_TYPES = (dtypes.int32, dtypes.int64)
+_UNIFORM_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
+
+# ---- seeds --------------------------------------------------------------------
+
+
+def _truncate_seed(seed):
+    return seed % _MAXINT32  # Truncate to fit into 32-bit integer
+
+
+def get_seed(op_seed):
+    """Returns the local seeds an operation should use given an op-specific seed.
+
+    Given operation-specific seed, `op_seed`, this helper function returns two
+    seeds derived from graph-level and op-level seeds. Many random operations
+    internally use the two seeds to allow user to change the seed globally for a
+    graph, or for only specific operations.
+
+    Returns a tuple of two integers (or `(None, None)`: no seed at all).
+    """
+    graph = get_default_graph()
+    global_seed = graph.seed
+    if global_seed is not None:
+        if op_seed is None:
+            # TF counts the ops that took their seed from the graph, from 0.
+            op_seed = graph._next_op_seed() - 1
+        seeds = _truncate_seed(global_seed), _truncate_seed(op_seed)
+    elif op_seed is not None:
+        seeds = DEFAULT_GRAPH_SEED, _truncate_seed(op_seed)
+    else:
+        seeds = None, None
+    # Avoid (0, 0) as the C++ ops interpret it as nondeterminism, which would
+    # be unexpected since Python docs say nondeterminism is (None, None).
+    if seeds == (0, 0):
+        return (0, _MAXINT32)
+    return seeds
+
+
+def set_random_seed(seed):
+    """Sets the graph-level random seed for the default graph.
+
+    Operations that rely on a random seed actually derive it from two seeds:
+    the graph-level and operation-level seeds. This sets the graph-level seed.
+
+    1. If neither the graph-level nor the operation seed is set: a random seed
+       is used for this op (a new sequence in every session).
+    2. If the graph-level seed is set, but the operation seed is not: the
+       system deterministically picks an operation seed in conjunction with the
+       graph-level seed so that it gets a unique random sequence.
+    3. If the graph-level seed is not set, but the operation seed is set: a
+       default graph-level seed and the specified operation seed are used to
+       determine the random sequence.
+    4. If both the graph-level and the operation seed are set: both seeds are
+       used in conjunction to determine the random sequence.
+    """
+    get_default_graph().seed = seed
+
+
+def set_seed(seed):
+    """Sets the global random seed (in graph mode: the default graph's seed,
+    as `set_random_seed`)."""
+    set_random_seed(seed)
+
+
+# ---- the generator in NumPy ---------------------------------------------------
+
+_M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+_W0, _W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
+_LO32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+def philox4x32_10(ctr, key):
+    """Philox4x32-10 of the counter words `ctr` (4 arrays of uint32 values)
+    under `key` (2 arrays or ints): the 4 output words as uint64 arrays."""
+    c0, c1, c2, c3 = (np.asarray(c, dtype=np.uint64) for c in ctr)
+    k0, k1 = (np.asarray(k, dtype=np.uint64) for k in key)
+    for r in range(10):
+        if r:
+            k0 = (k0 + _W0) & _LO32
+            k1 = (k1 + _W1) & _LO32
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        c0, c1, c2, c3 = (p1 >> _S32) ^ c1 ^ k0, p1 & _LO32, (p0 >> _S32) ^ c3 ^ k1, p0 & _LO32
+    return c0, c1, c2, c3
+
+
+def _split64(v):
+    v = int(v) % 2**64
+    return v & 0xFFFFFFFF, v >> 32
+
+
+def _stream(seed, seed2, run):
+    """(key, c2, c3) of one op's run, as the kernel's stream_begin derives them."""
+    x = philox4x32_10(_split64(run) + _split64(seed2), _split64(seed))
+    return (int(x[0]), int(x[1])), int(x[2]), int(x[3])
+
+
+def _blocks(stream, blocks, attempt=0):
+    """The 4 words of each block index in `blocks`: a (len(blocks), 4) uint64 array."""
+    key, c2, c3 = stream
+    b = np.asarray(blocks, dtype=np.uint64)
+    ctr = (b & _LO32, b >> _S32, np.full_like(b, c2 ^ attempt), np.full_like(b, c3))
+    return np.stack(philox4x32_10(ctr, key), axis=-1)
+
+
+_PER = {np.float32: 4, np.float64: 2, np.int32: 2, np.int64: 2}
+
+
+def _unit(x, np_dtype, j):
+    """Uniforms in [0, 1) at position j of blocks x, as float64."""
+    if np_dtype == np.float32:
+        return (x[:, j] >> np.uint64(8)).astype(np.float64) * 2.0**-24
+    bits = (x[:, 2 * j] << _S32) | x[:, 2 * j + 1]
+    return (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def _normals(x, np_dtype):
+    """Box-Muller, in the output type's precision: (len(x), PER) normals."""
+    per = _PER[np_dtype]
+    eps = 2.0**-24 if np_dtype == np.float32 else 2.0**-53
+    z = np.empty((len(x), per), dtype=np_dtype)
+    for p in range(0, per, 2):
+        u1 = (_unit(x, np_dtype, p) + eps).astype(np_dtype)
+        u2 = _unit(x, np_dtype, p + 1).astype(np_dtype)
+        r = np.sqrt(np_dtype(-2) * np.log(u1))
+        theta = np_dtype(6.283185307179586) * u2
+        z[:, p] = r * np.cos(theta)
+        z[:, p + 1] = r * np.sin(theta)
+    return z
+
+
+def _mulhi64(a, b):
+    """The high 64 bits of a * b (uint64 array a, int b < 2**64)."""
+    a0, a1 = a & _LO32, a >> _S32
+    b0, b1 = np.uint64(b & 0xFFFFFFFF), np.uint64(b >> 32)
+    u = a1 * b0 + ((a0 * b0) >> _S32)
+    v = a0 * b1 + (u & _LO32)
+    return a1 * b1 + (u >> _S32) + (v >> _S32)
+
+
+def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
+    """What the kernel of `kind` ("uniform", "normal", "truncated_normal",
+    "uniform_int") writes in run `run` of a session, in NumPy."""
+    np_dtype = np.dtype(dtypes.as_dtype(dtype).np_dtype).type
+    shape = tuple(int(d) for d in shape)
+    n = int(np.prod(shape, dtype=np.int64))
+    per = _PER[np_dtype]
+    nblocks = -(-n // per)
+    stream = _stream(seed, seed2, run)
+    x = _blocks(stream, np.arange(nblocks))
+    if kind == "uniform":
+        out = np.stack([_unit(x, np_dtype, j) for j in range(per)], axis=-1).astype(np_dtype)
+    elif kind == "normal":
+        out = _normals(x, np_dtype)
+    elif kind == "truncated_normal":
+        out = _normals(x, np_dtype)
+        # Positions past n are never drawn again; mark them accepted.
+        bad = ~((out < 2) & (out > -2))
+        bad.reshape(-1)[n:] = False
+        attempt = 1
+        while bad.any():
+            rows = np.nonzero(bad.any(axis=1))[0]
+            if attempt == 64:
+                out[bad] = 0
+                break
+            redraw = _normals(_blocks(stream, rows, attempt), np_dtype)
+            sub = bad[rows]
+            out[rows] = np.where(sub, redraw, out[rows])
+            bad[rows] = sub & ~((redraw < 2) & (redraw > -2))
+            attempt += 1
+    elif kind == "uniform_int":
+        lo, hi = int(minval), int(maxval)
+        bits = np.stack([(x[:, 2 * j] << _S32) | x[:, 2 * j + 1] for j in range(2)], axis=-1)
+        with np.errstate(over="ignore"):
+            out = (np.uint64(lo % 2**64) + _mulhi64(bits, (hi - lo) % 2**64))
+        out = out.view(np.int64).astype(np_dtype)
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    return out.reshape(-1)[:n].reshape(shape)
+
+
+# ---- registry -----------------------------------------------------------------
+
+
+def _fmt(shape):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _random_shape(ctx):
+    spec = ctx.shapes[0]
+    if spec is not None and len(spec) != 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {len(spec)}")
+    value = ctx.values[0]
+    if value is None:
+        n = spec[0] if spec is not None else None
+        return [None if n is None else (None,) * n]
+    dims = []
+    for d in np.asarray(value).reshape(-1).tolist():
+        if d < -1:
+            raise ValueError(f"Invalid value in tensor used for shape: {d}")
+        if d == -1:
+            # TF: unknown at build time, an error when the op runs.
+            if ctx.op is not None:
+                raise ValueError("Dimension -1 must be >= 0")
+            d = None
+        dims.append(d)
+    return [tuple(dims)]
+
+
+def _uniform_int_shape(ctx):
+    for i, arg in ((1, "minval"), (2, "maxval")):
+        if ctx.shapes[i] is not None and len(ctx.shapes[i]) != 0:
+            raise ValueError(f"{arg} must be a scalar; got a tensor of shape "
+                             f"{_fmt(ctx.shapes[i])}")
+    return _random_shape(ctx)
+
+
+def _float_dtype(ctx):
+    dtype = ctx.attrs["dtype"]
+    if dtype not in FLOATS:
+        names = ", ".join(d.name for d in FLOATS)
+        raise TypeError(f"Value passed to parameter 'dtype' has DataType {dtype.name} not in "
+                        f"list of allowed values: {names}")
+    return [dtype]
+
+
+def _uniform_int_dtype(ctx):
+    if ctx.dtypes[1] != ctx.dtypes[2]:
+        raise TypeError(f"Input 'maxval' of 'RandomUniformInt' Op has type {ctx.dtypes[2].name} "
+                        f"that does not match type {ctx.dtypes[1].name} of argument 'minval'.")
+    if ctx.dtypes[1] not in _INTS:
+        raise TypeError(f"Value passed to parameter 'minval' has DataType {ctx.dtypes[1].name} "
+                        f"not in list of allowed values: int32, int64")
+    return [ctx.dtypes[1]]
+
+
+def _lower_seeds(ctx):
+    """(seed, seed2); an op with neither gets seeds of its own, which the
+    first run in a session keeps in the op's state for that session."""
+    seed, seed2 = ctx.attrs["seed"], ctx.attrs["seed2"]
+    if seed == 0 and seed2 == 0:
+        seed, seed2 = secrets.randbits(63), secrets.randbits(63)
+    return [int(seed), int(seed2)], None
+
+
+def _attr_seeds(attrs):
+    seed, seed2 = attrs["seed"], attrs["seed2"]
+    if seed == 0 and seed2 == 0:
+        return secrets.randbits(63), secrets.randbits(63)
+    return seed, seed2
+
+
+def _float_reference(kind):
+    def reference(inputs, attrs):
+        return [sample(kind, inputs[0], attrs["dtype"], *_attr_seeds(attrs))]
+    return reference
+
+
+def _uniform_int_reference(inputs, attrs):
+    minval, maxval = int(inputs[1]), int(inputs[2])
+    n = int(np.prod(np.asarray(inputs[0]), dtype=np.int64))
+    if n and minval >= maxval:
+        raise ValueError(f"Need minval < maxval, got {minval} >= {maxval}")
+    if not n:
+        maxval = minval + 1
+    return [sample("uniform_int", inputs[0], inputs[1].dtype, *_attr_seeds(attrs),
+                   minval=minval, maxval=maxval)]
+
+
+for _type, _kernel, _kind in (("RandomUniform", "random_uniform", "uniform"),
+                              ("RandomStandardNormal", "random_normal", "normal"),
+                              ("TruncatedNormal", "truncated_normal", "truncated_normal")):
+    register(OpDef(_type, shape=_random_shape, dtype=_float_dtype, kernel=_kernel,
+                   lower=_lower_seeds, reference=_float_reference(_kind), stateful=True,
+                   state_words=5, parallel=True, dtypes=FLOATS))
+register(OpDef("RandomUniformInt", shape=_uniform_int_shape, dtype=_uniform_int_dtype,
+               kernel="random_uniform_int", lower=_lower_seeds,
+               reference=_uniform_int_reference, stateful=True, state_words=5, parallel=True,
+               dtypes=_INTS))
+
+
+# ---- op functions -------------------------------------------------------------
+
+
+def _shape_tensor(graph, shape):
+    """TF's shape_util.shape_tensor: a 1-D int32 (int64 when needed) tensor."""
+    if isinstance(shape, TensorShape):
+        if not shape.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+        shape = shape.as_list()
+    dtype = None
+    if isinstance(shape, (tuple, list)):
+        if not shape:
+            dtype = dtypes.int32
+        else:
+            shape = tuple(d.value if isinstance(d, Dimension) else d for d in shape)
+    t = to_tensor(graph, shape, dtype=dtype, name="shape")
+    check_dtype(t, _SHAPE_TYPES, "RandomUniform", "shape")
+    return t
+
+
+def _seed_attrs(seed):
+    seed1, seed2 = get_seed(seed)
+    return {"seed": seed1 or 0, "seed2": seed2 or 0}
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """Outputs random values from a uniform distribution.
+
+    The generated values follow a uniform distribution in the range
+    `[minval, maxval)`. The lower bound `minval` is included in the range, while
+    the upper bound `maxval` is excluded.
+
+    For floats, the default range is `[0, 1)`.  For ints, at least `maxval` must
+    be specified explicitly.
+
+    In the integer case, the random integers are slightly biased unless
+    `maxval - minval` is an exact power of two.
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      minval: A Tensor or Python value of type `dtype`, broadcastable with
+        `shape` (for integer types, broadcasting is not supported, so it needs to
+        be a scalar). The lower bound on the range of random values to generate
+        (inclusive).  Defaults to 0.
+      maxval: A Tensor or Python value of type `dtype`, broadcastable with
+        `shape` (for integer types, broadcasting is not supported, so it needs to
+        be a scalar). The upper bound on the range of random values to generate
+        (exclusive). Defaults to 1 if `dtype` is floating point.
+      dtype: The type of the output: `float32`, `float64`, `int32`, or `int64`.
+        Defaults to `float32`.
+      seed: A Python integer. Used in combination with `tf.random.set_seed` to
+        create a reproducible sequence of tensors across multiple calls.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random uniform values.
+
+    Raises:
+      ValueError: If `dtype` is integral and `maxval` is not specified.
+    """
+    dtype = dtypes.as_dtype(dtype)
+    if dtype not in _UNIFORM_TYPES:
+        accepted = ", ".join(repr(d) for d in _UNIFORM_TYPES)
+        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are "
+                         f"({accepted}).")
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError("Must specify maxval for integer dtype %r" % dtype)
+        maxval = 1
+    graph = graph_of([shape, minval, maxval])
+    with graph.as_default(), graph.name_scope(name or "random_uniform") as scope:
+        shape = _shape_tensor(graph, shape)
+        minval_is_zero = isinstance(minval, int) and minval == 0
+        maxval_is_one = isinstance(maxval, int) and maxval == 1
+        if not minval_is_zero or not maxval_is_one or dtype.is_integer:
+            minval = to_tensor(graph, minval, dtype=dtype, name="min")
+            maxval = to_tensor(graph, maxval, dtype=dtype, name="max")
+        attrs = _seed_attrs(seed)
+        if dtype.is_integer:
+            return make_op(graph, "RandomUniformInt", [shape, minval, maxval], attrs,
+                           name=scope).outputs[0]
+        attrs["dtype"] = dtype
+        result = make_op(graph, "RandomUniform", [shape], attrs, name="RandomUniform").outputs[0]
+        if minval_is_zero:
+            if not maxval_is_one:
+                result = multiply(result, maxval, name="Mul")
+            return result
+        return add(multiply(result, subtract(maxval, minval, name="sub"), name="mul"), minval,
+                   name=scope)
+
+
+def _scaled(op_type, default_name, shape, mean, stddev, dtype, seed, name):
+    dtype = dtypes.as_dtype(dtype)
+    graph = graph_of([shape, mean, stddev])
+    with graph.as_default(), graph.name_scope(name or default_name) as scope:
+        shape = _shape_tensor(graph, shape)
+        mean = to_tensor(graph, mean, dtype=dtype, name="mean")
+        stddev = to_tensor(graph, stddev, dtype=dtype, name="stddev")
+        attrs = _seed_attrs(seed)
+        attrs["dtype"] = dtype
+        rnd = make_op(graph, op_type, [shape], attrs, name=op_type).outputs[0]
+        return add(multiply(rnd, stddev, name="mul"), mean, name=scope)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Outputs random values from a normal distribution.
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      mean: A Tensor or Python value of type `dtype`, broadcastable with `stddev`.
+        The mean of the normal distribution.
+      stddev: A Tensor or Python value of type `dtype`, broadcastable with `mean`.
+        The standard deviation of the normal distribution.
+      dtype: The float type of the output: `float32`, `float64`. Defaults to
+        `float32`.
+      seed: A Python integer. Used to create a random seed for the distribution.
+        See `tf.random.set_seed` for behavior.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random normal values.
+    """
+    return _scaled("RandomStandardNormal", "random_normal", shape, mean, stddev, dtype, seed,
+                   name)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Outputs random values from a truncated normal distribution.
+
+    The values are drawn from a normal distribution with specified mean and
+    standard deviation, discarding and re-drawing any samples that are more than
+    two standard deviations from the mean.
+
+    Args:
+      shape: A 1-D integer Tensor or Python array. The shape of the output tensor.
+      mean: A 0-D Tensor or Python value of type `dtype`. The mean of the
+        truncated normal distribution.
+      stddev: A 0-D Tensor or Python value of type `dtype`. The standard deviation
+        of the normal distribution, before truncation.
+      dtype: The type of the output. Restricted to floating-point types:
+        `tf.float32`, `tf.float64`.
+      seed: A Python integer. Used to create a random seed for the distribution.
+        See `tf.random.set_seed` for more information.
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of the specified shape filled with random truncated normal values.
+    """
+    return _scaled("TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name)
+
+
+uniform = random_uniform
+normal = random_normal
