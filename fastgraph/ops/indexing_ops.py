@@ -563,8 +563,8 @@ def _where_shape(ctx):
                             "number of true elements)")
     if shape is None:
         return [(None, None)]
-    if value is None:
-        return [(None, len(shape))]
+    if value is None or ctx.op is None:
+        return [(None, len(shape))]  # TF's static shape, even for a constant
     if len(shape) == 0:
         raise ValueError("WhereOp : Unhandled input dimensions: 0")
     return [(int(np.count_nonzero(value)), len(shape))]
