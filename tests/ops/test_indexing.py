@@ -120,7 +120,8 @@ def test_gather_empty_dims():
     # Nothing to copy: TF checks nothing (params (2, 0), axis 0).
     out = _fed(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32), np.array([5], np.int32))
     assert out.shape == (1, 0)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = 0 is not in \[0, 0\)"):
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"indices\[0\] = 0 is not in \[0, 0\)"):
         _fed(lambda p, i: tf.gather(p, i, axis=1), np.zeros((2, 0), np.float32),
              np.array([0], np.int32))
 
@@ -182,8 +183,9 @@ def test_gather_nd_out_of_range(params, indices, message):
 
 def test_gather_nd_build_errors():
     with tf.Graph().as_default():
-        with pytest.raises(ValueError, match=r"indices.shape\[-1\] must be <= params.rank, but "
-                                             r"saw indices shape: \[1,3\] and params shape: \[2,2\]"):
+        with pytest.raises(ValueError, match=r"indices.shape\[-1\] must be <= params.rank, "
+                                             r"but saw indices shape: \[1,3\] and params "
+                                             r"shape: \[2,2\]"):
             tf.gather_nd(tf.zeros([2, 2]), [[0, 1, 1]])
         with pytest.raises(ValueError, match="Shape must be at least rank 1 but is rank 0"):
             tf.gather_nd(tf.zeros([2, 3]), 0)
@@ -268,8 +270,9 @@ def test_one_hot_depth_and_axis():
         d = tf.placeholder(tf.int32, [])
         y = tf.one_hot([0, 1], d)
         assert y.shape.as_list() == [2, None]
-        with pytest.raises(tf.errors.InvalidArgumentError, match="depth of 'one_hot[_0-9]*' must be "
-                                                                 "known when the plan is compiled"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="depth of 'one_hot[_0-9]*' must be known when the plan is "
+                                 "compiled"):
             _run(y, {d: 3})
         # computed from constants is fine
         np.testing.assert_array_equal(_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
