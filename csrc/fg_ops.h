@@ -10,6 +10,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
 #include "kernels/image.h"
+#include "kernels/indexing.h"
 #include "kernels/linalg.h"
 #include "kernels/nn.h"
 #include "kernels/random.h"
@@ -26,6 +27,7 @@
     FG_OPS_LINALG(X)              \
     FG_OPS_CONV(X)                \
     FG_OPS_NN(X)                  \
-    FG_OPS_RANDOM(X)
+    FG_OPS_RANDOM(X)              \
+    FG_OPS_INDEXING(X)
 
 #endif

@@ -445,9 +445,14 @@ def cast(x, dtype, name=None):
 
 def where(condition, x=None, y=None, name=None):
     """Returns elements chosen from `x` or `y` depending on `condition`, with
-    broadcasting among the three (TF2's `where`)."""
+    broadcasting among the three (TF2's `where`). With `x` and `y` both None,
+    returns the coordinates of the true elements of `condition` (see
+    indexing_ops.where_coordinates)."""
+    if x is None and y is None:
+        from .indexing_ops import where_coordinates
+        return where_coordinates(condition, name=name)
     if x is None or y is None:
-        raise NotImplementedError("where(condition) without x and y is not supported yet")
+        raise ValueError("x and y must both be non-None or both be None.")
     graph = graph_of([condition, x, y])
     condition = to_tensor(graph, condition, dtype=dtypes.bool)
     graph, (x, y) = to_tensors_like([x, y], "SelectV2", ("t", "e"))

@@ -1,0 +1,11 @@
+/* Indexing and filling kernels.
+ *   gather:     in = [params, indices, axis], iattr = [outer, n, inner]: params viewed as
+ *               [outer, n, inner], the output as [outer, indices.size, inner].
+ *   gather_nd:  in = [params, indices]; shapes come from the values themselves.
+ *   one_hot:    in = [indices, depth, on_value, off_value], iattr = [outer, depth, inner]:
+ *               the output viewed as [outer, depth, inner], indices as [outer, inner].
+ *   fill:       in = [dims, value]; every output element is the scalar `value`.
+ *   zeros_like, ones_like: in = [x]; the output (of any dtype) is all 0 or all 1.
+ *   range:      in = [start, limit, delta]; out[i] = start + i * delta. */
+#define FG_OPS_INDEXING(X) \
+    X(gather) X(gather_nd) X(one_hot) X(fill) X(zeros_like) X(ones_like) X(range)

@@ -1,0 +1,599 @@
+"""Indexing and filling ops: gather, gather_nd, one_hot, fill, zeros, ones,
+zeros_like, ones_like, range, size, rank, and where with a condition only
+(the coordinates of true elements).
+
+fastgraph plans every shape before it runs, so an argument that decides an
+output's shape (fill's dims, range's bounds, one_hot's depth, gather's axis,
+and all of where's condition) must be known when the plan is compiled: a
+constant, or computed from constants. Everything else may be fed.
+"""
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.constant_op import to_numpy
+from ..framework.graph import Tensor, constant_value
+from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import TensorShape
+from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+
+__all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
+           "range", "size", "rank"]
+
+_builtin_range = range
+
+_GATHER_INDICES = (dtypes.int16, dtypes.int32, dtypes.int64)
+_ONE_HOT_INDICES = (dtypes.uint8, dtypes.int8, dtypes.int32, dtypes.int64)
+_SHAPE_INTS = (dtypes.int32, dtypes.int64)
+_RANGE_TYPES = (dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtypes.int32,
+                dtypes.int64)
+# TF's range: without a dtype, the widest of the arguments' types.
+_RANGE_HIERARCHY = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
+
+
+def _fmt(shape):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _prod(dims):
+    return int(np.prod(dims, dtype=np.int64))
+
+
+def _static(ctx, i, what):
+    """Input i's value, or None at build time when it is not a constant.
+
+    At compile time (ctx.op is set) an unknown value is an error: the output
+    shape depends on it, and fastgraph plans shapes before running.
+    """
+    value = ctx.values[i]
+    if value is None and ctx.op is not None:
+        raise ValueError(f"{what} of '{ctx.op.name}' must be known when the plan is compiled "
+                         "(a constant, or computed from constants): fastgraph plans output "
+                         "shapes before it runs, so it cannot be fed or computed from feeds")
+    return value
+
+
+def _require_rank(shape, rank):
+    if shape is not None and len(shape) != rank:
+        raise ValueError(f"Shape must be rank {rank} but is rank {len(shape)}")
+
+
+def _scalar(value):
+    return np.asarray(value).reshape(-1)[0].item()
+
+
+# ---- gather -----------------------------------------------------------------
+
+def _gather_axis(ctx):
+    """The normalised axis, or None while params' rank is unknown."""
+    params = ctx.shapes[0]
+    if params is None:
+        return None
+    rank, axis = len(params), ctx.attrs["axis"]
+    if rank == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if not -rank <= axis < rank:
+        raise ValueError(f"Shape must be at least rank {axis + 1 if axis >= 0 else -axis} but "
+                         f"is rank {rank}")
+    return axis % rank
+
+
+def _gather_shape(ctx):
+    axis = _gather_axis(ctx)
+    params, indices = ctx.shapes[0], ctx.shapes[1]
+    if axis is None or indices is None:
+        return [None]
+    return [params[:axis] + tuple(indices) + params[axis + 1:]]
+
+
+def _gather_lower(ctx):
+    params, axis = ctx.shapes[0], _gather_axis(ctx)
+    return [_prod(params[:axis]), params[axis], _prod(params[axis + 1:])], None
+
+
+def _check_index(indices, limit):
+    bad = np.flatnonzero((indices < 0) | (indices >= limit))
+    if bad.size:
+        raise IndexError(f"index {indices.reshape(-1)[bad[0]]} is not in [0, {limit})")
+
+
+def _gather_reference(inputs, attrs):
+    params, indices = inputs
+    axis = attrs["axis"] % params.ndim
+    out_shape = params.shape[:axis] + indices.shape + params.shape[axis + 1:]
+    if not (indices.size and _prod(params.shape[:axis]) and _prod(params.shape[axis + 1:])):
+        return [np.zeros(out_shape, params.dtype)]  # nothing to copy: TF checks nothing
+    _check_index(indices, params.shape[axis])
+    return [np.take(params, indices.astype(np.int64), axis=axis)]
+
+
+register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="gather", lower=_gather_lower,
+               reference=_gather_reference, parallel=True, dtypes=ALL))
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Gather slices from params axis `axis` according to indices.
+
+    The output has shape `params.shape[:axis] + indices.shape +
+    params.shape[axis + 1:]`. An index outside `[0, params.shape[axis])`
+    raises InvalidArgumentError when the graph runs. `axis` may be negative
+    and must be known when the plan is compiled; only `batch_dims=0` is
+    supported. `validate_indices` is deprecated and ignored (indices are
+    always validated).
+    """
+    del validate_indices
+    if batch_dims != 0:
+        raise NotImplementedError("fastgraph's gather supports batch_dims=0 only, got "
+                                  f"batch_dims={batch_dims}")
+    graph = graph_of([params, indices, axis])
+    params = to_tensor(graph, params)
+    indices = to_tensor(graph, indices)
+    check_dtype(indices, _GATHER_INDICES, "GatherV2", "indices")
+    axis = 0 if axis is None else _build_time_int(axis, "axis")
+    if params.shape.rank is not None:
+        _gather_axis(_Ctx([params.shape.as_tuple()], {"axis": axis}))
+    return make_op(graph, "GatherV2", [params, indices], {"axis": axis, "batch_dims": 0},
+                   name=name or "GatherV2").outputs[0]
+
+
+class _Ctx:
+    def __init__(self, shapes, attrs):
+        self.shapes = shapes
+        self.attrs = attrs
+
+
+def _build_time_int(value, what):
+    """A Python int for `value` (constant tensors are read)."""
+    if isinstance(value, Tensor):
+        known = constant_value(value)
+        if known is None:
+            raise NotImplementedError(f"{what} must be known when the graph is built (a Python "
+                                      "int or a constant)")
+        value = known
+    return int(_scalar(value))
+
+
+# ---- gather_nd --------------------------------------------------------------
+
+def _gather_nd_shape(ctx):
+    params, indices = ctx.shapes
+    if indices is not None and len(indices) == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if params is None or indices is None or indices[-1] is None:
+        return [None]
+    depth = indices[-1]
+    if depth > len(params):
+        raise ValueError(f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
+                         f"{_fmt(indices)} and params shape: {_fmt(params)}")
+    return [tuple(indices[:-1]) + tuple(params[depth:])]
+
+
+def _gather_nd_reference(inputs, attrs):
+    params, indices = inputs
+    depth = indices.shape[-1]
+    flat = indices.reshape(-1, depth).astype(np.int64)
+    out_shape = indices.shape[:-1] + params.shape[depth:]
+    if not flat.shape[0]:
+        return [np.zeros(out_shape, params.dtype)]
+    if params.size == 0:
+        raise IndexError("params is empty")
+    for j in _builtin_range(depth):
+        _check_index(flat[:, j], params.shape[j])
+    return [params[tuple(flat.T)].reshape(out_shape)]
+
+
+register(OpDef("GatherNd", shape=_gather_nd_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="gather_nd", reference=_gather_nd_reference, parallel=True, dtypes=ALL))
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """Gather slices from `params` into a Tensor with shape specified by `indices`.
+
+    `indices` is a K-dimensional integer tensor whose last dimension indexes
+    into the first `indices.shape[-1]` dimensions of `params`; the result has
+    shape `indices.shape[:-1] + params.shape[indices.shape[-1]:]`. An index
+    that does not index into params raises InvalidArgumentError when the
+    graph runs. Only `batch_dims=0` is supported.
+    """
+    if batch_dims != 0:
+        raise NotImplementedError("fastgraph's gather_nd supports batch_dims=0 only, got "
+                                  f"batch_dims={batch_dims}")
+    graph = graph_of([params, indices])
+    params = to_tensor(graph, params)
+    indices = to_tensor(graph, indices)
+    check_dtype(indices, _GATHER_INDICES, "GatherNd", "indices")
+    return make_op(graph, "GatherNd", [params, indices], name=name or "GatherNd").outputs[0]
+
+
+# ---- one_hot ----------------------------------------------------------------
+
+def _one_hot_axis(ctx):
+    axis, indices = ctx.attrs["axis"], ctx.shapes[0]
+    if axis < -1:
+        raise ValueError("axis must be >= -1")
+    if indices is None:
+        return None
+    rank = len(indices)
+    if axis > rank:
+        raise ValueError(f"Expected axis to be -1 or between [0, {rank + 1}).  But received: "
+                         f"{axis}")
+    return rank if axis == -1 else axis
+
+
+def _one_hot_depth(ctx):
+    _require_rank(ctx.shapes[1], 0)
+    depth = _static(ctx, 1, "The depth")
+    if depth is None:
+        return None
+    depth = int(_scalar(depth))
+    if depth < 0:
+        raise ValueError("Dimension size, given by scalar input 1, must be non-negative but is "
+                         f"{depth}")
+    return depth
+
+
+def _one_hot_shape(ctx):
+    _require_rank(ctx.shapes[2], 0)
+    _require_rank(ctx.shapes[3], 0)
+    axis = _one_hot_axis(ctx)
+    depth = _one_hot_depth(ctx)
+    if axis is None:
+        return [None]
+    indices = ctx.shapes[0]
+    return [indices[:axis] + (depth,) + indices[axis:]]
+
+
+def _one_hot_lower(ctx):
+    axis, indices = _one_hot_axis(ctx), ctx.shapes[0]
+    return [_prod(indices[:axis]), ctx.out_shapes[0][axis], _prod(indices[axis:])], None
+
+
+def _one_hot_reference(inputs, attrs):
+    indices, depth, on, off = inputs
+    depth = int(_scalar(depth))
+    axis = indices.ndim if attrs["axis"] == -1 else attrs["axis"]
+    hot = indices.astype(np.int64)[..., None] == np.arange(depth, dtype=np.int64)
+    out = np.where(hot, on.reshape(()), off.reshape(()))
+    return [np.ascontiguousarray(np.moveaxis(out, -1, axis)).astype(on.dtype)]
+
+
+register(OpDef("OneHot", shape=_one_hot_shape, dtype=lambda ctx: [ctx.dtypes[2]],
+               kernel="one_hot", lower=_one_hot_lower, reference=_one_hot_reference,
+               parallel=True, dtypes=_ONE_HOT_INDICES))
+
+
+def _convert_hinted(graph, value, dtype):
+    """TF's convert_to_tensor(value, dtype_hint=dtype): the hint is tried
+    first for Python values; tensors keep their dtype."""
+    if isinstance(value, Tensor) or dtype is None:
+        return to_tensor(graph, value)
+    try:
+        return to_tensor(graph, value, dtype=dtype)
+    except TypeError:
+        return to_tensor(graph, value)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """Returns a one-hot tensor.
+
+    The locations represented by indices in `indices` take value `on_value`
+    (default 1), while all other locations take value `off_value` (default
+    0); indices outside `[0, depth)` give a row of `off_value` only. The new
+    axis of size `depth` is added at `axis` (default -1, the last). The
+    output dtype is `dtype`, else that of `on_value` or `off_value`, else
+    float32. `depth` must be known when the plan is compiled.
+    """
+    graph = graph_of([indices, depth, on_value, off_value])
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    indices = to_tensor(graph, indices)
+    check_dtype(indices, _ONE_HOT_INDICES, "OneHot", "indices")
+    on = None if on_value is None else _convert_hinted(graph, on_value, dtype)
+    off = None if off_value is None else _convert_hinted(graph, off_value, dtype)
+    if on is not None or off is not None:
+        if dtype is not None:
+            for t, what in ((on, "on_value"), (off, "off_value")):
+                if t is not None and t.dtype != dtype:
+                    raise TypeError(f"dtype {t.dtype} of {what} does not match dtype parameter "
+                                    f"{dtype}")
+        else:
+            dtype = on.dtype if on is not None else off.dtype
+    elif dtype is None:
+        dtype = dtypes.float32
+    if on is not None and off is not None and on.dtype != off.dtype:
+        raise TypeError(f"dtype {on.dtype} of on_value does not match dtype {off.dtype} of "
+                        "off_value")
+    if on is None:
+        on = to_tensor(graph, True if dtype is dtypes.bool else 1, dtype=dtype, name="on_value")
+    if off is None:
+        off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype,
+                        name="off_value")
+    depth = to_tensor(graph, depth, dtype=None if isinstance(depth, Tensor) else dtypes.int32)
+    check_dtype(depth, (dtypes.int32,), "OneHot", "depth")
+    axis = -1 if axis is None else int(axis)
+    return make_op(graph, "OneHot", [indices, depth, on, off], {"axis": axis, "T": dtype},
+                   name=name or "one_hot").outputs[0]
+
+
+# ---- fill, zeros, ones ------------------------------------------------------
+
+def _fill_shape(ctx):
+    _require_rank(ctx.shapes[0], 1)
+    _require_rank(ctx.shapes[1], 0)
+    dims = _static(ctx, 0, "The dims")
+    if dims is None:
+        n = ctx.shapes[0][0] if ctx.shapes[0] is not None else None
+        return [None if n is None else (None,) * n]
+    dims = [int(d) for d in np.asarray(dims).reshape(-1)]
+    if any(d < 0 for d in dims):
+        raise ValueError("Fill dimensions must be >= 0")
+    return [tuple(dims)]
+
+
+register(OpDef(
+    "Fill", shape=_fill_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="fill",
+    reference=lambda inputs, attrs: [np.full(tuple(int(d) for d in inputs[0]), inputs[1],
+                                             dtype=inputs[1].dtype)],
+    parallel=True, dtypes=ALL))
+
+
+def fill(dims, value, name=None):
+    """Creates a tensor of shape `dims` filled with the scalar `value`.
+
+    `dims` (a 1-D int32 or int64 tensor, list or tuple) must be known when
+    the plan is compiled; `value` may be fed.
+    """
+    graph = graph_of([dims, value])
+    dims = _dims_tensor(graph, dims)
+    value = to_tensor(graph, value)
+    return make_op(graph, "Fill", [dims, value], name=name or "Fill").outputs[0]
+
+
+def _dims_tensor(graph, shape):
+    if isinstance(shape, TensorShape):
+        if not shape.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor")
+        shape = shape.as_list()
+    if isinstance(shape, (Tensor, np.ndarray, np.generic)):
+        dims = to_tensor(graph, shape)  # keeps its dtype
+    else:
+        arr = np.asarray(shape)
+        big = arr.size and arr.dtype.kind in "iu" and int(np.abs(arr).max()) >= 2**31
+        dims = to_tensor(graph, shape, dtype=None if big else dtypes.int32)
+    check_dtype(dims, _SHAPE_INTS, "Fill", "dims")
+    return dims
+
+
+def _filled(shape, dtype, one, name):
+    dtype = dtypes.as_dtype(dtype)
+    if dtype.code < 0:
+        raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
+    graph = graph_of([shape])
+    dims = _dims_tensor(graph, shape)
+    value = to_tensor(graph, np.ones((), dtype.np_dtype) if one else np.zeros((), dtype.np_dtype))
+    return make_op(graph, "Fill", [dims, value], name=name).outputs[0]
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    """Creates a tensor with all elements set to zero (False for bool).
+
+    `shape` is a list or tuple of ints, a TensorShape, or a 1-D int32/int64
+    tensor known when the plan is compiled.
+    """
+    return _filled(shape, dtype, False, name or "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    """Creates a tensor with all elements set to one (True for bool)."""
+    return _filled(shape, dtype, True, name or "ones")
+
+
+def _like_reference(one):
+    def reference(inputs, attrs):
+        make = np.ones if one else np.zeros
+        return [make(inputs[0].shape, dtype=attrs["dtype"].np_dtype)]
+    return reference
+
+
+for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "ones_like", True)):
+    register(OpDef(_type, shape=lambda ctx: [ctx.shapes[0]],
+                   dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
+                   reference=_like_reference(_one), parallel=True, inplace=True, dtypes=ALL))
+
+
+def _like(op_type, tensor, dtype, name):
+    graph = graph_of([tensor])
+    x = to_tensor(graph, tensor)
+    dtype = x.dtype if dtype is None else dtypes.as_dtype(dtype)
+    if dtype.code < 0:
+        raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
+    return make_op(graph, op_type, [x], {"T": x.dtype, "dtype": dtype}, name=name).outputs[0]
+
+
+def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    """Creates a tensor with all elements set to zero, with the shape of
+    `tensor` and its dtype unless `dtype` is given. `optimize` is accepted
+    for TF's signature and has no effect."""
+    del optimize
+    return _like("ZerosLike", tensor, dtype, name or "zeros_like")
+
+
+def ones_like(tensor, dtype=None, name=None, optimize=True):
+    """Creates a tensor with all elements set to one, with the shape of
+    `tensor` and its dtype unless `dtype` is given."""
+    del optimize
+    return _like("OnesLike", tensor, dtype, name or "ones_like")
+
+
+# ---- range ------------------------------------------------------------------
+
+def _cxx(v):
+    """A number as C++'s ostream writes it (TF's messages)."""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _range_size(start, limit, delta, dtype):
+    """TF's number of elements of range(start, limit, delta) in `dtype`;
+    ValueError in TF's words for a zero delta or a wrong-way range."""
+    if delta == 0:
+        raise ValueError("Requires delta != 0")
+    if delta > 0 and start > limit:
+        raise ValueError(f"Requires start <= limit when delta > 0: {_cxx(start)}/{_cxx(limit)}")
+    if delta < 0 and start < limit:
+        raise ValueError(f"Requires start >= limit when delta < 0: {_cxx(start)}/{_cxx(limit)}")
+    if dtype.is_integer:
+        return (abs(limit - start) + abs(delta) - 1) // abs(delta)
+    t = dtype.np_dtype.type
+    with np.errstate(all="ignore"):
+        return int(np.ceil(np.abs((t(limit) - t(start)) / t(delta))))
+
+
+def _range_shape(ctx):
+    for s in ctx.shapes:
+        _require_rank(s, 0)
+    bounds = [_static(ctx, i, "The " + w) for i, w in enumerate(("start", "limit", "delta"))]
+    if any(b is None for b in bounds):
+        return [(None,)]
+    return [(_range_size(*(_scalar(b) for b in bounds), ctx.dtypes[0]),)]
+
+
+def _range_reference(inputs, attrs):
+    start, limit, delta = (np.asarray(v).reshape(()) for v in inputs)
+    dtype = dtypes.as_dtype(start.dtype)
+    n = _range_size(start.item(), limit.item(), delta.item(), dtype)
+    with np.errstate(all="ignore"):
+        return [(start + np.arange(n).astype(start.dtype) * delta).astype(start.dtype)]
+
+
+register(OpDef("Range", shape=_range_shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel="range",
+               reference=_range_reference, parallel=True, dtypes=_RANGE_TYPES))
+
+
+def _not_allowed(dtype, arg, allowed):
+    names = ", ".join(d.name for d in allowed)
+    return TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} not in list "
+                     f"of allowed values: {names}")
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
+    """Creates a sequence of numbers that begins at `start` and extends by
+    increments of `delta` up to but not including `limit`.
+
+    With one argument it is the limit and the sequence starts at 0. Without
+    `dtype`, the result has the widest type of the arguments (Python ints
+    are int32, Python floats float32). `start`, `limit` and `delta` must be
+    known when the plan is compiled, since they decide the output's length.
+    """
+    if limit is None:
+        start, limit = 0, start
+    args = (("start", start), ("limit", limit), ("delta", delta))
+    graph = graph_of([start, limit, delta])
+    if dtype is None:
+        kinds = []
+        for arg, v in args:
+            d = v.dtype if isinstance(v, Tensor) else to_numpy(v)[1]
+            if d not in _RANGE_HIERARCHY:
+                raise _not_allowed(d, arg, _RANGE_HIERARCHY)
+            kinds.append(d)
+        dtype = max(kinds, key=_RANGE_HIERARCHY.index)
+    else:
+        dtype = dtypes.as_dtype(dtype)
+        if dtype not in _RANGE_TYPES:
+            raise _not_allowed(dtype, "start", _RANGE_TYPES)
+    from .elementwise import cast
+    tensors = []
+    for arg, v in args:
+        if isinstance(v, Tensor):
+            tensors.append(cast(v, dtype))
+        else:
+            tensors.append(to_tensor(graph, v, dtype=dtype, name=arg))
+    return make_op(graph, "Range", tensors, {"Tidx": dtype}, name=name).outputs[0]
+
+
+# ---- size, rank -------------------------------------------------------------
+
+def _size_fold(ctx):
+    shape = ctx.shapes[0]
+    if shape is None or any(d is None for d in shape):
+        return None
+    return [np.array(_prod(shape), dtype=ctx.attrs["out_type"].np_dtype)]
+
+
+register(OpDef(
+    "Size", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_size_fold,
+    reference=lambda inputs, attrs: [np.array(inputs[0].size,
+                                              dtype=attrs["out_type"].np_dtype)]))
+
+
+def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's argument name
+    """Returns the size of a tensor: the number of elements, as a scalar of
+    `out_type` (int32 or int64). Folded into a constant when the plan is
+    compiled, since every shape is known then."""
+    out_type = dtypes.as_dtype(out_type)
+    if out_type not in _SHAPE_INTS:
+        raise _not_allowed(out_type, "out_type", _SHAPE_INTS)
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "Size", [x], {"out_type": out_type}, name=name or "Size").outputs[0]
+
+
+def _rank_fold(ctx):
+    shape = ctx.shapes[0]
+    return None if shape is None else [np.array(len(shape), dtype=np.int32)]
+
+
+register(OpDef(
+    "Rank", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.int32], fold=_rank_fold,
+    reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)]))
+
+
+def rank(input, name=None):  # noqa: A002
+    """Returns the rank of a tensor (its number of dimensions) as an int32
+    scalar. Folded into a constant when the plan is compiled."""
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "Rank", [x], name=name or "Rank").outputs[0]
+
+
+# ---- where(condition) -------------------------------------------------------
+
+def _where_shape(ctx):
+    shape = ctx.shapes[0]
+    value = _static(ctx, 0, "The condition of where(condition) (whose output shape is the "
+                            "number of true elements)")
+    if shape is None:
+        return [(None, None)]
+    if value is None or ctx.op is None:
+        return [(None, len(shape))]  # TF's static shape, even for a constant
+    if len(shape) == 0:
+        raise ValueError("WhereOp : Unhandled input dimensions: 0")
+    return [(int(np.count_nonzero(value)), len(shape))]
+
+
+def _where_reference(inputs, attrs):
+    if inputs[0].ndim == 0:
+        raise ValueError("WhereOp : Unhandled input dimensions: 0")
+    return [np.argwhere(inputs[0]).astype(np.int64)]
+
+
+register(OpDef(
+    "Where", shape=_where_shape, dtype=lambda ctx: [dtypes.int64],
+    fold=lambda ctx: None if ctx.values[0] is None else _where_reference(ctx.values, ctx.attrs),
+    reference=_where_reference, dtypes=ALL))
+
+
+def where_coordinates(condition, name=None):
+    """tf.where(condition) with x and y None: the coordinates of the true
+    (non-zero) elements of `condition`, as an int64 tensor of shape
+    [num_true, rank], in row-major order.
+
+    The output's shape depends on the values of `condition`, and fastgraph
+    plans shapes before running, so `condition` must be known when the plan
+    is compiled (a constant or computed from constants); a fed condition
+    raises InvalidArgumentError at run time.
+    """
+    graph = graph_of([condition])
+    condition = to_tensor(graph, condition)
+    check_dtype(condition, ALL, "Where", "input")
+    return make_op(graph, "Where", [condition], name=name or "Where").outputs[0]
+
