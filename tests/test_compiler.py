@@ -120,3 +120,15 @@ def test_variable_reads_are_checked_assigns_are_not(g):
     assert plan.kernels() == ["assign"]
     plan = compile_plan([v.value() + 1.0], [], {})
     assert plan.kernels() == ["var_check", "copy", "add"]
+
+
+def test_fused_group_reads_a_view_of_its_own_result_from_the_register():
+    """abs(reshape(x + x)): the reshape is a view of a result that fusion
+    keeps in a register, so the fused block must not load it from memory
+    (found by the property test)."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, (1,))
+        y = tf.abs(tf.reshape(x + x, [-1]))
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(y, {x: np.array([-0.5], np.float32)}), [1.0])

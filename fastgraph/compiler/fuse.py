@@ -78,6 +78,14 @@ def fuse_steps(steps, values, fetched, parts_for):
 def _fuse(group, steps, values, readers, pinned, parts_for):
     members = set(group)
     produced = {steps[k].outputs[0] for k in group}
+    # A view (reshape) of a group result shares its buffer but not its
+    # index; it must read the register, since the buffer may never be written.
+    by_key = {values[o].key: o for o in produced}
+
+    def canon(i):
+        v = values[i]
+        return by_key.get(v.key, i) if v.kind == ARENA and i not in produced else i
+
     # Values the group must write: read by a step outside it, or fetched.
     keep = set()
     for k in group:
@@ -88,7 +96,7 @@ def _fuse(group, steps, values, readers, pinned, parts_for):
     last_use = {}
     for pos, k in enumerate(group):
         for i in steps[k].inputs:
-            last_use[i] = pos
+            last_use[canon(i)] = pos
     code, reg_of, free = [], {}, list(range(MAX_REGS - 1, -1, -1))
 
     def reg_for(value):
@@ -111,8 +119,9 @@ def _fuse(group, steps, values, readers, pinned, parts_for):
     try:
         for pos, k in enumerate(group):
             st = steps[k]
-            srcs = [reg_for(i) for i in st.inputs]
-            for i in set(st.inputs):
+            ins = [canon(i) for i in st.inputs]
+            srcs = [reg_for(i) for i in ins]
+            for i in set(ins):
                 if last_use[i] == pos:
                     free.append(reg_of.pop(i))
             if not free:
