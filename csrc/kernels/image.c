@@ -389,22 +389,30 @@ int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *
  *
  * TF converts to float32 (convert_image_dtype), takes the dot product with
  * the weights [0.2989, 0.5870, 0.1140] and converts back. fattr = [in_scale,
- * out_scale]: 1/max and max + 0.5 as float32 for integer images, 1 for floats. */
+ * out_scale]: 1/max and max + 0.5 as float32 for integer images, 1 for floats.
+ * TF's matmul sums r*w0 + g*w1 + b*w2 in that order, except for a single
+ * pixel, where it takes a dot-product path of fused multiply-adds (`fused`). */
 #define GRAY_FN(sfx, T, code)                                                               \
-    static void gray_##sfx(const T *in, T *out, int64_t lo, int64_t hi, float sin, float sout) \
+    static void gray_##sfx(const T *in, T *out, int64_t lo, int64_t hi, float sin, float sout, \
+                           int fused)                                                       \
     {                                                                                       \
         const float w0 = 0.2989f, w1 = 0.5870f, w2 = 0.1140f;                               \
         for (int64_t i = lo; i < hi; i++) {                                                 \
             const float r = (float)in[3 * i] * sin, g = (float)in[3 * i + 1] * sin;         \
             const float b = (float)in[3 * i + 2] * sin;                                     \
-            float y = r * w0 + g * w1;                                                      \
-            y += b * w2;                                                                    \
+            float y;                                                                        \
+            if (fused) {                                                                    \
+                y = fmaf(b, w2, fmaf(g, w1, r * w0));                                       \
+            } else {                                                                        \
+                y = r * w0 + g * w1;                                                        \
+                y += b * w2;                                                                \
+            }                                                                               \
             y *= sout;                                                                      \
             out[i] = ((T)0.5 != 0) ? (T)y : F_TO_INT(T, (double)y);                         \
         }                                                                                   \
     }
 FG_FOR_NUMERIC(GRAY_FN)
-typedef void (*gray_fn)(const void *, void *, int64_t, int64_t, float, float);
+typedef void (*gray_fn)(const void *, void *, int64_t, int64_t, float, float, int);
 #define GRAY_ENTRY(sfx, T, code) [code] = (gray_fn)gray_##sfx,
 static const gray_fn gray_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(GRAY_ENTRY)};
 
@@ -416,7 +424,7 @@ int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
-    f(x->data, o->data, lo, hi, (float)s->fattr[0], (float)s->fattr[1]);
+    f(x->data, o->data, lo, hi, (float)s->fattr[0], (float)s->fattr[1], o->size == 1);
     return FG_OK;
 }
 

@@ -278,7 +278,7 @@ def _saturate_limits(src, dst):
 
 def _convert_plan(src, dst, saturate):
     """(mode, k, (lo, hi), scale): the steps TF's convert_image_dtype takes."""
-    limits = _saturate_limits(src, dst) if saturate else None
+    limits = _saturate_limits(src, dst) if saturate and dst.is_integer else None
     if src.is_integer and dst.is_integer:
         if src.max > dst.max:
             return _CID_INT_DOWN, (int(src.max) + 1) // (int(dst.max) + 1), limits, 1.0
@@ -399,8 +399,14 @@ def _gray_reference(inputs, attrs):
     x = inputs[0]
     sin, sout = _gray_scales(dtypes.as_dtype(x.dtype))
     f = x.astype(np.float32) * sin
-    y = f[..., 0:1] * _RGB_WEIGHTS[0] + f[..., 1:2] * _RGB_WEIGHTS[1]
-    y = (y + f[..., 2:3] * _RGB_WEIGHTS[2]) * sout
+    w = _RGB_WEIGHTS
+    if f.size == 3:
+        # One pixel: TF's matmul takes its dot-product path, two fused multiply-adds.
+        y = (f[..., 0:1] * w[0]).astype(np.float64)
+        y = (f[..., 1:2].astype(np.float64) * w[1] + y).astype(np.float32).astype(np.float64)
+        y = (f[..., 2:3].astype(np.float64) * w[2] + y).astype(np.float32) * sout
+    else:
+        y = (f[..., 0:1] * w[0] + f[..., 1:2] * w[1] + f[..., 2:3] * w[2]) * sout
     return [_tf_cast(y, x.dtype)]
 
 
