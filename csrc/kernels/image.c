@@ -432,7 +432,9 @@ int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
  *
  * Each image (the last three dims, n elements) becomes (x - mean) /
  * max(stddev, 1/sqrt(n)) in float32, the input first cast to float32 as TF
- * does. Mean and variance are summed in double. Work is split over images. */
+ * does. Mean and variance are summed in double, over STD_LANES independent
+ * sums so the loops pipeline. Work is split over images. */
+#define STD_LANES 8
 #define STD_FN(sfx, T, code)                                                                \
     static void standardize_##sfx(const T *in, float *out, int64_t img_lo, int64_t img_hi,  \
                                   int64_t n)                                                \
@@ -441,19 +443,31 @@ int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
         for (int64_t b = img_lo; b < img_hi; b++) {                                         \
             const T *x = in + b * n;                                                        \
             float *y = out + b * n;                                                         \
-            double sum = 0;                                                                 \
-            for (int64_t i = 0; i < n; i++)                                                 \
+            double acc[STD_LANES] = {0}, sum = 0, ss = 0;                                   \
+            int64_t i = 0;                                                                  \
+            for (; i + STD_LANES <= n; i += STD_LANES)                                      \
+                for (int l = 0; l < STD_LANES; l++)                                         \
+                    acc[l] += (double)(float)x[i + l];                                      \
+            for (; i < n; i++)                                                              \
                 sum += (double)(float)x[i];                                                 \
+            for (int l = 0; l < STD_LANES; l++)                                             \
+                sum += acc[l], acc[l] = 0;                                                  \
             const float mean = (float)(sum / (double)n);                                    \
-            double ss = 0;                                                                  \
-            for (int64_t i = 0; i < n; i++) {                                               \
+            for (i = 0; i + STD_LANES <= n; i += STD_LANES)                                 \
+                for (int l = 0; l < STD_LANES; l++) {                                       \
+                    const double d = (double)(float)x[i + l] - (double)mean;                \
+                    acc[l] += d * d;                                                        \
+                }                                                                           \
+            for (; i < n; i++) {                                                            \
                 const double d = (double)(float)x[i] - (double)mean;                        \
                 ss += d * d;                                                                \
             }                                                                               \
+            for (int l = 0; l < STD_LANES; l++)                                             \
+                ss += acc[l];                                                               \
             float sd = (float)sqrt(ss / (double)n);                                         \
             if (!(sd >= min_std) && sd == sd)                                               \
                 sd = min_std;                                                               \
-            for (int64_t i = 0; i < n; i++)                                                 \
+            for (i = 0; i < n; i++)                                                         \
                 y[i] = ((float)x[i] - mean) / sd;                                           \
         }                                                                                   \
     }
@@ -481,6 +495,24 @@ int fg_k_per_image_standardization(const fg_step *s, int part, int nparts, fg_st
  * and likewise x'; zero where (y', x') falls outside the input. Pixels are
  * C elements, copied as bytes. iattr = [B, H, W, OH, OW, pixel bytes, dy, dx,
  * flip_y, flip_x]. Work is split over the B * OH output rows. */
+/* n pixels of px bytes, written forward from d while read backward from s;
+ * common pixel sizes get a fixed-size copy the compiler inlines. */
+#define FLIP_CASE(N)                                                  \
+    case N:                                                           \
+        for (int64_t x = 0; x < n; x++)                               \
+            memcpy(d + x * N, s - x * N, N);                          \
+        return;
+static void flip_row(char *d, const char *s, int64_t n, int64_t px)
+{
+    switch (px) {
+        FLIP_CASE(1) FLIP_CASE(2) FLIP_CASE(3) FLIP_CASE(4) FLIP_CASE(6) FLIP_CASE(8)
+        FLIP_CASE(12) FLIP_CASE(16) FLIP_CASE(24)
+    default:
+        for (int64_t x = 0; x < n; x++)
+            memcpy(d + x * px, s - x * px, (size_t)px);
+    }
+}
+
 int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
@@ -509,8 +541,7 @@ int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
         const char *srow = in + (b * H + sy) * W * px;
         memset(d, 0, (size_t)(x_lo * px));
         if (flip_x) {
-            for (int64_t x = x_lo; x < x_hi; x++)
-                memcpy(d + x * px, srow + (W - 1 - (x + dx)) * px, (size_t)px);
+            flip_row(d + x_lo * px, srow + (W - 1 - (x_lo + dx)) * px, x_hi - x_lo, px);
         } else if (x_hi > x_lo) {
             memcpy(d + x_lo * px, srow + (x_lo + dx) * px, (size_t)((x_hi - x_lo) * px));
         }
