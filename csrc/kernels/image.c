@@ -268,7 +268,8 @@ int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
  *           saturate, cast.
  * Casts from float to int are TF's (x86's): NaN and out-of-range values give
  * the minimum of int32 (int64 for int64), narrower types keep the low bits of
- * that int32. */
+ * that int32. (TF's vectorised cast path saturates instead, so TF itself is
+ * not consistent there; `saturate` is the defined way.) */
 enum { CID_INT_DOWN, CID_INT_UP, CID_FLOAT_FLOAT, CID_INT_TO_FLOAT, CID_FLOAT_TO_INT };
 #define CID_BLOCK 256
 

@@ -532,7 +532,8 @@ def _crop_checks(shape4, attrs):
                     (oh >= 0, "offset_height must be >= 0."),
                     (tw > 0, "target_width must be > 0."),
                     (th > 0, "target_height must be > 0."),
-                    (shape4[2] is None or shape4[2] >= tw + ow, "width must be >= target + offset."),
+                    (shape4[2] is None or shape4[2] >= tw + ow,
+                     "width must be >= target + offset."),
                     (shape4[1] is None or shape4[1] >= th + oh,
                      "height must be >= target + offset.")):
         if not ok:

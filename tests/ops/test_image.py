@@ -557,7 +557,8 @@ def test_constant_images_fold():
     with g.as_default():
         c = tf.constant(x)
         ys = [tf.image.flip_up_down(c), tf.image.rgb_to_grayscale(c),
-              tf.image.resize(c, [2, 3], method="area"), tf.image.convert_image_dtype(c, tf.float32)]
+              tf.image.resize(c, [2, 3], method="area"),
+              tf.image.convert_image_dtype(c, tf.float32)]
         with tf.Session() as sess:
             out = sess.run(ys)
     np.testing.assert_array_equal(out[0], x[::-1])
