@@ -149,3 +149,404 @@ int fg_k_resize_nearest(const fg_step *s, int part, int nparts, fg_status *st)
     }
     return FG_OK;
 }
+
+/* ---- area resize --------------------------------------------------------------
+ *
+ * TF's ResizeArea: output pixel (y, x) is the average of the input cells that
+ * the box [y*hs, (y+1)*hs) x [x*ws, (x+1)*ws) covers, each weighted by the
+ * part of it inside the box. Every float operation is TF's, in its order:
+ * per input row, a float sum along x (first and last cells scaled, the inner
+ * ones whole), times the row's weight, added up over rows, times
+ * 1 / (hs * ws). Indices past the edge are clamped as TF's Bound does. */
+
+typedef struct {
+    int64_t start, end; /* input cells [start, end) */
+    float start_scale, end_scale; /* weights of cells start and end - 1 */
+} area_span;
+
+/* TF's weight of input cell v in the box [in0, in1). */
+static inline float area_weight(int64_t v, float in0, float in1, float scale)
+{
+    if ((float)v < in0)
+        return (float)(v + 1) > in1 ? scale : (float)(v + 1) - in0;
+    return (float)(v + 1) > in1 ? in1 - (float)v : 1.0f;
+}
+
+static inline area_span area_at(int64_t i, float scale)
+{
+    const float in0 = (float)i * scale, in1 = (float)(i + 1) * scale;
+    area_span r;
+    r.start = (int64_t)floorf(in0);
+    r.end = (int64_t)ceilf(in1);
+    r.start_scale = area_weight(r.start, in0, in1, scale);
+    r.end_scale = area_weight(r.end - 1, in0, in1, scale);
+    return r;
+}
+
+static inline int64_t bound(int64_t v, int64_t n) { return v < 0 ? 0 : (v > n - 1 ? n - 1 : v); }
+
+#define AREA_FN(sfx, T, code)                                                                   \
+    static void area_##sfx(const T *src, float *dst, int64_t row_lo, int64_t row_hi, int64_t H, \
+                           int64_t W, int64_t C, int64_t OH, int64_t OW, float hs, float ws)    \
+    {                                                                                           \
+        int64_t xs[FG_RESIZE_CHUNK], xe[FG_RESIZE_CHUNK];                                       \
+        float xss[FG_RESIZE_CHUNK], xes[FG_RESIZE_CHUNK];                                       \
+        const float scale = (float)(1.0 / (double)(hs * ws));                                   \
+        for (int64_t x0 = 0; x0 < OW; x0 += FG_RESIZE_CHUNK) {                                  \
+            const int64_t nx = OW - x0 < FG_RESIZE_CHUNK ? OW - x0 : FG_RESIZE_CHUNK;           \
+            for (int64_t j = 0; j < nx; j++) {                                                  \
+                area_span a = area_at(x0 + j, ws);                                              \
+                xs[j] = a.start, xe[j] = a.end, xss[j] = a.start_scale, xes[j] = a.end_scale;   \
+            }                                                                                   \
+            for (int64_t row = row_lo; row < row_hi; row++) {                                   \
+                const int64_t b = row / OH, y = row % OH;                                       \
+                float *out = dst + (row * OW + x0) * C;                                         \
+                memset(out, 0, (size_t)(nx * C) * sizeof(float));                               \
+                const float in0 = (float)y * hs, in1 = (float)(y + 1) * hs;                     \
+                const int64_t y_start = (int64_t)floorf(in0), y_end = (int64_t)ceilf(in1);      \
+                for (int64_t i = y_start; i < y_end; i++) {                                     \
+                    const float wy = area_weight(i, in0, in1, hs);                              \
+                    const T *p = src + (b * H + bound(i, H)) * W * C;                           \
+                    for (int64_t j = 0; j < nx; j++) {                                          \
+                        const int64_t s0 = xs[j], s1 = xe[j];                                   \
+                        const T *first = p + bound(s0, W) * C, *last = p + bound(s1 - 1, W) * C; \
+                        float *o = out + j * C;                                                 \
+                        for (int64_t c = 0; c < C; c++) {                                       \
+                            float sum = (float)first[c] * xss[j];                               \
+                            if (s0 + 1 != s1) {                                                 \
+                                for (int64_t v = s0 + 1; v < s1 - 1; v++)                       \
+                                    sum += (float)p[bound(v, W) * C + c];                       \
+                                sum += (float)last[c] * xes[j];                                 \
+                            }                                                                   \
+                            o[c] += sum * wy;                                                   \
+                        }                                                                       \
+                    }                                                                           \
+                }                                                                               \
+                for (int64_t k = 0; k < nx * C; k++)                                            \
+                    out[k] *= scale;                                                            \
+            }                                                                                   \
+        }                                                                                       \
+    }
+FG_FOR_NUMERIC(AREA_FN)
+
+typedef void (*area_fn)(const void *src, float *dst, int64_t row_lo, int64_t row_hi, int64_t H,
+                        int64_t W, int64_t C, int64_t OH, int64_t OW, float hs, float ws);
+#define AREA_ENTRY(sfx, T, code) [code] = (area_fn)area_##sfx,
+static const area_fn area_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(AREA_ENTRY)};
+
+/* iattr = [align_corners]. */
+int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    const int64_t H = x->shape[1], W = x->shape[2], C = x->shape[3];
+    const int64_t OH = o->shape[1], OW = o->shape[2];
+    const int align = (int)s->iattr[0];
+    area_fn f = area_fns[x->dtype];
+    if (!f)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no area kernel for dtype code %d", s->name, x->dtype);
+    if (o->size == 0)
+        return FG_OK;
+    int64_t lo, hi;
+    fg_split(x->shape[0] * OH, part, nparts, &lo, &hi);
+    f(x->data, (float *)o->data, lo, hi, H, W, C, OH, OW, resize_scale(H, OH, align),
+      resize_scale(W, OW, align));
+    return FG_OK;
+}
+
+/* ---- convert_image_dtype ------------------------------------------------------
+ *
+ * TF's convert_image_dtype, which TF builds from floordiv, multiply, clip and
+ * cast, here in one pass over blocks of elements held as int64 (integer
+ * inputs) or double (float inputs; exact for both float types).
+ *
+ * iattr = [mode, saturate, k, lo, hi]; fattr = [scale, flo, fhi].
+ *   mode 0, int -> narrower int: floordiv by k, clip to [lo, hi] if saturate, cast.
+ *   mode 1, int -> wider int: clip to [lo, hi] if saturate, cast, times k (wrapping).
+ *   mode 2, float -> float: cast.
+ *   mode 3, int -> float: cast, times scale in the output type.
+ *   mode 4, float -> int: times scale in the input type, clip to [flo, fhi] if
+ *           saturate, cast.
+ * Casts from float to int are TF's (x86's): NaN and out-of-range values give
+ * the minimum of int32 (int64 for int64), narrower types keep the low bits of
+ * that int32. (TF's vectorised cast path saturates instead, so TF itself is
+ * not consistent there; `saturate` is the defined way.) */
+enum { CID_INT_DOWN, CID_INT_UP, CID_FLOAT_FLOAT, CID_INT_TO_FLOAT, CID_FLOAT_TO_INT };
+#define CID_BLOCK 256
+
+#define F_TO_I32(v) ((v) != (v) || (v) >= 2147483648.0 || (v) < -2147483648.0 ? INT32_MIN : (int32_t)(v))
+#define F_TO_I64(v) ((v) != (v) || (v) >= 9223372036854775808.0 || (v) < -9223372036854775808.0 \
+                     ? INT64_MIN : (int64_t)(v))
+/* A float value (held in a double) cast to integer type T. */
+#define F_TO_INT(T, v) (sizeof(T) == 8 ? (T)F_TO_I64(v) : (T)F_TO_I32(v))
+
+#define LOAD_I_FN(sfx, T, code)                                                      \
+    static void load_i_##sfx(const void *src, int64_t n, int64_t *buf)               \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            buf[i] = (int64_t)((const T *)src)[i];                                   \
+    }                                                                                \
+    static void store_i_##sfx(const int64_t *buf, int64_t n, void *dst)              \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            ((T *)dst)[i] = (T)buf[i];                                               \
+    }                                                                                \
+    static void store_f_##sfx(const double *buf, int64_t n, void *dst)               \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            ((T *)dst)[i] = F_TO_INT(T, buf[i]);                                     \
+    }
+FG_FOR_INTS(LOAD_I_FN)
+
+#define LOAD_F_FN(sfx, T, code)                                                      \
+    static void load_f_##sfx(const void *src, int64_t n, double *buf)                \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            buf[i] = (double)((const T *)src)[i];                                    \
+    }                                                                                \
+    static void store_f_##sfx(const double *buf, int64_t n, void *dst)               \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            ((T *)dst)[i] = (T)buf[i];                                               \
+    }                                                                                \
+    /* x * scale, rounded as T multiplies. */                                        \
+    static void scale_f_##sfx(double *buf, int64_t n, double scale)                  \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            buf[i] = (double)((T)buf[i] * (T)scale);                                 \
+    }                                                                                \
+    /* cast(int) * scale, in T. */                                                   \
+    static void store_scaled_##sfx(const int64_t *buf, int64_t n, void *dst, double scale) \
+    {                                                                                \
+        for (int64_t i = 0; i < n; i++)                                              \
+            ((T *)dst)[i] = (T)buf[i] * (T)scale;                                    \
+    }
+FG_FOR_FLOATS(LOAD_F_FN)
+
+typedef void (*load_i_fn)(const void *, int64_t, int64_t *);
+typedef void (*store_i_fn)(const int64_t *, int64_t, void *);
+typedef void (*load_f_fn)(const void *, int64_t, double *);
+typedef void (*store_f_fn)(const double *, int64_t, void *);
+typedef void (*scale_f_fn)(double *, int64_t, double);
+typedef void (*store_scaled_fn)(const int64_t *, int64_t, void *, double);
+#define INT_ENTRIES(sfx, T, code) [code] = {load_i_##sfx, store_i_##sfx},
+#define FLOAT_ENTRIES(sfx, T, code) [code] = {load_f_##sfx, scale_f_##sfx, store_scaled_##sfx},
+#define STORE_F_ENTRY(sfx, T, code) [code] = store_f_##sfx,
+static const struct { load_i_fn load; store_i_fn store; } int_io[FG_DTYPE_COUNT] = {FG_FOR_INTS(INT_ENTRIES)};
+static const struct { load_f_fn load; scale_f_fn scale; store_scaled_fn store_scaled; }
+    float_io[FG_DTYPE_COUNT] = {FG_FOR_FLOATS(FLOAT_ENTRIES)};
+static const store_f_fn store_f[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(STORE_F_ENTRY)};
+
+int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    const int mode = (int)s->iattr[0], sat = (int)s->iattr[1];
+    const int64_t k = s->iattr[2], ilo = s->iattr[3], ihi = s->iattr[4];
+    const double scale = s->fattr[0], flo = s->fattr[1], fhi = s->fattr[2];
+    const size_t ein = fg_dtype_size(x->dtype), eout = fg_dtype_size(o->dtype);
+    const int in_int = mode == CID_INT_DOWN || mode == CID_INT_UP || mode == CID_INT_TO_FLOAT;
+    if (in_int ? !int_io[x->dtype].load : !float_io[x->dtype].load)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+    int64_t ib[CID_BLOCK];
+    double fb[CID_BLOCK];
+    int64_t lo, hi;
+    fg_split(o->size, part, nparts, &lo, &hi);
+    for (int64_t i0 = lo; i0 < hi; i0 += CID_BLOCK) {
+        const int64_t n = hi - i0 < CID_BLOCK ? hi - i0 : CID_BLOCK;
+        const char *src = (const char *)x->data + i0 * ein;
+        char *dst = (char *)o->data + i0 * eout;
+        if (in_int) {
+            int_io[x->dtype].load(src, n, ib);
+            for (int64_t i = 0; i < n; i++) {
+                int64_t v = ib[i];
+                if (mode == CID_INT_DOWN) {
+                    int64_t q = v / k;
+                    v = (v % k != 0 && v < 0) ? q - 1 : q;
+                }
+                if (sat && mode != CID_INT_TO_FLOAT)
+                    v = v < ilo ? ilo : (v > ihi ? ihi : v);
+                if (mode == CID_INT_UP)
+                    v = (int64_t)((uint64_t)v * (uint64_t)k);
+                ib[i] = v;
+            }
+            if (mode == CID_INT_TO_FLOAT)
+                float_io[o->dtype].store_scaled(ib, n, dst, scale);
+            else
+                int_io[o->dtype].store(ib, n, dst);
+        } else {
+            float_io[x->dtype].load(src, n, fb);
+            if (mode == CID_FLOAT_TO_INT) {
+                float_io[x->dtype].scale(fb, n, scale);
+                if (sat)
+                    for (int64_t i = 0; i < n; i++)
+                        fb[i] = fb[i] < flo ? flo : (fb[i] > fhi ? fhi : fb[i]);
+            }
+            store_f[o->dtype](fb, n, dst);
+        }
+    }
+    return FG_OK;
+}
+
+/* ---- rgb_to_grayscale ---------------------------------------------------------
+ *
+ * TF converts to float32 (convert_image_dtype), takes the dot product with
+ * the weights [0.2989, 0.5870, 0.1140] and converts back. fattr = [in_scale,
+ * out_scale]: 1/max and max + 0.5 as float32 for integer images, 1 for floats.
+ * TF's matmul sums r*w0 + g*w1 + b*w2 in that order, except for a single
+ * pixel, where it takes a dot-product path of fused multiply-adds (`fused`). */
+#define GRAY_FN(sfx, T, code)                                                               \
+    static void gray_##sfx(const T *in, T *out, int64_t lo, int64_t hi, float sin, float sout, \
+                           int fused)                                                       \
+    {                                                                                       \
+        const float w0 = 0.2989f, w1 = 0.5870f, w2 = 0.1140f;                               \
+        for (int64_t i = lo; i < hi; i++) {                                                 \
+            const float r = (float)in[3 * i] * sin, g = (float)in[3 * i + 1] * sin;         \
+            const float b = (float)in[3 * i + 2] * sin;                                     \
+            float y;                                                                        \
+            if (fused) {                                                                    \
+                y = fmaf(b, w2, fmaf(g, w1, r * w0));                                       \
+            } else {                                                                        \
+                y = r * w0 + g * w1;                                                        \
+                y += b * w2;                                                                \
+            }                                                                               \
+            y *= sout;                                                                      \
+            out[i] = ((T)0.5 != 0) ? (T)y : F_TO_INT(T, (double)y);                         \
+        }                                                                                   \
+    }
+FG_FOR_NUMERIC(GRAY_FN)
+typedef void (*gray_fn)(const void *, void *, int64_t, int64_t, float, float, int);
+#define GRAY_ENTRY(sfx, T, code) [code] = (gray_fn)gray_##sfx,
+static const gray_fn gray_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(GRAY_ENTRY)};
+
+int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    gray_fn f = gray_fns[x->dtype];
+    if (!f)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+    int64_t lo, hi;
+    fg_split(o->size, part, nparts, &lo, &hi);
+    f(x->data, o->data, lo, hi, (float)s->fattr[0], (float)s->fattr[1], o->size == 1);
+    return FG_OK;
+}
+
+/* ---- per_image_standardization ------------------------------------------------
+ *
+ * Each image (the last three dims, n elements) becomes (x - mean) /
+ * max(stddev, 1/sqrt(n)) in float32, the input first cast to float32 as TF
+ * does. Mean and variance are summed in double, over STD_LANES independent
+ * sums so the loops pipeline. Work is split over images. */
+#define STD_LANES 8
+#define STD_FN(sfx, T, code)                                                                \
+    static void standardize_##sfx(const T *in, float *out, int64_t img_lo, int64_t img_hi,  \
+                                  int64_t n)                                                \
+    {                                                                                       \
+        const float min_std = 1.0f / sqrtf((float)n);                                       \
+        for (int64_t b = img_lo; b < img_hi; b++) {                                         \
+            const T *x = in + b * n;                                                        \
+            float *y = out + b * n;                                                         \
+            double acc[STD_LANES] = {0}, sum = 0, ss = 0;                                   \
+            int64_t i = 0;                                                                  \
+            for (; i + STD_LANES <= n; i += STD_LANES)                                      \
+                for (int l = 0; l < STD_LANES; l++)                                         \
+                    acc[l] += (double)(float)x[i + l];                                      \
+            for (; i < n; i++)                                                              \
+                sum += (double)(float)x[i];                                                 \
+            for (int l = 0; l < STD_LANES; l++)                                             \
+                sum += acc[l], acc[l] = 0;                                                  \
+            const float mean = (float)(sum / (double)n);                                    \
+            for (i = 0; i + STD_LANES <= n; i += STD_LANES)                                 \
+                for (int l = 0; l < STD_LANES; l++) {                                       \
+                    const double d = (double)(float)x[i + l] - (double)mean;                \
+                    acc[l] += d * d;                                                        \
+                }                                                                           \
+            for (; i < n; i++) {                                                            \
+                const double d = (double)(float)x[i] - (double)mean;                        \
+                ss += d * d;                                                                \
+            }                                                                               \
+            for (int l = 0; l < STD_LANES; l++)                                             \
+                ss += acc[l];                                                               \
+            float sd = (float)sqrt(ss / (double)n);                                         \
+            if (!(sd >= min_std) && sd == sd)                                               \
+                sd = min_std;                                                               \
+            for (i = 0; i < n; i++)                                                         \
+                y[i] = ((float)x[i] - mean) / sd;                                           \
+        }                                                                                   \
+    }
+FG_FOR_NUMERIC(STD_FN)
+typedef void (*std_fn)(const void *, float *, int64_t, int64_t, int64_t);
+#define STD_ENTRY(sfx, T, code) [code] = (std_fn)standardize_##sfx,
+static const std_fn std_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(STD_ENTRY)};
+
+/* iattr = [images, pixels per image]. */
+int fg_k_per_image_standardization(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *x = s->in[0], *o = s->out[0];
+    std_fn f = std_fns[x->dtype];
+    if (!f)
+        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+    int64_t lo, hi;
+    fg_split(s->iattr[0], part, nparts, &lo, &hi);
+    f(x->data, (float *)o->data, lo, hi, s->iattr[1]);
+    return FG_OK;
+}
+
+/* ---- image_window: flips, crops and pads ----------------------------------------
+ *
+ * out[b, y, x] = in[b, y', x'] with y' = y + dy (then H - 1 - y' if flip_y)
+ * and likewise x'; zero where (y', x') falls outside the input. Pixels are
+ * C elements, copied as bytes. iattr = [B, H, W, OH, OW, pixel bytes, dy, dx,
+ * flip_y, flip_x]. Work is split over the B * OH output rows. */
+/* n pixels of px bytes, written forward from d while read backward from s;
+ * common pixel sizes get a fixed-size copy the compiler inlines. */
+#define FLIP_CASE(N)                                                  \
+    case N:                                                           \
+        for (int64_t x = 0; x < n; x++)                               \
+            memcpy(d + x * N, s - x * N, N);                          \
+        return;
+static void flip_row(char *d, const char *s, int64_t n, int64_t px)
+{
+    switch (px) {
+        FLIP_CASE(1) FLIP_CASE(2) FLIP_CASE(3) FLIP_CASE(4) FLIP_CASE(6) FLIP_CASE(8)
+        FLIP_CASE(12) FLIP_CASE(16) FLIP_CASE(24)
+    default:
+        for (int64_t x = 0; x < n; x++)
+            memcpy(d + x * px, s - x * px, (size_t)px);
+    }
+}
+
+int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const int64_t *a = s->iattr;
+    const int64_t B = a[0], H = a[1], W = a[2], OH = a[3], OW = a[4], px = a[5];
+    const int64_t dy = a[6], dx = a[7];
+    const int flip_y = (int)a[8], flip_x = (int)a[9];
+    const char *in = (const char *)s->in[0]->data;
+    char *out = (char *)s->out[0]->data;
+    (void)st;
+    /* Output columns [x_lo, x_hi) read the input; the rest are zero. */
+    int64_t x_lo = -dx < 0 ? 0 : -dx, x_hi = W - dx < OW ? W - dx : OW;
+    if (x_hi < x_lo)
+        x_hi = x_lo = 0;
+    int64_t lo, hi;
+    fg_split(B * OH, part, nparts, &lo, &hi);
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t b = row / OH, y = row % OH;
+        int64_t sy = y + dy;
+        char *d = out + row * OW * px;
+        if (sy < 0 || sy >= H) {
+            memset(d, 0, (size_t)(OW * px));
+            continue;
+        }
+        if (flip_y)
+            sy = H - 1 - sy;
+        const char *srow = in + (b * H + sy) * W * px;
+        memset(d, 0, (size_t)(x_lo * px));
+        if (flip_x) {
+            flip_row(d + x_lo * px, srow + (W - 1 - (x_lo + dx)) * px, x_hi - x_lo, px);
+        } else if (x_hi > x_lo) {
+            memcpy(d + x_lo * px, srow + (x_lo + dx) * px, (size_t)((x_hi - x_lo) * px));
+        }
+        memset(d + x_hi * px, 0, (size_t)((OW - x_hi) * px));
+    }
+    return FG_OK;
+}
