@@ -63,9 +63,11 @@ static inline __attribute__((always_inline)) float tanh_one(float x)
     q = q * t + 0.46260273f;
     q = q * t + 1.0f;
     float y = a * p / q;
-    y = y > 1.0f || a >= 9.0f ? 1.0f : y;
-    y = x != x ? x : y;
-    return copysignf(y, x);
+    /* Selects, not ||: gcc vectorises a chain of ?: but not a short circuit. */
+    y = y > 1.0f ? 1.0f : y;
+    y = a >= 9.0f ? 1.0f : y;
+    y = copysignf(y, x);
+    return x != x ? x : y;
 }
 
 static inline __attribute__((always_inline)) float sigmoid_one(float x)
