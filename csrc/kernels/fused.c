@@ -117,11 +117,13 @@ static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64
             }                                                                                \
         }                                                                                    \
     }
-/* The same interpreter built for AVX2 machines, picked at run time. */
+/* The same interpreter built for AVX2 and AVX-512 machines, picked at run time. */
 FUSED_FN(f32, float, f, )
 FUSED_FN(f64, double, d, )
-FUSED_FN(f32_avx2, float, f, __attribute__((target("avx2,fma"))))
-FUSED_FN(f64_avx2, double, d, __attribute__((target("avx2,fma"))))
+FUSED_FN(f32_avx2, float, f, FG_TARGET_AVX2)
+FUSED_FN(f64_avx2, double, d, FG_TARGET_AVX2)
+FUSED_FN(f32_avx512, float, f, FG_TARGET_AVX512)
+FUSED_FN(f64_avx512, double, d, FG_TARGET_AVX512)
 
 int fg_k_fused(const fg_step *s, int part, int nparts, fg_status *st)
 {
@@ -134,10 +136,10 @@ int fg_k_fused(const fg_step *s, int part, int nparts, fg_status *st)
     hi = hi * FUSED_BLOCK < o->size ? hi * FUSED_BLOCK : o->size;
     if (lo >= hi)
         return FG_OK;
-    const int avx2 = fg_vmath_avx2();
+    const int level = fg_simd_level();
     if (o->dtype == FG_FLOAT32)
-        (avx2 ? fused_f32_avx2 : fused_f32)(s, lo, hi);
+        (level >= 2 ? fused_f32_avx512 : level == 1 ? fused_f32_avx2 : fused_f32)(s, lo, hi);
     else
-        (avx2 ? fused_f64_avx2 : fused_f64)(s, lo, hi);
+        (level >= 2 ? fused_f64_avx512 : level == 1 ? fused_f64_avx2 : fused_f64)(s, lo, hi);
     return FG_OK;
 }

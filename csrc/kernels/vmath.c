@@ -4,13 +4,17 @@
  * e^r by its degree-6 Taylor polynomial on |r| <= ln2/2 (error < 2e-7), and
  * 2^n built in the exponent bits (of two factors, for the subnormal range).
  * tanh: one rational function on [0, 9] (see tanh_one), 1 past 9. Branch-free so that gcc
- * vectorises each loop; the same source is built twice, the second for
- * AVX2+FMA, and the first call picks by CPU.
+ * vectorises each loop; the same source is built three times, for
+ * baseline x86-64, AVX2+FMA and AVX-512, and the first call picks by CPU.
  */
 #include <math.h>
 #include <string.h>
 
 #include "vmath.h"
+
+/* Polynomials here are approximations already: let gcc fuse a*b+c into FMA
+ * (ISO C mode turns contraction off). */
+#pragma GCC optimize("fp-contract=fast")
 
 /* Past these e^x is inf or 0 in float32; inside, 2^n is applied as two
  * factors so that results down into the subnormals come out right. */
@@ -82,36 +86,29 @@ static inline __attribute__((always_inline)) float sigmoid_one(float x)
             y[i] = fn(x[i]);                                          \
     }
 
-#define VM_TARGET __attribute__((target("avx2,fma")))
-VM_LOOP(exp_base, exp_one, )
-VM_LOOP(exp_avx2, exp_one, VM_TARGET)
-VM_LOOP(tanh_base, tanh_one, )
-VM_LOOP(tanh_avx2, tanh_one, VM_TARGET)
-VM_LOOP(sigmoid_base, sigmoid_one, )
-VM_LOOP(sigmoid_avx2, sigmoid_one, VM_TARGET)
-
-static int use_avx2 = -1;
-
-int fg_vmath_avx2(void)
-{
-    if (use_avx2 < 0) {
-        __builtin_cpu_init();
-        use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#define VM_LOOPS(name, fn)                                                                   \
+    VM_LOOP(name##_base, fn, )                                                               \
+    VM_LOOP(name##_avx2, fn, FG_TARGET_AVX2)                                                 \
+    VM_LOOP(name##_avx512, fn, FG_TARGET_AVX512)                                             \
+    void fg_v##name##_f32(const float *x, float *y, int64_t n)                               \
+    {                                                                                        \
+        const int level = fg_simd_level();                                                   \
+        (level >= 2 ? name##_avx512 : level == 1 ? name##_avx2 : name##_base)(x, y, n);      \
     }
-    return use_avx2;
-}
+VM_LOOPS(exp, exp_one)
+VM_LOOPS(tanh, tanh_one)
+VM_LOOPS(sigmoid, sigmoid_one)
 
-void fg_vexp_f32(const float *x, float *y, int64_t n)
-{
-    (fg_vmath_avx2() ? exp_avx2 : exp_base)(x, y, n);
-}
+static int simd_level = -1;
 
-void fg_vtanh_f32(const float *x, float *y, int64_t n)
+int fg_simd_level(void)
 {
-    (fg_vmath_avx2() ? tanh_avx2 : tanh_base)(x, y, n);
-}
-
-void fg_vsigmoid_f32(const float *x, float *y, int64_t n)
-{
-    (fg_vmath_avx2() ? sigmoid_avx2 : sigmoid_base)(x, y, n);
+    if (simd_level < 0) {
+        __builtin_cpu_init();
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
+                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+        simd_level = avx512 ? 2 : avx2 ? 1 : 0;
+    }
+    return simd_level;
 }

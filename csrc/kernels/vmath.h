@@ -1,5 +1,5 @@
 /* Vectorisable float32 exp, tanh and sigmoid over arrays, accurate to a few
- * ulp, with a build for AVX2+FMA machines chosen at run time. libm's scalar
+ * ulp, with builds for AVX2+FMA and AVX-512 machines chosen at run time. libm's scalar
  * versions cannot be vectorised and cost ~10x more per element. */
 #ifndef FG_VMATH_H
 #define FG_VMATH_H
@@ -8,7 +8,12 @@
 void fg_vexp_f32(const float *x, float *y, int64_t n);
 void fg_vtanh_f32(const float *x, float *y, int64_t n);
 void fg_vsigmoid_f32(const float *x, float *y, int64_t n);
-/* 1 if the AVX2 build is in use (for benchmarks and tests). */
-int fg_vmath_avx2(void);
+/* The widest build this CPU runs: 0 baseline x86-64, 1 AVX2+FMA, 2 AVX-512. */
+int fg_simd_level(void);
+
+/* Function attributes for the per-CPU builds of a kernel. */
+#define FG_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define FG_TARGET_AVX512                                                                    \
+    __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma,prefer-vector-width=512")))
 
 #endif
