@@ -8,7 +8,7 @@ steps; `fastgraph._native` lowers it to an fg_plan.
 import numpy as np
 
 from ..framework import errors
-from ..framework.op_registry import InferenceContext
+from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
 from .liveness import liveness
 from .memory_plan import MemoryPlan, plan_memory
 from .epilogue import fuse_epilogues
@@ -41,10 +41,11 @@ def _dtype_words(dtype):
 def _infer(order, feeds):
     """Concrete shapes and, where known, values of every tensor of `order`.
 
-    Returns (shapes, values) keyed by tensor id. Raises InvalidArgumentError
+    Returns (shapes, values) keyed by tensor id, and the attrs of ops whose
+    attributes waited for an input's value, keyed by op id. Raises InvalidArgumentError
     for an unfed placeholder or shapes that do not fit.
     """
-    shapes, values = {}, {}
+    shapes, values, resolved = {}, {}, {}
     for t, (shape, _) in feeds.items():
         shapes[id(t)] = shape
     for op in order:
@@ -60,8 +61,17 @@ def _infer(order, feeds):
         opdef = op._opdef
         in_shapes = [shapes[id(t)] for t in op._inputs]
         in_values = [values.get(id(t)) for t in op._inputs]
-        ctx = InferenceContext(op, in_shapes, [t.dtype for t in op._inputs], in_values,
-                               op._attrs)
+        attrs = resolve_attrs(op._attrs, in_values)
+        if attrs is None:
+            missing = next(v for v in op._attrs.values()
+                           if isinstance(v, AttrFromInput) and in_values[v.index] is None)
+            raise errors.InvalidArgumentError(
+                None, op, f"fastgraph needs `{missing.what}` of {op.name} when the plan is "
+                f"compiled, but {op._inputs[missing.index].name} depends on a fed value, not "
+                "only on fed shapes")
+        if attrs is not op._attrs:
+            resolved[id(op)] = attrs
+        ctx = InferenceContext(op, in_shapes, [t.dtype for t in op._inputs], in_values, attrs)
         try:
             out_shapes = opdef.shape(ctx)
         except ValueError as e:
@@ -75,7 +85,7 @@ def _infer(order, feeds):
         if folded is not None:
             for t, v in zip(outs, folded):
                 values[id(t)] = v
-    return shapes, values
+    return shapes, values, resolved
 
 
 def _fold(op, ctx, in_values, outs, shapes):
@@ -93,7 +103,7 @@ def _fold(op, ctx, in_values, outs, shapes):
     if sum(int(np.prod(shapes[id(t)], dtype=np.int64)) for t in outs) > FOLD_LIMIT:
         return None
     try:
-        result = opdef.reference(list(in_values), op._attrs)
+        result = opdef.reference(list(in_values), ctx.attrs)
     except Exception:  # noqa: BLE001 - the kernel reports the error at run time
         return None
     return [np.asarray(r, dtype=t.dtype.np_dtype, order="C") for r, t in zip(result, outs)]
@@ -112,7 +122,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
     fed_ids = {id(t): k for k, t in enumerate(fed)}
     needed = prune(fetch_tensors, target_ops, fed)
     order = schedule(needed, fed)
-    shapes, known = _infer(order, feeds)
+    shapes, known, resolved = _infer(order, feeds)
 
     # Ops still needed once folded tensors count as sources.
     live_ops = {}
@@ -131,7 +141,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
         if op._opdef.stateful and any(id(t) in fed_ids or id(t) in known for t in op._inputs):
             live_ops[id(op)] = op
 
-    builder = _Builder(shapes, threads)
+    builder = _Builder(shapes, threads, resolved)
     for k, t in enumerate(fed):
         builder.new_value(t, FEED, k)
     for op in order:
@@ -153,8 +163,9 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
 class _Builder:
     """Accumulates values, steps and buffers while walking the schedule."""
 
-    def __init__(self, shapes, threads):
+    def __init__(self, shapes, threads, resolved):
         self.shapes = shapes
+        self.resolved = resolved  # op id -> attrs with input values in place
         self.threads = threads
         self.values = []
         self.value_of = {}  # tensor id -> value index
@@ -193,7 +204,8 @@ class _Builder:
         step's `nparts` shares, live for that step only."""
         ctx = InferenceContext(op, [self.values[i].shape for i in ins],
                                [self.values[i].dtype for i in ins], [None] * len(ins),
-                               op._attrs, [self.values[o].shape for o in outs],
+                               self.resolved.get(id(op), op._attrs),
+                               [self.values[o].shape for o in outs],
                                [self.values[o].dtype for o in outs])
         nbytes = int(op._opdef.scratch(ctx)) * nparts
         b = len(self.buffer_sizes)
@@ -274,7 +286,7 @@ class _Builder:
         if opdef.lower is not None:
             ctx = InferenceContext(op, [self.values[i].shape for i in ins],
                                    [self.values[i].dtype for i in ins],
-                                   [None] * len(ins), op._attrs,
+                                   [None] * len(ins), self.resolved.get(id(op), op._attrs),
                                    [self.values[o].shape for o in outs],
                                    [self.values[o].dtype for o in outs])
             iattrs, fattrs = opdef.lower(ctx)

@@ -100,6 +100,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     for base, fn in _conversion_functions:
         if isinstance(value, base):
             return fn(value, dtype=dtype, name=name)
+    if isinstance(value, (list, tuple)) and _holds_tensor(value):
+        return _autopack(value, dtype, name)
     hint = preferred_dtype or dtype_hint
     if dtype is None and hint is not None:
         try:
@@ -107,6 +109,37 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
         except (TypeError, ValueError):
             pass
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _is_graph_value(v):
+    return isinstance(v, Tensor) or any(isinstance(v, base) for base, _ in _conversion_functions)
+
+
+def _holds_tensor(value):
+    return any(_is_graph_value(v) or (isinstance(v, (list, tuple)) and _holds_tensor(v))
+               for v in value)
+
+
+def _first_dtype(value):
+    for v in value:
+        if _is_graph_value(v):
+            return convert_to_tensor(v).dtype
+        if isinstance(v, (list, tuple)):
+            d = _first_dtype(v)
+            if d is not None:
+                return d
+    return None
+
+
+def _autopack(value, dtype, name):
+    """A list mixing tensors and Python values (`[tf.shape(x)[0], -1]`)
+    becomes one Pack op, as TF's auto-packing does: the Python values take
+    the tensors' dtype."""
+    dtype = dtype or _first_dtype(value)
+    elems = [_autopack(v, dtype, None) if isinstance(v, (list, tuple)) and _holds_tensor(v)
+             else convert_to_tensor(v, dtype=dtype) for v in value]
+    graph = elems[0].graph if elems else get_default_graph()
+    return graph.create_op("Pack", elems, {"axis": 0}, name=name or "packed").outputs[0]
 
 
 def _const_shape(ctx):

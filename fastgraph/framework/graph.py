@@ -276,7 +276,13 @@ class Graph:
             attrs,
         )
         out_dtypes = opdef.dtype(ctx)
-        out_shapes = opdef.shape(ctx)
+        resolved = op_registry.resolve_attrs(attrs, ctx.values)
+        if resolved is None:
+            # An attribute known only at compile time: shapes wait for it.
+            out_shapes = [None] * len(out_dtypes)
+        else:
+            ctx.attrs = resolved
+            out_shapes = opdef.shape(ctx)
         controls = list(control_inputs)
         for frame in self._control_stack:
             controls.extend(frame)

@@ -7,9 +7,50 @@ same shape function serves build time (dims may be None) and compile time
 (every dim known, constant inputs' values available).
 """
 
-__all__ = ["OpDef", "InferenceContext", "register", "get", "registered_types"]
+__all__ = ["OpDef", "InferenceContext", "AttrFromInput", "has_deferred", "resolve_attrs",
+           "register", "get", "registered_types"]
 
 _REGISTRY = {}
+
+
+class AttrFromInput:
+    """An attribute whose value is input `index`'s value, known only when the
+    plan is compiled (`tf.tile(x, [tf.shape(y)[0], 1])` with a fed y).
+
+    The op carries the tensor as an extra input; at build time its output
+    shapes are unknown, and the compiler puts the value in place of this
+    marker before the op's shape, lowering and reference functions see the
+    attrs. `convert` turns the NumPy value into the attr's usual form.
+    """
+
+    __slots__ = ("index", "convert", "what")
+
+    def __init__(self, index, convert, what):
+        self.index = index
+        self.convert = convert
+        self.what = what
+
+    def __repr__(self):
+        return f"AttrFromInput({self.index}, {self.what!r})"
+
+
+def has_deferred(attrs):
+    """Whether any attribute waits for an input's value."""
+    return any(isinstance(v, AttrFromInput) for v in attrs.values())
+
+
+def resolve_attrs(attrs, values):
+    """`attrs` with each AttrFromInput replaced by its input's value, or
+    None when one of those values is not known."""
+    if not has_deferred(attrs):
+        return attrs
+    out = dict(attrs)
+    for k, v in attrs.items():
+        if isinstance(v, AttrFromInput):
+            if values[v.index] is None:
+                return None
+            out[k] = v.convert(values[v.index])
+    return out
 
 
 class InferenceContext:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor, get_default_graph
-from ..framework.op_registry import InferenceContext, OpDef, register
+from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
 from ..framework.tensor_shape import as_shape
 from .common import ALL, check_dtype, graph_of, make_op, to_tensor
 
@@ -312,6 +312,26 @@ def _static_ints(value, what, op_name):
         raise TypeError(f"Value passed to parameter '{what}' has DataType "
                         f"{arr.dtype.name} not in list of allowed values: int32, int64")
     return arr.astype(np.int64)
+
+
+def _as_int_tuple(value):
+    return tuple(int(v) for v in np.asarray(value).reshape(-1))
+
+
+def _ints_attr(graph, value, what, op_name, inputs):
+    """Attr `what` as a tuple of ints: now when `value` is static, else an
+    AttrFromInput over `value` appended to the op's `inputs`, filled in when
+    the plan is compiled (values that follow from fed shapes, such as
+    `[tf.shape(y)[0], 1]`)."""
+    try:
+        return _as_int_tuple(_static_ints(value, what, op_name))
+    except NotImplementedError:
+        t = to_tensor(graph, value)
+        if not t.dtype.is_integer:
+            raise TypeError(f"Value passed to parameter '{what}' has DataType {t.dtype.name} not "
+                            "in list of allowed values: int32, int64") from None
+        inputs.append(t)
+        return AttrFromInput(len(inputs) - 1, _as_int_tuple, what)
 
 
 def _static_int(value, what, op_name):
@@ -816,10 +836,10 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
     `size[i] = -1` means all remaining elements in dimension i are included.
     """
     graph, x = _input(input_, "Slice", "input")
-    begin = tuple(int(b) for b in _static_ints(begin, "begin", "slice").reshape(-1))
-    size = tuple(int(n) for n in _static_ints(size, "size", "slice").reshape(-1))
-    return make_op(graph, "Slice", [x], {"begin": begin, "size": size},
-                   name=name or "Slice").outputs[0]
+    inputs = [x]
+    attrs = {"begin": _ints_attr(graph, begin, "begin", "slice", inputs),
+             "size": _ints_attr(graph, size, "size", "slice", inputs)}
+    return make_op(graph, "Slice", inputs, attrs, name=name or "Slice").outputs[0]
 
 
 _NEW_AXIS, _SHRINK_AXIS = -1, -2
@@ -947,15 +967,17 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
     """
     del var
     graph, x = _input(input_, "StridedSlice", "input")
-    begin = tuple(int(b) for b in _static_ints(begin, "begin", "strided_slice").reshape(-1))
-    end = tuple(int(b) for b in _static_ints(end, "end", "strided_slice").reshape(-1))
+    inputs = [x]
+    begin = _ints_attr(graph, begin, "begin", "strided_slice", inputs)
+    end = _ints_attr(graph, end, "end", "strided_slice", inputs)
     if strides is None:
-        strides = (1,) * len(begin)
-    strides = tuple(int(b) for b in _static_ints(strides, "strides", "strided_slice").reshape(-1))
+        strides = (1,) * (len(begin) if isinstance(begin, tuple) else
+                          int(inputs[begin.index].shape.as_tuple()[0]))
+    strides = _ints_attr(graph, strides, "strides", "strided_slice", inputs)
     attrs = {"begin": begin, "end": end, "strides": strides, "begin_mask": int(begin_mask),
              "end_mask": int(end_mask), "ellipsis_mask": int(ellipsis_mask),
              "new_axis_mask": int(new_axis_mask), "shrink_axis_mask": int(shrink_axis_mask)}
-    return make_op(graph, "StridedSlice", [x], attrs, name=name or "StridedSlice").outputs[0]
+    return make_op(graph, "StridedSlice", inputs, attrs, name=name or "StridedSlice").outputs[0]
 
 
 def _index_value(idx):
@@ -965,7 +987,8 @@ def _index_value(idx):
     elif isinstance(idx, (int, np.integer)):
         return int(idx)
     elif isinstance(idx, Tensor) and idx.dtype.is_integer and idx.shape.rank == 0:
-        return int(_static_ints(idx, "index", "Tensor.__getitem__"))
+        known = _constant_value(idx)
+        return idx if known is None else int(known)  # a tensor: filled in at compile time
     raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
                     f"scalar tf.int32/tf.int64 tensors are valid indices, got {idx!r}")
 
@@ -1096,8 +1119,9 @@ def tile(input, multiples, name=None):  # noqa: A002
     along the i'th dimension.
     """
     graph, x = _input(input, "Tile", "input")
-    mult = tuple(int(m) for m in _static_ints(multiples, "multiples", "tile").reshape(-1))
-    return make_op(graph, "Tile", [x], {"multiples": mult}, name=name or "Tile").outputs[0]
+    inputs = [x]
+    mult = _ints_attr(graph, multiples, "multiples", "tile", inputs)
+    return make_op(graph, "Tile", inputs, {"multiples": mult}, name=name or "Tile").outputs[0]
 
 
 # ---- pad --------------------------------------------------------------------------
@@ -1227,6 +1251,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     size, as in NumPy.
     """
     graph, x = _input(input, "BroadcastTo", "input")
-    target = tuple(int(d) for d in _static_ints(shape, "shape", "broadcast_to").reshape(-1))
-    return make_op(graph, "BroadcastTo", [x], {"shape": target},
+    inputs = [x]
+    target = _ints_attr(graph, shape, "shape", "broadcast_to", inputs)
+    return make_op(graph, "BroadcastTo", inputs, {"shape": target},
                    name=name or "BroadcastTo").outputs[0]

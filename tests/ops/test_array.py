@@ -358,8 +358,10 @@ def test_getitem_errors():
     with g.as_default():
         p = tf.placeholder(tf.float32, [5, 3])
         i = tf.placeholder(tf.int32, [])
-        with pytest.raises(NotImplementedError):
-            p[i]
+        y = p[i]  # an index known only from a fed value: the plan cannot be compiled
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="depends on a fed value"):
+                sess.run(y, {p: np.zeros((5, 3)), i: 1})
 
 
 @pytest.mark.parametrize("dtype", [np.bool_, np.int16, np.float64])
@@ -608,3 +610,34 @@ def test_blocked_transpose_paths(monkeypatch, parts, dtype):
     _check(_run(lambda p: tf.transpose(p)[:, ::-1], x), x.T[:, ::-1])
     _check(_run(lambda p: tf.transpose(p[:, ::-1, 1:], [2, 0, 1]), x),
            x[:, ::-1, 1:].transpose(2, 0, 1))
+
+
+def test_arguments_that_follow_from_fed_shapes():
+    """Indices, sizes and multiples computed from tf.shape of a fed tensor
+    are known once the plan is compiled for the fed shapes."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 4, 2])
+        n = tf.shape(x)[0]
+        outs = {
+            "reshape": tf.reshape(x, [n, -1]),
+            "zeros": tf.zeros([n, 3]),
+            "tile": tf.tile(x[:, :1, :], [1, tf.shape(x)[1], 1]),
+            "slice": tf.slice(x, [0, 0, 0], [n, 2, 2]),
+            "getitem": x[n - 1],
+            "getitem_range": x[1:n, :tf.shape(x)[2] - 1],
+            "broadcast_to": tf.broadcast_to(x[:, :1], tf.shape(x)),
+        }
+        assert outs["tile"].shape.rank is None or outs["tile"].shape.rank == 3
+        with tf.Session() as sess:
+            for rows in (3, 5):
+                xv = np.arange(rows * 8, dtype=np.float32).reshape(rows, 4, 2)
+                got = sess.run(outs, {x: xv})
+                np.testing.assert_array_equal(got["reshape"], xv.reshape(rows, -1))
+                np.testing.assert_array_equal(got["zeros"], np.zeros((rows, 3)))
+                np.testing.assert_array_equal(got["tile"], np.tile(xv[:, :1], (1, 4, 1)))
+                np.testing.assert_array_equal(got["slice"], xv[:, :2, :2])
+                np.testing.assert_array_equal(got["getitem"], xv[rows - 1])
+                np.testing.assert_array_equal(got["getitem_range"], xv[1:rows, :1])
+                np.testing.assert_array_equal(got["broadcast_to"],
+                                              np.broadcast_to(xv[:, :1], xv.shape))
