@@ -6,7 +6,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import AttrFromInput, OpDef, register
 from .common import ALL, FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -134,10 +134,16 @@ def _reduce(spec, input_tensor, axis, keepdims, name, keep_dims=None, reduction_
     graph = graph_of([input_tensor])
     x = to_tensor(graph, input_tensor)
     check_dtype(x, allowed, op_type, "input")
-    axis = _static_axis(axis)
-    if x.shape.rank is not None:
-        _axes(axis, x.shape.rank)
-    return make_op(graph, op_type, [x], {"axis": axis, "keepdims": bool(keepdims)},
+    inputs = [x]
+    if isinstance(axis, Tensor) and axis.op.type != "Const":
+        # `tf.range(tf.rank(x) - 1)` and friends: known when the plan is compiled.
+        inputs.append(axis)
+        axis = AttrFromInput(1, lambda v: np.asarray(v).tolist(), "axis")
+    else:
+        axis = _static_axis(axis)
+        if x.shape.rank is not None:
+            _axes(axis, x.shape.rank)
+    return make_op(graph, op_type, inputs, {"axis": axis, "keepdims": bool(keepdims)},
                    name=name or op_type).outputs[0]
 
 

@@ -531,3 +531,17 @@ def test_composed_errors(fn):
         x = tf.placeholder(tf.float32, [2, 3])
         with pytest.raises(ValueError):
             getattr(tf.nn, fn)(x, [2])
+
+
+def test_axis_computed_from_the_rank():
+    """An axis tensor that follows from shapes is read when the plan is compiled."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, None])
+        last = tf.reduce_mean(x, axis=tf.rank(x) - 1)
+        every = tf.reduce_sum(x, axis=tf.range(tf.rank(x)), keepdims=True)
+        with tf.Session() as sess:
+            v = np.arange(6, dtype=np.float32).reshape(2, 3)
+            got_last, got_every = sess.run([last, every], {x: v})
+    np.testing.assert_allclose(got_last, v.mean(axis=1))
+    np.testing.assert_allclose(got_every, v.sum(keepdims=True))
