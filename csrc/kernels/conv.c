@@ -153,8 +153,10 @@ int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 
 /* Pooling: the window's real pixels only, reduced per channel. */
 #define POOL_FN(name, sfx, T, INIT, ACC, FINISH)                                              \
-    static void name##_##sfx(const geom *g, const T *x, T *y, int64_t p0, int64_t p1)         \
+    static void name##_##sfx(const geom *g, const void *x_, void *y_, int64_t p0, int64_t p1) \
     {                                                                                         \
+        const T *x = x_;                                                                      \
+        T *y = y_;                                                                            \
         for (int64_t p = p0; p < p1; p++) {                                                   \
             const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);                   \
             int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
@@ -193,40 +195,39 @@ static const double pool_lowest_f64 = -INFINITY;
 FG_FOR_NUMERIC(MAX_POOL_FN)
 FG_FOR_FLOATS(AVG_POOL_FN)
 
-int fg_k_max_pool(const fg_step *s, int part, int nparts, fg_status *st)
+typedef void (*pool_fn)(const geom *g, const void *x, void *y, int64_t p0, int64_t p1);
+
+static const pool_fn max_pools[FG_DTYPE_COUNT] = {
+#define ENTRY(sfx, T, code) [code] = max_pool_##sfx,
+    FG_FOR_NUMERIC(ENTRY)
+#undef ENTRY
+};
+static const pool_fn avg_pools[FG_DTYPE_COUNT] = {
+#define ENTRY(sfx, T, code) [code] = avg_pool_##sfx,
+    FG_FOR_FLOATS(ENTRY)
+#undef ENTRY
+};
+
+static int pool(const fg_step *s, int part, int nparts, fg_status *st, const pool_fn *fns)
 {
     const geom g = read_geom(s->iattr);
     const fg_value *x = s->in[0], *y = s->out[0];
-    int64_t lo, hi;
-    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
-    switch (x->dtype) {
-#define CASE(sfx, T, code)                                                                   \
-    case code:                                                                               \
-        max_pool_##sfx(&g, x->data, y->data, lo, hi);                                        \
-        return FG_OK;
-        FG_FOR_NUMERIC(CASE)
-#undef CASE
-    default:
+    const pool_fn f = fns[x->dtype];
+    if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
                        x->dtype);
-    }
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    f(&g, x->data, y->data, lo, hi);
+    return FG_OK;
+}
+
+int fg_k_max_pool(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    return pool(s, part, nparts, st, max_pools);
 }
 
 int fg_k_avg_pool(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    const geom g = read_geom(s->iattr);
-    const fg_value *x = s->in[0], *y = s->out[0];
-    int64_t lo, hi;
-    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
-    switch (x->dtype) {
-#define CASE(sfx, T, code)                                                                   \
-    case code:                                                                               \
-        avg_pool_##sfx(&g, x->data, y->data, lo, hi);                                        \
-        return FG_OK;
-        FG_FOR_FLOATS(CASE)
-#undef CASE
-    default:
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       x->dtype);
-    }
+    return pool(s, part, nparts, st, avg_pools);
 }
