@@ -244,15 +244,33 @@ register(OpDef(
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
-    """Computes softmax cross entropy between `logits` and `labels` (each row
-    of `labels` a probability distribution); returns the per-example loss."""
+    """Computes softmax cross entropy between `logits` and `labels` (each
+    vector of `labels` along the class dimension `axis` a probability
+    distribution); returns the loss, of `labels`' shape without the class
+    dimension.
+
+    As in TF, a class dimension other than the last is moved last with a
+    transpose first; `axis` may count from the end, and needs logits of known
+    rank unless it is -1.
+    """
+    from .array_ops import transpose
+
     graph = graph_of([labels, logits])
     logits = to_tensor(graph, logits)
     labels = to_tensor(graph, labels, dtype=logits.dtype)
     check_dtype(logits, FLOATS, "SoftmaxCrossEntropyWithLogits", "logits")
-    if axis not in (-1, None) and logits.shape.rank is not None and \
-            axis % logits.shape.rank != logits.shape.rank - 1:
-        raise NotImplementedError("softmax_cross_entropy_with_logits supports axis=-1 only")
+    axis = -1 if axis is None else int(axis)
+    rank = logits.shape.rank
+    if axis != -1:
+        if rank is None:
+            raise ValueError("softmax_cross_entropy_with_logits needs logits of known rank "
+                             f"for axis={axis}")
+        axis = _norm_axis(axis, rank)
+        if axis != rank - 1:
+            perm = list(range(axis)) + list(range(axis + 1, rank)) + [axis]
+            with graph.as_default():
+                logits = transpose(logits, perm)
+                labels = transpose(labels, perm)
     return make_op(graph, "SoftmaxCrossEntropyWithLogits", [logits, labels],
                    name=name or "SoftmaxCrossEntropyWithLogits").outputs[0]
 

@@ -355,6 +355,41 @@ def test_softmax_cross_entropy_python_labels_and_large():
     _close(_eval(fn, logits, labels), _np_xent(logits, labels))
 
 
+@pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((5, 4), -2), ((2, 3, 4), 1),
+                                        ((2, 3, 4), 0), ((2, 3, 4), -3), ((2, 3, 4), 2),
+                                        ((2, 3, 4), -1), ((3, 1, 2), 1), ((0, 3, 2), 1),
+                                        ((2, 0, 3), 0)], ids=str)
+def test_softmax_cross_entropy_axis(shape, axis):
+    rng = np.random.default_rng(13)
+    for dtype in FLOATS:
+        logits = _data(shape, dtype, rng)
+        labels = rng.random(shape).astype(dtype)
+        moved_lo, moved_la = np.moveaxis(logits, axis, -1), np.moveaxis(labels, axis, -1)
+        want = _np_xent(moved_lo, moved_la)
+        for fed in (True, False):
+            out = _eval(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
+                labels=la, logits=lo, axis=axis), logits, labels, fed=fed)
+            _close(out, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_softmax_cross_entropy_axis_shapes_and_errors():
+    g = tf.Graph()
+    with g.as_default():
+        fn = tf.nn.softmax_cross_entropy_with_logits
+        lo = tf.placeholder(tf.float32, [2, None, 4])
+        assert fn(labels=lo, logits=lo, axis=1).shape.as_tuple() == (2, 4)
+        assert fn(labels=lo, logits=lo, axis=0).shape.as_tuple() == (None, 4)
+        assert fn(labels=lo, logits=lo, axis=None).shape.as_tuple() == (2, None)
+        with pytest.raises(ValueError, match=r"Dimension \(3\) must be in the range \[-3, 3\)"):
+            fn(labels=lo, logits=lo, axis=3)
+        with pytest.raises(ValueError, match="known rank"):
+            unknown = tf.placeholder(tf.float32)
+            fn(labels=unknown, logits=unknown, axis=0)
+        with pytest.raises(ValueError):
+            fn(labels=tf.placeholder(tf.float32, [2, 5]), logits=tf.placeholder(tf.float32, [3, 5]),
+               axis=0)
+
+
 def test_softmax_cross_entropy_errors():
     g = tf.Graph()
     with g.as_default():

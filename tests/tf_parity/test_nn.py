@@ -132,6 +132,18 @@ def test_softmax_cross_entropy_matches_tensorflow(shape):
             labels=p[1], logits=p[0]), [logits, labels], known_shape=True))
 
 
+@pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), 0),
+                                        ((3, 1, 2), 1), ((0, 3, 2), 1), ((2, 3, 4), 2)], ids=str)
+def test_softmax_cross_entropy_axis_matches_tensorflow(shape, axis):
+    rng = np.random.default_rng(5)
+    for dtype in FLOATS:
+        logits = _data(shape, dtype, rng)
+        labels = rng.random(shape).astype(dtype)
+        for known in (True, False):
+            _same(*_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
+                labels=p[1], logits=p[0], axis=axis), [logits, labels], known_shape=known))
+
+
 @pytest.mark.parametrize("shape", [(), (5,), (3, 4), (0, 2), (70000,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss_matches_tensorflow(shape, dtype):
