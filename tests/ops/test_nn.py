@@ -386,8 +386,8 @@ def test_softmax_cross_entropy_axis_shapes_and_errors():
             unknown = tf.placeholder(tf.float32)
             fn(labels=unknown, logits=unknown, axis=0)
         with pytest.raises(ValueError):
-            fn(labels=tf.placeholder(tf.float32, [2, 5]), logits=tf.placeholder(tf.float32, [3, 5]),
-               axis=0)
+            fn(labels=tf.placeholder(tf.float32, [2, 5]),
+               logits=tf.placeholder(tf.float32, [3, 5]), axis=0)
 
 
 def test_softmax_cross_entropy_errors():
