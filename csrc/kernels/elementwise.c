@@ -348,13 +348,18 @@ FG_OPS_UNARY(UN_KERNEL)
 
 /* ---- cast ------------------------------------------------------------------ */
 
-/* Float to int conversion without C's undefined behaviour: NaN and values out
- * of range give the target's minimum, which is what x86's cvtt instructions
- * (and so TF on x86) produce. Narrow ints go through int64 and wrap. */
+/* Float to int conversion as TF does it on x86, without C's undefined
+ * behaviour: NaN and values out of range are tested before converting. To
+ * int64, they give INT64_MIN (cvttsd2si's "integer indefinite"); to int32
+ * they give INT32_MIN, and the narrower types (int16, int8, uint8) take the
+ * low bits of that int32 conversion (TF converts through int32 and truncates). */
 #define TO_I64(v) ((v) != (v) || (v) >= 9223372036854775808.0 || (v) < -9223372036854775808.0 \
                    ? INT64_MIN : (int64_t)(v))
+#define TO_I32(v) ((v) != (v) || (v) >= 2147483648.0 || (v) < -2147483648.0 \
+                   ? INT32_MIN : (int32_t)(v))
 #define CAST_ANY(TO, v) _Generic((v), float: CAST_FLOAT(TO, v), double: CAST_FLOAT(TO, v), default: (TO)(v))
-#define CAST_FLOAT(TO, v) ((TO)0.5 != 0 ? (TO)(v) : (TO)TO_I64(v))
+#define CAST_FLOAT(TO, v) \
+    ((TO)0.5 != 0 ? (TO)(v) : sizeof(TO) == 8 ? (TO)TO_I64(v) : (TO)TO_I32(v))
 
 #define CAST_PAIR(sfx_i, TI, code_i, sfx_o, TO, code_o)                        \
     static void cast_##sfx_i##_##sfx_o(const char *in_, char *out_, int64_t n) \

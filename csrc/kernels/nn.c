@@ -1,6 +1,5 @@
 /* Neural-network kernels (see nn.h). */
 #include <math.h>
-#include <string.h>
 
 #include "types.h"
 
@@ -253,26 +252,5 @@ int fg_k_l2_loss(const fg_step *s, int part, int nparts, fg_status *st)
             acc += v[i] * v[i];
         *(double *)s->out[0]->data = acc / 2;
     }
-    return FG_OK;
-}
-
-/* dropout: in = (x, rate: a scalar of x's dtype). Rate 0 (inference) copies x.
- * Dropping elements needs random numbers, which this kernel does not draw, so
- * any other rate fails the step. */
-int fg_k_dropout(const fg_step *s, int part, int nparts, fg_status *st)
-{
-    const fg_value *x = s->in[0], *r = s->in[1];
-    const double rate = r->dtype == FG_FLOAT32 ? (double)*(const float *)r->data
-                                               : *(const double *)r->data;
-    if (rate != 0)
-        return fg_fail(st, FG_UNIMPLEMENTED,
-                       "%s: dropout with rate %g needs random numbers, which fastgraph does not "
-                       "draw for dropout yet; only rate 0 (inference) runs", s->name, rate);
-    int64_t lo, hi;
-    fg_split(x->size, part, nparts, &lo, &hi);
-    const size_t e = fg_dtype_size(x->dtype);
-    if (lo < hi && x->data != s->out[0]->data)
-        memcpy((char *)s->out[0]->data + lo * e, (const char *)x->data + lo * e,
-               (size_t)(hi - lo) * e);
     return FG_OK;
 }

@@ -1,6 +1,6 @@
 /* Neural-network kernels: activations (flat, per dtype), and row-wise
  * softmax, log-softmax and cross-entropies over an [outer, classes, inner]
- * view of the input (iattr = [outer, classes, inner]); dropout (rate 0 only). */
+ * view of the input (iattr = [outer, classes, inner]). */
 #define FG_OPS_NN(X)                                                                 \
     X(relu) X(relu6) X(leaky_relu) X(elu) X(selu) X(softplus) X(softsign)            \
-    X(softmax) X(log_softmax) X(sparse_xent) X(xent) X(l2_loss) X(dropout)
+    X(softmax) X(log_softmax) X(sparse_xent) X(xent) X(l2_loss)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from .. import image as _image
 from .. import nn as _nn
+from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
 from ..ops import namespace as _namespace
 
@@ -16,8 +17,11 @@ from .. import (  # noqa: F401
 )
 
 nn = SimpleNamespace(**{**{n: getattr(_nn, n) for n in _nn.__all__}, "dropout": _nn_ops.dropout_v1})
-image = SimpleNamespace(**{n: getattr(_image, n) for n in _image.__all__},
-                        **_namespace("IMAGE_V1"), resize_images=_image.resize)
+image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
+                           **_namespace("IMAGE_V1"),
+                           # TF1's resize and its int ResizeMethod constants.
+                           "resize": _image_ops.resize_images,
+                           "ResizeMethod": _image_ops.ResizeMethodV1})
 
 
 def enable_eager_execution(*args, **kwargs):

@@ -126,10 +126,27 @@ _ISFINITE = _unary_def("IsFinite", "is_finite", FLOATS, np.isfinite, out_bool=Tr
 _ISINF = _unary_def("IsInf", "is_inf", FLOATS, np.isinf, out_bool=True)
 
 
+def float_to_int(x, np_dtype):
+    """`x` (floats) cast to the integer type `np_dtype` as TF does on x86:
+    truncation toward zero; NaN and values out of range give int64's minimum
+    for int64 and int32's minimum otherwise, the narrower types keeping the
+    low bits of that int32 (the cast kernel's rule)."""
+    np_dtype = np.dtype(np_dtype)
+    via = np.int64 if np_dtype.itemsize == 8 else np.int32
+    lo = float(np.iinfo(via).min)
+    xd = np.asarray(x, dtype=np.float64)
+    bad = ~((xd >= lo) & (xd < -lo))
+    out = np.where(bad, 0, np.trunc(np.where(bad, 0, xd))).astype(via)
+    out[bad] = np.iinfo(via).min
+    return out.astype(np_dtype)
+
+
 def _cast_reference(inputs, attrs):
     x, dst = inputs[0], attrs["DstT"]
     if dst is dtypes.bool:
         return [x != 0]
+    if x.dtype.kind == "f" and np.dtype(dst.np_dtype).kind in "iu":
+        return [float_to_int(x, dst.np_dtype)]
     with np.errstate(all="ignore"):
         return [x.astype(dst.np_dtype)]
 

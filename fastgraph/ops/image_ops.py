@@ -17,7 +17,7 @@ IMAGE = ["resize", "ResizeMethod", "convert_image_dtype", "flip_left_right", "fl
          "rgb_to_grayscale", "per_image_standardization", "crop_to_bounding_box",
          "pad_to_bounding_box", "central_crop"]
 # tf.compat.v1.image adds these.
-IMAGE_V1 = ["resize_bilinear", "resize_nearest_neighbor", "resize_area"]
+IMAGE_V1 = ["resize_bilinear", "resize_nearest_neighbor", "resize_area", "resize_images"]
 
 
 class ResizeMethod:
@@ -31,6 +31,15 @@ class ResizeMethod:
     LANCZOS5 = "lanczos5"
     GAUSSIAN = "gaussian"
     MITCHELLCUBIC = "mitchellcubic"
+
+
+class ResizeMethodV1:
+    """See `v1.image.resize` for details (TF1's `tf.compat.v1.image.ResizeMethod`)."""
+
+    BILINEAR = 0
+    NEAREST_NEIGHBOR = 1
+    BICUBIC = 2
+    AREA = 3
 
 
 def _shape_str(dims):
@@ -253,6 +262,61 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
         batched = images if rank == 4 else expand_dims(images, 0)
         out = _resize_op(_RESIZE_OPS[method], batched, size, False,
                          method != ResizeMethod.AREA, None, preserve_aspect_ratio)
+        return out if rank == 4 else squeeze(out, axis=[0])
+
+
+_RESIZE_V1_OPS = {ResizeMethodV1.BILINEAR: "ResizeBilinear",
+                  ResizeMethod.BILINEAR: "ResizeBilinear",
+                  ResizeMethodV1.NEAREST_NEIGHBOR: "ResizeNearestNeighbor",
+                  ResizeMethod.NEAREST_NEIGHBOR: "ResizeNearestNeighbor",
+                  ResizeMethodV1.AREA: "ResizeArea", ResizeMethod.AREA: "ResizeArea"}
+
+
+def resize_images(images, size, method=ResizeMethodV1.BILINEAR, align_corners=False,
+                  preserve_aspect_ratio=False, name=None):
+    """Resize `images` to `size` using the specified `method` (TF1's
+    `tf.compat.v1.image.resize_images`, also `tf.compat.v1.image.resize`).
+
+    Resized images will be distorted if their original aspect ratio is not
+    the same as `size`. `method` is a `tf.compat.v1.image.ResizeMethod` (0
+    BILINEAR, 1 NEAREST_NEIGHBOR, 2 BICUBIC, 3 AREA) or a TF2 method name.
+    Sampling uses TF1's pixel corners (no half-pixel centres); `align_corners`
+    aligns the corner pixels of input and output. The result is float32 unless
+    `method` is NEAREST_NEIGHBOR, which keeps the input dtype; when `size` is
+    known to equal the images' height and width, the images are returned as
+    they are. With `preserve_aspect_ratio`, the image is resized to the
+    largest size that fits in `size` and keeps its aspect ratio.
+    """
+    if method in (ResizeMethodV1.BICUBIC, ResizeMethod.BICUBIC):
+        raise NotImplementedError("resize method BICUBIC is not supported by fastgraph yet")
+    if isinstance(method, bool) or method not in _RESIZE_V1_OPS:
+        raise ValueError(f"Resize method is not implemented: {method}")
+    graph = graph_of([images])
+    with graph.as_default(), graph.name_scope(name or "resize"):
+        images = to_tensor(graph, images, name="images")
+        rank = images.shape.rank
+        if rank is None:
+            raise ValueError("'images' contains no shape.")
+        if rank not in (3, 4):
+            raise ValueError("'images' must have either 3 or 4 dimensions.")
+        if isinstance(size, Tensor):
+            known = size.op.get_attr("value") if size.op.type == "Const" else None
+        else:
+            try:
+                known = size = np.asarray(size, dtype=np.int32)
+            except (TypeError, ValueError):
+                raise ValueError("'size' must be a 1-D int32 Tensor") from None
+        size_shape = size.shape.as_tuple() if isinstance(size, Tensor) else size.shape
+        if size_shape is not None and (len(size_shape) != 1 or size_shape[0] not in (None, 2)):
+            raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
+        dims = images.shape.as_tuple()
+        height, width = (dims[0], dims[1]) if rank == 3 else (dims[1], dims[2])
+        if not preserve_aspect_ratio and known is not None and \
+                (height, width) == tuple(int(d) for d in np.asarray(known).reshape(-1)):
+            return images
+        batched = images if rank == 4 else expand_dims(images, 0)
+        out = _resize_op(_RESIZE_V1_OPS[method], batched, size, align_corners, False, None,
+                         preserve_aspect_ratio)
         return out if rank == 4 else squeeze(out, axis=[0])
 
 

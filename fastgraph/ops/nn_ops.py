@@ -244,15 +244,33 @@ register(OpDef(
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
-    """Computes softmax cross entropy between `logits` and `labels` (each row
-    of `labels` a probability distribution); returns the per-example loss."""
+    """Computes softmax cross entropy between `logits` and `labels` (each
+    vector of `labels` along the class dimension `axis` a probability
+    distribution); returns the loss, of `labels`' shape without the class
+    dimension.
+
+    As in TF, a class dimension other than the last is moved last with a
+    transpose first; `axis` may count from the end, and needs logits of known
+    rank unless it is -1.
+    """
+    from .array_ops import transpose
+
     graph = graph_of([labels, logits])
     logits = to_tensor(graph, logits)
     labels = to_tensor(graph, labels, dtype=logits.dtype)
     check_dtype(logits, FLOATS, "SoftmaxCrossEntropyWithLogits", "logits")
-    if axis not in (-1, None) and logits.shape.rank is not None and \
-            axis % logits.shape.rank != logits.shape.rank - 1:
-        raise NotImplementedError("softmax_cross_entropy_with_logits supports axis=-1 only")
+    axis = -1 if axis is None else int(axis)
+    rank = logits.shape.rank
+    if axis != -1:
+        if rank is None:
+            raise ValueError("softmax_cross_entropy_with_logits needs logits of known rank "
+                             f"for axis={axis}")
+        axis = _norm_axis(axis, rank)
+        if axis != rank - 1:
+            perm = list(range(axis)) + list(range(axis + 1, rank)) + [axis]
+            with graph.as_default():
+                logits = transpose(logits, perm)
+                labels = transpose(labels, perm)
     return make_op(graph, "SoftmaxCrossEntropyWithLogits", [logits, labels],
                    name=name or "SoftmaxCrossEntropyWithLogits").outputs[0]
 
@@ -333,29 +351,53 @@ def bias_add(value, bias, data_format=None, name=None):
 
 
 # ---- dropout ------------------------------------------------------------------
-
-def _dropout_reference(inputs, attrs):
-    x, rate = inputs
-    if float(rate) != 0:
-        raise NotImplementedError("dropout with rate > 0 needs random numbers")
-    return [x.copy()]
+#
+# As in TF, dropout is built from other ops: x scaled by 1 / (1 - rate), a
+# RandomUniform of the noise shape (stateful: never folded, new numbers in
+# every run; seeded as TF seeds it), and SelectV2(uniform >= rate, scaled, 0).
 
 
-register(OpDef("Dropout", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.dtypes[0]],
-               kernel="dropout", reference=_dropout_reference, parallel=True, dtypes=FLOATS))
+def _noise_shape(graph, x, noise_shape):
+    """TF's _get_noise_shape: x's shape, or `noise_shape` with its unknown
+    dims taken from x's known ones."""
+    from ..framework.graph import Tensor
+    from ..framework.tensor_shape import as_shape
+    from .array_ops import shape as shape_of
+
+    if noise_shape is None:
+        return shape_of(x)
+    if isinstance(noise_shape, Tensor):
+        return noise_shape
+    if hasattr(noise_shape, "as_list"):
+        dims = noise_shape.as_list()
+    else:
+        dims = [None if d is None else int(d)
+                for d in np.asarray(noise_shape, dtype=object).reshape(-1).tolist()]
+    x_dims = None if x.shape.rank is None else x.shape.as_tuple()
+    if x_dims is not None and len(x_dims) == len(dims):
+        dims = [xd if d is None and xd is not None else d for d, xd in zip(dims, x_dims)]
+    if any(d is None for d in dims):
+        raise ValueError(f"Cannot convert a partially known TensorShape {as_shape(dims)} to "
+                         "a Tensor.")
+    return dims
 
 
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
-    """Computes dropout: with probability `rate` sets each element of `x` to 0
-    and scales the others up by `1 / (1 - rate)`, so the expected sum is
-    unchanged.
+    """Computes dropout: randomly sets elements to zero to prevent overfitting.
 
-    `rate` is a Python float in [0, 1) or a scalar tensor of `x`'s dtype.
-    A rate of 0 (given, or fed at run time, as at inference) returns `x`
-    unchanged. fastgraph draws no random numbers for dropout yet: running it
-    with a rate above 0 raises UnimplementedError.
+    With probability `rate` each element of `x` is set to 0, and the others
+    are scaled up by `1 / (1 - rate)`, so that the expected sum is unchanged.
+    `rate` is a Python float in [0, 1) or a scalar tensor of `x`'s dtype; a
+    rate of 0 given as a number returns `x`, and fed as a tensor (as at
+    inference) gives exactly `x`. `noise_shape` (a 1-D shape that broadcasts
+    to `x`'s shape) chooses which elements are kept or dropped together: the
+    uniform numbers that decide are drawn in that shape. `seed` is the op
+    seed of the random numbers (see `tf.random.set_seed`); every run of the
+    session draws a new mask.
     """
     from ..framework.graph import Tensor
+    from .elementwise import greater_equal, multiply, realdiv, subtract, where
+    from .random_ops import random_uniform
 
     graph = graph_of([x, rate])
     with graph.as_default(), graph.name_scope(name or "dropout"):
@@ -367,27 +409,36 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         if not x.dtype.is_floating:
             raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
                              f"Received: x_dtype={x.dtype!r}")
-        if noise_shape is not None and x.shape.rank is not None:
-            dims = list(np.asarray(noise_shape).reshape(-1)) if not isinstance(
-                noise_shape, Tensor) else None
-            if dims is not None and (len(dims) != x.shape.rank or any(
-                    d not in (1, s) and s is not None
-                    for d, s in zip(dims, x.shape.as_tuple()))):
+        if noise_shape is not None and x.shape.rank is not None and \
+                not isinstance(noise_shape, Tensor):
+            dims = [None if d is None else int(d) for d in
+                    np.asarray(noise_shape, dtype=object).reshape(-1).tolist()]
+            if len(dims) != x.shape.rank or any(
+                    d is not None and s is not None and d not in (1, s)
+                    for d, s in zip(dims, x.shape.as_tuple())):
                 raise ValueError(f"noise_shape {dims} is not broadcastable to the shape of x "
                                  f"{x.shape.as_tuple()}")
         if is_number and rate == 0:
             return x
-        if not is_number and not isinstance(rate, Tensor):
-            raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
         if is_number:
-            rate = to_tensor(graph, rate, dtype=x.dtype, name="rate")
-        if rate.shape.rank not in (None, 0):
-            raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.rank}")
-        if rate.dtype != x.dtype:
-            raise ValueError("`x.dtype` must be compatible with `rate.dtype`. Received: "
-                             f"x.dtype={x.dtype!r} and rate.dtype={rate.dtype!r}")
-        return make_op(graph, "Dropout", [x, rate], {"seed": seed},
-                       name="Dropout").outputs[0]
+            scale = to_tensor(graph, 1 / (1 - rate), dtype=x.dtype)
+            ret = multiply(x, scale, name="Mul")
+        elif isinstance(rate, Tensor):
+            if rate.shape.rank not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.rank}")
+            if rate.dtype != x.dtype:
+                raise ValueError("`x.dtype` must be compatible with `rate.dtype`. Received: "
+                                 f"x.dtype={x.dtype!r} and rate.dtype={rate.dtype!r}")
+            one = to_tensor(graph, 1, dtype=x.dtype)
+            ret = realdiv(x, subtract(one, rate, name="sub"), name="RealDiv")
+        else:
+            raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
+        noise = random_uniform(_noise_shape(graph, x, noise_shape), seed=seed, dtype=x.dtype)
+        keep_mask = greater_equal(noise, rate)
+        zero = to_tensor(graph, 0, dtype=x.dtype)
+        ret = where(keep_mask, ret, zero, name="SelectV2")
+        ret.set_shape(x.shape)
+        return ret
 
 
 def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):

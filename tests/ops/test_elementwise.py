@@ -217,6 +217,60 @@ def test_cast_float_to_int_truncates():
             np.testing.assert_array_equal(sess.run(y), [1, -1, 2, 0])
 
 
+INT_LIMITS = {np.int8: (-128.9, 127.9), np.uint8: (-0.9, 255.9), np.int16: (-32768.9, 32767.9),
+              np.int32: (-2147483648.0, 2147483520.0), np.int64: (-2.0**63, 2.0**63 - 1024)}
+
+
+@pytest.mark.parametrize("src", [np.float32, np.float64])
+@pytest.mark.parametrize("dst", list(INT_LIMITS))
+@pytest.mark.parametrize("fed", [True, False])
+def test_cast_float_to_int_in_range_truncates(src, dst, fed):
+    lo, hi = INT_LIMITS[dst]
+    x = np.array([0.0, -0.0, 0.4, 0.99, 1.0, 1.5, 2.5, -0.99, 3.7, -3.7, 100.2, -100.2,
+                  1e-30, -1e-30, lo, hi], np.float64)
+    x = x[(x >= lo) & (x <= hi)].astype(src)
+    x = x[(x.astype(np.float64) > lo - 1) & (x.astype(np.float64) < hi + 1)]
+    want = np.trunc(x.astype(np.float64)).astype(dst)
+    out = _eval(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
+    assert out.dtype == dst
+    np.testing.assert_array_equal(out, want)
+
+
+def _folded_cast(x, dst):
+    with tf.Graph().as_default():
+        with tf.Session() as sess:
+            return sess.run(tf.cast(tf.constant(x), tf.as_dtype(dst)))
+
+
+NAN, INF = float("nan"), float("inf")
+OUT_OF_RANGE = [NAN, INF, -INF, 3e9, -3e9, 1e20, -1e20, 300.7, -300.7, 255.9, 128.5, -129.5,
+                70000.2, -40000.1, 65535.9, 9.3e18, -9.3e18, 2147483520.0, -2147483648.0]
+# TF on x86: int64 gets INT64_MIN for NaN/out of range; the others convert
+# through int32 (INT32_MIN for NaN/out of range) and keep its low bits.
+M32, M64 = -2**31, -2**63
+CAST_HAND = {
+    np.int32: [M32, M32, M32, M32, M32, M32, M32, 300, -300, 255, 128, -129, 70000, -40000,
+               65535, M32, M32, 2147483520, M32],
+    np.int64: [M64, M64, M64, 3000000000, -3000000000, M64, M64, 300, -300, 255, 128, -129,
+               70000, -40000, 65535, M64, M64, 2147483520,
+               -2147483648],
+    np.int16: [0, 0, 0, 0, 0, 0, 0, 300, -300, 255, 128, -129, 4464, 25536, -1, 0, 0, -128, 0],
+    np.int8: [0, 0, 0, 0, 0, 0, 0, 44, -44, -1, -128, 127, 112, -64, -1, 0, 0, -128, 0],
+    np.uint8: [0, 0, 0, 0, 0, 0, 0, 44, 212, 255, 128, 127, 112, 192, 255, 0, 0, 128, 0],
+}
+
+
+@pytest.mark.parametrize("src", [np.float32, np.float64])
+@pytest.mark.parametrize("dst", list(CAST_HAND))
+@pytest.mark.parametrize("fed", [True, False])
+def test_cast_float_to_int_out_of_range_is_tf_x86(src, dst, fed):
+    x = np.array(OUT_OF_RANGE, src)
+    want = CAST_HAND[dst]
+    out = _eval(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
+    assert out.dtype == dst
+    np.testing.assert_array_equal(out, np.array(want, dst))
+
+
 def test_where_broadcasts():
     c = np.array([[True], [False]])
     a = np.arange(6, dtype=np.float64).reshape(2, 3)

@@ -564,3 +564,87 @@ def test_constant_images_fold():
     np.testing.assert_array_equal(out[0], x[::-1])
     assert out[1].shape == (4, 6, 1) and out[2].shape == (2, 3, 3)
     np.testing.assert_allclose(out[3], x / np.float32(255), rtol=1e-6)
+
+
+# ---- compat.v1.image.resize_images ----------------------------------------------------
+
+V1_METHODS = [(0, "resize_bilinear"), (1, "resize_nearest_neighbor"), (3, "resize_area")]
+
+
+@pytest.mark.parametrize("method,op", V1_METHODS)
+@pytest.mark.parametrize("align", [False, True])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
+def test_resize_images_v1_is_the_v1_resize_op(method, op, align, dtype):
+    v1 = tf.compat.v1
+    img = (_image((2, 5, 7, 3), np.float64) * 200).astype(dtype)
+    fn = getattr(v1.image, op)
+    want = _run(lambda p: fn(p, [9, 4], align_corners=align) if op != "resize_area"
+                else fn(p, [9, 4], align_corners=align), img)
+    for resize in (v1.image.resize_images, v1.image.resize):
+        got = _run(lambda p: resize(p, [9, 4], method=method, align_corners=align), img)
+        assert got.dtype == (dtype if method == 1 else np.float32)
+        np.testing.assert_array_equal(got, want)
+
+
+def test_resize_images_v1_hand_values():
+    v1 = tf.compat.v1
+    img = np.array([[1, 2], [3, 4]], np.float32).reshape(1, 2, 2, 1)
+    # TF1 corners: output pixel i samples input i * in / out (no half-pixel shift).
+    bil = _run(lambda p: v1.image.resize_images(p, [4, 4]), img)[0, :, :, 0]
+    np.testing.assert_allclose(bil, [[1, 1.5, 2, 2], [2, 2.5, 3, 3], [3, 3.5, 4, 4],
+                                     [3, 3.5, 4, 4]])
+    near = _run(lambda p: v1.image.resize_images(p, [4, 4], v1.image.ResizeMethod
+                                                 .NEAREST_NEIGHBOR), img)[0, :, :, 0]
+    np.testing.assert_array_equal(near, [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
+    aligned = _run(lambda p: v1.image.resize_images(p, [3, 3], align_corners=True),
+                   img)[0, :, :, 0]
+    np.testing.assert_allclose(aligned, [[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]])
+    area = _run(lambda p: v1.image.resize_images(p, [1, 1], method=3), img)
+    np.testing.assert_allclose(area, [[[[2.5]]]])
+
+
+def test_resize_images_v1_constants_strings_3d_and_aspect():
+    v1 = tf.compat.v1
+    m = v1.image.ResizeMethod
+    assert (m.BILINEAR, m.NEAREST_NEIGHBOR, m.BICUBIC, m.AREA) == (0, 1, 2, 3)
+    assert tf.image.ResizeMethod.BILINEAR == "bilinear"
+    img = _image((6, 4, 2), np.float32)
+    got = _run(lambda p: v1.image.resize_images(p, [3, 8], method="nearest"), img)
+    want = _run(lambda p: v1.image.resize_nearest_neighbor(p[None], [3, 8])[0], img)
+    np.testing.assert_array_equal(got, want)
+    got = _run(lambda p: v1.image.resize_images(p, [3, 8], preserve_aspect_ratio=True), img,
+               static=True)
+    assert got.shape == (3, 2, 2)
+
+
+def test_resize_images_v1_same_size_returns_images():
+    v1 = tf.compat.v1
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.uint8, [2, 4, 5, 3])
+        assert v1.image.resize_images(x, [4, 5]) is x
+        assert v1.image.resize_images(x, tf.constant([4, 5])) is x
+        y = v1.image.resize_images(x, [4, 5], preserve_aspect_ratio=True)
+        assert y is not x and y.dtype == tf.float32
+        z = tf.placeholder(tf.uint8, [None, None, 3])
+        assert v1.image.resize_images(z, [4, 5]).dtype == tf.float32
+        assert v1.image.resize_images(z, [4, 5]).shape.as_tuple() == (4, 5, 3)
+    img = _image((4, 5, 3), np.uint8)
+    out = _run(lambda p: v1.image.resize_images(p, [4, 5]), img, static=True)
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out, img)
+
+
+def test_resize_images_v1_errors():
+    v1 = tf.compat.v1
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [1, 4, 4, 1])
+        with pytest.raises(ValueError, match="Resize method is not implemented: 7"):
+            v1.image.resize_images(x, [2, 2], method=7)
+        with pytest.raises(NotImplementedError):
+            v1.image.resize_images(x, [2, 2], method=v1.image.ResizeMethod.BICUBIC)
+        with pytest.raises(ValueError, match="contains no shape"):
+            v1.image.resize_images(tf.placeholder(tf.float32), [2, 2])
+        with pytest.raises(ValueError, match="either 3 or 4 dimensions"):
+            v1.image.resize_images(tf.placeholder(tf.float32, [4, 4]), [2, 2])
+        with pytest.raises(ValueError, match="1-D Tensor of 2 elements"):
+            v1.image.resize_images(x, [2, 2, 2])

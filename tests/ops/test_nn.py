@@ -355,6 +355,41 @@ def test_softmax_cross_entropy_python_labels_and_large():
     _close(_eval(fn, logits, labels), _np_xent(logits, labels))
 
 
+@pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((5, 4), -2), ((2, 3, 4), 1),
+                                        ((2, 3, 4), 0), ((2, 3, 4), -3), ((2, 3, 4), 2),
+                                        ((2, 3, 4), -1), ((3, 1, 2), 1), ((0, 3, 2), 1),
+                                        ((2, 0, 3), 0)], ids=str)
+def test_softmax_cross_entropy_axis(shape, axis):
+    rng = np.random.default_rng(13)
+    for dtype in FLOATS:
+        logits = _data(shape, dtype, rng)
+        labels = rng.random(shape).astype(dtype)
+        moved_lo, moved_la = np.moveaxis(logits, axis, -1), np.moveaxis(labels, axis, -1)
+        want = _np_xent(moved_lo, moved_la)
+        for fed in (True, False):
+            out = _eval(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
+                labels=la, logits=lo, axis=axis), logits, labels, fed=fed)
+            _close(out, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_softmax_cross_entropy_axis_shapes_and_errors():
+    g = tf.Graph()
+    with g.as_default():
+        fn = tf.nn.softmax_cross_entropy_with_logits
+        lo = tf.placeholder(tf.float32, [2, None, 4])
+        assert fn(labels=lo, logits=lo, axis=1).shape.as_tuple() == (2, 4)
+        assert fn(labels=lo, logits=lo, axis=0).shape.as_tuple() == (None, 4)
+        assert fn(labels=lo, logits=lo, axis=None).shape.as_tuple() == (2, None)
+        with pytest.raises(ValueError, match=r"Dimension \(3\) must be in the range \[-3, 3\)"):
+            fn(labels=lo, logits=lo, axis=3)
+        with pytest.raises(ValueError, match="known rank"):
+            unknown = tf.placeholder(tf.float32)
+            fn(labels=unknown, logits=unknown, axis=0)
+        with pytest.raises(ValueError):
+            fn(labels=tf.placeholder(tf.float32, [2, 5]),
+               logits=tf.placeholder(tf.float32, [3, 5]), axis=0)
+
+
 def test_softmax_cross_entropy_errors():
     g = tf.Graph()
     with g.as_default():
@@ -491,27 +526,119 @@ def test_dropout_identity_shapes(shape):
     np.testing.assert_array_equal(_eval(fn, x, np.array(0, np.float32)), x)
 
 
-def test_dropout_rate_above_zero_is_unimplemented():
-    x = _special_x()
-    with pytest.raises(tf.errors.UnimplementedError, match="random numbers"):
-        _eval(lambda t, r: tf.nn.dropout(t, r), x, np.array(0.5, np.float32))
-    with pytest.raises(tf.errors.UnimplementedError, match="random numbers"):
-        _eval(lambda t: tf.nn.dropout(t, 0.5), x)
-    with pytest.raises(tf.errors.UnimplementedError):
-        _eval(lambda t: tf.nn.dropout(t, 0.25), x, fed=False)
+def _dropout_runs(build, feeds, runs=1, graph_seed=None):
+    """Runs build(placeholders) `runs` times in one session: the results."""
+    g = tf.Graph()
+    with g.as_default():
+        if graph_seed is not None:
+            tf.set_random_seed(graph_seed)
+        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in feeds]
+        y = build(*phs)
+        with tf.Session() as sess:
+            return [sess.run(y, dict(zip(phs, feeds))) for _ in range(runs)]
 
 
-def test_dropout_session_usable_after_unimplemented():
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.9])
+@pytest.mark.parametrize("fed", [False, True])
+def test_dropout_drops_a_rate_fraction_and_scales_the_rest_exactly(dtype, rate, fed):
+    x = _data((400, 500), dtype, np.random.default_rng(16)) + dtype(20)  # no zeros
+    if fed:
+        out, = _dropout_runs(lambda t, r: tf.nn.dropout(t, r), [x, np.array(rate, dtype)])
+        scaled = x / (dtype(1) - dtype(rate))  # TF: RealDiv(x, 1 - rate)
+    else:
+        out, = _dropout_runs(lambda t: tf.nn.dropout(t, rate), [x])
+        scaled = x * dtype(1 / (1 - rate))  # TF: Mul(x, 1 / keep_prob)
+    assert out.dtype == dtype and out.shape == x.shape
+    dropped = out == 0
+    assert abs(dropped.mean() - rate) < 0.006  # 2e5 draws: std < 0.0012
+    np.testing.assert_array_equal(out[~dropped], scaled[~dropped])
+
+
+def test_dropout_mask_is_the_seeded_uniform_stream():
+    """mask = uniform >= rate, the uniform drawn by a RandomUniform of the
+    noise shape with TF's seeds (op seed `seed`, the default graph seed)."""
+    from fastgraph.ops.random_ops import DEFAULT_GRAPH_SEED, sample
+
+    x = np.ones((7, 33), np.float32)
+    runs = _dropout_runs(lambda t: tf.nn.dropout(t, 0.4, seed=11), [x], runs=3)
+    for run, out in enumerate(runs):
+        u = sample("uniform", x.shape, tf.float32, DEFAULT_GRAPH_SEED, 11, run)
+        np.testing.assert_array_equal(out != 0, u >= np.float32(0.4))
+
+
+def test_dropout_seeds_are_deterministic_across_sessions():
+    x = np.ones((50, 40), np.float64)
+    fn = lambda t: tf.nn.dropout(t, 0.5, seed=3)  # noqa: E731
+    a = _dropout_runs(fn, [x], runs=2)
+    b = _dropout_runs(fn, [x], runs=2)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], a[1])  # every run draws a new mask
+    c = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5, seed=4), [x])
+    assert not np.array_equal(a[0], c[0])
+    # A graph seed alone also fixes the sequence; no seed at all does not.
+    g1 = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5), [x], graph_seed=7)
+    g2 = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5), [x], graph_seed=7)
+    np.testing.assert_array_equal(g1[0], g2[0])
+    n1 = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5), [x])
+    n2 = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5), [x])
+    assert not np.array_equal(n1[0], n2[0])
+
+
+@pytest.mark.parametrize("noise_shape,kept_axes", [([60, 1], (1,)), ([1, 70], (0,)),
+                                                   ([1, 1], (0, 1)), ([60, 70], ())])
+def test_dropout_noise_shape_keeps_or_drops_together(noise_shape, kept_axes):
+    x = _data((60, 70), np.float32, np.random.default_rng(17)) + np.float32(20)
+    for ns in (noise_shape, np.array(noise_shape, np.int64)):
+        out, = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5, noise_shape=ns, seed=2), [x])
+        mask = out != 0
+        for ax in kept_axes:
+            np.testing.assert_array_equal(mask, np.take(mask, [0], axis=ax).repeat(
+                x.shape[ax], axis=ax))
+        if mask.size > 1 and len(kept_axes) < 2:
+            assert 0 < mask.mean() < 1
+        np.testing.assert_array_equal(out[mask], x[mask] * np.float32(2))
+
+
+def test_dropout_noise_shape_forms():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5])
+        y = tf.nn.dropout(x, 0.5, noise_shape=tf.constant([3, 1]))
+        assert y.shape.as_tuple() == (3, 5)  # broadcast with the noise, as in TF
+        k = tf.placeholder(tf.float32, [4, 5])
+        # Unknown noise dims are taken from x's known ones.
+        z = tf.nn.dropout(k, 0.5, noise_shape=[None, 1], seed=1)
+        assert z.shape.as_tuple() == (4, 5)
+        with pytest.raises(ValueError, match="partially known"):
+            tf.nn.dropout(x, 0.5, noise_shape=[None, 1])
+        with tf.Session() as sess:
+            out = sess.run(z, {k: np.ones((4, 5), np.float32)})
+    np.testing.assert_array_equal(out, out[:, :1].repeat(5, axis=1))
+
+
+def test_dropout_is_stateful_not_folded():
+    """A dropout of constants still draws a new mask in every run."""
+    with tf.Graph().as_default():
+        y = tf.nn.dropout(tf.ones([40, 40]), 0.5)
+        with tf.Session() as sess:
+            a, b = sess.run(y), sess.run(y)
+    assert not np.array_equal(a, b)
+    assert set(np.unique(a).tolist()) == {0.0, 2.0}
+
+
+def test_dropout_fed_rate_session_runs_both_ways():
     g = tf.Graph()
     with g.as_default():
         x = tf.placeholder(tf.float32, [None])
         r = tf.placeholder(tf.float32, [])
-        y = tf.nn.dropout(x, r)
+        y = tf.nn.dropout(x, r, seed=9)
+        ones = np.ones(10000, np.float32)
         with tf.Session() as sess:
-            with pytest.raises(tf.errors.UnimplementedError):
-                sess.run(y, {x: np.ones(4, np.float32), r: 0.1})
-            np.testing.assert_array_equal(sess.run(y, {x: np.ones(4, np.float32), r: 0.0}),
-                                          np.ones(4, np.float32))
+            out = sess.run(y, {x: ones, r: 0.1})
+            assert abs((out == 0).mean() - 0.1) < 0.02
+            np.testing.assert_array_equal(out[out != 0], np.float32(1) / np.float32(0.9))
+            np.testing.assert_array_equal(sess.run(y, {x: ones, r: 0.0}), ones)
 
 
 def test_dropout_v1_keep_prob():
@@ -522,8 +649,16 @@ def test_dropout_v1_keep_prob():
     np.testing.assert_array_equal(_eval(lambda t, k: v1.nn.dropout(t, keep_prob=k), x,
                                         np.array(1, np.float32)), x)
     np.testing.assert_array_equal(_eval(lambda t: v1.nn.dropout(t, rate=0.0), x), x)
-    with pytest.raises(tf.errors.UnimplementedError):
-        _eval(lambda t, k: v1.nn.dropout(t, keep_prob=k), x, np.array(0.5, np.float32))
+    big = np.ones((300, 300), np.float32)
+    for out, scale in ((_eval(lambda t: v1.nn.dropout(t, keep_prob=0.75), big),
+                        np.float32(1 / (1 - (1 - 0.75)))),
+                       (_eval(lambda t, k: v1.nn.dropout(t, keep_prob=k), big,
+                              np.array(0.75, np.float32)),
+                        np.float32(1) / (np.float32(1) - (np.float32(1) - np.float32(0.75)))),
+                       (_eval(lambda t: v1.nn.dropout(t, 0.75, seed=1), big),
+                        np.float32(1 / 0.75))):
+        assert abs((out == 0).mean() - 0.25) < 0.01
+        np.testing.assert_array_equal(out[out != 0], scale)
     with tf.Graph().as_default():
         p = tf.placeholder(tf.float32, [2])
         with pytest.raises(ValueError):

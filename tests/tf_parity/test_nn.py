@@ -132,6 +132,18 @@ def test_softmax_cross_entropy_matches_tensorflow(shape):
             labels=p[1], logits=p[0]), [logits, labels], known_shape=True))
 
 
+@pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), 0),
+                                        ((3, 1, 2), 1), ((0, 3, 2), 1), ((2, 3, 4), 2)], ids=str)
+def test_softmax_cross_entropy_axis_matches_tensorflow(shape, axis):
+    rng = np.random.default_rng(5)
+    for dtype in FLOATS:
+        logits = _data(shape, dtype, rng)
+        labels = rng.random(shape).astype(dtype)
+        for known in (True, False):
+            _same(*_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
+                labels=p[1], logits=p[0], axis=axis), [logits, labels], known_shape=known))
+
+
 @pytest.mark.parametrize("shape", [(), (5,), (3, 4), (0, 2), (70000,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss_matches_tensorflow(shape, dtype):
@@ -162,6 +174,59 @@ def test_dropout_rate_zero_matches_tensorflow():
     _same(*_both(lambda api, p: api.nn.dropout(p[0], rate=0.0), [x]))
     _same(*_both(lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=p[1]), [x, one]))
     _same(*_both(lambda api, p: api.compat.v1.nn.dropout(p[0], 1.0), [x]))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("form", ["number", "fed", "keep_prob", "keep_prob_fed"])
+def test_dropout_matches_tensorflow_in_distribution_and_scaling(dtype, form):
+    """The masks come from different generators; the fraction dropped and
+    the kept values (scaled by the same float operations) must agree."""
+    x = _data((300, 400), dtype, np.random.default_rng(8)) + dtype(20)
+    r = np.array(0.3, dtype)
+    kp = np.array(0.7, dtype)
+    build, feeds = {
+        "number": (lambda api, p: api.nn.dropout(p[0], 0.3, seed=1), [x]),
+        "fed": (lambda api, p: api.nn.dropout(p[0], p[1], seed=1), [x, r]),
+        "keep_prob": (lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=0.7, seed=1),
+                      [x]),
+        "keep_prob_fed": (lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=p[1]),
+                          [x, kp]),
+    }[form]
+    ours, theirs = _both(build, feeds)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    rate = 0.3 if form in ("number", "fed") else 1 - 0.7
+    for out in (ours, theirs):
+        assert abs((out == 0).mean() - rate) < 0.008
+    both = (ours != 0) & (theirs != 0)
+    np.testing.assert_array_equal(ours[both], theirs[both])
+
+
+@pytest.mark.parametrize("noise_shape", [[20, 1], [1, 30], [None, 1]])
+def test_dropout_noise_shape_matches_tensorflow_structure(noise_shape):
+    x = np.ones((20, 30), np.float32)
+    ours, theirs = _both(lambda api, p: api.nn.dropout(p[0], 0.5, noise_shape=noise_shape,
+                                                        seed=3), [x], known_shape=True)
+    for out in (ours, theirs):
+        mask = out != 0
+        axis = 1 if noise_shape[1] == 1 else 0
+        np.testing.assert_array_equal(mask, np.take(mask, [0], axis=axis).repeat(
+            x.shape[axis], axis=axis))
+        assert set(np.unique(out).tolist()) <= {0.0, 2.0}
+
+
+def test_dropout_static_shapes_match_tensorflow():
+    shapes = []
+    for api in (fg, tf):
+        v1 = api.compat.v1
+        with api.Graph().as_default():
+            x = v1.placeholder(api.float32, [None, 5])
+            k = v1.placeholder(api.float32, [4, 5])
+            r = v1.placeholder(api.float32, [])
+            shapes.append([tuple(t.shape.as_list()) for t in (
+                api.nn.dropout(x, 0.5), api.nn.dropout(x, r),
+                api.nn.dropout(x, 0.5, noise_shape=api.constant([3, 1])),
+                api.nn.dropout(k, 0.5, noise_shape=[None, 1]))])
+    assert shapes[0] == shapes[1]
 
 
 def test_build_errors_match_tensorflow():

@@ -1,0 +1,296 @@
+"""The core array functions against NumPy and hand values: squeeze,
+expand_dims, identity, stop_gradient, no_op and group, the division aliases
+(div, realdiv, floor_div) and reverse_v2."""
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+from fastgraph.compat import v1 as tf1
+
+DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
+
+
+def _data(shape, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    return (rng.normal(size=shape) * 50).astype(dtype)
+
+
+def _run(fn, *arrays, unknown=True):
+    """fn(*placeholders) run on arrays; placeholders have None dims when `unknown`."""
+    g = tf.Graph()
+    with g.as_default():
+        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim if unknown else a.shape)
+               for a in arrays]
+        out = fn(*phs)
+        with tf.Session() as sess:
+            return sess.run(out, dict(zip(phs, arrays)))
+
+
+def _check(out, expected):
+    expected = np.asarray(expected)
+    assert out.dtype == expected.dtype
+    assert out.shape == expected.shape
+    np.testing.assert_array_equal(out, expected)
+
+
+def _static_shape(fn, shape, dtype=tf.float32):
+    g = tf.Graph()
+    with g.as_default():
+        out = fn(tf.placeholder(dtype, shape))
+        return None if out.shape.rank is None else out.shape.as_tuple()
+
+
+# ---- squeeze ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape,axis", [
+    ((1, 3, 1), None), ((1, 3, 1), 0), ((1, 3, 1), 2), ((1, 3, 1), -1), ((1, 3, 1), -3),
+    ((1, 3, 1), [0, 2]), ((1, 3, 1), [-1, 0]), ((1, 3, 1), []), ((1,), None), ((1, 1), None),
+    ((), None), ((2, 3), None), ((1, 0, 1), None), ((1, 0, 1), [2]), ((4, 1), (1,)),
+])
+@pytest.mark.parametrize("unknown", [False, True])
+def test_squeeze(dtype, shape, axis, unknown):
+    x = _data(shape, dtype)
+    np_axis = tuple(axis) if isinstance(axis, (list, tuple)) and axis else (
+        None if isinstance(axis, (list, tuple)) else axis)
+    _check(_run(lambda p: tf.squeeze(p, axis), x, unknown=unknown), np.squeeze(x, np_axis))
+
+
+def test_squeeze_static_shapes():
+    assert _static_shape(lambda p: tf.squeeze(p), [1, 3, 1]) == (3,)
+    assert _static_shape(lambda p: tf.squeeze(p, [-1]), [None, None]) == (None,)
+    assert _static_shape(lambda p: tf.squeeze(p, 0), [1, None, 1]) == (None, 1)
+    # Without axis, an unknown dim may or may not be 1: the rank is unknown.
+    assert _static_shape(lambda p: tf.squeeze(p), [None, 3]) is None
+    assert _static_shape(lambda p: tf.squeeze(p), [1, 1, 1]) == ()
+
+
+def test_squeeze_errors():
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.placeholder(tf.float32, [2, 3])
+        with pytest.raises(ValueError, match=r"Can not squeeze dim\[1\], expected a dimension "
+                                             r"of 1, got 3"):
+            tf.squeeze(p, axis=1)
+        with pytest.raises(ValueError, match=r"Can not squeeze dim\[0\].*got 2"):
+            tf.squeeze(p, axis=[-2])
+        with pytest.raises(ValueError, match="squeeze dim index 2 for tensor with 2 dim"):
+            tf.squeeze(p, axis=2)
+        with pytest.raises(ValueError, match="squeeze dim index -3 for tensor with 2 dim"):
+            tf.squeeze(p, axis=[-3])
+    # Unknown at build time, wrong when run.
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Can not squeeze dim\[1\]"):
+        _run(lambda p: tf.squeeze(p, [-1]), np.zeros((2, 3), np.float32))
+
+
+# ---- expand_dims -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape,axis", [
+    ((), 0), ((), -1), ((3,), 0), ((3,), 1), ((3,), -1), ((3,), -2), ((2, 3), 2), ((2, 3), -3),
+    ((2, 0), 1), ((0,), -1), ((1, 1), 1),
+])
+@pytest.mark.parametrize("unknown", [False, True])
+def test_expand_dims(dtype, shape, axis, unknown):
+    x = _data(shape, dtype)
+    _check(_run(lambda p: tf.expand_dims(p, axis), x, unknown=unknown), np.expand_dims(x, axis))
+
+
+@pytest.mark.parametrize("axis", [np.int64(1), np.array(1), np.array([1], np.int32)])
+def test_expand_dims_axis_forms(axis):
+    x = _data((2, 3), np.float32)
+    _check(_run(lambda p: tf.expand_dims(p, axis), x), x[:, None, :])
+    _check(_run(lambda p: tf.expand_dims(p, tf.constant(axis)), x), x[:, None, :])
+
+
+def test_expand_dims_static_shapes_and_errors():
+    assert _static_shape(lambda p: tf.expand_dims(p, -1), [None, 3]) == (None, 3, 1)
+    assert _static_shape(lambda p: tf.expand_dims(p, 0), None) is None
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.placeholder(tf.float32, [2, 3])
+        with pytest.raises(ValueError, match="expand dim index 3 for tensor with 2 dim"):
+            tf.expand_dims(p, 3)
+        with pytest.raises(ValueError, match="expand dim index -4 for tensor with 2 dim"):
+            tf.expand_dims(p, -4)
+        assert tf.expand_dims(p, 2).shape.as_tuple() == (2, 3, 1)
+        assert tf.expand_dims(p, -3).shape.as_tuple() == (1, 2, 3)
+
+
+def test_expand_dims_of_a_constant_folds_and_then_squeezes_back():
+    g = tf.Graph()
+    with g.as_default():
+        c = tf.constant([[1, 2], [3, 4]], tf.int32)
+        e = tf.expand_dims(tf.expand_dims(c, 0), -1)
+        s = tf.squeeze(e)
+        with tf.Session() as sess:
+            got_e, got_s = sess.run([e, s])
+    assert got_e.shape == (1, 2, 2, 1)
+    _check(got_s, np.array([[1, 2], [3, 4]], np.int32))
+
+
+# ---- identity, stop_gradient -----------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [tf.identity, tf.stop_gradient])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 1, 4)])
+def test_identity_and_stop_gradient(fn, dtype, shape):
+    x = _data(shape, dtype)
+    _check(_run(fn, x), x)
+
+
+@pytest.mark.parametrize("fn", [tf.identity, tf.stop_gradient])
+def test_identity_of_variable_and_python_value_does_not_alias(fn):
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.Variable([1.0, 2.0])
+        out = fn(v)
+        py = fn([[1, 2]])
+        assert py.dtype == tf.int32 and py.shape.as_tuple() == (1, 2)
+        assert out.shape.as_tuple() == (2,)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            a = sess.run(out)
+            sess.run(v.assign([5.0, 6.0]))
+            b = sess.run(out)
+            _check(sess.run(py), np.array([[1, 2]], np.int32))
+    _check(a, np.array([1.0, 2.0], np.float32))
+    _check(b, np.array([5.0, 6.0], np.float32))
+
+
+def test_identity_names():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant(1.0)
+        assert tf.identity(x).op.name == "Identity"
+        assert tf.identity(x, name="same").op.name == "same"
+        assert tf.stop_gradient(x).op.name == "StopGradient"
+
+
+# ---- no_op, group ----------------------------------------------------------------------
+
+def test_no_op_runs_and_returns_none():
+    g = tf.Graph()
+    with g.as_default():
+        op = tf.no_op()
+        assert op.type == "NoOp" and op.name == "NoOp"
+        assert tf.no_op(name="nothing").name == "nothing"
+        with tf.Session() as sess:
+            assert sess.run(op) is None
+
+
+def test_group_runs_every_input():
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.Variable(0.0)
+        b = tf.Variable(10)
+        grouped = tf.group(a.assign_add(1.0), [b.assign_add(2)], name="both")
+        assert grouped.type == "NoOp" and grouped.name == "both"
+        assert len(grouped.outputs) == 0
+        assert tf.group().type == "NoOp"
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            assert sess.run(grouped) is None
+            sess.run(grouped)
+            got = sess.run([a, b])
+    assert got[0] == 2.0 and got[1] == 14
+
+
+def test_group_of_tensor_and_of_empty():
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.Variable(1)
+        t = v.assign_add(5)
+        grouped = tf.group(t)
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            sess.run(grouped)
+            sess.run(tf.group())
+            assert sess.run(v) == 6
+
+
+# ---- div, realdiv, floor_div -----------------------------------------------------------
+
+INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
+FLOATS = [np.float32, np.float64]
+
+
+def _div_data(dtype):
+    if dtype == np.uint8:
+        return np.array([7, 0, 200, 9, 255], dtype), np.array([2, 3, 7, 9, 16], dtype)
+    return (np.array([7, -7, 6, -6, 0, 5], dtype), np.array([2, 2, -4, -4, 3, -1], dtype))
+
+
+@pytest.mark.parametrize("dtype", INTS)
+def test_div_of_ints_floors(dtype):
+    x, y = _div_data(dtype)
+    want = np.floor_divide(x, y)
+    _check(_run(tf1.div, x, y), want)
+    _check(_run(tf.floor_div, x, y), want)
+    _check(_run(tf.floordiv, x, y), want)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_div_and_realdiv_of_floats(dtype):
+    x, y = _div_data(dtype)
+    _check(_run(tf1.div, x, y), (x / y).astype(dtype))
+    _check(_run(tf.realdiv, x, y), (x / y).astype(dtype))
+    _check(_run(tf.floor_div, x, y), np.floor_divide(x, y))
+
+
+def test_division_op_types_and_broadcasting():
+    g = tf.Graph()
+    with g.as_default():
+        i = tf.constant([7, -7], tf.int32)
+        f = tf.constant([[1.0], [3.0]], tf.float32)
+        assert tf1.div(i, 2).op.type == "FloorDiv"
+        assert tf1.div(f, 2.0).op.type == "RealDiv"
+        assert tf.floor_div(i, 2).op.type == "FloorDiv"
+        assert tf.realdiv(f, 2.0).op.type == "RealDiv"
+        assert tf.floor_div is tf.floordiv
+        r = tf.realdiv(f, tf.constant([2.0, 4.0]))
+        assert r.shape.as_tuple() == (2, 2)
+        with tf.Session() as sess:
+            _check(sess.run(r), np.array([[0.5, 0.25], [1.5, 0.75]], np.float32))
+            _check(sess.run(tf1.div(i, 2)), np.array([3, -4], np.int32))
+
+
+def test_div_by_zero():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
+        _run(tf.floor_div, np.array([1, 2], np.int32), np.array([1, 0], np.int32))
+    out = _run(tf.realdiv, np.array([1.0, -1.0, 0.0], np.float32), np.zeros(3, np.float32))
+    assert out[0] == np.inf and out[1] == -np.inf and np.isnan(out[2])
+
+
+def test_division_type_mismatch():
+    g = tf.Graph()
+    with g.as_default():
+        with pytest.raises(TypeError):
+            tf.realdiv(tf.constant(1.0), tf.constant(1, tf.int32))
+        with pytest.raises(TypeError):
+            tf1.div(tf.constant(1.0, tf.float64), tf.constant(1.0, tf.float32))
+
+
+# ---- reverse_v2 ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int16, np.float64])
+@pytest.mark.parametrize("shape,axis", [((4,), [0]), ((2, 3), [-1]), ((2, 3, 2), [0, 2]),
+                                        ((2, 0), [1]), ((3,), [])])
+def test_reverse_v2(dtype, shape, axis):
+    x = _data(shape, dtype)
+    _check(_run(lambda p: tf.reverse_v2(p, axis), x), np.flip(x, tuple(axis)) if axis else x)
+
+
+def test_reverse_v2_is_reverse_and_errors():
+    assert tf.reverse_v2 is tf.reverse
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.placeholder(tf.float32, [2, 3])
+        assert tf.reverse_v2(p, [1]).op.type == "ReverseV2"
+        with pytest.raises(ValueError, match="axis 1 specified more than once"):
+            tf.reverse_v2(p, [1, -1])
+        with pytest.raises(ValueError, match="out of valid range"):
+            tf.reverse_v2(p, [2])
