@@ -96,6 +96,150 @@ typedef void (*bilinear_fn)(const void *src, float *dst, int64_t row_lo, int64_t
 #define BILINEAR_ENTRY(sfx, T, code) [code] = (bilinear_fn)bilinear_##sfx,
 static const bilinear_fn bilinear_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(BILINEAR_ENTRY)};
 
+/* ---- bilinear fast path: uint8, 3 channels -----------------------------------
+ *
+ * Every output pixel reads an adjacent pair of input pixels (x, x + 1) in
+ * each of its two rows, so one 8-byte load at byte 3x brings both. TF's
+ * clamped pairs (x, x) are remapped: (x, x + 1) with weight 0 in the
+ * interior and (W - 2, W - 1) with weight 1 at the right edge. For integers
+ * below 2^24 both give exactly TF's value (a + 0 = a; a + (b - a) * 1 = b),
+ * and every other pixel is computed with TF's operations in TF's order
+ * (t = a + (b - a) * xl per row, then t + (u - t) * yl), unfused, so the
+ * result is bit for bit the generic kernel's. SSE2 is the x86-64 baseline;
+ * an AVX2 build doing two pixels per register is picked at run time. A
+ * vector pixel stores 4 floats, the 4th overwritten by the next pixel, so
+ * the last pixel of a row and those whose 8-byte load would pass the end
+ * of the row (x > W - 3) take the scalar loop. */
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "vmath.h"
+#define FG_RESIZE_SIMD 1
+#endif
+
+typedef struct {
+    const uint8_t *top, *bot;
+    float *out;
+    const int32_t *off; /* byte offset of the pair's left pixel */
+    const float *w4;    /* its weight, 4 times */
+    float yl;
+} rgb8_row;
+
+static void rgb8_scalar(const rgb8_row *r, int64_t j0, int64_t j1)
+{
+    for (int64_t j = j0; j < j1; j++) {
+        const uint8_t *t = r->top + r->off[j], *b = r->bot + r->off[j];
+        const float l = r->w4[4 * j];
+        for (int c = 0; c < 3; c++) {
+            float u = (float)t[c] + ((float)t[c + 3] - (float)t[c]) * l;
+            float v = (float)b[c] + ((float)b[c + 3] - (float)b[c]) * l;
+            r->out[3 * j + c] = u + (v - u) * r->yl;
+        }
+    }
+}
+
+#ifdef FG_RESIZE_SIMD
+static inline __m128 rgb8_lerp_sse2(const uint8_t *p, __m128 l)
+{
+    const __m128i z = _mm_setzero_si128();
+    const __m128i w = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)p), z);
+    const __m128 a = _mm_cvtepi32_ps(_mm_unpacklo_epi16(w, z));
+    const __m128 b = _mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_srli_si128(w, 6), z));
+    return _mm_add_ps(a, _mm_mul_ps(_mm_sub_ps(b, a), l));
+}
+
+static void rgb8_sse2(const rgb8_row *r, int64_t j0, int64_t j1)
+{
+    const __m128 yl = _mm_set1_ps(r->yl);
+    for (int64_t j = j0; j < j1; j++) {
+        const __m128 l = _mm_loadu_ps(r->w4 + 4 * j);
+        const __m128 t = rgb8_lerp_sse2(r->top + r->off[j], l);
+        const __m128 b = rgb8_lerp_sse2(r->bot + r->off[j], l);
+        _mm_storeu_ps(r->out + 3 * j, _mm_add_ps(t, _mm_mul_ps(_mm_sub_ps(b, t), yl)));
+    }
+}
+
+#define RS_AVX2 __attribute__((target("avx2")))
+RS_AVX2 static inline __m256 rgb8_lerp_avx2(const uint8_t *p0, const uint8_t *p1, __m256 l)
+{
+    /* Per 128-bit lane: the pair's bytes a0 a1 a2 b0 b1 b2 as 32-bit ints. */
+    const __m256i sa = _mm256_setr_epi8(0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1,
+                                        0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i sb = _mm256_setr_epi8(3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1,
+                                        3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i q = _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)p0)),
+        _mm_loadl_epi64((const __m128i *)p1), 1);
+    const __m256 a = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(q, sa));
+    const __m256 b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(q, sb));
+    return _mm256_add_ps(a, _mm256_mul_ps(_mm256_sub_ps(b, a), l));
+}
+
+RS_AVX2 static void rgb8_avx2(const rgb8_row *r, int64_t j0, int64_t j1)
+{
+    const __m256 yl = _mm256_set1_ps(r->yl);
+    const uint8_t *top = r->top, *bot = r->bot;
+    const int32_t *off = r->off;
+    int64_t j = j0;
+    for (; j + 2 <= j1; j += 2) {
+        const __m256 l = _mm256_loadu_ps(r->w4 + 4 * j);
+        const __m256 t = rgb8_lerp_avx2(top + off[j], top + off[j + 1], l);
+        const __m256 b = rgb8_lerp_avx2(bot + off[j], bot + off[j + 1], l);
+        const __m256 v = _mm256_add_ps(t, _mm256_mul_ps(_mm256_sub_ps(b, t), yl));
+        _mm_storeu_ps(r->out + 3 * j, _mm256_castps256_ps128(v));
+        _mm_storeu_ps(r->out + 3 * j + 3, _mm256_extractf128_ps(v, 1));
+    }
+    rgb8_sse2(r, j, j1);
+}
+#endif
+
+/* The uint8 3-channel kernel; returns 0 (nothing written) where it does not
+ * apply, for the generic kernel to run. */
+static int bilinear_rgb8(const uint8_t *src, float *dst, int64_t row_lo, int64_t row_hi,
+                         int64_t H, int64_t W, int64_t OH, int64_t OW, float hs, float ws,
+                         int half_pixel)
+{
+    int32_t off[FG_RESIZE_CHUNK];
+    float w4[4 * FG_RESIZE_CHUNK];
+    if (W < 2 || 3 * W + 8 > INT32_MAX)
+        return 0;
+#ifdef FG_RESIZE_SIMD
+    void (*simd)(const rgb8_row *, int64_t, int64_t) = fg_vmath_avx2() ? rgb8_avx2 : rgb8_sse2;
+#endif
+    for (int64_t x0 = 0; x0 < OW; x0 += FG_RESIZE_CHUNK) {
+        const int64_t nx = OW - x0 < FG_RESIZE_CHUNK ? OW - x0 : FG_RESIZE_CHUNK;
+        int64_t nvec = 0; /* pixels [0, nvec) of the chunk may use the vector loop */
+        for (int64_t j = 0; j < nx; j++) {
+            interp ix = bilinear_at(x0 + j, ws, W, half_pixel);
+            int64_t x = ix.lo;
+            float l = ix.lerp;
+            if (ix.hi == ix.lo) {
+                l = ix.lo == W - 1 ? 1.0f : 0.0f;
+                x = ix.lo == W - 1 ? W - 2 : ix.lo;
+            } else if (ix.hi != ix.lo + 1) {
+                return 0;
+            }
+            off[j] = (int32_t)(3 * x);
+            w4[4 * j] = w4[4 * j + 1] = w4[4 * j + 2] = w4[4 * j + 3] = l;
+            if (x <= W - 3 && x0 + j < OW - 1)
+                nvec = j + 1;
+        }
+        for (int64_t row = row_lo; row < row_hi; row++) {
+            const int64_t b = row / OH, y = row % OH;
+            const interp iy = bilinear_at(y, hs, H, half_pixel);
+            const rgb8_row r = {src + (b * H + iy.lo) * W * 3, src + (b * H + iy.hi) * W * 3,
+                                dst + (row * OW + x0) * 3, off, w4, iy.lerp};
+#ifdef FG_RESIZE_SIMD
+            simd(&r, 0, nvec);
+            rgb8_scalar(&r, nvec, nx);
+#else
+            rgb8_scalar(&r, 0, nx);
+#endif
+        }
+    }
+    return 1;
+}
+
 int fg_k_resize_bilinear(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
@@ -109,8 +253,11 @@ int fg_k_resize_bilinear(const fg_step *s, int part, int nparts, fg_status *st)
         return FG_OK;
     int64_t lo, hi;
     fg_split(B * OH, part, nparts, &lo, &hi);
-    f(x->data, (float *)o->data, lo, hi, H, W, C, OH, OW, resize_scale(H, OH, align),
-      resize_scale(W, OW, align), half);
+    const float hs = resize_scale(H, OH, align), ws = resize_scale(W, OW, align);
+    if (x->dtype == FG_UINT8 && C == 3 &&
+        bilinear_rgb8(x->data, (float *)o->data, lo, hi, H, W, OH, OW, hs, ws, half))
+        return FG_OK;
+    f(x->data, (float *)o->data, lo, hi, H, W, C, OH, OW, hs, ws, half);
     return FG_OK;
 }
 
