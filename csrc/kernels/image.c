@@ -106,10 +106,11 @@ static const bilinear_fn bilinear_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(BILINEAR
  * and every other pixel is computed with TF's operations in TF's order
  * (t = a + (b - a) * xl per row, then t + (u - t) * yl), unfused, so the
  * result is bit for bit the generic kernel's. SSE2 is the x86-64 baseline;
- * an AVX2 build doing two pixels per register is picked at run time. A
- * vector pixel stores 4 floats, the 4th overwritten by the next pixel, so
- * the last pixel of a row and those whose 8-byte load would pass the end
- * of the row (x > W - 3) take the scalar loop. */
+ * an AVX2 build doing two pixels per register (16-byte loads, b - a taken
+ * in int32 where it is exact) is picked at run time. A vector pixel stores
+ * 4 floats, the 4th overwritten by the next pixel, so the last pixel of a
+ * row and those whose 16-byte load would pass the end of the row
+ * (x > W - 6) take the scalar loop. */
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -150,44 +151,61 @@ static inline __m128 rgb8_lerp_sse2(const uint8_t *p, __m128 l)
 
 static void rgb8_sse2(const rgb8_row *r, int64_t j0, int64_t j1)
 {
+    /* Locals: the unaligned stores may alias anything, *r included. */
     const __m128 yl = _mm_set1_ps(r->yl);
+    const uint8_t *top = r->top, *bot = r->bot;
+    const int32_t *off = r->off;
+    const float *w4 = r->w4;
+    float *out = r->out;
     for (int64_t j = j0; j < j1; j++) {
-        const __m128 l = _mm_loadu_ps(r->w4 + 4 * j);
-        const __m128 t = rgb8_lerp_sse2(r->top + r->off[j], l);
-        const __m128 b = rgb8_lerp_sse2(r->bot + r->off[j], l);
-        _mm_storeu_ps(r->out + 3 * j, _mm_add_ps(t, _mm_mul_ps(_mm_sub_ps(b, t), yl)));
+        const __m128 l = _mm_loadu_ps(w4 + 4 * j);
+        const __m128 t = rgb8_lerp_sse2(top + off[j], l);
+        const __m128 b = rgb8_lerp_sse2(bot + off[j], l);
+        _mm_storeu_ps(out + 3 * j, _mm_add_ps(t, _mm_mul_ps(_mm_sub_ps(b, t), yl)));
     }
 }
 
 #define RS_AVX2 __attribute__((target("avx2")))
 RS_AVX2 static inline __m256 rgb8_lerp_avx2(const uint8_t *p0, const uint8_t *p1, __m256 l)
 {
-    /* Per 128-bit lane: the pair's bytes a0 a1 a2 b0 b1 b2 as 32-bit ints. */
+    /* Per 128-bit lane, from the pair's bytes a0 a1 a2 b0 b1 b2: a and b as
+     * 32-bit ints (the 4th lane 0). */
     const __m256i sa = _mm256_setr_epi8(0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1,
                                         0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1);
     const __m256i sb = _mm256_setr_epi8(3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1,
                                         3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1);
     const __m256i q = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)p0)),
-        _mm_loadl_epi64((const __m128i *)p1), 1);
-    const __m256 a = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(q, sa));
-    const __m256 b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(q, sb));
-    return _mm256_add_ps(a, _mm256_mul_ps(_mm256_sub_ps(b, a), l));
+        _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p0)),
+        _mm_loadu_si128((const __m128i *)p1), 1);
+    /* b - a is exact in int32 and in float, so it is taken in int32. */
+    const __m256i ai = _mm256_shuffle_epi8(q, sa);
+    const __m256 a = _mm256_cvtepi32_ps(ai);
+    const __m256 d = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_shuffle_epi8(q, sb), ai));
+    return _mm256_add_ps(a, _mm256_mul_ps(d, l));
 }
 
 RS_AVX2 static void rgb8_avx2(const rgb8_row *r, int64_t j0, int64_t j1)
 {
+    /* Locals: the unaligned stores may alias anything, *r included. */
     const __m256 yl = _mm256_set1_ps(r->yl);
     const uint8_t *top = r->top, *bot = r->bot;
     const int32_t *off = r->off;
+    const float *w4 = r->w4;
+    float *out = r->out;
     int64_t j = j0;
-    for (; j + 2 <= j1; j += 2) {
-        const __m256 l = _mm256_loadu_ps(r->w4 + 4 * j);
-        const __m256 t = rgb8_lerp_avx2(top + off[j], top + off[j + 1], l);
-        const __m256 b = rgb8_lerp_avx2(bot + off[j], bot + off[j + 1], l);
-        const __m256 v = _mm256_add_ps(t, _mm256_mul_ps(_mm256_sub_ps(b, t), yl));
-        _mm_storeu_ps(r->out + 3 * j, _mm256_castps256_ps128(v));
-        _mm_storeu_ps(r->out + 3 * j + 3, _mm256_extractf128_ps(v, 1));
+    for (; j + 4 <= j1; j += 4) {
+        const int64_t o0 = off[j], o1 = off[j + 1], o2 = off[j + 2], o3 = off[j + 3];
+        const __m256 l01 = _mm256_loadu_ps(w4 + 4 * j), l23 = _mm256_loadu_ps(w4 + 4 * j + 8);
+        const __m256 t01 = rgb8_lerp_avx2(top + o0, top + o1, l01);
+        const __m256 b01 = rgb8_lerp_avx2(bot + o0, bot + o1, l01);
+        const __m256 t23 = rgb8_lerp_avx2(top + o2, top + o3, l23);
+        const __m256 b23 = rgb8_lerp_avx2(bot + o2, bot + o3, l23);
+        const __m256 v01 = _mm256_add_ps(t01, _mm256_mul_ps(_mm256_sub_ps(b01, t01), yl));
+        const __m256 v23 = _mm256_add_ps(t23, _mm256_mul_ps(_mm256_sub_ps(b23, t23), yl));
+        _mm_storeu_ps(out + 3 * j, _mm256_castps256_ps128(v01));
+        _mm_storeu_ps(out + 3 * j + 3, _mm256_extractf128_ps(v01, 1));
+        _mm_storeu_ps(out + 3 * j + 6, _mm256_castps256_ps128(v23));
+        _mm_storeu_ps(out + 3 * j + 9, _mm256_extractf128_ps(v23, 1));
     }
     rgb8_sse2(r, j, j1);
 }
@@ -221,7 +239,7 @@ static int bilinear_rgb8(const uint8_t *src, float *dst, int64_t row_lo, int64_t
             }
             off[j] = (int32_t)(3 * x);
             w4[4 * j] = w4[4 * j + 1] = w4[4 * j + 2] = w4[4 * j + 3] = l;
-            if (x <= W - 3 && x0 + j < OW - 1)
+            if (x <= W - 6 && x0 + j < OW - 1)
                 nvec = j + 1;
         }
         for (int64_t row = row_lo; row < row_hi; row++) {
