@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import fastgraph as tf
+from fastgraph.ops.image_ops import _bilinear_reference
 
 
 def _run(images, size, method="bilinear", dtype=None):
@@ -71,6 +72,31 @@ def test_bilinear_matches_loops(src, dst, dtype):
     assert out.dtype == np.float32 and out.shape == (2,) + dst + (3,)
     np.testing.assert_allclose(out, _bilinear_loops(img.astype(np.float64), *dst),
                                rtol=1e-5, atol=1e-4 * 255)
+
+
+@pytest.mark.parametrize("src,dst", [((108, 1920), (26, 256)), ((7, 9), (5, 13)),
+                                     ((2, 2), (7, 7)), ((5, 1), (3, 3)), ((9, 2), (4, 6)),
+                                     ((40, 300), (9, 1030)), ((3, 3), (1, 1)),
+                                     ((17, 33), (17, 33)), ((4, 3000), (3, 2100))])
+@pytest.mark.parametrize("align,half", [(False, True), (False, False), (True, False)])
+def test_bilinear_uint8_rgb_exact(src, dst, align, half):
+    """The uint8 3-channel kernel (vector loops, remapped edge pairs) gives
+    bit for bit the generic kernel's float32 values and the reference's."""
+    rng = np.random.default_rng(2)
+    img = rng.integers(0, 256, (2,) + src + (3,), dtype=np.uint8)
+    outs = []
+    for x in (img, img.astype(np.float32)):
+        g = tf.Graph()
+        with g.as_default():
+            p = tf.placeholder(tf.as_dtype(x.dtype), [None] * 4)
+            y = tf.compat.v1.image.resize_bilinear(p, dst, align_corners=align,
+                                                   half_pixel_centers=half)
+            with tf.Session() as sess:
+                outs.append(sess.run(y, {p: x}))
+    ref = _bilinear_reference([img, np.array(dst)],
+                              {"align_corners": align, "half_pixel_centers": half})[0]
+    np.testing.assert_array_equal(outs[0].view(np.uint32), outs[1].view(np.uint32))
+    np.testing.assert_array_equal(outs[0].view(np.uint32), ref.view(np.uint32))
 
 
 @pytest.mark.parametrize("src,dst", [((2, 3), (5, 7)), ((7, 5), (3, 4)), ((8, 8), (3, 3))])
