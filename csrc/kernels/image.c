@@ -170,10 +170,13 @@ RS_AVX2 static inline __m256 rgb8_lerp_avx2(const uint8_t *p0, const uint8_t *p1
 {
     /* Per 128-bit lane, from the pair's bytes a0 a1 a2 b0 b1 b2: a and b as
      * 32-bit ints (the 4th lane 0). */
-    const __m256i sa = _mm256_setr_epi8(0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1,
-                                        0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i sb = _mm256_setr_epi8(3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1,
-                                        3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1, -1);
+    /* (-1: zero the byte.) */
+    const __m256i sa = _mm256_setr_epi8(0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1,
+                                        -1, 0, -1, -1, -1, 1, -1, -1, -1, 2, -1, -1, -1, -1, -1,
+                                        -1, -1);
+    const __m256i sb = _mm256_setr_epi8(3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1, -1,
+                                        -1, 3, -1, -1, -1, 4, -1, -1, -1, 5, -1, -1, -1, -1, -1,
+                                        -1, -1);
     const __m256i q = _mm256_inserti128_si256(
         _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p0)),
         _mm_loadu_si128((const __m128i *)p1), 1);
@@ -222,7 +225,8 @@ static int bilinear_rgb8(const uint8_t *src, float *dst, int64_t row_lo, int64_t
     if (W < 2 || 3 * W + 8 > INT32_MAX)
         return 0;
 #ifdef FG_RESIZE_SIMD
-    void (*simd)(const rgb8_row *, int64_t, int64_t) = fg_vmath_avx2() ? rgb8_avx2 : rgb8_sse2;
+    void (*simd)(const rgb8_row *, int64_t, int64_t) =
+        fg_simd_level() >= 1 ? rgb8_avx2 : rgb8_sse2;
 #endif
     for (int64_t x0 = 0; x0 < OW; x0 += FG_RESIZE_CHUNK) {
         const int64_t nx = OW - x0 < FG_RESIZE_CHUNK ? OW - x0 : FG_RESIZE_CHUNK;
