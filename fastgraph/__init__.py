@@ -7,6 +7,9 @@ changing its import to `import fastgraph as tf`.
 
 from . import ops as _ops  # noqa: F401 - registers every op
 from . import dtypes, errors, image, linalg, math, nn, random  # noqa: F401
+from .config import (  # noqa: F401
+    ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
+)
 from .framework.constant_op import constant, convert_to_tensor  # noqa: F401
 from .framework.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, int8, int16, int32, int64,

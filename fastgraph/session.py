@@ -31,6 +31,9 @@ class Session:
     """
 
     def __init__(self, target="", graph=None, config=None):
+        # intra_op_parallelism_threads caps the shares of this session's steps.
+        wanted = int(getattr(config, "intra_op_parallelism_threads", 0) or 0)
+        self._threads = min(wanted, threads()) if wanted > 0 else None
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._plans = collections.OrderedDict()
@@ -138,7 +141,8 @@ class Session:
 
     def _compile(self, key, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
-                            {t: (a.shape, t.dtype) for t, a in feeds}, threads())
+                            {t: (a.shape, t.dtype) for t, a in feeds},
+                            self._threads or threads())
         buffers = [self._variable_buffer(op) for op in plan.variables]
         native = NativePlan(plan, buffers)
         self._plans[key] = native

@@ -481,3 +481,19 @@ def test_plan_eviction_keeps_results_right(g, monkeypatch):
             np.testing.assert_array_equal(sess.run(y, {x: a}), a + 1)
             np.testing.assert_array_equal(f(a), a + 1)
             assert sess.memory_stats()["plans"] <= 2
+
+
+def test_config_proto_caps_the_threads_of_a_session():
+    from fastgraph.compiler.plan import PARALLEL_GRAIN
+
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None])
+        y = x * 2.0 + 1.0
+        config = tf.ConfigProto(intra_op_parallelism_threads=1, allow_soft_placement=True,
+                                gpu_options=tf.GPUOptions(allow_growth=True))
+        v = np.arange(8 * PARALLEL_GRAIN, dtype=np.float32)
+        with tf.Session(config=config) as sess:
+            np.testing.assert_array_equal(sess.run(y, {x: v}), v * 2 + 1)
+            plan = next(iter(sess._plans.values())).plan
+            assert max(st.nparts for st in plan.steps) == 1

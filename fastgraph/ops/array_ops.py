@@ -13,7 +13,7 @@ from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, regi
 from ..framework.tensor_shape import as_shape
 from .common import ALL, check_dtype, graph_of, make_op, to_tensor
 
-__all__ = ["placeholder", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
+__all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
            "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",
            "strided_slice", "reverse", "reverse_v2", "tile", "pad", "broadcast_to"]
 
@@ -68,6 +68,34 @@ def identity(input, name=None):  # noqa: A002 - TF's argument name
     graph = graph_of([input])
     x = to_tensor(graph, input)
     return make_op(graph, "Identity", [x], name=name or "Identity").outputs[0]
+
+
+def _with_default_shape(ctx):
+    given, actual = ctx.attrs["shape"].as_tuple(), ctx.shapes[0]
+    if given is None:
+        return [actual]
+    if actual is not None and (len(given) != len(actual) or any(
+            g is not None and a is not None and g != a for g, a in zip(given, actual))):
+        raise ValueError(f"Shapes must be equal rank, and compatible: default has shape "
+                         f"{_fmt(actual)}, placeholder_with_default {_fmt(given)}")
+    return [given if ctx.op is None else actual]
+
+
+register(OpDef("PlaceholderWithDefault", shape=_with_default_shape, dtype=_first_dtype,
+               kernel="copy", view=True, reference=lambda inputs, attrs: [inputs[0].copy()],
+               parallel=True))
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002
+    """A placeholder op that passes through `input` when its output is not fed.
+
+    `shape` (dims may be None) is the static shape of the output: a fed value
+    must fit it; unfed, the output is `input`.
+    """
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "PlaceholderWithDefault", [x], {"shape": as_shape(shape)},
+                   name=name or "PlaceholderWithDefault").outputs[0]
 
 
 def stop_gradient(input, name=None):  # noqa: A002

@@ -294,3 +294,18 @@ def test_reverse_v2_is_reverse_and_errors():
             tf.reverse_v2(p, [1, -1])
         with pytest.raises(ValueError, match="out of valid range"):
             tf.reverse_v2(p, [2])
+
+
+def test_placeholder_with_default():
+    g = tf.Graph()
+    with g.as_default():
+        d = tf.placeholder_with_default(tf.constant([[1.0, 2.0]]), [None, 2])
+        assert d.shape.as_list() == [None, 2]
+        y = d * 2
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(y), [[2.0, 4.0]])
+            np.testing.assert_array_equal(sess.run(y, {d: np.ones((3, 2))}), np.full((3, 2), 2.0))
+            with pytest.raises(ValueError, match="Cannot feed value of shape"):
+                sess.run(y, {d: np.ones((3, 3))})
+        with pytest.raises(ValueError):
+            tf.placeholder_with_default(tf.constant([1.0, 2.0]), [3])
