@@ -14,7 +14,7 @@ def _commands():
 def test_readme_starts_with_two_commands():
     cmds = _commands()
     assert len(cmds) >= 2
-    assert 'pip install ".[bench]"' in cmds[0] and "-m fastgraph.bench" in cmds[0]
+    assert 'pip install ".[bench]"' in cmds[0] and "fastgraph-bench" in cmds[0]
     assert 'pip install ".[test,parity]"' in cmds[1] and "pytest" in cmds[1]
 
 
