@@ -1,0 +1,5 @@
+"""Composite math and nn ops built from existing ops (no kernels of their own)."""
+
+__all__ = []
+MATH = []
+NN = []

@@ -1,0 +1,377 @@
+"""TF1 staples: get_variable / variable_scope and the TF1 initializers (part A),
+and the composite math/nn ops (part B), against NumPy and hand-computed values."""
+
+import math
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+
+v1 = tf.compat.v1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph():
+    g = tf.Graph()
+    with g.as_default():
+        yield g
+
+
+def _init_and_run(fetches, feed_dict=None):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(fetches, feed_dict)
+
+
+# ==== A. get_variable and variable_scope ========================================
+
+def test_names_follow_variable_scopes():
+    with v1.variable_scope("foo") as scope:
+        v = v1.get_variable("v", [2, 3])
+        with v1.variable_scope("bar"):
+            w = v1.get_variable("w", [3], dtype=tf.int32)
+            t = tf.add(w, 1)
+    assert scope.name == "foo" and scope.original_name_scope == "foo/"
+    assert v.name == "foo/v:0" and w.name == "foo/bar/w:0" and t.name == "foo/bar/Add:0"
+    assert v.shape.as_list() == [2, 3] and v.dtype == tf.float32 and w.dtype == tf.int32
+    assert v1.get_variable_scope().name == "" and v1.get_variable_scope().reuse is False
+
+
+def test_variable_scope_opens_a_unique_name_scope_but_keeps_the_variable_prefix():
+    with v1.variable_scope("foo"):
+        v1.get_variable("a", [1])
+    with v1.variable_scope("foo", reuse=True) as scope:
+        a = v1.get_variable("a", [1])
+        t = tf.identity(a)
+    assert a.name == "foo/a:0" and t.name == "foo_1/Identity:0"
+    assert scope.original_name_scope == "foo_1/"
+
+
+def test_reuse_true_returns_the_same_variable():
+    with v1.variable_scope("foo"):
+        v = v1.get_variable("v", [2])
+    with v1.variable_scope("foo", reuse=True):
+        assert v1.get_variable("v", [2]) is v
+        assert v1.get_variable("v") is v  # shape may be left out when reusing
+    with v1.variable_scope("foo") as scope:
+        scope.reuse_variables()
+        assert scope.reuse is True and v1.get_variable("v") is v
+    assert len(tf.global_variables()) == 1
+
+
+def test_reuse_is_inherited_and_false_does_not_override():
+    with v1.variable_scope("a"):
+        with v1.variable_scope("b"):
+            v = v1.get_variable("v", [1])
+    with v1.variable_scope("a", reuse=True):
+        with v1.variable_scope("b", reuse=False) as inner:
+            assert inner.reuse is True
+            assert v1.get_variable("v") is v
+
+
+def test_auto_reuse_creates_then_returns():
+    def layer():
+        with v1.variable_scope("layer", reuse=v1.AUTO_REUSE):
+            return v1.get_variable("w", [3, 4])
+
+    w1, w2 = layer(), layer()
+    assert w1 is w2 and len(tf.trainable_variables()) == 1
+    assert v1.variable_scope("x", reuse=tf.AUTO_REUSE) is not None
+
+
+def test_captured_scope_reenters_its_name():
+    with v1.variable_scope("outer") as outer:
+        v1.get_variable("a", [1])
+    with v1.variable_scope("other"):
+        with v1.variable_scope(outer):
+            b = v1.get_variable("b", [1])
+            t = tf.identity(b)
+        with v1.variable_scope(outer, reuse=True):
+            assert v1.get_variable("a").name == "outer/a:0"
+    assert b.name == "outer/b:0" and t.name == "other/outer/Identity:0"
+
+
+def test_default_name_is_made_unique():
+    with v1.variable_scope(None, default_name="dense") as s1:
+        a = v1.get_variable("k", [1])
+    with v1.variable_scope(None, default_name="dense") as s2:
+        b = v1.get_variable("k", [1])
+        t = tf.identity(b)
+    assert (s1.name, s2.name) == ("dense", "dense_1")
+    assert (a.name, b.name, t.name) == ("dense/k:0", "dense_1/k:0", "dense_1/Identity:0")
+    # The counters of sub-scopes restart when their parent is re-entered.
+    with v1.variable_scope("p"):
+        with v1.variable_scope(None, default_name="d") as d1:
+            pass
+    with v1.variable_scope("p", reuse=True):
+        with v1.variable_scope(None, default_name="d") as d2:
+            pass
+    assert d1.name == d2.name == "p/d"
+
+
+def test_scope_values_pick_the_graph():
+    other = tf.Graph()
+    with other.as_default():
+        x = tf.constant(1.0)
+    with v1.variable_scope("s", values=[x]):
+        v = v1.get_variable("v", [1])
+    assert v.graph is other
+
+
+def test_auxiliary_name_scope_false_keeps_the_name_scope():
+    with v1.variable_scope("scope") as scope:
+        pass
+    with v1.variable_scope(scope, auxiliary_name_scope=False):
+        t = tf.identity(1.0)
+        v = v1.get_variable("v", [1])
+    assert t.name == "Identity:0" and v.name == "scope/v:0"
+
+
+@pytest.mark.parametrize("case,exc,msg", [
+    ("exists", ValueError, "Variable v already exists, disallowed. Did you mean to set "
+                           "reuse=True or reuse=tf.AUTO_REUSE in VarScope?"),
+    ("missing", ValueError, "Variable foo/nope does not exist, or was not created with "
+                            "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
+                            "VarScope?"),
+    ("shape", ValueError, "Trying to share variable v, but specified shape (3,) and found "
+                          "shape (2,)."),
+    ("dtype", ValueError, "Trying to share variable v, but specified dtype int32 and found "
+                          "dtype float32."),
+    ("const_shape", ValueError, "If initializer is a constant, do not specify shape."),
+    ("no_shape", ValueError, "Variable c did not get an initializer, so its `shape` argument "
+                             "must be specified."),
+    ("init_dtype", ValueError, "Initializer type '<dtype: 'int32'>' and explicit dtype "
+                               "'<dtype: 'float32'>' don't match."),
+    ("bad_init", ValueError, "The initializer passed is not valid."),
+    ("reuse_no_name", ValueError, "reuse=True cannot be used without a name_or_scope"),
+    ("no_name", TypeError, "If default_name is None then name_or_scope is required"),
+    ("reuse_value", ValueError, "The reuse parameter must be True or False or None."),
+    ("scope_type", TypeError, "VariableScope: name_or_scope must be a string or VariableScope."),
+    ("partitioner", NotImplementedError, "partitioned"),
+])
+def test_errors_in_tf_words(case, exc, msg):
+    v1.get_variable("v", [2])
+
+    def run():
+        if case == "exists":
+            v1.get_variable("v", [2])
+        elif case == "missing":
+            with v1.variable_scope("foo", reuse=True):
+                v1.get_variable("nope", [1])
+        elif case in ("shape", "dtype"):
+            with v1.variable_scope("", reuse=True):
+                if case == "shape":
+                    v1.get_variable("v", [3])
+                else:
+                    v1.get_variable("v", [2], dtype=tf.int32)
+        elif case == "const_shape":
+            v1.get_variable("c", [2], initializer=tf.constant([1.0, 2.0]))
+        elif case == "no_shape":
+            v1.get_variable("c")
+        elif case == "init_dtype":
+            v1.get_variable("c", initializer=np.int32(3), dtype=tf.float32)
+        elif case == "bad_init":
+            v1.get_variable("c", initializer=lambda shape, dtype: tf.zeros(shape))
+        elif case == "reuse_no_name":
+            with v1.variable_scope(None, default_name="x", reuse=True):
+                pass
+        elif case == "no_name":
+            v1.variable_scope(None)
+        elif case == "reuse_value":
+            v1.variable_scope("z", reuse=1)
+        elif case == "scope_type":
+            with v1.variable_scope(3):
+                pass
+        elif case == "partitioner":
+            v1.get_variable("p", [4], partitioner=lambda shape, dtype: [2])
+
+    with pytest.raises(exc) as info:
+        run()
+    assert msg in str(info.value)
+    # A failed scope leaves the scope stack and name stack as they were.
+    assert v1.get_variable_scope().name == "" and tf.get_default_graph().get_name_scope() == ""
+
+
+def test_get_variable_from_a_value_takes_its_shape_and_dtype():
+    a = v1.get_variable("a", initializer=np.arange(6, dtype=np.int64).reshape(2, 3))
+    b = v1.get_variable("b", initializer=tf.constant([1.5, 2.5]))
+    c = v1.get_variable("c", initializer=7)
+    assert (a.dtype, b.dtype, c.dtype) == (tf.int64, tf.float32, tf.int32)
+    ra, rb, rc = _init_and_run([a, b, c])
+    np.testing.assert_array_equal(ra, np.arange(6).reshape(2, 3))
+    np.testing.assert_array_equal(rb, [1.5, 2.5])
+    assert rc == 7
+
+
+@pytest.mark.parametrize("dtype", [tf.int8, tf.int32, tf.int64, tf.uint8, tf.bool])
+def test_default_initializer_is_zeros_for_ints_and_bools(dtype):
+    v = v1.get_variable("v", [2, 2], dtype=dtype)
+    out = _init_and_run(v)
+    assert out.dtype == dtype.np_dtype and not out.any()
+
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+@pytest.mark.parametrize("shape", [[4, 6], [50], [3, 3, 8, 16], []])
+def test_default_initializer_is_glorot_uniform(dtype, shape):
+    v = v1.get_variable("v", shape, dtype=dtype)
+    out = _init_and_run(v)
+    assert out.dtype == dtype.np_dtype and out.shape == tuple(shape)
+    if len(shape) == 0:
+        fan_in = fan_out = 1
+    elif len(shape) == 1:
+        fan_in = fan_out = shape[0]
+    else:
+        rf = int(np.prod(shape[:-2]))
+        fan_in, fan_out = shape[-2] * rf, shape[-1] * rf
+    limit = math.sqrt(6.0 / (fan_in + fan_out))
+    assert np.all(np.abs(out) <= limit)
+    if out.size >= 50:
+        assert np.abs(out).max() > 0.7 * limit  # spread over the whole range
+
+
+def test_scope_initializer_and_dtype_are_defaults():
+    with v1.variable_scope("s", initializer=v1.constant_initializer(3.0), dtype=tf.float64):
+        a = v1.get_variable("a", [2])
+        b = v1.get_variable("b", [2], initializer=v1.ones_initializer())
+        with v1.variable_scope("inner"):
+            c = v1.get_variable("c", [1])
+    assert a.dtype == tf.float64 and c.dtype == tf.float64
+    ra, rb, rc = _init_and_run([a, b, c])
+    np.testing.assert_array_equal(ra, [3.0, 3.0])
+    np.testing.assert_array_equal(rb, [1.0, 1.0])
+    np.testing.assert_array_equal(rc, [3.0])
+    with v1.variable_scope("t") as t:
+        t.set_initializer(v1.zeros_initializer())
+        assert _init_and_run(v1.get_variable("z", [3])).tolist() == [0, 0, 0]
+
+
+def test_collections_and_trainable():
+    a = v1.get_variable("a", [1])
+    b = v1.get_variable("b", [1], trainable=False)
+    c = v1.get_local_variable("c", [1])
+    d = v1.get_variable("d", [1], collections=["mine"])
+    assert tf.trainable_variables() == [a, d]  # trainable adds its collection
+    assert tf.global_variables() == [a, b]
+    assert tf.local_variables() == [c] and tf.get_collection("mine") == [d]
+    with v1.variable_scope("s") as s:
+        e = v1.get_variable("e", [1])
+    assert s.global_variables() == [e] and s.trainable_variables() == [e]
+
+
+def test_initializer_class_is_instantiated_and_callable_without_args_works():
+    a = v1.get_variable("a", [2], initializer=v1.ones_initializer)
+    b = v1.get_variable("b", initializer=lambda: tf.constant([4, 5]))
+    ra, rb = _init_and_run([a, b])
+    np.testing.assert_array_equal(ra, [1, 1])
+    np.testing.assert_array_equal(rb, [4, 5])
+
+
+def test_custom_getter_and_regularizer():
+    seen = []
+
+    def getter(next_getter, name, *args, **kwargs):
+        seen.append(name)
+        kwargs["trainable"] = False
+        return next_getter(name, *args, **kwargs)
+
+    with v1.variable_scope("s", custom_getter=getter):
+        v = v1.get_variable("v", [2], initializer=v1.constant_initializer(2.0),
+                            regularizer=lambda w: tf.reduce_sum(w) * 0.5)
+    assert seen == ["s/v"] and tf.trainable_variables() == []
+    (loss,) = tf.get_collection("regularization_losses")
+    assert _init_and_run(loss) == 2.0
+
+
+def test_initializer_ops_ignore_control_dependencies():
+    x = tf.constant(1.0)
+    with tf.control_dependencies([x]):
+        v = v1.get_variable("v", [2])
+    assert v.initializer.control_inputs == []
+
+
+# ---- initializers -------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", [[], [3], [2, 0], [2, 3, 4]])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64, tf.int32, tf.int64, tf.uint8])
+def test_zeros_ones_initializers(shape, dtype):
+    z = v1.zeros_initializer()(shape, dtype=dtype)
+    o = v1.ones_initializer(dtype=dtype)(shape)
+    rz, ro = _init_and_run([z, o])
+    np.testing.assert_array_equal(rz, np.zeros(shape, dtype.np_dtype))
+    np.testing.assert_array_equal(ro, np.ones(shape, dtype.np_dtype))
+    assert rz.dtype == dtype.np_dtype and ro.dtype == dtype.np_dtype
+
+
+@pytest.mark.parametrize("value,shape,expect", [
+    (2.5, [2, 2], np.full((2, 2), 2.5)),
+    ([1, 2], [2, 2], [[1, 2], [2, 2]]),  # the last value fills the rest
+    ([1, 2, 3, 4], [2, 2], [[1, 2], [3, 4]]),
+    (np.arange(6).reshape(2, 3), [3, 2], np.arange(6).reshape(3, 2)),
+    ([], [3], [0, 0, 0]),
+    ([5], [], 5),
+    ([1, 2, 3], [0, 4], np.zeros((0, 4))),
+])
+def test_constant_initializer(value, shape, expect):
+    t = v1.constant_initializer(value)(shape)
+    out = _init_and_run(t)
+    assert out.dtype == np.float32 and out.shape == tuple(shape)
+    np.testing.assert_array_equal(out, np.asarray(expect, np.float32))
+
+
+def test_constant_initializer_errors():
+    with pytest.raises(ValueError, match="Too many elements provided. Takes at most 4, but "
+                                         "got 5."):
+        v1.constant_initializer([1, 2, 3, 4, 5])([2, 2])
+    with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(2, 2\), but got \(3,\)."):
+        v1.constant_initializer([1, 2, 3])([2, 2], verify_shape=True)
+    with pytest.raises(TypeError, match="Invalid type for initial value"):
+        v1.constant_initializer({"a": 1})
+    with pytest.raises(TypeError):
+        v1.constant_initializer(2.5, dtype=tf.int32)([2])
+    out = _init_and_run(v1.constant_initializer(7, dtype=tf.int64)([3]))
+    assert out.dtype == np.int64 and out.tolist() == [7, 7, 7]
+
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
+def test_random_initializers_draw_the_right_distributions(dtype):
+    shape = [200, 100]
+    tf.set_random_seed(1)
+    u = v1.random_uniform_initializer(-2.0, 3.0)(shape, dtype=dtype)
+    n = v1.random_normal_initializer(1.0, 2.0)(shape, dtype=dtype)
+    t = v1.truncated_normal_initializer(0.5, 0.1, seed=3)(shape, dtype=dtype)
+    g = v1.glorot_normal_initializer(seed=4)(shape, dtype=dtype)
+    vs = v1.variance_scaling_initializer(2.0, "fan_in", "untruncated_normal")(shape, dtype=dtype)
+    ru, rn, rt, rg, rv = _init_and_run([u, n, t, g, vs])
+    for r in (ru, rn, rt, rg, rv):
+        assert r.dtype == dtype.np_dtype and r.shape == tuple(shape)
+    assert ru.min() >= -2.0 and ru.max() < 3.0 and abs(ru.mean() - 0.5) < 0.1
+    assert abs(rn.mean() - 1.0) < 0.1 and abs(rn.std() - 2.0) < 0.1
+    assert np.all(np.abs(rt - 0.5) <= 0.2 + 1e-6)
+    stddev = math.sqrt(2.0 / 300)  # glorot normal: after truncation
+    assert abs(rg.std() - stddev) < 0.05 * stddev and np.abs(rg).max() <= 2 * stddev / .8796
+    assert abs(rv.std() - math.sqrt(2.0 / 200)) < 0.05 * math.sqrt(2.0 / 200)
+
+
+def test_random_uniform_initializer_ints_and_seeds_repeat():
+    i = v1.random_uniform_initializer(0, 10, dtype=tf.int32)([1000])
+    a = v1.glorot_uniform_initializer(seed=7)([5, 5])
+    b = v1.glorot_uniform_initializer(seed=7)([5, 5])
+    ri, ra, rb = _init_and_run([i, a, b])
+    assert ri.dtype == np.int32 and ri.min() >= 0 and ri.max() < 10 and len(set(ri)) == 10
+    np.testing.assert_array_equal(ra, rb)
+
+
+def test_initializer_argument_errors():
+    with pytest.raises(ValueError, match="Argument `dtype` is expected to be floating point"):
+        v1.random_normal_initializer(dtype=tf.int32)
+    # As TF, glorot_*_initializer drop their dtype argument (float32 stays the default).
+    assert v1.glorot_uniform_initializer(dtype=tf.int64).dtype == tf.float32
+    with pytest.raises(ValueError, match="Argument `scale` must be a positive float"):
+        v1.variance_scaling_initializer(scale=0.0)
+    with pytest.raises(ValueError, match="Argument `mode` should be one of"):
+        v1.variance_scaling_initializer(mode="fan")
+    with pytest.raises(ValueError, match="Argument `distribution` should be one of"):
+        v1.variance_scaling_initializer(distribution="cauchy")
+    assert v1.glorot_uniform_initializer(seed=3).get_config() == {"seed": 3, "dtype": "float32"}
+    assert v1.initializers.zeros is v1.zeros_initializer
