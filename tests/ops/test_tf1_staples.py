@@ -375,3 +375,360 @@ def test_initializer_argument_errors():
         v1.variance_scaling_initializer(distribution="cauchy")
     assert v1.glorot_uniform_initializer(seed=3).get_config() == {"seed": 3, "dtype": "float32"}
     assert v1.initializers.zeros is v1.zeros_initializer
+
+
+# ==== B. composites ===============================================================
+
+FLOATS = [np.float32, np.float64]
+SINTS = [np.int8, np.int16, np.int32, np.int64]
+NUMERIC = [np.uint8] + SINTS + FLOATS
+SHAPES = [(), (5,), (3, 4), (2, 0, 3), (1, 1, 6)]
+
+
+def _data(shape, dtype, rng, scale=3.0):
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return (rng.normal(size=shape) * scale).astype(dtype)
+    info = np.iinfo(dtype)
+    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
+
+
+def _eval(fn, *arrays, fed=True):
+    """fn(*inputs) with `arrays` fed through placeholders (fed) or as constants."""
+    if fed:
+        ins = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
+        feeds = dict(zip(ins, arrays))
+    else:
+        ins = [tf.constant(a) for a in arrays]
+        feeds = {}
+    out = fn(*ins)
+    with tf.Session() as sess:
+        return sess.run(out, feeds)
+
+
+def _close(got, want, dtype=None, tol=None):
+    got, want = np.asarray(got), np.asarray(want)
+    if dtype is not None:
+        want = want.astype(dtype)
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    if got.dtype.kind == "f":
+        tol = tol or (2e-6 if got.dtype == np.float32 else 1e-12)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("fed", [True, False])
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_clip_by_value(shape, dtype, fed):
+    x = _data(shape, dtype, np.random.default_rng(1))
+    lo, hi = (1, 5) if dtype == np.uint8 else (-2, 3)
+    got = _eval(lambda t: tf.clip_by_value(t, dtype(lo), dtype(hi)), x, fed=fed)
+    _close(got, np.clip(x, lo, hi), dtype)
+
+
+def test_clip_by_value_tensor_bounds_and_errors():
+    assert tf.clip_by_value(tf.constant([1.0]), 0.0, 1.0).op.name == "clip_by_value"
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    lo = np.array([1, 2, 3, 4], np.float32)
+    _close(_eval(lambda t, a: tf.clip_by_value(t, a, 6.0), x, lo), np.clip(x, lo, 6.0))
+    with pytest.raises(ValueError, match="are incompatible"):
+        tf.clip_by_value(tf.constant([1.0, 2.0]), tf.zeros([3, 2]), 1.0)
+
+
+@pytest.mark.parametrize("fed", [True, False])
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_add_n(n, shape, dtype, fed):
+    rng = np.random.default_rng(2)
+    xs = [_data(shape, dtype, rng) for _ in range(n)]
+    want = xs[0].copy()
+    for a in xs[1:]:
+        want = (want + a).astype(dtype)
+    _close(_eval(lambda *t: tf.add_n(list(t)), *xs, fed=fed), want, dtype)
+    _close(_eval(lambda *t: tf.math.accumulate_n(list(t)), *xs, fed=fed), want, dtype)
+
+
+def test_add_n_with_dims_known_at_run_time_checks_shapes():
+    a = tf.placeholder(tf.float32, [None, 3])
+    b = tf.placeholder(tf.float32, [None, 3])
+    s = tf.add_n([a, b, a])
+    with tf.Session() as sess:
+        x = np.ones((2, 3), np.float32)
+        np.testing.assert_array_equal(sess.run(s, {a: x, b: 2 * x}), 4 * x)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(s, {a: x, b: np.ones((1, 3), np.float32)})  # would broadcast
+
+
+def test_add_n_errors():
+    with pytest.raises(ValueError, match="Inputs must be an iterable of at least one"):
+        tf.add_n([])
+    with pytest.raises(ValueError, match="Shapes must be equal rank, but are 1 and 2"):
+        tf.add_n([tf.zeros([2]), tf.zeros([2, 2])])
+    with pytest.raises(ValueError, match="Dimension 0 in both shapes must be equal, but are 2 "
+                                         "and 3"):
+        tf.add_n([tf.zeros([2]), tf.zeros([3])])
+    with pytest.raises(TypeError, match="have types \\[float32, int32\\] that don't all match"):
+        tf.add_n([tf.zeros([2]), tf.zeros([2], tf.int32)])
+    with pytest.raises(ValueError, match="inputs must be a list of at least one Tensor"):
+        tf.math.accumulate_n([tf.zeros([2]), tf.zeros([2], tf.int32)])
+    with pytest.raises(TypeError, match="The `tensor_dtype` argument is"):
+        tf.math.accumulate_n([tf.zeros([2])], tensor_dtype=tf.int32)
+    x = tf.zeros([2])
+    assert tf.add_n([x]) is x and tf.add_n([x], name="s").op.name == "s"
+    assert tf.add_n([x, x], name="total").op.name == "total"
+
+
+@pytest.mark.parametrize("fed", [True, False])
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape,axis", [((5,), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), [0, 2]),
+                                        ((2, 3, 4), None), ((1, 6), 1), ((), None)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reduce_variance_and_std(shape, axis, keepdims, dtype, fed):
+    x = _data(shape, dtype, np.random.default_rng(3))
+    ax = tuple(axis) if isinstance(axis, list) else axis
+    var, std = _eval(lambda t: [tf.math.reduce_variance(t, axis, keepdims),
+                                tf.math.reduce_std(t, axis, keepdims)], x, fed=fed)
+    _close(var, np.var(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype, tol=1e-5)
+    _close(std, np.std(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype, tol=1e-5)
+
+
+def test_reduce_variance_rejects_ints():
+    with pytest.raises(TypeError, match="Input must be either real or complex. Received integer "
+                                        "type <dtype: 'int32'>."):
+        tf.math.reduce_variance(tf.constant([1, 2]))
+
+
+@pytest.mark.parametrize("dtype", NUMERIC + [np.bool_])
+@pytest.mark.parametrize("shape,axis", [((6,), None), ((3, 4), 0), ((3, 4), -1),
+                                        ((2, 0, 3), 1), ((), None), ((2, 3, 4), [0, 2])])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_count_nonzero(shape, axis, keepdims, dtype):
+    rng = np.random.default_rng(4)
+    x = (rng.integers(0, 3, size=shape) > 1) if dtype == np.bool_ else \
+        (_data(shape, dtype, rng) * (rng.integers(0, 2, size=shape))).astype(dtype)
+    ax = tuple(axis) if isinstance(axis, list) else axis
+    want = np.count_nonzero(x, axis=ax, keepdims=keepdims)
+    got = _eval(lambda t: tf.count_nonzero(t, axis, keepdims=keepdims), x)
+    _close(got, np.asarray(want), np.int64)
+    got32 = _eval(lambda t: tf.math.count_nonzero(t, axis, keepdims=keepdims, dtype=tf.int32), x)
+    _close(got32, np.asarray(want), np.int32)
+
+
+def _softplus(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+SPECIAL = np.array([0.0, 1e-30, -1e-30, 1.0, -1.0, 20.0, -20.0, 50.0, -50.0, 100.0, -100.0,
+                    800.0, -800.0])
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
+def test_sigmoid_cross_entropy(shape, dtype):
+    rng = np.random.default_rng(5)
+    logits = _data(shape, dtype, rng, 10.0)
+    labels = rng.uniform(size=shape).astype(dtype)
+    x, z = logits.astype(np.float64), labels.astype(np.float64)
+    want = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
+    got = _eval(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b),
+                labels, logits)
+    _close(got, want, dtype, tol=1e-5)
+    q = 2.5
+    weighted = (1 - z) * x + (1 + (q - 1) * z) * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
+    got = _eval(lambda a, b: tf.nn.weighted_cross_entropy_with_logits(labels=a, logits=b,
+                                                                      pos_weight=q),
+                labels, logits)
+    _close(got, weighted, dtype, tol=1e-5)
+
+
+def test_sigmoid_cross_entropy_is_stable_and_checks_arguments():
+    x = SPECIAL.astype(np.float32)
+    z = np.ones_like(x)
+    got = _eval(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b), z, x)
+    assert np.all(np.isfinite(got))
+    _close(got, _softplus(-x.astype(np.float64)), np.float32, tol=1e-5)
+    with pytest.raises(ValueError, match="Both `labels` and `logits` must be provided"):
+        tf.nn.sigmoid_cross_entropy_with_logits(logits=tf.zeros([2]))
+    with pytest.raises(ValueError, match=r"`logits` and `labels` must have the same shape, "
+                                         r"received \(\(2,\) vs \(3,\)\)."):
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros([3]), logits=tf.zeros([2]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
+@pytest.mark.parametrize("ids_shape", [(), (4,), (2, 3), (0,)])
+def test_embedding_lookup(ids_shape, dtype):
+    rng = np.random.default_rng(6)
+    params = _data((6, 3), dtype, rng)
+    ids = rng.integers(0, 6, size=ids_shape).astype(np.int32)
+    _close(_eval(lambda p, i: tf.nn.embedding_lookup(p, i), params, ids), params[ids])
+    _close(_eval(lambda p, i: tf.nn.embedding_lookup([p], i), params, ids), params[ids])
+
+
+def test_embedding_lookup_max_norm_variables_and_errors():
+    params = np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0]], np.float32)
+    ids = np.array([0, 1, 2, 0], np.int32)
+    norms = np.linalg.norm(params[ids], axis=1, keepdims=True)
+    want = params[ids] * np.minimum(1.0, 1.0 / np.where(norms > 0, norms, 1.0))
+    _close(_eval(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0), params, ids), want)
+    table = v1.get_variable("table", initializer=params)
+    _close(_init_and_run(tf.nn.embedding_lookup(table, ids)), params[ids])
+    with pytest.raises(ValueError, match="Need at least one param"):
+        tf.nn.embedding_lookup([], ids)
+    with pytest.raises(ValueError, match="params must be specified"):
+        tf.nn.embedding_lookup(None, ids)
+    with pytest.raises(NotImplementedError):
+        tf.nn.embedding_lookup([tf.constant(params), tf.constant(params)], ids)
+    g = tf.placeholder(tf.int32, [2])
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(tf.nn.embedding_lookup(tf.constant(params), g), {g: [0, 3]})
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
+def test_activations(shape, dtype):
+    from math import erf
+    x = _data(shape, dtype, np.random.default_rng(7))
+    xd = x.astype(np.float64)
+    sig = 1 / (1 + np.exp(-xd))
+    sw, si2, ge, gea, ls, sp = _eval(lambda t: [tf.nn.swish(t), tf.nn.silu(t, beta=2.0),
+                                                tf.nn.gelu(t), tf.nn.gelu(t, approximate=True),
+                                                tf.math.log_sigmoid(t), tf.math.softplus(t)], x)
+    _close(sw, xd * sig, dtype, tol=1e-5)
+    _close(si2, xd / (1 + np.exp(-2 * xd)), dtype, tol=1e-5)
+    erf_v = np.vectorize(erf)(xd / np.sqrt(2)) if xd.size else xd
+    _close(ge, 0.5 * xd * (1 + erf_v), dtype, tol=1e-5)
+    approx = 0.5 * xd * (1 + np.tanh(np.sqrt(2 / np.pi) * (xd + 0.044715 * xd ** 3)))
+    _close(gea, approx, dtype, tol=1e-5)
+    _close(ls, -_softplus(-xd), dtype, tol=1e-5)
+    _close(sp, _softplus(xd), dtype, tol=1e-5)
+
+
+def test_activation_extremes_and_aliases():
+    x = SPECIAL.astype(np.float32)
+    ls, ge = _eval(lambda t: [tf.math.log_sigmoid(t), tf.nn.gelu(t)], x)
+    assert np.all(np.isfinite(ls)) and np.all(np.isfinite(ge))
+    assert ls[-1] == -800.0 and ge[-2] == 800.0
+    with pytest.raises(ValueError, match="`features.dtype` must be a floating point tensor."):
+        tf.nn.gelu(tf.constant([1, 2]))
+    for name in ("softplus", "softsign", "softmax", "log_softmax", "l2_normalize"):
+        assert getattr(tf.math, name) is getattr(tf.nn, name)
+    assert tf.nn.silu is tf.nn.swish and tf.lin_space is tf.linspace
+    assert tf.linalg.eye is tf.eye and v1.math.add_n is tf.add_n
+
+
+@pytest.mark.parametrize("lengths,maxlen", [([1, 3, 0], 4), ([[1, 2], [0, 3]], None),
+                                            ([2], 0), ([], 3), (2, 5), ([0, 0], None)])
+@pytest.mark.parametrize("dtype", [None, tf.float32, tf.int32])
+def test_sequence_mask(lengths, maxlen, dtype):
+    lengths = np.asarray(lengths, np.int32)
+    n = max(int(lengths.max()) if lengths.size else 0, 0) if maxlen is None else maxlen
+    want = np.arange(n) < lengths[..., None]
+    kwargs = {} if dtype is None else {"dtype": dtype}
+    got = _eval(lambda t: tf.sequence_mask(t, maxlen, **kwargs), lengths, fed=maxlen is not None)
+    _close(got, want, np.bool_ if dtype is None else dtype.np_dtype)
+    with pytest.raises(ValueError, match="Argument `maxlen` must be scalar for sequence_mask"):
+        tf.sequence_mask([1, 2], [3, 4])
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("start,stop,num,axis", [(0.0, 1.0, 5, 0), (-3.0, 7.0, 11, 0),
+                                                  (2.0, 2.0, 3, 0), (5.0, 1.0, 2, 0),
+                                                  (3.0, 4.0, 1, 0), (3.0, 4.0, 0, 0),
+                                                  ([0.0, 5.0], [10.0, 40.0], 5, 0),
+                                                  ([0.0, 5.0], [10.0, 40.0], 4, 1),
+                                                  ([0.0, 5.0], 1.0, 3, -1)])
+def test_linspace(start, stop, num, axis, dtype):
+    got = tf.linspace(tf.constant(start, dtype=tf.as_dtype(dtype)),
+                      tf.constant(stop, dtype=tf.as_dtype(dtype)), num, axis=axis)
+    with tf.Session() as sess:
+        out = sess.run(got)
+    want = np.linspace(np.asarray(start, dtype), np.asarray(stop, dtype), num, axis=axis)
+    _close(out, want, dtype, tol=1e-6 if dtype == np.float32 else None)
+    if num >= 2:
+        assert np.all(np.take(out, -1, axis=axis) == np.broadcast_to(
+            np.asarray(stop, dtype), np.take(out, -1, axis=axis).shape))
+
+
+def test_linspace_fed_endpoints():
+    a = tf.placeholder(tf.float32, [])
+    out = tf.linspace(a, 1.0, tf.constant(3))
+    with tf.Session() as sess:
+        _close(sess.run(out, {a: -1.0}), np.array([-1.0, 0.0, 1.0], np.float32))
+    with pytest.raises(ValueError, match="must be known when the graph is built"):
+        tf.linspace(0.0, 1.0, tf.placeholder(tf.int32, []))
+
+
+@pytest.mark.parametrize("rows,cols,batch", [(3, None, None), (2, 4, None), (4, 2, None),
+                                             (0, 3, None), (2, None, [3]), (2, 3, [2, 1]),
+                                             (1, None, [])])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64, tf.int32, tf.int64, tf.bool])
+def test_eye(rows, cols, batch, dtype):
+    want = np.eye(rows, cols, dtype=dtype.np_dtype)
+    if batch is not None:
+        want = np.broadcast_to(want, tuple(batch) + want.shape)
+    with tf.Session() as sess:
+        out = sess.run(tf.eye(rows, cols, batch_shape=batch, dtype=dtype))
+    _close(out, want)
+    with pytest.raises(TypeError, match="must be positive integer values"):
+        tf.eye(2.5)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8] + SINTS + FLOATS)
+def test_truncatediv_and_truncatemod(dtype):
+    rng = np.random.default_rng(8)
+    x = _data((40,), dtype, rng, 10.0)
+    y = _data((40,), dtype, rng, 4.0)
+    y[y == 0] = 3
+    if np.dtype(dtype).kind == "f":
+        want_q = np.trunc(x / y)
+        want_r = np.fmod(x, y)
+        tol = 1e-5
+    else:
+        xi, yi = x.astype(np.int64), y.astype(np.int64)
+        want_q = np.sign(xi) * np.sign(yi) * (np.abs(xi) // np.abs(yi))
+        want_r = xi - want_q * yi
+        tol = None
+    q, r = _eval(lambda a, b: [tf.truncatediv(a, b), tf.truncatemod(a, b)], x, y)
+    _close(q, want_q, dtype, tol)
+    _close(r, want_r, dtype, tol)
+    # Broadcasting, with a scalar divisor.
+    _close(_eval(lambda a: tf.truncatediv(a, dtype(3)), x), (
+        np.trunc(x / 3) if np.dtype(dtype).kind == "f" else
+        np.sign(x.astype(np.int64)) * (np.abs(x.astype(np.int64)) // 3)), dtype, tol)
+
+
+def test_truncatediv_by_zero_fails_at_run_time():
+    a = tf.placeholder(tf.int32, [2])
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(tf.truncatediv(tf.constant([7, 8]), a), {a: [1, 0]})
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("shape,axes", [((5,), None), ((3, 4), None), ((3, 4), [1]),
+                                        ((3, 4), [0]), ((2, 3, 4), [1, 2]), ((2, 0, 3), None)])
+@pytest.mark.parametrize("clip", [0.5, 100.0])
+def test_clip_by_norm(shape, axes, clip, dtype):
+    x = _data(shape, dtype, np.random.default_rng(9))
+    xd = x.astype(np.float64)
+    ax = tuple(axes) if axes is not None else None
+    norm = np.sqrt(np.sum(xd * xd, axis=ax, keepdims=True))
+    want = xd * clip / np.maximum(norm, clip)
+    _close(_eval(lambda t: tf.clip_by_norm(t, clip, axes=axes), x), want, dtype, tol=1e-5)
+
+
+def test_clip_by_global_norm():
+    rng = np.random.default_rng(10)
+    xs = [rng.normal(size=s).astype(np.float32) for s in [(3,), (2, 2), ()]]
+    gn = np.sqrt(sum(np.sum(x.astype(np.float64) ** 2) for x in xs))
+    for clip in (1.0, 100.0):
+        clipped, norm = _eval(lambda *t: tf.clip_by_global_norm(list(t), clip), *xs)
+        _close(norm, gn, np.float32, tol=1e-5)
+        for c, x in zip(clipped, xs):
+            _close(c, x * clip / max(gn, clip), np.float32, tol=1e-5)
+    _close(_eval(lambda *t: tf.global_norm(list(t)), *xs), gn, np.float32, tol=1e-5)
+    with pytest.raises(TypeError, match="`t_list` should be a sequence of tensors"):
+        tf.global_norm(tf.zeros([2]))
