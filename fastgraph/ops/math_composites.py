@@ -486,6 +486,7 @@ def truncatemod(x, y, name=None):
     when the quotient is large.
     """
     graph, x, y = _division_operands(x, y, "TruncateMod")
+    check_dtype(x, (dtypes.int32, dtypes.int64) + FLOATS, "TruncateMod", "x")
     with graph.as_default(), graph.name_scope(name or "TruncateMod") as scope_name:
         return subtract(x, multiply(_truncatediv(x, y), y), name=scope_name)
 
@@ -651,11 +652,12 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         ids = _as_tensor(graph, ids, name="ids")
         result = gather(p, ids, name=scope_name)
         if max_norm is not None:
-            ids_rank, params_rank = ids.shape.rank, p.shape.rank
-            if ids_rank is None or params_rank is None:
+            # Each embedding: the result's dims after those of `ids`.
+            ids_rank, result_rank = ids.shape.rank, result.shape.rank
+            if ids_rank is None or result_rank is None:
                 raise NotImplementedError("embedding_lookup's max_norm needs the ranks of "
                                           "params and ids")
-            result = clip_by_norm(result, max_norm, axes=list(range(ids_rank, params_rank)))
+            result = clip_by_norm(result, max_norm, axes=list(range(ids_rank, result_rank)))
         return identity(result)
 
 
@@ -718,14 +720,15 @@ def gelu(features, approximate=False, name=None):
             raise ValueError("`features.dtype` must be a floating point tensor."
                              f"Received:features.dtype={features.dtype}")
         half_x = multiply(0.5, features)
+        # TF's math_ops.cast(0.044715, dtype): a float32 constant cast to the dtype.
         if approximate:
-            coeff = to_tensor(graph, 0.044715, dtype=features.dtype)
+            coeff = cast(to_tensor(graph, 0.044715), features.dtype)
             cube = multiply(multiply(features, features), features)
             inner = multiply(0.7978845608028654, add(features, multiply(coeff, cube)))
             return multiply(half_x, add(1.0, tanh(inner)))
         # TF's erfc(-x / sqrt(2)) as 1 - erf(-x / sqrt(2)).
-        z = multiply(negative(features), to_tensor(graph, 0.7071067811865476,
-                                                   dtype=features.dtype))
+        z = multiply(negative(features), cast(to_tensor(graph, 0.7071067811865476),
+                                              features.dtype))
         return multiply(half_x, subtract(1.0, erf(z)))
 
 
