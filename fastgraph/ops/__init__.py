@@ -10,10 +10,11 @@ from . import (  # noqa: F401 - registration
     reduction_ops, state_ops,
 )
 from . import indexing_ops  # noqa: F401 - registration
-from . import math_composites, variable_scope  # noqa: F401
+from . import math_composites, sort_ops, variable_scope  # noqa: F401
 
 FAMILIES = (array_ops, elementwise, state_ops, image_ops, reduction_ops, linalg_ops, conv_ops,
-            nn_ops, random_ops, indexing_ops, variable_scope, math_composites)
+            nn_ops, random_ops, indexing_ops, variable_scope, math_composites,
+            sort_ops)
 
 
 def namespace(attr):

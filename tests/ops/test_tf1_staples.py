@@ -735,3 +735,153 @@ def test_clip_by_global_norm():
     _close(_eval(lambda *t: tf.global_norm(list(t)), *xs), gn, np.float32, tol=1e-5)
     with pytest.raises(TypeError, match="`t_list` should be a sequence of tensors"):
         tf.global_norm(tf.zeros([2]))
+
+
+# ==== C. sort, argsort, top_k (csrc/kernels/sort.c) ==========================
+
+def _np_order(x, axis, descending):
+    """Stable order, lower index first on ties, NaN greatest (computed here
+    with Python's sort, not the ops' reference)."""
+    x = np.moveaxis(x, axis, -1)
+    out = np.empty(x.shape, np.int64)
+    for pos in np.ndindex(*x.shape[:-1]):
+        row = x[pos]
+
+        def key(i, row=row):
+            v = row[i]
+            nan = bool(v != v)
+            if descending:
+                return (0 if nan else 1, 0 if nan else -float(v), i)
+            return (1 if nan else 0, 0 if nan else float(v), i)
+        out[pos] = sorted(range(row.shape[0]), key=key)
+    return np.moveaxis(out, -1, axis)
+
+
+def _sort_data(shape, dtype, rng):
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
+        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
+                        ).astype(dtype)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
+                        size=shape, endpoint=True).astype(dtype)
+
+
+@pytest.mark.parametrize("fed", [True, False])
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
+                                        ((2, 3, 4), -3), ((2, 0, 3), 2), ((4, 1), 1),
+                                        ((1,), 0), ((0,), 0)])
+@pytest.mark.parametrize("direction", ["ASCENDING", "DESCENDING"])
+def test_sort_and_argsort(shape, axis, direction, dtype, fed):
+    x = _sort_data(shape, dtype, np.random.default_rng(11))  # many ties
+    order = _np_order(x, axis, direction == "DESCENDING")
+    v, i = _eval(lambda t: [tf.sort(t, axis=axis, direction=direction),
+                            tf.argsort(t, axis=axis, direction=direction)], x, fed=fed)
+    _close(i, order.astype(np.int32))
+    _close(v, np.take_along_axis(x, order, axis))
+
+
+@pytest.mark.parametrize("fed", [True, False])
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 6), (2, 0, 4), (3, 0), (1,)])
+@pytest.mark.parametrize("k", [0, 1, 3, "all"])
+def test_top_k(shape, k, dtype, fed):
+    n = shape[-1]
+    k = n if k == "all" else k
+    if k > n:
+        return
+    x = _sort_data(shape, dtype, np.random.default_rng(12))
+    order = _np_order(x, -1, True)[..., :k]
+    v, i = _eval(lambda t: tuple(tf.math.top_k(t, k)), x, fed=fed)
+    _close(i, order.astype(np.int32))
+    _close(v, np.take_along_axis(x, order, -1))
+    i64 = _eval(lambda t: tf.nn.top_k(t, k, index_type=tf.int64).indices, x, fed=fed)
+    _close(i64, order)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_sort_nan_and_infinities(dtype):
+    x = np.array([[1.0, np.nan, 3.0, -np.inf, np.nan, 0.0, 3.0, np.inf, -0.0]], dtype)
+    for direction in ("ASCENDING", "DESCENDING"):
+        order = _np_order(x, -1, direction == "DESCENDING")
+        got = _eval(lambda t: tf.argsort(t, direction=direction), x)
+        _close(got, order.astype(np.int32))
+    v, i = _eval(lambda t: tuple(tf.math.top_k(t, 4)), x)
+    assert i.tolist() == [[1, 4, 7, 2]] and np.isnan(v[0, :2]).all()
+
+
+def test_top_k_large_rows_and_parallel_shares():
+    from fastgraph.compiler.plan import compile_plan
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(64, 3000)).astype(np.float32)
+    x[:, ::7] = 0.5  # ties
+    order = np.argsort(-x, axis=1, kind="stable")
+    v, i = _eval(lambda t: tuple(tf.math.top_k(t, 50)), x)
+    _close(i, order[:, :50].astype(np.int32))
+    _close(v, np.take_along_axis(x, order[:, :50], 1))
+    s = _eval(lambda t: tf.sort(t, axis=0, direction="DESCENDING"), x)
+    _close(s, -np.sort(-x, axis=0))
+    p = tf.placeholder(tf.float32, x.shape)
+    out = tf.sort(p)
+    plan = compile_plan([out], [], {p: (x.shape, p.dtype)}, threads=4)
+    assert max(st.nparts for st in plan.steps) > 1
+
+
+def test_top_k_k_from_a_constant_tensor_and_unknown_dims():
+    p = tf.placeholder(tf.int32, [None, None])
+    vals, idx = tf.math.top_k(p, tf.constant(2))
+    assert vals.shape.as_list() == [None, 2] and idx.dtype == tf.int32
+    with tf.Session() as sess:
+        v, i = sess.run([vals, idx], {p: [[1, 5, 3], [9, 9, 0]]})
+        assert v.tolist() == [[5, 3], [9, 9]] and i.tolist() == [[1, 2], [0, 1]]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="input must have last "
+                                                                  "dimension >= k = 2 but is 1"):
+            sess.run(vals, {p: [[1], [2]]})
+    k = tf.placeholder(tf.int32, [])
+    fed_k = tf.math.top_k(tf.constant([1, 2, 3]), k)
+    assert fed_k.values.shape.as_list() == [None]
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                             match="must be known when the plan is compiled"):
+        sess.run(fed_k.values, {k: 1})
+
+
+@pytest.mark.parametrize("case,exc,msg", [
+    ("k_big", ValueError, "input must have last dimension >= k = 8 but is 7"),
+    ("scalar", ValueError, "Shape must be at least rank 1 but is rank 0"),
+    ("k_negative", ValueError, "Dimension size, given by scalar input 1, must be non-negative "
+                               "but is -1"),
+    ("bool", TypeError, "DataType bool not in list of allowed values"),
+    ("index_type", TypeError, "Value passed to parameter 'index_type' has DataType float32"),
+    ("direction", ValueError, "Argument `direction` should be one of ASCENDING, DESCENDING. "
+                              "Received: direction=UP"),
+    ("axis_tensor", ValueError, "`axis` must be a constant scalar."),
+    ("axis_range", ValueError, "axis 2 is out of range for a tensor of rank 1"),
+    ("sort_scalar", ValueError, "Shape must be at least rank 1 but is rank 0"),
+    ("sort_bool", TypeError, "DataType bool not in list of allowed values"),
+])
+def test_sort_errors(case, exc, msg):
+    x = tf.constant(np.arange(7, dtype=np.float32))
+    calls = {
+        "k_big": lambda: tf.math.top_k(x, 8),
+        "scalar": lambda: tf.math.top_k(tf.constant(1.0), 1),
+        "k_negative": lambda: tf.math.top_k(x, -1),
+        "bool": lambda: tf.math.top_k(tf.constant([True, False]), 1),
+        "index_type": lambda: tf.math.top_k(x, 1, index_type=tf.float32),
+        "direction": lambda: tf.sort(x, direction="UP"),
+        "axis_tensor": lambda: tf.sort(x, axis=tf.placeholder(tf.int32, [])),
+        "axis_range": lambda: tf.sort(x, axis=2),
+        "sort_scalar": lambda: tf.sort(tf.constant(1.0)),
+        "sort_bool": lambda: tf.argsort(tf.constant([True, False])),
+    }
+    with pytest.raises(exc, match=msg.replace("(", r"\(").replace(")", r"\)")):
+        calls[case]()
+
+
+def test_sort_names_and_namespaces():
+    x = tf.constant([3, 1, 2])
+    assert tf.sort(x).op.name == "sort/Sort" and tf.argsort(x).op.name == "argsort/Sort"
+    r = tf.math.top_k(x, 2, name="best")
+    assert r.values.op.name == "best" and type(r).__name__ == "TopKV2"
+    assert tf.nn.top_k is tf.math.top_k and v1.sort is tf.sort and v1.argsort is tf.argsort
