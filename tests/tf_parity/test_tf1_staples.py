@@ -459,3 +459,79 @@ def test_add_n_shape_errors_match_tensorflow(case):
             api.add_n([api.zeros(shapes[0]), api.zeros(shapes[1])])
         caught.append(str(info.value))
     assert caught[1].startswith(caught[0])
+
+
+# ==== C. sort, argsort, top_k ==================================================
+
+def _tie_data(shape, dtype, rng):
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
+        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
+                        ).astype(dtype)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
+                        size=shape, endpoint=True).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 6), (2, 0, 4), (4, 1)])
+def test_top_k_matches_tensorflow(shape, dtype):
+    x = _tie_data(shape, dtype, np.random.default_rng(7))
+    ks = sorted({0, 1, min(3, shape[-1]), shape[-1]})
+
+    def build(api, p):
+        out = []
+        for k in ks:
+            r = api.math.top_k(p[0], k)
+            out += [r.values, r.indices]
+        out.append(api.nn.top_k(p[0], ks[-1], index_type=api.int64).indices)
+        return out
+
+    _same_all(*_both(build, [x]))
+    _same_all(*_both(build, [x], known_shape=False))
+
+
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
+                                        ((2, 0, 3), 2), ((1,), 0)])
+def test_sort_and_argsort_match_tensorflow(shape, axis, dtype):
+    x = _tie_data(shape, dtype, np.random.default_rng(8))
+
+    def build(api, p):
+        return [api.sort(p[0], axis=axis), api.sort(p[0], axis=axis, direction="DESCENDING"),
+                api.argsort(p[0], axis=axis, stable=True),
+                api.argsort(p[0], axis=axis, direction="DESCENDING", stable=True)]
+
+    _same_all(*_both(build, [x]))
+
+
+def test_large_top_k_matches_tensorflow():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(40, 2000)).astype(np.float32)
+    x[:, ::5] = 0.25
+    _same_all(*_both(lambda api, p: list(api.math.top_k(p[0], 100)) +
+                     [api.sort(p[0], axis=0)], [x]))
+
+
+C_ERRORS = {
+    "k_big": lambda api: api.math.top_k(api.constant(np.arange(7.0)), 8),
+    "scalar": lambda api: api.math.top_k(api.constant(1.0), 1),
+    "k_negative": lambda api: api.math.top_k(api.constant(np.arange(7.0)), -1),
+    "direction": lambda api: api.sort(api.constant([1.0]), direction="UP"),
+    "top_k_bool": lambda api: api.math.top_k(api.constant([True]), 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(C_ERRORS))
+def test_sort_errors_match_tensorflow(case):
+    caught = []
+    for api in (fg, tf):
+        with api.Graph().as_default(), pytest.raises(Exception) as info:
+            C_ERRORS[case](api)
+        caught.append(info.value)
+    ours, theirs = caught
+    assert type(ours).__name__ == type(theirs).__name__
+    # TF appends the node and its inputs; the first sentence is the same.
+    first = str(ours).split(" for '")[0]
+    assert str(theirs).startswith(first.split(" not in list")[0])
