@@ -33,11 +33,13 @@ from .reduction_ops import l2_normalize, reduce_max, reduce_mean, reduce_sum
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm", "global_norm", "add_n",
            "accumulate_n", "count_nonzero", "log_sigmoid", "truncatediv", "truncatemod",
-           "sequence_mask", "linspace", "lin_space", "eye"]
+           "sequence_mask", "linspace", "lin_space", "eye", "div_no_nan", "scalar_mul",
+           "to_float", "to_double", "to_int32", "to_int64"]
 MATH = ["add_n", "accumulate_n", "reduce_variance", "reduce_std", "count_nonzero",
-        "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "l2_normalize"]
+        "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "l2_normalize",
+        "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul", "zero_fraction"]
 NN = ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
-      "embedding_lookup", "swish", "silu", "gelu"]
+      "embedding_lookup", "swish", "silu", "gelu", "zero_fraction"]
 LINALG = ["eye", "global_norm", "l2_normalize"]
 
 
@@ -489,6 +491,193 @@ def truncatemod(x, y, name=None):
     check_dtype(x, (dtypes.int32, dtypes.int64) + FLOATS, "TruncateMod", "x")
     with graph.as_default(), graph.name_scope(name or "TruncateMod") as scope_name:
         return subtract(x, multiply(_truncatediv(x, y), y), name=scope_name)
+
+
+# TF's _TRUEDIV_TABLE: the float type that integer operands become (None: as is).
+_TRUEDIV = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32,
+            dtypes.int16: dtypes.float32, dtypes.int32: dtypes.float64,
+            dtypes.int64: dtypes.float64, dtypes.float32: None, dtypes.float64: None}
+
+
+def divide_no_nan(x, y, name=None):
+    """Computes a safe divide which returns 0 if `y` (denominator) is zero.
+
+    For example:
+
+    >>> tf.constant(3.0) / 0.0
+    <tf.Tensor: shape=(), dtype=float32, numpy=inf>
+    >>> tf.math.divide_no_nan(3.0, 0.0)
+    <tf.Tensor: shape=(), dtype=float32, numpy=0.0>
+
+    Note that 0 is returned if `y` is 0 even if `x` is nonfinite:
+
+    >>> tf.math.divide_no_nan(np.nan, 0.0)
+    <tf.Tensor: shape=(), dtype=float32, numpy=0.0>
+
+    Args:
+      x: A `Tensor` of a floating or integer dtype.
+      y: A `Tensor` with the same dtype as `x` and a compatible shape.
+      name: A name for the operation (optional).
+
+    Returns:
+      The element-wise quotient as in `tf.math.divide(x, y)`,
+      except that division by zero produces `0.0`, not `nan`.
+    """
+    graph, scope = _scope([x, y], name, "div_no_nan")
+    with graph.as_default(), scope as scope_name:
+        if not isinstance(x, Tensor) and isinstance(y, Tensor):
+            x = _as_tensor(graph, x, name="x", dtype=y.dtype)
+        else:
+            x = _as_tensor(graph, x, name="x")
+            if not isinstance(y, Tensor):
+                try:
+                    y = to_tensor(graph, y, dtype=x.dtype, name="y")
+                except TypeError:
+                    y = to_tensor(graph, y, name="y")
+        if x.dtype != y.dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != "
+                            f"{y.dtype!r}.")
+        if x.dtype not in _TRUEDIV:
+            raise TypeError(f"Invalid dtype {x.dtype!r} in tf.math.divide_no_nan.")
+        target = _TRUEDIV[x.dtype]
+        if target is not None:
+            x, y = cast(x, target), cast(y, target)
+        return where(equal(y, 0), zeros([], x.dtype), realdiv(x, y), name=scope_name)
+
+
+div_no_nan = divide_no_nan
+
+
+def multiply_no_nan(x, y, name=None):
+    """Computes the product of x and y and returns 0 if the y is zero, even if x is NaN or infinite.
+
+    Args:
+      x: A `Tensor`. Must be one of the following types: `float32`, `float64`.
+      y: A `Tensor` whose dtype is compatible with `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      The element-wise value of the x times y.
+    """
+    graph, scope = _scope([x, y], name, "multiply_no_nan")
+    with graph.as_default(), scope as scope_name:
+        x = _as_tensor(graph, x, name="x")
+        y = _as_tensor(graph, y, name="y", dtype=x.dtype)
+        if x.dtype != y.dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != "
+                            f"{y.dtype!r}")
+        check_dtype(x, FLOATS, "MulNoNan", "x")
+        return where(equal(y, 0), zeros([], x.dtype), multiply(x, y), name=scope_name)
+
+
+def _zero_if_x_zero(op_type, fn, x, y, name):
+    graph = graph_of([x, y])
+    graph, (x, y) = to_tensors_like([x, y], op_type)
+    check_dtype(x, FLOATS, op_type, "x")
+    with graph.as_default():
+        return where(equal(x, 0), zeros([], x.dtype), fn(x, y), name=name or op_type)
+
+
+def xlogy(x, y, name=None):
+    """Returns 0 if x == 0, and x * log(y) otherwise, elementwise.
+
+    Args:
+      x: A `Tensor`. Must be one of the following types: `float32`, `float64`.
+      y: A `Tensor`. Must have the same type as `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+    """
+    from .elementwise import log
+    return _zero_if_x_zero("Xlogy", lambda a, b: multiply(a, log(b)), x, y, name)
+
+
+def xdivy(x, y, name=None):
+    """Returns 0 if x == 0, and x / y otherwise, elementwise.
+
+    Args:
+      x: A `Tensor`. Must be one of the following types: `float32`, `float64`.
+      y: A `Tensor`. Must have the same type as `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`. Has the same type as `x`.
+    """
+    return _zero_if_x_zero("Xdivy", realdiv, x, y, name)
+
+
+def scalar_mul(scalar, x, name=None):
+    """Multiplies a scalar times a `Tensor`.
+
+    This is a special case of `tf.math.multiply`, where the first value must be a
+    `scalar`. Unlike the general form of `tf.math.multiply`, this is operation is
+    guaranteed to be efficient for `tf.IndexedSlices`.
+
+    Args:
+      scalar: A 0-D scalar `Tensor`. Must have known shape.
+      x: A `Tensor` to be scaled.
+      name: A name for the operation (optional).
+
+    Returns:
+      `scalar * x` of the same type as `x`.
+
+    Raises:
+      ValueError: if scalar is not a 0-D `scalar`.
+    """
+    graph = graph_of([scalar, x])
+    x = _as_tensor(graph, x)
+    scalar = _as_tensor(graph, scalar, name="scalar", dtype=x.dtype)
+    if scalar.shape.rank == 0:
+        return multiply(scalar, x, name=name)
+    raise ValueError(f"The input scalar must be a 0-D value. Received shape {scalar.shape}.")
+
+
+def zero_fraction(value, name=None):
+    """Returns the fraction of zeros in `value`.
+
+    If `value` is empty, the result is `nan`.
+
+    This is useful in summaries to measure and report sparsity.
+
+    Args:
+      value: A tensor of numeric type.
+      name: A name for the operation (optional).
+
+    Returns:
+      The fraction of zeros in `value`, with type `float32`.
+    """
+    graph, scope = _scope([value], name, "zero_fraction")
+    with graph.as_default(), scope:
+        value = _as_tensor(graph, value, name="value")
+        from .indexing_ops import size as _size
+        size = _size(value, out_type=dtypes.int64)
+        num_nonzero = count_nonzero(value, dtype=dtypes.int64)
+        with graph.name_scope("counts_to_fraction"):
+            num_zero = subtract(size, num_nonzero)
+            fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
+        return identity(fraction, name="fraction")
+
+
+def _cast_fn(dtype, default_name):
+    def fn(x, name=default_name):
+        return cast(x, dtype, name=name)
+    fn.__doc__ = f"""Casts a tensor to type `{dtype.name}`.
+
+    Args:
+      x: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with same shape as `x`, with type `{dtype.name}`.
+    """
+    return fn
+
+
+to_float = _cast_fn(dtypes.float32, "ToFloat")
+to_double = _cast_fn(dtypes.float64, "ToDouble")
+to_int32 = _cast_fn(dtypes.int32, "ToInt32")
+to_int64 = _cast_fn(dtypes.int64, "ToInt64")
 
 
 # ---- nn -------------------------------------------------------------------------

@@ -885,3 +885,48 @@ def test_sort_names_and_namespaces():
     r = tf.math.top_k(x, 2, name="best")
     assert r.values.op.name == "best" and type(r).__name__ == "TopKV2"
     assert tf.nn.top_k is tf.math.top_k and v1.sort is tf.sort and v1.argsort is tf.argsort
+
+
+# ==== extras: the no-nan products and quotients, xlogy, xdivy, casts ============
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_no_nan_ops_xlogy_xdivy(dtype):
+    x = np.array([0.0, 0.0, 1.0, np.nan, np.inf, -2.0, 3.0, 0.0], dtype)
+    y = np.array([0.0, np.nan, 0.0, 0.0, 0.0, 4.0, -0.5, 2.0], dtype)
+    with np.errstate(all="ignore"):
+        want_div = np.where(y == 0, 0, x / y)
+        want_mul = np.where(y == 0, 0, x * y)
+        want_xlogy = np.where(x == 0, 0, x * np.log(y))
+        want_xdivy = np.where(x == 0, 0, x / y)
+    got = _eval(lambda a, b: [tf.math.divide_no_nan(a, b), tf.math.multiply_no_nan(a, b),
+                              tf.math.xlogy(a, b), tf.math.xdivy(a, b)], x, y)
+    for g, w in zip(got, [want_div, want_mul, want_xlogy, want_xdivy]):
+        _close(g, w, dtype)
+
+
+@pytest.mark.parametrize("dtype,out", [(np.int32, np.float64), (np.int64, np.float64),
+                                       (np.int16, np.float32), (np.uint8, np.float32)])
+def test_div_no_nan_on_ints_divides_in_floats(dtype, out):
+    x = np.array([1, 4, 0, 7], dtype)
+    y = np.array([0, 3, 0, 2], dtype)
+    got = _eval(lambda a, b: tf.div_no_nan(a, b), x, y)
+    _close(got, np.array([0, 4 / 3, 0, 3.5]), out)
+
+
+def test_zero_fraction_scalar_mul_and_casts():
+    x = np.array([[0, 1, 0], [2, 0, 0]], np.int32)
+    zf, zf_empty = _eval(lambda t: [tf.math.zero_fraction(t),
+                                    tf.nn.zero_fraction(tf.zeros([0]))], x)
+    assert zf.dtype == np.float32 and zf == np.float32(4 / 6) and np.isnan(zf_empty)
+    _close(_eval(lambda t: tf.scalar_mul(3, t), x), 3 * x)
+    with pytest.raises(ValueError, match="The input scalar must be a 0-D value"):
+        tf.scalar_mul([1, 2], tf.constant(x))
+    a, b, c, d = _eval(lambda t: [tf.to_float(t), tf.to_double(t), tf.to_int32(tf.to_float(t)),
+                                  tf.to_int64(t)], x)
+    _close(a, x.astype(np.float32))
+    _close(b, x.astype(np.float64))
+    _close(c, x)
+    _close(d, x.astype(np.int64))
+    assert tf.to_float(tf.constant(x)).op.name.startswith("ToFloat")
+    with pytest.raises(TypeError):
+        tf.math.xlogy(tf.constant([1]), tf.constant([1]))

@@ -535,3 +535,32 @@ def test_sort_errors_match_tensorflow(case):
     # TF appends the node and its inputs; the first sentence is the same.
     first = str(ours).split(" for '")[0]
     assert str(theirs).startswith(first.split(" not in list")[0])
+
+
+# ==== extras ====================================================================
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_no_nan_ops_match_tensorflow(dtype):
+    x = np.array([0.0, 0.0, 1.0, np.nan, np.inf, -2.0, 3.0, 0.0, 5.0], dtype)
+    y = np.array([0.0, np.nan, 0.0, 0.0, 0.0, 4.0, -0.5, 2.0, np.inf], dtype)
+
+    def build(api, p):
+        m = api.math
+        return [m.divide_no_nan(p[0], p[1]), m.multiply_no_nan(p[0], p[1]), m.xlogy(p[0], p[1]),
+                m.xdivy(p[0], p[1]), m.zero_fraction(p[0]), api.compat.v1.div_no_nan(p[0], 2.0),
+                api.compat.v1.scalar_mul(2.5, p[0])]
+
+    _same_all(*_both(build, [x, y]))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int32, np.int64])
+def test_int_div_no_nan_and_casts_match_tensorflow(dtype):
+    x = np.array([1, 4, 0, 7], dtype)
+    y = np.array([0, 3, 0, 2], dtype)
+
+    def build(api, p):
+        v1 = api.compat.v1
+        return [v1.div_no_nan(p[0], p[1]), v1.to_float(p[0]), v1.to_double(p[0]),
+                v1.to_int32(p[0]), v1.to_int64(p[0]), api.math.zero_fraction(p[0])]
+
+    _same_all(*_both(build, [x, y]))
