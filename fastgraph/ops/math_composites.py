@@ -571,7 +571,6 @@ def multiply_no_nan(x, y, name=None):
 
 
 def _zero_if_x_zero(op_type, fn, x, y, name):
-    graph = graph_of([x, y])
     graph, (x, y) = to_tensors_like([x, y], op_type)
     check_dtype(x, FLOATS, op_type, "x")
     with graph.as_default():
