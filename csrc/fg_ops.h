@@ -15,6 +15,7 @@
 #include "kernels/nn.h"
 #include "kernels/random.h"
 #include "kernels/reduction.h"
+#include "kernels/sort.h"
 #include "kernels/state.h"
 
 #define FG_OPS(X)                 \
@@ -28,6 +29,7 @@
     FG_OPS_CONV(X)                \
     FG_OPS_NN(X)                  \
     FG_OPS_RANDOM(X)              \
-    FG_OPS_INDEXING(X)
+    FG_OPS_INDEXING(X)            \
+    FG_OPS_SORT(X)
 
 #endif
