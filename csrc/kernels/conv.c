@@ -85,7 +85,7 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
         if (hi > lo) {
             char *out = (char *)y->data + lo * co * e;
             gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data, out);
-            fg_gemm_epilogue(x->dtype, epi, out, hi - lo, co, bias);
+            fg_gemm_epilogue(x->dtype, epi, out, hi - lo, co, co, bias);
         }
         return FG_OK;
     }
@@ -95,7 +95,7 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
         char *out = (char *)y->data + p * co * e;
         im2col(&g, x->data, e, p, q, rows);
         gemm(x->dtype, q - p, co, k, rows, f->data, out);
-        fg_gemm_epilogue(x->dtype, epi, out, q - p, co, bias);
+        fg_gemm_epilogue(x->dtype, epi, out, q - p, co, co, bias);
     }
     return FG_OK;
 }

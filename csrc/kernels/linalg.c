@@ -11,27 +11,23 @@
 #include "linalg.h"
 #include "types.h"
 
-static fg_sgemm_fn sgemm_ptr;
-static fg_dgemm_fn dgemm_ptr;
-static fg_blas_threads_fn threads_local_ptr;
+static fg_blas blas;
 
-void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local)
+void fg_set_blas(const fg_blas *b)
 {
-    sgemm_ptr = sgemm;
-    dgemm_ptr = dgemm;
-    threads_local_ptr = threads_local;
+    blas = *b;
 }
 
 int fg_have_gemm(void)
 {
-    return sgemm_ptr != NULL && dgemm_ptr != NULL;
+    return blas.sgemm && blas.dgemm && blas.sgemv && blas.dgemv;
 }
 
-#define GEMM_FN(sfx, T, PTR)                                                                 \
+#define GEMM_FN(sfx, T, GEMM, GEMV)                                                          \
     int fg_gemm_##sfx(int ta, int tb, int64_t m, int64_t n, int64_t k, T alpha, const T *a,  \
                       int64_t lda, const T *b, int64_t ldb, T beta, T *c, int64_t ldc)       \
     {                                                                                        \
-        if (!PTR)                                                                            \
+        if (!fg_have_gemm())                                                                 \
             return 0;                                                                        \
         if (m == 0 || n == 0)                                                                \
             return 1;                                                                        \
@@ -42,24 +38,41 @@ int fg_have_gemm(void)
                     c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];                  \
             return 1;                                                                        \
         }                                                                                    \
-        char tra = tb ? 'T' : 'N', trb = ta ? 'T' : 'N';                                     \
-        int im = (int)n, in = (int)m, ik = (int)k, ilda = (int)ldb, ildb = (int)lda,         \
-            ildc = (int)ldc;                                                                 \
         /* BLAS threads would fight the executor's for the same cores. */                 \
-        int old = threads_local_ptr ? threads_local_ptr(1) : 0;                              \
-        PTR(&tra, &trb, &im, &in, &ik, &alpha, (T *)b, &ilda, (T *)a, &ildb, &beta, c,       \
-            &ildc);                                                                          \
-        if (threads_local_ptr)                                                               \
-            threads_local_ptr(old);                                                          \
+        int old = blas.threads_local ? blas.threads_local(1) : 0;                            \
+        int one = 1, ik = (int)k;                                                            \
+        if (m == 1) {                                                                        \
+            /* c[j] = sum_p opA[0, p] opB[p, j]: B is column-major n x k (or its             \
+             * transpose), the row of A a strided vector. */                                 \
+            char tr = tb ? 'T' : 'N';                                                        \
+            int rows = tb ? ik : (int)n, cols = tb ? (int)n : ik, ld = (int)ldb;             \
+            int incx = ta ? (int)lda : 1;                                                    \
+            GEMV(&tr, &rows, &cols, &alpha, (T *)b, &ld, (T *)a, &incx, &beta, c, &one);     \
+        } else if (n == 1) {                                                                 \
+            /* c[i] = sum_p opA[i, p] opB[p, 0]: the column of B a strided vector. */       \
+            char tr = ta ? 'N' : 'T';                                                        \
+            int rows = ta ? (int)m : ik, cols = ta ? ik : (int)m, ld = (int)lda;             \
+            int incx = tb ? 1 : (int)ldb, incy = (int)ldc;                                   \
+            GEMV(&tr, &rows, &cols, &alpha, (T *)a, &ld, (T *)b, &incx, &beta, c, &incy);    \
+        } else {                                                                             \
+            /* Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T. */          \
+            char tra = tb ? 'T' : 'N', trb = ta ? 'T' : 'N';                                 \
+            int im = (int)n, in = (int)m, ilda = (int)ldb, ildb = (int)lda, ildc = (int)ldc; \
+            GEMM(&tra, &trb, &im, &in, &ik, &alpha, (T *)b, &ilda, (T *)a, &ildb, &beta, c,  \
+                 &ildc);                                                                     \
+        }                                                                                    \
+        if (blas.threads_local)                                                              \
+            blas.threads_local(old);                                                         \
         return 1;                                                                            \
     }
-GEMM_FN(f32, float, sgemm_ptr)
-GEMM_FN(f64, double, dgemm_ptr)
+GEMM_FN(f32, float, blas.sgemm, blas.sgemv)
+GEMM_FN(f64, double, blas.dgemm, blas.dgemv)
 
 #define EPILOGUE_FN(sfx, T, code)                                                            \
-    static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, const T *bias)         \
+    static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, int64_t ldc,          \
+                               const T *bias)                                                 \
     {                                                                                         \
-        for (int64_t i = 0; i < rows; i++, c += n) {                                          \
+        for (int64_t i = 0; i < rows; i++, c += ldc) {                                        \
             if (epi == (FG_EPI_BIAS | FG_EPI_RELU)) {                                         \
                 for (int64_t j = 0; j < n; j++) {                                             \
                     T v = c[j] + bias[j];                                                     \
@@ -76,82 +89,109 @@ GEMM_FN(f64, double, dgemm_ptr)
     }
 FG_FOR_FLOATS(EPILOGUE_FN)
 
-void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n,
+void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
                       const void *bias)
 {
     if (!epilogue)
         return;
     if (dtype == FG_FLOAT32)
-        epilogue_f32(epilogue, c, rows, n, bias);
+        epilogue_f32(epilogue, c, rows, n, ldc, bias);
     else if (dtype == FG_FLOAT64)
-        epilogue_f64(epilogue, c, rows, n, bias);
+        epilogue_f64(epilogue, c, rows, n, ldc, bias);
 }
 
 /* Integer products have no BLAS: a plain triple loop (i, p, j order, so the
  * inner loop runs along rows of B and C). */
 #define IMATMUL_FN(sfx, T)                                                                   \
-    static void imatmul_##sfx(int ta, int tb, int64_t m, int64_t n, int64_t k, int64_t lda,  \
-                              const T *a, const T *b, T *c)                                  \
+    static void imatmul_##sfx(int ta, int tb, int64_t m, int64_t n, int64_t k, const T *a,   \
+                              int64_t lda, const T *b, int64_t ldb, T *c, int64_t ldc)       \
     {                                                                                        \
-        for (int64_t i = 0; i < m * n; i++)                                                  \
-            c[i] = 0;                                                                        \
+        for (int64_t i = 0; i < m; i++)                                                      \
+            for (int64_t j = 0; j < n; j++)                                                  \
+                c[i * ldc + j] = 0;                                                          \
         for (int64_t i = 0; i < m; i++)                                                      \
             for (int64_t p = 0; p < k; p++) {                                                \
                 T av = ta ? a[p * lda + i] : a[i * lda + p];                                 \
                 for (int64_t j = 0; j < n; j++)                                              \
-                    c[i * n + j] += av * (tb ? b[j * k + p] : b[p * n + j]);                 \
+                    c[i * ldc + j] += av * (tb ? b[j * ldb + p] : b[p * ldb + j]);           \
             }                                                                                \
     }
 IMATMUL_FN(i32, int32_t)
 IMATMUL_FN(i64, int64_t)
 
-int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
+/* Rows [r0, r1) and columns [c0, c1) of product `bi` of the batch. */
+static void matmul_block(const fg_step *s, fg_bcast *w, int64_t bi, int64_t r0, int64_t r1,
+                         int64_t c0, int64_t c1)
 {
     const int64_t m = s->iattr[0], n = s->iattr[1], k = s->iattr[2];
     const int ta = (int)s->iattr[3], tb = (int)s->iattr[4];
     const fg_value *a = s->in[0], *b = s->in[1], *c = s->out[0];
     const size_t e = fg_dtype_size(c->dtype);
     const int epi = FG_EPILOGUE_OF(s);
-    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
+    /* The batch walker's rows are all batch dims but the last. */
+    fg_bcast_seek(w, bi / w->inner);
+    const int64_t j = bi % w->inner;
+    const int64_t ia = w->off[0] + j * w->strides[0][w->nd - 1];
+    const int64_t ib = w->off[1] + j * w->strides[1][w->nd - 1];
+    /* Rows r0.. of op(A): row offset r0 * k, or column offset r0 when A is
+     * stored [k, m]; columns c0.. of op(B) likewise. */
+    const char *pa = (const char *)a->data + (ia * m * k + (ta ? r0 : r0 * k)) * e;
+    const char *pb = (const char *)b->data + (ib * k * n + (tb ? c0 * k : c0)) * e;
+    char *pc = (char *)c->data + ((bi * m + r0) * n + c0) * e;
+    const int64_t rows = r1 - r0, cols = c1 - c0, lda = ta ? m : k, ldb = tb ? k : n;
+    switch (c->dtype) {
+    case FG_FLOAT32:
+        fg_gemm_f32(ta, tb, rows, cols, k, 1.0f, (const float *)pa, lda, (const float *)pb, ldb,
+                    0.0f, (float *)pc, n);
+        break;
+    case FG_FLOAT64:
+        fg_gemm_f64(ta, tb, rows, cols, k, 1.0, (const double *)pa, lda, (const double *)pb, ldb,
+                    0.0, (double *)pc, n);
+        break;
+    case FG_INT32:
+        imatmul_i32(ta, tb, rows, cols, k, (const int32_t *)pa, lda, (const int32_t *)pb, ldb,
+                    (int32_t *)pc, n);
+        break;
+    default:
+        imatmul_i64(ta, tb, rows, cols, k, (const int64_t *)pa, lda, (const int64_t *)pb, ldb,
+                    (int64_t *)pc, n);
+        break;
+    }
+    if (epi) {
+        const char *bias = (epi & FG_EPI_BIAS) ? (const char *)s->in[2]->data + c0 * e : NULL;
+        fg_gemm_epilogue(c->dtype, epi, pc, rows, cols, n, bias);
+    }
+}
+
+/* Columns per unit of a column split: whole cache lines of C per share. */
+#define COL_UNIT 16
+
+int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const int64_t m = s->iattr[0], n = s->iattr[1];
+    const int split_cols = (int)s->iattr[5];
+    const fg_value *c = s->out[0];
     if ((c->dtype == FG_FLOAT32 || c->dtype == FG_FLOAT64) && !fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for matmul", s->name);
     fg_bcast w;
-    fg_bcast_init(&w, s->iattr + 5, 2);
+    fg_bcast_init(&w, s->iattr + 6, 2);
+    const int64_t batch = w.rows * w.inner;
     int64_t lo, hi;
-    fg_split(w.rows * w.inner * m, part, nparts, &lo, &hi);
+    if (split_cols) {
+        /* Each share multiplies by its own columns of B: B, the big operand
+         * here, is read (and packed by BLAS) once in all instead of once per share. */
+        fg_split((n + COL_UNIT - 1) / COL_UNIT, part, nparts, &lo, &hi);
+        const int64_t c0 = lo * COL_UNIT, c1 = hi * COL_UNIT < n ? hi * COL_UNIT : n;
+        for (int64_t bi = 0; c0 < c1 && bi < batch; bi++)
+            matmul_block(s, &w, bi, 0, m, c0, c1);
+        return FG_OK;
+    }
+    fg_split(batch * m, part, nparts, &lo, &hi);
     while (lo < hi) {
-        /* This share's rows [r0, r1) of matrix bi. */
+        /* This share's rows [r0, r1) of product bi. */
         const int64_t bi = lo / m, r0 = lo % m;
         const int64_t r1 = (hi - bi * m) < m ? hi - bi * m : m;
-        /* The batch walker's rows are all batch dims but the last. */
-        fg_bcast_seek(&w, bi / w.inner);
-        const int64_t j = bi % w.inner;
-        const int64_t ia = w.off[0] + j * w.strides[0][w.nd - 1];
-        const int64_t ib = w.off[1] + j * w.strides[1][w.nd - 1];
-        /* Rows r0.. of op(A): row offset r0 * k, or column offset r0 when A is stored [k, m]. */
-        const char *pa = (const char *)a->data + (ia * m * k + (ta ? r0 : r0 * k)) * e;
-        const char *pb = (const char *)b->data + ib * k * n * e;
-        char *pc = (char *)c->data + (bi * m + r0) * n * e;
-        const int64_t rows = r1 - r0, lda = ta ? m : k, ldb = tb ? k : n;
-        switch (c->dtype) {
-        case FG_FLOAT32:
-            fg_gemm_f32(ta, tb, rows, n, k, 1.0f, (const float *)pa, lda, (const float *)pb, ldb,
-                        0.0f, (float *)pc, n);
-            break;
-        case FG_FLOAT64:
-            fg_gemm_f64(ta, tb, rows, n, k, 1.0, (const double *)pa, lda, (const double *)pb,
-                        ldb, 0.0, (double *)pc, n);
-            break;
-        case FG_INT32:
-            imatmul_i32(ta, tb, rows, n, k, lda, (const int32_t *)pa, (const int32_t *)pb,
-                        (int32_t *)pc);
-            break;
-        default:
-            imatmul_i64(ta, tb, rows, n, k, lda, (const int64_t *)pa, (const int64_t *)pb,
-                        (int64_t *)pc);
-            break;
-        }
-        fg_gemm_epilogue(c->dtype, epi, pc, rows, n, bias);
+        matmul_block(s, &w, bi, r0, r1, 0, n);
         lo = bi * m + r1;
     }
     return FG_OK;

@@ -1,32 +1,45 @@
 /* Matrix products through BLAS. The BLAS functions come from SciPy's
  * cython_blas at run time (fg_set_gemm), so the C core links no BLAS itself.
- * matmul iattr = [m, n, k, transpose_a, transpose_b, batch walker...]; its
- * shares split the batch * m output rows. */
+ * matmul iattr = [m, n, k, transpose_a, transpose_b, split_cols, batch
+ * walker...]; its shares split the batch * m output rows, or with split_cols
+ * the n columns of every product. */
 #ifndef FG_LINALG_H
 #define FG_LINALG_H
 
 #define FG_OPS_LINALG(X) X(matmul)
 
-/* Fortran BLAS ?gemm: column-major, arguments by pointer. */
+/* Fortran BLAS ?gemm and ?gemv: column-major, arguments by pointer. */
 typedef void (*fg_sgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, float *alpha,
                             float *a, int *lda, float *b, int *ldb, float *beta, float *c,
                             int *ldc);
 typedef void (*fg_dgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, double *alpha,
                             double *a, int *lda, double *b, int *ldb, double *beta, double *c,
                             int *ldc);
-
+typedef void (*fg_sgemv_fn)(char *trans, int *m, int *n, float *alpha, float *a, int *lda,
+                            float *x, int *incx, float *beta, float *y, int *incy);
+typedef void (*fg_dgemv_fn)(char *trans, int *m, int *n, double *alpha, double *a, int *lda,
+                            double *x, int *incx, double *beta, double *y, int *incy);
 /* OpenBLAS's openblas_set_num_threads_local: sets the calling thread's BLAS
  * thread count, returns the old one. */
 typedef int (*fg_blas_threads_fn)(int n);
 
-/* The executor splits GEMMs across its own threads, so each call runs
- * single-threaded when `threads_local` is given (it may be NULL). */
-void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local);
+typedef struct fg_blas {
+    fg_sgemm_fn sgemm;
+    fg_dgemm_fn dgemm;
+    fg_sgemv_fn sgemv;
+    fg_dgemv_fn dgemv;
+    /* The executor splits products across its own threads, so each call
+     * runs single-threaded when this is given (it may be NULL). */
+    fg_blas_threads_fn threads_local;
+} fg_blas;
+
+void fg_set_blas(const fg_blas *blas);
 int fg_have_gemm(void);
 
 /* Row-major C[m, n] = alpha op(A) op(B) + beta C, with op(A) [m, k] and
- * op(B) [k, n]; ta/tb say A is stored [k, m] / B [n, k]. Returns 0 when no
- * BLAS was installed. */
+ * op(B) [k, n]; ta/tb say A is stored [k, m] / B [n, k]. A single row or
+ * column of C goes through ?gemv (OpenBLAS's ?gemm is several times slower
+ * there). Returns 0 when no BLAS was installed. */
 int fg_gemm_f32(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
                 int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, const double *a,
@@ -36,8 +49,8 @@ int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, c
  * the bias is the step's third input, added along the last dim. */
 enum { FG_EPI_BIAS = 1, FG_EPI_RELU = 2 };
 
-/* Applies `epilogue` to rows x n of c (row stride n) while they are in cache. */
-void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n,
+/* Applies `epilogue` to rows x n of c (row stride ldc) while they are in cache. */
+void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
                       const void *bias);
 
 /* The epilogue of step `s` (0 when none). */

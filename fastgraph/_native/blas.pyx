@@ -1,23 +1,37 @@
 # cython: language_level=3
-"""The addresses of SciPy's BLAS sgemm and dgemm, for the C core's matmul and
+"""The addresses of SciPy's BLAS ?gemm and ?gemv, for the C core's matmul and
 convolution kernels. A separate module so `import fastgraph` does not load
 SciPy: the runtime imports this the first time a plan needs a GEMM."""
 
 import ctypes
-from scipy.linalg.cython_blas cimport dgemm, sgemm
+from scipy.linalg.cython_blas cimport dgemm, dgemv, sgemm, sgemv
 
 ctypedef void (*sgemm_fn)(char *, char *, int *, int *, int *, float *, float *, int *,
                           float *, int *, float *, float *, int *) noexcept nogil
 ctypedef void (*dgemm_fn)(char *, char *, int *, int *, int *, double *, double *, int *,
                           double *, int *, double *, double *, int *) noexcept nogil
+ctypedef void (*sgemv_fn)(char *, int *, int *, float *, float *, int *, float *, int *,
+                          float *, float *, int *) noexcept nogil
+ctypedef void (*dgemv_fn)(char *, int *, int *, double *, double *, int *, double *, int *,
+                          double *, double *, int *) noexcept nogil
 
 
 def gemm_addresses():
-    """(sgemm, dgemm) function addresses as ints."""
+    """(sgemm, dgemm, sgemv, dgemv) function addresses as ints."""
     # A cimported function is a pointer variable here: take its value, not &.
     cdef sgemm_fn s = sgemm
     cdef dgemm_fn d = dgemm
-    return <size_t>s, <size_t>d
+    cdef sgemv_fn sv = sgemv
+    cdef dgemv_fn dv = dgemv
+    return <size_t>s, <size_t>d, <size_t>sv, <size_t>dv
+
+
+def addresses():
+    """{name: address} of the BLAS functions the C core calls, and of
+    OpenBLAS's thread-local thread count (0 when it is not there)."""
+    s, d, sv, dv = gemm_addresses()
+    return {"sgemm": s, "dgemm": d, "sgemv": sv, "dgemv": dv,
+            "threads_local": threads_local_address()}
 
 
 def _library_of(address):

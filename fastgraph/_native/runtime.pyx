@@ -73,12 +73,13 @@ cdef extern from "fg.h" nogil:
 
 
 cdef extern from "kernels/linalg.h" nogil:
-    ctypedef void (*fg_sgemm_fn)(char *, char *, int *, int *, int *, float *, float *, int *,
-                                 float *, int *, float *, float *, int *)
-    ctypedef void (*fg_dgemm_fn)(char *, char *, int *, int *, int *, double *, double *, int *,
-                                 double *, int *, double *, double *, int *)
-    ctypedef int (*fg_blas_threads_fn)(int)
-    void fg_set_gemm(fg_sgemm_fn sgemm, fg_dgemm_fn dgemm, fg_blas_threads_fn threads_local)
+    ctypedef struct fg_blas:
+        void *sgemm
+        void *dgemm
+        void *sgemv
+        void *dgemv
+        void *threads_local
+    void fg_set_blas(const fg_blas *blas)
     int fg_have_gemm()
 
 
@@ -114,13 +115,17 @@ GEMM_KERNELS = frozenset({"matmul", "conv2d"})
 
 
 def load_blas():
-    """Hands SciPy's sgemm/dgemm to the C core (once; SciPy loads on first use)."""
+    """Hands SciPy's BLAS to the C core (once; SciPy loads on first use)."""
+    cdef fg_blas b
     if not fg_have_gemm():
         from . import blas
-        s, d = blas.gemm_addresses()
-        t = blas.threads_local_address()
-        fg_set_gemm(<fg_sgemm_fn><size_t>s, <fg_dgemm_fn><size_t>d,
-                    <fg_blas_threads_fn><size_t>t)
+        addr = blas.addresses()
+        b.sgemm = <void *><size_t>addr["sgemm"]
+        b.dgemm = <void *><size_t>addr["dgemm"]
+        b.sgemv = <void *><size_t>addr["sgemv"]
+        b.dgemv = <void *><size_t>addr["dgemv"]
+        b.threads_local = <void *><size_t>addr["threads_local"]
+        fg_set_blas(&b)
 
 
 def live_bytes():

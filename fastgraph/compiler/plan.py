@@ -283,17 +283,20 @@ class _Builder:
     def _step(self, op, ins, outs, var):
         opdef = op._opdef
         iattrs = fattrs = None
+        ctx = InferenceContext(op, [self.values[i].shape for i in ins],
+                               [self.values[i].dtype for i in ins],
+                               [None] * len(ins), self.resolved.get(id(op), op._attrs),
+                               [self.values[o].shape for o in outs],
+                               [self.values[o].dtype for o in outs])
         if opdef.lower is not None:
-            ctx = InferenceContext(op, [self.values[i].shape for i in ins],
-                                   [self.values[i].dtype for i in ins],
-                                   [None] * len(ins), self.resolved.get(id(op), op._attrs),
-                                   [self.values[o].shape for o in outs],
-                                   [self.values[o].dtype for o in outs])
             iattrs, fattrs = opdef.lower(ctx)
         kernel = opdef.kernel if not opdef.view else "copy"
         nparts = 1
         if opdef.parallel or opdef.view:
-            nparts = self.parts_for(sum(self.values[o].size for o in outs))
+            size = sum(self.values[o].size for o in outs)
+            if opdef.work is not None:
+                size = max(size, int(opdef.work(ctx)))
+            nparts = self.parts_for(size)
         return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts)
 
     def parts_for(self, n_elements):

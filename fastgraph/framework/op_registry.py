@@ -100,6 +100,9 @@ class OpDef:
         needs (im2col for a convolution); the planner gives the step an
         arena buffer of that many bytes per share, live for that step only,
         passed as its last output (share p uses the p-th slice).
+    work: ctx -> the step's work in element-equivalents, when its output
+        size understates it (a matrix product: m n k multiply-adds for m n
+        outputs); parallel steps get shares by it.
     inplace: the kernel may write its output over an input of the same
         size (element i of the output depends on element i of the inputs
         only), so the planner can reuse a dying input's buffer.
@@ -111,11 +114,12 @@ class OpDef:
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace", "scratch")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace", "scratch", "work")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
-                 state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None):
+                 state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None,
+                 work=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -131,6 +135,7 @@ class OpDef:
         self.dtypes = tuple(dtypes) if dtypes is not None else None
         self.inplace = inplace
         self.scratch = scratch
+        self.work = work
 
 
 def register(opdef):

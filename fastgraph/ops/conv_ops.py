@@ -12,7 +12,7 @@ NN = ["conv2d", "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_p
 
 # im2col rows per GEMM: enough rows for BLAS to run well, few enough that a
 # tile of patches stays in L2.
-_TILE_BYTES = 1 << 18
+_TILE_BYTES = 1 << 20
 _MIN_TILE = 32
 
 

@@ -16,6 +16,7 @@ MATH = ["matmul"]
 LINALG = ["matmul"]
 
 _MATMUL_DTYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
+_COL_UNIT = 16  # COL_UNIT in csrc/kernels/linalg.c
 
 
 def _fmt(shape):
@@ -56,7 +57,10 @@ def _matmul_lower(ctx):
     n = _matrix_dims(b, tb)[1]
     batch = tuple(ctx.out_shapes[0][:-2])
     walker = lower_broadcast(batch, [tuple(a[:-2]), tuple(b[:-2])])
-    return [m, n, k, int(ta), int(tb)] + walker, None
+    # Shares split the bigger side: columns when op(B) is the bigger operand
+    # (a small batch through a wide layer), so each share packs only its part.
+    split_cols = int(n > m and n >= 2 * _COL_UNIT)
+    return [m, n, k, int(ta), int(tb), split_cols] + walker, None
 
 
 def _np_matmul(inputs, attrs):
@@ -72,10 +76,20 @@ def _np_matmul(inputs, attrs):
     return [np.asarray(out).astype(a.dtype)]
 
 
+# BLAS does ~16 multiply-adds in the time an elementwise kernel writes one
+# output: shares are sized by m n k / 16 element-equivalents.
+_MACS_PER_ELEMENT = 16
+
+
+def _matmul_work(ctx):
+    m, k = _matrix_dims(ctx.shapes[0], ctx.attrs["transpose_a"])
+    return int(np.prod(ctx.out_shapes[0], dtype=np.int64)) * k // _MACS_PER_ELEMENT
+
+
 for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
-                   parallel=True, dtypes=_MATMUL_DTYPES))
+                   parallel=True, work=_matmul_work, dtypes=_MATMUL_DTYPES))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

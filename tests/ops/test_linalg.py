@@ -38,6 +38,12 @@ CASES = [  # a shape, b shape, transpose_a, transpose_b
     ((3, 0), (0, 4), False, False),             # k = 0: zeros
     ((2, 0, 3, 4), (4, 2), False, False),       # empty batch
     ((65, 130), (130, 70), False, False),       # bigger than a BLAS block
+    # One row or one column of C: the ?gemv path, every transpose.
+    ((1, 5), (5, 7), False, False), ((5, 1), (5, 7), True, False),
+    ((1, 5), (7, 5), False, True), ((5, 1), (7, 5), True, True),
+    ((4, 5), (5, 1), False, False), ((5, 4), (5, 1), True, False),
+    ((4, 5), (1, 5), False, True), ((5, 4), (1, 5), True, True),
+    ((3, 1, 6), (6, 1), False, False),          # a batch of vector products
 ]
 
 
@@ -193,3 +199,44 @@ def test_bias_not_along_the_last_dim_is_not_folded():
         assert [f for _, f in _kernels([y], {px: ((4, 3), tf.float32)})][0] in (None, [])
         with tf.Session() as sess:
             np.testing.assert_allclose(sess.run(y, {px: x}), x @ w + col, rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("m,n", [(64, 1030), (1030, 64)], ids=str)
+def test_shares_split_columns_or_rows(m, n, dtype):
+    """Big products run in shares: columns of B when n > m, rows of A
+    otherwise, with the bias/relu epilogue on each share's block."""
+    from fastgraph.compiler.plan import compile_plan
+    rng = np.random.default_rng(12)
+    a, w = _data((m, 37), dtype, rng), _data((37, n), dtype, rng)
+    b = _data((n,), dtype, rng)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.as_dtype(dtype), [None, 37])
+        y = tf.matmul(x, w) + b
+        if dtype == np.float32:
+            y = tf.nn.relu(y)
+        step = compile_plan([y], [], {x: ((m, 37), tf.as_dtype(dtype))}, threads=4).steps[0]
+        assert step.kernel == "matmul" and step.nparts >= 2 and step.iattrs[5] == int(n > m)
+        with tf.Session() as sess:
+            got = sess.run(y, {x: a})
+    want = a.astype(np.float64) @ w + b
+    if dtype == np.float32:
+        np.testing.assert_allclose(got, np.maximum(want, 0), rtol=1e-5, atol=1e-4)
+    else:
+        np.testing.assert_array_equal(got, want.astype(dtype))
+
+
+def test_batch_one_product_splits_the_columns():
+    """x @ W for one row and a wide W: the work (m n k), not the output size,
+    gives it shares, and each share multiplies by its own columns."""
+    from fastgraph.compiler.plan import compile_plan
+    rng = np.random.default_rng(13)
+    x, w = _data((1, 512), np.float32, rng), _data((512, 4096), np.float32, rng)
+    with tf.Graph().as_default():
+        px = tf.placeholder(tf.float32, [None, 512])
+        y = tf.matmul(px, w)
+        step = compile_plan([y], [], {px: ((1, 512), tf.float32)}, threads=2).steps[0]
+        assert step.nparts == 2 and step.iattrs[5] == 1
+        with tf.Session() as sess:
+            got = sess.run(y, {px: x})
+    np.testing.assert_allclose(got, x.astype(np.float64) @ w, rtol=1e-4, atol=1e-3)
