@@ -211,7 +211,29 @@ class random_uniform_initializer(Initializer):  # noqa: N801
                 "dtype": self.dtype.name}
 
 
-class random_normal_initializer(Initializer):  # noqa: N801
+class _MeanStddevInitializer(Initializer):
+    """A float initializer drawing from `random_ops.<_sampler>(shape, mean, stddev)`."""
+
+    _sampler = None
+
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        from . import random_ops
+        return getattr(random_ops, self._sampler)(_shape_list(shape), self.mean, self.stddev,
+                                                  self.dtype if dtype is None else dtype,
+                                                  seed=self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
+                "dtype": self.dtype.name}
+
+
+class random_normal_initializer(_MeanStddevInitializer):  # noqa: N801
     """Initializer that generates tensors with a normal distribution.
 
     Args:
@@ -225,23 +247,10 @@ class random_normal_initializer(Initializer):  # noqa: N801
         calling the initializer. Only floating point types are supported.
     """
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        from .random_ops import random_normal
-        return random_normal(_shape_list(shape), self.mean, self.stddev,
-                             self.dtype if dtype is None else dtype, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    _sampler = "random_normal"
 
 
-class truncated_normal_initializer(Initializer):  # noqa: N801
+class truncated_normal_initializer(_MeanStddevInitializer):  # noqa: N801
     """Initializer that generates a truncated normal distribution.
 
     These values are similar to values from a `random_normal_initializer`
@@ -260,20 +269,7 @@ class truncated_normal_initializer(Initializer):  # noqa: N801
         calling the initializer. Only floating point types are supported.
     """
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        from .random_ops import truncated_normal
-        return truncated_normal(_shape_list(shape), self.mean, self.stddev,
-                                self.dtype if dtype is None else dtype, seed=self.seed)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed,
-                "dtype": self.dtype.name}
+    _sampler = "truncated_normal"
 
 
 def _compute_fans(shape):
