@@ -352,6 +352,14 @@ static inline area_span area_at(int64_t i, float scale)
     return r;
 }
 
+/* Aligned corners of a one-pixel axis give scale 0, where TF's area kernel
+ * (as measured against TF 2.21) samples with in / out instead. */
+static inline float area_scale(int64_t in, int64_t out, int align)
+{
+    const float scale = resize_scale(in, out, align);
+    return scale == 0.0f && in > 0 ? (float)in / (float)out : scale;
+}
+
 static inline int64_t bound(int64_t v, int64_t n) { return v < 0 ? 0 : (v > n - 1 ? n - 1 : v); }
 
 #define AREA_FN(sfx, T, code)                                                                   \
@@ -417,8 +425,8 @@ int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
         return FG_OK;
     int64_t lo, hi;
     fg_split(x->shape[0] * OH, part, nparts, &lo, &hi);
-    f(x->data, (float *)o->data, lo, hi, H, W, C, OH, OW, resize_scale(H, OH, align),
-      resize_scale(W, OW, align));
+    f(x->data, (float *)o->data, lo, hi, H, W, C, OH, OW, area_scale(H, OH, align),
+      area_scale(W, OW, align));
     return FG_OK;
 }
 

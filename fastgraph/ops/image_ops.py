@@ -164,7 +164,9 @@ def _area_reference(inputs, attrs):
     _, h, w, _ = images.shape
     oh, ow = _target_size(h, w, inputs[1], attrs)
     align = attrs["align_corners"]
-    hs, ws = _scale(h, oh, align), _scale(w, ow, align)
+    # A one-pixel axis with aligned corners has scale 0; TF's area kernel
+    # then samples with in / out (csrc/kernels/image.c area_scale).
+    hs, ws = (_scale(n, o, align) or _scale(n, o, False) for n, o in ((h, oh), (w, ow)))
     scale = np.float32(1.0 / float(np.float32(hs * ws)))
     x = images.astype(np.float32).astype(np.float64)
     out = np.einsum("yi,bijc,xj->byxc", _area_weights(oh, h, hs), x, _area_weights(ow, w, ws))
