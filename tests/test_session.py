@@ -497,3 +497,17 @@ def test_config_proto_caps_the_threads_of_a_session():
             np.testing.assert_array_equal(sess.run(y, {x: v}), v * 2 + 1)
             plan = next(iter(sess._plans.values())).plan
             assert max(st.nparts for st in plan.steps) == 1
+
+
+def test_an_arena_too_big_is_resource_exhausted_and_the_session_goes_on():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None])
+        huge = tf.broadcast_to(x[:1], [tf.shape(x)[0] * 100000, 100000]) + 1.0
+        v = tf.Variable(tf.zeros([10 ** 7, 10 ** 7]))
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.ResourceExhaustedError, match="OOM"):
+                sess.run(huge, {x: np.ones(100000, np.float32)})
+            with pytest.raises(tf.errors.ResourceExhaustedError, match="OOM"):
+                sess.run(v.initializer)
+            np.testing.assert_array_equal(sess.run(x + 1, {x: np.ones(2, np.float32)}), [2, 2])

@@ -148,7 +148,8 @@ cdef class VariableBuffer:
         nbytes = int(np.prod(self.shape, dtype=np.int64)) * dtype.size
         self.var = fg_var_create(dtype.code, nbytes, name.encode()[:127])
         if self.var == NULL:
-            raise MemoryError(f"cannot allocate {nbytes} bytes for variable {name}")
+            raise errors.ResourceExhaustedError(
+                None, None, f"OOM when allocating {nbytes} bytes for variable {name}")
         if zeroed_state:
             memset(self.var.data, 0, nbytes)
             self.var.initialized = 1
@@ -252,7 +253,9 @@ cdef class NativePlan:
         self.p = fg_plan_create(len(plan.values), len(steps), n_io, n_iattr, n_fattr,
                                 names_bytes, plan.memory.arena_bytes)
         if self.p == NULL or self.lock == NULL:
-            raise MemoryError(f"cannot allocate a plan with a {plan.memory.arena_bytes}-byte arena")
+            raise errors.ResourceExhaustedError(
+                None, None, f"OOM when allocating a plan with a {plan.memory.arena_bytes}-byte "
+                "arena (the run's intermediate tensors)")
         self.consts = [np.asarray(c, order="C") for c in plan.consts]
         cdef char *arena = <char *>self.p.arena
         offsets = plan.memory.offsets
