@@ -100,6 +100,60 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
     return FG_OK;
 }
 
+#define COL2IM_FN(sfx, T, code)                                                              \
+    static void col2im_##sfx(const geom *g, const T *cols, int64_t p0, int64_t p1, T *out)     \
+    {                                                                                         \
+        const int64_t krow = g->kh * g->kw * g->c;                                            \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
+            taps(p / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);               \
+            taps(p % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);               \
+            const T *row = cols + (p - p0) * krow;                                            \
+            for (int64_t ky = ky0; ky < ky1; ky++)                                            \
+                for (int64_t kx = kx0; kx < kx1; kx++) {                                      \
+                    T *dst = out + ((ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c;       \
+                    const T *src = row + (ky * g->kw + kx) * g->c;                            \
+                    for (int64_t c = 0; c < g->c; c++)                                        \
+                        dst[c] += src[c];                                                     \
+                }                                                                             \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(COL2IM_FN)
+
+int fg_k_conv2d_transpose(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t tile = s->iattr[GEOM_WORDS];
+    const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
+    const int64_t cin = x->shape[3], krow = g.kh * g.kw * g.c, in_pixels = g.oh * g.ow;
+    const size_t e = fg_dtype_size(y->dtype);
+    if (!fg_have_gemm())
+        return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for conv2d_transpose",
+                       s->name);
+    int64_t lo, hi;
+    fg_split(g.n, part, nparts, &lo, &hi);
+    char *cols = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    for (int64_t img = lo; img < hi; img++) {
+        char *out = (char *)y->data + img * g.h * g.w * g.c * e;
+        memset(out, 0, (size_t)(g.h * g.w * g.c) * e);
+        for (int64_t p = 0; p < in_pixels; p += tile) {
+            const int64_t q = p + tile < in_pixels ? p + tile : in_pixels;
+            const char *xin = (const char *)x->data + (img * in_pixels + p) * cin * e;
+            /* cols[p, (ky, kx, c)] = sum_ci x[p, ci] filter[ky, kx, c, ci] */
+            if (y->dtype == FG_FLOAT32) {
+                fg_gemm_f32(0, 1, q - p, krow, cin, 1.0f, (const float *)xin, cin, f->data, cin,
+                            0.0f, (float *)cols, krow);
+                col2im_f32(&g, (const float *)cols, p, q, (float *)out);
+            } else {
+                fg_gemm_f64(0, 1, q - p, krow, cin, 1.0, (const double *)xin, cin, f->data, cin,
+                            0.0, (double *)cols, krow);
+                col2im_f64(&g, (const double *)cols, p, q, (double *)out);
+            }
+        }
+    }
+    return FG_OK;
+}
+
 #define DEPTHWISE_FN(sfx, T, code)                                                            \
     static void depthwise_##sfx(const geom *g, int64_t mult, const T *x, const T *f, T *y,    \
                                 int64_t p0, int64_t p1)                                       \

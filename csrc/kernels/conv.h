@@ -13,5 +13,10 @@
  * depthwise_conv2d: in = [x, filter [KH, KW, C, M]], out = [y]; iattr adds [M].
  * max_pool, avg_pool: in = [x], out = [y]; padding never counts (avg divides
  *   by the number of real pixels under the window, as TF does).
+ * conv2d_transpose: in = [x, filter [KH, KW, C_out, C_in]], out = [y, scratch];
+ *   the geometry is that of the forward conv from y to x (N, H, W, C are y's),
+ *   iattr adds [TILE]. Each input pixel's GEMM row of KH KW C_out values is
+ *   added into the output pixels under its window (col2im); shares split
+ *   the images, whose outputs are disjoint.
  */
-#define FG_OPS_CONV(X) X(conv2d) X(depthwise_conv2d) X(max_pool) X(avg_pool)
+#define FG_OPS_CONV(X) X(conv2d) X(depthwise_conv2d) X(max_pool) X(avg_pool) X(conv2d_transpose)

@@ -111,7 +111,7 @@ if os.environ.get("FASTGRAPH_NUM_THREADS", "").isdigit():
 
 
 # Kernels that call BLAS: a plan holding one loads SciPy's BLAS first.
-GEMM_KERNELS = frozenset({"matmul", "conv2d"})
+GEMM_KERNELS = frozenset({"matmul", "conv2d", "conv2d_transpose"})
 
 
 def load_blas():

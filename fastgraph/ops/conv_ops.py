@@ -8,7 +8,7 @@ from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor, 
 
 __all__ = []
 
-NN = ["conv2d", "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_pool2d"]
+NN = ["conv2d", "conv2d_transpose", "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_pool2d"]
 
 # im2col rows per GEMM: enough rows for BLAS to run well, few enough that a
 # tile of patches stays in L2.
@@ -226,6 +226,108 @@ def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa:
     if isinstance(attrs["padding"], tuple):
         raise NotImplementedError("depthwise_conv2d takes SAME or VALID padding")
     return _conv_op("DepthwiseConv2dNative", input, filter, attrs, name)
+
+
+# ---- conv2d_transpose -------------------------------------------------------------
+
+def _transpose_geometry(ctx):
+    """The forward conv's geometry from the output (y) back to the input (x),
+    checked against x's spatial size as TF's Conv2DBackpropInput does."""
+    x, f = ctx.shapes[:2]
+    out = tuple(ctx.attrs["output_shape"])
+    g = _geometry(out, f[0], f[1], ctx.attrs)
+    for axis, (got, want) in enumerate(((x[1], g[4]), (x[2], g[5]))):
+        if got is not None and want is not None and got != want:
+            raise ValueError(f"Conv2DCustomBackpropInput: Size of out_backprop doesn't match "
+                             f"computed: actual = {got}, computed = {want} spatial_dim: "
+                             f"{axis + 1} input: {out[axis + 1]} filter: {f[axis]} output: "
+                             f"{got} stride: {ctx.attrs['strides'][axis]} dilation: "
+                             f"{ctx.attrs['dilations'][axis]}")
+    return g
+
+
+def _transpose_shape(ctx):
+    x, f = ctx.shapes[0], ctx.shapes[1]
+    _check_rank4(x, "Conv2DBackpropInput", ctx.shapes[:2])
+    _check_rank4(f, "Conv2DBackpropInput", ctx.shapes[:2])
+    out = tuple(ctx.attrs["output_shape"])
+    if len(out) != 4:
+        raise ValueError(f"output_shape must have 4 elements, got {len(out)}")
+    if x is None or f is None:
+        return [out]
+    if x[3] is not None and f[3] is not None and x[3] != f[3]:
+        raise ValueError(f"Dimensions must be equal, but are {x[3]} and {f[3]} for "
+                         f"'Conv2DBackpropInput' with input shapes: {_fmt(x)}, {_fmt(f)}.")
+    if f[2] is not None and out[3] != f[2]:
+        raise ValueError(f"Conv2DCustomBackpropInput: input and filter must have the same "
+                         f"depth: {out[3]} vs {f[2]}")
+    if x[0] is not None and out[0] != x[0]:
+        raise ValueError(f"Conv2DCustomBackpropInput: input and out_backprop must have the "
+                         f"same batch size: {out[0]} vs {x[0]}")
+    if None not in f[:2]:
+        _transpose_geometry(ctx)
+    return [out]
+
+
+def _transpose_tile(ctx):
+    f = ctx.shapes[1]
+    row = max(f[0] * f[1] * f[2] * ctx.dtypes[0].size, 1)
+    x = ctx.shapes[0]
+    return max(1, min(x[1] * x[2], max(_MIN_TILE, _TILE_BYTES // row))), row
+
+
+def _np_conv2d_transpose(inputs, attrs):
+    x, f = inputs[0].astype(np.float64), inputs[1].astype(np.float64)
+    out = tuple(attrs["output_shape"])
+    kh, kw = f.shape[:2]
+    _, _, _, _, oh, ow, _, _, sh, sw, dh, dw, pt, pl = _geometry(out, kh, kw, attrs)
+    # Input pixel (i, j) through tap (ky, kx) lands on output row i*sh - pt + ky*dh:
+    # on this canvas, shifted by the padding, at i*sh + ky*dh.
+    canvas = np.zeros((out[0], max((oh - 1) * sh + (kh - 1) * dh + 1, pt + out[1]),
+                       max((ow - 1) * sw + (kw - 1) * dw + 1, pl + out[2]), out[3]))
+    for ky in range(kh):
+        for kx in range(kw):
+            contrib = np.tensordot(x, f[ky, kx], axes=([3], [1]))
+            canvas[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh,
+                   kx * dw:kx * dw + (ow - 1) * sw + 1:sw] += contrib
+    return [canvas[:, pt:pt + out[1], pl:pl + out[2]].astype(inputs[0].dtype)]
+
+
+register(OpDef("Conv2DBackpropInput", shape=_transpose_shape,
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d_transpose",
+               lower=lambda ctx: (_transpose_geometry(ctx) + [_transpose_tile(ctx)[0]], None),
+               reference=_np_conv2d_transpose,
+               scratch=lambda ctx: _transpose_tile(ctx)[0] * _transpose_tile(ctx)[1],
+               parallel=True, work=lambda ctx: int(np.prod(ctx.shapes[0], dtype=np.int64)) *
+               ctx.shapes[1][0] * ctx.shapes[1][1] * ctx.shapes[1][2] // 16,
+               dtypes=FLOATS))
+
+
+def conv2d_transpose(input=None, filters=None, output_shape=None, strides=None,  # noqa: A002
+                     padding="SAME", data_format="NHWC", dilations=None, name=None,
+                     value=None, filter=None):  # noqa: A002
+    """The transpose of `conv2d` (sometimes called deconvolution): the
+    gradient of conv2d with respect to its input.
+
+    `input` is [batch, height, width, in_channels], `filters` [height, width,
+    output_channels, in_channels] and `output_shape` the 4-D shape of the
+    result, which a forward conv2d with the same strides and padding would
+    map back to `input`'s spatial size. (TF1 names: `value`, `filter`.)
+    """
+    input = value if input is None else input  # noqa: A001
+    filters = filter if filters is None else filters
+    if input is None or filters is None or output_shape is None or strides is None:
+        raise TypeError("conv2d_transpose() needs input, filters, output_shape and strides")
+    from .array_ops import _ints_attr
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
+    graph, (x, f) = to_tensors_like([input, filters], "Conv2DBackpropInput",
+                                    ("out_backprop", "filter"))
+    check_dtype(x, FLOATS, "Conv2DBackpropInput", "out_backprop")
+    inputs = [x, f]
+    attrs["output_shape"] = _ints_attr(graph, output_shape, "output_shape",
+                                       "conv2d_transpose", inputs)
+    return make_op(graph, "Conv2DBackpropInput", inputs, attrs,
+                   name=name or "conv2d_transpose").outputs[0]
 
 
 # ---- pooling ---------------------------------------------------------------------

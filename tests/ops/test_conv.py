@@ -243,3 +243,71 @@ def test_conv_bias_relu_epilogue():
             got = sess.run(y, {px: x})
     want = np.maximum(ref_conv2d(x, f, (1, 1), "SAME", (1, 1)) + b, 0)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def ref_conv2d_transpose(x, f, out_shape, strides, padding, dil):
+    """Each input pixel scatters x[p] . f[ky, kx]^T onto the output pixels
+    that the forward conv would have read it from."""
+    out = np.zeros(out_shape)
+    kh, kw = f.shape[:2]
+    pt, _ = _pad_before(out_shape[1], kh, strides[0], dil[0], padding)
+    pl, _ = _pad_before(out_shape[2], kw, strides[1], dil[1], padding)
+    for n in range(x.shape[0]):
+        for iy in range(x.shape[1]):
+            for ix in range(x.shape[2]):
+                for ky in range(kh):
+                    for kx in range(kw):
+                        oy = iy * strides[0] - pt + ky * dil[0]
+                        ox = ix * strides[1] - pl + kx * dil[1]
+                        if 0 <= oy < out_shape[1] and 0 <= ox < out_shape[2]:
+                            out[n, oy, ox] += f[ky, kx] @ x[n, iy, ix].astype(np.float64)
+    return out
+
+
+@pytest.mark.parametrize("x_shape,f_shape,out_shape,strides,padding,dil", [
+    ((2, 4, 4, 3), (3, 3, 5, 3), (2, 8, 8, 5), (2, 2), "SAME", (1, 1)),
+    ((1, 4, 4, 2), (3, 3, 2, 2), (1, 9, 9, 2), (2, 2), "VALID", (1, 1)),
+    ((2, 5, 5, 3), (3, 3, 4, 3), (2, 5, 5, 4), (1, 1), "SAME", (1, 1)),
+    ((1, 3, 4, 2), (2, 2, 3, 2), (1, 6, 8, 3), (2, 2), "SAME", (1, 1)),
+    ((1, 5, 5, 2), (3, 3, 2, 2), (1, 5, 5, 2), (1, 1), "SAME", (2, 2)),
+    ((2, 3, 3, 1), (4, 4, 2, 1), (2, 6, 6, 2), (2, 2), "SAME", (1, 1)),
+    ((1, 3, 3, 2), (3, 3, 2, 2), (1, 7, 7, 2), (2, 2), "VALID", (1, 1))], ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_conv2d_transpose_matches_loops(x_shape, f_shape, out_shape, strides, padding, dil,
+                                        dtype):
+    rng = np.random.default_rng(14)
+    x = rng.normal(size=x_shape).astype(dtype)
+    f = rng.normal(size=f_shape).astype(dtype)
+    got = _run(lambda a, b: tf.nn.conv2d_transpose(a, b, list(out_shape), list(strides),
+                                                   padding, dilations=list(dil)), x, f)
+    assert got.dtype == dtype and got.shape == out_shape
+    np.testing.assert_allclose(got, ref_conv2d_transpose(x, f, out_shape, strides, padding, dil),
+                               rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_transpose_with_a_fed_batch_and_v1_names():
+    rng = np.random.default_rng(15)
+    f = rng.normal(size=(3, 3, 4, 2)).astype(np.float32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 4, 4, 2])
+        y = tf.compat.v1.nn.conv2d_transpose(
+            value=x, filter=f, output_shape=[tf.shape(x)[0], 8, 8, 4], strides=[1, 2, 2, 1])
+        with tf.Session() as sess:
+            for n in (1, 3):
+                xv = rng.normal(size=(n, 4, 4, 2)).astype(np.float32)
+                np.testing.assert_allclose(
+                    sess.run(y, {x: xv}), ref_conv2d_transpose(xv, f, (n, 8, 8, 4), (2, 2),
+                                                               "SAME", (1, 1)),
+                    rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_transpose_errors():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [1, 4, 4, 2])
+        f = np.zeros((3, 3, 5, 2), np.float32)
+        with pytest.raises(ValueError, match="doesn't match"):  # 8x8 is not 2x of 5x5
+            tf.nn.conv2d_transpose(x, f, [1, 5, 5, 5], 2, "SAME")
+        with pytest.raises(ValueError):  # output depth is not the filter's
+            tf.nn.conv2d_transpose(x, f, [1, 8, 8, 3], 2, "SAME")
+        with pytest.raises(ValueError):  # in_channels disagree
+            tf.nn.conv2d_transpose(x, np.zeros((3, 3, 5, 3), np.float32), [1, 8, 8, 5], 2)

@@ -78,3 +78,15 @@ def test_pools(k, s, padding, dtype):
     _close(*_both(lambda api, p: api.nn.max_pool2d(p[0], k, s, padding), [x]))
     if dtype == np.float32:
         _close(*_both(lambda api, p: api.nn.avg_pool2d(p[0], k, s, padding), [x]))
+
+
+@pytest.mark.parametrize("x_shape,f_shape,out_shape,strides,padding", [
+    ((2, 4, 4, 3), (3, 3, 5, 3), (2, 8, 8, 5), 2, "SAME"),
+    ((1, 4, 4, 2), (3, 3, 2, 2), (1, 9, 9, 2), 2, "VALID"),
+    ((2, 3, 3, 1), (4, 4, 2, 1), (2, 6, 6, 2), 2, "SAME")], ids=str)
+def test_conv2d_transpose(x_shape, f_shape, out_shape, strides, padding):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=x_shape).astype(np.float32)
+    f = rng.normal(size=f_shape).astype(np.float32)
+    _close(*_both(lambda api, p: api.nn.conv2d_transpose(p[0], f, list(out_shape), strides,
+                                                         padding), [x]))
