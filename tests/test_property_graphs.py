@@ -1,11 +1,16 @@
 """Property test: random graphs of elementwise, broadcasting and reshape ops
 give NumPy's results (float64 NumPy as the oracle for float32 graphs)."""
 
+import os
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fastgraph as tf
+
+# FG_PROPERTY_EXAMPLES=2000 for a longer search than CI's.
+EXAMPLES = int(os.environ.get("FG_PROPERTY_EXAMPLES", 60))
 
 BINARY = {
     "add": (tf.add, np.add), "sub": (tf.subtract, np.subtract), "mul": (tf.multiply, np.multiply),
@@ -53,7 +58,7 @@ def _broadcastable(a, b):
         return False
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_random_elementwise_graphs_match_numpy(spec):
     shapes, steps, seed, fetch_mid = spec
@@ -131,7 +136,7 @@ def _axes(draws, rank, neg_flags):
     return [a - rank if (k + draws[0]) % 2 and neg_flags else a for k, a in enumerate(out)]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shaped_graphs())
 def test_random_reduction_and_transpose_graphs_match_numpy(spec):
     shape, shape2, steps, seed, known = spec
