@@ -1039,8 +1039,8 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
         from .indexing_ops import size
         from .elementwise import maximum, realdiv
         # The batch variance is returned with Bessel's correction, n / (n - 1).
-        n = cast(realdiv(size(x), shape(x)[1 if data_format.startswith("NC") else -1]),
-                 dtypes.float32)
+        n = realdiv(cast(size(x), dtypes.float32),
+                    cast(shape(x)[1 if data_format.startswith("NC") else -1], dtypes.float32))
         corrected = multiply(batch_var, realdiv(n, maximum(subtract(n, 1.0), 1.0)))
         if exponential_avg_factor == 1.0:
             return y, identity(batch_mean, name="batch_mean"), identity(
