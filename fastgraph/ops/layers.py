@@ -952,8 +952,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             is_training==True and exponential_avg_factor != 1.0:
               Variance must be a `Tensor` of the same shape as scale containing
               the exponential running variance.
-      epsilon: A small float number added to the variance of x (at least
-        1.001e-5 is used).
+      epsilon: A small float number added to the variance of x.
       data_format: The data format for x. Support "NHWC" (default) or "NCHW" for
                    4D tenors and "NDHWC" or "NCDHW" for 5D tensors.
       is_training: A bool value to specify if the operation is used for
@@ -1019,7 +1018,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             if channels is not None and size is not None and size != channels:
                 raise ValueError(f"Dimensions must be equal, but are {channels} and {size} "
                                  f"for '{what}'")
-        epsilon = max(float(epsilon), 1.001e-5)
+        epsilon = float(epsilon)
         rank = rank or len(data_format)
         if is_training:
             axes = [0] + list(range(2, rank)) if data_format.startswith("NC") \
@@ -1028,10 +1027,11 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             use_mean, use_var = batch_mean, batch_var
         else:
             use_mean, use_var = mean, variance
+        # As TF's kernel: (x - mean) * (rsqrt(variance + epsilon) * scale) + offset.
         inv = multiply(rsqrt(add(use_var, epsilon)), scale)
-        shift = subtract(offset, multiply(use_mean, inv))
-        y = add(multiply(x, _channel_params(rank, data_format, inv)),
-                _channel_params(rank, data_format, shift), name="y")
+        centered = subtract(x, _channel_params(rank, data_format, use_mean))
+        y = add(multiply(centered, _channel_params(rank, data_format, inv)),
+                _channel_params(rank, data_format, offset), name="y")
         if not is_training:
             return y, identity(mean, name="batch_mean"), identity(variance,
                                                                  name="batch_variance")
@@ -1076,8 +1076,7 @@ class BatchNormalization(Layer):
       beta_constraint, gamma_constraint: Optional projection functions.
       renorm, virtual_batch_size, adjustment: not supported (NotImplementedError).
       fused: if `None` or `True`, use the fused implementation when possible
-        (4-D inputs normalized over axis 1 or 3, float32): as in TF it uses an
-        epsilon of at least 1.001e-5.
+        (4-D inputs normalized over axis 1 or 3, float32).
       trainable: Boolean, if `True` also add variables to the graph collection
         `GraphKeys.TRAINABLE_VARIABLES` (see tf.Variable).
       name: A string, the name of the layer.

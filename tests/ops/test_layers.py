@@ -326,15 +326,13 @@ def test_batch_normalization_inference_against_numpy(shape, axis, fused, epsilon
     x = RNG.standard_normal(shape).astype(np.float32)
     c = shape[axis]
     gamma, beta, mean = (RNG.standard_normal(c).astype(np.float32) for _ in range(3))
-    var = RNG.uniform(0.5, 2, c).astype(np.float32)
+    var = RNG.uniform(1e-5, 2e-5, c).astype(np.float32)
     xp = v1.placeholder(tf.float32, [None] + list(shape[1:]))
     y = layers.batch_normalization(xp, axis=axis, epsilon=epsilon, fused=fused)
     g, b, m, v = v1.global_variables()
-    is_fused = fused is None and len(shape) == 4
-    eps = max(epsilon, 1.001e-5) if is_fused else epsilon  # TF's fused minimum
     got = _run(y, {xp: x}, {g: gamma, b: beta, m: mean, v: var})
-    np.testing.assert_allclose(got, _bn_np(x, gamma, beta, mean, var, eps, axis), rtol=1e-5,
-                               atol=1e-5)
+    want = _bn_np(x.astype(np.float64), gamma, beta, mean, var, epsilon, axis)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
     assert y.shape.as_list() == [None] + list(shape[1:])
 
 
@@ -406,7 +404,7 @@ def test_fused_batch_norm_training_statistics():
                                         exponential_avg_factor=0.5)
     ry, rm, rv, rm2, rv2 = _run([y, m, v, m2, v2])
     bm, bv = x.mean((0, 1, 2)), x.var((0, 1, 2))
-    np.testing.assert_allclose(ry, (x - bm) / np.sqrt(bv + 1.001e-5), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ry, (x - bm) / np.sqrt(bv), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(rm, bm, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(rv, bv * 12 / 11, rtol=1e-5)
     np.testing.assert_allclose(rm2, bm / 2, rtol=1e-5, atol=1e-6)
