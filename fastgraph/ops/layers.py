@@ -803,6 +803,14 @@ def _is_python_bool(value):
     return isinstance(value, (bool, np.bool_))
 
 
+def _cond(pred, true_fn, false_fn):
+    """`cond` on a fed bool, its output named "cond/Identity" as TF's."""
+    from .control_flow_ops import cond
+    graph = get_default_graph()
+    with graph.name_scope("cond"):
+        return cond(pred, true_fn, false_fn, name="Identity")
+
+
 class Dropout(Layer):
     """Applies Dropout to the input.
 
@@ -850,7 +858,6 @@ class Dropout(Layer):
 
     def call(self, inputs, training=False):
         from .array_ops import identity
-        from .control_flow_ops import cond
         from .nn_ops import dropout as nn_dropout
         if isinstance(self.rate, numbers.Real) and self.rate == 0:
             return identity(inputs)
@@ -867,7 +874,7 @@ class Dropout(Layer):
         # it, so the branches themselves are free of side effects.
         dropped = nn_dropout(inputs, rate=self.rate, noise_shape=self._get_noise_shape(inputs),
                              seed=self.seed)
-        return cond(training, lambda: dropped, lambda: identity(inputs))
+        return _cond(training, lambda: dropped, lambda: inputs)
 
 
 def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
@@ -987,7 +994,12 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
                          "False or exponential_avg_factor != 1.0. Received: "
                          f"`mean` {mean!r} and `variance` {variance!r}")
     graph = graph_of([x, scale, offset, mean, variance])
-    with graph.as_default(), graph.name_scope(name or "FusedBatchNormV3"):
+    # y is the op `name` itself ("FusedBatchNormV3:0", as TF's output 0); the
+    # ops that compute it go under "<name>/".
+    with graph.as_default():
+        op_name = graph.unique_name(name or "FusedBatchNormV3", mark_as_used=False)
+        base_name = op_name.rsplit("/", 1)[-1]
+    with graph.as_default(), graph.name_scope(op_name + "/"):
         x = to_tensor(graph, x, name="x")
         allowed = (dtypes.float32,)
         check_dtype(x, allowed, "FusedBatchNormV3", "x")
@@ -1030,8 +1042,9 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
         # As TF's kernel: (x - mean) * (rsqrt(variance + epsilon) * scale) + offset.
         inv = multiply(rsqrt(add(use_var, epsilon)), scale)
         centered = subtract(x, _channel_params(rank, data_format, use_mean))
-        y = add(multiply(centered, _channel_params(rank, data_format, inv)),
-                _channel_params(rank, data_format, offset), name="y")
+        scaled = multiply(centered, _channel_params(rank, data_format, inv))
+        with graph.name_scope(None if "/" not in op_name else op_name.rsplit("/", 1)[0] + "/"):
+            y = add(scaled, _channel_params(rank, data_format, offset), name=base_name)
         if not is_training:
             return y, identity(mean, name="batch_mean"), identity(variance,
                                                                  name="batch_variance")
@@ -1184,22 +1197,25 @@ class BatchNormalization(Layer):
                                                initializer=self.moving_variance_initializer,
                                                trainable=False)
 
-    def _normalize(self, inputs, training):
-        """The output with the moving statistics (training False) or the
-        batch's own (True)."""
+    def _fused(self, inputs, training):
+        """The fused path: fused_batch_norm with the moving statistics
+        (training False) or the batch's own (True)."""
+        ones = np.ones(self._param_shape, np.float32)
+        gamma = self.gamma if self.scale else to_tensor(get_default_graph(), ones)
+        beta = self.beta if self.center else to_tensor(get_default_graph(), ones * 0)
+        if training:
+            return fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
+                                    data_format=self._data_format, is_training=True)[0]
+        return fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
+                                variance=self.moving_variance, epsilon=self.epsilon,
+                                data_format=self._data_format, is_training=False)[0]
+
+    def _unfused(self, inputs, training):
+        """nn.batch_normalization with the moving statistics (training
+        False), the batch's (True), or either as a fed bool says."""
         from .array_ops import reshape
         from .reduction_ops import batch_normalization as nn_batch_normalization
         from .reduction_ops import moments
-        if self.fused:
-            ones = np.ones(self._param_shape, np.float32)
-            gamma = self.gamma if self.scale else to_tensor(get_default_graph(), ones)
-            beta = self.beta if self.center else to_tensor(get_default_graph(), ones * 0)
-            if training:
-                return fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
-                                        data_format=self._data_format, is_training=True)[0]
-            return fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
-                                    variance=self.moving_variance, epsilon=self.epsilon,
-                                    data_format=self._data_format, is_training=False)[0]
         ndims = inputs.shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
         needs_broadcasting = sorted(reduction_axes) != list(range(ndims))[:-1]
@@ -1212,16 +1228,21 @@ class BatchNormalization(Layer):
                 return reshape(v, broadcast_shape)
             return v
 
-        if training:
-            mean, variance = moments(inputs, reduction_axes, keepdims=len(self.axis) > 1)
-        else:
+        if training is False:
             mean, variance = self.moving_mean, self.moving_variance
+        else:
+            mean, variance = moments(inputs, reduction_axes, keepdims=len(self.axis) > 1)
+            if training is not True:
+                moving_mean, moving_variance = self.moving_mean, self.moving_variance
+                batch_mean, batch_variance = mean, variance
+                mean = _cond(training, lambda: batch_mean, lambda: moving_mean.value())
+                variance = _cond(training, lambda: batch_variance,
+                                 lambda: moving_variance.value())
         return nn_batch_normalization(inputs, _broadcast(mean), _broadcast(variance),
                                       _broadcast(self.beta), _broadcast(self.gamma),
                                       self.epsilon)
 
     def call(self, inputs, training=False):
-        from .control_flow_ops import cond
         if training is None:
             training = False
         if _is_python_bool(training):
@@ -1230,14 +1251,19 @@ class BatchNormalization(Layer):
                     "batch_normalization with training=True updates the moving statistics, "
                     "and fastgraph has no training (no gradients, no update ops); use "
                     "training=False for inference")
-            outputs = self._normalize(inputs, False)
+            training = False
         else:
             graph = graph_of([inputs, training])
             training = to_tensor(graph, training)
             if training.op.type == "Const":
                 return self.call(inputs, bool(training.op.get_attr("value")))
-            outputs = cond(training, lambda: self._normalize(inputs, True),
-                           lambda: self._normalize(inputs, False))
+        if not self.fused:
+            outputs = self._unfused(inputs, training)
+        elif training is False:
+            outputs = self._fused(inputs, False)
+        else:
+            outputs = _cond(training, lambda: self._fused(inputs, True),
+                            lambda: self._fused(inputs, False))
         outputs.set_shape(inputs.shape)
         return outputs
 

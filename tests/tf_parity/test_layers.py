@@ -34,7 +34,8 @@ def tf_layers():
 
 def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
     """build(api, v1, layers) -> (fetches, {placeholder name: value});
-    returns [(outputs, global vars, trainable vars)] for fastgraph and TF."""
+    returns [(outputs, global vars, trainable vars, output names)] for
+    fastgraph and TF."""
     results = []
     for api, layers in ((fg, fg.compat.v1.layers), (tf, tf_layers)):
         v1 = api.compat.v1
@@ -42,6 +43,7 @@ def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
         with g.as_default(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fetches, placeholders = build(api, v1, layers)
+            names = [t.name for t in (fetches if isinstance(fetches, list) else [fetches])]
             global_vars = [(v.name, tuple(v.shape.as_list())) for v in v1.global_variables()]
             trainable = [(v.name, tuple(v.shape.as_list())) for v in v1.trainable_variables()]
             rng = np.random.default_rng(seed)
@@ -56,14 +58,17 @@ def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
                 sess.run(v1.global_variables_initializer())
                 sess.run(assigns)
                 feed = {placeholders[k]: val for k, val in feeds.items()}
-                results.append((sess.run(fetches, feed), global_vars, trainable))
+                results.append((sess.run(fetches, feed), global_vars, trainable, names))
     return results
 
 
 def _check(results, rtol=1e-5):
-    (ours, ours_g, ours_t), (theirs, theirs_g, theirs_t) = results
+    (ours, ours_g, ours_t, ours_n), (theirs, theirs_g, theirs_t, theirs_n) = results
     assert ours_g == theirs_g
     assert ours_t == theirs_t
+    # Output tensor names as TF's (up to case: fastgraph's nn.batch_normalization
+    # ends in "batchnorm/Add_1", TF's in "batchnorm/add_1").
+    assert [n.lower() for n in ours_n] == [n.lower() for n in theirs_n]
     ours = ours if isinstance(ours, (list, tuple)) else [ours]
     theirs = theirs if isinstance(theirs, (list, tuple)) else [theirs]
     for a, b in zip(ours, theirs):
