@@ -155,6 +155,23 @@ def test_dense_scope_initializer_and_trainable_false():
     np.testing.assert_allclose(_run(y, {x: [[1, 2]]}), [[3, 3]])
 
 
+def test_dense_regularizers_and_layer_object():
+    x = v1.placeholder(tf.float32, [None, 2])
+    layer = layers.Dense(3, kernel_regularizer=lambda w: tf.reduce_sum(w),
+                         activity_regularizer=lambda y: tf.reduce_sum(tf.abs(y)), name="reg")
+    y1 = layer(x)
+    y2 = layer.apply(x)  # the same weights, no new variables or kernel losses
+    assert len(v1.global_variables()) == 2 and layer.scope_name == "reg"
+    assert layer.trainable_weights == [layer.kernel, layer.bias]
+    losses = v1.get_collection("regularization_losses")  # (GraphKeys lacks the name)
+    assert len(losses) == 3  # kernel once, activity per call
+    xv = np.array([[1.0, -2.0]], np.float32)
+    r1, r2, k, loss_k, loss_a = _run([y1, y2, layer.kernel, losses[0], losses[1]], {x: xv})
+    np.testing.assert_array_equal(r1, r2)
+    np.testing.assert_allclose(loss_k, k.sum(), rtol=1e-6)
+    np.testing.assert_allclose(loss_a, np.abs(r1).sum(), rtol=1e-6)
+
+
 def test_dense_errors():
     with pytest.raises(ValueError, match="last dimension of the inputs to a Dense layer"):
         layers.dense(v1.placeholder(tf.float32, [2, None]), 3)
@@ -241,14 +258,15 @@ def test_pooling_channels_first_and_errors():
 
 @pytest.mark.parametrize("shape,placeholder", [
     ((2, 3, 4, 5), [None, 3, 4, 5]), ((2, 3), [None, 3]), ((4,), [None]),
-    ((2, 3, 4), [2, None, 4]), ((2, 3, 4), [None, None, 4]), ((0, 3), [None, 3])])
+    ((2, 3, 4), [2, None, 4]), ((2, 3, 4), [None, None, 4]), ((0, 3), [None, 3]),
+    ((2, 3, 4), None)])
 def test_flatten(shape, placeholder):
     x = RNG.standard_normal(shape).astype(np.float32)
     xp = v1.placeholder(tf.float32, placeholder)
     y = layers.flatten(xp)
     want = x.reshape(shape[0], int(np.prod(shape[1:])))
     np.testing.assert_array_equal(_run(y, {xp: x}), want)
-    assert y.shape.rank == 2
+    assert y.shape.rank in ((2,) if placeholder is not None else (2, None))
 
 
 def test_flatten_channels_first():
