@@ -6,7 +6,7 @@ changing its import to `import fastgraph as tf`.
 """
 
 from . import ops as _ops  # noqa: F401 - registers every op
-from . import dtypes, errors, image, linalg, math, nn, random  # noqa: F401
+from . import dtypes, errors, image, layers, linalg, math, nn, random  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )

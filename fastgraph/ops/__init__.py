@@ -7,13 +7,13 @@ Each family module lists its public functions in `__all__` (exported as
 
 from . import (  # noqa: F401 - registration
     array_ops, contraction_ops, control_flow_ops, conv_ops, elementwise, image_ops,
-    indexing_ops, linalg_ops, math_composites, nn_ops, random_ops, reduction_ops, sort_ops,
-    state_ops, variable_scope,
+    indexing_ops, layers, linalg_ops, math_composites, nn_ops, random_ops, reduction_ops,
+    sort_ops, state_ops, variable_scope,
 )
 
 FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, reduction_ops,
             linalg_ops, conv_ops, nn_ops, random_ops, indexing_ops, variable_scope,
-            math_composites, sort_ops, contraction_ops)
+            math_composites, sort_ops, contraction_ops, layers)
 
 
 def namespace(attr):
