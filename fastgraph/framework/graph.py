@@ -27,6 +27,9 @@ class GraphKeys:
     LOCAL_VARIABLES = "local_variables"
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    MODEL_VARIABLES = "model_variables"
+    ASSET_FILEPATHS = "asset_filepaths"
     SUMMARIES = "summaries"
 
 

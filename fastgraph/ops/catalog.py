@@ -40,7 +40,7 @@ def render():
     lines += ["", "## Public functions", ""]
     spaces = [("fastgraph", fastgraph), ("fastgraph.math", fastgraph.math),
               ("fastgraph.linalg", fastgraph.linalg), ("fastgraph.nn", fastgraph.nn),
-              ("fastgraph.image", fastgraph.image),
+              ("fastgraph.image", fastgraph.image), ("fastgraph.layers", fastgraph.layers),
               ("fastgraph.random", fastgraph.random)]
     for prefix, module in spaces:
         names = _public(module)

@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape
 from .common import graph_of, to_tensor
 
@@ -229,7 +229,7 @@ class Layer:
                     with graph.name_scope(name + "/Regularizer/"):
                         loss = regularizer(variable)
                     if loss is not None:
-                        graph.add_to_collection("regularization_losses", loss)
+                        graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         if trainable:
             self._trainable_weights.append(variable)
         else:
@@ -285,7 +285,7 @@ class Layer:
                         with graph.name_scope("ActivityRegularizer"):
                             loss = regularizer(outputs)
                         if loss is not None:
-                            graph.add_to_collection("regularization_losses", loss)
+                            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         return outputs
 
     _casts_inputs = False
