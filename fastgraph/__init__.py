@@ -56,6 +56,8 @@ def disable_v2_behavior():
 for _fam in _FAMILIES:
     globals().update({_n: getattr(_fam, _n) for _n in _fam.__all__})
 
+from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
+
 __all__ = [n for n in dir() if not n.startswith("_")]
 
 # Last: compat.v1 re-exports everything above.

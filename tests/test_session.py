@@ -511,3 +511,14 @@ def test_an_arena_too_big_is_resource_exhausted_and_the_session_goes_on():
             with pytest.raises(tf.errors.ResourceExhaustedError, match="OOM"):
                 sess.run(v.initializer)
             np.testing.assert_array_equal(sess.run(x + 1, {x: np.ones(2, np.float32)}), [2, 2])
+
+
+def test_tf1_logging_calls_go_to_python_logging(caplog):
+    import logging
+
+    tf.logging.set_verbosity(tf.logging.INFO)
+    assert tf.compat.v1.logging.get_verbosity() == logging.INFO
+    with caplog.at_level(logging.INFO, logger="fastgraph"):
+        tf.compat.v1.logging.info("step %d", 3)
+        tf.logging.warn("careful")
+    assert [r.getMessage() for r in caplog.records] == ["step 3", "careful"]
