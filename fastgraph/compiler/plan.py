@@ -61,7 +61,10 @@ def _infer(order, feeds):
         opdef = op._opdef
         in_shapes = [shapes[id(t)] for t in op._inputs]
         in_values = [values.get(id(t)) for t in op._inputs]
-        attrs = resolve_attrs(op._attrs, in_values)
+        try:
+            attrs = resolve_attrs(op._attrs, in_values)
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, op, str(e)) from None
         if attrs is None:
             missing = next(v for v in op._attrs.values()
                            if isinstance(v, AttrFromInput) and in_values[v.index] is None)

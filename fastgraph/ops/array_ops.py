@@ -1216,15 +1216,14 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", '
                          f'"REFLECT", or "SYMMETRIC". Received `mode` = {mode}')
     graph, x = _input(tensor, "Pad", "input")
-    arr = _static_ints(paddings, "paddings", "pad")
-    if arr.ndim != 2 or (arr.size and arr.shape[1] != 2):
-        if arr.ndim == 2 or arr.size:
-            raise ValueError(f"paddings must be a matrix with 2 columns: "
-                             f"{_fmt(arr.shape)}")
-        arr = arr.reshape(0, 2)
-    if (arr < 0).any():
-        raise ValueError("Paddings must be non-negative")
-    pads = tuple((int(a), int(b)) for a, b in arr.reshape(-1, 2))
+    extra = []
+    try:
+        pads = _pad_pairs(_static_ints(paddings, "paddings", "pad"))
+    except NotImplementedError:
+        # Paddings that follow from fed shapes: read when the plan is compiled.
+        t = to_tensor(graph, paddings)
+        extra.append(t)
+        pads = AttrFromInput(-1, lambda v: _pad_pairs(np.asarray(v, np.int64)), "paddings")
     attrs = {"paddings": pads, "mode": upper}
     if upper == "CONSTANT":
         cv = to_tensor(graph, constant_values, dtype=x.dtype)
@@ -1233,8 +1232,30 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
                             f"that does not match type {x.dtype.name} of argument 'input'.")
         if cv.shape.rank not in (None, 0):
             raise ValueError(f"Shape must be rank 0 but is rank {cv.shape.rank}")
-        return make_op(graph, "PadV2", [x, cv], attrs, name=name or "Pad").outputs[0]
-    return make_op(graph, "MirrorPad", [x], attrs, name=name or "MirrorPad").outputs[0]
+        return make_op(graph, "PadV2", _with_extra([x, cv], extra, attrs), attrs,
+                       name=name or "Pad").outputs[0]
+    return make_op(graph, "MirrorPad", _with_extra([x], extra, attrs), attrs,
+                   name=name or "MirrorPad").outputs[0]
+
+
+def _pad_pairs(arr):
+    """((before, after), ...) from a [n, 2] paddings array, checked as TF does."""
+    if arr.ndim != 2 or (arr.size and arr.shape[1] != 2):
+        if arr.ndim == 2 or arr.size:
+            raise ValueError(f"paddings must be a matrix with 2 columns: "
+                             f"{_fmt(arr.shape)}")
+        arr = arr.reshape(0, 2)
+    if (arr < 0).any():
+        raise ValueError("Paddings must be non-negative")
+    return tuple((int(a), int(b)) for a, b in arr.reshape(-1, 2))
+
+
+def _with_extra(inputs, extra, attrs):
+    """`inputs` followed by `extra`, pointing deferred attrs at their input."""
+    for v in attrs.values():
+        if isinstance(v, AttrFromInput) and v.index < 0:
+            v.index = len(inputs) + len(extra) + v.index
+    return inputs + extra
 
 
 # ---- broadcast_to -----------------------------------------------------------------

@@ -641,3 +641,21 @@ def test_arguments_that_follow_from_fed_shapes():
                 np.testing.assert_array_equal(got["getitem_range"], xv[1:rows, :1])
                 np.testing.assert_array_equal(got["broadcast_to"],
                                               np.broadcast_to(xv[:, :1], xv.shape))
+
+
+def test_paddings_that_follow_from_fed_shapes():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, None])
+        extra = (8 - tf.shape(x)[1] % 8) % 8  # pad the width to a multiple of 8
+        y = tf.pad(x, [[0, 0], [0, extra]], constant_values=-1.0)
+        z = tf.pad(x, [[1, 1], [0, extra]], mode="SYMMETRIC")
+        with tf.Session() as sess:
+            for w in (5, 8, 13):
+                v = np.arange(2 * w, dtype=np.float32).reshape(2, w)
+                pr = (8 - w % 8) % 8
+                got_y, got_z = sess.run([y, z], {x: v})
+                np.testing.assert_array_equal(got_y, np.pad(v, [(0, 0), (0, pr)],
+                                                             constant_values=-1))
+                np.testing.assert_array_equal(got_z, np.pad(v, [(1, 1), (0, pr)],
+                                                             mode="symmetric"))
