@@ -57,6 +57,7 @@ for _fam in _FAMILIES:
     globals().update({_n: getattr(_fam, _n) for _n in _fam.__all__})
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
+from . import train  # noqa: E402,F401
 
 __all__ = [n for n in dir() if not n.startswith("_")]
 
