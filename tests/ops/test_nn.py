@@ -175,7 +175,8 @@ def _np_log_softmax(x, axis):
     x64 = x.astype(np.float64)
     m = np.max(x64, axis=axis, keepdims=True, initial=-np.inf)
     s = x64 - m
-    return (s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))).astype(x.dtype)
+    with np.errstate(divide="ignore"):  # empty rows: log(0) = -inf, as TF gives
+        return (s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))).astype(x.dtype)
 
 
 def _np_softmax(x, axis):

@@ -29,6 +29,7 @@ def _model(api, layers, x):
     return layers.dense(h, 3)
 
 
+@pytest.mark.filterwarnings("ignore:`tf.layers:UserWarning")
 def test_layers_model_saved_by_tensorflow_runs_in_fastgraph(tmp_path):
     tf_layers = _tf_layers()
     x = np.random.default_rng(0).normal(size=(4, 8, 8, 3)).astype(np.float32)
