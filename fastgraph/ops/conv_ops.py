@@ -8,7 +8,8 @@ from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor, 
 
 __all__ = []
 
-NN = ["conv2d", "conv2d_transpose", "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_pool2d"]
+NN = ["conv1d", "conv2d", "conv2d_transpose", "atrous_conv2d", "separable_conv2d",
+      "depthwise_conv2d", "max_pool", "max_pool2d", "avg_pool", "avg_pool2d"]
 
 # im2col rows per GEMM: enough rows for BLAS to run well, few enough that a
 # tile of patches stays in L2.
@@ -226,6 +227,48 @@ def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa:
     if isinstance(attrs["padding"], tuple):
         raise NotImplementedError("depthwise_conv2d takes SAME or VALID padding")
     return _conv_op("DepthwiseConv2dNative", input, filter, attrs, name)
+
+
+# ---- convolutions built from conv2d ----------------------------------------------------
+
+def conv1d(input=None, filters=None, stride=None, padding=None,  # noqa: A002
+           data_format="NWC", dilations=None, name=None, value=None, filter=None,  # noqa: A002
+           use_cudnn_on_gpu=None):
+    """Computes a 1-D convolution of `input` [batch, in_width, in_channels]
+    with `filters` [filter_width, in_channels, out_channels], as TF does: a
+    conv2d over a height of 1. (TF1 names: `value`, `filter`.)"""
+    from .array_ops import expand_dims, squeeze
+    input = value if input is None else input  # noqa: A001
+    filters = filter if filters is None else filters
+    if data_format not in ("NWC", "NHWC", None):
+        raise NotImplementedError(f"fastgraph convolves NWC inputs only, not {data_format}")
+    if isinstance(stride, (list, tuple)):
+        stride = _pair(stride, "stride", 1)[0]
+    dil = 1 if dilations is None else (_pair(dilations, "dilations", 1)[0]
+                                       if isinstance(dilations, (list, tuple)) else dilations)
+    graph = graph_of([input, filters])
+    with graph.as_default():
+        x = expand_dims(input, 1)
+        f = expand_dims(filters, 0)
+        y = conv2d(x, f, [1, int(stride)], padding, dilations=[1, int(dil)])
+        return squeeze(y, [1], name=name or "conv1d")
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """Atrous (dilated) 2-D convolution: conv2d with stride 1 and dilation
+    `rate` in both spatial dims."""
+    return conv2d(value, filters, 1, padding, dilations=int(rate), name=name)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,  # noqa: A002
+                     data_format=None, dilations=None, name=None, rate=None):
+    """Depthwise convolution followed by a 1x1 convolution that mixes channels:
+    `depthwise_filter` [h, w, in_channels, multiplier], `pointwise_filter`
+    [1, 1, in_channels * multiplier, out_channels]."""
+    mid = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format=data_format,
+                           dilations=dilations, rate=rate)
+    return conv2d(mid, pointwise_filter, 1, "VALID", data_format=data_format or "NHWC",
+                  name=name or "separable_conv2d")
 
 
 # ---- conv2d_transpose -------------------------------------------------------------

@@ -311,3 +311,24 @@ def test_conv2d_transpose_errors():
             tf.nn.conv2d_transpose(x, f, [1, 8, 8, 3], 2, "SAME")
         with pytest.raises(ValueError):  # in_channels disagree
             tf.nn.conv2d_transpose(x, np.zeros((3, 3, 5, 3), np.float32), [1, 8, 8, 5], 2)
+
+
+def test_conv1d_atrous_and_separable_against_loops():
+    rng = np.random.default_rng(16)
+    x1 = rng.normal(size=(2, 9, 3)).astype(np.float32)
+    f1 = rng.normal(size=(3, 3, 4)).astype(np.float32)
+    got = _run(lambda a, b: tf.nn.conv1d(a[:, 0], b[0], 2, "SAME")[:, None],
+               x1[:, None], f1[None])
+    np.testing.assert_allclose(got, ref_conv2d(x1[:, None], f1[None], (1, 2), "SAME", (1, 1)),
+                               rtol=1e-4, atol=1e-4)
+    x2 = rng.normal(size=(2, 9, 8, 3)).astype(np.float32)
+    f2 = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
+    got = _run(lambda a, b: tf.nn.atrous_conv2d(a, b, 2, "SAME"), x2, f2)
+    np.testing.assert_allclose(got, ref_conv2d(x2, f2, (1, 1), "SAME", (2, 2)),
+                               rtol=1e-4, atol=1e-4)
+    dw = rng.normal(size=(3, 3, 3, 2)).astype(np.float32)
+    pw = rng.normal(size=(1, 1, 6, 5)).astype(np.float32)
+    got = _run(lambda a, b, c: tf.nn.separable_conv2d(a, b, c, [1, 2, 2, 1], "VALID"),
+               x2, dw, pw)
+    want = ref_depthwise(x2, dw, (2, 2), "VALID", (1, 1)) @ pw[0, 0].astype(np.float64)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)

@@ -90,3 +90,19 @@ def test_conv2d_transpose(x_shape, f_shape, out_shape, strides, padding):
     f = rng.normal(size=f_shape).astype(np.float32)
     _close(*_both(lambda api, p: api.nn.conv2d_transpose(p[0], f, list(out_shape), strides,
                                                          padding), [x]))
+
+
+def test_conv1d_atrous_and_separable():
+    rng = np.random.default_rng(5)
+    x1 = rng.normal(size=(2, 9, 3)).astype(np.float32)
+    f1 = rng.normal(size=(3, 3, 4)).astype(np.float32)
+    x2 = rng.normal(size=(2, 9, 8, 3)).astype(np.float32)
+    f2 = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
+    dw = rng.normal(size=(3, 3, 3, 2)).astype(np.float32)
+    pw = rng.normal(size=(1, 1, 6, 5)).astype(np.float32)
+    _close(*_both(lambda api, p: api.nn.conv1d(p[0], f1, 2, "SAME"), [x1]))
+    _close(*_both(lambda api, p: api.nn.conv1d(p[0], f1, 1, "VALID", dilations=2), [x1]))
+    _close(*_both(lambda api, p: api.nn.atrous_conv2d(p[0], f2, 2, "SAME"), [x2]))
+    ours, theirs = _both(lambda api, p: api.nn.separable_conv2d(p[0], dw, pw, [1, 2, 2, 1],
+                                                                "VALID"), [x2])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
