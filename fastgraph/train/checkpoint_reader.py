@@ -13,6 +13,9 @@ import struct
 
 import numpy as np
 
+from ..protobuf_wire import fields as _fields
+from ..protobuf_wire import varint as _varint
+
 __all__ = ["CheckpointReader", "NewCheckpointReader", "list_variables", "load_variable"]
 
 _TABLE_MAGIC = 0xDB4775248B80FB57
@@ -23,41 +26,6 @@ _BLOCK_TRAILER = 5  # compression type byte + crc32c
 _DTYPES = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16, 6: np.int8,
            9: np.int64, 10: np.bool_, 17: np.uint16, 19: np.float16, 22: np.uint32,
            23: np.uint64}
-
-
-def _varint(buf, pos):
-    result = shift = 0
-    while True:
-        b = buf[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
-
-
-def _fields(buf):
-    """Yields (field number, wire type, value) of a protobuf message; value is
-    an int for varints and fixed-width fields, bytes for length-delimited ones."""
-    pos = 0
-    while pos < len(buf):
-        key, pos = _varint(buf, pos)
-        field, wire = key >> 3, key & 7
-        if wire == 0:
-            value, pos = _varint(buf, pos)
-        elif wire == 1:
-            value, = struct.unpack_from("<Q", buf, pos)
-            pos += 8
-        elif wire == 2:
-            n, pos = _varint(buf, pos)
-            value = bytes(buf[pos:pos + n])
-            pos += n
-        elif wire == 5:
-            value, = struct.unpack_from("<I", buf, pos)
-            pos += 4
-        else:
-            raise ValueError(f"unsupported protobuf wire type {wire}")
-        yield field, wire, value
 
 
 def _block(data, offset, size):
