@@ -58,6 +58,7 @@ for _fam in _FAMILIES:
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
+from .importer import GraphDef, import_graph_def  # noqa: E402,F401
 
 __all__ = [n for n in dir() if not n.startswith("_")]
 
