@@ -251,6 +251,38 @@ def _builders():
         "Range": lambda x, a, name: tf.range(x[0], x[1], x[2], name=name),
         "Select": lambda x, a, name: tf.where(x[0], x[1], x[2], name=name),
         "SelectV2": lambda x, a, name: tf.where(x[0], x[1], x[2], name=name),
+        "Erf": unary(tf.math.erf), "Sin": unary(tf.sin), "Cos": unary(tf.cos),
+        "Softsign": unary(tf.nn.softsign), "IsNan": unary(tf.math.is_nan),
+        "ZerosLike": unary(tf.zeros_like), "OnesLike": unary(tf.ones_like),
+        "AddN": lambda x, a, name: tf.add_n(x, name=name),
+        "ClipByValue": lambda x, a, name: tf.clip_by_value(x[0], x[1], x[2], name=name),
+        "All": reduce(tf.reduce_all), "Any": reduce(tf.reduce_any),
+        "ArgMin": lambda x, a, name: tf.argmin(x[0], x[1], output_type=a.get(
+            "output_type", dtypes.int64), name=name),
+        "Cumsum": lambda x, a, name: tf.cumsum(x[0], x[1], a.get("exclusive", False),
+                                               a.get("reverse", False), name=name),
+        "Split": lambda x, a, name: tf.split(x[1], a["num_split"], axis=x[0], name=name),
+        "SplitV": lambda x, a, name: tf.split(x[0], x[1], axis=x[2], name=name),
+        "Unpack": lambda x, a, name: tf.unstack(x[0], a.get("num"), a.get("axis", 0),
+                                                name=name),
+        "Slice": lambda x, a, name: tf.slice(x[0], x[1], x[2], name=name),
+        "ReverseV2": lambda x, a, name: tf.reverse(x[0], x[1], name=name),
+        "OneHot": lambda x, a, name: tf.one_hot(x[0], x[1], x[2], x[3],
+                                                axis=a.get("axis", -1), name=name),
+        "TopKV2": lambda x, a, name: list(tf.math.top_k(x[0], x[1], a.get("sorted", True),
+                                                        name=name)),
+        "Size": lambda x, a, name: tf.size(x[0], name=name,
+                                           out_type=a.get("out_type", dtypes.int32)),
+        "Rank": unary(tf.rank),
+        "Einsum": lambda x, a, name: tf.einsum(a["equation"], *x, name=name),
+        "BatchMatMul": lambda x, a, name: tf.matmul(x[0], x[1], a.get("adj_x", False),
+                                                    a.get("adj_y", False), name=name),
+        "MirrorPad": lambda x, a, name: tf.pad(x[0], x[1], mode=a["mode"], name=name),
+        "ResizeArea": lambda x, a, name: tf.compat.v1.image.resize_area(
+            x[0], x[1], a.get("align_corners", False), name=name),
+        "Conv2DBackpropInput": lambda x, a, name: tf.nn.conv2d_transpose(
+            x[2], x[1], x[0], a.get("strides", [1, 1, 1, 1]), _padding(a),
+            dilations=a.get("dilations"), name=name),
     }
 
 

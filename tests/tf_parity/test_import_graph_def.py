@@ -98,3 +98,36 @@ def test_unknown_ops_are_named():
     with fg.Graph().as_default():
         with pytest.raises(NotImplementedError, match="odd"):
             fg.import_graph_def(gd)
+
+
+def _more_ops():
+    rng = np.random.default_rng(2)
+    v1 = tf.compat.v1
+    x = v1.placeholder(tf.float32, [None, 6], name="x")
+    a, b = tf.split(x, 2, axis=1)
+    c, d = tf.split(x, [2, 4], axis=1)
+    parts = tf.unstack(tf.reshape(x, [-1, 2, 3]), axis=1)
+    tf.add_n([a, b, c[:, :1] + d[:, :3]], name="added")
+    tf.clip_by_value(tf.math.erf(x), -0.5, 0.5, name="clipped")
+    tf.math.top_k(x, 3, name="top")
+    tf.one_hot(tf.argmin(x, axis=1), 6, 2.0, -1.0, name="hot")
+    tf.cumsum(tf.slice(x, [0, 1], [-1, 4]), axis=1, exclusive=True, reverse=True, name="cum")
+    tf.identity(tf.einsum("bi,bj->bij", parts[0], parts[1]), name="outer")
+    tf.reverse(tf.zeros_like(x) + x, [1], name="flipped")
+    tf.reduce_any(x > 1.0, axis=1, name="anybig")
+    img = tf.reshape(x, [-1, 1, 2, 3])
+    k = tf.constant(rng.normal(size=(3, 3, 4, 3)).astype(np.float32))
+    tf.nn.conv2d_transpose(img, k, tf.stack([tf.shape(x)[0], 2, 4, 4]), [1, 2, 2, 1], "SAME",
+                           name="up")
+    tf.pad(img, [[0, 0], [0, 0], [1, 1], [0, 0]], mode="REFLECT", name="mirrored")
+
+
+def test_more_op_types_match_tensorflow():
+    data = _serialize(_more_ops)
+    x = np.random.default_rng(3).normal(size=(4, 6)).astype(np.float32)
+    names = ["added:0", "clipped:0", "top:0", "top:1", "hot:0", "cum:0", "outer:0",
+             "flipped:0", "anybig:0", "up:0", "mirrored:0"]
+    ours, theirs = _run_both(data, {"x:0": x}, names)
+    for name, a, b in zip(names, ours, theirs):
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
