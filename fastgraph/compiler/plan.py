@@ -8,6 +8,7 @@ steps; `fastgraph._native` lowers it to an fg_plan.
 import numpy as np
 
 from ..framework import errors
+from ..framework.dtypes import uint8 as _UINT8
 from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
 from .liveness import liveness
 from .memory_plan import MemoryPlan, plan_memory
@@ -15,7 +16,6 @@ from .epilogue import fuse_epilogues
 from .fuse import fuse_steps
 from .prune import prune
 from .schedule import schedule
-from ..framework.dtypes import uint8 as _UINT8
 from .steps import ARENA, CONST, FEED, VAR, Plan, Step, Value
 
 __all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN"]
@@ -202,15 +202,8 @@ class _Builder:
         self.buffer_sizes.append(int(np.prod(shape, dtype=np.int64)) * tensor.dtype.size)
         return self.new_value(tensor, ARENA, b)
 
-    def scratch_buffer(self, op, ins, outs, nparts):
-        """A uint8 arena buffer of the op's scratch size for each of the
-        step's `nparts` shares, live for that step only."""
-        ctx = InferenceContext(op, [self.values[i].shape for i in ins],
-                               [self.values[i].dtype for i in ins], [None] * len(ins),
-                               self.resolved.get(id(op), op._attrs),
-                               [self.values[o].shape for o in outs],
-                               [self.values[o].dtype for o in outs])
-        nbytes = int(op._opdef.scratch(ctx)) * nparts
+    def scratch_buffer(self, nbytes):
+        """A uint8 arena buffer of `nbytes`, for one step's scratch."""
         b = len(self.buffer_sizes)
         self.buffer_sizes.append(nbytes)
         v = Value(len(self.values), (nbytes,), _UINT8, ARENA, b, None)
@@ -278,10 +271,7 @@ class _Builder:
         self.read(ins)
         outs = [self.new_buffer(t).index for t in op._outputs]
         state = self.variable(op) if opdef.state_words else None
-        step = self._step(op, ins, outs, state)
-        if opdef.scratch is not None:
-            step.outputs.append(self.scratch_buffer(op, ins, outs, step.nparts))
-        self.steps.append(step)
+        self.steps.append(self._step(op, ins, outs, state))
 
     def _step(self, op, ins, outs, var):
         opdef = op._opdef
@@ -300,6 +290,9 @@ class _Builder:
             if opdef.work is not None:
                 size = max(size, int(opdef.work(ctx)))
             nparts = self.parts_for(size)
+        if opdef.scratch is not None:
+            # Each share gets its own slice, live for this step only.
+            outs = outs + [self.scratch_buffer(int(opdef.scratch(ctx)) * nparts)]
         return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts)
 
     def parts_for(self, n_elements):
