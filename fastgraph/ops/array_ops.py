@@ -346,20 +346,20 @@ def _as_int_tuple(value):
     return tuple(int(v) for v in np.asarray(value).reshape(-1))
 
 
-def _ints_attr(graph, value, what, op_name, inputs):
-    """Attr `what` as a tuple of ints: now when `value` is static, else an
-    AttrFromInput over `value` appended to the op's `inputs`, filled in when
-    the plan is compiled (values that follow from fed shapes, such as
-    `[tf.shape(y)[0], 1]`)."""
+def _ints_attr(graph, value, what, op_name, inputs, convert=_as_int_tuple):
+    """Attr `what` as `convert` of an int64 array: now when `value` is static,
+    else an AttrFromInput over `value` appended to the op's `inputs`, filled
+    in when the plan is compiled (values that follow from fed shapes, such
+    as `[tf.shape(y)[0], 1]`)."""
     try:
-        return _as_int_tuple(_static_ints(value, what, op_name))
+        return convert(_static_ints(value, what, op_name))
     except NotImplementedError:
         t = to_tensor(graph, value)
         if not t.dtype.is_integer:
             raise TypeError(f"Value passed to parameter '{what}' has DataType {t.dtype.name} not "
                             "in list of allowed values: int32, int64") from None
         inputs.append(t)
-        return AttrFromInput(len(inputs) - 1, _as_int_tuple, what)
+        return AttrFromInput(len(inputs) - 1, lambda v: convert(np.asarray(v, np.int64)), what)
 
 
 def _static_int(value, what, op_name):
@@ -1216,15 +1216,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", '
                          f'"REFLECT", or "SYMMETRIC". Received `mode` = {mode}')
     graph, x = _input(tensor, "Pad", "input")
-    extra = []
-    try:
-        pads = _pad_pairs(_static_ints(paddings, "paddings", "pad"))
-    except NotImplementedError:
-        # Paddings that follow from fed shapes: read when the plan is compiled.
-        t = to_tensor(graph, paddings)
-        extra.append(t)
-        pads = AttrFromInput(-1, lambda v: _pad_pairs(np.asarray(v, np.int64)), "paddings")
-    attrs = {"paddings": pads, "mode": upper}
+    inputs = [x]
     if upper == "CONSTANT":
         cv = to_tensor(graph, constant_values, dtype=x.dtype)
         if cv.dtype != x.dtype:
@@ -1232,10 +1224,11 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
                             f"that does not match type {x.dtype.name} of argument 'input'.")
         if cv.shape.rank not in (None, 0):
             raise ValueError(f"Shape must be rank 0 but is rank {cv.shape.rank}")
-        return make_op(graph, "PadV2", _with_extra([x, cv], extra, attrs), attrs,
-                       name=name or "Pad").outputs[0]
-    return make_op(graph, "MirrorPad", _with_extra([x], extra, attrs), attrs,
-                   name=name or "MirrorPad").outputs[0]
+        inputs.append(cv)
+    attrs = {"paddings": _ints_attr(graph, paddings, "paddings", "pad", inputs, _pad_pairs),
+             "mode": upper}
+    op_type, default_name = ("PadV2", "Pad") if upper == "CONSTANT" else ("MirrorPad",) * 2
+    return make_op(graph, op_type, inputs, attrs, name=name or default_name).outputs[0]
 
 
 def _pad_pairs(arr):
@@ -1248,14 +1241,6 @@ def _pad_pairs(arr):
     if (arr < 0).any():
         raise ValueError("Paddings must be non-negative")
     return tuple((int(a), int(b)) for a, b in arr.reshape(-1, 2))
-
-
-def _with_extra(inputs, extra, attrs):
-    """`inputs` followed by `extra`, pointing deferred attrs at their input."""
-    for v in attrs.values():
-        if isinstance(v, AttrFromInput) and v.index < 0:
-            v.index = len(inputs) + len(extra) + v.index
-    return inputs + extra
 
 
 # ---- broadcast_to -----------------------------------------------------------------
