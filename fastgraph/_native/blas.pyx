@@ -16,7 +16,7 @@ ctypedef void (*dgemv_fn)(char *, int *, int *, double *, double *, int *, doubl
                           double *, double *, int *) noexcept nogil
 
 
-def gemm_addresses():
+def _gemm_addresses():
     """(sgemm, dgemm, sgemv, dgemv) function addresses as ints."""
     # A cimported function is a pointer variable here: take its value, not &.
     cdef sgemm_fn s = sgemm
@@ -29,9 +29,9 @@ def gemm_addresses():
 def addresses():
     """{name: address} of the BLAS functions the C core calls, and of
     OpenBLAS's thread-local thread count (0 when it is not there)."""
-    s, d, sv, dv = gemm_addresses()
+    s, d, sv, dv = _gemm_addresses()
     return {"sgemm": s, "dgemm": d, "sgemv": sv, "dgemv": dv,
-            "threads_local": threads_local_address()}
+            "threads_local": _threads_local_address(s)}
 
 
 def _library_of(address):
@@ -48,14 +48,15 @@ def _library_of(address):
     return None
 
 
-def threads_local_address():
+def _threads_local_address(sgemm_address):
     """Address of `openblas_set_num_threads_local` in the OpenBLAS that
-    SciPy's sgemm lives in, or 0 (another BLAS, or not Linux).
+    SciPy's sgemm (at `sgemm_address`) lives in, or 0 (another BLAS, or not
+    Linux).
 
     The executor splits GEMMs across its own threads; with this each call
     runs on one BLAS thread instead of waking BLAS's pool too.
     """
-    path = _library_of(gemm_addresses()[0])
+    path = _library_of(sgemm_address)
     if path is None:
         return 0
     try:

@@ -114,7 +114,8 @@ class OpDef:
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
-                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace", "scratch", "work")
+                 "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
+                 "scratch", "work")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
