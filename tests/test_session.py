@@ -276,6 +276,30 @@ def test_close_frees_arena_and_variables(g):
     assert runtime.live_bytes() == before
 
 
+def test_evicted_plans_and_callables_plans_are_freed_too(g, monkeypatch):
+    from fastgraph import session as session_module
+    monkeypatch.setattr(session_module, "PLAN_CACHE_SIZE", 2)
+    before = runtime.live_bytes()
+    v = tf.Variable(tf.ones([1000]))
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.reduce_sum(x) * v
+    sess = tf.Session()
+    sess.run(v.initializer)
+    f = sess.make_callable(y, [x])
+    for n in range(1, 8):
+        sess.run(y, {x: np.ones(n * 1000, np.float32)})
+        np.testing.assert_array_equal(f(np.ones(n, np.float32)), np.full(1000, n))
+        stats = sess.memory_stats()
+        assert stats["plans"] == 2
+        # Exactly what the cached plans and the variable hold: every evicted
+        # plan gave its arena back.
+        assert runtime.live_bytes() - before == stats["arena_bytes"] + stats["variable_bytes"]
+    sess.close()
+    assert runtime.live_bytes() == before
+    with pytest.raises(RuntimeError, match="closed Session"):
+        f(np.ones(3, np.float32))
+
+
 def test_errors_leave_session_usable(g):
     a = tf.placeholder(tf.int32, [None])
     b = tf.placeholder(tf.int32, [None])
