@@ -2,6 +2,7 @@
 memory ownership and the native run path."""
 
 import collections
+import gc
 import threading
 import time
 
@@ -259,6 +260,7 @@ def test_context_manager_and_default_session(g):
 
 
 def test_close_frees_arena_and_variables(g):
+    gc.collect()  # sessions of earlier tests left in cycles free their arenas now
     before = runtime.live_bytes()
     v = tf.Variable(np.zeros((256, 256), dtype=np.float32))
     x = tf.placeholder(tf.float32, [None, 256])
@@ -279,6 +281,7 @@ def test_close_frees_arena_and_variables(g):
 def test_evicted_plans_and_callables_plans_are_freed_too(g, monkeypatch):
     from fastgraph import session as session_module
     monkeypatch.setattr(session_module, "PLAN_CACHE_SIZE", 2)
+    gc.collect()  # sessions of earlier tests left in cycles free their arenas now
     before = runtime.live_bytes()
     v = tf.Variable(tf.ones([1000]))
     x = tf.placeholder(tf.float32, [None])
