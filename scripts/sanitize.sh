@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs the executor-heavy tests against a copy of the extension built with
-# AddressSanitizer and UBSan (FASTGRAPH_SANITIZE=1); any report fails the run.
+# Runs the tests that exercise the C core against copies of the extension
+# built with AddressSanitizer and UBSan (FASTGRAPH_SANITIZE=1), then a smaller
+# set under valgrind's memcheck, which sees reads of uninitialised memory that
+# ASan does not. Any report fails the run.
 #
 #   scripts/sanitize.sh [python [pytest arguments]]
 #
 # python defaults to $PYTHON, else python3; pytest arguments (test paths,
-# -k ...) replace the default selection below.
+# -k ...) replace the default selection of the ASan run. FASTGRAPH_VALGRIND=0
+# skips the valgrind run, as does a machine without valgrind.
 #
-# The build happens in a scratch copy of the tree, so the in-place build (or
+# The builds happen in scratch copies of the tree, so the in-place build (or
 # the installed package) of the caller is left as it was. Build tools missing
 # from that python (a venv made by `pip install .` has no Cython) go into the
 # scratch directory, not into its site-packages.
@@ -17,18 +20,40 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/fastgraph-sanitize.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+# The interpreter itself, not a wrapper script (pyenv's shims are bash).
+python=$("$python" -c 'import sys; print(sys.executable)')
 
-# Generated C and built modules stay behind: the copy must be built from its sources.
-tar -C "$root" --exclude='*.so' --exclude='fastgraph/_native/*.c' --exclude='__pycache__' \
-    -cf - setup.py pyproject.toml README.md fastgraph csrc tests examples | tar -C "$scratch" -xf -
-
-cd "$scratch"
+build_tools=
 if ! "$python" -c 'import Cython, setuptools, numpy' 2>/dev/null; then
-    "$python" -m pip install -q --target "$scratch/build-tools" "Cython>=3.0" "setuptools>=64"
-    export PYTHONPATH="$scratch/build-tools"
+    build_tools="$scratch/build-tools"
+    "$python" -m pip install -q --target "$build_tools" "Cython>=3.0" "setuptools>=64"
 fi
-FASTGRAPH_SANITIZE=1 "$python" setup.py -q build_ext --inplace
-unset PYTHONPATH
+
+# build DIR [ENV...]: a copy of the tree in DIR, its extension built in place.
+# Generated C and built modules stay behind: the copy is built from its sources.
+build() {
+    local dir=$1
+    shift
+    mkdir "$dir"
+    tar -C "$root" --exclude='*.so' --exclude='fastgraph/_native/*.c' --exclude='__pycache__' \
+        -cf - setup.py pyproject.toml README.md fastgraph csrc tests examples | tar -C "$dir" -xf -
+    (cd "$dir" && env PYTHONPATH="$build_tools" "$@" "$python" setup.py -q build_ext --inplace)
+}
+
+# loads_from DIR [ENV...]: fails unless fastgraph is imported from DIR.
+loads_from() {
+    local dir=$1
+    shift
+    (cd "$dir" && env PYTHONPATH="$dir" "$@" "$python" -c \
+        'import fastgraph, sys; sys.exit(not fastgraph.__file__.startswith(sys.argv[1]))' "$dir") \
+        || { echo "sanitize.sh: fastgraph did not load from $dir" >&2; exit 1; }
+}
+
+status=0
+
+# ---- AddressSanitizer and UBSan ---------------------------------------------
+
+build "$scratch/asan" FASTGRAPH_SANITIZE=1
 
 # The runtime must come first in the process: Python itself is not built with it.
 cc=${CC:-gcc}
@@ -38,12 +63,11 @@ test -f "$libasan" || { echo "sanitize.sh: no libasan.so from $cc" >&2; exit 1; 
 # abort_on_error: pytest's faulthandler then prints the Python stack, which
 # names the test. detect_leaks=0: CPython leaves its own objects at exit by
 # design. allocator_may_return_null=1: the out-of-memory tests ask for
-# petabytes and expect NULL, not an ASan abort.
-export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
-# Python objects through malloc too, so that ASan sees past their ends.
-export PYTHONMALLOC=malloc
-export PYTHONPATH="$scratch"
+# petabytes and expect NULL, not an ASan abort. PYTHONMALLOC=malloc: Python
+# objects through malloc too, so that ASan sees past their ends.
+asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc
+          ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1
+          UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1)
 
 # Everything that runs graphs through the C core. tests/tf_parity needs
 # TensorFlow, which does not load under ASan, and so does test_bench where it
@@ -54,20 +78,61 @@ tests=(tests/ops tests/test_session.py tests/test_property_graphs.py tests/test_
        tests/test_import_graph_def.py tests/test_checkpoint.py tests/test_resize.py
        tests/test_seeds.py tests/test_graph.py)
 for t in tests/test_bad_input.py tests/test_fuzz_graphs.py; do
-    if [ -e "$t" ]; then tests+=("$t"); fi
+    if [ -e "$root/$t" ]; then tests+=("$t"); fi
 done
 if [ $# -gt 0 ]; then tests=("$@"); fi
 
-LD_PRELOAD="$libasan" "$python" -c 'import fastgraph, sys; sys.exit(not fastgraph.__file__.startswith(sys.argv[1]))' "$scratch" \
-    || { echo "sanitize.sh: fastgraph did not load from the sanitized copy" >&2; exit 1; }
+loads_from "$scratch/asan" "${asan_env[@]}"
 # -s: a report goes to stderr, which pytest would capture and lose with the
 # process. The log is searched too, for reports from child processes.
-log="$scratch/pytest.log"
-status=0
-LD_PRELOAD="$libasan" "$python" -m pytest -p no:cacheprovider -s "${tests[@]}" 2>&1 \
-    | tee "$log" || status=$?
+log="$scratch/asan.log"
+(cd "$scratch/asan" && env PYTHONPATH="$scratch/asan" "${asan_env[@]}" \
+    "$python" -m pytest -p no:cacheprovider -s "${tests[@]}") 2>&1 | tee "$log" || status=$?
 if grep -qE 'ERROR: AddressSanitizer|runtime error:|SUMMARY: [A-Za-z]+Sanitizer' "$log"; then
     echo "sanitize.sh: sanitizer reports above" >&2
     status=1
 fi
+
+# ---- valgrind memcheck ------------------------------------------------------
+
+if [ "${FASTGRAPH_VALGRIND:-1}" != 1 ]; then
+    exit "$status"
+fi
+if ! command -v valgrind >/dev/null; then
+    echo "sanitize.sh: no valgrind here, memcheck skipped" >&2
+    exit "$status"
+fi
+
+build "$scratch/plain"
+loads_from "$scratch/plain"
+# Python's own errors (it reads uninitialised memory on purpose in places)
+# are many; only errors with a frame in fastgraph's extensions count.
+reports="$scratch/valgrind"
+mkdir "$reports"
+(cd "$scratch/plain" && PYTHONPATH="$scratch/plain" PYTHONMALLOC=malloc \
+    valgrind -q --xml=yes --xml-file="$reports/%p.xml" --child-silent-after-fork=yes \
+    --leak-check=no "$python" -m pytest -p no:cacheprovider \
+    tests/test_session.py tests/test_property_graphs.py tests/ops/test_indexing.py) || status=$?
+"$python" - "$reports" <<'EOF' || status=1
+import pathlib
+import sys
+import xml.etree.ElementTree as ET
+
+ours, total = 0, 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.xml")):
+    for error in ET.parse(path).getroot().iter("error"):
+        if error.findtext("kind", "").startswith("Leak_"):
+            continue  # detect_leaks=0's reason: CPython's objects at exit
+        total += 1
+        frames = [f for stack in error.iter("stack") for f in stack.iter("frame")]
+        if not any("fastgraph/_native/" in f.findtext("obj", "") for f in frames):
+            continue
+        ours += 1
+        print(f"{error.findtext('kind')}: {error.findtext('what') or error.findtext('xwhat/text')}")
+        for f in frames[:16]:
+            where = f.findtext("file") or f.findtext("obj") or ""
+            print(f"    {f.findtext('fn') or f.findtext('ip')}  {where}:{f.findtext('line') or ''}")
+print(f"valgrind: {total} errors, {ours} with a frame in fastgraph's extensions")
+sys.exit(1 if ours else 0)
+EOF
 exit "$status"
