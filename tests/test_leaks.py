@@ -14,8 +14,10 @@ iterations against the same bounds.
 
 import ctypes
 import gc
+import itertools
 import os
 import sys
+import threading
 
 import numpy as np
 import psutil
@@ -166,6 +168,31 @@ def test_runs_that_update_a_variable(g):
         assert sess.run(counter) == RUNS + 1000
 
 
+def test_runs_from_several_threads(g):
+    x = tf.placeholder(tf.float32, [None])
+    # Big enough for the executor to split the steps over its pool.
+    total = tf.reduce_sum(tf.tile(x, [1400]) * 2.0)
+    a = np.ones(50, np.float32)
+    runs, wrong = itertools.count(), []
+    with tf.Session() as sess:
+        def worker():
+            for _ in range(10):
+                value = sess.run(total, {x: a})
+                next(runs)
+                if value != 140_000.0:
+                    wrong.append(value)
+
+        def step():
+            threads = [threading.Thread(target=worker) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+
+        assert_no_growth(step, 200 * SCALE, warmup=20)
+    assert next(runs) == (200 * SCALE + 20) * 40 and wrong == []
+
+
 # ---- runs that fail --------------------------------------------------------
 
 def test_a_kernel_error_repeated(g):
@@ -218,6 +245,8 @@ def test_sessions_opened_run_and_closed(g):
     y = v.assign_add(tf.ones([64])) * 2.0
     x = tf.placeholder(tf.float32, [None])
     z = tf.reduce_sum(x * v)
+    # A random op keeps its generator state in a session-owned buffer too.
+    noise = tf.random_uniform([64], seed=1) + x
 
     def session():
         with tf.Session() as sess:
@@ -225,6 +254,8 @@ def test_sessions_opened_run_and_closed(g):
             assert sess.run(y)[0] == 2.0
             sess.run(z, {x: np.ones(64, np.float32)})
             sess.make_callable(z, [x])(np.ones(64, np.float32))
+            assert sess.run(noise, {x: np.zeros(64, np.float32)}).max() < 1.0
+            assert sess.memory_stats()["variables"] == 2
 
     assert_no_growth(session, SESSIONS, warmup=100)
 
