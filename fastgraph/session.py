@@ -11,7 +11,7 @@ import numpy as np
 from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer, threads
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
-from .framework import session_stack
+from .framework import errors, session_stack
 from .framework.dtypes import int64
 from .framework.graph import Operation, Tensor, get_default_graph
 
@@ -37,6 +37,10 @@ class Session:
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._plans = collections.OrderedDict()
+        # Signature key -> feed slots whose values its plans were compiled
+        # for (a fed shape of `tf.fill`); those plans are kept under the key
+        # plus the bytes of those feeds. LRU, as long as the plan cache.
+        self._value_slots = collections.OrderedDict()
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
@@ -87,7 +91,9 @@ class Session:
         structure = FetchStructure(self._graph, fetches)
         feeds = self._feeds(feed_dict)
         native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-        self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
+        # The fast path keys by feed shapes only: never a plan compiled for fed values.
+        if not native.plan.value_feeds:
+            self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
         return structure.build(results)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
@@ -104,7 +110,8 @@ class Session:
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
             native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-            if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
+            if (kind is not None and not native.plan.value_feeds
+                    and all(a is v for (_, a), v in zip(feeds, args))):
                 position = {id(t): i for i, t in enumerate(feed_tensors)}
                 if len(position) == len(feed_tensors):
                     call.remember(tuple(a.shape for a in args), native,
@@ -128,12 +135,19 @@ class Session:
         feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
         key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
                tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
+        slots = self._value_slots.get(key)
+        if slots is not None:
+            self._value_slots.move_to_end(key)
+            key = _with_values(key, slots, feeds)
         native = self._plans.get(key)
         if native is None:
             native = self._compile(key, tensors, targets, feeds)
         else:
             self._plans.move_to_end(key)
-        outs = native.run([a for _, a in feeds])
+        try:
+            outs = native.run([a for _, a in feeds])
+        except MemoryError:
+            raise _oom(native.plan) from None
         leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
         results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
                    for k in leaf_out]
@@ -142,7 +156,14 @@ class Session:
     def _compile(self, key, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
                             {t: (a.shape, t.dtype) for t, a in feeds},
-                            self._threads or threads())
+                            self._threads or threads(), values=dict(feeds))
+        if plan.value_feeds:
+            slots = tuple(k for k, _ in plan.value_feeds)
+            self._value_slots[key] = slots
+            self._value_slots.move_to_end(key)
+            while len(self._value_slots) > PLAN_CACHE_SIZE:
+                self._value_slots.popitem(last=False)
+            key = _with_values(key, slots, feeds)
         buffers = [self._variable_buffer(op) for op in plan.variables]
         native = NativePlan(plan, buffers)
         self._plans[key] = native
@@ -259,6 +280,23 @@ class Session:
             self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _oom(plan):
+    """ResourceExhaustedError for fetched results that could not be allocated,
+    naming the biggest (each run allocates them anew, outside the arena)."""
+    v = max((plan.values[i] for i in plan.fetch_values), key=lambda v: v.nbytes)
+    dtype = {"float32": "float", "float64": "double"}.get(v.dtype.name, v.dtype.name)
+    return errors.ResourceExhaustedError(
+        None, v.tensor.op if v.tensor is not None else None,
+        f"OOM when allocating tensor with shape[{','.join(map(str, v.shape))}] and type "
+        f"{dtype} on CPU")
+
+
+def _with_values(key, slots, feeds):
+    """`key` extended by the bytes of the feeds in `slots`: exact, as the
+    key already holds their shapes and dtypes."""
+    return key + (tuple(feeds[k][1].tobytes() for k in slots),)
 
 
 class _DefaultSession:

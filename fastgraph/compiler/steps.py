@@ -71,6 +71,10 @@ class Plan:
     it]), the kernels write into it, and it is handed to the user as is.
     fetch_output[i] is the output fetch i returns, or -1 when fetch i is
     copied out (constants, feeds, variables, a second fetch of one output).
+
+    value_feeds lists (feed slot, value) for the feeds whose values the
+    plan was compiled for (a fed shape of `tf.fill`): it is right only for
+    runs that feed those values.
     """
 
     def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory,
@@ -85,6 +89,7 @@ class Plan:
         self.outputs = list(outputs)
         self.fetch_output = list(fetch_output) if fetch_output is not None \
             else [-1] * len(fetch_values)
+        self.value_feeds = []
 
     @property
     def arena_bytes(self):

@@ -5,7 +5,8 @@ zeros_like, ones_like, range, size, rank, and where with a condition only
 fastgraph plans every shape before it runs, so an argument that decides an
 output's shape (fill's dims, range's bounds, one_hot's depth, gather's axis,
 and all of where's condition) must be known when the plan is compiled: a
-constant, or computed from constants. Everything else may be fed.
+constant, a fed integer tensor of at most 64 elements (the plan is then
+compiled for its value), or computed from those. Everything else may be fed.
 """
 
 import numpy as np
@@ -48,8 +49,8 @@ def _static(ctx, i, what):
     value = ctx.values[i]
     if value is None and ctx.op is not None:
         raise ValueError(f"{what} of '{ctx.op.name}' must be known when the plan is compiled "
-                         "(a constant, or computed from constants): fastgraph plans output "
-                         "shapes before it runs, so it cannot be fed or computed from feeds")
+                         "(a constant, a fed integer tensor of at most 64 elements, or computed "
+                         "from those): fastgraph plans output shapes before it runs")
     return value
 
 
