@@ -45,6 +45,7 @@ class Session:
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
         self._callables = []  # weak enough: cleared with the plans
+        self._graph._watch(self)
 
     # -- properties ------------------------------------------------------------
 
@@ -241,6 +242,14 @@ class Session:
         for call in self._callables:
             call.clear()
 
+    def _graph_mutated(self):
+        """An existing op of the graph changed: every plan may be stale."""
+        self._forget_fast_paths()
+        # Dropped, not freed: a run on another thread may still hold one,
+        # and the last reference frees it.
+        self._plans.clear()
+        self._value_slots.clear()
+
     def _check_open(self):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
@@ -251,6 +260,7 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        self._graph._unwatch(self)
         self._forget_fast_paths()
         for native in self._plans.values():
             native.free()

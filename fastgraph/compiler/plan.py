@@ -194,6 +194,11 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     live_ops = {}
     stack = [t.op for t in fetch_tensors if id(t) not in fed_ids and id(t) not in known]
     stack += list(target_ops)
+    # Effects run whenever the run reaches them, as in TF: behind a folded
+    # value, or behind a control edge (of a folded op too), with the ops
+    # their inputs need.
+    stack += [op for op in order if op._opdef.stateful and op._inputs]
+    stack += [c for op in order for c in op._control_inputs]
     while stack:
         op = stack.pop()
         if id(op) in live_ops:
@@ -203,9 +208,6 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
             if id(t) not in fed_ids and id(t) not in known:
                 stack.append(t.op)
         stack.extend(op._control_inputs)
-    for op in order:
-        if op._opdef.stateful and any(id(t) in fed_ids or id(t) in known for t in op._inputs):
-            live_ops[id(op)] = op
 
     builder = _Builder(shapes, threads, resolved)
     for k, t in enumerate(fed):
