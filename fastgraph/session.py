@@ -207,23 +207,26 @@ class Session:
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
                                 "feed values include Python scalars, strings, lists, numpy "
                                 "ndarrays, or TensorHandles.")
-        np_dtype = t.dtype.np_dtype
+        np_dtype = np.dtype(t.dtype.np_dtype)
         if isinstance(value, int) and not isinstance(value, bool):
             if np.asarray(value).astype(np_dtype, casting="unsafe") != value:
                 raise TypeError(f"Type of feed value {value} with type {type(value)} is not "
-                                f"compatible with Tensor type {t.dtype!r}. Try explicitly "
+                                f"compatible with Tensor type {np_dtype.type}. Try explicitly "
                                 "setting the type of the feed tensor to a larger type "
                                 "(e.g. int64).")
-        try:
+        # As TF: NumPy converts, and its error (ValueError for "abc" fed as a
+        # float, TypeError for an object) is the feed's error; a list of
+        # ints wraps around into a narrower int type as NumPy 1 did.
+        if np.issubdtype(np_dtype, np.number):
+            arr = np.asarray(value).astype(np_dtype, copy=False)
+        else:
             arr = np.asarray(value, dtype=np_dtype)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"Cannot feed value {value!r} to Tensor {t.name!r} of dtype "
-                            f"{t.dtype.name}: {e}") from None
         if not arr.flags.c_contiguous:
             arr = np.asarray(arr, order="C")
         if not t.shape.is_compatible_with(arr.shape):
-            raise ValueError(f"Cannot feed value of shape {arr.shape!r} for Tensor "
-                             f"{t.name!r}, which has shape {str(t.shape)!r}")
+            shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
+            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
+                             f"which has shape {shape}")
         return arr
 
     def _feeds(self, feed_dict):

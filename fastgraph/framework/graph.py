@@ -544,10 +544,10 @@ class Graph:
             if ":" not in obj and allow_operation:
                 return self.get_operation_by_name(obj)
             if ":" not in obj and allow_tensor:
-                op = self.get_operation_by_name(obj)
+                self.get_operation_by_name(obj)  # KeyError when there is no such op
                 raise ValueError(f"The name '{obj}' refers to an Operation, not a Tensor. "
                                  f"Tensor names must be of the form "
-                                 f'"<op_name>:<output_index>". ({op.name})')
+                                 f'"<op_name>:<output_index>".')
         kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor),
                                              ("Operation", allow_operation)) if ok)
         raise TypeError(f"Can not convert a {type(obj).__name__} into a {kinds}.")
