@@ -221,8 +221,9 @@ class Session:
             arr = np.asarray(value).astype(np_dtype, copy=False)
         else:
             arr = np.asarray(value, dtype=np_dtype)
-        if not arr.flags.c_contiguous:
-            arr = np.asarray(arr, order="C")
+        if not (arr.flags.c_contiguous and arr.flags.aligned):
+            # Kernels read whole elements at their natural alignment.
+            arr = np.array(arr, order="C")
         if not t.shape.is_compatible_with(arr.shape):
             shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
             raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "

@@ -130,8 +130,14 @@ def _infer(order, feeds, baked=None, offered=None):
         for t, s in zip(outs, out_shapes):
             if s is None or any(d is None for d in s):
                 ask_for(unknown)
+                # Shapes follow from integers: a float feed is data, not the cause.
+                fed = [f for f in _fed_sources(unknown, values, feeds) if f.dtype.is_integer]
+                why = (f": it depends on the value of {', '.join(f.name for f in fed)}, which is "
+                       f"not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
+                       "fed values a plan is compiled for)") if fed else ""
                 raise errors.InvalidArgumentError(
-                    None, op, f"Could not infer the shape of {t.name} at run time")
+                    None, op, f"Could not infer the shape of {t.name} when the plan is "
+                    f"compiled{why}")
             shapes[id(t)] = tuple(int(d) for d in s)
         folded = _fold(op, ctx, in_values, outs, shapes)
         if folded is not None:
