@@ -139,12 +139,12 @@ class Session:
         slots = self._value_slots.get(key)
         if slots is not None:
             self._value_slots.move_to_end(key)
-            key = _with_values(key, slots, feeds)
-        native = self._plans.get(key)
+        full = key if slots is None else _with_values(key, slots, feeds)
+        native = self._plans.get(full)
         if native is None:
             native = self._compile(key, tensors, targets, feeds)
         else:
-            self._plans.move_to_end(key)
+            self._plans.move_to_end(full)
         try:
             outs = native.run([a for _, a in feeds])
         except MemoryError:
@@ -155,6 +155,8 @@ class Session:
         return native, [t for t, _ in feeds], leaf_out, results
 
     def _compile(self, key, tensors, targets, feeds):
+        """Compiles and caches the plan of signature `key` (under `key` and
+        the fed values when the plan was compiled for some)."""
         plan = compile_plan(tensors, targets,
                             {t: (a.shape, t.dtype) for t, a in feeds},
                             self._threads or threads(), values=dict(feeds))
@@ -299,11 +301,12 @@ class Session:
 def _oom(plan):
     """ResourceExhaustedError for fetched results that could not be allocated,
     naming the biggest (each run allocates them anew, outside the arena)."""
-    v = max((plan.values[i] for i in plan.fetch_values), key=lambda v: v.nbytes)
+    v = max((plan.values[i] for i in plan.fetch_values), key=lambda v: v.nbytes, default=None)
+    if v is None:
+        return errors.ResourceExhaustedError(None, None, "OOM when allocating a run's results")
     dtype = {"float32": "float", "float64": "double"}.get(v.dtype.name, v.dtype.name)
     return errors.ResourceExhaustedError(
-        None, v.tensor.op if v.tensor is not None else None,
-        f"OOM when allocating tensor with shape[{','.join(map(str, v.shape))}] and type "
+        None, v.tensor.op if v.tensor is not None else None, f"OOM when allocating tensor with shape[{','.join(map(str, v.shape))}] and type "
         f"{dtype} on CPU")
 
 

@@ -309,9 +309,8 @@ class Graph:
         self._lock = threading.RLock()
         self.seed = None
         self._last_op_seed = 0
-        # Counts changes to existing ops (new ops leave what ran unchanged);
-        # watchers (sessions) drop what they compiled on each one.
-        self._version = 0
+        # Told of each change to an existing op (new ops leave what ran
+        # unchanged): sessions, which drop what they compiled.
         self._watchers = weakref.WeakSet()
 
     # -- building ------------------------------------------------------------
@@ -475,7 +474,6 @@ class Graph:
         self._watchers.discard(watcher)
 
     def _mutated(self):
-        self._version += 1
         for watcher in list(self._watchers):
             watcher._graph_mutated()
 
