@@ -685,3 +685,36 @@ def test_fed_values_too_big_or_not_integers_are_not_compiled_for(g):
             "the value of long:0, which is not an integer tensor of at most 64 elements (the "
             "only fed values a plan is compiled for)")
         assert sess.run(tf.reshape(x, long[:2]), {x: np.zeros(6), long: [2, 3]}).shape == (2, 3)
+
+
+@pytest.mark.parametrize("name,build,bad,msg,good,reference", [
+    ("fill", lambda x, n: tf.fill(n, 1.0, name="op"), [-1], "Dimension -1 must be >= 0",
+     [2], lambda a, v: np.ones(v, np.float32)),
+    ("zeros", lambda x, n: tf.zeros(n, name="op"), [2, -3], "Dimension -3 must be >= 0",
+     [2, 3], lambda a, v: np.zeros(v, np.float32)),
+    ("reshape", lambda x, n: tf.reshape(x, n, name="op"), [4, 2],
+     "Input to reshape is a tensor with 6 values, but the requested shape has 8",
+     [3, 2], lambda a, v: a.reshape(v)),
+    ("reshape two -1", lambda x, n: tf.reshape(x, n, name="op"), [-1, -1],
+     "Only one input size may be -1, not both 0 and 1", [-1, 2], lambda a, v: a.reshape(v)),
+    ("tile", lambda x, n: tf.tile(x, n, name="op"), [-2],
+     "Expected multiples[0] >= 0, but got -2", [2], lambda a, v: np.tile(a, v)),
+    ("tile rank", lambda x, n: tf.tile(x, n, name="op"), [1, 2],
+     "Expected multiples argument to be a vector of length 1 but got length 2", [0],
+     lambda a, v: np.tile(a, v)),
+    ("range", lambda x, n: tf.range(n[0], name="op"), [-3],
+     "Requires start <= limit when delta > 0: 0/-3", [3],
+     lambda a, v: np.arange(v[0], dtype=np.int32)),
+    ("one_hot", lambda x, n: tf.one_hot([0], n[0], name="op"), [-2],
+     "depth must be non-negative, got: -2", [2], lambda a, v: np.eye(v[0], dtype=np.float32)[[0]]),
+])
+def test_fed_shape_values_that_do_not_fit(g, name, build, bad, msg, good, reference):
+    x = tf.placeholder(tf.float32, [None], name="x")
+    n = tf.placeholder(tf.int32, [None], name="n")
+    out = build(x, n)
+    data = np.arange(6, dtype=np.float32)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as e:
+            sess.run(out, {x: data, n: bad})
+        assert e.value.message == msg and e.value.op is out.op
+        np.testing.assert_array_equal(sess.run(out, {x: data, n: good}), reference(data, good))

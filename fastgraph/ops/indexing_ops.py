@@ -229,6 +229,10 @@ def _one_hot_depth(ctx):
         return None
     depth = int(_scalar(depth))
     if depth < 0:
+        # A constant fails when the graph is built, a fed value in the run:
+        # TF words the two differently.
+        if ctx.op is not None:
+            raise ValueError(f"depth must be non-negative, got: {depth}")
         raise ValueError("Dimension size, given by scalar input 1, must be non-negative but is "
                          f"{depth}")
     return depth
@@ -327,6 +331,10 @@ def _fill_shape(ctx):
         return [None if n is None else (None,) * n]
     dims = [int(d) for d in np.asarray(dims).reshape(-1)]
     if any(d < 0 for d in dims):
+        # A constant fails when the graph is built, a fed value in the run:
+        # TF words the two differently.
+        if ctx.op is not None:
+            raise ValueError(f"Dimension {next(d for d in dims if d < 0)} must be >= 0")
         raise ValueError("Fill dimensions must be >= 0")
     return [tuple(dims)]
 

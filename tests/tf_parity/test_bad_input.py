@@ -137,3 +137,25 @@ def test_fed_shape_values_as_in_tensorflow(name):
         assert ours == theirs == "ok"
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name,dims", [("fill", [-1]), ("zeros", [2, -3]), ("reshape", [4, 2]),
+                                       ("reshape", [-1, -1]), ("tile", [-2]), ("tile", [1, 2]),
+                                       ("range", [-3]), ("one_hot", [-2])])
+def test_fed_shape_values_that_do_not_fit_as_in_tensorflow(name, dims):
+    def build(api, x):
+        n = api.compat.v1.placeholder(api.int32, [None], name="n")
+        out = {"fill": lambda: api.fill(n, 1.0, name="op"),
+               "zeros": lambda: api.zeros(n, name="op"),
+               "reshape": lambda: api.reshape(x, n, name="op"),
+               "tile": lambda: api.tile(x, n, name="op"),
+               "range": lambda: api.range(n[0], name="op"),
+               "one_hot": lambda: api.one_hot([0], n[0], name="op")}[name]()
+        return n, out
+
+    data = np.arange(6, dtype=np.float32)
+    (ours, e1), (theirs, e2) = _both(build, lambda sess, x, e: sess.run(e[1], {x: data,
+                                                                              e[0]: dims}))
+    assert ours == theirs == "InvalidArgumentError"
+    assert e1.message in _op_error_text(e2)
+    assert e1.op.name == e2.op.name == "op"
