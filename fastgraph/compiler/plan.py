@@ -43,6 +43,7 @@ class _NeedsValues(Exception):
         super().__init__(tensors)
         self.tensors = tensors
 
+
 def _fmt_shape(shape):
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
