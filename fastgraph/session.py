@@ -5,10 +5,13 @@ its arena); `close()` frees all of them.
 """
 
 import collections
+import threading
+import time
 
 import numpy as np
 
-from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer, threads
+from ._native.runtime import (MISS, FastCallable, FastPath, NativePlan, RunGate, VariableBuffer,
+                              threads)
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import session_stack
@@ -41,6 +44,8 @@ class Session:
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
         self._callables = []  # weak enough: cleared with the plans
+        self._gate = RunGate()  # runs in flight, which close() waits for
+        self._compiling = threading.Lock()
 
     # -- properties ------------------------------------------------------------
 
@@ -128,23 +133,40 @@ class Session:
         feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
         key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
                tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
-        native = self._plans.get(key)
-        if native is None:
-            native = self._compile(key, tensors, targets, feeds)
-        else:
-            self._plans.move_to_end(key)
-        outs = native.run([a for _, a in feeds])
+        outs = None
+        while outs is None:
+            native = self._plans.get(key)
+            if native is None:
+                native = self._compile(key, tensors, targets, feeds)
+            else:
+                try:
+                    self._plans.move_to_end(key)
+                except KeyError:  # evicted by a run in another thread
+                    pass
+            outs = native.run([a for _, a in feeds])
+            if outs is None:  # freed since the lookup: closed, or evicted
+                self._check_open()
         leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
         results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
                    for k in leaf_out]
         return native, [t for t, _ in feeds], leaf_out, results
 
     def _compile(self, key, tensors, targets, feeds):
+        # One thread compiles a signature; others asking for it meanwhile
+        # wait for that plan instead of compiling their own.
+        with self._compiling:
+            native = self._plans.get(key)
+            if native is not None:
+                return native
+            self._check_open()
+            return self._compile_locked(key, tensors, targets, feeds)
+
+    def _compile_locked(self, key, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
                             {t: (a.shape, t.dtype) for t, a in feeds},
                             self._threads or threads())
         buffers = [self._variable_buffer(op) for op in plan.variables]
-        native = NativePlan(plan, buffers)
+        native = NativePlan(plan, buffers, self._gate)
         self._plans[key] = native
         while len(self._plans) > PLAN_CACHE_SIZE:
             _, old = self._plans.popitem(last=False)
@@ -159,7 +181,8 @@ class Session:
                 buf = VariableBuffer(op._attrs["dtype"], op._attrs["shape"], op.name)
             else:
                 buf = VariableBuffer(int64, (op._opdef.state_words,), op.name, True)
-            self._variables[id(op)] = buf
+            # Two threads compiling plans with one new variable must share one buffer.
+            buf = self._variables.setdefault(id(op), buf)
         return buf
 
     # -- feeds -----------------------------------------------------------------
@@ -231,9 +254,12 @@ class Session:
             return
         self._closed = True
         self._forget_fast_paths()
-        for native in self._plans.values():
+        for native in list(self._plans.values()):
             native.free()
         self._plans.clear()
+        # Runs in other threads still use the variables: let them end first.
+        while self._gate.busy:
+            time.sleep(0.0005)
         for buf in self._variables.values():
             buf.free()
         self._variables.clear()
