@@ -254,9 +254,10 @@ class Session:
             return
         self._closed = True
         self._forget_fast_paths()
-        for native in list(self._plans.values()):
-            native.free()
-        self._plans.clear()
+        with self._compiling:  # a compile in progress finishes, or sees the close
+            for native in list(self._plans.values()):
+                native.free()
+            self._plans.clear()
         # Runs in other threads still use the variables: let them end first.
         while self._gate.busy:
             time.sleep(0.0005)
