@@ -5,10 +5,13 @@ its arena); `close()` frees all of them.
 """
 
 import collections
+import threading
+import time
 
 import numpy as np
 
-from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer, threads
+from ._native.runtime import (MISS, FastCallable, FastPath, NativePlan, RunGate, VariableBuffer,
+                              threads)
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import errors, session_stack
@@ -45,6 +48,8 @@ class Session:
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
         self._callables = []  # weak enough: cleared with the plans
+        self._gate = RunGate()  # runs in flight, which close() waits for
+        self._compiling = threading.Lock()
         self._graph._watch(self)
 
     # -- properties ------------------------------------------------------------
@@ -136,27 +141,44 @@ class Session:
         feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
         key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
                tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
-        slots = self._value_slots.get(key)
-        if slots is not None:
-            self._value_slots.move_to_end(key)
-        full = key if slots is None else _with_values(key, slots, feeds)
-        native = self._plans.get(full)
-        if native is None:
-            native = self._compile(key, tensors, targets, feeds)
-        else:
-            self._plans.move_to_end(full)
-        try:
-            outs = native.run([a for _, a in feeds])
-        except MemoryError:
-            raise _oom(native.plan) from None
+        outs = None
+        while outs is None:
+            slots = self._value_slots.get(key)
+            full = key if slots is None else _with_values(key, slots, feeds)
+            native = self._plans.get(full)
+            if native is None:
+                native = self._compile(key, full, tensors, targets, feeds)
+            else:
+                try:
+                    self._plans.move_to_end(full)
+                    if slots is not None:
+                        self._value_slots.move_to_end(key)
+                except KeyError:  # evicted by a run in another thread
+                    pass
+            try:
+                outs = native.run([a for _, a in feeds])
+            except MemoryError:
+                raise _oom(native.plan) from None
+            if outs is None:  # freed since the lookup: closed, evicted, or the graph changed
+                self._check_open()
         leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
         results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
                    for k in leaf_out]
         return native, [t for t, _ in feeds], leaf_out, results
 
-    def _compile(self, key, tensors, targets, feeds):
-        """Compiles and caches the plan of signature `key` (under `key` and
-        the fed values when the plan was compiled for some)."""
+    def _compile(self, key, full, tensors, targets, feeds):
+        """The plan of signature `key`, cached under `full` (`key` and the
+        values of the feeds that `key`'s plans were last compiled for)."""
+        # One thread compiles a signature; others asking for it meanwhile
+        # wait for that plan instead of compiling their own.
+        with self._compiling:
+            native = self._plans.get(full)
+            if native is not None:
+                return native
+            self._check_open()
+            return self._compile_locked(key, full, tensors, targets, feeds)
+
+    def _compile_locked(self, key, full, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
                             {t: (a.shape, t.dtype) for t, a in feeds},
                             self._threads or threads(), values=dict(feeds))
@@ -166,10 +188,10 @@ class Session:
             self._value_slots.move_to_end(key)
             while len(self._value_slots) > PLAN_CACHE_SIZE:
                 self._value_slots.popitem(last=False)
-            key = _with_values(key, slots, feeds)
+            full = _with_values(key, slots, feeds)
         buffers = [self._variable_buffer(op) for op in plan.variables]
-        native = NativePlan(plan, buffers)
-        self._plans[key] = native
+        native = NativePlan(plan, buffers, self._gate)
+        self._plans[full] = native
         while len(self._plans) > PLAN_CACHE_SIZE:
             _, old = self._plans.popitem(last=False)
             self._forget_fast_paths()
@@ -183,7 +205,8 @@ class Session:
                 buf = VariableBuffer(op._attrs["dtype"], op._attrs["shape"], op.name)
             else:
                 buf = VariableBuffer(int64, (op._opdef.state_words,), op.name, True)
-            self._variables[id(op)] = buf
+            # Two threads compiling plans with one new variable must share one buffer.
+            buf = self._variables.setdefault(id(op), buf)
         return buf
 
     # -- feeds -----------------------------------------------------------------
@@ -251,10 +274,11 @@ class Session:
     def _graph_mutated(self):
         """An existing op of the graph changed: every plan may be stale."""
         self._forget_fast_paths()
-        # Dropped, not freed: a run on another thread may still hold one,
-        # and the last reference frees it.
-        self._plans.clear()
-        self._value_slots.clear()
+        with self._compiling:  # as close(): a run in flight finds its plan freed
+            for native in list(self._plans.values()):
+                native.free()
+            self._plans.clear()
+            self._value_slots.clear()
 
     def _check_open(self):
         if self._closed:
@@ -268,9 +292,13 @@ class Session:
         self._closed = True
         self._graph._unwatch(self)
         self._forget_fast_paths()
-        for native in self._plans.values():
-            native.free()
-        self._plans.clear()
+        with self._compiling:  # a compile in progress finishes, or sees the close
+            for native in list(self._plans.values()):
+                native.free()
+            self._plans.clear()
+        # Runs in other threads still use the variables: let them end first.
+        while self._gate.busy:
+            time.sleep(0.0005)
         for buf in self._variables.values():
             buf.free()
         self._variables.clear()

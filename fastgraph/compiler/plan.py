@@ -367,7 +367,8 @@ class _Builder:
         if opdef.scratch is not None:
             # Each share gets its own slice, live for this step only.
             outs = outs + [self.scratch_buffer(int(opdef.scratch(ctx)) * nparts)]
-        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts)
+        exclusive = opdef.exclusive(ctx) if callable(opdef.exclusive) else opdef.exclusive
+        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts, exclusive)
 
     def parts_for(self, n_elements):
         """Shares for a parallel step writing n_elements."""

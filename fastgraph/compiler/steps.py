@@ -40,11 +40,14 @@ class Value:
 
 class Step:
     """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
-    writes `outputs`; `var` indexes Plan.variables for state kernels."""
+    writes `outputs`; `var` indexes Plan.variables for state kernels, whose
+    lock the executor holds around the step when it is `exclusive`."""
 
-    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts")
+    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts",
+                 "exclusive")
 
-    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1):
+    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1,
+                 exclusive=False):
         self.kernel = kernel
         self.inputs = list(inputs)
         self.outputs = list(outputs)
@@ -53,6 +56,7 @@ class Step:
         self.var = var
         self.op = op
         self.nparts = nparts
+        self.exclusive = bool(exclusive) and var is not None
 
     def __repr__(self):
         return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
