@@ -588,7 +588,9 @@ cdef class FastPath:
         for k, v in (<dict>feed_dict).items():
             if type(k) is not self.tensor_type or type(v) is not np.ndarray:
                 return None
-            if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>v):
+            # Native byte order and aligned, too: a '>f4' array has NPY_FLOAT's number.
+            if not (cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>v)
+                    and cnp.PyArray_ISBEHAVED_RO(<cnp.ndarray>v)):
                 return None
             sig.append(id(k))
             sig.append(cnp.PyArray_TYPE(<cnp.ndarray>v))
@@ -679,6 +681,7 @@ cdef class FastCallable:
             for i in range(self.n_args):
                 a = arrays[i]
                 if (type(a) is not np.ndarray or not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
+                        or not cnp.PyArray_ISBEHAVED_RO(<cnp.ndarray>a)
                         or cnp.PyArray_TYPE(<cnp.ndarray>a) != <int>self.types[i]):
                     break
                 shapes.append(a.shape)
