@@ -8,6 +8,7 @@
 #ifndef FG_H
 #define FG_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,13 +68,16 @@ typedef struct fg_value {
     int64_t shape[FG_MAX_DIMS];
 } fg_value;
 
-/* A variable's storage, owned by a session. */
+/* A variable's storage, owned by a session. Runs of one session in several
+ * threads share it: updates are unlocked unless the op asks for `lock`
+ * (TF's use_locking), and reads never lock, as in TF. */
 typedef struct fg_var {
     void *data;
     int64_t nbytes;
     int32_t dtype;
     int32_t initialized;
     char name[128];
+    pthread_mutex_t lock;
 } fg_var;
 
 struct fg_step;
@@ -89,6 +93,7 @@ typedef struct fg_step {
     int32_t n_iattr;
     int32_t n_fattr;
     int32_t nparts; /* how many shares the executor splits this step into */
+    int32_t exclusive; /* run holding ((fg_var *)ptr)->lock: TF's use_locking */
     fg_value **in;
     fg_value **out;
     const int64_t *iattr;
@@ -115,6 +120,8 @@ typedef struct fg_plan {
 fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
                         int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes);
 void fg_plan_free(fg_plan *p);
+/* A copy with its own values, steps and arena (NULL when out of memory). */
+fg_plan *fg_plan_clone(const fg_plan *src);
 /* Runs every step in order; stops at the first failure. */
 int fg_plan_run(fg_plan *p, fg_status *st);
 

@@ -109,6 +109,49 @@ void fg_plan_free(fg_plan *p)
     free(p);
 }
 
+/* A copy whose steps point into its own pools and whose arena values point
+ * into its own arena: two runs of one plan at once each need one, since the
+ * executor binds feeds and outputs into the values and kernels write the
+ * arena. Constants and variables stay shared. */
+fg_plan *fg_plan_clone(const fg_plan *src)
+{
+    int64_t n_io = 0, n_iattr = 0, n_fattr = 0, names_bytes = 0;
+    for (int32_t i = 0; i < src->n_steps; i++) {
+        const fg_step *s = &src->steps[i];
+        n_io += s->n_in + s->n_out;
+        n_iattr += s->n_iattr;
+        n_fattr += s->n_fattr;
+        names_bytes += (int64_t)strlen(s->name) + 1;
+    }
+    fg_plan *p = fg_plan_create(src->n_values, src->n_steps, n_io, n_iattr, n_fattr,
+                                names_bytes, src->arena_bytes);
+    if (!p)
+        return NULL;
+    const char *lo = src->arena, *hi = lo + src->arena_bytes;
+    for (int32_t i = 0; i < src->n_values; i++) {
+        p->values[i] = src->values[i];
+        const char *d = src->values[i].data;
+        if (d && d >= lo && d < hi)
+            p->values[i].data = (char *)p->arena + (d - lo);
+    }
+    for (int64_t j = 0; j < n_io; j++)
+        p->io[j] = p->values + (src->io[j] - src->values);
+    memcpy(p->iattrs, src->iattrs, (size_t)n_iattr * sizeof *p->iattrs);
+    memcpy(p->fattrs, src->fattrs, (size_t)n_fattr * sizeof *p->fattrs);
+    memcpy(p->names, src->names, (size_t)names_bytes);
+    for (int32_t i = 0; i < src->n_steps; i++) {
+        const fg_step *s = &src->steps[i];
+        fg_step *t = &p->steps[i];
+        *t = *s;
+        t->in = p->io + (s->in - src->io);
+        t->out = p->io + (s->out - src->io);
+        t->iattr = p->iattrs + (s->iattr - src->iattrs);
+        t->fattr = p->fattrs + (s->fattr - src->fattrs);
+        t->name = p->names + (s->name - src->names);
+    }
+    return p;
+}
+
 typedef struct {
     const fg_step *step;
     int nparts;
@@ -123,7 +166,7 @@ static void run_part(void *ctx, int part)
 }
 
 /* Runs one step, split into s->nparts shares on the pool when it asks for more than one. */
-static int run_step(const fg_step *s, fg_status *st)
+static int run_parts(const fg_step *s, fg_status *st)
 {
     int nparts = s->nparts < FG_MAX_PARTS ? s->nparts : FG_MAX_PARTS;
     if (nparts <= 1)
@@ -139,6 +182,19 @@ static int run_step(const fg_step *s, fg_status *st)
         }
     }
     return FG_OK;
+}
+
+/* An exclusive step's lock is held by the thread that runs the step, around
+ * all its shares: a mutex must be unlocked by the thread that locked it. */
+static int run_step(const fg_step *s, fg_status *st)
+{
+    if (!s->exclusive)
+        return run_parts(s, st);
+    fg_var *v = s->ptr;
+    pthread_mutex_lock(&v->lock);
+    int rc = run_parts(s, st);
+    pthread_mutex_unlock(&v->lock);
+    return rc;
 }
 
 int fg_plan_run(fg_plan *p, fg_status *st)
@@ -170,6 +226,7 @@ fg_var *fg_var_create(int32_t dtype, int64_t nbytes, const char *name)
         free(v);
         return NULL;
     }
+    pthread_mutex_init(&v->lock, NULL);
     v->nbytes = nbytes;
     v->dtype = dtype;
     snprintf(v->name, sizeof v->name, "%s", name);
@@ -180,6 +237,7 @@ void fg_var_free(fg_var *v)
 {
     if (!v)
         return;
+    pthread_mutex_destroy(&v->lock);
     fg_free(v->data, v->nbytes);
     free(v);
 }

@@ -120,7 +120,13 @@ void fg_pool_run(int nparts, void (*fn)(void *ctx, int part), void *ctx)
             fn(ctx, p);
         return;
     }
-    pthread_mutex_lock(&pool.run_mu);
+    /* The pool serves one job at a time; a run in another thread that finds
+     * it busy does its parts itself rather than wait. */
+    if (pthread_mutex_trylock(&pool.run_mu) != 0) {
+        for (int p = 0; p < nparts; p++)
+            fn(ctx, p);
+        return;
+    }
     if (!pool.started)
         start_workers();
     pool.fn = fn;

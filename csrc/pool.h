@@ -5,8 +5,8 @@
 
 /* Runs fn(ctx, part) for part in [0, nparts): the caller runs some parts
  * itself and returns when all are done. Parts beyond the pool's size are
- * shared out as threads become free. Safe to call from one thread at a time
- * per pool user; concurrent callers are serialised. */
+ * shared out as threads become free. Safe to call from several threads: a
+ * caller that finds the pool busy runs its parts on its own thread. */
 void fg_pool_run(int nparts, void (*fn)(void *ctx, int part), void *ctx);
 
 /* Sets the number of threads (caller included) before first use; returns

@@ -27,16 +27,16 @@ class FetchStructure:
             self.leaves.append(_as_element(graph, f))
             return len(self.leaves) - 1
         if f is None:
-            raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}")
+            raise TypeError('Argument `fetch` = None has invalid type "NoneType". Cannot be None')
         if _is_namedtuple(f):
             return (type(f), [self._flatten(graph, x) for x in f])
         if isinstance(f, (list, tuple)):
             return (type(f), [self._flatten(graph, x) for x in f])
         if isinstance(f, dict):
             return (type(f), {k: self._flatten(graph, v) for k, v in f.items()})
-        raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string "
-                        f"or Tensor. (Can not convert a {type(f).__name__} into a Tensor or "
-                        "Operation.)")
+        raise TypeError(f'Argument `fetch` = {f} has invalid type "{type(f).__name__}" must be '
+                        f"a string or Tensor. (Can not convert a {type(f).__name__} into a "
+                        "Tensor or Operation.)")
 
     def flat_kind(self):
         """The FastCallable kind of this structure: 0 one tensor, 1 one op,
@@ -75,9 +75,9 @@ def _as_element(graph, f):
     try:
         return graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
     except TypeError as e:
-        raise TypeError(f"Fetch argument {f!r} has invalid type {type(f)}, must be a string "
-                        f"or Tensor. ({e})") from None
+        raise TypeError(f'Argument `fetch` = {f} has invalid type "{type(f).__name__}" must be '
+                        f"a string or Tensor. ({e})") from None
     except (ValueError, KeyError) as e:
-        msg = e.args[0] if e.args else str(e)
-        raise ValueError(f"Fetch argument {f!r} cannot be interpreted as a Tensor. "
-                         f"({msg})") from None
+        # str() of a KeyError quotes its message: TF's text has the quotes too.
+        raise ValueError(f"Argument `fetch` = {f} cannot be interpreted as a Tensor. "
+                         f"({e})") from None

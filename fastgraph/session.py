@@ -5,13 +5,16 @@ its arena); `close()` frees all of them.
 """
 
 import collections
+import threading
+import time
 
 import numpy as np
 
-from ._native.runtime import MISS, FastCallable, FastPath, NativePlan, VariableBuffer, threads
+from ._native.runtime import (MISS, FastCallable, FastPath, NativePlan, RunGate, VariableBuffer,
+                              threads)
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
-from .framework import session_stack
+from .framework import errors, session_stack
 from .framework.dtypes import int64
 from .framework.graph import Operation, Tensor, get_default_graph
 
@@ -37,10 +40,17 @@ class Session:
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
         self._plans = collections.OrderedDict()
+        # Signature key -> feed slots whose values its plans were compiled
+        # for (a fed shape of `tf.fill`); those plans are kept under the key
+        # plus the bytes of those feeds. LRU, as long as the plan cache.
+        self._value_slots = collections.OrderedDict()
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
         self._callables = []  # weak enough: cleared with the plans
+        self._gate = RunGate()  # runs in flight, which close() waits for
+        self._compiling = threading.Lock()
+        self._graph._watch(self)
 
     # -- properties ------------------------------------------------------------
 
@@ -87,7 +97,9 @@ class Session:
         structure = FetchStructure(self._graph, fetches)
         feeds = self._feeds(feed_dict)
         native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-        self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
+        # The fast path keys by feed shapes only: never a plan compiled for fed values.
+        if not native.plan.value_feeds:
+            self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
         return structure.build(results)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
@@ -104,7 +116,8 @@ class Session:
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
             native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-            if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
+            if (kind is not None and not native.plan.value_feeds
+                    and all(a is v for (_, a), v in zip(feeds, args))):
                 position = {id(t): i for i, t in enumerate(feed_tensors)}
                 if len(position) == len(feed_tensors):
                     call.remember(tuple(a.shape for a in args), native,
@@ -128,24 +141,57 @@ class Session:
         feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
         key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
                tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
-        native = self._plans.get(key)
-        if native is None:
-            native = self._compile(key, tensors, targets, feeds)
-        else:
-            self._plans.move_to_end(key)
-        outs = native.run([a for _, a in feeds])
+        outs = None
+        while outs is None:
+            slots = self._value_slots.get(key)
+            full = key if slots is None else _with_values(key, slots, feeds)
+            native = self._plans.get(full)
+            if native is None:
+                native = self._compile(key, full, tensors, targets, feeds)
+            else:
+                try:
+                    self._plans.move_to_end(full)
+                    if slots is not None:
+                        self._value_slots.move_to_end(key)
+                except KeyError:  # evicted by a run in another thread
+                    pass
+            try:
+                outs = native.run([a for _, a in feeds])
+            except MemoryError:
+                raise _oom(native.plan) from None
+            if outs is None:  # freed since the lookup: closed, evicted, or the graph changed
+                self._check_open()
         leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
         results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
                    for k in leaf_out]
         return native, [t for t, _ in feeds], leaf_out, results
 
-    def _compile(self, key, tensors, targets, feeds):
+    def _compile(self, key, full, tensors, targets, feeds):
+        """The plan of signature `key`, cached under `full` (`key` and the
+        values of the feeds that `key`'s plans were last compiled for)."""
+        # One thread compiles a signature; others asking for it meanwhile
+        # wait for that plan instead of compiling their own.
+        with self._compiling:
+            native = self._plans.get(full)
+            if native is not None:
+                return native
+            self._check_open()
+            return self._compile_locked(key, full, tensors, targets, feeds)
+
+    def _compile_locked(self, key, full, tensors, targets, feeds):
         plan = compile_plan(tensors, targets,
                             {t: (a.shape, t.dtype) for t, a in feeds},
-                            self._threads or threads())
+                            self._threads or threads(), values=dict(feeds))
+        if plan.value_feeds:
+            slots = tuple(k for k, _ in plan.value_feeds)
+            self._value_slots[key] = slots
+            self._value_slots.move_to_end(key)
+            while len(self._value_slots) > PLAN_CACHE_SIZE:
+                self._value_slots.popitem(last=False)
+            full = _with_values(key, slots, feeds)
         buffers = [self._variable_buffer(op) for op in plan.variables]
-        native = NativePlan(plan, buffers)
-        self._plans[key] = native
+        native = NativePlan(plan, buffers, self._gate)
+        self._plans[full] = native
         while len(self._plans) > PLAN_CACHE_SIZE:
             _, old = self._plans.popitem(last=False)
             self._forget_fast_paths()
@@ -159,7 +205,8 @@ class Session:
                 buf = VariableBuffer(op._attrs["dtype"], op._attrs["shape"], op.name)
             else:
                 buf = VariableBuffer(int64, (op._opdef.state_words,), op.name, True)
-            self._variables[id(op)] = buf
+            # Two threads compiling plans with one new variable must share one buffer.
+            buf = self._variables.setdefault(id(op), buf)
         return buf
 
     # -- feeds -----------------------------------------------------------------
@@ -185,23 +232,27 @@ class Session:
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
                                 "feed values include Python scalars, strings, lists, numpy "
                                 "ndarrays, or TensorHandles.")
-        np_dtype = t.dtype.np_dtype
+        np_dtype = np.dtype(t.dtype.np_dtype)
         if isinstance(value, int) and not isinstance(value, bool):
             if np.asarray(value).astype(np_dtype, casting="unsafe") != value:
                 raise TypeError(f"Type of feed value {value} with type {type(value)} is not "
-                                f"compatible with Tensor type {t.dtype!r}. Try explicitly "
+                                f"compatible with Tensor type {np_dtype.type}. Try explicitly "
                                 "setting the type of the feed tensor to a larger type "
                                 "(e.g. int64).")
-        try:
+        # As TF: NumPy converts, and its error (ValueError for "abc" fed as a
+        # float, TypeError for an object) is the feed's error; a list of
+        # ints wraps around into a narrower int type as NumPy 1 did.
+        if np.issubdtype(np_dtype, np.number):
+            arr = np.asarray(value).astype(np_dtype, copy=False)
+        else:
             arr = np.asarray(value, dtype=np_dtype)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"Cannot feed value {value!r} to Tensor {t.name!r} of dtype "
-                            f"{t.dtype.name}: {e}") from None
-        if not arr.flags.c_contiguous:
-            arr = np.asarray(arr, order="C")
+        if not (arr.flags.c_contiguous and arr.flags.aligned):
+            # Kernels read whole elements at their natural alignment.
+            arr = np.array(arr, order="C")
         if not t.shape.is_compatible_with(arr.shape):
-            raise ValueError(f"Cannot feed value of shape {arr.shape!r} for Tensor "
-                             f"{t.name!r}, which has shape {str(t.shape)!r}")
+            shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
+            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
+                             f"which has shape {shape}")
         return arr
 
     def _feeds(self, feed_dict):
@@ -220,6 +271,15 @@ class Session:
         for call in self._callables:
             call.clear()
 
+    def _graph_mutated(self):
+        """An existing op of the graph changed: every plan may be stale."""
+        self._forget_fast_paths()
+        with self._compiling:  # as close(): a run in flight finds its plan freed
+            for native in list(self._plans.values()):
+                native.free()
+            self._plans.clear()
+            self._value_slots.clear()
+
     def _check_open(self):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
@@ -230,10 +290,15 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        self._graph._unwatch(self)
         self._forget_fast_paths()
-        for native in self._plans.values():
-            native.free()
-        self._plans.clear()
+        with self._compiling:  # a compile in progress finishes, or sees the close
+            for native in list(self._plans.values()):
+                native.free()
+            self._plans.clear()
+        # Runs in other threads still use the variables: let them end first.
+        while self._gate.busy:
+            time.sleep(0.0005)
         for buf in self._variables.values():
             buf.free()
         self._variables.clear()
@@ -259,6 +324,25 @@ class Session:
             self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _oom(plan):
+    """ResourceExhaustedError for fetched results that could not be allocated,
+    naming the biggest (each run allocates them anew, outside the arena)."""
+    v = max((plan.values[i] for i in plan.fetch_values), key=lambda v: v.nbytes, default=None)
+    if v is None:
+        return errors.ResourceExhaustedError(None, None, "OOM when allocating a run's results")
+    dtype = {"float32": "float", "float64": "double"}.get(v.dtype.name, v.dtype.name)
+    dims = ",".join(map(str, v.shape))
+    return errors.ResourceExhaustedError(
+        None, v.tensor.op if v.tensor is not None else None,
+        f"OOM when allocating tensor with shape[{dims}] and type {dtype} on CPU")
+
+
+def _with_values(key, slots, feeds):
+    """`key` extended by the bytes of the feeds in `slots`: exact, as the
+    key already holds their shapes and dtypes."""
+    return key + (tuple(feeds[k][1].tobytes() for k in slots),)
 
 
 class _DefaultSession:

@@ -64,3 +64,23 @@ def test_chain_needs_two_buffers():
 def test_liveness_from_producers_and_readers():
     ivs = liveness([10, 20, 30], [0, 1, 2], {0: [1, 2], 1: [2]}, n_steps=3, pinned={2})
     assert [(iv.start, iv.end) for iv in ivs] == [(0, 2), (1, 2), (2, 3)]
+
+
+# Starts and lengths that span many of the planner's blocks of steps.
+long_plans = st.lists(
+    st.tuples(st.integers(0, 3000), st.integers(0, 300), st.sampled_from([0, 1, 2, 40, 300])),
+    min_size=0, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(long_plans)
+def test_live_buffers_never_overlap_over_many_blocks(spec):
+    test_live_buffers_never_overlap.hypothesis.inner_test(spec)
+
+
+def test_zero_byte_buffers_take_no_room():
+    # A fused chain leaves thousands of buffers it keeps in registers.
+    ivs = [Interval(i, 0, 0, 0) for i in range(5000)] + [Interval(5000, 100, 0, 0)]
+    plan = plan_memory(ivs)
+    assert plan.arena_bytes == align(100)
+    assert plan.offsets[5000] == 0

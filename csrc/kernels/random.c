@@ -15,8 +15,8 @@
  *   them for the session. A step in one share reserves its run with an atomic
  *   add; the shares of a split step read the counter and the last one to
  *   finish advances it, so every share of a run draws from the same run.
- *   (Two split runs of one op at once, from plans running in two threads,
- *   may then draw the same run: TF serialises them with a mutex.) */
+ *   The steps are exclusive (the executor holds the state's lock), so two
+ *   split runs of one op from two threads never draw the same run. */
 #include <math.h>
 
 #include "random.h"

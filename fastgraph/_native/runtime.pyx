@@ -7,8 +7,6 @@ import os
 import numpy as np
 
 cimport numpy as cnp
-from cpython.pythread cimport (PyThread_acquire_lock, PyThread_allocate_lock,
-                               PyThread_free_lock, PyThread_release_lock, PyThread_type_lock)
 from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset, strlen
@@ -44,6 +42,7 @@ cdef extern from "fg.h" nogil:
         int32_t n_iattr
         int32_t n_fattr
         int32_t nparts
+        int32_t exclusive
         fg_value **in_ "in"
         fg_value **out
         const int64_t *iattr
@@ -65,6 +64,7 @@ cdef extern from "fg.h" nogil:
     fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
                             int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
     void fg_plan_free(fg_plan *p)
+    fg_plan *fg_plan_clone(const fg_plan *src)
     int fg_plan_run(fg_plan *p, fg_status *st)
     int64_t fg_live_bytes()
     fg_var *fg_var_create(int32_t dtype, int64_t nbytes, const char *name)
@@ -207,15 +207,36 @@ cdef inline void _bind(fg_plan *p, int *start, int *vals, int k, void *ptr) noex
         p.values[vals[j]].data = ptr
 
 
+# Idle copies of a plan kept for runs in other threads; more are freed.
+MAX_IDLE_INSTANCES = 8
+
+
+cdef class RunGate:
+    """Counts the runs in flight over one session's plans, so that closing
+    the session can wait for them before it frees the variables they use."""
+
+    cdef readonly int busy
+
+
 cdef class NativePlan:
     """A Plan lowered to an fg_plan: its arena is allocated here, once, and
-    freed by `free()` (or when the object dies)."""
+    freed by `free()` (or when the object dies).
 
-    cdef fg_plan *p
+    A run takes an instance of the fg_plan (values, steps and arena) for
+    itself, so runs in several threads never share an arena: the first
+    instance is made here; a run that finds every instance busy clones one,
+    and up to MAX_IDLE_INSTANCES idle instances are kept for later runs.
+    """
+
+    cdef fg_plan *p           # the first instance: the template of clones
+    cdef fg_plan **idle
+    cdef int n_idle
+    cdef int n_instances
+    cdef int64_t n_runs
+    cdef RunGate gate
     cdef readonly object plan
     cdef list consts
     cdef list var_buffers
-    cdef PyThread_type_lock lock
     # Feed k points values feed_vals[feed_start[k]:feed_start[k + 1]] at its
     # array; output k does the same with the array allocated for it.
     cdef int n_feeds
@@ -232,15 +253,17 @@ cdef class NativePlan:
     cdef int *fetch_val
     cdef int *fetch_output
 
-    def __cinit__(self, plan, variable_buffers):
-        """`variable_buffers[j]` is the VariableBuffer of plan.variables[j]."""
+    def __cinit__(self, plan, variable_buffers, RunGate gate=None):
+        """`variable_buffers[j]` is the VariableBuffer of plan.variables[j];
+        `gate` counts this plan's runs in flight with its session's others."""
         cdef int64_t n_io = 0, n_iattr = 0, n_fattr = 0, names_bytes = 0
         cdef int i, j, d
         cdef fg_value *v
         cdef fg_step *s
         self.plan = plan
         self.var_buffers = list(variable_buffers)
-        self.lock = PyThread_allocate_lock()
+        self.gate = gate if gate is not None else RunGate()
+        self.idle = <fg_plan **>malloc((MAX_IDLE_INSTANCES + 1) * sizeof(fg_plan *))
         steps = plan.steps
         if any(st.kernel in GEMM_KERNELS for st in steps):
             load_blas()
@@ -252,7 +275,13 @@ cdef class NativePlan:
             names_bytes += len(nm) + 1
         self.p = fg_plan_create(len(plan.values), len(steps), n_io, n_iattr, n_fattr,
                                 names_bytes, plan.memory.arena_bytes)
-        if self.p == NULL or self.lock == NULL:
+        if self.p != NULL and self.idle != NULL:
+            self.idle[0] = self.p
+            self.n_idle = 1
+            self.n_instances = 1
+        else:
+            fg_plan_free(self.p)
+            self.p = NULL
             raise errors.ResourceExhaustedError(
                 None, None, f"OOM when allocating a plan with a {plan.memory.arena_bytes}-byte "
                 "arena (the run's intermediate tensors)")
@@ -278,6 +307,7 @@ cdef class NativePlan:
                 raise KeyError(f"no C kernel named {st.kernel!r} (op {st.op.name})")
             s.op = kernel
             s.nparts = st.nparts
+            s.exclusive = st.exclusive
             s.n_in = len(st.inputs)
             s.n_out = len(st.outputs)
             s.in_ = &self.p.io[io]
@@ -331,13 +361,23 @@ cdef class NativePlan:
 
     @property
     def arena_bytes(self):
-        """Bytes of this plan's arena (0 once freed)."""
-        return self.p.arena_bytes if self.p != NULL else 0
+        """Bytes of this plan's arenas, one per instance (0 once freed)."""
+        return self.p.arena_bytes * self.n_instances if self.p != NULL else 0
+
+    @property
+    def instances(self):
+        """How many instances (each with its own arena) the plan holds."""
+        return self.n_instances if self.p != NULL else 0
+
+    @property
+    def busy(self):
+        """How many runs of this plan are in flight."""
+        return self.n_instances - self.n_idle
 
     @property
     def runs(self):
         """How many times the C executor has run this plan to completion."""
-        return self.p.runs if self.p != NULL else 0
+        return self.n_runs
 
     def kernels(self):
         """The C kernel of each step, as the executor will call them."""
@@ -347,33 +387,64 @@ cdef class NativePlan:
 
     def run(self, list feeds):
         """Runs the plan on `feeds` (contiguous arrays of the planned dtypes
-        and shapes, one per feed slot); returns new arrays, one per fetch."""
+        and shapes, one per feed slot); returns new arrays, one per fetch,
+        or None when the plan has been freed."""
         return self._run(feeds, None)
 
+    # Instances are taken and given back with the GIL held and no Python
+    # call in between, which makes the idle list safe without a lock.
+    cdef fg_plan *_acquire(self) except? NULL:
+        cdef fg_plan *inst
+        if self.n_idle > 0:
+            self.n_idle -= 1
+            inst = self.idle[self.n_idle]
+        else:
+            inst = fg_plan_clone(self.p)
+            if inst == NULL:
+                raise errors.ResourceExhaustedError(
+                    None, None, f"OOM when allocating another {self.p.arena_bytes}-byte arena "
+                    "for a run of a plan that other threads are running")
+            self.n_instances += 1
+        self.gate.busy += 1
+        return inst
+
+    cdef void _release(self, fg_plan *inst) noexcept:
+        self.gate.busy -= 1
+        if self.p != NULL and (inst == self.p or self.n_idle < MAX_IDLE_INSTANCES):
+            self.idle[self.n_idle] = inst
+            self.n_idle += 1
+        else:
+            # The plan was freed while this run was in flight, or enough
+            # instances are idle already.
+            fg_plan_free(inst)
+            self.n_instances -= 1
+
     cdef list _run(self, list feeds, tuple order):
-        """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without order)."""
+        """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without
+        order); None when the plan has been freed."""
         cdef fg_status st
         cdef int rc, k, j, i
         cdef void *ptr
         cdef object arr
         cdef list outs
+        cdef fg_plan *inst
         if self.p == NULL:
-            raise RuntimeError("Attempted to use a closed Session.")
-        if PyThread_acquire_lock(self.lock, 0) == 0:
-            # Another thread runs this plan: wait without holding the GIL.
-            with nogil:
-                PyThread_acquire_lock(self.lock, 1)
+            return None
+        inst = self._acquire()
+        # Held for the run: free() may drop them while this thread runs.
+        consts = self.consts
+        var_buffers = self.var_buffers
         try:
             for k in range(self.n_feeds):
                 arr = feeds[k] if order is None else feeds[<int>order[k]]
-                _bind(self.p, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+                _bind(inst, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
             made = []
             for k in range(self.n_outputs):
                 arr = self._new_array(k)
-                _bind(self.p, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+                _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
                 made.append(arr)
             with nogil:
-                rc = fg_plan_run(self.p, &st)
+                rc = fg_plan_run(inst, &st)
             if rc != 0:
                 op = self.plan.steps[st.step].op if st.step >= 0 else None
                 raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
@@ -385,28 +456,38 @@ cdef class NativePlan:
                     outs.append(made[k])
                     continue
                 arr = self._new_array(self.n_outputs + i)
-                memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), self.p.values[self.fetch_val[i]].data,
+                memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), inst.values[self.fetch_val[i]].data,
                        cnp.PyArray_NBYTES(<cnp.ndarray>arr))
                 outs.append(arr)
+            self.n_runs += 1
             return outs
         finally:
-            PyThread_release_lock(self.lock)
+            self._release(inst)
 
     cdef object _new_array(self, int k):
         return cnp.PyArray_SimpleNew(self.arr_ndim[k], &self.arr_dims[k * FG_MAX_DIMS],
                                      self.arr_type[k])
 
     def free(self):
-        """Frees the arena and the plan's C structures."""
-        if self.p != NULL:
-            fg_plan_free(self.p)
-            self.p = NULL
+        """Frees the arenas and the plan's C structures; a run in flight in
+        another thread frees its instance when it ends."""
+        cdef int k
+        if self.p == NULL:
+            return
+        self.p = NULL
+        for k in range(self.n_idle):
+            fg_plan_free(self.idle[k])
+        self.n_instances -= self.n_idle
+        self.n_idle = 0
         self.consts = []
         self.var_buffers = []
 
     def __dealloc__(self):
-        if self.p != NULL:
-            fg_plan_free(self.p)
+        cdef int k
+        if self.idle != NULL:
+            for k in range(self.n_idle):
+                fg_plan_free(self.idle[k])
+            free(self.idle)
         free(self.feed_start)
         free(self.feed_vals)
         free(self.out_start)
@@ -416,8 +497,6 @@ cdef class NativePlan:
         free(self.arr_dims)
         free(self.fetch_val)
         free(self.fetch_output)
-        if self.lock != NULL:
-            PyThread_free_lock(self.lock)
 
 
 # ---- the fast run path -------------------------------------------------------
@@ -446,8 +525,12 @@ cdef class _Entry:
     cdef tuple leaf_out   # per fetch leaf: index into the plan's outputs, -1 for ops
 
     cdef object run(self, list feeds):
+        """The fetches' values, or MISS when another thread freed the plan
+        (evicted from the cache) after this entry was looked up."""
         cdef list outs = self.plan._run(feeds, self.order)
         cdef int k
+        if outs is None:
+            return MISS
         if self.kind == KIND_TENSOR:
             return _scalar_or_array(outs[0])
         if self.kind == KIND_OP:
@@ -505,7 +588,9 @@ cdef class FastPath:
         for k, v in (<dict>feed_dict).items():
             if type(k) is not self.tensor_type or type(v) is not np.ndarray:
                 return None
-            if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>v):
+            # Native byte order and aligned, too: a '>f4' array has NPY_FLOAT's number.
+            if not (cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>v)
+                    and cnp.PyArray_ISBEHAVED_RO(<cnp.ndarray>v)):
                 return None
             sig.append(id(k))
             sig.append(cnp.PyArray_TYPE(<cnp.ndarray>v))
@@ -596,11 +681,14 @@ cdef class FastCallable:
             for i in range(self.n_args):
                 a = arrays[i]
                 if (type(a) is not np.ndarray or not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>a)
+                        or not cnp.PyArray_ISBEHAVED_RO(<cnp.ndarray>a)
                         or cnp.PyArray_TYPE(<cnp.ndarray>a) != <int>self.types[i]):
                     break
                 shapes.append(a.shape)
             else:
                 entry = self.entries.get(tuple(shapes))
                 if entry is not None:
-                    return (<_Entry>entry).run(arrays)
+                    result = (<_Entry>entry).run(arrays)
+                    if result is not MISS:
+                        return result
         return self.slow(*args)

@@ -61,23 +61,35 @@ def peak_live_bytes(intervals):
     return peak
 
 
+# Placed buffers are indexed by blocks of this many steps, so that finding
+# the ones live alongside a new buffer looks at its blocks, not at all of
+# them (plans of thousands of steps would otherwise take seconds).
+_BLOCK_STEPS = 32
+
+
 def plan_memory(intervals, alignment=ALIGNMENT):
     """Assigns each interval's buffer an offset; returns a MemoryPlan."""
     order = sorted(intervals, key=lambda iv: (-iv.nbytes, iv.start, iv.buffer))
-    placed = []  # (offset, size, interval)
+    blocks = {}  # block of steps -> [(offset, size, interval)] placed and live in it
     offsets = {}
     arena = 0
     for iv in order:
         size = align(iv.nbytes, alignment)
+        if size == 0:  # a buffer a fused step keeps in registers takes no room
+            offsets[iv.buffer] = 0
+            continue
+        span = range(iv.start // _BLOCK_STEPS, iv.end // _BLOCK_STEPS + 1)
         # Gaps between the buffers that are live at the same time, lowest first.
-        busy = sorted((off, sz) for off, sz, other in placed if other.overlaps(iv))
+        busy = sorted({(off, sz, other.buffer) for b in span for off, sz, other in blocks.get(b, ())
+                       if other.overlaps(iv)})
         offset = 0
-        for off, sz in busy:
+        for off, sz, _ in busy:
             if offset + size <= off:
                 break
             offset = max(offset, off + sz)
         offsets[iv.buffer] = offset
-        placed.append((offset, size, iv))
+        for b in span:
+            blocks.setdefault(b, []).append((offset, size, iv))
         arena = max(arena, offset + size)
     return MemoryPlan([offsets[iv.buffer] for iv in sorted(intervals, key=lambda i: i.buffer)],
                       arena, peak_live_bytes(intervals), list(intervals))

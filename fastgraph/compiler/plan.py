@@ -18,7 +18,7 @@ from .prune import prune
 from .schedule import schedule
 from .steps import ARENA, CONST, FEED, VAR, Plan, Step, Value
 
-__all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN"]
+__all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN", "VALUE_FEED_LIMIT"]
 
 # A parallel step gets one share per this many output elements, up to the
 # number of threads: below it, waking a second thread costs more than it saves.
@@ -29,6 +29,21 @@ PARALLEL_GRAIN = 1 << 15
 # bloat the plan more than they save).
 FOLD_LIMIT = 1 << 20
 
+# A fed integer tensor of at most this many elements may decide shapes
+# (`tf.fill(n, 0.0)`, `tf.reshape(x, fed_shape)`): the plan is compiled for
+# its value and kept under it. Bigger or non-integer feeds never are, so that
+# data feeds do not compile a plan per value.
+VALUE_FEED_LIMIT = 64
+
+
+class _NeedsValues(Exception):
+    """Inference needs the values of these fed tensors."""
+
+    def __init__(self, tensors):
+        super().__init__(tensors)
+        self.tensors = tensors
+
+
 def _fmt_shape(shape):
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
@@ -38,16 +53,44 @@ def _dtype_words(dtype):
     return {"float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
 
 
-def _infer(order, feeds):
+def _fed_sources(tensors, values, feeds):
+    """The fed tensors whose values the unknown values of `tensors` follow from."""
+    found, seen = [], set()
+    stack = [t for t in tensors if id(t) not in values]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if t in feeds:
+            found.append(t)
+        else:
+            stack.extend(x for x in t.op._inputs if id(x) not in values)
+    return found
+
+
+def _infer(order, feeds, baked=None, offered=None):
     """Concrete shapes and, where known, values of every tensor of `order`.
 
     Returns (shapes, values) keyed by tensor id, and the attrs of ops whose
-    attributes waited for an input's value, keyed by op id. Raises InvalidArgumentError
-    for an unfed placeholder or shapes that do not fit.
+    attributes waited for an input's value, keyed by op id. `baked` maps
+    fed tensor ids to the values inference may use; when an op's shape
+    needs an unknown value that follows from `offered` feeds not yet baked,
+    raises _NeedsValues with them. Raises InvalidArgumentError for an unfed
+    placeholder or shapes that do not fit.
     """
-    shapes, values, resolved = {}, {}, {}
+    baked = baked or {}
+    offered = offered or {}
+    shapes, values, resolved = {}, dict(baked), {}
     for t, (shape, _) in feeds.items():
         shapes[id(t)] = shape
+
+    def ask_for(inputs):
+        wanted = [t for t in _fed_sources(inputs, values, feeds)
+                  if id(t) in offered and id(t) not in baked]
+        if wanted:
+            raise _NeedsValues(wanted)
+
     for op in order:
         outs = op._outputs
         if all(id(t) in shapes for t in outs) and outs:
@@ -61,6 +104,7 @@ def _infer(order, feeds):
         opdef = op._opdef
         in_shapes = [shapes[id(t)] for t in op._inputs]
         in_values = [values.get(id(t)) for t in op._inputs]
+        unknown = [t for t, v in zip(op._inputs, in_values) if v is None]
         try:
             attrs = resolve_attrs(op._attrs, in_values)
         except ValueError as e:
@@ -68,21 +112,33 @@ def _infer(order, feeds):
         if attrs is None:
             missing = next(v for v in op._attrs.values()
                            if isinstance(v, AttrFromInput) and in_values[v.index] is None)
+            ask_for([op._inputs[missing.index]])
             raise errors.InvalidArgumentError(
                 None, op, f"fastgraph needs `{missing.what}` of {op.name} when the plan is "
-                f"compiled, but {op._inputs[missing.index].name} depends on a fed value, not "
-                "only on fed shapes")
+                f"compiled, but {op._inputs[missing.index].name} depends on a fed value that "
+                f"is not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
+                "fed values a plan is compiled for)")
         if attrs is not op._attrs:
             resolved[id(op)] = attrs
         ctx = InferenceContext(op, in_shapes, [t.dtype for t in op._inputs], in_values, attrs)
         try:
             out_shapes = opdef.shape(ctx)
         except ValueError as e:
+            # A shape that waits for a fed value, or one that does not fit
+            # (which inference with the values reports again).
+            ask_for(unknown)
             raise errors.InvalidArgumentError(None, op, str(e)) from None
         for t, s in zip(outs, out_shapes):
             if s is None or any(d is None for d in s):
+                ask_for(unknown)
+                # Shapes follow from integers: a float feed is data, not the cause.
+                fed = [f for f in _fed_sources(unknown, values, feeds) if f.dtype.is_integer]
+                why = (f": it depends on the value of {', '.join(f.name for f in fed)}, which is "
+                       f"not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
+                       "fed values a plan is compiled for)") if fed else ""
                 raise errors.InvalidArgumentError(
-                    None, op, f"Could not infer the shape of {t.name} at run time")
+                    None, op, f"Could not infer the shape of {t.name} when the plan is "
+                    f"compiled{why}")
             shapes[id(t)] = tuple(int(d) for d in s)
         folded = _fold(op, ctx, in_values, outs, shapes)
         if folded is not None:
@@ -112,25 +168,44 @@ def _fold(op, ctx, in_values, outs, shapes):
     return [np.asarray(r, dtype=t.dtype.np_dtype, order="C") for r, t in zip(result, outs)]
 
 
-def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
+def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     """Compiles one run signature.
 
     fetch_tensors: unique tensors to return; target_ops: ops to run for
     their effects; feeds: dict tensor -> (concrete shape tuple, DType), in
     feed-slot order; threads: how many shares a big parallel step may be
-    split into. Raises InvalidArgumentError for unfed placeholders and
-    shapes that do not fit.
+    split into; values: dict fed tensor -> its value this run, for the feeds
+    whose values an output shape may depend on. The plan uses a value only
+    when a shape needs it (and only of an integer feed of at most
+    VALUE_FEED_LIMIT elements); `Plan.value_feeds` lists those, and the
+    plan is right only for runs that feed the same values there. Raises
+    InvalidArgumentError for unfed placeholders and shapes that do not fit.
     """
     fed = list(feeds)
     fed_ids = {id(t): k for k, t in enumerate(fed)}
     needed = prune(fetch_tensors, target_ops, fed)
     order = schedule(needed, fed)
-    shapes, known, resolved = _infer(order, feeds)
+    offered = {id(t): a for t, a in (values or {}).items()
+               if id(t) in fed_ids and t.dtype.is_integer and np.size(a) <= VALUE_FEED_LIMIT}
+    baked = {}
+    while True:
+        try:
+            shapes, known, resolved = _infer(order, feeds, baked, offered)
+            break
+        except _NeedsValues as e:
+            # A copy: the caller may change its array after the run.
+            baked.update((id(t), np.array(offered[id(t)], order="C")) for t in e.tensors)
+    value_feeds = [(k, baked[id(t)]) for k, t in enumerate(fed) if id(t) in baked]
 
     # Ops still needed once folded tensors count as sources.
     live_ops = {}
     stack = [t.op for t in fetch_tensors if id(t) not in fed_ids and id(t) not in known]
     stack += list(target_ops)
+    # Effects run whenever the run reaches them, as in TF: behind a folded
+    # value, or behind a control edge (of a folded op too), with the ops
+    # their inputs need.
+    stack += [op for op in order if op._opdef.stateful and op._inputs]
+    stack += [c for op in order for c in op._control_inputs]
     while stack:
         op = stack.pop()
         if id(op) in live_ops:
@@ -140,9 +215,6 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
             if id(t) not in fed_ids and id(t) not in known:
                 stack.append(t.op)
         stack.extend(op._control_inputs)
-    for op in order:
-        if op._opdef.stateful and any(id(t) in fed_ids or id(t) in known for t in op._inputs):
-            live_ops[id(op)] = op
 
     builder = _Builder(shapes, threads, resolved)
     for k, t in enumerate(fed):
@@ -160,7 +232,9 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1):
             builder.bind_const(t, known[id(t)])
         builder.check_fetched_var(t)
         fetch_values.append(builder.value_of[id(t)])
-    return builder.finish(fed, fetch_values)
+    plan = builder.finish(fed, fetch_values)
+    plan.value_feeds = value_feeds
+    return plan
 
 
 class _Builder:
@@ -293,7 +367,8 @@ class _Builder:
         if opdef.scratch is not None:
             # Each share gets its own slice, live for this step only.
             outs = outs + [self.scratch_buffer(int(opdef.scratch(ctx)) * nparts)]
-        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts)
+        exclusive = opdef.exclusive(ctx) if callable(opdef.exclusive) else opdef.exclusive
+        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts, exclusive)
 
     def parts_for(self, n_elements):
         """Shares for a parallel step writing n_elements."""

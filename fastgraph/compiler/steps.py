@@ -40,11 +40,14 @@ class Value:
 
 class Step:
     """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
-    writes `outputs`; `var` indexes Plan.variables for state kernels."""
+    writes `outputs`; `var` indexes Plan.variables for state kernels, whose
+    lock the executor holds around the step when it is `exclusive`."""
 
-    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts")
+    __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts",
+                 "exclusive")
 
-    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1):
+    def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1,
+                 exclusive=False):
         self.kernel = kernel
         self.inputs = list(inputs)
         self.outputs = list(outputs)
@@ -53,6 +56,7 @@ class Step:
         self.var = var
         self.op = op
         self.nparts = nparts
+        self.exclusive = bool(exclusive) and var is not None
 
     def __repr__(self):
         return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
@@ -71,6 +75,10 @@ class Plan:
     it]), the kernels write into it, and it is handed to the user as is.
     fetch_output[i] is the output fetch i returns, or -1 when fetch i is
     copied out (constants, feeds, variables, a second fetch of one output).
+
+    value_feeds lists (feed slot, value) for the feeds whose values the
+    plan was compiled for (a fed shape of `tf.fill`): it is right only for
+    runs that feed those values.
     """
 
     def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory,
@@ -85,6 +93,7 @@ class Plan:
         self.outputs = list(outputs)
         self.fetch_output = list(fetch_output) if fetch_output is not None \
             else [-1] * len(fetch_values)
+        self.value_feeds = []
 
     @property
     def arena_bytes(self):

@@ -7,8 +7,9 @@ of new ops come from the op registry at build time.
 import contextlib
 import re
 import threading
+import weakref
 
-from . import op_registry
+from . import errors, op_registry
 from .tensor_shape import TensorShape
 
 __all__ = [
@@ -227,6 +228,61 @@ class Operation:
                              "registered.")
         session.run(self, feed_dict)
 
+    # -- mutation (TF's private API; sessions recompile what they ran) --------
+
+    def _update_input(self, index, tensor):
+        """Replaces input `index` of this op with `tensor` (same dtype, a
+        compatible shape). Unlike TF, which ignores a change to an op that
+        a session has already run, sessions honour it from their next run.
+        """
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"tensor must be a Tensor: {tensor!r}")
+        if tensor.graph is not self._graph:
+            raise ValueError(f"{tensor} must be from the same graph as {self}.")
+        if not 0 <= index < len(self._inputs):
+            raise errors.OutOfRangeError(
+                None, self, f"Cannot update edge. Input index [{index}] is greater than the "
+                f"number of total inputs [{len(self._inputs)}].")
+        old = self._inputs[index]
+        if tensor.dtype != old.dtype:
+            raise TypeError(f"Input {index} of {self._name} has dtype {old.dtype.name}, and "
+                            f"{tensor.name} has dtype {tensor.dtype.name}")
+        if not tensor.shape.is_compatible_with(old.shape):
+            raise errors.InvalidArgumentError(
+                None, self, f"Cannot update edge, incompatible shapes: {tensor.shape} and "
+                f"{old.shape}.")
+        inputs = list(self._inputs)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+        old._consumers.remove(self)
+        tensor._consumers.append(self)
+        self._graph._mutated()
+
+    def _add_control_input(self, op):
+        """Makes this op run after `op` (a control dependency added after
+        creation; sessions honour it from their next run)."""
+        self._add_control_inputs([op])
+
+    def _add_control_inputs(self, ops):
+        """Makes this op run after each op of `ops`."""
+        new = []
+        for op in ops:
+            if not isinstance(op, Operation):
+                raise TypeError(f"op must be an Operation: {op!r}")
+            if op.graph is not self._graph:
+                raise ValueError(f"Control input {op.name} must be from the same graph.")
+            if op not in self._control_inputs and op not in new:
+                new.append(op)
+        if new:
+            self._control_inputs = self._control_inputs + tuple(new)
+            self._graph._mutated()
+
+    def _remove_all_control_inputs(self):
+        """Removes this op's control dependencies."""
+        if self._control_inputs:
+            self._control_inputs = ()
+            self._graph._mutated()
+
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
 
@@ -253,6 +309,9 @@ class Graph:
         self._lock = threading.RLock()
         self.seed = None
         self._last_op_seed = 0
+        # Told of each change to an existing op (new ops leave what ran
+        # unchanged): sessions, which drop what they compiled.
+        self._watchers = weakref.WeakSet()
 
     # -- building ------------------------------------------------------------
 
@@ -405,6 +464,19 @@ class Graph:
         """True if this graph has been finalized."""
         return self._finalized
 
+    def _watch(self, watcher):
+        """Calls `watcher._graph_mutated()` after each change to an existing op
+        (an updated input, an added control input), until `watcher` dies or
+        `_unwatch`es."""
+        self._watchers.add(watcher)
+
+    def _unwatch(self, watcher):
+        self._watchers.discard(watcher)
+
+    def _mutated(self):
+        for watcher in list(self._watchers):
+            watcher._graph_mutated()
+
     def _check_not_finalized(self):
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
@@ -470,10 +542,10 @@ class Graph:
             if ":" not in obj and allow_operation:
                 return self.get_operation_by_name(obj)
             if ":" not in obj and allow_tensor:
-                op = self.get_operation_by_name(obj)
+                self.get_operation_by_name(obj)  # KeyError when there is no such op
                 raise ValueError(f"The name '{obj}' refers to an Operation, not a Tensor. "
                                  f"Tensor names must be of the form "
-                                 f'"<op_name>:<output_index>". ({op.name})')
+                                 f'"<op_name>:<output_index>".')
         kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor),
                                              ("Operation", allow_operation)) if ok)
         raise TypeError(f"Can not convert a {type(obj).__name__} into a {kinds}.")

@@ -111,16 +111,20 @@ class OpDef:
     state_words: int64 words of state each session keeps for each op of this
         type (a random generator's counter); the kernel gets it as an fg_var
         through `step->ptr`, zeroed when the session first compiles the op.
+    exclusive: True, or ctx -> bool: the step runs holding the lock of its
+        variable or state (`step->ptr`), so that runs of one session in
+        several threads take turns at it (TF's use_locking; a random op's
+        counter, which the shares of one split step advance together).
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
-                 "scratch", "work")
+                 "scratch", "work", "exclusive")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
                  state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None,
-                 work=None):
+                 work=None, exclusive=False):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -137,6 +141,7 @@ class OpDef:
         self.inplace = inplace
         self.scratch = scratch
         self.work = work
+        self.exclusive = exclusive
 
 
 def register(opdef):

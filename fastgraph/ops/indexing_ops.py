@@ -5,7 +5,8 @@ zeros_like, ones_like, range, size, rank, and where with a condition only
 fastgraph plans every shape before it runs, so an argument that decides an
 output's shape (fill's dims, range's bounds, one_hot's depth, gather's axis,
 and all of where's condition) must be known when the plan is compiled: a
-constant, or computed from constants. Everything else may be fed.
+constant, a fed integer tensor of at most 64 elements (the plan is then
+compiled for its value), or computed from those. Everything else may be fed.
 """
 
 import numpy as np
@@ -48,8 +49,8 @@ def _static(ctx, i, what):
     value = ctx.values[i]
     if value is None and ctx.op is not None:
         raise ValueError(f"{what} of '{ctx.op.name}' must be known when the plan is compiled "
-                         "(a constant, or computed from constants): fastgraph plans output "
-                         "shapes before it runs, so it cannot be fed or computed from feeds")
+                         "(a constant, a fed integer tensor of at most 64 elements, or computed "
+                         "from those): fastgraph plans output shapes before it runs")
     return value
 
 
@@ -228,6 +229,10 @@ def _one_hot_depth(ctx):
         return None
     depth = int(_scalar(depth))
     if depth < 0:
+        # A constant fails when the graph is built, a fed value in the run:
+        # TF words the two differently.
+        if ctx.op is not None:
+            raise ValueError(f"depth must be non-negative, got: {depth}")
         raise ValueError("Dimension size, given by scalar input 1, must be non-negative but is "
                          f"{depth}")
     return depth
@@ -326,6 +331,10 @@ def _fill_shape(ctx):
         return [None if n is None else (None,) * n]
     dims = [int(d) for d in np.asarray(dims).reshape(-1)]
     if any(d < 0 for d in dims):
+        # A constant fails when the graph is built, a fed value in the run:
+        # TF words the two differently.
+        if ctx.op is not None:
+            raise ValueError(f"Dimension {next(d for d in dims if d < 0)} must be >= 0")
         raise ValueError("Fill dimensions must be >= 0")
     return [tuple(dims)]
 

@@ -305,11 +305,11 @@ for _type, _kernel, _kind in (("RandomUniform", "random_uniform", "uniform"),
                               ("TruncatedNormal", "truncated_normal", "truncated_normal")):
     register(OpDef(_type, shape=_random_shape, dtype=_float_dtype, kernel=_kernel,
                    lower=_lower_seeds, reference=_float_reference(_kind), stateful=True,
-                   state_words=5, parallel=True, dtypes=FLOATS))
+                   state_words=5, parallel=True, exclusive=True, dtypes=FLOATS))
 register(OpDef("RandomUniformInt", shape=_uniform_int_shape, dtype=_uniform_int_dtype,
                kernel="random_uniform_int", lower=_lower_seeds,
                reference=_uniform_int_reference, stateful=True, state_words=5, parallel=True,
-               dtypes=_INTS))
+               exclusive=True, dtypes=_INTS))
 
 
 # ---- op functions -------------------------------------------------------------

@@ -44,8 +44,8 @@ def _k_value(ctx):
     if value is None:
         if ctx.op is not None:
             raise ValueError(f"k of '{ctx.op.name}' must be known when the plan is compiled (a "
-                             "constant, or computed from constants): fastgraph plans output "
-                             "shapes before it runs, so it cannot be fed or computed from feeds")
+                             "constant, a fed integer tensor of at most 64 elements, or computed "
+                             "from those): fastgraph plans output shapes before it runs")
         return None
     return int(np.asarray(value).reshape(-1)[0])
 

@@ -46,19 +46,31 @@ def _accum_reference(sign):
     return lambda inputs, attrs: [(inputs[0] + sign * inputs[1]).astype(inputs[0].dtype)]
 
 
+# TF's defaults for the ops' use_locking attr: Assign locks, the updates don't.
+_LOCKS_BY_DEFAULT = {"Assign": True, "AssignAdd": False, "AssignSub": False}
+
+
+def _use_locking(ctx):
+    locking = ctx.attrs.get("use_locking")
+    return _LOCKS_BY_DEFAULT[ctx.op.type] if locking is None else bool(locking)
+
+
 register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
-               ref_inputs=(0,), stateful=True,
+               ref_inputs=(0,), stateful=True, exclusive=_use_locking,
                reference=lambda inputs, attrs: [inputs[1].copy()]))
 register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
-               ref_inputs=(0,), stateful=True, reference=_accum_reference(1)))
+               ref_inputs=(0,), stateful=True, exclusive=_use_locking,
+               reference=_accum_reference(1)))
 register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
-               ref_inputs=(0,), stateful=True, reference=_accum_reference(-1)))
+               ref_inputs=(0,), stateful=True, exclusive=_use_locking,
+               reference=_accum_reference(-1)))
 
 
-def _state_op(op_type, ref, value, name):
+def _state_op(op_type, ref, value, name, use_locking=None):
     graph = ref.graph
     value = to_tensor(graph, value, dtype=ref.dtype)
-    return graph.create_op(op_type, [ref, value], {}, name=name or op_type).outputs[0]
+    attrs = {} if use_locking is None else {"use_locking": bool(use_locking)}
+    return graph.create_op(op_type, [ref, value], attrs, name=name or op_type).outputs[0]
 
 
 class Variable:
@@ -178,19 +190,28 @@ class Variable:
 
     # -- writing ---------------------------------------------------------------
 
-    def assign(self, value, use_locking=None, name=None, read_value=True):
-        """Assigns a new value to the variable; the result is the new value."""
-        out = _state_op("Assign", self._variable, value, name)
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        """Assigns a new value to the variable; the result is the new value.
+
+        use_locking: if True, use locking during the assignment.
+        """
+        out = _state_op("Assign", self._variable, value, name, use_locking)
         return out if read_value else out.op
 
-    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        """Adds a value to this variable; the result is the new value."""
-        out = _state_op("AssignAdd", self._variable, delta, name)
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        """Adds a value to this variable; the result is the new value.
+
+        use_locking: if True, use locking during the operation.
+        """
+        out = _state_op("AssignAdd", self._variable, delta, name, use_locking)
         return out if read_value else out.op
 
-    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        """Subtracts a value from this variable; the result is the new value."""
-        out = _state_op("AssignSub", self._variable, delta, name)
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        """Subtracts a value from this variable; the result is the new value.
+
+        use_locking: if True, use locking during the operation.
+        """
+        out = _state_op("AssignSub", self._variable, delta, name, use_locking)
         return out if read_value else out.op
 
     def load(self, value, session=None):
@@ -223,19 +244,36 @@ install_operators(Variable)
 Variable.__getitem__ = lambda self, slice_spec: self.value()[slice_spec]
 
 
+def _ref_variable(ref):
+    # The module functions take a Variable or its VariableV2 tensor (a ref).
+    return ref._variable if isinstance(ref, Variable) else ref
+
+
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
-    """Update `ref` by assigning `value` to it."""
-    return ref.assign(value, name=name)
+    """Update `ref` by assigning `value` to it.
+
+    use_locking: if True (the default), the assignment is protected by a
+    lock; otherwise the behavior is undefined, but may exhibit less contention.
+    """
+    return _state_op("Assign", _ref_variable(ref), value, name, use_locking)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    """Update `ref` by adding `value` to it."""
-    return ref.assign_add(value, name=name)
+    """Update `ref` by adding `value` to it.
+
+    use_locking: if True, the addition will be protected by a lock;
+    otherwise the behavior is undefined, but may exhibit less contention.
+    """
+    return _state_op("AssignAdd", _ref_variable(ref), value, name, use_locking)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
-    """Update `ref` by subtracting `value` from it."""
-    return ref.assign_sub(value, name=name)
+    """Update `ref` by subtracting `value` from it.
+
+    use_locking: if True, the subtraction will be protected by a lock;
+    otherwise the behavior is undefined, but may exhibit less contention.
+    """
+    return _state_op("AssignSub", _ref_variable(ref), value, name, use_locking)
 
 
 def global_variables(scope=None):

@@ -358,10 +358,15 @@ def test_getitem_errors():
     with g.as_default():
         p = tf.placeholder(tf.float32, [5, 3])
         i = tf.placeholder(tf.int32, [])
-        y = p[i]  # an index known only from a fed value: the plan cannot be compiled
+        y = p[i]  # an index known only from a fed value: compiled for that value
+        big = tf.placeholder(tf.int32, [None])
+        z = p[big[0]]  # ... but not for a feed too big to key plans by
+        data = np.arange(15, dtype=np.float32).reshape(5, 3)
         with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(y, {p: data, i: 1}), data[1])
+            np.testing.assert_array_equal(sess.run(y, {p: data, i: 4}), data[4])
             with pytest.raises(tf.errors.InvalidArgumentError, match="depends on a fed value"):
-                sess.run(y, {p: np.zeros((5, 3)), i: 1})
+                sess.run(z, {p: data, big: np.zeros(1000, np.int32)})
 
 
 @pytest.mark.parametrize("dtype", [np.bool_, np.int16, np.float64])

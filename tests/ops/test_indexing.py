@@ -266,14 +266,17 @@ def test_one_hot_depth_and_axis():
             tf.one_hot([0, 1], 3, axis=2)
         assert tf.one_hot(tf.placeholder(tf.int32, [None, 3]), 4, axis=1).shape.as_list() == \
             [None, 4, 3]
-        # depth from a fed tensor decides the output shape: not plannable.
+        # depth from a fed tensor decides the output shape: the plan is
+        # compiled for the fed value (a float depth never is).
         d = tf.placeholder(tf.int32, [])
         y = tf.one_hot([0, 1], d)
         assert y.shape.as_list() == [2, None]
+        np.testing.assert_array_equal(_run(y, {d: 3}), np.eye(3, dtype=np.float32)[[0, 1]])
+        fd = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="depth of 'one_hot[_0-9]*' must be known when the plan is "
                                  "compiled"):
-            _run(y, {d: 3})
+            _run(tf.one_hot([0, 1], tf.cast(fd, tf.int32)), {fd: 3.0})
         # computed from constants is fine
         np.testing.assert_array_equal(_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
                                       [[0, 1, 0, 0]])
@@ -342,9 +345,12 @@ def test_fill_errors():
         d = tf.placeholder(tf.int32, [2])
         y = tf.fill(d, 1.0)
         assert y.shape.as_list() == [None, None]
+        # Fed dims are values the plan is compiled for; fed float ones never are.
+        np.testing.assert_array_equal(_run(y, {d: [2, 3]}), np.ones((2, 3), np.float32))
+        fd = tf.placeholder(tf.float32, [2])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="dims of 'Fill[_0-9]*' must be known when the plan is compiled"):
-            _run(y, {d: [2, 2]})
+            _run(tf.fill(tf.cast(fd, tf.int32), 1.0), {fd: [2, 2]})
         # A shape computed at compile time (Shape of a fed tensor) is known.
         x = tf.placeholder(tf.float32, [None, 3])
         out = _run(tf.zeros(tf.shape(x), tf.int32), {x: np.ones((2, 3), np.float32)})
@@ -439,13 +445,15 @@ def test_range_errors():
             tf.range(5.0, dtype=tf.int32)
         with pytest.raises(TypeError, match="DataType int8"):
             tf.range(np.int8(5))
-        # Bounds from a feed decide the length: not plannable.
+        # Bounds from an integer feed decide the length: compiled for the value.
         n = tf.placeholder(tf.int32, [])
         y = tf.range(n)
         assert y.shape.as_list() == [None]
+        np.testing.assert_array_equal(_run(y, {n: 3}), np.arange(3))
+        fn = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="limit of 'range[_0-9]*' must be known when the plan is compiled"):
-            _run(y, {n: 3})
+            _run(tf.range(fn), {fn: 3.0})
         # A bound computed from shapes folds at compile time.
         x = tf.placeholder(tf.float32, [None])
         out = _run(tf.range(tf.size(x)), {x: np.zeros(4, np.float32)})
@@ -502,10 +510,15 @@ def test_where_computed_from_constants():
         np.testing.assert_array_equal(_run(tf.where(tf.zeros([3], tf.bool))),
                                       np.zeros((0, 1), np.int64))
         np.testing.assert_array_equal(_run(tf.where([np.nan, 0.0])), [[0]])
-        # feeding the inputs of a computed condition makes it unknown
+        # a condition computed from a small fed integer tensor: compiled for its value
         p = tf.placeholder(tf.int32, [2, 2])
+        fed = np.array([[1, 5], [4, 0]], np.int32)
+        np.testing.assert_array_equal(_run(tf.where(tf.greater(p, 3)), {p: fed}),
+                                      np.argwhere(fed > 3))
+        # ... but not from a fed float tensor
+        q = tf.placeholder(tf.float32, [2, 2])
         with pytest.raises(tf.errors.InvalidArgumentError, match="condition of where"):
-            _run(tf.where(tf.greater(p, 3)), {p: np.ones((2, 2), np.int32)})
+            _run(tf.where(tf.greater(q, 3)), {q: np.ones((2, 2), np.float32)})
 
 
 def test_where_limits_and_three_args():

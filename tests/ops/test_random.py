@@ -467,8 +467,11 @@ def test_unknown_shape_tensor():
         u = tf.random.uniform(tf.placeholder(tf.int32, [None]))
         assert u.shape.dims is None or u.shape.as_tuple() is None or u.shape.ndims is None
         with tf.Session() as sess:
+            # The fed shape is a value the plan is compiled for.
+            out = sess.run(t, {s: [2, 3]})
+            assert out.shape == (2, 3) and ((out >= 0) & (out < 1)).all()
             with pytest.raises(tf.errors.InvalidArgumentError):
-                sess.run(t, {s: [2, 3]})
+                sess.run(u, {u.op.inputs[0]: np.full(100, 1, np.int32)})
 
 
 def test_zero_size_int_with_equal_bounds():

@@ -842,9 +842,15 @@ def test_top_k_k_from_a_constant_tensor_and_unknown_dims():
     k = tf.placeholder(tf.int32, [])
     fed_k = tf.math.top_k(tf.constant([1, 2, 3]), k)
     assert fed_k.values.shape.as_list() == [None]
-    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
-                                             match="must be known when the plan is compiled"):
-        sess.run(fed_k.values, {k: 1})
+    with tf.Session() as sess:
+        # A fed k is a value the plan is compiled for.
+        np.testing.assert_array_equal(sess.run(fed_k.values, {k: 1}), [3])
+        np.testing.assert_array_equal(sess.run(fed_k.values, {k: 2}), [3, 2])
+        kf = tf.placeholder(tf.float32, [])
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match="must be known when the plan is compiled"):
+            sess.run(tf.math.top_k(tf.constant([1, 2, 3]), tf.cast(kf, tf.int32)).values,
+                     {kf: 1.0})
 
 
 @pytest.mark.parametrize("case,exc,msg", [
