@@ -77,7 +77,7 @@ asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc
 tests=(tests/ops tests/test_session.py tests/test_property_graphs.py tests/test_compiler.py
        tests/test_import_graph_def.py tests/test_checkpoint.py tests/test_resize.py
        tests/test_seeds.py tests/test_graph.py)
-for t in tests/test_bad_input.py tests/test_fuzz_graphs.py; do
+for t in tests/test_bad_input.py tests/test_concurrency.py tests/test_fuzz_graphs.py; do
     if [ -e "$root/$t" ]; then tests+=("$t"); fi
 done
 if [ $# -gt 0 ]; then tests=("$@"); fi

@@ -174,6 +174,8 @@ def test_runs_from_several_threads(g):
     total = tf.reduce_sum(tf.tile(x, [1400]) * 2.0)
     a = np.ones(50, np.float32)
     runs, wrong = itertools.count(), []
+    gc.collect()
+    live = runtime.live_bytes()
     with tf.Session() as sess:
         def worker():
             for _ in range(10):
@@ -190,6 +192,10 @@ def test_runs_from_several_threads(g):
                 t.join()
 
         assert_no_growth(step, 200 * SCALE, warmup=20)
+        # The arenas of concurrent runs are the plan's, counted and freed with it.
+        stats = sess.memory_stats()
+        assert runtime.live_bytes() - live == stats["arena_bytes"] + stats["variable_bytes"]
+    assert runtime.live_bytes() == live
     assert next(runs) == (200 * SCALE + 20) * 40 and wrong == []
 
 
