@@ -7,6 +7,7 @@ its arena); `close()` frees all of them.
 import collections
 import threading
 import time
+import weakref
 
 import numpy as np
 
@@ -47,7 +48,8 @@ class Session:
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
         self._fast = FastPath(Tensor, Operation)
-        self._callables = []  # weak enough: cleared with the plans
+        # Callables to clear with the plans; a dropped callable goes with it.
+        self._callables = weakref.WeakSet()
         self._gate = RunGate()  # runs in flight, which close() waits for
         self._compiling = threading.Lock()
         self._graph._watch(self)
@@ -125,7 +127,7 @@ class Session:
             return structure.build(results)
 
         call = FastCallable(tuple(t.dtype.np_dtype.num for t in feed_tensors), slow)
-        self._callables.append(call)
+        self._callables.add(call)
         return call
 
     def _run_leaves(self, leaves, feeds):
@@ -268,7 +270,7 @@ class Session:
 
     def _forget_fast_paths(self):
         self._fast.clear()
-        for call in self._callables:
+        for call in list(self._callables):
             call.clear()
 
     def _graph_mutated(self):

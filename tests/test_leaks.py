@@ -328,8 +328,6 @@ def test_ever_new_feed_shapes_keep_the_plan_cache_bounded(g):
     assert runtime.live_bytes() == live
 
 
-@pytest.mark.xfail(strict=True, reason="Session._callables keeps every callable make_callable "
-                                       "ever returned, until the session closes")
 def test_callables_made_and_dropped(g):
     x = tf.placeholder(tf.float32, [None])
     y = x + 1.0

@@ -651,6 +651,7 @@ cdef class FastCallable:
     cdef int n_args
     cdef object slow       # Python fallback: slow(*args) -> result
     cdef readonly object __doc__
+    cdef object __weakref__  # sessions hold their callables weakly
 
     def __cinit__(self, tuple types, slow):
         self.entries = {}
