@@ -7,6 +7,13 @@
 #include "fg.h"
 #include "pool.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
 #define FG_MAX_PARTS 64
 
 #define FG_TABLE_ENTRY(name) fg_k_##name,
@@ -95,10 +102,27 @@ fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t
     return p;
 }
 
+/* Under AddressSanitizer, every arena byte outside a value is poisoned: the
+ * padding and red zones between buffers (see memory_plan.REDZONE), so that a
+ * kernel's overflow into its neighbour is reported. Without ASan, nothing. */
+void fg_plan_poison_arena(fg_plan *p)
+{
+    ASAN_POISON_MEMORY_REGION(p->arena, (size_t)p->arena_bytes);
+    const char *lo = p->arena, *hi = lo + p->arena_bytes;
+    for (int32_t i = 0; i < p->n_values; i++) {
+        const fg_value *v = &p->values[i];
+        const char *d = v->data;
+        if (d && d >= lo && d < hi)
+            ASAN_UNPOISON_MEMORY_REGION((void *)d, (size_t)v->size * fg_dtype_size(v->dtype));
+    }
+}
+
 void fg_plan_free(fg_plan *p)
 {
     if (!p)
         return;
+    if (p->arena)
+        ASAN_UNPOISON_MEMORY_REGION(p->arena, (size_t)p->arena_bytes);
     free(p->values);
     free(p->steps);
     free(p->io);
@@ -149,6 +173,7 @@ fg_plan *fg_plan_clone(const fg_plan *src)
         t->fattr = p->fattrs + (s->fattr - src->fattrs);
         t->name = p->names + (s->name - src->names);
     }
+    fg_plan_poison_arena(p);
     return p;
 }
 

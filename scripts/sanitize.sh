@@ -65,7 +65,10 @@ test -f "$libasan" || { echo "sanitize.sh: no libasan.so from $cc" >&2; exit 1; 
 # design. allocator_may_return_null=1: the out-of-memory tests ask for
 # petabytes and expect NULL, not an ASan abort. PYTHONMALLOC=malloc: Python
 # objects through malloc too, so that ASan sees past their ends.
-asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc
+# FASTGRAPH_REDZONE=1: a free gap after every arena buffer, which the ASan
+# build poisons, so that a kernel writing past its output into the next
+# buffer is reported too.
+asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc FASTGRAPH_REDZONE=1
           ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1
           UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1)
 

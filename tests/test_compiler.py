@@ -6,6 +6,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.compiler import compile_plan
+from fastgraph.compiler.memory_plan import REDZONE
 from fastgraph.compiler.prune import prune
 from fastgraph.compiler.schedule import schedule
 
@@ -77,7 +78,7 @@ def test_intermediates_reuse_the_arena(g):
     assert len(plan.steps) == 6
     # Each multiply overwrites its dying input: the five intermediates share
     # one buffer (the result is the output array, outside the arena).
-    assert plan.memory.arena_bytes == 8192
+    assert plan.memory.arena_bytes == 8192 + REDZONE
     assert plan.memory.arena_bytes >= plan.memory.lower_bound
     offsets = {plan.memory.offsets[plan.values[st.outputs[0]].key] for st in plan.steps[:-1]}
     assert offsets == {0}

@@ -65,6 +65,7 @@ cdef extern from "fg.h" nogil:
                             int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
     void fg_plan_free(fg_plan *p)
     fg_plan *fg_plan_clone(const fg_plan *src)
+    void fg_plan_poison_arena(fg_plan *p)
     int fg_plan_run(fg_plan *p, fg_status *st)
     int64_t fg_live_bytes()
     fg_var *fg_var_create(int32_t dtype, int64_t nbytes, const char *name)
@@ -358,6 +359,7 @@ cdef class NativePlan:
         for i, vi in enumerate(plan.fetch_values):
             self.fetch_val[i] = vi
             self.fetch_output[i] = plan.fetch_output[i]
+        fg_plan_poison_arena(self.p)
 
     @property
     def arena_bytes(self):

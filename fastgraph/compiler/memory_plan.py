@@ -6,9 +6,17 @@ TFLite's arena planner). The plan reports its arena size against the lower
 bound, the peak of simultaneously live bytes.
 """
 
-__all__ = ["ALIGNMENT", "MemoryPlan", "plan_memory", "align"]
+import os
+
+__all__ = ["ALIGNMENT", "REDZONE", "MemoryPlan", "plan_memory", "align"]
 
 ALIGNMENT = 64
+
+# Bytes left free after every buffer when FASTGRAPH_REDZONE is set (the
+# sanitizer run sets it): an AddressSanitizer build of the C core poisons
+# every arena byte outside a value, so a kernel that writes past its output
+# hits a poisoned gap instead of its neighbour's bytes.
+REDZONE = ALIGNMENT if os.environ.get("FASTGRAPH_REDZONE") == "1" else 0
 
 
 def align(nbytes, alignment=ALIGNMENT):
@@ -67,8 +75,9 @@ def peak_live_bytes(intervals):
 _BLOCK_STEPS = 32
 
 
-def plan_memory(intervals, alignment=ALIGNMENT):
-    """Assigns each interval's buffer an offset; returns a MemoryPlan."""
+def plan_memory(intervals, alignment=ALIGNMENT, redzone=0):
+    """Assigns each interval's buffer an offset; returns a MemoryPlan.
+    `redzone` bytes stay free after each buffer."""
     order = sorted(intervals, key=lambda iv: (-iv.nbytes, iv.start, iv.buffer))
     blocks = {}  # block of steps -> [(offset, size, interval)] placed and live in it
     offsets = {}
@@ -78,6 +87,7 @@ def plan_memory(intervals, alignment=ALIGNMENT):
         if size == 0:  # a buffer a fused step keeps in registers takes no room
             offsets[iv.buffer] = 0
             continue
+        size += align(redzone, alignment)
         span = range(iv.start // _BLOCK_STEPS, iv.end // _BLOCK_STEPS + 1)
         # Gaps between the buffers that are live at the same time, lowest first.
         busy = sorted({(off, sz, other.buffer) for b in span for off, sz, other in blocks.get(b, ())

@@ -11,7 +11,7 @@ from ..framework import errors
 from ..framework.dtypes import uint8 as _UINT8
 from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
 from .liveness import liveness
-from .memory_plan import MemoryPlan, plan_memory
+from .memory_plan import REDZONE, MemoryPlan, plan_memory
 from .epilogue import fuse_epilogues
 from .fuse import fuse_steps
 from .prune import prune
@@ -411,7 +411,7 @@ class _Builder:
         intervals = liveness([sizes[b] for b in roots], [starts[b] for b in roots],
                              {i: merged_readers.get(b, []) for i, b in enumerate(roots)},
                              n_steps, ())
-        planned = plan_memory(intervals)
+        planned = plan_memory(intervals, redzone=REDZONE)
         position = {b: i for i, b in enumerate(roots)}
         memory = MemoryPlan([planned.offsets[position[home[b]]] for b in range(len(sizes))],
                             planned.arena_bytes, planned.lower_bound, planned.intervals)
