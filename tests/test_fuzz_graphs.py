@@ -319,6 +319,8 @@ def _ev_pow_const(x, p):
     a, ea = x.v, x.e
     with np.errstate(all="ignore"):
         r = np.power(a, p)
+        if p > 0 and not (float(p).is_integer() and p % 2):
+            r = np.where(np.isneginf(a), np.inf, r)  # C's pow, as TF; NumPy gives NaN
         if float(p).is_integer() and p > 0:
             e = abs(p) * (np.abs(a) + ea) ** (p - 1) * ea
         elif p == 0:
