@@ -44,16 +44,20 @@ EXAMPLES = int(os.environ.get("FG_FUZZ_EXAMPLES", 150))
 _SEED = os.environ.get("FG_FUZZ_SEED")
 
 FLOATS = ("float32", "float64")
-NUMERIC = FLOATS + ("int32",)
-TF_DTYPE = {"float32": tf.float32, "float64": tf.float64, "int32": tf.int32, "bool": tf.bool}
-NP_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "bool": np.bool_}
+INTS = ("int32", "int64", "int8", "uint8")
+SIGNED = FLOATS + INTS[:3]
+NUMERIC = FLOATS + INTS
+TF_DTYPE = {"float32": tf.float32, "float64": tf.float64, "int32": tf.int32, "int64": tf.int64,
+            "int8": tf.int8, "uint8": tf.uint8, "bool": tf.bool}
+NP_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
+            "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
 # Unit roundoff, and the spacing below which a kernel may flush to zero.
 UNIT = {"float32": 2.0 ** -24, "float64": 2.0 ** -53}
 TINY = {"float32": 2.0 ** -125, "float64": 2.0 ** -1021}
 F32_MAX = float(np.finfo(np.float32).max)
 # Ulps allowed to a transcendental function beyond correct rounding.
 ULPS_T = 16
-INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1
+INT_MIN = -2 ** 31
 
 
 # =============================================================================
@@ -100,7 +104,7 @@ def _finish(r, e, dt, ins, k=1.0, nan_in=None, exact_in=None):
     return V(r, e, dt)
 
 
-def _exact_int(r, ins, dt="int32"):
+def _exact_int(r, ins, dt):
     e = np.zeros(np.shape(r))
     for x in ins:
         e = e + x.e
@@ -214,7 +218,7 @@ UNARY_F["reciprocal"] = (tf.math.reciprocal, _ev_reciprocal)
 def _int_unary(f):
     def ev(x):
         with np.errstate(all="ignore"):
-            return V(np.asarray(f(x.v), np.int32), x.e.copy(), x.dt)
+            return V(np.asarray(f(x.v), NP_DTYPE[x.dt]), x.e.copy(), x.dt)
     return ev
 
 
@@ -229,16 +233,16 @@ UNARY_I = {
 def _ev_add(a, b, sub=False):
     with np.errstate(all="ignore"):
         r = a.v - b.v if sub else a.v + b.v
-        if a.dt == "int32":
-            return _exact_int(r, [a, b])
+        if a.dt in INTS:
+            return _exact_int(r, [a, b], a.dt)
         return _finish(r, a.e + b.e, a.dt, [a, b])
 
 
 def _ev_mul(a, b):
     with np.errstate(all="ignore"):
         r = a.v * b.v
-        if a.dt == "int32":
-            return _exact_int(r, [a, b])
+        if a.dt in INTS:
+            return _exact_int(r, [a, b], a.dt)
         e = np.abs(a.v) * b.e + np.abs(b.v) * a.e + a.e * b.e
         return _finish(r, e, a.dt, [a, b])
 
@@ -256,8 +260,8 @@ def _ev_minmax(f):
     def ev(a, b):
         with np.errstate(all="ignore"):
             r = f(a.v, b.v)  # NaN propagates, as in TF
-        if a.dt == "int32":
-            return _exact_int(r, [a, b])
+        if a.dt in INTS:
+            return _exact_int(r, [a, b], a.dt)
         return _finish(r, np.maximum(a.e, b.e), a.dt, [a, b], k=0)
     return ev
 
@@ -266,8 +270,8 @@ def _ev_sqdiff(a, b):
     with np.errstate(all="ignore"):
         d = a.v - b.v
         r = d * d
-        if a.dt == "int32":
-            return _exact_int(r, [a, b])
+        if a.dt in INTS:
+            return _exact_int(r, [a, b], a.dt)
         ed = a.e + b.e + UNIT[a.dt] * np.abs(d)
         e = 2 * np.abs(d) * ed + ed * ed
     return _finish(r, e, a.dt, [a, b])
@@ -300,7 +304,7 @@ def _ev_compare(f):
         with np.errstate(all="ignore"):
             r = f(a.v, b.v)
             room = a.e + b.e
-            if a.dt == "int32":
+            if a.dt in INTS:
                 return V(r, room, "bool")
             # Sure when exact, or when the operands are further apart than
             # their errors; a sure NaN compares false whatever its neighbour.
@@ -338,23 +342,23 @@ def _ev_pow_const(x, p):
 
 def _np_floordiv(a, c):
     with np.errstate(all="ignore"):
-        return np.floor_divide(a, c).astype(np.int32)
+        return np.floor_divide(a, c).astype(a.dtype)
 
 
 def _np_floormod(a, c):
     with np.errstate(all="ignore"):
-        return np.mod(a, c).astype(np.int32)
+        return np.mod(a, c).astype(a.dtype)
 
 
 def _ev_const_binary(x, name, c):
-    cv = V(np.asarray(c, np.float64 if x.dt in FLOATS else np.int32),
+    cv = V(np.asarray(c, np.float64 if x.dt in FLOATS else NP_DTYPE[x.dt]),
            np.zeros(np.shape(c)), x.dt)
     if name == "pow":
         return _ev_pow_const(x, float(c))
     if name == "floordiv":
-        return _exact_int(_np_floordiv(x.v, cv.v), [x])
+        return _exact_int(_np_floordiv(x.v, cv.v), [x], x.dt)
     if name == "floormod":
-        return _exact_int(_np_floormod(x.v, cv.v), [x])
+        return _exact_int(_np_floormod(x.v, cv.v), [x], x.dt)
     return BINARY[name][1](x, cv)
 
 
@@ -367,18 +371,23 @@ def _ev_cast(x, dst):
                 sure = (x.e == 0) | (np.abs(x.v) > x.e) | np.isnan(x.v) & (x.e == 0)
                 return V(r, np.where(sure, 0.0, np.inf), "bool")
         return V(r, x.e.copy(), "bool")
-    if dst == "int32":
+    if dst in INTS:
         if src in FLOATS:
-            # TF on x86: truncation; NaN and out-of-range give INT_MIN.
+            # TF on x86: truncation; NaN and out-of-range give the minimum of
+            # int64 (for int64) or int32 (narrower types keep its low bits).
+            low = -2 ** 63 if dst == "int64" else INT_MIN
+
             def to_int(a):
                 with np.errstate(all="ignore"):
-                    bad = ~((a >= INT_MIN) & (a < -INT_MIN))
-                    return np.where(bad, INT_MIN, np.trunc(np.where(bad, 0, a))).astype(np.int64)
+                    bad = ~((a >= low) & (a < -low))
+                    out = np.where(bad, 0, np.trunc(np.where(bad, 0, a))).astype(np.int64)
+                    return np.where(bad, low, out)
             with np.errstate(all="ignore"):
                 r = to_int(x.v)
                 same = (x.e == 0) | (to_int(x.v - x.e) == to_int(x.v + x.e))
-            return V(r.astype(np.int32), np.where(same & np.isfinite(x.e), 0.0, np.inf), dst)
-        return V(x.v.astype(np.int32), x.e.copy(), dst)
+            return V(r.astype(NP_DTYPE[dst]), np.where(same & np.isfinite(x.e), 0.0, np.inf),
+                     dst)
+        return V(x.v.astype(NP_DTYPE[dst]), x.e.copy(), dst)
     # to a float
     r = x.v.astype(np.float64)
     k = 1 if dst == "float32" and src != "bool" else 0
@@ -406,21 +415,22 @@ def _ev_reduce(x, name, axes, keepdims):
         r = (np.all if name == "reduce_all" else np.any)(x.v, **kw)
         return V(r, np.where(all_exact, 0.0, np.inf), "bool")
     known = np.where(np.all(np.isfinite(x.e), **kw), 0.0, np.inf)
-    if x.dt == "int32":
+    if x.dt in INTS:
+        info = np.iinfo(NP_DTYPE[x.dt])
         with np.errstate(all="ignore"):
             if name == "reduce_sum":
-                r = np.sum(x.v, dtype=np.int32, **kw)
+                r = np.sum(x.v, dtype=x.v.dtype, **kw)
             elif name == "reduce_prod":
-                r = np.prod(x.v, dtype=np.int32, **kw)
+                r = np.prod(x.v, dtype=x.v.dtype, **kw)
             elif name == "reduce_mean":
                 total = np.sum(x.v, dtype=np.int64, **kw)
                 q = np.abs(total) // max(n, 1)
                 r = np.where(total < 0, -q, q)  # TF: truncation, 0 for nothing
             elif name == "reduce_max":
-                r = np.max(x.v, initial=INT_MIN, **kw)
+                r = np.max(x.v, initial=info.min, **kw)
             else:
-                r = np.min(x.v, initial=INT_MAX, **kw)
-        return V(np.asarray(r, np.int32), known, "int32")
+                r = np.min(x.v, initial=info.max, **kw)
+        return V(np.asarray(r).astype(x.v.dtype), known, x.dt)
     nan_in = np.any(_sure_nan(x), **kw)
     a, ea = x.v, x.e
     with np.errstate(all="ignore"):
@@ -456,12 +466,12 @@ def _ev_matmul(a, b, ta, tb):
         A, Ea = np.swapaxes(A, -1, -2), np.swapaxes(Ea, -1, -2)
     if tb:
         B, Eb = np.swapaxes(B, -1, -2), np.swapaxes(Eb, -1, -2)
-    if a.dt == "int32":
+    if a.dt in INTS:
         with np.errstate(all="ignore"):
-            r = np.matmul(A.astype(np.int64), B.astype(np.int64)).astype(np.int32)
+            r = np.matmul(A.astype(np.int64), B.astype(np.int64)).astype(A.dtype)
             e = np.matmul(np.where(np.isfinite(Ea), 0.0, 1.0), np.ones(B.shape)) + \
                 np.matmul(np.ones(A.shape), np.where(np.isfinite(Eb), 0.0, 1.0))
-        return V(r, np.where(e > 0, np.inf, 0.0), "int32")
+        return V(r, np.where(e > 0, np.inf, 0.0), a.dt)
     k = A.shape[-1]
     with np.errstate(all="ignore"):
         r = np.matmul(A, B)
@@ -637,7 +647,8 @@ def graphs(draw):
         base_b[i] = (base_a[i] + draw(st.integers(1, 3))) % 6
         base_b = [draw(dim) if j != i and draw(st.booleans()) else d
                   for j, d in enumerate(base_b)]
-    dtype = draw(st.sampled_from(["float32", "float32", "float64", "int32"]))
+    dtype = draw(st.sampled_from(["float32", "float32", "float64", "int32", "float32", "int64",
+                                  "int8", "uint8", "bool"]))
     inputs, info = [], []
     for _ in range(draw(st.integers(1, 3))):
         keep = draw(st.integers(0, rank))
@@ -695,7 +706,8 @@ def _gen_unary(draw, info, x):
     if dt == "bool":
         return Node("logical_not", [x]), "bool"
     table = UNARY_F if dt in FLOATS else UNARY_I
-    return Node("unary", [x], op=draw(st.sampled_from(sorted(table)))), dt
+    names = sorted(n for n in table if dt in SIGNED or n == "square")
+    return Node("unary", [x], op=draw(st.sampled_from(names))), dt
 
 
 def _bcast_partners(info, x, dt=None):
@@ -732,11 +744,13 @@ def _gen_const_binary(draw, info, x):
                                      "subtract"]))
         c = draw(st.sampled_from([3, -2, 2, 5, -7] if name in ("floordiv", "floormod")
                                  else [1, -3, 0, 2]))
+        if dt == "uint8":
+            c = abs(c)
     sa, sb = info[x][1], info[x][2]
     if sa and sa[-1] == sb[-1] and sa[-1] and draw(st.booleans()) and not (
-            name == "pow" and dt == "int32"):
+            name == "pow" and dt in INTS):
         # A vector constant along the last dim, of varied values.
-        vals = [c] + [draw(st.sampled_from([c, 1, 2, -3] if dt == "int32" or name in (
+        vals = [c] + [draw(st.sampled_from([c, 1, 2, 3] if dt in INTS or name in (
             "floordiv", "floormod") and c else [c, 0.5, -1.0, 2.0])) for _ in range(sa[-1] - 1)]
         if name in ("floordiv", "floormod"):
             vals = [v or 3 for v in vals]
@@ -767,7 +781,7 @@ def _gen_select(draw, info, x):
 
 def _gen_cast(draw, info, x):
     dt = info[x][0]
-    dst = draw(st.sampled_from([d for d in ("float32", "float64", "int32", "bool") if d != dt]))
+    dst = draw(st.sampled_from([d for d in NUMERIC + ("bool",) if d != dt]))
     return Node("cast", [x], dtype=dst), dst
 
 
@@ -943,7 +957,7 @@ def _gen_split(draw, info, x):
 
 def _gen_matmul(draw, info, x):
     dt, sa, sb = info[x]
-    if dt not in NUMERIC or len(sa) < 2:
+    if dt not in ("float32", "float64", "int32", "int64") or len(sa) < 2:
         return None
     ta, tb = draw(st.booleans()), draw(st.booleans())
     ka, kb = (sa[-2], sb[-2]) if ta else (sa[-1], sb[-1])
@@ -965,7 +979,7 @@ def _gen_matmul(draw, info, x):
     n = draw(st.integers(1, 4))
     rng = np.random.default_rng(draw(st.integers(0, 99)))
     shape = (n, ka) if tb else (ka, n)
-    const = rng.integers(-3, 4, size=shape) if dt == "int32" else \
+    const = rng.integers(-3, 4, size=shape) if dt in INTS else \
         rng.uniform(-2, 2, size=shape).astype(NP_DTYPE[dt])
     return Node("matmul", [x], transpose_a=ta, transpose_b=tb,
                 const=np.asarray(const, NP_DTYPE[dt])), dt
@@ -1059,7 +1073,7 @@ def evaluate_node(node, ins):
     if k == "matmul":
         if p["const"] is not None:
             c = p["const"]
-            y = V(c.astype(np.float64 if x.dt in FLOATS else np.int32), np.zeros(c.shape), x.dt)
+            y = V(c.astype(np.float64) if x.dt in FLOATS else c, np.zeros(c.shape), x.dt)
         else:
             y = ins[1]
         return _ev_matmul(x, y, p["transpose_a"], p["transpose_b"])
@@ -1133,7 +1147,7 @@ def build_node(node, ins):
     k, p = node.kind, node.p
     x = ins[0]
     if k == "unary":
-        return (UNARY_F if x.dtype in (tf.float32, tf.float64) else UNARY_I)[p["op"]][0](x)
+        return (UNARY_F if x.dtype.is_floating else UNARY_I)[p["op"]][0](x)
     if k == "logical_not":
         return tf.logical_not(x)
     if k == "binary":
@@ -1204,8 +1218,12 @@ def make_feeds(spec, which, rng):
     feeds = []
     for dt, sa, sb, _ in spec.inputs:
         shape = sa if which == "A" else sb
-        if dt == "int32":
-            feeds.append(rng.integers(-5, 6, size=shape).astype(np.int32))
+        if dt == "bool":
+            feeds.append(rng.random(shape) < 0.5)
+            continue
+        if dt in INTS:
+            lo = 0 if dt == "uint8" else -5
+            feeds.append(rng.integers(lo, lo + 11, size=shape).astype(NP_DTYPE[dt]))
             continue
         a = rng.uniform(-3, 3, size=shape)
         if spec.specials:
@@ -1219,7 +1237,7 @@ def check(got, want, what):
     assert got.shape == want.shape, f"{what}: shape {got.shape}, NumPy {want.shape}"
     assert got.dtype == NP_DTYPE[want.dt], f"{what}: dtype {got.dtype}, NumPy {want.dt}"
     known = np.isfinite(want.e)
-    if want.dt in ("int32", "bool"):
+    if want.dt not in FLOATS:
         bad = known & (got != want.v)
     else:
         g = got.astype(np.float64)
