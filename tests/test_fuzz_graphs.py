@@ -1016,7 +1016,7 @@ def _gen_pad(draw, info, x):
         top = min(da, db) - (1 if mode == "REFLECT" else 0) if mode != "CONSTANT" else 2
         top = max(top, 0)
         pads.append([draw(st.integers(0, min(top, 2))), draw(st.integers(0, min(top, 2)))])
-    value = 0 if dt == "bool" else draw(st.sampled_from([0, 1, -2]))
+    value = 0 if dt == "bool" else draw(st.sampled_from([0, 1, 2 if dt == "uint8" else -2]))
     if dt == "bool" and mode == "CONSTANT":
         value = False
     return Node("pad", [x], paddings=pads, mode=mode, constant_values=value), dt
