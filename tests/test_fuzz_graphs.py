@@ -452,6 +452,65 @@ def _ev_reduce(x, name, axes, keepdims):
         return _finish(r, e, x.dt, [], k=0, nan_in=nan_in, exact_in=all_exact)
 
 
+def _ev_arg(x, name, axis):
+    """TF's argmax/argmin: NaN is passed over (index 0 when all are NaN), the
+    first index wins a tie; unknown where a rival is within the errors."""
+    v = np.moveaxis(x.v, axis, -1)
+    e = np.moveaxis(x.e, axis, -1)
+    out_shape = v.shape[:-1]
+    v, e = v.reshape(-1, v.shape[-1]), e.reshape(-1, v.shape[-1])
+    r = np.zeros(len(v), np.int64)
+    known = np.zeros(len(v))
+    sign = 1 if name == "argmax" else -1
+    for row in range(len(v)):
+        a, ea = v[row].astype(np.float64) * sign, e[row]
+        finite = ~np.isnan(a)
+        if not finite.any():
+            known[row] = 0.0 if np.all(ea == 0) else np.inf
+            continue
+        best = int(np.argmax(np.where(finite, a, -np.inf)))
+        if a[best] == -np.inf:
+            best = int(np.argmax(finite & (a == -np.inf)))
+        r[row] = best
+        with np.errstate(all="ignore"):
+            rival = finite & (a + ea >= a[best] - ea[best])
+        rival[best] = False
+        exact = (ea == 0) & (ea[best] == 0)
+        ok = np.all(~rival | exact) and np.all(np.isfinite(ea))
+        known[row] = 0.0 if ok else np.inf
+    return V(r.reshape(out_shape), known.reshape(out_shape), "int64")
+
+
+def _ev_scan(x, name, axis, exclusive, reverse):
+    def scan(f, a, dtype=None):
+        a = np.moveaxis(a, axis, -1)
+        if reverse:
+            a = a[..., ::-1]
+        if exclusive:
+            ident = 1 if f is np.cumprod else 0
+            a = np.concatenate([np.full(a.shape[:-1] + (1,), ident, a.dtype), a[..., :-1]],
+                               axis=-1)
+        out = f(a, axis=-1, dtype=dtype)
+        if reverse:
+            out = out[..., ::-1]
+        return np.moveaxis(out, -1, axis)
+
+    f = np.cumsum if name == "cumsum" else np.cumprod
+    with np.errstate(all="ignore"):
+        if x.dt in INTS:
+            return V(scan(f, x.v, x.v.dtype), scan(np.cumsum, x.e), x.dt)
+        r = scan(f, x.v)
+        n = scan(np.cumsum, np.ones(x.shape))
+        inexact = scan(np.cumsum, (x.e != 0).astype(float)) > 0
+        nan_in = scan(np.cumsum, _sure_nan(x).astype(float)) > 0
+        if name == "cumsum":
+            e = scan(np.cumsum, x.e) + (n + 1) * UNIT[x.dt] * scan(np.cumsum, np.abs(x.v))
+        else:
+            big = scan(np.cumprod, np.abs(x.v) + x.e)
+            e = big - np.abs(r) + (n + 1) * UNIT[x.dt] * big
+    return _finish(r, e, x.dt, [], k=1, nan_in=nan_in, exact_in=~inexact)
+
+
 REDUCE = {"reduce_sum": tf.reduce_sum, "reduce_mean": tf.reduce_mean,
           "reduce_max": tf.reduce_max, "reduce_min": tf.reduce_min,
           "reduce_prod": tf.reduce_prod, "reduce_any": tf.reduce_any,
@@ -800,6 +859,23 @@ def _gen_reduce(draw, info, x):
                 axis=_draw_axes(draw, len(sa)), keepdims=draw(st.booleans())), dt
 
 
+def _gen_arg(draw, info, x):
+    dt, sa, sb = info[x]
+    if dt == "bool" or not sa or 0 in sa + sb:
+        return None
+    name = draw(st.sampled_from(["argmax", "argmin"]))
+    return Node("arg", [x], op=name, axis=draw(st.integers(-len(sa), len(sa) - 1))), "int64"
+
+
+def _gen_scan(draw, info, x):
+    dt, sa, sb = info[x]
+    if dt == "bool" or not sa:
+        return None
+    return Node("scan", [x], op=draw(st.sampled_from(["cumsum", "cumprod"])),
+                axis=draw(st.integers(-len(sa), len(sa) - 1)),
+                exclusive=draw(st.booleans()), reverse=draw(st.booleans())), dt
+
+
 def _gen_reshape(draw, info, x):
     dt, sa, sb = info[x]
     if not sa:
@@ -1038,7 +1114,7 @@ GENERATORS = {
     "getitem": _gen_getitem, "strided_slice": _gen_strided_slice, "slice": _gen_slice,
     "concat": _gen_concat, "stack": _gen_stack, "split": _gen_split, "matmul": _gen_matmul,
     "expand_squeeze": _gen_expand_squeeze, "reverse": _gen_reverse, "tile": _gen_tile,
-    "pad": _gen_pad, "broadcast_to": _gen_broadcast_to,
+    "pad": _gen_pad, "broadcast_to": _gen_broadcast_to, "arg": _gen_arg, "scan": _gen_scan,
 }
 # Compute ops drawn more often than views.
 KINDS = sorted(GENERATORS) + ["binary", "unary", "reduce", "matmul", "getitem", "binary",
@@ -1070,6 +1146,10 @@ def evaluate_node(node, ins):
         return _ev_cast(x, p["dtype"])
     if k == "reduce":
         return _ev_reduce(x, p["op"], p["axis"], p["keepdims"])
+    if k == "arg":
+        return _ev_arg(x, p["op"], p["axis"] % x.v.ndim)
+    if k == "scan":
+        return _ev_scan(x, p["op"], p["axis"] % x.v.ndim, p["exclusive"], p["reverse"])
     if k == "matmul":
         if p["const"] is not None:
             c = p["const"]
@@ -1171,6 +1251,11 @@ def build_node(node, ins):
         return tf.cast(x, TF_DTYPE[p["dtype"]])
     if k == "reduce":
         return REDUCE[p["op"]](x, axis=p["axis"], keepdims=p["keepdims"])
+    if k == "arg":
+        return getattr(tf, p["op"])(x, axis=p["axis"])
+    if k == "scan":
+        return getattr(tf, p["op"])(x, axis=p["axis"], exclusive=p["exclusive"],
+                                    reverse=p["reverse"])
     if k == "reshape":
         return tf.reshape(x, p["shape"])
     if k == "transpose":
