@@ -658,15 +658,17 @@ class Spec:
         k = len(self.inputs)
         used = set(self.fetch)
         for j in range(len(self.nodes) - 1, -1, -1):
-            if k + j in used:
+            if k + j in used and k + j != self.fed_node:
                 used.update(self.nodes[j].ins)
         for j, node in enumerate(self.nodes):
             if k + j not in used:
                 continue
             dt, sa, sb = self.info[k + j]
             lines.append(f"n{j} = {node.describe(names)}  # {dt} {sa} / {sb}")
-        lines.append(f"fetch [{', '.join(names[i] for i in self.fetch)}]; values seed "
-                     f"{self.seed}, specials {self.specials}, PARALLEL_GRAIN {self.grain}")
+        fed = "" if self.fed_node is None else f"; {names[self.fed_node]} fed too"
+        lines.append(f"fetch [{', '.join(names[i] for i in self.fetch)}]{fed}; values seed "
+                     f"{self.seed}, specials {self.specials}, PARALLEL_GRAIN {self.grain}, "
+                     f"{self.style}")
         return "\n".join(lines)
 
 
@@ -741,6 +743,11 @@ def graphs(draw):
     specials = dtype in FLOATS and draw(st.booleans())
     out = Spec(inputs, nodes, info, fetch, draw(st.integers(0, 2 ** 16)), specials)
     out.grain = draw(st.sampled_from([None, 1, 5]))
+    # TF feeds any tensor, not only placeholders: the oracle takes the fed value.
+    out.fed_node = None
+    if nodes and draw(st.integers(0, 3)) == 0:
+        out.fed_node = draw(st.integers(len(inputs), n - 1))
+    out.style = draw(st.sampled_from(["run", "run", "strided", "callable"]))
     return out
 
 
@@ -1207,11 +1214,18 @@ def _items_of_masks(p):
     return items
 
 
+def _given(value, dt):
+    return V(value.astype(np.float64) if dt in FLOATS else value, np.zeros(value.shape), dt)
+
+
 def evaluate(spec, feeds):
-    vals = [V(f.astype(np.float64) if dt in FLOATS else f, np.zeros(f.shape), dt)
-            for f, (dt, _, _, _) in zip(feeds, spec.inputs)]
-    for node in spec.nodes:
-        vals.append(evaluate_node(node, [vals[i] for i in node.ins]))
+    """Every node's V; `feeds` holds the inputs' values, then the fed node's."""
+    vals = [_given(f, dt) for f, (dt, _, _, _) in zip(feeds, spec.inputs)]
+    for j, node in enumerate(spec.nodes):
+        if len(vals) == spec.fed_node:
+            vals.append(_given(feeds[-1], spec.info[spec.fed_node][0]))
+        else:
+            vals.append(evaluate_node(node, [vals[i] for i in node.ins]))
     return vals
 
 
@@ -1299,23 +1313,38 @@ def build_node(node, ins):
 _SPECIALS = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.5, 3.0])
 
 
+def _random_array(dt, shape, rng, specials):
+    if dt == "bool":
+        return rng.random(shape) < 0.5
+    if dt in INTS:
+        lo = 0 if dt == "uint8" else -5
+        return rng.integers(lo, lo + 11, size=shape).astype(NP_DTYPE[dt])
+    a = rng.uniform(-3, 3, size=shape)
+    if specials:
+        hit = rng.random(shape) < 0.2
+        a = np.where(hit, rng.choice(_SPECIALS, size=shape), a)
+    return np.asarray(a, NP_DTYPE[dt])
+
+
 def make_feeds(spec, which, rng):
-    feeds = []
-    for dt, sa, sb, _ in spec.inputs:
-        shape = sa if which == "A" else sb
-        if dt == "bool":
-            feeds.append(rng.random(shape) < 0.5)
-            continue
-        if dt in INTS:
-            lo = 0 if dt == "uint8" else -5
-            feeds.append(rng.integers(lo, lo + 11, size=shape).astype(NP_DTYPE[dt]))
-            continue
-        a = rng.uniform(-3, 3, size=shape)
-        if spec.specials:
-            hit = rng.random(shape) < 0.2
-            a = np.where(hit, rng.choice(_SPECIALS, size=shape), a)
-        feeds.append(np.asarray(a, NP_DTYPE[dt]))
+    """Values for the inputs (and the fed node) at the A or B shapes."""
+    s = 1 if which == "A" else 2
+    feeds = [_random_array(dt, sa if s == 1 else sb, rng, spec.specials)
+             for dt, sa, sb, _ in spec.inputs]
+    if spec.fed_node is not None:
+        info = spec.info[spec.fed_node]
+        feeds.append(_random_array(info[0], info[s], rng, spec.specials))
     return feeds
+
+
+def _restyled(feed, style):
+    """The same values as a non-contiguous view, or (float32) as float64."""
+    if style != "strided" or feed.ndim == 0:
+        return feed
+    if feed.dtype == np.float32:
+        return feed.astype(np.float64)
+    wide = np.repeat(feed, 2, axis=-1)
+    return wide[..., ::2]
 
 
 def check(got, want, what):
@@ -1376,6 +1405,7 @@ def _run_spec(spec, rng):
                 assert static is None or (len(static) == len(s) and all(
                     d is None or d == e for d, e in zip(static, s))), \
                     f"static shape {static} of {t.name} vs fed result {s}"
+        fed = phs + ([] if spec.fed_node is None else [ts[spec.fed_node]])
         with tf.Session() as sess:
             first = make_feeds(spec, "A", rng)
             runs = [("first run", first), ("cached plan, new values",
@@ -1383,11 +1413,18 @@ def _run_spec(spec, rng):
             if any(sa != sb for _, sa, sb, _ in spec.inputs):
                 runs.append(("new shapes", make_feeds(spec, "B", rng)))
             runs.append(("first feeds again", first))
+            call = sess.make_callable(fetch, fed) if spec.style == "callable" else None
+            kept = []
             for what, feeds in runs:
                 want = evaluate(spec, feeds)
-                got = sess.run(fetch, dict(zip(phs, feeds)))
+                args = [_restyled(f, spec.style) for f in feeds]
+                got = call(*args) if call else sess.run(fetch, dict(zip(fed, args)))
                 for i, out in zip(spec.fetch, got):
                     check(np.asarray(out), want[i], f"{what}, {spec.names()[i]}")
+                    kept.append((out, want[i], f"{what}, {spec.names()[i]}, after later runs"))
+            # What a run returned is the caller's: later runs must not change it.
+            for out, want, what in kept:
+                check(np.asarray(out), want, what)
 
 
 def test_oracle_refuses_a_wrong_answer():
