@@ -486,7 +486,7 @@ def _ev_scan(x, name, axis, exclusive, reverse):
         a = np.moveaxis(a, axis, -1)
         if reverse:
             a = a[..., ::-1]
-        if exclusive:
+        if exclusive and a.shape[-1]:
             ident = 1 if f is np.cumprod else 0
             a = np.concatenate([np.full(a.shape[:-1] + (1,), ident, a.dtype), a[..., :-1]],
                                axis=-1)
@@ -728,7 +728,7 @@ def graphs(draw):
         inputs.append((dtype, tuple(sa), tuple(sb), static))
         info.append((dtype, tuple(sa), tuple(sb)))
     nodes = []
-    for _ in range(draw(st.integers(1, 8))):
+    for _ in range(draw(st.integers(1, 12))):
         kind = draw(st.sampled_from(KINDS))
         x = draw(st.integers(0, len(info) - 1).map(lambda i, n=len(info): n - 1 - i))
         made = GENERATORS[kind](draw, info, x)
@@ -739,7 +739,10 @@ def graphs(draw):
         nodes.append(node)
         info.append((out_dt,) + shapes)
     n = len(info)
-    fetch = [n - 1] + draw(st.lists(st.integers(0, n - 1), max_size=2))
+    # Every node that nothing reads is fetched, so that no drawn op is pruned.
+    read = {i for node in nodes for i in node.ins}
+    sinks = [i for i in range(len(inputs), n - 1) if i not in read][-3:]
+    fetch = [n - 1] + sinks + draw(st.lists(st.integers(0, n - 1), max_size=2))
     specials = dtype in FLOATS and draw(st.booleans())
     out = Spec(inputs, nodes, info, fetch, draw(st.integers(0, 2 ** 16)), specials)
     out.grain = draw(st.sampled_from([None, 1, 5]))
@@ -1125,7 +1128,8 @@ GENERATORS = {
 }
 # Compute ops drawn more often than views.
 KINDS = sorted(GENERATORS) + ["binary", "unary", "reduce", "matmul", "getitem", "binary",
-                              "const_binary", "unary", "reduce", "matmul"]
+                              "const_binary", "unary", "reduce", "matmul", "binary", "unary",
+                              "const_binary"]
 
 
 # =============================================================================
