@@ -26,7 +26,8 @@ CI runs a bounded, derandomized number of examples. A longer search:
     FG_FUZZ_EXAMPLES=5000 PYTHONPATH=$PWD python3 -m pytest tests/test_fuzz_graphs.py \
         -p no:cacheprovider -q
 
-and `FG_FUZZ_SEED=<int>` searches from another seed instead of the fixed one.
+and `FG_FUZZ_SEED=<int>` searches from another seed instead of the fixed one;
+`FASTGRAPH_NUM_THREADS=3` makes the parallel steps split into uneven shares.
 """
 
 import math
