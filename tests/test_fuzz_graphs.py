@@ -611,6 +611,9 @@ class Node:
             p.pop("const", None)
         if self.kind == "const_binary":
             args.append(repr(p.pop("c")))
+        if self.kind == "dense":
+            fn = "dense"
+            p = {k: (f"const{v.shape}" if isinstance(v, np.ndarray) else v) for k, v in p.items()}
         if self.kind in ("split", "unstack"):
             return f"tf.{self.kind}({', '.join(args)}, " + ", ".join(
                 f"{k}={v!r}" for k, v in p.items() if k != "out") + f")[{p['out']}]"
@@ -1072,6 +1075,20 @@ def _gen_matmul(draw, info, x):
                 const=np.asarray(const, NP_DTYPE[dt])), dt
 
 
+def _gen_dense(draw, info, x):
+    """matmul by a constant, a bias along the last dim, maybe relu: the GEMM
+    epilogue the compiler folds into the matmul step."""
+    dt, sa, sb = info[x]
+    if dt not in FLOATS or len(sa) < 2 or sa[-1] != sb[-1]:
+        return None
+    rng = np.random.default_rng(draw(st.integers(0, 99)))
+    n = draw(st.sampled_from([1, 3, 4, 17]))
+    w = rng.uniform(-2, 2, size=(sa[-1], n)).astype(NP_DTYPE[dt])
+    b = rng.uniform(-2, 2, size=(n,)).astype(NP_DTYPE[dt])
+    return Node("dense", [x], w=w, b=b, bias_add=draw(st.booleans()),
+                relu=draw(st.booleans())), dt
+
+
 def _gen_expand_squeeze(draw, info, x):
     dt, sa, sb = info[x]
     ones = [i for i in range(len(sa)) if sa[i] == 1 and sb[i] == 1]
@@ -1126,6 +1143,7 @@ GENERATORS = {
     "concat": _gen_concat, "stack": _gen_stack, "split": _gen_split, "matmul": _gen_matmul,
     "expand_squeeze": _gen_expand_squeeze, "reverse": _gen_reverse, "tile": _gen_tile,
     "pad": _gen_pad, "broadcast_to": _gen_broadcast_to, "arg": _gen_arg, "scan": _gen_scan,
+    "dense": _gen_dense,
 }
 # Compute ops drawn more often than views.
 KINDS = sorted(GENERATORS) + ["binary", "unary", "reduce", "matmul", "getitem", "binary",
@@ -1160,6 +1178,11 @@ def evaluate_node(node, ins):
         return _ev_reduce(x, p["op"], p["axis"], p["keepdims"])
     if k == "arg":
         return _ev_arg(x, p["op"], p["axis"] % x.v.ndim)
+    if k == "dense":
+        w = V(p["w"].astype(np.float64), np.zeros(p["w"].shape), x.dt)
+        out = _ev_add(_ev_matmul(x, w, False, False),
+                      V(p["b"].astype(np.float64), np.zeros(p["b"].shape), x.dt))
+        return UNARY_F["relu"][1](out) if p["relu"] else out
     if k == "scan":
         return _ev_scan(x, p["op"], p["axis"] % x.v.ndim, p["exclusive"], p["reverse"])
     if k == "matmul":
@@ -1272,6 +1295,10 @@ def build_node(node, ins):
         return REDUCE[p["op"]](x, axis=p["axis"], keepdims=p["keepdims"])
     if k == "arg":
         return getattr(tf, p["op"])(x, axis=p["axis"])
+    if k == "dense":
+        y = tf.matmul(x, tf.constant(p["w"]))
+        y = tf.nn.bias_add(y, p["b"]) if p["bias_add"] else y + p["b"]
+        return tf.nn.relu(y) if p["relu"] else y
     if k == "scan":
         return getattr(tf, p["op"])(x, axis=p["axis"], exclusive=p["exclusive"],
                                     reverse=p["reverse"])
