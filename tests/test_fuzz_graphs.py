@@ -611,8 +611,9 @@ class Node:
             p.pop("const", None)
         if self.kind == "const_binary":
             args.append(repr(p.pop("c")))
+        if self.kind == "gather":
+            p["indices"] = np.asarray(p["indices"], np.int64).tolist()
         if self.kind == "dense":
-            fn = "dense"
             p = {k: (f"const{v.shape}" if isinstance(v, np.ndarray) else v) for k, v in p.items()}
         if self.kind in ("split", "unstack"):
             return f"tf.{self.kind}({', '.join(args)}, " + ", ".join(
@@ -1089,6 +1090,21 @@ def _gen_dense(draw, info, x):
                 relu=draw(st.booleans())), dt
 
 
+def _gen_gather(draw, info, x):
+    dt, sa, sb = info[x]
+    if not sa:
+        return None
+    axis = draw(st.integers(-len(sa), len(sa) - 1))
+    top = min(sa[axis], sb[axis])
+    shape = tuple(draw(st.lists(st.integers(0 if top else 0, 3), max_size=2)))
+    if not top and int(np.prod(shape)):
+        return None
+    rng = np.random.default_rng(draw(st.integers(0, 99)))
+    idx = rng.integers(0, max(top, 1), size=shape).astype(
+        draw(st.sampled_from([np.int32, np.int64])))
+    return Node("gather", [x], indices=idx, axis=axis), dt
+
+
 def _gen_expand_squeeze(draw, info, x):
     dt, sa, sb = info[x]
     ones = [i for i in range(len(sa)) if sa[i] == 1 and sb[i] == 1]
@@ -1143,7 +1159,7 @@ GENERATORS = {
     "concat": _gen_concat, "stack": _gen_stack, "split": _gen_split, "matmul": _gen_matmul,
     "expand_squeeze": _gen_expand_squeeze, "reverse": _gen_reverse, "tile": _gen_tile,
     "pad": _gen_pad, "broadcast_to": _gen_broadcast_to, "arg": _gen_arg, "scan": _gen_scan,
-    "dense": _gen_dense,
+    "dense": _gen_dense, "gather": _gen_gather,
 }
 # Compute ops drawn more often than views.
 KINDS = sorted(GENERATORS) + ["binary", "unary", "reduce", "matmul", "getitem", "binary",
@@ -1206,6 +1222,8 @@ def evaluate_node(node, ins):
         return _layout(lambda a: np.split(a, n, axis=p["axis"])[p["out"]])(x)
     if k == "unstack":
         return _layout(lambda a: np.take(a, p["out"], axis=p["axis"]))(x)
+    if k == "gather":
+        return _layout(lambda a: np.take(a, p["indices"], axis=p["axis"]))(x)
     move = {
         "reshape": lambda a: np.reshape(a, p["shape"]),
         "transpose": lambda a: np.transpose(a, None if p["perm"] is None else
@@ -1295,6 +1313,8 @@ def build_node(node, ins):
         return REDUCE[p["op"]](x, axis=p["axis"], keepdims=p["keepdims"])
     if k == "arg":
         return getattr(tf, p["op"])(x, axis=p["axis"])
+    if k == "gather":
+        return tf.gather(x, p["indices"], axis=p["axis"])
     if k == "dense":
         y = tf.matmul(x, tf.constant(p["w"]))
         y = tf.nn.bias_add(y, p["b"]) if p["bias_add"] else y + p["b"]
