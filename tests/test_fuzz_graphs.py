@@ -454,8 +454,10 @@ def _ev_reduce(x, name, axes, keepdims):
 
 
 def _ev_arg(x, name, axis):
-    """TF's argmax/argmin: NaN is passed over (index 0 when all are NaN), the
-    first index wins a tie; unknown where a rival is within the errors."""
+    """TF's argmax/argmin: the first index of the best among the values
+    strictly better than the type's lowest (argmax) or highest (argmin)
+    value, NaN never; 0 when there is none. Unknown where a rival, or the
+    start value, is within the errors."""
     v = np.moveaxis(x.v, axis, -1)
     e = np.moveaxis(x.e, axis, -1)
     out_shape = v.shape[:-1]
@@ -463,22 +465,30 @@ def _ev_arg(x, name, axis):
     r = np.zeros(len(v), np.int64)
     known = np.zeros(len(v))
     sign = 1 if name == "argmax" else -1
+    if x.dt in FLOATS:
+        start = float(np.finfo(NP_DTYPE[x.dt]).max)
+    else:
+        info = np.iinfo(NP_DTYPE[x.dt])
+        start = -float(info.min) if sign == 1 else float(info.max)
     for row in range(len(v)):
         a, ea = v[row].astype(np.float64) * sign, e[row]
-        finite = ~np.isnan(a)
-        if not finite.any():
-            known[row] = 0.0 if np.all(ea == 0) else np.inf
+        if not np.all(np.isfinite(ea)):
+            known[row] = np.inf
             continue
-        best = int(np.argmax(np.where(finite, a, -np.inf)))
-        if a[best] == -np.inf:
-            best = int(np.argmax(finite & (a == -np.inf)))
-        r[row] = best
         with np.errstate(all="ignore"):
-            rival = finite & (a + ea >= a[best] - ea[best])
-        rival[best] = False
-        exact = (ea == 0) & (ea[best] == 0)
-        ok = np.all(~rival | exact) and np.all(np.isfinite(ea))
-        known[row] = 0.0 if ok else np.inf
+            taken = a > -start  # NaN compares false
+            if not taken.any():
+                # Sure when every value is surely not taken.
+                sure = (ea == 0) | (a + ea <= -start) | np.isnan(a)
+                known[row] = 0.0 if sure.all() else np.inf
+                continue
+            best = int(np.argmax(np.where(taken, a, -np.inf)))
+            r[row] = best
+            rival = ~np.isnan(a) & (a + ea >= a[best] - ea[best])
+            rival[best] = False
+            exact = (ea == 0) & (ea[best] == 0)
+            edge = (ea[best] > 0) & (a[best] - ea[best] <= -start)
+        known[row] = 0.0 if np.all(~rival | exact) and not edge else np.inf
     return V(r.reshape(out_shape), known.reshape(out_shape), "int64")
 
 
