@@ -978,8 +978,8 @@ def _gen_slice(draw, info, x):
         lo = min(da, db)
         b = draw(st.integers(0, lo))
         begin.append(b)
-        size.append(draw(st.integers(0, lo - b)) if da == db and draw(st.booleans()) else
-                    -1 if draw(st.booleans()) else draw(st.integers(0, lo - b)))
+        # -1 takes the rest, which differs between A and B where the dim does.
+        size.append(-1 if draw(st.booleans()) else draw(st.integers(0, lo - b)))
     return Node("slice", [x], begin=begin, size=size), dt
 
 
