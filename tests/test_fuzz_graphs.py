@@ -28,7 +28,7 @@ results are checked again after the later runs. A failure shrinks to a
 small graph, printed as Python-like lines.
 
 CI runs a bounded, derandomized number of examples (600, ~5 s) with no
-example database. A longer search (30000 examples take ~4 min per core):
+example database. A longer search (30000 examples take a few minutes):
 
     FG_FUZZ_EXAMPLES=30000 PYTHONPATH=$PWD python3 -m pytest tests/test_fuzz_graphs.py \
         -p no:cacheprovider -q
