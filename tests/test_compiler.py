@@ -95,6 +95,26 @@ def test_no_inplace_over_a_value_read_later(g):
     assert off[key["mul0"]] != off[key["add1"]]
 
 
+def test_no_inplace_over_a_broadcast_input_of_as_many_bytes(g):
+    # float32[3] and bool[4, 3] are both 12 bytes; the comparison reads the
+    # float row once per output row, so it cannot write over it.
+    x = tf.placeholder(tf.float32, [4, 1])
+    y = tf.placeholder(tf.float32, [3])
+    row = y[()]  # a copy in the arena
+    cmp = tf.greater_equal(x + row, row)
+    out = tf.broadcast_to(cmp, [4, 3])
+    plan = compile_plan([out], [], {x: ((4, 1), tf.float32), y: ((3,), tf.float32)})
+    (st,) = [st for st in plan.steps if st.kernel == "greater_equal"]
+    keys = [plan.values[i].key for i in (st.inputs[1], st.outputs[0])]
+    assert plan.memory.offsets[keys[0]] != plan.memory.offsets[keys[1]]
+    a = np.array([[1.4], [0.3], [2.6], [1.9]], np.float32)
+    b = np.array([-3.0, 2.1, -2.8], np.float32)
+    with tf.Session() as sess:
+        for scale in (1, -1):
+            np.testing.assert_array_equal(sess.run(out, {x: a * scale, y: b}),
+                                          a * scale + b >= b)
+
+
 def test_float_chains_fuse_into_one_step(g):
     x = tf.placeholder(tf.float32, [4096])
     y = tf.tanh(tf.maximum(x * 1.5 + 0.25, 0.0) * 0.5 - 0.1)

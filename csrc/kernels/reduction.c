@@ -229,10 +229,13 @@ REDUCE_KERNEL(reduce_mean)
 REDUCE_KERNEL(reduce_all)
 REDUCE_KERNEL(reduce_any)
 
-/* ---- argmax / argmin: iattr = [outer, n, inner]; the first index wins ties,
- * and NaNs are passed over (TF's rule): index 0 only when all are NaN. ------ */
+/* ---- argmax / argmin: iattr = [outer, n, inner]. TF's rule (Eigen's tuple
+ * reducer): the best starts as (index 0, lowest() for argmax / highest() for
+ * argmin) and a value replaces it only when strictly better, so the first
+ * index wins ties, NaN is never taken, and neither is a value no better than
+ * that start (-inf for argmax, +inf for argmin): with none taken, 0. -------- */
 
-#define ARG_FN(name, sfx, T, BETTER)                                                     \
+#define ARG_FN(name, sfx, T, BETTER, START)                                              \
     static void name##_##sfx(const void *x_, void *y_, int out64, int64_t lo, int64_t hi, \
                              int64_t n, int64_t inner)                                   \
     {                                                                                    \
@@ -240,10 +243,10 @@ REDUCE_KERNEL(reduce_any)
         for (int64_t o = lo; o < hi; o++) {                                              \
             const T *p = x + (o / inner) * n * inner + o % inner;                        \
             int64_t best = 0;                                                            \
-            T bv = p[0];                                                                 \
-            for (int64_t j = 1; j < n; j++) {                                            \
+            T bv = (START);                                                              \
+            for (int64_t j = 0; j < n; j++) {                                            \
                 T v = p[j * inner];                                                      \
-                if (BETTER(v, bv) || (bv != bv && v == v)) {                             \
+                if (BETTER(v, bv)) {                                                     \
                     bv = v;                                                              \
                     best = j;                                                            \
                 }                                                                        \
@@ -258,17 +261,17 @@ REDUCE_KERNEL(reduce_any)
 #define LT(a, b) ((a) < (b))
 typedef void (*arg_fn)(const void *x, void *y, int out64, int64_t lo, int64_t hi, int64_t n,
                        int64_t inner);
-#define ARG_TYPES(name, BETTER)                                                          \
-    ARG_FN(name, u8, uint8_t, BETTER) ARG_FN(name, i8, int8_t, BETTER)                   \
-    ARG_FN(name, i16, int16_t, BETTER) ARG_FN(name, i32, int32_t, BETTER)                \
-    ARG_FN(name, i64, int64_t, BETTER) ARG_FN(name, f32, float, BETTER)                  \
-    ARG_FN(name, f64, double, BETTER) ARG_FN(name, b, uint8_t, BETTER)                   \
+#define ARG_TYPES(name, BETTER, U8, I8, I16, I32, I64, F32, F64)                         \
+    ARG_FN(name, u8, uint8_t, BETTER, U8) ARG_FN(name, i8, int8_t, BETTER, I8)           \
+    ARG_FN(name, i16, int16_t, BETTER, I16) ARG_FN(name, i32, int32_t, BETTER, I32)      \
+    ARG_FN(name, i64, int64_t, BETTER, I64) ARG_FN(name, f32, float, BETTER, F32)        \
+    ARG_FN(name, f64, double, BETTER, F64) ARG_FN(name, b, uint8_t, BETTER, U8)          \
     static const arg_fn name##_fns[FG_DTYPE_COUNT] = {                                   \
         [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,          \
         [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,     \
         [FG_FLOAT64] = name##_f64, [FG_BOOL] = name##_b};
-ARG_TYPES(argmax, GT)
-ARG_TYPES(argmin, LT)
+ARG_TYPES(argmax, GT, 0, INT8_MIN, INT16_MIN, INT32_MIN, INT64_MIN, -FLT_MAX, -DBL_MAX)
+ARG_TYPES(argmin, LT, UINT8_MAX, INT8_MAX, INT16_MAX, INT32_MAX, INT64_MAX, FLT_MAX, DBL_MAX)
 
 static int arg_reduce(const fg_step *s, int part, int nparts, fg_status *st, const arg_fn *fns)
 {

@@ -423,7 +423,10 @@ class _Builder:
 def _inplace(steps, values, sizes, producers, readers):
     """home[b]: the buffer whose memory buffer b uses. A step whose kernel
     works in place writes its output over an input buffer of the same size
-    that nobody reads after it (TFLite and ONNX Runtime do the same)."""
+    that nobody reads after it (TFLite and ONNX Runtime do the same). The
+    input must also have the output's element count and element size: a
+    broadcast input of as many bytes (float32[3] under a bool[4, 3]
+    comparison) is read again after its bytes have been overwritten."""
     home = list(range(len(sizes)))
     last_read = {b: max(ks) for b, ks in readers.items()}
     for k, st in enumerate(steps):
@@ -436,6 +439,7 @@ def _inplace(steps, values, sizes, producers, readers):
         for i in st.inputs:
             v = values[i]
             if (v.kind == ARENA and sizes[v.key] == sizes[out.key]
+                    and v.size == out.size and v.dtype.size == out.dtype.size
                     and producers.get(v.key, k) < k and last_read.get(v.key) == k):
                 home[out.key] = home[v.key]
                 break

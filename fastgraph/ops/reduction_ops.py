@@ -216,11 +216,16 @@ def _outer_n_inner(shape, a):
 
 def _register_arg(op_type, kernel, np_fn):
     def reference(inputs, attrs):
-        # The first best non-NaN value; index 0 when every value is NaN (TF's rule).
+        # TF's rule: the first best of the values strictly better than the
+        # type's lowest (argmax) or highest (argmin) value, NaN never; index 0
+        # when there is none (all NaN, or -inf for argmax).
         x, axis = inputs[0], attrs["axis"]
-        valid = x == x
         if x.dtype.kind == "f":
+            info = np.finfo(x.dtype)
+            valid = x > info.min if np_fn is np.max else x < info.max
             x = np.where(valid, x, -np.inf if np_fn is np.max else np.inf)
+        else:
+            valid = np.ones(x.shape, bool)
         hit = valid & (x == np_fn(x, axis=axis, keepdims=True))
         return [np.argmax(hit, axis=axis).astype(attrs["output_type"].np_dtype)]
 

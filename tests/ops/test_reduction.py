@@ -293,14 +293,21 @@ def test_argmax_default_axis_and_tensor_axis(kind):
 
 @pytest.mark.parametrize("fed", [True, False])
 def test_argmax_argmin_pass_over_nan_as_tf(fed):
-    nan, inf = np.nan, np.inf
+    # Expected values are TF 2.21's. Its best starts at (0, lowest()) for
+    # argmax and (0, highest()) for argmin, so -inf / +inf (and -FLT_MAX /
+    # FLT_MAX) after a NaN leave index 0: [nan, -inf, -inf] argmaxes to 0.
+    nan, inf, big = np.nan, np.inf, float(np.finfo(np.float32).max)
     x = np.array([[nan, 1, 3], [1, nan, 3], [nan, nan, nan], [1, 3, nan], [-inf, nan, -inf],
-                  [nan, -inf, 2], [nan, inf, inf]], np.float32)
+                  [nan, -inf, 2], [nan, inf, inf], [nan, -inf, -inf], [nan, -big, 0],
+                  [nan, -big, -inf]], np.float32)
     np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 1), x, fed=fed),
-                                  [2, 2, 0, 1, 0, 2, 1])
+                                  [2, 2, 0, 1, 0, 2, 1, 0, 2, 0])
     np.testing.assert_array_equal(_eval(lambda t: tf.argmin(t, 1), x, fed=fed),
-                                  [1, 0, 0, 0, 0, 1, 1])
+                                  [1, 0, 0, 0, 0, 1, 0, 1, 1, 2])
     np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 0), x[:2], fed=fed), [1, 0, 0])
+    # float64's lowest is lower: -FLT_MAX is taken there.
+    np.testing.assert_array_equal(
+        _eval(lambda t: tf.argmax(t, 1), x[-1:].astype(np.float64), fed=fed), [1])
 
 
 def test_argmax_empty_axis_fails_at_run():
