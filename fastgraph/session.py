@@ -282,6 +282,11 @@ class Session:
             self._plans.clear()
             self._value_slots.clear()
 
+    def _graph_shape_narrowed(self):
+        """A tensor's static shape was narrowed: feeds are checked against it
+        on the slow path only, so the fast paths forget what they skip."""
+        self._forget_fast_paths()
+
     def _check_open(self):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")

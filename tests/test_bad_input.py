@@ -553,6 +553,29 @@ def test_a_control_dependency_of_a_folded_op_runs(g):
         assert sess.run(v) == 2.0
 
 
+def test_a_narrowed_shape_is_checked_after_a_run(g):
+    # TF checks every feed against the placeholder's static shape as it is
+    # now: a fast path that remembered the old shape must not skip that.
+    x = tf.placeholder(tf.float32, [None], name="x")
+    y = x * 2.0
+    a3 = np.array([1.0, 2.0, 3.0], np.float32)
+    with tf.Session() as sess:
+        f = sess.make_callable(y, [x])
+        for _ in range(2):
+            np.testing.assert_array_equal(sess.run(y, {x: a3}), a3 * 2)
+            np.testing.assert_array_equal(f(a3), a3 * 2)
+        x.set_shape([2])
+        msg = "Cannot feed value of shape (3,) for Tensor x:0, which has shape (2,)"
+        with pytest.raises(ValueError) as e:
+            sess.run(y, {x: a3})
+        assert str(e.value) == msg
+        with pytest.raises(ValueError) as e:
+            f(a3)
+        assert str(e.value) == msg
+        np.testing.assert_array_equal(sess.run(y, {x: a3[:2]}), a3[:2] * 2)
+        np.testing.assert_array_equal(f(a3[:2]), a3[:2] * 2)
+
+
 def test_mutation_errors(g):
     x = tf.placeholder(tf.float32, [None], name="x")
     y = tf.multiply(x, 2.0, name="y")

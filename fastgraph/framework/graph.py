@@ -93,7 +93,10 @@ class Tensor:
 
     def set_shape(self, shape):
         """Updates the static shape of this tensor, merging it with `shape`."""
-        self._shape = self._shape.merge_with(shape)
+        merged = self._shape.merge_with(shape)
+        if merged != self._shape:
+            self._shape = merged
+            self.graph._shape_narrowed()
 
     @property
     def ndim(self):
@@ -466,8 +469,9 @@ class Graph:
 
     def _watch(self, watcher):
         """Calls `watcher._graph_mutated()` after each change to an existing op
-        (an updated input, an added control input), until `watcher` dies or
-        `_unwatch`es."""
+        (an updated input, an added control input), and
+        `watcher._graph_shape_narrowed()` after a tensor's static shape is
+        narrowed, until `watcher` dies or `_unwatch`es."""
         self._watchers.add(watcher)
 
     def _unwatch(self, watcher):
@@ -476,6 +480,10 @@ class Graph:
     def _mutated(self):
         for watcher in list(self._watchers):
             watcher._graph_mutated()
+
+    def _shape_narrowed(self):
+        for watcher in list(self._watchers):
+            watcher._graph_shape_narrowed()
 
     def _check_not_finalized(self):
         if self._finalized:
