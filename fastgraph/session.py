@@ -339,11 +339,10 @@ def _oom(plan):
     v = max((plan.values[i] for i in plan.fetch_values), key=lambda v: v.nbytes, default=None)
     if v is None:
         return errors.ResourceExhaustedError(None, None, "OOM when allocating a run's results")
-    dtype = {"float32": "float", "float64": "double"}.get(v.dtype.name, v.dtype.name)
     dims = ",".join(map(str, v.shape))
     return errors.ResourceExhaustedError(
         None, v.tensor.op if v.tensor is not None else None,
-        f"OOM when allocating tensor with shape[{dims}] and type {dtype} on CPU")
+        f"OOM when allocating tensor with shape[{dims}] and type {v.dtype.message_name} on CPU")
 
 
 def _with_values(key, slots, feeds):

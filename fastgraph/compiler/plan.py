@@ -48,11 +48,6 @@ def _fmt_shape(shape):
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
-def _dtype_words(dtype):
-    # TF's error messages spell float32 as "float" and float64 as "double".
-    return {"float32": "float", "float64": "double"}.get(dtype.name, dtype.name)
-
-
 def _fed_sources(tensors, values, feeds):
     """The fed tensors whose values the unknown values of `tensors` follow from."""
     found, seen = [], set()
@@ -100,7 +95,7 @@ def _infer(order, feeds, baked=None, offered=None):
             raise errors.InvalidArgumentError(
                 None, op,
                 f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                f"{_dtype_words(t.dtype)} and shape {_fmt_shape(t.shape.as_tuple() or ())}")
+                f"{t.dtype.message_name} and shape {_fmt_shape(t.shape.as_tuple() or ())}")
         opdef = op._opdef
         in_shapes = [shapes[id(t)] for t in op._inputs]
         in_values = [values.get(id(t)) for t in op._inputs]

@@ -47,6 +47,12 @@ class DType:
         return self.is_floating or self.is_integer
 
     @property
+    def message_name(self):
+        """The type's name in TF's error messages, which spell float32 as
+        "float" and float64 as "double"."""
+        return {"float32": "float", "float64": "double"}.get(self.name, self.name)
+
+    @property
     def size(self):
         """Bytes per element."""
         return self._np.itemsize
