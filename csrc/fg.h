@@ -113,7 +113,6 @@ typedef struct fg_plan {
     char *names;      /* pool behind every step's name */
     void *arena;
     int64_t arena_bytes;
-    int64_t runs;
 } fg_plan;
 
 /* One allocation per pool; NULL when out of memory. */

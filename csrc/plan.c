@@ -237,7 +237,6 @@ int fg_plan_run(fg_plan *p, fg_status *st)
             return st->code;
         }
     }
-    p->runs++;
     return FG_OK;
 }
 

@@ -60,7 +60,6 @@ cdef extern from "fg.h" nogil:
         char *names
         void *arena
         int64_t arena_bytes
-        int64_t runs
     fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
                             int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
     void fg_plan_free(fg_plan *p)
@@ -370,11 +369,6 @@ cdef class NativePlan:
     def instances(self):
         """How many instances (each with its own arena) the plan holds."""
         return self.n_instances if self.p != NULL else 0
-
-    @property
-    def busy(self):
-        """How many runs of this plan are in flight."""
-        return self.n_instances - self.n_idle
 
     @property
     def runs(self):
