@@ -102,18 +102,24 @@ fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t
     return p;
 }
 
+/* Whether `data` lies in p's arena (other values are feeds, outputs,
+ * constants and variables, which the plan does not own). */
+static int in_arena(const fg_plan *p, const void *data)
+{
+    const char *d = data, *lo = p->arena;
+    return d && d >= lo && d < lo + p->arena_bytes;
+}
+
 /* Under AddressSanitizer, every arena byte outside a value is poisoned: the
  * padding and red zones between buffers (see memory_plan.REDZONE), so that a
  * kernel's overflow into its neighbour is reported. Without ASan, nothing. */
 void fg_plan_poison_arena(fg_plan *p)
 {
     ASAN_POISON_MEMORY_REGION(p->arena, (size_t)p->arena_bytes);
-    const char *lo = p->arena, *hi = lo + p->arena_bytes;
     for (int32_t i = 0; i < p->n_values; i++) {
         const fg_value *v = &p->values[i];
-        const char *d = v->data;
-        if (d && d >= lo && d < hi)
-            ASAN_UNPOISON_MEMORY_REGION((void *)d, (size_t)v->size * fg_dtype_size(v->dtype));
+        if (in_arena(p, v->data))
+            ASAN_UNPOISON_MEMORY_REGION(v->data, (size_t)v->size * fg_dtype_size(v->dtype));
     }
 }
 
@@ -151,12 +157,11 @@ fg_plan *fg_plan_clone(const fg_plan *src)
                                 names_bytes, src->arena_bytes);
     if (!p)
         return NULL;
-    const char *lo = src->arena, *hi = lo + src->arena_bytes;
     for (int32_t i = 0; i < src->n_values; i++) {
-        p->values[i] = src->values[i];
         const char *d = src->values[i].data;
-        if (d && d >= lo && d < hi)
-            p->values[i].data = (char *)p->arena + (d - lo);
+        p->values[i] = src->values[i];
+        if (in_arena(src, d))
+            p->values[i].data = (char *)p->arena + (d - (const char *)src->arena);
     }
     for (int64_t j = 0; j < n_io; j++)
         p->io[j] = p->values + (src->io[j] - src->values);
