@@ -19,7 +19,7 @@ from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.graph import get_default_graph
 from ..framework.tensor_shape import TensorShape
-from .common import graph_of
+from ..ops.arguments import graph_of
 from .state_ops import Variable
 
 __all__ = [

@@ -8,10 +8,11 @@ import builtins
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
 from ..framework.tensor_shape import as_shape
-from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
            "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",

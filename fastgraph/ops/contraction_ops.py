@@ -11,7 +11,7 @@ import string
 import numpy as np
 
 from .array_ops import reshape, shape, transpose
-from .common import graph_of, to_tensor
+from .arguments import graph_of, to_tensor
 from .linalg_ops import matmul
 from .reduction_ops import reduce_prod, reduce_sum
 

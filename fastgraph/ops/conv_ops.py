@@ -3,8 +3,9 @@ depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
 
 import numpy as np
 
+from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.op_registry import OpDef, register
-from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor, to_tensors_like
+from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 
 __all__ = []
 

@@ -6,11 +6,11 @@ import math
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED, check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
 from .broadcast import broadcast_shapes, lower_broadcast
-from .common import ALL, FLOATS, NUMERIC, SIGNED, check_dtype, graph_of, make_op, to_tensor, \
-    to_tensors_like
+from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",

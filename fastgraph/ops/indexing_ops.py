@@ -13,10 +13,11 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
+from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import TensorShape
-from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
            "range", "size", "rank"]

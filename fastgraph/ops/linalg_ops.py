@@ -4,10 +4,11 @@ batches with broadcast batch dims), run through BLAS sgemm/dgemm."""
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
 from .broadcast import broadcast_shapes, lower_broadcast
-from .common import check_dtype, to_tensors_like, make_op
+from .arguments import make_op, to_tensors_like
 from .state_ops import Variable
 
 __all__ = ["matmul"]

@@ -7,9 +7,10 @@ import numbers
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.op_registry import OpDef, register
 from .broadcast import lower_broadcast
-from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = []
 

@@ -17,10 +17,11 @@ import secrets
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import FLOATS, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import Dimension, TensorShape
-from .common import FLOATS, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
 __all__ = ["random_uniform", "random_normal", "truncated_normal", "set_random_seed", "get_seed"]

@@ -5,9 +5,10 @@ argmin, cumulative sums and products, and the ops composed from them
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import AttrFromInput, OpDef, register
-from .common import ALL, FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_all", "reduce_any", "argmax", "argmin", "reduce_logsumexp", "cumsum",

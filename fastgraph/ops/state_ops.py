@@ -13,7 +13,7 @@ from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.op_registry import OpDef, register
 from ..framework.session_stack import get_default_session
 from .array_ops import identity, no_op
-from .common import graph_of, to_tensor
+from .arguments import graph_of, to_tensor
 from .elementwise import install_operators
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
