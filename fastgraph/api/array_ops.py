@@ -6,8 +6,8 @@ compiled, as every shape in fastgraph.
 """
 
 from ..framework import dtypes
-from ..ops.array_ops import expand_dims
 from ..ops.arguments import scope_of, tensor_or_constant, to_tensor
+from ..ops.array_ops import expand_dims
 from ..ops.elementwise import cast, less, maximum
 from ..ops.indexing_ops import range as _range
 from ..ops.reduction_ops import reduce_max

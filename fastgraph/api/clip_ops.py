@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..ops.array_ops import identity, stack
 from ..ops.arguments import scope_of, tensor_or_constant, to_tensor
+from ..ops.array_ops import identity, stack
 from ..ops.elementwise import (
-    add, cast, greater, maximum, minimum, multiply, sqrt, subtract, truediv, where,
+    add, cast, greater, maximum, minimum, multiply, sqrt, subtract, truediv,
 )
-from ..ops.indexing_ops import ones_like
+from ..ops.indexing_ops import ones_like, where
 from ..ops.nn_ops import l2_loss
 from ..ops.reduction_ops import reduce_sum
 

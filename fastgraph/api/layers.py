@@ -26,7 +26,19 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape
+from ..ops import conv_ops, elementwise, nn_ops
 from ..ops.arguments import graph_of, to_tensor
+from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
+from ..ops.contraction_ops import tensordot
+from ..ops.control_flow_ops import cond
+from ..ops.conv_ops import conv2d as nn_conv2d
+from ..ops.elementwise import cast
+from ..ops.linalg_ops import matmul
+from ..ops.nn_ops import bias_add, dropout as nn_dropout
+from ..ops.reduction_ops import batch_normalization as nn_batch_normalization, moments
+from .init_ops import ones_initializer, zeros_initializer
+from .nn_impl import fused_batch_norm
+from .variable_scope import get_variable, variable_scope
 
 __all__ = []
 
@@ -96,7 +108,6 @@ def _get_activation(activation):
     """A callable for `activation`: None, a callable or a TF-Keras name."""
     if activation is None or callable(activation):
         return activation
-    from . import elementwise, nn_ops
     by_name = {
         "linear": None, "relu": nn_ops.relu, "relu6": nn_ops.relu6, "elu": nn_ops.elu,
         "selu": nn_ops.selu, "softplus": nn_ops.softplus, "softsign": nn_ops.softsign,
@@ -117,12 +128,10 @@ def _fmt_shape(shape):
 
 
 def _to_nhwc(x):
-    from .array_ops import transpose
     return transpose(x, [0, 2, 3, 1])
 
 
 def _to_nchw(x):
-    from .array_ops import transpose
     return transpose(x, [0, 3, 1, 2])
 
 
@@ -146,7 +155,6 @@ class Layer:
     _ndim = None
 
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
-        from .variable_scope import variable_scope
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
         kwargs.pop("autocast", None)
@@ -193,7 +201,6 @@ class Layer:
         return self._scope.name
 
     def _set_scope(self, scope=None):
-        from .variable_scope import variable_scope
         if self._scope is None:
             if self._reuse:
                 with variable_scope(scope if scope is not None else self._base_name) as captured:
@@ -206,7 +213,6 @@ class Layer:
                    trainable=None, constraint=None, use_resource=None, synchronization=None,
                    aggregation=None, partitioner=None, **kwargs):
         """Adds a new variable to the layer, or gets an existing one; returns it."""
-        from .variable_scope import get_variable, variable_scope
         if trainable is None:
             trainable = True
         dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
@@ -219,7 +225,6 @@ class Layer:
                 if initializer is None:
                     initializer = scope.initializer
                 if initializer is None and not dtype.is_floating:
-                    from .variable_scope import zeros_initializer
                     initializer = zeros_initializer()
                 existing = set(id(v) for v in graph.get_collection("variables"))
                 variable = get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
@@ -260,8 +265,6 @@ class Layer:
     def __call__(self, inputs, *args, **kwargs):
         """Wraps `call`: opens the layer's variable scope (with reuse once the
         layer is built) and its name scope, builds it on the first call."""
-        from .elementwise import cast
-        from .variable_scope import variable_scope
         scope = kwargs.pop("scope", None)
         graph = graph_of([inputs])
         with graph.as_default():
@@ -335,7 +338,6 @@ class Dense(Layer):
                  bias_initializer=None, kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  trainable=True, name=None, **kwargs):
-        from .variable_scope import zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.units = int(units)
         if self.units <= 0:
@@ -372,9 +374,6 @@ class Dense(Layer):
             if self.use_bias else None
 
     def call(self, inputs):
-        from .contraction_ops import tensordot
-        from .linalg_ops import matmul
-        from .nn_ops import bias_add
         rank = inputs.shape.rank
         if rank == 2 or rank is None:
             outputs = matmul(inputs, self.kernel)
@@ -482,7 +481,6 @@ class Conv2D(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
                  **kwargs):
-        from .variable_scope import zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         if filters is not None and (not isinstance(filters, (int, np.integer)) or filters <= 0):
             raise ValueError("Invalid value for argument `filters`. Expected a strictly "
@@ -537,8 +535,6 @@ class Conv2D(Layer):
             if self.use_bias else None
 
     def call(self, inputs):
-        from .conv_ops import conv2d as nn_conv2d
-        from .nn_ops import bias_add
         if inputs.shape.rank not in (None, 4):
             raise NotImplementedError("fastgraph's Conv2D layer takes 4-D inputs "
                                       f"(got rank {inputs.shape.rank})")
@@ -627,7 +623,6 @@ class _Pooling2D(Layer):
         self.data_format = _normalize_data_format(data_format)
 
     def call(self, inputs):
-        from . import conv_ops
         first = self.data_format == "channels_first"
         x = _to_nhwc(inputs) if first else inputs
         outputs = getattr(conv_ops, self._pool)(
@@ -750,7 +745,6 @@ class Flatten(Layer):
         self.data_format = _normalize_data_format(data_format)
 
     def call(self, inputs):
-        from .array_ops import expand_dims, reshape, shape, stack, transpose
         rank = inputs.shape.rank
         if self.data_format == "channels_first" and rank and rank > 1:
             inputs = transpose(inputs, [0] + list(range(2, rank)) + [1])
@@ -805,7 +799,6 @@ def _is_python_bool(value):
 
 def _cond(pred, true_fn, false_fn):
     """`cond` on a fed bool, its output named "cond/Identity" as TF's."""
-    from .control_flow_ops import cond
     graph = get_default_graph()
     with graph.name_scope("cond"):
         return cond(pred, true_fn, false_fn, name="Identity")
@@ -844,7 +837,6 @@ class Dropout(Layer):
         self.seed = seed
 
     def _get_noise_shape(self, inputs):
-        from .array_ops import shape, stack
         if self.noise_shape is None or isinstance(self.noise_shape, Tensor):
             return self.noise_shape
         dims = list(self.noise_shape)
@@ -857,8 +849,6 @@ class Dropout(Layer):
         return stack([dynamic[i] if d is None else d for i, d in enumerate(dims)])
 
     def call(self, inputs, training=False):
-        from .array_ops import identity
-        from .nn_ops import dropout as nn_dropout
         if isinstance(self.rate, numbers.Real) and self.rate == 0:
             return identity(inputs)
         if _is_python_bool(training):
@@ -955,7 +945,6 @@ class BatchNormalization(Layer):
                  renorm=False, renorm_clipping=None, renorm_momentum=0.99, fused=None,
                  trainable=True, virtual_batch_size=None, adjustment=None, name=None,
                  **kwargs):
-        from .variable_scope import ones_initializer, zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         if renorm or virtual_batch_size is not None or adjustment is not None:
             raise NotImplementedError("fastgraph's batch normalization has no renorm, "
@@ -1064,9 +1053,6 @@ class BatchNormalization(Layer):
     def _unfused(self, inputs, training):
         """nn.batch_normalization with the moving statistics (training
         False), the batch's (True), or either as a fed bool says."""
-        from .array_ops import reshape
-        from .reduction_ops import batch_normalization as nn_batch_normalization
-        from .reduction_ops import moments
         ndims = inputs.shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
         needs_broadcasting = sorted(reduction_axes) != list(range(ndims))[:-1]

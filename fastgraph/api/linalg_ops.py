@@ -9,8 +9,8 @@ import numbers
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..ops.array_ops import broadcast_to, concat, expand_dims, shape as _shape
 from ..ops.arguments import scope_of
+from ..ops.array_ops import broadcast_to, concat, expand_dims, shape as _shape
 from ..ops.elementwise import cast, equal
 from ..ops.indexing_ops import range as _range
 from ..ops.reduction_ops import l2_normalize

@@ -16,14 +16,14 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import FLOATS, INTS, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, stack
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor, to_tensors_like
+from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, stack
 from ..ops.broadcast import broadcast_shapes
 from ..ops.elementwise import (
-    add, cast, ceil, equal, floor, floordiv, floormod, less, log, logical_and, multiply,
-    negative, not_equal, realdiv, sqrt, square, subtract, truediv, where,
+    add, cast, ceil, equal, floor, floordiv, floormod, less, log, logical_and, multiply, negative,
+    not_equal, realdiv, sqrt, square, subtract, truediv,
 )
-from ..ops.indexing_ops import range as _range, size as _size, zeros
+from ..ops.indexing_ops import range as _range, size as _size, where, zeros
 from ..ops.nn_ops import log_softmax, softmax, softplus, softsign  # noqa: F401 - tf.math's aliases
 from ..ops.reduction_ops import l2_normalize, reduce_mean, reduce_sum
 

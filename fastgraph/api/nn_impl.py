@@ -8,13 +8,13 @@ from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import check_dtype
 from ..framework.graph import Tensor
-from ..ops.array_ops import identity, reshape, shape as _shape
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor
+from ..ops.array_ops import identity, reshape, shape as _shape
 from ..ops.elementwise import (
     abs as _abs, add, cast, erf, exp, greater_equal, log1p, maximum, multiply, negative, realdiv,
-    rsqrt, sigmoid, subtract, tanh, where,
+    rsqrt, sigmoid, subtract, tanh,
 )
-from ..ops.indexing_ops import gather, size as _size, zeros_like
+from ..ops.indexing_ops import gather, size as _size, where, zeros_like
 from ..ops.nn_ops import relu
 from ..ops.reduction_ops import moments
 from .clip_ops import clip_by_norm

@@ -7,7 +7,7 @@ from .. import image as _image
 from .. import nn as _nn
 from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
-from ..ops import namespace as _namespace
+from ..api import namespace as _namespace
 
 from .. import *  # noqa: F401,F403
 from .. import (  # noqa: F401

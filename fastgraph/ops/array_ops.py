@@ -8,6 +8,7 @@ import builtins
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
@@ -633,7 +634,6 @@ def stack(values, axis=0, name="stack"):
     values = list(values) if isinstance(values, (list, tuple)) else [values]
     graph = graph_of(values)
     if not any(isinstance(v, Tensor) or hasattr(v, "_as_graph_element") for v in values):
-        from ..framework.constant_op import to_numpy
         arr, dtype = to_numpy(values)
         rank = arr.ndim
         a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")

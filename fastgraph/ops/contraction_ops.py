@@ -10,8 +10,8 @@ import string
 
 import numpy as np
 
-from .array_ops import reshape, shape, transpose
 from .arguments import graph_of, to_tensor
+from .array_ops import reshape, shape, transpose
 from .linalg_ops import matmul
 from .reduction_ops import reduce_prod, reduce_sum
 

@@ -6,6 +6,7 @@ import numpy as np
 from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.op_registry import OpDef, register
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
+from .array_ops import _ints_attr, expand_dims, squeeze
 
 __all__ = []
 
@@ -238,7 +239,6 @@ def conv1d(input=None, filters=None, stride=None, padding=None,  # noqa: A002
     """Computes a 1-D convolution of `input` [batch, in_width, in_channels]
     with `filters` [filter_width, in_channels, out_channels], as TF does: a
     conv2d over a height of 1. (TF1 names: `value`, `filter`.)"""
-    from .array_ops import expand_dims, squeeze
     input = value if input is None else input  # noqa: A001
     filters = filter if filters is None else filters
     if data_format not in ("NWC", "NHWC", None):
@@ -362,7 +362,6 @@ def conv2d_transpose(input=None, filters=None, output_shape=None, strides=None, 
     filters = filter if filters is None else filters
     if input is None or filters is None or output_shape is None or strides is None:
         raise TypeError("conv2d_transpose() needs input, filters, output_shape and strides")
-    from .array_ops import _ints_attr
     attrs = _conv_attrs(strides, padding, data_format, dilations)
     graph, (x, f) = to_tensors_like([input, filters], "Conv2DBackpropInput",
                                     ("out_backprop", "filter"))

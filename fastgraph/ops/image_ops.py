@@ -9,8 +9,8 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
-from .array_ops import expand_dims, identity, squeeze
 from .arguments import graph_of, make_op, to_tensor
+from .array_ops import expand_dims, identity, squeeze
 
 __all__ = []
 

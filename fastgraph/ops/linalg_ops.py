@@ -5,11 +5,9 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.dtype_sets import check_dtype
-from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
-from .broadcast import broadcast_shapes, lower_broadcast
 from .arguments import make_op, to_tensors_like
-from .state_ops import Variable
+from .broadcast import broadcast_shapes, lower_broadcast
 
 __all__ = ["matmul"]
 
@@ -119,15 +117,3 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
              "transpose_b": bool(transpose_b or adjoint_b)}
     return make_op(graph, op_type, [x, y], attrs, name=name or op_type).outputs[0]
 
-
-def _matmul_operator(self, other):
-    return matmul(self, other, name="matmul")
-
-
-def _rmatmul_operator(self, other):
-    return matmul(other, self, name="matmul")
-
-
-for _cls in (Tensor, Variable):
-    _cls.__matmul__ = _matmul_operator
-    _cls.__rmatmul__ = _rmatmul_operator

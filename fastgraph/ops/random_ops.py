@@ -18,7 +18,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, check_dtype
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.graph import get_default_graph
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import Dimension, TensorShape
 from .arguments import graph_of, make_op, to_tensor
