@@ -60,9 +60,14 @@ from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401
 
-# `api` is a subpackage like `ops`, but new: kept out so that `compat.v1`
-# exports exactly the names it did before the API layer had its own package.
+# `api` is a subpackage like `ops` (which are listed), but new: kept out so
+# that `compat.v1` exports exactly the names it did before it existed.
 __all__ = [n for n in dir() if not n.startswith("_") and n != "api"]
 
-# Last: compat.v1 re-exports everything above.
+# Last: compat.v1 is everything above plus its TF1-only names (which win).
 from . import compat  # noqa: E402,F401
+
+for _n in __all__:
+    if not hasattr(compat.v1, _n):
+        setattr(compat.v1, _n, globals()[_n])
+del _n

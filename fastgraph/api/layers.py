@@ -26,7 +26,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape
-from ..ops import conv_ops, elementwise, nn_ops
+from ..ops import conv_ops, namespace
 from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
 from ..ops.contraction_ops import tensordot
@@ -104,21 +104,19 @@ def _normalize_data_format(value):
     return data_format
 
 
+# TF-Keras's activation names: those the op families list, and "linear".
+_ACTIVATIONS = {"linear": None, **namespace("ACTIVATIONS")}
+
+
 def _get_activation(activation):
     """A callable for `activation`: None, a callable or a TF-Keras name."""
     if activation is None or callable(activation):
         return activation
-    by_name = {
-        "linear": None, "relu": nn_ops.relu, "relu6": nn_ops.relu6, "elu": nn_ops.elu,
-        "selu": nn_ops.selu, "softplus": nn_ops.softplus, "softsign": nn_ops.softsign,
-        "sigmoid": elementwise.sigmoid, "tanh": elementwise.tanh,
-        "softmax": nn_ops.softmax, "exponential": elementwise.exp,
-    }
-    if activation not in by_name:
+    if activation not in _ACTIVATIONS:
         raise ValueError(f"Unknown activation function: '{activation}'. Please ensure you "
                          "are using a `keras.utils.custom_object_scope` and that this object "
                          "is included in the scope.")
-    return by_name[activation]
+    return _ACTIVATIONS[activation]
 
 
 def _fmt_shape(shape):

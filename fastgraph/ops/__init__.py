@@ -6,7 +6,7 @@ Each family module lists its public functions in `__all__` (exported as
 `tensor_operators` gives Tensor and Variable their operators.
 """
 
-from . import (
+from . import (  # noqa: F401 - registration
     array_ops, contraction_ops, control_flow_ops, conv_ops, elementwise, image_ops, indexing_ops,
     linalg_ops, nn_ops, random_ops, reduction_ops, sort_ops, state_ops, tensor_operators,
 )

@@ -1,11 +1,9 @@
 """NumPy broadcasting for shapes with unknown dims, and its lowering to the
 (shape, strides) form that the C broadcast walker reads."""
 
+from ..framework.tensor_shape import debug_string
+
 __all__ = ["broadcast_shapes", "lower_broadcast"]
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def broadcast_shapes(shapes, op_desc="op"):
@@ -24,7 +22,7 @@ def broadcast_shapes(shapes, op_desc="op"):
             a, b = sorted(known)[:2]
             raise ValueError(
                 f"Dimensions must be equal, but are {a} and {b} for {op_desc} with input "
-                f"shapes: {', '.join(_fmt(s) for s in shapes)}.")
+                f"shapes: {', '.join(debug_string(s) for s in shapes)}.")
         if known:
             out.append(known.pop())
         elif any(d is None for d in dims):

@@ -22,6 +22,9 @@ __all__ = [
 
 MATH = [n for n in __all__ if n != "cast"] + ["floor_div"]
 NN = ["sigmoid", "tanh"]
+# TF-Keras activation names (`activation="tanh"` in fastgraph.layers);
+# `exponential` is Keras's name for exp.
+ACTIVATIONS = ["sigmoid", "tanh", "exponential"]
 
 _BOOL = (dtypes.bool,)
 
@@ -440,6 +443,9 @@ def is_finite(x, name=None):
 def is_inf(x, name=None):
     """Returns which elements of x are Inf."""
     return _unary(_ISINF, x, name)
+
+
+exponential = exp
 
 
 def cast(x, dtype, name=None):

@@ -16,7 +16,7 @@ from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import TensorShape
+from ..framework.tensor_shape import TensorShape, debug_string
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import cast, select_v2
 
@@ -32,10 +32,6 @@ _RANGE_TYPES = (dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtype
                 dtypes.int64)
 # TF's range: without a dtype, the widest of the arguments' types.
 _RANGE_HIERARCHY = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def _prod(dims):
@@ -168,7 +164,7 @@ def _gather_nd_shape(ctx):
     depth = indices[-1]
     if depth > len(params):
         raise ValueError(f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
-                         f"{_fmt(indices)} and params shape: {_fmt(params)}")
+                         f"{debug_string(indices)} and params shape: {debug_string(params)}")
     return [tuple(indices[:-1]) + tuple(params[depth:])]
 
 

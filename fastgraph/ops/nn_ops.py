@@ -23,6 +23,8 @@ __all__ = []
 NN = ["relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "softmax",
       "log_softmax", "bias_add", "sparse_softmax_cross_entropy_with_logits",
       "softmax_cross_entropy_with_logits", "l2_loss", "dropout"]
+# TF-Keras activation names (`activation="relu"` in fastgraph.layers).
+ACTIVATIONS = ["relu", "relu6", "elu", "selu", "softplus", "softsign", "softmax"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946

@@ -20,7 +20,7 @@ from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, check_dtype
 from ..framework.graph import get_default_graph
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import Dimension, TensorShape
+from ..framework.tensor_shape import Dimension, TensorShape, debug_string
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
@@ -216,10 +216,6 @@ def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
 # ---- registry -----------------------------------------------------------------
 
 
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
-
-
 def _random_shape(ctx):
     spec = ctx.shapes[0]
     if spec is not None and len(spec) != 1:
@@ -245,7 +241,7 @@ def _uniform_int_shape(ctx):
     for i, arg in ((1, "minval"), (2, "maxval")):
         if ctx.shapes[i] is not None and len(ctx.shapes[i]) != 0:
             raise ValueError(f"{arg} must be a scalar; got a tensor of shape "
-                             f"{_fmt(ctx.shapes[i])}")
+                             f"{debug_string(ctx.shapes[i])}")
     return _random_shape(ctx)
 
 
