@@ -1,6 +1,6 @@
 """`tf.compat.v1.layers`: TF1's layers (Dense, Conv2D, pooling, Flatten,
-Dropout, BatchNormalization) and their functional forms, for inference;
-also `tf.nn.fused_batch_norm`.
+Dropout, BatchNormalization) and their functional forms, for inference
+(BatchNormalization's fused path is nn_impl's `tf.nn.fused_batch_norm`).
 
 The layers name their variables and ops as TF's legacy layers do: each
 layer opens a variable scope (its `name`, or its class name in snake case
@@ -29,7 +29,6 @@ from ..framework.tensor_shape import TensorShape
 from ..ops import conv_ops, namespace
 from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
-from ..ops.contraction_ops import tensordot
 from ..ops.control_flow_ops import cond
 from ..ops.conv_ops import conv2d as nn_conv2d
 from ..ops.elementwise import cast
@@ -37,12 +36,11 @@ from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, dropout as nn_dropout
 from ..ops.reduction_ops import batch_normalization as nn_batch_normalization, moments
 from .init_ops import ones_initializer, zeros_initializer
+from .linalg_ops import tensordot
 from .nn_impl import fused_batch_norm
 from .variable_scope import get_variable, variable_scope
 
 __all__ = []
-
-NN = ["fused_batch_norm"]
 
 LAYERS = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
           "BatchNormalization", "dense", "conv2d", "max_pooling2d", "average_pooling2d",

@@ -79,7 +79,8 @@ def add_n(inputs, name=None):
         raise ValueError(_ADD_N_INPUTS)
     inputs = list(inputs)
     graph = graph_of(inputs)
-    tensors = [tensor_or_constant(graph, x) if isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
+    tensors = [tensor_or_constant(graph, x)
+               if isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
                else to_tensor(graph, x) for x in inputs]
     if len(tensors) == 1:
         return identity(tensors[0], name=name) if name else tensors[0]

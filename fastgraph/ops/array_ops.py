@@ -12,7 +12,7 @@ from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
-from ..framework.tensor_shape import as_shape, debug_string
+from ..framework.tensor_shape import as_shape, debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
@@ -75,7 +75,7 @@ def _with_default_shape(ctx):
     if actual is not None and (len(given) != len(actual) or any(
             g is not None and a is not None and g != a for g, a in zip(given, actual))):
         raise ValueError(f"Shapes must be equal rank, and compatible: default has shape "
-                         f"{debug_string(actual)}, placeholder_with_default {debug_string(given)}")
+                         f"{_fmt(actual)}, placeholder_with_default {_fmt(given)}")
     return [given if ctx.op is None else actual]
 
 
@@ -503,7 +503,7 @@ def _merge_dims(merged, other, index_base=0):
     for i, (a, b) in enumerate(zip(merged, other)):
         if a is not None and b is not None and a != b:
             raise ValueError(f"Dimension {i + index_base} in both shapes must be equal, but are "
-                             f"{a} and {b}. Shapes are {debug_string(merged)} and {debug_string(other)}.")
+                             f"{a} and {b}. Shapes are {_fmt(merged)} and {_fmt(other)}.")
         if a is None:
             merged[i] = b
 
@@ -524,11 +524,11 @@ def _concat_shape(ctx):
         for i, s in enumerate(shapes[1:], 1):
             if len(s) != rank:
                 raise ValueError(f"ConcatOp : Ranks of all input tensors should match: "
-                                 f"shape[0] = {debug_string(shapes[0])} vs. shape[{i}] = {debug_string(s)}")
+                                 f"shape[0] = {_fmt(shapes[0])} vs. shape[{i}] = {_fmt(s)}")
             for d in range(rank):
                 if d != a and s[d] != shapes[0][d]:
                     raise ValueError(f"ConcatOp : Dimension {d} in both shapes must be equal: "
-                                     f"shape[0] = {debug_string(shapes[0])} vs. shape[{i}] = {debug_string(s)}")
+                                     f"shape[0] = {_fmt(shapes[0])} vs. shape[{i}] = {_fmt(s)}")
         out = list(shapes[0])
         out[a] = sum(s[a] for s in shapes)
         return [tuple(out)]
@@ -596,7 +596,7 @@ def _pack_shape(ctx):
         for i, s in enumerate(shapes[1:], 1):
             if s != shapes[0]:
                 raise ValueError(f"Shapes of all inputs must match: values[0].shape = "
-                                 f"{debug_string(shapes[0])} != values[{i}].shape = {debug_string(s)}")
+                                 f"{_fmt(shapes[0])} != values[{i}].shape = {_fmt(s)}")
     merged = list(known[0])
     for s in known[1:]:
         if len(s) != len(merged):
@@ -649,7 +649,7 @@ def _unpack_shape(ctx):
     a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")
     if shape[a] is not None and shape[a] != num:
         if _runtime(ctx):
-            raise ValueError(f"Input shape axis {a} must equal {num}, got shape {debug_string(shape)}")
+            raise ValueError(f"Input shape axis {a} must equal {num}, got shape {_fmt(shape)}")
         raise ValueError(f"Dimension must be {num} but is {shape[a]}")
     return [shape[:a] + shape[a + 1:]] * num
 
@@ -1161,7 +1161,7 @@ def _pad_shape(ctx):
     if len(shape) != len(paddings):
         if _runtime(ctx):
             raise ValueError(f"The first dimension of paddings must be the rank of inputs"
-                             f"[{len(paddings)},2] {debug_string(shape)}")
+                             f"[{len(paddings)},2] {_fmt(shape)}")
         raise ValueError(f"Shape must be rank {len(paddings)} but is rank {len(shape)}")
     out = []
     for d, (before, after) in zip(shape, paddings):
@@ -1233,7 +1233,7 @@ def _pad_pairs(arr):
     if arr.ndim != 2 or (arr.size and arr.shape[1] != 2):
         if arr.ndim == 2 or arr.size:
             raise ValueError(f"paddings must be a matrix with 2 columns: "
-                             f"{debug_string(arr.shape)}")
+                             f"{_fmt(arr.shape)}")
         arr = arr.reshape(0, 2)
     if (arr < 0).any():
         raise ValueError("Paddings must be non-negative")
@@ -1257,7 +1257,7 @@ def _broadcast_to_shape(ctx):
     for d, t in zip(shape[::-1], target[::-1]):
         if d is not None and d != 1 and d != t:
             if _runtime(ctx):
-                raise ValueError(f"Incompatible shapes: {debug_string(shape)} vs. {debug_string(target)}")
+                raise ValueError(f"Incompatible shapes: {_fmt(shape)} vs. {_fmt(target)}")
             raise ValueError(f"Dimensions must be equal, but are {d} and {t}")
     return [target]
 

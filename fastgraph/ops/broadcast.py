@@ -1,7 +1,7 @@
 """NumPy broadcasting for shapes with unknown dims, and its lowering to the
 (shape, strides) form that the C broadcast walker reads."""
 
-from ..framework.tensor_shape import debug_string
+from ..framework.tensor_shape import debug_string as _fmt
 
 __all__ = ["broadcast_shapes", "lower_broadcast"]
 
@@ -22,7 +22,7 @@ def broadcast_shapes(shapes, op_desc="op"):
             a, b = sorted(known)[:2]
             raise ValueError(
                 f"Dimensions must be equal, but are {a} and {b} for {op_desc} with input "
-                f"shapes: {', '.join(debug_string(s) for s in shapes)}.")
+                f"shapes: {', '.join(_fmt(s) for s in shapes)}.")
         if known:
             out.append(known.pop())
         elif any(d is None for d in dims):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import debug_string
+from ..framework.tensor_shape import debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .array_ops import _ints_attr, expand_dims, squeeze
 
@@ -87,7 +87,7 @@ def _geometry(x_shape, kh, kw, attrs):
 def _check_rank4(shape, op_type, shapes):
     if shape is not None and len(shape) != 4:
         raise ValueError(f"Shape must be rank 4 but is rank {len(shape)} for '{op_type}' with "
-                         f"input shapes: {', '.join(debug_string(s) for s in shapes)}.")
+                         f"input shapes: {', '.join(_fmt(s) for s in shapes)}.")
 
 
 def _np_windows(x, kh, kw, attrs, fill):
@@ -115,9 +115,9 @@ def _conv_shape(op_type, ctx):
     if x[3] is not None and f[2] is not None and x[3] != f[2]:
         if depthwise:
             raise ValueError(f"Dimensions must be equal, but are {x[3]} and {f[2]} for "
-                             f"'{op_type}' with input shapes: {debug_string(x)}, {debug_string(f)}.")
+                             f"'{op_type}' with input shapes: {_fmt(x)}, {_fmt(f)}.")
         raise ValueError(f"Depth of input ({x[3]}) is not a multiple of input depth of filter "
-                         f"({f[2]}) for '{op_type}' with input shapes: {debug_string(x)}, {debug_string(f)}.")
+                         f"({f[2]}) for '{op_type}' with input shapes: {_fmt(x)}, {_fmt(f)}.")
     if f[0] is None or f[1] is None:
         return [(x[0], None, None, None)]
     g = _geometry(x, f[0], f[1], ctx.attrs)
@@ -298,7 +298,7 @@ def _transpose_shape(ctx):
         return [out]
     if x[3] is not None and f[3] is not None and x[3] != f[3]:
         raise ValueError(f"Dimensions must be equal, but are {x[3]} and {f[3]} for "
-                         f"'Conv2DBackpropInput' with input shapes: {debug_string(x)}, {debug_string(f)}.")
+                         f"'Conv2DBackpropInput' with input shapes: {_fmt(x)}, {_fmt(f)}.")
     if f[2] is not None and out[3] != f[2]:
         raise ValueError(f"Conv2DCustomBackpropInput: input and filter must have the same "
                          f"depth: {out[3]} vs {f[2]}")

@@ -16,7 +16,7 @@ from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import TensorShape, debug_string
+from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import cast, select_v2
 
@@ -164,7 +164,7 @@ def _gather_nd_shape(ctx):
     depth = indices[-1]
     if depth > len(params):
         raise ValueError(f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
-                         f"{debug_string(indices)} and params shape: {debug_string(params)}")
+                         f"{_fmt(indices)} and params shape: {_fmt(params)}")
     return [tuple(indices[:-1]) + tuple(params[depth:])]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import check_dtype
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import debug_string
+from ..framework.tensor_shape import debug_string as _fmt
 from .arguments import make_op, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
 
@@ -33,15 +33,15 @@ def _matmul_shape(op_type, ctx):
     for s in (a, b):
         if op_type == "MatMul" and len(s) != 2:
             raise ValueError(f"Shape must be rank 2 but is rank {len(s)} for '{op_type}' with "
-                             f"input shapes: {debug_string(a)}, {debug_string(b)}.")
+                             f"input shapes: {_fmt(a)}, {_fmt(b)}.")
         if len(s) < 2:
             raise ValueError(f"Shape must be at least rank 2 but is rank {len(s)} for "
-                             f"'{op_type}' with input shapes: {debug_string(a)}, {debug_string(b)}.")
+                             f"'{op_type}' with input shapes: {_fmt(a)}, {_fmt(b)}.")
     m, ka = _matrix_dims(a, ta)
     kb, n = _matrix_dims(b, tb)
     if ka is not None and kb is not None and ka != kb:
         raise ValueError(f"Dimensions must be equal, but are {ka} and {kb} for '{op_type}' "
-                         f"with input shapes: {debug_string(a)}, {debug_string(b)}.")
+                         f"with input shapes: {_fmt(a)}, {_fmt(b)}.")
     batch = broadcast_shapes([tuple(a[:-2]), tuple(b[:-2])], f"'{op_type}'")
     return [tuple(batch) + (m, n)]
 

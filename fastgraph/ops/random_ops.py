@@ -20,7 +20,7 @@ from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, check_dtype
 from ..framework.graph import get_default_graph
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import Dimension, TensorShape, debug_string
+from ..framework.tensor_shape import Dimension, TensorShape, debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
@@ -241,7 +241,7 @@ def _uniform_int_shape(ctx):
     for i, arg in ((1, "minval"), (2, "maxval")):
         if ctx.shapes[i] is not None and len(ctx.shapes[i]) != 0:
             raise ValueError(f"{arg} must be a scalar; got a tensor of shape "
-                             f"{debug_string(ctx.shapes[i])}")
+                             f"{_fmt(ctx.shapes[i])}")
     return _random_shape(ctx)
 
 
