@@ -39,6 +39,8 @@ FORBIDDEN = {
     "ops": {"api", "compiler", "session", "native", "public"},
     "compiler": {"ops", "api", "session", "public"},
     "api": {"compiler", "session", "native", "public"},
+    "session": {"ops", "api", "public"},
+    "native": {"ops", "api", "session", "public"},
     "leaf": {"framework", "ops", "api", "compiler", "session", "native", "public"},
 }
 

@@ -51,7 +51,7 @@ LAYERS = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatt
 _LAYER_NAMES_KEY = ("__layer_names",)
 
 
-# ---- helpers -----------------------------------------------------------------
+# ---- layer names -------------------------------------------------------------
 
 
 def _snake_case(name):
@@ -69,6 +69,9 @@ def _unique_layer_name(base):
     n = counts.get(base, 0)
     counts[base] = n + 1
     return base if n == 0 else f"{base}_{n}"
+
+
+# ---- arguments, as TF-Keras checks and spells them ------------------------------
 
 
 def _normalize_tuple(value, n, name):
@@ -118,9 +121,13 @@ def _get_activation(activation):
 
 
 def _fmt_shape(shape):
+    # Keras's spelling, (None, 3), not the shape functions' [?,3].
     dims = shape.as_tuple() if isinstance(shape, TensorShape) else tuple(shape)
     return "(" + ", ".join("None" if d is None else str(d) for d in dims) + \
         ("," if len(dims) == 1 else "") + ")"
+
+
+# ---- data formats -------------------------------------------------------------
 
 
 def _to_nhwc(x):
