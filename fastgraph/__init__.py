@@ -6,6 +6,7 @@ changing its import to `import fastgraph as tf`.
 """
 
 from . import ops as _ops  # noqa: F401 - registers every op
+from . import api as _api
 from . import dtypes, errors, image, layers, linalg, math, nn, random  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
@@ -29,9 +30,8 @@ from .ops.elementwise import (  # noqa: F401
     floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
     log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod,
     multiply, negative, not_equal, pow, realdiv, reciprocal, round, rsqrt, sigmoid, sign, sin,
-    sqrt, square, squared_difference, subtract, tan, tanh, truediv, where,
+    sqrt, square, squared_difference, subtract, tan, tanh, truediv,
 )
-from .ops import FAMILIES as _FAMILIES
 from .ops.state_ops import (  # noqa: F401
     Variable, assign, assign_add, assign_sub, global_variables, global_variables_initializer,
     initialize_all_variables, local_variables, trainable_variables, variables_initializer,
@@ -53,14 +53,21 @@ def disable_v2_behavior():
     """A no-op: fastgraph always behaves as TF1 graph mode."""
 
 
-for _fam in _FAMILIES:
+for _fam in _ops.FAMILIES + _api.MODULES:
     globals().update({_n: getattr(_fam, _n) for _n in _fam.__all__})
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401
 
-__all__ = [n for n in dir() if not n.startswith("_")]
+# `api` is a subpackage like `ops` (which are listed), but new: kept out so
+# that `compat.v1` exports exactly the names it did before it existed.
+__all__ = [n for n in dir() if not n.startswith("_") and n != "api"]
 
-# Last: compat.v1 re-exports everything above.
+# Last: compat.v1 is everything above plus its TF1-only names (which win).
 from . import compat  # noqa: E402,F401
+
+for _n in __all__:
+    if not hasattr(compat.v1, _n):
+        setattr(compat.v1, _n, globals()[_n])
+del _n

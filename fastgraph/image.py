@@ -1,6 +1,6 @@
 """`tf.image`: image operations."""
 
-from .ops import namespace as _namespace
+from .api import namespace as _namespace
 
 globals().update(_namespace("IMAGE"))
 __all__ = sorted(_namespace("IMAGE"))

@@ -1,6 +1,6 @@
 """`tf.linalg`: matrix products."""
 
-from .ops import namespace as _namespace
+from .api import namespace as _namespace
 
 globals().update(_namespace("LINALG"))
 __all__ = sorted(_namespace("LINALG"))

@@ -1,6 +1,6 @@
 """`tf.nn`: neural network ops."""
 
-from .ops import namespace as _namespace
+from .api import namespace as _namespace
 
 globals().update(_namespace("NN"))
 __all__ = sorted(_namespace("NN"))

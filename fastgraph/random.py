@@ -1,6 +1,6 @@
 """`tf.random`: random number ops."""
 
-from .ops import namespace as _namespace
+from .api import namespace as _namespace
 
 globals().update(_namespace("RANDOM"))
 __all__ = sorted(_namespace("RANDOM"))

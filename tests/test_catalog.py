@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from fastgraph.ops.catalog import render
+from fastgraph.catalog import render
 
 DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "ops.md"
 
@@ -13,7 +13,7 @@ def test_ops_doc_is_current():
     if not DOC.exists():
         pytest.skip("docs/ is not beside this checkout")
     assert DOC.read_text() == render(), \
-        "docs/ops.md is stale: run `python -m fastgraph.ops.catalog > docs/ops.md`"
+        "docs/ops.md is stale: run `python -m fastgraph.catalog > docs/ops.md`"
 
 
 def test_catalog_lists_every_registered_type():

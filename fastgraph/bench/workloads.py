@@ -8,6 +8,8 @@ NumPy where those apply. Inputs come from a fixed seed.
 
 import numpy as np
 
+import fastgraph
+
 from . import peers
 
 __all__ = ["WORKLOADS", "SYSTEMS", "build", "Workload"]
@@ -311,7 +313,6 @@ def build(workload, system):
     if system.startswith("fastgraph"):
         if w.name == "copyto_4M":
             raise peers.missing("NumPy only")
-        import fastgraph
         return _session_runner(w, fastgraph, fastgraph.compat.v1, x,
                                callable_=system == "fastgraph.callable")
     if system == "tf1.session":

@@ -1,20 +1,18 @@
-"""`tf.compat.v1`: TensorFlow 1's names (everything in `fastgraph`, plus
-the TF1-only spellings)."""
+"""`tf.compat.v1`: TensorFlow 1's names: everything in `fastgraph` plus the
+TF1-only spellings defined here.
+
+`fastgraph/__init__.py` adds its own names to this module once they all
+exist (names defined here win), so this module never imports the package
+that imports it.
+"""
 
 from types import SimpleNamespace
 
 from .. import image as _image
 from .. import nn as _nn
+from ..api import namespace as _namespace
 from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
-from ..ops import namespace as _namespace
-
-from .. import *  # noqa: F401,F403
-from .. import (  # noqa: F401
-    Session, InteractiveSession, disable_eager_execution, disable_v2_behavior, errors,
-    get_default_graph, global_variables_initializer, placeholder, reset_default_graph,
-    variables_initializer,
-)
 
 nn = SimpleNamespace(**{**{n: getattr(_nn, n) for n in _nn.__all__}, "dropout": _nn_ops.dropout_v1})
 image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
@@ -27,4 +25,3 @@ image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
 def enable_eager_execution(*args, **kwargs):
     """fastgraph has no eager mode; raises NotImplementedError."""
     raise NotImplementedError("fastgraph runs graphs only (TF1 graph mode)")
-

@@ -10,6 +10,7 @@ import numpy as np
 from ..framework import errors
 from ..framework.dtypes import uint8 as _UINT8
 from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
+from ..framework.tensor_shape import debug_string
 from .liveness import liveness
 from .memory_plan import REDZONE, MemoryPlan, plan_memory
 from .epilogue import fuse_epilogues
@@ -42,10 +43,6 @@ class _NeedsValues(Exception):
     def __init__(self, tensors):
         super().__init__(tensors)
         self.tensors = tensors
-
-
-def _fmt_shape(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def _fed_sources(tensors, values, feeds):
@@ -95,7 +92,7 @@ def _infer(order, feeds, baked=None, offered=None):
             raise errors.InvalidArgumentError(
                 None, op,
                 f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                f"{t.dtype.message_name} and shape {_fmt_shape(t.shape.as_tuple() or ())}")
+                f"{t.dtype.message_name} and shape {debug_string(t.shape.as_tuple() or ())}")
         opdef = op._opdef
         in_shapes = [shapes[id(t)] for t in op._inputs]
         in_values = [values.get(id(t)) for t in op._inputs]

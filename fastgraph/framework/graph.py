@@ -10,6 +10,7 @@ import threading
 import weakref
 
 from . import errors, op_registry
+from .session_stack import get_default_session
 from .tensor_shape import TensorShape
 
 __all__ = [
@@ -109,8 +110,6 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Evaluates this tensor in `session` (default: the default session)."""
-        from .session_stack import get_default_session
-
         session = session or get_default_session()
         if session is None:
             raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
@@ -133,13 +132,6 @@ class Tensor:
     def __iter__(self):
         raise TypeError("Tensor objects are only iterable when eager execution is enabled. "
                         "To iterate over this tensor use tf.map_fn.")
-
-    def __getitem__(self, slice_spec):
-        """`tensor[...]`: ints, slices (with steps, negative too), Ellipsis and
-        None (tf.newaxis), as one StridedSlice op (Python indexing rules)."""
-        from ..ops.array_ops import _getitem  # framework must not import ops at load
-
-        return _getitem(self, slice_spec)
 
     def __len__(self):
         raise TypeError(f"len is not well defined for symbolic Tensors. ({self.name}) "
@@ -223,8 +215,6 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Runs this operation in `session` (default: the default session)."""
-        from .session_stack import get_default_session
-
         session = session or get_default_session()
         if session is None:
             raise ValueError("Cannot execute operation using `run()`: No default session is "

@@ -1,6 +1,6 @@
 """Static shapes with unknown dimensions, as TF's `TensorShape`."""
 
-__all__ = ["TensorShape", "Dimension", "as_shape", "unknown_shape"]
+__all__ = ["TensorShape", "Dimension", "as_shape", "unknown_shape", "debug_string"]
 
 
 class Dimension:
@@ -173,3 +173,9 @@ def as_shape(shape):
 def unknown_shape(rank=None):
     """A shape of unknown rank, or of known rank with all dimensions unknown."""
     return TensorShape(None if rank is None else [None] * rank)
+
+
+def debug_string(dims):
+    """`dims` (a tuple of ints and None) as TF's shape functions spell a
+    shape in their errors (InferenceContext::DebugString): [2,?,3]."""
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"

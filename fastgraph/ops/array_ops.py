@@ -8,10 +8,12 @@ import builtins
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.constant_op import to_numpy
+from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
-from ..framework.tensor_shape import as_shape
-from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+from ..framework.tensor_shape import as_shape, debug_string as _fmt
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
            "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",
@@ -22,10 +24,6 @@ def _num_elements(shape):
     if shape is None or any(d is None for d in shape):
         return None
     return int(np.prod(shape, dtype=np.int64))
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 # ---- placeholder ------------------------------------------------------------
@@ -632,7 +630,6 @@ def stack(values, axis=0, name="stack"):
     values = list(values) if isinstance(values, (list, tuple)) else [values]
     graph = graph_of(values)
     if not any(isinstance(v, Tensor) or hasattr(v, "_as_graph_element") for v in values):
-        from ..framework.constant_op import to_numpy
         arr, dtype = to_numpy(values)
         rank = arr.ndim
         a = _check_axis_in(axis, rank, "Argument `axis` = {axis} not in range [{lo}, {hi})")

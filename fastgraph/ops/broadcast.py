@@ -1,11 +1,9 @@
 """NumPy broadcasting for shapes with unknown dims, and its lowering to the
 (shape, strides) form that the C broadcast walker reads."""
 
+from ..framework.tensor_shape import debug_string as _fmt
+
 __all__ = ["broadcast_shapes", "lower_broadcast"]
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def broadcast_shapes(shapes, op_desc="op"):

@@ -10,7 +10,7 @@ op) raises, since running both would change what TF's cond computes.
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from .common import graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["cond"]
 

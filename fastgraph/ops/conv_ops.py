@@ -3,8 +3,11 @@ depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
 
 import numpy as np
 
+from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.op_registry import OpDef, register
-from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor, to_tensors_like
+from ..framework.tensor_shape import debug_string as _fmt
+from .arguments import graph_of, make_op, to_tensor, to_tensors_like
+from .array_ops import _ints_attr, expand_dims, squeeze
 
 __all__ = []
 
@@ -18,10 +21,6 @@ _MIN_TILE = 32
 
 
 # ---- geometry ----------------------------------------------------------------
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
-
 
 def _pair(value, what, n_spatial=2):
     """TF's sequence rule for strides/ksize/dilations: an int, or a list of 1,
@@ -237,7 +236,6 @@ def conv1d(input=None, filters=None, stride=None, padding=None,  # noqa: A002
     """Computes a 1-D convolution of `input` [batch, in_width, in_channels]
     with `filters` [filter_width, in_channels, out_channels], as TF does: a
     conv2d over a height of 1. (TF1 names: `value`, `filter`.)"""
-    from .array_ops import expand_dims, squeeze
     input = value if input is None else input  # noqa: A001
     filters = filter if filters is None else filters
     if data_format not in ("NWC", "NHWC", None):
@@ -361,7 +359,6 @@ def conv2d_transpose(input=None, filters=None, output_shape=None, strides=None, 
     filters = filter if filters is None else filters
     if input is None or filters is None or output_shape is None or strides is None:
         raise TypeError("conv2d_transpose() needs input, filters, output_shape and strides")
-    from .array_ops import _ints_attr
     attrs = _conv_attrs(strides, padding, data_format, dilations)
     graph, (x, f) = to_tensors_like([input, filters], "Conv2DBackpropInput",
                                     ("out_backprop", "filter"))

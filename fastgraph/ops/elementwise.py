@@ -1,16 +1,15 @@
 """Elementwise ops: broadcasting binary arithmetic and comparisons, unary
-math, cast and where, with the Tensor operators that stand for them."""
+math, cast and select (SelectV2)."""
 
 import math
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import Tensor
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED, check_dtype
 from ..framework.op_registry import OpDef, register
+from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
-from .common import ALL, FLOATS, NUMERIC, SIGNED, check_dtype, graph_of, make_op, to_tensor, \
-    to_tensors_like
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",
@@ -18,11 +17,14 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
     "logical_or", "logical_xor", "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp",
     "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor", "ceil",
-    "round", "reciprocal", "logical_not", "is_nan", "is_finite", "is_inf", "cast", "where",
+    "round", "reciprocal", "logical_not", "is_nan", "is_finite", "is_inf", "cast",
 ]
 
-MATH = [n for n in __all__ if n not in ("cast", "where")] + ["floor_div"]
+MATH = [n for n in __all__ if n != "cast"] + ["floor_div"]
 NN = ["sigmoid", "tanh"]
+# TF-Keras activation names (`activation="tanh"` in fastgraph.layers);
+# `exponential` is Keras's name for exp.
+ACTIVATIONS = ["sigmoid", "tanh", "exponential"]
 
 _BOOL = (dtypes.bool,)
 
@@ -443,6 +445,9 @@ def is_inf(x, name=None):
     return _unary(_ISINF, x, name)
 
 
+exponential = exp
+
+
 def cast(x, dtype, name=None):
     """Casts a tensor to a new type.
 
@@ -460,60 +465,11 @@ def cast(x, dtype, name=None):
                    name=name or "Cast").outputs[0]
 
 
-def where(condition, x=None, y=None, name=None):
-    """Returns elements chosen from `x` or `y` depending on `condition`, with
-    broadcasting among the three (TF2's `where`). With `x` and `y` both None,
-    returns the coordinates of the true elements of `condition` (see
-    indexing_ops.where_coordinates)."""
-    if x is None and y is None:
-        from .indexing_ops import where_coordinates
-        return where_coordinates(condition, name=name)
-    if x is None or y is None:
-        raise ValueError("x and y must both be non-None or both be None.")
+def select_v2(condition, x, y, name=None):
+    """Elements chosen from `x` or `y` depending on `condition`, with
+    broadcasting among the three (TF's SelectV2; `where` in indexing_ops is
+    the public function that also takes a condition alone)."""
     graph = graph_of([condition, x, y])
     condition = to_tensor(graph, condition, dtype=dtypes.bool)
     graph, (x, y) = to_tensors_like([x, y], "SelectV2", ("t", "e"))
     return make_op(graph, "SelectV2", [condition, x, y], name=name).outputs[0]
-
-
-# ---- operators --------------------------------------------------------------
-
-def _operator(fn, name):
-    """x <op> y, with the op named as TF names operator ops ("add", "mul")."""
-    return lambda self, other: fn(self, other, name=name)
-
-
-def _reverse(fn, name):
-    return lambda self, other: fn(other, self, name=name)
-
-
-_OPERATORS = {
-    "__add__": _operator(add, "add"), "__radd__": _reverse(add, "add"),
-    "__sub__": _operator(subtract, "sub"), "__rsub__": _reverse(subtract, "sub"),
-    "__mul__": _operator(multiply, "mul"), "__rmul__": _reverse(multiply, "mul"),
-    "__truediv__": _operator(truediv, "truediv"), "__rtruediv__": _reverse(truediv, "truediv"),
-    "__floordiv__": _operator(floordiv, "floordiv"),
-    "__rfloordiv__": _reverse(floordiv, "floordiv"),
-    "__mod__": _operator(floormod, "mod"), "__rmod__": _reverse(floormod, "mod"),
-    "__pow__": _operator(pow, "pow"), "__rpow__": _reverse(pow, "pow"),
-    "__lt__": _operator(less, None), "__le__": _operator(less_equal, None),
-    "__gt__": _operator(greater, None), "__ge__": _operator(greater_equal, None),
-    "__and__": _operator(logical_and, "and"), "__rand__": _reverse(logical_and, "and"),
-    "__or__": _operator(logical_or, "or"), "__ror__": _reverse(logical_or, "or"),
-    "__xor__": _operator(logical_xor, "xor"), "__rxor__": _reverse(logical_xor, "xor"),
-    "__neg__": lambda self: negative(self),
-    "__abs__": lambda self: abs(self),
-    "__invert__": lambda self: logical_not(self),
-}
-
-
-def install_operators(cls):
-    """Gives `cls` (Tensor, Variable) the arithmetic and comparison operators.
-
-    `==` and `!=` stay identity comparisons, as for graph tensors in TF.
-    """
-    for attr, fn in _OPERATORS.items():
-        setattr(cls, attr, fn)
-
-
-install_operators(Tensor)

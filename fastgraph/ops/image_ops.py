@@ -6,10 +6,11 @@ flips, crops and pads. Images are 4-D `[batch, height, width, channels]`
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
+from .arguments import graph_of, make_op, to_tensor
 from .array_ops import expand_dims, identity, squeeze
-from .common import ALL, NUMERIC, check_dtype, graph_of, make_op, to_tensor
 
 __all__ = []
 

@@ -1,6 +1,6 @@
 """Indexing and filling ops: gather, gather_nd, one_hot, fill, zeros, ones,
-zeros_like, ones_like, range, size, rank, and where with a condition only
-(the coordinates of true elements).
+zeros_like, ones_like, range, size, rank, and TF2's where (with a condition
+only, the coordinates of true elements; with x and y, elementwise.select_v2).
 
 fastgraph plans every shape before it runs, so an argument that decides an
 output's shape (fill's dims, range's bounds, one_hot's depth, gather's axis,
@@ -13,13 +13,15 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
+from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import TensorShape
-from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+from ..framework.tensor_shape import TensorShape, debug_string as _fmt
+from .arguments import graph_of, make_op, to_tensor
+from .elementwise import cast, select_v2
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
-           "range", "size", "rank"]
+           "range", "size", "rank", "where"]
 
 _builtin_range = range
 
@@ -30,10 +32,6 @@ _RANGE_TYPES = (dtypes.float32, dtypes.float64, dtypes.int8, dtypes.int16, dtype
                 dtypes.int64)
 # TF's range: without a dtype, the widest of the arguments' types.
 _RANGE_HIERARCHY = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def _prod(dims):
@@ -509,7 +507,6 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         dtype = dtypes.as_dtype(dtype)
         if dtype not in _RANGE_TYPES:
             raise _not_allowed(dtype, "start", _RANGE_TYPES)
-    from .elementwise import cast
     tensors = []
     for arg, v in args:
         if isinstance(v, Tensor):
@@ -606,3 +603,14 @@ def where_coordinates(condition, name=None):
     check_dtype(condition, ALL, "Where", "input")
     return make_op(graph, "Where", [condition], name=name or "Where").outputs[0]
 
+
+def where(condition, x=None, y=None, name=None):
+    """Returns elements chosen from `x` or `y` depending on `condition`, with
+    broadcasting among the three (TF2's `where`). With `x` and `y` both None,
+    returns the coordinates of the true elements of `condition` (see
+    where_coordinates)."""
+    if x is None and y is None:
+        return where_coordinates(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return select_v2(condition, x, y, name=name)

@@ -4,11 +4,11 @@ batches with broadcast batch dims), run through BLAS sgemm/dgemm."""
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import Tensor
+from ..framework.dtype_sets import check_dtype
 from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import debug_string as _fmt
+from .arguments import make_op, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
-from .common import check_dtype, to_tensors_like, make_op
-from .state_ops import Variable
 
 __all__ = ["matmul"]
 
@@ -17,10 +17,6 @@ LINALG = ["matmul"]
 
 _MATMUL_DTYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
 _COL_UNIT = 16  # COL_UNIT in csrc/kernels/linalg.c
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def _matrix_dims(shape, transpose):
@@ -118,15 +114,3 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
              "transpose_b": bool(transpose_b or adjoint_b)}
     return make_op(graph, op_type, [x, y], attrs, name=name or op_type).outputs[0]
 
-
-def _matmul_operator(self, other):
-    return matmul(self, other, name="matmul")
-
-
-def _rmatmul_operator(self, other):
-    return matmul(other, self, name="matmul")
-
-
-for _cls in (Tensor, Variable):
-    _cls.__matmul__ = _matmul_operator
-    _cls.__rmatmul__ = _rmatmul_operator

@@ -7,15 +7,24 @@ import numbers
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
+from ..framework.graph import Tensor
 from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import as_shape
+from .arguments import graph_of, make_op, to_tensor
+from .array_ops import shape as shape_of, transpose
 from .broadcast import lower_broadcast
-from .common import FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
+from .elementwise import cast, greater_equal, multiply, realdiv, subtract
+from .indexing_ops import where
+from .random_ops import random_uniform
 
 __all__ = []
 
 NN = ["relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "softmax",
       "log_softmax", "bias_add", "sparse_softmax_cross_entropy_with_logits",
       "softmax_cross_entropy_with_logits", "l2_loss", "dropout"]
+# TF-Keras activation names (`activation="relu"` in fastgraph.layers).
+ACTIVATIONS = ["relu", "relu6", "elu", "selu", "softplus", "softsign", "softmax"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -74,8 +83,6 @@ def relu6(features, name=None):
 def leaky_relu(features, alpha=0.2, name=None):
     """Compute the Leaky ReLU activation function: `features` where positive,
     `alpha * features` elsewhere. Integer features are cast to float32 first."""
-    from .elementwise import cast
-
     graph = graph_of([features])
     x = to_tensor(graph, features)
     if x.dtype.is_integer:
@@ -253,8 +260,6 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=No
     transpose first; `axis` may count from the end, and needs logits of known
     rank unless it is -1.
     """
-    from .array_ops import transpose
-
     graph = graph_of([labels, logits])
     logits = to_tensor(graph, logits)
     labels = to_tensor(graph, labels, dtype=logits.dtype)
@@ -360,10 +365,6 @@ def bias_add(value, bias, data_format=None, name=None):
 def _noise_shape(graph, x, noise_shape):
     """TF's _get_noise_shape: x's shape, or `noise_shape` with its unknown
     dims taken from x's known ones."""
-    from ..framework.graph import Tensor
-    from ..framework.tensor_shape import as_shape
-    from .array_ops import shape as shape_of
-
     if noise_shape is None:
         return shape_of(x)
     if isinstance(noise_shape, Tensor):
@@ -395,10 +396,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     seed of the random numbers (see `tf.random.set_seed`); every run of the
     session draws a new mask.
     """
-    from ..framework.graph import Tensor
-    from .elementwise import greater_equal, multiply, realdiv, subtract, where
-    from .random_ops import random_uniform
-
     graph = graph_of([x, rate])
     with graph.as_default(), graph.name_scope(name or "dropout"):
         is_number = isinstance(rate, numbers.Real) and not isinstance(rate, bool)
@@ -444,8 +441,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
 def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """Computes dropout (TF1's `tf.compat.v1.nn.dropout`): `keep_prob`, the
     deprecated alias of `1 - rate`, or `rate` itself."""
-    from .elementwise import subtract
-
     if keep_prob is not None and rate is not None:
         raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
     if keep_prob is not None:

@@ -17,10 +17,11 @@ import secrets
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import Tensor, get_default_graph
+from ..framework.dtype_sets import FLOATS, check_dtype
+from ..framework.graph import get_default_graph
 from ..framework.op_registry import OpDef, register
-from ..framework.tensor_shape import Dimension, TensorShape
-from .common import FLOATS, check_dtype, graph_of, make_op, to_tensor
+from ..framework.tensor_shape import Dimension, TensorShape, debug_string as _fmt
+from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
 __all__ = ["random_uniform", "random_normal", "truncated_normal", "set_random_seed", "get_seed"]
@@ -213,10 +214,6 @@ def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
 
 
 # ---- registry -----------------------------------------------------------------
-
-
-def _fmt(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
 def _random_shape(ctx):

@@ -5,9 +5,16 @@ argmin, cumulative sums and products, and the ops composed from them
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, check_dtype
 from ..framework.graph import Tensor
 from ..framework.op_registry import AttrFromInput, OpDef, register
-from .common import ALL, FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
+from .array_ops import squeeze
+from .elementwise import (
+    add, exp, is_finite, log, maximum, multiply, negative, rsqrt, square, squared_difference,
+    subtract,
+)
+from .indexing_ops import where
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_all", "reduce_any", "argmax", "argmin", "reduce_logsumexp", "cumsum",
@@ -326,9 +333,6 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     """Computes log(sum(exp(elements across dimensions of a tensor))),
     stably: the maximum is taken out first (infinite maxima count as 0)."""
-    from .array_ops import squeeze
-    from .elementwise import add, exp, is_finite, log, subtract, where
-
     graph = graph_of([input_tensor])
     with graph.as_default(), graph.name_scope(name or "ReduceLogSumExp"):
         x = to_tensor(graph, input_tensor)
@@ -346,9 +350,6 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
     """Calculates the mean and variance of `x` over `axes`; returns (mean, variance)."""
-    from .array_ops import squeeze
-    from .elementwise import squared_difference
-
     if keep_dims is not None:
         keepdims = keep_dims
     graph = graph_of([x])
@@ -368,8 +369,6 @@ def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """Batch normalization: `scale * (x - mean) / sqrt(variance + epsilon) + offset`,
     computed as TF does (`x * inv + (offset - mean * inv)`)."""
-    from .elementwise import add, multiply, negative, rsqrt, subtract
-
     graph = graph_of([x, mean, variance, offset, scale])
     with graph.as_default(), graph.name_scope(name or "batchnorm"):
         x = to_tensor(graph, x)
@@ -385,8 +384,6 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """Normalizes along dimension `axis` using an L2 norm:
     `x / sqrt(max(sum(x**2), epsilon))`."""
-    from .elementwise import maximum, multiply, rsqrt, square
-
     if dim is not None:
         axis = dim
     graph = graph_of([x])

@@ -11,9 +11,10 @@ import collections
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import NUMERIC, check_dtype
 from ..framework.graph import Tensor, constant_value
 from ..framework.op_registry import OpDef, register
-from .common import NUMERIC, check_dtype, graph_of, make_op, to_tensor
+from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["sort", "argsort"]
 MATH = ["top_k"]

@@ -12,9 +12,8 @@ from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.op_registry import OpDef, register
 from ..framework.session_stack import get_default_session
+from .arguments import graph_of, to_tensor
 from .array_ops import identity, no_op
-from .common import graph_of, to_tensor
-from .elementwise import install_operators
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
@@ -240,8 +239,6 @@ def _variable_to_tensor(v, dtype=None, name=None, as_ref=False):
 
 
 register_tensor_conversion_function(Variable, _variable_to_tensor)
-install_operators(Variable)
-Variable.__getitem__ = lambda self, slice_spec: self.value()[slice_spec]
 
 
 def _ref_variable(ref):

@@ -13,8 +13,10 @@ import struct
 
 import numpy as np
 
+from ..framework import errors
 from ..protobuf_wire import fields as _fields
 from ..protobuf_wire import varint as _varint
+from .checkpoint_management import prefix_of
 
 __all__ = ["CheckpointReader", "NewCheckpointReader", "list_variables", "load_variable"]
 
@@ -94,7 +96,6 @@ class CheckpointReader:
         prefix = os.fspath(prefix)
         index = prefix + ".index"
         if not os.path.exists(index):
-            from ..framework import errors
             raise errors.NotFoundError(None, None, f"Unsuccessful TensorSliceReader "
                                        f"constructor: Failed to find any matching files "
                                        f"for {prefix}")
@@ -120,7 +121,6 @@ class CheckpointReader:
         """The tensor's value as a NumPy array."""
         entry = self._entries.get(name)
         if entry is None:
-            from ..framework import errors
             raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
         if entry.dtype not in _DTYPES:
             raise NotImplementedError(f"checkpoint tensor {name} has TF dtype enum "
@@ -139,12 +139,10 @@ def NewCheckpointReader(filepattern):  # noqa: N802 - TF's name
 
 def list_variables(ckpt_dir_or_file):
     """[(name, shape)] of the tensors in a checkpoint, sorted by name."""
-    from .saver import _prefix_of
-    reader = CheckpointReader(_prefix_of(ckpt_dir_or_file))
+    reader = CheckpointReader(prefix_of(ckpt_dir_or_file))
     return sorted(reader.get_variable_to_shape_map().items())
 
 
 def load_variable(ckpt_dir_or_file, name):
     """One tensor of a checkpoint as a NumPy array."""
-    from .saver import _prefix_of
-    return CheckpointReader(_prefix_of(ckpt_dir_or_file)).get_tensor(name)
+    return CheckpointReader(prefix_of(ckpt_dir_or_file)).get_tensor(name)

@@ -7,49 +7,14 @@ finalized one. Writing checkpoints is not implemented: fastgraph runs
 trained graphs, it does not train them.
 """
 
-import os
-import re
-
 from ..framework import errors
 from ..framework.graph import get_default_graph
+from ..ops.array_ops import placeholder
+from ..ops.state_ops import global_variables
+from .checkpoint_management import prefix_of
 from .checkpoint_reader import CheckpointReader
 
-__all__ = ["Saver", "latest_checkpoint", "checkpoint_exists"]
-
-
-def _prefix_of(path):
-    """A checkpoint prefix from a prefix or a directory with a `checkpoint` file."""
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        latest = latest_checkpoint(path)
-        if latest is None:
-            raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given "
-                             f"directory {path}")
-        return latest
-    return path
-
-
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
-    """Finds the filename of latest saved checkpoint file (the prefix named by
-    `model_checkpoint_path` in `checkpoint_dir/checkpoint`), or None."""
-    state = os.path.join(os.fspath(checkpoint_dir), latest_filename or "checkpoint")
-    try:
-        with open(state) as f:
-            text = f.read()
-    except OSError:
-        return None
-    m = re.search(r'^model_checkpoint_path:\s*"(.*)"\s*$', text, re.M)
-    if m is None:
-        return None
-    prefix = m.group(1)
-    if not os.path.isabs(prefix):
-        prefix = os.path.join(os.fspath(checkpoint_dir), prefix)
-    return prefix if os.path.exists(prefix + ".index") else None
-
-
-def checkpoint_exists(checkpoint_prefix):
-    """Whether a V2 checkpoint with this prefix exists."""
-    return os.path.exists(os.fspath(checkpoint_prefix) + ".index")
+__all__ = ["Saver"]
 
 
 class Saver:
@@ -66,9 +31,6 @@ class Saver:
                  saver_def=None, builder=None, defer_build=False, allow_empty=False,
                  write_version=None, pad_step_number=False, save_relative_paths=False,
                  filename=None):
-        from ..ops.array_ops import placeholder
-        from ..ops.state_ops import global_variables
-
         if var_list is None:
             var_list = global_variables()
         if isinstance(var_list, dict):
@@ -90,7 +52,7 @@ class Saver:
         (a directory holding a `checkpoint` file works too)."""
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
-        reader = CheckpointReader(_prefix_of(save_path))
+        reader = CheckpointReader(prefix_of(save_path))
         feeds, ops = {}, []
         for key, var, ph, op in self._restores:
             if not reader.has_tensor(key):

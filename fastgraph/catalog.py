@@ -1,9 +1,11 @@
 """The op catalog (docs/ops.md), generated from the registry and the public
-namespaces: `python -m fastgraph.ops.catalog > docs/ops.md`."""
+namespaces: `python -m fastgraph.catalog > docs/ops.md`."""
 
 import sys
 
-from ..framework import op_registry
+import fastgraph
+
+from .framework import op_registry
 
 __all__ = ["render"]
 
@@ -16,12 +18,10 @@ def _public(module):
 
 def render():
     """docs/ops.md as a string."""
-    import fastgraph
-
     lines = [
         "# Ops",
         "",
-        "Generated from the op registry by `python -m fastgraph.ops.catalog`; "
+        "Generated from the op registry by `python -m fastgraph.catalog`; "
         "`tests/test_catalog.py` fails when this file is out of date.",
         "",
         "## Op types",

@@ -1,17 +1,12 @@
-"""How the op functions turn arguments into graph inputs (shared by every family)."""
+"""How the op functions turn their arguments into graph inputs: the graph
+they belong to, tensors made from Python values, and the op added to that
+graph (shared by every family). The dtype sets and `check_dtype` are in
+framework/dtype_sets.py."""
 
-from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, get_default_graph
 
-__all__ = ["graph_of", "to_tensor", "to_tensors_like", "check_dtype", "make_op", "NUMERIC",
-           "FLOATS", "INTS", "SIGNED", "ALL"]
-
-INTS = (dtypes.uint8, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64)
-FLOATS = (dtypes.float32, dtypes.float64)
-NUMERIC = INTS + FLOATS
-SIGNED = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64) + FLOATS
-ALL = (dtypes.bool,) + NUMERIC
+__all__ = ["graph_of", "to_tensor", "to_tensors_like", "make_op", "scope_of", "tensor_or_constant"]
 
 
 def _as_tensor_or_none(value):
@@ -66,14 +61,20 @@ def to_tensors_like(values, op_type, arg_names=("x", "y")):
     return graph, out
 
 
-def check_dtype(tensor, allowed, op_type, arg="x"):
-    """Raises TypeError, as TF does, if `tensor`'s dtype is not in `allowed`."""
-    if tensor.dtype not in allowed:
-        names = ", ".join(d.name for d in allowed)
-        raise TypeError(f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} "
-                        f"not in list of allowed values: {names}")
-
-
 def make_op(graph, op_type, inputs, attrs=None, name=None):
     """Adds the op to `graph` and returns its Operation."""
     return graph.create_op(op_type, inputs, attrs or {}, name=name)
+
+
+def scope_of(values, name, default):
+    """The graph of `values` and a name scope there (`name`, else `default`):
+    what a function built from several ops opens first, as TF's do."""
+    graph = graph_of(values)
+    return graph, graph.name_scope(name or default)
+
+
+def tensor_or_constant(graph, value, name=None, dtype=None):
+    """`value` itself if it is a Tensor, else a constant of `graph` made from it."""
+    if isinstance(value, Tensor):
+        return value
+    return to_tensor(graph, value, dtype=dtype, name=name)

@@ -1,6 +1,6 @@
 """`tf.compat.v1.layers`: TF1's layers (Dense, Conv2D, pooling, Flatten,
-Dropout, BatchNormalization) and their functional forms, for inference;
-also `tf.nn.fused_batch_norm`.
+Dropout, BatchNormalization) and their functional forms, for inference
+(BatchNormalization's fused path is nn_impl's `tf.nn.fused_batch_norm`).
 
 The layers name their variables and ops as TF's legacy layers do: each
 layer opens a variable scope (its `name`, or its class name in snake case
@@ -26,11 +26,21 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape
-from .common import graph_of, to_tensor
+from ..ops import conv_ops, namespace
+from ..ops.arguments import graph_of, to_tensor
+from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
+from ..ops.control_flow_ops import cond
+from ..ops.conv_ops import conv2d as nn_conv2d
+from ..ops.elementwise import cast
+from ..ops.linalg_ops import matmul
+from ..ops.nn_ops import bias_add, dropout as nn_dropout
+from ..ops.reduction_ops import batch_normalization as nn_batch_normalization, moments
+from .init_ops import ones_initializer, zeros_initializer
+from .linalg_ops import tensordot
+from .nn_impl import fused_batch_norm
+from .variable_scope import get_variable, variable_scope
 
 __all__ = []
-
-NN = ["fused_batch_norm"]
 
 LAYERS = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout",
           "BatchNormalization", "dense", "conv2d", "max_pooling2d", "average_pooling2d",
@@ -41,7 +51,7 @@ LAYERS = ["Layer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatt
 _LAYER_NAMES_KEY = ("__layer_names",)
 
 
-# ---- helpers -----------------------------------------------------------------
+# ---- layer names -------------------------------------------------------------
 
 
 def _snake_case(name):
@@ -59,6 +69,9 @@ def _unique_layer_name(base):
     n = counts.get(base, 0)
     counts[base] = n + 1
     return base if n == 0 else f"{base}_{n}"
+
+
+# ---- arguments, as TF-Keras checks and spells them ------------------------------
 
 
 def _normalize_tuple(value, n, name):
@@ -92,37 +105,36 @@ def _normalize_data_format(value):
     return data_format
 
 
+# TF-Keras's activation names: those the op families list, and "linear".
+_ACTIVATIONS = {"linear": None, **namespace("ACTIVATIONS")}
+
+
 def _get_activation(activation):
     """A callable for `activation`: None, a callable or a TF-Keras name."""
     if activation is None or callable(activation):
         return activation
-    from . import elementwise, nn_ops
-    by_name = {
-        "linear": None, "relu": nn_ops.relu, "relu6": nn_ops.relu6, "elu": nn_ops.elu,
-        "selu": nn_ops.selu, "softplus": nn_ops.softplus, "softsign": nn_ops.softsign,
-        "sigmoid": elementwise.sigmoid, "tanh": elementwise.tanh,
-        "softmax": nn_ops.softmax, "exponential": elementwise.exp,
-    }
-    if activation not in by_name:
+    if activation not in _ACTIVATIONS:
         raise ValueError(f"Unknown activation function: '{activation}'. Please ensure you "
                          "are using a `keras.utils.custom_object_scope` and that this object "
                          "is included in the scope.")
-    return by_name[activation]
+    return _ACTIVATIONS[activation]
 
 
 def _fmt_shape(shape):
+    # Keras's spelling, (None, 3), not the shape functions' [?,3].
     dims = shape.as_tuple() if isinstance(shape, TensorShape) else tuple(shape)
     return "(" + ", ".join("None" if d is None else str(d) for d in dims) + \
         ("," if len(dims) == 1 else "") + ")"
 
 
+# ---- data formats -------------------------------------------------------------
+
+
 def _to_nhwc(x):
-    from .array_ops import transpose
     return transpose(x, [0, 2, 3, 1])
 
 
 def _to_nchw(x):
-    from .array_ops import transpose
     return transpose(x, [0, 3, 1, 2])
 
 
@@ -146,7 +158,6 @@ class Layer:
     _ndim = None
 
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
-        from .variable_scope import variable_scope
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
         kwargs.pop("autocast", None)
@@ -193,7 +204,6 @@ class Layer:
         return self._scope.name
 
     def _set_scope(self, scope=None):
-        from .variable_scope import variable_scope
         if self._scope is None:
             if self._reuse:
                 with variable_scope(scope if scope is not None else self._base_name) as captured:
@@ -206,7 +216,6 @@ class Layer:
                    trainable=None, constraint=None, use_resource=None, synchronization=None,
                    aggregation=None, partitioner=None, **kwargs):
         """Adds a new variable to the layer, or gets an existing one; returns it."""
-        from .variable_scope import get_variable, variable_scope
         if trainable is None:
             trainable = True
         dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
@@ -219,7 +228,6 @@ class Layer:
                 if initializer is None:
                     initializer = scope.initializer
                 if initializer is None and not dtype.is_floating:
-                    from .variable_scope import zeros_initializer
                     initializer = zeros_initializer()
                 existing = set(id(v) for v in graph.get_collection("variables"))
                 variable = get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
@@ -260,8 +268,6 @@ class Layer:
     def __call__(self, inputs, *args, **kwargs):
         """Wraps `call`: opens the layer's variable scope (with reuse once the
         layer is built) and its name scope, builds it on the first call."""
-        from .elementwise import cast
-        from .variable_scope import variable_scope
         scope = kwargs.pop("scope", None)
         graph = graph_of([inputs])
         with graph.as_default():
@@ -335,7 +341,6 @@ class Dense(Layer):
                  bias_initializer=None, kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  trainable=True, name=None, **kwargs):
-        from .variable_scope import zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.units = int(units)
         if self.units <= 0:
@@ -372,9 +377,6 @@ class Dense(Layer):
             if self.use_bias else None
 
     def call(self, inputs):
-        from .contraction_ops import tensordot
-        from .linalg_ops import matmul
-        from .nn_ops import bias_add
         rank = inputs.shape.rank
         if rank == 2 or rank is None:
             outputs = matmul(inputs, self.kernel)
@@ -482,7 +484,6 @@ class Conv2D(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
                  **kwargs):
-        from .variable_scope import zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         if filters is not None and (not isinstance(filters, (int, np.integer)) or filters <= 0):
             raise ValueError("Invalid value for argument `filters`. Expected a strictly "
@@ -537,8 +538,6 @@ class Conv2D(Layer):
             if self.use_bias else None
 
     def call(self, inputs):
-        from .conv_ops import conv2d as nn_conv2d
-        from .nn_ops import bias_add
         if inputs.shape.rank not in (None, 4):
             raise NotImplementedError("fastgraph's Conv2D layer takes 4-D inputs "
                                       f"(got rank {inputs.shape.rank})")
@@ -627,7 +626,6 @@ class _Pooling2D(Layer):
         self.data_format = _normalize_data_format(data_format)
 
     def call(self, inputs):
-        from . import conv_ops
         first = self.data_format == "channels_first"
         x = _to_nhwc(inputs) if first else inputs
         outputs = getattr(conv_ops, self._pool)(
@@ -750,7 +748,6 @@ class Flatten(Layer):
         self.data_format = _normalize_data_format(data_format)
 
     def call(self, inputs):
-        from .array_ops import expand_dims, reshape, shape, stack, transpose
         rank = inputs.shape.rank
         if self.data_format == "channels_first" and rank and rank > 1:
             inputs = transpose(inputs, [0] + list(range(2, rank)) + [1])
@@ -805,7 +802,6 @@ def _is_python_bool(value):
 
 def _cond(pred, true_fn, false_fn):
     """`cond` on a fed bool, its output named "cond/Identity" as TF's."""
-    from .control_flow_ops import cond
     graph = get_default_graph()
     with graph.name_scope("cond"):
         return cond(pred, true_fn, false_fn, name="Identity")
@@ -844,7 +840,6 @@ class Dropout(Layer):
         self.seed = seed
 
     def _get_noise_shape(self, inputs):
-        from .array_ops import shape, stack
         if self.noise_shape is None or isinstance(self.noise_shape, Tensor):
             return self.noise_shape
         dims = list(self.noise_shape)
@@ -857,8 +852,6 @@ class Dropout(Layer):
         return stack([dynamic[i] if d is None else d for i, d in enumerate(dims)])
 
     def call(self, inputs, training=False):
-        from .array_ops import identity
-        from .nn_ops import dropout as nn_dropout
         if isinstance(self.rate, numbers.Real) and self.rate == 0:
             return identity(inputs)
         if _is_python_bool(training):
@@ -916,155 +909,6 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
 # ---- batch normalization -------------------------------------------------------------
 
 
-def _channel_params(x_rank, data_format, param):
-    """`param` ([C]) shaped to broadcast against x in `data_format`."""
-    from .array_ops import reshape
-    if data_format.startswith("NC"):
-        return reshape(param, [-1] + [1] * (x_rank - 2))
-    return param
-
-
-def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
-                     data_format="NHWC", is_training=True, name=None,
-                     exponential_avg_factor=1.0):
-    r"""Batch normalization.
-
-    See Source: [Batch Normalization: Accelerating Deep Network Training by
-    Reducing Internal Covariate Shift; S. Ioffe, C. Szegedy]
-    (http://arxiv.org/abs/1502.03167).
-
-    Args:
-      x: Input `Tensor` of 4 or 5 dimensions (float32 here).
-      scale: A `Tensor` of 1 dimension for scaling.
-      offset: A `Tensor` of 1 dimension for bias.
-      mean: A `Tensor` of 1 dimension for population mean. The shape and meaning
-            of this argument depends on the value of is_training and
-            exponential_avg_factor as follows:
-            is_training==False (inference):
-              Mean must be a `Tensor` of the same shape as scale containing the
-              estimated population mean computed during training.
-            is_training==True and exponential_avg_factor == 1.0:
-              Mean must be None.
-            is_training==True and exponential_avg_factor != 1.0:
-              Mean must be a `Tensor` of the same shape as scale containing the
-              exponential running mean.
-      variance: A `Tensor` of 1 dimension for population variance. The shape and
-            meaning of this argument depends on the value of is_training and
-            exponential_avg_factor as follows:
-            is_training==False (inference):
-              Variance must be a `Tensor` of the same shape as scale containing
-              the estimated population variance computed during training.
-            is_training==True and exponential_avg_factor == 1.0:
-              Variance must be None.
-            is_training==True and exponential_avg_factor != 1.0:
-              Variance must be a `Tensor` of the same shape as scale containing
-              the exponential running variance.
-      epsilon: A small float number added to the variance of x.
-      data_format: The data format for x. Support "NHWC" (default) or "NCHW" for
-                   4D tenors and "NDHWC" or "NCDHW" for 5D tensors.
-      is_training: A bool value to specify if the operation is used for
-                   training or inference.
-      name: A name for this operation (optional).
-      exponential_avg_factor: A float number (usually between 0 and 1) used
-                              for controlling the decay of the running
-                              population average of mean and variance.
-                              If set to 1.0, the current batch average is
-                              returned.
-
-    Returns:
-      y: A 4D or 5D Tensor for the normalized, scaled, offsetted x.
-      running_mean: A 1D Tensor for the exponential running mean of x.
-                    The output value is (1 - exponential_avg_factor) * mean +
-                    exponential_avg_factor * batch_mean), where batch_mean
-                    is the mean of the current batch in x.
-      running_var: A 1D Tensor for the exponential running variance
-                   The output value is (1 - exponential_avg_factor) * variance +
-                   exponential_avg_factor * batch_variance), where batch_variance
-                   is the variance of the current batch in x (with Bessel's
-                   correction).
-    """
-    from .array_ops import identity
-    from .common import check_dtype
-    from .elementwise import add, cast, multiply, rsqrt, subtract
-    from .reduction_ops import moments
-
-    if (not is_training or exponential_avg_factor != 1.0) and (mean is None or
-                                                               variance is None):
-        raise ValueError("Both `mean` and `variance` must be a 1D tensor when is_training is "
-                         "False or exponential_avg_factor != 1.0. Received: "
-                         f"`mean` {mean!r} and `variance` {variance!r}")
-    graph = graph_of([x, scale, offset, mean, variance])
-    # y is the op `name` itself ("FusedBatchNormV3:0", as TF's output 0); the
-    # ops that compute it go under "<name>/".
-    with graph.as_default():
-        op_name = graph.unique_name(name or "FusedBatchNormV3", mark_as_used=False)
-        base_name = op_name.rsplit("/", 1)[-1]
-    with graph.as_default(), graph.name_scope(op_name + "/"):
-        x = to_tensor(graph, x, name="x")
-        allowed = (dtypes.float32,)
-        check_dtype(x, allowed, "FusedBatchNormV3", "x")
-        scale = to_tensor(graph, scale, dtype=dtypes.float32)
-        offset = to_tensor(graph, offset, dtype=dtypes.float32)
-        if mean is not None:
-            mean = to_tensor(graph, mean, dtype=dtypes.float32)
-            variance = to_tensor(graph, variance, dtype=dtypes.float32)
-        formats = {4: ("NHWC", "NCHW"), 5: ("NDHWC", "NCDHW")}
-        rank = x.shape.rank
-        if rank is not None and rank not in formats:
-            raise ValueError(f"Shape must be rank 4 but is rank {rank} for "
-                             "'{{node FusedBatchNormV3}} = FusedBatchNormV3[T=DT_FLOAT, "
-                             "U=DT_FLOAT]'")
-        if data_format not in ("NHWC", "NCHW", "NDHWC", "NCDHW"):
-            raise ValueError(f"Invalid data format: {data_format}")
-        if rank is not None and data_format not in formats[rank]:
-            raise ValueError(f"Invalid data format {data_format} for a rank-{rank} input")
-        channels = None if rank is None else x.shape.as_tuple()[
-            1 if data_format.startswith("NC") else -1]
-        for what, t in (("scale", scale), ("offset", offset), ("mean", mean),
-                        ("variance", variance)):
-            if t is None:
-                continue
-            if t.shape.rank not in (None, 1):
-                raise ValueError(f"Shape must be rank 1 but is rank {t.shape.rank}")
-            size = t.shape.as_tuple()[0] if t.shape.rank == 1 else None
-            if channels is not None and size is not None and size != channels:
-                raise ValueError(f"Dimensions must be equal, but are {channels} and {size} "
-                                 f"for '{what}'")
-        epsilon = float(epsilon)
-        rank = rank or len(data_format)
-        if is_training:
-            axes = [0] + list(range(2, rank)) if data_format.startswith("NC") \
-                else list(range(rank - 1))
-            batch_mean, batch_var = moments(x, axes)
-            use_mean, use_var = batch_mean, batch_var
-        else:
-            use_mean, use_var = mean, variance
-        # As TF's kernel: (x - mean) * (rsqrt(variance + epsilon) * scale) + offset.
-        inv = multiply(rsqrt(add(use_var, epsilon)), scale)
-        centered = subtract(x, _channel_params(rank, data_format, use_mean))
-        scaled = multiply(centered, _channel_params(rank, data_format, inv))
-        with graph.name_scope(None if "/" not in op_name else op_name.rsplit("/", 1)[0] + "/"):
-            y = add(scaled, _channel_params(rank, data_format, offset), name=base_name)
-        if not is_training:
-            return y, identity(mean, name="batch_mean"), identity(variance,
-                                                                 name="batch_variance")
-        from .array_ops import shape
-        from .indexing_ops import size
-        from .elementwise import maximum, realdiv
-        # The batch variance is returned with Bessel's correction, n / (n - 1).
-        n = realdiv(cast(size(x), dtypes.float32),
-                    cast(shape(x)[1 if data_format.startswith("NC") else -1], dtypes.float32))
-        corrected = multiply(batch_var, realdiv(n, maximum(subtract(n, 1.0), 1.0)))
-        if exponential_avg_factor == 1.0:
-            return y, identity(batch_mean, name="batch_mean"), identity(
-                corrected, name="batch_variance")
-        f = float(exponential_avg_factor)
-        run_mean = add(multiply(mean, 1.0 - f), multiply(batch_mean, f), name="batch_mean")
-        run_var = add(multiply(variance, 1.0 - f), multiply(corrected, f),
-                      name="batch_variance")
-        return y, run_mean, run_var
-
-
 class BatchNormalization(Layer):
     """Batch Normalization layer from (Ioffe et al., 2015).
 
@@ -1104,7 +948,6 @@ class BatchNormalization(Layer):
                  renorm=False, renorm_clipping=None, renorm_momentum=0.99, fused=None,
                  trainable=True, virtual_batch_size=None, adjustment=None, name=None,
                  **kwargs):
-        from .variable_scope import ones_initializer, zeros_initializer
         super().__init__(trainable=trainable, name=name, **kwargs)
         if renorm or virtual_batch_size is not None or adjustment is not None:
             raise NotImplementedError("fastgraph's batch normalization has no renorm, "
@@ -1213,9 +1056,6 @@ class BatchNormalization(Layer):
     def _unfused(self, inputs, training):
         """nn.batch_normalization with the moving statistics (training
         False), the batch's (True), or either as a fed bool says."""
-        from .array_ops import reshape
-        from .reduction_ops import batch_normalization as nn_batch_normalization
-        from .reduction_ops import moments
         ndims = inputs.shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
         needs_broadcasting = sorted(reduction_axes) != list(range(ndims))[:-1]

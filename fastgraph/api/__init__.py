@@ -1,0 +1,23 @@
+"""The TF API built from the op families: functions and classes that add
+ops to a graph but register none of their own. One module per TF module,
+named as TensorFlow names it (`layers`, `variable_scope`, `init_ops`,
+`math_ops`, `nn_impl`, `clip_ops`, ...); losses, metrics, optimizers, rnn
+cells, tf.data, summaries and saved_model go here too.
+
+Each module lists its names as the op families do (`__all__`, `MATH`,
+`NN`, `LINALG`, `LAYERS`, ...); `namespace` gathers a list over the op
+families and these modules, for the public namespaces (`fastgraph.nn`, ...).
+"""
+
+from .. import ops
+from . import array_ops, clip_ops, init_ops, layers, linalg_ops, math_ops, nn_impl, variable_scope
+
+__all__ = ["MODULES", "namespace"]
+
+MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers)
+
+
+def namespace(attr):
+    """{name: function} of the list `attr` (e.g. "NN") of every op family
+    and API module: the contents of one public TF namespace."""
+    return ops.namespace(attr, ops.FAMILIES + MODULES)
