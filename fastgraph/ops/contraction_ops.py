@@ -10,6 +10,7 @@ import string
 
 import numpy as np
 
+from ..framework.op_registry import register_graphdef_translation
 from .array_ops import reshape, shape, transpose
 from .common import graph_of, to_tensor
 from .linalg_ops import matmul
@@ -180,3 +181,8 @@ def einsum(equation, *inputs, **kwargs):
         labels = batch + free_a + free_b
         y = reshape(matmul(a3, b3), [dims[c] for c in labels])
         return _maybe_transpose(y, [labels.index(c) for c in out])
+
+
+# TF's Einsum op, read from GraphDefs as this composite.
+register_graphdef_translation("Einsum", lambda inputs, attrs, name: einsum(
+    attrs["equation"], *inputs, name=name))

@@ -19,6 +19,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, constant_value
+from ..framework.op_registry import register_graphdef_translation
 from ..framework.tensor_shape import TensorShape
 from .array_ops import broadcast_to, concat, expand_dims, identity, stack
 from .common import FLOATS, INTS, check_dtype, graph_of, to_tensor, to_tensors_like
@@ -1109,3 +1110,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
             full = list(batch_shape) + matrix.shape.as_list()
         return broadcast_to(matrix, full)
 
+
+# TF ops that fastgraph builds as these composites, read from GraphDefs.
+register_graphdef_translation("AddN", lambda inputs, attrs, name: add_n(inputs, name=name))
+register_graphdef_translation("ClipByValue", lambda inputs, attrs, name: clip_by_value(
+    inputs[0], inputs[1], inputs[2], name=name))

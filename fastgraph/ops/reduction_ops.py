@@ -6,6 +6,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
+from ..framework.graphdef_mapping import Attr, AttrInput, NodeMapping, TypeAttr, int_scalar
 from ..framework.op_registry import AttrFromInput, OpDef, register
 from .common import ALL, FLOATS, NUMERIC, check_dtype, graph_of, make_op, to_tensor
 
@@ -78,6 +79,18 @@ def _mean(x, axis, keepdims):
         return (np.sum(x, axis=axis, keepdims=keepdims, dtype=np.float64) / n).astype(x.dtype)
 
 
+def _all_axes(axis, op):
+    """The reduction_indices tensor of fastgraph's axis (None: every axis)."""
+    return list(range(op.inputs[0].shape.rank)) if axis is None else axis
+
+
+_REDUCE_NODE = NodeMapping(
+    ("input", AttrInput("reduction_indices", "axis", type_attr="Tidx", deferred=True,
+                        encode=_all_axes, decode=lambda v: np.asarray(v).tolist())),
+    [TypeAttr("T", input=0), Attr("keep_dims", "keepdims", default=False)])
+_BOOL_REDUCE_NODE = NodeMapping(_REDUCE_NODE.inputs, _REDUCE_NODE.attrs[1:])
+
+
 def _register_reduce(op_type, kernel, allowed):
     def reference(inputs, attrs):
         x = inputs[0]
@@ -96,7 +109,8 @@ def _register_reduce(op_type, kernel, allowed):
 
     register(OpDef(op_type, shape=_reduce_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel=kernel, lower=_reduce_lower, reference=reference, parallel=True,
-                   dtypes=allowed))
+                   dtypes=allowed,
+                   graphdef=_BOOL_REDUCE_NODE if allowed == _BOOL else _REDUCE_NODE))
     return op_type, allowed
 
 
@@ -234,7 +248,10 @@ def _register_arg(op_type, kernel, np_fn):
         lower=lambda ctx: (_outer_n_inner(ctx.shapes[0], _single_axis(ctx.attrs["axis"],
                                                                        len(ctx.shapes[0]))),
                            None),
-        reference=reference, parallel=True, dtypes=ALL))
+        reference=reference, parallel=True, dtypes=ALL,
+        graphdef=NodeMapping(
+            ("input", AttrInput("dimension", "axis", type_attr="Tidx", decode=int_scalar)),
+            [TypeAttr("T", input=0), Attr("output_type", default=dtypes.int64)])))
 
 
 _register_arg("ArgMax", "argmax", np.max)
@@ -294,7 +311,11 @@ def _register_scan(op_type, kernel, np_op):
         return [ctx.shapes[0]]
 
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
-                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC))
+                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC,
+                   graphdef=NodeMapping(
+                       ("x", AttrInput("axis", "axis", type_attr="Tidx", decode=int_scalar)),
+                       [TypeAttr("T", input=0), Attr("exclusive", default=False),
+                        Attr("reverse", default=False)])))
 
 
 _register_scan("Cumsum", "cumsum", np.add)
