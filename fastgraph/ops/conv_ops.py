@@ -89,12 +89,13 @@ def _nhwc(what, default=None):
                 **kw)
 
 
+# First among the rules, so that an NCHW node is refused for its format.
 _NHWC_ONLY = Fixed("data_format", "NHWC")
 
 
 def _conv_node(inputs, cudnn=True):
-    attrs = [TypeAttr("T", input=0), _nhwc("strides"), _PaddingAttrs(),
-             _nhwc("dilations", (1, 1)), _NHWC_ONLY]
+    attrs = [_NHWC_ONLY, TypeAttr("T", input=0), _nhwc("strides"), _PaddingAttrs(),
+             _nhwc("dilations", (1, 1))]
     if cudnn:
         attrs.append(Fixed("use_cudnn_on_gpu", True, accepts=ANY))
     return NodeMapping(inputs, attrs)
@@ -102,8 +103,8 @@ def _conv_node(inputs, cudnn=True):
 
 def _pool_node(input_name):
     return NodeMapping((input_name,), [
-        TypeAttr("T", input=0), _nhwc("ksize"), _nhwc("strides"), Attr("padding"),
-        _NHWC_ONLY, Implied("dilations", (1, 1))])
+        _NHWC_ONLY, TypeAttr("T", input=0), _nhwc("ksize"), _nhwc("strides"), Attr("padding"),
+        Implied("dilations", (1, 1))])
 
 
 def _out_size(size, k, stride, dil, padding, axis):
