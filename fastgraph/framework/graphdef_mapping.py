@@ -109,12 +109,13 @@ class AttrInput:
     def __repr__(self):
         return f"AttrInput({self.name!r}, {self.attr!r})"
 
-    def value_of(self, op):
-        """The constant TF input for the op's attr value (a NumPy array)."""
+    def value_of(self, op, dtype=None):
+        """The constant TF input for the op's attr value (a NumPy array of
+        `dtype`, by default the rule's)."""
         value = op.get_attr(self.attr)
         if self.encode is not None:
             value = self.encode(value, op)
-        return np.asarray(value, dtype=self.dtype.np_dtype)
+        return np.asarray(value, dtype=(dtype or self.dtype).np_dtype)
 
 
 class AttrRule:
@@ -311,7 +312,7 @@ class NodeMapping:
         names = [n for rule in self.attrs for n in rule.tf_names]
         names += [s.type_attr for s in self.inputs if isinstance(s, AttrInput) and s.type_attr]
         names += [s.count_attr for s in self.inputs if isinstance(s, InputList) and s.count_attr]
-        return names
+        return list(dict.fromkeys(names))  # Slice's begin and size share Index
 
     # ---- fastgraph -> NodeDef ------------------------------------------------
 
@@ -319,6 +320,14 @@ class NodeMapping:
         """The op as a `WrittenNode`."""
         inputs, tf_attrs = [], {}
         n_extra = sum(isinstance(v, AttrFromInput) for v in op.attrs.values())
+        # Inputs that share a type attr (StridedSlice's Index) share a dtype:
+        # constants take that of a run-time input among them.
+        shared = {}
+        for spec in self.inputs:
+            if isinstance(spec, AttrInput) and spec.type_attr:
+                value = op.get_attr(spec.attr)
+                if isinstance(value, AttrFromInput):
+                    shared[spec.type_attr] = op.inputs[value.index].dtype
         for spec in self.inputs:
             if isinstance(spec, Input):
                 inputs.append((spec.name, op.inputs[spec.index]))
@@ -334,8 +343,8 @@ class NodeMapping:
                     inputs.append((spec.name, tensor))
                     dtype = tensor.dtype
                 else:
-                    inputs.append((spec.name, spec.value_of(op)))
-                    dtype = spec.dtype
+                    dtype = shared.get(spec.type_attr, spec.dtype)
+                    inputs.append((spec.name, spec.value_of(op, dtype)))
                 if spec.type_attr:
                     tf_attrs[spec.type_attr] = dtype
         for rule in self.attrs:
