@@ -2,9 +2,11 @@
 
 `GraphDef().ParseFromString(bytes)` decodes the protobuf by hand (no
 protobuf dependency) into NodeDefs; `import_graph_def` rebuilds each node
-with fastgraph's op functions, so the imported graph compiles and runs like
-one built in Python. Nodes whose op type has no translation here raise
-NotImplementedError naming the op.
+through the op registry: the `graphdef` mapping of the OpDef that claims its
+TF op type (`framework/graphdef_mapping.py`), or the import translation of a
+TF op that fastgraph builds from other ops. The imported graph compiles and
+runs like one built in Python. Nodes whose op type has no reading raise
+NotImplementedError naming the node and its op.
 """
 
 import functools

@@ -224,3 +224,17 @@ def test_mappings_list_inputs_in_tf_order():
     assert isinstance(backprop.inputs[0], AttrInput) and backprop.inputs[0].deferred
     concat = op_registry.get("ConcatV2").graphdef
     assert isinstance(concat.inputs[0], InputList) and concat.inputs[0].count_attr == "N"
+
+
+def test_tf_dtype_enums_are_defined_once_and_invert():
+    from fastgraph.framework import dtypes
+    for dt in (tf.bool, tf.uint8, tf.int8, tf.int16, tf.int32, tf.int64, tf.float32,
+               tf.float64, tf.float16, tf.string):
+        assert tf.as_dtype(dt.as_datatype_enum) is dt
+    assert (tf.float32.as_datatype_enum, tf.int64.as_datatype_enum) == (1, 9)
+    assert dtypes.numpy_dtype_of_enum(17) == np.uint16  # checkpoints may hold these
+    assert dtypes.numpy_dtype_of_enum(14) is None  # bfloat16
+    with pytest.raises(TypeError):
+        tf.as_dtype(17)
+    with pytest.raises(TypeError):
+        tf.as_dtype(True)

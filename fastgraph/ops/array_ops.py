@@ -9,7 +9,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor, get_default_graph
-from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, Input, InputList, \
+from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
     NodeMapping, TypeAttr, int_scalar
 from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register, \
     register_graphdef_translation

@@ -42,3 +42,11 @@ def test_no_graphdef_ops_are_not_tf_ops():
     for op_type in op_registry.registered_types():
         if not isinstance(op_registry.get(op_type).graphdef, NodeMapping):
             assert op_def_registry.get(op_type) is None, op_type
+
+
+def test_dtype_enums_are_tfs():
+    import fastgraph as fg
+    for name in ("bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64",
+                 "float16", "string"):
+        assert getattr(fg, name).as_datatype_enum == getattr(tf, name).as_datatype_enum, name
+        assert fg.as_dtype(getattr(tf, name).as_datatype_enum) is getattr(fg, name)
