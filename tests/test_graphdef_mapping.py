@@ -238,3 +238,13 @@ def test_tf_dtype_enums_are_defined_once_and_invert():
         tf.as_dtype(17)
     with pytest.raises(TypeError):
         tf.as_dtype(True)
+
+
+def test_ops_tf_cannot_express_are_refused_when_written():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [2, 3, 4])
+        xent = tf.nn.softmax_cross_entropy_with_logits(labels=x, logits=x)
+        sm = tf.nn.softmax(x, axis=1)
+        for t, words in ((xent, "rank 2"), (sm, "axis")):
+            with pytest.raises(ValueError, match=words):
+                t.op.opdef.graphdef.write(t.op)

@@ -278,14 +278,17 @@ class NodeMapping:
     `op` is the TF op name (the OpDef's type when None); `aliases` are other
     TF op names whose NodeDefs have the same inputs and attrs and import as
     this op (TF's Add as AddV2, BatchMatMul as BatchMatMulV2); they are never
-    written.
+    written. `unwritable(op)` gives the reason an op of this type cannot be a
+    TF NodeDef, or None (TF's cross-entropy ops take matrices only; fastgraph's
+    take any rank).
     """
 
-    def __init__(self, inputs=(), attrs=(), *, op=None, aliases=()):
+    def __init__(self, inputs=(), attrs=(), *, op=None, aliases=(), unwritable=None):
         self.inputs = tuple(Input(i) if isinstance(i, str) else i for i in inputs)
         self.attrs = tuple(attrs)
         self.op = op
         self.aliases = tuple(aliases)
+        self.unwritable = unwritable
         nxt = 0
         self._n_plain = 0  # fastgraph inputs before any extra (deferred-attr) ones
         self._list = None
@@ -317,7 +320,10 @@ class NodeMapping:
     # ---- fastgraph -> NodeDef ------------------------------------------------
 
     def write(self, op):
-        """The op as a `WrittenNode`."""
+        """The op as a `WrittenNode`; ValueError if TF's op cannot express it."""
+        reason = self.unwritable(op) if self.unwritable is not None else None
+        if reason:
+            raise ValueError(f"{op.type} op {op.name} has no TF NodeDef: {reason}")
         inputs, tf_attrs = [], {}
         n_extra = sum(isinstance(v, AttrFromInput) for v in op.attrs.values())
         # Inputs that share a type attr (StridedSlice's Index) share a dtype:

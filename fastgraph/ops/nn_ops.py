@@ -217,7 +217,16 @@ register(OpDef(
                        None),
     reference=_sparse_xent_reference, parallel=True, dtypes=FLOATS,
     graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0),
-                                                  TypeAttr("Tlabels", input=1)])))
+                                                  TypeAttr("Tlabels", input=1)],
+                         unwritable=lambda op: _xent_rank(op, 2))))
+
+
+def _xent_rank(op, rank):
+    """Why a cross-entropy op has no TF NodeDef: TF's kernels take logits of
+    rank 2 only (tf.nn reshapes around them)."""
+    if op.inputs[0].shape.rank != rank:
+        return f"TF's {op.type} takes logits of rank {rank}, not {op.inputs[0].shape}"
+    return None
 
 
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
@@ -256,7 +265,8 @@ register(OpDef(
     reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
                                              axis=-1).astype(inputs[0].dtype)],
     parallel=True, dtypes=FLOATS,
-    graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0)])))
+    graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0)],
+                         unwritable=lambda op: _xent_rank(op, 2))))
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
