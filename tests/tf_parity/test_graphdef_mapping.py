@@ -190,3 +190,33 @@ def test_written_graph_defs_run_in_tensorflow_as_in_fastgraph():
         a, b = np.asarray(a), np.asarray(b)
         assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype, a.shape, b.shape)
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=name)
+
+
+def test_graph_defs_tensorflow_writes_for_the_same_ops_import_and_run_alike():
+    import numpy as np
+
+    import fastgraph as fg
+
+    v1 = tf.compat.v1
+    tg = tf.Graph()
+    with tg.as_default():
+        outs = _many_ops(v1)
+        names = [t.name for t in outs]
+    data = tg.as_graph_def().SerializeToString()
+    feeds = {"x:0": np.random.default_rng(2).normal(size=(2, 3, 4)).astype(np.float32),
+             "n:0": np.array([1, 3], np.int32),
+             "img:0": np.random.default_rng(3).normal(size=(1, 6, 6, 2)).astype(np.float32)}
+    with v1.Session(graph=tg) as sess:
+        theirs = sess.run(names, feeds)
+    gd = fg.GraphDef()
+    gd.ParseFromString(data)
+    g = fg.Graph()
+    with g.as_default():
+        fg.import_graph_def(gd, name="")
+        with fg.Session(graph=g) as sess:
+            ours = sess.run(names, feeds)
+    assert len({n.op for n in gd.node}) > 70, sorted({n.op for n in gd.node})
+    for name, a, b in zip(names, ours, theirs):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.dtype == b.dtype and a.shape == b.shape, (name, a.dtype, b.dtype, a.shape, b.shape)
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=name)
