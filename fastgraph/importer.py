@@ -2,28 +2,34 @@
 
 `GraphDef().ParseFromString(bytes)` decodes the protobuf by hand (no
 protobuf dependency) into NodeDefs; `import_graph_def` rebuilds each node
-with fastgraph's op functions, so the imported graph compiles and runs like
-one built in Python. Nodes whose op type has no translation here raise
-NotImplementedError naming the op.
+through the op registry: the `graphdef` mapping of the OpDef that claims its
+TF op type (`framework/graphdef_mapping.py`), or the import translation of a
+TF op that fastgraph builds from other ops. The imported graph compiles and
+runs like one built in Python. Nodes whose op type has no reading raise
+NotImplementedError naming the node and its op.
 """
+
+import functools
 
 import numpy as np
 
 from . import protobuf_wire as pw
-from .framework import dtypes
-from .framework.graph import Tensor
+from .framework import dtypes, op_registry
+from .framework.graph import Tensor, get_default_graph
+from .framework.graphdef_mapping import NodeMapping
+from .ops.array_ops import _constant_value
 
-__all__ = ["GraphDef", "NodeDef", "import_graph_def"]
-
-# tensorflow/core/framework/types.proto
-_TF_DTYPES = {1: dtypes.float32, 2: dtypes.float64, 3: dtypes.int32, 4: dtypes.uint8,
-              5: dtypes.int16, 6: dtypes.int8, 9: dtypes.int64, 10: dtypes.bool}
+__all__ = ["GraphDef", "NodeDef", "import_graph_def", "reading_table"]
 
 
 def _dtype(enum):
-    if enum not in _TF_DTYPES:
+    try:
+        dt = dtypes.as_dtype(enum)
+    except TypeError:
+        dt = None
+    if dt is None or dt.code < 0:
         raise NotImplementedError(f"TF dtype enum {enum} has no fastgraph dtype")
-    return _TF_DTYPES[enum]
+    return dt
 
 
 def _shape(buf):
@@ -132,158 +138,40 @@ class GraphDef:
         return len(data)
 
 
-def _padding(attr):
-    return attr.get("padding", "VALID")
+def reading_table():
+    """{TF op type: how its NodeDefs are read}, derived from the op registry:
+    each OpDef's `graphdef` mapping (its TF op name and aliases) and the
+    registered import translations. Raises RuntimeError if two claim one
+    TF op type."""
+    table = {}
+
+    def claim(tf_op, reader, owner):
+        if tf_op in table:
+            raise RuntimeError(f"TF op type {tf_op} is read by both {table[tf_op][1]} and "
+                               f"{owner}")
+        table[tf_op] = (reader, owner)
+
+    for op_type in op_registry.registered_types():
+        opdef = op_registry.get(op_type)
+        mapping = opdef.graphdef
+        if isinstance(mapping, NodeMapping):
+            for tf_op in (mapping.tf_op(op_type),) + mapping.aliases:
+                claim(tf_op, functools.partial(_read_mapped, opdef), f"OpDef {op_type}")
+    for tf_op, build in op_registry.graphdef_translations().items():
+        claim(tf_op, functools.partial(_read_translated, build), "a translation")
+    return {k: reader for k, (reader, _) in table.items()}
 
 
-def _nhwc(attr, op):
-    fmt = attr.get("data_format", "NHWC")
-    if fmt not in ("NHWC", "NWC", "N...C"):
-        raise NotImplementedError(f"{op} with data_format {fmt}: fastgraph imports NHWC only")
+def _read_mapped(opdef, graph, node, refs, tensor, value):
+    inputs, attrs = opdef.graphdef.read(refs, node.attr, tensor, value,
+                                        f"node {node.name} ({node.op})")
+    op = graph.create_op(opdef.type, inputs, attrs, name=node.name)
+    return op.outputs or [op]
 
 
-def _builders():
-    """{TF op type: fn(inputs, attr, name) -> tensor or list of tensors}."""
-    import fastgraph as tf
-
-    def unary(fn):
-        return lambda x, a, name: fn(x[0], name=name)
-
-    def binary(fn):
-        return lambda x, a, name: fn(x[0], x[1], name=name)
-
-    def conv(x, a, name):
-        _nhwc(a, "Conv2D")
-        return tf.nn.conv2d(x[0], x[1], a.get("strides", [1, 1, 1, 1]), _padding(a),
-                            dilations=a.get("dilations"), name=name)
-
-    def depthwise(x, a, name):
-        _nhwc(a, "DepthwiseConv2dNative")
-        return tf.nn.depthwise_conv2d(x[0], x[1], a.get("strides", [1, 1, 1, 1]), _padding(a),
-                                      dilations=a.get("dilations"), name=name)
-
-    def pool(fn):
-        def build(x, a, name):
-            _nhwc(a, "pool")
-            return fn(x[0], a["ksize"], a["strides"], _padding(a), name=name)
-        return build
-
-    def fused_bn(x, a, name):
-        if a.get("is_training", False):
-            raise NotImplementedError("FusedBatchNorm with is_training=True")
-        _nhwc(a, "FusedBatchNorm")
-        eps = a.get("epsilon", 1e-3)
-        scale, offset, mean, var = x[1:5]
-        inv = tf.math.rsqrt(var + eps) * scale
-        y = tf.add(x[0] * inv, offset - mean * inv, name=name)
-        return [y, mean, var, mean, var, mean]
-
-    def concat(x, a, name):
-        return tf.concat(x[:-1], axis=x[-1], name=name)
-
-    def reduce(fn):
-        return lambda x, a, name: fn(x[0], axis=x[1], keepdims=a.get("keep_dims", False),
-                                     name=name)
-
-    def strided_slice(x, a, name):
-        return tf.strided_slice(x[0], x[1], x[2], x[3], begin_mask=a.get("begin_mask", 0),
-                                end_mask=a.get("end_mask", 0),
-                                ellipsis_mask=a.get("ellipsis_mask", 0),
-                                new_axis_mask=a.get("new_axis_mask", 0),
-                                shrink_axis_mask=a.get("shrink_axis_mask", 0), name=name)
-
-    return {
-        "Identity": unary(tf.identity), "StopGradient": unary(tf.identity),
-        "Add": binary(tf.add), "AddV2": binary(tf.add), "Sub": binary(tf.subtract),
-        "Mul": binary(tf.multiply), "RealDiv": binary(tf.truediv),
-        "FloorDiv": binary(tf.floordiv), "FloorMod": binary(tf.floormod),
-        "Maximum": binary(tf.maximum), "Minimum": binary(tf.minimum), "Pow": binary(tf.pow),
-        "SquaredDifference": binary(tf.squared_difference),
-        "Greater": binary(tf.greater), "GreaterEqual": binary(tf.greater_equal),
-        "Less": binary(tf.less), "LessEqual": binary(tf.less_equal),
-        "Equal": binary(tf.equal), "NotEqual": binary(tf.not_equal),
-        "LogicalAnd": binary(tf.logical_and), "LogicalOr": binary(tf.logical_or),
-        "LogicalNot": unary(tf.logical_not),
-        "Neg": unary(tf.negative), "Abs": unary(tf.abs), "Square": unary(tf.square),
-        "Sqrt": unary(tf.sqrt), "Rsqrt": unary(tf.math.rsqrt), "Exp": unary(tf.exp),
-        "Log": unary(tf.math.log), "Tanh": unary(tf.tanh), "Sigmoid": unary(tf.sigmoid),
-        "Floor": unary(tf.floor), "Ceil": unary(tf.math.ceil), "Reciprocal": unary(tf.math.reciprocal),
-        "Relu": unary(tf.nn.relu), "Relu6": unary(tf.nn.relu6), "Elu": unary(tf.nn.elu),
-        "Selu": unary(tf.nn.selu), "Softplus": unary(tf.nn.softplus),
-        "LeakyRelu": lambda x, a, name: tf.nn.leaky_relu(x[0], a.get("alpha", 0.2), name=name),
-        "Softmax": unary(tf.nn.softmax), "LogSoftmax": unary(tf.nn.log_softmax),
-        "BiasAdd": lambda x, a, name: tf.nn.bias_add(x[0], x[1], a.get("data_format"),
-                                                     name=name),
-        "MatMul": lambda x, a, name: tf.matmul(x[0], x[1], a.get("transpose_a", False),
-                                               a.get("transpose_b", False), name=name),
-        "BatchMatMulV2": lambda x, a, name: tf.matmul(x[0], x[1], a.get("adj_x", False),
-                                                      a.get("adj_y", False), name=name),
-        "Conv2D": conv, "DepthwiseConv2dNative": depthwise,
-        "MaxPool": pool(tf.nn.max_pool2d), "AvgPool": pool(tf.nn.avg_pool2d),
-        "FusedBatchNorm": fused_bn, "FusedBatchNormV3": fused_bn,
-        "Reshape": lambda x, a, name: tf.reshape(x[0], x[1], name=name),
-        "Squeeze": lambda x, a, name: tf.squeeze(x[0], a.get("squeeze_dims") or None,
-                                                 name=name),
-        "ExpandDims": lambda x, a, name: tf.expand_dims(x[0], x[1], name=name),
-        "Transpose": lambda x, a, name: tf.transpose(x[0], x[1], name=name),
-        "ConcatV2": concat,
-        "Pack": lambda x, a, name: tf.stack(x, axis=a.get("axis", 0), name=name),
-        "Shape": lambda x, a, name: tf.shape(x[0], out_type=a.get("out_type", dtypes.int32),
-                                             name=name),
-        "Cast": lambda x, a, name: tf.cast(x[0], a["DstT"], name=name),
-        "Pad": lambda x, a, name: tf.pad(x[0], x[1], name=name),
-        "PadV2": lambda x, a, name: tf.pad(x[0], x[1], constant_values=x[2], name=name),
-        "StridedSlice": strided_slice,
-        "Mean": reduce(tf.reduce_mean), "Sum": reduce(tf.reduce_sum),
-        "Max": reduce(tf.reduce_max), "Min": reduce(tf.reduce_min),
-        "Prod": reduce(tf.reduce_prod),
-        "ArgMax": lambda x, a, name: tf.argmax(x[0], x[1], output_type=a.get(
-            "output_type", dtypes.int64), name=name),
-        "GatherV2": lambda x, a, name: tf.gather(x[0], x[1], axis=x[2], name=name),
-        "ResizeBilinear": lambda x, a, name: tf.compat.v1.image.resize_bilinear(
-            x[0], x[1], a.get("align_corners", False), a.get("half_pixel_centers", False),
-            name=name),
-        "ResizeNearestNeighbor": lambda x, a, name: tf.compat.v1.image.resize_nearest_neighbor(
-            x[0], x[1], a.get("align_corners", False), a.get("half_pixel_centers", False),
-            name=name),
-        "Tile": lambda x, a, name: tf.tile(x[0], x[1], name=name),
-        "Fill": lambda x, a, name: tf.fill(x[0], x[1], name=name),
-        "Range": lambda x, a, name: tf.range(x[0], x[1], x[2], name=name),
-        "Select": lambda x, a, name: tf.where(x[0], x[1], x[2], name=name),
-        "SelectV2": lambda x, a, name: tf.where(x[0], x[1], x[2], name=name),
-        "Erf": unary(tf.math.erf), "Sin": unary(tf.sin), "Cos": unary(tf.cos),
-        "Softsign": unary(tf.nn.softsign), "IsNan": unary(tf.math.is_nan),
-        "ZerosLike": unary(tf.zeros_like), "OnesLike": unary(tf.ones_like),
-        "AddN": lambda x, a, name: tf.add_n(x, name=name),
-        "ClipByValue": lambda x, a, name: tf.clip_by_value(x[0], x[1], x[2], name=name),
-        "All": reduce(tf.reduce_all), "Any": reduce(tf.reduce_any),
-        "ArgMin": lambda x, a, name: tf.argmin(x[0], x[1], output_type=a.get(
-            "output_type", dtypes.int64), name=name),
-        "Cumsum": lambda x, a, name: tf.cumsum(x[0], x[1], a.get("exclusive", False),
-                                               a.get("reverse", False), name=name),
-        "Split": lambda x, a, name: tf.split(x[1], a["num_split"], axis=x[0], name=name),
-        "SplitV": lambda x, a, name: tf.split(x[0], x[1], axis=x[2], name=name),
-        "Unpack": lambda x, a, name: tf.unstack(x[0], a.get("num"), a.get("axis", 0),
-                                                name=name),
-        "Slice": lambda x, a, name: tf.slice(x[0], x[1], x[2], name=name),
-        "ReverseV2": lambda x, a, name: tf.reverse(x[0], x[1], name=name),
-        "OneHot": lambda x, a, name: tf.one_hot(x[0], x[1], x[2], x[3],
-                                                axis=a.get("axis", -1), name=name),
-        "TopKV2": lambda x, a, name: list(tf.math.top_k(x[0], x[1], a.get("sorted", True),
-                                                        name=name)),
-        "Size": lambda x, a, name: tf.size(x[0], name=name,
-                                           out_type=a.get("out_type", dtypes.int32)),
-        "Rank": unary(tf.rank),
-        "Einsum": lambda x, a, name: tf.einsum(a["equation"], *x, name=name),
-        "BatchMatMul": lambda x, a, name: tf.matmul(x[0], x[1], a.get("adj_x", False),
-                                                    a.get("adj_y", False), name=name),
-        "MirrorPad": lambda x, a, name: tf.pad(x[0], x[1], mode=a["mode"], name=name),
-        "ResizeArea": lambda x, a, name: tf.compat.v1.image.resize_area(
-            x[0], x[1], a.get("align_corners", False), name=name),
-        "Conv2DBackpropInput": lambda x, a, name: tf.nn.conv2d_transpose(
-            x[2], x[1], x[0], a.get("strides", [1, 1, 1, 1]), _padding(a),
-            dilations=a.get("dilations"), name=name),
-    }
+def _read_translated(build, graph, node, refs, tensor, value):
+    out = build([tensor(r) for r in refs], node.attr, node.name)
+    return out if isinstance(out, list) else [out]
 
 
 def _order(nodes):
@@ -316,52 +204,76 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     Node names are prefixed with `name` ("import" when None, nothing when
     ""). `input_map` maps tensor names of the GraphDef ("input:0") to
     tensors that replace them; `return_elements` lists tensor or op names to
-    return. Supports the op types of inference graphs (see `_builders`);
-    others raise NotImplementedError.
-    """
-    import fastgraph as tf
+    return. Each node is read through the op registry (`reading_table`);
+    op types it has no reading for raise NotImplementedError.
 
+    Const nodes whose values other nodes take as attrs only (a ConcatV2
+    axis, a Transpose perm) are not added to the graph, so that a fastgraph
+    graph written out and read back is the graph it was.
+    """
     prefix = "import" if name is None else name
     input_map = {(k if ":" in k else k + ":0"): v for k, v in (input_map or {}).items()}
-    builders = _builders()
+    readers = reading_table()
+    graph = get_default_graph()
+    nodes = _order(graph_def.node)
+    by_name = {n.name: n for n in nodes}
     produced = {}  # GraphDef tensor name -> fastgraph Tensor
     ops = {}  # GraphDef node name -> fastgraph Operation
 
-    def tensor_of(ref):
+    def key_of(ref):
         src, _, index = ref.partition(":")
-        key = f"{src}:{index or 0}"
+        return src, f"{src}:{index or 0}"
+
+    def build(node):
+        refs = [i for i in node.input if not i.startswith("^")]
+        if node.op not in readers:
+            raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
+                                      f"{node.op}, which fastgraph does not import")
+        outs = readers[node.op](graph, node, refs, tensor, value)
+        for i, t in enumerate(outs):
+            if isinstance(t, Tensor):
+                produced[f"{node.name}:{i}"] = t
+        ops[node.name] = outs[0].op if isinstance(outs[0], Tensor) else outs[0]
+
+    def tensor(ref):
+        src, key = key_of(ref)
         if key in input_map:
             return input_map[key]
+        if key not in produced and src not in ops and by_name.get(src) is not None:
+            build(by_name[src])  # a Const built when first used as a tensor
         return produced[key]
 
-    scope = tf.name_scope(prefix) if prefix else None
+    def value(ref):
+        src, key = key_of(ref)
+        if key in input_map:
+            return _constant_value(input_map[key])
+        node = by_name.get(src)
+        if node is not None and node.op == "Const" and src not in ops:
+            return node.attr.get("value")
+        return _constant_value(tensor(ref))
+
+    consumed = {key_of(i.lstrip("^"))[0] for node in nodes for i in node.input}
+
+    scope = graph.name_scope(prefix) if prefix else None
     if scope is not None:
         scope.__enter__()
     try:
-        for node in _order(graph_def.node):
-            a = node.attr
-            inputs = [tensor_of(i) for i in node.input if not i.startswith("^")]
-            if node.op == "Placeholder":
-                out = tf.placeholder(a["dtype"], a.get("shape"), name=node.name)
-            elif node.op == "PlaceholderWithDefault":
-                out = tf.placeholder_with_default(inputs[0], a.get("shape"), name=node.name)
-            elif node.op == "Const":
-                out = tf.constant(a["value"], dtype=a.get("dtype"), name=node.name)
-            elif node.op in ("NoOp",):
-                out = tf.no_op(name=node.name)
-            elif node.op in builders:
-                out = builders[node.op](inputs, a, node.name)
+        for node in nodes:
+            if node.op == "Const" and node.name in consumed:
+                continue  # built by its first consumer, or not at all if read as an attr
+            if node.name not in ops:
+                build(node)
+        if return_elements is None:
+            return None
+        out = []
+        for el in return_elements:
+            if ":" in el:
+                out.append(tensor(el))
             else:
-                raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
-                                          f"{node.op}, which fastgraph does not import")
-            outs = out if isinstance(out, list) else [out]
-            for i, t in enumerate(outs):
-                if isinstance(t, Tensor):
-                    produced[f"{node.name}:{i}"] = t
-            ops[node.name] = outs[0].op if isinstance(outs[0], Tensor) else outs[0]
+                if el not in ops and el in by_name:
+                    build(by_name[el])
+                out.append(ops[el])
+        return out
     finally:
         if scope is not None:
             scope.__exit__(None, None, None)
-    if return_elements is None:
-        return None
-    return [tensor_of(el) if ":" in el else ops[el] for el in return_elements]

@@ -53,9 +53,6 @@ FUNCTION_LEVEL_IMPORTS = {
         "optional: only the --png chart needs matplotlib",
     ("fastgraph.bench.__main__", "matplotlib.pyplot"):
         "optional: only the --png chart needs matplotlib",
-    ("fastgraph.importer", "fastgraph"):
-        "the op builders are fastgraph's public functions and fastgraph imports the "
-        "importer; goes when the builders come from the registry (issue 9)",
 }
 
 

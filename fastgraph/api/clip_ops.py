@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..framework.op_registry import register_graphdef_translation
 from ..ops.arguments import scope_of, tensor_or_constant, to_tensor
 from ..ops.array_ops import identity, stack
 from ..ops.elementwise import (
@@ -159,3 +160,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                    identity(multiply(v, cast(scale, v.dtype)), name=f"{scope_name[:-1]}_{i}")
                    for i, v in enumerate(values)]
     return clipped, use_norm
+
+
+# TF's ClipByValue op, read from GraphDefs as this composite.
+register_graphdef_translation("ClipByValue", lambda inputs, attrs, name: clip_by_value(
+    inputs[0], inputs[1], inputs[2], name=name))

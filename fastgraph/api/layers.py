@@ -34,10 +34,9 @@ from ..ops.conv_ops import conv2d as nn_conv2d
 from ..ops.elementwise import cast
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, dropout as nn_dropout
-from ..ops.reduction_ops import batch_normalization as nn_batch_normalization, moments
 from .init_ops import ones_initializer, zeros_initializer
 from .linalg_ops import tensordot
-from .nn_impl import fused_batch_norm
+from .nn_impl import batch_normalization as nn_batch_normalization, fused_batch_norm, moments
 from .variable_scope import get_variable, variable_scope
 
 __all__ = []

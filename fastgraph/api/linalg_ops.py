@@ -16,16 +16,17 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
+from ..framework.op_registry import register_graphdef_translation
 from ..ops.arguments import graph_of, scope_of, to_tensor
 from ..ops.array_ops import broadcast_to, concat, expand_dims, reshape, shape, transpose
 from ..ops.elementwise import cast, equal
 from ..ops.indexing_ops import range as _range
 from ..ops.linalg_ops import matmul
-from ..ops.reduction_ops import l2_normalize, reduce_prod, reduce_sum
+from ..ops.reduction_ops import reduce_prod, reduce_sum
 
 __all__ = ["tensordot", "einsum", "eye"]
 
-LINALG = ["tensordot", "einsum", "eye", "l2_normalize"]
+LINALG = ["tensordot", "einsum", "eye"]
 
 
 def _dims(x, axes):
@@ -244,3 +245,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
         else:
             full = list(batch_shape) + matrix.shape.as_list()
         return broadcast_to(matrix, full)
+
+
+# TF's Einsum op, read from GraphDefs as this composite.
+register_graphdef_translation("Einsum", lambda inputs, attrs, name: einsum(
+    attrs["equation"], *inputs, name=name))

@@ -15,24 +15,25 @@ from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import FLOATS, INTS, check_dtype
 from ..framework.graph import Tensor, constant_value
+from ..framework.op_registry import register_graphdef_translation
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor, to_tensors_like
-from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, stack
+from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, squeeze, stack
 from ..ops.broadcast import broadcast_shapes
 from ..ops.elementwise import (
-    add, cast, ceil, equal, floor, floordiv, floormod, less, log, logical_and, multiply, negative,
-    not_equal, realdiv, sqrt, square, subtract, truediv,
+    add, cast, ceil, equal, exp, floor, floordiv, floormod, is_finite, less, log, logical_and,
+    multiply, negative, not_equal, realdiv, sqrt, square, subtract, truediv,
 )
-from ..ops.indexing_ops import range as _range, size as _size, where, zeros
+from ..ops.indexing_ops import range as _range, where, zeros
 from ..ops.nn_ops import log_softmax, softmax, softplus, softsign  # noqa: F401 - tf.math's aliases
-from ..ops.reduction_ops import l2_normalize, reduce_mean, reduce_sum
+from ..ops.reduction_ops import reduce_max, reduce_mean, reduce_sum, reduction_axes
 
-__all__ = ["add_n", "accumulate_n", "count_nonzero", "log_sigmoid", "truncatediv",
+__all__ = ["add_n", "accumulate_n", "reduce_logsumexp", "count_nonzero", "log_sigmoid", "truncatediv",
            "truncatemod", "linspace", "lin_space", "div_no_nan", "scalar_mul", "to_float",
            "to_double", "to_int32", "to_int64"]
 MATH = ["add_n", "accumulate_n", "reduce_variance", "reduce_std", "count_nonzero",
-        "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "l2_normalize",
-        "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul", "zero_fraction"]
+        "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "reduce_logsumexp",
+        "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul"]
 
 
 # ---- sums and moments -------------------------------------------------------------
@@ -467,31 +468,6 @@ def scalar_mul(scalar, x, name=None):
     raise ValueError(f"The input scalar must be a 0-D value. Received shape {scalar.shape}.")
 
 
-def zero_fraction(value, name=None):
-    """Returns the fraction of zeros in `value`.
-
-    If `value` is empty, the result is `nan`.
-
-    This is useful in summaries to measure and report sparsity.
-
-    Args:
-      value: A tensor of numeric type.
-      name: A name for the operation (optional).
-
-    Returns:
-      The fraction of zeros in `value`, with type `float32`.
-    """
-    graph, scope = scope_of([value], name, "zero_fraction")
-    with graph.as_default(), scope:
-        value = tensor_or_constant(graph, value, name="value")
-        size = _size(value, out_type=dtypes.int64)
-        num_nonzero = count_nonzero(value, dtype=dtypes.int64)
-        with graph.name_scope("counts_to_fraction"):
-            num_zero = subtract(size, num_nonzero)
-            fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
-        return identity(fraction, name="fraction")
-
-
 def _cast_fn(dtype, default_name):
     def fn(x, name=default_name):
         return cast(x, dtype, name=name)
@@ -600,3 +576,25 @@ def linspace(start, stop, num, name=None, axis=0):
 
 
 lin_space = linspace
+
+
+# TF's AddN op, read from GraphDefs as this composite.
+register_graphdef_translation("AddN", lambda inputs, attrs, name: add_n(inputs, name=name))
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes log(sum(exp(elements across dimensions of a tensor))),
+    stably: the maximum is taken out first (infinite maxima count as 0)."""
+    graph = graph_of([input_tensor])
+    with graph.as_default(), graph.name_scope(name or "ReduceLogSumExp"):
+        x = to_tensor(graph, input_tensor)
+        check_dtype(x, FLOATS, "ReduceLogSumExp", "input_tensor")
+        if x.shape.rank is None:
+            raise NotImplementedError("reduce_logsumexp needs the input's rank")
+        raw_max = reduce_max(x, axis, keepdims=True)
+        my_max = where(is_finite(raw_max), raw_max, 0.0)
+        total = reduce_sum(exp(subtract(x, my_max)), axis, keepdims=keepdims)
+        axes = list(reduction_axes(axis, x.shape.rank))
+        if not keepdims and axes:  # squeeze([]) would drop every size-1 dim
+            my_max = squeeze(my_max, axes)
+        return add(log(total), my_max)

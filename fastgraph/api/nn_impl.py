@@ -9,20 +9,23 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import check_dtype
 from ..framework.graph import Tensor
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor
-from ..ops.array_ops import identity, reshape, shape as _shape
+from ..ops.array_ops import identity, reshape, shape as _shape, squeeze
 from ..ops.elementwise import (
     abs as _abs, add, cast, erf, exp, greater_equal, log1p, maximum, multiply, negative, realdiv,
-    rsqrt, sigmoid, subtract, tanh,
+    rsqrt, sigmoid, square, squared_difference, subtract, tanh, truediv,
 )
 from ..ops.indexing_ops import gather, size as _size, where, zeros_like
 from ..ops.nn_ops import relu
-from ..ops.reduction_ops import moments
+from ..ops.reduction_ops import reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
-from .math_ops import zero_fraction  # noqa: F401 - tf.nn.zero_fraction too
+from .math_ops import count_nonzero
 
 __all__ = []
 NN = ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
-      "embedding_lookup", "swish", "silu", "gelu", "zero_fraction", "fused_batch_norm"]
+      "embedding_lookup", "swish", "silu", "gelu", "zero_fraction", "fused_batch_norm",
+      "moments", "batch_normalization", "l2_normalize"]
+MATH = ["l2_normalize", "zero_fraction"]
+LINALG = ["l2_normalize"]
 
 
 def _xent_tensors(graph, labels, logits):
@@ -404,3 +407,73 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
         run_var = add(multiply(variance, 1.0 - f), multiply(corrected, f),
                       name="batch_variance")
         return y, run_mean, run_var
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
+    """Calculates the mean and variance of `x` over `axes`; returns (mean, variance)."""
+    if keep_dims is not None:
+        keepdims = keep_dims
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "moments"):
+        x = to_tensor(graph, x)
+        mean = reduce_mean(x, axes, keepdims=True, name="mean")
+        variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
+                               name="variance")
+        if not keepdims:
+            # As TF: axes=[] squeezes every size-1 dim.
+            axes_list = list(reduction_axes(axes, x.shape.rank))
+            mean = squeeze(mean, axes_list)
+            variance = squeeze(variance, axes_list)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """Batch normalization: `scale * (x - mean) / sqrt(variance + epsilon) + offset`,
+    computed as TF does (`x * inv + (offset - mean * inv)`)."""
+    graph = graph_of([x, mean, variance, offset, scale])
+    with graph.as_default(), graph.name_scope(name or "batchnorm"):
+        x = to_tensor(graph, x)
+        inv = rsqrt(add(to_tensor(graph, variance, dtype=x.dtype), variance_epsilon))
+        if scale is not None:
+            inv = multiply(inv, to_tensor(graph, scale, dtype=x.dtype))
+        mean_inv = multiply(to_tensor(graph, mean, dtype=x.dtype), inv)
+        shift = subtract(to_tensor(graph, offset, dtype=x.dtype), mean_inv) \
+            if offset is not None else negative(mean_inv)
+        return add(multiply(x, inv), shift)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """Normalizes along dimension `axis` using an L2 norm:
+    `x / sqrt(max(sum(x**2), epsilon))`."""
+    if dim is not None:
+        axis = dim
+    graph = graph_of([x])
+    with graph.as_default(), graph.name_scope(name or "l2_normalize"):
+        x = to_tensor(graph, x)
+        square_sum = reduce_sum(square(x), axis, keepdims=True)
+        return multiply(x, rsqrt(maximum(square_sum, epsilon)))
+
+
+def zero_fraction(value, name=None):
+    """Returns the fraction of zeros in `value`.
+
+    If `value` is empty, the result is `nan`.
+
+    This is useful in summaries to measure and report sparsity.
+
+    Args:
+      value: A tensor of numeric type.
+      name: A name for the operation (optional).
+
+    Returns:
+      The fraction of zeros in `value`, with type `float32`.
+    """
+    graph, scope = scope_of([value], name, "zero_fraction")
+    with graph.as_default(), scope:
+        value = tensor_or_constant(graph, value, name="value")
+        size = _size(value, out_type=dtypes.int64)
+        num_nonzero = count_nonzero(value, dtype=dtypes.int64)
+        with graph.name_scope("counts_to_fraction"):
+            num_zero = subtract(size, num_nonzero)
+            fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
+        return identity(fraction, name="fraction")

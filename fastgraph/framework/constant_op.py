@@ -6,6 +6,7 @@ import numpy as np
 
 from . import dtypes, op_registry
 from .graph import Tensor, get_default_graph
+from .graphdef_mapping import Attr, NodeMapping
 
 __all__ = ["constant", "convert_to_tensor", "register_tensor_conversion_function",
            "to_numpy"]
@@ -150,9 +151,16 @@ def _const_dtype(ctx):
     return [ctx.attrs["dtype"]]
 
 
+def _frozen(value):
+    arr = np.array(value)
+    arr.setflags(write=False)
+    return arr
+
+
 op_registry.register(op_registry.OpDef(
     "Const", shape=_const_shape, dtype=_const_dtype,
-    reference=lambda inputs, attrs: [attrs["value"]]))
+    reference=lambda inputs, attrs: [attrs["value"]],
+    graphdef=NodeMapping((), [Attr("value", decode=_frozen), Attr("dtype")])))
 
 
 def is_python_scalar(value):

@@ -1,11 +1,29 @@
-"""Tensor element types: TF's names, each tied to a NumPy dtype and a C code."""
+"""Tensor element types: TF's names, each tied to a NumPy dtype, a C code and
+TF's DataType enum value (the number GraphDefs and checkpoints store)."""
+
+import builtins
 
 import numpy as np
 
 __all__ = [
     "DType", "as_dtype", "bool", "uint8", "int8", "int16", "int32", "int64",
-    "float32", "float64", "float16", "double", "string",
+    "float32", "float64", "float16", "double", "string", "numpy_dtype_of_enum",
 ]
+
+# tensorflow/core/framework/types.proto: DataType enum value -> NumPy type, for
+# every type a GraphDef or checkpoint may hold that NumPy can represent (the
+# ones without a fastgraph DType are still read from checkpoints).
+_TF_ENUMS = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16, 6: np.int8,
+             7: np.object_, 9: np.int64, 10: np.bool_, 17: np.uint16, 19: np.float16,
+             22: np.uint32, 23: np.uint64}
+_ENUM_OF_NP = {np.dtype(t): e for e, t in _TF_ENUMS.items()}
+
+
+def numpy_dtype_of_enum(enum):
+    """The NumPy dtype of TF DataType enum value `enum`, or None when NumPy
+    has none for it (bfloat16, complex, quantized and resource types)."""
+    t = _TF_ENUMS.get(enum)
+    return None if t is None else np.dtype(t)
 
 
 class DType:
@@ -51,6 +69,11 @@ class DType:
         """The type's name in TF's error messages, which spell float32 as
         "float" and float64 as "double"."""
         return {"float32": "float", "float64": "double"}.get(self.name, self.name)
+
+    @property
+    def as_datatype_enum(self):
+        """TF's DataType enum value of this type (types.proto: float32 is 1)."""
+        return _ENUM_OF_NP[self._np]
 
     @property
     def size(self):
@@ -115,10 +138,18 @@ def as_dtype(type_value):
     """Converts the given `type_value` to a `DType`.
 
     Accepts a DType, a NumPy dtype or scalar type, a Python type (`float` means
-    float32 here as in TF's tensor conversion), or a type name string.
+    float32 here as in TF's tensor conversion), a type name string, or TF's
+    DataType enum value (`as_datatype_enum`).
     """
     if isinstance(type_value, DType):
         return type_value
+    if isinstance(type_value, (int, np.integer)) and not isinstance(
+            type_value, (builtins.bool, np.bool_)):
+        np_type = numpy_dtype_of_enum(int(type_value))
+        found = None if np_type is None else (string if np_type.kind == "O" else
+                                              _BY_NP.get(np_type))
+        if found is not None:
+            return found
     if isinstance(type_value, str):
         if type_value in _BY_NAME:
             return _BY_NAME[type_value]

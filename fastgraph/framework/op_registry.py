@@ -2,15 +2,34 @@
 
 An OpDef tells the graph how to infer static shapes and dtypes, tells the
 compiler which C kernel runs it and how to pack its attributes, and carries
-the NumPy reference implementation that the tests use as their oracle. The
-same shape function serves build time (dims may be None) and compile time
-(every dim known, constant inputs' values available).
+the NumPy reference implementation that the tests use as their oracle, the
+op's gradient, and how it is written as a TensorFlow NodeDef. The same
+shape function serves build time (dims may be None) and compile time (every
+dim known, constant inputs' values available).
 """
 
 __all__ = ["OpDef", "InferenceContext", "AttrFromInput", "has_deferred", "resolve_attrs",
-           "register", "get", "registered_types"]
+           "register", "get", "registered_types", "NOT_DIFFERENTIABLE", "RegisterGradient",
+           "NotDifferentiable", "gradient_function", "register_graphdef_translation",
+           "graphdef_translations"]
 
 _REGISTRY = {}
+_TRANSLATIONS = {}  # TF op type -> fn(inputs, attrs, name): read from GraphDefs only
+
+
+class _NotDifferentiable:
+    """The `gradient` of ops that have none (TF's NotDifferentiable)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "NOT_DIFFERENTIABLE"
+
+    def __bool__(self):
+        return False
+
+
+NOT_DIFFERENTIABLE = _NotDifferentiable()
 
 
 class AttrFromInput:
@@ -119,12 +138,14 @@ class OpDef:
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
-                 "scratch", "work", "exclusive")
+                 "scratch", "work", "exclusive", "gradient", "graphdef")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
                  state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None,
-                 work=None, exclusive=False):
+                 work=None, exclusive=False,
+                 gradient=None,
+                 graphdef=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -142,6 +163,8 @@ class OpDef:
         self.scratch = scratch
         self.work = work
         self.exclusive = exclusive
+        self.gradient = gradient
+        self.graphdef = graphdef
 
 
 def register(opdef):
@@ -150,6 +173,63 @@ def register(opdef):
         raise KeyError(f"Op type {opdef.type!r} is already registered")
     _REGISTRY[opdef.type] = opdef
     return opdef
+
+
+def register_graphdef_translation(tf_op, build):
+    """Registers how NodeDefs of TF op type `tf_op`, which fastgraph builds
+    from other ops, are imported: `build(inputs, attrs, name)` gets the
+    node's input tensors, its attrs (Python values) and its name, and returns
+    its output tensors (a Tensor or a list, one per TF output). Registered by
+    the family that owns the ops it builds; never written by the exporter."""
+    if tf_op in _TRANSLATIONS:
+        raise KeyError(f"TF op type {tf_op!r} already has a GraphDef reading")
+    _TRANSLATIONS[tf_op] = build
+    return build
+
+
+def graphdef_translations():
+    """{TF op type: build} of the registered import translations."""
+    return dict(_TRANSLATIONS)
+
+
+class RegisterGradient:
+    """A decorator that registers the gradient function of op type `op_type`
+    (TF's @tf.RegisterGradient): `fn(op, *grads)` returns one gradient per
+    input. Each op type gets one gradient."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, fn):
+        opdef = get(self._op_type)
+        if opdef.gradient is not None:
+            raise KeyError(f"Registering two gradient with name '{self._op_type}'! "
+                           f"(Previous registration was {opdef.gradient!r})")
+        opdef.gradient = fn
+        return fn
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF's name
+    """Declares that ops of type `op_type` have no gradient (comparisons,
+    shape queries): gradients flowing to their inputs are None."""
+    opdef = get(op_type)
+    if opdef.gradient not in (None, NOT_DIFFERENTIABLE):
+        raise KeyError(f"Op type {op_type!r} already has a gradient")
+    opdef.gradient = NOT_DIFFERENTIABLE
+
+
+def gradient_function(op):
+    """The gradient function of `op` (an Operation), or None when its type is
+    NotDifferentiable. LookupError when no gradient is registered, as TF's."""
+    opdef = get(op.type)
+    if opdef.gradient is NOT_DIFFERENTIABLE:
+        return None
+    if opdef.gradient is None:
+        raise LookupError(f"No gradient defined for operation '{op.name}' "
+                          f"(op type: {op.type}).")
+    return opdef.gradient
 
 
 def get(op_type):

@@ -11,7 +11,10 @@ from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
-from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register
+from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
+    NodeMapping, TypeAttr, int_scalar
+from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register, \
+    register_graphdef_translation
 from ..framework.tensor_shape import as_shape, debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor
 
@@ -29,7 +32,9 @@ def _num_elements(shape):
 # ---- placeholder ------------------------------------------------------------
 
 register(OpDef("Placeholder", shape=lambda ctx: [ctx.attrs["shape"].as_tuple()],
-               dtype=lambda ctx: [ctx.attrs["dtype"]]))
+               dtype=lambda ctx: [ctx.attrs["dtype"]],
+               graphdef=NodeMapping((), [Attr("dtype"), Attr("shape", decode=as_shape,
+                                                             default=as_shape(None))])))
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -58,7 +63,9 @@ def _first_dtype(ctx):
 
 
 register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
-               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True))
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)],
+                                    aliases=("StopGradient",))))
 
 
 def identity(input, name=None):  # noqa: A002 - TF's argument name
@@ -81,7 +88,9 @@ def _with_default_shape(ctx):
 
 register(OpDef("PlaceholderWithDefault", shape=_with_default_shape, dtype=_first_dtype,
                kernel="copy", view=True, reference=lambda inputs, attrs: [inputs[0].copy()],
-               parallel=True))
+               parallel=True,
+               graphdef=NodeMapping(("input",), [TypeAttr("dtype", input=0),
+                                                 Attr("shape", decode=as_shape)])))
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002
@@ -129,7 +138,9 @@ def _reshape_shape(ctx):
 
 
 register(OpDef("Reshape", shape=_reshape_shape, dtype=_first_dtype, kernel="copy", view=True,
-               reference=lambda inputs, attrs: [inputs[0].reshape(inputs[1])]))
+               reference=lambda inputs, attrs: [inputs[0].reshape(inputs[1])],
+               graphdef=NodeMapping(("tensor", "shape"), [TypeAttr("T", input=0),
+                                                          TypeAttr("Tshape", input=1)])))
 
 
 def reshape(tensor, shape, name=None):
@@ -158,7 +169,9 @@ def _expand_dims_shape(ctx):
 
 register(OpDef("ExpandDims", shape=_expand_dims_shape, dtype=_first_dtype, kernel="copy",
                view=True,
-               reference=lambda inputs, attrs: [np.expand_dims(inputs[0], int(inputs[1]))]))
+               reference=lambda inputs, attrs: [np.expand_dims(inputs[0], int(inputs[1]))],
+               graphdef=NodeMapping(("input", "dim"), [TypeAttr("T", input=0),
+                                                       TypeAttr("Tdim", input=1)])))
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
@@ -202,7 +215,9 @@ def _squeeze_reference(inputs, attrs):
 
 
 register(OpDef("Squeeze", shape=_squeeze_shape, dtype=_first_dtype, kernel="copy", view=True,
-               reference=_squeeze_reference))
+               reference=_squeeze_reference,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0), Attr(
+                   "squeeze_dims", decode=lambda v: tuple(int(a) for a in v), default=())])))
 
 
 def squeeze(input, axis=None, name=None):  # noqa: A002
@@ -233,7 +248,9 @@ register(OpDef(
     "Shape", shape=lambda ctx: [(None if ctx.shapes[0] is None else len(ctx.shapes[0]),)],
     dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_shape_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].shape,
-                                              dtype=attrs["out_type"].np_dtype)]))
+                                              dtype=attrs["out_type"].np_dtype)],
+    graphdef=NodeMapping(("input",), [TypeAttr("T", input=0),
+                                      Attr("out_type", default=dtypes.int32)])))
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
@@ -250,7 +267,8 @@ def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
 
 # ---- grouping ---------------------------------------------------------------
 
-register(OpDef("NoOp", shape=lambda ctx: [], dtype=lambda ctx: []))
+register(OpDef("NoOp", shape=lambda ctx: [], dtype=lambda ctx: [],
+               graphdef=NodeMapping()))
 
 
 def no_op(name=None):
@@ -455,7 +473,12 @@ def _transpose_lower(ctx):
 
 
 _layout_op("Transpose", _transpose_shape, "strided_copy", _transpose_lower,
-           lambda inputs, attrs: [np.transpose(inputs[0], _perm_of(attrs, inputs[0].ndim))])
+           lambda inputs, attrs: [np.transpose(inputs[0], _perm_of(attrs, inputs[0].ndim))],
+           graphdef=NodeMapping(
+               ("x", AttrInput("perm", "perm", type_attr="Tperm",
+                               encode=lambda perm, op: _perm_of({"perm": perm},
+                                                                op.inputs[0].shape.rank))),
+               [TypeAttr("T", input=0)]))
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
@@ -559,7 +582,11 @@ def _concat_lower(ctx):
 
 
 _layout_op("ConcatV2", _concat_shape, "concat", _concat_lower,
-           lambda inputs, attrs: [np.concatenate(inputs, axis=attrs["axis"])])
+           lambda inputs, attrs: [np.concatenate(inputs, axis=attrs["axis"])],
+           graphdef=NodeMapping(
+               (InputList("values"), AttrInput("axis", "axis", type_attr="Tidx",
+                                               decode=int_scalar)),
+               [TypeAttr("T", input=0)]))
 
 
 def concat(values, axis, name="concat"):
@@ -615,7 +642,9 @@ def _pack_lower(ctx):
 
 
 _layout_op("Pack", _pack_shape, "concat", _pack_lower,
-           lambda inputs, attrs: [np.stack(inputs, axis=attrs["axis"])])
+           lambda inputs, attrs: [np.stack(inputs, axis=attrs["axis"])],
+           graphdef=NodeMapping((InputList("values"),),
+                                [TypeAttr("T", input=0), Attr("axis", default=0)]))
 
 
 def stack(values, axis=0, name="stack"):
@@ -669,7 +698,9 @@ def _unpack_reference(inputs, attrs):
 _layout_op("Unpack", _unpack_shape, "split",
            lambda ctx: _split_rows_lower(ctx, [1] * ctx.attrs["num"],
                                          ctx.attrs["axis"] % len(ctx.shapes[0])),
-           _unpack_reference, dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"])
+           _unpack_reference, dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"],
+           graphdef=NodeMapping(("value",), [TypeAttr("T", input=0), Attr("num"),
+                                             Attr("axis", default=0)]))
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -765,8 +796,15 @@ def _split_dtypes(ctx):
     return [ctx.dtypes[0]] * (ctx.attrs.get("num_split") or len(ctx.attrs["size_splits"]))
 
 
-_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes)
-_layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes)
+_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes,
+           graphdef=NodeMapping((AttrInput("split_dim", "axis", decode=int_scalar), "value"),
+                                [TypeAttr("T", input=0), Attr("num_split")]))
+_layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes,
+           graphdef=NodeMapping(
+               ("value", AttrInput("size_splits", "size_splits", type_attr="Tlen"),
+                AttrInput("split_dim", "axis", decode=int_scalar)),
+               [TypeAttr("T", input=0),
+                Derived("num_split", lambda op: len(op.get_attr("size_splits")))]))
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
@@ -850,7 +888,11 @@ def _slice_reference(inputs, attrs):
     return [x[tuple(builtins.slice(b, b + n) for b, n in spec)]]
 
 
-_layout_op("Slice", _slice_shape, "strided_copy", _slice_lower, _slice_reference)
+_layout_op("Slice", _slice_shape, "strided_copy", _slice_lower, _slice_reference,
+           graphdef=NodeMapping(
+               ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
+                AttrInput("size", "size", type_attr="Index", deferred=True)),
+               [TypeAttr("T", input=0)]))
 
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
@@ -976,7 +1018,14 @@ def _strided_slice_reference(inputs, attrs):
 
 
 _layout_op("StridedSlice", _strided_slice_shape, "strided_copy", _strided_slice_lower,
-           _strided_slice_reference)
+           _strided_slice_reference,
+           graphdef=NodeMapping(
+               ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
+                AttrInput("end", "end", type_attr="Index", deferred=True),
+                AttrInput("strides", "strides", type_attr="Index", deferred=True)),
+               [TypeAttr("T", input=0)] + [Attr(m, default=0) for m in (
+                   "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask",
+                   "shrink_axis_mask")]))
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
@@ -1081,7 +1130,9 @@ def _reverse_lower(ctx):
 
 _layout_op("ReverseV2", _reverse_shape, "strided_copy", _reverse_lower,
            lambda inputs, attrs: [np.flip(inputs[0], tuple(attrs["axis"])) if attrs["axis"]
-                                  else inputs[0].copy()])
+                                  else inputs[0].copy()],
+           graphdef=NodeMapping(("tensor", AttrInput("axis", "axis", type_attr="Tidx")),
+                                [TypeAttr("T", input=0)]))
 
 
 def reverse(tensor, axis, name=None):
@@ -1133,7 +1184,11 @@ def _tile_lower(ctx):
 
 _layout_op("Tile", _tile_shape, "strided_copy", _tile_lower,
            lambda inputs, attrs: [np.tile(inputs[0], attrs["multiples"])
-                                  if inputs[0].ndim else inputs[0].copy()])
+                                  if inputs[0].ndim else inputs[0].copy()],
+           graphdef=NodeMapping(
+               ("input", AttrInput("multiples", "multiples", type_attr="Tmultiples",
+                                   deferred=True)),
+               [TypeAttr("T", input=0)]))
 
 
 def tile(input, multiples, name=None):  # noqa: A002
@@ -1193,8 +1248,17 @@ def _pad_reference(inputs, attrs):
     return [np.pad(x, pads, mode=mode.lower())]
 
 
-_layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference)
-_layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference)
+def _paddings_input():
+    return AttrInput("paddings", "paddings", type_attr="Tpaddings", deferred=True,
+                     decode=lambda v: _pad_pairs(np.asarray(v, np.int64)))
+
+
+_layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference,
+           graphdef=NodeMapping(("input", _paddings_input(), "constant_values"),
+                                [TypeAttr("T", input=0), Implied("mode", "CONSTANT")]))
+_layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference,
+           graphdef=NodeMapping(("input", _paddings_input()),
+                                [TypeAttr("T", input=0), Attr("mode")]))
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
@@ -1271,7 +1335,10 @@ def _broadcast_to_lower(ctx):
 
 
 _layout_op("BroadcastTo", _broadcast_to_shape, "strided_copy", _broadcast_to_lower,
-           lambda inputs, attrs: [np.broadcast_to(inputs[0], attrs["shape"]).copy()])
+           lambda inputs, attrs: [np.broadcast_to(inputs[0], attrs["shape"]).copy()],
+           graphdef=NodeMapping(
+               ("input", AttrInput("shape", "shape", type_attr="Tidx", deferred=True)),
+               [TypeAttr("T", input=0)]))
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
@@ -1286,3 +1353,8 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     target = _ints_attr(graph, shape, "shape", "broadcast_to", inputs)
     return make_op(graph, "BroadcastTo", inputs, {"shape": target},
                    name=name or "BroadcastTo").outputs[0]
+
+
+# TF's Pad is PadV2 with a zero.
+register_graphdef_translation("Pad", lambda inputs, attrs, name: pad(inputs[0], inputs[1],
+                                                                     name=name))

@@ -4,6 +4,8 @@ depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
 import numpy as np
 
 from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
+from ..framework.graphdef_mapping import ANY, Attr, AttrInput, AttrRule, Fixed, Implied, Input, \
+    NodeMapping, TypeAttr
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
@@ -55,6 +57,53 @@ def _padding(padding):
     if any(a < 0 for pr in pads for a in pr):
         raise ValueError(f"All elements of explicit_paddings must be nonnegative, got {padding}")
     return (tuple(pads[1]), tuple(pads[2]))
+
+
+class _PaddingAttrs(AttrRule):
+    """fastgraph's padding ("SAME", "VALID" or ((top, bottom), (left, right)))
+    as TF's padding and explicit_paddings (EXPLICIT, with 8 NHWC numbers)."""
+
+    tf_names = ("padding", "explicit_paddings")
+
+    def write(self, op, tf_attrs):
+        padding = op.get_attr("padding")
+        if isinstance(padding, str):
+            tf_attrs["padding"] = padding
+            return
+        tf_attrs["padding"] = "EXPLICIT"
+        tf_attrs["explicit_paddings"] = [0, 0, *padding[0], *padding[1], 0, 0]
+
+    def read(self, tf_attrs, attrs, where):
+        padding = tf_attrs["padding"]
+        if padding == "EXPLICIT":
+            flat = list(tf_attrs.get("explicit_paddings", []))
+            padding = [flat[i:i + 2] for i in range(0, len(flat), 2)]
+        attrs["padding"] = _padding(padding)
+
+
+def _nhwc(what, default=None):
+    """Attr `what` as TF's NHWC list [1, h, w, 1] and fastgraph's (h, w)."""
+    kw = {} if default is None else {"default": default}
+    return Attr(what, encode=lambda hw: [1, hw[0], hw[1], 1], decode=lambda v: _pair(v, what),
+                **kw)
+
+
+# First among the rules, so that an NCHW node is refused for its format.
+_NHWC_ONLY = Fixed("data_format", "NHWC")
+
+
+def _conv_node(inputs, cudnn=True):
+    attrs = [_NHWC_ONLY, TypeAttr("T", input=0), _nhwc("strides"), _PaddingAttrs(),
+             _nhwc("dilations", (1, 1))]
+    if cudnn:
+        attrs.append(Fixed("use_cudnn_on_gpu", True, accepts=ANY))
+    return NodeMapping(inputs, attrs)
+
+
+def _pool_node(input_name):
+    return NodeMapping((input_name,), [
+        _NHWC_ONLY, TypeAttr("T", input=0), _nhwc("ksize"), _nhwc("strides"), Attr("padding"),
+        Implied("dilations", (1, 1))])
 
 
 def _out_size(size, k, stride, dil, padding, axis):
@@ -170,13 +219,15 @@ def _np_depthwise(inputs, attrs):
 
 register(OpDef("Conv2D", shape=lambda ctx: _conv_shape("Conv2D", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d", lower=_conv_lower,
-               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, dtypes=FLOATS))
+               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, dtypes=FLOATS,
+               graphdef=_conv_node(("input", "filter"))))
 register(OpDef("DepthwiseConv2dNative",
                shape=lambda ctx: _conv_shape("DepthwiseConv2dNative", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="depthwise_conv2d",
                lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
                                             ctx.attrs) + [ctx.shapes[1][3]], None),
-               reference=_np_depthwise, parallel=True, dtypes=FLOATS))
+               reference=_np_depthwise, parallel=True, dtypes=FLOATS,
+               graphdef=_conv_node(("input", "filter"), cudnn=False)))
 
 
 def _conv_attrs(strides, padding, data_format, dilations):
@@ -341,7 +392,9 @@ register(OpDef("Conv2DBackpropInput", shape=_transpose_shape,
                scratch=lambda ctx: _transpose_tile(ctx)[0] * _transpose_tile(ctx)[1],
                parallel=True, work=lambda ctx: int(np.prod(ctx.shapes[0], dtype=np.int64)) *
                ctx.shapes[1][0] * ctx.shapes[1][1] * ctx.shapes[1][2] // 16,
-               dtypes=FLOATS))
+               dtypes=FLOATS,
+               graphdef=_conv_node((AttrInput("input_sizes", "output_shape", deferred=True),
+                                    Input("filter", 1), Input("out_backprop", 0)))))
 
 
 def conv2d_transpose(input=None, filters=None, output_shape=None, strides=None,  # noqa: A002
@@ -410,10 +463,12 @@ def _np_avg_pool(inputs, attrs):
 
 register(OpDef("MaxPool", shape=lambda ctx: _pool_shape("MaxPool", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="max_pool", lower=_pool_lower,
-               reference=_np_max_pool, parallel=True, dtypes=NUMERIC))
+               reference=_np_max_pool, parallel=True, dtypes=NUMERIC,
+               graphdef=_pool_node("input")))
 register(OpDef("AvgPool", shape=lambda ctx: _pool_shape("AvgPool", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="avg_pool", lower=_pool_lower,
-               reference=_np_avg_pool, parallel=True, dtypes=FLOATS))
+               reference=_np_avg_pool, parallel=True, dtypes=FLOATS,
+               graphdef=_pool_node("value")))
 
 
 def _pool(op_type, allowed, input, ksize, strides, padding, data_format, name):  # noqa: A002

@@ -7,9 +7,12 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED, check_dtype
-from ..framework.op_registry import OpDef, register
+from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
+from ..framework.op_registry import NotDifferentiable, OpDef, RegisterGradient, register
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
+from .array_ops import reshape
 from .broadcast import broadcast_shapes, lower_broadcast
+from .reduction_ops import reduce_sum
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",
@@ -45,7 +48,14 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 # ---- registry ---------------------------------------------------------------
 
-def _binary_def(op_type, kernel, allowed, ref, out_bool=False):
+# TF's elementwise ops: inputs x (and y) of type attr T; its logical ops
+# take bool only and have no T.
+_XY = NodeMapping(("x", "y"), [TypeAttr("T", input=0)])
+_X = NodeMapping(("x",), [TypeAttr("T", input=0)])
+_BOOL_XY = NodeMapping(("x", "y"))
+
+
+def _binary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_XY):
     def shape(ctx):
         return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
 
@@ -61,11 +71,12 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
-                   reference=reference, parallel=True, dtypes=allowed, inplace=True))
+                   reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   graphdef=graphdef))
     return op_type, allowed
 
 
-def _unary_def(op_type, kernel, allowed, ref, out_bool=False):
+def _unary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_X):
     def dtype(ctx):
         return [dtypes.bool if out_bool else ctx.dtypes[0]]
 
@@ -75,11 +86,13 @@ def _unary_def(op_type, kernel, allowed, ref, out_bool=False):
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
-                   reference=reference, parallel=True, dtypes=allowed, inplace=True))
+                   reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   graphdef=graphdef))
     return op_type, allowed
 
 
-_ADD = _binary_def("AddV2", "add", NUMERIC, np.add)
+_ADD = _binary_def("AddV2", "add", NUMERIC, np.add,
+                   graphdef=NodeMapping(("x", "y"), [TypeAttr("T", input=0)], aliases=("Add",)))
 _SUB = _binary_def("Sub", "sub", NUMERIC, np.subtract)
 _MUL = _binary_def("Mul", "mul", NUMERIC, np.multiply)
 _REALDIV = _binary_def("RealDiv", "div", FLOATS, np.true_divide)
@@ -98,9 +111,13 @@ _LT = _binary_def("Less", "less", NUMERIC, np.less, out_bool=True)
 _LE = _binary_def("LessEqual", "less_equal", NUMERIC, np.less_equal, out_bool=True)
 _GT = _binary_def("Greater", "greater", NUMERIC, np.greater, out_bool=True)
 _GE = _binary_def("GreaterEqual", "greater_equal", NUMERIC, np.greater_equal, out_bool=True)
-_LAND = _binary_def("LogicalAnd", "logical_and", _BOOL, np.logical_and, out_bool=True)
-_LOR = _binary_def("LogicalOr", "logical_or", _BOOL, np.logical_or, out_bool=True)
-_LXOR = _binary_def("LogicalXor", "logical_xor", _BOOL, np.logical_xor, out_bool=True)
+_LAND = _binary_def("LogicalAnd", "logical_and", _BOOL, np.logical_and, out_bool=True,
+                    graphdef=_BOOL_XY)
+_LOR = _binary_def("LogicalOr", "logical_or", _BOOL, np.logical_or, out_bool=True,
+                   graphdef=_BOOL_XY)
+_LXOR = _binary_def("LogicalXor", "logical_xor", _BOOL, np.logical_xor, out_bool=True,
+                    graphdef=NoGraphDef("TF has no LogicalXor op: tf.math.logical_xor is "
+                                        "built from LogicalAnd, LogicalOr and LogicalNot"))
 
 _NEG = _unary_def("Neg", "neg", SIGNED, np.negative)
 _ABS = _unary_def("Abs", "abs", SIGNED, np.abs)
@@ -122,7 +139,8 @@ _FLOOR = _unary_def("Floor", "floor", FLOATS, np.floor)
 _CEIL = _unary_def("Ceil", "ceil", FLOATS, np.ceil)
 _ROUND = _unary_def("Round", "round", FLOATS, np.round)  # NumPy also rounds half to even
 _RECIP = _unary_def("Reciprocal", "reciprocal", FLOATS, lambda x: 1 / x)
-_LNOT = _unary_def("LogicalNot", "logical_not", _BOOL, np.logical_not, out_bool=True)
+_LNOT = _unary_def("LogicalNot", "logical_not", _BOOL, np.logical_not, out_bool=True,
+                   graphdef=NodeMapping(("x",)))
 _ISNAN = _unary_def("IsNan", "is_nan", FLOATS, np.isnan, out_bool=True)
 _ISFINITE = _unary_def("IsFinite", "is_finite", FLOATS, np.isfinite, out_bool=True)
 _ISINF = _unary_def("IsInf", "is_inf", FLOATS, np.isinf, out_bool=True)
@@ -154,7 +172,9 @@ def _cast_reference(inputs, attrs):
 
 
 register(OpDef("Cast", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.attrs["DstT"]],
-               kernel="cast", reference=_cast_reference, parallel=True, dtypes=ALL))
+               kernel="cast", reference=_cast_reference, parallel=True, dtypes=ALL,
+               graphdef=NodeMapping(("x",), [Attr("SrcT"), Attr("DstT"),
+                                             Fixed("Truncate", False)])))
 
 
 def _select_shape(ctx):
@@ -164,7 +184,8 @@ def _select_shape(ctx):
 register(OpDef(
     "SelectV2", shape=_select_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="where",
     lower=lambda ctx: (lower_broadcast(ctx.out_shapes[0], ctx.shapes), None),
-    reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True))
+    reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True,
+    graphdef=NodeMapping(("condition", "t", "e"), [TypeAttr("T", input=1)])))
 
 
 # ---- op functions -----------------------------------------------------------
@@ -473,3 +494,55 @@ def select_v2(condition, x, y, name=None):
     condition = to_tensor(graph, condition, dtype=dtypes.bool)
     graph, (x, y) = to_tensors_like([x, y], "SelectV2", ("t", "e"))
     return make_op(graph, "SelectV2", [condition, x, y], name=name).outputs[0]
+
+
+# ---- gradients --------------------------------------------------------------
+
+def _sum_to(grad, like):
+    """`grad` summed down to the shape of `like`, undoing the broadcasting
+    of a binary op (over static shapes: TF's BroadcastGradientArgs, which
+    handles dims known only at run time, is for the training work)."""
+    have, want = grad.shape.as_tuple(), like.shape.as_tuple()
+    if have == want and have is not None and None not in have:
+        return grad
+    if have is None or want is None or None in have or None in want:
+        raise NotImplementedError(f"the gradient of a broadcasting op needs static shapes; "
+                                  f"{grad.name} has {grad.shape} and {like.name} {like.shape}")
+    lead = len(have) - len(want)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
+                                if d == 1 and have[lead + i] != 1]
+    return reshape(reduce_sum(grad, axis=axes), list(want)) if axes else grad
+
+
+@RegisterGradient("AddV2")
+def _add_grad(op, grad):
+    x, y = op.inputs
+    return [_sum_to(grad, x), _sum_to(grad, y)]
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op, grad):
+    x, y = op.inputs
+    return [_sum_to(grad, x), _sum_to(negative(grad), y)]
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op, grad):
+    x, y = op.inputs
+    return [_sum_to(multiply(grad, y), x), _sum_to(multiply(grad, x), y)]
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op, grad):
+    y = op.outputs[0]
+    return [multiply(grad, subtract(1.0, square(y)))]
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    return [multiply(grad, op.outputs[0])]
+
+
+for _t in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+           "LogicalOr", "LogicalXor", "LogicalNot", "IsNan", "IsFinite", "IsInf"):
+    NotDifferentiable(_t)

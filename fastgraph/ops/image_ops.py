@@ -8,6 +8,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
 from ..framework.graph import Tensor
+from ..framework.graphdef_mapping import Attr, Implied, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import OpDef, register
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import expand_dims, identity, squeeze
@@ -174,15 +175,28 @@ def _area_reference(inputs, attrs):
     return [(out * float(scale)).astype(np.float32)]
 
 
+def _resize_node(half_pixel_centers=True):
+    """TF's resize ops; preserve_aspect_ratio, fastgraph's own attr, has no
+    TF form (TF computes the size with other ops)."""
+    attrs = [TypeAttr("T", input=0), Attr("align_corners", default=False),
+             Implied("preserve_aspect_ratio", None)]
+    attrs.append(Attr("half_pixel_centers", default=False) if half_pixel_centers
+                 else Implied("half_pixel_centers", False))
+    return NodeMapping(("images", "size"), attrs)
+
+
 register(OpDef("ResizeBilinear", shape=_resize_shape, dtype=lambda ctx: [dtypes.float32],
                kernel="resize_bilinear", lower=_resize_lower, reference=_bilinear_reference,
-               parallel=True, dtypes=NUMERIC))
+               parallel=True, dtypes=NUMERIC,
+               graphdef=_resize_node()))
 register(OpDef("ResizeNearestNeighbor", shape=_resize_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="resize_nearest", lower=_resize_lower, reference=_nearest_reference,
-               parallel=True, dtypes=NUMERIC))
+               parallel=True, dtypes=NUMERIC,
+               graphdef=_resize_node()))
 register(OpDef("ResizeArea", shape=_resize_shape, dtype=lambda ctx: [dtypes.float32],
                kernel="resize_area", lower=_resize_lower, reference=_area_reference,
-               parallel=True, dtypes=NUMERIC))
+               parallel=True, dtypes=NUMERIC,
+               graphdef=_resize_node(half_pixel_centers=False)))
 
 
 def _resize_op(op_type, images, size, align_corners, half_pixel_centers, name,
@@ -405,7 +419,9 @@ def _convert_lower(ctx):
 register(OpDef("ConvertImageDtype", shape=lambda ctx: [ctx.shapes[0]],
                dtype=lambda ctx: [ctx.attrs["dtype"]], kernel="convert_image_dtype",
                lower=_convert_lower, reference=_convert_reference, parallel=True,
-               dtypes=NUMERIC))
+               dtypes=NUMERIC,
+               graphdef=NoGraphDef("TF builds tf.image.convert_image_dtype from Cast, Mul "
+                                   "and clipping ops; it has no op of its own")))
 
 
 def convert_image_dtype(image, dtype, saturate=False, name=None):
@@ -480,7 +496,9 @@ def _gray_reference(inputs, attrs):
 register(OpDef("RGBToGrayscale", shape=_gray_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="rgb_to_grayscale",
                lower=lambda ctx: (None, [float(v) for v in _gray_scales(ctx.dtypes[0])]),
-               reference=_gray_reference, parallel=True, dtypes=NUMERIC))
+               reference=_gray_reference, parallel=True, dtypes=NUMERIC,
+               graphdef=NoGraphDef("TF builds tf.image.rgb_to_grayscale from a tensordot "
+                                   "with the luma weights; it has no op of its own")))
 
 
 def rgb_to_grayscale(images, name=None):
@@ -544,7 +562,9 @@ def _standardize_lower(ctx):
 register(OpDef("PerImageStandardization", shape=_standardize_shape,
                dtype=lambda ctx: [dtypes.float32], kernel="per_image_standardization",
                lower=_standardize_lower, reference=_standardize_reference, parallel=True,
-               dtypes=NUMERIC))
+               dtypes=NUMERIC,
+               graphdef=NoGraphDef("TF builds tf.image.per_image_standardization from "
+                                   "reductions and arithmetic; it has no op of its own")))
 
 
 def per_image_standardization(image):
@@ -691,7 +711,9 @@ def _window_reference(window):
 def _register_window(op_type, shape, window):
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="image_window", lower=_window_lower(window),
-                   reference=_window_reference(window), parallel=True, dtypes=ALL))
+                   reference=_window_reference(window), parallel=True, dtypes=ALL,
+                   graphdef=NoGraphDef("TF builds its tf.image flips, crops and pads from "
+                                       "ReverseV2, Slice and Pad; it has no op of this name")))
 
 
 _register_window("FlipLeftRight", _flip_shape, _flip_window(2))

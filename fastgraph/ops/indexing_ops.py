@@ -15,8 +15,11 @@ from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, constant_value
-from ..framework.op_registry import OpDef, register
+from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
+    int_scalar
+from ..framework.op_registry import OpDef, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
+from .array_ops import reshape
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import cast, select_v2
 
@@ -108,7 +111,12 @@ def _gather_reference(inputs, attrs):
 
 register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather", lower=_gather_lower,
-               reference=_gather_reference, parallel=True, dtypes=ALL))
+               reference=_gather_reference, parallel=True, dtypes=ALL,
+               graphdef=NodeMapping(
+                   ("params", "indices", AttrInput("axis", "axis", type_attr="Taxis",
+                                                   decode=int_scalar)),
+                   [TypeAttr("Tparams", input=0), TypeAttr("Tindices", input=1),
+                    Attr("batch_dims", default=0)])))
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
@@ -183,7 +191,9 @@ def _gather_nd_reference(inputs, attrs):
 
 
 register(OpDef("GatherNd", shape=_gather_nd_shape, dtype=lambda ctx: [ctx.dtypes[0]],
-               kernel="gather_nd", reference=_gather_nd_reference, parallel=True, dtypes=ALL))
+               kernel="gather_nd", reference=_gather_nd_reference, parallel=True, dtypes=ALL,
+               graphdef=NodeMapping(("params", "indices"), [TypeAttr("Tparams", input=0),
+                                                            TypeAttr("Tindices", input=1)])))
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):
@@ -263,7 +273,10 @@ def _one_hot_reference(inputs, attrs):
 
 register(OpDef("OneHot", shape=_one_hot_shape, dtype=lambda ctx: [ctx.dtypes[2]],
                kernel="one_hot", lower=_one_hot_lower, reference=_one_hot_reference,
-               parallel=True, dtypes=_ONE_HOT_INDICES))
+               parallel=True, dtypes=_ONE_HOT_INDICES,
+               graphdef=NodeMapping(("indices", "depth", "on_value", "off_value"),
+                                    [Attr("axis", default=-1), Attr("T"),
+                                     TypeAttr("TI", input=0)])))
 
 
 def _convert_hinted(graph, value, dtype):
@@ -341,7 +354,9 @@ register(OpDef(
     "Fill", shape=_fill_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="fill",
     reference=lambda inputs, attrs: [np.full(tuple(int(d) for d in inputs[0]), inputs[1],
                                              dtype=inputs[1].dtype)],
-    parallel=True, dtypes=ALL))
+    parallel=True, dtypes=ALL,
+    graphdef=NodeMapping(("dims", "value"), [TypeAttr("T", input=1),
+                                             TypeAttr("index_type", input=0)])))
 
 
 def fill(dims, value, name=None):
@@ -402,10 +417,24 @@ def _like_reference(one):
     return reference
 
 
+class _LikeDtype(AttrRule):
+    """ZerosLike's output dtype: TF's is its input's (T); fastgraph's `dtype`
+    attr may differ, and such an op has no TF NodeDef."""
+
+    def write(self, op, tf_attrs):
+        if op.get_attr("dtype") != op.get_attr("T"):
+            raise ValueError(f"{op.type} op {op.name} changes the dtype, which TF's "
+                             f"{op.type} cannot express")
+
+    def read(self, tf_attrs, attrs, where):
+        attrs["dtype"] = tf_attrs["T"]
+
+
 for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "ones_like", True)):
     register(OpDef(_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
-                   reference=_like_reference(_one), parallel=True, inplace=True, dtypes=ALL))
+                   reference=_like_reference(_one), parallel=True, inplace=True, dtypes=ALL,
+                   graphdef=NodeMapping(("x",), [Attr("T"), _LikeDtype()])))
 
 
 def _like(op_type, tensor, dtype, name):
@@ -473,7 +502,8 @@ def _range_reference(inputs, attrs):
 
 
 register(OpDef("Range", shape=_range_shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel="range",
-               reference=_range_reference, parallel=True, dtypes=_RANGE_TYPES))
+               reference=_range_reference, parallel=True, dtypes=_RANGE_TYPES,
+               graphdef=NodeMapping(("start", "limit", "delta"), [Attr("Tidx")])))
 
 
 def _not_allowed(dtype, arg, allowed):
@@ -528,7 +558,9 @@ def _size_fold(ctx):
 register(OpDef(
     "Size", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_size_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].size,
-                                              dtype=attrs["out_type"].np_dtype)]))
+                                              dtype=attrs["out_type"].np_dtype)],
+    graphdef=NodeMapping(("input",), [TypeAttr("T", input=0),
+                                      Attr("out_type", default=dtypes.int32)])))
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's argument name
@@ -550,7 +582,8 @@ def _rank_fold(ctx):
 
 register(OpDef(
     "Rank", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.int32], fold=_rank_fold,
-    reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)]))
+    reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)],
+    graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
 
 
 def rank(input, name=None):  # noqa: A002
@@ -585,7 +618,8 @@ def _where_reference(inputs, attrs):
 register(OpDef(
     "Where", shape=_where_shape, dtype=lambda ctx: [dtypes.int64],
     fold=lambda ctx: None if ctx.values[0] is None else _where_reference(ctx.values, ctx.attrs),
-    reference=_where_reference, dtypes=ALL))
+    reference=_where_reference, dtypes=ALL,
+    graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
 
 
 def where_coordinates(condition, name=None):
@@ -614,3 +648,15 @@ def where(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     return select_v2(condition, x, y, name=name)
+
+
+def _select_from_node(inputs, attrs, name):
+    """TF1's Select: a vector condition picks rows of higher-rank t and e."""
+    condition, t, e = inputs
+    rank, c_rank = t.shape.rank, condition.shape.rank
+    if c_rank == 1 and rank is not None and rank > 1:
+        condition = reshape(condition, [-1] + [1] * (rank - 1))
+    return where(condition, t, e, name=name)
+
+
+register_graphdef_translation("Select", _select_from_node)

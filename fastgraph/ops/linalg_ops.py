@@ -5,6 +5,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.dtype_sets import check_dtype
+from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import debug_string as _fmt
 from .arguments import make_op, to_tensors_like
@@ -82,10 +83,23 @@ def _matmul_work(ctx):
     return int(np.prod(ctx.out_shapes[0], dtype=np.int64)) * k // _MACS_PER_ELEMENT
 
 
+# TF's BatchMatMul (before V2) does not broadcast batch dims: the same NodeDef
+# reads as V2, which agrees wherever V1 is defined.
+_MATMUL_NODES = {
+    "MatMul": NodeMapping(("a", "b"), [TypeAttr("T", input=0),
+                                       Attr("transpose_a", default=False),
+                                       Attr("transpose_b", default=False)]),
+    "BatchMatMulV2": NodeMapping(("x", "y"), [TypeAttr("T", input=0),
+                                              Attr("adj_x", "transpose_a", default=False),
+                                              Attr("adj_y", "transpose_b", default=False)],
+                                 aliases=("BatchMatMul",)),
+}
+
 for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
-                   parallel=True, work=_matmul_work, dtypes=_MATMUL_DTYPES))
+                   parallel=True, work=_matmul_work, dtypes=_MATMUL_DTYPES,
+                   graphdef=_MATMUL_NODES[_type]))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

@@ -9,12 +9,13 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
 from ..framework.graph import Tensor
-from ..framework.op_registry import OpDef, register
+from ..framework.graphdef_mapping import Attr, Fixed, Implied, NodeMapping, TypeAttr
+from ..framework.op_registry import OpDef, register, register_graphdef_translation
 from ..framework.tensor_shape import as_shape
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import shape as shape_of, transpose
 from .broadcast import lower_broadcast
-from .elementwise import cast, greater_equal, multiply, realdiv, subtract
+from .elementwise import add, cast, greater_equal, multiply, realdiv, rsqrt, subtract
 from .indexing_ops import where
 from .random_ops import random_uniform
 
@@ -47,6 +48,14 @@ _ACTIVATIONS = {
 }
 
 
+def _activation_node(op_type):
+    attrs = [TypeAttr("T", input=0)]
+    if op_type == "LeakyRelu":  # a 32-bit float in TF, also for float64 features
+        attrs.append(Attr("alpha", decode=lambda v: float(np.float32(v)),
+                          default=float(np.float32(0.2))))
+    return NodeMapping(("features",), attrs)
+
+
 def _register_activation(op_type, kernel, allowed, ref):
     def reference(inputs, attrs):
         with np.errstate(all="ignore"):
@@ -56,7 +65,8 @@ def _register_activation(op_type, kernel, allowed, ref):
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
                    lower=lambda ctx: (None, [ctx.attrs.get("alpha", 0.0)]),
-                   reference=reference, parallel=True, inplace=True, dtypes=allowed))
+                   reference=reference, parallel=True, inplace=True, dtypes=allowed,
+                   graphdef=_activation_node(op_type)))
 
 
 for _t, (_k, _allowed, _ref) in _ACTIVATIONS.items():
@@ -155,7 +165,9 @@ def _register_softmax(op_type, kernel, log):
         return [(out if log else np.exp(out)).astype(x.dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
-                   lower=lower, reference=reference, parallel=True, dtypes=FLOATS))
+                   lower=lower, reference=reference, parallel=True, dtypes=FLOATS,
+                   graphdef=NodeMapping(("logits",), [TypeAttr("T", input=0),
+                                                      Implied("axis", -1)])))
 
 
 _register_softmax("Softmax", "softmax", False)
@@ -209,7 +221,18 @@ register(OpDef(
     dtype=lambda ctx: [ctx.dtypes[0]], kernel="sparse_xent",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[1], dtype=np.int64)), ctx.shapes[0][-1], 1],
                        None),
-    reference=_sparse_xent_reference, parallel=True, dtypes=FLOATS))
+    reference=_sparse_xent_reference, parallel=True, dtypes=FLOATS,
+    graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0),
+                                                  TypeAttr("Tlabels", input=1)],
+                         unwritable=lambda op: _xent_rank(op, 2))))
+
+
+def _xent_rank(op, rank):
+    """Why a cross-entropy op has no TF NodeDef: TF's kernels take logits of
+    rank 2 only (tf.nn reshapes around them)."""
+    if op.inputs[0].shape.rank != rank:
+        return f"TF's {op.type} takes logits of rank {rank}, not {op.inputs[0].shape}"
+    return None
 
 
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
@@ -247,7 +270,9 @@ register(OpDef(
                        None),
     reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
                                              axis=-1).astype(inputs[0].dtype)],
-    parallel=True, dtypes=FLOATS))
+    parallel=True, dtypes=FLOATS,
+    graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0)],
+                         unwritable=lambda op: _xent_rank(op, 2))))
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
@@ -284,7 +309,8 @@ register(OpDef("L2Loss", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.dtypes[0
                kernel="l2_loss",
                reference=lambda inputs, attrs: [np.asarray(
                    np.sum(inputs[0].astype(np.float64) ** 2) / 2, dtype=inputs[0].dtype)],
-               dtypes=FLOATS))
+               dtypes=FLOATS,
+               graphdef=NodeMapping(("t",), [TypeAttr("T", input=0)])))
 
 
 def l2_loss(t, name=None):
@@ -332,7 +358,9 @@ def _bias_add_reference(inputs, attrs):
 
 register(OpDef("BiasAdd", shape=_bias_add_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="add", lower=_bias_add_lower, reference=_bias_add_reference,
-               parallel=True, dtypes=NUMERIC))
+               parallel=True, dtypes=NUMERIC,
+               graphdef=NodeMapping(("value", "bias"), [TypeAttr("T", input=0),
+                                                        Attr("data_format", default="NHWC")])))
 
 
 def bias_add(value, bias, data_format=None, name=None):
@@ -454,3 +482,24 @@ def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=N
     if rate is None:
         raise ValueError(f"`rate` must be provided. Received: rate={rate}")
     return dropout(x, rate, noise_shape=noise_shape, seed=seed, name=name)
+
+
+# ---- GraphDef import of inference batch norm ---------------------------------------
+
+_FUSED_BN_ATTRS = (Fixed("is_training", False), Fixed("data_format", "NHWC",
+                                                      accepts=("NHWC", "NWC", "N...C")))
+
+
+def _fused_batch_norm_from_node(inputs, attrs, name):
+    """TF's FusedBatchNorm(V3) in inference mode: one multiply-add per channel
+    with the moving statistics (the outputs after y are those statistics)."""
+    for rule in _FUSED_BN_ATTRS:
+        rule.read(attrs, {}, f"node {name} (FusedBatchNorm)")
+    x, scale, offset, mean, var = inputs
+    inv = rsqrt(var + attrs.get("epsilon", 1e-3)) * scale
+    y = add(x * inv, offset - mean * inv, name=name)
+    return [y, mean, var, mean, var, mean]
+
+
+register_graphdef_translation("FusedBatchNorm", _fused_batch_norm_from_node)
+register_graphdef_translation("FusedBatchNormV3", _fused_batch_norm_from_node)

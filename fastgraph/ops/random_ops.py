@@ -19,6 +19,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, check_dtype
 from ..framework.graph import get_default_graph
+from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import Dimension, TensorShape, debug_string as _fmt
 from .arguments import graph_of, make_op, to_tensor
@@ -297,16 +298,24 @@ def _uniform_int_reference(inputs, attrs):
                    minval=minval, maxval=maxval)]
 
 
+# The op-level seeds; fastgraph's generator differs from TF's, so a written
+# graph draws other numbers in TF.
+_SEEDS = [Attr("seed", default=0), Attr("seed2", default=0)]
+
 for _type, _kernel, _kind in (("RandomUniform", "random_uniform", "uniform"),
                               ("RandomStandardNormal", "random_normal", "normal"),
                               ("TruncatedNormal", "truncated_normal", "truncated_normal")):
     register(OpDef(_type, shape=_random_shape, dtype=_float_dtype, kernel=_kernel,
                    lower=_lower_seeds, reference=_float_reference(_kind), stateful=True,
-                   state_words=5, parallel=True, exclusive=True, dtypes=FLOATS))
+                   state_words=5, parallel=True, exclusive=True, dtypes=FLOATS,
+                   graphdef=NodeMapping(("shape",), _SEEDS + [Attr("dtype"),
+                                                              TypeAttr("T", input=0)])))
 register(OpDef("RandomUniformInt", shape=_uniform_int_shape, dtype=_uniform_int_dtype,
                kernel="random_uniform_int", lower=_lower_seeds,
                reference=_uniform_int_reference, stateful=True, state_words=5, parallel=True,
-               exclusive=True, dtypes=_INTS))
+               exclusive=True, dtypes=_INTS,
+               graphdef=NodeMapping(("shape", "minval", "maxval"), _SEEDS + [
+                   TypeAttr("Tout", input=1), TypeAttr("T", input=0)])))
 
 
 # ---- op functions -------------------------------------------------------------

@@ -1,31 +1,25 @@
 """Reductions (sum, mean, max, ... over axes, with keepdims), argmax and
-argmin, cumulative sums and products, and the ops composed from them
-(reduce_logsumexp, moments, batch_normalization, l2_normalize)."""
+argmin, cumulative sums and products. The functions composed from them
+(reduce_logsumexp, moments, batch_normalization, l2_normalize) are TF API, in
+`fastgraph/api/` (math_ops, nn_impl)."""
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, check_dtype
+from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
 from ..framework.graph import Tensor
+from ..framework.graphdef_mapping import Attr, AttrInput, NodeMapping, TypeAttr, int_scalar
 from ..framework.op_registry import AttrFromInput, OpDef, register
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import squeeze
-from .elementwise import (
-    add, exp, is_finite, log, maximum, multiply, negative, rsqrt, square, squared_difference,
-    subtract,
-)
-from .indexing_ops import where
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
-           "reduce_all", "reduce_any", "argmax", "argmin", "reduce_logsumexp", "cumsum",
-           "cumprod"]
+           "reduce_all", "reduce_any", "argmax", "argmin", "cumsum", "cumprod"]
 MATH = list(__all__)
-NN = ["moments", "batch_normalization", "l2_normalize"]
 
 _BOOL = (dtypes.bool,)
 
 
-def _axes(axis, rank):
+def reduction_axes(axis, rank):
     """Normalised sorted reduction axes; ValueError in TF's words if one is out of range."""
     if axis is None:
         return tuple(range(rank))
@@ -46,7 +40,7 @@ def _reduce_shape(ctx):
     shape = ctx.shapes[0]
     if shape is None:
         return [None]
-    axes = _axes(ctx.attrs["axis"], len(shape))
+    axes = reduction_axes(ctx.attrs["axis"], len(shape))
     if ctx.attrs["keepdims"]:
         return [tuple(1 if i in axes else d for i, d in enumerate(shape))]
     return [tuple(d for i, d in enumerate(shape) if i not in axes)]
@@ -54,7 +48,7 @@ def _reduce_shape(ctx):
 
 def _reduce_lower(ctx):
     shape = ctx.shapes[0]
-    axes = set(_axes(ctx.attrs["axis"], len(shape)))
+    axes = set(reduction_axes(ctx.attrs["axis"], len(shape)))
     dims = [(d, i in axes) for i, d in enumerate(shape) if d != 1]
     merged = []
     for d, red in dims:
@@ -85,10 +79,22 @@ def _mean(x, axis, keepdims):
         return (np.sum(x, axis=axis, keepdims=keepdims, dtype=np.float64) / n).astype(x.dtype)
 
 
+def _all_axes(axis, op):
+    """The reduction_indices tensor of fastgraph's axis (None: every axis)."""
+    return list(range(op.inputs[0].shape.rank)) if axis is None else axis
+
+
+_REDUCE_NODE = NodeMapping(
+    ("input", AttrInput("reduction_indices", "axis", type_attr="Tidx", deferred=True,
+                        encode=_all_axes, decode=lambda v: np.asarray(v).tolist())),
+    [TypeAttr("T", input=0), Attr("keep_dims", "keepdims", default=False)])
+_BOOL_REDUCE_NODE = NodeMapping(_REDUCE_NODE.inputs, _REDUCE_NODE.attrs[1:])
+
+
 def _register_reduce(op_type, kernel, allowed):
     def reference(inputs, attrs):
         x = inputs[0]
-        axis = _axes(attrs["axis"], x.ndim)
+        axis = reduction_axes(attrs["axis"], x.ndim)
         if op_type == "Mean":
             return [_mean(x, axis, attrs["keepdims"])]
         if op_type in ("Max", "Min") and x.size == 0:
@@ -103,7 +109,8 @@ def _register_reduce(op_type, kernel, allowed):
 
     register(OpDef(op_type, shape=_reduce_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel=kernel, lower=_reduce_lower, reference=reference, parallel=True,
-                   dtypes=allowed))
+                   dtypes=allowed,
+                   graphdef=_BOOL_REDUCE_NODE if allowed == _BOOL else _REDUCE_NODE))
     return op_type, allowed
 
 
@@ -149,7 +156,7 @@ def _reduce(spec, input_tensor, axis, keepdims, name, keep_dims=None, reduction_
     else:
         axis = _static_axis(axis)
         if x.shape.rank is not None:
-            _axes(axis, x.shape.rank)
+            reduction_axes(axis, x.shape.rank)
     return make_op(graph, op_type, inputs, {"axis": axis, "keepdims": bool(keepdims)},
                    name=name or op_type).outputs[0]
 
@@ -241,7 +248,10 @@ def _register_arg(op_type, kernel, np_fn):
         lower=lambda ctx: (_outer_n_inner(ctx.shapes[0], _single_axis(ctx.attrs["axis"],
                                                                        len(ctx.shapes[0]))),
                            None),
-        reference=reference, parallel=True, dtypes=ALL))
+        reference=reference, parallel=True, dtypes=ALL,
+        graphdef=NodeMapping(
+            ("input", AttrInput("dimension", "axis", type_attr="Tidx", decode=int_scalar)),
+            [TypeAttr("T", input=0), Attr("output_type", default=dtypes.int64)])))
 
 
 _register_arg("ArgMax", "argmax", np.max)
@@ -301,7 +311,11 @@ def _register_scan(op_type, kernel, np_op):
         return [ctx.shapes[0]]
 
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
-                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC))
+                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC,
+                   graphdef=NodeMapping(
+                       ("x", AttrInput("axis", "axis", type_attr="Tidx", decode=int_scalar)),
+                       [TypeAttr("T", input=0), Attr("exclusive", default=False),
+                        Attr("reverse", default=False)])))
 
 
 _register_scan("Cumsum", "cumsum", np.add)
@@ -326,68 +340,3 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Compute the cumulative product of the tensor `x` along `axis`."""
     return _scan("Cumprod", x, axis, exclusive, reverse, name)
-
-
-# ---- composed ops ------------------------------------------------------------------
-
-def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
-    """Computes log(sum(exp(elements across dimensions of a tensor))),
-    stably: the maximum is taken out first (infinite maxima count as 0)."""
-    graph = graph_of([input_tensor])
-    with graph.as_default(), graph.name_scope(name or "ReduceLogSumExp"):
-        x = to_tensor(graph, input_tensor)
-        check_dtype(x, FLOATS, "ReduceLogSumExp", "input_tensor")
-        if x.shape.rank is None:
-            raise NotImplementedError("reduce_logsumexp needs the input's rank")
-        raw_max = reduce_max(x, axis, keepdims=True)
-        my_max = where(is_finite(raw_max), raw_max, 0.0)
-        total = reduce_sum(exp(subtract(x, my_max)), axis, keepdims=keepdims)
-        axes = list(_axes(axis, x.shape.rank))
-        if not keepdims and axes:  # squeeze([]) would drop every size-1 dim
-            my_max = squeeze(my_max, axes)
-        return add(log(total), my_max)
-
-
-def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
-    """Calculates the mean and variance of `x` over `axes`; returns (mean, variance)."""
-    if keep_dims is not None:
-        keepdims = keep_dims
-    graph = graph_of([x])
-    with graph.as_default(), graph.name_scope(name or "moments"):
-        x = to_tensor(graph, x)
-        mean = reduce_mean(x, axes, keepdims=True, name="mean")
-        variance = reduce_mean(squared_difference(x, mean), axes, keepdims=True,
-                               name="variance")
-        if not keepdims:
-            # As TF: axes=[] squeezes every size-1 dim.
-            axes_list = list(_axes(axes, x.shape.rank))
-            mean = squeeze(mean, axes_list)
-            variance = squeeze(variance, axes_list)
-        return mean, variance
-
-
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
-    """Batch normalization: `scale * (x - mean) / sqrt(variance + epsilon) + offset`,
-    computed as TF does (`x * inv + (offset - mean * inv)`)."""
-    graph = graph_of([x, mean, variance, offset, scale])
-    with graph.as_default(), graph.name_scope(name or "batchnorm"):
-        x = to_tensor(graph, x)
-        inv = rsqrt(add(to_tensor(graph, variance, dtype=x.dtype), variance_epsilon))
-        if scale is not None:
-            inv = multiply(inv, to_tensor(graph, scale, dtype=x.dtype))
-        mean_inv = multiply(to_tensor(graph, mean, dtype=x.dtype), inv)
-        shift = subtract(to_tensor(graph, offset, dtype=x.dtype), mean_inv) \
-            if offset is not None else negative(mean_inv)
-        return add(multiply(x, inv), shift)
-
-
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
-    """Normalizes along dimension `axis` using an L2 norm:
-    `x / sqrt(max(sum(x**2), epsilon))`."""
-    if dim is not None:
-        axis = dim
-    graph = graph_of([x])
-    with graph.as_default(), graph.name_scope(name or "l2_normalize"):
-        x = to_tensor(graph, x)
-        square_sum = reduce_sum(square(x), axis, keepdims=True)
-        return multiply(x, rsqrt(maximum(square_sum, epsilon)))

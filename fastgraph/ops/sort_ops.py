@@ -13,6 +13,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import NUMERIC, check_dtype
 from ..framework.graph import Tensor, constant_value
+from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import OpDef, register
 from .arguments import graph_of, make_op, to_tensor
 
@@ -80,7 +81,10 @@ register(OpDef(
     kernel="top_k",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[0][:-1], dtype=np.int64)), ctx.shapes[0][-1], 1,
                         ctx.out_shapes[0][-1], 1], None),
-    reference=_top_k_reference, parallel=True, dtypes=NUMERIC))
+    reference=_top_k_reference, parallel=True, dtypes=NUMERIC,
+    graphdef=NodeMapping(("input", "k"), [
+        TypeAttr("T", input=0), TypeAttr("Tk", input=1), Attr("sorted", default=True),
+        Attr("index_type", default=dtypes.int32)])))
 
 
 def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
@@ -163,7 +167,9 @@ def _sort_reference(inputs, attrs):
 register(OpDef(
     "Sort", shape=_sort_shape, dtype=lambda ctx: [ctx.dtypes[0], ctx.attrs["index_type"]],
     kernel="sort", lower=_sort_lower, reference=_sort_reference, parallel=True,
-    dtypes=NUMERIC))
+    dtypes=NUMERIC,
+    graphdef=NoGraphDef("TF has no Sort op: tf.sort and tf.argsort are built from TopKV2 "
+                        "(with Neg and Transpose for ascending order and other axes)")))
 
 
 _DIRECTIONS = ("ASCENDING", "DESCENDING")

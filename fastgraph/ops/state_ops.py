@@ -10,7 +10,9 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from .arguments import graph_of, to_tensor
 from .array_ops import identity, no_op
@@ -21,7 +23,11 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
-               dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True))
+               dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True,
+               graphdef=NodeMapping((), [
+                   Attr("shape", encode=as_shape, decode=lambda v: as_shape(v).as_tuple()),
+                   Attr("dtype"), Attr("container", default=""),
+                   Attr("shared_name", default="")])))
 
 
 def _assign_shape(ctx):
@@ -54,15 +60,23 @@ def _use_locking(ctx):
     return _LOCKS_BY_DEFAULT[ctx.op.type] if locking is None else bool(locking)
 
 
+_UPDATE_NODE = NodeMapping(("ref", "value"), [TypeAttr("T", input=0),
+                                             Attr("use_locking", optional=True)])
+
 register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=lambda inputs, attrs: [inputs[1].copy()]))
+               reference=lambda inputs, attrs: [inputs[1].copy()],
+               graphdef=NodeMapping(("ref", "value"), [
+                   TypeAttr("T", input=0), Attr("validate_shape", optional=True),
+                   Attr("use_locking", optional=True)])))
 register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(1)))
+               reference=_accum_reference(1),
+               graphdef=_UPDATE_NODE))
 register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(-1)))
+               reference=_accum_reference(-1),
+               graphdef=_UPDATE_NODE))
 
 
 def _state_op(op_type, ref, value, name, use_locking=None):

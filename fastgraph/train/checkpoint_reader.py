@@ -14,6 +14,7 @@ import struct
 import numpy as np
 
 from ..framework import errors
+from ..framework.dtypes import numpy_dtype_of_enum
 from ..protobuf_wire import fields as _fields
 from ..protobuf_wire import varint as _varint
 from .checkpoint_management import prefix_of
@@ -24,10 +25,12 @@ _TABLE_MAGIC = 0xDB4775248B80FB57
 _FOOTER = 48
 _BLOCK_TRAILER = 5  # compression type byte + crc32c
 
-# tensorflow/core/framework/types.proto enum values -> NumPy dtypes.
-_DTYPES = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16, 6: np.int8,
-           9: np.int64, 10: np.bool_, 17: np.uint16, 19: np.float16, 22: np.uint32,
-           23: np.uint64}
+
+def _numeric_dtype(enum):
+    """The NumPy dtype of a tensor's DataType enum when its bytes can be read
+    as an array (strings are stored otherwise), else None."""
+    dt = numpy_dtype_of_enum(enum)
+    return None if dt is None or dt.kind == "O" else dt
 
 
 def _block(data, offset, size):
@@ -111,7 +114,11 @@ class CheckpointReader:
 
     def get_variable_to_dtype_map(self):
         """{tensor name: NumPy dtype}."""
-        return {k: np.dtype(_DTYPES.get(e.dtype, object)) for k, e in self._entries.items()}
+        out = {}
+        for k, e in self._entries.items():
+            dt = _numeric_dtype(e.dtype)
+            out[k] = np.dtype(object) if dt is None else dt
+        return out
 
     def has_tensor(self, name):
         """Whether the checkpoint holds a tensor of that name."""
@@ -122,14 +129,15 @@ class CheckpointReader:
         entry = self._entries.get(name)
         if entry is None:
             raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
-        if entry.dtype not in _DTYPES:
+        np_dtype = _numeric_dtype(entry.dtype)
+        if np_dtype is None:
             raise NotImplementedError(f"checkpoint tensor {name} has TF dtype enum "
                                       f"{entry.dtype}, which fastgraph does not read")
         path = f"{self._prefix}.data-{entry.shard:05d}-of-{self._shards:05d}"
         with open(path, "rb") as f:
             f.seek(entry.offset)
             raw = f.read(entry.size)
-        return np.frombuffer(raw, dtype=_DTYPES[entry.dtype]).reshape(entry.shape).copy()
+        return np.frombuffer(raw, dtype=np_dtype).reshape(entry.shape).copy()
 
 
 def NewCheckpointReader(filepattern):  # noqa: N802 - TF's name
