@@ -5,15 +5,7 @@ import pytest
 
 import fastgraph as tf
 
-
-def _run(fn, arrays, unknown=True):
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim if unknown else a.shape)
-               for a in arrays]
-        y = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(y, dict(zip(phs, arrays)))
+from ..evaluate import evaluate
 
 
 def _data(shape, seed=0, dtype=np.float32):
@@ -27,7 +19,7 @@ def _data(shape, seed=0, dtype=np.float32):
 @pytest.mark.parametrize("unknown", [False, True])
 def test_tensordot(a_shape, b_shape, axes, unknown):
     a, b = _data(a_shape, 1), _data(b_shape, 2)
-    got = _run(lambda x, y: tf.tensordot(x, y, axes), [a, b], unknown)
+    got = evaluate(lambda x, y: tf.tensordot(x, y, axes), a, b, unknown=unknown)
     want = np.tensordot(a.astype(np.float64), b, axes)
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
@@ -53,7 +45,7 @@ EQUATIONS = [
 @pytest.mark.parametrize("unknown", [False, True])
 def test_einsum(equation, shapes, unknown):
     arrays = [_data(s, i) for i, s in enumerate(shapes)]
-    got = _run(lambda *xs: tf.einsum(equation, *xs), arrays, unknown)
+    got = evaluate(lambda *xs: tf.einsum(equation, *xs), *arrays, unknown=unknown)
     want = np.einsum(equation, *[a.astype(np.float64) for a in arrays])
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

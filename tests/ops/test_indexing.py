@@ -10,6 +10,9 @@ import fastgraph as tf
 from fastgraph.compiler import compile_plan
 from fastgraph.compiler.plan import FOLD_LIMIT
 
+from ..compare import assert_close
+from ..evaluate import evaluate
+
 ALL = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
 INDEX = [np.int16, np.int32, np.int64]
 
@@ -27,24 +30,12 @@ def _run(fetches, feeds=None):
         return sess.run(fetches, feeds or {})
 
 
-def _fed(fn, *arrays):
-    """fn over placeholders fed with `arrays` (the kernels run)."""
-    with tf.Graph().as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        return _run(fn(*phs), dict(zip(phs, arrays)))
-
-
-def _const(fn, *arrays):
-    """fn over constants (the compiler folds through the reference)."""
-    with tf.Graph().as_default():
-        return _run(fn(*[tf.constant(a) for a in arrays]))
-
-
-def _both(fn, *arrays):
-    a, b = _fed(fn, *arrays), _const(fn, *arrays)
-    assert a.dtype == b.dtype and a.shape == b.shape
-    np.testing.assert_array_equal(a, b)
-    return a
+def _fed_equals_folded(fn, *arrays):
+    """fn's value with `arrays` fed (the kernels run), asserted equal to its
+    value over constants (the compiler folds through the reference)."""
+    fed = evaluate(fn, *arrays)
+    assert_close(fed, evaluate(fn, *arrays, fed=False), exact=True)
+    return fed
 
 
 def _kernels(fetch, feeds):
@@ -65,7 +56,7 @@ def test_gather(pshape, ishape, axis, dtype):
     params = _data(pshape, dtype, rng)
     for itype in INDEX:
         indices = rng.integers(0, pshape[axis], size=ishape).astype(itype)
-        out = _both(lambda p, i: tf.gather(p, i, axis=axis), params, indices)
+        out = _fed_equals_folded(lambda p, i: tf.gather(p, i, axis=axis), params, indices)
         np.testing.assert_array_equal(out, np.take(params, indices, axis=axis))
         assert out.dtype == params.dtype
 
@@ -84,7 +75,7 @@ def test_gather_big_splits_across_threads():
     rng = np.random.default_rng(1)
     params = rng.normal(size=(300, 256)).astype(np.float32)
     indices = rng.integers(0, 300, size=(1000,)).astype(np.int32)
-    np.testing.assert_array_equal(_fed(lambda p, i: tf.gather(p, i), params, indices),
+    np.testing.assert_array_equal(evaluate(lambda p, i: tf.gather(p, i), params, indices),
                                   params[indices])
 
 
@@ -98,9 +89,9 @@ def test_gather_big_splits_across_threads():
 def test_gather_out_of_range(indices, axis, message):
     params = np.arange(10, dtype=np.float32).reshape(5, 2)
     idx = np.asarray(indices, np.int32)
-    for run in (_fed, _const):  # a constant bad gather is left to the kernel
+    for fed in (True, False):  # a constant bad gather is left to the kernel
         with pytest.raises(tf.errors.InvalidArgumentError, match=message) as info:
-            run(lambda p, i: tf.gather(p, i, axis=axis), params, idx)
+            evaluate(lambda p, i: tf.gather(p, i, axis=axis), params, idx, fed=fed)
         assert "GatherV2" in str(info.value)
 
 
@@ -118,12 +109,13 @@ def test_gather_error_leaves_session_usable():
 
 def test_gather_empty_dims():
     # Nothing to copy: TF checks nothing (params (2, 0), axis 0).
-    out = _fed(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32), np.array([5], np.int32))
+    out = evaluate(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32), np.array([5],
+                                                                                        np.int32))
     assert out.shape == (1, 0)
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match=r"indices\[0\] = 0 is not in \[0, 0\)"):
-        _fed(lambda p, i: tf.gather(p, i, axis=1), np.zeros((2, 0), np.float32),
-             np.array([0], np.int32))
+        evaluate(lambda p, i: tf.gather(p, i, axis=1), np.zeros((2, 0), np.float32),
+                 np.array([0], np.int32))
 
 
 def test_gather_build_errors():
@@ -160,7 +152,7 @@ def test_gather_nd(pshape, ishape, dtype):
     for itype in INDEX:
         cols = [rng.integers(0, pshape[j], size=ishape[:-1]) for j in range(depth)]
         indices = np.stack(cols, axis=-1).astype(itype) if depth else np.zeros(ishape, itype)
-        out = _both(tf.gather_nd, params, indices)
+        out = _fed_equals_folded(tf.gather_nd, params, indices)
         expected = params[tuple(np.moveaxis(indices, -1, 0))] if depth else \
             np.broadcast_to(params, ishape[:-1] + pshape)
         np.testing.assert_array_equal(out, expected)
@@ -176,9 +168,9 @@ def test_gather_nd(pshape, ishape, dtype):
 def test_gather_nd_out_of_range(params, indices, message):
     p = np.zeros(params, np.float32)
     i = np.asarray(indices, np.int64)
-    for run in (_fed, _const):
+    for fed in (True, False):
         with pytest.raises(tf.errors.InvalidArgumentError, match=message):
-            run(tf.gather_nd, p, i)
+            evaluate(tf.gather_nd, p, i, fed=fed)
 
 
 def test_gather_nd_build_errors():
@@ -213,7 +205,7 @@ def test_one_hot(ishape, itype):
     lo = 0 if itype is np.uint8 else -2
     indices = rng.integers(lo, 6, size=ishape).astype(itype)  # some outside [0, 4)
     for axis in range(-1, len(ishape) + 1):
-        out = _both(lambda i: tf.one_hot(i, 4, axis=axis), indices)
+        out = _fed_equals_folded(lambda i: tf.one_hot(i, 4, axis=axis), indices)
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out, _one_hot_np(indices, 4, 1, 0, axis, np.float32))
 
@@ -222,7 +214,8 @@ def test_one_hot(ishape, itype):
 def test_one_hot_dtypes_and_fed_values(dtype):
     indices = np.array([[0, 2], [5, -1], [1, 1]], np.int32)
     on, off = np.array(7 if dtype is not np.bool_ else True, dtype), np.array(0, dtype)
-    out = _fed(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1), indices, on, off)
+    out = evaluate(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1), indices, on,
+                   off)
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, _one_hot_np(indices, 3, on, off, 1, dtype))
     with tf.Graph().as_default():
@@ -362,11 +355,11 @@ def test_fill_errors():
 def test_zeros_like_ones_like(dtype, shape):
     x = _data(shape, dtype, np.random.default_rng(4))
     for fn, ref in ((tf.zeros_like, np.zeros), (tf.ones_like, np.ones)):
-        out = _both(fn, x)
+        out = _fed_equals_folded(fn, x)
         assert out.dtype == dtype
         np.testing.assert_array_equal(out, ref(shape, dtype))
         for target in (np.float64, np.bool_, np.int8):
-            out = _both(lambda t: fn(t, dtype=tf.as_dtype(target)), x)
+            out = _fed_equals_folded(lambda t: fn(t, dtype=tf.as_dtype(target)), x)
             assert out.dtype == target
             np.testing.assert_array_equal(out, ref(shape, target))
 
@@ -469,8 +462,9 @@ def test_range_errors():
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3, 4), (5, 0, 2)], ids=str)
 def test_size_rank(shape):
     x = np.zeros(shape, np.float32)
-    for run in (_fed, _const):
-        s, s64, r = run(lambda t: [tf.size(t), tf.size(t, out_type=tf.int64), tf.rank(t)], x)
+    for fed in (True, False):
+        s, s64, r = evaluate(lambda t: [tf.size(t), tf.size(t, out_type=tf.int64), tf.rank(t)], x,
+                             fed=fed)
         assert s.dtype == np.int32 and s64.dtype == np.int64 and r.dtype == np.int32
         assert s == x.size and s64 == x.size and r == x.ndim
 

@@ -14,6 +14,8 @@ import fastgraph as tf
 from fastgraph.framework import op_registry
 from fastgraph.ops import random_ops
 
+from ..compare import assert_close
+
 KINDS = {"uniform": tf.random.uniform, "normal": tf.random.normal,
          "truncated_normal": tf.random.truncated_normal}
 FLOAT_TYPES = [tf.float32, tf.float64]
@@ -41,15 +43,6 @@ def _seeds(t):
                           "RandomUniformInt"):
         op = op.inputs[0].op
     return op.get_attr("seed"), op.get_attr("seed2")
-
-
-def _close(a, b):
-    if a.dtype.kind == "f":
-        np.testing.assert_allclose(a, b, rtol=1e-6 if a.dtype == np.float32 else 1e-12,
-                                   atol=1e-6 if a.dtype == np.float32 else 1e-12)
-    else:
-        np.testing.assert_array_equal(a, b)
-    assert a.dtype == b.dtype and a.shape == b.shape
 
 
 # ---- the generator --------------------------------------------------------------
@@ -88,7 +81,8 @@ def test_float_kernels_match_numpy_generator(kind, dtype, shape):
         seed, seed2 = _seeds(t)
         runs = _run(t, runs=3, graph=g)
     for r, got in enumerate(runs):
-        _close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r))
+        assert_close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r), tols=(1e-6,
+                                                                                           1e-12))
 
 
 @pytest.mark.parametrize("dtype", [tf.int32, tf.int64], ids=str)
@@ -101,8 +95,8 @@ def test_int_kernel_matches_numpy_generator(dtype, shape, lo, hi):
         seed, seed2 = _seeds(t)
         runs = _run(t, runs=2, graph=g)
     for r, got in enumerate(runs):
-        _close(got, random_ops.sample("uniform_int", shape, dtype, seed, seed2, run=r,
-                                      minval=lo, maxval=hi))
+        assert_close(got, random_ops.sample("uniform_int", shape, dtype, seed, seed2, run=r,
+                                            minval=lo, maxval=hi), tols=(1e-6, 1e-12))
         assert got.size == 0 or (got.min() >= lo and got.max() < hi)
 
 
@@ -112,8 +106,8 @@ def test_int64_full_range():
     with g.as_default():
         t = tf.random.uniform([1000], lo, hi, dtype=tf.int64, seed=5)
         (got,) = _run(t, graph=g)
-    _close(got, random_ops.sample("uniform_int", (1000,), tf.int64, *_seeds(t), minval=lo,
-                                  maxval=hi))
+    assert_close(got, random_ops.sample("uniform_int", (1000,), tf.int64, *_seeds(t), minval=lo,
+                                        maxval=hi), tols=(1e-6, 1e-12))
     assert got.min() < -2**61 and got.max() > 2**61
 
 
@@ -133,7 +127,7 @@ def test_split_across_threads_gives_the_same_values(kind):
     for r, got in enumerate(runs):
         want = random_ops.sample(kind, shape, tf.int32 if kind == "uniform_int" else tf.float32,
                                  *_seeds(t), run=r, minval=-100, maxval=100)
-        _close(got, want)
+        assert_close(got, want, tols=(1e-6, 1e-12))
 
 
 def test_registry_reference_is_the_first_run():
@@ -143,7 +137,7 @@ def test_registry_reference_is_the_first_run():
         (got,) = _run(t, graph=g)
     ref = op_registry.get("RandomStandardNormal").reference(
         [np.array([4, 3], np.int32)], t.op._attrs)[0]
-    _close(got, ref)
+    assert_close(got, ref, tols=(1e-6, 1e-12))
     ref = op_registry.get("RandomUniformInt").reference(
         [np.array([5], np.int32), np.int32(0), np.int32(4)], {"seed": 1, "seed2": 2})[0]
     assert ref.dtype == np.int32 and ref.shape == (5,)
@@ -589,7 +583,6 @@ def test_normal_bad_broadcast():
     with tf.Graph().as_default():
         with pytest.raises(ValueError):
             tf.random.normal([2, 3], [1.0, 2.0])
-
 
 
 def test_plans_running_in_threads_draw_distinct_runs():

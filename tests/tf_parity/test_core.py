@@ -3,8 +3,6 @@
 import numpy as np
 import pytest
 
-import fastgraph as fg
-
 from .parity import run_both
 
 tf = pytest.importorskip("tensorflow")

@@ -9,7 +9,7 @@ import pytest
 
 import fastgraph as fg
 
-from .parity import assert_same, run_both, run_in
+from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
 
