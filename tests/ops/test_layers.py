@@ -13,11 +13,8 @@ layers = v1.layers
 RNG = np.random.default_rng(7)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
+# Every test builds in a fresh default graph (the `g` fixture of tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("g")
 
 
 def _vars(collection="variables"):

@@ -14,11 +14,8 @@ from ..evaluate import evaluate
 v1 = tf.compat.v1
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
+# Every test builds in a fresh default graph (the `g` fixture of tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("g")
 
 
 def _init_and_run(fetches, feed_dict=None):

@@ -6,7 +6,6 @@ of global / trainable variable names and shapes compared.
 TF 2.16+ routes tf.compat.v1.layers to Keras 2 (the `tf_keras` package);
 without it these tests are skipped."""
 
-import importlib
 import warnings
 
 import numpy as np
@@ -17,19 +16,10 @@ import fastgraph as fg
 tf = pytest.importorskip("tensorflow")
 
 
-def _tf_layers():
-    try:
-        return tf.compat.v1.layers.dense and tf.compat.v1.layers
-    except (AttributeError, ImportError):
-        pass
-    pytest.importorskip("tf_keras")
-    return importlib.import_module("tf_keras.api._v1.keras.__internal__.legacy.layers")
-
-
 @pytest.fixture(scope="module")
-def tf_layers():
+def tf_layers(v1_layers):
     tf.compat.v1.disable_eager_execution()
-    return _tf_layers()
+    return v1_layers
 
 
 def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
