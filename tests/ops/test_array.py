@@ -12,15 +12,9 @@ import fastgraph.session as session_module
 
 from ..compare import assert_close
 from ..evaluate import evaluate, static_shape
+from ..samples import wide_array
 
 DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
-
-
-def _data(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    return (rng.normal(size=shape) * 50).astype(dtype)
 
 
 def _build_error(fn, *shapes, exc=ValueError, match=None):
@@ -44,13 +38,13 @@ def _run_error(fn, *arrays, match=None, unknown=True):
     ((2, 1, 3, 1), [3, 2, 1, 0]), ((5,), None), ((), None), ((2, 0, 3), [2, 1, 0]),
     ((2, 3, 4), [-1, 0, -2]), ((1, 1, 7), [2, 1, 0]), ((2, 3, 2, 3, 2), [4, 2, 0, 3, 1])])
 def test_transpose(dtype, shape, perm):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.transpose(p, perm), x, unknown=True), np.transpose(x, perm),
                  exact=True)
 
 
 def test_transpose_large_matrix_and_conjugate_arg():
-    x = _data((257, 300), np.float32)
+    x = wide_array((257, 300), np.float32)
     assert_close(evaluate(lambda p: tf.transpose(p, conjugate=True), x, unknown=True), x.T,
                  exact=True)
 
@@ -68,7 +62,7 @@ def test_transpose_shapes_and_errors():
 
 
 def test_transpose_perm_from_constant_tensor_and_numpy():
-    x = _data((2, 3, 4), np.int32)
+    x = wide_array((2, 3, 4), np.int32)
     assert_close(evaluate(lambda p: tf.transpose(p, tf.constant([2, 1, 0])), x, unknown=True),
                  x.transpose(2, 1, 0), exact=True)
     assert_close(evaluate(lambda p: tf.transpose(p, np.array([1, 0, 2])), x, unknown=True),
@@ -85,7 +79,7 @@ def test_dynamic_attribute_tensor_raises_clearly():
 
 
 def test_attribute_from_static_shape_is_folded():
-    x = _data((2, 3), np.float32)
+    x = wide_array((2, 3), np.float32)
     g = tf.Graph()
     with g.as_default():
         p = tf.placeholder(tf.float32, [2, 3])
@@ -106,16 +100,16 @@ def test_attribute_from_static_shape_is_folded():
     ([(2, 3, 4), (2, 0, 4), (2, 2, 4)], 1), ([(3,), (0,), (4,)], 0), ([(1, 2), (1, 2)], -2),
     ([(2, 3, 4)], 1), ([(0, 3), (0, 2)], 1)])
 def test_concat(dtype, shapes, axis):
-    xs = [_data(s, dtype, i) for i, s in enumerate(shapes)]
+    xs = [wide_array(s, dtype, i) for i, s in enumerate(shapes)]
     assert_close(evaluate(lambda *p: tf.concat(list(p), axis), *xs, unknown=True),
                  np.concatenate(xs, axis), exact=True)
 
 
 def test_concat_many_inputs_and_python_values():
-    xs = [_data((2, i % 3 + 1), np.int64, i) for i in range(100)]
+    xs = [wide_array((2, i % 3 + 1), np.int64, i) for i in range(100)]
     assert_close(evaluate(lambda *p: tf.concat(list(p), 1), *xs, unknown=True),
                  np.concatenate(xs, 1), exact=True)
-    x = _data((2, 2), np.float32)
+    x = wide_array((2, 2), np.float32)
     assert_close(evaluate(lambda p: tf.concat([p, [[1.0, 2.0]]], 0), x, unknown=True),
                  np.concatenate([x, [[1, 2]]], 0).astype(np.float32), exact=True)
 
@@ -150,7 +144,7 @@ def test_concat_shapes_and_errors():
                                           ((), 0, 3), ((0, 2), 1, 2), ((4,), -2, 1),
                                           ((2, 1, 3), 2, 3)])
 def test_stack(dtype, shape, axis, n):
-    xs = [_data(shape, dtype, i) for i in range(n)]
+    xs = [wide_array(shape, dtype, i) for i in range(n)]
     assert_close(evaluate(lambda *p: tf.stack(list(p), axis), *xs, unknown=True),
                  np.stack(xs, axis), exact=True)
 
@@ -177,7 +171,7 @@ def test_stack_python_values_shapes_and_errors():
 @pytest.mark.parametrize("shape,axis", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1), ((2, 3, 4), 1),
                                         ((1,), 0), ((3, 0), 0), ((2, 1, 5), -3)])
 def test_unstack(dtype, shape, axis):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     g = tf.Graph()
     with g.as_default():
         p = tf.placeholder(tf.as_dtype(x.dtype), [d if i == axis % x.ndim else None
@@ -207,7 +201,7 @@ def test_unstack_errors():
     ((2, 5, 3), [0, 5, 0], 1), ((2, 5, 3), [2, -1, 1], 1), ((0, 4), 2, 1), ((4,), 1, 0),
     ((2, 6, 2), np.array([4, 2]), -2)])
 def test_split(dtype, shape, splits, axis):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     sizes = splits if not isinstance(splits, int) else [shape[axis] // splits] * splits
     sizes = list(sizes)
     if -1 in sizes:
@@ -249,7 +243,7 @@ def test_split_shapes_and_errors():
     ((5, 4), [2, 2], [0, 2]), ((2, 3, 4), [1, 1, 1], [1, 2, -1]), ((7,), [3], [-1]),
     ((), [], []), ((3, 0), [1, 0], [2, 0])])
 def test_slice(dtype, shape, begin, size):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     idx = tuple(slice(b, None if n == -1 else b + n) for b, n in zip(begin, size))
     assert_close(evaluate(lambda p: tf.slice(p, begin, size), x, unknown=True), x[idx], exact=True)
 
@@ -288,19 +282,19 @@ GETITEM_CASES = [
 
 @pytest.mark.parametrize("key", GETITEM_CASES, ids=[repr(k) for k in GETITEM_CASES])
 def test_getitem_matches_numpy(key):
-    x = _data((4, 5, 6), np.float32)
+    x = wide_array((4, 5, 6), np.float32)
     assert_close(evaluate(lambda p: p[key], x, unknown=True), x[key], exact=True)
     assert_close(evaluate(lambda p: p[key], x, unknown=False), x[key], exact=True)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_getitem_dtypes(dtype):
-    x = _data((3, 4, 2), dtype)
+    x = wide_array((3, 4, 2), dtype)
     assert_close(evaluate(lambda p: p[1:, ::-2, 0], x, unknown=True), x[1:, ::-2, 0], exact=True)
 
 
 def test_getitem_scalar_tensor_index_and_zero_size():
-    x = _data((4, 3), np.int64)
+    x = wide_array((4, 3), np.int64)
     assert_close(evaluate(lambda p: p[tf.constant(2)], x, unknown=True), x[2], exact=True)
     assert_close(evaluate(lambda p: p[tf.constant(1):], x, unknown=True), x[1:], exact=True)
     e = np.zeros((0, 3), np.float32)
@@ -349,7 +343,7 @@ def test_getitem_errors():
 
 @pytest.mark.parametrize("dtype", [np.bool_, np.int16, np.float64])
 def test_strided_slice_masks(dtype):
-    x = _data((4, 5, 6), dtype)
+    x = wide_array((4, 5, 6), dtype)
     cases = [
         (dict(begin=[1, 0], end=[3, 0], strides=[1, 1], end_mask=2), x[1:3, :]),
         (dict(begin=[0, 2], end=[0, 0], strides=[1, -1], begin_mask=1, end_mask=3), x[:, 2::-1]),
@@ -367,7 +361,7 @@ def test_strided_slice_masks(dtype):
 
 def test_random_getitem_against_numpy():
     rng = np.random.default_rng(7)
-    x = _data((3, 4, 5, 2), np.int32)
+    x = wide_array((3, 4, 5, 2), np.int32)
 
     def one():
         parts, dims = [], 0
@@ -408,7 +402,7 @@ def test_random_getitem_against_numpy():
                                         ((2, 3, 4), [-1, 0]), ((2, 3, 4), []), ((2, 0, 3), [1]),
                                         ((1, 4, 1), [0, 2])])
 def test_reverse(dtype, shape, axis):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.reverse(p, axis), x, unknown=True),
                  np.flip(x, tuple(axis)) if axis else x, exact=True)
 
@@ -429,7 +423,7 @@ def test_reverse_errors():
                                         ((2, 1, 3), [1, 5, 2]), ((2, 3), [0, 2]), ((0, 3), [2, 2]),
                                         ((), []), ((1, 1), [3, 4])])
 def test_tile(dtype, shape, mult):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.tile(p, mult), x, unknown=True),
                  np.tile(x, mult) if shape else x, exact=True)
 
@@ -451,7 +445,7 @@ PAD_CASES = [((3, 4), [[1, 2], [0, 3]]), ((2, 3, 4), [[1, 1], [2, 2], [3, 3]]), 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape,paddings", PAD_CASES + [((0, 3), [[1, 1], [1, 0]]), ((), [])])
 def test_pad_constant(dtype, shape, paddings):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     cv = np.asarray(1 if dtype == np.bool_ else 7, dtype)
     assert_close(evaluate(lambda p: tf.pad(p, paddings, constant_values=cv), x, unknown=True),
                  np.pad(x, paddings, constant_values=cv) if shape else x, exact=True)
@@ -467,13 +461,13 @@ def test_pad_mirror(dtype, mode, shape, paddings):
         paddings = [[min(a, d - 1), min(b, d - 1)] for (a, b), d in zip(paddings, shape)]
     else:
         paddings = [[min(a, d), min(b, d)] for (a, b), d in zip(paddings, shape)]
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.pad(p, paddings, mode), x, unknown=True),
                  np.pad(x, paddings, mode.lower()), exact=True)
 
 
 def test_pad_constant_values_tensor():
-    x = _data((2, 3), np.float32)
+    x = wide_array((2, 3), np.float32)
     g = tf.Graph()
     with g.as_default():
         p = tf.placeholder(tf.float32, [None, 3])
@@ -508,7 +502,7 @@ def test_pad_errors():
                                           ((), (2, 3)), ((1, 3), (0, 3)), ((2, 3), (2, 3)),
                                           ((1, 1, 1), (2, 3, 4)), ((4, 1, 2), (3, 4, 5, 2))])
 def test_broadcast_to(dtype, shape, target):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.broadcast_to(p, target), x, unknown=True),
                  np.broadcast_to(x, target), exact=True)
 
@@ -529,8 +523,8 @@ def test_kernels_split_into_parts(monkeypatch):
     """Each parallel kernel run as 7 shares that cut rows anywhere gives the same bytes."""
     monkeypatch.setattr(plan_module, "PARALLEL_GRAIN", 1)
     monkeypatch.setattr(session_module, "threads", lambda: 7)
-    x = _data((5, 7, 3), np.int16)
-    b = _data((5, 2, 3), np.int16, 1)
+    x = wide_array((5, 7, 3), np.int16)
+    b = wide_array((5, 2, 3), np.int16, 1)
     cases = [
         (lambda p, q: tf.transpose(p, [2, 0, 1]), x.transpose(2, 0, 1)),
         (lambda p, q: tf.concat([p, q], 1), np.concatenate([x, b], 1)),
@@ -551,7 +545,7 @@ def test_kernels_split_into_parts(monkeypatch):
 
 
 def test_large_copies_match_numpy():
-    x = _data((300, 257), np.float32)
+    x = wide_array((300, 257), np.float32)
     assert_close(evaluate(lambda p: tf.concat([p, p[:, ::-1]], 0)[::3, 5:], x, unknown=True),
                  np.concatenate([x, x[:, ::-1]], 0)[::3, 5:], exact=True)
     assert_close(evaluate(lambda p: tf.pad(p, [[3, 3], [4, 4]], "SYMMETRIC"), x, unknown=True),
@@ -595,7 +589,7 @@ def test_blocked_transpose_paths(monkeypatch, parts, dtype):
     """Transposes big enough for the tiled path, batched, reversed, split into shares."""
     monkeypatch.setattr(plan_module, "PARALLEL_GRAIN", 1)
     monkeypatch.setattr(session_module, "threads", lambda: parts)
-    x = _data((3, 19, 41), dtype)
+    x = wide_array((3, 19, 41), dtype)
     assert_close(evaluate(lambda p: tf.transpose(p, [0, 2, 1]), x, unknown=True),
                  x.transpose(0, 2, 1), exact=True)
     assert_close(evaluate(lambda p: tf.transpose(p)[:, ::-1], x, unknown=True), x.T[:, ::-1],

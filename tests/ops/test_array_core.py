@@ -10,15 +10,9 @@ from fastgraph.compat import v1 as tf1
 
 from ..compare import assert_close
 from ..evaluate import evaluate, static_shape
+from ..samples import wide_array
 
 DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
-
-
-def _data(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    return (rng.normal(size=shape) * 50).astype(dtype)
 
 
 # ---- squeeze ---------------------------------------------------------------------------
@@ -31,7 +25,7 @@ def _data(shape, dtype, seed=0):
 ])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_squeeze(dtype, shape, axis, unknown):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     np_axis = tuple(axis) if isinstance(axis, (list, tuple)) and axis else (
         None if isinstance(axis, (list, tuple)) else axis)
     assert_close(evaluate(lambda p: tf.squeeze(p, axis), x, unknown=unknown),
@@ -74,14 +68,14 @@ def test_squeeze_errors():
 ])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_expand_dims(dtype, shape, axis, unknown):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.expand_dims(p, axis), x, unknown=unknown),
                  np.expand_dims(x, axis), exact=True)
 
 
 @pytest.mark.parametrize("axis", [np.int64(1), np.array(1), np.array([1], np.int32)])
 def test_expand_dims_axis_forms(axis):
-    x = _data((2, 3), np.float32)
+    x = wide_array((2, 3), np.float32)
     assert_close(evaluate(lambda p: tf.expand_dims(p, axis), x, unknown=True), x[:, None, :],
                  exact=True)
     assert_close(evaluate(lambda p: tf.expand_dims(p, tf.constant(axis)), x, unknown=True),
@@ -120,7 +114,7 @@ def test_expand_dims_of_a_constant_folds_and_then_squeezes_back():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 1, 4)])
 def test_identity_and_stop_gradient(fn, dtype, shape):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(fn, x, unknown=True), x, exact=True)
 
 
@@ -263,7 +257,7 @@ def test_division_type_mismatch():
 @pytest.mark.parametrize("shape,axis", [((4,), [0]), ((2, 3), [-1]), ((2, 3, 2), [0, 2]),
                                         ((2, 0), [1]), ((3,), [])])
 def test_reverse_v2(dtype, shape, axis):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     assert_close(evaluate(lambda p: tf.reverse_v2(p, axis), x, unknown=True),
                  np.flip(x, tuple(axis)) if axis else x, exact=True)
 

@@ -6,10 +6,7 @@ import pytest
 import fastgraph as tf
 
 from ..evaluate import evaluate
-
-
-def _data(shape, seed=0, dtype=np.float32):
-    return np.random.default_rng(seed).normal(size=shape).astype(dtype)
+from ..samples import random_array
 
 
 @pytest.mark.parametrize("a_shape,b_shape,axes", [
@@ -18,7 +15,8 @@ def _data(shape, seed=0, dtype=np.float32):
     ((0, 3), (3, 2), 1), ((2, 3, 4), (5, 4), [[-1], [-1]])], ids=str)
 @pytest.mark.parametrize("unknown", [False, True])
 def test_tensordot(a_shape, b_shape, axes, unknown):
-    a, b = _data(a_shape, 1), _data(b_shape, 2)
+    a = random_array(a_shape, np.float32, np.random.default_rng(1), scale=1.0)
+    b = random_array(b_shape, np.float32, np.random.default_rng(2), scale=1.0)
     got = evaluate(lambda x, y: tf.tensordot(x, y, axes), a, b, unknown=unknown)
     want = np.tensordot(a.astype(np.float64), b, axes)
     assert got.shape == want.shape
@@ -44,7 +42,8 @@ EQUATIONS = [
 @pytest.mark.parametrize("equation,shapes", EQUATIONS, ids=[e for e, _ in EQUATIONS])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_einsum(equation, shapes, unknown):
-    arrays = [_data(s, i) for i, s in enumerate(shapes)]
+    arrays = [random_array(s, np.float32, np.random.default_rng(i), scale=1.0)
+              for i, s in enumerate(shapes)]
     got = evaluate(lambda *xs: tf.einsum(equation, *xs), *arrays, unknown=unknown)
     want = np.einsum(equation, *[a.astype(np.float64) for a in arrays])
     assert got.shape == want.shape

@@ -9,6 +9,7 @@ import pytest
 import fastgraph as tf
 
 from ..evaluate import evaluate
+from ..samples import random_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
@@ -16,20 +17,6 @@ NUMERIC = INTS + FLOATS
 
 SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 0), (1,)),
           ((2, 1, 3), (4, 1)), ((1,), ()), ((5, 1, 1, 2), (3, 1, 1))]
-
-
-def _data(shape, dtype, rng, nonzero=False, small=False):
-    if np.dtype(dtype).kind == "f":
-        a = rng.normal(size=shape) * 3
-    else:
-        info = np.iinfo(dtype)
-        lo, hi = (max(info.min, -9), min(info.max, 9)) if small else (max(info.min, -100),
-                                                                       min(info.max, 100))
-        a = rng.integers(lo, hi + 1, size=shape)
-    a = np.asarray(a).astype(dtype)
-    if nonzero:
-        a[a == 0] = 1
-    return a
 
 
 BINARY = [
@@ -49,8 +36,8 @@ BINARY = [
 def test_binary_broadcasting(name, fn, ref, dtypes, shapes):
     rng = np.random.default_rng(hash(name) % 1000)
     for dtype in dtypes:
-        a = _data(shapes[0], dtype, rng)
-        b = _data(shapes[1], dtype, rng, nonzero=name.startswith("floor"))
+        a = random_array(shapes[0], dtype, rng, lo=-100, hi=100)
+        b = random_array(shapes[1], dtype, rng, nonzero=name.startswith("floor"), lo=-100, hi=100)
         with np.errstate(all="ignore"):
             expected = ref(a, b).astype(dtype)
         out = evaluate(fn, a, b)
@@ -64,8 +51,8 @@ def test_binary_broadcasting(name, fn, ref, dtypes, shapes):
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_pow(dtype):
     rng = np.random.default_rng(3)
-    a = _data((4, 5), dtype, rng, small=True)
-    b = np.abs(_data((5,), dtype, rng, small=True)) % 4
+    a = random_array((4, 5), dtype, rng)
+    b = np.abs(random_array((5,), dtype, rng)) % 4
     if np.dtype(dtype).kind == "f":
         a = np.abs(a)
     np.testing.assert_allclose(evaluate(tf.pow, a, b), np.power(a, b), rtol=1e-6)
@@ -93,8 +80,8 @@ def test_int_min_divided_by_minus_one_does_not_trap():
 @pytest.mark.parametrize("dtype", INTS + FLOATS)
 def test_truediv(dtype):
     rng = np.random.default_rng(4)
-    a = _data((3, 4), dtype, rng)
-    b = _data((4,), dtype, rng, nonzero=True)
+    a = random_array((3, 4), dtype, rng, lo=-100, hi=100)
+    b = random_array((4,), dtype, rng, nonzero=True, lo=-100, hi=100)
     out = evaluate(tf.truediv, a, b)
     expected_dtype = {np.int32: np.float64, np.int64: np.float64}.get(
         dtype, dtype if np.dtype(dtype).kind == "f" else np.float32)
@@ -114,8 +101,8 @@ COMPARE = [("equal", tf.equal, np.equal), ("not_equal", tf.not_equal, np.not_equ
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_comparisons(name, fn, ref, dtype):
     rng = np.random.default_rng(5)
-    a = _data((3, 4), dtype, rng, small=True)
-    b = _data((3, 1), dtype, rng, small=True)
+    a = random_array((3, 4), dtype, rng)
+    b = random_array((3, 1), dtype, rng)
     out = evaluate(fn, a, b)
     assert out.dtype == np.bool_
     np.testing.assert_array_equal(out, ref(a, b))
@@ -160,7 +147,7 @@ def test_unary_float(fn, ref, domain, dtype, shape):
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64] + FLOATS)
 def test_signed_unary(dtype):
     rng = np.random.default_rng(7)
-    x = _data((4, 3), dtype, rng)
+    x = random_array((4, 3), dtype, rng, lo=-100, hi=100)
     np.testing.assert_array_equal(evaluate(tf.negative, x), -x)
     np.testing.assert_array_equal(evaluate(tf.abs, x), np.abs(x))
     np.testing.assert_array_equal(evaluate(tf.sign, x), np.sign(x))

@@ -11,20 +11,11 @@ import fastgraph as tf
 from fastgraph.framework import op_registry
 
 from ..evaluate import evaluate
+from ..samples import image_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
-
-
-def _image(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.bool_:
-        return rng.random(shape) > 0.5
-    if np.dtype(dtype).kind == "f":
-        return rng.random(shape).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
 
 
 # ---- resize: area --------------------------------------------------------------------
@@ -56,7 +47,7 @@ def _area_loops(img, oh, ow):
                                      ((2, 3), (2, 7)), ((31, 17), (8, 5))])
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_resize_area_matches_loops(src, dst, dtype):
-    img = (_image((2,) + src + (3,), np.float64) * 100).astype(dtype)
+    img = (image_array((2,) + src + (3,), np.float64) * 100).astype(dtype)
     out = evaluate(lambda p: tf.image.resize(p, list(dst), method="area"), img, unknown=True)
     assert out.dtype == np.float32 and out.shape == (2,) + dst + (3,)
     np.testing.assert_allclose(out, _area_loops(img, *dst), rtol=1e-5, atol=1e-4)
@@ -75,7 +66,7 @@ def test_resize_area_tf_comment_example():
 
 @pytest.mark.parametrize("channels", [1, 2, 4, 5])
 def test_resize_area_channels_3d_and_reference(channels):
-    img = _image((9, 14, channels), np.float32)
+    img = image_array((9, 14, channels), np.float32)
     out = evaluate(lambda p: tf.image.resize(p, [4, 5], method="area"), img, unknown=True)
     assert out.shape == (4, 5, channels)
     np.testing.assert_allclose(out, _area_loops(img[None], 4, 5)[0], rtol=1e-5, atol=1e-6)
@@ -89,7 +80,7 @@ def test_resize_area_zero_batch_and_wide_image():
                    np.zeros((0, 4, 5, 3), np.uint8), unknown=True)
     assert out.shape == (0, 2, 3, 3)
     # More than one chunk of output columns.
-    img = _image((1, 3, 2100, 1), np.float32)
+    img = image_array((1, 3, 2100, 1), np.float32)
     out = evaluate(lambda p: tf.image.resize(p, [2, 1500], method="area"), img, unknown=True)
     ref = op_registry.get("ResizeArea").reference(
         [img, np.array([2, 1500])], {"align_corners": False, "half_pixel_centers": False})[0]
@@ -98,7 +89,7 @@ def test_resize_area_zero_batch_and_wide_image():
 
 @pytest.mark.parametrize("align", [False, True])
 def test_v1_resize_area(align):
-    img = _image((1, 9, 7, 2), np.float32)
+    img = image_array((1, 9, 7, 2), np.float32)
     out = evaluate(lambda p: tf.compat.v1.image.resize_area(p, [4, 5], align_corners=align), img,
                    unknown=True)
     ref = op_registry.get("ResizeArea").reference(
@@ -111,7 +102,7 @@ def test_v1_resize_area(align):
 # ---- resize: methods, preserve_aspect_ratio ------------------------------------------------
 
 def test_resize_method_names_and_constants():
-    img = _image((1, 6, 8, 1), np.float32)
+    img = image_array((1, 6, 8, 1), np.float32)
     for name, const in (("bilinear", tf.image.ResizeMethod.BILINEAR),
                         ("nearest", tf.image.ResizeMethod.NEAREST_NEIGHBOR),
                         ("area", tf.image.ResizeMethod.AREA)):
@@ -150,7 +141,7 @@ def _aspect(h, w, size):
 @pytest.mark.parametrize("method", ["bilinear", "nearest", "area"])
 def test_resize_preserve_aspect_ratio(src, size, expected, method):
     assert _aspect(*src, size) == expected
-    img = _image((2,) + src + (3,), np.float32)
+    img = image_array((2,) + src + (3,), np.float32)
     for static in (False, True):
         g = tf.Graph()
         with g.as_default():
@@ -232,10 +223,10 @@ def _convert_oracle(x, dst):
 @pytest.mark.parametrize("dst", NUMERIC)
 def test_convert_image_dtype_all_pairs(src, dst):
     if np.dtype(src).kind == "f":
-        x = np.concatenate([_image((50,), src), np.array([0, 0.999, 0.5, 1 / 255], src)])
+        x = np.concatenate([image_array((50,), src), np.array([0, 0.999, 0.5, 1 / 255], src)])
     else:
         info = np.iinfo(src)
-        x = np.concatenate([_image((50,), src), np.array([0, 1, info.max, info.min], src)])
+        x = np.concatenate([image_array((50,), src), np.array([0, 1, info.max, info.min], src)])
     out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.as_dtype(dst)), x, unknown=True)
     assert out.dtype == dst
     np.testing.assert_array_equal(out, _convert_oracle(x, dst))
@@ -277,7 +268,7 @@ def test_convert_image_dtype_saturate():
 
 @pytest.mark.parametrize("shape", [(), (0,), (3, 0, 2), (2, 3, 4, 3)])
 def test_convert_image_dtype_shapes_and_identity(shape):
-    x = _image(shape, np.uint8)
+    x = image_array(shape, np.uint8)
     out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.float64), x, unknown=True)
     assert out.shape == shape and out.dtype == np.float64
     np.testing.assert_array_equal(out, x * np.float64(1 / 255))
@@ -316,8 +307,8 @@ def _gray_oracle(x):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3,), (1, 1, 3), (0, 3),
                                    (2, 0, 4, 3)])
 def test_rgb_to_grayscale(dtype, shape):
-    x = _image(shape, dtype) if np.dtype(dtype).kind == "f" else \
-        np.abs(_image(shape, dtype) // 2).astype(dtype)
+    x = image_array(shape, dtype) if np.dtype(dtype).kind == "f" else \
+        np.abs(image_array(shape, dtype) // 2).astype(dtype)
     out = evaluate(tf.image.rgb_to_grayscale, x, unknown=True)
     assert out.dtype == dtype and out.shape == shape[:-1] + (1,)
     expected = _gray_oracle(x)
@@ -362,7 +353,7 @@ def _standardize_oracle(x):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3, 1, 2, 2, 1), (1, 1, 1),
                                    (0, 4, 4, 3), (300, 1, 4)])
 def test_per_image_standardization(dtype, shape):
-    x = (_image(shape, np.float64) * 100).astype(dtype)
+    x = (image_array(shape, np.float64) * 100).astype(dtype)
     out = evaluate(tf.image.per_image_standardization, x, unknown=True)
     assert out.dtype == np.float32 and out.shape == shape
     np.testing.assert_allclose(out, _standardize_oracle(x), rtol=1e-5, atol=1e-5)
@@ -396,7 +387,7 @@ IMAGE_SHAPES = [(5, 7, 3), (2, 4, 6, 1), (1, 1, 2), (0, 3, 2, 1), (3, 1, 9, 5)]
 @pytest.mark.parametrize("dtype", WINDOW_DTYPES)
 @pytest.mark.parametrize("shape", IMAGE_SHAPES)
 def test_flips(dtype, shape):
-    x = _image(shape, dtype)
+    x = image_array(shape, dtype)
     w, h = len(shape) - 2, len(shape) - 3
     for static in (False, True):
         np.testing.assert_array_equal(evaluate(tf.image.flip_left_right, x, unknown=not static),
@@ -406,9 +397,9 @@ def test_flips(dtype, shape):
 
 
 def test_flips_unknown_rank_large_and_errors():
-    x = _image((4, 6, 3), np.float32)
+    x = image_array((4, 6, 3), np.float32)
     np.testing.assert_array_equal(evaluate(tf.image.flip_left_right, x, shapes=[None]), x[:, ::-1])
-    big = _image((2, 300, 400, 3), np.uint8)
+    big = image_array((2, 300, 400, 3), np.uint8)
     np.testing.assert_array_equal(evaluate(tf.image.flip_up_down, big, unknown=True), big[:, ::-1])
     g = tf.Graph()
     with g.as_default():
@@ -435,7 +426,7 @@ BOXES = [(0, 0, 5, 7), (1, 2, 3, 4), (4, 6, 1, 1), (2, 0, 3, 7), (0, 5, 5, 2)]
 def test_crop_to_bounding_box(box, dtype):
     oh, ow, th, tw = box
     for shape in ((5, 7, 3), (2, 5, 7, 2), (0, 5, 7, 1)):
-        x = _image(shape, dtype)
+        x = image_array(shape, dtype)
         for static in (False, True):
             out = evaluate(lambda p: tf.image.crop_to_bounding_box(p, *box), x, unknown=not static)
             np.testing.assert_array_equal(out, x[..., oh:oh + th, ow:ow + tw, :])
@@ -447,7 +438,7 @@ def test_crop_to_bounding_box(box, dtype):
 def test_pad_to_bounding_box(box, dtype):
     oh, ow, th, tw = box
     for shape in ((5, 7, 3), (2, 5, 7, 2), (0, 5, 7, 1)):
-        x = _image(shape, dtype)
+        x = image_array(shape, dtype)
         pads = [(oh, th - oh - 5), (ow, tw - ow - 7), (0, 0)]
         if len(shape) == 4:
             pads = [(0, 0)] + pads
@@ -459,7 +450,7 @@ def test_pad_to_bounding_box(box, dtype):
 @pytest.mark.parametrize("fraction", [0.5, 0.33, 0.9, 1.0, 0.01])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 9, 6, 2), (1, 1, 1), (0, 4, 4, 1)])
 def test_central_crop(fraction, shape):
-    x = _image(shape, np.int16)
+    x = image_array(shape, np.int16)
     h, w = shape[-3], shape[-2]
     top, left = int((h - h * fraction) / 2), int((w - w * fraction) / 2)
     for static in (False, True):
@@ -468,7 +459,7 @@ def test_central_crop(fraction, shape):
 
 
 def test_box_arguments_as_constants_and_static_shapes():
-    x = _image((6, 8, 2), np.float32)
+    x = image_array((6, 8, 2), np.float32)
     out = evaluate(lambda p: tf.image.crop_to_bounding_box(p, tf.constant(1), np.int64(2),
                                                            tf.constant(3), 4), x, unknown=True)
     np.testing.assert_array_equal(out, x[1:4, 2:6])
@@ -535,7 +526,7 @@ def test_box_run_time_errors(fn, args, shape):
 
 def test_references_agree_with_kernels():
     """Each op's registered NumPy reference gives what its kernel gives."""
-    x = _image((2, 6, 9, 3), np.uint8)
+    x = image_array((2, 6, 9, 3), np.uint8)
     cases = [
         (lambda p: tf.image.flip_left_right(p), "FlipLeftRight", {}),
         (lambda p: tf.image.crop_to_bounding_box(p, 1, 2, 3, 4), "CropToBoundingBox",
@@ -556,7 +547,7 @@ def test_references_agree_with_kernels():
 
 
 def test_constant_images_fold():
-    x = _image((4, 6, 3), np.uint8)
+    x = image_array((4, 6, 3), np.uint8)
     g = tf.Graph()
     with g.as_default():
         c = tf.constant(x)
@@ -580,7 +571,7 @@ V1_METHODS = [(0, "resize_bilinear"), (1, "resize_nearest_neighbor"), (3, "resiz
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
 def test_resize_images_v1_is_the_v1_resize_op(method, op, align, dtype):
     v1 = tf.compat.v1
-    img = (_image((2, 5, 7, 3), np.float64) * 200).astype(dtype)
+    img = (image_array((2, 5, 7, 3), np.float64) * 200).astype(dtype)
     fn = getattr(v1.image, op)
     want = evaluate(lambda p: fn(p, [9, 4], align_corners=align) if op != "resize_area"
                     else fn(p, [9, 4], align_corners=align), img, unknown=True)
@@ -614,7 +605,7 @@ def test_resize_images_v1_constants_strings_3d_and_aspect():
     m = v1.image.ResizeMethod
     assert (m.BILINEAR, m.NEAREST_NEIGHBOR, m.BICUBIC, m.AREA) == (0, 1, 2, 3)
     assert tf.image.ResizeMethod.BILINEAR == "bilinear"
-    img = _image((6, 4, 2), np.float32)
+    img = image_array((6, 4, 2), np.float32)
     got = evaluate(lambda p: v1.image.resize_images(p, [3, 8], method="nearest"), img, unknown=True)
     want = evaluate(lambda p: v1.image.resize_nearest_neighbor(p[None], [3, 8])[0], img,
                     unknown=True)
@@ -635,7 +626,7 @@ def test_resize_images_v1_same_size_returns_images():
         z = tf.placeholder(tf.uint8, [None, None, 3])
         assert v1.image.resize_images(z, [4, 5]).dtype == tf.float32
         assert v1.image.resize_images(z, [4, 5]).shape.as_tuple() == (4, 5, 3)
-    img = _image((4, 5, 3), np.uint8)
+    img = image_array((4, 5, 3), np.uint8)
     out = evaluate(lambda p: v1.image.resize_images(p, [4, 5]), img, unknown=False)
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out, img)

@@ -12,17 +12,10 @@ from fastgraph.compiler.plan import FOLD_LIMIT
 
 from ..compare import assert_close
 from ..evaluate import evaluate
+from ..samples import random_array
 
 ALL = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
 INDEX = [np.int16, np.int32, np.int64]
-
-
-def _data(shape, dtype, rng):
-    if dtype is np.bool_:
-        return rng.random(shape) < 0.5
-    if np.dtype(dtype).kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    return rng.integers(0, 100, size=shape).astype(dtype)
 
 
 def _run(fetches, feeds=None):
@@ -53,7 +46,7 @@ GATHER_CASES = [((5,), (3,), 0), ((5,), (), 0), ((3, 4), (2,), 1), ((3, 4), (2, 
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_gather(pshape, ishape, axis, dtype):
     rng = np.random.default_rng(0)
-    params = _data(pshape, dtype, rng)
+    params = random_array(pshape, dtype, rng, lo=0, hi=99)
     for itype in INDEX:
         indices = rng.integers(0, pshape[axis], size=ishape).astype(itype)
         out = _fed_equals_folded(lambda p, i: tf.gather(p, i, axis=axis), params, indices)
@@ -147,7 +140,7 @@ GATHER_ND_CASES = [((3, 4), (2, 2)), ((3, 4), (2, 1)), ((3, 4), (2,)), ((2, 3, 4
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_gather_nd(pshape, ishape, dtype):
     rng = np.random.default_rng(2)
-    params = _data(pshape, dtype, rng)
+    params = random_array(pshape, dtype, rng, lo=0, hi=99)
     depth = ishape[-1]
     for itype in INDEX:
         cols = [rng.integers(0, pshape[j], size=ishape[:-1]) for j in range(depth)]
@@ -353,7 +346,7 @@ def test_fill_errors():
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3)], ids=str)
 def test_zeros_like_ones_like(dtype, shape):
-    x = _data(shape, dtype, np.random.default_rng(4))
+    x = random_array(shape, dtype, np.random.default_rng(4), lo=0, hi=99)
     for fn, ref in ((tf.zeros_like, np.zeros), (tf.ones_like, np.ones)):
         out = _fed_equals_folded(fn, x)
         assert out.dtype == dtype
@@ -485,7 +478,7 @@ def test_size_rank_of_partial_shapes():
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_where_coordinates(shape, dtype):
     rng = np.random.default_rng(5)
-    cond = _data(shape, dtype, rng)
+    cond = random_array(shape, dtype, rng, lo=0, hi=99)
     if dtype is not np.bool_:
         cond[rng.random(shape) < 0.5] = 0
     with tf.Graph().as_default():

@@ -11,19 +11,12 @@ from fastgraph.compiler.plan import PARALLEL_GRAIN
 
 from ..compare import assert_close
 from ..evaluate import evaluate, max_parts
+from ..samples import random_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
 BIG = 2 * PARALLEL_GRAIN + 17  # enough elements for a parallel step to split
-
-
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
 
 
 # ---- activations ------------------------------------------------------------------
@@ -67,9 +60,9 @@ def test_activation(name, shape):
     fn, dts = ACTIVATIONS[name]
     rng = np.random.default_rng(len(name) + len(shape))
     for dtype in dts:
-        x = _data(shape, dtype, rng)
+        x = random_array(shape, dtype, rng)
         assert_close(evaluate(fn, x), _np_act(name, x))
-    x = _data(shape, np.float32, rng)
+    x = random_array(shape, np.float32, rng)
     assert_close(evaluate(fn, x, fed=False), _np_act(name, x))
 
 
@@ -84,27 +77,27 @@ def test_activation_special_values(name, dtype):
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_activation_large_splits_across_threads(name):
     fn, dts = ACTIVATIONS[name]
-    x = _data((BIG,), dts[-1], np.random.default_rng(1))
+    x = random_array((BIG,), dts[-1], np.random.default_rng(1))
     assert max_parts(fn, x) > 1
     assert_close(evaluate(fn, x), _np_act(name, x))
 
 
 def test_relu_in_fused_chain():
-    x = _data((5, 6), np.float32, np.random.default_rng(2))
+    x = random_array((5, 6), np.float32, np.random.default_rng(2))
     out = evaluate(lambda t: tf.nn.relu6(tf.nn.relu(t * 2.0 - 1.0) + 0.5), x)
     assert_close(out, np.clip(np.maximum(x * 2 - 1, 0) + 0.5, 0, 6).astype(np.float32))
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.01, 0.3, 1.0, 2.5, -0.5])
 def test_leaky_relu_alpha(alpha):
-    x = _data((4, 5), np.float64, np.random.default_rng(3))
+    x = random_array((4, 5), np.float64, np.random.default_rng(3))
     a = float(np.float32(alpha))  # TF's alpha attr is a 32-bit float
     assert_close(evaluate(lambda t: tf.nn.leaky_relu(t, alpha=alpha), x), np.where(x > 0, x, a * x))
 
 
 @pytest.mark.parametrize("dtype", INTS)
 def test_leaky_relu_casts_ints_to_float32(dtype):
-    x = _data((3, 4), dtype, np.random.default_rng(4))
+    x = random_array((3, 4), dtype, np.random.default_rng(4))
     out = evaluate(lambda t: tf.nn.leaky_relu(t, 0.25), x)
     assert_close(out, np.where(x > 0, x, 0.25 * x.astype(np.float64)).astype(np.float32))
 
@@ -128,7 +121,7 @@ def test_activation_unknown_shape_resolved_at_run():
         y = tf.nn.elu(p)
         with tf.Session() as sess:
             for shape in [(3,), (2, 5), ()]:
-                x = _data(shape, np.float32, np.random.default_rng(5))
+                x = random_array(shape, np.float32, np.random.default_rng(5))
                 assert_close(sess.run(y, {p: x}), _np_act("elu", x))
 
 
@@ -161,7 +154,7 @@ def test_softmax(log, shape, axis):
     rng = np.random.default_rng(6)
     np_axis = -1 if axis is None else axis
     for dtype in FLOATS:
-        x = _data(shape, dtype, rng, scale=5.0)
+        x = random_array(shape, dtype, rng, scale=5.0)
         assert_close(evaluate(lambda t: fn(t, axis), x), ref(x, np_axis), rtol=1e-5 if
                      dtype == np.float32 else 1e-12)
     assert_close(evaluate(lambda t: fn(t, axis=axis), x, fed=False), ref(x, np_axis))
@@ -184,7 +177,7 @@ def test_softmax_extreme_values(log):
 def test_softmax_large_splits_across_threads(log, shape, axis):
     fn = tf.nn.log_softmax if log else tf.nn.softmax
     ref = _np_log_softmax if log else _np_softmax
-    x = _data(shape, np.float32, np.random.default_rng(7))
+    x = random_array(shape, np.float32, np.random.default_rng(7))
     assert max_parts(lambda t: fn(t, axis), x) > 1
     assert_close(evaluate(lambda t: fn(t, axis), x), ref(x, axis), rtol=1e-5)
 
@@ -217,7 +210,7 @@ def test_sparse_softmax_cross_entropy(shape):
     rng = np.random.default_rng(8)
     for dtype in FLOATS:
         for ldtype in (np.int32, np.int64):
-            logits = _data(shape, dtype, rng)
+            logits = random_array(shape, dtype, rng)
             labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(ldtype)
             out = evaluate(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(
                 labels=la, logits=lo), logits, labels)
@@ -258,7 +251,7 @@ def test_sparse_xent_zero_classes_fails_and_session_stays_usable():
 def test_sparse_xent_large_splits_and_checks_every_share():
     rng = np.random.default_rng(9)
     rows = BIG
-    logits = _data((rows, 3), np.float32, rng)
+    logits = random_array((rows, 3), np.float32, rng)
     labels = rng.integers(0, 3, size=rows).astype(np.int32)
     fn = lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=la, logits=lo)  # noqa: E731
     assert max_parts(fn, logits, labels) > 1
@@ -294,7 +287,7 @@ def _np_xent(logits, labels):
 def test_softmax_cross_entropy(shape):
     rng = np.random.default_rng(10)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         labels /= np.maximum(labels.sum(-1, keepdims=True), 1e-3)
         out = evaluate(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
@@ -312,7 +305,7 @@ def test_softmax_cross_entropy_python_labels_and_large():
                    logits)
     assert_close(out, _np_xent(logits, np.array(labels, np.float32)), rtol=1e-5)
     rng = np.random.default_rng(11)
-    logits = _data((BIG, 2), np.float64, rng)
+    logits = random_array((BIG, 2), np.float64, rng)
     labels = rng.random((BIG, 2))
     fn = lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(labels=la, logits=lo)  # noqa: E731
     assert max_parts(fn, logits, labels) > 1
@@ -326,7 +319,7 @@ def test_softmax_cross_entropy_python_labels_and_large():
 def test_softmax_cross_entropy_axis(shape, axis):
     rng = np.random.default_rng(13)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         moved_lo, moved_la = np.moveaxis(logits, axis, -1), np.moveaxis(labels, axis, -1)
         want = _np_xent(moved_lo, moved_la)
@@ -371,7 +364,7 @@ def test_softmax_cross_entropy_errors():
 @pytest.mark.parametrize("shape", [(), (1,), (5,), (3, 4), (2, 0), (BIG,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss(shape, dtype):
-    x = _data(shape, dtype, np.random.default_rng(12))
+    x = random_array(shape, dtype, np.random.default_rng(12))
     expected = np.asarray(np.sum(x.astype(np.float64) ** 2) / 2, dtype)
     assert_close(evaluate(tf.nn.l2_loss, x), expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
     assert_close(evaluate(tf.nn.l2_loss, x, fed=False), expected, rtol=1e-6 if dtype == np.float32
@@ -399,8 +392,8 @@ def test_bias_add(shape, fmt):
     rng = np.random.default_rng(13)
     c = shape[1] if fmt and fmt.startswith("NC") else shape[-1]
     for dtype in NUMERIC:
-        x = _data(shape, dtype, rng)
-        b = _data((c,), dtype, rng)
+        x = random_array(shape, dtype, rng)
+        b = random_array((c,), dtype, rng)
         bb = b.reshape((c,) + (1,) * (len(shape) - 2)) if fmt and fmt.startswith("NC") else b
         expected = (x + bb).astype(dtype)
         assert_close(evaluate(lambda v, w: tf.nn.bias_add(v, w, data_format=fmt), x, b), expected)
@@ -411,8 +404,8 @@ def test_bias_add(shape, fmt):
 def test_bias_add_large_splits_across_threads(fmt):
     shape = (2, 3, BIG // 6 + 1) if fmt == "NCHW" else (2, BIG // 6 + 1, 3)
     rng = np.random.default_rng(14)
-    x = _data(shape, np.float32, rng)
-    b = _data((3,), np.float32, rng)
+    x = random_array(shape, np.float32, rng)
+    b = random_array((3,), np.float32, rng)
     fn = lambda v, w: tf.nn.bias_add(v, w, data_format=fmt)  # noqa: E731
     assert max_parts(fn, x, b) > 1
     assert_close(evaluate(fn, x, b), x + (b[:, None] if fmt == "NCHW" else b))
@@ -457,7 +450,7 @@ def test_bias_add_unknown_channels_checked_at_run():
 # ---- dropout ----------------------------------------------------------------------------
 
 def _special_x(shape=(3, 4), dtype=np.float32):
-    x = _data(shape, dtype, np.random.default_rng(15))
+    x = random_array(shape, dtype, np.random.default_rng(15))
     x.reshape(-1)[:3] = [np.nan, np.inf, -0.0]
     return x
 
@@ -483,7 +476,7 @@ def test_dropout_python_rate_zero_returns_x():
 
 @pytest.mark.parametrize("shape", [(), (0,), (1,), (BIG,)], ids=str)
 def test_dropout_identity_shapes(shape):
-    x = _special_x(shape) if shape and shape[0] > 3 else _data(shape, np.float32,
+    x = _special_x(shape) if shape and shape[0] > 3 else random_array(shape, np.float32,
                                                               np.random.default_rng(0))
     fn = lambda t, r: tf.nn.dropout(t, r)  # noqa: E731
     if x.size >= BIG:
@@ -507,7 +500,7 @@ def _dropout_runs(build, feeds, runs=1, graph_seed=None):
 @pytest.mark.parametrize("rate", [0.1, 0.5, 0.9])
 @pytest.mark.parametrize("fed", [False, True])
 def test_dropout_drops_a_rate_fraction_and_scales_the_rest_exactly(dtype, rate, fed):
-    x = _data((400, 500), dtype, np.random.default_rng(16)) + dtype(20)  # no zeros
+    x = random_array((400, 500), dtype, np.random.default_rng(16)) + dtype(20)  # no zeros
     if fed:
         out, = _dropout_runs(lambda t, r: tf.nn.dropout(t, r), [x, np.array(rate, dtype)])
         scaled = x / (dtype(1) - dtype(rate))  # TF: RealDiv(x, 1 - rate)
@@ -554,7 +547,7 @@ def test_dropout_seeds_are_deterministic_across_sessions():
 @pytest.mark.parametrize("noise_shape,kept_axes", [([60, 1], (1,)), ([1, 70], (0,)),
                                                    ([1, 1], (0, 1)), ([60, 70], ())])
 def test_dropout_noise_shape_keeps_or_drops_together(noise_shape, kept_axes):
-    x = _data((60, 70), np.float32, np.random.default_rng(17)) + np.float32(20)
+    x = random_array((60, 70), np.float32, np.random.default_rng(17)) + np.float32(20)
     for ns in (noise_shape, np.array(noise_shape, np.int64)):
         out, = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5, noise_shape=ns, seed=2), [x])
         mask = out != 0

@@ -11,20 +11,11 @@ from fastgraph.compiler.plan import PARALLEL_GRAIN
 
 from ..compare import assert_close
 from ..evaluate import evaluate, max_parts
+from ..samples import random_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
-
-
-def _data(shape, dtype, rng, lo=-9, hi=9):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    if dtype.kind == "b":
-        return rng.random(size=shape) < 0.6
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, lo), min(info.max, hi) + 1, size=shape).astype(dtype)
 
 
 def _np_axes(axis, rank):
@@ -103,13 +94,14 @@ def test_reduce_axes_keepdims_dtypes(kind, shape):
     fn, dts = REDUCERS[kind]
     rng = np.random.default_rng(len(shape) * 7 + len(kind))
     for dtype in dts:
-        x = _data(shape, dtype, rng, -3, 3) if kind == "prod" else _data(shape, dtype, rng)
+        x = (random_array(shape, dtype, rng, lo=-3, hi=3, p_true=0.6) if kind == "prod"
+             else random_array(shape, dtype, rng, p_true=0.6))
         for axis in _axes_for(len(shape)):
             for keepdims in (False, True):
                 expected = _np_reduce(kind, x, axis, keepdims)
                 assert_close(evaluate(lambda t: fn(t, axis, keepdims=keepdims), x), expected)
     # The constant-folded path agrees with the kernel.
-    x = _data(shape, dts[-1], rng)
+    x = random_array(shape, dts[-1], rng, p_true=0.6)
     assert_close(evaluate(lambda t: fn(t, -1 if shape else None), x, fed=False),
                  _np_reduce(kind, x, -1 if shape else None, False))
 
@@ -117,7 +109,7 @@ def test_reduce_axes_keepdims_dtypes(kind, shape):
 @pytest.mark.parametrize("kind", list(REDUCERS))
 def test_reduce_old_argument_names(kind):
     fn, dts = REDUCERS[kind]
-    x = _data((3, 4), dts[-1], np.random.default_rng(0))
+    x = random_array((3, 4), dts[-1], np.random.default_rng(0), p_true=0.6)
     expected = _np_reduce(kind, x, 1, True)
     assert_close(evaluate(lambda t: fn(t, reduction_indices=[1], keep_dims=True), x), expected)
     assert_close(evaluate(lambda t: fn(t, axis=tf.constant([1]), keepdims=True), x), expected)
@@ -177,7 +169,7 @@ def test_reduce_large_splits_across_threads(shape, axis, kind):
     dtype = {"sum": np.float32, "mean": np.int32, "max": np.float64, "min": np.int16,
              "prod": np.float64, "any": np.bool_}[kind]
     rng = np.random.default_rng(11)
-    x = _data(shape, dtype, rng)
+    x = random_array(shape, dtype, rng, p_true=0.6)
     if kind == "prod":
         x = (1 + rng.random(shape) * 0.01).astype(dtype)
     expected = _np_reduce(kind, x, axis, False)
@@ -236,7 +228,8 @@ def test_argmax_argmin(kind, shape, axis):
     fn = tf.argmax if kind == "max" else tf.argmin
     rng = np.random.default_rng(5)
     for dtype in NUMERIC + [np.bool_]:
-        x = _data(shape, dtype, rng, -2, 2)  # small range: ties take the first index
+        # A small range: ties take the first index.
+        x = random_array(shape, dtype, rng, lo=-2, hi=2, p_true=0.6)
         expected = _np_arg(kind, x, axis)
         out = evaluate(lambda t: fn(t, axis), x)
         assert out.dtype == np.int64
@@ -244,7 +237,7 @@ def test_argmax_argmin(kind, shape, axis):
         out32 = evaluate(lambda t: fn(t, axis, output_type=tf.int32), x)
         assert out32.dtype == np.int32
         np.testing.assert_array_equal(out32, expected)
-    x = _data(shape, np.float32, rng)
+    x = random_array(shape, np.float32, rng)
     np.testing.assert_array_equal(evaluate(lambda t: fn(t, axis), x, fed=False), _np_arg(kind, x,
                                                                                          axis))
 
@@ -334,14 +327,14 @@ def test_cumsum_cumprod(kind, shape, axis):
     fn = tf.cumsum if kind == "sum" else tf.cumprod
     rng = np.random.default_rng(9)
     for dtype in NUMERIC:
-        x = _data(shape, dtype, rng, -3, 3)
+        x = random_array(shape, dtype, rng, lo=-3, hi=3, p_true=0.6)
         for exclusive in (False, True):
             for reverse in (False, True):
                 expected = _np_scan(kind, x, axis, exclusive, reverse)
                 assert_close(evaluate(lambda t: fn(t, axis, exclusive=exclusive, reverse=reverse),
                                       x),
                              expected)
-    x = _data(shape, np.float32, rng)
+    x = random_array(shape, np.float32, rng)
     assert_close(evaluate(lambda t: fn(t, axis, True, True), x, fed=False),
                  _np_scan(kind, x, axis, True, True))
 

@@ -10,6 +10,7 @@ import fastgraph as tf
 
 from ..compare import assert_close
 from ..evaluate import evaluate
+from ..samples import random_array, tied_array
 
 v1 = tf.compat.v1
 
@@ -385,19 +386,11 @@ NUMERIC = [np.uint8] + SINTS + FLOATS
 SHAPES = [(), (5,), (3, 4), (2, 0, 3), (1, 1, 6)]
 
 
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
-
-
 @pytest.mark.parametrize("fed", [True, False])
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_clip_by_value(shape, dtype, fed):
-    x = _data(shape, dtype, np.random.default_rng(1))
+    x = random_array(shape, dtype, np.random.default_rng(1))
     lo, hi = (1, 5) if dtype == np.uint8 else (-2, 3)
     got = evaluate(lambda t: tf.clip_by_value(t, dtype(lo), dtype(hi)), x, fed=fed)
     assert_close(got, np.clip(x, lo, hi), dtype=dtype)
@@ -418,7 +411,7 @@ def test_clip_by_value_tensor_bounds_and_errors():
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_add_n(n, shape, dtype, fed):
     rng = np.random.default_rng(2)
-    xs = [_data(shape, dtype, rng) for _ in range(n)]
+    xs = [random_array(shape, dtype, rng) for _ in range(n)]
     want = xs[0].copy()
     for a in xs[1:]:
         want = (want + a).astype(dtype)
@@ -463,7 +456,7 @@ def test_add_n_errors():
                                         ((2, 3, 4), None), ((1, 6), 1), ((), None)])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_reduce_variance_and_std(shape, axis, keepdims, dtype, fed):
-    x = _data(shape, dtype, np.random.default_rng(3))
+    x = random_array(shape, dtype, np.random.default_rng(3))
     ax = tuple(axis) if isinstance(axis, list) else axis
     var, std = evaluate(lambda t: [tf.math.reduce_variance(t, axis, keepdims),
                                    tf.math.reduce_std(t, axis, keepdims)], x, fed=fed)
@@ -486,7 +479,7 @@ def test_reduce_variance_rejects_ints():
 def test_count_nonzero(shape, axis, keepdims, dtype):
     rng = np.random.default_rng(4)
     x = (rng.integers(0, 3, size=shape) > 1) if dtype == np.bool_ else \
-        (_data(shape, dtype, rng) * (rng.integers(0, 2, size=shape))).astype(dtype)
+        (random_array(shape, dtype, rng) * (rng.integers(0, 2, size=shape))).astype(dtype)
     ax = tuple(axis) if isinstance(axis, list) else axis
     want = np.count_nonzero(x, axis=ax, keepdims=keepdims)
     got = evaluate(lambda t: tf.count_nonzero(t, axis, keepdims=keepdims), x)
@@ -507,7 +500,7 @@ SPECIAL = np.array([0.0, 1e-30, -1e-30, 1.0, -1.0, 20.0, -20.0, 50.0, -50.0, 100
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
 def test_sigmoid_cross_entropy(shape, dtype):
     rng = np.random.default_rng(5)
-    logits = _data(shape, dtype, rng, 10.0)
+    logits = random_array(shape, dtype, rng, scale=10.0)
     labels = rng.uniform(size=shape).astype(dtype)
     x, z = logits.astype(np.float64), labels.astype(np.float64)
     want = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
@@ -539,7 +532,7 @@ def test_sigmoid_cross_entropy_is_stable_and_checks_arguments():
 @pytest.mark.parametrize("ids_shape", [(), (4,), (2, 3), (0,)])
 def test_embedding_lookup(ids_shape, dtype):
     rng = np.random.default_rng(6)
-    params = _data((6, 3), dtype, rng)
+    params = random_array((6, 3), dtype, rng)
     ids = rng.integers(0, 6, size=ids_shape).astype(np.int32)
     assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i), params, ids), params[ids])
     assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup([p], i), params, ids), params[ids])
@@ -569,7 +562,7 @@ def test_embedding_lookup_max_norm_variables_and_errors():
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
 def test_activations(shape, dtype):
     from math import erf
-    x = _data(shape, dtype, np.random.default_rng(7))
+    x = random_array(shape, dtype, np.random.default_rng(7))
     xd = x.astype(np.float64)
     sig = 1 / (1 + np.exp(-xd))
     sw, si2, ge, gea, ls, sp = evaluate(lambda t: [tf.nn.swish(t), tf.nn.silu(t, beta=2.0),
@@ -658,8 +651,8 @@ def test_eye(rows, cols, batch, dtype):
 @pytest.mark.parametrize("dtype", [np.uint8] + SINTS + FLOATS)
 def test_truncatediv_and_truncatemod(dtype):
     rng = np.random.default_rng(8)
-    x = _data((40,), dtype, rng, 10.0)
-    y = _data((40,), dtype, rng, 4.0)
+    x = random_array((40,), dtype, rng, scale=10.0)
+    y = random_array((40,), dtype, rng, scale=4.0)
     y[y == 0] = 3
     if np.dtype(dtype).kind == "f":
         want_q = np.trunc(x / y)
@@ -694,7 +687,7 @@ def test_truncatediv_by_zero_fails_at_run_time():
                                         ((3, 4), [0]), ((2, 3, 4), [1, 2]), ((2, 0, 3), None)])
 @pytest.mark.parametrize("clip", [0.5, 100.0])
 def test_clip_by_norm(shape, axes, clip, dtype):
-    x = _data(shape, dtype, np.random.default_rng(9))
+    x = random_array(shape, dtype, np.random.default_rng(9))
     xd = x.astype(np.float64)
     ax = tuple(axes) if axes is not None else None
     norm = np.sqrt(np.sum(xd * xd, axis=ax, keepdims=True))
@@ -737,17 +730,6 @@ def _np_order(x, axis, descending):
     return np.moveaxis(out, -1, axis)
 
 
-def _sort_data(shape, dtype, rng):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
-        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
-                        ).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
-                        size=shape, endpoint=True).astype(dtype)
-
-
 @pytest.mark.parametrize("fed", [True, False])
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
@@ -755,7 +737,7 @@ def _sort_data(shape, dtype, rng):
                                         ((1,), 0), ((0,), 0)])
 @pytest.mark.parametrize("direction", ["ASCENDING", "DESCENDING"])
 def test_sort_and_argsort(shape, axis, direction, dtype, fed):
-    x = _sort_data(shape, dtype, np.random.default_rng(11))  # many ties
+    x = tied_array(shape, dtype, np.random.default_rng(11))  # many ties
     order = _np_order(x, axis, direction == "DESCENDING")
     v, i = evaluate(lambda t: [tf.sort(t, axis=axis, direction=direction),
                                tf.argsort(t, axis=axis, direction=direction)], x, fed=fed)
@@ -772,7 +754,7 @@ def test_top_k(shape, k, dtype, fed):
     k = n if k == "all" else k
     if k > n:
         return
-    x = _sort_data(shape, dtype, np.random.default_rng(12))
+    x = tied_array(shape, dtype, np.random.default_rng(12))
     order = _np_order(x, -1, True)[..., :k]
     v, i = evaluate(lambda t: tuple(tf.math.top_k(t, k)), x, fed=fed)
     assert_close(i, order.astype(np.int32))

@@ -6,16 +6,10 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import wide_array
 from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
-
-
-def _data(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    return (rng.normal(size=shape) * 50).astype(dtype)
 
 
 BUILDS = {
@@ -48,13 +42,13 @@ BUILDS = {
 @pytest.mark.parametrize("op", list(BUILDS))
 @pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64, np.uint8, np.bool_])
 def test_layout_ops_match_tensorflow(op, dtype):
-    x = _data((4, 3, 6), dtype)
+    x = wide_array((4, 3, 6), dtype)
     ours, theirs = run_both(BUILDS[op], [x])
     assert_same(ours, theirs, rtol=1e-5, atol=0)
 
 
 def test_constant_pad_value_matches_tensorflow():
-    x = _data((3, 4), np.float32)
+    x = wide_array((3, 4), np.float32)
     ours, theirs = run_both(lambda api, p: api.pad(p[0], [[1, 2], [0, 1]], constant_values=-3.5),
                             [x])
     assert_same(ours, theirs, rtol=1e-5, atol=0)
@@ -62,7 +56,7 @@ def test_constant_pad_value_matches_tensorflow():
 
 def test_random_getitem_matches_tensorflow():
     rng = np.random.default_rng(3)
-    x = _data((3, 4, 5), np.int32)
+    x = wide_array((3, 4, 5), np.int32)
     keys = []
     for _ in range(40):
         key = []

@@ -5,6 +5,7 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import image_array
 from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
@@ -13,26 +14,18 @@ INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 
 
-def _image(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype).kind == "f":
-        return rng.random(shape).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
-
-
 @pytest.mark.parametrize("src,dst", [((12, 17), (5, 7)), ((6, 6), (6, 6)), ((5, 7), (11, 13)),
                                      ((1, 1), (3, 2)), ((135, 240), (32, 32)), ((9, 4), (4, 9))])
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.int32, np.float64])
 def test_resize_area(src, dst, dtype):
-    img = (_image((2,) + src + (3,), np.float64) * 255).astype(dtype)
+    img = (image_array((2,) + src + (3,), np.float64) * 255).astype(dtype)
     ours, theirs = run_both(lambda api, p: api.image.resize(p[0], list(dst), method="area"), [img])
     assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("channels", [1, 4])
 def test_resize_area_channels_and_3d(channels):
-    img = _image((10, 15, channels), np.float32)
+    img = image_array((10, 15, channels), np.float32)
     ours, theirs = run_both(lambda api, p: api.image.resize(p[0], [4, 6], method=api.image
                                                             .ResizeMethod.AREA), [img])
     assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
@@ -40,7 +33,7 @@ def test_resize_area_channels_and_3d(channels):
 
 @pytest.mark.parametrize("align", [False, True])
 def test_v1_resize_area(align):
-    img = _image((1, 9, 7, 2), np.float32)
+    img = image_array((1, 9, 7, 2), np.float32)
     ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_area(
         p[0], [4, 5], align_corners=align), [img])
     assert_same(ours, theirs, rtol=1e-4, atol=1e-5)
@@ -51,7 +44,7 @@ def test_v1_resize_area(align):
                                       ((3, 5), (100, 100))])
 @pytest.mark.parametrize("static", [False, True])
 def test_resize_preserve_aspect_ratio(method, src, size, static):
-    img = _image((1,) + src + (2,), np.float32)
+    img = image_array((1,) + src + (2,), np.float32)
     ours, theirs = run_both(lambda api, p: api.image.resize(
         p[0], list(size), method=method, preserve_aspect_ratio=True), [img], static=static)
     assert_same(ours, theirs, rtol=1e-4, atol=1e-5)
@@ -70,10 +63,10 @@ def test_convert_image_dtype(src, dst, saturate):
         edges = [0, 1, 0.5, 0.999, 1 - 1e-7, 1 / 255, 254.5 / 255.5]
         if saturate or np.dtype(dst).kind == "f":
             edges += [-0.25, 1.5, -3.0, 7.0, -1.0, 2.0]
-        x = np.concatenate([_image((40,), src), np.array(edges, src)])
+        x = np.concatenate([image_array((40,), src), np.array(edges, src)])
     else:
         info = np.iinfo(src)
-        x = np.concatenate([_image((40,), src), np.array(
+        x = np.concatenate([image_array((40,), src), np.array(
             [0, 1, info.max, info.min, info.max - 1, info.min + 1], src)])
     ours, theirs = run_both(lambda api, p: api.image.convert_image_dtype(
         p[0], api.as_dtype(dst), saturate=saturate), [x.reshape(-1, 1, 1)])
@@ -83,7 +76,7 @@ def test_convert_image_dtype(src, dst, saturate):
 @pytest.mark.parametrize("dtype", INTS + FLOATS)
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3,), (0, 3)])
 def test_rgb_to_grayscale(dtype, shape):
-    x = _image(shape, dtype)
+    x = image_array(shape, dtype)
     ours, theirs = run_both(lambda api, p: api.image.rgb_to_grayscale(p[0]), [x])
     assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
@@ -91,7 +84,7 @@ def test_rgb_to_grayscale(dtype, shape):
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3, 1, 2, 2, 1), (1, 1, 1)])
 def test_per_image_standardization(dtype, shape):
-    x = (_image(shape, np.float64) * 100).astype(dtype)
+    x = (image_array(shape, np.float64) * 100).astype(dtype)
     ours, theirs = run_both(lambda api, p: api.image.per_image_standardization(p[0]), [x])
     assert_same(ours, theirs, rtol=1e-5, atol=1e-5)
 
@@ -107,7 +100,7 @@ def test_per_image_standardization_uniform():
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.int64, np.bool_])
 @pytest.mark.parametrize("static", [False, True])
 def test_flips(fn, shape, dtype, static):
-    x = _image(shape, np.float64) > 0.5 if dtype is np.bool_ else _image(shape, dtype)
+    x = image_array(shape, np.float64) > 0.5 if dtype is np.bool_ else image_array(shape, dtype)
     ours, theirs = run_both(lambda api, p: getattr(api.image, fn)(p[0]), [x], static=static)
     assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
@@ -119,7 +112,7 @@ BOXES = [(0, 0, 5, 7), (1, 2, 3, 4), (4, 6, 1, 1), (2, 0, 3, 7)]
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 5, 7, 2)])
 @pytest.mark.parametrize("static", [False, True])
 def test_crop_to_bounding_box(box, shape, static):
-    x = _image(shape, np.int16)
+    x = image_array(shape, np.int16)
     ours, theirs = run_both(lambda api, p: api.image.crop_to_bounding_box(p[0], *box), [x],
                             static=static)
     assert_same(ours, theirs, rtol=1e-5, atol=0.0)
@@ -129,7 +122,7 @@ def test_crop_to_bounding_box(box, shape, static):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 5, 7, 2)])
 @pytest.mark.parametrize("static", [False, True])
 def test_pad_to_bounding_box(box, shape, static):
-    x = _image(shape, np.float32)
+    x = image_array(shape, np.float32)
     ours, theirs = run_both(lambda api, p: api.image.pad_to_bounding_box(p[0], *box), [x],
                             static=static)
     assert_same(ours, theirs, rtol=1e-5, atol=0.0)
@@ -139,7 +132,7 @@ def test_pad_to_bounding_box(box, shape, static):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 9, 6, 2), (1, 1, 1)])
 @pytest.mark.parametrize("static", [False, True])
 def test_central_crop(fraction, shape, static):
-    x = _image(shape, np.uint8)
+    x = image_array(shape, np.uint8)
     ours, theirs = run_both(lambda api, p: api.image.central_crop(p[0], fraction), [x],
                             static=static)
     assert_same(ours, theirs, rtol=1e-5, atol=0.0)
@@ -223,7 +216,7 @@ def test_run_time_errors(build, shape):
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64])
 @pytest.mark.parametrize("src,dst", [((5, 7), (9, 4)), ((8, 8), (3, 3)), ((1, 3), (4, 1))])
 def test_resize_images_v1(method, align, dtype, src, dst):
-    img = (_image((2,) + src + (3,), np.float64) * 200).astype(dtype)
+    img = (image_array((2,) + src + (3,), np.float64) * 200).astype(dtype)
     ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_images(
         p[0], list(dst), method=method, align_corners=align), [img])
     assert_same(ours, theirs, rtol=1e-5, atol=1e-4)
@@ -231,7 +224,7 @@ def test_resize_images_v1(method, align, dtype, src, dst):
 
 @pytest.mark.parametrize("static", [False, True])
 def test_resize_images_v1_3d_aspect_same_size_and_constants(static):
-    img = (_image((6, 4, 2), np.float64) * 200).astype(np.uint8)
+    img = (image_array((6, 4, 2), np.float64) * 200).astype(np.uint8)
     for kw in ({"size": [3, 8], "preserve_aspect_ratio": True}, {"size": [6, 4]},
                {"size": [6, 4], "method": 1}, {"size": [12, 8], "method": 3}):
         ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_images(p[0], **kw), [img],

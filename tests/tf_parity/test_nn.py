@@ -5,20 +5,13 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array
 from .parity import assert_same, run_both, run_in
 
 tf = pytest.importorskip("tensorflow")
 
 FLOATS = [np.float32, np.float64]
 NUMERIC = [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS
-
-
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
 
 
 ACTIVATIONS = {"relu": NUMERIC, "relu6": NUMERIC, "leaky_relu": NUMERIC, "elu": FLOATS,
@@ -32,7 +25,7 @@ def test_activations_match_tensorflow(name):
     rng = np.random.default_rng(0)
     for dtype in ACTIVATIONS[name]:
         for shape in [(), (7,), (3, 4), (2, 0, 3), (70001,)]:
-            x = _data(shape, dtype, rng)
+            x = random_array(shape, dtype, rng)
             assert_same(*run_both(lambda api, p: getattr(api.nn, name)(p[0]), [x]))
         if np.dtype(dtype).kind == "f":
             assert_same(*run_both(lambda api, p: getattr(api.nn, name)(p[0]),
@@ -41,7 +34,7 @@ def test_activations_match_tensorflow(name):
 
 @pytest.mark.parametrize("alpha", [0.01, 0.5, 2.0])
 def test_leaky_relu_alpha_matches_tensorflow(alpha):
-    x = _data((4, 5), np.float32, np.random.default_rng(1))
+    x = random_array((4, 5), np.float32, np.random.default_rng(1))
     assert_same(*run_both(lambda api, p: api.nn.leaky_relu(p[0], alpha=alpha), [x]))
 
 
@@ -53,7 +46,7 @@ def test_leaky_relu_alpha_matches_tensorflow(alpha):
 def test_softmax_matches_tensorflow(op, shape, axis):
     rng = np.random.default_rng(2)
     for dtype in FLOATS:
-        x = _data(shape, dtype, rng, scale=5.0)
+        x = random_array(shape, dtype, rng, scale=5.0)
         assert_same(*run_both(lambda api, p: getattr(api.nn, op)(p[0], axis=axis), [x],
                               static=True))
 
@@ -70,7 +63,7 @@ def test_softmax_extremes_match_tensorflow(op):
 def test_sparse_softmax_cross_entropy_matches_tensorflow(shape, ldtype):
     rng = np.random.default_rng(3)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(ldtype)
         assert_same(*run_both(lambda api, p: api.nn.sparse_softmax_cross_entropy_with_logits(
             labels=p[1], logits=p[0]), [logits, labels]))
@@ -92,7 +85,7 @@ def test_sparse_xent_bad_label_fails_in_both(bad):
 def test_softmax_cross_entropy_matches_tensorflow(shape):
     rng = np.random.default_rng(4)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         labels /= labels.sum(-1, keepdims=True) if labels.size else 1
         assert_same(*run_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
@@ -104,7 +97,7 @@ def test_softmax_cross_entropy_matches_tensorflow(shape):
 def test_softmax_cross_entropy_axis_matches_tensorflow(shape, axis):
     rng = np.random.default_rng(5)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         for known in (True, False):
             assert_same(*run_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
@@ -114,7 +107,7 @@ def test_softmax_cross_entropy_axis_matches_tensorflow(shape, axis):
 @pytest.mark.parametrize("shape", [(), (5,), (3, 4), (0, 2), (70000,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss_matches_tensorflow(shape, dtype):
-    x = _data(shape, dtype, np.random.default_rng(5))
+    x = random_array(shape, dtype, np.random.default_rng(5))
     assert_same(*run_both(lambda api, p: api.nn.l2_loss(p[0]), [x]))
 
 
@@ -126,14 +119,14 @@ def test_bias_add_matches_tensorflow(shape, fmt):
     rng = np.random.default_rng(6)
     c = shape[1] if fmt and fmt.startswith("NC") else shape[-1]
     for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]:
-        x = _data(shape, dtype, rng)
-        b = _data((c,), dtype, rng)
+        x = random_array(shape, dtype, rng)
+        b = random_array((c,), dtype, rng)
         assert_same(*run_both(lambda api, p: api.nn.bias_add(p[0], p[1], data_format=fmt), [x, b],
                               static=True))
 
 
 def test_dropout_rate_zero_matches_tensorflow():
-    x = _data((3, 4), np.float32, np.random.default_rng(7))
+    x = random_array((3, 4), np.float32, np.random.default_rng(7))
     x[0, :2] = [np.nan, np.inf]
     zero = np.array(0, np.float32)
     one = np.array(1, np.float32)
@@ -148,7 +141,7 @@ def test_dropout_rate_zero_matches_tensorflow():
 def test_dropout_matches_tensorflow_in_distribution_and_scaling(dtype, form):
     """The masks come from different generators; the fraction dropped and
     the kept values (scaled by the same float operations) must agree."""
-    x = _data((300, 400), dtype, np.random.default_rng(8)) + dtype(20)
+    x = random_array((300, 400), dtype, np.random.default_rng(8)) + dtype(20)
     r = np.array(0.3, dtype)
     kp = np.array(0.7, dtype)
     build, feeds = {

@@ -6,22 +6,13 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array
 from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
-
-
-def _data(shape, dtype, rng, lo=-9, hi=9):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    if dtype.kind == "b":
-        return rng.random(size=shape) < 0.5
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, lo), min(info.max, hi) + 1, size=shape).astype(dtype)
 
 
 REDUCERS = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"]
@@ -34,7 +25,7 @@ CASES = [((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), [0, 2]), ((2, 3,
 @pytest.mark.parametrize("shape,axis", CASES, ids=str)
 def test_reductions_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(0)
-    xs = [_data(shape, dtype, rng, -3, 3)
+    xs = [random_array(shape, dtype, rng, lo=-3, hi=3)
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8]]
     assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, keepdims=k)
                                           for t in p for k in (False, True)], xs))
@@ -43,7 +34,7 @@ def test_reductions_match_tensorflow(op, shape, axis):
 @pytest.mark.parametrize("op", ["reduce_all", "reduce_any"])
 @pytest.mark.parametrize("shape,axis", CASES, ids=str)
 def test_logical_reductions_match_tensorflow(op, shape, axis):
-    x = _data(shape, np.bool_, np.random.default_rng(1))
+    x = random_array(shape, np.bool_, np.random.default_rng(1))
     for keepdims in (False, True):
         assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], axis, keepdims=keepdims),
                               [x]))
@@ -94,7 +85,7 @@ def test_large_reductions_match_tensorflow(shape, axis):
                                         ((2, 3, 4), 1), ((1, 1), 0), ((0, 3), 1)], ids=str)
 def test_argmax_argmin_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(4)
-    xs = [_data(shape, dtype, rng, -2, 2)  # ties
+    xs = [random_array(shape, dtype, rng, lo=-2, hi=2)  # ties
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
     assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, output_type=out)
                                           for t in p for out in ("int64", "int32")], xs))
@@ -120,7 +111,7 @@ def test_argmax_bool_and_large_match_tensorflow():
                                         ((0, 4), 0), ((3, 0), 1), ((1, 1), 0)], ids=str)
 def test_scans_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(6)
-    xs = [_data(shape, dtype, rng, -3, 3)
+    xs = [random_array(shape, dtype, rng, lo=-3, hi=3)
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
     assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, exclusive=e, reverse=r)
                                           for t in p for e in (False, True)
@@ -149,7 +140,7 @@ def test_reduce_logsumexp_matches_tensorflow(shape, axis, dtype):
 def test_moments_match_tensorflow(shape, axes):
     rng = np.random.default_rng(9)
     for dtype in (np.float32, np.float64, np.int32):
-        x = _data(shape, dtype, rng)
+        x = random_array(shape, dtype, rng)
         for keepdims in (False, True):
             assert_same(*run_both(lambda api, p: api.nn.moments(p[0], axes, keepdims=keepdims), [x],
                                   static=True))

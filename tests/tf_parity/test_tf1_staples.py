@@ -9,6 +9,7 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array, tied_array
 from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
@@ -206,14 +207,6 @@ FLOATS = [np.float32, np.float64]
 NUMERIC = [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS
 
 
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
-
-
 SHAPES = [(), (5,), (3, 4), (2, 0, 3)]
 
 
@@ -221,7 +214,7 @@ SHAPES = [(), (5,), (3, 4), (2, 0, 3)]
 @pytest.mark.parametrize("shape", SHAPES)
 def test_clip_and_add_n_match_tensorflow(shape, dtype):
     rng = np.random.default_rng(0)
-    xs = [_data(shape, dtype, rng) for _ in range(3)]
+    xs = [random_array(shape, dtype, rng) for _ in range(3)]
     lo, hi = (dtype(1), dtype(5)) if dtype == np.uint8 else (dtype(-2), dtype(3))
     assert_same(*run_both(lambda api, p: [api.clip_by_value(p[0], lo, hi), api.add_n(p),
                                           api.add_n(p[:1]), api.math.accumulate_n(p[:2])], xs,
@@ -233,7 +226,7 @@ def test_clip_and_add_n_match_tensorflow(shape, dtype):
 @pytest.mark.parametrize("shape,axis", [((5,), None), ((3, 4), 0), ((3, 4), -1),
                                         ((2, 3, 4), [0, 2]), ((), None)])
 def test_moments_and_counts_match_tensorflow(shape, axis, dtype):
-    x = _data(shape, dtype, np.random.default_rng(1))
+    x = random_array(shape, dtype, np.random.default_rng(1))
     if x.ndim:
         x[..., ::2] = 0
 
@@ -272,7 +265,7 @@ def test_activations_match_tensorflow(dtype):
 @pytest.mark.parametrize("shape", [(17,), (3, 4), (2, 0, 3)])
 def test_cross_entropies_match_tensorflow(shape, dtype):
     rng = np.random.default_rng(3)
-    logits = _data(shape, dtype, rng, 10.0)
+    logits = random_array(shape, dtype, rng, scale=10.0)
     if logits.size >= 17:
         logits.reshape(-1)[:17] = SPECIAL
     labels = rng.uniform(size=shape).astype(dtype)
@@ -290,7 +283,7 @@ def test_cross_entropies_match_tensorflow(shape, dtype):
 @pytest.mark.parametrize("ids_shape", [(), (4,), (2, 3), (0,)])
 def test_embedding_lookup_matches_tensorflow(ids_shape, dtype):
     rng = np.random.default_rng(4)
-    params = _data((6, 3), dtype, rng)
+    params = random_array((6, 3), dtype, rng)
     ids = rng.integers(0, 6, size=ids_shape).astype(np.int32)
 
     def build(api, p):
@@ -345,8 +338,8 @@ def test_eye_matches_tensorflow(rows, cols, batch, dtype):
 @pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS)
 def test_truncatediv_and_mod_match_tensorflow(dtype):
     rng = np.random.default_rng(5)
-    x = _data((60,), dtype, rng, 10.0)
-    y = _data((60,), dtype, rng, 4.0)
+    x = random_array((60,), dtype, rng, scale=10.0)
+    y = random_array((60,), dtype, rng, scale=4.0)
     y[y == 0] = 3
     tol = 1e-5 if np.dtype(dtype) == np.float32 else 1e-10
     assert_same(*run_both(lambda api, p: [api.truncatediv(p[0], p[1]),
@@ -366,8 +359,8 @@ def test_truncatediv_and_mod_match_tensorflow(dtype):
                                         ((2, 0, 3), None)])
 def test_norm_clipping_matches_tensorflow(shape, axes, dtype):
     rng = np.random.default_rng(6)
-    x = _data(shape, dtype, rng)
-    z = _data((3,), dtype, rng)
+    x = random_array(shape, dtype, rng)
+    z = random_array((3,), dtype, rng)
 
     def build(api, p):
         clipped, norm = api.clip_by_global_norm([p[0], p[1]], 2.0)
@@ -425,21 +418,11 @@ def test_add_n_shape_errors_match_tensorflow(case):
 
 # ==== C. sort, argsort, top_k ==================================================
 
-def _tie_data(shape, dtype, rng):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
-        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
-                        ).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
-                        size=shape, endpoint=True).astype(dtype)
-
 
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 6), (2, 0, 4), (4, 1)])
 def test_top_k_matches_tensorflow(shape, dtype):
-    x = _tie_data(shape, dtype, np.random.default_rng(7))
+    x = tied_array(shape, dtype, np.random.default_rng(7))
     ks = sorted({0, 1, min(3, shape[-1]), shape[-1]})
 
     def build(api, p):
@@ -458,7 +441,7 @@ def test_top_k_matches_tensorflow(shape, dtype):
 @pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
                                         ((2, 0, 3), 2), ((1,), 0)])
 def test_sort_and_argsort_match_tensorflow(shape, axis, dtype):
-    x = _tie_data(shape, dtype, np.random.default_rng(8))
+    x = tied_array(shape, dtype, np.random.default_rng(8))
 
     def build(api, p):
         return [api.sort(p[0], axis=axis), api.sort(p[0], axis=axis, direction="DESCENDING"),
