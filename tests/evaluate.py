@@ -1,5 +1,6 @@
-"""Graphs built over NumPy arrays in a fresh fastgraph graph: run
-(`evaluate`), compiled (`max_parts`) or only built (`static_shape`).
+"""Running fastgraph graphs in tests: fetches in a fresh session
+(`session_run`), and graphs built over NumPy arrays in a fresh graph, then
+run (`evaluate`), compiled (`max_parts`) or only built (`static_shape`).
 
 pytest runs with `--import-mode=importlib`, so tests import this module
 relatively (`from ..evaluate import evaluate`), never as `evaluate`."""
@@ -7,6 +8,24 @@ relatively (`from ..evaluate import evaluate`), never as `evaluate`."""
 import fastgraph as tf
 from fastgraph._native.runtime import threads
 from fastgraph.compiler.plan import compile_plan
+
+
+def session_run(fetches, feed_dict=None, *, init=False, values=None, runs=None, graph=None):
+    """`fetches` run in a fresh session of `graph` (the default graph).
+
+    `init` runs the global variables initializer first; `values`
+    ({Variable: array}) are then loaded into their variables. `runs`, when
+    given, is how many times the fetches run in the one session, and the
+    list of every run's values is returned.
+    """
+    with tf.Session(graph=graph) as sess:
+        if init:
+            sess.run(tf.global_variables_initializer())
+        for var, value in (values or {}).items():
+            var.load(value, sess)
+        if runs is None:
+            return sess.run(fetches, feed_dict)
+        return [sess.run(fetches, feed_dict) for _ in range(runs)]
 
 
 def _placeholders(arrays, unknown, shapes):

@@ -11,16 +11,11 @@ from fastgraph.compiler import compile_plan
 from fastgraph.compiler.plan import FOLD_LIMIT
 
 from ..compare import assert_close
-from ..evaluate import evaluate
+from ..evaluate import evaluate, session_run
 from ..samples import random_array
 
 ALL = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
 INDEX = [np.int16, np.int32, np.int64]
-
-
-def _run(fetches, feeds=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feeds or {})
 
 
 def _fed_equals_folded(fn, *arrays):
@@ -212,7 +207,7 @@ def test_one_hot_dtypes_and_fed_values(dtype):
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, _one_hot_np(indices, 3, on, off, 1, dtype))
     with tf.Graph().as_default():
-        out = _run(tf.one_hot([1, 0], 2, dtype=tf.as_dtype(dtype)))
+        out = session_run(tf.one_hot([1, 0], 2, dtype=tf.as_dtype(dtype)))
     np.testing.assert_array_equal(out, np.array([[0, 1], [1, 0]], dtype))
     assert out.dtype == dtype
 
@@ -224,9 +219,10 @@ def test_one_hot_dtype_inference():
         assert tf.one_hot([0], 3, on_value=np.int64(1)).dtype == tf.int64
         assert tf.one_hot([0], 3, off_value=np.float64(1)).dtype == tf.float64
         assert tf.one_hot([0], 3, on_value=1, dtype=tf.float64).dtype == tf.float64
-        np.testing.assert_array_equal(_run(tf.one_hot([2], 3, off_value=np.float64(-1))),
+        np.testing.assert_array_equal(session_run(tf.one_hot([2], 3, off_value=np.float64(-1))),
                                       [[-1, -1, 1]])
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 2], 3, on_value=True, off_value=False)),
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 2], 3, on_value=True,
+                                                             off_value=False)),
                                       [[True, False, False], [False, False, True]])
         with pytest.raises(TypeError, match="dtype <dtype: 'float32'> of on_value does not "
                                             "match dtype parameter <dtype: 'int32'>"):
@@ -242,8 +238,9 @@ def test_one_hot_dtype_inference():
 
 def test_one_hot_depth_and_axis():
     with tf.Graph().as_default():
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 1], 0)), np.zeros((2, 0), np.float32))
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 1], np.int64(2))), np.eye(2))
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], 0)), np.zeros((2, 0),
+                                                                                   np.float32))
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], np.int64(2))), np.eye(2))
         with pytest.raises(ValueError, match="must be non-negative but is -1"):
             tf.one_hot([0, 1], -1)
         with pytest.raises(ValueError, match="axis must be >= -1"):
@@ -257,14 +254,14 @@ def test_one_hot_depth_and_axis():
         d = tf.placeholder(tf.int32, [])
         y = tf.one_hot([0, 1], d)
         assert y.shape.as_list() == [2, None]
-        np.testing.assert_array_equal(_run(y, {d: 3}), np.eye(3, dtype=np.float32)[[0, 1]])
+        np.testing.assert_array_equal(session_run(y, {d: 3}), np.eye(3, dtype=np.float32)[[0, 1]])
         fd = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="depth of 'one_hot[_0-9]*' must be known when the plan is "
                                  "compiled"):
-            _run(tf.one_hot([0, 1], tf.cast(fd, tf.int32)), {fd: 3.0})
+            session_run(tf.one_hot([0, 1], tf.cast(fd, tf.int32)), {fd: 3.0})
         # computed from constants is fine
-        np.testing.assert_array_equal(_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
+        np.testing.assert_array_equal(session_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
                                       [[0, 1, 0, 0]])
 
 
@@ -279,7 +276,7 @@ def test_fill_with_fed_value(dtype, dims):
         y = tf.fill(list(dims), v)
         assert y.shape.as_list() == list(dims)
         assert "fill" in _kernels(y, {v: value})
-        out = _run(y, {v: value})
+        out = session_run(y, {v: value})
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, np.full(dims, value, dtype))
 
@@ -294,7 +291,7 @@ def test_zeros_ones(dtype):
                                         else ([1, 2] if isinstance(shape, tf.Tensor) else shape),
                                         np.int64).reshape(-1))
             z, o = tf.zeros(shape, dt), tf.ones(shape, dt)
-            rz, ro = _run([z, o])
+            rz, ro = session_run([z, o])
             assert rz.dtype == dtype and ro.dtype == dtype
             np.testing.assert_array_equal(rz, np.zeros(expected, dtype))
             np.testing.assert_array_equal(ro, np.ones(expected, dtype))
@@ -310,7 +307,7 @@ def test_big_fills_run_the_kernel():
         z, o = tf.zeros([n], tf.int16), tf.ones([n // 5, 5], tf.float64)
         f = tf.fill([n], np.int64(2**40))
         assert _kernels(z, {}) == ["fill"]
-        rz, ro, rf = _run([z, o, f])
+        rz, ro, rf = session_run([z, o, f])
     assert rz.shape == (n,) and not rz.any()
     assert ro.shape == (n // 5, 5) and (ro == 1).all()
     assert (rf == 2**40).all()
@@ -332,14 +329,14 @@ def test_fill_errors():
         y = tf.fill(d, 1.0)
         assert y.shape.as_list() == [None, None]
         # Fed dims are values the plan is compiled for; fed float ones never are.
-        np.testing.assert_array_equal(_run(y, {d: [2, 3]}), np.ones((2, 3), np.float32))
+        np.testing.assert_array_equal(session_run(y, {d: [2, 3]}), np.ones((2, 3), np.float32))
         fd = tf.placeholder(tf.float32, [2])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="dims of 'Fill[_0-9]*' must be known when the plan is compiled"):
-            _run(tf.fill(tf.cast(fd, tf.int32), 1.0), {fd: [2, 2]})
+            session_run(tf.fill(tf.cast(fd, tf.int32), 1.0), {fd: [2, 2]})
         # A shape computed at compile time (Shape of a fed tensor) is known.
         x = tf.placeholder(tf.float32, [None, 3])
-        out = _run(tf.zeros(tf.shape(x), tf.int32), {x: np.ones((2, 3), np.float32)})
+        out = session_run(tf.zeros(tf.shape(x), tf.int32), {x: np.ones((2, 3), np.float32)})
         np.testing.assert_array_equal(out, np.zeros((2, 3), np.int32))
 
 
@@ -366,7 +363,7 @@ def test_like_kernels_and_static_shape():
         assert _kernels(z, {p: x}) == ["zeros_like"]
         assert _kernels(o, {p: x}) == ["ones_like"]
         big = tf.placeholder(tf.float32, [None])
-        out = _run(tf.ones_like(big), {big: np.zeros(100_000, np.float32)})
+        out = session_run(tf.ones_like(big), {big: np.zeros(100_000, np.float32)})
         assert (out == 1).all()
 
 
@@ -394,7 +391,7 @@ def test_range(args, kwargs, expected):
     with tf.Graph().as_default():
         y = tf.range(*args, **kwargs)
         assert y.op.name == "range"
-        out = _run(y)
+        out = session_run(y)
     assert out.dtype == expected.dtype
     np.testing.assert_array_equal(out, expected)
 
@@ -405,7 +402,7 @@ def test_range_kernel_for_big_ranges():
         ys = [tf.range(n), tf.range(n, 0, -1, dtype=tf.int64), tf.range(0.0, n * 0.5, 0.5),
               tf.range(1.0, 1.0 + n * 0.1, 0.1, dtype=tf.float64)]
         assert _kernels(ys[0], {}) == ["range"]
-        a, b, c, d = _run(ys)
+        a, b, c, d = session_run(ys)
     np.testing.assert_array_equal(a, np.arange(n, dtype=np.int32))
     np.testing.assert_array_equal(b, np.arange(n, 0, -1, dtype=np.int64))
     np.testing.assert_array_equal(c, np.arange(n, dtype=np.float32) * np.float32(0.5))
@@ -435,17 +432,17 @@ def test_range_errors():
         n = tf.placeholder(tf.int32, [])
         y = tf.range(n)
         assert y.shape.as_list() == [None]
-        np.testing.assert_array_equal(_run(y, {n: 3}), np.arange(3))
+        np.testing.assert_array_equal(session_run(y, {n: 3}), np.arange(3))
         fn = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="limit of 'range[_0-9]*' must be known when the plan is compiled"):
-            _run(tf.range(fn), {fn: 3.0})
+            session_run(tf.range(fn), {fn: 3.0})
         # A bound computed from shapes folds at compile time.
         x = tf.placeholder(tf.float32, [None])
-        out = _run(tf.range(tf.size(x)), {x: np.zeros(4, np.float32)})
+        out = session_run(tf.range(tf.size(x)), {x: np.zeros(4, np.float32)})
         np.testing.assert_array_equal(out, [0, 1, 2, 3])
         # A tensor argument of another type is cast to the inferred type.
-        out = _run(tf.range(tf.constant(1), 3.0))
+        out = session_run(tf.range(tf.constant(1), 3.0))
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out, [1, 2])
 
@@ -467,7 +464,7 @@ def test_size_rank_of_partial_shapes():
         p = tf.placeholder(tf.int8, [None, 3])
         s, r = tf.size(p), tf.rank(p)
         assert s.shape.as_list() == [] and s.op.type == "Size" and r.op.type == "Rank"
-        assert _run([s, r], {p: np.zeros((7, 3), np.int8)}) == [21, 2]
+        assert session_run([s, r], {p: np.zeros((7, 3), np.int8)}) == [21, 2]
         with pytest.raises(TypeError, match="out_type"):
             tf.size(p, out_type=tf.float32)
 
@@ -484,7 +481,7 @@ def test_where_coordinates(shape, dtype):
     with tf.Graph().as_default():
         y = tf.where(tf.constant(cond))
         assert y.dtype == tf.int64 and y.shape.as_list() == [None, len(shape)]
-        out = _run(y)
+        out = session_run(y)
     assert out.dtype == np.int64
     np.testing.assert_array_equal(out, np.argwhere(cond))
 
@@ -492,20 +489,20 @@ def test_where_coordinates(shape, dtype):
 def test_where_computed_from_constants():
     with tf.Graph().as_default():
         x = tf.constant([[1, 5], [7, 2]])
-        out = _run(tf.where(tf.greater(x, 3)))
+        out = session_run(tf.where(tf.greater(x, 3)))
         np.testing.assert_array_equal(out, [[0, 1], [1, 0]])
-        np.testing.assert_array_equal(_run(tf.where(tf.zeros([3], tf.bool))),
+        np.testing.assert_array_equal(session_run(tf.where(tf.zeros([3], tf.bool))),
                                       np.zeros((0, 1), np.int64))
-        np.testing.assert_array_equal(_run(tf.where([np.nan, 0.0])), [[0]])
+        np.testing.assert_array_equal(session_run(tf.where([np.nan, 0.0])), [[0]])
         # a condition computed from a small fed integer tensor: compiled for its value
         p = tf.placeholder(tf.int32, [2, 2])
         fed = np.array([[1, 5], [4, 0]], np.int32)
-        np.testing.assert_array_equal(_run(tf.where(tf.greater(p, 3)), {p: fed}),
+        np.testing.assert_array_equal(session_run(tf.where(tf.greater(p, 3)), {p: fed}),
                                       np.argwhere(fed > 3))
         # ... but not from a fed float tensor
         q = tf.placeholder(tf.float32, [2, 2])
         with pytest.raises(tf.errors.InvalidArgumentError, match="condition of where"):
-            _run(tf.where(tf.greater(q, 3)), {q: np.ones((2, 2), np.float32)})
+            session_run(tf.where(tf.greater(q, 3)), {q: np.ones((2, 2), np.float32)})
 
 
 def test_where_limits_and_three_args():
@@ -513,11 +510,11 @@ def test_where_limits_and_three_args():
         c = tf.placeholder(tf.bool, [3])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="must be known when the plan is compiled"):
-            _run(tf.where(c), {c: np.array([True, False, True])})
+            session_run(tf.where(c), {c: np.array([True, False, True])})
         with pytest.raises(tf.errors.InvalidArgumentError, match="Unhandled input dimensions: 0"):
-            _run(tf.where(True))
+            session_run(tf.where(True))
         with pytest.raises(ValueError, match="x and y must both be non-None or both be None."):
             tf.where([[True]], [1], None)
-        out = _run(tf.where(c, [1, 2, 3], [4, 5, 6]), {c: np.array([True, False, True])})
+        out = session_run(tf.where(c, [1, 2, 3], [4, 5, 6]), {c: np.array([True, False, True])})
         np.testing.assert_array_equal(out, [1, 5, 3])
         assert tf.where(tf.constant([True])).op.type == "Where"

@@ -9,7 +9,7 @@ import pytest
 import fastgraph as tf
 
 from ..compare import assert_close
-from ..evaluate import evaluate
+from ..evaluate import evaluate, session_run
 from ..samples import random_array, tied_array
 
 v1 = tf.compat.v1
@@ -17,12 +17,6 @@ v1 = tf.compat.v1
 
 # Every test builds in a fresh default graph (the `g` fixture of tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("g")
-
-
-def _init_and_run(fetches, feed_dict=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed_dict)
 
 
 # ==== A. get_variable and variable_scope ========================================
@@ -199,7 +193,7 @@ def test_get_variable_from_a_value_takes_its_shape_and_dtype():
     b = v1.get_variable("b", initializer=tf.constant([1.5, 2.5]))
     c = v1.get_variable("c", initializer=7)
     assert (a.dtype, b.dtype, c.dtype) == (tf.int64, tf.float32, tf.int32)
-    ra, rb, rc = _init_and_run([a, b, c])
+    ra, rb, rc = session_run([a, b, c], init=True)
     np.testing.assert_array_equal(ra, np.arange(6).reshape(2, 3))
     np.testing.assert_array_equal(rb, [1.5, 2.5])
     assert rc == 7
@@ -208,7 +202,7 @@ def test_get_variable_from_a_value_takes_its_shape_and_dtype():
 @pytest.mark.parametrize("dtype", [tf.int8, tf.int32, tf.int64, tf.uint8, tf.bool])
 def test_default_initializer_is_zeros_for_ints_and_bools(dtype):
     v = v1.get_variable("v", [2, 2], dtype=dtype)
-    out = _init_and_run(v)
+    out = session_run(v, init=True)
     assert out.dtype == dtype.np_dtype and not out.any()
 
 
@@ -216,7 +210,7 @@ def test_default_initializer_is_zeros_for_ints_and_bools(dtype):
 @pytest.mark.parametrize("shape", [[4, 6], [50], [3, 3, 8, 16], []])
 def test_default_initializer_is_glorot_uniform(dtype, shape):
     v = v1.get_variable("v", shape, dtype=dtype)
-    out = _init_and_run(v)
+    out = session_run(v, init=True)
     assert out.dtype == dtype.np_dtype and out.shape == tuple(shape)
     if len(shape) == 0:
         fan_in = fan_out = 1
@@ -238,13 +232,13 @@ def test_scope_initializer_and_dtype_are_defaults():
         with v1.variable_scope("inner"):
             c = v1.get_variable("c", [1])
     assert a.dtype == tf.float64 and c.dtype == tf.float64
-    ra, rb, rc = _init_and_run([a, b, c])
+    ra, rb, rc = session_run([a, b, c], init=True)
     np.testing.assert_array_equal(ra, [3.0, 3.0])
     np.testing.assert_array_equal(rb, [1.0, 1.0])
     np.testing.assert_array_equal(rc, [3.0])
     with v1.variable_scope("t") as t:
         t.set_initializer(v1.zeros_initializer())
-        assert _init_and_run(v1.get_variable("z", [3])).tolist() == [0, 0, 0]
+        assert session_run(v1.get_variable("z", [3]), init=True).tolist() == [0, 0, 0]
 
 
 def test_collections_and_trainable():
@@ -263,7 +257,7 @@ def test_collections_and_trainable():
 def test_initializer_class_is_instantiated_and_callable_without_args_works():
     a = v1.get_variable("a", [2], initializer=v1.ones_initializer)
     b = v1.get_variable("b", initializer=lambda: tf.constant([4, 5]))
-    ra, rb = _init_and_run([a, b])
+    ra, rb = session_run([a, b], init=True)
     np.testing.assert_array_equal(ra, [1, 1])
     np.testing.assert_array_equal(rb, [4, 5])
 
@@ -281,7 +275,7 @@ def test_custom_getter_and_regularizer():
                             regularizer=lambda w: tf.reduce_sum(w) * 0.5)
     assert seen == ["s/v"] and tf.trainable_variables() == []
     (loss,) = tf.get_collection("regularization_losses")
-    assert _init_and_run(loss) == 2.0
+    assert session_run(loss, init=True) == 2.0
 
 
 def test_initializer_ops_ignore_control_dependencies():
@@ -298,7 +292,7 @@ def test_initializer_ops_ignore_control_dependencies():
 def test_zeros_ones_initializers(shape, dtype):
     z = v1.zeros_initializer()(shape, dtype=dtype)
     o = v1.ones_initializer(dtype=dtype)(shape)
-    rz, ro = _init_and_run([z, o])
+    rz, ro = session_run([z, o], init=True)
     np.testing.assert_array_equal(rz, np.zeros(shape, dtype.np_dtype))
     np.testing.assert_array_equal(ro, np.ones(shape, dtype.np_dtype))
     assert rz.dtype == dtype.np_dtype and ro.dtype == dtype.np_dtype
@@ -315,7 +309,7 @@ def test_zeros_ones_initializers(shape, dtype):
 ])
 def test_constant_initializer(value, shape, expect):
     t = v1.constant_initializer(value)(shape)
-    out = _init_and_run(t)
+    out = session_run(t, init=True)
     assert out.dtype == np.float32 and out.shape == tuple(shape)
     np.testing.assert_array_equal(out, np.asarray(expect, np.float32))
 
@@ -330,7 +324,7 @@ def test_constant_initializer_errors():
         v1.constant_initializer({"a": 1})
     with pytest.raises(TypeError):
         v1.constant_initializer(2.5, dtype=tf.int32)([2])
-    out = _init_and_run(v1.constant_initializer(7, dtype=tf.int64)([3]))
+    out = session_run(v1.constant_initializer(7, dtype=tf.int64)([3]), init=True)
     assert out.dtype == np.int64 and out.tolist() == [7, 7, 7]
 
 
@@ -343,7 +337,7 @@ def test_random_initializers_draw_the_right_distributions(dtype):
     t = v1.truncated_normal_initializer(0.5, 0.1, seed=3)(shape, dtype=dtype)
     g = v1.glorot_normal_initializer(seed=4)(shape, dtype=dtype)
     vs = v1.variance_scaling_initializer(2.0, "fan_in", "untruncated_normal")(shape, dtype=dtype)
-    ru, rn, rt, rg, rv = _init_and_run([u, n, t, g, vs])
+    ru, rn, rt, rg, rv = session_run([u, n, t, g, vs], init=True)
     for r in (ru, rn, rt, rg, rv):
         assert r.dtype == dtype.np_dtype and r.shape == tuple(shape)
     assert ru.min() >= -2.0 and ru.max() < 3.0 and abs(ru.mean() - 0.5) < 0.1
@@ -358,7 +352,7 @@ def test_random_uniform_initializer_ints_and_seeds_repeat():
     i = v1.random_uniform_initializer(0, 10, dtype=tf.int32)([1000])
     a = v1.glorot_uniform_initializer(seed=7)([5, 5])
     b = v1.glorot_uniform_initializer(seed=7)([5, 5])
-    ri, ra, rb = _init_and_run([i, a, b])
+    ri, ra, rb = session_run([i, a, b], init=True)
     assert ri.dtype == np.int32 and ri.min() >= 0 and ri.max() < 10 and len(set(ri)) == 10
     np.testing.assert_array_equal(ra, rb)
 
@@ -546,7 +540,7 @@ def test_embedding_lookup_max_norm_variables_and_errors():
     assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0), params, ids),
                  want)
     table = v1.get_variable("table", initializer=params)
-    assert_close(_init_and_run(tf.nn.embedding_lookup(table, ids)), params[ids])
+    assert_close(session_run(tf.nn.embedding_lookup(table, ids), init=True), params[ids])
     with pytest.raises(ValueError, match="Need at least one param"):
         tf.nn.embedding_lookup([], ids)
     with pytest.raises(ValueError, match="params must be specified"):
