@@ -13,6 +13,8 @@ import pytest
 
 import fastgraph as fg
 
+from .parity import assert_same
+
 tf = pytest.importorskip("tensorflow")
 
 
@@ -59,12 +61,7 @@ def _check(results, rtol=1e-5):
     # Output tensor names as TF's (up to case: fastgraph's nn.batch_normalization
     # ends in "batchnorm/Add_1", TF's in "batchnorm/add_1").
     assert [n.lower() for n in ours_n] == [n.lower() for n in theirs_n]
-    ours = ours if isinstance(ours, (list, tuple)) else [ours]
-    theirs = theirs if isinstance(theirs, (list, tuple)) else [theirs]
-    for a, b in zip(ours, theirs):
-        a, b = np.asarray(a), np.asarray(b)
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
+    assert_same(ours, theirs, rtol=rtol)
 
 
 RNG = np.random.default_rng(3)
