@@ -17,9 +17,9 @@ def assert_close(got, want, rtol=None, atol=None, *, exact=False, dtype=None,
     """Asserts that `got` has the dtype, the shape and the values of `want`.
 
     Lists and tuples are compared item by item: a list only with a list, a
-    tuple only with a tuple, of the same length. Other values are compared as arrays: integer, bool and string
-    values exactly; floating values exactly when `exact`, else within `rtol`
-    and `atol`. An unset `rtol` is `tols[0]` for float32 and `tols[1]` for
+    tuple only with a tuple, of the same length. Other values are compared
+    as arrays: integer, bool and string values exactly; floating values
+    exactly when `exact`, else within `rtol` and `atol`. An unset `rtol` is `tols[0]` for float32 and `tols[1]` for
     the other float dtypes; an unset `atol` is `rtol`. `dtype`, when given,
     is the dtype `want` is cast to first (oracles often compute in float64).
     """

@@ -475,8 +475,8 @@ def test_pad_constant_values_tensor():
         y = tf.pad(p, [[1, 0], [1, 1]], constant_values=c)
         assert y.shape.as_tuple() == (None, 5)
         with tf.Session() as sess:
-            assert_close(sess.run(y, {p: x, c: -2.5}), np.pad(x, [[1, 0], [1, 1]],
-                                                              constant_values=-2.5), exact=True)
+            assert_close(sess.run(y, {p: x, c: -2.5}),
+                         np.pad(x, [[1, 0], [1, 1]], constant_values=-2.5), exact=True)
 
 
 def test_pad_errors():

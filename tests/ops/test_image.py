@@ -189,9 +189,8 @@ def test_convert_image_dtype_documented_examples():
     up = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int16), c, unknown=True)
     assert up.dtype == np.int16
     np.testing.assert_array_equal(up[..., 0], [[256, 512], [32512, 32512]])
-    np.testing.assert_array_equal(evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int8), up,
-                                           unknown=True),
-                                  c)
+    np.testing.assert_array_equal(
+        evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int8), up, unknown=True), c)
     d = np.array([[[1000], [2000]], [[3000], [4000]]], np.int16)
     back = evaluate(lambda p: tf.image.convert_image_dtype(
         tf.image.convert_image_dtype(p, tf.uint8), tf.int16), d, unknown=True)
@@ -541,9 +540,8 @@ def test_references_agree_with_kernels():
         ref = op_registry.get(op_type).reference([x], attrs)[0]
         np.testing.assert_array_equal(evaluate(fn, x, unknown=True), ref)
     ref = op_registry.get("PerImageStandardization").reference([x], {})[0]
-    np.testing.assert_allclose(evaluate(tf.image.per_image_standardization, x, unknown=True), ref,
-                               rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(evaluate(tf.image.per_image_standardization, x, unknown=True),
+                               ref, rtol=1e-5, atol=1e-6)
 
 
 def test_constant_images_fold():
@@ -590,8 +588,8 @@ def test_resize_images_v1_hand_values():
     np.testing.assert_allclose(bil, [[1, 1.5, 2, 2], [2, 2.5, 3, 3], [3, 3.5, 4, 4],
                                      [3, 3.5, 4, 4]])
     near = evaluate(lambda p: v1.image.resize_images(p, [4, 4], v1.image.ResizeMethod
-                                                     .NEAREST_NEIGHBOR), img, unknown=True)[0, :,
-                                                                                            :, 0]
+                                                     .NEAREST_NEIGHBOR), img,
+                    unknown=True)[0, :, :, 0]
     np.testing.assert_array_equal(near, [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
     aligned = evaluate(lambda p: v1.image.resize_images(p, [3, 3], align_corners=True),
                        img, unknown=True)[0, :, :, 0]

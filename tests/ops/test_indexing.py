@@ -97,8 +97,8 @@ def test_gather_error_leaves_session_usable():
 
 def test_gather_empty_dims():
     # Nothing to copy: TF checks nothing (params (2, 0), axis 0).
-    out = evaluate(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32), np.array([5],
-                                                                                        np.int32))
+    out = evaluate(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32),
+                   np.array([5], np.int32))
     assert out.shape == (1, 0)
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match=r"indices\[0\] = 0 is not in \[0, 0\)"):
@@ -202,8 +202,8 @@ def test_one_hot(ishape, itype):
 def test_one_hot_dtypes_and_fed_values(dtype):
     indices = np.array([[0, 2], [5, -1], [1, 1]], np.int32)
     on, off = np.array(7 if dtype is not np.bool_ else True, dtype), np.array(0, dtype)
-    out = evaluate(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1), indices, on,
-                   off)
+    out = evaluate(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1),
+                   indices, on, off)
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, _one_hot_np(indices, 3, on, off, 1, dtype))
     with tf.Graph().as_default():
@@ -238,8 +238,8 @@ def test_one_hot_dtype_inference():
 
 def test_one_hot_depth_and_axis():
     with tf.Graph().as_default():
-        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], 0)), np.zeros((2, 0),
-                                                                                   np.float32))
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], 0)),
+                                      np.zeros((2, 0), np.float32))
         np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], np.int64(2))), np.eye(2))
         with pytest.raises(ValueError, match="must be non-negative but is -1"):
             tf.one_hot([0, 1], -1)

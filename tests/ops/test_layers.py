@@ -96,8 +96,7 @@ def test_dense_against_numpy(shape):
                      bias_initializer=v1.constant_initializer(b))
     assert y.shape.as_list() == [None] + list(shape[1:-1]) + [3]
     np.testing.assert_allclose(session_run(y, {xp: x}, init=True), np.maximum(x @ w + b, 0),
-                               rtol=1e-5,
-                               atol=1e-6)
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_dense_float64_string_activation_and_load():
@@ -205,8 +204,8 @@ def test_conv2d_channels_first():
                       kernel_initializer=v1.constant_initializer(w),
                       bias_initializer=v1.constant_initializer(b))
     want = _conv_np(x.transpose(0, 2, 3, 1), w, (1, 1), "same") + b
-    np.testing.assert_allclose(session_run(y, init=True), want.transpose(0, 3, 1, 2), rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(session_run(y, init=True), want.transpose(0, 3, 1, 2),
+                               rtol=1e-5, atol=1e-5)
 
 
 def test_conv2d_names_and_errors():

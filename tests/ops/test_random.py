@@ -21,6 +21,9 @@ KINDS = {"uniform": tf.random.uniform, "normal": tf.random.normal,
          "truncated_normal": tf.random.truncated_normal}
 FLOAT_TYPES = [tf.float32, tf.float64]
 SHAPES = [(), (1,), (7,), (3, 5), (2, 0, 3), (0,), (4, 1, 3), (9, 2)]
+# (float32, float64) tolerances of a kernel's draws against random_ops.sample,
+# which computes the same transforms of the same Philox words in NumPy.
+SAMPLE_TOLS = (1e-6, 1e-12)
 
 # Random123's known-answer vectors for Philox4x32-10: (counter, key, output).
 KAT = [
@@ -76,8 +79,8 @@ def test_float_kernels_match_numpy_generator(kind, dtype, shape):
         seed, seed2 = _seeds(t)
         runs = session_run(t, runs=3, graph=g)
     for r, got in enumerate(runs):
-        assert_close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r), tols=(1e-6,
-                                                                                           1e-12))
+        assert_close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r),
+                     tols=SAMPLE_TOLS)
 
 
 @pytest.mark.parametrize("dtype", [tf.int32, tf.int64], ids=str)
@@ -91,7 +94,7 @@ def test_int_kernel_matches_numpy_generator(dtype, shape, lo, hi):
         runs = session_run(t, runs=2, graph=g)
     for r, got in enumerate(runs):
         assert_close(got, random_ops.sample("uniform_int", shape, dtype, seed, seed2, run=r,
-                                            minval=lo, maxval=hi), tols=(1e-6, 1e-12))
+                                            minval=lo, maxval=hi), tols=SAMPLE_TOLS)
         assert got.size == 0 or (got.min() >= lo and got.max() < hi)
 
 
@@ -102,7 +105,7 @@ def test_int64_full_range():
         t = tf.random.uniform([1000], lo, hi, dtype=tf.int64, seed=5)
         got = session_run(t, graph=g)
     assert_close(got, random_ops.sample("uniform_int", (1000,), tf.int64, *_seeds(t), minval=lo,
-                                        maxval=hi), tols=(1e-6, 1e-12))
+                                        maxval=hi), tols=SAMPLE_TOLS)
     assert got.min() < -2**61 and got.max() > 2**61
 
 
@@ -122,7 +125,7 @@ def test_split_across_threads_gives_the_same_values(kind):
     for r, got in enumerate(runs):
         want = random_ops.sample(kind, shape, tf.int32 if kind == "uniform_int" else tf.float32,
                                  *_seeds(t), run=r, minval=-100, maxval=100)
-        assert_close(got, want, tols=(1e-6, 1e-12))
+        assert_close(got, want, tols=SAMPLE_TOLS)
 
 
 def test_registry_reference_is_the_first_run():
@@ -132,7 +135,7 @@ def test_registry_reference_is_the_first_run():
         got = session_run(t, graph=g)
     ref = op_registry.get("RandomStandardNormal").reference(
         [np.array([4, 3], np.int32)], t.op._attrs)[0]
-    assert_close(got, ref, tols=(1e-6, 1e-12))
+    assert_close(got, ref, tols=SAMPLE_TOLS)
     ref = op_registry.get("RandomUniformInt").reference(
         [np.array([5], np.int32), np.int32(0), np.int32(4)], {"seed": 1, "seed2": 2})[0]
     assert ref.dtype == np.int32 and ref.shape == (5,)

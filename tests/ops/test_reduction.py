@@ -238,8 +238,8 @@ def test_argmax_argmin(kind, shape, axis):
         assert out32.dtype == np.int32
         np.testing.assert_array_equal(out32, expected)
     x = random_array(shape, np.float32, rng)
-    np.testing.assert_array_equal(evaluate(lambda t: fn(t, axis), x, fed=False), _np_arg(kind, x,
-                                                                                         axis))
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t, axis), x, fed=False),
+                                  _np_arg(kind, x, axis))
 
 
 @pytest.mark.parametrize("kind", ["max", "min"])
@@ -331,9 +331,8 @@ def test_cumsum_cumprod(kind, shape, axis):
         for exclusive in (False, True):
             for reverse in (False, True):
                 expected = _np_scan(kind, x, axis, exclusive, reverse)
-                assert_close(evaluate(lambda t: fn(t, axis, exclusive=exclusive, reverse=reverse),
-                                      x),
-                             expected)
+                assert_close(evaluate(lambda t: fn(t, axis, exclusive=exclusive,
+                                                   reverse=reverse), x), expected)
     x = random_array(shape, np.float32, rng)
     assert_close(evaluate(lambda t: fn(t, axis, True, True), x, fed=False),
                  _np_scan(kind, x, axis, True, True))
@@ -399,8 +398,8 @@ def test_reduce_logsumexp(shape, dtype):
             expected = _np_logsumexp(x, axis, keepdims)
             out = evaluate(lambda t: tf.reduce_logsumexp(t, axis, keepdims=keepdims), x)
             assert_close(out, expected)
-    assert_close(evaluate(lambda t: tf.reduce_logsumexp(t), x, fed=False), _np_logsumexp(x, None,
-                                                                                         False))
+    assert_close(evaluate(lambda t: tf.reduce_logsumexp(t), x, fed=False),
+                 _np_logsumexp(x, None, False))
 
 
 def test_reduce_logsumexp_infinities():

@@ -537,8 +537,8 @@ def test_embedding_lookup_max_norm_variables_and_errors():
     ids = np.array([0, 1, 2, 0], np.int32)
     norms = np.linalg.norm(params[ids], axis=1, keepdims=True)
     want = params[ids] * np.minimum(1.0, 1.0 / np.where(norms > 0, norms, 1.0))
-    assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0), params, ids),
-                 want)
+    assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0),
+                          params, ids), want)
     table = v1.get_variable("table", initializer=params)
     assert_close(session_run(tf.nn.embedding_lookup(table, ids), init=True), params[ids])
     with pytest.raises(ValueError, match="Need at least one param"):
