@@ -19,9 +19,10 @@ def assert_close(got, want, rtol=None, atol=None, *, exact=False, dtype=None,
     Lists and tuples are compared item by item: a list only with a list, a
     tuple only with a tuple, of the same length. Other values are compared
     as arrays: integer, bool and string values exactly; floating values
-    exactly when `exact`, else within `rtol` and `atol`. An unset `rtol` is `tols[0]` for float32 and `tols[1]` for
-    the other float dtypes; an unset `atol` is `rtol`. `dtype`, when given,
-    is the dtype `want` is cast to first (oracles often compute in float64).
+    exactly when `exact`, else within `rtol` and `atol`. An unset `rtol` is
+    `tols[0]` for float32 and `tols[1]` for the other float dtypes; an unset
+    `atol` is `rtol`. `dtype`, when given, is the dtype `want` is cast to
+    first (oracles often compute in float64).
     """
     if isinstance(got, (list, tuple)) or isinstance(want, (list, tuple)):
         assert isinstance(got, (list, tuple)) and isinstance(want, (list, tuple)), (got, want)
