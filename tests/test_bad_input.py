@@ -11,13 +11,6 @@ from fastgraph import session as session_module
 
 
 @pytest.fixture()
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
-@pytest.fixture()
 def case(g):
     """A session over `y = x * 2 + 1` and a check that it still works."""
     x = tf.placeholder(tf.float32, [None], name="x")

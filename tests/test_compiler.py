@@ -11,13 +11,6 @@ from fastgraph.compiler.prune import prune
 from fastgraph.compiler.schedule import schedule
 
 
-@pytest.fixture()
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
 def test_prune_keeps_only_what_fetches_need(g):
     x = tf.placeholder(tf.float32, [2])
     a = x + 1.0

@@ -17,13 +17,6 @@ from fastgraph import session as session_module
 THREADS = 8
 
 
-@pytest.fixture
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
 def _in_threads(work, n=THREADS):
     """Runs work(i) in n threads started together; re-raises the first failure."""
     errors = []

@@ -7,13 +7,6 @@ import pytest
 import fastgraph as tf
 
 
-@pytest.fixture()
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
 def test_unique_names_and_tensor_names(g):
     a = tf.constant(1.0)
     b = tf.constant(2.0)

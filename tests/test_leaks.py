@@ -110,13 +110,6 @@ def raising(exc_type, fn, *args):
     return step
 
 
-@pytest.fixture()
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
 def test_the_bounds_catch_a_leak_of_one_small_object_per_run():
     kept = []
     with pytest.raises(AssertionError, match="RSS grew|heap grew|Python objects"):

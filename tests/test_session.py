@@ -13,13 +13,6 @@ import fastgraph as tf
 from fastgraph._native import runtime
 
 
-@pytest.fixture()
-def g():
-    graph = tf.Graph()
-    with graph.as_default():
-        yield graph
-
-
 # ---- fetches ---------------------------------------------------------------
 
 def test_fetch_structures(g):

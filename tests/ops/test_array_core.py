@@ -8,39 +8,11 @@ import pytest
 import fastgraph as tf
 from fastgraph.compat import v1 as tf1
 
+from ..compare import assert_close
+from ..evaluate import evaluate, static_shape
+from ..samples import wide_array
+
 DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
-
-
-def _data(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    return (rng.normal(size=shape) * 50).astype(dtype)
-
-
-def _run(fn, *arrays, unknown=True):
-    """fn(*placeholders) run on arrays; placeholders have None dims when `unknown`."""
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim if unknown else a.shape)
-               for a in arrays]
-        out = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(out, dict(zip(phs, arrays)))
-
-
-def _check(out, expected):
-    expected = np.asarray(expected)
-    assert out.dtype == expected.dtype
-    assert out.shape == expected.shape
-    np.testing.assert_array_equal(out, expected)
-
-
-def _static_shape(fn, shape, dtype=tf.float32):
-    g = tf.Graph()
-    with g.as_default():
-        out = fn(tf.placeholder(dtype, shape))
-        return None if out.shape.rank is None else out.shape.as_tuple()
 
 
 # ---- squeeze ---------------------------------------------------------------------------
@@ -53,19 +25,20 @@ def _static_shape(fn, shape, dtype=tf.float32):
 ])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_squeeze(dtype, shape, axis, unknown):
-    x = _data(shape, dtype)
+    x = wide_array(shape, dtype)
     np_axis = tuple(axis) if isinstance(axis, (list, tuple)) and axis else (
         None if isinstance(axis, (list, tuple)) else axis)
-    _check(_run(lambda p: tf.squeeze(p, axis), x, unknown=unknown), np.squeeze(x, np_axis))
+    assert_close(evaluate(lambda p: tf.squeeze(p, axis), x, unknown=unknown),
+                 np.squeeze(x, np_axis), exact=True)
 
 
 def test_squeeze_static_shapes():
-    assert _static_shape(lambda p: tf.squeeze(p), [1, 3, 1]) == (3,)
-    assert _static_shape(lambda p: tf.squeeze(p, [-1]), [None, None]) == (None,)
-    assert _static_shape(lambda p: tf.squeeze(p, 0), [1, None, 1]) == (None, 1)
+    assert static_shape(lambda p: tf.squeeze(p), [1, 3, 1]) == (3,)
+    assert static_shape(lambda p: tf.squeeze(p, [-1]), [None, None]) == (None,)
+    assert static_shape(lambda p: tf.squeeze(p, 0), [1, None, 1]) == (None, 1)
     # Without axis, an unknown dim may or may not be 1: the rank is unknown.
-    assert _static_shape(lambda p: tf.squeeze(p), [None, 3]) is None
-    assert _static_shape(lambda p: tf.squeeze(p), [1, 1, 1]) == ()
+    assert static_shape(lambda p: tf.squeeze(p), [None, 3]) is None
+    assert static_shape(lambda p: tf.squeeze(p), [1, 1, 1]) == ()
 
 
 def test_squeeze_errors():
@@ -83,7 +56,7 @@ def test_squeeze_errors():
             tf.squeeze(p, axis=[-3])
     # Unknown at build time, wrong when run.
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"Can not squeeze dim\[1\]"):
-        _run(lambda p: tf.squeeze(p, [-1]), np.zeros((2, 3), np.float32))
+        evaluate(lambda p: tf.squeeze(p, [-1]), np.zeros((2, 3), np.float32), unknown=True)
 
 
 # ---- expand_dims -----------------------------------------------------------------------
@@ -95,20 +68,23 @@ def test_squeeze_errors():
 ])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_expand_dims(dtype, shape, axis, unknown):
-    x = _data(shape, dtype)
-    _check(_run(lambda p: tf.expand_dims(p, axis), x, unknown=unknown), np.expand_dims(x, axis))
+    x = wide_array(shape, dtype)
+    assert_close(evaluate(lambda p: tf.expand_dims(p, axis), x, unknown=unknown),
+                 np.expand_dims(x, axis), exact=True)
 
 
 @pytest.mark.parametrize("axis", [np.int64(1), np.array(1), np.array([1], np.int32)])
 def test_expand_dims_axis_forms(axis):
-    x = _data((2, 3), np.float32)
-    _check(_run(lambda p: tf.expand_dims(p, axis), x), x[:, None, :])
-    _check(_run(lambda p: tf.expand_dims(p, tf.constant(axis)), x), x[:, None, :])
+    x = wide_array((2, 3), np.float32)
+    assert_close(evaluate(lambda p: tf.expand_dims(p, axis), x, unknown=True), x[:, None, :],
+                 exact=True)
+    assert_close(evaluate(lambda p: tf.expand_dims(p, tf.constant(axis)), x, unknown=True),
+                 x[:, None, :], exact=True)
 
 
 def test_expand_dims_static_shapes_and_errors():
-    assert _static_shape(lambda p: tf.expand_dims(p, -1), [None, 3]) == (None, 3, 1)
-    assert _static_shape(lambda p: tf.expand_dims(p, 0), None) is None
+    assert static_shape(lambda p: tf.expand_dims(p, -1), [None, 3]) == (None, 3, 1)
+    assert static_shape(lambda p: tf.expand_dims(p, 0), None) is None
     g = tf.Graph()
     with g.as_default():
         p = tf.placeholder(tf.float32, [2, 3])
@@ -129,7 +105,7 @@ def test_expand_dims_of_a_constant_folds_and_then_squeezes_back():
         with tf.Session() as sess:
             got_e, got_s = sess.run([e, s])
     assert got_e.shape == (1, 2, 2, 1)
-    _check(got_s, np.array([[1, 2], [3, 4]], np.int32))
+    assert_close(got_s, np.array([[1, 2], [3, 4]], np.int32), exact=True)
 
 
 # ---- identity, stop_gradient -----------------------------------------------------------
@@ -138,8 +114,8 @@ def test_expand_dims_of_a_constant_folds_and_then_squeezes_back():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 1, 4)])
 def test_identity_and_stop_gradient(fn, dtype, shape):
-    x = _data(shape, dtype)
-    _check(_run(fn, x), x)
+    x = wide_array(shape, dtype)
+    assert_close(evaluate(fn, x, unknown=True), x, exact=True)
 
 
 @pytest.mark.parametrize("fn", [tf.identity, tf.stop_gradient])
@@ -156,9 +132,9 @@ def test_identity_of_variable_and_python_value_does_not_alias(fn):
             a = sess.run(out)
             sess.run(v.assign([5.0, 6.0]))
             b = sess.run(out)
-            _check(sess.run(py), np.array([[1, 2]], np.int32))
-    _check(a, np.array([1.0, 2.0], np.float32))
-    _check(b, np.array([5.0, 6.0], np.float32))
+            assert_close(sess.run(py), np.array([[1, 2]], np.int32), exact=True)
+    assert_close(a, np.array([1.0, 2.0], np.float32), exact=True)
+    assert_close(b, np.array([5.0, 6.0], np.float32), exact=True)
 
 
 def test_identity_names():
@@ -228,17 +204,17 @@ def _div_data(dtype):
 def test_div_of_ints_floors(dtype):
     x, y = _div_data(dtype)
     want = np.floor_divide(x, y)
-    _check(_run(tf1.div, x, y), want)
-    _check(_run(tf.floor_div, x, y), want)
-    _check(_run(tf.floordiv, x, y), want)
+    assert_close(evaluate(tf1.div, x, y, unknown=True), want, exact=True)
+    assert_close(evaluate(tf.floor_div, x, y, unknown=True), want, exact=True)
+    assert_close(evaluate(tf.floordiv, x, y, unknown=True), want, exact=True)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_div_and_realdiv_of_floats(dtype):
     x, y = _div_data(dtype)
-    _check(_run(tf1.div, x, y), (x / y).astype(dtype))
-    _check(_run(tf.realdiv, x, y), (x / y).astype(dtype))
-    _check(_run(tf.floor_div, x, y), np.floor_divide(x, y))
+    assert_close(evaluate(tf1.div, x, y, unknown=True), (x / y).astype(dtype), exact=True)
+    assert_close(evaluate(tf.realdiv, x, y, unknown=True), (x / y).astype(dtype), exact=True)
+    assert_close(evaluate(tf.floor_div, x, y, unknown=True), np.floor_divide(x, y), exact=True)
 
 
 def test_division_op_types_and_broadcasting():
@@ -254,14 +230,15 @@ def test_division_op_types_and_broadcasting():
         r = tf.realdiv(f, tf.constant([2.0, 4.0]))
         assert r.shape.as_tuple() == (2, 2)
         with tf.Session() as sess:
-            _check(sess.run(r), np.array([[0.5, 0.25], [1.5, 0.75]], np.float32))
-            _check(sess.run(tf1.div(i, 2)), np.array([3, -4], np.int32))
+            assert_close(sess.run(r), np.array([[0.5, 0.25], [1.5, 0.75]], np.float32), exact=True)
+            assert_close(sess.run(tf1.div(i, 2)), np.array([3, -4], np.int32), exact=True)
 
 
 def test_div_by_zero():
     with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
-        _run(tf.floor_div, np.array([1, 2], np.int32), np.array([1, 0], np.int32))
-    out = _run(tf.realdiv, np.array([1.0, -1.0, 0.0], np.float32), np.zeros(3, np.float32))
+        evaluate(tf.floor_div, np.array([1, 2], np.int32), np.array([1, 0], np.int32), unknown=True)
+    out = evaluate(tf.realdiv, np.array([1.0, -1.0, 0.0], np.float32), np.zeros(3, np.float32),
+                   unknown=True)
     assert out[0] == np.inf and out[1] == -np.inf and np.isnan(out[2])
 
 
@@ -280,8 +257,9 @@ def test_division_type_mismatch():
 @pytest.mark.parametrize("shape,axis", [((4,), [0]), ((2, 3), [-1]), ((2, 3, 2), [0, 2]),
                                         ((2, 0), [1]), ((3,), [])])
 def test_reverse_v2(dtype, shape, axis):
-    x = _data(shape, dtype)
-    _check(_run(lambda p: tf.reverse_v2(p, axis), x), np.flip(x, tuple(axis)) if axis else x)
+    x = wide_array(shape, dtype)
+    assert_close(evaluate(lambda p: tf.reverse_v2(p, axis), x, unknown=True),
+                 np.flip(x, tuple(axis)) if axis else x, exact=True)
 
 
 def test_reverse_v2_is_reverse_and_errors():

@@ -5,19 +5,8 @@ import pytest
 
 import fastgraph as tf
 
-
-def _run(fn, arrays, unknown=True):
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim if unknown else a.shape)
-               for a in arrays]
-        y = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(y, dict(zip(phs, arrays)))
-
-
-def _data(shape, seed=0, dtype=np.float32):
-    return np.random.default_rng(seed).normal(size=shape).astype(dtype)
+from ..evaluate import evaluate
+from ..samples import random_array
 
 
 @pytest.mark.parametrize("a_shape,b_shape,axes", [
@@ -26,8 +15,9 @@ def _data(shape, seed=0, dtype=np.float32):
     ((0, 3), (3, 2), 1), ((2, 3, 4), (5, 4), [[-1], [-1]])], ids=str)
 @pytest.mark.parametrize("unknown", [False, True])
 def test_tensordot(a_shape, b_shape, axes, unknown):
-    a, b = _data(a_shape, 1), _data(b_shape, 2)
-    got = _run(lambda x, y: tf.tensordot(x, y, axes), [a, b], unknown)
+    a = random_array(a_shape, np.float32, np.random.default_rng(1), scale=1.0)
+    b = random_array(b_shape, np.float32, np.random.default_rng(2), scale=1.0)
+    got = evaluate(lambda x, y: tf.tensordot(x, y, axes), a, b, unknown=unknown)
     want = np.tensordot(a.astype(np.float64), b, axes)
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
@@ -52,8 +42,9 @@ EQUATIONS = [
 @pytest.mark.parametrize("equation,shapes", EQUATIONS, ids=[e for e, _ in EQUATIONS])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_einsum(equation, shapes, unknown):
-    arrays = [_data(s, i) for i, s in enumerate(shapes)]
-    got = _run(lambda *xs: tf.einsum(equation, *xs), arrays, unknown)
+    arrays = [random_array(s, np.float32, np.random.default_rng(i), scale=1.0)
+              for i, s in enumerate(shapes)]
+    got = evaluate(lambda *xs: tf.einsum(equation, *xs), *arrays, unknown=unknown)
     want = np.einsum(equation, *[a.astype(np.float64) for a in arrays])
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

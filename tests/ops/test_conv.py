@@ -7,6 +7,8 @@ import pytest
 
 import fastgraph as tf
 
+from ..evaluate import evaluate
+
 
 def _pad_before(size, k, stride, dil, padding):
     eff = (k - 1) * dil + 1
@@ -73,13 +75,9 @@ def ref_avg_pool(x, k, strides, padding):
 
 
 def _run(fn, x, *consts):
-    g = tf.Graph()
-    with g.as_default():
-        px = tf.placeholder(tf.as_dtype(x.dtype), [None] * 4)
-        pcs = [tf.placeholder(tf.as_dtype(c.dtype), c.shape) for c in consts]
-        y = fn(px, *pcs)
-        with tf.Session() as sess:
-            return sess.run(y, {px: x, **dict(zip(pcs, consts))})
+    """fn(x, *consts) with x fed through a placeholder of unknown dims and
+    the filters through placeholders of their shapes."""
+    return evaluate(fn, x, *consts, shapes=[[None] * 4] + [c.shape for c in consts])
 
 
 GEOMETRIES = [  # H, W, C, KH, KW, strides, dilations, padding

@@ -8,35 +8,15 @@ import pytest
 
 import fastgraph as tf
 
+from ..evaluate import evaluate
+from ..samples import random_array
+
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
 
 SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (2, 3)), ((2, 0), (1,)),
           ((2, 1, 3), (4, 1)), ((1,), ()), ((5, 1, 1, 2), (3, 1, 1))]
-
-
-def _eval(fn, *arrays):
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        out = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(out, dict(zip(phs, arrays)))
-
-
-def _data(shape, dtype, rng, nonzero=False, small=False):
-    if np.dtype(dtype).kind == "f":
-        a = rng.normal(size=shape) * 3
-    else:
-        info = np.iinfo(dtype)
-        lo, hi = (max(info.min, -9), min(info.max, 9)) if small else (max(info.min, -100),
-                                                                       min(info.max, 100))
-        a = rng.integers(lo, hi + 1, size=shape)
-    a = np.asarray(a).astype(dtype)
-    if nonzero:
-        a[a == 0] = 1
-    return a
 
 
 BINARY = [
@@ -56,11 +36,11 @@ BINARY = [
 def test_binary_broadcasting(name, fn, ref, dtypes, shapes):
     rng = np.random.default_rng(hash(name) % 1000)
     for dtype in dtypes:
-        a = _data(shapes[0], dtype, rng)
-        b = _data(shapes[1], dtype, rng, nonzero=name.startswith("floor"))
+        a = random_array(shapes[0], dtype, rng, lo=-100, hi=100)
+        b = random_array(shapes[1], dtype, rng, nonzero=name.startswith("floor"), lo=-100, hi=100)
         with np.errstate(all="ignore"):
             expected = ref(a, b).astype(dtype)
-        out = _eval(fn, a, b)
+        out = evaluate(fn, a, b)
         assert out.dtype == dtype
         if np.dtype(dtype).kind == "f":
             np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-6)
@@ -71,44 +51,44 @@ def test_binary_broadcasting(name, fn, ref, dtypes, shapes):
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_pow(dtype):
     rng = np.random.default_rng(3)
-    a = _data((4, 5), dtype, rng, small=True)
-    b = np.abs(_data((5,), dtype, rng, small=True)) % 4
+    a = random_array((4, 5), dtype, rng)
+    b = np.abs(random_array((5,), dtype, rng)) % 4
     if np.dtype(dtype).kind == "f":
         a = np.abs(a)
-    np.testing.assert_allclose(_eval(tf.pow, a, b), np.power(a, b), rtol=1e-6)
+    np.testing.assert_allclose(evaluate(tf.pow, a, b), np.power(a, b), rtol=1e-6)
 
 
 def test_int_pow_negative_exponent_fails():
     with pytest.raises(tf.errors.InvalidArgumentError, match="negative integer powers"):
-        _eval(tf.pow, np.array([2, 3], np.int32), np.array([1, -1], np.int32))
+        evaluate(tf.pow, np.array([2, 3], np.int32), np.array([1, -1], np.int32))
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64, np.int8, np.uint8])
 def test_integer_division_by_zero(dtype):
     for fn in (tf.floordiv, tf.floormod):
         with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
-            _eval(fn, np.array([4, 5], dtype), np.array([2, 0], dtype))
+            evaluate(fn, np.array([4, 5], dtype), np.array([2, 0], dtype))
 
 
 def test_int_min_divided_by_minus_one_does_not_trap():
     a = np.array([np.iinfo(np.int32).min, 7], np.int32)
     b = np.array([-1, -1], np.int32)
-    np.testing.assert_array_equal(_eval(tf.floordiv, a, b), [np.iinfo(np.int32).min, -7])
-    np.testing.assert_array_equal(_eval(tf.floormod, a, b), [0, 0])
+    np.testing.assert_array_equal(evaluate(tf.floordiv, a, b), [np.iinfo(np.int32).min, -7])
+    np.testing.assert_array_equal(evaluate(tf.floormod, a, b), [0, 0])
 
 
 @pytest.mark.parametrize("dtype", INTS + FLOATS)
 def test_truediv(dtype):
     rng = np.random.default_rng(4)
-    a = _data((3, 4), dtype, rng)
-    b = _data((4,), dtype, rng, nonzero=True)
-    out = _eval(tf.truediv, a, b)
+    a = random_array((3, 4), dtype, rng, lo=-100, hi=100)
+    b = random_array((4,), dtype, rng, nonzero=True, lo=-100, hi=100)
+    out = evaluate(tf.truediv, a, b)
     expected_dtype = {np.int32: np.float64, np.int64: np.float64}.get(
         dtype, dtype if np.dtype(dtype).kind == "f" else np.float32)
     assert out.dtype == expected_dtype
     np.testing.assert_allclose(out, a.astype(np.float64) / b, rtol=1e-6)
     with pytest.raises(TypeError):
-        _eval(tf.truediv, np.array([True]), np.array([True]))
+        evaluate(tf.truediv, np.array([True]), np.array([True]))
 
 
 COMPARE = [("equal", tf.equal, np.equal), ("not_equal", tf.not_equal, np.not_equal),
@@ -121,9 +101,9 @@ COMPARE = [("equal", tf.equal, np.equal), ("not_equal", tf.not_equal, np.not_equ
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_comparisons(name, fn, ref, dtype):
     rng = np.random.default_rng(5)
-    a = _data((3, 4), dtype, rng, small=True)
-    b = _data((3, 1), dtype, rng, small=True)
-    out = _eval(fn, a, b)
+    a = random_array((3, 4), dtype, rng)
+    b = random_array((3, 1), dtype, rng)
+    out = evaluate(fn, a, b)
     assert out.dtype == np.bool_
     np.testing.assert_array_equal(out, ref(a, b))
 
@@ -133,10 +113,10 @@ def test_logical_ops():
     b = np.array([[True], [False]])
     for fn, ref in [(tf.logical_and, np.logical_and), (tf.logical_or, np.logical_or),
                     (tf.logical_xor, np.logical_xor)]:
-        np.testing.assert_array_equal(_eval(fn, a, b), ref(a, b))
-    np.testing.assert_array_equal(_eval(tf.logical_not, a), ~a)
+        np.testing.assert_array_equal(evaluate(fn, a, b), ref(a, b))
+    np.testing.assert_array_equal(evaluate(tf.logical_not, a), ~a)
     with pytest.raises(TypeError, match="not in list of allowed values"):
-        _eval(tf.logical_and, np.array([1, 2]), np.array([1, 2]))
+        evaluate(tf.logical_and, np.array([1, 2]), np.array([1, 2]))
 
 
 UNARY_FLOAT = [
@@ -158,7 +138,7 @@ def test_unary_float(fn, ref, domain, dtype, shape):
     x = rng.normal(size=shape).astype(dtype)
     if domain == "pos":
         x = np.abs(x) + dtype(0.1)
-    out = _eval(fn, x)
+    out = evaluate(fn, x)
     assert out.dtype == dtype and out.shape == shape
     tol = 2e-6 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(out, ref(x.astype(np.float64)), rtol=tol, atol=tol)
@@ -167,26 +147,26 @@ def test_unary_float(fn, ref, domain, dtype, shape):
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64] + FLOATS)
 def test_signed_unary(dtype):
     rng = np.random.default_rng(7)
-    x = _data((4, 3), dtype, rng)
-    np.testing.assert_array_equal(_eval(tf.negative, x), -x)
-    np.testing.assert_array_equal(_eval(tf.abs, x), np.abs(x))
-    np.testing.assert_array_equal(_eval(tf.sign, x), np.sign(x))
-    np.testing.assert_array_equal(_eval(tf.square, x), x * x)
-    np.testing.assert_array_equal(_eval(lambda t: -t, x), -x)
+    x = random_array((4, 3), dtype, rng, lo=-100, hi=100)
+    np.testing.assert_array_equal(evaluate(tf.negative, x), -x)
+    np.testing.assert_array_equal(evaluate(tf.abs, x), np.abs(x))
+    np.testing.assert_array_equal(evaluate(tf.sign, x), np.sign(x))
+    np.testing.assert_array_equal(evaluate(tf.square, x), x * x)
+    np.testing.assert_array_equal(evaluate(lambda t: -t, x), -x)
 
 
 def test_round_is_bankers():
     x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, 2.6], np.float32)
-    np.testing.assert_array_equal(_eval(tf.round, x), [0, 2, 2, -0.0, -2, 2, 3])
+    np.testing.assert_array_equal(evaluate(tf.round, x), [0, 2, 2, -0.0, -2, 2, 3])
 
 
 def test_nan_and_inf_predicates():
     x = np.array([1.0, np.nan, np.inf, -np.inf, 0.0], np.float32)
-    np.testing.assert_array_equal(_eval(tf.is_nan, x), np.isnan(x))
-    np.testing.assert_array_equal(_eval(tf.is_finite, x), np.isfinite(x))
-    np.testing.assert_array_equal(_eval(tf.is_inf, x), np.isinf(x))
+    np.testing.assert_array_equal(evaluate(tf.is_nan, x), np.isnan(x))
+    np.testing.assert_array_equal(evaluate(tf.is_finite, x), np.isfinite(x))
+    np.testing.assert_array_equal(evaluate(tf.is_inf, x), np.isinf(x))
     y = np.array([np.nan, 1.0, 2.0, 3.0, 4.0], np.float32)
-    out = _eval(tf.maximum, x, y)
+    out = evaluate(tf.maximum, x, y)
     assert np.isnan(out[0]) and np.isnan(out[1])
 
 
@@ -231,7 +211,7 @@ def test_cast_float_to_int_in_range_truncates(src, dst, fed):
     x = x[(x >= lo) & (x <= hi)].astype(src)
     x = x[(x.astype(np.float64) > lo - 1) & (x.astype(np.float64) < hi + 1)]
     want = np.trunc(x.astype(np.float64)).astype(dst)
-    out = _eval(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
+    out = evaluate(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
     assert out.dtype == dst
     np.testing.assert_array_equal(out, want)
 
@@ -266,7 +246,7 @@ CAST_HAND = {
 def test_cast_float_to_int_out_of_range_is_tf_x86(src, dst, fed):
     x = np.array(OUT_OF_RANGE, src)
     want = CAST_HAND[dst]
-    out = _eval(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
+    out = evaluate(lambda t: tf.cast(t, tf.as_dtype(dst)), x) if fed else _folded_cast(x, dst)
     assert out.dtype == dst
     np.testing.assert_array_equal(out, np.array(want, dst))
 
@@ -275,11 +255,11 @@ def test_where_broadcasts():
     c = np.array([[True], [False]])
     a = np.arange(6, dtype=np.float64).reshape(2, 3)
     b = np.array([-1.0, -2.0, -3.0])
-    np.testing.assert_array_equal(_eval(tf.where, c, a, b), np.where(c, a, b))
+    np.testing.assert_array_equal(evaluate(tf.where, c, a, b), np.where(c, a, b))
     ci = np.array([True, False, True])
     ai = np.array([1, 2, 3], np.int16)
     bi = np.array([9], np.int16)
-    np.testing.assert_array_equal(_eval(tf.where, ci, ai, bi), np.where(ci, ai, bi))
+    np.testing.assert_array_equal(evaluate(tf.where, ci, ai, bi), np.where(ci, ai, bi))
 
 
 def test_wrong_dtypes_raise_type_error():
@@ -296,10 +276,10 @@ def test_wrong_dtypes_raise_type_error():
 
 def test_int_overflow_wraps_like_tf():
     a = np.array([np.iinfo(np.int32).max], np.int32)
-    np.testing.assert_array_equal(_eval(tf.add, a, np.array([1], np.int32)),
+    np.testing.assert_array_equal(evaluate(tf.add, a, np.array([1], np.int32)),
                                   [np.iinfo(np.int32).min])
     u = np.array([250], np.uint8)
-    np.testing.assert_array_equal(_eval(tf.add, u, np.array([10], np.uint8)), [4])
+    np.testing.assert_array_equal(evaluate(tf.add, u, np.array([10], np.uint8)), [4])
 
 
 CHAINS = [
@@ -347,7 +327,7 @@ def test_vectorised_float32_math_is_accurate(fn, ref):
     x = np.concatenate([rng.normal(size=200_000) * 10, np.linspace(-110, 110, 200_001),
                         np.geomspace(1e-30, 1, 1000), -np.geomspace(1e-30, 1, 1000),
                         [0.0, -0.0, np.inf, -np.inf, np.nan]]).astype(np.float32)
-    out = _eval(fn, x)
+    out = evaluate(fn, x)
     with np.errstate(all="ignore"):  # overflow to inf in float32 is part of the check
         expected = ref(x.astype(np.float64))
         e32 = expected.astype(np.float32)

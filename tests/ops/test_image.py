@@ -10,32 +10,12 @@ import pytest
 import fastgraph as tf
 from fastgraph.framework import op_registry
 
+from ..evaluate import evaluate
+from ..samples import image_array
+
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
-
-
-def _run(fn, *arrays, static=False, shapes=None):
-    """fn(placeholders) run on `arrays`; placeholders have unknown dims
-    unless `static` (or the given `shapes`)."""
-    g = tf.Graph()
-    with g.as_default():
-        if shapes is None:
-            shapes = [a.shape if static else [None] * a.ndim for a in arrays]
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), s) for a, s in zip(arrays, shapes)]
-        out = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(out, dict(zip(phs, arrays)))
-
-
-def _image(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype) == np.bool_:
-        return rng.random(shape) > 0.5
-    if np.dtype(dtype).kind == "f":
-        return rng.random(shape).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
 
 
 # ---- resize: area --------------------------------------------------------------------
@@ -67,8 +47,8 @@ def _area_loops(img, oh, ow):
                                      ((2, 3), (2, 7)), ((31, 17), (8, 5))])
 @pytest.mark.parametrize("dtype", NUMERIC)
 def test_resize_area_matches_loops(src, dst, dtype):
-    img = (_image((2,) + src + (3,), np.float64) * 100).astype(dtype)
-    out = _run(lambda p: tf.image.resize(p, list(dst), method="area"), img)
+    img = (image_array((2,) + src + (3,), np.float64) * 100).astype(dtype)
+    out = evaluate(lambda p: tf.image.resize(p, list(dst), method="area"), img, unknown=True)
     assert out.dtype == np.float32 and out.shape == (2,) + dst + (3,)
     np.testing.assert_allclose(out, _area_loops(img, *dst), rtol=1e-5, atol=1e-4)
 
@@ -78,15 +58,16 @@ def test_resize_area_tf_comment_example():
     # out[0] = (in[0] + in[1] / 3) * 3/4, out[1] = (in[1] + in[2]) * 2/3 * 3/4, ...
     row = np.array([1.0, 2.0, 4.0, 8.0], np.float32)
     img = np.tile(row[None, None, :, None], (1, 1, 1, 1))
-    out = _run(lambda p: tf.image.resize(p, [1, 3], method=tf.image.ResizeMethod.AREA), img)
+    out = evaluate(lambda p: tf.image.resize(p, [1, 3], method=tf.image.ResizeMethod.AREA), img,
+                   unknown=True)
     expected = [(1 + 2 / 3) * 0.75, (2 * 2 / 3 + 4 * 2 / 3) * 0.75, (4 / 3 + 8) * 0.75]
     np.testing.assert_allclose(out[0, 0, :, 0], expected, rtol=1e-6)
 
 
 @pytest.mark.parametrize("channels", [1, 2, 4, 5])
 def test_resize_area_channels_3d_and_reference(channels):
-    img = _image((9, 14, channels), np.float32)
-    out = _run(lambda p: tf.image.resize(p, [4, 5], method="area"), img)
+    img = image_array((9, 14, channels), np.float32)
+    out = evaluate(lambda p: tf.image.resize(p, [4, 5], method="area"), img, unknown=True)
     assert out.shape == (4, 5, channels)
     np.testing.assert_allclose(out, _area_loops(img[None], 4, 5)[0], rtol=1e-5, atol=1e-6)
     ref = op_registry.get("ResizeArea").reference(
@@ -95,12 +76,12 @@ def test_resize_area_channels_3d_and_reference(channels):
 
 
 def test_resize_area_zero_batch_and_wide_image():
-    out = _run(lambda p: tf.image.resize(p, [2, 3], method="area"),
-               np.zeros((0, 4, 5, 3), np.uint8))
+    out = evaluate(lambda p: tf.image.resize(p, [2, 3], method="area"),
+                   np.zeros((0, 4, 5, 3), np.uint8), unknown=True)
     assert out.shape == (0, 2, 3, 3)
     # More than one chunk of output columns.
-    img = _image((1, 3, 2100, 1), np.float32)
-    out = _run(lambda p: tf.image.resize(p, [2, 1500], method="area"), img)
+    img = image_array((1, 3, 2100, 1), np.float32)
+    out = evaluate(lambda p: tf.image.resize(p, [2, 1500], method="area"), img, unknown=True)
     ref = op_registry.get("ResizeArea").reference(
         [img, np.array([2, 1500])], {"align_corners": False, "half_pixel_centers": False})[0]
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
@@ -108,8 +89,9 @@ def test_resize_area_zero_batch_and_wide_image():
 
 @pytest.mark.parametrize("align", [False, True])
 def test_v1_resize_area(align):
-    img = _image((1, 9, 7, 2), np.float32)
-    out = _run(lambda p: tf.compat.v1.image.resize_area(p, [4, 5], align_corners=align), img)
+    img = image_array((1, 9, 7, 2), np.float32)
+    out = evaluate(lambda p: tf.compat.v1.image.resize_area(p, [4, 5], align_corners=align), img,
+                   unknown=True)
     ref = op_registry.get("ResizeArea").reference(
         [img, np.array([4, 5])], {"align_corners": align, "half_pixel_centers": False})[0]
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
@@ -120,12 +102,12 @@ def test_v1_resize_area(align):
 # ---- resize: methods, preserve_aspect_ratio ------------------------------------------------
 
 def test_resize_method_names_and_constants():
-    img = _image((1, 6, 8, 1), np.float32)
+    img = image_array((1, 6, 8, 1), np.float32)
     for name, const in (("bilinear", tf.image.ResizeMethod.BILINEAR),
                         ("nearest", tf.image.ResizeMethod.NEAREST_NEIGHBOR),
                         ("area", tf.image.ResizeMethod.AREA)):
-        a = _run(lambda p: tf.image.resize(p, [3, 5], method=name), img)
-        b = _run(lambda p: tf.image.resize(p, [3, 5], method=const), img)
+        a = evaluate(lambda p: tf.image.resize(p, [3, 5], method=name), img, unknown=True)
+        b = evaluate(lambda p: tf.image.resize(p, [3, 5], method=const), img, unknown=True)
         np.testing.assert_array_equal(a, b)
     g = tf.Graph()
     with g.as_default():
@@ -159,7 +141,7 @@ def _aspect(h, w, size):
 @pytest.mark.parametrize("method", ["bilinear", "nearest", "area"])
 def test_resize_preserve_aspect_ratio(src, size, expected, method):
     assert _aspect(*src, size) == expected
-    img = _image((2,) + src + (3,), np.float32)
+    img = image_array((2,) + src + (3,), np.float32)
     for static in (False, True):
         g = tf.Graph()
         with g.as_default():
@@ -168,10 +150,11 @@ def test_resize_preserve_aspect_ratio(src, size, expected, method):
             assert y.shape.as_list() == ([2, *expected, 3] if static else [None] * 4)
             with tf.Session() as sess:
                 out = sess.run(y, {p: img})
-        direct = _run(lambda q: tf.image.resize(q, list(expected), method=method), img)
+        direct = evaluate(lambda q: tf.image.resize(q, list(expected), method=method), img,
+                          unknown=True)
         np.testing.assert_array_equal(out, direct)
-    out3 = _run(lambda q: tf.image.resize(q, list(size), method=method,
-                                          preserve_aspect_ratio=True), img[0])
+    out3 = evaluate(lambda q: tf.image.resize(q, list(size), method=method,
+                                              preserve_aspect_ratio=True), img[0], unknown=True)
     assert out3.shape == expected + (3,)
 
 
@@ -189,26 +172,28 @@ def test_resize_preserve_aspect_ratio_to_zero_fails_at_run():
 
 def test_convert_image_dtype_documented_examples():
     a = np.array([[[1], [2]], [[3], [4]]])
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.float32), a.astype(np.int8))
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.float32), a.astype(np.int8),
+                   unknown=True)
     np.testing.assert_allclose(out[..., 0], [[0.00787402, 0.01574803], [0.02362205, 0.03149606]],
                                rtol=1e-6)
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.float32), a.astype(np.int32))
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.float32), a.astype(np.int32),
+                   unknown=True)
     np.testing.assert_allclose(out[..., 0], [[4.6566129e-10, 9.3132257e-10],
                                              [1.3969839e-09, 1.8626451e-09]], rtol=1e-6)
     b = np.array([[[0.12], [0.34]], [[0.56], [0.78]]], np.float32)
-    out = _run(lambda p: tf.image.convert_image_dtype(
-        tf.image.convert_image_dtype(p, tf.int8), tf.float32), b)
+    out = evaluate(lambda p: tf.image.convert_image_dtype(
+        tf.image.convert_image_dtype(p, tf.int8), tf.float32), b, unknown=True)
     np.testing.assert_allclose(out[..., 0], [[0.11811024, 0.33858266], [0.5590551, 0.77952754]],
                                rtol=1e-6)
     c = np.array([[[1], [2]], [[127], [127]]], np.int8)
-    up = _run(lambda p: tf.image.convert_image_dtype(p, tf.int16), c)
+    up = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int16), c, unknown=True)
     assert up.dtype == np.int16
     np.testing.assert_array_equal(up[..., 0], [[256, 512], [32512, 32512]])
-    np.testing.assert_array_equal(_run(lambda p: tf.image.convert_image_dtype(p, tf.int8), up),
-                                  c)
+    np.testing.assert_array_equal(
+        evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int8), up, unknown=True), c)
     d = np.array([[[1000], [2000]], [[3000], [4000]]], np.int16)
-    back = _run(lambda p: tf.image.convert_image_dtype(
-        tf.image.convert_image_dtype(p, tf.uint8), tf.int16), d)
+    back = evaluate(lambda p: tf.image.convert_image_dtype(
+        tf.image.convert_image_dtype(p, tf.uint8), tf.int16), d, unknown=True)
     np.testing.assert_array_equal(back[..., 0], [[896, 1920], [2944, 3968]])
 
 
@@ -237,14 +222,15 @@ def _convert_oracle(x, dst):
 @pytest.mark.parametrize("dst", NUMERIC)
 def test_convert_image_dtype_all_pairs(src, dst):
     if np.dtype(src).kind == "f":
-        x = np.concatenate([_image((50,), src), np.array([0, 0.999, 0.5, 1 / 255], src)])
+        x = np.concatenate([image_array((50,), src), np.array([0, 0.999, 0.5, 1 / 255], src)])
     else:
         info = np.iinfo(src)
-        x = np.concatenate([_image((50,), src), np.array([0, 1, info.max, info.min], src)])
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.as_dtype(dst)), x)
+        x = np.concatenate([image_array((50,), src), np.array([0, 1, info.max, info.min], src)])
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.as_dtype(dst)), x, unknown=True)
     assert out.dtype == dst
     np.testing.assert_array_equal(out, _convert_oracle(x, dst))
-    sat = _run(lambda p: tf.image.convert_image_dtype(p, tf.as_dtype(dst), saturate=True), x)
+    sat = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.as_dtype(dst), saturate=True), x,
+                   unknown=True)
     if np.dtype(src).kind == "f" or np.dtype(dst).kind == "f" or \
             np.iinfo(src).min >= np.iinfo(dst).min:
         np.testing.assert_array_equal(sat, out)
@@ -252,32 +238,37 @@ def test_convert_image_dtype_all_pairs(src, dst):
 
 def test_convert_image_dtype_saturate():
     x = np.array([-0.5, 0.0, 0.5, 1.0, 1.5, 7.0, np.nan], np.float32)
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), x[:-1])
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), x[:-1],
+                   unknown=True)
     np.testing.assert_array_equal(out, [0, 0, 127, 255, 255, 255])
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.int32, saturate=True), x[:-1])
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int32, saturate=True), x[:-1],
+                   unknown=True)
     # float32 cannot hold int32's max: TF clips to the float32 just below it.
     np.testing.assert_array_equal(out, [-1073741824, 0, 1073741824, 2147483520, 2147483520,
                                         2147483520])
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.int16, saturate=True),
-               x.astype(np.float64)[:-1])
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.int16, saturate=True),
+                   x.astype(np.float64)[:-1], unknown=True)
     np.testing.assert_array_equal(out, [-16383, 0, 16383, 32767, 32767, 32767])
     # Signed to unsigned: negatives clip to 0 before the cast.
     i8 = np.array([-128, -1, 0, 1, 127], np.int8)
     np.testing.assert_array_equal(
-        _run(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), i8),
+        evaluate(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), i8,
+                 unknown=True),
         [0, 0, 0, 2, 254])
     np.testing.assert_array_equal(
-        _run(lambda p: tf.image.convert_image_dtype(p, tf.uint8), i8), [0, 254, 0, 2, 254])
+        evaluate(lambda p: tf.image.convert_image_dtype(p, tf.uint8), i8, unknown=True),
+                                  [0, 254, 0, 2, 254])
     i16 = np.array([-32768, -129, 0, 32767], np.int16)
     np.testing.assert_array_equal(
-        _run(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), i16),
+        evaluate(lambda p: tf.image.convert_image_dtype(p, tf.uint8, saturate=True), i16,
+                 unknown=True),
         [0, 0, 0, 255])
 
 
 @pytest.mark.parametrize("shape", [(), (0,), (3, 0, 2), (2, 3, 4, 3)])
 def test_convert_image_dtype_shapes_and_identity(shape):
-    x = _image(shape, np.uint8)
-    out = _run(lambda p: tf.image.convert_image_dtype(p, tf.float64), x)
+    x = image_array(shape, np.uint8)
+    out = evaluate(lambda p: tf.image.convert_image_dtype(p, tf.float64), x, unknown=True)
     assert out.shape == shape and out.dtype == np.float64
     np.testing.assert_array_equal(out, x * np.float64(1 / 255))
     g = tf.Graph()
@@ -294,7 +285,8 @@ def test_convert_image_dtype_shapes_and_identity(shape):
 # ---- rgb_to_grayscale -------------------------------------------------------------------
 
 def test_rgb_to_grayscale_documented_example():
-    out = _run(tf.image.rgb_to_grayscale, np.array([[[1.0, 2.0, 3.0]]], np.float32))
+    out = evaluate(tf.image.rgb_to_grayscale, np.array([[[1.0, 2.0, 3.0]]], np.float32),
+                   unknown=True)
     np.testing.assert_allclose(out, [[[0.2989 + 2 * 0.587 + 3 * 0.114]]], rtol=1e-6)
 
 
@@ -314,9 +306,9 @@ def _gray_oracle(x):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3,), (1, 1, 3), (0, 3),
                                    (2, 0, 4, 3)])
 def test_rgb_to_grayscale(dtype, shape):
-    x = _image(shape, dtype) if np.dtype(dtype).kind == "f" else \
-        np.abs(_image(shape, dtype) // 2).astype(dtype)
-    out = _run(tf.image.rgb_to_grayscale, x)
+    x = image_array(shape, dtype) if np.dtype(dtype).kind == "f" else \
+        np.abs(image_array(shape, dtype) // 2).astype(dtype)
+    out = evaluate(tf.image.rgb_to_grayscale, x, unknown=True)
     assert out.dtype == dtype and out.shape == shape[:-1] + (1,)
     expected = _gray_oracle(x)
     if np.dtype(dtype).kind == "f":
@@ -360,15 +352,16 @@ def _standardize_oracle(x):
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3, 1, 2, 2, 1), (1, 1, 1),
                                    (0, 4, 4, 3), (300, 1, 4)])
 def test_per_image_standardization(dtype, shape):
-    x = (_image(shape, np.float64) * 100).astype(dtype)
-    out = _run(tf.image.per_image_standardization, x)
+    x = (image_array(shape, np.float64) * 100).astype(dtype)
+    out = evaluate(tf.image.per_image_standardization, x, unknown=True)
     assert out.dtype == np.float32 and out.shape == shape
     np.testing.assert_allclose(out, _standardize_oracle(x), rtol=1e-5, atol=1e-5)
 
 
 def test_per_image_standardization_uniform_and_errors():
     x = np.full((2, 3, 4, 3), 7, np.uint8)
-    np.testing.assert_array_equal(_run(tf.image.per_image_standardization, x), np.zeros(x.shape))
+    np.testing.assert_array_equal(evaluate(tf.image.per_image_standardization, x, unknown=True),
+                                  np.zeros(x.shape))
     g = tf.Graph()
     with g.as_default():
         with pytest.raises(ValueError, match=r"\(shape \(7, 3\)\) must be at least three-dim"):
@@ -393,20 +386,20 @@ IMAGE_SHAPES = [(5, 7, 3), (2, 4, 6, 1), (1, 1, 2), (0, 3, 2, 1), (3, 1, 9, 5)]
 @pytest.mark.parametrize("dtype", WINDOW_DTYPES)
 @pytest.mark.parametrize("shape", IMAGE_SHAPES)
 def test_flips(dtype, shape):
-    x = _image(shape, dtype)
+    x = image_array(shape, dtype)
     w, h = len(shape) - 2, len(shape) - 3
     for static in (False, True):
-        np.testing.assert_array_equal(_run(tf.image.flip_left_right, x, static=static),
+        np.testing.assert_array_equal(evaluate(tf.image.flip_left_right, x, unknown=not static),
                                       np.flip(x, w))
-        np.testing.assert_array_equal(_run(tf.image.flip_up_down, x, static=static),
+        np.testing.assert_array_equal(evaluate(tf.image.flip_up_down, x, unknown=not static),
                                       np.flip(x, h))
 
 
 def test_flips_unknown_rank_large_and_errors():
-    x = _image((4, 6, 3), np.float32)
-    np.testing.assert_array_equal(_run(tf.image.flip_left_right, x, shapes=[None]), x[:, ::-1])
-    big = _image((2, 300, 400, 3), np.uint8)
-    np.testing.assert_array_equal(_run(tf.image.flip_up_down, big), big[:, ::-1])
+    x = image_array((4, 6, 3), np.float32)
+    np.testing.assert_array_equal(evaluate(tf.image.flip_left_right, x, shapes=[None]), x[:, ::-1])
+    big = image_array((2, 300, 400, 3), np.uint8)
+    np.testing.assert_array_equal(evaluate(tf.image.flip_up_down, big, unknown=True), big[:, ::-1])
     g = tf.Graph()
     with g.as_default():
         y = tf.image.flip_left_right(tf.placeholder(tf.float32, [5, 7, 3]))
@@ -432,9 +425,9 @@ BOXES = [(0, 0, 5, 7), (1, 2, 3, 4), (4, 6, 1, 1), (2, 0, 3, 7), (0, 5, 5, 2)]
 def test_crop_to_bounding_box(box, dtype):
     oh, ow, th, tw = box
     for shape in ((5, 7, 3), (2, 5, 7, 2), (0, 5, 7, 1)):
-        x = _image(shape, dtype)
+        x = image_array(shape, dtype)
         for static in (False, True):
-            out = _run(lambda p: tf.image.crop_to_bounding_box(p, *box), x, static=static)
+            out = evaluate(lambda p: tf.image.crop_to_bounding_box(p, *box), x, unknown=not static)
             np.testing.assert_array_equal(out, x[..., oh:oh + th, ow:ow + tw, :])
 
 
@@ -444,30 +437,30 @@ def test_crop_to_bounding_box(box, dtype):
 def test_pad_to_bounding_box(box, dtype):
     oh, ow, th, tw = box
     for shape in ((5, 7, 3), (2, 5, 7, 2), (0, 5, 7, 1)):
-        x = _image(shape, dtype)
+        x = image_array(shape, dtype)
         pads = [(oh, th - oh - 5), (ow, tw - ow - 7), (0, 0)]
         if len(shape) == 4:
             pads = [(0, 0)] + pads
         for static in (False, True):
-            out = _run(lambda p: tf.image.pad_to_bounding_box(p, *box), x, static=static)
+            out = evaluate(lambda p: tf.image.pad_to_bounding_box(p, *box), x, unknown=not static)
             np.testing.assert_array_equal(out, np.pad(x, pads))
 
 
 @pytest.mark.parametrize("fraction", [0.5, 0.33, 0.9, 1.0, 0.01])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 9, 6, 2), (1, 1, 1), (0, 4, 4, 1)])
 def test_central_crop(fraction, shape):
-    x = _image(shape, np.int16)
+    x = image_array(shape, np.int16)
     h, w = shape[-3], shape[-2]
     top, left = int((h - h * fraction) / 2), int((w - w * fraction) / 2)
     for static in (False, True):
-        out = _run(lambda p: tf.image.central_crop(p, fraction), x, static=static)
+        out = evaluate(lambda p: tf.image.central_crop(p, fraction), x, unknown=not static)
         np.testing.assert_array_equal(out, x[..., top:h - top, left:w - left, :])
 
 
 def test_box_arguments_as_constants_and_static_shapes():
-    x = _image((6, 8, 2), np.float32)
-    out = _run(lambda p: tf.image.crop_to_bounding_box(p, tf.constant(1), np.int64(2),
-                                                       tf.constant(3), 4), x)
+    x = image_array((6, 8, 2), np.float32)
+    out = evaluate(lambda p: tf.image.crop_to_bounding_box(p, tf.constant(1), np.int64(2),
+                                                           tf.constant(3), 4), x, unknown=True)
     np.testing.assert_array_equal(out, x[1:4, 2:6])
     g = tf.Graph()
     with g.as_default():
@@ -532,7 +525,7 @@ def test_box_run_time_errors(fn, args, shape):
 
 def test_references_agree_with_kernels():
     """Each op's registered NumPy reference gives what its kernel gives."""
-    x = _image((2, 6, 9, 3), np.uint8)
+    x = image_array((2, 6, 9, 3), np.uint8)
     cases = [
         (lambda p: tf.image.flip_left_right(p), "FlipLeftRight", {}),
         (lambda p: tf.image.crop_to_bounding_box(p, 1, 2, 3, 4), "CropToBoundingBox",
@@ -545,14 +538,14 @@ def test_references_agree_with_kernels():
     ]
     for fn, op_type, attrs in cases:
         ref = op_registry.get(op_type).reference([x], attrs)[0]
-        np.testing.assert_array_equal(_run(fn, x), ref)
+        np.testing.assert_array_equal(evaluate(fn, x, unknown=True), ref)
     ref = op_registry.get("PerImageStandardization").reference([x], {})[0]
-    np.testing.assert_allclose(_run(tf.image.per_image_standardization, x), ref, rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(evaluate(tf.image.per_image_standardization, x, unknown=True),
+                               ref, rtol=1e-5, atol=1e-6)
 
 
 def test_constant_images_fold():
-    x = _image((4, 6, 3), np.uint8)
+    x = image_array((4, 6, 3), np.uint8)
     g = tf.Graph()
     with g.as_default():
         c = tf.constant(x)
@@ -576,12 +569,13 @@ V1_METHODS = [(0, "resize_bilinear"), (1, "resize_nearest_neighbor"), (3, "resiz
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
 def test_resize_images_v1_is_the_v1_resize_op(method, op, align, dtype):
     v1 = tf.compat.v1
-    img = (_image((2, 5, 7, 3), np.float64) * 200).astype(dtype)
+    img = (image_array((2, 5, 7, 3), np.float64) * 200).astype(dtype)
     fn = getattr(v1.image, op)
-    want = _run(lambda p: fn(p, [9, 4], align_corners=align) if op != "resize_area"
-                else fn(p, [9, 4], align_corners=align), img)
+    want = evaluate(lambda p: fn(p, [9, 4], align_corners=align) if op != "resize_area"
+                    else fn(p, [9, 4], align_corners=align), img, unknown=True)
     for resize in (v1.image.resize_images, v1.image.resize):
-        got = _run(lambda p: resize(p, [9, 4], method=method, align_corners=align), img)
+        got = evaluate(lambda p: resize(p, [9, 4], method=method, align_corners=align), img,
+                       unknown=True)
         assert got.dtype == (dtype if method == 1 else np.float32)
         np.testing.assert_array_equal(got, want)
 
@@ -590,16 +584,17 @@ def test_resize_images_v1_hand_values():
     v1 = tf.compat.v1
     img = np.array([[1, 2], [3, 4]], np.float32).reshape(1, 2, 2, 1)
     # TF1 corners: output pixel i samples input i * in / out (no half-pixel shift).
-    bil = _run(lambda p: v1.image.resize_images(p, [4, 4]), img)[0, :, :, 0]
+    bil = evaluate(lambda p: v1.image.resize_images(p, [4, 4]), img, unknown=True)[0, :, :, 0]
     np.testing.assert_allclose(bil, [[1, 1.5, 2, 2], [2, 2.5, 3, 3], [3, 3.5, 4, 4],
                                      [3, 3.5, 4, 4]])
-    near = _run(lambda p: v1.image.resize_images(p, [4, 4], v1.image.ResizeMethod
-                                                 .NEAREST_NEIGHBOR), img)[0, :, :, 0]
+    near = evaluate(lambda p: v1.image.resize_images(p, [4, 4], v1.image.ResizeMethod
+                                                     .NEAREST_NEIGHBOR), img,
+                    unknown=True)[0, :, :, 0]
     np.testing.assert_array_equal(near, [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
-    aligned = _run(lambda p: v1.image.resize_images(p, [3, 3], align_corners=True),
-                   img)[0, :, :, 0]
+    aligned = evaluate(lambda p: v1.image.resize_images(p, [3, 3], align_corners=True),
+                       img, unknown=True)[0, :, :, 0]
     np.testing.assert_allclose(aligned, [[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]])
-    area = _run(lambda p: v1.image.resize_images(p, [1, 1], method=3), img)
+    area = evaluate(lambda p: v1.image.resize_images(p, [1, 1], method=3), img, unknown=True)
     np.testing.assert_allclose(area, [[[[2.5]]]])
 
 
@@ -608,12 +603,13 @@ def test_resize_images_v1_constants_strings_3d_and_aspect():
     m = v1.image.ResizeMethod
     assert (m.BILINEAR, m.NEAREST_NEIGHBOR, m.BICUBIC, m.AREA) == (0, 1, 2, 3)
     assert tf.image.ResizeMethod.BILINEAR == "bilinear"
-    img = _image((6, 4, 2), np.float32)
-    got = _run(lambda p: v1.image.resize_images(p, [3, 8], method="nearest"), img)
-    want = _run(lambda p: v1.image.resize_nearest_neighbor(p[None], [3, 8])[0], img)
+    img = image_array((6, 4, 2), np.float32)
+    got = evaluate(lambda p: v1.image.resize_images(p, [3, 8], method="nearest"), img, unknown=True)
+    want = evaluate(lambda p: v1.image.resize_nearest_neighbor(p[None], [3, 8])[0], img,
+                    unknown=True)
     np.testing.assert_array_equal(got, want)
-    got = _run(lambda p: v1.image.resize_images(p, [3, 8], preserve_aspect_ratio=True), img,
-               static=True)
+    got = evaluate(lambda p: v1.image.resize_images(p, [3, 8], preserve_aspect_ratio=True), img,
+                   unknown=False)
     assert got.shape == (3, 2, 2)
 
 
@@ -628,8 +624,8 @@ def test_resize_images_v1_same_size_returns_images():
         z = tf.placeholder(tf.uint8, [None, None, 3])
         assert v1.image.resize_images(z, [4, 5]).dtype == tf.float32
         assert v1.image.resize_images(z, [4, 5]).shape.as_tuple() == (4, 5, 3)
-    img = _image((4, 5, 3), np.uint8)
-    out = _run(lambda p: v1.image.resize_images(p, [4, 5]), img, static=True)
+    img = image_array((4, 5, 3), np.uint8)
+    out = evaluate(lambda p: v1.image.resize_images(p, [4, 5]), img, unknown=False)
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out, img)
 

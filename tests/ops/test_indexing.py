@@ -10,41 +10,20 @@ import fastgraph as tf
 from fastgraph.compiler import compile_plan
 from fastgraph.compiler.plan import FOLD_LIMIT
 
+from ..compare import assert_close
+from ..evaluate import evaluate, session_run
+from ..samples import random_array
+
 ALL = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
 INDEX = [np.int16, np.int32, np.int64]
 
 
-def _data(shape, dtype, rng):
-    if dtype is np.bool_:
-        return rng.random(shape) < 0.5
-    if np.dtype(dtype).kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    return rng.integers(0, 100, size=shape).astype(dtype)
-
-
-def _run(fetches, feeds=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feeds or {})
-
-
-def _fed(fn, *arrays):
-    """fn over placeholders fed with `arrays` (the kernels run)."""
-    with tf.Graph().as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        return _run(fn(*phs), dict(zip(phs, arrays)))
-
-
-def _const(fn, *arrays):
-    """fn over constants (the compiler folds through the reference)."""
-    with tf.Graph().as_default():
-        return _run(fn(*[tf.constant(a) for a in arrays]))
-
-
-def _both(fn, *arrays):
-    a, b = _fed(fn, *arrays), _const(fn, *arrays)
-    assert a.dtype == b.dtype and a.shape == b.shape
-    np.testing.assert_array_equal(a, b)
-    return a
+def _fed_equals_folded(fn, *arrays):
+    """fn's value with `arrays` fed (the kernels run), asserted equal to its
+    value over constants (the compiler folds through the reference)."""
+    fed = evaluate(fn, *arrays)
+    assert_close(fed, evaluate(fn, *arrays, fed=False), exact=True)
+    return fed
 
 
 def _kernels(fetch, feeds):
@@ -62,10 +41,10 @@ GATHER_CASES = [((5,), (3,), 0), ((5,), (), 0), ((3, 4), (2,), 1), ((3, 4), (2, 
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_gather(pshape, ishape, axis, dtype):
     rng = np.random.default_rng(0)
-    params = _data(pshape, dtype, rng)
+    params = random_array(pshape, dtype, rng, lo=0, hi=99)
     for itype in INDEX:
         indices = rng.integers(0, pshape[axis], size=ishape).astype(itype)
-        out = _both(lambda p, i: tf.gather(p, i, axis=axis), params, indices)
+        out = _fed_equals_folded(lambda p, i: tf.gather(p, i, axis=axis), params, indices)
         np.testing.assert_array_equal(out, np.take(params, indices, axis=axis))
         assert out.dtype == params.dtype
 
@@ -84,7 +63,7 @@ def test_gather_big_splits_across_threads():
     rng = np.random.default_rng(1)
     params = rng.normal(size=(300, 256)).astype(np.float32)
     indices = rng.integers(0, 300, size=(1000,)).astype(np.int32)
-    np.testing.assert_array_equal(_fed(lambda p, i: tf.gather(p, i), params, indices),
+    np.testing.assert_array_equal(evaluate(lambda p, i: tf.gather(p, i), params, indices),
                                   params[indices])
 
 
@@ -98,9 +77,9 @@ def test_gather_big_splits_across_threads():
 def test_gather_out_of_range(indices, axis, message):
     params = np.arange(10, dtype=np.float32).reshape(5, 2)
     idx = np.asarray(indices, np.int32)
-    for run in (_fed, _const):  # a constant bad gather is left to the kernel
+    for fed in (True, False):  # a constant bad gather is left to the kernel
         with pytest.raises(tf.errors.InvalidArgumentError, match=message) as info:
-            run(lambda p, i: tf.gather(p, i, axis=axis), params, idx)
+            evaluate(lambda p, i: tf.gather(p, i, axis=axis), params, idx, fed=fed)
         assert "GatherV2" in str(info.value)
 
 
@@ -118,12 +97,13 @@ def test_gather_error_leaves_session_usable():
 
 def test_gather_empty_dims():
     # Nothing to copy: TF checks nothing (params (2, 0), axis 0).
-    out = _fed(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32), np.array([5], np.int32))
+    out = evaluate(lambda p, i: tf.gather(p, i), np.zeros((2, 0), np.float32),
+                   np.array([5], np.int32))
     assert out.shape == (1, 0)
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match=r"indices\[0\] = 0 is not in \[0, 0\)"):
-        _fed(lambda p, i: tf.gather(p, i, axis=1), np.zeros((2, 0), np.float32),
-             np.array([0], np.int32))
+        evaluate(lambda p, i: tf.gather(p, i, axis=1), np.zeros((2, 0), np.float32),
+                 np.array([0], np.int32))
 
 
 def test_gather_build_errors():
@@ -155,12 +135,12 @@ GATHER_ND_CASES = [((3, 4), (2, 2)), ((3, 4), (2, 1)), ((3, 4), (2,)), ((2, 3, 4
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_gather_nd(pshape, ishape, dtype):
     rng = np.random.default_rng(2)
-    params = _data(pshape, dtype, rng)
+    params = random_array(pshape, dtype, rng, lo=0, hi=99)
     depth = ishape[-1]
     for itype in INDEX:
         cols = [rng.integers(0, pshape[j], size=ishape[:-1]) for j in range(depth)]
         indices = np.stack(cols, axis=-1).astype(itype) if depth else np.zeros(ishape, itype)
-        out = _both(tf.gather_nd, params, indices)
+        out = _fed_equals_folded(tf.gather_nd, params, indices)
         expected = params[tuple(np.moveaxis(indices, -1, 0))] if depth else \
             np.broadcast_to(params, ishape[:-1] + pshape)
         np.testing.assert_array_equal(out, expected)
@@ -176,9 +156,9 @@ def test_gather_nd(pshape, ishape, dtype):
 def test_gather_nd_out_of_range(params, indices, message):
     p = np.zeros(params, np.float32)
     i = np.asarray(indices, np.int64)
-    for run in (_fed, _const):
+    for fed in (True, False):
         with pytest.raises(tf.errors.InvalidArgumentError, match=message):
-            run(tf.gather_nd, p, i)
+            evaluate(tf.gather_nd, p, i, fed=fed)
 
 
 def test_gather_nd_build_errors():
@@ -213,7 +193,7 @@ def test_one_hot(ishape, itype):
     lo = 0 if itype is np.uint8 else -2
     indices = rng.integers(lo, 6, size=ishape).astype(itype)  # some outside [0, 4)
     for axis in range(-1, len(ishape) + 1):
-        out = _both(lambda i: tf.one_hot(i, 4, axis=axis), indices)
+        out = _fed_equals_folded(lambda i: tf.one_hot(i, 4, axis=axis), indices)
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out, _one_hot_np(indices, 4, 1, 0, axis, np.float32))
 
@@ -222,11 +202,12 @@ def test_one_hot(ishape, itype):
 def test_one_hot_dtypes_and_fed_values(dtype):
     indices = np.array([[0, 2], [5, -1], [1, 1]], np.int32)
     on, off = np.array(7 if dtype is not np.bool_ else True, dtype), np.array(0, dtype)
-    out = _fed(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1), indices, on, off)
+    out = evaluate(lambda i, a, b: tf.one_hot(i, 3, on_value=a, off_value=b, axis=1),
+                   indices, on, off)
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, _one_hot_np(indices, 3, on, off, 1, dtype))
     with tf.Graph().as_default():
-        out = _run(tf.one_hot([1, 0], 2, dtype=tf.as_dtype(dtype)))
+        out = session_run(tf.one_hot([1, 0], 2, dtype=tf.as_dtype(dtype)))
     np.testing.assert_array_equal(out, np.array([[0, 1], [1, 0]], dtype))
     assert out.dtype == dtype
 
@@ -238,9 +219,10 @@ def test_one_hot_dtype_inference():
         assert tf.one_hot([0], 3, on_value=np.int64(1)).dtype == tf.int64
         assert tf.one_hot([0], 3, off_value=np.float64(1)).dtype == tf.float64
         assert tf.one_hot([0], 3, on_value=1, dtype=tf.float64).dtype == tf.float64
-        np.testing.assert_array_equal(_run(tf.one_hot([2], 3, off_value=np.float64(-1))),
+        np.testing.assert_array_equal(session_run(tf.one_hot([2], 3, off_value=np.float64(-1))),
                                       [[-1, -1, 1]])
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 2], 3, on_value=True, off_value=False)),
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 2], 3, on_value=True,
+                                                             off_value=False)),
                                       [[True, False, False], [False, False, True]])
         with pytest.raises(TypeError, match="dtype <dtype: 'float32'> of on_value does not "
                                             "match dtype parameter <dtype: 'int32'>"):
@@ -256,8 +238,9 @@ def test_one_hot_dtype_inference():
 
 def test_one_hot_depth_and_axis():
     with tf.Graph().as_default():
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 1], 0)), np.zeros((2, 0), np.float32))
-        np.testing.assert_array_equal(_run(tf.one_hot([0, 1], np.int64(2))), np.eye(2))
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], 0)),
+                                      np.zeros((2, 0), np.float32))
+        np.testing.assert_array_equal(session_run(tf.one_hot([0, 1], np.int64(2))), np.eye(2))
         with pytest.raises(ValueError, match="must be non-negative but is -1"):
             tf.one_hot([0, 1], -1)
         with pytest.raises(ValueError, match="axis must be >= -1"):
@@ -271,14 +254,14 @@ def test_one_hot_depth_and_axis():
         d = tf.placeholder(tf.int32, [])
         y = tf.one_hot([0, 1], d)
         assert y.shape.as_list() == [2, None]
-        np.testing.assert_array_equal(_run(y, {d: 3}), np.eye(3, dtype=np.float32)[[0, 1]])
+        np.testing.assert_array_equal(session_run(y, {d: 3}), np.eye(3, dtype=np.float32)[[0, 1]])
         fd = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="depth of 'one_hot[_0-9]*' must be known when the plan is "
                                  "compiled"):
-            _run(tf.one_hot([0, 1], tf.cast(fd, tf.int32)), {fd: 3.0})
+            session_run(tf.one_hot([0, 1], tf.cast(fd, tf.int32)), {fd: 3.0})
         # computed from constants is fine
-        np.testing.assert_array_equal(_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
+        np.testing.assert_array_equal(session_run(tf.one_hot([1], tf.size(tf.zeros([2, 2])))),
                                       [[0, 1, 0, 0]])
 
 
@@ -293,7 +276,7 @@ def test_fill_with_fed_value(dtype, dims):
         y = tf.fill(list(dims), v)
         assert y.shape.as_list() == list(dims)
         assert "fill" in _kernels(y, {v: value})
-        out = _run(y, {v: value})
+        out = session_run(y, {v: value})
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, np.full(dims, value, dtype))
 
@@ -308,7 +291,7 @@ def test_zeros_ones(dtype):
                                         else ([1, 2] if isinstance(shape, tf.Tensor) else shape),
                                         np.int64).reshape(-1))
             z, o = tf.zeros(shape, dt), tf.ones(shape, dt)
-            rz, ro = _run([z, o])
+            rz, ro = session_run([z, o])
             assert rz.dtype == dtype and ro.dtype == dtype
             np.testing.assert_array_equal(rz, np.zeros(expected, dtype))
             np.testing.assert_array_equal(ro, np.ones(expected, dtype))
@@ -324,7 +307,7 @@ def test_big_fills_run_the_kernel():
         z, o = tf.zeros([n], tf.int16), tf.ones([n // 5, 5], tf.float64)
         f = tf.fill([n], np.int64(2**40))
         assert _kernels(z, {}) == ["fill"]
-        rz, ro, rf = _run([z, o, f])
+        rz, ro, rf = session_run([z, o, f])
     assert rz.shape == (n,) and not rz.any()
     assert ro.shape == (n // 5, 5) and (ro == 1).all()
     assert (rf == 2**40).all()
@@ -346,27 +329,27 @@ def test_fill_errors():
         y = tf.fill(d, 1.0)
         assert y.shape.as_list() == [None, None]
         # Fed dims are values the plan is compiled for; fed float ones never are.
-        np.testing.assert_array_equal(_run(y, {d: [2, 3]}), np.ones((2, 3), np.float32))
+        np.testing.assert_array_equal(session_run(y, {d: [2, 3]}), np.ones((2, 3), np.float32))
         fd = tf.placeholder(tf.float32, [2])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="dims of 'Fill[_0-9]*' must be known when the plan is compiled"):
-            _run(tf.fill(tf.cast(fd, tf.int32), 1.0), {fd: [2, 2]})
+            session_run(tf.fill(tf.cast(fd, tf.int32), 1.0), {fd: [2, 2]})
         # A shape computed at compile time (Shape of a fed tensor) is known.
         x = tf.placeholder(tf.float32, [None, 3])
-        out = _run(tf.zeros(tf.shape(x), tf.int32), {x: np.ones((2, 3), np.float32)})
+        out = session_run(tf.zeros(tf.shape(x), tf.int32), {x: np.ones((2, 3), np.float32)})
         np.testing.assert_array_equal(out, np.zeros((2, 3), np.int32))
 
 
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3)], ids=str)
 def test_zeros_like_ones_like(dtype, shape):
-    x = _data(shape, dtype, np.random.default_rng(4))
+    x = random_array(shape, dtype, np.random.default_rng(4), lo=0, hi=99)
     for fn, ref in ((tf.zeros_like, np.zeros), (tf.ones_like, np.ones)):
-        out = _both(fn, x)
+        out = _fed_equals_folded(fn, x)
         assert out.dtype == dtype
         np.testing.assert_array_equal(out, ref(shape, dtype))
         for target in (np.float64, np.bool_, np.int8):
-            out = _both(lambda t: fn(t, dtype=tf.as_dtype(target)), x)
+            out = _fed_equals_folded(lambda t: fn(t, dtype=tf.as_dtype(target)), x)
             assert out.dtype == target
             np.testing.assert_array_equal(out, ref(shape, target))
 
@@ -380,7 +363,7 @@ def test_like_kernels_and_static_shape():
         assert _kernels(z, {p: x}) == ["zeros_like"]
         assert _kernels(o, {p: x}) == ["ones_like"]
         big = tf.placeholder(tf.float32, [None])
-        out = _run(tf.ones_like(big), {big: np.zeros(100_000, np.float32)})
+        out = session_run(tf.ones_like(big), {big: np.zeros(100_000, np.float32)})
         assert (out == 1).all()
 
 
@@ -408,7 +391,7 @@ def test_range(args, kwargs, expected):
     with tf.Graph().as_default():
         y = tf.range(*args, **kwargs)
         assert y.op.name == "range"
-        out = _run(y)
+        out = session_run(y)
     assert out.dtype == expected.dtype
     np.testing.assert_array_equal(out, expected)
 
@@ -419,7 +402,7 @@ def test_range_kernel_for_big_ranges():
         ys = [tf.range(n), tf.range(n, 0, -1, dtype=tf.int64), tf.range(0.0, n * 0.5, 0.5),
               tf.range(1.0, 1.0 + n * 0.1, 0.1, dtype=tf.float64)]
         assert _kernels(ys[0], {}) == ["range"]
-        a, b, c, d = _run(ys)
+        a, b, c, d = session_run(ys)
     np.testing.assert_array_equal(a, np.arange(n, dtype=np.int32))
     np.testing.assert_array_equal(b, np.arange(n, 0, -1, dtype=np.int64))
     np.testing.assert_array_equal(c, np.arange(n, dtype=np.float32) * np.float32(0.5))
@@ -449,17 +432,17 @@ def test_range_errors():
         n = tf.placeholder(tf.int32, [])
         y = tf.range(n)
         assert y.shape.as_list() == [None]
-        np.testing.assert_array_equal(_run(y, {n: 3}), np.arange(3))
+        np.testing.assert_array_equal(session_run(y, {n: 3}), np.arange(3))
         fn = tf.placeholder(tf.float32, [])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="limit of 'range[_0-9]*' must be known when the plan is compiled"):
-            _run(tf.range(fn), {fn: 3.0})
+            session_run(tf.range(fn), {fn: 3.0})
         # A bound computed from shapes folds at compile time.
         x = tf.placeholder(tf.float32, [None])
-        out = _run(tf.range(tf.size(x)), {x: np.zeros(4, np.float32)})
+        out = session_run(tf.range(tf.size(x)), {x: np.zeros(4, np.float32)})
         np.testing.assert_array_equal(out, [0, 1, 2, 3])
         # A tensor argument of another type is cast to the inferred type.
-        out = _run(tf.range(tf.constant(1), 3.0))
+        out = session_run(tf.range(tf.constant(1), 3.0))
         assert out.dtype == np.float32
         np.testing.assert_array_equal(out, [1, 2])
 
@@ -469,8 +452,9 @@ def test_range_errors():
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3, 4), (5, 0, 2)], ids=str)
 def test_size_rank(shape):
     x = np.zeros(shape, np.float32)
-    for run in (_fed, _const):
-        s, s64, r = run(lambda t: [tf.size(t), tf.size(t, out_type=tf.int64), tf.rank(t)], x)
+    for fed in (True, False):
+        s, s64, r = evaluate(lambda t: [tf.size(t), tf.size(t, out_type=tf.int64), tf.rank(t)], x,
+                             fed=fed)
         assert s.dtype == np.int32 and s64.dtype == np.int64 and r.dtype == np.int32
         assert s == x.size and s64 == x.size and r == x.ndim
 
@@ -480,7 +464,7 @@ def test_size_rank_of_partial_shapes():
         p = tf.placeholder(tf.int8, [None, 3])
         s, r = tf.size(p), tf.rank(p)
         assert s.shape.as_list() == [] and s.op.type == "Size" and r.op.type == "Rank"
-        assert _run([s, r], {p: np.zeros((7, 3), np.int8)}) == [21, 2]
+        assert session_run([s, r], {p: np.zeros((7, 3), np.int8)}) == [21, 2]
         with pytest.raises(TypeError, match="out_type"):
             tf.size(p, out_type=tf.float32)
 
@@ -491,13 +475,13 @@ def test_size_rank_of_partial_shapes():
 @pytest.mark.parametrize("dtype", ALL, ids=lambda d: np.dtype(d).name)
 def test_where_coordinates(shape, dtype):
     rng = np.random.default_rng(5)
-    cond = _data(shape, dtype, rng)
+    cond = random_array(shape, dtype, rng, lo=0, hi=99)
     if dtype is not np.bool_:
         cond[rng.random(shape) < 0.5] = 0
     with tf.Graph().as_default():
         y = tf.where(tf.constant(cond))
         assert y.dtype == tf.int64 and y.shape.as_list() == [None, len(shape)]
-        out = _run(y)
+        out = session_run(y)
     assert out.dtype == np.int64
     np.testing.assert_array_equal(out, np.argwhere(cond))
 
@@ -505,20 +489,20 @@ def test_where_coordinates(shape, dtype):
 def test_where_computed_from_constants():
     with tf.Graph().as_default():
         x = tf.constant([[1, 5], [7, 2]])
-        out = _run(tf.where(tf.greater(x, 3)))
+        out = session_run(tf.where(tf.greater(x, 3)))
         np.testing.assert_array_equal(out, [[0, 1], [1, 0]])
-        np.testing.assert_array_equal(_run(tf.where(tf.zeros([3], tf.bool))),
+        np.testing.assert_array_equal(session_run(tf.where(tf.zeros([3], tf.bool))),
                                       np.zeros((0, 1), np.int64))
-        np.testing.assert_array_equal(_run(tf.where([np.nan, 0.0])), [[0]])
+        np.testing.assert_array_equal(session_run(tf.where([np.nan, 0.0])), [[0]])
         # a condition computed from a small fed integer tensor: compiled for its value
         p = tf.placeholder(tf.int32, [2, 2])
         fed = np.array([[1, 5], [4, 0]], np.int32)
-        np.testing.assert_array_equal(_run(tf.where(tf.greater(p, 3)), {p: fed}),
+        np.testing.assert_array_equal(session_run(tf.where(tf.greater(p, 3)), {p: fed}),
                                       np.argwhere(fed > 3))
         # ... but not from a fed float tensor
         q = tf.placeholder(tf.float32, [2, 2])
         with pytest.raises(tf.errors.InvalidArgumentError, match="condition of where"):
-            _run(tf.where(tf.greater(q, 3)), {q: np.ones((2, 2), np.float32)})
+            session_run(tf.where(tf.greater(q, 3)), {q: np.ones((2, 2), np.float32)})
 
 
 def test_where_limits_and_three_args():
@@ -526,11 +510,11 @@ def test_where_limits_and_three_args():
         c = tf.placeholder(tf.bool, [3])
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match="must be known when the plan is compiled"):
-            _run(tf.where(c), {c: np.array([True, False, True])})
+            session_run(tf.where(c), {c: np.array([True, False, True])})
         with pytest.raises(tf.errors.InvalidArgumentError, match="Unhandled input dimensions: 0"):
-            _run(tf.where(True))
+            session_run(tf.where(True))
         with pytest.raises(ValueError, match="x and y must both be non-None or both be None."):
             tf.where([[True]], [1], None)
-        out = _run(tf.where(c, [1, 2, 3], [4, 5, 6]), {c: np.array([True, False, True])})
+        out = session_run(tf.where(c, [1, 2, 3], [4, 5, 6]), {c: np.array([True, False, True])})
         np.testing.assert_array_equal(out, [1, 5, 3])
         assert tf.where(tf.constant([True])).op.type == "Where"

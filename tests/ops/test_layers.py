@@ -8,29 +8,19 @@ import pytest
 
 import fastgraph as tf
 
+from ..evaluate import session_run
+
 v1 = tf.compat.v1
 layers = v1.layers
 RNG = np.random.default_rng(7)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
+# Every test builds in a fresh default graph (the `g` fixture of tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("g")
 
 
 def _vars(collection="variables"):
     return [(v.name, tuple(v.shape.as_list())) for v in v1.get_collection(collection)]
-
-
-def _run(fetches, feed_dict=None, values=None):
-    """Initializes the variables, loads `values` ({Variable: array}), runs."""
-    with tf.Session() as sess:
-        sess.run(v1.global_variables_initializer())
-        for var, value in (values or {}).items():
-            var.load(value, sess)
-        return sess.run(fetches, feed_dict)
 
 
 def _conv_np(x, w, stride, padding, dilation=(1, 1)):
@@ -89,7 +79,7 @@ def test_dense_default_initializers_glorot_uniform_and_zeros():
     x = v1.placeholder(tf.float32, [None, 40])
     layers.dense(x, 60)
     kernel, bias = v1.global_variables()
-    k, b = _run([kernel, bias])
+    k, b = session_run([kernel, bias], init=True)
     limit = np.sqrt(6 / (40 + 60))
     assert np.all(np.abs(k) <= limit) and k.std() > limit / 3
     np.testing.assert_array_equal(b, np.zeros(60, np.float32))
@@ -105,8 +95,8 @@ def test_dense_against_numpy(shape):
                      kernel_initializer=v1.constant_initializer(w),
                      bias_initializer=v1.constant_initializer(b))
     assert y.shape.as_list() == [None] + list(shape[1:-1]) + [3]
-    np.testing.assert_allclose(_run(y, {xp: x}), np.maximum(x @ w + b, 0), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(session_run(y, {xp: x}, init=True), np.maximum(x @ w + b, 0),
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_dense_float64_string_activation_and_load():
@@ -116,7 +106,7 @@ def test_dense_float64_string_activation_and_load():
     kernel, bias = v1.global_variables()
     assert kernel.name == "fc/kernel:0" and kernel.dtype == tf.float64
     w, b = RNG.standard_normal((2, 2)), RNG.standard_normal(2)
-    out = _run(y, {xp: x}, {kernel: w, bias: b})
+    out = session_run(y, {xp: x}, values={kernel: w, bias: b}, init=True)
     np.testing.assert_allclose(out, np.tanh(x @ w + b), rtol=1e-12)
     assert out.dtype == np.float64
 
@@ -137,7 +127,7 @@ def test_dense_reuse_and_variable_scopes():
                                        "auto/dense/bias:0"]
     assert a.op.name == "net/fc/BiasAdd" and b.op.name == "net_1/fc/BiasAdd"
     xv = RNG.standard_normal((2, 4)).astype(np.float32)
-    ra, rb, rc, rd, re, rf = _run([a, b, c, d, e, f], {x: xv})
+    ra, rb, rc, rd, re, rf = session_run([a, b, c, d, e, f], {x: xv}, init=True)
     np.testing.assert_array_equal(ra, rb)
     np.testing.assert_array_equal(rc, rd)
     np.testing.assert_array_equal(re, rf)
@@ -152,7 +142,7 @@ def test_dense_scope_initializer_and_trainable_false():
     with v1.variable_scope("s", initializer=v1.ones_initializer()):
         y = layers.dense(x, 2, trainable=False)
     assert _vars("trainable_variables") == [] and len(_vars()) == 2
-    np.testing.assert_allclose(_run(y, {x: [[1, 2]]}), [[3, 3]])
+    np.testing.assert_allclose(session_run(y, {x: [[1, 2]]}, init=True), [[3, 3]])
 
 
 def test_dense_regularizers_and_layer_object():
@@ -166,7 +156,8 @@ def test_dense_regularizers_and_layer_object():
     losses = v1.get_collection("regularization_losses")  # (GraphKeys lacks the name)
     assert len(losses) == 3  # kernel once, activity per call
     xv = np.array([[1.0, -2.0]], np.float32)
-    r1, r2, k, loss_k, loss_a = _run([y1, y2, layer.kernel, losses[0], losses[1]], {x: xv})
+    r1, r2, k, loss_k, loss_a = session_run([y1, y2, layer.kernel, losses[0], losses[1]], {x: xv},
+                                            init=True)
     np.testing.assert_array_equal(r1, r2)
     np.testing.assert_allclose(loss_k, k.sum(), rtol=1e-6)
     np.testing.assert_allclose(loss_a, np.abs(r1).sum(), rtol=1e-6)
@@ -200,7 +191,7 @@ def test_conv2d_against_numpy(kernel, strides, padding, dilation):
     assert kernel_v.shape.as_list() == [kh, kw, 3, 4]
     s = (strides, strides) if isinstance(strides, int) else strides
     want = np.maximum(_conv_np(x, w, s, padding.lower(), (dilation, dilation)) + b, 0)
-    got = _run(y, {xp: x}, {kernel_v: w, bias_v: b})
+    got = session_run(y, {xp: x}, values={kernel_v: w, bias_v: b}, init=True)
     assert y.shape.as_list() == [None] + list(want.shape[1:])
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
@@ -213,7 +204,8 @@ def test_conv2d_channels_first():
                       kernel_initializer=v1.constant_initializer(w),
                       bias_initializer=v1.constant_initializer(b))
     want = _conv_np(x.transpose(0, 2, 3, 1), w, (1, 1), "same") + b
-    np.testing.assert_allclose(_run(y), want.transpose(0, 3, 1, 2), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(session_run(y, init=True), want.transpose(0, 3, 1, 2),
+                               rtol=1e-5, atol=1e-5)
 
 
 def test_conv2d_names_and_errors():
@@ -242,7 +234,7 @@ def test_pooling_against_numpy(pool, k, s, padding):
     fn = layers.max_pooling2d if pool == "max" else layers.average_pooling2d
     y = fn(tf.constant(x), k, s, padding=padding)
     want = _pool_np(x, k, s, padding, np.max if pool == "max" else np.mean)
-    np.testing.assert_allclose(_run(y), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(session_run(y, init=True), want, rtol=1e-5, atol=1e-6)
     assert y.op.name == ("max_pooling2d/MaxPool" if pool == "max"
                          else "average_pooling2d/AvgPool")
 
@@ -251,7 +243,7 @@ def test_pooling_channels_first_and_errors():
     x = RNG.standard_normal((1, 2, 4, 4)).astype(np.float32)
     y = layers.max_pooling2d(x, 2, 2, data_format="channels_first")
     want = _pool_np(x.transpose(0, 2, 3, 1), 2, 2, "valid", np.max).transpose(0, 3, 1, 2)
-    np.testing.assert_allclose(_run(y), want)
+    np.testing.assert_allclose(session_run(y, init=True), want)
     with pytest.raises(ValueError, match="expected ndim=4, found ndim=3"):
         layers.max_pooling2d(v1.placeholder(tf.float32, [4, 4, 3]), 2, 2)
 
@@ -265,14 +257,14 @@ def test_flatten(shape, placeholder):
     xp = v1.placeholder(tf.float32, placeholder)
     y = layers.flatten(xp)
     want = x.reshape(shape[0], int(np.prod(shape[1:])))
-    np.testing.assert_array_equal(_run(y, {xp: x}), want)
+    np.testing.assert_array_equal(session_run(y, {xp: x}, init=True), want)
     assert y.shape.rank in ((2,) if placeholder is not None else (2, None))
 
 
 def test_flatten_channels_first():
     x = RNG.standard_normal((2, 3, 2, 2)).astype(np.float32)
     y = layers.flatten(x, data_format="channels_first")
-    np.testing.assert_array_equal(_run(y), x.transpose(0, 2, 3, 1).reshape(2, -1))
+    np.testing.assert_array_equal(session_run(y, init=True), x.transpose(0, 2, 3, 1).reshape(2, -1))
 
 
 # ---- dropout -----------------------------------------------------------------------
@@ -285,7 +277,7 @@ def test_dropout_inference_is_identity():
     b = layers.dropout(xp, 0.5, training=tr)
     c = layers.dropout(xp, 0.0, training=True)
     d = layers.dropout(xp, 0.5, training=tf.constant(False))
-    ra, rb, rc, rd = _run([a, b, c, d], {xp: x, tr: False})
+    ra, rb, rc, rd = session_run([a, b, c, d], {xp: x, tr: False}, init=True)
     for r in (ra, rb, rc, rd):
         np.testing.assert_array_equal(r, x)
     assert a.op.name.startswith("dropout/") and b.op.name.startswith("dropout_1/")
@@ -297,7 +289,7 @@ def test_dropout_training_drops_and_scales(fed):
     xp = v1.placeholder(tf.float32, [None, 50])
     tr = v1.placeholder(tf.bool, [])
     y = layers.dropout(xp, 0.25, training=tr if fed else True, seed=3)
-    out = _run(y, {xp: x, tr: True} if fed else {xp: x})
+    out = session_run(y, {xp: x, tr: True} if fed else {xp: x}, init=True)
     assert set(np.unique(out)) <= {0.0, np.float32(1 / 0.75)}
     assert 0.2 < np.mean(out == 0) < 0.3
 
@@ -306,7 +298,7 @@ def test_dropout_noise_shape_and_errors():
     x = np.ones((4, 3, 5), np.float32)
     xp = v1.placeholder(tf.float32, [None, 3, 5])
     y = layers.dropout(xp, 0.5, noise_shape=[None, 1, 5], training=True)
-    out = _run(y, {xp: x})
+    out = session_run(y, {xp: x}, init=True)
     assert np.all(out == out[:, :1, :])
     with pytest.raises(ValueError, match="rate"):
         layers.dropout(xp, 1.5)
@@ -331,7 +323,7 @@ def test_batch_normalization_variables():
                        ("batch_normalization/moving_variance:0", (3,)),
                        ("bn/moving_mean:0", (3,)), ("bn/moving_variance:0", (3,))]
     assert _vars("trainable_variables") == _vars()[:2]
-    values = _run(v1.global_variables())
+    values = session_run(v1.global_variables(), init=True)
     for got, want in zip(values, [1, 0, 0, 1, 0, 1]):
         np.testing.assert_array_equal(got, np.full(3, want, np.float32))
 
@@ -348,7 +340,7 @@ def test_batch_normalization_inference_against_numpy(shape, axis, fused, epsilon
     xp = v1.placeholder(tf.float32, [None] + list(shape[1:]))
     y = layers.batch_normalization(xp, axis=axis, epsilon=epsilon, fused=fused)
     g, b, m, v = v1.global_variables()
-    got = _run(y, {xp: x}, {g: gamma, b: beta, m: mean, v: var})
+    got = session_run(y, {xp: x}, values={g: gamma, b: beta, m: mean, v: var}, init=True)
     want = _bn_np(x.astype(np.float64), gamma, beta, mean, var, epsilon, axis)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
     assert y.shape.as_list() == [None] + list(shape[1:])
@@ -360,7 +352,7 @@ def test_batch_normalization_float64_multi_axis():
     g, b, m, v = v1.global_variables()
     assert g.shape.as_list() == [1, 3, 4] and g.dtype == tf.float64
     vals = [RNG.standard_normal((1, 3, 4)) for _ in range(3)] + [RNG.uniform(1, 2, (1, 3, 4))]
-    got = _run(y, values=dict(zip((g, b, m, v), vals)))
+    got = session_run(y, values=dict(zip((g, b, m, v), vals)), init=True)
     want = (x - vals[2]) / np.sqrt(vals[3] + 1e-3) * vals[0] + vals[1]
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
@@ -407,7 +399,7 @@ def test_fused_batch_norm_inference(data_format):
     var = RNG.uniform(0.5, 2, 5).astype(np.float32)
     y, m, v = tf.nn.fused_batch_norm(x, scale, offset, mean, var, epsilon=1e-3,
                                      data_format=data_format, is_training=False)
-    ry, rm, rv = _run([y, m, v])
+    ry, rm, rv = session_run([y, m, v], init=True)
     np.testing.assert_allclose(ry, _bn_np(x, scale, offset, mean, var, 1e-3, axis),
                                rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(rm, mean)
@@ -420,7 +412,7 @@ def test_fused_batch_norm_training_statistics():
     y, m, v = tf.nn.fused_batch_norm(x, ones, zeros, epsilon=0.0)
     y2, m2, v2 = v1.nn.fused_batch_norm(x, ones, zeros, mean=zeros, variance=ones,
                                         exponential_avg_factor=0.5)
-    ry, rm, rv, rm2, rv2 = _run([y, m, v, m2, v2])
+    ry, rm, rv, rm2, rv2 = session_run([y, m, v, m2, v2], init=True)
     bm, bv = x.mean((0, 1, 2)), x.var((0, 1, 2))
     np.testing.assert_allclose(ry, (x - bm) / np.sqrt(bv), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(rm, bm, rtol=1e-5, atol=1e-6)
@@ -463,7 +455,7 @@ def test_small_cnn_against_numpy():
         shape = var.shape.as_list()
         vals[var] = (RNG.uniform(0.5, 2, shape) if "variance" in var.name
                      else RNG.standard_normal(shape)).astype(np.float32)
-    got = _run(logits, {xp: x}, vals)
+    got = session_run(logits, {xp: x}, values=vals, init=True)
     w = [vals[var] for var in v1.global_variables()]
     hn = np.maximum(_conv_np(x, w[0], (1, 1), "same") + w[1], 0)
     hn = _bn_np(hn, w[2], w[3], w[4], w[5], 1e-3)

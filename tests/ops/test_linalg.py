@@ -6,22 +6,10 @@ import pytest
 
 import fastgraph as tf
 
+from ..evaluate import evaluate
+from ..samples import random_array
+
 DTYPES = [np.float32, np.float64, np.int32, np.int64]
-
-
-def _run(fn, *arrays):
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), [None] * a.ndim) for a in arrays]
-        out = fn(*phs)
-        with tf.Session() as sess:
-            return sess.run(out, dict(zip(phs, arrays)))
-
-
-def _data(shape, dtype, rng):
-    if np.dtype(dtype).kind == "f":
-        return rng.normal(size=shape).astype(dtype)
-    return rng.integers(-20, 20, size=shape).astype(dtype)
 
 
 CASES = [  # a shape, b shape, transpose_a, transpose_b
@@ -51,8 +39,9 @@ CASES = [  # a shape, b shape, transpose_a, transpose_b
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 def test_matmul_matches_numpy(a_shape, b_shape, ta, tb, dtype):
     rng = np.random.default_rng(len(a_shape) * 7 + a_shape[-1])
-    a, b = _data(a_shape, dtype, rng), _data(b_shape, dtype, rng)
-    got = _run(lambda x, y: tf.matmul(x, y, transpose_a=ta, transpose_b=tb), a, b)
+    a, b = random_array(a_shape, dtype, rng, scale=1.0, lo=-20,
+                        hi=19), random_array(b_shape, dtype, rng, scale=1.0, lo=-20, hi=19)
+    got = evaluate(lambda x, y: tf.matmul(x, y, transpose_a=ta, transpose_b=tb), a, b, unknown=True)
     aa = np.swapaxes(a, -1, -2) if ta else a
     bb = np.swapaxes(b, -1, -2) if tb else b
     want = np.matmul(aa.astype(np.float64), bb.astype(np.float64))
@@ -66,14 +55,17 @@ def test_matmul_matches_numpy(a_shape, b_shape, ta, tb, dtype):
 
 def test_adjoint_is_transpose_for_real_types():
     rng = np.random.default_rng(1)
-    a, b = _data((4, 3), np.float32, rng), _data((5, 4), np.float32, rng)
-    got = _run(lambda x, y: tf.linalg.matmul(x, y, adjoint_a=True, adjoint_b=True), a, b)
+    a, b = random_array((4, 3), np.float32, rng, scale=1.0, lo=-20,
+                        hi=19), random_array((5, 4), np.float32, rng, scale=1.0, lo=-20, hi=19)
+    got = evaluate(lambda x, y: tf.linalg.matmul(x, y, adjoint_a=True, adjoint_b=True), a, b,
+                   unknown=True)
     np.testing.assert_allclose(got, a.T @ b.T, rtol=1e-5)
 
 
 def test_matmul_operator_and_variables():
     rng = np.random.default_rng(2)
-    a, w = _data((2, 3), np.float64, rng), _data((3, 2), np.float64, rng)
+    a, w = random_array((2, 3), np.float64, rng, scale=1.0, lo=-20,
+                        hi=19), random_array((3, 2), np.float64, rng, scale=1.0, lo=-20, hi=19)
     g = tf.Graph()
     with g.as_default():
         x = tf.placeholder(tf.float64, [None, 3])
@@ -143,7 +135,8 @@ def test_wrong_dtypes_raise_type_error():
 
 def test_large_product_in_a_session_twice():
     rng = np.random.default_rng(5)
-    a, b = _data((128, 784), np.float32, rng), _data((784, 512), np.float32, rng)
+    a, b = random_array((128, 784), np.float32, rng, scale=1.0, lo=-20,
+                        hi=19), random_array((784, 512), np.float32, rng, scale=1.0, lo=-20, hi=19)
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float32, [None, 784])
         y = tf.nn.relu(tf.matmul(x, tf.constant(b)))
@@ -208,8 +201,9 @@ def test_shares_split_columns_or_rows(m, n, dtype):
     otherwise, with the bias/relu epilogue on each share's block."""
     from fastgraph.compiler.plan import compile_plan
     rng = np.random.default_rng(12)
-    a, w = _data((m, 37), dtype, rng), _data((37, n), dtype, rng)
-    b = _data((n,), dtype, rng)
+    a, w = random_array((m, 37), dtype, rng, scale=1.0, lo=-20,
+                        hi=19), random_array((37, n), dtype, rng, scale=1.0, lo=-20, hi=19)
+    b = random_array((n,), dtype, rng, scale=1.0, lo=-20, hi=19)
     with tf.Graph().as_default():
         x = tf.placeholder(tf.as_dtype(dtype), [None, 37])
         y = tf.matmul(x, w) + b
@@ -231,7 +225,8 @@ def test_batch_one_product_splits_the_columns():
     gives it shares, and each share multiplies by its own columns."""
     from fastgraph.compiler.plan import compile_plan
     rng = np.random.default_rng(13)
-    x, w = _data((1, 512), np.float32, rng), _data((512, 4096), np.float32, rng)
+    x, w = random_array((1, 512), np.float32, rng, scale=1.0, lo=-20,
+                        hi=19), random_array((512, 4096), np.float32, rng, scale=1.0, lo=-20, hi=19)
     with tf.Graph().as_default():
         px = tf.placeholder(tf.float32, [None, 512])
         y = tf.matmul(px, w)

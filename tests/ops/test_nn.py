@@ -7,60 +7,16 @@ import numpy as np
 import pytest
 
 import fastgraph as tf
-from fastgraph._native.runtime import threads
-from fastgraph.compiler.plan import PARALLEL_GRAIN, compile_plan
+from fastgraph.compiler.plan import PARALLEL_GRAIN
+
+from ..compare import assert_close
+from ..evaluate import evaluate, max_parts
+from ..samples import random_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
 BIG = 2 * PARALLEL_GRAIN + 17  # enough elements for a parallel step to split
-
-
-def _eval(fn, *arrays, fed=True):
-    """fn(*inputs) run with `arrays` fed through placeholders (fed=True) or
-    as graph constants (fed=False, folded at compile time)."""
-    g = tf.Graph()
-    with g.as_default():
-        if fed:
-            ins = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-            feeds = dict(zip(ins, arrays))
-        else:
-            ins = [tf.constant(a) for a in arrays]
-            feeds = {}
-        out = fn(*ins)
-        with tf.Session() as sess:
-            return sess.run(out, feeds)
-
-
-def _max_parts(fn, *arrays):
-    """The largest share count of any step when `fn` is compiled for `arrays`."""
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        out = fn(*phs)
-        plan = compile_plan([out], [], {p: (a.shape, p.dtype) for p, a in zip(phs, arrays)},
-                            threads=max(2, threads()))
-    return max(s.nparts for s in plan.steps)
-
-
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
-
-
-def _close(out, expected, rtol=None):
-    expected = np.asarray(expected)
-    assert out.dtype == expected.dtype, (out.dtype, expected.dtype)
-    assert out.shape == expected.shape, (out.shape, expected.shape)
-    if out.dtype.kind == "f":
-        if rtol is None:
-            rtol = 2e-6 if out.dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
-    else:
-        np.testing.assert_array_equal(out, expected)
 
 
 # ---- activations ------------------------------------------------------------------
@@ -104,10 +60,10 @@ def test_activation(name, shape):
     fn, dts = ACTIVATIONS[name]
     rng = np.random.default_rng(len(name) + len(shape))
     for dtype in dts:
-        x = _data(shape, dtype, rng)
-        _close(_eval(fn, x), _np_act(name, x))
-    x = _data(shape, np.float32, rng)
-    _close(_eval(fn, x, fed=False), _np_act(name, x))
+        x = random_array(shape, dtype, rng)
+        assert_close(evaluate(fn, x), _np_act(name, x))
+    x = random_array(shape, np.float32, rng)
+    assert_close(evaluate(fn, x, fed=False), _np_act(name, x))
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
@@ -115,35 +71,35 @@ def test_activation(name, shape):
 def test_activation_special_values(name, dtype):
     fn = ACTIVATIONS[name][0]
     x = SPECIAL.astype(dtype)
-    _close(_eval(fn, x), _np_act(name, x))
+    assert_close(evaluate(fn, x), _np_act(name, x))
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_activation_large_splits_across_threads(name):
     fn, dts = ACTIVATIONS[name]
-    x = _data((BIG,), dts[-1], np.random.default_rng(1))
-    assert _max_parts(fn, x) > 1
-    _close(_eval(fn, x), _np_act(name, x))
+    x = random_array((BIG,), dts[-1], np.random.default_rng(1))
+    assert max_parts(fn, x) > 1
+    assert_close(evaluate(fn, x), _np_act(name, x))
 
 
 def test_relu_in_fused_chain():
-    x = _data((5, 6), np.float32, np.random.default_rng(2))
-    out = _eval(lambda t: tf.nn.relu6(tf.nn.relu(t * 2.0 - 1.0) + 0.5), x)
-    _close(out, np.clip(np.maximum(x * 2 - 1, 0) + 0.5, 0, 6).astype(np.float32))
+    x = random_array((5, 6), np.float32, np.random.default_rng(2))
+    out = evaluate(lambda t: tf.nn.relu6(tf.nn.relu(t * 2.0 - 1.0) + 0.5), x)
+    assert_close(out, np.clip(np.maximum(x * 2 - 1, 0) + 0.5, 0, 6).astype(np.float32))
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.01, 0.3, 1.0, 2.5, -0.5])
 def test_leaky_relu_alpha(alpha):
-    x = _data((4, 5), np.float64, np.random.default_rng(3))
+    x = random_array((4, 5), np.float64, np.random.default_rng(3))
     a = float(np.float32(alpha))  # TF's alpha attr is a 32-bit float
-    _close(_eval(lambda t: tf.nn.leaky_relu(t, alpha=alpha), x), np.where(x > 0, x, a * x))
+    assert_close(evaluate(lambda t: tf.nn.leaky_relu(t, alpha=alpha), x), np.where(x > 0, x, a * x))
 
 
 @pytest.mark.parametrize("dtype", INTS)
 def test_leaky_relu_casts_ints_to_float32(dtype):
-    x = _data((3, 4), dtype, np.random.default_rng(4))
-    out = _eval(lambda t: tf.nn.leaky_relu(t, 0.25), x)
-    _close(out, np.where(x > 0, x, 0.25 * x.astype(np.float64)).astype(np.float32))
+    x = random_array((3, 4), dtype, np.random.default_rng(4))
+    out = evaluate(lambda t: tf.nn.leaky_relu(t, 0.25), x)
+    assert_close(out, np.where(x > 0, x, 0.25 * x.astype(np.float64)).astype(np.float32))
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
@@ -165,8 +121,8 @@ def test_activation_unknown_shape_resolved_at_run():
         y = tf.nn.elu(p)
         with tf.Session() as sess:
             for shape in [(3,), (2, 5), ()]:
-                x = _data(shape, np.float32, np.random.default_rng(5))
-                _close(sess.run(y, {p: x}), _np_act("elu", x))
+                x = random_array(shape, np.float32, np.random.default_rng(5))
+                assert_close(sess.run(y, {p: x}), _np_act("elu", x))
 
 
 # ---- softmax / log_softmax ------------------------------------------------------------
@@ -198,10 +154,10 @@ def test_softmax(log, shape, axis):
     rng = np.random.default_rng(6)
     np_axis = -1 if axis is None else axis
     for dtype in FLOATS:
-        x = _data(shape, dtype, rng, scale=5.0)
-        _close(_eval(lambda t: fn(t, axis), x), ref(x, np_axis), rtol=1e-5 if
-               dtype == np.float32 else 1e-12)
-    _close(_eval(lambda t: fn(t, axis=axis), x, fed=False), ref(x, np_axis))
+        x = random_array(shape, dtype, rng, scale=5.0)
+        assert_close(evaluate(lambda t: fn(t, axis), x), ref(x, np_axis), rtol=1e-5 if
+                     dtype == np.float32 else 1e-12)
+    assert_close(evaluate(lambda t: fn(t, axis=axis), x, fed=False), ref(x, np_axis))
 
 
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
@@ -212,7 +168,7 @@ def test_softmax_extreme_values(log):
     ref = _np_log_softmax if log else _np_softmax
     with np.errstate(all="ignore"):
         expected = ref(x, -1)
-    _close(_eval(fn, x), expected, rtol=1e-5)
+    assert_close(evaluate(fn, x), expected, rtol=1e-5)
 
 
 @pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
@@ -221,9 +177,9 @@ def test_softmax_extreme_values(log):
 def test_softmax_large_splits_across_threads(log, shape, axis):
     fn = tf.nn.log_softmax if log else tf.nn.softmax
     ref = _np_log_softmax if log else _np_softmax
-    x = _data(shape, np.float32, np.random.default_rng(7))
-    assert _max_parts(lambda t: fn(t, axis), x) > 1
-    _close(_eval(lambda t: fn(t, axis), x), ref(x, axis), rtol=1e-5)
+    x = random_array(shape, np.float32, np.random.default_rng(7))
+    assert max_parts(lambda t: fn(t, axis), x) > 1
+    assert_close(evaluate(lambda t: fn(t, axis), x), ref(x, axis), rtol=1e-5)
 
 
 def test_softmax_errors():
@@ -254,15 +210,15 @@ def test_sparse_softmax_cross_entropy(shape):
     rng = np.random.default_rng(8)
     for dtype in FLOATS:
         for ldtype in (np.int32, np.int64):
-            logits = _data(shape, dtype, rng)
+            logits = random_array(shape, dtype, rng)
             labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(ldtype)
-            out = _eval(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(
+            out = evaluate(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(
                 labels=la, logits=lo), logits, labels)
-            _close(out, _np_sparse_xent(logits, labels), rtol=1e-5 if dtype == np.float32
-                   else 1e-12)
-    out = _eval(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(la, lo), logits,
-                labels, fed=False)
-    _close(out, _np_sparse_xent(logits, labels))
+            assert_close(out, _np_sparse_xent(logits, labels), rtol=1e-5 if dtype == np.float32
+                         else 1e-12)
+    out = evaluate(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(la, lo), logits,
+                   labels, fed=False)
+    assert_close(out, _np_sparse_xent(logits, labels))
 
 
 @pytest.mark.parametrize("bad", [5, -1, 100])
@@ -273,7 +229,7 @@ def test_sparse_xent_label_out_of_range(bad, fed):
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match=f"Received a label value of {bad} which is outside the valid "
                              r"range of \[0, 5\)"):
-        _eval(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        evaluate(lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(
             labels=la, logits=lo), logits, labels, fed=fed)
 
 
@@ -295,14 +251,14 @@ def test_sparse_xent_zero_classes_fails_and_session_stays_usable():
 def test_sparse_xent_large_splits_and_checks_every_share():
     rng = np.random.default_rng(9)
     rows = BIG
-    logits = _data((rows, 3), np.float32, rng)
+    logits = random_array((rows, 3), np.float32, rng)
     labels = rng.integers(0, 3, size=rows).astype(np.int32)
     fn = lambda lo, la: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=la, logits=lo)  # noqa: E731
-    assert _max_parts(fn, logits, labels) > 1
-    _close(_eval(fn, logits, labels), _np_sparse_xent(logits, labels), rtol=1e-5)
+    assert max_parts(fn, logits, labels) > 1
+    assert_close(evaluate(fn, logits, labels), _np_sparse_xent(logits, labels), rtol=1e-5)
     labels[-2] = 3  # in the last share
     with pytest.raises(tf.errors.InvalidArgumentError, match="label value of 3"):
-        _eval(fn, logits, labels)
+        evaluate(fn, logits, labels)
 
 
 def test_sparse_xent_errors():
@@ -331,29 +287,29 @@ def _np_xent(logits, labels):
 def test_softmax_cross_entropy(shape):
     rng = np.random.default_rng(10)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         labels /= np.maximum(labels.sum(-1, keepdims=True), 1e-3)
-        out = _eval(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
+        out = evaluate(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
             labels=la, logits=lo), logits, labels)
-        _close(out, _np_xent(logits, labels), rtol=1e-5 if dtype == np.float32 else 1e-12)
-    out = _eval(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(la, lo), logits, labels,
-                fed=False)
-    _close(out, _np_xent(logits, labels))
+        assert_close(out, _np_xent(logits, labels), rtol=1e-5 if dtype == np.float32 else 1e-12)
+    out = evaluate(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(la, lo), logits, labels,
+                   fed=False)
+    assert_close(out, _np_xent(logits, labels))
 
 
 def test_softmax_cross_entropy_python_labels_and_large():
     logits = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 10.0]], np.float32)
     labels = [[0.0, 0.0, 1.0], [0.5, 0.5, 0.0]]
-    out = _eval(lambda lo: tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=lo),
-                logits)
-    _close(out, _np_xent(logits, np.array(labels, np.float32)), rtol=1e-5)
+    out = evaluate(lambda lo: tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=lo),
+                   logits)
+    assert_close(out, _np_xent(logits, np.array(labels, np.float32)), rtol=1e-5)
     rng = np.random.default_rng(11)
-    logits = _data((BIG, 2), np.float64, rng)
+    logits = random_array((BIG, 2), np.float64, rng)
     labels = rng.random((BIG, 2))
     fn = lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(labels=la, logits=lo)  # noqa: E731
-    assert _max_parts(fn, logits, labels) > 1
-    _close(_eval(fn, logits, labels), _np_xent(logits, labels))
+    assert max_parts(fn, logits, labels) > 1
+    assert_close(evaluate(fn, logits, labels), _np_xent(logits, labels))
 
 
 @pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((5, 4), -2), ((2, 3, 4), 1),
@@ -363,14 +319,14 @@ def test_softmax_cross_entropy_python_labels_and_large():
 def test_softmax_cross_entropy_axis(shape, axis):
     rng = np.random.default_rng(13)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         moved_lo, moved_la = np.moveaxis(logits, axis, -1), np.moveaxis(labels, axis, -1)
         want = _np_xent(moved_lo, moved_la)
         for fed in (True, False):
-            out = _eval(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
+            out = evaluate(lambda lo, la: tf.nn.softmax_cross_entropy_with_logits(
                 labels=la, logits=lo, axis=axis), logits, labels, fed=fed)
-            _close(out, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+            assert_close(out, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
 def test_softmax_cross_entropy_axis_shapes_and_errors():
@@ -408,11 +364,11 @@ def test_softmax_cross_entropy_errors():
 @pytest.mark.parametrize("shape", [(), (1,), (5,), (3, 4), (2, 0), (BIG,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss(shape, dtype):
-    x = _data(shape, dtype, np.random.default_rng(12))
+    x = random_array(shape, dtype, np.random.default_rng(12))
     expected = np.asarray(np.sum(x.astype(np.float64) ** 2) / 2, dtype)
-    _close(_eval(tf.nn.l2_loss, x), expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
-    _close(_eval(tf.nn.l2_loss, x, fed=False), expected, rtol=1e-6 if dtype == np.float32
-           else 1e-12)
+    assert_close(evaluate(tf.nn.l2_loss, x), expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
+    assert_close(evaluate(tf.nn.l2_loss, x, fed=False), expected, rtol=1e-6 if dtype == np.float32
+                 else 1e-12)
 
 
 def test_l2_loss_errors():
@@ -436,23 +392,23 @@ def test_bias_add(shape, fmt):
     rng = np.random.default_rng(13)
     c = shape[1] if fmt and fmt.startswith("NC") else shape[-1]
     for dtype in NUMERIC:
-        x = _data(shape, dtype, rng)
-        b = _data((c,), dtype, rng)
+        x = random_array(shape, dtype, rng)
+        b = random_array((c,), dtype, rng)
         bb = b.reshape((c,) + (1,) * (len(shape) - 2)) if fmt and fmt.startswith("NC") else b
         expected = (x + bb).astype(dtype)
-        _close(_eval(lambda v, w: tf.nn.bias_add(v, w, data_format=fmt), x, b), expected)
-    _close(_eval(lambda v, w: tf.nn.bias_add(v, w, fmt), x, b, fed=False), expected)
+        assert_close(evaluate(lambda v, w: tf.nn.bias_add(v, w, data_format=fmt), x, b), expected)
+    assert_close(evaluate(lambda v, w: tf.nn.bias_add(v, w, fmt), x, b, fed=False), expected)
 
 
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 def test_bias_add_large_splits_across_threads(fmt):
     shape = (2, 3, BIG // 6 + 1) if fmt == "NCHW" else (2, BIG // 6 + 1, 3)
     rng = np.random.default_rng(14)
-    x = _data(shape, np.float32, rng)
-    b = _data((3,), np.float32, rng)
+    x = random_array(shape, np.float32, rng)
+    b = random_array((3,), np.float32, rng)
     fn = lambda v, w: tf.nn.bias_add(v, w, data_format=fmt)  # noqa: E731
-    assert _max_parts(fn, x, b) > 1
-    _close(_eval(fn, x, b), x + (b[:, None] if fmt == "NCHW" else b))
+    assert max_parts(fn, x, b) > 1
+    assert_close(evaluate(fn, x, b), x + (b[:, None] if fmt == "NCHW" else b))
 
 
 def test_bias_add_errors():
@@ -486,14 +442,15 @@ def test_bias_add_unknown_channels_checked_at_run():
         with tf.Session() as sess:
             with pytest.raises(tf.errors.InvalidArgumentError):
                 sess.run(y, {x: np.zeros((2, 3), np.float32), b: np.zeros(4, np.float32)})
-            _close(sess.run(y, {x: np.ones((2, 3), np.float32), b: np.arange(3, dtype=np.float32)}),
-                   np.ones((2, 3), np.float32) + np.arange(3, dtype=np.float32))
+            assert_close(sess.run(y, {x: np.ones((2, 3), np.float32),
+                                      b: np.arange(3, dtype=np.float32)}),
+                         np.ones((2, 3), np.float32) + np.arange(3, dtype=np.float32))
 
 
 # ---- dropout ----------------------------------------------------------------------------
 
 def _special_x(shape=(3, 4), dtype=np.float32):
-    x = _data(shape, dtype, np.random.default_rng(15))
+    x = random_array(shape, dtype, np.random.default_rng(15))
     x.reshape(-1)[:3] = [np.nan, np.inf, -0.0]
     return x
 
@@ -502,11 +459,11 @@ def _special_x(shape=(3, 4), dtype=np.float32):
 def test_dropout_fed_rate_zero_is_identity(dtype):
     x = _special_x(dtype=dtype)
     rate = np.array(0, dtype)
-    out = _eval(lambda t, r: tf.nn.dropout(t, r), x, rate)
+    out = evaluate(lambda t, r: tf.nn.dropout(t, r), x, rate)
     np.testing.assert_array_equal(out, x)
     assert out.dtype == dtype and np.signbit(out.reshape(-1)[2])
-    out = _eval(lambda t, r: tf.nn.dropout(t, rate=r, noise_shape=[3, 1], seed=1), x, rate,
-                fed=False)
+    out = evaluate(lambda t, r: tf.nn.dropout(t, rate=r, noise_shape=[3, 1], seed=1), x, rate,
+                   fed=False)
     np.testing.assert_array_equal(out, x)
 
 
@@ -519,12 +476,12 @@ def test_dropout_python_rate_zero_returns_x():
 
 @pytest.mark.parametrize("shape", [(), (0,), (1,), (BIG,)], ids=str)
 def test_dropout_identity_shapes(shape):
-    x = _special_x(shape) if shape and shape[0] > 3 else _data(shape, np.float32,
+    x = _special_x(shape) if shape and shape[0] > 3 else random_array(shape, np.float32,
                                                               np.random.default_rng(0))
     fn = lambda t, r: tf.nn.dropout(t, r)  # noqa: E731
     if x.size >= BIG:
-        assert _max_parts(fn, x, np.float32(0)) > 1
-    np.testing.assert_array_equal(_eval(fn, x, np.array(0, np.float32)), x)
+        assert max_parts(fn, x, np.float32(0)) > 1
+    np.testing.assert_array_equal(evaluate(fn, x, np.array(0, np.float32)), x)
 
 
 def _dropout_runs(build, feeds, runs=1, graph_seed=None):
@@ -543,7 +500,7 @@ def _dropout_runs(build, feeds, runs=1, graph_seed=None):
 @pytest.mark.parametrize("rate", [0.1, 0.5, 0.9])
 @pytest.mark.parametrize("fed", [False, True])
 def test_dropout_drops_a_rate_fraction_and_scales_the_rest_exactly(dtype, rate, fed):
-    x = _data((400, 500), dtype, np.random.default_rng(16)) + dtype(20)  # no zeros
+    x = random_array((400, 500), dtype, np.random.default_rng(16)) + dtype(20)  # no zeros
     if fed:
         out, = _dropout_runs(lambda t, r: tf.nn.dropout(t, r), [x, np.array(rate, dtype)])
         scaled = x / (dtype(1) - dtype(rate))  # TF: RealDiv(x, 1 - rate)
@@ -590,7 +547,7 @@ def test_dropout_seeds_are_deterministic_across_sessions():
 @pytest.mark.parametrize("noise_shape,kept_axes", [([60, 1], (1,)), ([1, 70], (0,)),
                                                    ([1, 1], (0, 1)), ([60, 70], ())])
 def test_dropout_noise_shape_keeps_or_drops_together(noise_shape, kept_axes):
-    x = _data((60, 70), np.float32, np.random.default_rng(17)) + np.float32(20)
+    x = random_array((60, 70), np.float32, np.random.default_rng(17)) + np.float32(20)
     for ns in (noise_shape, np.array(noise_shape, np.int64)):
         out, = _dropout_runs(lambda t: tf.nn.dropout(t, 0.5, noise_shape=ns, seed=2), [x])
         mask = out != 0
@@ -645,18 +602,18 @@ def test_dropout_fed_rate_session_runs_both_ways():
 def test_dropout_v1_keep_prob():
     v1 = tf.compat.v1
     x = _special_x()
-    np.testing.assert_array_equal(_eval(lambda t: v1.nn.dropout(t, keep_prob=1.0), x), x)
-    np.testing.assert_array_equal(_eval(lambda t: v1.nn.dropout(t, 1.0), x), x)
-    np.testing.assert_array_equal(_eval(lambda t, k: v1.nn.dropout(t, keep_prob=k), x,
-                                        np.array(1, np.float32)), x)
-    np.testing.assert_array_equal(_eval(lambda t: v1.nn.dropout(t, rate=0.0), x), x)
+    np.testing.assert_array_equal(evaluate(lambda t: v1.nn.dropout(t, keep_prob=1.0), x), x)
+    np.testing.assert_array_equal(evaluate(lambda t: v1.nn.dropout(t, 1.0), x), x)
+    np.testing.assert_array_equal(evaluate(lambda t, k: v1.nn.dropout(t, keep_prob=k), x,
+                                           np.array(1, np.float32)), x)
+    np.testing.assert_array_equal(evaluate(lambda t: v1.nn.dropout(t, rate=0.0), x), x)
     big = np.ones((300, 300), np.float32)
-    for out, scale in ((_eval(lambda t: v1.nn.dropout(t, keep_prob=0.75), big),
+    for out, scale in ((evaluate(lambda t: v1.nn.dropout(t, keep_prob=0.75), big),
                         np.float32(1 / (1 - (1 - 0.75)))),
-                       (_eval(lambda t, k: v1.nn.dropout(t, keep_prob=k), big,
-                              np.array(0.75, np.float32)),
+                       (evaluate(lambda t, k: v1.nn.dropout(t, keep_prob=k), big,
+                                 np.array(0.75, np.float32)),
                         np.float32(1) / (np.float32(1) - (np.float32(1) - np.float32(0.75)))),
-                       (_eval(lambda t: v1.nn.dropout(t, 0.75, seed=1), big),
+                       (evaluate(lambda t: v1.nn.dropout(t, 0.75, seed=1), big),
                         np.float32(1 / 0.75))):
         assert abs((out == 0).mean() - 0.25) < 0.01
         np.testing.assert_array_equal(out[out != 0], scale)

@@ -14,10 +14,16 @@ import fastgraph as tf
 from fastgraph.framework import op_registry
 from fastgraph.ops import random_ops
 
+from ..compare import assert_close
+from ..evaluate import session_run
+
 KINDS = {"uniform": tf.random.uniform, "normal": tf.random.normal,
          "truncated_normal": tf.random.truncated_normal}
 FLOAT_TYPES = [tf.float32, tf.float64]
 SHAPES = [(), (1,), (7,), (3, 5), (2, 0, 3), (0,), (4, 1, 3), (9, 2)]
+# (float32, float64) tolerances of a kernel's draws against random_ops.sample,
+# which computes the same transforms of the same Philox words in NumPy.
+SAMPLE_TOLS = (1e-6, 1e-12)
 
 # Random123's known-answer vectors for Philox4x32-10: (counter, key, output).
 KAT = [
@@ -28,12 +34,6 @@ KAT = [
 ]
 
 
-def _run(fetches, runs=1, graph=None):
-    """Values of `fetches` in `runs` successive runs of one fresh session."""
-    with tf.Session(graph=graph) as sess:
-        return [sess.run(fetches) for _ in range(runs)]
-
-
 def _seeds(t):
     """(seed, seed2) of the random op behind t (t itself, or AddV2/Mul over it)."""
     op = t.op
@@ -41,15 +41,6 @@ def _seeds(t):
                           "RandomUniformInt"):
         op = op.inputs[0].op
     return op.get_attr("seed"), op.get_attr("seed2")
-
-
-def _close(a, b):
-    if a.dtype.kind == "f":
-        np.testing.assert_allclose(a, b, rtol=1e-6 if a.dtype == np.float32 else 1e-12,
-                                   atol=1e-6 if a.dtype == np.float32 else 1e-12)
-    else:
-        np.testing.assert_array_equal(a, b)
-    assert a.dtype == b.dtype and a.shape == b.shape
 
 
 # ---- the generator --------------------------------------------------------------
@@ -86,9 +77,10 @@ def test_float_kernels_match_numpy_generator(kind, dtype, shape):
         if t.op.type == "AddV2":
             t = t.op.inputs[0].op.inputs[0]
         seed, seed2 = _seeds(t)
-        runs = _run(t, runs=3, graph=g)
+        runs = session_run(t, runs=3, graph=g)
     for r, got in enumerate(runs):
-        _close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r))
+        assert_close(got, random_ops.sample(kind, shape, dtype, seed, seed2, run=r),
+                     tols=SAMPLE_TOLS)
 
 
 @pytest.mark.parametrize("dtype", [tf.int32, tf.int64], ids=str)
@@ -99,10 +91,10 @@ def test_int_kernel_matches_numpy_generator(dtype, shape, lo, hi):
     with g.as_default():
         t = tf.random.uniform(shape, lo, hi, dtype=dtype, seed=3)
         seed, seed2 = _seeds(t)
-        runs = _run(t, runs=2, graph=g)
+        runs = session_run(t, runs=2, graph=g)
     for r, got in enumerate(runs):
-        _close(got, random_ops.sample("uniform_int", shape, dtype, seed, seed2, run=r,
-                                      minval=lo, maxval=hi))
+        assert_close(got, random_ops.sample("uniform_int", shape, dtype, seed, seed2, run=r,
+                                            minval=lo, maxval=hi), tols=SAMPLE_TOLS)
         assert got.size == 0 or (got.min() >= lo and got.max() < hi)
 
 
@@ -111,9 +103,9 @@ def test_int64_full_range():
     g = tf.Graph()
     with g.as_default():
         t = tf.random.uniform([1000], lo, hi, dtype=tf.int64, seed=5)
-        (got,) = _run(t, graph=g)
-    _close(got, random_ops.sample("uniform_int", (1000,), tf.int64, *_seeds(t), minval=lo,
-                                  maxval=hi))
+        got = session_run(t, graph=g)
+    assert_close(got, random_ops.sample("uniform_int", (1000,), tf.int64, *_seeds(t), minval=lo,
+                                        maxval=hi), tols=SAMPLE_TOLS)
     assert got.min() < -2**61 and got.max() > 2**61
 
 
@@ -129,21 +121,21 @@ def test_split_across_threads_gives_the_same_values(kind):
             t = KINDS[kind](shape, seed=9)
             if t.op.type == "AddV2":
                 t = t.op.inputs[0].op.inputs[0]
-        runs = _run(t, runs=2, graph=g)
+        runs = session_run(t, runs=2, graph=g)
     for r, got in enumerate(runs):
         want = random_ops.sample(kind, shape, tf.int32 if kind == "uniform_int" else tf.float32,
                                  *_seeds(t), run=r, minval=-100, maxval=100)
-        _close(got, want)
+        assert_close(got, want, tols=SAMPLE_TOLS)
 
 
 def test_registry_reference_is_the_first_run():
     g = tf.Graph()
     with g.as_default():
         t = tf.random.normal([4, 3], seed=2).op.inputs[0].op.inputs[0]
-        (got,) = _run(t, graph=g)
+        got = session_run(t, graph=g)
     ref = op_registry.get("RandomStandardNormal").reference(
         [np.array([4, 3], np.int32)], t.op._attrs)[0]
-    _close(got, ref)
+    assert_close(got, ref, tols=SAMPLE_TOLS)
     ref = op_registry.get("RandomUniformInt").reference(
         [np.array([5], np.int32), np.int32(0), np.int32(4)], {"seed": 1, "seed2": 2})[0]
     assert ref.dtype == np.int32 and ref.shape == (5,)
@@ -155,8 +147,8 @@ def test_each_run_draws_new_numbers_and_sessions_repeat():
     g = tf.Graph()
     with g.as_default():
         a = tf.random.uniform([50], seed=1)
-    first = _run(a, runs=3, graph=g)
-    second = _run(a, runs=3, graph=g)
+    first = session_run(a, runs=3, graph=g)
+    second = session_run(a, runs=3, graph=g)
     assert not np.array_equal(first[0], first[1]) and not np.array_equal(first[1], first[2])
     for x, y in zip(first, second):
         np.testing.assert_array_equal(x, y)
@@ -184,7 +176,7 @@ def test_one_op_once_per_run():
     with g.as_default():
         a = tf.random.uniform([10], seed=1)
         b = a * 2.0
-    x, y = _run([a, b], graph=g)[0]
+    x, y = session_run([a, b], graph=g)
     np.testing.assert_array_equal(x * 2, y)
 
 
@@ -225,7 +217,7 @@ def test_op_seed_only_is_repeatable_across_graphs():
         with g.as_default():
             tf.random.uniform([3])  # an unseeded op first does not matter
             a = tf.random.normal([8], seed=3)
-            outs.append(_run(a, runs=2, graph=g))
+            outs.append(session_run(a, runs=2, graph=g))
     np.testing.assert_array_equal(outs[0][0], outs[1][0])
     np.testing.assert_array_equal(outs[0][1], outs[1][1])
 
@@ -242,20 +234,20 @@ def _graph_seeded(seed, op_seed=None):
 def test_graph_seed_makes_every_op_repeatable_and_distinct():
     g1, a1, b1 = _graph_seeded(1234)
     g2, a2, b2 = _graph_seeded(1234)
-    (x1, y1), = _run([a1, b1], graph=g1)
-    (x2, y2), = _run([a2, b2], graph=g2)
+    (x1, y1) = session_run([a1, b1], graph=g1)
+    (x2, y2) = session_run([a2, b2], graph=g2)
     np.testing.assert_array_equal(x1, x2)
     np.testing.assert_array_equal(y1, y2)
     assert not np.array_equal(x1, y1)
     g3, a3, _ = _graph_seeded(4321)
-    (x3,), = _run([a3], graph=g3)
+    (x3,) = session_run([a3], graph=g3)
     assert not np.array_equal(x1, x3)
 
 
 def test_graph_seed_with_op_seed():
     g, a, b = _graph_seeded(5, op_seed=3)
     assert _seeds(a) == _seeds(b) == (5, 3)
-    (x, y), = _run([a, b], graph=g)
+    (x, y) = session_run([a, b], graph=g)
     np.testing.assert_array_equal(x, y)
 
 
@@ -263,7 +255,7 @@ def test_different_op_seeds_differ():
     g = tf.Graph()
     with g.as_default():
         xs = [tf.random.uniform([16], seed=s) for s in range(4)]
-    vals = _run(xs, graph=g)[0]
+    vals = session_run(xs, graph=g)
     assert len({v.tobytes() for v in vals}) == 4
 
 
@@ -321,7 +313,7 @@ def _draw(fn, *args, **kw):
     g = tf.Graph()
     with g.as_default():
         t = fn(*args, **kw)
-        return _run(t, runs=2, graph=g)
+        return session_run(t, runs=2, graph=g)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_TYPES, ids=str)
@@ -390,7 +382,7 @@ def test_mean_and_stddev_broadcast():
         t = tf.random.normal([4, 3], mean=[0.0, 10.0, 100.0], stddev=[[1.0], [0.0], [2.0], [3.0]],
                              seed=1)
         rnd = t.op.inputs[0].op.inputs[0]
-        (x, r), = _run([t, rnd], graph=g)
+        (x, r) = session_run([t, rnd], graph=g)
     want = r * np.array([[1], [0], [2], [3]], np.float32) + np.array([0, 10, 100], np.float32)
     np.testing.assert_allclose(x, want, rtol=1e-6)
     np.testing.assert_array_equal(x[1], [0, 10, 100])
@@ -431,7 +423,7 @@ def test_static_shape_and_dtype(kind, shape):
         with g.as_default():
             t = KINDS[kind](list(shape), dtype=dtype)
             assert t.dtype == dtype and t.shape.as_tuple() == shape
-            (x,), = _run([t], graph=g)
+            (x,) = session_run([t], graph=g)
         assert x.shape == shape and x.dtype == dtype.np_dtype
 
 
@@ -445,7 +437,7 @@ def test_shape_forms(spec):
     with g.as_default():
         t = tf.random.uniform(spec(), maxval=4, dtype=tf.int32)
         assert t.shape.as_tuple() == (2, 3)
-        (x,), = _run([t], graph=g)
+        (x,) = session_run([t], graph=g)
     assert x.shape == (2, 3)
 
 
@@ -454,7 +446,7 @@ def test_scalar_shapes():
     with g.as_default():
         t = tf.random.normal([])
         assert t.shape.as_tuple() == ()
-        (x,), = _run([t], graph=g)
+        (x,) = session_run([t], graph=g)
     assert np.shape(x) == ()
 
 
@@ -478,7 +470,7 @@ def test_zero_size_int_with_equal_bounds():
     g = tf.Graph()
     with g.as_default():
         t = tf.random.uniform([0, 4], 5, 5, dtype=tf.int64)
-        (x,), = _run([t], graph=g)
+        (x,) = session_run([t], graph=g)
     assert x.shape == (0, 4) and x.dtype == np.int64
 
 
@@ -589,7 +581,6 @@ def test_normal_bad_broadcast():
     with tf.Graph().as_default():
         with pytest.raises(ValueError):
             tf.random.normal([2, 3], [1.0, 2.0])
-
 
 
 def test_plans_running_in_threads_draw_distinct_runs():

@@ -7,49 +7,15 @@ import numpy as np
 import pytest
 
 import fastgraph as tf
-from fastgraph._native.runtime import threads
-from fastgraph.compiler.plan import PARALLEL_GRAIN, compile_plan
+from fastgraph.compiler.plan import PARALLEL_GRAIN
+
+from ..compare import assert_close
+from ..evaluate import evaluate, max_parts
+from ..samples import random_array
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 NUMERIC = INTS + FLOATS
-
-
-def _eval(fn, *arrays, fed=True):
-    """fn(*inputs) run with `arrays` fed through placeholders (fed=True) or
-    as graph constants (fed=False, folded at compile time)."""
-    g = tf.Graph()
-    with g.as_default():
-        if fed:
-            ins = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-            feeds = dict(zip(ins, arrays))
-        else:
-            ins = [tf.constant(a) for a in arrays]
-            feeds = {}
-        out = fn(*ins)
-        with tf.Session() as sess:
-            return sess.run(out, feeds)
-
-
-def _max_parts(fn, *arrays):
-    """The largest share count of any step when `fn` is compiled for `arrays`."""
-    g = tf.Graph()
-    with g.as_default():
-        phs = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        out = fn(*phs)
-        plan = compile_plan([out], [], {p: (a.shape, p.dtype) for p, a in zip(phs, arrays)},
-                            threads=max(2, threads()))
-    return max(s.nparts for s in plan.steps)
-
-
-def _data(shape, dtype, rng, lo=-9, hi=9):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    if dtype.kind == "b":
-        return rng.random(size=shape) < 0.6
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, lo), min(info.max, hi) + 1, size=shape).astype(dtype)
 
 
 def _np_axes(axis, rank):
@@ -122,84 +88,75 @@ def _axes_for(rank):
     return out
 
 
-def _check(out, expected):
-    assert out.dtype == expected.dtype, (out.dtype, expected.dtype)
-    assert out.shape == expected.shape, (out.shape, expected.shape)
-    if out.dtype.kind == "f":
-        rtol = 2e-6 if out.dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol)
-    else:
-        np.testing.assert_array_equal(out, expected)
-
-
 @pytest.mark.parametrize("kind", list(REDUCERS))
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 def test_reduce_axes_keepdims_dtypes(kind, shape):
     fn, dts = REDUCERS[kind]
     rng = np.random.default_rng(len(shape) * 7 + len(kind))
     for dtype in dts:
-        x = _data(shape, dtype, rng, -3, 3) if kind == "prod" else _data(shape, dtype, rng)
+        x = (random_array(shape, dtype, rng, lo=-3, hi=3, p_true=0.6) if kind == "prod"
+             else random_array(shape, dtype, rng, p_true=0.6))
         for axis in _axes_for(len(shape)):
             for keepdims in (False, True):
                 expected = _np_reduce(kind, x, axis, keepdims)
-                _check(_eval(lambda t: fn(t, axis, keepdims=keepdims), x), expected)
+                assert_close(evaluate(lambda t: fn(t, axis, keepdims=keepdims), x), expected)
     # The constant-folded path agrees with the kernel.
-    x = _data(shape, dts[-1], rng)
-    _check(_eval(lambda t: fn(t, -1 if shape else None), x, fed=False),
-           _np_reduce(kind, x, -1 if shape else None, False))
+    x = random_array(shape, dts[-1], rng, p_true=0.6)
+    assert_close(evaluate(lambda t: fn(t, -1 if shape else None), x, fed=False),
+                 _np_reduce(kind, x, -1 if shape else None, False))
 
 
 @pytest.mark.parametrize("kind", list(REDUCERS))
 def test_reduce_old_argument_names(kind):
     fn, dts = REDUCERS[kind]
-    x = _data((3, 4), dts[-1], np.random.default_rng(0))
+    x = random_array((3, 4), dts[-1], np.random.default_rng(0), p_true=0.6)
     expected = _np_reduce(kind, x, 1, True)
-    _check(_eval(lambda t: fn(t, reduction_indices=[1], keep_dims=True), x), expected)
-    _check(_eval(lambda t: fn(t, axis=tf.constant([1]), keepdims=True), x), expected)
+    assert_close(evaluate(lambda t: fn(t, reduction_indices=[1], keep_dims=True), x), expected)
+    assert_close(evaluate(lambda t: fn(t, axis=tf.constant([1]), keepdims=True), x), expected)
 
 
 @pytest.mark.parametrize("kind", ["max", "min"])
 def test_reduce_max_min_empty_gives_identity(kind):
     fn = REDUCERS[kind][0]
     x = np.zeros((2, 0), np.float32)
-    out = _eval(lambda t: fn(t, 1), x)
+    out = evaluate(lambda t: fn(t, 1), x)
     np.testing.assert_array_equal(out, [-np.inf] * 2 if kind == "max" else [np.inf] * 2)
     x = np.zeros((0, 3), np.int32)
     info = np.iinfo(np.int32)
-    np.testing.assert_array_equal(_eval(lambda t: fn(t, 0), x),
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t, 0), x),
                                   [info.min if kind == "max" else info.max] * 3)
 
 
 def test_reduce_max_min_nan_propagates():
     x = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, -1.0]], np.float32)
-    np.testing.assert_array_equal(_eval(lambda t: tf.reduce_max(t, 1), x), [np.nan, 5.0])
-    np.testing.assert_array_equal(_eval(lambda t: tf.reduce_min(t, 1), x), [np.nan, -1.0])
-    np.testing.assert_array_equal(_eval(lambda t: tf.reduce_max(t, 0), x), [4.0, np.nan, 3.0])
+    np.testing.assert_array_equal(evaluate(lambda t: tf.reduce_max(t, 1), x), [np.nan, 5.0])
+    np.testing.assert_array_equal(evaluate(lambda t: tf.reduce_min(t, 1), x), [np.nan, -1.0])
+    np.testing.assert_array_equal(evaluate(lambda t: tf.reduce_max(t, 0), x), [4.0, np.nan, 3.0])
 
 
 def test_reduce_sum_int_wraps_like_tf():
     x = np.array([100, 100, 100], np.int8)
-    assert _eval(lambda t: tf.reduce_sum(t), x) == np.int8(44)
+    assert evaluate(lambda t: tf.reduce_sum(t), x) == np.int8(44)
     x = np.full(4, 2**30, np.int32)
-    assert _eval(lambda t: tf.reduce_sum(t), x) == 0
+    assert evaluate(lambda t: tf.reduce_sum(t), x) == 0
 
 
 def test_reduce_mean_int_truncates():
     x = np.array([[1, 2], [-3, -4], [5, -6]], np.int32)
-    np.testing.assert_array_equal(_eval(lambda t: tf.reduce_mean(t, 1), x), [1, -3, 0])
-    assert _eval(lambda t: tf.reduce_mean(t), np.array([7, 8], np.int64)) == 7
-    assert _eval(lambda t: tf.reduce_mean(t), np.array([-7, -8], np.int64)) == -7
+    np.testing.assert_array_equal(evaluate(lambda t: tf.reduce_mean(t, 1), x), [1, -3, 0])
+    assert evaluate(lambda t: tf.reduce_mean(t), np.array([7, 8], np.int64)) == 7
+    assert evaluate(lambda t: tf.reduce_mean(t), np.array([-7, -8], np.int64)) == -7
     # TF averages small ints without overflowing the sum.
-    assert _eval(lambda t: tf.reduce_mean(t), np.array([255, 255, 1], np.uint8)) == 170
-    assert _eval(lambda t: tf.reduce_mean(t), np.array([100, 100, 100], np.int8)) == 100
-    assert _eval(lambda t: tf.reduce_mean(t), np.full(4, 2**30, np.int32)) == 2**30
-    assert _eval(lambda t: tf.reduce_mean(t, 0), np.full((4, 3), -2**30, np.int32),
-                 fed=False).tolist() == [-2**30] * 3
-    assert _eval(lambda t: tf.reduce_mean(t), np.zeros((0,), np.int32)) == 0
+    assert evaluate(lambda t: tf.reduce_mean(t), np.array([255, 255, 1], np.uint8)) == 170
+    assert evaluate(lambda t: tf.reduce_mean(t), np.array([100, 100, 100], np.int8)) == 100
+    assert evaluate(lambda t: tf.reduce_mean(t), np.full(4, 2**30, np.int32)) == 2**30
+    assert evaluate(lambda t: tf.reduce_mean(t, 0), np.full((4, 3), -2**30, np.int32),
+                    fed=False).tolist() == [-2**30] * 3
+    assert evaluate(lambda t: tf.reduce_mean(t), np.zeros((0,), np.int32)) == 0
 
 
 def test_reduce_float_mean_of_empty_is_nan():
-    out = _eval(lambda t: tf.reduce_mean(t, 0), np.zeros((0, 2), np.float32))
+    out = evaluate(lambda t: tf.reduce_mean(t, 0), np.zeros((0, 2), np.float32))
     assert out.shape == (2,) and np.isnan(out).all()
 
 
@@ -212,13 +169,13 @@ def test_reduce_large_splits_across_threads(shape, axis, kind):
     dtype = {"sum": np.float32, "mean": np.int32, "max": np.float64, "min": np.int16,
              "prod": np.float64, "any": np.bool_}[kind]
     rng = np.random.default_rng(11)
-    x = _data(shape, dtype, rng)
+    x = random_array(shape, dtype, rng, p_true=0.6)
     if kind == "prod":
         x = (1 + rng.random(shape) * 0.01).astype(dtype)
     expected = _np_reduce(kind, x, axis, False)
     if expected.size >= 2 * PARALLEL_GRAIN:
-        assert _max_parts(lambda t: fn(t, axis), x) > 1
-    _check(_eval(lambda t: fn(t, axis), x), expected)
+        assert max_parts(lambda t: fn(t, axis), x) > 1
+    assert_close(evaluate(lambda t: fn(t, axis), x), expected)
 
 
 @pytest.mark.parametrize("kind", list(REDUCERS))
@@ -271,24 +228,26 @@ def test_argmax_argmin(kind, shape, axis):
     fn = tf.argmax if kind == "max" else tf.argmin
     rng = np.random.default_rng(5)
     for dtype in NUMERIC + [np.bool_]:
-        x = _data(shape, dtype, rng, -2, 2)  # small range: ties take the first index
+        # A small range: ties take the first index.
+        x = random_array(shape, dtype, rng, lo=-2, hi=2, p_true=0.6)
         expected = _np_arg(kind, x, axis)
-        out = _eval(lambda t: fn(t, axis), x)
+        out = evaluate(lambda t: fn(t, axis), x)
         assert out.dtype == np.int64
         np.testing.assert_array_equal(out, expected)
-        out32 = _eval(lambda t: fn(t, axis, output_type=tf.int32), x)
+        out32 = evaluate(lambda t: fn(t, axis, output_type=tf.int32), x)
         assert out32.dtype == np.int32
         np.testing.assert_array_equal(out32, expected)
-    x = _data(shape, np.float32, rng)
-    np.testing.assert_array_equal(_eval(lambda t: fn(t, axis), x, fed=False), _np_arg(kind, x, axis))
+    x = random_array(shape, np.float32, rng)
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t, axis), x, fed=False),
+                                  _np_arg(kind, x, axis))
 
 
 @pytest.mark.parametrize("kind", ["max", "min"])
 def test_argmax_default_axis_and_tensor_axis(kind):
     fn = tf.argmax if kind == "max" else tf.argmin
     x = np.array([[1, 9, 3], [7, 2, 8]], np.float32)
-    np.testing.assert_array_equal(_eval(lambda t: fn(t), x), _np_arg(kind, x, 0))
-    np.testing.assert_array_equal(_eval(lambda t: fn(t, tf.constant(1)), x), _np_arg(kind, x, 1))
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t), x), _np_arg(kind, x, 0))
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t, tf.constant(1)), x), _np_arg(kind, x, 1))
 
 
 @pytest.mark.parametrize("fed", [True, False])
@@ -300,20 +259,20 @@ def test_argmax_argmin_pass_over_nan_as_tf(fed):
     x = np.array([[nan, 1, 3], [1, nan, 3], [nan, nan, nan], [1, 3, nan], [-inf, nan, -inf],
                   [nan, -inf, 2], [nan, inf, inf], [nan, -inf, -inf], [nan, -big, 0],
                   [nan, -big, -inf]], np.float32)
-    np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 1), x, fed=fed),
+    np.testing.assert_array_equal(evaluate(lambda t: tf.argmax(t, 1), x, fed=fed),
                                   [2, 2, 0, 1, 0, 2, 1, 0, 2, 0])
-    np.testing.assert_array_equal(_eval(lambda t: tf.argmin(t, 1), x, fed=fed),
+    np.testing.assert_array_equal(evaluate(lambda t: tf.argmin(t, 1), x, fed=fed),
                                   [1, 0, 0, 0, 0, 1, 0, 1, 1, 2])
-    np.testing.assert_array_equal(_eval(lambda t: tf.argmax(t, 0), x[:2], fed=fed), [1, 0, 0])
+    np.testing.assert_array_equal(evaluate(lambda t: tf.argmax(t, 0), x[:2], fed=fed), [1, 0, 0])
     # float64's lowest is lower: -FLT_MAX is taken there.
     np.testing.assert_array_equal(
-        _eval(lambda t: tf.argmax(t, 1), x[-1:].astype(np.float64), fed=fed), [1])
+        evaluate(lambda t: tf.argmax(t, 1), x[-1:].astype(np.float64), fed=fed), [1])
 
 
 def test_argmax_empty_axis_fails_at_run():
     for fn in (tf.argmax, tf.argmin):
         with pytest.raises(tf.errors.InvalidArgumentError):
-            _eval(lambda t: fn(t, 1), np.zeros((3, 0), np.float32))
+            evaluate(lambda t: fn(t, 1), np.zeros((3, 0), np.float32))
 
 
 @pytest.mark.parametrize("kind", ["max", "min"])
@@ -321,8 +280,8 @@ def test_argmax_empty_axis_fails_at_run():
 def test_argmax_large_splits_across_threads(kind, shape, axis):
     fn = tf.argmax if kind == "max" else tf.argmin
     x = np.random.default_rng(2).normal(size=shape).astype(np.float32)
-    assert _max_parts(lambda t: fn(t, axis), x) > 1
-    np.testing.assert_array_equal(_eval(lambda t: fn(t, axis), x), _np_arg(kind, x, axis))
+    assert max_parts(lambda t: fn(t, axis), x) > 1
+    np.testing.assert_array_equal(evaluate(lambda t: fn(t, axis), x), _np_arg(kind, x, axis))
 
 
 def test_argmax_errors():
@@ -368,23 +327,23 @@ def test_cumsum_cumprod(kind, shape, axis):
     fn = tf.cumsum if kind == "sum" else tf.cumprod
     rng = np.random.default_rng(9)
     for dtype in NUMERIC:
-        x = _data(shape, dtype, rng, -3, 3)
+        x = random_array(shape, dtype, rng, lo=-3, hi=3, p_true=0.6)
         for exclusive in (False, True):
             for reverse in (False, True):
                 expected = _np_scan(kind, x, axis, exclusive, reverse)
-                _check(_eval(lambda t: fn(t, axis, exclusive=exclusive, reverse=reverse), x),
-                       expected)
-    x = _data(shape, np.float32, rng)
-    _check(_eval(lambda t: fn(t, axis, True, True), x, fed=False),
-           _np_scan(kind, x, axis, True, True))
+                assert_close(evaluate(lambda t: fn(t, axis, exclusive=exclusive,
+                                                   reverse=reverse), x), expected)
+    x = random_array(shape, np.float32, rng)
+    assert_close(evaluate(lambda t: fn(t, axis, True, True), x, fed=False),
+                 _np_scan(kind, x, axis, True, True))
 
 
 def test_cumsum_default_axis_and_tensor_axis():
     x = np.arange(6, dtype=np.int32).reshape(2, 3)
-    np.testing.assert_array_equal(_eval(lambda t: tf.cumsum(t), x), np.cumsum(x, 0))
-    np.testing.assert_array_equal(_eval(lambda t: tf.cumsum(t, tf.constant(1)), x),
+    np.testing.assert_array_equal(evaluate(lambda t: tf.cumsum(t), x), np.cumsum(x, 0))
+    np.testing.assert_array_equal(evaluate(lambda t: tf.cumsum(t, tf.constant(1)), x),
                                   np.cumsum(x, 1))
-    np.testing.assert_array_equal(_eval(lambda t: tf.math.cumprod(t, axis=1), x),
+    np.testing.assert_array_equal(evaluate(lambda t: tf.math.cumprod(t, axis=1), x),
                                   np.cumprod(x, 1))
 
 
@@ -394,9 +353,9 @@ def test_scan_large_splits_across_threads(kind, shape, axis):
     fn = tf.cumsum if kind == "sum" else tf.cumprod
     rng = np.random.default_rng(4)
     x = (1 + rng.random(shape) * 0.01) if kind == "prod" else rng.normal(size=shape)
-    assert _max_parts(lambda t: fn(t, axis), x) > 1
-    _check(_eval(lambda t: fn(t, axis, exclusive=True), x),
-           _np_scan(kind, x, axis, True, False))
+    assert max_parts(lambda t: fn(t, axis), x) > 1
+    assert_close(evaluate(lambda t: fn(t, axis, exclusive=True), x),
+                 _np_scan(kind, x, axis, True, False))
 
 
 def test_scan_errors():
@@ -437,14 +396,15 @@ def test_reduce_logsumexp(shape, dtype):
     for axis in _axes_for(len(shape)):
         for keepdims in (False, True):
             expected = _np_logsumexp(x, axis, keepdims)
-            out = _eval(lambda t: tf.reduce_logsumexp(t, axis, keepdims=keepdims), x)
-            _check(out, expected)
-    _check(_eval(lambda t: tf.reduce_logsumexp(t), x, fed=False), _np_logsumexp(x, None, False))
+            out = evaluate(lambda t: tf.reduce_logsumexp(t, axis, keepdims=keepdims), x)
+            assert_close(out, expected)
+    assert_close(evaluate(lambda t: tf.reduce_logsumexp(t), x, fed=False),
+                 _np_logsumexp(x, None, False))
 
 
 def test_reduce_logsumexp_infinities():
     x = np.array([[-np.inf, -np.inf], [np.inf, 1.0], [1000.0, 1000.0]], np.float32)
-    out = _eval(lambda t: tf.reduce_logsumexp(t, 1), x)
+    out = evaluate(lambda t: tf.reduce_logsumexp(t, 1), x)
     np.testing.assert_allclose(out, [-np.inf, np.inf, 1000 + np.log(2)], rtol=1e-6)
 
 
@@ -468,21 +428,21 @@ def test_moments(shape, axes, dtype):
     ax = _np_axes(axes, x.ndim)
     x64 = x.astype(np.float64)
     for keepdims in (False, True):
-        mean, var = _eval(lambda t: tf.nn.moments(t, axes, keepdims=keepdims), x)
+        mean, var = evaluate(lambda t: tf.nn.moments(t, axes, keepdims=keepdims), x)
         e_mean = x64.mean(ax, keepdims=True)
         e_var = ((x64 - e_mean.astype(dtype)) ** 2).mean(ax, keepdims=True)
         if not keepdims:
             # TF squeezes `axes`, so axes=[] drops every size-1 dim.
             keep = [d for i, d in enumerate(shape) if i not in ax and (ax or d != 1)]
             e_mean, e_var = e_mean.reshape(keep), e_var.reshape(keep)
-        _check(mean, e_mean.astype(dtype))
+        assert_close(mean, e_mean.astype(dtype))
         np.testing.assert_allclose(var, e_var.astype(dtype), rtol=1e-5, atol=1e-6)
         assert var.shape == e_var.shape and var.dtype == dtype
 
 
 def test_moments_int_uses_integer_mean():
     x = np.array([[1, 2, 4], [3, 5, 9]], np.int32)
-    mean, var = _eval(lambda t: tf.nn.moments(t, [1]), x)
+    mean, var = evaluate(lambda t: tf.nn.moments(t, [1]), x)
     assert mean.dtype == np.int32
     np.testing.assert_array_equal(mean, [2, 5])
     np.testing.assert_array_equal(var, [((1 - 2) ** 2 + 0 + 4) // 3, (4 + 0 + 16) // 3])
@@ -505,7 +465,7 @@ def test_batch_normalization(with_scale, with_offset, dtype):
         expected = expected * x64[4]
     if with_offset:
         expected = expected + x64[3]
-    out = _eval(lambda a, m, v, o, s: tf.nn.batch_normalization(
+    out = evaluate(lambda a, m, v, o, s: tf.nn.batch_normalization(
         a, m, v, o if with_offset else None, s if with_scale else None, eps),
         x, mean, var, offset, scale)
     assert out.dtype == dtype and out.shape == x.shape
@@ -524,10 +484,10 @@ def test_l2_normalize(shape, axis, dtype):
     x64 = x.astype(np.float64)
     ss = np.sum(x64 * x64, axis=ax, keepdims=True)
     expected = (x64 / np.sqrt(np.maximum(ss, 1e-12))).astype(dtype)
-    out = _eval(lambda t: tf.nn.l2_normalize(t, axis), x)
-    _check(out, expected) if dtype == np.float64 else np.testing.assert_allclose(
+    out = evaluate(lambda t: tf.nn.l2_normalize(t, axis), x)
+    assert_close(out, expected) if dtype == np.float64 else np.testing.assert_allclose(
         out, expected, rtol=1e-6, atol=1e-7)
-    out = _eval(lambda t: tf.nn.l2_normalize(t, dim=axis, epsilon=10.0), x)
+    out = evaluate(lambda t: tf.nn.l2_normalize(t, dim=axis, epsilon=10.0), x)
     np.testing.assert_allclose(out, x64 / np.sqrt(np.maximum(ss, 10.0)), rtol=1e-6, atol=1e-7)
 
 

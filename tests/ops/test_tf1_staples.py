@@ -8,20 +8,15 @@ import pytest
 
 import fastgraph as tf
 
+from ..compare import assert_close
+from ..evaluate import evaluate, session_run
+from ..samples import random_array, tied_array
+
 v1 = tf.compat.v1
 
 
-@pytest.fixture(autouse=True)
-def _fresh_graph():
-    g = tf.Graph()
-    with g.as_default():
-        yield g
-
-
-def _init_and_run(fetches, feed_dict=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed_dict)
+# Every test builds in a fresh default graph (the `g` fixture of tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("g")
 
 
 # ==== A. get_variable and variable_scope ========================================
@@ -198,7 +193,7 @@ def test_get_variable_from_a_value_takes_its_shape_and_dtype():
     b = v1.get_variable("b", initializer=tf.constant([1.5, 2.5]))
     c = v1.get_variable("c", initializer=7)
     assert (a.dtype, b.dtype, c.dtype) == (tf.int64, tf.float32, tf.int32)
-    ra, rb, rc = _init_and_run([a, b, c])
+    ra, rb, rc = session_run([a, b, c], init=True)
     np.testing.assert_array_equal(ra, np.arange(6).reshape(2, 3))
     np.testing.assert_array_equal(rb, [1.5, 2.5])
     assert rc == 7
@@ -207,7 +202,7 @@ def test_get_variable_from_a_value_takes_its_shape_and_dtype():
 @pytest.mark.parametrize("dtype", [tf.int8, tf.int32, tf.int64, tf.uint8, tf.bool])
 def test_default_initializer_is_zeros_for_ints_and_bools(dtype):
     v = v1.get_variable("v", [2, 2], dtype=dtype)
-    out = _init_and_run(v)
+    out = session_run(v, init=True)
     assert out.dtype == dtype.np_dtype and not out.any()
 
 
@@ -215,7 +210,7 @@ def test_default_initializer_is_zeros_for_ints_and_bools(dtype):
 @pytest.mark.parametrize("shape", [[4, 6], [50], [3, 3, 8, 16], []])
 def test_default_initializer_is_glorot_uniform(dtype, shape):
     v = v1.get_variable("v", shape, dtype=dtype)
-    out = _init_and_run(v)
+    out = session_run(v, init=True)
     assert out.dtype == dtype.np_dtype and out.shape == tuple(shape)
     if len(shape) == 0:
         fan_in = fan_out = 1
@@ -237,13 +232,13 @@ def test_scope_initializer_and_dtype_are_defaults():
         with v1.variable_scope("inner"):
             c = v1.get_variable("c", [1])
     assert a.dtype == tf.float64 and c.dtype == tf.float64
-    ra, rb, rc = _init_and_run([a, b, c])
+    ra, rb, rc = session_run([a, b, c], init=True)
     np.testing.assert_array_equal(ra, [3.0, 3.0])
     np.testing.assert_array_equal(rb, [1.0, 1.0])
     np.testing.assert_array_equal(rc, [3.0])
     with v1.variable_scope("t") as t:
         t.set_initializer(v1.zeros_initializer())
-        assert _init_and_run(v1.get_variable("z", [3])).tolist() == [0, 0, 0]
+        assert session_run(v1.get_variable("z", [3]), init=True).tolist() == [0, 0, 0]
 
 
 def test_collections_and_trainable():
@@ -262,7 +257,7 @@ def test_collections_and_trainable():
 def test_initializer_class_is_instantiated_and_callable_without_args_works():
     a = v1.get_variable("a", [2], initializer=v1.ones_initializer)
     b = v1.get_variable("b", initializer=lambda: tf.constant([4, 5]))
-    ra, rb = _init_and_run([a, b])
+    ra, rb = session_run([a, b], init=True)
     np.testing.assert_array_equal(ra, [1, 1])
     np.testing.assert_array_equal(rb, [4, 5])
 
@@ -280,7 +275,7 @@ def test_custom_getter_and_regularizer():
                             regularizer=lambda w: tf.reduce_sum(w) * 0.5)
     assert seen == ["s/v"] and tf.trainable_variables() == []
     (loss,) = tf.get_collection("regularization_losses")
-    assert _init_and_run(loss) == 2.0
+    assert session_run(loss, init=True) == 2.0
 
 
 def test_initializer_ops_ignore_control_dependencies():
@@ -297,7 +292,7 @@ def test_initializer_ops_ignore_control_dependencies():
 def test_zeros_ones_initializers(shape, dtype):
     z = v1.zeros_initializer()(shape, dtype=dtype)
     o = v1.ones_initializer(dtype=dtype)(shape)
-    rz, ro = _init_and_run([z, o])
+    rz, ro = session_run([z, o], init=True)
     np.testing.assert_array_equal(rz, np.zeros(shape, dtype.np_dtype))
     np.testing.assert_array_equal(ro, np.ones(shape, dtype.np_dtype))
     assert rz.dtype == dtype.np_dtype and ro.dtype == dtype.np_dtype
@@ -314,7 +309,7 @@ def test_zeros_ones_initializers(shape, dtype):
 ])
 def test_constant_initializer(value, shape, expect):
     t = v1.constant_initializer(value)(shape)
-    out = _init_and_run(t)
+    out = session_run(t, init=True)
     assert out.dtype == np.float32 and out.shape == tuple(shape)
     np.testing.assert_array_equal(out, np.asarray(expect, np.float32))
 
@@ -329,7 +324,7 @@ def test_constant_initializer_errors():
         v1.constant_initializer({"a": 1})
     with pytest.raises(TypeError):
         v1.constant_initializer(2.5, dtype=tf.int32)([2])
-    out = _init_and_run(v1.constant_initializer(7, dtype=tf.int64)([3]))
+    out = session_run(v1.constant_initializer(7, dtype=tf.int64)([3]), init=True)
     assert out.dtype == np.int64 and out.tolist() == [7, 7, 7]
 
 
@@ -342,7 +337,7 @@ def test_random_initializers_draw_the_right_distributions(dtype):
     t = v1.truncated_normal_initializer(0.5, 0.1, seed=3)(shape, dtype=dtype)
     g = v1.glorot_normal_initializer(seed=4)(shape, dtype=dtype)
     vs = v1.variance_scaling_initializer(2.0, "fan_in", "untruncated_normal")(shape, dtype=dtype)
-    ru, rn, rt, rg, rv = _init_and_run([u, n, t, g, vs])
+    ru, rn, rt, rg, rv = session_run([u, n, t, g, vs], init=True)
     for r in (ru, rn, rt, rg, rv):
         assert r.dtype == dtype.np_dtype and r.shape == tuple(shape)
     assert ru.min() >= -2.0 and ru.max() < 3.0 and abs(ru.mean() - 0.5) < 0.1
@@ -357,7 +352,7 @@ def test_random_uniform_initializer_ints_and_seeds_repeat():
     i = v1.random_uniform_initializer(0, 10, dtype=tf.int32)([1000])
     a = v1.glorot_uniform_initializer(seed=7)([5, 5])
     b = v1.glorot_uniform_initializer(seed=7)([5, 5])
-    ri, ra, rb = _init_and_run([i, a, b])
+    ri, ra, rb = session_run([i, a, b], init=True)
     assert ri.dtype == np.int32 and ri.min() >= 0 and ri.max() < 10 and len(set(ri)) == 10
     np.testing.assert_array_equal(ra, rb)
 
@@ -385,55 +380,21 @@ NUMERIC = [np.uint8] + SINTS + FLOATS
 SHAPES = [(), (5,), (3, 4), (2, 0, 3), (1, 1, 6)]
 
 
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
-
-
-def _eval(fn, *arrays, fed=True):
-    """fn(*inputs) with `arrays` fed through placeholders (fed) or as constants."""
-    if fed:
-        ins = [tf.placeholder(tf.as_dtype(a.dtype), a.shape) for a in arrays]
-        feeds = dict(zip(ins, arrays))
-    else:
-        ins = [tf.constant(a) for a in arrays]
-        feeds = {}
-    out = fn(*ins)
-    with tf.Session() as sess:
-        return sess.run(out, feeds)
-
-
-def _close(got, want, dtype=None, tol=None):
-    got, want = np.asarray(got), np.asarray(want)
-    if dtype is not None:
-        want = want.astype(dtype)
-    assert got.dtype == want.dtype, (got.dtype, want.dtype)
-    assert got.shape == want.shape, (got.shape, want.shape)
-    if got.dtype.kind == "f":
-        tol = tol or (2e-6 if got.dtype == np.float32 else 1e-12)
-        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
-    else:
-        np.testing.assert_array_equal(got, want)
-
-
 @pytest.mark.parametrize("fed", [True, False])
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_clip_by_value(shape, dtype, fed):
-    x = _data(shape, dtype, np.random.default_rng(1))
+    x = random_array(shape, dtype, np.random.default_rng(1))
     lo, hi = (1, 5) if dtype == np.uint8 else (-2, 3)
-    got = _eval(lambda t: tf.clip_by_value(t, dtype(lo), dtype(hi)), x, fed=fed)
-    _close(got, np.clip(x, lo, hi), dtype)
+    got = evaluate(lambda t: tf.clip_by_value(t, dtype(lo), dtype(hi)), x, fed=fed)
+    assert_close(got, np.clip(x, lo, hi), dtype=dtype)
 
 
 def test_clip_by_value_tensor_bounds_and_errors():
     assert tf.clip_by_value(tf.constant([1.0]), 0.0, 1.0).op.name == "clip_by_value"
     x = np.arange(12, dtype=np.float32).reshape(3, 4)
     lo = np.array([1, 2, 3, 4], np.float32)
-    _close(_eval(lambda t, a: tf.clip_by_value(t, a, 6.0), x, lo), np.clip(x, lo, 6.0))
+    assert_close(evaluate(lambda t, a: tf.clip_by_value(t, a, 6.0), x, lo), np.clip(x, lo, 6.0))
     with pytest.raises(ValueError, match="are incompatible"):
         tf.clip_by_value(tf.constant([1.0, 2.0]), tf.zeros([3, 2]), 1.0)
 
@@ -444,12 +405,13 @@ def test_clip_by_value_tensor_bounds_and_errors():
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_add_n(n, shape, dtype, fed):
     rng = np.random.default_rng(2)
-    xs = [_data(shape, dtype, rng) for _ in range(n)]
+    xs = [random_array(shape, dtype, rng) for _ in range(n)]
     want = xs[0].copy()
     for a in xs[1:]:
         want = (want + a).astype(dtype)
-    _close(_eval(lambda *t: tf.add_n(list(t)), *xs, fed=fed), want, dtype)
-    _close(_eval(lambda *t: tf.math.accumulate_n(list(t)), *xs, fed=fed), want, dtype)
+    assert_close(evaluate(lambda *t: tf.add_n(list(t)), *xs, fed=fed), want, dtype=dtype)
+    assert_close(evaluate(lambda *t: tf.math.accumulate_n(list(t)), *xs, fed=fed), want,
+                 dtype=dtype)
 
 
 def test_add_n_with_dims_known_at_run_time_checks_shapes():
@@ -488,12 +450,14 @@ def test_add_n_errors():
                                         ((2, 3, 4), None), ((1, 6), 1), ((), None)])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_reduce_variance_and_std(shape, axis, keepdims, dtype, fed):
-    x = _data(shape, dtype, np.random.default_rng(3))
+    x = random_array(shape, dtype, np.random.default_rng(3))
     ax = tuple(axis) if isinstance(axis, list) else axis
-    var, std = _eval(lambda t: [tf.math.reduce_variance(t, axis, keepdims),
-                                tf.math.reduce_std(t, axis, keepdims)], x, fed=fed)
-    _close(var, np.var(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype, tol=1e-5)
-    _close(std, np.std(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype, tol=1e-5)
+    var, std = evaluate(lambda t: [tf.math.reduce_variance(t, axis, keepdims),
+                                   tf.math.reduce_std(t, axis, keepdims)], x, fed=fed)
+    assert_close(var, np.var(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype=dtype,
+                 rtol=1e-5)
+    assert_close(std, np.std(x.astype(np.float64), axis=ax, keepdims=keepdims), dtype=dtype,
+                 rtol=1e-5)
 
 
 def test_reduce_variance_rejects_ints():
@@ -509,13 +473,13 @@ def test_reduce_variance_rejects_ints():
 def test_count_nonzero(shape, axis, keepdims, dtype):
     rng = np.random.default_rng(4)
     x = (rng.integers(0, 3, size=shape) > 1) if dtype == np.bool_ else \
-        (_data(shape, dtype, rng) * (rng.integers(0, 2, size=shape))).astype(dtype)
+        (random_array(shape, dtype, rng) * (rng.integers(0, 2, size=shape))).astype(dtype)
     ax = tuple(axis) if isinstance(axis, list) else axis
     want = np.count_nonzero(x, axis=ax, keepdims=keepdims)
-    got = _eval(lambda t: tf.count_nonzero(t, axis, keepdims=keepdims), x)
-    _close(got, np.asarray(want), np.int64)
-    got32 = _eval(lambda t: tf.math.count_nonzero(t, axis, keepdims=keepdims, dtype=tf.int32), x)
-    _close(got32, np.asarray(want), np.int32)
+    got = evaluate(lambda t: tf.count_nonzero(t, axis, keepdims=keepdims), x)
+    assert_close(got, np.asarray(want), dtype=np.int64)
+    got32 = evaluate(lambda t: tf.math.count_nonzero(t, axis, keepdims=keepdims, dtype=tf.int32), x)
+    assert_close(got32, np.asarray(want), dtype=np.int32)
 
 
 def _softplus(x):
@@ -530,27 +494,27 @@ SPECIAL = np.array([0.0, 1e-30, -1e-30, 1.0, -1.0, 20.0, -20.0, 50.0, -50.0, 100
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
 def test_sigmoid_cross_entropy(shape, dtype):
     rng = np.random.default_rng(5)
-    logits = _data(shape, dtype, rng, 10.0)
+    logits = random_array(shape, dtype, rng, scale=10.0)
     labels = rng.uniform(size=shape).astype(dtype)
     x, z = logits.astype(np.float64), labels.astype(np.float64)
     want = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
-    got = _eval(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b),
-                labels, logits)
-    _close(got, want, dtype, tol=1e-5)
+    got = evaluate(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b),
+                   labels, logits)
+    assert_close(got, want, dtype=dtype, rtol=1e-5)
     q = 2.5
     weighted = (1 - z) * x + (1 + (q - 1) * z) * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
-    got = _eval(lambda a, b: tf.nn.weighted_cross_entropy_with_logits(labels=a, logits=b,
-                                                                      pos_weight=q),
-                labels, logits)
-    _close(got, weighted, dtype, tol=1e-5)
+    got = evaluate(lambda a, b: tf.nn.weighted_cross_entropy_with_logits(labels=a, logits=b,
+                                                                         pos_weight=q),
+                   labels, logits)
+    assert_close(got, weighted, dtype=dtype, rtol=1e-5)
 
 
 def test_sigmoid_cross_entropy_is_stable_and_checks_arguments():
     x = SPECIAL.astype(np.float32)
     z = np.ones_like(x)
-    got = _eval(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b), z, x)
+    got = evaluate(lambda a, b: tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=b), z, x)
     assert np.all(np.isfinite(got))
-    _close(got, _softplus(-x.astype(np.float64)), np.float32, tol=1e-5)
+    assert_close(got, _softplus(-x.astype(np.float64)), dtype=np.float32, rtol=1e-5)
     with pytest.raises(ValueError, match="Both `labels` and `logits` must be provided"):
         tf.nn.sigmoid_cross_entropy_with_logits(logits=tf.zeros([2]))
     with pytest.raises(ValueError, match=r"`logits` and `labels` must have the same shape, "
@@ -562,10 +526,10 @@ def test_sigmoid_cross_entropy_is_stable_and_checks_arguments():
 @pytest.mark.parametrize("ids_shape", [(), (4,), (2, 3), (0,)])
 def test_embedding_lookup(ids_shape, dtype):
     rng = np.random.default_rng(6)
-    params = _data((6, 3), dtype, rng)
+    params = random_array((6, 3), dtype, rng)
     ids = rng.integers(0, 6, size=ids_shape).astype(np.int32)
-    _close(_eval(lambda p, i: tf.nn.embedding_lookup(p, i), params, ids), params[ids])
-    _close(_eval(lambda p, i: tf.nn.embedding_lookup([p], i), params, ids), params[ids])
+    assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i), params, ids), params[ids])
+    assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup([p], i), params, ids), params[ids])
 
 
 def test_embedding_lookup_max_norm_variables_and_errors():
@@ -573,9 +537,10 @@ def test_embedding_lookup_max_norm_variables_and_errors():
     ids = np.array([0, 1, 2, 0], np.int32)
     norms = np.linalg.norm(params[ids], axis=1, keepdims=True)
     want = params[ids] * np.minimum(1.0, 1.0 / np.where(norms > 0, norms, 1.0))
-    _close(_eval(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0), params, ids), want)
+    assert_close(evaluate(lambda p, i: tf.nn.embedding_lookup(p, i, max_norm=1.0),
+                          params, ids), want)
     table = v1.get_variable("table", initializer=params)
-    _close(_init_and_run(tf.nn.embedding_lookup(table, ids)), params[ids])
+    assert_close(session_run(tf.nn.embedding_lookup(table, ids), init=True), params[ids])
     with pytest.raises(ValueError, match="Need at least one param"):
         tf.nn.embedding_lookup([], ids)
     with pytest.raises(ValueError, match="params must be specified"):
@@ -591,25 +556,25 @@ def test_embedding_lookup_max_norm_variables_and_errors():
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 0, 3), ()])
 def test_activations(shape, dtype):
     from math import erf
-    x = _data(shape, dtype, np.random.default_rng(7))
+    x = random_array(shape, dtype, np.random.default_rng(7))
     xd = x.astype(np.float64)
     sig = 1 / (1 + np.exp(-xd))
-    sw, si2, ge, gea, ls, sp = _eval(lambda t: [tf.nn.swish(t), tf.nn.silu(t, beta=2.0),
-                                                tf.nn.gelu(t), tf.nn.gelu(t, approximate=True),
-                                                tf.math.log_sigmoid(t), tf.math.softplus(t)], x)
-    _close(sw, xd * sig, dtype, tol=1e-5)
-    _close(si2, xd / (1 + np.exp(-2 * xd)), dtype, tol=1e-5)
+    sw, si2, ge, gea, ls, sp = evaluate(lambda t: [tf.nn.swish(t), tf.nn.silu(t, beta=2.0),
+                                                   tf.nn.gelu(t), tf.nn.gelu(t, approximate=True),
+                                                   tf.math.log_sigmoid(t), tf.math.softplus(t)], x)
+    assert_close(sw, xd * sig, dtype=dtype, rtol=1e-5)
+    assert_close(si2, xd / (1 + np.exp(-2 * xd)), dtype=dtype, rtol=1e-5)
     erf_v = np.vectorize(erf)(xd / np.sqrt(2)) if xd.size else xd
-    _close(ge, 0.5 * xd * (1 + erf_v), dtype, tol=1e-5)
+    assert_close(ge, 0.5 * xd * (1 + erf_v), dtype=dtype, rtol=1e-5)
     approx = 0.5 * xd * (1 + np.tanh(np.sqrt(2 / np.pi) * (xd + 0.044715 * xd ** 3)))
-    _close(gea, approx, dtype, tol=1e-5)
-    _close(ls, -_softplus(-xd), dtype, tol=1e-5)
-    _close(sp, _softplus(xd), dtype, tol=1e-5)
+    assert_close(gea, approx, dtype=dtype, rtol=1e-5)
+    assert_close(ls, -_softplus(-xd), dtype=dtype, rtol=1e-5)
+    assert_close(sp, _softplus(xd), dtype=dtype, rtol=1e-5)
 
 
 def test_activation_extremes_and_aliases():
     x = SPECIAL.astype(np.float32)
-    ls, ge = _eval(lambda t: [tf.math.log_sigmoid(t), tf.nn.gelu(t)], x)
+    ls, ge = evaluate(lambda t: [tf.math.log_sigmoid(t), tf.nn.gelu(t)], x)
     assert np.all(np.isfinite(ls)) and np.all(np.isfinite(ge))
     assert ls[-1] == -800.0 and ge[-2] == 800.0
     with pytest.raises(ValueError, match="`features.dtype` must be a floating point tensor."):
@@ -628,8 +593,8 @@ def test_sequence_mask(lengths, maxlen, dtype):
     n = max(int(lengths.max()) if lengths.size else 0, 0) if maxlen is None else maxlen
     want = np.arange(n) < lengths[..., None]
     kwargs = {} if dtype is None else {"dtype": dtype}
-    got = _eval(lambda t: tf.sequence_mask(t, maxlen, **kwargs), lengths, fed=maxlen is not None)
-    _close(got, want, np.bool_ if dtype is None else dtype.np_dtype)
+    got = evaluate(lambda t: tf.sequence_mask(t, maxlen, **kwargs), lengths, fed=maxlen is not None)
+    assert_close(got, want, dtype=np.bool_ if dtype is None else dtype.np_dtype)
     with pytest.raises(ValueError, match="Argument `maxlen` must be scalar for sequence_mask"):
         tf.sequence_mask([1, 2], [3, 4])
 
@@ -647,7 +612,7 @@ def test_linspace(start, stop, num, axis, dtype):
     with tf.Session() as sess:
         out = sess.run(got)
     want = np.linspace(np.asarray(start, dtype), np.asarray(stop, dtype), num, axis=axis)
-    _close(out, want, dtype, tol=1e-6 if dtype == np.float32 else None)
+    assert_close(out, want, dtype=dtype, rtol=1e-6 if dtype == np.float32 else None)
     if num >= 2:
         assert np.all(np.take(out, -1, axis=axis) == np.broadcast_to(
             np.asarray(stop, dtype), np.take(out, -1, axis=axis).shape))
@@ -657,7 +622,7 @@ def test_linspace_fed_endpoints():
     a = tf.placeholder(tf.float32, [])
     out = tf.linspace(a, 1.0, tf.constant(3))
     with tf.Session() as sess:
-        _close(sess.run(out, {a: -1.0}), np.array([-1.0, 0.0, 1.0], np.float32))
+        assert_close(sess.run(out, {a: -1.0}), np.array([-1.0, 0.0, 1.0], np.float32))
     with pytest.raises(ValueError, match="must be known when the graph is built"):
         tf.linspace(0.0, 1.0, tf.placeholder(tf.int32, []))
 
@@ -672,7 +637,7 @@ def test_eye(rows, cols, batch, dtype):
         want = np.broadcast_to(want, tuple(batch) + want.shape)
     with tf.Session() as sess:
         out = sess.run(tf.eye(rows, cols, batch_shape=batch, dtype=dtype))
-    _close(out, want)
+    assert_close(out, want)
     with pytest.raises(TypeError, match="must be positive integer values"):
         tf.eye(2.5)
 
@@ -680,8 +645,8 @@ def test_eye(rows, cols, batch, dtype):
 @pytest.mark.parametrize("dtype", [np.uint8] + SINTS + FLOATS)
 def test_truncatediv_and_truncatemod(dtype):
     rng = np.random.default_rng(8)
-    x = _data((40,), dtype, rng, 10.0)
-    y = _data((40,), dtype, rng, 4.0)
+    x = random_array((40,), dtype, rng, scale=10.0)
+    y = random_array((40,), dtype, rng, scale=4.0)
     y[y == 0] = 3
     if np.dtype(dtype).kind == "f":
         want_q = np.trunc(x / y)
@@ -692,16 +657,17 @@ def test_truncatediv_and_truncatemod(dtype):
         want_q = np.sign(xi) * np.sign(yi) * (np.abs(xi) // np.abs(yi))
         want_r = xi - want_q * yi
         tol = None
-    _close(_eval(lambda a, b: tf.truncatediv(a, b), x, y), want_q, dtype, tol)
+    assert_close(evaluate(lambda a, b: tf.truncatediv(a, b), x, y), want_q, dtype=dtype, rtol=tol)
     if dtype in (np.uint8, np.int8, np.int16):  # as TF's TruncateMod
         with pytest.raises(TypeError, match="not in list of allowed values"):
             tf.truncatemod(tf.constant(x), tf.constant(y))
     else:
-        _close(_eval(lambda a, b: tf.truncatemod(a, b), x, y), want_r, dtype, tol)
+        assert_close(evaluate(lambda a, b: tf.truncatemod(a, b), x, y), want_r, dtype=dtype,
+                     rtol=tol)
     # Broadcasting, with a scalar divisor.
-    _close(_eval(lambda a: tf.truncatediv(a, dtype(3)), x), (
+    assert_close(evaluate(lambda a: tf.truncatediv(a, dtype(3)), x), (
         np.trunc(x / 3) if np.dtype(dtype).kind == "f" else
-        np.sign(x.astype(np.int64)) * (np.abs(x.astype(np.int64)) // 3)), dtype, tol)
+        np.sign(x.astype(np.int64)) * (np.abs(x.astype(np.int64)) // 3)), dtype=dtype, rtol=tol)
 
 
 def test_truncatediv_by_zero_fails_at_run_time():
@@ -715,12 +681,13 @@ def test_truncatediv_by_zero_fails_at_run_time():
                                         ((3, 4), [0]), ((2, 3, 4), [1, 2]), ((2, 0, 3), None)])
 @pytest.mark.parametrize("clip", [0.5, 100.0])
 def test_clip_by_norm(shape, axes, clip, dtype):
-    x = _data(shape, dtype, np.random.default_rng(9))
+    x = random_array(shape, dtype, np.random.default_rng(9))
     xd = x.astype(np.float64)
     ax = tuple(axes) if axes is not None else None
     norm = np.sqrt(np.sum(xd * xd, axis=ax, keepdims=True))
     want = xd * clip / np.maximum(norm, clip)
-    _close(_eval(lambda t: tf.clip_by_norm(t, clip, axes=axes), x), want, dtype, tol=1e-5)
+    assert_close(evaluate(lambda t: tf.clip_by_norm(t, clip, axes=axes), x), want, dtype=dtype,
+                 rtol=1e-5)
 
 
 def test_clip_by_global_norm():
@@ -728,11 +695,11 @@ def test_clip_by_global_norm():
     xs = [rng.normal(size=s).astype(np.float32) for s in [(3,), (2, 2), ()]]
     gn = np.sqrt(sum(np.sum(x.astype(np.float64) ** 2) for x in xs))
     for clip in (1.0, 100.0):
-        clipped, norm = _eval(lambda *t: tf.clip_by_global_norm(list(t), clip), *xs)
-        _close(norm, gn, np.float32, tol=1e-5)
+        clipped, norm = evaluate(lambda *t: tf.clip_by_global_norm(list(t), clip), *xs)
+        assert_close(norm, gn, dtype=np.float32, rtol=1e-5)
         for c, x in zip(clipped, xs):
-            _close(c, x * clip / max(gn, clip), np.float32, tol=1e-5)
-    _close(_eval(lambda *t: tf.global_norm(list(t)), *xs), gn, np.float32, tol=1e-5)
+            assert_close(c, x * clip / max(gn, clip), dtype=np.float32, rtol=1e-5)
+    assert_close(evaluate(lambda *t: tf.global_norm(list(t)), *xs), gn, dtype=np.float32, rtol=1e-5)
     with pytest.raises(TypeError, match="`t_list` should be a sequence of tensors"):
         tf.global_norm(tf.zeros([2]))
 
@@ -757,17 +724,6 @@ def _np_order(x, axis, descending):
     return np.moveaxis(out, -1, axis)
 
 
-def _sort_data(shape, dtype, rng):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
-        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
-                        ).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
-                        size=shape, endpoint=True).astype(dtype)
-
-
 @pytest.mark.parametrize("fed", [True, False])
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
@@ -775,12 +731,12 @@ def _sort_data(shape, dtype, rng):
                                         ((1,), 0), ((0,), 0)])
 @pytest.mark.parametrize("direction", ["ASCENDING", "DESCENDING"])
 def test_sort_and_argsort(shape, axis, direction, dtype, fed):
-    x = _sort_data(shape, dtype, np.random.default_rng(11))  # many ties
+    x = tied_array(shape, dtype, np.random.default_rng(11))  # many ties
     order = _np_order(x, axis, direction == "DESCENDING")
-    v, i = _eval(lambda t: [tf.sort(t, axis=axis, direction=direction),
-                            tf.argsort(t, axis=axis, direction=direction)], x, fed=fed)
-    _close(i, order.astype(np.int32))
-    _close(v, np.take_along_axis(x, order, axis))
+    v, i = evaluate(lambda t: [tf.sort(t, axis=axis, direction=direction),
+                               tf.argsort(t, axis=axis, direction=direction)], x, fed=fed)
+    assert_close(i, order.astype(np.int32))
+    assert_close(v, np.take_along_axis(x, order, axis))
 
 
 @pytest.mark.parametrize("fed", [True, False])
@@ -792,13 +748,13 @@ def test_top_k(shape, k, dtype, fed):
     k = n if k == "all" else k
     if k > n:
         return
-    x = _sort_data(shape, dtype, np.random.default_rng(12))
+    x = tied_array(shape, dtype, np.random.default_rng(12))
     order = _np_order(x, -1, True)[..., :k]
-    v, i = _eval(lambda t: tuple(tf.math.top_k(t, k)), x, fed=fed)
-    _close(i, order.astype(np.int32))
-    _close(v, np.take_along_axis(x, order, -1))
-    i64 = _eval(lambda t: tf.nn.top_k(t, k, index_type=tf.int64).indices, x, fed=fed)
-    _close(i64, order)
+    v, i = evaluate(lambda t: tuple(tf.math.top_k(t, k)), x, fed=fed)
+    assert_close(i, order.astype(np.int32))
+    assert_close(v, np.take_along_axis(x, order, -1))
+    i64 = evaluate(lambda t: tf.nn.top_k(t, k, index_type=tf.int64).indices, x, fed=fed)
+    assert_close(i64, order)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -806,9 +762,9 @@ def test_sort_nan_and_infinities(dtype):
     x = np.array([[1.0, np.nan, 3.0, -np.inf, np.nan, 0.0, 3.0, np.inf, -0.0]], dtype)
     for direction in ("ASCENDING", "DESCENDING"):
         order = _np_order(x, -1, direction == "DESCENDING")
-        got = _eval(lambda t: tf.argsort(t, direction=direction), x)
-        _close(got, order.astype(np.int32))
-    v, i = _eval(lambda t: tuple(tf.math.top_k(t, 4)), x)
+        got = evaluate(lambda t: tf.argsort(t, direction=direction), x)
+        assert_close(got, order.astype(np.int32))
+    v, i = evaluate(lambda t: tuple(tf.math.top_k(t, 4)), x)
     assert i.tolist() == [[1, 4, 7, 2]] and np.isnan(v[0, :2]).all()
 
 
@@ -818,11 +774,11 @@ def test_top_k_large_rows_and_parallel_shares():
     x = rng.normal(size=(64, 3000)).astype(np.float32)
     x[:, ::7] = 0.5  # ties
     order = np.argsort(-x, axis=1, kind="stable")
-    v, i = _eval(lambda t: tuple(tf.math.top_k(t, 50)), x)
-    _close(i, order[:, :50].astype(np.int32))
-    _close(v, np.take_along_axis(x, order[:, :50], 1))
-    s = _eval(lambda t: tf.sort(t, axis=0, direction="DESCENDING"), x)
-    _close(s, -np.sort(-x, axis=0))
+    v, i = evaluate(lambda t: tuple(tf.math.top_k(t, 50)), x)
+    assert_close(i, order[:, :50].astype(np.int32))
+    assert_close(v, np.take_along_axis(x, order[:, :50], 1))
+    s = evaluate(lambda t: tf.sort(t, axis=0, direction="DESCENDING"), x)
+    assert_close(s, -np.sort(-x, axis=0))
     p = tf.placeholder(tf.float32, x.shape)
     out = tf.sort(p)
     plan = compile_plan([out], [], {p: (x.shape, p.dtype)}, threads=4)
@@ -904,10 +860,10 @@ def test_no_nan_ops_xlogy_xdivy(dtype):
         want_mul = np.where(y == 0, 0, x * y)
         want_xlogy = np.where(x == 0, 0, x * np.log(y))
         want_xdivy = np.where(x == 0, 0, x / y)
-    got = _eval(lambda a, b: [tf.math.divide_no_nan(a, b), tf.math.multiply_no_nan(a, b),
-                              tf.math.xlogy(a, b), tf.math.xdivy(a, b)], x, y)
+    got = evaluate(lambda a, b: [tf.math.divide_no_nan(a, b), tf.math.multiply_no_nan(a, b),
+                                 tf.math.xlogy(a, b), tf.math.xdivy(a, b)], x, y)
     for g, w in zip(got, [want_div, want_mul, want_xlogy, want_xdivy]):
-        _close(g, w, dtype)
+        assert_close(g, w, dtype=dtype)
 
 
 @pytest.mark.parametrize("dtype,out", [(np.int32, np.float64), (np.int64, np.float64),
@@ -915,24 +871,24 @@ def test_no_nan_ops_xlogy_xdivy(dtype):
 def test_div_no_nan_on_ints_divides_in_floats(dtype, out):
     x = np.array([1, 4, 0, 7], dtype)
     y = np.array([0, 3, 0, 2], dtype)
-    got = _eval(lambda a, b: tf.div_no_nan(a, b), x, y)
-    _close(got, np.array([0, 4 / 3, 0, 3.5]), out)
+    got = evaluate(lambda a, b: tf.div_no_nan(a, b), x, y)
+    assert_close(got, np.array([0, 4 / 3, 0, 3.5]), dtype=out)
 
 
 def test_zero_fraction_scalar_mul_and_casts():
     x = np.array([[0, 1, 0], [2, 0, 0]], np.int32)
-    zf, zf_empty = _eval(lambda t: [tf.math.zero_fraction(t),
-                                    tf.nn.zero_fraction(tf.zeros([0]))], x)
+    zf, zf_empty = evaluate(lambda t: [tf.math.zero_fraction(t),
+                                       tf.nn.zero_fraction(tf.zeros([0]))], x)
     assert zf.dtype == np.float32 and zf == np.float32(4 / 6) and np.isnan(zf_empty)
-    _close(_eval(lambda t: tf.scalar_mul(3, t), x), 3 * x)
+    assert_close(evaluate(lambda t: tf.scalar_mul(3, t), x), 3 * x)
     with pytest.raises(ValueError, match="The input scalar must be a 0-D value"):
         tf.scalar_mul([1, 2], tf.constant(x))
-    a, b, c, d = _eval(lambda t: [tf.to_float(t), tf.to_double(t), tf.to_int32(tf.to_float(t)),
-                                  tf.to_int64(t)], x)
-    _close(a, x.astype(np.float32))
-    _close(b, x.astype(np.float64))
-    _close(c, x)
-    _close(d, x.astype(np.int64))
+    a, b, c, d = evaluate(lambda t: [tf.to_float(t), tf.to_double(t), tf.to_int32(tf.to_float(t)),
+                                     tf.to_int64(t)], x)
+    assert_close(a, x.astype(np.float32))
+    assert_close(b, x.astype(np.float64))
+    assert_close(c, x)
+    assert_close(d, x.astype(np.int64))
     assert tf.to_float(tf.constant(x)).op.name.startswith("ToFloat")
     with pytest.raises(TypeError):
         tf.math.xlogy(tf.constant([1]), tf.constant([1]))

@@ -6,43 +6,10 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import wide_array
+from .parity import assert_same, run_both
+
 tf = pytest.importorskip("tensorflow")
-
-
-def _both(build, feeds, unknown=True):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim if unknown else a.shape)
-                   for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _same(ours, theirs):
-    if isinstance(theirs, list):
-        assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs):
-            _same(a, b)
-        return
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        np.testing.assert_allclose(ours, theirs, rtol=1e-5)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
-
-
-def _data(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    return (rng.normal(size=shape) * 50).astype(dtype)
 
 
 BUILDS = {
@@ -75,20 +42,21 @@ BUILDS = {
 @pytest.mark.parametrize("op", list(BUILDS))
 @pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64, np.uint8, np.bool_])
 def test_layout_ops_match_tensorflow(op, dtype):
-    x = _data((4, 3, 6), dtype)
-    ours, theirs = _both(BUILDS[op], [x])
-    _same(ours, theirs)
+    x = wide_array((4, 3, 6), dtype)
+    ours, theirs = run_both(BUILDS[op], [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=0)
 
 
 def test_constant_pad_value_matches_tensorflow():
-    x = _data((3, 4), np.float32)
-    ours, theirs = _both(lambda api, p: api.pad(p[0], [[1, 2], [0, 1]], constant_values=-3.5), [x])
-    _same(ours, theirs)
+    x = wide_array((3, 4), np.float32)
+    ours, theirs = run_both(lambda api, p: api.pad(p[0], [[1, 2], [0, 1]], constant_values=-3.5),
+                            [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=0)
 
 
 def test_random_getitem_matches_tensorflow():
     rng = np.random.default_rng(3)
-    x = _data((3, 4, 5), np.int32)
+    x = wide_array((3, 4, 5), np.int32)
     keys = []
     for _ in range(40):
         key = []
@@ -106,8 +74,8 @@ def test_random_getitem_matches_tensorflow():
             key.insert(int(rng.integers(0, len(key) + 1)), Ellipsis)
             key = key[:3]
         keys.append(tuple(key))
-    ours, theirs = _both(lambda api, p: [p[0][k] for k in keys], [x])
-    _same(ours, theirs)
+    ours, theirs = run_both(lambda api, p: [p[0][k] for k in keys], [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=0)
 
 
 @pytest.mark.parametrize("case", [

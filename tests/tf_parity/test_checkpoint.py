@@ -1,23 +1,12 @@
 """End to end: a model built with tf.compat.v1.layers is initialised and saved
 by TensorFlow, then rebuilt in fastgraph, restored with Saver, and run."""
 
-import importlib
-
 import numpy as np
 import pytest
 
 import fastgraph as fg
 
 tf = pytest.importorskip("tensorflow")
-
-
-def _tf_layers():
-    try:
-        return tf.compat.v1.layers.dense and tf.compat.v1.layers
-    except (AttributeError, ImportError):
-        pass
-    pytest.importorskip("tf_keras")  # TF 2.16+ routes v1 layers to Keras 2
-    return importlib.import_module("tf_keras.api._v1.keras.__internal__.legacy.layers")
 
 
 def _model(api, layers, x):
@@ -30,13 +19,12 @@ def _model(api, layers, x):
 
 
 @pytest.mark.filterwarnings("ignore:`tf.layers:UserWarning")
-def test_layers_model_saved_by_tensorflow_runs_in_fastgraph(tmp_path):
-    tf_layers = _tf_layers()
+def test_layers_model_saved_by_tensorflow_runs_in_fastgraph(tmp_path, v1_layers):
     x = np.random.default_rng(0).normal(size=(4, 8, 8, 3)).astype(np.float32)
     g = tf.Graph()
     with g.as_default():
         px = tf.compat.v1.placeholder(tf.float32, [None, 8, 8, 3])
-        y = _model(tf, tf_layers, px)
+        y = _model(tf, v1_layers, px)
         # Non-trivial batch-norm statistics, so the restore is seen.
         moving = [v for v in tf.compat.v1.global_variables() if "moving" in v.name]
         bumps = [v.assign(v + 0.5) for v in moving]

@@ -3,22 +3,9 @@
 import numpy as np
 import pytest
 
-import fastgraph as fg
+from .parity import run_both
 
 tf = pytest.importorskip("tensorflow")
-
-
-def _both(build, feeds):
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
 
 
 @pytest.mark.parametrize("equation,shapes", [
@@ -28,7 +15,7 @@ def _both(build, feeds):
 def test_einsum(equation, shapes):
     rng = np.random.default_rng(0)
     arrays = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    ours, theirs = _both(lambda api, p: api.einsum(equation, *p), arrays)
+    ours, theirs = run_both(lambda api, p: api.einsum(equation, *p), arrays)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
 
 
@@ -37,5 +24,5 @@ def test_tensordot(axes):
     rng = np.random.default_rng(1)
     a = rng.normal(size=(2, 3, 4)).astype(np.float32)
     b = rng.normal(size=(4, 3, 5)).astype(np.float32)
-    ours, theirs = _both(lambda api, p: api.tensordot(p[0], p[1], axes), [a, b])
+    ours, theirs = run_both(lambda api, p: api.tensordot(p[0], p[1], axes), [a, b])
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)

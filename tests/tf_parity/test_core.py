@@ -3,24 +3,9 @@
 import numpy as np
 import pytest
 
-import fastgraph as fg
+from .parity import run_both
 
 tf = pytest.importorskip("tensorflow")
-
-
-def _both(build, feeds):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
 
 
 @pytest.mark.parametrize("method", ["bilinear", "nearest"])
@@ -30,7 +15,7 @@ def _both(build, feeds):
 def test_resize_matches_tensorflow(method, src, dst, dtype):
     rng = np.random.default_rng(0)
     img = (rng.random((2,) + src + (3,)) * 255).astype(dtype)
-    ours, theirs = _both(lambda api, p: api.image.resize(p[0], list(dst), method=method), [img])
+    ours, theirs = run_both(lambda api, p: api.image.resize(p[0], list(dst), method=method), [img])
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
 
@@ -40,7 +25,7 @@ def test_v1_resize_flags_match_tensorflow(align, half):
     rng = np.random.default_rng(1)
     img = rng.random((1, 7, 5, 2)).astype(np.float32)
     for name in ("resize_bilinear", "resize_nearest_neighbor"):
-        ours, theirs = _both(lambda api, p: getattr(api.compat.v1.image, name)(
+        ours, theirs = run_both(lambda api, p: getattr(api.compat.v1.image, name)(
             p[0], [11, 3], align_corners=align, half_pixel_centers=half), [img])
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
 
@@ -56,7 +41,7 @@ def test_binary_ops_match_tensorflow(op, dtype):
         a, b = np.abs(a) % 5, np.abs(b) % 3
     if op in ("floordiv", "floormod", "truediv"):
         b[b == 0] = 3
-    ours, theirs = _both(lambda api, p: getattr(api.math, op)(p[0], p[1]), [a, b])
+    ours, theirs = run_both(lambda api, p: getattr(api.math, op)(p[0], p[1]), [a, b])
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)
 
@@ -64,7 +49,7 @@ def test_binary_ops_match_tensorflow(op, dtype):
 def test_cast_matches_tensorflow():
     x = np.array([-2.7, -0.5, 0.0, 0.5, 1.5, 255.9, 300.0], np.float32)
     for dst in ("int32", "uint8", "bool", "float64", "int64"):
-        ours, theirs = _both(lambda api, p: api.cast(p[0], dst), [x])
+        ours, theirs = run_both(lambda api, p: api.cast(p[0], dst), [x])
         np.testing.assert_array_equal(ours, theirs)
 
 
@@ -81,7 +66,7 @@ def test_cast_float_to_int_in_range_matches_tensorflow(src, dst):
     x = np.array(CAST_IN_RANGE * 3, src)
     if dst == "uint8":
         x = np.abs(x)
-    ours, theirs = _both(lambda api, p: api.cast(p[0], dst), [x])
+    ours, theirs = run_both(lambda api, p: api.cast(p[0], dst), [x])
     assert ours.dtype == theirs.dtype
     np.testing.assert_array_equal(ours, theirs)
 
@@ -102,6 +87,6 @@ def test_cast_float_to_int_out_of_range_matches_tensorflow(src, dst):
         chunks = [CAST_OUT_OF_RANGE * 4]
     for chunk in chunks:
         x = np.array(chunk, src)
-        ours, theirs = _both(lambda api, p: api.cast(p[0], dst), [x])
+        ours, theirs = run_both(lambda api, p: api.cast(p[0], dst), [x])
         assert ours.dtype == theirs.dtype
         np.testing.assert_array_equal(ours, theirs)

@@ -5,68 +5,38 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import image_array
+from .parity import assert_same, run_both
+
 tf = pytest.importorskip("tensorflow")
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
 
 
-def _both(build, feeds, static=False):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's). Placeholders have unknown
-    dims unless `static`."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), a.shape if static else [None] * a.ndim)
-                   for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _image(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    if np.dtype(dtype).kind == "f":
-        return rng.random(shape).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
-
-
-def _same(ours, theirs, rtol=1e-5, atol=0.0):
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
-
-
 @pytest.mark.parametrize("src,dst", [((12, 17), (5, 7)), ((6, 6), (6, 6)), ((5, 7), (11, 13)),
                                      ((1, 1), (3, 2)), ((135, 240), (32, 32)), ((9, 4), (4, 9))])
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.int32, np.float64])
 def test_resize_area(src, dst, dtype):
-    img = (_image((2,) + src + (3,), np.float64) * 255).astype(dtype)
-    ours, theirs = _both(lambda api, p: api.image.resize(p[0], list(dst), method="area"), [img])
-    _same(ours, theirs, rtol=1e-4, atol=1e-4)
+    img = (image_array((2,) + src + (3,), np.float64) * 255).astype(dtype)
+    ours, theirs = run_both(lambda api, p: api.image.resize(p[0], list(dst), method="area"), [img])
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("channels", [1, 4])
 def test_resize_area_channels_and_3d(channels):
-    img = _image((10, 15, channels), np.float32)
-    ours, theirs = _both(lambda api, p: api.image.resize(p[0], [4, 6], method=api.image
-                                                         .ResizeMethod.AREA), [img])
-    _same(ours, theirs, rtol=1e-4, atol=1e-4)
+    img = image_array((10, 15, channels), np.float32)
+    ours, theirs = run_both(lambda api, p: api.image.resize(p[0], [4, 6], method=api.image
+                                                            .ResizeMethod.AREA), [img])
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("align", [False, True])
 def test_v1_resize_area(align):
-    img = _image((1, 9, 7, 2), np.float32)
-    ours, theirs = _both(lambda api, p: api.compat.v1.image.resize_area(
+    img = image_array((1, 9, 7, 2), np.float32)
+    ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_area(
         p[0], [4, 5], align_corners=align), [img])
-    _same(ours, theirs, rtol=1e-4, atol=1e-5)
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("method", ["bilinear", "nearest", "area"])
@@ -74,10 +44,10 @@ def test_v1_resize_area(align):
                                       ((3, 5), (100, 100))])
 @pytest.mark.parametrize("static", [False, True])
 def test_resize_preserve_aspect_ratio(method, src, size, static):
-    img = _image((1,) + src + (2,), np.float32)
-    ours, theirs = _both(lambda api, p: api.image.resize(
+    img = image_array((1,) + src + (2,), np.float32)
+    ours, theirs = run_both(lambda api, p: api.image.resize(
         p[0], list(size), method=method, preserve_aspect_ratio=True), [img], static=static)
-    _same(ours, theirs, rtol=1e-4, atol=1e-5)
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-5)
 
 
 PAIRS = [(a, b) for a in INTS + FLOATS for b in INTS + FLOATS]
@@ -93,36 +63,36 @@ def test_convert_image_dtype(src, dst, saturate):
         edges = [0, 1, 0.5, 0.999, 1 - 1e-7, 1 / 255, 254.5 / 255.5]
         if saturate or np.dtype(dst).kind == "f":
             edges += [-0.25, 1.5, -3.0, 7.0, -1.0, 2.0]
-        x = np.concatenate([_image((40,), src), np.array(edges, src)])
+        x = np.concatenate([image_array((40,), src), np.array(edges, src)])
     else:
         info = np.iinfo(src)
-        x = np.concatenate([_image((40,), src), np.array(
+        x = np.concatenate([image_array((40,), src), np.array(
             [0, 1, info.max, info.min, info.max - 1, info.min + 1], src)])
-    ours, theirs = _both(lambda api, p: api.image.convert_image_dtype(
+    ours, theirs = run_both(lambda api, p: api.image.convert_image_dtype(
         p[0], api.as_dtype(dst), saturate=saturate), [x.reshape(-1, 1, 1)])
-    _same(ours, theirs)
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 @pytest.mark.parametrize("dtype", INTS + FLOATS)
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3,), (0, 3)])
 def test_rgb_to_grayscale(dtype, shape):
-    x = _image(shape, dtype)
-    ours, theirs = _both(lambda api, p: api.image.rgb_to_grayscale(p[0]), [x])
-    _same(ours, theirs)
+    x = image_array(shape, dtype)
+    ours, theirs = run_both(lambda api, p: api.image.rgb_to_grayscale(p[0]), [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 4, 6, 3), (3, 1, 2, 2, 1), (1, 1, 1)])
 def test_per_image_standardization(dtype, shape):
-    x = (_image(shape, np.float64) * 100).astype(dtype)
-    ours, theirs = _both(lambda api, p: api.image.per_image_standardization(p[0]), [x])
-    _same(ours, theirs, rtol=1e-5, atol=1e-5)
+    x = (image_array(shape, np.float64) * 100).astype(dtype)
+    ours, theirs = run_both(lambda api, p: api.image.per_image_standardization(p[0]), [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-5)
 
 
 def test_per_image_standardization_uniform():
     x = np.full((2, 3, 4, 3), 7, np.uint8)
-    ours, theirs = _both(lambda api, p: api.image.per_image_standardization(p[0]), [x])
-    _same(ours, theirs)
+    ours, theirs = run_both(lambda api, p: api.image.per_image_standardization(p[0]), [x])
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 @pytest.mark.parametrize("fn", ["flip_left_right", "flip_up_down"])
@@ -130,9 +100,9 @@ def test_per_image_standardization_uniform():
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.int64, np.bool_])
 @pytest.mark.parametrize("static", [False, True])
 def test_flips(fn, shape, dtype, static):
-    x = _image(shape, np.float64) > 0.5 if dtype is np.bool_ else _image(shape, dtype)
-    ours, theirs = _both(lambda api, p: getattr(api.image, fn)(p[0]), [x], static=static)
-    _same(ours, theirs)
+    x = image_array(shape, np.float64) > 0.5 if dtype is np.bool_ else image_array(shape, dtype)
+    ours, theirs = run_both(lambda api, p: getattr(api.image, fn)(p[0]), [x], static=static)
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 BOXES = [(0, 0, 5, 7), (1, 2, 3, 4), (4, 6, 1, 1), (2, 0, 3, 7)]
@@ -142,30 +112,30 @@ BOXES = [(0, 0, 5, 7), (1, 2, 3, 4), (4, 6, 1, 1), (2, 0, 3, 7)]
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 5, 7, 2)])
 @pytest.mark.parametrize("static", [False, True])
 def test_crop_to_bounding_box(box, shape, static):
-    x = _image(shape, np.int16)
-    ours, theirs = _both(lambda api, p: api.image.crop_to_bounding_box(p[0], *box), [x],
-                         static=static)
-    _same(ours, theirs)
+    x = image_array(shape, np.int16)
+    ours, theirs = run_both(lambda api, p: api.image.crop_to_bounding_box(p[0], *box), [x],
+                            static=static)
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 @pytest.mark.parametrize("box", [(0, 0, 5, 7), (1, 2, 8, 10), (0, 3, 5, 10), (4, 0, 9, 7)])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 5, 7, 2)])
 @pytest.mark.parametrize("static", [False, True])
 def test_pad_to_bounding_box(box, shape, static):
-    x = _image(shape, np.float32)
-    ours, theirs = _both(lambda api, p: api.image.pad_to_bounding_box(p[0], *box), [x],
-                         static=static)
-    _same(ours, theirs)
+    x = image_array(shape, np.float32)
+    ours, theirs = run_both(lambda api, p: api.image.pad_to_bounding_box(p[0], *box), [x],
+                            static=static)
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 @pytest.mark.parametrize("fraction", [0.5, 0.33, 0.9, 1.0, 0.01])
 @pytest.mark.parametrize("shape", [(5, 7, 3), (2, 9, 6, 2), (1, 1, 1)])
 @pytest.mark.parametrize("static", [False, True])
 def test_central_crop(fraction, shape, static):
-    x = _image(shape, np.uint8)
-    ours, theirs = _both(lambda api, p: api.image.central_crop(p[0], fraction), [x],
-                         static=static)
-    _same(ours, theirs)
+    x = image_array(shape, np.uint8)
+    ours, theirs = run_both(lambda api, p: api.image.central_crop(p[0], fraction), [x],
+                            static=static)
+    assert_same(ours, theirs, rtol=1e-5, atol=0.0)
 
 
 def _both_errors(build, shape):
@@ -246,23 +216,23 @@ def test_run_time_errors(build, shape):
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64])
 @pytest.mark.parametrize("src,dst", [((5, 7), (9, 4)), ((8, 8), (3, 3)), ((1, 3), (4, 1))])
 def test_resize_images_v1(method, align, dtype, src, dst):
-    img = (_image((2,) + src + (3,), np.float64) * 200).astype(dtype)
-    ours, theirs = _both(lambda api, p: api.compat.v1.image.resize_images(
+    img = (image_array((2,) + src + (3,), np.float64) * 200).astype(dtype)
+    ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_images(
         p[0], list(dst), method=method, align_corners=align), [img])
-    _same(ours, theirs, rtol=1e-5, atol=1e-4)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-4)
 
 
 @pytest.mark.parametrize("static", [False, True])
 def test_resize_images_v1_3d_aspect_same_size_and_constants(static):
-    img = (_image((6, 4, 2), np.float64) * 200).astype(np.uint8)
+    img = (image_array((6, 4, 2), np.float64) * 200).astype(np.uint8)
     for kw in ({"size": [3, 8], "preserve_aspect_ratio": True}, {"size": [6, 4]},
                {"size": [6, 4], "method": 1}, {"size": [12, 8], "method": 3}):
-        ours, theirs = _both(lambda api, p: api.compat.v1.image.resize_images(p[0], **kw), [img],
-                             static=static)
-        _same(ours, theirs, rtol=1e-5, atol=1e-4)
-        ours, theirs = _both(lambda api, p: api.compat.v1.image.resize(p[0], **kw), [img],
-                             static=static)
-        _same(ours, theirs, rtol=1e-5, atol=1e-4)
+        ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize_images(p[0], **kw), [img],
+                                static=static)
+        assert_same(ours, theirs, rtol=1e-5, atol=1e-4)
+        ours, theirs = run_both(lambda api, p: api.compat.v1.image.resize(p[0], **kw), [img],
+                                static=static)
+        assert_same(ours, theirs, rtol=1e-5, atol=1e-4)
     m_ours, m_tf = fg.compat.v1.image.ResizeMethod, tf.compat.v1.image.ResizeMethod
     for n in ("BILINEAR", "NEAREST_NEIGHBOR", "BICUBIC", "AREA"):
         assert getattr(m_ours, n) == getattr(m_tf, n)

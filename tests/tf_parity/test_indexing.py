@@ -5,55 +5,9 @@ import pytest
 
 import fastgraph as fg
 
+from .parity import assert_same, fail_both, run_both
+
 tf = pytest.importorskip("tensorflow")
-
-
-def _both(build, feeds=()):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _same(build, feeds=(), exact=True):
-    ours, theirs = _both(build, feeds)
-    if not isinstance(ours, list):
-        ours, theirs = [ours], [theirs]
-    for a, b in zip(ours, theirs):
-        a, b = np.asarray(a), np.asarray(b)
-        assert a.dtype == b.dtype and a.shape == b.shape
-        if exact:
-            np.testing.assert_array_equal(a, b)
-        else:
-            np.testing.assert_allclose(a, b, rtol=1e-5)
-
-
-def _both_fail(build, feeds=()):
-    """Both raise InvalidArgumentError when run; returns (ours, theirs) messages."""
-    msgs = []
-    for api in (fg, tf):
-        with pytest.raises(api.errors.InvalidArgumentError) as info:
-            _both_one(api, build, feeds)
-        msgs.append(str(info.value))
-    return msgs
-
-
-def _both_one(api, build, feeds):
-    v1 = api.compat.v1
-    g = api.Graph()
-    with g.as_default():
-        phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-        y = build(api, phs)
-        with v1.Session(graph=g) as sess:
-            return sess.run(y, dict(zip(phs, feeds)))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64, np.bool_, np.uint8])
@@ -64,14 +18,15 @@ def test_gather(dtype, axis):
     dim = params.shape[axis]
     idx = [rng.integers(0, dim, size=shape).astype(itype)
            for shape in [(), (3,), (2, 2)] for itype in (np.int32, np.int64)]
-    _same(lambda api, p: [api.gather(p[0], i, axis=axis) for i in p[1:]], [params] + idx)
+    assert_same(*run_both(lambda api, p: [api.gather(p[0], i, axis=axis) for i in p[1:]],
+                          [params] + idx), exact=True)
 
 
 @pytest.mark.parametrize("indices", [[0, 7], [[0, 1], [2, 7]], [-1]])
 def test_gather_out_of_range_message(indices):
     params = np.arange(5, dtype=np.float32)
     idx = np.asarray(indices, np.int32)
-    ours, theirs = _both_fail(lambda api, p: api.gather(p[0], p[1]), [params, idx])
+    ours, theirs = fail_both(lambda api, p: api.gather(p[0], p[1]), [params, idx])
     assert ours.splitlines()[0] in theirs
 
 
@@ -81,15 +36,15 @@ def test_gather_out_of_range_message(indices):
 def test_gather_nd(pshape, indices):
     params = np.arange(np.prod(pshape), dtype=np.float32).reshape(pshape)
     for itype in (np.int32, np.int64):
-        _same(lambda api, p: api.gather_nd(p[0], p[1]),
-              [params, np.asarray(indices, itype)])
+        assert_same(*run_both(lambda api, p: api.gather_nd(p[0], p[1]),
+                              [params, np.asarray(indices, itype)]), exact=True)
 
 
 @pytest.mark.parametrize("indices", [[[0, 1], [1, 7]], [7], [[[0, 1], [-1, 0]]]])
 def test_gather_nd_out_of_range_message(indices):
     params = np.zeros((2, 2), np.float32)
-    ours, theirs = _both_fail(lambda api, p: api.gather_nd(p[0], p[1]),
-                              [params, np.asarray(indices, np.int32)])
+    ours, theirs = fail_both(lambda api, p: api.gather_nd(p[0], p[1]),
+                             [params, np.asarray(indices, np.int32)])
     assert ours.splitlines()[0] in theirs
 
 
@@ -99,25 +54,28 @@ def test_one_hot(axis, itype):
     indices = np.array([[0, 2, 5], [1, 3, 0]], itype)  # 5 is out of range: all off
     if itype is not np.uint8:
         indices[1, 1] = -1
-    _same(lambda api, p: api.one_hot(p[0], 4, axis=axis), [indices])
-    _same(lambda api, p: api.one_hot(p[0], 4, on_value=p[1], off_value=p[2], axis=axis),
-          [indices, np.array(3, np.int64), np.array(-1, np.int64)])
-    _same(lambda api, p: api.one_hot(p[0], 3, on_value=2.5, dtype=api.float64), [indices])
+    assert_same(*run_both(lambda api, p: api.one_hot(p[0], 4, axis=axis), [indices]), exact=True)
+    assert_same(*run_both(lambda api, p: api.one_hot(p[0], 4, on_value=p[1], off_value=p[2],
+                                                     axis=axis),
+                          [indices, np.array(3, np.int64), np.array(-1, np.int64)]), exact=True)
+    assert_same(*run_both(lambda api, p: api.one_hot(p[0], 3, on_value=2.5, dtype=api.float64),
+                          [indices]), exact=True)
 
 
 @pytest.mark.parametrize("value", [np.float32(1.5), np.int32(-3), np.int64(2**40), np.bool_(True),
                                    np.uint8(200), np.float64(0.25)])
 def test_fill(value):
-    _same(lambda api, p: api.fill([2, 3], p[0]), [np.asarray(value)])
-    _same(lambda api, p: api.fill([], p[0]), [np.asarray(value)])
+    assert_same(*run_both(lambda api, p: api.fill([2, 3], p[0]), [np.asarray(value)]), exact=True)
+    assert_same(*run_both(lambda api, p: api.fill([], p[0]), [np.asarray(value)]), exact=True)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "int8", "uint8", "bool"])
 def test_zeros_ones_and_likes(dtype):
     x = np.arange(6, dtype=np.int16).reshape(2, 3)
-    _same(lambda api, p: [api.zeros([2, 3], dtype), api.ones((4,), dtype), api.zeros((), dtype),
-                          api.zeros_like(p[0], dtype=dtype), api.ones_like(p[0], dtype=dtype),
-                          api.zeros_like(p[0]), api.ones_like(p[0])], [x])
+    assert_same(*run_both(lambda api, p: [api.zeros([2, 3], dtype), api.ones((4,), dtype),
+                                          api.zeros((), dtype), api.zeros_like(p[0], dtype=dtype),
+                                          api.ones_like(p[0], dtype=dtype), api.zeros_like(p[0]),
+                                          api.ones_like(p[0])], [x]), exact=True)
 
 
 @pytest.mark.parametrize("args,kwargs", [
@@ -128,7 +86,7 @@ def test_zeros_ones_and_likes(dtype):
     ((0.0, 3e6 * 0.7, 0.7), {}),  # longer than the fold limit: the kernel runs
 ])
 def test_range(args, kwargs):
-    _same(lambda api, p: api.range(*args, **kwargs))
+    assert_same(*run_both(lambda api, p: api.range(*args, **kwargs)), exact=True)
 
 
 @pytest.mark.parametrize("args", [(1, 5, 0), (5, 1, 1), (1, 5, -1), (-5,)])
@@ -142,12 +100,14 @@ def test_range_errors(args):
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3, 4)], ids=str)
 def test_size_rank(shape):
     x = np.zeros(shape, np.float32)
-    _same(lambda api, p: [api.size(p[0]), api.size(p[0], out_type=api.int64), api.rank(p[0])], [x])
+    assert_same(*run_both(lambda api, p: [api.size(p[0]), api.size(p[0], out_type=api.int64),
+                                          api.rank(p[0])], [x]), exact=True)
 
 
 @pytest.mark.parametrize("cond", [
     [True, False, True], [[1, 0], [0, 3]], np.zeros((2, 0, 3), bool), [[0.0, np.nan]],
     np.arange(24).reshape(2, 3, 4) % 5 == 0])
 def test_where_of_constant_condition(cond):
-    _same(lambda api, p: api.where(api.constant(cond)))
-    _same(lambda api, p: api.where(api.equal(api.constant(np.asarray(cond, np.float32)), 0)))
+    assert_same(*run_both(lambda api, p: api.where(api.constant(cond))), exact=True)
+    assert_same(*run_both(lambda api, p: api.where(api.equal(
+        api.constant(np.asarray(cond, np.float32)), 0))), exact=True)

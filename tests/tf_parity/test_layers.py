@@ -6,7 +6,6 @@ of global / trainable variable names and shapes compared.
 TF 2.16+ routes tf.compat.v1.layers to Keras 2 (the `tf_keras` package);
 without it these tests are skipped."""
 
-import importlib
 import warnings
 
 import numpy as np
@@ -14,22 +13,15 @@ import pytest
 
 import fastgraph as fg
 
+from .parity import assert_same
+
 tf = pytest.importorskip("tensorflow")
 
 
-def _tf_layers():
-    try:
-        return tf.compat.v1.layers.dense and tf.compat.v1.layers
-    except (AttributeError, ImportError):
-        pass
-    pytest.importorskip("tf_keras")
-    return importlib.import_module("tf_keras.api._v1.keras.__internal__.legacy.layers")
-
-
 @pytest.fixture(scope="module")
-def tf_layers():
+def tf_layers(v1_layers):
     tf.compat.v1.disable_eager_execution()
-    return _tf_layers()
+    return v1_layers
 
 
 def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
@@ -69,12 +61,7 @@ def _check(results, rtol=1e-5):
     # Output tensor names as TF's (up to case: fastgraph's nn.batch_normalization
     # ends in "batchnorm/Add_1", TF's in "batchnorm/add_1").
     assert [n.lower() for n in ours_n] == [n.lower() for n in theirs_n]
-    ours = ours if isinstance(ours, (list, tuple)) else [ours]
-    theirs = theirs if isinstance(theirs, (list, tuple)) else [theirs]
-    for a, b in zip(ours, theirs):
-        a, b = np.asarray(a), np.asarray(b)
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
+    assert_same(ours, theirs, rtol=rtol)
 
 
 RNG = np.random.default_rng(3)

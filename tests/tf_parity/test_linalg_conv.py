@@ -3,30 +3,9 @@
 import numpy as np
 import pytest
 
-import fastgraph as fg
+from .parity import assert_same, run_both
 
 tf = pytest.importorskip("tensorflow")
-
-
-def _both(build, feeds):
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _close(ours, theirs):
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
 
 
 @pytest.mark.parametrize("a_shape,b_shape,ta,tb", [
@@ -39,8 +18,8 @@ def test_matmul(a_shape, b_shape, ta, tb, dtype):
     rng = np.random.default_rng(0)
     a = (rng.normal(size=a_shape) * 5).astype(dtype)
     b = (rng.normal(size=b_shape) * 5).astype(dtype)
-    _close(*_both(lambda api, p: api.matmul(p[0], p[1], transpose_a=ta, transpose_b=tb),
-                  [a, b]))
+    assert_same(*run_both(lambda api, p: api.matmul(p[0], p[1], transpose_a=ta, transpose_b=tb),
+                          [a, b]), rtol=1e-5)
 
 
 CONV = [((5, 7, 3), (3, 3, 3, 4), 1, 1, "SAME"), ((5, 7, 3), (3, 3, 3, 4), 2, 1, "VALID"),
@@ -54,8 +33,8 @@ def test_conv2d(x_shape, f_shape, strides, dil, padding):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2,) + x_shape).astype(np.float32)
     f = rng.normal(size=f_shape).astype(np.float32)
-    _close(*_both(lambda api, p: api.nn.conv2d(p[0], p[1], strides, padding, dilations=dil),
-                  [x, f]))
+    assert_same(*run_both(lambda api, p: api.nn.conv2d(p[0], p[1], strides, padding, dilations=dil),
+                          [x, f]), rtol=1e-5)
 
 
 @pytest.mark.parametrize("x_shape,f_shape,strides,dil,padding",
@@ -65,8 +44,8 @@ def test_depthwise_conv2d(x_shape, f_shape, strides, dil, padding):
     rng = np.random.default_rng(2)
     x = rng.normal(size=(2,) + x_shape).astype(np.float32)
     f = rng.normal(size=f_shape[:3] + (2,)).astype(np.float32)
-    _close(*_both(lambda api, p: api.nn.depthwise_conv2d(
-        p[0], f, [1, strides, strides, 1], padding, dilations=[dil, dil]), [x]))
+    assert_same(*run_both(lambda api, p: api.nn.depthwise_conv2d(
+        p[0], f, [1, strides, strides, 1], padding, dilations=[dil, dil]), [x]), rtol=1e-5)
 
 
 @pytest.mark.parametrize("k,s,padding", [(2, 2, "VALID"), (3, 1, "SAME"), ([3, 2], [2, 1], "SAME"),
@@ -75,9 +54,10 @@ def test_depthwise_conv2d(x_shape, f_shape, strides, dil, padding):
 def test_pools(k, s, padding, dtype):
     rng = np.random.default_rng(3)
     x = (rng.normal(size=(2, 7, 6, 3)) * 50).astype(dtype)
-    _close(*_both(lambda api, p: api.nn.max_pool2d(p[0], k, s, padding), [x]))
+    assert_same(*run_both(lambda api, p: api.nn.max_pool2d(p[0], k, s, padding), [x]), rtol=1e-5)
     if dtype == np.float32:
-        _close(*_both(lambda api, p: api.nn.avg_pool2d(p[0], k, s, padding), [x]))
+        assert_same(*run_both(lambda api, p: api.nn.avg_pool2d(p[0], k, s, padding), [x]),
+                    rtol=1e-5)
 
 
 @pytest.mark.parametrize("x_shape,f_shape,out_shape,strides,padding", [
@@ -88,8 +68,8 @@ def test_conv2d_transpose(x_shape, f_shape, out_shape, strides, padding):
     rng = np.random.default_rng(4)
     x = rng.normal(size=x_shape).astype(np.float32)
     f = rng.normal(size=f_shape).astype(np.float32)
-    _close(*_both(lambda api, p: api.nn.conv2d_transpose(p[0], f, list(out_shape), strides,
-                                                         padding), [x]))
+    assert_same(*run_both(lambda api, p: api.nn.conv2d_transpose(p[0], f, list(out_shape), strides,
+                                                                 padding), [x]), rtol=1e-5)
 
 
 def test_conv1d_atrous_and_separable():
@@ -100,9 +80,11 @@ def test_conv1d_atrous_and_separable():
     f2 = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
     dw = rng.normal(size=(3, 3, 3, 2)).astype(np.float32)
     pw = rng.normal(size=(1, 1, 6, 5)).astype(np.float32)
-    _close(*_both(lambda api, p: api.nn.conv1d(p[0], f1, 2, "SAME"), [x1]))
-    _close(*_both(lambda api, p: api.nn.conv1d(p[0], f1, 1, "VALID", dilations=2), [x1]))
-    _close(*_both(lambda api, p: api.nn.atrous_conv2d(p[0], f2, 2, "SAME"), [x2]))
-    ours, theirs = _both(lambda api, p: api.nn.separable_conv2d(p[0], dw, pw, [1, 2, 2, 1],
-                                                                "VALID"), [x2])
+    assert_same(*run_both(lambda api, p: api.nn.conv1d(p[0], f1, 2, "SAME"), [x1]), rtol=1e-5)
+    assert_same(*run_both(lambda api, p: api.nn.conv1d(p[0], f1, 1, "VALID", dilations=2),
+                          [x1]), rtol=1e-5)
+    assert_same(*run_both(lambda api, p: api.nn.atrous_conv2d(p[0], f2, 2, "SAME"), [x2]),
+                rtol=1e-5)
+    ours, theirs = run_both(lambda api, p: api.nn.separable_conv2d(p[0], dw, pw, [1, 2, 2, 1],
+                                                                   "VALID"), [x2])
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)

@@ -5,44 +5,13 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array
+from .parity import assert_same, run_both, run_in
+
 tf = pytest.importorskip("tensorflow")
 
 FLOATS = [np.float32, np.float64]
 NUMERIC = [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS
-
-
-def _both(build, feeds, known_shape=False):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), a.shape if known_shape else
-                                  [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _same(ours, theirs, tol=None):
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        tol = tol or (1e-5 if ours.dtype == np.float32 else 1e-10)
-        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
-
-
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
 
 
 ACTIVATIONS = {"relu": NUMERIC, "relu6": NUMERIC, "leaky_relu": NUMERIC, "elu": FLOATS,
@@ -56,17 +25,17 @@ def test_activations_match_tensorflow(name):
     rng = np.random.default_rng(0)
     for dtype in ACTIVATIONS[name]:
         for shape in [(), (7,), (3, 4), (2, 0, 3), (70001,)]:
-            x = _data(shape, dtype, rng)
-            _same(*_both(lambda api, p: getattr(api.nn, name)(p[0]), [x]))
+            x = random_array(shape, dtype, rng)
+            assert_same(*run_both(lambda api, p: getattr(api.nn, name)(p[0]), [x]))
         if np.dtype(dtype).kind == "f":
-            _same(*_both(lambda api, p: getattr(api.nn, name)(p[0]),
-                         [np.array(SPECIAL, dtype)]))
+            assert_same(*run_both(lambda api, p: getattr(api.nn, name)(p[0]),
+                                  [np.array(SPECIAL, dtype)]))
 
 
 @pytest.mark.parametrize("alpha", [0.01, 0.5, 2.0])
 def test_leaky_relu_alpha_matches_tensorflow(alpha):
-    x = _data((4, 5), np.float32, np.random.default_rng(1))
-    _same(*_both(lambda api, p: api.nn.leaky_relu(p[0], alpha=alpha), [x]))
+    x = random_array((4, 5), np.float32, np.random.default_rng(1))
+    assert_same(*run_both(lambda api, p: api.nn.leaky_relu(p[0], alpha=alpha), [x]))
 
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
@@ -77,15 +46,16 @@ def test_leaky_relu_alpha_matches_tensorflow(alpha):
 def test_softmax_matches_tensorflow(op, shape, axis):
     rng = np.random.default_rng(2)
     for dtype in FLOATS:
-        x = _data(shape, dtype, rng, scale=5.0)
-        _same(*_both(lambda api, p: getattr(api.nn, op)(p[0], axis=axis), [x], known_shape=True))
+        x = random_array(shape, dtype, rng, scale=5.0)
+        assert_same(*run_both(lambda api, p: getattr(api.nn, op)(p[0], axis=axis), [x],
+                              static=True))
 
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
 def test_softmax_extremes_match_tensorflow(op):
     x = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, -999.0], [-np.inf, 0.0, 1.0]],
                  np.float32)
-    _same(*_both(lambda api, p: getattr(api.nn, op)(p[0]), [x]))
+    assert_same(*run_both(lambda api, p: getattr(api.nn, op)(p[0]), [x]))
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (1, 1), (7,), (2, 3, 4), (0, 3), (70000, 3)], ids=str)
@@ -93,9 +63,9 @@ def test_softmax_extremes_match_tensorflow(op):
 def test_sparse_softmax_cross_entropy_matches_tensorflow(shape, ldtype):
     rng = np.random.default_rng(3)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.integers(0, shape[-1], size=shape[:-1]).astype(ldtype)
-        _same(*_both(lambda api, p: api.nn.sparse_softmax_cross_entropy_with_logits(
+        assert_same(*run_both(lambda api, p: api.nn.sparse_softmax_cross_entropy_with_logits(
             labels=p[1], logits=p[0]), [logits, labels]))
 
 
@@ -107,29 +77,19 @@ def test_sparse_xent_bad_label_fails_in_both(bad):
         with pytest.raises(api.errors.InvalidArgumentError,
                            match=f"Received a label value of {bad} which is outside the valid "
                                  r"range of \[0, 3\)"):
-            _both_one(api, lambda a, p: a.nn.sparse_softmax_cross_entropy_with_logits(
+            run_in(api, lambda a, p: a.nn.sparse_softmax_cross_entropy_with_logits(
                 labels=p[1], logits=p[0]), [logits, labels])
-
-
-def _both_one(api, build, feeds):
-    v1 = api.compat.v1
-    g = api.Graph()
-    with g.as_default():
-        phs = [v1.placeholder(api.as_dtype(a.dtype), [None] * a.ndim) for a in feeds]
-        y = build(api, phs)
-        with v1.Session(graph=g) as sess:
-            return sess.run(y, dict(zip(phs, feeds)))
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (1, 1), (7,), (2, 3, 4), (0, 3), (70000, 2)], ids=str)
 def test_softmax_cross_entropy_matches_tensorflow(shape):
     rng = np.random.default_rng(4)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         labels /= labels.sum(-1, keepdims=True) if labels.size else 1
-        _same(*_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
-            labels=p[1], logits=p[0]), [logits, labels], known_shape=True))
+        assert_same(*run_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
+            labels=p[1], logits=p[0]), [logits, labels], static=True))
 
 
 @pytest.mark.parametrize("shape,axis", [((5, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), 0),
@@ -137,18 +97,18 @@ def test_softmax_cross_entropy_matches_tensorflow(shape):
 def test_softmax_cross_entropy_axis_matches_tensorflow(shape, axis):
     rng = np.random.default_rng(5)
     for dtype in FLOATS:
-        logits = _data(shape, dtype, rng)
+        logits = random_array(shape, dtype, rng)
         labels = rng.random(shape).astype(dtype)
         for known in (True, False):
-            _same(*_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
-                labels=p[1], logits=p[0], axis=axis), [logits, labels], known_shape=known))
+            assert_same(*run_both(lambda api, p: api.nn.softmax_cross_entropy_with_logits(
+                labels=p[1], logits=p[0], axis=axis), [logits, labels], static=known))
 
 
 @pytest.mark.parametrize("shape", [(), (5,), (3, 4), (0, 2), (70000,)], ids=str)
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_l2_loss_matches_tensorflow(shape, dtype):
-    x = _data(shape, dtype, np.random.default_rng(5))
-    _same(*_both(lambda api, p: api.nn.l2_loss(p[0]), [x]))
+    x = random_array(shape, dtype, np.random.default_rng(5))
+    assert_same(*run_both(lambda api, p: api.nn.l2_loss(p[0]), [x]))
 
 
 @pytest.mark.parametrize("shape,fmt", [((2, 3), None), ((2, 4, 5, 3), "NHWC"),
@@ -159,21 +119,21 @@ def test_bias_add_matches_tensorflow(shape, fmt):
     rng = np.random.default_rng(6)
     c = shape[1] if fmt and fmt.startswith("NC") else shape[-1]
     for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]:
-        x = _data(shape, dtype, rng)
-        b = _data((c,), dtype, rng)
-        _same(*_both(lambda api, p: api.nn.bias_add(p[0], p[1], data_format=fmt), [x, b],
-                     known_shape=True))
+        x = random_array(shape, dtype, rng)
+        b = random_array((c,), dtype, rng)
+        assert_same(*run_both(lambda api, p: api.nn.bias_add(p[0], p[1], data_format=fmt), [x, b],
+                              static=True))
 
 
 def test_dropout_rate_zero_matches_tensorflow():
-    x = _data((3, 4), np.float32, np.random.default_rng(7))
+    x = random_array((3, 4), np.float32, np.random.default_rng(7))
     x[0, :2] = [np.nan, np.inf]
     zero = np.array(0, np.float32)
     one = np.array(1, np.float32)
-    _same(*_both(lambda api, p: api.nn.dropout(p[0], p[1]), [x, zero]))
-    _same(*_both(lambda api, p: api.nn.dropout(p[0], rate=0.0), [x]))
-    _same(*_both(lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=p[1]), [x, one]))
-    _same(*_both(lambda api, p: api.compat.v1.nn.dropout(p[0], 1.0), [x]))
+    assert_same(*run_both(lambda api, p: api.nn.dropout(p[0], p[1]), [x, zero]))
+    assert_same(*run_both(lambda api, p: api.nn.dropout(p[0], rate=0.0), [x]))
+    assert_same(*run_both(lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=p[1]), [x, one]))
+    assert_same(*run_both(lambda api, p: api.compat.v1.nn.dropout(p[0], 1.0), [x]))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -181,7 +141,7 @@ def test_dropout_rate_zero_matches_tensorflow():
 def test_dropout_matches_tensorflow_in_distribution_and_scaling(dtype, form):
     """The masks come from different generators; the fraction dropped and
     the kept values (scaled by the same float operations) must agree."""
-    x = _data((300, 400), dtype, np.random.default_rng(8)) + dtype(20)
+    x = random_array((300, 400), dtype, np.random.default_rng(8)) + dtype(20)
     r = np.array(0.3, dtype)
     kp = np.array(0.7, dtype)
     build, feeds = {
@@ -192,7 +152,7 @@ def test_dropout_matches_tensorflow_in_distribution_and_scaling(dtype, form):
         "keep_prob_fed": (lambda api, p: api.compat.v1.nn.dropout(p[0], keep_prob=p[1]),
                           [x, kp]),
     }[form]
-    ours, theirs = _both(build, feeds)
+    ours, theirs = run_both(build, feeds)
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
     rate = 0.3 if form in ("number", "fed") else 1 - 0.7
     for out in (ours, theirs):
@@ -204,8 +164,8 @@ def test_dropout_matches_tensorflow_in_distribution_and_scaling(dtype, form):
 @pytest.mark.parametrize("noise_shape", [[20, 1], [1, 30], [None, 1]])
 def test_dropout_noise_shape_matches_tensorflow_structure(noise_shape):
     x = np.ones((20, 30), np.float32)
-    ours, theirs = _both(lambda api, p: api.nn.dropout(p[0], 0.5, noise_shape=noise_shape,
-                                                        seed=3), [x], known_shape=True)
+    ours, theirs = run_both(lambda api, p: api.nn.dropout(p[0], 0.5, noise_shape=noise_shape,
+                                                        seed=3), [x], static=True)
     for out in (ours, theirs):
         mask = out != 0
         axis = 1 if noise_shape[1] == 1 else 0

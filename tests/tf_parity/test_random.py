@@ -9,23 +9,11 @@ import pytest
 
 import fastgraph as fg
 
+from .parity import run_both
+
 tf = pytest.importorskip("tensorflow")
 
 N = 100_000
-
-
-def _both(build, runs=2):
-    """Runs build(api) for `runs` session runs in TF1 graph mode and in
-    fastgraph; returns (fastgraph's results, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            y = build(api)
-            with v1.Session(graph=g) as sess:
-                out.append([sess.run(y) for _ in range(runs)])
-    return out
 
 
 def _moments(x):
@@ -46,8 +34,8 @@ def _same_distribution(ours, theirs, mean_tol, std_tol):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("lo,hi", [(0, 1), (-3.0, 5.0), (0, 7.5)])
 def test_uniform_matches_tensorflow(dtype, lo, hi):
-    ours, theirs = _both(lambda api: api.compat.v1.random_uniform(
-        [N], lo, hi, dtype=getattr(api, dtype), seed=1))
+    ours, theirs = run_both(lambda api, _: api.compat.v1.random_uniform(
+        [N], lo, hi, dtype=getattr(api, dtype), seed=1), runs=2)
     width = hi - lo
     _same_distribution(ours, theirs, 0.02 * width, 0.02 * width)
     for x in ours + theirs:
@@ -57,8 +45,8 @@ def test_uniform_matches_tensorflow(dtype, lo, hi):
 @pytest.mark.parametrize("dtype", ["int32", "int64"])
 @pytest.mark.parametrize("lo,hi", [(0, 10), (-7, 3), (-2**31, 2**31 - 1)])
 def test_uniform_int_matches_tensorflow(dtype, lo, hi):
-    ours, theirs = _both(lambda api: api.random.uniform(
-        [N], lo, hi, dtype=getattr(api, dtype), seed=2))
+    ours, theirs = run_both(lambda api, _: api.random.uniform(
+        [N], lo, hi, dtype=getattr(api, dtype), seed=2), runs=2)
     width = float(hi - lo)
     _same_distribution(ours, theirs, 0.02 * width, 0.02 * width)
     for x in ours + theirs:
@@ -73,16 +61,16 @@ def test_uniform_int_matches_tensorflow(dtype, lo, hi):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("mean,stddev", [(0.0, 1.0), (2.0, 3.0), (-1.0, 0.1)])
 def test_normal_matches_tensorflow(dtype, mean, stddev):
-    ours, theirs = _both(lambda api: api.compat.v1.random_normal(
-        [N], mean, stddev, dtype=getattr(api, dtype), seed=3))
+    ours, theirs = run_both(lambda api, _: api.compat.v1.random_normal(
+        [N], mean, stddev, dtype=getattr(api, dtype), seed=3), runs=2)
     _same_distribution(ours, theirs, 0.03 * stddev, 0.03 * stddev)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("mean,stddev", [(0.0, 1.0), (5.0, 0.5)])
 def test_truncated_normal_matches_tensorflow(dtype, mean, stddev):
-    ours, theirs = _both(lambda api: api.compat.v1.truncated_normal(
-        [N], mean, stddev, dtype=getattr(api, dtype), seed=4))
+    ours, theirs = run_both(lambda api, _: api.compat.v1.truncated_normal(
+        [N], mean, stddev, dtype=getattr(api, dtype), seed=4), runs=2)
     _same_distribution(ours, theirs, 0.02 * stddev, 0.02 * stddev)
     for x in ours + theirs:
         z = (x.astype(np.float64) - mean) / stddev
@@ -96,15 +84,15 @@ def test_truncated_normal_matches_tensorflow(dtype, mean, stddev):
 @pytest.mark.parametrize("shape", [[], [0], [1], [3, 4], [2, 0, 5], [2, 3, 1, 2]])
 @pytest.mark.parametrize("fn", ["uniform", "normal", "truncated_normal"])
 def test_shapes_and_dtypes_match_tensorflow(fn, shape):
-    ours, theirs = _both(lambda api: getattr(api.random, fn)(shape), runs=1)
+    ours, theirs = run_both(lambda api, _: getattr(api.random, fn)(shape), runs=1)
     assert ours[0].shape == theirs[0].shape and ours[0].dtype == theirs[0].dtype
 
 
 def test_broadcast_mean_stddev_matches_tensorflow():
-    def build(api):
+    def build(api, _):
         return api.random.normal([N, 3], mean=[0.0, 10.0, -5.0], stddev=[[1.0, 2.0, 0.5]],
                                  seed=5)
-    ours, theirs = _both(build, runs=1)
+    ours, theirs = run_both(build, runs=1)
     for col, (m, s) in enumerate([(0, 1), (10, 2), (-5, 0.5)]):
         assert abs(ours[0][:, col].mean() - theirs[0][:, col].mean()) < 0.03 * s
         assert abs(ours[0][:, col].std() - theirs[0][:, col].std()) < 0.03 * s

@@ -6,50 +6,13 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array
+from .parity import assert_same, run_both
+
 tf = pytest.importorskip("tensorflow")
 
 INTS = [np.uint8, np.int8, np.int16, np.int32, np.int64]
 FLOATS = [np.float32, np.float64]
-
-
-def _both(build, feeds, known_shape=False):
-    """Runs build(api, placeholders) in TF1 graph mode and in fastgraph;
-    returns (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), a.shape if known_shape else
-                                  [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _same(ours, theirs):
-    if isinstance(ours, (tuple, list)):
-        for a, b in zip(ours, theirs):
-            _same(a, b)
-        return
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        tol = 1e-5 if ours.dtype == np.float32 else 1e-10
-        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
-
-
-def _data(shape, dtype, rng, lo=-9, hi=9):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * 3).astype(dtype)
-    if dtype.kind == "b":
-        return rng.random(size=shape) < 0.5
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, lo), min(info.max, hi) + 1, size=shape).astype(dtype)
 
 
 REDUCERS = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"]
@@ -62,18 +25,19 @@ CASES = [((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), [0, 2]), ((2, 3,
 @pytest.mark.parametrize("shape,axis", CASES, ids=str)
 def test_reductions_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(0)
-    xs = [_data(shape, dtype, rng, -3, 3)
+    xs = [random_array(shape, dtype, rng, lo=-3, hi=3)
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8]]
-    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, keepdims=k)
-                                 for t in p for k in (False, True)], xs))
+    assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, keepdims=k)
+                                          for t in p for k in (False, True)], xs))
 
 
 @pytest.mark.parametrize("op", ["reduce_all", "reduce_any"])
 @pytest.mark.parametrize("shape,axis", CASES, ids=str)
 def test_logical_reductions_match_tensorflow(op, shape, axis):
-    x = _data(shape, np.bool_, np.random.default_rng(1))
+    x = random_array(shape, np.bool_, np.random.default_rng(1))
     for keepdims in (False, True):
-        _same(*_both(lambda api, p: getattr(api.math, op)(p[0], axis, keepdims=keepdims), [x]))
+        assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], axis, keepdims=keepdims),
+                              [x]))
 
 
 @pytest.mark.parametrize("dtype", INTS)
@@ -82,38 +46,38 @@ def test_integer_mean_matches_tensorflow(dtype):
     rng = np.random.default_rng(2)
     x = rng.integers(max(info.min, -2**40), min(info.max, 2**40), size=(5, 7)).astype(dtype)
     for axis in (None, 0, 1):
-        _same(*_both(lambda api, p: api.reduce_mean(p[0], axis), [x]))
+        assert_same(*run_both(lambda api, p: api.reduce_mean(p[0], axis), [x]))
     # Sums that overflow the element type, and negatives that truncate.
     x = np.full((3, 4), info.max if dtype != np.int64 else 2**40, dtype)
     x[0] = info.min if dtype != np.int64 else -2**40
-    _same(*_both(lambda api, p: api.reduce_mean(p[0], 1), [x]))
+    assert_same(*run_both(lambda api, p: api.reduce_mean(p[0], 1), [x]))
 
 
 def test_integer_sum_wraps_like_tensorflow():
     x = np.array([100, 100, 100, -7], np.int8)
-    _same(*_both(lambda api, p: api.reduce_sum(p[0]), [x]))
+    assert_same(*run_both(lambda api, p: api.reduce_sum(p[0]), [x]))
 
 
 def test_empty_reductions_match_tensorflow():
     for dtype in (np.float32, np.int32):
         x = np.zeros((0, 3), dtype)
         for op in ("reduce_sum", "reduce_max", "reduce_min", "reduce_prod"):
-            _same(*_both(lambda api, p: getattr(api.math, op)(p[0], 0), [x]))
-    _same(*_both(lambda api, p: api.reduce_mean(p[0], 0), [np.zeros((0, 3), np.int32)]))
+            assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], 0), [x]))
+    assert_same(*run_both(lambda api, p: api.reduce_mean(p[0], 0), [np.zeros((0, 3), np.int32)]))
 
 
 def test_nan_reductions_match_tensorflow():
     x = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, -1.0]], np.float32)
     for op in ("reduce_max", "reduce_min", "reduce_sum"):
         for axis in (0, 1):
-            _same(*_both(lambda api, p: getattr(api.math, op)(p[0], axis), [x]))
+            assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], axis), [x]))
 
 
 @pytest.mark.parametrize("shape,axis", [((70000, 3), 1), ((3, 70000), 0), ((4, 70000, 2), [0, 2])])
 def test_large_reductions_match_tensorflow(shape, axis):
     x = np.random.default_rng(3).normal(size=shape).astype(np.float32)
     for op in ("reduce_sum", "reduce_mean", "reduce_max"):
-        _same(*_both(lambda api, p: getattr(api.math, op)(p[0], axis), [x]))
+        assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], axis), [x]))
 
 
 @pytest.mark.parametrize("op", ["argmax", "argmin"])
@@ -121,10 +85,10 @@ def test_large_reductions_match_tensorflow(shape, axis):
                                         ((2, 3, 4), 1), ((1, 1), 0), ((0, 3), 1)], ids=str)
 def test_argmax_argmin_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(4)
-    xs = [_data(shape, dtype, rng, -2, 2)  # ties
+    xs = [random_array(shape, dtype, rng, lo=-2, hi=2)  # ties
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
-    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, output_type=out)
-                                 for t in p for out in ("int64", "int32")], xs))
+    assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, output_type=out)
+                                          for t in p for out in ("int64", "int32")], xs))
 
 
 def test_argmax_nan_matches_tensorflow():
@@ -132,14 +96,14 @@ def test_argmax_nan_matches_tensorflow():
     x = np.array([[nan, 1, 3], [1, nan, 3], [nan, nan, nan], [1, 3, nan], [-inf, nan, -inf],
                   [nan, -inf, 2]], np.float32)
     for op in ("argmax", "argmin"):
-        _same(*_both(lambda api, p: getattr(api.math, op)(p[0], 1), [x]))
+        assert_same(*run_both(lambda api, p: getattr(api.math, op)(p[0], 1), [x]))
 
 
 def test_argmax_bool_and_large_match_tensorflow():
     x = np.array([[False, True, True], [False, False, False]])
-    _same(*_both(lambda api, p: api.argmax(p[0], 1), [x]))
+    assert_same(*run_both(lambda api, p: api.argmax(p[0], 1), [x]))
     x = np.random.default_rng(5).normal(size=(70000, 4)).astype(np.float32)
-    _same(*_both(lambda api, p: api.argmin(p[0], 1), [x]))
+    assert_same(*run_both(lambda api, p: api.argmin(p[0], 1), [x]))
 
 
 @pytest.mark.parametrize("op", ["cumsum", "cumprod"])
@@ -147,15 +111,16 @@ def test_argmax_bool_and_large_match_tensorflow():
                                         ((0, 4), 0), ((3, 0), 1), ((1, 1), 0)], ids=str)
 def test_scans_match_tensorflow(op, shape, axis):
     rng = np.random.default_rng(6)
-    xs = [_data(shape, dtype, rng, -3, 3)
+    xs = [random_array(shape, dtype, rng, lo=-3, hi=3)
           for dtype in [np.float32, np.float64, np.int32, np.int64, np.uint8, np.int8, np.int16]]
-    _same(*_both(lambda api, p: [getattr(api.math, op)(t, axis, exclusive=e, reverse=r)
-                                 for t in p for e in (False, True) for r in (False, True)], xs))
+    assert_same(*run_both(lambda api, p: [getattr(api.math, op)(t, axis, exclusive=e, reverse=r)
+                                          for t in p for e in (False, True)
+                                          for r in (False, True)], xs))
 
 
 def test_large_scan_matches_tensorflow():
     x = np.random.default_rng(7).normal(size=(3, 70000)).astype(np.float64)
-    _same(*_both(lambda api, p: api.cumsum(p[0], 0, reverse=True), [x]))
+    assert_same(*run_both(lambda api, p: api.cumsum(p[0], 0, reverse=True), [x]))
 
 
 @pytest.mark.parametrize("shape,axis", [((3, 4), None), ((3, 4), 1), ((2, 3, 4), [0, 2]),
@@ -164,10 +129,10 @@ def test_large_scan_matches_tensorflow():
 def test_reduce_logsumexp_matches_tensorflow(shape, axis, dtype):
     x = (np.random.default_rng(8).normal(size=shape) * 30).astype(dtype)
     for keepdims in (False, True):
-        _same(*_both(lambda api, p: api.reduce_logsumexp(p[0], axis, keepdims=keepdims), [x],
-                     known_shape=True))
+        assert_same(*run_both(lambda api, p: api.reduce_logsumexp(p[0], axis, keepdims=keepdims),
+                              [x], static=True))
     x = np.array([[-np.inf, -np.inf], [np.inf, 1.0], [1000.0, 1000.0]], dtype)
-    _same(*_both(lambda api, p: api.reduce_logsumexp(p[0], 1), [x], known_shape=True))
+    assert_same(*run_both(lambda api, p: api.reduce_logsumexp(p[0], 1), [x], static=True))
 
 
 @pytest.mark.parametrize("shape,axes", [((4, 3), [0]), ((2, 3, 4), [0, 1]), ((2, 3, 4), [-1]),
@@ -175,10 +140,10 @@ def test_reduce_logsumexp_matches_tensorflow(shape, axis, dtype):
 def test_moments_match_tensorflow(shape, axes):
     rng = np.random.default_rng(9)
     for dtype in (np.float32, np.float64, np.int32):
-        x = _data(shape, dtype, rng)
+        x = random_array(shape, dtype, rng)
         for keepdims in (False, True):
-            _same(*_both(lambda api, p: api.nn.moments(p[0], axes, keepdims=keepdims), [x],
-                         known_shape=True))
+            assert_same(*run_both(lambda api, p: api.nn.moments(p[0], axes, keepdims=keepdims), [x],
+                                  static=True))
 
 
 def test_batch_normalization_matches_tensorflow():
@@ -188,7 +153,7 @@ def test_batch_normalization_matches_tensorflow():
     var = rng.random(size=(5,)).astype(np.float32)
     for use_offset in (True, False):
         for use_scale in (True, False):
-            _same(*_both(lambda api, p: api.nn.batch_normalization(
+            assert_same(*run_both(lambda api, p: api.nn.batch_normalization(
                 p[0], p[1], p[2], p[3] if use_offset else None, p[4] if use_scale else None,
                 1e-3), [x, mean, var, offset, scale]))
 
@@ -199,9 +164,9 @@ def test_l2_normalize_matches_tensorflow(shape, axis):
     x = np.random.default_rng(11).normal(size=shape)
     x[..., 0] = 0
     for dtype in FLOATS:
-        _same(*_both(lambda api, p: api.nn.l2_normalize(p[0], axis), [x.astype(dtype)]))
-        _same(*_both(lambda api, p: api.nn.l2_normalize(p[0], axis, epsilon=10.0),
-                     [x.astype(dtype)]))
+        assert_same(*run_both(lambda api, p: api.nn.l2_normalize(p[0], axis), [x.astype(dtype)]))
+        assert_same(*run_both(lambda api, p: api.nn.l2_normalize(p[0], axis, epsilon=10.0),
+                              [x.astype(dtype)]))
 
 
 def test_build_errors_match_tensorflow():

@@ -9,6 +9,9 @@ import pytest
 
 import fastgraph as fg
 
+from ..samples import random_array, tied_array
+from .parity import assert_same, run_both
+
 tf = pytest.importorskip("tensorflow")
 
 
@@ -19,28 +22,9 @@ def _in_graph(api, build):
 
 
 def _run_both(build, init=True):
-    """build(api, v1) -> fetches; runs them after initializing variables."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            y = build(api, v1)
-            with v1.Session(graph=g) as sess:
-                if init:
-                    sess.run(v1.global_variables_initializer())
-                out.append(sess.run(y))
-    return out
-
-
-def _same(ours, theirs, tol=None):
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    if ours.dtype.kind == "f":
-        tol = tol or (1e-5 if ours.dtype == np.float32 else 1e-10)
-        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
-    else:
-        np.testing.assert_array_equal(ours, theirs)
+    """`run_both` for the programs of part A, which take (api, v1) and no
+    feeds; their variables are initialized first when `init`."""
+    return run_both(lambda api, _: build(api, api.compat.v1), init=init)
 
 
 # ==== A. get_variable and variable_scope ========================================
@@ -168,7 +152,7 @@ def test_initial_values_match_tensorflow(dtype):
         return out[1:]  # float defaults are random (compared below)
 
     for o, t in zip(*_run_both(build)):
-        _same(o, t)
+        assert_same(o, t)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -223,39 +207,6 @@ FLOATS = [np.float32, np.float64]
 NUMERIC = [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS
 
 
-def _both(build, feeds, known_shape=True):
-    """build(api, placeholders) in TF1 graph mode and in fastgraph; returns
-    (fastgraph's result, TensorFlow's)."""
-    out = []
-    for api in (fg, tf):
-        v1 = api.compat.v1
-        g = api.Graph()
-        with g.as_default():
-            phs = [v1.placeholder(api.as_dtype(a.dtype), a.shape if known_shape else
-                                  [None] * a.ndim) for a in feeds]
-            y = build(api, phs)
-            with v1.Session(graph=g) as sess:
-                out.append(sess.run(y, dict(zip(phs, feeds))))
-    return out
-
-
-def _same_all(ours, theirs, tol=None):
-    if isinstance(ours, (list, tuple)):
-        assert len(ours) == len(theirs)
-        for o, t in zip(ours, theirs):
-            _same_all(o, t, tol)
-    else:
-        _same(ours, theirs, tol)
-
-
-def _data(shape, dtype, rng, scale=3.0):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return (rng.normal(size=shape) * scale).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(max(info.min, -9), min(info.max, 9) + 1, size=shape).astype(dtype)
-
-
 SHAPES = [(), (5,), (3, 4), (2, 0, 3)]
 
 
@@ -263,18 +214,19 @@ SHAPES = [(), (5,), (3, 4), (2, 0, 3)]
 @pytest.mark.parametrize("shape", SHAPES)
 def test_clip_and_add_n_match_tensorflow(shape, dtype):
     rng = np.random.default_rng(0)
-    xs = [_data(shape, dtype, rng) for _ in range(3)]
+    xs = [random_array(shape, dtype, rng) for _ in range(3)]
     lo, hi = (dtype(1), dtype(5)) if dtype == np.uint8 else (dtype(-2), dtype(3))
-    _same_all(*_both(lambda api, p: [api.clip_by_value(p[0], lo, hi), api.add_n(p),
-                                     api.add_n(p[:1]), api.math.accumulate_n(p[:2])], xs))
-    _same_all(*_both(lambda api, p: api.add_n(p), xs, known_shape=False))
+    assert_same(*run_both(lambda api, p: [api.clip_by_value(p[0], lo, hi), api.add_n(p),
+                                          api.add_n(p[:1]), api.math.accumulate_n(p[:2])], xs,
+                          static=True))
+    assert_same(*run_both(lambda api, p: api.add_n(p), xs, static=False))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("shape,axis", [((5,), None), ((3, 4), 0), ((3, 4), -1),
                                         ((2, 3, 4), [0, 2]), ((), None)])
 def test_moments_and_counts_match_tensorflow(shape, axis, dtype):
-    x = _data(shape, dtype, np.random.default_rng(1))
+    x = random_array(shape, dtype, np.random.default_rng(1))
     if x.ndim:
         x[..., ::2] = 0
 
@@ -283,7 +235,7 @@ def test_moments_and_counts_match_tensorflow(shape, axis, dtype):
                 api.math.count_nonzero(p[0], axis), api.compat.v1.count_nonzero(
                     p[0], axis, keepdims=True, dtype=api.int32)]
 
-    _same_all(*_both(build, [x]), tol=1e-5 if dtype == np.float32 else 1e-10)
+    assert_same(*run_both(build, [x], static=True), rtol=1e-5 if dtype == np.float32 else 1e-10)
 
 
 SPECIAL = np.array([0.0, 1e-30, -1e-30, 0.5, -0.5, 1.0, -1.0, 5.0, -5.0, 20.0, -20.0, 50.0,
@@ -301,10 +253,10 @@ def test_activations_match_tensorflow(dtype):
                 api.math.softsign(p[0])]
 
     tol = 1e-5 if dtype == np.float32 else 1e-10
-    _same_all(*_both(build, [x]), tol=tol)
+    assert_same(*run_both(build, [x], static=True), rtol=tol)
     # The exact gelu: TF uses erfc, fastgraph 1 - erf; they differ only in the
     # absolute size of results that round to zero in one of them.
-    ours, theirs = _both(lambda api, p: api.nn.gelu(p[0]), [x])
+    ours, theirs = run_both(lambda api, p: api.nn.gelu(p[0]), [x], static=True)
     np.testing.assert_allclose(ours, theirs, rtol=tol, atol=1e-7 if dtype == np.float32
                                else 1e-15)
 
@@ -313,7 +265,7 @@ def test_activations_match_tensorflow(dtype):
 @pytest.mark.parametrize("shape", [(17,), (3, 4), (2, 0, 3)])
 def test_cross_entropies_match_tensorflow(shape, dtype):
     rng = np.random.default_rng(3)
-    logits = _data(shape, dtype, rng, 10.0)
+    logits = random_array(shape, dtype, rng, scale=10.0)
     if logits.size >= 17:
         logits.reshape(-1)[:17] = SPECIAL
     labels = rng.uniform(size=shape).astype(dtype)
@@ -323,14 +275,15 @@ def test_cross_entropies_match_tensorflow(shape, dtype):
                 api.nn.weighted_cross_entropy_with_logits(labels=p[0], logits=p[1],
                                                           pos_weight=3.0)]
 
-    _same_all(*_both(build, [labels, logits]), tol=1e-5 if dtype == np.float32 else 1e-10)
+    assert_same(*run_both(build, [labels, logits], static=True),
+                rtol=1e-5 if dtype == np.float32 else 1e-10)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64])
 @pytest.mark.parametrize("ids_shape", [(), (4,), (2, 3), (0,)])
 def test_embedding_lookup_matches_tensorflow(ids_shape, dtype):
     rng = np.random.default_rng(4)
-    params = _data((6, 3), dtype, rng)
+    params = random_array((6, 3), dtype, rng)
     ids = rng.integers(0, 6, size=ids_shape).astype(np.int32)
 
     def build(api, p):
@@ -339,7 +292,7 @@ def test_embedding_lookup_matches_tensorflow(ids_shape, dtype):
             out.append(api.nn.embedding_lookup(p[0], p[1], max_norm=2.0))
         return out
 
-    _same_all(*_both(build, [params, ids]))
+    assert_same(*run_both(build, [params, ids], static=True))
 
 
 @pytest.mark.parametrize("lengths,maxlen", [([1, 3, 0], 4), ([[1, 2], [0, 3]], None),
@@ -350,7 +303,7 @@ def test_sequence_mask_matches_tensorflow(lengths, maxlen, dtype):
         kwargs = {} if dtype is None else {"dtype": api.as_dtype(dtype)}
         return api.sequence_mask(api.constant(lengths), maxlen, **kwargs)
 
-    _same(*_run_both(build, init=False))
+    assert_same(*_run_both(build, init=False))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -376,27 +329,29 @@ def test_linspace_matches_tensorflow(start, stop, num, axis, dtype):
                                              (0, 3, None), (2, None, [3]), (2, 3, [2, 1])])
 @pytest.mark.parametrize("dtype", ["float32", "int32", "int64", "bool"])
 def test_eye_matches_tensorflow(rows, cols, batch, dtype):
-    _same(*_run_both(lambda api, v1: api.eye(rows, cols, batch_shape=batch,
-                                             dtype=api.as_dtype(dtype)), init=False))
-    _same(*_run_both(lambda api, v1: v1.linalg.eye(rows, cols, dtype=api.as_dtype(dtype)),
-                     init=False))
+    assert_same(*_run_both(lambda api, v1: api.eye(rows, cols, batch_shape=batch,
+                                                   dtype=api.as_dtype(dtype)), init=False))
+    assert_same(*_run_both(lambda api, v1: v1.linalg.eye(rows, cols, dtype=api.as_dtype(dtype)),
+                           init=False))
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.int32, np.int64] + FLOATS)
 def test_truncatediv_and_mod_match_tensorflow(dtype):
     rng = np.random.default_rng(5)
-    x = _data((60,), dtype, rng, 10.0)
-    y = _data((60,), dtype, rng, 4.0)
+    x = random_array((60,), dtype, rng, scale=10.0)
+    y = random_array((60,), dtype, rng, scale=4.0)
     y[y == 0] = 3
     tol = 1e-5 if np.dtype(dtype) == np.float32 else 1e-10
-    _same_all(*_both(lambda api, p: [api.truncatediv(p[0], p[1]),
-                                     api.truncatediv(p[0], dtype(3))], [x, y]), tol=tol)
+    assert_same(*run_both(lambda api, p: [api.truncatediv(p[0], p[1]),
+                                          api.truncatediv(p[0], dtype(3))], [x, y], static=True),
+                rtol=tol)
     if dtype in (np.uint8, np.int8, np.int16):  # TruncateMod has no narrow ints
         for api in (fg, tf):
             with api.Graph().as_default(), pytest.raises(TypeError):
                 api.truncatemod(api.constant(x), api.constant(y))
     else:
-        _same_all(*_both(lambda api, p: api.truncatemod(p[0], p[1]), [x, y]), tol=tol)
+        assert_same(*run_both(lambda api, p: api.truncatemod(p[0], p[1]), [x, y], static=True),
+                    rtol=tol)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -404,15 +359,15 @@ def test_truncatediv_and_mod_match_tensorflow(dtype):
                                         ((2, 0, 3), None)])
 def test_norm_clipping_matches_tensorflow(shape, axes, dtype):
     rng = np.random.default_rng(6)
-    x = _data(shape, dtype, rng)
-    z = _data((3,), dtype, rng)
+    x = random_array(shape, dtype, rng)
+    z = random_array((3,), dtype, rng)
 
     def build(api, p):
         clipped, norm = api.clip_by_global_norm([p[0], p[1]], 2.0)
         return [api.clip_by_norm(p[0], 1.5, axes=axes), api.clip_by_norm(p[0], 100.0),
                 clipped, norm, api.compat.v1.global_norm([p[0], p[1]])]
 
-    _same_all(*_both(build, [x, z]), tol=1e-5 if dtype == np.float32 else 1e-10)
+    assert_same(*run_both(build, [x, z], static=True), rtol=1e-5 if dtype == np.float32 else 1e-10)
 
 
 B_ERRORS = {
@@ -463,21 +418,11 @@ def test_add_n_shape_errors_match_tensorflow(case):
 
 # ==== C. sort, argsort, top_k ==================================================
 
-def _tie_data(shape, dtype, rng):
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        halves = rng.integers(-4, 5, size=shape) * 0.5  # many ties
-        return np.where(rng.random(size=shape) < 0.3, rng.normal(size=shape), halves
-                        ).astype(dtype)
-    info = np.iinfo(dtype)
-    return rng.integers(info.min if info.bits <= 16 else -5, info.max if info.bits <= 16 else 5,
-                        size=shape, endpoint=True).astype(dtype)
-
 
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 6), (2, 0, 4), (4, 1)])
 def test_top_k_matches_tensorflow(shape, dtype):
-    x = _tie_data(shape, dtype, np.random.default_rng(7))
+    x = tied_array(shape, dtype, np.random.default_rng(7))
     ks = sorted({0, 1, min(3, shape[-1]), shape[-1]})
 
     def build(api, p):
@@ -488,30 +433,30 @@ def test_top_k_matches_tensorflow(shape, dtype):
         out.append(api.nn.top_k(p[0], ks[-1], index_type=api.int64).indices)
         return out
 
-    _same_all(*_both(build, [x]))
-    _same_all(*_both(build, [x], known_shape=False))
+    assert_same(*run_both(build, [x], static=True))
+    assert_same(*run_both(build, [x], static=False))
 
 
 @pytest.mark.parametrize("dtype", NUMERIC)
 @pytest.mark.parametrize("shape,axis", [((7,), -1), ((3, 5), 0), ((3, 5), 1), ((2, 3, 4), 1),
                                         ((2, 0, 3), 2), ((1,), 0)])
 def test_sort_and_argsort_match_tensorflow(shape, axis, dtype):
-    x = _tie_data(shape, dtype, np.random.default_rng(8))
+    x = tied_array(shape, dtype, np.random.default_rng(8))
 
     def build(api, p):
         return [api.sort(p[0], axis=axis), api.sort(p[0], axis=axis, direction="DESCENDING"),
                 api.argsort(p[0], axis=axis, stable=True),
                 api.argsort(p[0], axis=axis, direction="DESCENDING", stable=True)]
 
-    _same_all(*_both(build, [x]))
+    assert_same(*run_both(build, [x], static=True))
 
 
 def test_large_top_k_matches_tensorflow():
     rng = np.random.default_rng(9)
     x = rng.normal(size=(40, 2000)).astype(np.float32)
     x[:, ::5] = 0.25
-    _same_all(*_both(lambda api, p: list(api.math.top_k(p[0], 100)) +
-                     [api.sort(p[0], axis=0)], [x]))
+    assert_same(*run_both(lambda api, p: list(api.math.top_k(p[0], 100)) +
+                          [api.sort(p[0], axis=0)], [x], static=True))
 
 
 C_ERRORS = {
@@ -550,7 +495,7 @@ def test_no_nan_ops_match_tensorflow(dtype):
                 m.xdivy(p[0], p[1]), m.zero_fraction(p[0]), api.compat.v1.div_no_nan(p[0], 2.0),
                 api.compat.v1.scalar_mul(2.5, p[0])]
 
-    _same_all(*_both(build, [x, y]))
+    assert_same(*run_both(build, [x, y], static=True))
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int32, np.int64])
@@ -563,4 +508,4 @@ def test_int_div_no_nan_and_casts_match_tensorflow(dtype):
         return [v1.div_no_nan(p[0], p[1]), v1.to_float(p[0]), v1.to_double(p[0]),
                 v1.to_int32(p[0]), v1.to_int64(p[0]), api.math.zero_fraction(p[0])]
 
-    _same_all(*_both(build, [x, y]))
+    assert_same(*run_both(build, [x, y], static=True))
