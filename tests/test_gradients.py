@@ -1,19 +1,13 @@
 """The registry's gradient slot: RegisterGradient / NotDifferentiable
 plumbing, and the gradients registered so far against finite differences."""
 
-import pathlib
-import sys
-
 import numpy as np
 import pytest
 
 import fastgraph as tf
 from fastgraph.framework import op_registry
 
-# The checker lives next to this file for the training tests to share;
-# pytest's importlib mode does not put tests/ on the path.
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from gradient_check import check_gradient, numeric_gradient  # noqa: E402
+from .gradient_check import check_gradient, numeric_gradient
 
 RNG = np.random.default_rng(0)
 
