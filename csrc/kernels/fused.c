@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fused.h"
+#include "scalar.h"
 #include "types.h"
 #include "vmath.h"
 
@@ -55,9 +56,15 @@ const char *const fg_fused_op_names[FG_FOP_COUNT] = {FG_FUSED_OPCODES(FUSED_NAME
 static inline void f_exp(const float *a, float *d, int64_t n) { fg_vexp_f32(a, d, n); }
 static inline void f_tanh(const float *a, float *d, int64_t n) { fg_vtanh_f32(a, d, n); }
 static inline void f_sigmoid(const float *a, float *d, int64_t n) { fg_vsigmoid_f32(a, d, n); }
-static inline void d_exp(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = exp(a[i]); }
-static inline void d_tanh(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = tanh(a[i]); }
-static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = 1 / (1 + exp(-a[i])); }
+#define D_ARRAY(name)                                                                       \
+    static inline void d_##name(const double *a, double *d, int64_t n)                      \
+    {                                                                                       \
+        for (int64_t i = 0; i < n; i++)                                                     \
+            d[i] = fg_##name##_f64(a[i]);                                                   \
+    }
+D_ARRAY(exp)
+D_ARRAY(tanh)
+D_ARRAY(sigmoid)
 
 #define FUSED_FN(sfx, T, VM, ATTR)                                                           \
     ATTR static void fused_##sfx(const fg_step *s, int64_t lo, int64_t hi)                  \
@@ -93,23 +100,23 @@ static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64
                 case FG_FOP_sub: F_LOOP2(x - y) break;                                       \
                 case FG_FOP_mul: F_LOOP2(x * y) break;                                       \
                 case FG_FOP_div: F_LOOP2(x / y) break;                                       \
-                case FG_FOP_maximum: F_LOOP2((x > y || x != x) ? x : y) break;               \
-                case FG_FOP_minimum: F_LOOP2((x < y || x != x) ? x : y) break;               \
-                case FG_FOP_squared_difference: F_LOOP2((x - y) * (x - y)) break;            \
-                case FG_FOP_neg: F_LOOP1(-x) break;                                          \
-                case FG_FOP_abs: F_LOOP1(x < 0 ? -x : x) break;                              \
-                case FG_FOP_square: F_LOOP1(x * x) break;                                    \
-                case FG_FOP_sqrt: F_LOOP1(sqrt(x)) break;                                    \
-                case FG_FOP_rsqrt: F_LOOP1(1 / sqrt(x)) break;                               \
+                case FG_FOP_maximum: F_LOOP2(fg_max(x, y)) break;                            \
+                case FG_FOP_minimum: F_LOOP2(fg_min(x, y)) break;                            \
+                case FG_FOP_squared_difference: F_LOOP2(fg_sqdiff(x, y)) break;              \
+                case FG_FOP_neg: F_LOOP1(fg_neg(x)) break;                                          \
+                case FG_FOP_abs: F_LOOP1(fg_abs(x)) break;                                   \
+                case FG_FOP_square: F_LOOP1(fg_square(x)) break;                                    \
+                case FG_FOP_sqrt: F_LOOP1(fg_sqrt(x)) break;                                    \
+                case FG_FOP_rsqrt: F_LOOP1(fg_rsqrt(x)) break;                               \
                 case FG_FOP_exp: VM##_exp(a, d, n); break;                                   \
                 case FG_FOP_tanh: VM##_tanh(a, d, n); break;                                 \
                 case FG_FOP_sigmoid: VM##_sigmoid(a, d, n); break;                           \
-                case FG_FOP_relu: F_LOOP1(x < 0 ? (T)0 : x) break;                           \
-                case FG_FOP_relu6: F_LOOP1(x < 0 ? (T)0 : (x > 6 ? (T)6 : x)) break;         \
-                case FG_FOP_reciprocal: F_LOOP1(1 / x) break;                                \
-                case FG_FOP_log: F_LOOP1(log(x)) break;                                      \
-                case FG_FOP_floor: F_LOOP1(floor(x)) break;                                  \
-                case FG_FOP_ceil: F_LOOP1(ceil(x)) break;                                    \
+                case FG_FOP_relu: F_LOOP1(fg_relu(x)) break;                                 \
+                case FG_FOP_relu6: F_LOOP1(fg_relu6(x)) break;                               \
+                case FG_FOP_reciprocal: F_LOOP1(fg_reciprocal(x)) break;                                \
+                case FG_FOP_log: F_LOOP1(fg_log(x)) break;                                      \
+                case FG_FOP_floor: F_LOOP1(fg_floor(x)) break;                                  \
+                case FG_FOP_ceil: F_LOOP1(fg_ceil(x)) break;                                    \
                 default: break;                                                              \
                 }                                                                            \
                 reg[dst] = d;                                                                \

@@ -1,6 +1,7 @@
 /* Neural-network kernels (see nn.h). */
 #include <math.h>
 
+#include "scalar.h"
 #include "types.h"
 
 typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
@@ -8,8 +9,8 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
 #define SELU_ALPHA 1.6732632423543772848170429916717
 #define SELU_SCALE 1.0507009873554804934193349852946
 
-#define A_RELU(x, a) ((x) < 0 ? 0 : (x))
-#define A_RELU6(x, a) ((x) < 0 ? 0 : ((x) > 6 ? 6 : (x)))
+#define A_RELU(x, a) fg_relu(x)
+#define A_RELU6(x, a) fg_relu6(x)
 #define A_LEAKY(x, a) ((x) > 0 ? (x) : (x) * (a))
 #define A_ELU(x, a) ((x) > 0 ? (x) : expm1(x))
 #define A_SELU(x, a) (SELU_SCALE * ((x) > 0 ? (x) : SELU_ALPHA * expm1(x)))
@@ -17,7 +18,7 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
 #define A_SOFTPLUS(x, a) (((x) > 0 ? (x) : 0) + log1p(exp(-fabs(x))))
 #define A_SOFTSIGN(x, a) ((x) / (1 + fabs(x)))
 
-#define ACT_FN(name, EXPR, sfx, T)                                                     \
+#define ACT_FN(sfx, T, code, name, EXPR)                                               \
     static void name##_##sfx(const void *in_, void *out_, int64_t n, double alpha)     \
     {                                                                                  \
         const T *in = (const T *)in_;                                                  \
@@ -29,35 +30,22 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
             out[i] = (T)(EXPR(x, a));                                                  \
         }                                                                              \
     }
-#define ACT_FLOATS(name, EXPR)                                                         \
-    ACT_FN(name, EXPR, f32, float) ACT_FN(name, EXPR, f64, double)                     \
-    static const act_fn name##_fns[FG_DTYPE_COUNT] = {[FG_FLOAT32] = name##_f32,       \
-                                                     [FG_FLOAT64] = name##_f64};
-#define ACT_NUMERIC(name, EXPR)                                                        \
-    ACT_FN(name, EXPR, u8, uint8_t) ACT_FN(name, EXPR, i8, int8_t)                     \
-    ACT_FN(name, EXPR, i16, int16_t) ACT_FN(name, EXPR, i32, int32_t)                  \
-    ACT_FN(name, EXPR, i64, int64_t) ACT_FN(name, EXPR, f32, float)                    \
-    ACT_FN(name, EXPR, f64, double)                                                    \
-    static const act_fn name##_fns[FG_DTYPE_COUNT] = {                                 \
-        [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,        \
-        [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,   \
-        [FG_FLOAT64] = name##_f64};
 
-ACT_NUMERIC(relu, A_RELU)
-ACT_NUMERIC(relu6, A_RELU6)
-ACT_FLOATS(leaky_relu, A_LEAKY)
-ACT_FLOATS(elu, A_ELU)
-ACT_FLOATS(selu, A_SELU)
-ACT_FLOATS(softplus, A_SOFTPLUS)
-ACT_FLOATS(softsign, A_SOFTSIGN)
+FG_PER_DTYPE(act_fn, relu, FG_NUMERIC, ACT_FN, A_RELU)
+FG_PER_DTYPE(act_fn, relu6, FG_NUMERIC, ACT_FN, A_RELU6)
+FG_PER_DTYPE(act_fn, leaky_relu, FG_FLOATS, ACT_FN, A_LEAKY)
+FG_PER_DTYPE(act_fn, elu, FG_FLOATS, ACT_FN, A_ELU)
+FG_PER_DTYPE(act_fn, selu, FG_FLOATS, ACT_FN, A_SELU)
+FG_PER_DTYPE(act_fn, softplus, FG_FLOATS, ACT_FN, A_SOFTPLUS)
+FG_PER_DTYPE(act_fn, softsign, FG_FLOATS, ACT_FN, A_SOFTSIGN)
 
 /* fattr[0] is alpha where the op has one. */
 static int activation(const fg_step *s, int part, int nparts, fg_status *st, const act_fn *fns)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    act_fn f = fns[x->dtype];
+    act_fn f = FG_LOOKUP(fns, x->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+        return fg_no_kernel(s, x->dtype, st);
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
     size_t e = fg_dtype_size(x->dtype);

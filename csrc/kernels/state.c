@@ -45,8 +45,7 @@ int fg_k_assign(const fg_step *s, int part, int nparts, fg_status *st)
 FG_FOR_NUMERIC(ACCUM_FN)
 
 typedef void (*accum_fn)(void *dst, const void *src, int64_t n, int sign);
-#define ACCUM_ENTRY(sfx, T, code) [code] = accum_##sfx,
-static const accum_fn accum_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(ACCUM_ENTRY)};
+FG_DTYPE_TABLE(accum_fn, accum, FG_NUMERIC);
 
 static int accumulate(const fg_step *s, int part, int nparts, fg_status *st, int sign)
 {
