@@ -19,7 +19,6 @@
 #include "vmath.h"
 
 #define FUSED_BLOCK 512
-#define FUSED_MAX_REGS 8
 
 #define FUSED_NAME(name) #name,
 const char *const fg_fused_op_names[FG_FOP_COUNT] = {FG_FUSED_OPCODES(FUSED_NAME)};
@@ -69,27 +68,29 @@ D_ARRAY(sigmoid)
 #define FUSED_FN(sfx, T, VM, ATTR)                                                           \
     ATTR static void fused_##sfx(const fg_step *s, int64_t lo, int64_t hi)                  \
     {                                                                                        \
-        T scratch[FUSED_MAX_REGS][FUSED_BLOCK];                                              \
-        T *reg[FUSED_MAX_REGS];                                                              \
-        int scalar[FUSED_MAX_REGS] = {0};                                                    \
-        const int64_t n_instr = s->iattr[1];                                                 \
-        const int64_t *code = s->iattr + 2;                                                  \
+        T scratch[FG_FUSED_MAX_REGS][FUSED_BLOCK];                                              \
+        T *reg[FG_FUSED_MAX_REGS];                                                              \
+        int scalar[FG_FUSED_MAX_REGS] = {0};                                                    \
+        const int64_t n_instr = s->iattr[FUSED_N_INSTR];                                     \
+        const int64_t *code = s->iattr + FUSED_CODE;                                         \
         for (int64_t start = lo; start < hi; start += FUSED_BLOCK) {                         \
             const int64_t n = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;           \
             for (int64_t k = 0; k < n_instr; k++) {                                          \
-                const int64_t *ins = code + 5 * k;                                           \
-                const int64_t op = ins[0], dst = ins[1], out = ins[4];                       \
+                const int64_t *ins = code + FUSED_INSTR_WORDS * k;                           \
+                const int64_t op = ins[FUSED_OPCODE], dst = ins[FUSED_DST];                  \
+                const int64_t out = ins[FUSED_OUT], ia = ins[FUSED_A], ib = ins[FUSED_B];    \
                 if (op == FG_FOP_load) {                                                     \
-                    const T *src = (const T *)s->in[ins[2]]->data;                           \
-                    scalar[dst] = (int)ins[3];                                               \
-                    reg[dst] = (T *)src + (ins[3] ? 0 : start);                              \
+                    /* ia: the input; ib = 1: a one-element input. */                        \
+                    const T *src = (const T *)s->in[ia]->data;                               \
+                    scalar[dst] = (int)ib;                                                   \
+                    reg[dst] = (T *)src + (ib ? 0 : start);                                  \
                     continue;                                                                \
                 }                                                                            \
-                const T *a = reg[ins[2]];                                                    \
-                const T *b = ins[3] >= 0 ? reg[ins[3]] : a;                                  \
-                const int sa = scalar[ins[2]], sb = ins[3] >= 0 && scalar[ins[3]];           \
+                const T *a = reg[ia];                                                        \
+                const T *b = ib >= 0 ? reg[ib] : a;                                          \
+                const int sa = scalar[ia], sb = ib >= 0 && scalar[ib];                       \
                 T *d = out >= 0 ? (T *)s->out[out]->data + start : scratch[dst];             \
-                if (sa && ins[3] < 0) {                                                      \
+                if (sa && ib < 0) {                                                          \
                     /* A unary op of a broadcast operand: fill, then as usual. */            \
                     for (int64_t i = 0; i < n; i++)                                          \
                         d[i] = a[0];                                                         \

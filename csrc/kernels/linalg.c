@@ -69,6 +69,21 @@ int fg_have_gemm(void)
 GEMM_FN(f32, float, blas.sgemm, blas.sgemv)
 GEMM_FN(f64, double, blas.dgemm, blas.dgemv)
 
+#define GEMM_NAME(name) #name,
+const char *const fg_gemm_kernel_names[FG_GEMM_KERNEL_COUNT] = {FG_GEMM_KERNELS(GEMM_NAME)};
+#undef GEMM_NAME
+/* A name in FG_GEMM_KERNELS that is not in the op table fails the build. */
+#define GEMM_IS_OP(name) _Static_assert(FG_OP_##name < FG_OP_COUNT, #name " is a kernel");
+FG_GEMM_KERNELS(GEMM_IS_OP)
+#undef GEMM_IS_OP
+
+#define EPI_NAME(name, bit) #name,
+#define EPI_BIT(name, bit) bit,
+const char *const fg_epilogue_flag_names[FG_EPILOGUE_FLAG_COUNT] = {FG_EPILOGUE_FLAGS(EPI_NAME)};
+const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT] = {FG_EPILOGUE_FLAGS(EPI_BIT)};
+#undef EPI_NAME
+#undef EPI_BIT
+
 #define EPILOGUE_FN(sfx, T, code)                                                            \
     static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, int64_t ldc,          \
                                const T *bias)                                                 \

@@ -14,6 +14,10 @@ enum { MATMUL_M, MATMUL_N, MATMUL_K, MATMUL_TA, MATMUL_TB, MATMUL_SPLIT_COLS, MA
 /* The kernels that call BLAS (the Python runtime loads SciPy's BLAS before a
  * plan holding one runs). */
 #define FG_GEMM_KERNELS(X) X(matmul) X(conv2d) X(conv2d_transpose)
+#define FG_GEMM_COUNT_(name) +1
+enum { FG_GEMM_KERNEL_COUNT = 0 FG_GEMM_KERNELS(FG_GEMM_COUNT_) };
+#undef FG_GEMM_COUNT_
+extern const char *const fg_gemm_kernel_names[FG_GEMM_KERNEL_COUNT];
 
 /* Fortran BLAS ?gemm and ?gemv: column-major, arguments by pointer. */
 typedef void (*fg_sgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, float *alpha,
@@ -59,6 +63,12 @@ int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, c
 #define FG_EPI_ENUM_(name, bit) FG_EPI_##name = bit,
 enum { FG_EPILOGUE_FLAGS(FG_EPI_ENUM_) };
 #undef FG_EPI_ENUM_
+#define FG_EPI_COUNT_(name, bit) +1
+enum { FG_EPILOGUE_FLAG_COUNT = 0 FG_EPILOGUE_FLAGS(FG_EPI_COUNT_) };
+#undef FG_EPI_COUNT_
+/* The flags' names and values, for the Python side's check. */
+extern const char *const fg_epilogue_flag_names[FG_EPILOGUE_FLAG_COUNT];
+extern const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT];
 
 /* Applies `epilogue` to rows x n of c (row stride ldc) while they are in cache. */
 void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
