@@ -689,9 +689,9 @@ static void flip_row(char *d, const char *s, int64_t n, int64_t px)
 int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
-    const int64_t B = a[0], H = a[1], W = a[2], OH = a[3], OW = a[4], px = a[5];
-    const int64_t dy = a[6], dx = a[7];
-    const int flip_y = (int)a[8], flip_x = (int)a[9];
+    const int64_t B = a[WIN_B], H = a[WIN_H], W = a[WIN_W], OH = a[WIN_OH], OW = a[WIN_OW];
+    const int64_t px = a[WIN_PIXEL_BYTES], dy = a[WIN_DY], dx = a[WIN_DX];
+    const int flip_y = (int)a[WIN_FLIP_Y], flip_x = (int)a[WIN_FLIP_X];
     const char *in = (const char *)s->in[0]->data;
     char *out = (char *)s->out[0]->data;
     (void)st;

@@ -20,5 +20,10 @@ enum { CID_SCALE, CID_FLOAT_LO, CID_FLOAT_HI, CID_N_FATTRS };
 enum { GRAY_IN_SCALE, GRAY_OUT_SCALE, GRAY_N_FATTRS };
 /* per_image_standardization: iattr = [images, pixels per image]. */
 enum { STD_IMAGES, STD_PIXELS, STD_N_IATTRS };
+/* image_window: iattr = [B, H, W, OH, OW, pixel bytes, dy, dx, flip_y, flip_x]. */
+enum {
+    WIN_B, WIN_H, WIN_W, WIN_OH, WIN_OW, WIN_PIXEL_BYTES, WIN_DY, WIN_DX, WIN_FLIP_Y, WIN_FLIP_X,
+    WIN_N_IATTRS
+};
 
 #endif

@@ -63,7 +63,7 @@ static void shape_string(char *buf, size_t cap, const fg_value *v)
 int fg_k_gather(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *params = s->in[0], *indices = s->in[1], *out = s->out[0];
-    const int64_t outer = s->iattr[0], n = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];
     const int64_t m = indices->size;
     /* TF checks nothing when there is nothing to copy. */
     if (m == 0 || inner == 0 || outer == 0)
@@ -182,7 +182,8 @@ static one_hot_fn one_hot_for(size_t size)
 int fg_k_one_hot(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *out = s->out[0];
-    const int64_t outer = s->iattr[0], depth = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], depth = s->iattr[ONE_HOT_DEPTH];
+    const int64_t inner = s->iattr[AXIS_INNER];
     one_hot_fn f = one_hot_for(fg_dtype_size(out->dtype));
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,

@@ -39,7 +39,6 @@ FG_PER_DTYPE(act_fn, selu, FG_FLOATS, ACT_FN, A_SELU)
 FG_PER_DTYPE(act_fn, softplus, FG_FLOATS, ACT_FN, A_SOFTPLUS)
 FG_PER_DTYPE(act_fn, softsign, FG_FLOATS, ACT_FN, A_SOFTSIGN)
 
-/* fattr[0] is alpha where the op has one. */
 static int activation(const fg_step *s, int part, int nparts, fg_status *st, const act_fn *fns)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
@@ -51,7 +50,7 @@ static int activation(const fg_step *s, int part, int nparts, fg_status *st, con
     size_t e = fg_dtype_size(x->dtype);
     if (lo < hi)
         f((const char *)x->data + lo * e, (char *)o->data + lo * e, hi - lo,
-          s->n_fattr ? s->fattr[0] : 0.0);
+          s->n_fattr ? s->fattr[ACT_ALPHA] : 0.0);
     return FG_OK;
 }
 
@@ -97,7 +96,7 @@ ROW_LSE_FN(f64, double, exp, log)
 #define SOFTMAX_FN(sfx, T, EXP)                                                        \
     static void softmax_##sfx(const fg_step *s, int64_t lo, int64_t hi, int log_out)   \
     {                                                                                  \
-        const int64_t n = s->iattr[1], inner = s->iattr[2];                            \
+        const int64_t n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];                            \
         const T *x = (const T *)s->in[0]->data;                                        \
         T *y = (T *)s->out[0]->data;                                                   \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -118,10 +117,10 @@ SOFTMAX_FN(f64, double, exp)
 
 static int softmax_any(const fg_step *s, int part, int nparts, int log_out)
 {
-    const int64_t rows = s->iattr[0] * s->iattr[2];
+    const int64_t rows = s->iattr[AXIS_OUTER] * s->iattr[AXIS_INNER];
     int64_t lo, hi;
     fg_split(rows, part, nparts, &lo, &hi);
-    if (s->iattr[1] == 0 || lo >= hi)
+    if (s->iattr[AXIS_N] == 0 || lo >= hi)
         return FG_OK;
     if (s->in[0]->dtype == FG_FLOAT32)
         softmax_f32(s, lo, hi, log_out);
@@ -149,7 +148,7 @@ int fg_k_log_softmax(const fg_step *s, int part, int nparts, fg_status *st)
     static void sparse_xent_##sfx(const fg_step *s, int64_t lo, int64_t hi,            \
                                   const int64_t *labels64, const int32_t *labels32)    \
     {                                                                                  \
-        const int64_t n = s->iattr[1];                                                 \
+        const int64_t n = s->iattr[AXIS_N];                                                 \
         const T *x = (const T *)s->in[0]->data;                                        \
         T *loss = (T *)s->out[0]->data;                                                \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -165,7 +164,7 @@ SPARSE_XENT_FN(f64, double)
 int fg_k_sparse_xent(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *labels = s->in[1];
-    const int64_t n = s->iattr[1];
+    const int64_t n = s->iattr[AXIS_N];
     const int64_t *l64 = labels->dtype == FG_INT64 ? (const int64_t *)labels->data : NULL;
     const int32_t *l32 = labels->dtype == FG_INT32 ? (const int32_t *)labels->data : NULL;
     int64_t lo, hi;
@@ -191,7 +190,7 @@ int fg_k_sparse_xent(const fg_step *s, int part, int nparts, fg_status *st)
 #define XENT_FN(sfx, T)                                                                \
     static void xent_##sfx(const fg_step *s, int64_t lo, int64_t hi)                   \
     {                                                                                  \
-        const int64_t n = s->iattr[1];                                                 \
+        const int64_t n = s->iattr[AXIS_N];                                                 \
         const T *x = (const T *)s->in[0]->data, *p = (const T *)s->in[1]->data;        \
         T *loss = (T *)s->out[0]->data;                                                \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -209,7 +208,7 @@ int fg_k_xent(const fg_step *s, int part, int nparts, fg_status *st)
 {
     (void)st;
     int64_t lo, hi;
-    fg_split(s->iattr[0], part, nparts, &lo, &hi);
+    fg_split(s->iattr[AXIS_OUTER], part, nparts, &lo, &hi);
     if (lo >= hi)
         return FG_OK;
     if (s->in[0]->dtype == FG_FLOAT32)

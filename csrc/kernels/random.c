@@ -74,8 +74,8 @@ static seeds stream_begin(const fg_step *s, int nparts, stream *g)
         sd.seed = __atomic_load_n(&w[W_SEED], __ATOMIC_RELAXED);
         sd.seed2 = __atomic_load_n(&w[W_SEED2], __ATOMIC_RELAXED);
     } else {
-        sd.seed = s->iattr[0];
-        sd.seed2 = s->iattr[1];
+        sd.seed = s->iattr[RANDOM_SEED];
+        sd.seed2 = s->iattr[RANDOM_SEED2];
     }
     /* One share reserves its run outright (plans of one session may run at
      * once in several threads); the shares of a split step all read the

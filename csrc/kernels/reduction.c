@@ -26,9 +26,9 @@ typedef struct {
 
 static void rshape_init(rshape *r, const fg_step *s)
 {
-    r->nd = (int)s->iattr[0];
-    r->shape = s->iattr + 1;
-    r->reduced = s->iattr + 1 + r->nd;
+    r->nd = (int)s->iattr[REDUCE_NDIM];
+    r->shape = s->iattr + REDUCE_SHAPE;
+    r->reduced = s->iattr + REDUCE_SHAPE + r->nd;
     int groups = 0, first = -1;
     for (int d = 0; d < r->nd; d++)
         if (r->reduced[d]) {
@@ -248,7 +248,7 @@ FG_PER_DTYPE(arg_fn, argmin, FG_ALL, ARG_FN, LT, fg_highest_finite)
 
 static int arg_reduce(const fg_step *s, int part, int nparts, fg_status *st, const arg_fn *fns)
 {
-    const int64_t outer = s->iattr[0], n = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];
     if (n == 0)
         return fg_fail(st, FG_INVALID_ARGUMENT, "Reduction axis is empty in %s", s->name);
     int64_t lo, hi;
@@ -302,10 +302,10 @@ static int scan(const fg_step *s, int part, int nparts, const scan_fn *fns)
 {
     const int64_t *a = s->iattr;
     int64_t lo, hi;
-    fg_split(a[0] * a[2], part, nparts, &lo, &hi);
-    if (lo < hi && a[1] > 0)
-        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, lo, hi, a[1], a[2], (int)a[3],
-                             (int)a[4]);
+    fg_split(a[AXIS_OUTER] * a[AXIS_INNER], part, nparts, &lo, &hi);
+    if (lo < hi && a[AXIS_N] > 0)
+        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, lo, hi, a[AXIS_N], a[AXIS_INNER],
+                             (int)a[SCAN_EXCLUSIVE], (int)a[SCAN_REVERSE]);
     return FG_OK;
 }
 
