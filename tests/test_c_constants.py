@@ -1,7 +1,7 @@
 """Every constant that the Python side and the C core both know is defined
 once on each side and checked here against the other: the fused kernel's
 opcodes and registers, the GEMM epilogue flags and kernels, the rank limit,
-the dtype codes and convert_image_dtype's modes. (Kernel names are checked
+the dtype codes, pad's and convert_image_dtype's modes. (Kernel names are checked
 in test_registry.py.)"""
 
 import pathlib
@@ -14,7 +14,7 @@ import fastgraph as tf
 from fastgraph._native import runtime
 from fastgraph.compiler import epilogue, fuse
 from fastgraph.framework import dtypes, op_registry
-from fastgraph.ops import image_ops
+from fastgraph.ops import array_ops, image_ops
 
 CSRC = pathlib.Path(__file__).resolve().parent.parent / "csrc"
 
@@ -75,6 +75,11 @@ def test_convert_image_dtype_modes():
     names = _enum_names(_header("kernels/image.h"), "CID_INT_DOWN")
     for code, name in enumerate(names):
         assert getattr(image_ops, "_" + name) == code, name
+
+
+def test_pad_modes():
+    modes = dict(re.findall(r"#define FG_PAD_(\w+) (\d+)", _header("kernels/array.h")))
+    assert {name: int(v) for name, v in modes.items()} == array_ops._PAD_MODES
 
 
 @pytest.mark.parametrize("rank", [8, 9])
