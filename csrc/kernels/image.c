@@ -502,11 +502,10 @@ typedef void (*scale_f_fn)(double *, int64_t, double);
 typedef void (*store_scaled_fn)(const int64_t *, int64_t, void *, double);
 #define INT_ENTRIES(sfx, T, code) [code] = {load_i_##sfx, store_i_##sfx},
 #define FLOAT_ENTRIES(sfx, T, code) [code] = {load_f_##sfx, scale_f_##sfx, store_scaled_##sfx},
-#define STORE_F_ENTRY(sfx, T, code) [code] = store_f_##sfx,
 static const struct { load_i_fn load; store_i_fn store; } int_io[FG_DTYPE_COUNT] = {FG_FOR_INTS(INT_ENTRIES)};
 static const struct { load_f_fn load; scale_f_fn scale; store_scaled_fn store_scaled; }
     float_io[FG_DTYPE_COUNT] = {FG_FOR_FLOATS(FLOAT_ENTRIES)};
-static const store_f_fn store_f[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(STORE_F_ENTRY)};
+FG_DTYPE_TABLE(store_f_fn, store_f, FG_NUMERIC);
 
 int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *st)
 {
@@ -553,7 +552,7 @@ int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *
                     for (int64_t i = 0; i < n; i++)
                         fb[i] = fb[i] < flo ? flo : (fb[i] > fhi ? fhi : fb[i]);
             }
-            store_f[o->dtype](fb, n, dst);
+            store_f_fns[o->dtype](fb, n, dst);
         }
     }
     return FG_OK;

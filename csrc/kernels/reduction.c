@@ -251,11 +251,13 @@ static int arg_reduce(const fg_step *s, int part, int nparts, fg_status *st, con
     const int64_t outer = s->iattr[AXIS_OUTER], n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];
     if (n == 0)
         return fg_fail(st, FG_INVALID_ARGUMENT, "Reduction axis is empty in %s", s->name);
+    const arg_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    if (!f)
+        return fg_no_kernel(s, s->in[0]->dtype, st);
     int64_t lo, hi;
     fg_split(outer * inner, part, nparts, &lo, &hi);
     if (lo < hi)
-        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, s->out[0]->dtype == FG_INT64, lo,
-                             hi, n, inner);
+        f(s->in[0]->data, s->out[0]->data, s->out[0]->dtype == FG_INT64, lo, hi, n, inner);
     return FG_OK;
 }
 
@@ -298,25 +300,26 @@ typedef void (*scan_fn)(const void *x, void *y, int64_t lo, int64_t hi, int64_t 
 FG_PER_DTYPE(scan_fn, cumsum, FG_NUMERIC, SCAN_FN, R_SUM, 0)
 FG_PER_DTYPE(scan_fn, cumprod, FG_NUMERIC, SCAN_FN, R_PROD, 1)
 
-static int scan(const fg_step *s, int part, int nparts, const scan_fn *fns)
+static int scan(const fg_step *s, int part, int nparts, fg_status *st, const scan_fn *fns)
 {
     const int64_t *a = s->iattr;
+    const scan_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    if (!f)
+        return fg_no_kernel(s, s->in[0]->dtype, st);
     int64_t lo, hi;
     fg_split(a[AXIS_OUTER] * a[AXIS_INNER], part, nparts, &lo, &hi);
     if (lo < hi && a[AXIS_N] > 0)
-        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, lo, hi, a[AXIS_N], a[AXIS_INNER],
-                             (int)a[SCAN_EXCLUSIVE], (int)a[SCAN_REVERSE]);
+        f(s->in[0]->data, s->out[0]->data, lo, hi, a[AXIS_N], a[AXIS_INNER],
+          (int)a[SCAN_EXCLUSIVE], (int)a[SCAN_REVERSE]);
     return FG_OK;
 }
 
 int fg_k_cumsum(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    (void)st;
-    return scan(s, part, nparts, cumsum_fns);
+    return scan(s, part, nparts, st, cumsum_fns);
 }
 
 int fg_k_cumprod(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    (void)st;
-    return scan(s, part, nparts, cumprod_fns);
+    return scan(s, part, nparts, st, cumprod_fns);
 }

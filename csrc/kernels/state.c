@@ -55,9 +55,12 @@ static int accumulate(const fg_step *s, int part, int nparts, fg_status *st, int
     const fg_value *x = s->in[1];
     int64_t lo, hi;
     fg_split(x->size, part, nparts, &lo, &hi);
+    const accum_fn f = FG_LOOKUP(accum_fns, x->dtype);
+    if (!f)
+        return fg_no_kernel(s, x->dtype, st);
     size_t e = fg_dtype_size(x->dtype);
     if (lo < hi)
-        accum_fns[x->dtype]((char *)v->data + lo * e, (const char *)x->data + lo * e, hi - lo, sign);
+        f((char *)v->data + lo * e, (const char *)x->data + lo * e, hi - lo, sign);
     return FG_OK;
 }
 
