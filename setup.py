@@ -16,7 +16,7 @@ from setuptools import Extension, setup
 CSRC = sorted(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c"))
 
 compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra",
-                "-Wshadow", "-Wno-type-limits",
+                "-Wshadow", "-Wstrict-prototypes", "-Wno-type-limits",
                 "-Wno-unused-function", "-D_GNU_SOURCE", "-pthread"]
 link_args = ["-pthread"]
 
@@ -31,9 +31,11 @@ extensions = [
     Extension(
         "fastgraph._native.runtime",
         sources=["fastgraph/_native/runtime.pyx"] + CSRC,
-        include_dirs=["csrc", np.get_include()],
+        include_dirs=["csrc"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        extra_compile_args=compile_args,
+        # NumPy's headers as system headers: their old-style declarations
+        # are not ours to warn about (-Wstrict-prototypes).
+        extra_compile_args=compile_args + ["-isystem", np.get_include()],
         extra_link_args=link_args,
         libraries=["m"],
     ),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fg.h"
+#include "kernels/types.h"
 #include "pool.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -29,10 +30,9 @@ _Static_assert(sizeof(fg_kernels) / sizeof(fg_kernels[0]) == FG_OP_COUNT,
 _Static_assert(sizeof(fg_op_names) / sizeof(fg_op_names[0]) == FG_OP_COUNT,
                "every op in FG_OPS needs exactly one name");
 
-static const size_t dtype_sizes[FG_DTYPE_COUNT] = {
-    [FG_BOOL] = 1, [FG_UINT8] = 1, [FG_INT32] = 4, [FG_INT64] = 8,
-    [FG_FLOAT32] = 4, [FG_FLOAT64] = 8, [FG_INT8] = 1, [FG_INT16] = 2,
-};
+#define DTYPE_SIZE(sfx, T, code, unused) [code] = sizeof(T),
+static const size_t dtype_sizes[FG_DTYPE_COUNT] = {FG_ALL(DTYPE_SIZE, _)};
+#undef DTYPE_SIZE
 
 size_t fg_dtype_size(int dtype)
 {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the tests that exercise the C core against copies of the extension
-# built with AddressSanitizer and UBSan (FASTGRAPH_SANITIZE=1), then a smaller
+# Builds the C core's own harness (tests/c/test_core.c) with AddressSanitizer
+# and UBSan and runs it, then runs the tests that exercise the C core against
+# copies of the extension built with them (FASTGRAPH_SANITIZE=1), then a smaller
 # set under valgrind's memcheck, which sees reads of uninitialised memory that
 # ASan does not. Any report fails the run.
 #
@@ -50,13 +51,24 @@ loads_from() {
 }
 
 status=0
+cc=${CC:-gcc}
+
+# ---- the C core alone, under ASan and UBSan ---------------------------------
+
+# tests/c/test_core.c runs the executor and kernels on plans built by hand,
+# with no Python in the process, so LeakSanitizer can look for leaks too.
+"$cc" -std=c11 -D_GNU_SOURCE -fwrapv -fno-math-errno -O1 -g -fsanitize=address,undefined \
+    -fno-omit-frame-pointer -fno-sanitize-recover=all -pthread -I"$root/csrc" \
+    "$root/tests/c/test_core.c" "$root"/csrc/*.c "$root"/csrc/kernels/*.c -lm \
+    -o "$scratch/test_core"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    "$scratch/test_core" || { echo "sanitize.sh: the C core harness failed" >&2; status=1; }
 
 # ---- AddressSanitizer and UBSan ---------------------------------------------
 
 build "$scratch/asan" FASTGRAPH_SANITIZE=1
 
 # The runtime must come first in the process: Python itself is not built with it.
-cc=${CC:-gcc}
 libasan=$("$cc" -print-file-name=libasan.so)
 test -f "$libasan" || { echo "sanitize.sh: no libasan.so from $cc" >&2; exit 1; }
 

@@ -76,9 +76,9 @@ static void copy_run(char *dst, const char *src, int64_t n, int64_t stride, size
 static void transpose_tiles(const int64_t *a, const char *x, char *y, int64_t size, int part,
                             int nparts)
 {
-    const int nd = (int)a[0];
-    const size_t es = (size_t)a[1];
-    const int64_t *shape = a + 3, *stride = a + 3 + nd;
+    const int nd = (int)a[SC_NDIM];
+    const size_t es = (size_t)a[SC_ELEM_BYTES];
+    const int64_t *shape = a + SC_SHAPE, *stride = a + SC_SHAPE + nd;
     const int64_t A = shape[nd - 2], B = shape[nd - 1], sB = stride[nd - 1];
     int64_t lo, hi;
     fg_split(size / B, part, nparts, &lo, &hi);
@@ -89,7 +89,7 @@ static void transpose_tiles(const int64_t *a, const char *x, char *y, int64_t si
             rows = TILE;
         if (rows > hi - r)
             rows = hi - r;
-        int64_t rest = r / A, base = a[2];
+        int64_t rest = r / A, base = a[SC_OFFSET];
         for (int d = nd - 3; d >= 0; d--) {
             base += (rest % shape[d]) * stride[d];
             rest /= shape[d];
@@ -107,9 +107,9 @@ static void transpose_tiles(const int64_t *a, const char *x, char *y, int64_t si
 int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
-    const int nd = (int)a[0];
-    const size_t es = (size_t)a[1];
-    const int64_t *shape = a + 3, *stride = a + 3 + nd;
+    const int nd = (int)a[SC_NDIM];
+    const size_t es = (size_t)a[SC_ELEM_BYTES];
+    const int64_t *shape = a + SC_SHAPE, *stride = a + SC_SHAPE + nd;
     const char *x = (const char *)s->in[0]->data;
     char *y = (char *)s->out[0]->data;
     int64_t lo, hi;
@@ -125,7 +125,7 @@ int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
     const int64_t inner = shape[nd - 1], istride = stride[nd - 1];
     /* Multi-index of element lo over the outer dims, and its input offset. */
     int64_t idx[SC_MAX_DIMS];
-    int64_t rest = lo / inner, j = lo % inner, off = a[2];
+    int64_t rest = lo / inner, j = lo % inner, off = a[SC_OFFSET];
     for (int d = nd - 2; d >= 0; d--) {
         idx[d] = rest % shape[d];
         rest /= shape[d];
@@ -192,7 +192,7 @@ int fg_k_concat(const fg_step *s, int part, int nparts, fg_status *st)
     int64_t lo, hi;
     (void)st;
     fg_split(s->out[0]->size * (int64_t)fg_dtype_size(s->out[0]->dtype), part, nparts, &lo, &hi);
-    walk_rows((char *)s->out[0]->data, s->in, (int)s->iattr[0], s->iattr + 2, lo, hi, 1);
+    walk_rows((char *)s->out[0]->data, s->in, (int)s->iattr[ROWS_PARTS], s->iattr + ROWS_BYTES, lo, hi, 1);
     return FG_OK;
 }
 
@@ -201,7 +201,7 @@ int fg_k_split(const fg_step *s, int part, int nparts, fg_status *st)
     int64_t lo, hi;
     (void)st;
     fg_split(s->in[0]->size * (int64_t)fg_dtype_size(s->in[0]->dtype), part, nparts, &lo, &hi);
-    walk_rows((char *)s->in[0]->data, s->out, (int)s->iattr[0], s->iattr + 2, lo, hi, 0);
+    walk_rows((char *)s->in[0]->data, s->out, (int)s->iattr[ROWS_PARTS], s->iattr + ROWS_BYTES, lo, hi, 0);
     return FG_OK;
 }
 
@@ -234,10 +234,11 @@ static inline int64_t mirror(int64_t i, int64_t n, int mode)
 int fg_k_pad(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
-    const int nd = (int)a[0];
-    const size_t es = (size_t)a[1];
-    const int mode = (int)a[2];
-    const int64_t *in_shape = a + 3, *before = a + 3 + nd, *after = a + 3 + 2 * nd;
+    const int nd = (int)a[PAD_NDIM];
+    const size_t es = (size_t)a[PAD_ELEM_BYTES];
+    const int mode = (int)a[PAD_MODE];
+    const int64_t *in_shape = a + PAD_SHAPE, *before = a + PAD_SHAPE + nd;
+    const int64_t *after = a + PAD_SHAPE + 2 * nd;
     const char *x = (const char *)s->in[0]->data;
     const char *fill = mode == FG_PAD_CONSTANT ? (const char *)s->in[1]->data : NULL;
     char *y = (char *)s->out[0]->data;

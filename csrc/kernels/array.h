@@ -7,9 +7,21 @@
  * split: the inverse of concat (split, unstack); iattr = [n outputs, rows, row bytes of each...].
  * pad: constant (in[1] is the scalar fill), reflect or symmetric padding;
  *     iattr = [nd, elem bytes, mode, in shape[nd], before[nd], after[nd]]. */
+#ifndef FG_ARRAY_H
+#define FG_ARRAY_H
+
 #define FG_OPS_ARRAY(X) X(copy) X(strided_copy) X(concat) X(split) X(pad)
 
-/* pad modes (iattr[2]) */
+/* strided_copy: [SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, then shape and strides]. */
+enum { SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, SC_SHAPE };
+/* concat and split: [ROWS_PARTS, ROWS_COUNT, then the row bytes of each part]. */
+enum { ROWS_PARTS, ROWS_COUNT, ROWS_BYTES };
+/* pad: [PAD_NDIM, PAD_ELEM_BYTES, PAD_MODE, then in shape, before and after]. */
+enum { PAD_NDIM, PAD_ELEM_BYTES, PAD_MODE, PAD_SHAPE };
+
+/* pad modes (iattr[PAD_MODE]) */
 #define FG_PAD_CONSTANT 0
 #define FG_PAD_REFLECT 1
 #define FG_PAD_SYMMETRIC 2
+
+#endif

@@ -11,6 +11,9 @@
 
 #define FG_BCAST_MAX_IN 3
 
+/* [BCAST_NDIM, then the shape, then each input's strides]. */
+enum { BCAST_NDIM, BCAST_SHAPE };
+
 typedef struct fg_bcast {
     int nd;
     int nin;
@@ -24,11 +27,11 @@ typedef struct fg_bcast {
 
 static inline void fg_bcast_init(fg_bcast *b, const int64_t *iattr, int nin)
 {
-    b->nd = (int)iattr[0];
+    b->nd = (int)iattr[BCAST_NDIM];
     b->nin = nin;
-    b->shape = iattr + 1;
+    b->shape = iattr + BCAST_SHAPE;
     for (int k = 0; k < nin; k++)
-        b->strides[k] = iattr + 1 + (int64_t)(k + 1) * b->nd;
+        b->strides[k] = iattr + BCAST_SHAPE + (int64_t)(k + 1) * b->nd;
     b->inner = b->shape[b->nd - 1];
     b->rows = 1;
     for (int d = 0; d < b->nd - 1; d++)

@@ -5,6 +5,7 @@
 
 #include "conv.h"
 #include "linalg.h"
+#include "scalar.h"
 #include "types.h"
 
 typedef struct geom {
@@ -13,11 +14,10 @@ typedef struct geom {
 
 static geom read_geom(const int64_t *a)
 {
-    geom g = {a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
-              a[13]};
+    geom g = {a[CONV_N],  a[CONV_H],  a[CONV_W],  a[CONV_C],  a[CONV_OH], a[CONV_OW], a[CONV_KH],
+              a[CONV_KW], a[CONV_SH], a[CONV_SW], a[CONV_DH], a[CONV_DW], a[CONV_PT], a[CONV_PL]};
     return g;
 }
-#define GEOM_WORDS 14
 
 /* The window of output pixel (oy, ox) along one axis: the first input
  * coordinate, and the range [k0, k1) of taps that land inside the image. */
@@ -71,7 +71,7 @@ static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const
 int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const int64_t co = s->iattr[GEOM_WORDS], tile = s->iattr[GEOM_WORDS + 1];
+    const int64_t co = s->iattr[CONV2D_CO], tile = s->iattr[CONV2D_TILE];
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
     const size_t e = fg_dtype_size(x->dtype);
     const int64_t k = g.kh * g.kw * g.c;
@@ -123,7 +123,7 @@ FG_FOR_FLOATS(COL2IM_FN)
 int fg_k_conv2d_transpose(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const int64_t tile = s->iattr[GEOM_WORDS];
+    const int64_t tile = s->iattr[CONV_T_TILE];
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
     const int64_t cin = x->shape[3], krow = g.kh * g.kw * g.c, in_pixels = g.oh * g.ow;
     const size_t e = fg_dtype_size(y->dtype);
@@ -188,7 +188,7 @@ FG_FOR_FLOATS(DEPTHWISE_FN)
 int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const int64_t mult = s->iattr[GEOM_WORDS];
+    const int64_t mult = s->iattr[DEPTHWISE_M];
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0];
     int64_t lo, hi;
     fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
@@ -200,8 +200,7 @@ int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
         FG_FOR_FLOATS(CASE)
 #undef CASE
     default:
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       x->dtype);
+        return fg_no_kernel(s, x->dtype, st);
     }
 }
 
@@ -236,40 +235,20 @@ int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 #define SUM_ACC(o, v) ((o) += (v))
 #define NO_FINISH(o, count) ((void)0)
 #define MEAN_FINISH(o, count) ((o) = (o) / (count))
-/* The lowest value of T: -inf for floats, the minimum for ints. */
-#define MAX_POOL_FN(sfx, T, code) POOL_FN(max_pool, sfx, T, pool_lowest_##sfx, MAX_ACC, NO_FINISH)
-#define AVG_POOL_FN(sfx, T, code) POOL_FN(avg_pool, sfx, T, 0, SUM_ACC, MEAN_FINISH)
-static const uint8_t pool_lowest_u8 = 0;
-static const int8_t pool_lowest_i8 = INT8_MIN;
-static const int16_t pool_lowest_i16 = INT16_MIN;
-static const int32_t pool_lowest_i32 = INT32_MIN;
-static const int64_t pool_lowest_i64 = INT64_MIN;
-static const float pool_lowest_f32 = -INFINITY;
-static const double pool_lowest_f64 = -INFINITY;
-FG_FOR_NUMERIC(MAX_POOL_FN)
-FG_FOR_FLOATS(AVG_POOL_FN)
-
+/* max_pool starts from the lowest value of T: -inf for floats, the minimum for ints. */
+#define MAX_POOL_FN(sfx, T, code, name, ...) POOL_FN(name, sfx, T, fg_lowest_##sfx, MAX_ACC, NO_FINISH)
+#define AVG_POOL_FN(sfx, T, code, name, ...) POOL_FN(name, sfx, T, 0, SUM_ACC, MEAN_FINISH)
 typedef void (*pool_fn)(const geom *g, const void *x, void *y, int64_t p0, int64_t p1);
-
-static const pool_fn max_pools[FG_DTYPE_COUNT] = {
-#define ENTRY(sfx, T, code) [code] = max_pool_##sfx,
-    FG_FOR_NUMERIC(ENTRY)
-#undef ENTRY
-};
-static const pool_fn avg_pools[FG_DTYPE_COUNT] = {
-#define ENTRY(sfx, T, code) [code] = avg_pool_##sfx,
-    FG_FOR_FLOATS(ENTRY)
-#undef ENTRY
-};
+FG_PER_DTYPE(pool_fn, max_pool, FG_NUMERIC, MAX_POOL_FN, _)
+FG_PER_DTYPE(pool_fn, avg_pool, FG_FLOATS, AVG_POOL_FN, _)
 
 static int pool(const fg_step *s, int part, int nparts, fg_status *st, const pool_fn *fns)
 {
     const geom g = read_geom(s->iattr);
     const fg_value *x = s->in[0], *y = s->out[0];
-    const pool_fn f = fns[x->dtype];
+    const pool_fn f = FG_LOOKUP(fns, x->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       x->dtype);
+        return fg_no_kernel(s, x->dtype, st);
     int64_t lo, hi;
     fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
     f(&g, x->data, y->data, lo, hi);
@@ -278,10 +257,10 @@ static int pool(const fg_step *s, int part, int nparts, fg_status *st, const poo
 
 int fg_k_max_pool(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    return pool(s, part, nparts, st, max_pools);
+    return pool(s, part, nparts, st, max_pool_fns);
 }
 
 int fg_k_avg_pool(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    return pool(s, part, nparts, st, avg_pools);
+    return pool(s, part, nparts, st, avg_pool_fns);
 }

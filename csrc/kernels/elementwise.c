@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "broadcast.h"
+#include "scalar.h"
 #include "types.h"
 #include "vmath.h"
 
@@ -56,9 +57,9 @@ typedef int (*un_fn)(const char *in, char *out, int64_t n);
 #define B_ADD(x, y, r) r = (x) + (y)
 #define B_SUB(x, y, r) r = (x) - (y)
 #define B_MUL(x, y, r) r = (x) * (y)
-#define B_MAX(x, y, r) r = ((x) > (y) || (x) != (x)) ? (x) : (y)
-#define B_MIN(x, y, r) r = ((x) < (y) || (x) != (x)) ? (x) : (y)
-#define B_SQDIFF(x, y, r) r = ((x) - (y)) * ((x) - (y))
+#define B_MAX(x, y, r) r = fg_max(x, y)
+#define B_MIN(x, y, r) r = fg_min(x, y)
+#define B_SQDIFF(x, y, r) r = fg_sqdiff(x, y)
 #define B_EQ(x, y, r) r = (x) == (y)
 #define B_NE(x, y, r) r = (x) != (y)
 #define B_LT(x, y, r) r = (x) < (y)
@@ -127,41 +128,19 @@ typedef int (*un_fn)(const char *in, char *out, int64_t n);
         r = acc_;                             \
     } while (0)
 
-#define BIN_FN_SAME(op, BODY, sfx, T, code) BIN_FN(op, sfx, T, T, BODY)
-#define BIN_FN_BOOL(op, BODY, sfx, T, code) BIN_FN(op, sfx, T, uint8_t, BODY)
-
-/* Expanders that carry an op and a body through the dtype lists. */
-#define X_INTS(M, op, BODY)                                           \
-    M(op, BODY, u8, uint8_t, FG_UINT8) M(op, BODY, i8, int8_t, FG_INT8) \
-    M(op, BODY, i16, int16_t, FG_INT16) M(op, BODY, i32, int32_t, FG_INT32) \
-    M(op, BODY, i64, int64_t, FG_INT64)
-#define X_FLOATS(M, op, BODY) M(op, BODY, f32, float, FG_FLOAT32) M(op, BODY, f64, double, FG_FLOAT64)
-#define X_BOOL(M, op, BODY) M(op, BODY, b, uint8_t, FG_BOOL)
-#define T_INTS(op)                                                     \
-    [FG_UINT8] = op##_u8, [FG_INT8] = op##_i8, [FG_INT16] = op##_i16, \
-    [FG_INT32] = op##_i32, [FG_INT64] = op##_i64,
-#define T_FLOATS(op) [FG_FLOAT32] = op##_f32, [FG_FLOAT64] = op##_f64,
-#define T_BOOL(op) [FG_BOOL] = op##_b,
+#define BIN_FN_SAME(sfx, T, code, op, BODY) BIN_FN(op, sfx, T, T, BODY)
+#define BIN_FN_BOOL(sfx, T, code, op, BODY) BIN_FN(op, sfx, T, uint8_t, BODY)
 
 /* Same body for ints and floats. */
-#define BIN_NUMERIC(op, BODY)                      \
-    X_INTS(BIN_FN_SAME, op, BODY)                  \
-    X_FLOATS(BIN_FN_SAME, op, BODY)                \
-    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
+#define BIN_NUMERIC(op, BODY) FG_PER_DTYPE(bin_fn, op, FG_NUMERIC, BIN_FN_SAME, BODY)
 /* Different bodies for ints and floats. */
 #define BIN_SPLIT(op, IBODY, FBODY)                \
-    X_INTS(BIN_FN_SAME, op, IBODY)                 \
-    X_FLOATS(BIN_FN_SAME, op, FBODY)               \
-    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
+    FG_INTS(BIN_FN_SAME, op, IBODY)                \
+    FG_FLOATS(BIN_FN_SAME, op, FBODY)              \
+    FG_DTYPE_TABLE(bin_fn, op, FG_NUMERIC);
 /* Comparisons: every dtype in, bool out. */
-#define BIN_COMPARE(op, BODY)                      \
-    X_INTS(BIN_FN_BOOL, op, BODY)                  \
-    X_FLOATS(BIN_FN_BOOL, op, BODY)                \
-    X_BOOL(BIN_FN_BOOL, op, BODY)                  \
-    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op) T_BOOL(op)};
-#define BIN_LOGICAL(op, BODY)                      \
-    X_BOOL(BIN_FN_BOOL, op, BODY)                  \
-    static const bin_fn op##_fns[FG_DTYPE_COUNT] = {T_BOOL(op)};
+#define BIN_COMPARE(op, BODY) FG_PER_DTYPE(bin_fn, op, FG_ALL, BIN_FN_BOOL, BODY)
+#define BIN_LOGICAL(op, BODY) FG_PER_DTYPE(bin_fn, op, FG_BOOLS, BIN_FN_BOOL, BODY)
 
 BIN_NUMERIC(add, B_ADD)
 BIN_NUMERIC(sub, B_SUB)
@@ -186,9 +165,9 @@ BIN_LOGICAL(logical_xor, B_LXOR)
 static int binary(const fg_step *s, int part, int nparts, fg_status *st, const bin_fn *fns)
 {
     const fg_value *a = s->in[0], *b = s->in[1], *o = s->out[0];
-    bin_fn f = fns[a->dtype];
+    bin_fn f = FG_LOOKUP(fns, a->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, a->dtype);
+        return fg_no_kernel(s, a->dtype, st);
     if (o->size == 0)
         return FG_OK;
     fg_bcast w;
@@ -219,7 +198,7 @@ FG_OPS_BINARY(BIN_KERNEL)
 
 /* ---- unary ----------------------------------------------------------------- */
 
-#define UN_FN(op, BODY, sfx, T, code)                                  \
+#define UN_FN(sfx, T, code, op, BODY)                                  \
     static int op##_##sfx(const char *in_, char *out_, int64_t n)      \
     {                                                                  \
         const T *in = (const T *)in_;                                  \
@@ -230,7 +209,7 @@ FG_OPS_BINARY(BIN_KERNEL)
         }                                                              \
         return EW_OK;                                                  \
     }
-#define UN_FN_BOOL(op, BODY, sfx, T, code)                             \
+#define UN_FN_BOOL(sfx, T, code, op, BODY)                             \
     static int op##_##sfx(const char *in_, char *out_, int64_t n)      \
     {                                                                  \
         const T *in = (const T *)in_;                                  \
@@ -242,71 +221,53 @@ FG_OPS_BINARY(BIN_KERNEL)
         return EW_OK;                                                  \
     }
 
-#define U_NEG(x, r) r = -(x)
-#define U_ABS(x, r) r = (x) < 0 ? -(x) : (x)
-#define U_FABS(x, r) r = fabs(x)
-#define U_SIGN(x, r) r = ((x) > 0) - ((x) < 0)
-#define U_FSIGN(x, r) r = (x) != (x) ? (x) : (((x) > 0) - ((x) < 0))
-#define U_SQUARE(x, r) r = (x) * (x)
-/* float variants call the float libm functions so float32 stays float32. */
-#define U_SQRT(x, r) r = _Generic((x), float: sqrtf, default: sqrt)(x)
-#define U_RSQRT(x, r) r = 1 / _Generic((x), float: sqrtf, default: sqrt)(x)
-#define U_EXP(x, r) r = _Generic((x), float: expf, default: exp)(x)
-#define U_EXPM1(x, r) r = _Generic((x), float: expm1f, default: expm1)(x)
-#define U_LOG(x, r) r = _Generic((x), float: logf, default: log)(x)
-#define U_LOG1P(x, r) r = _Generic((x), float: log1pf, default: log1p)(x)
-#define U_SIN(x, r) r = _Generic((x), float: sinf, default: sin)(x)
-#define U_COS(x, r) r = _Generic((x), float: cosf, default: cos)(x)
-#define U_TAN(x, r) r = _Generic((x), float: tanf, default: tan)(x)
-#define U_TANH(x, r) r = _Generic((x), float: tanhf, default: tanh)(x)
-#define U_SIGMOID(x, r) r = 1 / (1 + _Generic((x), float: expf, default: exp)(-(x)))
-#define U_ERF(x, r) r = _Generic((x), float: erff, default: erf)(x)
-#define U_FLOOR(x, r) r = _Generic((x), float: floorf, default: floor)(x)
-#define U_CEIL(x, r) r = _Generic((x), float: ceilf, default: ceil)(x)
-/* Banker's rounding, as TF's Round: nearbyint under the default rounding mode. */
-#define U_ROUND(x, r) r = _Generic((x), float: nearbyintf, default: nearbyint)(x)
-#define U_RECIP(x, r) r = 1 / (x)
+/* Bodies are the scalar operations of scalar.h, whose float32 versions call
+ * the float libm functions so float32 stays float32. */
+#define U_NEG(x, r) r = fg_neg(x)
+#define U_ABS(x, r) r = fg_abs(x)
+#define U_SIGN(x, r) r = fg_sign(x)
+#define U_SQUARE(x, r) r = fg_square(x)
+#define U_SQRT(x, r) r = fg_sqrt(x)
+#define U_RSQRT(x, r) r = fg_rsqrt(x)
+#define U_EXP(x, r) r = fg_exp(x)
+#define U_EXPM1(x, r) r = fg_expm1(x)
+#define U_LOG(x, r) r = fg_log(x)
+#define U_LOG1P(x, r) r = fg_log1p(x)
+#define U_SIN(x, r) r = fg_sin(x)
+#define U_COS(x, r) r = fg_cos(x)
+#define U_TAN(x, r) r = fg_tan(x)
+#define U_TANH(x, r) r = fg_tanh(x)
+#define U_SIGMOID(x, r) r = fg_sigmoid(x)
+#define U_ERF(x, r) r = fg_erf(x)
+#define U_FLOOR(x, r) r = fg_floor(x)
+#define U_CEIL(x, r) r = fg_ceil(x)
+#define U_ROUND(x, r) r = fg_round(x)
+#define U_RECIP(x, r) r = fg_reciprocal(x)
 #define U_LNOT(x, r) r = !(x)
 #define U_ISNAN(x, r) r = isnan(x) != 0
 #define U_ISFINITE(x, r) r = isfinite(x) != 0
 #define U_ISINF(x, r) r = isinf(x) != 0
-#define U_IDENT(x, r) r = (x)
 
-#define UN_SIGNED(M, op, BODY)                                              \
-    M(op, BODY, i8, int8_t, FG_INT8) M(op, BODY, i16, int16_t, FG_INT16)   \
-    M(op, BODY, i32, int32_t, FG_INT32) M(op, BODY, i64, int64_t, FG_INT64)
-#define T_SIGNED(op) [FG_INT8] = op##_i8, [FG_INT16] = op##_i16, [FG_INT32] = op##_i32, [FG_INT64] = op##_i64,
+#define UN_FLOAT(op, BODY) FG_PER_DTYPE(un_fn, op, FG_FLOATS, UN_FN, BODY)
+#define UN_SIGNED(op, BODY) FG_PER_DTYPE(un_fn, op, FG_SIGNED, UN_FN, BODY)
+#define UN_NUMERIC(op, BODY) FG_PER_DTYPE(un_fn, op, FG_NUMERIC, UN_FN, BODY)
+#define UN_FLOAT_TO_BOOL(op, BODY) FG_PER_DTYPE(un_fn, op, FG_FLOATS, UN_FN_BOOL, BODY)
 
-#define UN_FLOAT(op, BODY)                          \
-    X_FLOATS(UN_FN, op, BODY)                       \
-    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
-#define UN_SIGNED_SPLIT(op, IBODY, FBODY)           \
-    UN_SIGNED(UN_FN, op, IBODY)                     \
-    X_FLOATS(UN_FN, op, FBODY)                      \
-    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_SIGNED(op) T_FLOATS(op)};
-#define UN_NUMERIC(op, BODY)                        \
-    X_INTS(UN_FN, op, BODY)                         \
-    X_FLOATS(UN_FN, op, BODY)                       \
-    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_INTS(op) T_FLOATS(op)};
-#define UN_FLOAT_TO_BOOL(op, BODY)                  \
-    X_FLOATS(UN_FN_BOOL, op, BODY)                  \
-    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
-
-UN_SIGNED_SPLIT(neg, U_NEG, U_NEG)
-UN_SIGNED_SPLIT(abs, U_ABS, U_FABS)
-UN_SIGNED_SPLIT(sign, U_SIGN, U_FSIGN)
+UN_SIGNED(neg, U_NEG)
+UN_SIGNED(abs, U_ABS)
+UN_SIGNED(sign, U_SIGN)
 UN_NUMERIC(square, U_SQUARE)
 UN_FLOAT(sqrt, U_SQRT)
 UN_FLOAT(rsqrt, U_RSQRT)
 /* float32 exp, tanh and sigmoid go through the vectorised array versions. */
 #define UN_FLOAT_VM(op, BODY, vfn)                                      \
-    UN_FN(op, BODY, f64, double, FG_FLOAT64)                            \
+    UN_FN(f64, double, FG_FLOAT64, op, BODY)                            \
     static int op##_f32(const char *in, char *out, int64_t n)           \
     {                                                                   \
         vfn((const float *)in, (float *)out, n);                        \
         return EW_OK;                                                   \
     }                                                                   \
-    static const un_fn op##_fns[FG_DTYPE_COUNT] = {T_FLOATS(op)};
+    FG_DTYPE_TABLE(un_fn, op, FG_FLOATS);
 
 UN_FLOAT_VM(exp, U_EXP, fg_vexp_f32)
 UN_FLOAT(expm1, U_EXPM1)
@@ -325,15 +286,14 @@ UN_FLOAT(reciprocal, U_RECIP)
 UN_FLOAT_TO_BOOL(is_nan, U_ISNAN)
 UN_FLOAT_TO_BOOL(is_finite, U_ISFINITE)
 UN_FLOAT_TO_BOOL(is_inf, U_ISINF)
-X_BOOL(UN_FN, logical_not, U_LNOT)
-static const un_fn logical_not_fns[FG_DTYPE_COUNT] = {T_BOOL(logical_not)};
+FG_PER_DTYPE(un_fn, logical_not, FG_BOOLS, UN_FN, U_LNOT)
 
 static int unary(const fg_step *s, int part, int nparts, fg_status *st, const un_fn *fns)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    un_fn f = fns[x->dtype];
+    un_fn f = FG_LOOKUP(fns, x->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+        return fg_no_kernel(s, x->dtype, st);
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
     if (lo < hi)
@@ -348,20 +308,16 @@ FG_OPS_UNARY(UN_KERNEL)
 
 /* ---- cast ------------------------------------------------------------------ */
 
-/* Float to int conversion as TF does it on x86, without C's undefined
- * behaviour: NaN and values out of range are tested before converting. To
- * int64, they give INT64_MIN (cvttsd2si's "integer indefinite"); to int32
- * they give INT32_MIN, and the narrower types (int16, int8, uint8) take the
- * low bits of that int32 conversion (TF converts through int32 and truncates). */
-#define TO_I64(v) ((v) != (v) || (v) >= 9223372036854775808.0 || (v) < -9223372036854775808.0 \
-                   ? INT64_MIN : (int64_t)(v))
-#define TO_I32(v) ((v) != (v) || (v) >= 2147483648.0 || (v) < -2147483648.0 \
-                   ? INT32_MIN : (int32_t)(v))
+/* Floats convert to ints as TF does on x86 (scalar.h's fg_float_to_i*). */
 #define CAST_ANY(TO, v) _Generic((v), float: CAST_FLOAT(TO, v), double: CAST_FLOAT(TO, v), default: (TO)(v))
 #define CAST_FLOAT(TO, v) \
-    ((TO)0.5 != 0 ? (TO)(v) : sizeof(TO) == 8 ? (TO)TO_I64(v) : (TO)TO_I32(v))
+    ((TO)0.5 != 0 ? (TO)(v) : sizeof(TO) == 8 ? (TO)fg_float_to_i64(v) : (TO)fg_float_to_i32(v))
+#define CAST_ONE(TO, code_o, v) ((code_o) == FG_BOOL ? (TO)((v) != 0) : CAST_ANY(TO, v))
 
-#define CAST_PAIR(sfx_i, TI, code_i, sfx_o, TO, code_o)                        \
+/* cast_<in>_<out> for every pair. The outer list runs over the input type
+ * and hands it to CAST_FROM, which runs the list of output types; a macro
+ * cannot expand inside itself, so the inner list is the outer one's twin. */
+#define CAST_PAIR(sfx_o, TO, code_o, sfx_i, TI)                                \
     static void cast_##sfx_i##_##sfx_o(const char *in_, char *out_, int64_t n) \
     {                                                                          \
         const TI *in = (const TI *)in_;                                        \
@@ -369,26 +325,21 @@ FG_OPS_UNARY(UN_KERNEL)
         for (int64_t i = 0; i < n; i++)                                        \
             out[i] = CAST_ONE(TO, code_o, in[i]);                              \
     }
-#define CAST_ONE(TO, code_o, v) ((code_o) == FG_BOOL ? (TO)((v) != 0) : CAST_ANY(TO, v))
-
-#define CAST_FROM(sfx_i, TI, code_i)                                           \
-    CAST_PAIR(sfx_i, TI, code_i, b, uint8_t, FG_BOOL)                          \
-    CAST_PAIR(sfx_i, TI, code_i, u8, uint8_t, FG_UINT8)                        \
-    CAST_PAIR(sfx_i, TI, code_i, i8, int8_t, FG_INT8)                          \
-    CAST_PAIR(sfx_i, TI, code_i, i16, int16_t, FG_INT16)                       \
-    CAST_PAIR(sfx_i, TI, code_i, i32, int32_t, FG_INT32)                       \
-    CAST_PAIR(sfx_i, TI, code_i, i64, int64_t, FG_INT64)                       \
-    CAST_PAIR(sfx_i, TI, code_i, f32, float, FG_FLOAT32)                       \
-    CAST_PAIR(sfx_i, TI, code_i, f64, double, FG_FLOAT64)
-FG_FOR_ALL(CAST_FROM)
+#define CAST_OUTPUTS(X, ...)                                                                   \
+    X(b, uint8_t, FG_BOOL, __VA_ARGS__) X(u8, uint8_t, FG_UINT8, __VA_ARGS__)                 \
+    X(i8, int8_t, FG_INT8, __VA_ARGS__) X(i16, int16_t, FG_INT16, __VA_ARGS__)                \
+    X(i32, int32_t, FG_INT32, __VA_ARGS__) X(i64, int64_t, FG_INT64, __VA_ARGS__)             \
+    X(f32, float, FG_FLOAT32, __VA_ARGS__) X(f64, double, FG_FLOAT64, __VA_ARGS__)
+#define CAST_FROM(sfx_i, TI, code_i, unused) CAST_OUTPUTS(CAST_PAIR, sfx_i, TI)
+FG_ALL(CAST_FROM, _)
 
 typedef void (*cast_fn)(const char *in, char *out, int64_t n);
-#define CAST_ROW(sfx_i, TI, code_i)                                            \
-    [code_i] = {[FG_BOOL] = cast_##sfx_i##_b, [FG_UINT8] = cast_##sfx_i##_u8,  \
-                [FG_INT8] = cast_##sfx_i##_i8, [FG_INT16] = cast_##sfx_i##_i16, \
-                [FG_INT32] = cast_##sfx_i##_i32, [FG_INT64] = cast_##sfx_i##_i64, \
-                [FG_FLOAT32] = cast_##sfx_i##_f32, [FG_FLOAT64] = cast_##sfx_i##_f64},
-static const cast_fn cast_fns[FG_DTYPE_COUNT][FG_DTYPE_COUNT] = {FG_FOR_ALL(CAST_ROW)};
+#define CAST_ROW(sfx_i, TI, code_i, unused) [code_i] = {CAST_OUTPUTS(FG_DTYPE_ENTRY_, cast_##sfx_i)},
+static const cast_fn cast_fns[FG_DTYPE_COUNT][FG_DTYPE_COUNT] = {FG_ALL(CAST_ROW, _)};
+/* The twin list must be FG_ALL: the same types, so every pair exists. */
+#define CAST_COUNT_(sfx, T, code, unused) +1
+_Static_assert(0 CAST_OUTPUTS(CAST_COUNT_, _) == 0 FG_ALL(CAST_COUNT_, _),
+               "CAST_OUTPUTS lists the types of FG_ALL");
 
 int fg_k_cast(const fg_step *s, int part, int nparts, fg_status *st)
 {

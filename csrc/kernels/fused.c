@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "fused.h"
+#include "scalar.h"
 #include "types.h"
 #include "vmath.h"
 
 #define FUSED_BLOCK 512
-#define FUSED_MAX_REGS 8
 
 #define FUSED_NAME(name) #name,
 const char *const fg_fused_op_names[FG_FOP_COUNT] = {FG_FUSED_OPCODES(FUSED_NAME)};
@@ -55,34 +55,42 @@ const char *const fg_fused_op_names[FG_FOP_COUNT] = {FG_FUSED_OPCODES(FUSED_NAME
 static inline void f_exp(const float *a, float *d, int64_t n) { fg_vexp_f32(a, d, n); }
 static inline void f_tanh(const float *a, float *d, int64_t n) { fg_vtanh_f32(a, d, n); }
 static inline void f_sigmoid(const float *a, float *d, int64_t n) { fg_vsigmoid_f32(a, d, n); }
-static inline void d_exp(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = exp(a[i]); }
-static inline void d_tanh(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = tanh(a[i]); }
-static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64_t i = 0; i < n; i++) d[i] = 1 / (1 + exp(-a[i])); }
+#define D_ARRAY(name)                                                                       \
+    static inline void d_##name(const double *a, double *d, int64_t n)                      \
+    {                                                                                       \
+        for (int64_t i = 0; i < n; i++)                                                     \
+            d[i] = fg_##name##_f64(a[i]);                                                   \
+    }
+D_ARRAY(exp)
+D_ARRAY(tanh)
+D_ARRAY(sigmoid)
 
 #define FUSED_FN(sfx, T, VM, ATTR)                                                           \
     ATTR static void fused_##sfx(const fg_step *s, int64_t lo, int64_t hi)                  \
     {                                                                                        \
-        T scratch[FUSED_MAX_REGS][FUSED_BLOCK];                                              \
-        T *reg[FUSED_MAX_REGS];                                                              \
-        int scalar[FUSED_MAX_REGS] = {0};                                                    \
-        const int64_t n_instr = s->iattr[1];                                                 \
-        const int64_t *code = s->iattr + 2;                                                  \
+        T scratch[FG_FUSED_MAX_REGS][FUSED_BLOCK];                                              \
+        T *reg[FG_FUSED_MAX_REGS];                                                              \
+        int scalar[FG_FUSED_MAX_REGS] = {0};                                                    \
+        const int64_t n_instr = s->iattr[FUSED_N_INSTR];                                     \
+        const int64_t *code = s->iattr + FUSED_CODE;                                         \
         for (int64_t start = lo; start < hi; start += FUSED_BLOCK) {                         \
             const int64_t n = hi - start < FUSED_BLOCK ? hi - start : FUSED_BLOCK;           \
             for (int64_t k = 0; k < n_instr; k++) {                                          \
-                const int64_t *ins = code + 5 * k;                                           \
-                const int64_t op = ins[0], dst = ins[1], out = ins[4];                       \
+                const int64_t *ins = code + FUSED_INSTR_WORDS * k;                           \
+                const int64_t op = ins[FUSED_OPCODE], dst = ins[FUSED_DST];                  \
+                const int64_t out = ins[FUSED_OUT], ia = ins[FUSED_A], ib = ins[FUSED_B];    \
                 if (op == FG_FOP_load) {                                                     \
-                    const T *src = (const T *)s->in[ins[2]]->data;                           \
-                    scalar[dst] = (int)ins[3];                                               \
-                    reg[dst] = (T *)src + (ins[3] ? 0 : start);                              \
+                    /* ia: the input; ib = 1: a one-element input. */                        \
+                    const T *src = (const T *)s->in[ia]->data;                               \
+                    scalar[dst] = (int)ib;                                                   \
+                    reg[dst] = (T *)src + (ib ? 0 : start);                                  \
                     continue;                                                                \
                 }                                                                            \
-                const T *a = reg[ins[2]];                                                    \
-                const T *b = ins[3] >= 0 ? reg[ins[3]] : a;                                  \
-                const int sa = scalar[ins[2]], sb = ins[3] >= 0 && scalar[ins[3]];           \
+                const T *a = reg[ia];                                                        \
+                const T *b = ib >= 0 ? reg[ib] : a;                                          \
+                const int sa = scalar[ia], sb = ib >= 0 && scalar[ib];                       \
                 T *d = out >= 0 ? (T *)s->out[out]->data + start : scratch[dst];             \
-                if (sa && ins[3] < 0) {                                                      \
+                if (sa && ib < 0) {                                                          \
                     /* A unary op of a broadcast operand: fill, then as usual. */            \
                     for (int64_t i = 0; i < n; i++)                                          \
                         d[i] = a[0];                                                         \
@@ -93,23 +101,23 @@ static inline void d_sigmoid(const double *a, double *d, int64_t n) { for (int64
                 case FG_FOP_sub: F_LOOP2(x - y) break;                                       \
                 case FG_FOP_mul: F_LOOP2(x * y) break;                                       \
                 case FG_FOP_div: F_LOOP2(x / y) break;                                       \
-                case FG_FOP_maximum: F_LOOP2((x > y || x != x) ? x : y) break;               \
-                case FG_FOP_minimum: F_LOOP2((x < y || x != x) ? x : y) break;               \
-                case FG_FOP_squared_difference: F_LOOP2((x - y) * (x - y)) break;            \
-                case FG_FOP_neg: F_LOOP1(-x) break;                                          \
-                case FG_FOP_abs: F_LOOP1(x < 0 ? -x : x) break;                              \
-                case FG_FOP_square: F_LOOP1(x * x) break;                                    \
-                case FG_FOP_sqrt: F_LOOP1(sqrt(x)) break;                                    \
-                case FG_FOP_rsqrt: F_LOOP1(1 / sqrt(x)) break;                               \
+                case FG_FOP_maximum: F_LOOP2(fg_max(x, y)) break;                            \
+                case FG_FOP_minimum: F_LOOP2(fg_min(x, y)) break;                            \
+                case FG_FOP_squared_difference: F_LOOP2(fg_sqdiff(x, y)) break;              \
+                case FG_FOP_neg: F_LOOP1(fg_neg(x)) break;                                          \
+                case FG_FOP_abs: F_LOOP1(fg_abs(x)) break;                                   \
+                case FG_FOP_square: F_LOOP1(fg_square(x)) break;                                    \
+                case FG_FOP_sqrt: F_LOOP1(fg_sqrt(x)) break;                                    \
+                case FG_FOP_rsqrt: F_LOOP1(fg_rsqrt(x)) break;                               \
                 case FG_FOP_exp: VM##_exp(a, d, n); break;                                   \
                 case FG_FOP_tanh: VM##_tanh(a, d, n); break;                                 \
                 case FG_FOP_sigmoid: VM##_sigmoid(a, d, n); break;                           \
-                case FG_FOP_relu: F_LOOP1(x < 0 ? (T)0 : x) break;                           \
-                case FG_FOP_relu6: F_LOOP1(x < 0 ? (T)0 : (x > 6 ? (T)6 : x)) break;         \
-                case FG_FOP_reciprocal: F_LOOP1(1 / x) break;                                \
-                case FG_FOP_log: F_LOOP1(log(x)) break;                                      \
-                case FG_FOP_floor: F_LOOP1(floor(x)) break;                                  \
-                case FG_FOP_ceil: F_LOOP1(ceil(x)) break;                                    \
+                case FG_FOP_relu: F_LOOP1(fg_relu(x)) break;                                 \
+                case FG_FOP_relu6: F_LOOP1(fg_relu6(x)) break;                               \
+                case FG_FOP_reciprocal: F_LOOP1(fg_reciprocal(x)) break;                                \
+                case FG_FOP_log: F_LOOP1(fg_log(x)) break;                                      \
+                case FG_FOP_floor: F_LOOP1(fg_floor(x)) break;                                  \
+                case FG_FOP_ceil: F_LOOP1(fg_ceil(x)) break;                                    \
                 default: break;                                                              \
                 }                                                                            \
                 reg[dst] = d;                                                                \

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalar.h"
 #include "types.h"
 
 /* TF's CalculateResizeScale, in float as TF computes it. */
@@ -93,8 +94,7 @@ FG_FOR_NUMERIC(BILINEAR_FN)
 typedef void (*bilinear_fn)(const void *src, float *dst, int64_t row_lo, int64_t row_hi, int64_t H,
                             int64_t W, int64_t C, int64_t OH, int64_t OW, float hs, float ws,
                             int half_pixel);
-#define BILINEAR_ENTRY(sfx, T, code) [code] = (bilinear_fn)bilinear_##sfx,
-static const bilinear_fn bilinear_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(BILINEAR_ENTRY)};
+FG_DTYPE_CAST_TABLE(bilinear_fn, bilinear, FG_NUMERIC);
 
 /* ---- bilinear fast path: uint8, 3 channels -----------------------------------
  *
@@ -267,8 +267,8 @@ int fg_k_resize_bilinear(const fg_step *s, int part, int nparts, fg_status *st)
     const fg_value *x = s->in[0], *o = s->out[0];
     const int64_t B = x->shape[0], H = x->shape[1], W = x->shape[2], C = x->shape[3];
     const int64_t OH = o->shape[1], OW = o->shape[2];
-    const int align = (int)s->iattr[0], half = (int)s->iattr[1];
-    bilinear_fn f = bilinear_fns[x->dtype];
+    const int align = (int)s->iattr[RESIZE_ALIGN_CORNERS], half = (int)s->iattr[RESIZE_HALF_PIXEL];
+    bilinear_fn f = FG_LOOKUP(bilinear_fns, x->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no bilinear kernel for dtype code %d", s->name, x->dtype);
     if (o->size == 0)
@@ -301,7 +301,7 @@ int fg_k_resize_nearest(const fg_step *s, int part, int nparts, fg_status *st)
     const fg_value *x = s->in[0], *o = s->out[0];
     const int64_t H = x->shape[1], W = x->shape[2], C = x->shape[3];
     const int64_t OH = o->shape[1], OW = o->shape[2];
-    const int align = (int)s->iattr[0], half = (int)s->iattr[1];
+    const int align = (int)s->iattr[RESIZE_ALIGN_CORNERS], half = (int)s->iattr[RESIZE_HALF_PIXEL];
     const size_t px = (size_t)C * fg_dtype_size(x->dtype);
     const float hs = resize_scale(H, OH, align), ws = resize_scale(W, OW, align);
     (void)st;
@@ -408,8 +408,7 @@ FG_FOR_NUMERIC(AREA_FN)
 
 typedef void (*area_fn)(const void *src, float *dst, int64_t row_lo, int64_t row_hi, int64_t H,
                         int64_t W, int64_t C, int64_t OH, int64_t OW, float hs, float ws);
-#define AREA_ENTRY(sfx, T, code) [code] = (area_fn)area_##sfx,
-static const area_fn area_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(AREA_ENTRY)};
+FG_DTYPE_CAST_TABLE(area_fn, area, FG_NUMERIC);
 
 /* iattr = [align_corners]. */
 int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
@@ -417,8 +416,8 @@ int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
     const fg_value *x = s->in[0], *o = s->out[0];
     const int64_t H = x->shape[1], W = x->shape[2], C = x->shape[3];
     const int64_t OH = o->shape[1], OW = o->shape[2];
-    const int align = (int)s->iattr[0];
-    area_fn f = area_fns[x->dtype];
+    const int align = (int)s->iattr[RESIZE_ALIGN_CORNERS];
+    area_fn f = FG_LOOKUP(area_fns, x->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no area kernel for dtype code %d", s->name, x->dtype);
     if (o->size == 0)
@@ -447,14 +446,10 @@ int fg_k_resize_area(const fg_step *s, int part, int nparts, fg_status *st)
  * the minimum of int32 (int64 for int64), narrower types keep the low bits of
  * that int32. (TF's vectorised cast path saturates instead, so TF itself is
  * not consistent there; `saturate` is the defined way.) */
-enum { CID_INT_DOWN, CID_INT_UP, CID_FLOAT_FLOAT, CID_INT_TO_FLOAT, CID_FLOAT_TO_INT };
 #define CID_BLOCK 256
 
-#define F_TO_I32(v) ((v) != (v) || (v) >= 2147483648.0 || (v) < -2147483648.0 ? INT32_MIN : (int32_t)(v))
-#define F_TO_I64(v) ((v) != (v) || (v) >= 9223372036854775808.0 || (v) < -9223372036854775808.0 \
-                     ? INT64_MIN : (int64_t)(v))
-/* A float value (held in a double) cast to integer type T. */
-#define F_TO_INT(T, v) (sizeof(T) == 8 ? (T)F_TO_I64(v) : (T)F_TO_I32(v))
+/* A float value (held in a double) cast to integer type T (scalar.h). */
+#define F_TO_INT(T, v) (sizeof(T) == 8 ? (T)fg_float_to_i64(v) : (T)fg_float_to_i32(v))
 
 #define LOAD_I_FN(sfx, T, code)                                                      \
     static void load_i_##sfx(const void *src, int64_t n, int64_t *buf)               \
@@ -507,18 +502,18 @@ typedef void (*scale_f_fn)(double *, int64_t, double);
 typedef void (*store_scaled_fn)(const int64_t *, int64_t, void *, double);
 #define INT_ENTRIES(sfx, T, code) [code] = {load_i_##sfx, store_i_##sfx},
 #define FLOAT_ENTRIES(sfx, T, code) [code] = {load_f_##sfx, scale_f_##sfx, store_scaled_##sfx},
-#define STORE_F_ENTRY(sfx, T, code) [code] = store_f_##sfx,
 static const struct { load_i_fn load; store_i_fn store; } int_io[FG_DTYPE_COUNT] = {FG_FOR_INTS(INT_ENTRIES)};
 static const struct { load_f_fn load; scale_f_fn scale; store_scaled_fn store_scaled; }
     float_io[FG_DTYPE_COUNT] = {FG_FOR_FLOATS(FLOAT_ENTRIES)};
-static const store_f_fn store_f[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(STORE_F_ENTRY)};
+FG_DTYPE_TABLE(store_f_fn, store_f, FG_NUMERIC);
 
 int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    const int mode = (int)s->iattr[0], sat = (int)s->iattr[1];
-    const int64_t k = s->iattr[2], ilo = s->iattr[3], ihi = s->iattr[4];
-    const double scale = s->fattr[0], flo = s->fattr[1], fhi = s->fattr[2];
+    const int mode = (int)s->iattr[CID_MODE], sat = (int)s->iattr[CID_SATURATE];
+    const int64_t k = s->iattr[CID_K], ilo = s->iattr[CID_INT_LO], ihi = s->iattr[CID_INT_HI];
+    const double scale = s->fattr[CID_SCALE], flo = s->fattr[CID_FLOAT_LO];
+    const double fhi = s->fattr[CID_FLOAT_HI];
     const size_t ein = fg_dtype_size(x->dtype), eout = fg_dtype_size(o->dtype);
     const int in_int = mode == CID_INT_DOWN || mode == CID_INT_UP || mode == CID_INT_TO_FLOAT;
     if (in_int ? !int_io[x->dtype].load : !float_io[x->dtype].load)
@@ -557,7 +552,7 @@ int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *
                     for (int64_t i = 0; i < n; i++)
                         fb[i] = fb[i] < flo ? flo : (fb[i] > fhi ? fhi : fb[i]);
             }
-            store_f[o->dtype](fb, n, dst);
+            store_f_fns[o->dtype](fb, n, dst);
         }
     }
     return FG_OK;
@@ -591,18 +586,18 @@ int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *
     }
 FG_FOR_NUMERIC(GRAY_FN)
 typedef void (*gray_fn)(const void *, void *, int64_t, int64_t, float, float, int);
-#define GRAY_ENTRY(sfx, T, code) [code] = (gray_fn)gray_##sfx,
-static const gray_fn gray_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(GRAY_ENTRY)};
+FG_DTYPE_CAST_TABLE(gray_fn, gray, FG_NUMERIC);
 
 int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    gray_fn f = gray_fns[x->dtype];
+    gray_fn f = FG_LOOKUP(gray_fns, x->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
-    f(x->data, o->data, lo, hi, (float)s->fattr[0], (float)s->fattr[1], o->size == 1);
+    f(x->data, o->data, lo, hi, (float)s->fattr[GRAY_IN_SCALE], (float)s->fattr[GRAY_OUT_SCALE],
+      o->size == 1);
     return FG_OK;
 }
 
@@ -651,19 +646,18 @@ int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
     }
 FG_FOR_NUMERIC(STD_FN)
 typedef void (*std_fn)(const void *, float *, int64_t, int64_t, int64_t);
-#define STD_ENTRY(sfx, T, code) [code] = (std_fn)standardize_##sfx,
-static const std_fn std_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(STD_ENTRY)};
+FG_DTYPE_CAST_TABLE(std_fn, standardize, FG_NUMERIC);
 
 /* iattr = [images, pixels per image]. */
 int fg_k_per_image_standardization(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    std_fn f = std_fns[x->dtype];
+    std_fn f = FG_LOOKUP(standardize_fns, x->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
     int64_t lo, hi;
-    fg_split(s->iattr[0], part, nparts, &lo, &hi);
-    f(x->data, (float *)o->data, lo, hi, s->iattr[1]);
+    fg_split(s->iattr[STD_IMAGES], part, nparts, &lo, &hi);
+    f(x->data, (float *)o->data, lo, hi, s->iattr[STD_PIXELS]);
     return FG_OK;
 }
 
@@ -694,9 +688,9 @@ static void flip_row(char *d, const char *s, int64_t n, int64_t px)
 int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
-    const int64_t B = a[0], H = a[1], W = a[2], OH = a[3], OW = a[4], px = a[5];
-    const int64_t dy = a[6], dx = a[7];
-    const int flip_y = (int)a[8], flip_x = (int)a[9];
+    const int64_t B = a[WIN_B], H = a[WIN_H], W = a[WIN_W], OH = a[WIN_OH], OW = a[WIN_OW];
+    const int64_t px = a[WIN_PIXEL_BYTES], dy = a[WIN_DY], dx = a[WIN_DX];
+    const int flip_y = (int)a[WIN_FLIP_Y], flip_x = (int)a[WIN_FLIP_X];
     const char *in = (const char *)s->in[0]->data;
     char *out = (char *)s->out[0]->data;
     (void)st;

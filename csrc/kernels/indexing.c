@@ -63,7 +63,7 @@ static void shape_string(char *buf, size_t cap, const fg_value *v)
 int fg_k_gather(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *params = s->in[0], *indices = s->in[1], *out = s->out[0];
-    const int64_t outer = s->iattr[0], n = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];
     const int64_t m = indices->size;
     /* TF checks nothing when there is nothing to copy. */
     if (m == 0 || inner == 0 || outer == 0)
@@ -182,7 +182,8 @@ static one_hot_fn one_hot_for(size_t size)
 int fg_k_one_hot(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *out = s->out[0];
-    const int64_t outer = s->iattr[0], depth = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], depth = s->iattr[ONE_HOT_DEPTH];
+    const int64_t inner = s->iattr[AXIS_INNER];
     one_hot_fn f = one_hot_for(fg_dtype_size(out->dtype));
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
@@ -248,16 +249,14 @@ typedef void (*ones_fn)(void *out, int64_t lo, int64_t hi);
             out[i] = (T)1;                                     \
     }
 FG_FOR_ALL(ONES_FN)
-#define ONES_ENTRY(sfx, T, code) [code] = ones_##sfx,
-static const ones_fn ones_fns[FG_DTYPE_COUNT] = {FG_FOR_ALL(ONES_ENTRY)};
+FG_DTYPE_TABLE(ones_fn, ones, FG_ALL);
 
 int fg_k_ones_like(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *out = s->out[0];
-    ones_fn f = ones_fns[out->dtype];
+    ones_fn f = FG_LOOKUP(ones_fns, out->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       out->dtype);
+        return fg_no_kernel(s, out->dtype, st);
     int64_t lo, hi;
     fg_split(out->size, part, nparts, &lo, &hi);
     if (lo < hi)
@@ -281,16 +280,14 @@ typedef void (*range_fn)(const void *start, const void *delta, void *out, int64_
             out[i] = (T)(start + (T)i * delta);                                             \
     }
 FG_FOR_NUMERIC(RANGE_FN)
-#define RANGE_ENTRY(sfx, T, code) [code] = range_##sfx,
-static const range_fn range_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(RANGE_ENTRY)};
+FG_DTYPE_TABLE(range_fn, range, FG_NUMERIC);
 
 int fg_k_range(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *out = s->out[0];
-    range_fn f = range_fns[out->dtype];
+    range_fn f = FG_LOOKUP(range_fns, out->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       out->dtype);
+        return fg_no_kernel(s, out->dtype, st);
     int64_t lo, hi;
     fg_split(out->size, part, nparts, &lo, &hi);
     if (lo < hi)

@@ -7,5 +7,14 @@
  *   fill:       in = [dims, value]; every output element is the scalar `value`.
  *   zeros_like, ones_like: in = [x]; the output (of any dtype) is all 0 or all 1.
  *   range:      in = [start, limit, delta]; out[i] = start + i * delta. */
+#ifndef FG_INDEXING_H
+#define FG_INDEXING_H
+#include "axis.h"
+
+/* one_hot's axis prefix: the depth is the axis. */
+enum { ONE_HOT_DEPTH = AXIS_N };
+
 #define FG_OPS_INDEXING(X) \
     X(gather) X(gather_nd) X(one_hot) X(fill) X(zeros_like) X(ones_like) X(range)
+
+#endif

@@ -9,6 +9,7 @@
 
 #include "broadcast.h"
 #include "linalg.h"
+#include "scalar.h"
 #include "types.h"
 
 static fg_blas blas;
@@ -68,6 +69,21 @@ int fg_have_gemm(void)
 GEMM_FN(f32, float, blas.sgemm, blas.sgemv)
 GEMM_FN(f64, double, blas.dgemm, blas.dgemv)
 
+#define GEMM_NAME(name) #name,
+const char *const fg_gemm_kernel_names[FG_GEMM_KERNEL_COUNT] = {FG_GEMM_KERNELS(GEMM_NAME)};
+#undef GEMM_NAME
+/* A name in FG_GEMM_KERNELS that is not in the op table fails the build. */
+#define GEMM_IS_OP(name) _Static_assert(FG_OP_##name < FG_OP_COUNT, #name " is a kernel");
+FG_GEMM_KERNELS(GEMM_IS_OP)
+#undef GEMM_IS_OP
+
+#define EPI_NAME(name, bit) #name,
+#define EPI_BIT(name, bit) bit,
+const char *const fg_epilogue_flag_names[FG_EPILOGUE_FLAG_COUNT] = {FG_EPILOGUE_FLAGS(EPI_NAME)};
+const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT] = {FG_EPILOGUE_FLAGS(EPI_BIT)};
+#undef EPI_NAME
+#undef EPI_BIT
+
 #define EPILOGUE_FN(sfx, T, code)                                                            \
     static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, int64_t ldc,          \
                                const T *bias)                                                 \
@@ -75,15 +91,14 @@ GEMM_FN(f64, double, blas.dgemm, blas.dgemv)
         for (int64_t i = 0; i < rows; i++, c += ldc) {                                        \
             if (epi == (FG_EPI_BIAS | FG_EPI_RELU)) {                                         \
                 for (int64_t j = 0; j < n; j++) {                                             \
-                    T v = c[j] + bias[j];                                                     \
-                    c[j] = v < 0 ? 0 : v;                                                     \
+                    c[j] = fg_relu(c[j] + bias[j]);                                           \
                 }                                                                             \
             } else if (epi == FG_EPI_BIAS) {                                                  \
                 for (int64_t j = 0; j < n; j++)                                               \
                     c[j] += bias[j];                                                          \
             } else {                                                                          \
                 for (int64_t j = 0; j < n; j++)                                               \
-                    c[j] = c[j] < 0 ? 0 : c[j];                                               \
+                    c[j] = fg_relu(c[j]);                                                     \
             }                                                                                 \
         }                                                                                     \
     }
@@ -123,8 +138,8 @@ IMATMUL_FN(i64, int64_t)
 static void matmul_block(const fg_step *s, fg_bcast *w, int64_t bi, int64_t r0, int64_t r1,
                          int64_t c0, int64_t c1)
 {
-    const int64_t m = s->iattr[0], n = s->iattr[1], k = s->iattr[2];
-    const int ta = (int)s->iattr[3], tb = (int)s->iattr[4];
+    const int64_t m = s->iattr[MATMUL_M], n = s->iattr[MATMUL_N], k = s->iattr[MATMUL_K];
+    const int ta = (int)s->iattr[MATMUL_TA], tb = (int)s->iattr[MATMUL_TB];
     const fg_value *a = s->in[0], *b = s->in[1], *c = s->out[0];
     const size_t e = fg_dtype_size(c->dtype);
     const int epi = FG_EPILOGUE_OF(s);
@@ -168,13 +183,13 @@ static void matmul_block(const fg_step *s, fg_bcast *w, int64_t bi, int64_t r0, 
 
 int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    const int64_t m = s->iattr[0], n = s->iattr[1];
-    const int split_cols = (int)s->iattr[5];
+    const int64_t m = s->iattr[MATMUL_M], n = s->iattr[MATMUL_N];
+    const int split_cols = (int)s->iattr[MATMUL_SPLIT_COLS];
     const fg_value *c = s->out[0];
     if ((c->dtype == FG_FLOAT32 || c->dtype == FG_FLOAT64) && !fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for matmul", s->name);
     fg_bcast w;
-    fg_bcast_init(&w, s->iattr + 6, 2);
+    fg_bcast_init(&w, s->iattr + MATMUL_BATCH, 2);
     const int64_t batch = w.rows * w.inner;
     int64_t lo, hi;
     if (split_cols) {

@@ -1,12 +1,23 @@
 /* Matrix products through BLAS. The BLAS functions come from SciPy's
  * cython_blas at run time (fg_set_gemm), so the C core links no BLAS itself.
  * matmul iattr = [m, n, k, transpose_a, transpose_b, split_cols, batch
- * walker...]; its shares split the batch * m output rows, or with split_cols
- * the n columns of every product. */
+ * walker..., epilogue] (the MATMUL_* indices; the walker is broadcast.h's
+ * over the batch dims); its shares split the batch * m output rows, or with
+ * split_cols the n columns of every product. */
 #ifndef FG_LINALG_H
 #define FG_LINALG_H
 
 #define FG_OPS_LINALG(X) X(matmul)
+
+enum { MATMUL_M, MATMUL_N, MATMUL_K, MATMUL_TA, MATMUL_TB, MATMUL_SPLIT_COLS, MATMUL_BATCH };
+
+/* The kernels that call BLAS (the Python runtime loads SciPy's BLAS before a
+ * plan holding one runs). */
+#define FG_GEMM_KERNELS(X) X(matmul) X(conv2d) X(conv2d_transpose)
+#define FG_GEMM_COUNT_(name) +1
+enum { FG_GEMM_KERNEL_COUNT = 0 FG_GEMM_KERNELS(FG_GEMM_COUNT_) };
+#undef FG_GEMM_COUNT_
+extern const char *const fg_gemm_kernel_names[FG_GEMM_KERNEL_COUNT];
 
 /* Fortran BLAS ?gemm and ?gemv: column-major, arguments by pointer. */
 typedef void (*fg_sgemm_fn)(char *transa, char *transb, int *m, int *n, int *k, float *alpha,
@@ -45,15 +56,25 @@ int fg_gemm_f32(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, co
 int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, const double *a,
                 int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc);
 
-/* Epilogues fused into a GEMM's output pass (fattr[0] of matmul and conv2d):
- * the bias is the step's third input, added along the last dim. */
-enum { FG_EPI_BIAS = 1, FG_EPI_RELU = 2 };
+/* Epilogues fused into a GEMM's output pass: flags in the last iattr of
+ * matmul and conv2d (0: none). The bias is the step's third input, added
+ * along the last dim. compiler/epilogue.py's EPI_* carry the same values. */
+#define FG_EPILOGUE_FLAGS(X) X(BIAS, 1) X(RELU, 2)
+#define FG_EPI_ENUM_(name, bit) FG_EPI_##name = bit,
+enum { FG_EPILOGUE_FLAGS(FG_EPI_ENUM_) };
+#undef FG_EPI_ENUM_
+#define FG_EPI_COUNT_(name, bit) +1
+enum { FG_EPILOGUE_FLAG_COUNT = 0 FG_EPILOGUE_FLAGS(FG_EPI_COUNT_) };
+#undef FG_EPI_COUNT_
+/* The flags' names and values, for the Python side's check. */
+extern const char *const fg_epilogue_flag_names[FG_EPILOGUE_FLAG_COUNT];
+extern const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT];
 
 /* Applies `epilogue` to rows x n of c (row stride ldc) while they are in cache. */
 void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
                       const void *bias);
 
-/* The epilogue of step `s` (0 when none). */
-#define FG_EPILOGUE_OF(s) ((s)->n_fattr ? (int)(s)->fattr[0] : 0)
+/* The epilogue of GEMM step `s`: its last iattr. */
+#define FG_EPILOGUE_OF(s) ((int)(s)->iattr[(s)->n_iattr - 1])
 
 #endif

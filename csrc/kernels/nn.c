@@ -1,6 +1,7 @@
 /* Neural-network kernels (see nn.h). */
 #include <math.h>
 
+#include "scalar.h"
 #include "types.h"
 
 typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
@@ -8,8 +9,8 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
 #define SELU_ALPHA 1.6732632423543772848170429916717
 #define SELU_SCALE 1.0507009873554804934193349852946
 
-#define A_RELU(x, a) ((x) < 0 ? 0 : (x))
-#define A_RELU6(x, a) ((x) < 0 ? 0 : ((x) > 6 ? 6 : (x)))
+#define A_RELU(x, a) fg_relu(x)
+#define A_RELU6(x, a) fg_relu6(x)
 #define A_LEAKY(x, a) ((x) > 0 ? (x) : (x) * (a))
 #define A_ELU(x, a) ((x) > 0 ? (x) : expm1(x))
 #define A_SELU(x, a) (SELU_SCALE * ((x) > 0 ? (x) : SELU_ALPHA * expm1(x)))
@@ -17,7 +18,7 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
 #define A_SOFTPLUS(x, a) (((x) > 0 ? (x) : 0) + log1p(exp(-fabs(x))))
 #define A_SOFTSIGN(x, a) ((x) / (1 + fabs(x)))
 
-#define ACT_FN(name, EXPR, sfx, T)                                                     \
+#define ACT_FN(sfx, T, code, name, EXPR)                                               \
     static void name##_##sfx(const void *in_, void *out_, int64_t n, double alpha)     \
     {                                                                                  \
         const T *in = (const T *)in_;                                                  \
@@ -29,41 +30,27 @@ typedef void (*act_fn)(const void *in, void *out, int64_t n, double alpha);
             out[i] = (T)(EXPR(x, a));                                                  \
         }                                                                              \
     }
-#define ACT_FLOATS(name, EXPR)                                                         \
-    ACT_FN(name, EXPR, f32, float) ACT_FN(name, EXPR, f64, double)                     \
-    static const act_fn name##_fns[FG_DTYPE_COUNT] = {[FG_FLOAT32] = name##_f32,       \
-                                                     [FG_FLOAT64] = name##_f64};
-#define ACT_NUMERIC(name, EXPR)                                                        \
-    ACT_FN(name, EXPR, u8, uint8_t) ACT_FN(name, EXPR, i8, int8_t)                     \
-    ACT_FN(name, EXPR, i16, int16_t) ACT_FN(name, EXPR, i32, int32_t)                  \
-    ACT_FN(name, EXPR, i64, int64_t) ACT_FN(name, EXPR, f32, float)                    \
-    ACT_FN(name, EXPR, f64, double)                                                    \
-    static const act_fn name##_fns[FG_DTYPE_COUNT] = {                                 \
-        [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,        \
-        [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,   \
-        [FG_FLOAT64] = name##_f64};
 
-ACT_NUMERIC(relu, A_RELU)
-ACT_NUMERIC(relu6, A_RELU6)
-ACT_FLOATS(leaky_relu, A_LEAKY)
-ACT_FLOATS(elu, A_ELU)
-ACT_FLOATS(selu, A_SELU)
-ACT_FLOATS(softplus, A_SOFTPLUS)
-ACT_FLOATS(softsign, A_SOFTSIGN)
+FG_PER_DTYPE(act_fn, relu, FG_NUMERIC, ACT_FN, A_RELU)
+FG_PER_DTYPE(act_fn, relu6, FG_NUMERIC, ACT_FN, A_RELU6)
+FG_PER_DTYPE(act_fn, leaky_relu, FG_FLOATS, ACT_FN, A_LEAKY)
+FG_PER_DTYPE(act_fn, elu, FG_FLOATS, ACT_FN, A_ELU)
+FG_PER_DTYPE(act_fn, selu, FG_FLOATS, ACT_FN, A_SELU)
+FG_PER_DTYPE(act_fn, softplus, FG_FLOATS, ACT_FN, A_SOFTPLUS)
+FG_PER_DTYPE(act_fn, softsign, FG_FLOATS, ACT_FN, A_SOFTSIGN)
 
-/* fattr[0] is alpha where the op has one. */
 static int activation(const fg_step *s, int part, int nparts, fg_status *st, const act_fn *fns)
 {
     const fg_value *x = s->in[0], *o = s->out[0];
-    act_fn f = fns[x->dtype];
+    act_fn f = FG_LOOKUP(fns, x->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name, x->dtype);
+        return fg_no_kernel(s, x->dtype, st);
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
     size_t e = fg_dtype_size(x->dtype);
     if (lo < hi)
         f((const char *)x->data + lo * e, (char *)o->data + lo * e, hi - lo,
-          s->n_fattr ? s->fattr[0] : 0.0);
+          s->n_fattr ? s->fattr[ACT_ALPHA] : 0.0);
     return FG_OK;
 }
 
@@ -109,7 +96,7 @@ ROW_LSE_FN(f64, double, exp, log)
 #define SOFTMAX_FN(sfx, T, EXP)                                                        \
     static void softmax_##sfx(const fg_step *s, int64_t lo, int64_t hi, int log_out)   \
     {                                                                                  \
-        const int64_t n = s->iattr[1], inner = s->iattr[2];                            \
+        const int64_t n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];                            \
         const T *x = (const T *)s->in[0]->data;                                        \
         T *y = (T *)s->out[0]->data;                                                   \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -130,10 +117,10 @@ SOFTMAX_FN(f64, double, exp)
 
 static int softmax_any(const fg_step *s, int part, int nparts, int log_out)
 {
-    const int64_t rows = s->iattr[0] * s->iattr[2];
+    const int64_t rows = s->iattr[AXIS_OUTER] * s->iattr[AXIS_INNER];
     int64_t lo, hi;
     fg_split(rows, part, nparts, &lo, &hi);
-    if (s->iattr[1] == 0 || lo >= hi)
+    if (s->iattr[AXIS_N] == 0 || lo >= hi)
         return FG_OK;
     if (s->in[0]->dtype == FG_FLOAT32)
         softmax_f32(s, lo, hi, log_out);
@@ -161,7 +148,7 @@ int fg_k_log_softmax(const fg_step *s, int part, int nparts, fg_status *st)
     static void sparse_xent_##sfx(const fg_step *s, int64_t lo, int64_t hi,            \
                                   const int64_t *labels64, const int32_t *labels32)    \
     {                                                                                  \
-        const int64_t n = s->iattr[1];                                                 \
+        const int64_t n = s->iattr[AXIS_N];                                                 \
         const T *x = (const T *)s->in[0]->data;                                        \
         T *loss = (T *)s->out[0]->data;                                                \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -177,7 +164,7 @@ SPARSE_XENT_FN(f64, double)
 int fg_k_sparse_xent(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const fg_value *labels = s->in[1];
-    const int64_t n = s->iattr[1];
+    const int64_t n = s->iattr[AXIS_N];
     const int64_t *l64 = labels->dtype == FG_INT64 ? (const int64_t *)labels->data : NULL;
     const int32_t *l32 = labels->dtype == FG_INT32 ? (const int32_t *)labels->data : NULL;
     int64_t lo, hi;
@@ -203,7 +190,7 @@ int fg_k_sparse_xent(const fg_step *s, int part, int nparts, fg_status *st)
 #define XENT_FN(sfx, T)                                                                \
     static void xent_##sfx(const fg_step *s, int64_t lo, int64_t hi)                   \
     {                                                                                  \
-        const int64_t n = s->iattr[1];                                                 \
+        const int64_t n = s->iattr[AXIS_N];                                                 \
         const T *x = (const T *)s->in[0]->data, *p = (const T *)s->in[1]->data;        \
         T *loss = (T *)s->out[0]->data;                                                \
         for (int64_t r = lo; r < hi; r++) {                                            \
@@ -221,7 +208,7 @@ int fg_k_xent(const fg_step *s, int part, int nparts, fg_status *st)
 {
     (void)st;
     int64_t lo, hi;
-    fg_split(s->iattr[0], part, nparts, &lo, &hi);
+    fg_split(s->iattr[AXIS_OUTER], part, nparts, &lo, &hi);
     if (lo >= hi)
         return FG_OK;
     if (s->in[0]->dtype == FG_FLOAT32)

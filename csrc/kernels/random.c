@@ -74,8 +74,8 @@ static seeds stream_begin(const fg_step *s, int nparts, stream *g)
         sd.seed = __atomic_load_n(&w[W_SEED], __ATOMIC_RELAXED);
         sd.seed2 = __atomic_load_n(&w[W_SEED2], __ATOMIC_RELAXED);
     } else {
-        sd.seed = s->iattr[0];
-        sd.seed2 = s->iattr[1];
+        sd.seed = s->iattr[RANDOM_SEED];
+        sd.seed2 = s->iattr[RANDOM_SEED2];
     }
     /* One share reserves its run outright (plans of one session may run at
      * once in several threads); the shares of a split step all read the
@@ -263,9 +263,8 @@ FG_FOR_FLOATS(TRUNCATED_FILL)
 /* Integers: minval + floor(64 random bits * (maxval - minval) / 2^64), two
  * per block (a multiply, not a division; as TF's modulo, slightly biased
  * unless the range is a power of two). */
-#define FG_FOR_RANDOM_INTS(X) X(i32, int32_t, FG_INT32) X(i64, int64_t, FG_INT64)
 
-#define UNIFORM_INT_FILL(sfx, T, code)                                         \
+#define UNIFORM_INT_FILL(sfx, T, code, _)                                       \
     static void uniform_int_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1, \
                                   const stream *g, uint64_t lo, uint64_t range) \
     {                                                                          \
@@ -277,14 +276,13 @@ FG_FOR_FLOATS(TRUNCATED_FILL)
             }                                                                  \
         });                                                                    \
     }
-FG_FOR_RANDOM_INTS(UNIFORM_INT_FILL)
+FG_WIDE_INTS(UNIFORM_INT_FILL, _)
 
 typedef void (*fill_fn)(void *out, int64_t n, int64_t b0, int64_t b1, const stream *g);
 
-#define FILL_ENTRY(kind) [FG_FLOAT32] = kind##_f32, [FG_FLOAT64] = kind##_f64
-static const fill_fn uniform_fns[FG_DTYPE_COUNT] = {FILL_ENTRY(uniform)};
-static const fill_fn normal_fns[FG_DTYPE_COUNT] = {FILL_ENTRY(normal)};
-static const fill_fn truncated_fns[FG_DTYPE_COUNT] = {FILL_ENTRY(truncated)};
+FG_DTYPE_TABLE(fill_fn, uniform, FG_FLOATS);
+FG_DTYPE_TABLE(fill_fn, normal, FG_FLOATS);
+FG_DTYPE_TABLE(fill_fn, truncated, FG_FLOATS);
 static const int per_block[FG_DTYPE_COUNT] = {[FG_FLOAT32] = PER_f32, [FG_FLOAT64] = PER_f64,
                                               [FG_INT32] = 2, [FG_INT64] = 2};
 
@@ -299,7 +297,7 @@ static void share(const fg_step *s, int part, int nparts, int64_t *b0, int64_t *
 static int fill_float(const fg_step *s, int part, int nparts, fg_status *st, const fill_fn *fns)
 {
     const fg_value *o = s->out[0];
-    fill_fn f = fns[o->dtype];
+    fill_fn f = FG_LOOKUP(fns, o->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: unsupported dtype %d", s->name, o->dtype);
     stream g;

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalar.h"
 #include "types.h"
 
 typedef struct {
@@ -25,9 +26,9 @@ typedef struct {
 
 static void rshape_init(rshape *r, const fg_step *s)
 {
-    r->nd = (int)s->iattr[0];
-    r->shape = s->iattr + 1;
-    r->reduced = s->iattr + 1 + r->nd;
+    r->nd = (int)s->iattr[REDUCE_NDIM];
+    r->shape = s->iattr + REDUCE_SHAPE;
+    r->reduced = s->iattr + REDUCE_SHAPE + r->nd;
     int groups = 0, first = -1;
     for (int d = 0; d < r->nd; d++)
         if (r->reduced[d]) {
@@ -142,8 +143,8 @@ static inline void general_next(const rshape *r, int64_t *idx, int64_t *off)
 #define R_SUM(a, x) ((a) + (x))
 #define R_PROD(a, x) ((a) * (x))
 /* NaN wins, as in NumPy and TF. */
-#define R_MAX(a, x) (((x) > (a) || (x) != (x)) ? (x) : (a))
-#define R_MIN(a, x) (((x) < (a) || (x) != (x)) ? (x) : (a))
+#define R_MAX(a, x) fg_max(x, a)
+#define R_MIN(a, x) fg_min(x, a)
 #define R_AND(a, x) ((a) && (x))
 #define R_OR(a, x) ((a) || (x))
 #define F_SAME(a, n) (a)
@@ -154,40 +155,21 @@ static inline void general_next(const rshape *r, int64_t *idx, int64_t *off)
  * int64_t for the mean (TF averages small ints without overflow). */
 #define IACC_SAME(T) T
 #define IACC_WIDE(T) int64_t
-#define REDUCE_INTS(name, STEP, FINISH, INIT, IACC)                                         \
-    REDUCE_FN(name, u8, uint8_t, IACC(uint8_t), INIT_##INIT(u8), STEP, FINISH)              \
-    REDUCE_FN(name, i8, int8_t, IACC(int8_t), INIT_##INIT(i8), STEP, FINISH)                \
-    REDUCE_FN(name, i16, int16_t, IACC(int16_t), INIT_##INIT(i16), STEP, FINISH)            \
-    REDUCE_FN(name, i32, int32_t, IACC(int32_t), INIT_##INIT(i32), STEP, FINISH)            \
-    REDUCE_FN(name, i64, int64_t, IACC(int64_t), INIT_##INIT(i64), STEP, FINISH)
-
 #define INIT_ZERO(t) 0
 #define INIT_ONE(t) 1
-#define INIT_LOWEST(t) LOWEST_##t
-#define INIT_HIGHEST(t) HIGHEST_##t
-#define LOWEST_u8 0
-#define LOWEST_i8 INT8_MIN
-#define LOWEST_i16 INT16_MIN
-#define LOWEST_i32 INT32_MIN
-#define LOWEST_i64 INT64_MIN
-#define LOWEST_f32 (-INFINITY)
-#define LOWEST_f64 (-INFINITY)
-#define HIGHEST_u8 UINT8_MAX
-#define HIGHEST_i8 INT8_MAX
-#define HIGHEST_i16 INT16_MAX
-#define HIGHEST_i32 INT32_MAX
-#define HIGHEST_i64 INT64_MAX
-#define HIGHEST_f32 INFINITY
-#define HIGHEST_f64 INFINITY
+#define INIT_LOWEST(t) fg_lowest_##t
+#define INIT_HIGHEST(t) fg_highest_##t
 
+/* REDUCE_FN for one list entry: ints accumulate in IACC(T), float32 in
+ * FACC32 (double for sums, so they are at least as accurate as TF's tree
+ * reduction), float64 in double. */
+#define REDUCE_INT_FN(sfx, T, code, name, STEP, FINISH, INIT, IACC)                         \
+    REDUCE_FN(name, sfx, T, IACC(T), INIT_##INIT(sfx), STEP, FINISH)
 #define REDUCE_NUMERIC(name, STEP, FINISH_I, FINISH_F, INIT, FACC32, IACC)                   \
-    REDUCE_INTS(name, STEP, FINISH_I, INIT, IACC)                                           \
+    FG_INTS(REDUCE_INT_FN, name, STEP, FINISH_I, INIT, IACC)                                \
     REDUCE_FN(name, f32, float, FACC32, INIT_##INIT(f32), STEP, FINISH_F)                   \
     REDUCE_FN(name, f64, double, double, INIT_##INIT(f64), STEP, FINISH_F)                  \
-    static const reduce_fn name##_fns[FG_DTYPE_COUNT] = {                                   \
-        [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,             \
-        [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,        \
-        [FG_FLOAT64] = name##_f64};
+    FG_DTYPE_TABLE(reduce_fn, name, FG_NUMERIC);
 
 typedef void (*reduce_fn)(const fg_step *s, const rshape *r, int64_t lo, int64_t hi);
 
@@ -198,15 +180,14 @@ REDUCE_NUMERIC(reduce_min, R_MIN, F_SAME, F_SAME, HIGHEST, float, IACC_SAME)
 REDUCE_NUMERIC(reduce_mean, R_SUM, F_MEAN_INT, F_MEAN_FLOAT, ZERO, double, IACC_WIDE)
 REDUCE_FN(reduce_all, b, uint8_t, uint8_t, 1, R_AND, F_SAME)
 REDUCE_FN(reduce_any, b, uint8_t, uint8_t, 0, R_OR, F_SAME)
-static const reduce_fn reduce_all_fns[FG_DTYPE_COUNT] = {[FG_BOOL] = reduce_all_b};
-static const reduce_fn reduce_any_fns[FG_DTYPE_COUNT] = {[FG_BOOL] = reduce_any_b};
+FG_DTYPE_TABLE(reduce_fn, reduce_all, FG_BOOLS);
+FG_DTYPE_TABLE(reduce_fn, reduce_any, FG_BOOLS);
 
 static int reduce(const fg_step *s, int part, int nparts, fg_status *st, const reduce_fn *fns)
 {
-    reduce_fn f = fns[s->in[0]->dtype];
+    reduce_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
     if (!f)
-        return fg_fail(st, FG_UNIMPLEMENTED, "%s: no kernel for dtype code %d", s->name,
-                       s->in[0]->dtype);
+        return fg_no_kernel(s, s->in[0]->dtype, st);
     rshape r;
     rshape_init(&r, s);
     int64_t lo, hi;
@@ -235,7 +216,7 @@ REDUCE_KERNEL(reduce_any)
  * index wins ties, NaN is never taken, and neither is a value no better than
  * that start (-inf for argmax, +inf for argmin): with none taken, 0. -------- */
 
-#define ARG_FN(name, sfx, T, BETTER, START)                                              \
+#define ARG_FN(sfx, T, code, name, BETTER, START)                                            \
     static void name##_##sfx(const void *x_, void *y_, int out64, int64_t lo, int64_t hi, \
                              int64_t n, int64_t inner)                                   \
     {                                                                                    \
@@ -243,7 +224,7 @@ REDUCE_KERNEL(reduce_any)
         for (int64_t o = lo; o < hi; o++) {                                              \
             const T *p = x + (o / inner) * n * inner + o % inner;                        \
             int64_t best = 0;                                                            \
-            T bv = (START);                                                              \
+            T bv = START(T);                                                             \
             for (int64_t j = 0; j < n; j++) {                                            \
                 T v = p[j * inner];                                                      \
                 if (BETTER(v, bv)) {                                                     \
@@ -261,28 +242,22 @@ REDUCE_KERNEL(reduce_any)
 #define LT(a, b) ((a) < (b))
 typedef void (*arg_fn)(const void *x, void *y, int out64, int64_t lo, int64_t hi, int64_t n,
                        int64_t inner);
-#define ARG_TYPES(name, BETTER, U8, I8, I16, I32, I64, F32, F64)                         \
-    ARG_FN(name, u8, uint8_t, BETTER, U8) ARG_FN(name, i8, int8_t, BETTER, I8)           \
-    ARG_FN(name, i16, int16_t, BETTER, I16) ARG_FN(name, i32, int32_t, BETTER, I32)      \
-    ARG_FN(name, i64, int64_t, BETTER, I64) ARG_FN(name, f32, float, BETTER, F32)        \
-    ARG_FN(name, f64, double, BETTER, F64) ARG_FN(name, b, uint8_t, BETTER, U8)          \
-    static const arg_fn name##_fns[FG_DTYPE_COUNT] = {                                   \
-        [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,          \
-        [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,     \
-        [FG_FLOAT64] = name##_f64, [FG_BOOL] = name##_b};
-ARG_TYPES(argmax, GT, 0, INT8_MIN, INT16_MIN, INT32_MIN, INT64_MIN, -FLT_MAX, -DBL_MAX)
-ARG_TYPES(argmin, LT, UINT8_MAX, INT8_MAX, INT16_MAX, INT32_MAX, INT64_MAX, FLT_MAX, DBL_MAX)
+/* argmax starts from the lowest finite value of T, argmin from the highest. */
+FG_PER_DTYPE(arg_fn, argmax, FG_ALL, ARG_FN, GT, fg_lowest_finite)
+FG_PER_DTYPE(arg_fn, argmin, FG_ALL, ARG_FN, LT, fg_highest_finite)
 
 static int arg_reduce(const fg_step *s, int part, int nparts, fg_status *st, const arg_fn *fns)
 {
-    const int64_t outer = s->iattr[0], n = s->iattr[1], inner = s->iattr[2];
+    const int64_t outer = s->iattr[AXIS_OUTER], n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];
     if (n == 0)
         return fg_fail(st, FG_INVALID_ARGUMENT, "Reduction axis is empty in %s", s->name);
+    const arg_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    if (!f)
+        return fg_no_kernel(s, s->in[0]->dtype, st);
     int64_t lo, hi;
     fg_split(outer * inner, part, nparts, &lo, &hi);
     if (lo < hi)
-        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, s->out[0]->dtype == FG_INT64, lo,
-                             hi, n, inner);
+        f(s->in[0]->data, s->out[0]->data, s->out[0]->dtype == FG_INT64, lo, hi, n, inner);
     return FG_OK;
 }
 
@@ -298,7 +273,7 @@ int fg_k_argmin(const fg_step *s, int part, int nparts, fg_status *st)
 
 /* ---- cumsum / cumprod: iattr = [outer, n, inner, exclusive, reverse] ------ */
 
-#define SCAN_FN(name, sfx, T, OP, ID)                                                    \
+#define SCAN_FN(sfx, T, code, name, OP, ID)                                                \
     static void name##_##sfx(const void *x_, void *y_, int64_t lo, int64_t hi, int64_t n, \
                              int64_t inner, int excl, int rev)                           \
     {                                                                                    \
@@ -322,37 +297,29 @@ int fg_k_argmin(const fg_step *s, int part, int nparts, fg_status *st)
     }
 typedef void (*scan_fn)(const void *x, void *y, int64_t lo, int64_t hi, int64_t n, int64_t inner,
                         int excl, int rev);
-#define SCAN_TYPES(name, OP, ID)                                                         \
-    SCAN_FN(name, u8, uint8_t, OP, ID) SCAN_FN(name, i8, int8_t, OP, ID)                 \
-    SCAN_FN(name, i16, int16_t, OP, ID) SCAN_FN(name, i32, int32_t, OP, ID)              \
-    SCAN_FN(name, i64, int64_t, OP, ID) SCAN_FN(name, f32, float, OP, ID)                \
-    SCAN_FN(name, f64, double, OP, ID)                                                   \
-    static const scan_fn name##_fns[FG_DTYPE_COUNT] = {                                  \
-        [FG_UINT8] = name##_u8, [FG_INT8] = name##_i8, [FG_INT16] = name##_i16,          \
-        [FG_INT32] = name##_i32, [FG_INT64] = name##_i64, [FG_FLOAT32] = name##_f32,     \
-        [FG_FLOAT64] = name##_f64};
-SCAN_TYPES(cumsum, R_SUM, 0)
-SCAN_TYPES(cumprod, R_PROD, 1)
+FG_PER_DTYPE(scan_fn, cumsum, FG_NUMERIC, SCAN_FN, R_SUM, 0)
+FG_PER_DTYPE(scan_fn, cumprod, FG_NUMERIC, SCAN_FN, R_PROD, 1)
 
-static int scan(const fg_step *s, int part, int nparts, const scan_fn *fns)
+static int scan(const fg_step *s, int part, int nparts, fg_status *st, const scan_fn *fns)
 {
     const int64_t *a = s->iattr;
+    const scan_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    if (!f)
+        return fg_no_kernel(s, s->in[0]->dtype, st);
     int64_t lo, hi;
-    fg_split(a[0] * a[2], part, nparts, &lo, &hi);
-    if (lo < hi && a[1] > 0)
-        fns[s->in[0]->dtype](s->in[0]->data, s->out[0]->data, lo, hi, a[1], a[2], (int)a[3],
-                             (int)a[4]);
+    fg_split(a[AXIS_OUTER] * a[AXIS_INNER], part, nparts, &lo, &hi);
+    if (lo < hi && a[AXIS_N] > 0)
+        f(s->in[0]->data, s->out[0]->data, lo, hi, a[AXIS_N], a[AXIS_INNER],
+          (int)a[SCAN_EXCLUSIVE], (int)a[SCAN_REVERSE]);
     return FG_OK;
 }
 
 int fg_k_cumsum(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    (void)st;
-    return scan(s, part, nparts, cumsum_fns);
+    return scan(s, part, nparts, st, cumsum_fns);
 }
 
 int fg_k_cumprod(const fg_step *s, int part, int nparts, fg_status *st)
 {
-    (void)st;
-    return scan(s, part, nparts, cumprod_fns);
+    return scan(s, part, nparts, st, cumprod_fns);
 }

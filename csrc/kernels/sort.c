@@ -47,8 +47,9 @@
     }                                                                                          \
     static void rows_##sfx##_##ISFX(const fg_step *s, int64_t lo, int64_t hi)                 \
     {                                                                                          \
-        const int64_t n = s->iattr[1], inner = s->iattr[2], k = s->iattr[3];                   \
-        const int desc = (int)s->iattr[4];                                                     \
+        const int64_t n = s->iattr[AXIS_N], inner = s->iattr[AXIS_INNER];                      \
+        const int64_t k = s->iattr[SORT_K];                                                    \
+        const int desc = (int)s->iattr[SORT_DESCENDING];                                       \
         const T *x = (const T *)s->in[0]->data;                                                \
         T *vals = (T *)s->out[0]->data;                                                        \
         IT *idx = (IT *)s->out[1]->data;                                                       \
@@ -99,8 +100,8 @@ static int run_sort(const fg_step *s, int part, int nparts, fg_status *st)
     if (fn == NULL)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: no sort kernel for this dtype", s->name);
     int64_t lo, hi;
-    fg_split(s->iattr[0] * s->iattr[2], part, nparts, &lo, &hi);
-    if (s->iattr[3] > 0 && lo < hi)
+    fg_split(s->iattr[AXIS_OUTER] * s->iattr[AXIS_INNER], part, nparts, &lo, &hi);
+    if (s->iattr[SORT_K] > 0 && lo < hi)
         fn(s, lo, hi);
     return FG_OK;
 }

@@ -45,8 +45,7 @@ int fg_k_assign(const fg_step *s, int part, int nparts, fg_status *st)
 FG_FOR_NUMERIC(ACCUM_FN)
 
 typedef void (*accum_fn)(void *dst, const void *src, int64_t n, int sign);
-#define ACCUM_ENTRY(sfx, T, code) [code] = accum_##sfx,
-static const accum_fn accum_fns[FG_DTYPE_COUNT] = {FG_FOR_NUMERIC(ACCUM_ENTRY)};
+FG_DTYPE_TABLE(accum_fn, accum, FG_NUMERIC);
 
 static int accumulate(const fg_step *s, int part, int nparts, fg_status *st, int sign)
 {
@@ -56,9 +55,12 @@ static int accumulate(const fg_step *s, int part, int nparts, fg_status *st, int
     const fg_value *x = s->in[1];
     int64_t lo, hi;
     fg_split(x->size, part, nparts, &lo, &hi);
+    const accum_fn f = FG_LOOKUP(accum_fns, x->dtype);
+    if (!f)
+        return fg_no_kernel(s, x->dtype, st);
     size_t e = fg_dtype_size(x->dtype);
     if (lo < hi)
-        accum_fns[x->dtype]((char *)v->data + lo * e, (const char *)x->data + lo * e, hi - lo, sign);
+        f((char *)v->data + lo * e, (const char *)x->data + lo * e, hi - lo, sign);
     return FG_OK;
 }
 

@@ -28,7 +28,7 @@ cdef extern from "fg.h" nogil:
         int32_t dtype
         int32_t ndim
         int64_t size
-        int64_t shape[8]
+        int64_t shape[FG_MAX_DIMS]
     ctypedef struct fg_var:
         void *data
         int64_t nbytes
@@ -73,6 +73,11 @@ cdef extern from "fg.h" nogil:
 
 
 cdef extern from "kernels/linalg.h" nogil:
+    enum: FG_GEMM_KERNEL_COUNT
+    enum: FG_EPILOGUE_FLAG_COUNT
+    const char *const fg_gemm_kernel_names[]
+    const char *const fg_epilogue_flag_names[]
+    const int fg_epilogue_flag_bits[]
     ctypedef struct fg_blas:
         void *sgemm
         void *dgemm
@@ -81,6 +86,12 @@ cdef extern from "kernels/linalg.h" nogil:
         void *threads_local
     void fg_set_blas(const fg_blas *blas)
     int fg_have_gemm()
+
+
+cdef extern from "kernels/fused.h" nogil:
+    enum: FG_FOP_COUNT
+    enum: FG_FUSED_MAX_REGS
+    const char *const fg_fused_op_names[]
 
 
 cdef extern from "pool.h" nogil:
@@ -106,12 +117,34 @@ def kernel_names():
 
 KERNEL_INDEX = {name: i for i, name in enumerate(kernel_names())}
 
+# The C core's constants that the Python side repeats; tests/test_c_constants.py
+# checks each copy against these.
+MAX_DIMS = FG_MAX_DIMS  # the highest rank of a tensor a plan can hold
+FUSED_MAX_REGS = FG_FUSED_MAX_REGS
+
+
+def fused_op_names():
+    """The opcodes of the fused elementwise kernel (FG_FUSED_OPCODES), in order."""
+    return [fg_fused_op_names[i].decode() for i in range(FG_FOP_COUNT)]
+
+
+def epilogue_flags():
+    """The GEMM epilogue flags (FG_EPILOGUE_FLAGS): name -> bit."""
+    return {fg_epilogue_flag_names[i].decode(): fg_epilogue_flag_bits[i]
+            for i in range(FG_EPILOGUE_FLAG_COUNT)}
+
+
+def gemm_kernel_names():
+    """The kernels that call BLAS (FG_GEMM_KERNELS)."""
+    return [fg_gemm_kernel_names[i].decode() for i in range(FG_GEMM_KERNEL_COUNT)]
+
+
 if os.environ.get("FASTGRAPH_NUM_THREADS", "").isdigit():
     fg_pool_set_threads(int(os.environ["FASTGRAPH_NUM_THREADS"]))
 
 
 # Kernels that call BLAS: a plan holding one loads SciPy's BLAS first.
-GEMM_KERNELS = frozenset({"matmul", "conv2d", "conv2d_transpose"})
+GEMM_KERNELS = frozenset(gemm_kernel_names())
 
 
 def load_blas():
@@ -175,8 +208,13 @@ cdef class VariableBuffer:
             fg_var_free(self.var)
 
 
-cdef void _set_shape(fg_value *v, tuple shape, object dtype):
+cdef int _set_shape(fg_value *v, tuple shape, object dtype) except -1:
     cdef int d
+    if len(shape) > FG_MAX_DIMS:
+        # fg_value holds FG_MAX_DIMS dims: more would write past its shape.
+        raise errors.UnimplementedError(
+            None, None, f"fastgraph's kernels take tensors of rank at most {FG_MAX_DIMS}; "
+            f"this graph computes one of rank {len(shape)}")
     v.dtype = dtype.code
     v.ndim = len(shape)
     v.size = 1

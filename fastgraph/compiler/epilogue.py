@@ -6,7 +6,8 @@ from .steps import ARENA, Step
 
 __all__ = ["fuse_epilogues", "EPI_BIAS", "EPI_RELU"]
 
-# Must match FG_EPI_* in csrc/kernels/linalg.h.
+# The flags of FG_EPILOGUE_FLAGS in csrc/kernels/linalg.h (tests/test_c_constants.py
+# checks them); a GEMM step carries them in its last iattr.
 EPI_BIAS = 1
 EPI_RELU = 2
 _GEMMS = ("matmul", "conv2d")
@@ -38,7 +39,8 @@ def fuse_epilogues(steps, values, fetched):
 
     dropped, replaced = set(), {}
     for k, st in enumerate(steps):
-        if st.kernel not in _GEMMS or st.fattrs or values[st.outputs[0]].dtype.name not in _DTYPES:
+        if st.kernel not in _GEMMS or st.iattrs[-1] or \
+                values[st.outputs[0]].dtype.name not in _DTYPES:
             continue
         out, inputs, epi = st.outputs[0], list(st.inputs), 0
         nxt = sole_reader(out)
@@ -57,8 +59,9 @@ def fuse_epilogues(steps, values, fetched):
             dropped.add(nxt)
             out = steps[nxt].outputs[0]
         if epi:
-            replaced[k] = Step(st.kernel, inputs, [out] + st.outputs[1:], st.iattrs, [epi],
-                               st.var, st.op, st.nparts)
+            replaced[k] = Step(st.kernel, inputs, [out] + st.outputs[1:],
+                               list(st.iattrs[:-1]) + [epi], st.fattrs, st.var, st.op,
+                               st.nparts)
     return [replaced.get(k, st) for k, st in enumerate(steps) if k not in dropped]
 
 

@@ -6,23 +6,46 @@ reads never touch memory, and what is read outside (or fetched) is written
 once. Operands must have the group's shape or a single element.
 """
 
+from ..framework import op_registry
 from .steps import ARENA, Step
 
-__all__ = ["OPCODES", "fuse_steps"]
+__all__ = ["OPCODES", "opcodes", "fuse_steps"]
 
-# Must match FG_FUSED_OPCODES in csrc/kernels/fused.h, in order.
-OPCODES = ["load", "add", "sub", "mul", "div", "maximum", "minimum", "squared_difference",
-           "neg", "abs", "square", "sqrt", "rsqrt", "exp", "tanh", "sigmoid", "relu", "relu6",
-           "reciprocal", "log", "floor", "ceil"]
-_OPCODE = {name: i for i, name in enumerate(OPCODES)}
 _BINARY = {"add", "sub", "mul", "div", "maximum", "minimum", "squared_difference"}
 # Only the float kernels are fused; integer division and friends keep their checks.
 _DTYPES = ("float32", "float64")
 MAX_REGS = 8
 
 
-def _fusible(step, values):
-    if step.kernel not in _OPCODE or step.kernel == "load" or len(step.outputs) != 1:
+_opcodes = None
+
+
+def opcodes():
+    """The fused kernel's opcodes in order: `load`, then the `fused` opcode of
+    every registered op (OpDef.fused), sorted. FG_FUSED_OPCODES in
+    csrc/kernels/fused.h lists the same (tests/test_c_constants.py checks);
+    an opcode is named as the kernel it stands in for."""
+    global _opcodes
+    if _opcodes is None:
+        names = {op_registry.get(t).fused for t in op_registry.registered_types()}
+        _opcodes = ("load",) + tuple(sorted(names - {None}))
+    return _opcodes
+
+
+def _opcode_index():
+    return {name: i for i, name in enumerate(opcodes())}
+
+
+def __getattr__(name):
+    # OPCODES is read from the registry on first use: the op families may
+    # register after this module is imported.
+    if name == "OPCODES":
+        return list(opcodes())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _fusible(step, values, opcode):
+    if step.kernel not in opcode or step.kernel == "load" or len(step.outputs) != 1:
         return False
     out = values[step.outputs[0]]
     if out.kind != ARENA or out.dtype.name not in _DTYPES:
@@ -40,6 +63,7 @@ def fuse_steps(steps, values, fetched, parts_for):
     fetched: value indices returned to the user; parts_for(n_elements):
     how many shares a step of that size gets.
     """
+    opcode = _opcode_index()
     readers = {}  # arena buffer -> step indices that read it
     for k, st in enumerate(steps):
         for i in st.inputs:
@@ -52,7 +76,7 @@ def fuse_steps(steps, values, fetched, parts_for):
 
     def flush():
         if len(group) > 1:
-            fused = _fuse(group, steps, values, readers, pinned, parts_for)
+            fused = _fuse(group, steps, values, readers, pinned, parts_for, opcode)
             if fused is not None:
                 out.append(fused)
                 group.clear()
@@ -61,7 +85,7 @@ def fuse_steps(steps, values, fetched, parts_for):
         group.clear()
 
     for k, st in enumerate(steps):
-        if _fusible(st, values):
+        if _fusible(st, values, opcode):
             if group:
                 head = values[steps[group[0]].outputs[0]]
                 tail = values[st.outputs[0]]
@@ -75,7 +99,7 @@ def fuse_steps(steps, values, fetched, parts_for):
     return out
 
 
-def _fuse(group, steps, values, readers, pinned, parts_for):
+def _fuse(group, steps, values, readers, pinned, parts_for, opcode):
     members = set(group)
     produced = {steps[k].outputs[0] for k in group}
     # A view (reshape) of a group result shares its buffer but not its
@@ -108,7 +132,7 @@ def _fuse(group, steps, values, readers, pinned, parts_for):
         if value not in produced:
             if value not in inputs:
                 inputs.append(value)
-            code.append([_OPCODE["load"], r, inputs.index(value),
+            code.append([opcode["load"], r, inputs.index(value),
                          int(values[value].size == 1 and values[value].shape != _shape(group,
                                                                                          steps,
                                                                                          values)),
@@ -134,7 +158,7 @@ def _fuse(group, steps, values, readers, pinned, parts_for):
                 target = len(outputs)
                 outputs.append(o)
             b = srcs[1] if st.kernel in _BINARY else -1
-            code.append([_OPCODE[st.kernel], dst, srcs[0], b, target])
+            code.append([opcode[st.kernel], dst, srcs[0], b, target])
             if o not in last_use or last_use[o] <= pos:
                 free.append(reg_of.pop(o))
     except _TooManyRegisters:

@@ -134,16 +134,21 @@ class OpDef:
         variable or state (`step->ptr`), so that runs of one session in
         several threads take turns at it (TF's use_locking; a random op's
         counter, which the shares of one split step advance together).
+    fused: the op's opcode in the fused elementwise kernel (an entry of
+        FG_FUSED_OPCODES in csrc/kernels/fused.h, named as its kernel), or
+        None when the op is not fused; compiler/fuse.py reads the opcodes
+        from here.
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
-                 "scratch", "work", "exclusive", "gradient", "graphdef")
+                 "scratch", "work", "exclusive", "fused", "gradient", "graphdef")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
                  state_words=0, parallel=False, dtypes=None, inplace=False, scratch=None,
                  work=None, exclusive=False,
+                 fused=None,
                  gradient=None,
                  graphdef=None):
         self.type = type
@@ -163,6 +168,7 @@ class OpDef:
         self.scratch = scratch
         self.work = work
         self.exclusive = exclusive
+        self.fused = fused
         self.gradient = gradient
         self.graphdef = graphdef
 

@@ -189,7 +189,8 @@ def _conv_tile(ctx):
 
 def _conv_lower(ctx):
     g, tile = _conv_tile(ctx)
-    return g + [ctx.shapes[1][3], tile], None
+    # The last word is the GEMM epilogue (compiler/epilogue.py sets it).
+    return g + [ctx.shapes[1][3], tile, 0], None
 
 
 def _conv_scratch(ctx):

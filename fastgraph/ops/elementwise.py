@@ -55,7 +55,7 @@ _X = NodeMapping(("x",), [TypeAttr("T", input=0)])
 _BOOL_XY = NodeMapping(("x", "y"))
 
 
-def _binary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_XY):
+def _binary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, graphdef=_XY):
     def shape(ctx):
         return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
 
@@ -72,11 +72,12 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_XY):
 
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
                    reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   fused=kernel if fused else None,
                    graphdef=graphdef))
     return op_type, allowed
 
 
-def _unary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_X):
+def _unary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, graphdef=_X):
     def dtype(ctx):
         return [dtypes.bool if out_bool else ctx.dtypes[0]]
 
@@ -87,24 +88,26 @@ def _unary_def(op_type, kernel, allowed, ref, out_bool=False, graphdef=_X):
 
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
                    reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   fused=kernel if fused else None,
                    graphdef=graphdef))
     return op_type, allowed
 
 
-_ADD = _binary_def("AddV2", "add", NUMERIC, np.add,
+_ADD = _binary_def("AddV2", "add", NUMERIC, np.add, fused=True,
                    graphdef=NodeMapping(("x", "y"), [TypeAttr("T", input=0)], aliases=("Add",)))
-_SUB = _binary_def("Sub", "sub", NUMERIC, np.subtract)
-_MUL = _binary_def("Mul", "mul", NUMERIC, np.multiply)
-_REALDIV = _binary_def("RealDiv", "div", FLOATS, np.true_divide)
+_SUB = _binary_def("Sub", "sub", NUMERIC, np.subtract, fused=True)
+_MUL = _binary_def("Mul", "mul", NUMERIC, np.multiply, fused=True)
+_REALDIV = _binary_def("RealDiv", "div", FLOATS, np.true_divide, fused=True)
 _DIV = _binary_def("Div", "div", NUMERIC,
-                   lambda x, y: _int_div_trunc(x, y) if x.dtype.kind in "iu" else x / y)
+                   lambda x, y: _int_div_trunc(x, y) if x.dtype.kind in "iu" else x / y,
+                   fused=True)
 _FLOORDIV = _binary_def("FloorDiv", "floordiv", NUMERIC, np.floor_divide)
 _FLOORMOD = _binary_def("FloorMod", "floormod", NUMERIC, np.mod)
 _POW = _binary_def("Pow", "pow", NUMERIC, np.power)
-_MAX = _binary_def("Maximum", "maximum", NUMERIC, np.maximum)
-_MIN = _binary_def("Minimum", "minimum", NUMERIC, np.minimum)
+_MAX = _binary_def("Maximum", "maximum", NUMERIC, np.maximum, fused=True)
+_MIN = _binary_def("Minimum", "minimum", NUMERIC, np.minimum, fused=True)
 _SQDIFF = _binary_def("SquaredDifference", "squared_difference", NUMERIC,
-                      lambda x, y: np.square(x - y))
+                      lambda x, y: np.square(x - y), fused=True)
 _EQ = _binary_def("Equal", "equal", ALL, np.equal, out_bool=True)
 _NE = _binary_def("NotEqual", "not_equal", ALL, np.not_equal, out_bool=True)
 _LT = _binary_def("Less", "less", NUMERIC, np.less, out_bool=True)
@@ -119,26 +122,26 @@ _LXOR = _binary_def("LogicalXor", "logical_xor", _BOOL, np.logical_xor, out_bool
                     graphdef=NoGraphDef("TF has no LogicalXor op: tf.math.logical_xor is "
                                         "built from LogicalAnd, LogicalOr and LogicalNot"))
 
-_NEG = _unary_def("Neg", "neg", SIGNED, np.negative)
-_ABS = _unary_def("Abs", "abs", SIGNED, np.abs)
+_NEG = _unary_def("Neg", "neg", SIGNED, np.negative, fused=True)
+_ABS = _unary_def("Abs", "abs", SIGNED, np.abs, fused=True)
 _SIGN = _unary_def("Sign", "sign", SIGNED, np.sign)
-_SQUARE = _unary_def("Square", "square", NUMERIC, np.square)
-_SQRT = _unary_def("Sqrt", "sqrt", FLOATS, np.sqrt)
-_RSQRT = _unary_def("Rsqrt", "rsqrt", FLOATS, lambda x: 1 / np.sqrt(x))
-_EXP = _unary_def("Exp", "exp", FLOATS, np.exp)
+_SQUARE = _unary_def("Square", "square", NUMERIC, np.square, fused=True)
+_SQRT = _unary_def("Sqrt", "sqrt", FLOATS, np.sqrt, fused=True)
+_RSQRT = _unary_def("Rsqrt", "rsqrt", FLOATS, lambda x: 1 / np.sqrt(x), fused=True)
+_EXP = _unary_def("Exp", "exp", FLOATS, np.exp, fused=True)
 _EXPM1 = _unary_def("Expm1", "expm1", FLOATS, np.expm1)
-_LOG = _unary_def("Log", "log", FLOATS, np.log)
+_LOG = _unary_def("Log", "log", FLOATS, np.log, fused=True)
 _LOG1P = _unary_def("Log1p", "log1p", FLOATS, np.log1p)
 _SIN = _unary_def("Sin", "sin", FLOATS, np.sin)
 _COS = _unary_def("Cos", "cos", FLOATS, np.cos)
 _TAN = _unary_def("Tan", "tan", FLOATS, np.tan)
-_TANH = _unary_def("Tanh", "tanh", FLOATS, np.tanh)
-_SIGMOID = _unary_def("Sigmoid", "sigmoid", FLOATS, _sigmoid)
+_TANH = _unary_def("Tanh", "tanh", FLOATS, np.tanh, fused=True)
+_SIGMOID = _unary_def("Sigmoid", "sigmoid", FLOATS, _sigmoid, fused=True)
 _ERF = _unary_def("Erf", "erf", FLOATS, _erf)
-_FLOOR = _unary_def("Floor", "floor", FLOATS, np.floor)
-_CEIL = _unary_def("Ceil", "ceil", FLOATS, np.ceil)
+_FLOOR = _unary_def("Floor", "floor", FLOATS, np.floor, fused=True)
+_CEIL = _unary_def("Ceil", "ceil", FLOATS, np.ceil, fused=True)
 _ROUND = _unary_def("Round", "round", FLOATS, np.round)  # NumPy also rounds half to even
-_RECIP = _unary_def("Reciprocal", "reciprocal", FLOATS, lambda x: 1 / x)
+_RECIP = _unary_def("Reciprocal", "reciprocal", FLOATS, lambda x: 1 / x, fused=True)
 _LNOT = _unary_def("LogicalNot", "logical_not", _BOOL, np.logical_not, out_bool=True,
                    graphdef=NodeMapping(("x",)))
 _ISNAN = _unary_def("IsNan", "is_nan", FLOATS, np.isnan, out_bool=True)

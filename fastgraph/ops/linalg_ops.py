@@ -57,7 +57,8 @@ def _matmul_lower(ctx):
     # Shares split the bigger side: columns when op(B) is the bigger operand
     # (a small batch through a wide layer), so each share packs only its part.
     split_cols = int(n > m and n >= 2 * _COL_UNIT)
-    return [m, n, k, int(ta), int(tb), split_cols] + walker, None
+    # The last word is the GEMM epilogue (compiler/epilogue.py sets it).
+    return [m, n, k, int(ta), int(tb), split_cols] + walker + [0], None
 
 
 def _np_matmul(inputs, attrs):

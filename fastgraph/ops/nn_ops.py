@@ -66,9 +66,12 @@ def _register_activation(op_type, kernel, allowed, ref):
                    dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
                    lower=lambda ctx: (None, [ctx.attrs.get("alpha", 0.0)]),
                    reference=reference, parallel=True, inplace=True, dtypes=allowed,
+                   fused=kernel if kernel in _FUSED else None,
                    graphdef=_activation_node(op_type)))
 
 
+# The activations the fused elementwise kernel computes (compiler/fuse.py).
+_FUSED = ("relu", "relu6")
 for _t, (_k, _allowed, _ref) in _ACTIVATIONS.items():
     _register_activation(_t, _k, _allowed, _ref)
 

@@ -151,7 +151,9 @@ def test_large_product_in_a_session_twice():
 def _kernels(fetches, feeds):
     from fastgraph.compiler.plan import compile_plan
     plan = compile_plan(fetches, [], feeds)
-    return [(st.kernel, st.fattrs) for st in plan.steps]
+    # (kernel, [epilogue flags]): a GEMM step's epilogue is its last iattr.
+    return [(st.kernel, [st.iattrs[-1]] if st.kernel == "matmul" and st.iattrs[-1] else [])
+            for st in plan.steps]
 
 
 def test_bias_and_relu_run_inside_the_gemm_step():
