@@ -3,6 +3,7 @@
 from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, get_default_graph
+from ..framework.op_registry import dtype_not_allowed
 
 __all__ = ["graph_of", "to_tensor", "to_tensors_like", "check_dtype", "make_op", "NUMERIC",
            "FLOATS", "INTS", "SIGNED", "ALL"]
@@ -69,9 +70,7 @@ def to_tensors_like(values, op_type, arg_names=("x", "y")):
 def check_dtype(tensor, allowed, op_type, arg="x"):
     """Raises TypeError, as TF does, if `tensor`'s dtype is not in `allowed`."""
     if tensor.dtype not in allowed:
-        names = ", ".join(d.name for d in allowed)
-        raise TypeError(f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} "
-                        f"not in list of allowed values: {names}")
+        raise dtype_not_allowed(arg, tensor.dtype, allowed)
 
 
 def make_op(graph, op_type, inputs, attrs=None, name=None):

@@ -14,9 +14,10 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.graph import Tensor, constant_value
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.tensor_shape import TensorShape
-from .common import ALL, check_dtype, graph_of, make_op, to_tensor
+from . import samples
+from .common import ALL, graph_of, make_op, to_tensor
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
            "range", "size", "rank"]
@@ -110,7 +111,9 @@ def _gather_reference(inputs, attrs):
 
 register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather", lower=_gather_lower,
-               reference=_gather_reference, parallel=True, dtypes=ALL))
+               reference=_gather_reference, parallel=True,
+               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               samples=samples.gather))
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
@@ -130,7 +133,6 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     graph = graph_of([params, indices, axis])
     params = to_tensor(graph, params)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _GATHER_INDICES, "GatherV2", "indices")
     axis = 0 if axis is None else _build_time_int(axis, "axis")
     if params.shape.rank is not None:
         _gather_axis(_Ctx([params.shape.as_tuple()], {"axis": axis}))
@@ -185,7 +187,9 @@ def _gather_nd_reference(inputs, attrs):
 
 
 register(OpDef("GatherNd", shape=_gather_nd_shape, dtype=lambda ctx: [ctx.dtypes[0]],
-               kernel="gather_nd", reference=_gather_nd_reference, parallel=True, dtypes=ALL))
+               kernel="gather_nd", reference=_gather_nd_reference, parallel=True,
+               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               samples=samples.gather_nd))
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):
@@ -203,7 +207,6 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     graph = graph_of([params, indices])
     params = to_tensor(graph, params)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _GATHER_INDICES, "GatherNd", "indices")
     return make_op(graph, "GatherNd", [params, indices], name=name or "GatherNd").outputs[0]
 
 
@@ -265,7 +268,10 @@ def _one_hot_reference(inputs, attrs):
 
 register(OpDef("OneHot", shape=_one_hot_shape, dtype=lambda ctx: [ctx.dtypes[2]],
                kernel="one_hot", lower=_one_hot_lower, reference=_one_hot_reference,
-               parallel=True, dtypes=_ONE_HOT_INDICES))
+               parallel=True,
+               dtypes=[Accepts("indices", _ONE_HOT_INDICES),
+                       Accepts("depth", (dtypes.int32,), input=1)],
+               samples=samples.one_hot))
 
 
 def _convert_hinted(graph, value, dtype):
@@ -292,7 +298,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     graph = graph_of([indices, depth, on_value, off_value])
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _ONE_HOT_INDICES, "OneHot", "indices")
     on = None if on_value is None else _convert_hinted(graph, on_value, dtype)
     off = None if off_value is None else _convert_hinted(graph, off_value, dtype)
     if on is not None or off is not None:
@@ -314,7 +319,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype,
                         name="off_value")
     depth = to_tensor(graph, depth, dtype=None if isinstance(depth, Tensor) else dtypes.int32)
-    check_dtype(depth, (dtypes.int32,), "OneHot", "depth")
     axis = -1 if axis is None else int(axis)
     return make_op(graph, "OneHot", [indices, depth, on, off], {"axis": axis, "T": dtype},
                    name=name or "one_hot").outputs[0]
@@ -343,7 +347,9 @@ register(OpDef(
     "Fill", shape=_fill_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="fill",
     reference=lambda inputs, attrs: [np.full(tuple(int(d) for d in inputs[0]), inputs[1],
                                              dtype=inputs[1].dtype)],
-    parallel=True, dtypes=ALL))
+    parallel=True,
+    dtypes=[Accepts("value", ALL, input=1), Accepts("dims", _SHAPE_INTS)],
+    samples=samples.fill))
 
 
 def fill(dims, value, name=None):
@@ -369,7 +375,6 @@ def _dims_tensor(graph, shape):
         arr = np.asarray(shape)
         big = arr.size and arr.dtype.kind in "iu" and int(np.abs(arr).max()) >= 2**31
         dims = to_tensor(graph, shape, dtype=None if big else dtypes.int32)
-    check_dtype(dims, _SHAPE_INTS, "Fill", "dims")
     return dims
 
 
@@ -407,7 +412,9 @@ def _like_reference(one):
 for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "ones_like", True)):
     register(OpDef(_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
-                   reference=_like_reference(_one), parallel=True, inplace=True, dtypes=ALL))
+                   reference=_like_reference(_one), parallel=True, inplace=True,
+                   dtypes=[Accepts("x", ALL)],
+                   samples=samples.like))
 
 
 def _like(op_type, tensor, dtype, name):
@@ -475,7 +482,9 @@ def _range_reference(inputs, attrs):
 
 
 register(OpDef("Range", shape=_range_shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel="range",
-               reference=_range_reference, parallel=True, dtypes=_RANGE_TYPES))
+               reference=_range_reference, parallel=True,
+               dtypes=[Accepts("start", _RANGE_TYPES)],
+               samples=samples.range_))
 
 
 def _not_allowed(dtype, arg, allowed):
@@ -531,7 +540,8 @@ def _size_fold(ctx):
 register(OpDef(
     "Size", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_size_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].size,
-                                              dtype=attrs["out_type"].np_dtype)]))
+                                              dtype=attrs["out_type"].np_dtype)],
+    samples=samples.shape_of))
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's argument name
@@ -553,7 +563,8 @@ def _rank_fold(ctx):
 
 register(OpDef(
     "Rank", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.int32], fold=_rank_fold,
-    reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)]))
+    reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)],
+    samples=samples.shape_of))
 
 
 def rank(input, name=None):  # noqa: A002
@@ -588,7 +599,9 @@ def _where_reference(inputs, attrs):
 register(OpDef(
     "Where", shape=_where_shape, dtype=lambda ctx: [dtypes.int64],
     fold=lambda ctx: None if ctx.values[0] is None else _where_reference(ctx.values, ctx.attrs),
-    reference=_where_reference, dtypes=ALL))
+    reference=_where_reference,
+    dtypes=[Accepts("input", ALL)],
+    samples=samples.where_coordinates))
 
 
 def where_coordinates(condition, name=None):
@@ -603,6 +616,5 @@ def where_coordinates(condition, name=None):
     """
     graph = graph_of([condition])
     condition = to_tensor(graph, condition)
-    check_dtype(condition, ALL, "Where", "input")
     return make_op(graph, "Where", [condition], name=name or "Where").outputs[0]
 

@@ -5,9 +5,10 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graph import Tensor
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
+from . import samples
 from .broadcast import broadcast_shapes, lower_broadcast
-from .common import check_dtype, to_tensors_like, make_op
+from .common import to_tensors_like, make_op
 from .state_ops import Variable
 
 __all__ = ["matmul"]
@@ -89,7 +90,9 @@ def _matmul_work(ctx):
 for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
-                   parallel=True, work=_matmul_work, dtypes=_MATMUL_DTYPES))
+                   parallel=True, work=_matmul_work,
+                   dtypes=[Accepts("a", _MATMUL_DTYPES)],
+                   samples=samples.matmul if _type == "MatMul" else samples.batch_matmul))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -111,7 +114,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise NotImplementedError("matmul output_type is only for int8 inputs, which "
                                   "fastgraph does not multiply")
     graph, (x, y) = to_tensors_like([a, b], "MatMul", ("a", "b"))
-    check_dtype(x, _MATMUL_DTYPES, "MatMul", "a")
     ranks = (x.shape.rank, y.shape.rank)
     op_type = "MatMul" if ranks == (2, 2) else "BatchMatMulV2"
     attrs = {"transpose_a": bool(transpose_a or adjoint_a),

@@ -10,10 +10,11 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.graph import GraphKeys, get_default_graph
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.session_stack import get_default_session
+from . import samples
 from .array_ops import identity, no_op
-from .common import graph_of, to_tensor
+from .common import NUMERIC, graph_of, to_tensor
 from .elementwise import install_operators
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
@@ -22,7 +23,8 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
-               dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True))
+               dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True,
+               samples=samples.variable))
 
 
 def _assign_shape(ctx):
@@ -43,7 +45,9 @@ def _assign_dtype(ctx):
 
 
 def _accum_reference(sign):
-    return lambda inputs, attrs: [(inputs[0] + sign * inputs[1]).astype(inputs[0].dtype)]
+    # No `sign * value`: -1 times a uint8 array overflows in NumPy 2.
+    combine = np.add if sign > 0 else np.subtract
+    return lambda inputs, attrs: [combine(inputs[0], inputs[1]).astype(inputs[0].dtype)]
 
 
 # TF's defaults for the ops' use_locking attr: Assign locks, the updates don't.
@@ -57,13 +61,18 @@ def _use_locking(ctx):
 
 register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=lambda inputs, attrs: [inputs[1].copy()]))
+               reference=lambda inputs, attrs: [inputs[1].copy()],
+               samples=samples.assign))
 register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(1)))
+               reference=_accum_reference(1),
+               dtypes=[Accepts("ref", NUMERIC)],
+               samples=samples.assign_update))
 register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(-1)))
+               reference=_accum_reference(-1),
+               dtypes=[Accepts("ref", NUMERIC)],
+               samples=samples.assign_update))
 
 
 def _state_op(op_type, ref, value, name, use_locking=None):
