@@ -188,3 +188,37 @@ def test_const_values_come_back(dtype):
         assert c.op.type == "Const"
         with tf.Session() as sess:
             _assert_same(sess.run(c), value, "Const")
+
+
+def _refused_cases():
+    for op_type in op_registry.registered_types():
+        for accepts in op_registry.get(op_type).dtypes:
+            bad = next((d for d in samples.KERNEL_DTYPES if d not in accepts.allowed), None)
+            if bad is not None:
+                yield pytest.param(op_type, accepts, bad, id=f"{op_type}-{accepts.arg}-{bad.name}")
+
+
+@pytest.mark.parametrize("op_type,accepts,bad", list(_refused_cases()))
+def test_create_op_refuses_undeclared_dtypes(op_type, accepts, bad):
+    """Graph.create_op raises TF's TypeError for each parameter given a dtype
+    its entry does not list (here the first sample, with that parameter's
+    inputs or attribute changed to `bad`)."""
+    opdef = op_registry.get(op_type)
+    main = opdef.main_dtypes[0]
+    inputs, attrs = next(iter(opdef.samples(main)))
+    if accepts.attr is not None:
+        attrs = dict(attrs, **{accepts.attr: bad})
+    else:
+        index = accepts.input
+        picked = range(len(inputs))[index] if isinstance(index, slice) else [index]
+        inputs = [np.asarray(v).astype(bad.np_dtype) if i in picked else v
+                  for i, v in enumerate(inputs)]
+    names = ", ".join(d.name for d in accepts.allowed)
+    want = (f"Value passed to parameter '{accepts.arg}' has DataType {bad.name} not in list "
+            f"of allowed values: {names}")
+    graph = tf.Graph()
+    with graph.as_default():
+        tensors = [tf.placeholder(tf.as_dtype(np.asarray(v).dtype), np.shape(v)) for v in inputs]
+        with pytest.raises(TypeError) as info:
+            graph.create_op(op_type, tensors, attrs)
+    assert str(info.value) == want

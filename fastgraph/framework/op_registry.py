@@ -151,11 +151,13 @@ class OpDef:
         checks them all, with TF's message, before any shape function runs;
         op functions do not check again. Empty when any dtype goes or the op
         has no input.
-    samples: dtype -> iterable of `(inputs, attrs)`: NumPy arrays for each
-        input and the op's attributes, to build the op from (constants or
-        fed placeholders) for the op sweep (tests/test_op_sweep.py), which
-        compares the C kernel with `reference` for each of `dtypes`' main
-        types (None when the op has no main type).
+    samples: dtype -> iterable of `(inputs, attrs)`: a NumPy array for each
+        input and the op's attributes, for the op sweep
+        (tests/test_op_sweep.py), which builds the op from each sample, runs
+        it and compares the C kernel with `reference`, at each of the main
+        `dtypes` (at every dtype a kernel takes when none are declared). The
+        family generators are in fastgraph/ops/samples.py; the sweep fails
+        for an op registered without them.
     scratch: ctx -> bytes of temporary memory each share of the kernel
         needs (im2col for a convolution); the planner gives the step an
         arena buffer of that many bytes per share, live for that step only,

@@ -24,17 +24,16 @@ from ..framework import dtypes
 from ..framework.tensor_shape import as_shape
 
 __all__ = [
-    "Known", "known", "values", "KERNEL_DTYPES",
-    "unary", "unary_positive", "binary", "binary_divisor", "binary_power", "cast", "select",
-    "reduce", "arg", "scan", "activation", "leaky_relu", "softmax", "xent", "sparse_xent",
-    "bias_add", "matmul", "batch_matmul", "conv2d", "depthwise_conv2d", "conv2d_transpose",
-    "pool", "resize", "resize_area", "convert_image", "rgb_to_grayscale", "per_image", "flip", "crop_to_box",
-    "pad_to_box", "central_crop", "gather", "gather_nd", "one_hot", "fill", "like", "range_",
-    "shape_of", "where_coordinates", "top_k", "sort", "transpose", "concat", "pack", "unpack",
-    "split", "split_v", "slice_", "strided_slice", "reverse", "tile", "pad", "mirror_pad",
-    "broadcast_to", "identity", "reshape", "expand_dims", "squeeze", "with_default",
-    "placeholder", "variable", "assign", "assign_update", "random_float", "random_int",
-    "no_op",
+    "Known", "known", "values", "unary", "unary_positive", "binary", "binary_divisor",
+    "binary_power", "cast", "select", "reduce", "arg", "scan", "activation", "leaky_relu",
+    "softmax", "xent", "sparse_xent", "bias_add", "matmul", "batch_matmul", "conv2d",
+    "depthwise_conv2d", "conv2d_transpose", "pool", "resize", "resize_area", "convert_image",
+    "rgb_to_grayscale", "per_image", "flip", "crop_to_box", "pad_to_box", "central_crop",
+    "gather", "gather_nd", "one_hot", "fill", "like", "range_", "shape_of", "where_coordinates",
+    "top_k", "sort", "transpose", "concat", "pack", "unpack", "split", "split_v", "slice_",
+    "strided_slice", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
+    "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
+    "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
 ]
 
 # Every dtype a kernel can take (float16 and string have none).

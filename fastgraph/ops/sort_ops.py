@@ -81,7 +81,8 @@ register(OpDef(
     lower=lambda ctx: ([int(np.prod(ctx.shapes[0][:-1], dtype=np.int64)), ctx.shapes[0][-1], 1,
                         ctx.out_shapes[0][-1], 1], None),
     reference=_top_k_reference, parallel=True,
-    dtypes=[Accepts("input", NUMERIC), Accepts("k", (dtypes.int16, dtypes.int32, dtypes.int64), input=1),
+    dtypes=[Accepts("input", NUMERIC),
+            Accepts("k", (dtypes.int16, dtypes.int32, dtypes.int64), input=1),
             Accepts("index_type", _INDEX_TYPES, attr="index_type")],
     samples=samples.top_k))
 
