@@ -14,7 +14,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.graph import Tensor, constant_value
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, OpDef, dtype_not_allowed, register
 from ..framework.tensor_shape import TensorShape
 from . import samples
 from .common import ALL, graph_of, make_op, to_tensor
@@ -487,12 +487,6 @@ register(OpDef("Range", shape=_range_shape, dtype=lambda ctx: [ctx.dtypes[0]], k
                samples=samples.range_))
 
 
-def _not_allowed(dtype, arg, allowed):
-    names = ", ".join(d.name for d in allowed)
-    return TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} not in list "
-                     f"of allowed values: {names}")
-
-
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
     """Creates a sequence of numbers that begins at `start` and extends by
     increments of `delta` up to but not including `limit`.
@@ -511,13 +505,13 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         for arg, v in args:
             d = v.dtype if isinstance(v, Tensor) else to_numpy(v)[1]
             if d not in _RANGE_HIERARCHY:
-                raise _not_allowed(d, arg, _RANGE_HIERARCHY)
+                raise dtype_not_allowed(arg, d, _RANGE_HIERARCHY)
             kinds.append(d)
         dtype = max(kinds, key=_RANGE_HIERARCHY.index)
     else:
         dtype = dtypes.as_dtype(dtype)
         if dtype not in _RANGE_TYPES:
-            raise _not_allowed(dtype, "start", _RANGE_TYPES)
+            raise dtype_not_allowed("start", dtype, _RANGE_TYPES)
     from .elementwise import cast
     tensors = []
     for arg, v in args:
@@ -550,7 +544,7 @@ def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's argument
     compiled, since every shape is known then."""
     out_type = dtypes.as_dtype(out_type)
     if out_type not in _SHAPE_INTS:
-        raise _not_allowed(out_type, "out_type", _SHAPE_INTS)
+        raise dtype_not_allowed("out_type", out_type, _SHAPE_INTS)
     graph = graph_of([input])
     x = to_tensor(graph, input)
     return make_op(graph, "Size", [x], {"out_type": out_type}, name=name or "Size").outputs[0]
