@@ -123,8 +123,9 @@ def _build_and_expect(build, op_type, opdef, inputs, attrs):
         return [], [], [op]
     fetches = list(op.outputs)
     if opdef.ref_inputs:
-        # The variable itself must hold what the op returned.
-        fetches.append(tf.identity(tensors[0]))
+        # The variable itself must hold what the op returned (read after it).
+        fetches += build.graph.create_op("Identity", [tensors[0]], {},
+                                         control_inputs=[op]).outputs
         want = want + want[:1]
     return fetches, want, []
 

@@ -343,13 +343,14 @@ def gather_nd(dtype):
 
 
 def one_hot(dtype):
-    """Indices of `dtype` (one out of range) along the last and the first axis."""
+    """Indices of `dtype` (one out of range) along the last, a middle and the
+    first axis, with on and off values of every kernel dtype."""
     idx = np.array([0, 3, 1, 7], dtype.np_dtype)
-    for i, (axis, on, off) in enumerate([(-1, np.float32(1.0), np.float32(0.0)),
-                                         (0, np.int32(5), np.int32(-1)),
-                                         (1, np.float64(2.5), np.float64(0.5))]):
-        yield [idx.reshape(2, 2) if axis == 1 else idx, known(4, np.int32),
-               np.array(on), np.array(off)], {"axis": axis, "T": dtypes.as_dtype(on.dtype)}
+    for i, out in enumerate(KERNEL_DTYPES):
+        axis = (-1, 1, 0)[i % 3]
+        on, off = values(out, (), i), values(out, (), i + 20)
+        yield [idx.reshape(2, 2) if axis == 1 else idx, known(4, np.int32), on, off], \
+            {"axis": axis, "T": out}
 
 
 def fill(dtype):
@@ -363,7 +364,8 @@ def like(dtype):
     """zeros_like/ones_like keeping the dtype, and into another one."""
     for i, shape in enumerate([(3, 4), (), (0, 2)]):
         yield [values(dtype, shape, i)], {"T": dtype, "dtype": dtype}
-    yield [values(dtype, (2, 3), 9)], {"T": dtype, "dtype": dtypes.float32}
+    for out in KERNEL_DTYPES:
+        yield [values(dtype, (2, 3), 9)], {"T": dtype, "dtype": out}
 
 
 def range_(dtype):
