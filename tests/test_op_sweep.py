@@ -223,3 +223,41 @@ def test_create_op_refuses_undeclared_dtypes(op_type, accepts, bad):
         with pytest.raises(TypeError) as info:
             graph.create_op(op_type, tensors, attrs)
     assert str(info.value) == want
+
+
+# Parameters where fastgraph's kernels take dtypes that TF's op refuses
+# (kept: refusing them now would break graphs that build today).
+WIDER_THAN_TF = {("Pow", "x"): {"uint8"}, ("SquaredDifference", "x"): {"uint8", "int8", "int16"}}
+
+
+def test_declared_parameters_are_tfs():
+    """Each Accepts names a parameter of TF's op of that type, as TF's message
+    names it, and allows only dtypes TF's op allows (ops that TF does not
+    have, as CentralCrop, are fastgraph's own)."""
+    pytest.importorskip("tensorflow")
+    from tensorflow.python.framework import dtypes as tf_dtypes
+    from tensorflow.python.framework import op_def_registry
+
+    for op_type in op_registry.registered_types():
+        tf_op = op_def_registry.get(op_type)
+        if tf_op is None:
+            continue
+        attrs = {a.name: a for a in tf_op.attr}
+        for accepts in op_registry.get(op_type).dtypes:
+            where = f"{op_type}.{accepts.arg}"
+            if accepts.attr is not None:
+                assert accepts.attr == accepts.arg and accepts.attr in attrs, where
+                type_attr = attrs[accepts.attr]
+            else:
+                args = {a.name: a for a in tf_op.input_arg}
+                assert accepts.arg in args, f"{where}: TF's inputs are {list(args)}"
+                arg = args[accepts.arg]
+                if not arg.type_attr:
+                    assert [d.name for d in accepts.allowed] == \
+                        [tf_dtypes.as_dtype(arg.type).name], where
+                    continue
+                type_attr = attrs[arg.type_attr]
+            tf_allowed = {tf_dtypes.as_dtype(t).name for t in type_attr.allowed_values.list.type}
+            if tf_allowed:
+                extra = {d.name for d in accepts.allowed} - tf_allowed
+                assert extra == WIDER_THAN_TF.get((op_type, accepts.arg), set()), where

@@ -423,7 +423,7 @@ register(OpDef("MaxPool", shape=lambda ctx: _pool_shape("MaxPool", ctx),
 register(OpDef("AvgPool", shape=lambda ctx: _pool_shape("AvgPool", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="avg_pool", lower=_pool_lower,
                reference=_np_avg_pool, parallel=True,
-               dtypes=[Accepts("input", FLOATS)],
+               dtypes=[Accepts("value", FLOATS)],
                samples=samples.pool))
 
 

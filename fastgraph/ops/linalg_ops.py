@@ -91,7 +91,7 @@ for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
                    parallel=True, work=_matmul_work,
-                   dtypes=[Accepts("a", _MATMUL_DTYPES)],
+                   dtypes=[Accepts("a" if _type == "MatMul" else "x", _MATMUL_DTYPES)],
                    samples=samples.matmul if _type == "MatMul" else samples.batch_matmul))
 
 

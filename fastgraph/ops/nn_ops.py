@@ -206,7 +206,8 @@ register(OpDef(
     lower=lambda ctx: ([int(np.prod(ctx.shapes[1], dtype=np.int64)), ctx.shapes[0][-1], 1],
                        None),
     reference=_sparse_xent_reference, parallel=True,
-    dtypes=[Accepts("logits", FLOATS), Accepts("labels", (dtypes.int32, dtypes.int64), input=1)],
+    dtypes=[Accepts("features", FLOATS),
+            Accepts("labels", (dtypes.int32, dtypes.int64), input=1)],
     samples=samples.sparse_xent))
 
 
@@ -243,7 +244,7 @@ register(OpDef(
     reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
                                              axis=-1).astype(inputs[0].dtype)],
     parallel=True,
-    dtypes=[Accepts("logits", FLOATS)],
+    dtypes=[Accepts("features", FLOATS)],
     samples=samples.xent))
 
 
