@@ -70,9 +70,11 @@ def values(dtype, shape, seed=0, low=None, high=None):
 
 # ---- elementwise --------------------------------------------------------------
 
-_UNARY_SHAPES = [(), (7,), (2, 3, 5), (0, 4)]
+# The last shapes are past the compiler's PARALLEL_GRAIN (1 << 15 elements),
+# so that the kernels' split into shares is compared too.
+_UNARY_SHAPES = [(), (7,), (2, 3, 5), (0, 4), (129, 257)]
 _BINARY_SHAPES = [((3, 4), (3, 4)), ((2, 3, 4), (4,)), ((3, 1), (1, 4)), ((), (5,)),
-                  ((0, 3), (1, 3))]
+                  ((0, 3), (1, 3)), ((129, 257), (257,))]
 
 
 def unary(dtype):
@@ -131,13 +133,17 @@ def select(dtype):
 # ---- reductions and scans -------------------------------------------------------
 
 _AXES = [((3, 4, 5), (1,), False), ((3, 4, 5), (0, 2), True), ((3, 4, 5), None, False),
-         ((2, 0, 3), (1,), False), ((6,), (0,), True), ((), None, False)]
+         ((2, 0, 3), (1,), False), ((6,), (0,), True), ((), None, False),
+         ((65, 520), (1,), False), ((65, 520), (0,), True)]
 
 
 def reduce(dtype):
-    """Reductions over one axis, several, all; kept or dropped; an empty one."""
+    """Reductions over one axis, several, all; kept or dropped; an empty one;
+    long ones of floats near 1, whose products neither overflow nor vanish."""
     for i, (shape, axis, keep) in enumerate(_AXES):
-        yield [values(dtype, shape, i)], {"axis": axis, "keepdims": keep}
+        long = dtype.is_floating and shape[-1:] == (520,)
+        yield [values(dtype, shape, i, low=0.5 if long else None, high=1.5 if long else None)], \
+            {"axis": axis, "keepdims": keep}
 
 
 def arg(dtype):
