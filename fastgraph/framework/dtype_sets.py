@@ -2,6 +2,7 @@
 and the check of an input against one."""
 
 from . import dtypes
+from .op_registry import dtype_not_allowed
 
 __all__ = ["INTS", "FLOATS", "NUMERIC", "SIGNED", "ALL", "check_dtype"]
 
@@ -15,6 +16,4 @@ ALL = (dtypes.bool,) + NUMERIC
 def check_dtype(tensor, allowed, op_type, arg="x"):
     """Raises TypeError, as TF does, if `tensor`'s dtype is not in `allowed`."""
     if tensor.dtype not in allowed:
-        names = ", ".join(d.name for d in allowed)
-        raise TypeError(f"Value passed to parameter '{arg}' has DataType {tensor.dtype.name} "
-                        f"not in list of allowed values: {names}")
+        raise dtype_not_allowed(arg, tensor.dtype, allowed)

@@ -312,7 +312,9 @@ class Graph:
         """Adds an op of registered type `op_type` and returns the `Operation`.
 
         Output dtypes and static shapes come from the op's registry entry.
-        Raises ValueError if an input belongs to another graph.
+        Raises ValueError if an input belongs to another graph, and TypeError
+        (TF's message) if an input or type attribute has a dtype the entry's
+        `dtypes` does not accept.
         """
         self._check_not_finalized()
         attrs = attrs or {}
@@ -323,6 +325,7 @@ class Graph:
             if t.graph is not self:
                 raise ValueError(f"Tensor {t.name} must be from the same graph as the op "
                                  f"being created ({op_type}).")
+        opdef.check_dtypes(inputs, attrs)
         ctx = op_registry.InferenceContext(
             None,
             [t.shape.as_tuple() for t in inputs],

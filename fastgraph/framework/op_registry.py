@@ -8,10 +8,10 @@ shape function serves build time (dims may be None) and compile time (every
 dim known, constant inputs' values available).
 """
 
-__all__ = ["OpDef", "InferenceContext", "AttrFromInput", "has_deferred", "resolve_attrs",
-           "register", "get", "registered_types", "NOT_DIFFERENTIABLE", "RegisterGradient",
-           "NotDifferentiable", "gradient_function", "register_graphdef_translation",
-           "graphdef_translations"]
+__all__ = ["OpDef", "Accepts", "InferenceContext", "AttrFromInput", "has_deferred",
+           "resolve_attrs", "dtype_not_allowed", "register", "get", "registered_types",
+           "NOT_DIFFERENTIABLE", "RegisterGradient", "NotDifferentiable", "gradient_function",
+           "register_graphdef_translation", "graphdef_translations"]
 
 _REGISTRY = {}
 _TRANSLATIONS = {}  # TF op type -> fn(inputs, attrs, name): read from GraphDefs only
@@ -72,6 +72,58 @@ def resolve_attrs(attrs, values):
     return out
 
 
+def dtype_not_allowed(arg, dtype, allowed):
+    """TF's TypeError for a value of `dtype` passed to parameter `arg` whose
+    type attribute allows only `allowed`."""
+    names = ", ".join(d.name for d in allowed)
+    return TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} "
+                     f"not in list of allowed values: {names}")
+
+
+class Accepts:
+    """The element types one parameter of an op may have (one of TF's type
+    attributes, as its OpDef's `allowed_values` lists them).
+
+    `arg` is the parameter's name in TF's message. The parameter is input
+    `input` (an index, or a slice for a list of inputs sharing the type, as
+    ConcatV2's `values`), or, when `attr` is given, the DType attribute of
+    that name (a random op's output `dtype`). An input index past the op's
+    inputs (an optional input left out) checks nothing.
+    """
+
+    __slots__ = ("arg", "allowed", "input", "attr")
+
+    def __init__(self, arg, allowed, input=0, attr=None):  # noqa: A002 - TF's word
+        self.arg = arg
+        self.allowed = tuple(allowed)
+        self.input = None if attr is not None else input
+        self.attr = attr
+
+    def check(self, inputs, attrs):
+        """Raises TF's TypeError when a dtype among `inputs` (Tensors or
+        anything with `.dtype`) or `attrs` is not allowed."""
+        if self.attr is not None:
+            found = [attrs[self.attr]] if self.attr in attrs else []
+        elif isinstance(self.input, slice):
+            found = [t.dtype for t in inputs[self.input]]
+        else:
+            found = [inputs[self.input].dtype] if self.input < len(inputs) else []
+        for dtype in found:
+            if dtype not in self.allowed:
+                raise dtype_not_allowed(self.arg, dtype, self.allowed)
+
+    def __repr__(self):
+        where = f"attr={self.attr!r}" if self.attr is not None else f"input={self.input!r}"
+        return f"Accepts({self.arg!r}, {[d.name for d in self.allowed]}, {where})"
+
+
+def _check_position(accepts):
+    if accepts.attr is not None:
+        return (1, 0)
+    index = accepts.input
+    return (0, (index.start or 0) if isinstance(index, slice) else index)
+
+
 class InferenceContext:
     """What a shape, dtype or lowering function sees of one op.
 
@@ -112,9 +164,19 @@ class OpDef:
     fold: ctx -> list of output values, or None; for ops whose value follows
         from shapes alone (Shape). Ops whose inputs are all known fold
         through `reference` without this.
-    dtypes: the element types the kernel accepts for the op's main input
-        (TF's type attribute T), for the op catalog; None when any goes or
-        the op has no input.
+    dtypes: what the op accepts, as a sequence of `Accepts` (one per TF type
+        attribute that fastgraph restricts; the first is the op's main one,
+        which the catalog lists and the op sweep runs over). Graph.create_op
+        checks them all, with TF's message, before any shape function runs;
+        op functions do not check again. Empty when any dtype goes or the op
+        has no input.
+    samples: dtype -> iterable of `(inputs, attrs)`: a NumPy array for each
+        input and the op's attributes, for the op sweep
+        (tests/test_op_sweep.py), which builds the op from each sample, runs
+        it and compares the C kernel with `reference`, at each of the main
+        `dtypes` (at every dtype a kernel takes when none are declared). The
+        family generators are in fastgraph/ops/samples.py; the sweep fails
+        for an op registered without them.
     scratch: ctx -> bytes of temporary memory each share of the kernel
         needs (im2col for a convolution); the planner gives the step an
         arena buffer of that many bytes per share, live for that step only,
@@ -142,7 +204,8 @@ class OpDef:
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
-                 "scratch", "work", "exclusive", "fused", "gradient", "graphdef")
+                 "scratch", "work", "exclusive", "fused", "gradient", "graphdef", "samples",
+                 "_check_order")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
@@ -150,7 +213,8 @@ class OpDef:
                  work=None, exclusive=False,
                  fused=None,
                  gradient=None,
-                 graphdef=None):
+                 graphdef=None,
+                 samples=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -163,7 +227,11 @@ class OpDef:
         self.fold = fold
         self.state_words = state_words
         self.parallel = parallel
-        self.dtypes = tuple(dtypes) if dtypes is not None else None
+        self.dtypes = tuple(dtypes or ())
+        if not all(isinstance(a, Accepts) for a in self.dtypes):
+            raise TypeError(f"{type}: dtypes must be a sequence of Accepts")
+        # TF checks inputs in their order, then attributes.
+        self._check_order = sorted(self.dtypes, key=_check_position)
         self.inplace = inplace
         self.scratch = scratch
         self.work = work
@@ -171,6 +239,18 @@ class OpDef:
         self.fused = fused
         self.gradient = gradient
         self.graphdef = graphdef
+        self.samples = samples
+
+    @property
+    def main_dtypes(self):
+        """The types of the op's main parameter (its first `Accepts`), or ()."""
+        return self.dtypes[0].allowed if self.dtypes else ()
+
+    def check_dtypes(self, inputs, attrs):
+        """Raises TF's TypeError unless `inputs` and `attrs` have dtypes the
+        op accepts."""
+        for accepts in self._check_order:
+            accepts.check(inputs, attrs)
 
 
 def register(opdef):

@@ -13,9 +13,10 @@ from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
     NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import AttrFromInput, InferenceContext, OpDef, register, \
+from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, OpDef, register, \
     register_graphdef_translation
 from ..framework.tensor_shape import as_shape, debug_string as _fmt
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
@@ -33,6 +34,7 @@ def _num_elements(shape):
 
 register(OpDef("Placeholder", shape=lambda ctx: [ctx.attrs["shape"].as_tuple()],
                dtype=lambda ctx: [ctx.attrs["dtype"]],
+               samples=samples.placeholder,
                graphdef=NodeMapping((), [Attr("dtype"), Attr("shape", decode=as_shape,
                                                              default=as_shape(None))])))
 
@@ -64,6 +66,7 @@ def _first_dtype(ctx):
 
 register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
                reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               samples=samples.identity,
                graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)],
                                     aliases=("StopGradient",))))
 
@@ -89,6 +92,7 @@ def _with_default_shape(ctx):
 register(OpDef("PlaceholderWithDefault", shape=_with_default_shape, dtype=_first_dtype,
                kernel="copy", view=True, reference=lambda inputs, attrs: [inputs[0].copy()],
                parallel=True,
+               samples=samples.with_default,
                graphdef=NodeMapping(("input",), [TypeAttr("dtype", input=0),
                                                  Attr("shape", decode=as_shape)])))
 
@@ -139,6 +143,7 @@ def _reshape_shape(ctx):
 
 register(OpDef("Reshape", shape=_reshape_shape, dtype=_first_dtype, kernel="copy", view=True,
                reference=lambda inputs, attrs: [inputs[0].reshape(inputs[1])],
+               samples=samples.reshape,
                graphdef=NodeMapping(("tensor", "shape"), [TypeAttr("T", input=0),
                                                           TypeAttr("Tshape", input=1)])))
 
@@ -170,6 +175,7 @@ def _expand_dims_shape(ctx):
 register(OpDef("ExpandDims", shape=_expand_dims_shape, dtype=_first_dtype, kernel="copy",
                view=True,
                reference=lambda inputs, attrs: [np.expand_dims(inputs[0], int(inputs[1]))],
+               samples=samples.expand_dims,
                graphdef=NodeMapping(("input", "dim"), [TypeAttr("T", input=0),
                                                        TypeAttr("Tdim", input=1)])))
 
@@ -216,6 +222,7 @@ def _squeeze_reference(inputs, attrs):
 
 register(OpDef("Squeeze", shape=_squeeze_shape, dtype=_first_dtype, kernel="copy", view=True,
                reference=_squeeze_reference,
+               samples=samples.squeeze,
                graphdef=NodeMapping(("input",), [TypeAttr("T", input=0), Attr(
                    "squeeze_dims", decode=lambda v: tuple(int(a) for a in v), default=())])))
 
@@ -249,6 +256,7 @@ register(OpDef(
     dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_shape_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].shape,
                                               dtype=attrs["out_type"].np_dtype)],
+    samples=samples.shape_of,
     graphdef=NodeMapping(("input",), [TypeAttr("T", input=0),
                                       Attr("out_type", default=dtypes.int32)])))
 
@@ -268,6 +276,7 @@ def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
 # ---- grouping ---------------------------------------------------------------
 
 register(OpDef("NoOp", shape=lambda ctx: [], dtype=lambda ctx: [],
+               samples=samples.no_op,
                graphdef=NodeMapping()))
 
 
@@ -420,16 +429,16 @@ def _itemsize(ctx):
     return ctx.dtypes[0].np_dtype.itemsize
 
 
-def _layout_op(op_type, shape, kernel, lower, reference, **kw):
+def _layout_op(op_type, shape, kernel, lower, reference, accepts, sampler, **kw):
     register(OpDef(op_type, shape=shape, dtype=kw.pop("dtype", _first_dtype), kernel=kernel,
-                   lower=lower, reference=reference, parallel=True, dtypes=ALL, **kw))
+                   lower=lower, reference=reference, parallel=True,
+                   dtypes=[accepts],
+                   samples=sampler, **kw))
 
 
-def _input(value, op_type, arg="input"):
+def _input(value):
     graph = graph_of([value])
-    x = to_tensor(graph, value)
-    check_dtype(x, ALL, op_type, arg)
-    return graph, x
+    return graph, to_tensor(graph, value)
 
 
 def _check_axis_in(axis, rank, fmt):
@@ -474,6 +483,7 @@ def _transpose_lower(ctx):
 
 _layout_op("Transpose", _transpose_shape, "strided_copy", _transpose_lower,
            lambda inputs, attrs: [np.transpose(inputs[0], _perm_of(attrs, inputs[0].ndim))],
+           Accepts("x", ALL), samples.transpose,
            graphdef=NodeMapping(
                ("x", AttrInput("perm", "perm", type_attr="Tperm",
                                encode=lambda perm, op: _perm_of({"perm": perm},
@@ -492,7 +502,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
     no complex types).
     """
     del conjugate
-    graph, x = _input(a, "Transpose", "x")
+    graph, x = _input(a)
     if perm is not None:
         perm = tuple(int(p) for p in _static_ints(perm, "perm", "transpose").reshape(-1))
     return make_op(graph, "Transpose", [x], {"perm": perm}, name=name or "transpose").outputs[0]
@@ -516,8 +526,6 @@ def _same_dtype_tensors(values, op_type, arg="values"):
         names = ", ".join(t.name for t in types)
         raise TypeError(f"Tensors in list passed to '{arg}' of '{op_type}' Op have types "
                         f"[{names}] that don't all match.")
-    for t in tensors:
-        check_dtype(t, ALL, op_type, arg)
     return graph, tensors
 
 
@@ -583,6 +591,7 @@ def _concat_lower(ctx):
 
 _layout_op("ConcatV2", _concat_shape, "concat", _concat_lower,
            lambda inputs, attrs: [np.concatenate(inputs, axis=attrs["axis"])],
+           Accepts("values", ALL, input=slice(None)), samples.concat,
            graphdef=NodeMapping(
                (InputList("values"), AttrInput("axis", "axis", type_attr="Tidx",
                                                decode=int_scalar)),
@@ -601,7 +610,8 @@ def concat(values, axis, name="concat"):
         values = [values]
     axis = _static_int(axis, "axis", "concat")
     if len(values) == 1:
-        graph, x = _input(values[0], "ConcatV2", "values")
+        graph, x = _input(values[0])
+        check_dtype(x, ALL, "ConcatV2", "values")  # makes an Identity, not a ConcatV2
         if x.shape.rank is not None and not -max(x.shape.rank, 1) <= axis < max(x.shape.rank, 1):
             _concat_shape(InferenceContext(None, [x.shape.as_tuple()], [x.dtype], [None],
                                            {"axis": axis}))
@@ -643,6 +653,7 @@ def _pack_lower(ctx):
 
 _layout_op("Pack", _pack_shape, "concat", _pack_lower,
            lambda inputs, attrs: [np.stack(inputs, axis=attrs["axis"])],
+           Accepts("values", ALL, input=slice(None)), samples.pack,
            graphdef=NodeMapping((InputList("values"),),
                                 [TypeAttr("T", input=0), Attr("axis", default=0)]))
 
@@ -698,7 +709,8 @@ def _unpack_reference(inputs, attrs):
 _layout_op("Unpack", _unpack_shape, "split",
            lambda ctx: _split_rows_lower(ctx, [1] * ctx.attrs["num"],
                                          ctx.attrs["axis"] % len(ctx.shapes[0])),
-           _unpack_reference, dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"],
+           _unpack_reference, Accepts("value", ALL), samples.unpack,
+           dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"],
            graphdef=NodeMapping(("value",), [TypeAttr("T", input=0), Attr("num"),
                                              Attr("axis", default=0)]))
 
@@ -710,7 +722,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
     If `num` is not specified (the default), it is inferred from `value`'s
     shape; if `value.shape[axis]` is not known, ValueError is raised.
     """
-    graph, x = _input(value, "Unpack", "value")
+    graph, x = _input(value)
     axis = _static_int(axis, "axis", "unstack")
     shape = x.shape.as_tuple()
     if shape is not None:
@@ -796,10 +808,12 @@ def _split_dtypes(ctx):
     return [ctx.dtypes[0]] * (ctx.attrs.get("num_split") or len(ctx.attrs["size_splits"]))
 
 
-_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes,
+_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, Accepts("value", ALL),
+           samples.split, dtype=_split_dtypes,
            graphdef=NodeMapping((AttrInput("split_dim", "axis", decode=int_scalar), "value"),
                                 [TypeAttr("T", input=0), Attr("num_split")]))
-_layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference, dtype=_split_dtypes,
+_layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference,
+           Accepts("value", ALL), samples.split_v, dtype=_split_dtypes,
            graphdef=NodeMapping(
                ("value", AttrInput("size_splits", "size_splits", type_attr="Tlen"),
                 AttrInput("split_dim", "axis", decode=int_scalar)),
@@ -816,7 +830,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     `axis`, which must sum to the dimension; one size may be -1, computed
     from the others.
     """
-    graph, x = _input(value, "Split", "value")
+    graph, x = _input(value)
     axis = _static_int(axis, "axis", "split")
     splits = _static_ints(num_or_size_splits, "num_or_size_splits", "split")
     if splits.ndim == 0:
@@ -889,6 +903,7 @@ def _slice_reference(inputs, attrs):
 
 
 _layout_op("Slice", _slice_shape, "strided_copy", _slice_lower, _slice_reference,
+           Accepts("input", ALL), samples.slice_,
            graphdef=NodeMapping(
                ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
                 AttrInput("size", "size", type_attr="Index", deferred=True)),
@@ -902,7 +917,7 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
     specified by `begin`. `begin` is zero-based; `size` is one-based, and
     `size[i] = -1` means all remaining elements in dimension i are included.
     """
-    graph, x = _input(input_, "Slice", "input")
+    graph, x = _input(input_)
     inputs = [x]
     attrs = {"begin": _ints_attr(graph, begin, "begin", "slice", inputs),
              "size": _ints_attr(graph, size, "size", "slice", inputs)}
@@ -1018,7 +1033,7 @@ def _strided_slice_reference(inputs, attrs):
 
 
 _layout_op("StridedSlice", _strided_slice_shape, "strided_copy", _strided_slice_lower,
-           _strided_slice_reference,
+           _strided_slice_reference, Accepts("input", ALL), samples.strided_slice,
            graphdef=NodeMapping(
                ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
                 AttrInput("end", "end", type_attr="Index", deferred=True),
@@ -1040,7 +1055,7 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
     dimension. Negative `begin`/`end` count from the end of a dimension.
     """
     del var
-    graph, x = _input(input_, "StridedSlice", "input")
+    graph, x = _input(input_)
     inputs = [x]
     begin = _ints_attr(graph, begin, "begin", "strided_slice", inputs)
     end = _ints_attr(graph, end, "end", "strided_slice", inputs)
@@ -1131,6 +1146,7 @@ def _reverse_lower(ctx):
 _layout_op("ReverseV2", _reverse_shape, "strided_copy", _reverse_lower,
            lambda inputs, attrs: [np.flip(inputs[0], tuple(attrs["axis"])) if attrs["axis"]
                                   else inputs[0].copy()],
+           Accepts("tensor", ALL), samples.reverse,
            graphdef=NodeMapping(("tensor", AttrInput("axis", "axis", type_attr="Tidx")),
                                 [TypeAttr("T", input=0)]))
 
@@ -1142,7 +1158,7 @@ def reverse(tensor, axis, name=None):
     dimensions of `tensor` to reverse, reverses each dimension `i` for which
     there exists `j` such that `axis[j] == i`. `axis` may count from the end.
     """
-    graph, x = _input(tensor, "ReverseV2", "tensor")
+    graph, x = _input(tensor)
     axis = tuple(int(a) for a in _static_ints(axis, "axis", "reverse").reshape(-1))
     return make_op(graph, "ReverseV2", [x], {"axis": axis}, name=name or "ReverseV2").outputs[0]
 
@@ -1185,6 +1201,7 @@ def _tile_lower(ctx):
 _layout_op("Tile", _tile_shape, "strided_copy", _tile_lower,
            lambda inputs, attrs: [np.tile(inputs[0], attrs["multiples"])
                                   if inputs[0].ndim else inputs[0].copy()],
+           Accepts("input", ALL), samples.tile,
            graphdef=NodeMapping(
                ("input", AttrInput("multiples", "multiples", type_attr="Tmultiples",
                                    deferred=True)),
@@ -1198,7 +1215,7 @@ def tile(input, multiples, name=None):  # noqa: A002
     elements, and the values of `input` are replicated `multiples[i]` times
     along the i'th dimension.
     """
-    graph, x = _input(input, "Tile", "input")
+    graph, x = _input(input)
     inputs = [x]
     mult = _ints_attr(graph, multiples, "multiples", "tile", inputs)
     return make_op(graph, "Tile", inputs, {"multiples": mult}, name=name or "Tile").outputs[0]
@@ -1253,10 +1270,12 @@ def _paddings_input():
                      decode=lambda v: _pad_pairs(np.asarray(v, np.int64)))
 
 
-_layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference,
+_layout_op("PadV2", _pad_shape, "pad", _pad_lower, _pad_reference, Accepts("input", ALL),
+           samples.pad,
            graphdef=NodeMapping(("input", _paddings_input(), "constant_values"),
                                 [TypeAttr("T", input=0), Implied("mode", "CONSTANT")]))
-_layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference,
+_layout_op("MirrorPad", _pad_shape, "pad", _pad_lower, _pad_reference, Accepts("input", ALL),
+           samples.mirror_pad,
            graphdef=NodeMapping(("input", _paddings_input()),
                                 [TypeAttr("T", input=0), Attr("mode")]))
 
@@ -1276,7 +1295,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     if upper not in _PAD_MODES:
         raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", '
                          f'"REFLECT", or "SYMMETRIC". Received `mode` = {mode}')
-    graph, x = _input(tensor, "Pad", "input")
+    graph, x = _input(tensor)
     inputs = [x]
     if upper == "CONSTANT":
         cv = to_tensor(graph, constant_values, dtype=x.dtype)
@@ -1336,6 +1355,7 @@ def _broadcast_to_lower(ctx):
 
 _layout_op("BroadcastTo", _broadcast_to_shape, "strided_copy", _broadcast_to_lower,
            lambda inputs, attrs: [np.broadcast_to(inputs[0], attrs["shape"]).copy()],
+           Accepts("input", ALL), samples.broadcast_to,
            graphdef=NodeMapping(
                ("input", AttrInput("shape", "shape", type_attr="Tidx", deferred=True)),
                [TypeAttr("T", input=0)]))
@@ -1348,7 +1368,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     dimensions of size 1 and stretching dimensions of size 1 to the target
     size, as in NumPy.
     """
-    graph, x = _input(input, "BroadcastTo", "input")
+    graph, x = _input(input)
     inputs = [x]
     target = _ints_attr(graph, shape, "shape", "broadcast_to", inputs)
     return make_op(graph, "BroadcastTo", inputs, {"shape": target},

@@ -3,11 +3,12 @@ depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
 
 import numpy as np
 
-from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
+from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graphdef_mapping import ANY, Attr, AttrInput, AttrRule, Fixed, Implied, Input, \
     NodeMapping, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.tensor_shape import debug_string as _fmt
+from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .array_ops import _ints_attr, expand_dims, squeeze
 
@@ -220,14 +221,18 @@ def _np_depthwise(inputs, attrs):
 
 register(OpDef("Conv2D", shape=lambda ctx: _conv_shape("Conv2D", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d", lower=_conv_lower,
-               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, dtypes=FLOATS,
+               reference=_np_conv2d, scratch=_conv_scratch, parallel=True,
+               dtypes=[Accepts("input", FLOATS)],
+               samples=samples.conv2d,
                graphdef=_conv_node(("input", "filter"))))
 register(OpDef("DepthwiseConv2dNative",
                shape=lambda ctx: _conv_shape("DepthwiseConv2dNative", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="depthwise_conv2d",
                lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
                                             ctx.attrs) + [ctx.shapes[1][3]], None),
-               reference=_np_depthwise, parallel=True, dtypes=FLOATS,
+               reference=_np_depthwise, parallel=True,
+               dtypes=[Accepts("input", FLOATS)],
+               samples=samples.depthwise_conv2d,
                graphdef=_conv_node(("input", "filter"), cudnn=False)))
 
 
@@ -240,7 +245,6 @@ def _conv_attrs(strides, padding, data_format, dilations):
 
 def _conv_op(op_type, input, filters, attrs, name):  # noqa: A002
     graph, (x, f) = to_tensors_like([input, filters], op_type, ("input", "filter"))
-    check_dtype(x, FLOATS, op_type, "input")
     if min(attrs["strides"]) < 1 or min(attrs["dilations"]) < 1:
         raise ValueError(f"strides and dilations must be positive, got {attrs['strides']} "
                          f"and {attrs['dilations']}")
@@ -393,7 +397,8 @@ register(OpDef("Conv2DBackpropInput", shape=_transpose_shape,
                scratch=lambda ctx: _transpose_tile(ctx)[0] * _transpose_tile(ctx)[1],
                parallel=True, work=lambda ctx: int(np.prod(ctx.shapes[0], dtype=np.int64)) *
                ctx.shapes[1][0] * ctx.shapes[1][1] * ctx.shapes[1][2] // 16,
-               dtypes=FLOATS,
+               dtypes=[Accepts("out_backprop", FLOATS)],
+               samples=samples.conv2d_transpose,
                graphdef=_conv_node((AttrInput("input_sizes", "output_shape", deferred=True),
                                     Input("filter", 1), Input("out_backprop", 0)))))
 
@@ -416,7 +421,6 @@ def conv2d_transpose(input=None, filters=None, output_shape=None, strides=None, 
     attrs = _conv_attrs(strides, padding, data_format, dilations)
     graph, (x, f) = to_tensors_like([input, filters], "Conv2DBackpropInput",
                                     ("out_backprop", "filter"))
-    check_dtype(x, FLOATS, "Conv2DBackpropInput", "out_backprop")
     inputs = [x, f]
     attrs["output_shape"] = _ints_attr(graph, output_shape, "output_shape",
                                        "conv2d_transpose", inputs)
@@ -464,20 +468,23 @@ def _np_avg_pool(inputs, attrs):
 
 register(OpDef("MaxPool", shape=lambda ctx: _pool_shape("MaxPool", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="max_pool", lower=_pool_lower,
-               reference=_np_max_pool, parallel=True, dtypes=NUMERIC,
+               reference=_np_max_pool, parallel=True,
+               dtypes=[Accepts("input", NUMERIC)],
+               samples=samples.pool,
                graphdef=_pool_node("input")))
 register(OpDef("AvgPool", shape=lambda ctx: _pool_shape("AvgPool", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="avg_pool", lower=_pool_lower,
-               reference=_np_avg_pool, parallel=True, dtypes=FLOATS,
+               reference=_np_avg_pool, parallel=True,
+               dtypes=[Accepts("value", FLOATS)],
+               samples=samples.pool,
                graphdef=_pool_node("value")))
 
 
-def _pool(op_type, allowed, input, ksize, strides, padding, data_format, name):  # noqa: A002
+def _pool(op_type, input, ksize, strides, padding, data_format, name):  # noqa: A002
     if data_format not in (None, "NHWC"):
         raise NotImplementedError(f"fastgraph pools NHWC images only, not {data_format}")
     graph = graph_of([input])
     x = to_tensor(graph, input)
-    check_dtype(x, allowed, op_type, "input")
     padding = _padding(padding)
     if not isinstance(padding, str):
         raise NotImplementedError(f"{op_type} takes SAME or VALID padding")
@@ -493,7 +500,7 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
     """Performs max pooling on the input: each output is the maximum of the
     input under a `ksize` window moved by `strides` (ints or lists of 1, 2 or
     4); `padding` "SAME" or "VALID" (padding never wins the max)."""
-    return _pool("MaxPool", NUMERIC, input, ksize, strides, padding, data_format, name)
+    return _pool("MaxPool", input, ksize, strides, padding, data_format, name)
 
 
 def max_pool(input=None, ksize=None, strides=None, padding=None, data_format=None,  # noqa: A002
@@ -507,7 +514,7 @@ def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
     """Performs average pooling on the input: each output is the mean of the
     input under a `ksize` window moved by `strides`; with "SAME" padding the
     mean is over the window's pixels inside the image only."""
-    return _pool("AvgPool", FLOATS, input, ksize, strides, padding, data_format, name)
+    return _pool("AvgPool", input, ksize, strides, padding, data_format, name)
 
 
 def avg_pool(input=None, ksize=None, strides=None, padding=None, data_format=None,  # noqa: A002

@@ -6,9 +6,10 @@ import math
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED, check_dtype
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED
 from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import NotDifferentiable, OpDef, RegisterGradient, register
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, register
+from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .array_ops import reshape
 from .broadcast import broadcast_shapes, lower_broadcast
@@ -55,7 +56,8 @@ _X = NodeMapping(("x",), [TypeAttr("T", input=0)])
 _BOOL_XY = NodeMapping(("x", "y"))
 
 
-def _binary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, graphdef=_XY):
+def _binary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.binary,
+                fused=False, graphdef=_XY):
     def shape(ctx):
         return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
 
@@ -71,13 +73,16 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, grap
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
-                   reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   reference=reference, parallel=True, inplace=True,
+                   dtypes=[Accepts("x", allowed)],
+                   samples=sampler,
                    fused=kernel if fused else None,
                    graphdef=graphdef))
-    return op_type, allowed
+    return op_type
 
 
-def _unary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, graphdef=_X):
+def _unary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.unary,
+               fused=False, graphdef=_X):
     def dtype(ctx):
         return [dtypes.bool if out_bool else ctx.dtypes[0]]
 
@@ -87,10 +92,12 @@ def _unary_def(op_type, kernel, allowed, ref, out_bool=False, fused=False, graph
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
-                   reference=reference, parallel=True, dtypes=allowed, inplace=True,
+                   reference=reference, parallel=True, inplace=True,
+                   dtypes=[Accepts("x", allowed)],
+                   samples=sampler,
                    fused=kernel if fused else None,
                    graphdef=graphdef))
-    return op_type, allowed
+    return op_type
 
 
 _ADD = _binary_def("AddV2", "add", NUMERIC, np.add, fused=True,
@@ -100,10 +107,11 @@ _MUL = _binary_def("Mul", "mul", NUMERIC, np.multiply, fused=True)
 _REALDIV = _binary_def("RealDiv", "div", FLOATS, np.true_divide, fused=True)
 _DIV = _binary_def("Div", "div", NUMERIC,
                    lambda x, y: _int_div_trunc(x, y) if x.dtype.kind in "iu" else x / y,
-                   fused=True)
-_FLOORDIV = _binary_def("FloorDiv", "floordiv", NUMERIC, np.floor_divide)
-_FLOORMOD = _binary_def("FloorMod", "floormod", NUMERIC, np.mod)
-_POW = _binary_def("Pow", "pow", NUMERIC, np.power)
+                   sampler=samples.binary_divisor, fused=True)
+_FLOORDIV = _binary_def("FloorDiv", "floordiv", NUMERIC, np.floor_divide,
+                        sampler=samples.binary_divisor)
+_FLOORMOD = _binary_def("FloorMod", "floormod", NUMERIC, np.mod, sampler=samples.binary_divisor)
+_POW = _binary_def("Pow", "pow", NUMERIC, np.power, sampler=samples.binary_power)
 _MAX = _binary_def("Maximum", "maximum", NUMERIC, np.maximum, fused=True)
 _MIN = _binary_def("Minimum", "minimum", NUMERIC, np.minimum, fused=True)
 _SQDIFF = _binary_def("SquaredDifference", "squared_difference", NUMERIC,
@@ -126,12 +134,13 @@ _NEG = _unary_def("Neg", "neg", SIGNED, np.negative, fused=True)
 _ABS = _unary_def("Abs", "abs", SIGNED, np.abs, fused=True)
 _SIGN = _unary_def("Sign", "sign", SIGNED, np.sign)
 _SQUARE = _unary_def("Square", "square", NUMERIC, np.square, fused=True)
-_SQRT = _unary_def("Sqrt", "sqrt", FLOATS, np.sqrt, fused=True)
-_RSQRT = _unary_def("Rsqrt", "rsqrt", FLOATS, lambda x: 1 / np.sqrt(x), fused=True)
+_SQRT = _unary_def("Sqrt", "sqrt", FLOATS, np.sqrt, sampler=samples.unary_positive, fused=True)
+_RSQRT = _unary_def("Rsqrt", "rsqrt", FLOATS, lambda x: 1 / np.sqrt(x),
+                    sampler=samples.unary_positive, fused=True)
 _EXP = _unary_def("Exp", "exp", FLOATS, np.exp, fused=True)
 _EXPM1 = _unary_def("Expm1", "expm1", FLOATS, np.expm1)
-_LOG = _unary_def("Log", "log", FLOATS, np.log, fused=True)
-_LOG1P = _unary_def("Log1p", "log1p", FLOATS, np.log1p)
+_LOG = _unary_def("Log", "log", FLOATS, np.log, sampler=samples.unary_positive, fused=True)
+_LOG1P = _unary_def("Log1p", "log1p", FLOATS, np.log1p, sampler=samples.unary_positive)
 _SIN = _unary_def("Sin", "sin", FLOATS, np.sin)
 _COS = _unary_def("Cos", "cos", FLOATS, np.cos)
 _TAN = _unary_def("Tan", "tan", FLOATS, np.tan)
@@ -175,7 +184,9 @@ def _cast_reference(inputs, attrs):
 
 
 register(OpDef("Cast", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.attrs["DstT"]],
-               kernel="cast", reference=_cast_reference, parallel=True, dtypes=ALL,
+               kernel="cast", reference=_cast_reference, parallel=True,
+               dtypes=[Accepts("x", ALL)],
+               samples=samples.cast,
                graphdef=NodeMapping(("x",), [Attr("SrcT"), Attr("DstT"),
                                              Fixed("Truncate", False)])))
 
@@ -188,25 +199,22 @@ register(OpDef(
     "SelectV2", shape=_select_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="where",
     lower=lambda ctx: (lower_broadcast(ctx.out_shapes[0], ctx.shapes), None),
     reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True,
+    samples=samples.select,
     graphdef=NodeMapping(("condition", "t", "e"), [TypeAttr("T", input=1)])))
 
 
 # ---- op functions -----------------------------------------------------------
 
-def _binary(spec, x, y, name):
-    op_type, allowed = spec
+def _binary(op_type, x, y, name):
     graph, (x, y) = to_tensors_like([x, y], op_type)
-    check_dtype(x, allowed, op_type)
     # TF names tf.add's op "Add" although its type is AddV2.
     name = name or ("Add" if op_type == "AddV2" else op_type)
     return make_op(graph, op_type, [x, y], name=name).outputs[0]
 
 
-def _unary(spec, x, name):
-    op_type, allowed = spec
+def _unary(op_type, x, name):
     graph = graph_of([x])
     x = to_tensor(graph, x)
-    check_dtype(x, allowed, op_type)
     return make_op(graph, op_type, [x], name=name).outputs[0]
 
 

@@ -6,10 +6,11 @@ flips, crops and pads. Images are 4-D `[batch, height, width, channels]`
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
+from ..framework.dtype_sets import ALL, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, Implied, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import expand_dims, identity, squeeze
 
@@ -187,15 +188,21 @@ def _resize_node(half_pixel_centers=True):
 
 register(OpDef("ResizeBilinear", shape=_resize_shape, dtype=lambda ctx: [dtypes.float32],
                kernel="resize_bilinear", lower=_resize_lower, reference=_bilinear_reference,
-               parallel=True, dtypes=NUMERIC,
+               parallel=True,
+               dtypes=[Accepts("images", NUMERIC)],
+               samples=samples.resize,
                graphdef=_resize_node()))
 register(OpDef("ResizeNearestNeighbor", shape=_resize_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="resize_nearest", lower=_resize_lower, reference=_nearest_reference,
-               parallel=True, dtypes=NUMERIC,
+               parallel=True,
+               dtypes=[Accepts("images", NUMERIC)],
+               samples=samples.resize,
                graphdef=_resize_node()))
 register(OpDef("ResizeArea", shape=_resize_shape, dtype=lambda ctx: [dtypes.float32],
                kernel="resize_area", lower=_resize_lower, reference=_area_reference,
-               parallel=True, dtypes=NUMERIC,
+               parallel=True,
+               dtypes=[Accepts("images", NUMERIC)],
+               samples=samples.resize_area,
                graphdef=_resize_node(half_pixel_centers=False)))
 
 
@@ -205,7 +212,6 @@ def _resize_op(op_type, images, size, align_corners, half_pixel_centers, name,
         raise ValueError("If half_pixel_centers is True, align_corners must be False.")
     graph = graph_of([images])
     images = to_tensor(graph, images)
-    check_dtype(images, NUMERIC, op_type, "images")
     size = to_tensor(graph, size, dtype=dtypes.int32 if not hasattr(size, "dtype") else None)
     attrs = {"align_corners": bool(align_corners), "half_pixel_centers": bool(half_pixel_centers)}
     if preserve_aspect_ratio:
@@ -419,7 +425,8 @@ def _convert_lower(ctx):
 register(OpDef("ConvertImageDtype", shape=lambda ctx: [ctx.shapes[0]],
                dtype=lambda ctx: [ctx.attrs["dtype"]], kernel="convert_image_dtype",
                lower=_convert_lower, reference=_convert_reference, parallel=True,
-               dtypes=NUMERIC,
+               dtypes=[Accepts("image", NUMERIC)],
+               samples=samples.convert_image,
                graphdef=NoGraphDef("TF builds tf.image.convert_image_dtype from Cast, Mul "
                                    "and clipping ops; it has no op of its own")))
 
@@ -496,7 +503,9 @@ def _gray_reference(inputs, attrs):
 register(OpDef("RGBToGrayscale", shape=_gray_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="rgb_to_grayscale",
                lower=lambda ctx: (None, [float(v) for v in _gray_scales(ctx.dtypes[0])]),
-               reference=_gray_reference, parallel=True, dtypes=NUMERIC,
+               reference=_gray_reference, parallel=True,
+               dtypes=[Accepts("images", NUMERIC)],
+               samples=samples.rgb_to_grayscale,
                graphdef=NoGraphDef("TF builds tf.image.rgb_to_grayscale from a tensordot "
                                    "with the luma weights; it has no op of its own")))
 
@@ -562,7 +571,8 @@ def _standardize_lower(ctx):
 register(OpDef("PerImageStandardization", shape=_standardize_shape,
                dtype=lambda ctx: [dtypes.float32], kernel="per_image_standardization",
                lower=_standardize_lower, reference=_standardize_reference, parallel=True,
-               dtypes=NUMERIC,
+               dtypes=[Accepts("image", NUMERIC)],
+               samples=samples.per_image,
                graphdef=NoGraphDef("TF builds tf.image.per_image_standardization from "
                                    "reductions and arithmetic; it has no op of its own")))
 
@@ -579,7 +589,6 @@ def per_image_standardization(image):
     """
     graph = graph_of([image])
     image = to_tensor(graph, image)
-    check_dtype(image, NUMERIC, "PerImageStandardization", "image")
     return make_op(graph, "PerImageStandardization", [image],
                    name="per_image_standardization").outputs[0]
 
@@ -708,22 +717,26 @@ def _window_reference(window):
     return reference
 
 
-def _register_window(op_type, shape, window):
+def _register_window(op_type, shape, window, sampler):
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="image_window", lower=_window_lower(window),
-                   reference=_window_reference(window), parallel=True, dtypes=ALL,
+                   reference=_window_reference(window), parallel=True,
+                   dtypes=[Accepts("image", ALL)],
+                   samples=sampler,
                    graphdef=NoGraphDef("TF builds its tf.image flips, crops and pads from "
                                        "ReverseV2, Slice and Pad; it has no op of this name")))
 
 
-_register_window("FlipLeftRight", _flip_shape, _flip_window(2))
-_register_window("FlipUpDown", _flip_shape, _flip_window(1))
-_register_window("CropToBoundingBox", _box_shape(_crop_checks, _crop_window), _crop_window)
-_register_window("PadToBoundingBox", _box_shape(_pad_checks, _pad_window), _pad_window)
+_register_window("FlipLeftRight", _flip_shape, _flip_window(2), samples.flip)
+_register_window("FlipUpDown", _flip_shape, _flip_window(1), samples.flip)
+_register_window("CropToBoundingBox", _box_shape(_crop_checks, _crop_window), _crop_window,
+                 samples.crop_to_box)
+_register_window("PadToBoundingBox", _box_shape(_pad_checks, _pad_window), _pad_window,
+                 samples.pad_to_box)
 _register_window("CentralCrop", _box_shape(
     _central_checks, _central_window,
     "`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = {}."),
-    _central_window)
+    _central_window, samples.central_crop)
 
 
 def _image_op(op_type, image, attrs, name):

@@ -13,12 +13,14 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
-from ..framework.dtype_sets import ALL, check_dtype
+from ..framework.dtype_sets import ALL
 from ..framework.graph import Tensor, constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
     int_scalar
-from ..framework.op_registry import OpDef, register, register_graphdef_translation
+from ..framework.op_registry import Accepts, OpDef, dtype_not_allowed, register, \
+    register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
+from . import samples
 from .array_ops import reshape
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import cast, select_v2
@@ -111,7 +113,9 @@ def _gather_reference(inputs, attrs):
 
 register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather", lower=_gather_lower,
-               reference=_gather_reference, parallel=True, dtypes=ALL,
+               reference=_gather_reference, parallel=True,
+               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               samples=samples.gather,
                graphdef=NodeMapping(
                    ("params", "indices", AttrInput("axis", "axis", type_attr="Taxis",
                                                    decode=int_scalar)),
@@ -136,7 +140,6 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     graph = graph_of([params, indices, axis])
     params = to_tensor(graph, params)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _GATHER_INDICES, "GatherV2", "indices")
     axis = 0 if axis is None else _build_time_int(axis, "axis")
     if params.shape.rank is not None:
         _gather_axis(_Ctx([params.shape.as_tuple()], {"axis": axis}))
@@ -191,7 +194,9 @@ def _gather_nd_reference(inputs, attrs):
 
 
 register(OpDef("GatherNd", shape=_gather_nd_shape, dtype=lambda ctx: [ctx.dtypes[0]],
-               kernel="gather_nd", reference=_gather_nd_reference, parallel=True, dtypes=ALL,
+               kernel="gather_nd", reference=_gather_nd_reference, parallel=True,
+               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               samples=samples.gather_nd,
                graphdef=NodeMapping(("params", "indices"), [TypeAttr("Tparams", input=0),
                                                             TypeAttr("Tindices", input=1)])))
 
@@ -211,7 +216,6 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     graph = graph_of([params, indices])
     params = to_tensor(graph, params)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _GATHER_INDICES, "GatherNd", "indices")
     return make_op(graph, "GatherNd", [params, indices], name=name or "GatherNd").outputs[0]
 
 
@@ -273,7 +277,10 @@ def _one_hot_reference(inputs, attrs):
 
 register(OpDef("OneHot", shape=_one_hot_shape, dtype=lambda ctx: [ctx.dtypes[2]],
                kernel="one_hot", lower=_one_hot_lower, reference=_one_hot_reference,
-               parallel=True, dtypes=_ONE_HOT_INDICES,
+               parallel=True,
+               dtypes=[Accepts("indices", _ONE_HOT_INDICES),
+                       Accepts("depth", (dtypes.int32,), input=1)],
+               samples=samples.one_hot,
                graphdef=NodeMapping(("indices", "depth", "on_value", "off_value"),
                                     [Attr("axis", default=-1), Attr("T"),
                                      TypeAttr("TI", input=0)])))
@@ -303,7 +310,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     graph = graph_of([indices, depth, on_value, off_value])
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
     indices = to_tensor(graph, indices)
-    check_dtype(indices, _ONE_HOT_INDICES, "OneHot", "indices")
     on = None if on_value is None else _convert_hinted(graph, on_value, dtype)
     off = None if off_value is None else _convert_hinted(graph, off_value, dtype)
     if on is not None or off is not None:
@@ -325,7 +331,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype,
                         name="off_value")
     depth = to_tensor(graph, depth, dtype=None if isinstance(depth, Tensor) else dtypes.int32)
-    check_dtype(depth, (dtypes.int32,), "OneHot", "depth")
     axis = -1 if axis is None else int(axis)
     return make_op(graph, "OneHot", [indices, depth, on, off], {"axis": axis, "T": dtype},
                    name=name or "one_hot").outputs[0]
@@ -354,7 +359,9 @@ register(OpDef(
     "Fill", shape=_fill_shape, dtype=lambda ctx: [ctx.dtypes[1]], kernel="fill",
     reference=lambda inputs, attrs: [np.full(tuple(int(d) for d in inputs[0]), inputs[1],
                                              dtype=inputs[1].dtype)],
-    parallel=True, dtypes=ALL,
+    parallel=True,
+    dtypes=[Accepts("value", ALL, input=1), Accepts("dims", _SHAPE_INTS)],
+    samples=samples.fill,
     graphdef=NodeMapping(("dims", "value"), [TypeAttr("T", input=1),
                                              TypeAttr("index_type", input=0)])))
 
@@ -382,7 +389,6 @@ def _dims_tensor(graph, shape):
         arr = np.asarray(shape)
         big = arr.size and arr.dtype.kind in "iu" and int(np.abs(arr).max()) >= 2**31
         dims = to_tensor(graph, shape, dtype=None if big else dtypes.int32)
-    check_dtype(dims, _SHAPE_INTS, "Fill", "dims")
     return dims
 
 
@@ -433,7 +439,9 @@ class _LikeDtype(AttrRule):
 for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "ones_like", True)):
     register(OpDef(_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
-                   reference=_like_reference(_one), parallel=True, inplace=True, dtypes=ALL,
+                   reference=_like_reference(_one), parallel=True, inplace=True,
+                   dtypes=[Accepts("x", ALL)],
+                   samples=samples.like,
                    graphdef=NodeMapping(("x",), [Attr("T"), _LikeDtype()])))
 
 
@@ -502,14 +510,10 @@ def _range_reference(inputs, attrs):
 
 
 register(OpDef("Range", shape=_range_shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel="range",
-               reference=_range_reference, parallel=True, dtypes=_RANGE_TYPES,
+               reference=_range_reference, parallel=True,
+               dtypes=[Accepts("start", _RANGE_TYPES)],
+               samples=samples.range_,
                graphdef=NodeMapping(("start", "limit", "delta"), [Attr("Tidx")])))
-
-
-def _not_allowed(dtype, arg, allowed):
-    names = ", ".join(d.name for d in allowed)
-    return TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} not in list "
-                     f"of allowed values: {names}")
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
@@ -530,13 +534,13 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         for arg, v in args:
             d = v.dtype if isinstance(v, Tensor) else to_numpy(v)[1]
             if d not in _RANGE_HIERARCHY:
-                raise _not_allowed(d, arg, _RANGE_HIERARCHY)
+                raise dtype_not_allowed(arg, d, _RANGE_HIERARCHY)
             kinds.append(d)
         dtype = max(kinds, key=_RANGE_HIERARCHY.index)
     else:
         dtype = dtypes.as_dtype(dtype)
         if dtype not in _RANGE_TYPES:
-            raise _not_allowed(dtype, "start", _RANGE_TYPES)
+            raise dtype_not_allowed("start", dtype, _RANGE_TYPES)
     tensors = []
     for arg, v in args:
         if isinstance(v, Tensor):
@@ -559,6 +563,7 @@ register(OpDef(
     "Size", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.attrs["out_type"]], fold=_size_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].size,
                                               dtype=attrs["out_type"].np_dtype)],
+    samples=samples.shape_of,
     graphdef=NodeMapping(("input",), [TypeAttr("T", input=0),
                                       Attr("out_type", default=dtypes.int32)])))
 
@@ -569,7 +574,7 @@ def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's argument
     compiled, since every shape is known then."""
     out_type = dtypes.as_dtype(out_type)
     if out_type not in _SHAPE_INTS:
-        raise _not_allowed(out_type, "out_type", _SHAPE_INTS)
+        raise dtype_not_allowed("out_type", out_type, _SHAPE_INTS)
     graph = graph_of([input])
     x = to_tensor(graph, input)
     return make_op(graph, "Size", [x], {"out_type": out_type}, name=name or "Size").outputs[0]
@@ -583,6 +588,7 @@ def _rank_fold(ctx):
 register(OpDef(
     "Rank", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.int32], fold=_rank_fold,
     reference=lambda inputs, attrs: [np.array(inputs[0].ndim, dtype=np.int32)],
+    samples=samples.shape_of,
     graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
 
 
@@ -618,7 +624,9 @@ def _where_reference(inputs, attrs):
 register(OpDef(
     "Where", shape=_where_shape, dtype=lambda ctx: [dtypes.int64],
     fold=lambda ctx: None if ctx.values[0] is None else _where_reference(ctx.values, ctx.attrs),
-    reference=_where_reference, dtypes=ALL,
+    reference=_where_reference,
+    dtypes=[Accepts("input", ALL)],
+    samples=samples.where_coordinates,
     graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
 
 
@@ -634,7 +642,6 @@ def where_coordinates(condition, name=None):
     """
     graph = graph_of([condition])
     condition = to_tensor(graph, condition)
-    check_dtype(condition, ALL, "Where", "input")
     return make_op(graph, "Where", [condition], name=name or "Where").outputs[0]
 
 

@@ -4,10 +4,10 @@ batches with broadcast batch dims), run through BLAS sgemm/dgemm."""
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import check_dtype
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.tensor_shape import debug_string as _fmt
+from . import samples
 from .arguments import make_op, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
 
@@ -99,7 +99,9 @@ _MATMUL_NODES = {
 for _type in ("MatMul", "BatchMatMulV2"):
     register(OpDef(_type, shape=lambda ctx, t=_type: _matmul_shape(t, ctx), dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel="matmul", lower=_matmul_lower, reference=_np_matmul,
-                   parallel=True, work=_matmul_work, dtypes=_MATMUL_DTYPES,
+                   parallel=True, work=_matmul_work,
+                   dtypes=[Accepts("a" if _type == "MatMul" else "x", _MATMUL_DTYPES)],
+                   samples=samples.matmul if _type == "MatMul" else samples.batch_matmul,
                    graphdef=_MATMUL_NODES[_type]))
 
 
@@ -122,7 +124,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise NotImplementedError("matmul output_type is only for int8 inputs, which "
                                   "fastgraph does not multiply")
     graph, (x, y) = to_tensors_like([a, b], "MatMul", ("a", "b"))
-    check_dtype(x, _MATMUL_DTYPES, "MatMul", "a")
     ranks = (x.shape.rank, y.shape.rank)
     op_type = "MatMul" if ranks == (2, 2) else "BatchMatMulV2"
     attrs = {"transpose_a": bool(transpose_a or adjoint_a),

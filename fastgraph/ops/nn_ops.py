@@ -7,11 +7,12 @@ import numbers
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import FLOATS, NUMERIC, check_dtype
+from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, Fixed, Implied, NodeMapping, TypeAttr
-from ..framework.op_registry import OpDef, register, register_graphdef_translation
+from ..framework.op_registry import Accepts, OpDef, register, register_graphdef_translation
 from ..framework.tensor_shape import as_shape
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import shape as shape_of, transpose
 from .broadcast import lower_broadcast
@@ -65,7 +66,9 @@ def _register_activation(op_type, kernel, allowed, ref):
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
                    lower=lambda ctx: (None, [ctx.attrs.get("alpha", 0.0)]),
-                   reference=reference, parallel=True, inplace=True, dtypes=allowed,
+                   reference=reference, parallel=True, inplace=True,
+                   dtypes=[Accepts("features", allowed)],
+                   samples=samples.leaky_relu if op_type == "LeakyRelu" else samples.activation,
                    fused=kernel if kernel in _FUSED else None,
                    graphdef=_activation_node(op_type)))
 
@@ -79,7 +82,6 @@ for _t, (_k, _allowed, _ref) in _ACTIVATIONS.items():
 def _activation(op_type, features, name, attrs=None):
     graph = graph_of([features])
     x = to_tensor(graph, features)
-    check_dtype(x, _ACTIVATIONS[op_type][1], op_type, "features")
     return make_op(graph, op_type, [x], attrs, name=name or op_type).outputs[0]
 
 
@@ -168,7 +170,9 @@ def _register_softmax(op_type, kernel, log):
         return [(out if log else np.exp(out)).astype(x.dtype)]
 
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
-                   lower=lower, reference=reference, parallel=True, dtypes=FLOATS,
+                   lower=lower, reference=reference, parallel=True,
+                   dtypes=[Accepts("logits", FLOATS)],
+                   samples=samples.softmax,
                    graphdef=NodeMapping(("logits",), [TypeAttr("T", input=0),
                                                       Implied("axis", -1)])))
 
@@ -180,7 +184,6 @@ _register_softmax("LogSoftmax", "log_softmax", True)
 def _softmax_op(op_type, logits, axis, name):
     graph = graph_of([logits])
     x = to_tensor(graph, logits)
-    check_dtype(x, FLOATS, op_type, "logits")
     axis = -1 if axis is None else int(axis)
     _norm_axis(axis, x.shape.rank)
     return make_op(graph, op_type, [x], {"axis": axis}, name=name or op_type).outputs[0]
@@ -224,7 +227,10 @@ register(OpDef(
     dtype=lambda ctx: [ctx.dtypes[0]], kernel="sparse_xent",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[1], dtype=np.int64)), ctx.shapes[0][-1], 1],
                        None),
-    reference=_sparse_xent_reference, parallel=True, dtypes=FLOATS,
+    reference=_sparse_xent_reference, parallel=True,
+    dtypes=[Accepts("features", FLOATS),
+            Accepts("labels", (dtypes.int32, dtypes.int64), input=1)],
+    samples=samples.sparse_xent,
     graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0),
                                                   TypeAttr("Tlabels", input=1)],
                          unwritable=lambda op: _xent_rank(op, 2))))
@@ -248,9 +254,6 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     graph = graph_of([labels, logits])
     logits = to_tensor(graph, logits)
     labels = to_tensor(graph, labels)
-    check_dtype(logits, FLOATS, "SparseSoftmaxCrossEntropyWithLogits", "logits")
-    check_dtype(labels, (dtypes.int32, dtypes.int64), "SparseSoftmaxCrossEntropyWithLogits",
-                "labels")
     return make_op(graph, "SparseSoftmaxCrossEntropyWithLogits", [logits, labels],
                    name=name or "SparseSoftmaxCrossEntropyWithLogits").outputs[0]
 
@@ -273,7 +276,9 @@ register(OpDef(
                        None),
     reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
                                              axis=-1).astype(inputs[0].dtype)],
-    parallel=True, dtypes=FLOATS,
+    parallel=True,
+    dtypes=[Accepts("features", FLOATS)],
+    samples=samples.xent,
     graphdef=NodeMapping(("features", "labels"), [TypeAttr("T", input=0)],
                          unwritable=lambda op: _xent_rank(op, 2))))
 
@@ -291,7 +296,6 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=No
     graph = graph_of([labels, logits])
     logits = to_tensor(graph, logits)
     labels = to_tensor(graph, labels, dtype=logits.dtype)
-    check_dtype(logits, FLOATS, "SoftmaxCrossEntropyWithLogits", "logits")
     axis = -1 if axis is None else int(axis)
     rank = logits.shape.rank
     if axis != -1:
@@ -312,7 +316,8 @@ register(OpDef("L2Loss", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.dtypes[0
                kernel="l2_loss",
                reference=lambda inputs, attrs: [np.asarray(
                    np.sum(inputs[0].astype(np.float64) ** 2) / 2, dtype=inputs[0].dtype)],
-               dtypes=FLOATS,
+               dtypes=[Accepts("t", FLOATS)],
+               samples=samples.unary,
                graphdef=NodeMapping(("t",), [TypeAttr("T", input=0)])))
 
 
@@ -320,7 +325,6 @@ def l2_loss(t, name=None):
     """Computes half the L2 norm of a tensor without the sqrt: `sum(t ** 2) / 2`."""
     graph = graph_of([t])
     x = to_tensor(graph, t)
-    check_dtype(x, FLOATS, "L2Loss", "t")
     return make_op(graph, "L2Loss", [x], name=name or "L2Loss").outputs[0]
 
 
@@ -361,7 +365,9 @@ def _bias_add_reference(inputs, attrs):
 
 register(OpDef("BiasAdd", shape=_bias_add_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="add", lower=_bias_add_lower, reference=_bias_add_reference,
-               parallel=True, dtypes=NUMERIC,
+               parallel=True,
+               dtypes=[Accepts("value", NUMERIC)],
+               samples=samples.bias_add,
                graphdef=NodeMapping(("value", "bias"), [TypeAttr("T", input=0),
                                                         Attr("data_format", default="NHWC")])))
 
@@ -373,7 +379,6 @@ def bias_add(value, bias, data_format=None, name=None):
     graph = graph_of([value, bias])
     value = to_tensor(graph, value)
     bias = to_tensor(graph, bias, dtype=value.dtype)
-    check_dtype(value, NUMERIC, "BiasAdd", "value")
     fmt = data_format or "NHWC"
     if fmt.startswith("NC"):
         fmt = "NCHW"

@@ -17,11 +17,12 @@ import secrets
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import FLOATS, check_dtype
+from ..framework.dtype_sets import FLOATS
 from ..framework.graph import get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.tensor_shape import Dimension, TensorShape, debug_string as _fmt
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
@@ -247,21 +248,13 @@ def _uniform_int_shape(ctx):
 
 
 def _float_dtype(ctx):
-    dtype = ctx.attrs["dtype"]
-    if dtype not in FLOATS:
-        names = ", ".join(d.name for d in FLOATS)
-        raise TypeError(f"Value passed to parameter 'dtype' has DataType {dtype.name} not in "
-                        f"list of allowed values: {names}")
-    return [dtype]
+    return [ctx.attrs["dtype"]]
 
 
 def _uniform_int_dtype(ctx):
     if ctx.dtypes[1] != ctx.dtypes[2]:
         raise TypeError(f"Input 'maxval' of 'RandomUniformInt' Op has type {ctx.dtypes[2].name} "
                         f"that does not match type {ctx.dtypes[1].name} of argument 'minval'.")
-    if ctx.dtypes[1] not in _INTS:
-        raise TypeError(f"Value passed to parameter 'minval' has DataType {ctx.dtypes[1].name} "
-                        f"not in list of allowed values: int32, int64")
     return [ctx.dtypes[1]]
 
 
@@ -307,13 +300,18 @@ for _type, _kernel, _kind in (("RandomUniform", "random_uniform", "uniform"),
                               ("TruncatedNormal", "truncated_normal", "truncated_normal")):
     register(OpDef(_type, shape=_random_shape, dtype=_float_dtype, kernel=_kernel,
                    lower=_lower_seeds, reference=_float_reference(_kind), stateful=True,
-                   state_words=5, parallel=True, exclusive=True, dtypes=FLOATS,
+                   state_words=5, parallel=True, exclusive=True,
+                   dtypes=[Accepts("dtype", FLOATS, attr="dtype"),
+                           Accepts("shape", _SHAPE_TYPES)],
+                   samples=samples.random_float,
                    graphdef=NodeMapping(("shape",), _SEEDS + [Attr("dtype"),
                                                               TypeAttr("T", input=0)])))
 register(OpDef("RandomUniformInt", shape=_uniform_int_shape, dtype=_uniform_int_dtype,
                kernel="random_uniform_int", lower=_lower_seeds,
                reference=_uniform_int_reference, stateful=True, state_words=5, parallel=True,
-               exclusive=True, dtypes=_INTS,
+               exclusive=True,
+               dtypes=[Accepts("minval", _INTS, input=1), Accepts("shape", _SHAPE_TYPES)],
+               samples=samples.random_int,
                graphdef=NodeMapping(("shape", "minval", "maxval"), _SEEDS + [
                    TypeAttr("Tout", input=1), TypeAttr("T", input=0)])))
 
@@ -333,9 +331,7 @@ def _shape_tensor(graph, shape):
             dtype = dtypes.int32
         else:
             shape = tuple(d.value if isinstance(d, Dimension) else d for d in shape)
-    t = to_tensor(graph, shape, dtype=dtype, name="shape")
-    check_dtype(t, _SHAPE_TYPES, "RandomUniform", "shape")
-    return t
+    return to_tensor(graph, shape, dtype=dtype, name="shape")
 
 
 def _seed_attrs(seed):

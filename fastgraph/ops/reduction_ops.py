@@ -6,10 +6,11 @@ argmin, cumulative sums and products. The functions composed from them
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, NUMERIC, check_dtype
+from ..framework.dtype_sets import ALL, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import AttrFromInput, OpDef, register
+from ..framework.op_registry import Accepts, AttrFromInput, OpDef, register
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -109,9 +110,10 @@ def _register_reduce(op_type, kernel, allowed):
 
     register(OpDef(op_type, shape=_reduce_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    kernel=kernel, lower=_reduce_lower, reference=reference, parallel=True,
-                   dtypes=allowed,
+                   dtypes=[Accepts("input", allowed)],
+                   samples=samples.reduce,
                    graphdef=_BOOL_REDUCE_NODE if allowed == _BOOL else _REDUCE_NODE))
-    return op_type, allowed
+    return op_type
 
 
 class _Ctx:
@@ -139,15 +141,13 @@ def _static_axis(axis, what="axis"):
     return axis
 
 
-def _reduce(spec, input_tensor, axis, keepdims, name, keep_dims=None, reduction_indices=None):
-    op_type, allowed = spec
+def _reduce(op_type, input_tensor, axis, keepdims, name, keep_dims=None, reduction_indices=None):
     if reduction_indices is not None:
         axis = reduction_indices
     if keep_dims is not None:
         keepdims = keep_dims
     graph = graph_of([input_tensor])
     x = to_tensor(graph, input_tensor)
-    check_dtype(x, allowed, op_type, "input")
     inputs = [x]
     if isinstance(axis, Tensor) and axis.op.type != "Const":
         # `tf.range(tf.rank(x) - 1)` and friends: known when the plan is compiled.
@@ -248,7 +248,9 @@ def _register_arg(op_type, kernel, np_fn):
         lower=lambda ctx: (_outer_n_inner(ctx.shapes[0], _single_axis(ctx.attrs["axis"],
                                                                        len(ctx.shapes[0]))),
                            None),
-        reference=reference, parallel=True, dtypes=ALL,
+        reference=reference, parallel=True,
+        dtypes=[Accepts("input", ALL)],
+        samples=samples.arg,
         graphdef=NodeMapping(
             ("input", AttrInput("dimension", "axis", type_attr="Tidx", decode=int_scalar)),
             [TypeAttr("T", input=0), Attr("output_type", default=dtypes.int64)])))
@@ -261,7 +263,6 @@ _register_arg("ArgMin", "argmin", np.min)
 def _arg(op_type, input, axis, output_type, name):  # noqa: A002
     graph = graph_of([input])
     x = to_tensor(graph, input)
-    check_dtype(x, ALL, op_type, "input")
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"output_type must be int32 or int64, got {output_type.name}")
@@ -311,7 +312,9 @@ def _register_scan(op_type, kernel, np_op):
         return [ctx.shapes[0]]
 
     register(OpDef(op_type, shape=shape, dtype=lambda ctx: [ctx.dtypes[0]], kernel=kernel,
-                   lower=_scan_lower, reference=reference, parallel=True, dtypes=NUMERIC,
+                   lower=_scan_lower, reference=reference, parallel=True,
+                   dtypes=[Accepts("x", NUMERIC)],
+                   samples=samples.scan,
                    graphdef=NodeMapping(
                        ("x", AttrInput("axis", "axis", type_attr="Tidx", decode=int_scalar)),
                        [TypeAttr("T", input=0), Attr("exclusive", default=False),
@@ -325,7 +328,6 @@ _register_scan("Cumprod", "cumprod", np.multiply)
 def _scan(op_type, x, axis, exclusive, reverse, name):
     graph = graph_of([x])
     x = to_tensor(graph, x)
-    check_dtype(x, NUMERIC, op_type, "x")
     axis = int(np.asarray(_static_axis(axis)).reshape(()))
     return make_op(graph, op_type, [x], {"axis": axis, "exclusive": bool(exclusive),
                                          "reverse": bool(reverse)},

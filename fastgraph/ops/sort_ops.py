@@ -11,10 +11,11 @@ import collections
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import NUMERIC, check_dtype
+from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import Tensor, constant_value
 from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["sort", "argsort"]
@@ -81,7 +82,11 @@ register(OpDef(
     kernel="top_k",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[0][:-1], dtype=np.int64)), ctx.shapes[0][-1], 1,
                         ctx.out_shapes[0][-1], 1], None),
-    reference=_top_k_reference, parallel=True, dtypes=NUMERIC,
+    reference=_top_k_reference, parallel=True,
+    dtypes=[Accepts("input", NUMERIC),
+            Accepts("k", (dtypes.int16, dtypes.int32, dtypes.int64), input=1),
+            Accepts("index_type", _INDEX_TYPES, attr="index_type")],
+    samples=samples.top_k,
     graphdef=NodeMapping(("input", "k"), [
         TypeAttr("T", input=0), TypeAttr("Tk", input=1), Attr("sorted", default=True),
         Attr("index_type", default=dtypes.int32)])))
@@ -118,15 +123,9 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa:
     """
     graph = graph_of([input, k])
     x = to_tensor(graph, input)
-    check_dtype(x, NUMERIC, "TopKV2", "input")
     index_type = dtypes.as_dtype(index_type)
-    if index_type not in _INDEX_TYPES:
-        names = ", ".join(d.name for d in _INDEX_TYPES)
-        raise TypeError(f"Value passed to parameter 'index_type' has DataType "
-                        f"{index_type.name} not in list of allowed values: {names}")
     with graph.as_default():
         kt = k if isinstance(k, Tensor) else to_tensor(graph, k, dtype=dtypes.int32, name="k")
-    check_dtype(kt, (dtypes.int16, dtypes.int32, dtypes.int64), "TopKV2", "k")
     op = make_op(graph, "TopKV2", [x, kt], {"sorted": bool(sorted), "index_type": index_type},
                  name=name or "TopKV2")
     return TopKV2(*op.outputs)
@@ -167,7 +166,8 @@ def _sort_reference(inputs, attrs):
 register(OpDef(
     "Sort", shape=_sort_shape, dtype=lambda ctx: [ctx.dtypes[0], ctx.attrs["index_type"]],
     kernel="sort", lower=_sort_lower, reference=_sort_reference, parallel=True,
-    dtypes=NUMERIC,
+    dtypes=[Accepts("values", NUMERIC)],
+    samples=samples.sort,
     graphdef=NoGraphDef("TF has no Sort op: tf.sort and tf.argsort are built from TopKV2 "
                         "(with Neg and Transpose for ascending order and other axes)")))
 
@@ -185,7 +185,6 @@ def _sort(values, axis, direction, name, want_indices):
     graph = graph_of([values])
     with graph.as_default(), graph.name_scope(name or ("argsort" if want_indices else "sort")):
         x = to_tensor(graph, values, name="values")
-        check_dtype(x, NUMERIC, "Sort", "values")
         op = make_op(graph, "Sort", [x], {"axis": int(axis_value),
                                           "descending": direction == "DESCENDING",
                                           "index_type": dtypes.int32}, name="Sort")

@@ -9,11 +9,13 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import register_tensor_conversion_function
+from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import Accepts, OpDef, register
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
+from . import samples
 from .arguments import graph_of, to_tensor
 from .array_ops import identity, no_op
 
@@ -24,6 +26,7 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
                dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True,
+               samples=samples.variable,
                graphdef=NodeMapping((), [
                    Attr("shape", encode=as_shape, decode=lambda v: as_shape(v).as_tuple()),
                    Attr("dtype"), Attr("container", default=""),
@@ -48,7 +51,9 @@ def _assign_dtype(ctx):
 
 
 def _accum_reference(sign):
-    return lambda inputs, attrs: [(inputs[0] + sign * inputs[1]).astype(inputs[0].dtype)]
+    # No `sign * value`: -1 times a uint8 array overflows in NumPy 2.
+    combine = np.add if sign > 0 else np.subtract
+    return lambda inputs, attrs: [combine(inputs[0], inputs[1]).astype(inputs[0].dtype)]
 
 
 # TF's defaults for the ops' use_locking attr: Assign locks, the updates don't.
@@ -66,16 +71,21 @@ _UPDATE_NODE = NodeMapping(("ref", "value"), [TypeAttr("T", input=0),
 register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
                reference=lambda inputs, attrs: [inputs[1].copy()],
+               samples=samples.assign,
                graphdef=NodeMapping(("ref", "value"), [
                    TypeAttr("T", input=0), Attr("validate_shape", optional=True),
                    Attr("use_locking", optional=True)])))
 register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
                reference=_accum_reference(1),
+               dtypes=[Accepts("ref", NUMERIC)],
+               samples=samples.assign_update,
                graphdef=_UPDATE_NODE))
 register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
                reference=_accum_reference(-1),
+               dtypes=[Accepts("ref", NUMERIC)],
+               samples=samples.assign_update,
                graphdef=_UPDATE_NODE))
 
 
