@@ -27,7 +27,7 @@ def test_binary_gradients_match_finite_differences(op_type, shapes):
     check_gradient(op_type, [_normal(*s) for s in shapes])
 
 
-@pytest.mark.parametrize("op_type", ["Tanh", "Exp"])
+@pytest.mark.parametrize("op_type", ["Tanh", "Exp", "Atan"])
 def test_unary_gradients_match_finite_differences(op_type):
     check_gradient(op_type, [_normal(3, 4)])
 

@@ -7,6 +7,6 @@
     X(greater_equal) X(logical_and) X(logical_or) X(logical_xor)
 #define FG_OPS_UNARY(X)                                                                    \
     X(neg) X(abs) X(sign) X(square) X(sqrt) X(rsqrt) X(exp) X(expm1) X(log) X(log1p)       \
-    X(sin) X(cos) X(tan) X(tanh) X(sigmoid) X(erf) X(floor) X(ceil) X(round)               \
+    X(sin) X(cos) X(tan) X(atan) X(tanh) X(sigmoid) X(erf) X(floor) X(ceil) X(round)               \
     X(reciprocal) X(logical_not) X(is_nan) X(is_finite) X(is_inf)
 #define FG_OPS_ELEMENTWISE(X) FG_OPS_BINARY(X) FG_OPS_UNARY(X) X(cast) X(where)

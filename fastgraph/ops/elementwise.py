@@ -20,7 +20,7 @@ __all__ = [
     "floor_div", "floormod", "mod", "pow", "maximum", "minimum", "squared_difference",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
     "logical_or", "logical_xor", "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp",
-    "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor", "ceil",
+    "expm1", "log", "log1p", "sin", "cos", "tan", "atan", "tanh", "sigmoid", "erf", "floor", "ceil",
     "round", "reciprocal", "logical_not", "is_nan", "is_finite", "is_inf", "cast",
 ]
 
@@ -144,6 +144,7 @@ _LOG1P = _unary_def("Log1p", "log1p", FLOATS, np.log1p, sampler=samples.unary_po
 _SIN = _unary_def("Sin", "sin", FLOATS, np.sin)
 _COS = _unary_def("Cos", "cos", FLOATS, np.cos)
 _TAN = _unary_def("Tan", "tan", FLOATS, np.tan)
+_ATAN = _unary_def("Atan", "atan", FLOATS, np.arctan)
 _TANH = _unary_def("Tanh", "tanh", FLOATS, np.tanh, fused=True)
 _SIGMOID = _unary_def("Sigmoid", "sigmoid", FLOATS, _sigmoid, fused=True)
 _ERF = _unary_def("Erf", "erf", FLOATS, _erf)
@@ -417,6 +418,16 @@ def tan(x, name=None):
     return _unary(_TAN, x, name)
 
 
+def atan(x, name=None):
+    """Computes the trignometric inverse tangent of x element-wise.
+
+    The `tf.math.atan` operation returns the inverse of `tf.math.tan`, such that
+    if `y = tf.math.tan(x)` then, `x = tf.math.atan(y)`. The result is in
+    [-pi/2, pi/2].
+    """
+    return _unary(_ATAN, x, name)
+
+
 def tanh(x, name=None):
     """Computes hyperbolic tangent of x element-wise."""
     return _unary(_TANH, x, name)
@@ -547,6 +558,13 @@ def _mul_grad(op, grad):
 def _tanh_grad(op, grad):
     y = op.outputs[0]
     return [multiply(grad, subtract(1.0, square(y)))]
+
+
+@RegisterGradient("Atan")
+def _atan_grad(op, grad):
+    """d/dx atan(x) = 1 / (1 + x^2), as TF's AtanGrad."""
+    x = op.inputs[0]
+    return [realdiv(grad, add(1.0, square(x)))]
 
 
 @RegisterGradient("Exp")

@@ -123,7 +123,7 @@ UNARY_FLOAT = [
     (tf.sqrt, np.sqrt, "pos"), (tf.rsqrt, lambda x: 1 / np.sqrt(x), "pos"),
     (tf.exp, np.exp, "any"), (tf.expm1, np.expm1, "any"), (tf.log, np.log, "pos"),
     (tf.log1p, np.log1p, "pos"), (tf.sin, np.sin, "any"), (tf.cos, np.cos, "any"),
-    (tf.tan, np.tan, "any"), (tf.tanh, np.tanh, "any"),
+    (tf.tan, np.tan, "any"), (tf.atan, np.arctan, "any"), (tf.tanh, np.tanh, "any"),
     (tf.sigmoid, lambda x: 1 / (1 + np.exp(-x)), "any"), (tf.floor, np.floor, "any"),
     (tf.ceil, np.ceil, "any"), (tf.reciprocal, lambda x: 1 / x, "pos"),
     (tf.erf, np.vectorize(__import__("math").erf, otypes=[np.float64]), "any"),

@@ -140,7 +140,7 @@ def _many_ops(fg):
         fg.nn.softplus(x), fg.nn.softsign(x), fg.nn.bias_add(x, fg.ones([4])),
         fg.nn.l2_loss(x), fg.sigmoid(x), fg.tanh(x), fg.abs(x), fg.floor(x), fg.sqrt(x * x),
         fg.math.rsqrt(x * x + 1.0), fg.square(x), fg.negative(x), fg.sign(x), fg.round(x),
-        fg.math.log1p(x * x), fg.math.expm1(x), fg.sin(x), fg.cos(x), fg.math.erf(x),
+        fg.math.log1p(x * x), fg.math.expm1(x), fg.math.atan(x), fg.sin(x), fg.cos(x), fg.math.erf(x),
         fg.maximum(x, 0.5), fg.minimum(x, 0.5), fg.pow(x * x, 0.5), fg.floordiv(x, 0.3),
         fg.math.floormod(x, 0.3), fg.squared_difference(x, 0.5), x / 3.0,
         fg.cast(fg.logical_or(fg.logical_not(x > 0.0), fg.equal(x, 1.0)), fg.float32),
