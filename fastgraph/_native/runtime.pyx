@@ -381,11 +381,23 @@ cdef class NativePlan:
             return []
         return [fg_op_names[self.p.steps[i].op].decode() for i in range(self.p.n_steps)]
 
-    def run(self, list feeds):
-        """Runs the plan on `feeds` (contiguous arrays of the planned dtypes
-        and shapes, one per feed slot); returns new arrays, one per fetch,
-        or None when the plan has been freed."""
-        return self._run(feeds, None)
+    def reserve(self):
+        """An instance of the plan taken for one run (a PlanRun): a plan
+        freed after this (evicted, or its session closed) still runs it
+        once, and its session's close() waits for that run.
+
+        Raises RuntimeError if the plan is already freed: whoever holds the
+        plan reserves it under the same lock as frees it.
+        """
+        if self.p == NULL:
+            raise RuntimeError("reserve() of a freed plan")
+        cdef PlanRun run = PlanRun.__new__(PlanRun)
+        run.native = self
+        run.inst = self._acquire()
+        # Held for the run: free() may drop them while this thread runs.
+        run.consts = self.consts
+        run.var_buffers = self.var_buffers
+        return run
 
     # Instances are taken and given back with the GIL held and no Python
     # call in between, which makes the idle list safe without a lock.
@@ -418,11 +430,6 @@ cdef class NativePlan:
     cdef list _run(self, list feeds, tuple order):
         """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without
         order); None when the plan has been freed."""
-        cdef fg_status st
-        cdef int rc, k, j, i
-        cdef void *ptr
-        cdef object arr
-        cdef list outs
         cdef fg_plan *inst
         if self.p == NULL:
             return None
@@ -431,34 +438,42 @@ cdef class NativePlan:
         consts = self.consts
         var_buffers = self.var_buffers
         try:
-            for k in range(self.n_feeds):
-                arr = feeds[k] if order is None else feeds[<int>order[k]]
-                _bind(inst, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
-            made = []
-            for k in range(self.n_outputs):
-                arr = self._new_array(k)
-                _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
-                made.append(arr)
-            with nogil:
-                rc = fg_plan_run(inst, &st)
-            if rc != 0:
-                op = self.plan.steps[st.step].op if st.step >= 0 else None
-                raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
-                    "utf-8", "replace"))
-            outs = []
-            for i in range(self.n_fetch):
-                k = self.fetch_output[i]
-                if k >= 0:
-                    outs.append(made[k])
-                    continue
-                arr = self._new_array(self.n_outputs + i)
-                memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), inst.values[self.fetch_val[i]].data,
-                       cnp.PyArray_NBYTES(<cnp.ndarray>arr))
-                outs.append(arr)
-            self.n_runs += 1
-            return outs
+            return self._run_on(inst, feeds, order)
         finally:
             self._release(inst)
+
+    cdef list _run_on(self, fg_plan *inst, list feeds, tuple order):
+        """Runs instance `inst` (acquired by the caller, who releases it)."""
+        cdef fg_status st
+        cdef int rc, k, i
+        cdef object arr
+        cdef list outs
+        for k in range(self.n_feeds):
+            arr = feeds[k] if order is None else feeds[<int>order[k]]
+            _bind(inst, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+        made = []
+        for k in range(self.n_outputs):
+            arr = self._new_array(k)
+            _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+            made.append(arr)
+        with nogil:
+            rc = fg_plan_run(inst, &st)
+        if rc != 0:
+            op = self.plan.steps[st.step].op if st.step >= 0 else None
+            raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
+                "utf-8", "replace"))
+        outs = []
+        for i in range(self.n_fetch):
+            k = self.fetch_output[i]
+            if k >= 0:
+                outs.append(made[k])
+                continue
+            arr = self._new_array(self.n_outputs + i)
+            memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), inst.values[self.fetch_val[i]].data,
+                   cnp.PyArray_NBYTES(<cnp.ndarray>arr))
+            outs.append(arr)
+        self.n_runs += 1
+        return outs
 
     cdef object _new_array(self, int k):
         return cnp.PyArray_SimpleNew(self.arr_ndim[k], &self.arr_dims[k * FG_MAX_DIMS],
@@ -493,6 +508,36 @@ cdef class NativePlan:
         free(self.arr_dims)
         free(self.fetch_val)
         free(self.fetch_output)
+
+
+cdef class PlanRun:
+    """One run of a NativePlan with its instance already taken (see
+    NativePlan.reserve): `run(feeds)` runs it, once."""
+
+    cdef readonly NativePlan native
+    cdef fg_plan *inst
+    cdef list consts
+    cdef list var_buffers
+
+    def run(self, list feeds):
+        """Runs on `feeds` (contiguous arrays of the planned dtypes and
+        shapes, one per feed slot) and gives the instance back; returns new
+        arrays, one per fetch."""
+        cdef fg_plan *inst = self.inst
+        if inst == NULL:
+            raise RuntimeError("a PlanRun runs once")
+        self.inst = NULL
+        try:
+            return self.native._run_on(inst, feeds, None)
+        finally:
+            self.native._release(inst)
+            self.consts = None
+            self.var_buffers = None
+
+    def __dealloc__(self):
+        # Reserved but never run (an exception in between): give it back.
+        if self.inst != NULL and self.native is not None:
+            self.native._release(self.inst)
 
 
 # ---- the fast run path -------------------------------------------------------
