@@ -7,6 +7,7 @@ once. Operands must have the group's shape or a single element.
 """
 
 from .steps import ARENA, Step
+from .uses import Uses
 
 __all__ = ["OPCODES", "fuse_steps"]
 
@@ -40,19 +41,12 @@ def fuse_steps(steps, values, fetched, parts_for):
     fetched: value indices returned to the user; parts_for(n_elements):
     how many shares a step of that size gets.
     """
-    readers = {}  # arena buffer -> step indices that read it
-    for k, st in enumerate(steps):
-        for i in st.inputs:
-            v = values[i]
-            if v.kind == ARENA:
-                readers.setdefault(v.key, set()).add(k)
-    pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
-
+    uses = Uses(steps, values, fetched)
     out, group = [], []
 
     def flush():
         if len(group) > 1:
-            fused = _fuse(group, steps, values, readers, pinned, parts_for)
+            fused = _fuse(group, steps, values, uses, parts_for)
             if fused is not None:
                 out.append(fused)
                 group.clear()
@@ -75,7 +69,7 @@ def fuse_steps(steps, values, fetched, parts_for):
     return out
 
 
-def _fuse(group, steps, values, readers, pinned, parts_for):
+def _fuse(group, steps, values, uses, parts_for):
     members = set(group)
     produced = {steps[k].outputs[0] for k in group}
     # A view (reshape) of a group result shares its buffer but not its
@@ -90,7 +84,7 @@ def _fuse(group, steps, values, readers, pinned, parts_for):
     keep = set()
     for k in group:
         v = values[steps[k].outputs[0]]
-        if v.key in pinned or readers.get(v.key, set()) - members:
+        if v.key in uses.pinned or any(r not in members for r in uses.readers.get(v.key, ())):
             keep.add(steps[k].outputs[0])
     inputs, outputs = [], []
     last_use = {}

@@ -8,7 +8,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.compiler import compile_plan
-from fastgraph.compiler.plan import FOLD_LIMIT
+from fastgraph.framework.static_values import FOLD_LIMIT
 
 ALL = [np.bool_, np.uint8, np.int8, np.int16, np.int32, np.int64, np.float32, np.float64]
 INDEX = [np.int16, np.int32, np.int64]
