@@ -18,6 +18,11 @@ from .framework.graph import Operation, Tensor
 __all__ = ["PlanCache", "RunSignature"]
 
 
+def _slot_order(feed):
+    t = feed[0]
+    return t.op._id, t.value_index
+
+
 class RunSignature:
     """One run's request: the unique tensors to fetch, the ops to run, the
     feeds in slot order, and the cache key they make.
@@ -27,37 +32,38 @@ class RunSignature:
     their graph, which outlives its sessions' plans.
     """
 
-    __slots__ = ("tensors", "targets", "feeds", "key", "leaf_out", "generation")
+    __slots__ = ("tensors", "targets", "feeds", "arrays", "key", "leaf_out", "generation")
 
     def __init__(self, leaves, feeds):
         """`leaves`: the fetch leaves (Tensor or Operation, repeats allowed);
         `feeds`: (tensor, array) pairs, one per fed tensor."""
-        tensors, targets, seen = [], [], {}
+        tensors, targets, seen, leaf_out = [], [], {}, []
         for leaf in leaves:
             if isinstance(leaf, Operation):
                 targets.append(leaf)
-            elif id(leaf) not in seen:
-                seen[id(leaf)] = len(tensors)
-                tensors.append(leaf)
+                leaf_out.append(-1)
+            else:
+                k = seen.get(id(leaf))
+                if k is None:
+                    k = seen[id(leaf)] = len(tensors)
+                    tensors.append(leaf)
+                leaf_out.append(k)
+        if len(feeds) > 1:
+            feeds = sorted(feeds, key=_slot_order)
         self.tensors = tensors
         self.targets = targets
-        self.feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
-        self.key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
-                    tuple((id(t), a.shape, a.dtype.num) for t, a in self.feeds))
+        self.feeds = feeds
+        self.arrays = [a for _, a in feeds]  # the fed arrays, in feed-slot order
+        self.key = (tuple(map(id, tensors)), tuple(map(id, targets)),
+                    tuple([(id(t), a.shape, a.dtype.num) for t, a in feeds]))
         # Per leaf: the plan's fetch it returns, or -1 for an op.
-        self.leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)]
-                         for leaf in leaves]
+        self.leaf_out = leaf_out
         self.generation = None  # the cache's, when its plan was found or made
 
     @property
     def fed(self):
         """The fed tensors, in feed-slot order."""
         return [t for t, _ in self.feeds]
-
-    @property
-    def arrays(self):
-        """The fed arrays, in feed-slot order."""
-        return [a for _, a in self.feeds]
 
     def results(self, outs):
         """Per leaf: its value from the plan's fetches `outs` (a NumPy scalar
@@ -97,7 +103,7 @@ class PlanCache:
     def lookup(self, sig):
         """A reserved run (PlanRun) of the cached plan of `sig`, or None."""
         with self._lock:
-            slots = self.value_slots.get(sig.key)
+            slots = self.value_slots.get(sig.key) if self.value_slots else None
             full = sig.key if slots is None else _with_values(sig.key, slots, sig.feeds)
             native = self.plans.get(full)
             if native is None:
@@ -171,20 +177,25 @@ class PlanCache:
         """Teaches `fast` the run just made of `fetches` and `feed_dict` by
         the slow path, on `native`. Never a plan compiled for fed values:
         the memo keys by feed shapes only."""
-        if native.plan.value_feeds:
-            return
-        with self._lock:
-            if sig.generation == self._generation:
-                self.fast.remember(fetches, feed_dict, native, sig.fed, sig.leaf_out)
+        if not native.plan.value_feeds:
+            self.fast.remember(fetches, feed_dict, native, sig.feeds, sig.leaf_out)
+            self._forget_if_invalidated(sig)
 
     def remember_call(self, call, shapes, order, kind, sig, native):
         """Teaches FastCallable `call` its run with argument shapes `shapes`,
         feed slot k taken from argument order[k]."""
-        if native.plan.value_feeds:
-            return
-        with self._lock:
-            if sig.generation == self._generation:
-                call.remember(shapes, native, order, kind, sig.leaf_out)
+        if not native.plan.value_feeds:
+            call.remember(shapes, native, order, kind, sig.leaf_out)
+            self._forget_if_invalidated(sig)
+
+    def _forget_if_invalidated(self, sig):
+        # Checked after the memo learnt, without the lock (every slow run
+        # comes here): invalidate() bumps the generation before it clears
+        # the memos, so either that clear or this one drops what was learnt
+        # of a plan found before it.
+        if sig.generation != self._generation:
+            with self._lock:
+                self._forget_memos()
 
     def _forget_memos(self):
         self.fast.clear()

@@ -650,12 +650,12 @@ cdef class FastPath:
             return MISS
         return (<_Entry>entry).run(arrays)
 
-    def remember(self, fetches, feed_dict, NativePlan plan, list fed, list leaf_out):
+    def remember(self, fetches, feed_dict, NativePlan plan, list feeds, list leaf_out):
         """Records a signature just run by the slow path.
 
-        fed[k] is the tensor of the plan's feed slot k; leaf_out[i] the plan
-        output of fetch leaf i (-1 for an op). Feeds that had to be
-        converted make the signature ineligible.
+        feeds[k] is (tensor, array) of the plan's feed slot k; leaf_out[i]
+        the plan output of fetch leaf i (-1 for an op). Feeds that had to
+        be converted make the signature ineligible.
         """
         cdef list arrays = []
         key = self._key(fetches, feed_dict, arrays)
@@ -667,11 +667,11 @@ cdef class FastPath:
                 if v.dtype != t.dtype.np_dtype:
                     return
                 position[id(t)] = pos
-        if len(position) != len(fed):
+        if len(position) != len(feeds):
             return
         cdef _Entry e = _Entry()
         e.plan = plan
-        e.order = tuple(position[id(t)] for t in fed)
+        e.order = tuple([position[id(t)] for t, _ in feeds])
         e.leaf_out = tuple(leaf_out)
         ft = type(fetches)
         if ft is self.tensor_type:

@@ -63,11 +63,10 @@ class Inference:
 
     def _infer(self, k, op):
         """Shapes and, where known, values of the outputs of `op`, the k-th
-        op of the schedule. A shape or attribute that waits for values of
-        offered feeds bakes them once and is tried once more: the feeds
-        baked then are all that its inputs' values follow from."""
+        op of the schedule."""
         outs = op._outputs
-        if outs and all(id(t) in self.shapes for t in outs):
+        shapes, values = self.shapes, self.values
+        if outs and all(id(t) in shapes for t in outs):
             return  # fed
         if op._type == "Placeholder":
             t = outs[0]
@@ -75,25 +74,42 @@ class Inference:
                 None, op,
                 f"You must feed a value for placeholder tensor '{op.name}' with dtype "
                 f"{t.dtype.message_name} and shape {_fmt_shape(t.shape.as_tuple() or ())}")
-        attrs, missing = self._attrs(op)
-        if attrs is None and self._bake(self._wanted([op._inputs[missing.index]]), k):
-            attrs, missing = self._attrs(op)
+        attrs = self._resolve(op)
+        attempt = None if attrs is None else self._try_shapes(op, attrs)
+        if attempt is None or not _complete(attempt[1]):
+            attempt = self._with_fed_values(k, op, attrs, attempt)
+        ctx, out_shapes, _ = attempt
+        out_shapes = [tuple(int(d) for d in s) for s in out_shapes]
+        for t, s in zip(outs, out_shapes):
+            shapes[id(t)] = s
+        self._fold(op, ctx, out_shapes)
+
+    def _with_fed_values(self, k, op, attrs, attempt):
+        """Inference of the k-th op `op` when its attributes (`attrs` None)
+        or shapes (`attempt`: (ctx, shapes, ValueError) of the first try)
+        wait for values: the offered feeds those follow from are baked, once
+        for the attributes and once for the shapes, and each is tried once
+        more; the feeds baked then are all that the values follow from.
+        Raises InvalidArgumentError when that does not tell them."""
         if attrs is None:
-            raise errors.InvalidArgumentError(
-                None, op, f"fastgraph needs `{missing.what}` of {op.name} when the plan is "
-                f"compiled, but {op._inputs[missing.index].name} depends on a fed value that "
-                f"is not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
-                "fed values a plan is compiled for)")
-        if attrs is not op._attrs:
-            self.resolved[id(op)] = attrs
-        ctx, out_shapes, error = self._try_shapes(op, attrs)
-        if not _complete(out_shapes) and self._bake(self._wanted(self._unknown(op)), k):
-            ctx, out_shapes, error = self._try_shapes(op, attrs)
+            if self._bake(self._wanted([op._inputs[self._missing(op).index]]), k):
+                attrs = self._resolve(op)
+            if attrs is None:
+                missing = self._missing(op)
+                raise errors.InvalidArgumentError(
+                    None, op, f"fastgraph needs `{missing.what}` of {op.name} when the plan is "
+                    f"compiled, but {op._inputs[missing.index].name} depends on a fed value "
+                    f"that is not an integer tensor of at most {VALUE_FEED_LIMIT} elements "
+                    "(the only fed values a plan is compiled for)")
+            attempt = self._try_shapes(op, attrs)
+        if not _complete(attempt[1]) and self._bake(self._wanted(self._unknown(op)), k):
+            attempt = self._try_shapes(op, attrs)
+        ctx, out_shapes, error = attempt
         if error is not None:
             # A shape that does not fit (or waits for a value no feed gives).
             raise errors.InvalidArgumentError(None, op, str(error)) from None
         if not _complete(out_shapes):
-            t = next(t for t, s in zip(outs, out_shapes) if not _complete([s]))
+            t = next(t for t, s in zip(op._outputs, out_shapes) if not _complete([s]))
             # Shapes follow from integers: a float feed is data, not the cause.
             fed = [f for f in self._fed_sources(self._unknown(op)) if f.dtype.is_integer]
             why = (f": it depends on the value of {', '.join(f.name for f in fed)}, which is "
@@ -102,42 +118,44 @@ class Inference:
             raise errors.InvalidArgumentError(
                 None, op, f"Could not infer the shape of {t.name} when the plan is "
                 f"compiled{why}")
-        for t, s in zip(outs, out_shapes):
-            self.shapes[id(t)] = tuple(int(d) for d in s)
-        self._fold(op, ctx)
+        return attempt
 
-    def _attrs(self, op):
-        """(op's attrs with input values in place, None) or, when a value
-        they need is unknown, (None, the AttrFromInput that waits)."""
-        in_values = [self.values.get(id(t)) for t in op._inputs]
+    def _resolve(self, op):
+        """op's attrs with input values in place (recorded in `resolved`), or
+        None when a value they need is unknown."""
+        attrs = op._attrs
         try:
-            attrs = resolve_attrs(op._attrs, in_values)
+            attrs = resolve_attrs(attrs, [self.values.get(id(t)) for t in op._inputs])
         except ValueError as e:
             raise errors.InvalidArgumentError(None, op, str(e)) from None
-        if attrs is not None:
-            return attrs, None
-        return None, next(v for v in op._attrs.values()
-                          if isinstance(v, AttrFromInput) and in_values[v.index] is None)
+        if attrs is not None and attrs is not op._attrs:
+            self.resolved[id(op)] = attrs
+        return attrs
+
+    def _missing(self, op):
+        """The AttrFromInput of `op` whose input value is unknown."""
+        return next(v for v in op._attrs.values()
+                    if isinstance(v, AttrFromInput) and id(op._inputs[v.index]) not in self.values)
 
     def _try_shapes(self, op, attrs):
         """(ctx, output shapes (None on an error), the shape function's
         ValueError or None)."""
-        ctx = InferenceContext(op, [self.shapes[id(t)] for t in op._inputs],
-                               [t.dtype for t in op._inputs],
-                               [self.values.get(id(t)) for t in op._inputs], attrs)
+        inputs = op._inputs
+        ctx = InferenceContext(op, [self.shapes[id(t)] for t in inputs],
+                               [t.dtype for t in inputs],
+                               [self.values.get(id(t)) for t in inputs], attrs)
         try:
-            out_shapes = op.opdef.shape(ctx)
+            return ctx, op.opdef.shape(ctx), None
         except ValueError as e:
             return ctx, None, e
-        return ctx, out_shapes, None
 
     def _unknown(self, op):
         return [t for t in op._inputs if id(t) not in self.values]
 
-    def _fold(self, op, ctx):
+    def _fold(self, op, ctx, out_shapes):
         """Records the values of op's outputs if they follow from ctx;
         whether they did."""
-        folded = fold(op, ctx, [self.shapes[id(t)] for t in op._outputs], FOLD_LIMIT)
+        folded = fold(op, ctx, out_shapes, FOLD_LIMIT)
         if folded is None:
             return False
         for t, v in zip(op._outputs, folded):
@@ -193,7 +211,7 @@ class Inference:
                                    [t.dtype for t in op._inputs],
                                    [self.values.get(id(t)) for t in op._inputs],
                                    self.resolved.get(id(op), op._attrs))
-            if self._fold(op, ctx):
+            if self._fold(op, ctx, [self.shapes[id(t)] for t in outs]):
                 for t in outs:
                     consumers_of(t)
         return bool(tensors)

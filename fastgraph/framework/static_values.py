@@ -65,7 +65,7 @@ def fold(op, ctx, out_shapes, limit):
     (`out_shapes`: their shapes, None or None dims when unknown). A reference
     that raises folds nothing: the kernel reports the error at run time.
     """
-    opdef = op.opdef
+    opdef = op._opdef
     if opdef.stateful or not op._outputs:
         return None
     if opdef.fold is not None:
