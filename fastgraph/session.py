@@ -128,9 +128,12 @@ class Session:
         its fetched arrays)."""
         run = self._plan_cache.lookup(sig) or self._compile(sig)
         try:
-            return run.native, run.run(sig.arrays)
+            outs = run.run(sig.arrays)
         except MemoryError:
             raise _oom(run.native.plan) from None
+        if outs is None:  # the session closed since the lookup
+            self._check_open()
+        return run.native, outs
 
     def _compile(self, sig):
         """A reserved run of a plan compiled for `sig` and cached."""
@@ -233,6 +236,7 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        self._gate.close()
         self._graph._unwatch(self)
         self._plan_cache.invalidate()
         # Runs in other threads still use the variables: let them end first.

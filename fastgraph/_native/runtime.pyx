@@ -213,9 +213,17 @@ MAX_IDLE_INSTANCES = 8
 
 cdef class RunGate:
     """Counts the runs in flight over one session's plans, so that closing
-    the session can wait for them before it frees the variables they use."""
+    the session can wait for them before it frees the variables they use.
+    Once closed, no run starts: a run checks and enters with the GIL held
+    and no Python call in between, so it either counts before close()
+    waits or sees the gate closed."""
 
     cdef readonly int busy
+    cdef readonly bint closed
+
+    def close(self):
+        """Lets no more runs start (the runs in flight go on)."""
+        self.closed = True
 
 
 cdef class NativePlan:
@@ -383,8 +391,7 @@ cdef class NativePlan:
 
     def reserve(self):
         """An instance of the plan taken for one run (a PlanRun): a plan
-        freed after this (evicted, or its session closed) still runs it
-        once, and its session's close() waits for that run.
+        evicted after this still runs it once.
 
         Raises RuntimeError if the plan is already freed: whoever holds the
         plan reserves it under the same lock as frees it.
@@ -413,11 +420,9 @@ cdef class NativePlan:
                     None, None, f"OOM when allocating another {self.p.arena_bytes}-byte arena "
                     "for a run of a plan that other threads are running")
             self.n_instances += 1
-        self.gate.busy += 1
         return inst
 
     cdef void _release(self, fg_plan *inst) noexcept:
-        self.gate.busy -= 1
         if self.p != NULL and (inst == self.p or self.n_idle < MAX_IDLE_INSTANCES):
             self.idle[self.n_idle] = inst
             self.n_idle += 1
@@ -431,15 +436,17 @@ cdef class NativePlan:
         """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without
         order); None when the plan has been freed."""
         cdef fg_plan *inst
-        if self.p == NULL:
+        if self.p == NULL or self.gate.closed:
             return None
         inst = self._acquire()
+        self.gate.busy += 1
         # Held for the run: free() may drop them while this thread runs.
         consts = self.consts
         var_buffers = self.var_buffers
         try:
             return self._run_on(inst, feeds, order)
         finally:
+            self.gate.busy -= 1
             self._release(inst)
 
     cdef list _run_on(self, fg_plan *inst, list feeds, tuple order):
@@ -522,14 +529,21 @@ cdef class PlanRun:
     def run(self, list feeds):
         """Runs on `feeds` (contiguous arrays of the planned dtypes and
         shapes, one per feed slot) and gives the instance back; returns new
-        arrays, one per fetch."""
+        arrays, one per fetch, or None when the plan's session closed since
+        the reservation (its variables may be gone)."""
         cdef fg_plan *inst = self.inst
+        cdef RunGate gate = self.native.gate
         if inst == NULL:
             raise RuntimeError("a PlanRun runs once")
         self.inst = NULL
+        if gate.closed:
+            self.native._release(inst)
+            return None
+        gate.busy += 1
         try:
             return self.native._run_on(inst, feeds, None)
         finally:
+            gate.busy -= 1
             self.native._release(inst)
             self.consts = None
             self.var_buffers = None
