@@ -140,8 +140,9 @@ class PlanCache:
 
     def invalidate(self, keep_plans=False):
         """Drops every plan and what the memos remember of them: the graph
-        changed, or the session closes. A run in flight finishes on the
-        plan it reserved; a compile in progress finishes first.
+        changed, or the session closes. A run that reserved its plan
+        before runs it (unless its session closed: RunGate); a compile in
+        progress finishes first, and its plan is dropped too.
 
         keep_plans: only the memos forget (a static shape was narrowed:
         the plans are still right, but the memos skip the feed checks).
