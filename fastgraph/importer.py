@@ -17,7 +17,7 @@ from . import protobuf_wire as pw
 from .framework import dtypes, op_registry
 from .framework.graph import Tensor, get_default_graph
 from .framework.graphdef_mapping import NodeMapping
-from .ops.array_ops import _constant_value
+from .framework.static_values import static_value
 
 __all__ = ["GraphDef", "NodeDef", "import_graph_def", "reading_table"]
 
@@ -246,11 +246,11 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     def value(ref):
         src, key = key_of(ref)
         if key in input_map:
-            return _constant_value(input_map[key])
+            return static_value(input_map[key])
         node = by_name.get(src)
         if node is not None and node.op == "Const" and src not in ops:
             return node.attr.get("value")
-        return _constant_value(tensor(ref))
+        return static_value(tensor(ref))
 
     consumed = {key_of(i.lstrip("^"))[0] for node in nodes for i in node.input}
 

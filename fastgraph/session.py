@@ -4,20 +4,17 @@ A session owns its variable buffers and the plans it compiled (each with
 its arena); `close()` frees all of them.
 """
 
-import collections
-import threading
 import time
-import weakref
 
 import numpy as np
 
-from ._native.runtime import (MISS, FastCallable, FastPath, NativePlan, RunGate, VariableBuffer,
-                              threads)
+from ._native.runtime import MISS, FastCallable, NativePlan, RunGate, VariableBuffer, threads
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import errors, session_stack
 from .framework.dtypes import int64
-from .framework.graph import Operation, Tensor, get_default_graph
+from .framework.graph import Tensor, get_default_graph
+from .plan_cache import PlanCache, RunSignature
 
 __all__ = ["Session", "InteractiveSession"]
 
@@ -40,18 +37,13 @@ class Session:
         self._threads = min(wanted, threads()) if wanted > 0 else None
         self._graph = graph if graph is not None else get_default_graph()
         self._closed = False
-        self._plans = collections.OrderedDict()
-        # Signature key -> feed slots whose values its plans were compiled
-        # for (a fed shape of `tf.fill`); those plans are kept under the key
-        # plus the bytes of those feeds. LRU, as long as the plan cache.
-        self._value_slots = collections.OrderedDict()
+        self._plan_cache = PlanCache(PLAN_CACHE_SIZE)
+        # The cache's memo of Session.run, held here too: a hit is the
+        # whole run (about a microsecond), so every lookup counts.
+        self._fast = self._plan_cache.fast
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
-        self._fast = FastPath(Tensor, Operation)
-        # Callables to clear with the plans; a dropped callable goes with it.
-        self._callables = weakref.WeakSet()
         self._gate = RunGate()  # runs in flight, which close() waits for
-        self._compiling = threading.Lock()
         self._graph._watch(self)
 
     # -- properties ------------------------------------------------------------
@@ -75,9 +67,9 @@ class Session:
         """Memory this session holds: arena bytes of its cached plans,
         variable bytes, and the numbers of plans and variables."""
         return {
-            "arena_bytes": sum(p.arena_bytes for p in self._plans.values()),
+            "arena_bytes": self._plan_cache.arena_bytes(),
             "variable_bytes": sum(v.nbytes for v in self._variables.values()),
-            "plans": len(self._plans),
+            "plans": len(self._plan_cache),
             "variables": len(self._variables),
         }
 
@@ -92,17 +84,16 @@ class Session:
         `feed_dict` maps tensors (or their names) to values that override
         them for this run.
         """
+        # A signature run before, with feeds that need no conversion: all in C.
         result = self._fast.run(fetches, feed_dict)
         if result is not MISS:
             return result
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
-        feeds = self._feeds(feed_dict)
-        native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-        # The fast path keys by feed shapes only: never a plan compiled for fed values.
-        if not native.plan.value_feeds:
-            self._fast.remember(fetches, feed_dict, native, fed, leaf_out)
-        return structure.build(results)
+        sig = RunSignature(structure.leaves, self._feeds(feed_dict))
+        native, outs = self._run_signature(sig)
+        self._plan_cache.remember_run(fetches, feed_dict, sig, native)
+        return structure.build(sig.results(outs))
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Returns a Python callable that runs `fetches` with positional
@@ -110,105 +101,63 @@ class Session:
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
         feed_tensors = [self._feed_key(k) for k in (feed_list or ())]
-        kind = structure.flat_kind()
+        position = {id(t): i for i, t in enumerate(feed_tensors)}
+        # The C callable takes positional arrays: a flat structure of
+        # distinct feeds only.
+        kind = structure.flat_kind() if len(position) == len(feed_tensors) else None
 
         def slow(*args):
             if len(args) != len(feed_tensors):
                 raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
-            native, fed, leaf_out, results = self._run_leaves(structure.leaves, feeds)
-            if (kind is not None and not native.plan.value_feeds
-                    and all(a is v for (_, a), v in zip(feeds, args))):
-                position = {id(t): i for i, t in enumerate(feed_tensors)}
-                if len(position) == len(feed_tensors):
-                    call.remember(tuple(a.shape for a in args), native,
-                                  tuple(position[id(t)] for t in fed), kind, leaf_out)
-            return structure.build(results)
+            sig = RunSignature(structure.leaves, feeds)
+            native, outs = self._run_signature(sig)
+            if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
+                order = tuple(position[id(t)] for t in sig.fed)
+                self._plan_cache.remember_call(call, tuple(a.shape for a in args), order, kind,
+                                               sig, native)
+            return structure.build(sig.results(outs))
 
         call = FastCallable(tuple(t.dtype.np_dtype.num for t in feed_tensors), slow)
-        self._callables.add(call)
+        self._plan_cache.add_callable(call)
         return call
 
-    def _run_leaves(self, leaves, feeds):
-        """Runs the leaves; returns (plan, fed tensors in slot order, plan
-        output of each leaf or -1, results per leaf)."""
-        tensors, targets, seen = [], [], {}
-        for leaf in leaves:
-            if isinstance(leaf, Operation):
-                targets.append(leaf)
-            elif id(leaf) not in seen:
-                seen[id(leaf)] = len(tensors)
-                tensors.append(leaf)
-        feeds = sorted(feeds, key=lambda kv: (kv[0].op._id, kv[0].value_index))
-        key = (tuple(id(t) for t in tensors), tuple(id(o) for o in targets),
-               tuple((id(t), a.shape, a.dtype.num) for t, a in feeds))
-        outs = None
-        while outs is None:
-            slots = self._value_slots.get(key)
-            full = key if slots is None else _with_values(key, slots, feeds)
-            native = self._plans.get(full)
-            if native is None:
-                native = self._compile(key, full, tensors, targets, feeds)
-            else:
-                try:
-                    self._plans.move_to_end(full)
-                    if slots is not None:
-                        self._value_slots.move_to_end(key)
-                except KeyError:  # evicted by a run in another thread
-                    pass
-            try:
-                outs = native.run([a for _, a in feeds])
-            except MemoryError:
-                raise _oom(native.plan) from None
-            if outs is None:  # freed since the lookup: closed, evicted, or the graph changed
-                self._check_open()
-        leaf_out = [-1 if isinstance(leaf, Operation) else seen[id(leaf)] for leaf in leaves]
-        results = [None if k < 0 else (outs[k][()] if outs[k].ndim == 0 else outs[k])
-                   for k in leaf_out]
-        return native, [t for t, _ in feeds], leaf_out, results
+    def _run_signature(self, sig):
+        """Runs the plan of `sig`, compiled on a miss; returns (the plan,
+        its fetched arrays)."""
+        run = self._plan_cache.lookup(sig) or self._compile(sig)
+        try:
+            outs = run.run(sig.arrays)
+        except MemoryError:
+            raise _oom(run.native.plan) from None
+        if outs is None:  # the session closed since the lookup
+            self._check_open()
+        return run.native, outs
 
-    def _compile(self, key, full, tensors, targets, feeds):
-        """The plan of signature `key`, cached under `full` (`key` and the
-        values of the feeds that `key`'s plans were last compiled for)."""
+    def _compile(self, sig):
+        """A reserved run of a plan compiled for `sig` and cached."""
         # One thread compiles a signature; others asking for it meanwhile
         # wait for that plan instead of compiling their own.
-        with self._compiling:
-            native = self._plans.get(full)
-            if native is not None:
-                return native
+        with self._plan_cache.compiling:
+            run = self._plan_cache.lookup(sig)
+            if run is not None:
+                return run
             self._check_open()
-            return self._compile_locked(key, full, tensors, targets, feeds)
-
-    def _compile_locked(self, key, full, tensors, targets, feeds):
-        plan = compile_plan(tensors, targets,
-                            {t: (a.shape, t.dtype) for t, a in feeds},
-                            self._threads or threads(), values=dict(feeds))
-        if plan.value_feeds:
-            slots = tuple(k for k, _ in plan.value_feeds)
-            self._value_slots[key] = slots
-            self._value_slots.move_to_end(key)
-            while len(self._value_slots) > PLAN_CACHE_SIZE:
-                self._value_slots.popitem(last=False)
-            full = _with_values(key, slots, feeds)
-        buffers = [self._variable_buffer(op) for op in plan.variables]
-        native = NativePlan(plan, buffers, self._gate)
-        self._plans[full] = native
-        while len(self._plans) > PLAN_CACHE_SIZE:
-            _, old = self._plans.popitem(last=False)
-            self._forget_fast_paths()
-            old.free()
-        return native
+            plan = compile_plan(sig.tensors, sig.targets,
+                                {t: (a.shape, t.dtype) for t, a in sig.feeds},
+                                self._threads or threads(), values=dict(sig.feeds))
+            buffers = [self._variable_buffer(op) for op in plan.variables]
+            return self._plan_cache.insert(sig, NativePlan(plan, buffers, self._gate))
 
     def _variable_buffer(self, op):
         buf = self._variables.get(id(op))
         if buf is None:
             if op.type == "VariableV2":
-                buf = VariableBuffer(op._attrs["dtype"], op._attrs["shape"], op.name)
+                buf = VariableBuffer(op.get_attr("dtype"), op.get_attr("shape"), op.name)
             else:
-                buf = VariableBuffer(int64, (op._opdef.state_words,), op.name, True)
-            # Two threads compiling plans with one new variable must share one buffer.
-            buf = self._variables.setdefault(id(op), buf)
+                buf = VariableBuffer(int64, (op.opdef.state_words,), op.name, True)
+            self._variables[id(op)] = buf
         return buf
 
     # -- feeds -----------------------------------------------------------------
@@ -268,24 +217,14 @@ class Session:
 
     # -- lifetime --------------------------------------------------------------
 
-    def _forget_fast_paths(self):
-        self._fast.clear()
-        for call in list(self._callables):
-            call.clear()
-
     def _graph_mutated(self):
         """An existing op of the graph changed: every plan may be stale."""
-        self._forget_fast_paths()
-        with self._compiling:  # as close(): a run in flight finds its plan freed
-            for native in list(self._plans.values()):
-                native.free()
-            self._plans.clear()
-            self._value_slots.clear()
+        self._plan_cache.invalidate()
 
     def _graph_shape_narrowed(self):
         """A tensor's static shape was narrowed: feeds are checked against it
-        on the slow path only, so the fast paths forget what they skip."""
-        self._forget_fast_paths()
+        on the slow path only, so the memos forget what they skip."""
+        self._plan_cache.invalidate(keep_plans=True)
 
     def _check_open(self):
         if self._closed:
@@ -297,12 +236,9 @@ class Session:
         if self._closed:
             return
         self._closed = True
+        self._gate.close()
         self._graph._unwatch(self)
-        self._forget_fast_paths()
-        with self._compiling:  # a compile in progress finishes, or sees the close
-            for native in list(self._plans.values()):
-                native.free()
-            self._plans.clear()
+        self._plan_cache.invalidate()
         # Runs in other threads still use the variables: let them end first.
         while self._gate.busy:
             time.sleep(0.0005)
@@ -343,12 +279,6 @@ def _oom(plan):
     return errors.ResourceExhaustedError(
         None, v.tensor.op if v.tensor is not None else None,
         f"OOM when allocating tensor with shape[{dims}] and type {v.dtype.message_name} on CPU")
-
-
-def _with_values(key, slots, feeds):
-    """`key` extended by the bytes of the feeds in `slots`: exact, as the
-    key already holds their shapes and dtypes."""
-    return key + (tuple(feeds[k][1].tobytes() for k in slots),)
 
 
 class _DefaultSession:

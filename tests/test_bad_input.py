@@ -637,7 +637,7 @@ def test_fed_shape_values_compile_a_plan_per_value(g, name, monkeypatch):
                 if round_ == 0:
                     assert _plans(sess) == k + 1  # one plan per value, shared by both
         assert _plans(sess) == len(compiled) == len(values)
-        plan = next(iter(sess._plans.values())).plan
+        plan = next(iter(sess._plan_cache.plans.values())).plan
         assert [k for k, _ in plan.value_feeds] == [1]  # n's slot (x's is 0)
         # Values that are not a shape's source still share one plan: x's.
         sess.run(out, {x: data + 1, n: np.array(values[0], np.int32)})
@@ -680,7 +680,7 @@ def test_fed_shape_value_bookkeeping_is_bounded(g, monkeypatch):
             assert sess.run(out, {n: [k]}).shape == (k,)
             a = np.zeros(k, np.float32)
             np.testing.assert_array_equal(sess.run(x + 1.0, {x: a}), a + 1)
-            assert _plans(sess) <= 3 and len(sess._value_slots) <= 3
+            assert _plans(sess) <= 3 and len(sess._plan_cache.value_slots) <= 3
 
 
 def test_fed_values_too_big_or_not_integers_are_not_compiled_for(g):

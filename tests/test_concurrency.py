@@ -63,13 +63,13 @@ def test_eight_threads_two_thousand_runs_each_get_their_own_results(g):
 
         _in_threads(work)
         assert failures == []
-        shared = [p for k, p in sess._plans.items() if k[2][0][1] == (4, 16)]
+        shared = [p for k, p in sess._plan_cache.plans.items() if k[2][0][1] == (4, 16)]
         assert len(shared) == 1
         # One plan for the shared signature, compiled once though eight
         # threads asked for it at the same moment.
         assert shared[0].runs == THREADS * sum(1 for r in range(runs) if r % 3)
         stats = sess.memory_stats()
-        assert stats["arena_bytes"] == sum(p.arena_bytes for p in sess._plans.values())
+        assert stats["arena_bytes"] == sum(p.arena_bytes for p in sess._plan_cache.plans.values())
 
 
 def test_parallel_steps_in_several_threads_at_once(g):
@@ -91,7 +91,7 @@ def test_parallel_steps_in_several_threads_at_once(g):
         _in_threads(work)
         # Runs of about a millisecond, eight at once: the plan needed more
         # than one instance (arena), and memory_stats counts each of them.
-        native, = sess._plans.values()
+        native, = sess._plan_cache.plans.values()
         assert 1 < native.instances <= THREADS
         assert sess.memory_stats()["arena_bytes"] == native.instances * native.plan.arena_bytes
 

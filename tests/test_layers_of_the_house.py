@@ -26,6 +26,7 @@ LAYERS = {
     "fastgraph.compiler": "compiler",
     "fastgraph.session": "session",
     "fastgraph.fetches": "session",
+    "fastgraph.plan_cache": "session",
     "fastgraph._native": "native",
     # The protobuf wire format, for the GraphDef importer and the checkpoint
     # reader: a leaf that knows nothing of the rest.

@@ -195,7 +195,7 @@ def test_runs_from_several_threads(g):
         # The arenas of concurrent runs are the plan's, counted and freed with it.
         stats = sess.memory_stats()
         assert runtime.live_bytes() - live == stats["arena_bytes"] + stats["variable_bytes"]
-        (plan,) = sess._plans.values()
+        (plan,) = sess._plan_cache.plans.values()
         assert 1 <= plan.instances <= 4  # no more arenas than runs at once
     assert runtime.live_bytes() == live
     assert next(runs) == (200 * SCALE + 20) * 40 and wrong == []

@@ -392,7 +392,7 @@ def test_seed_two_graph_runs_as_c_kernels(g, monkeypatch):
     s = tf.add(x, y)
     with tf.Session() as sess:
         sess.run(s, {x: [[1, 2]], y: [[3, 4]]})
-        (native,) = sess._plans.values()
+        (native,) = sess._plan_cache.plans.values()
         assert native.kernels() == ["add"]
         runs = native.runs
         # No NumPy arithmetic on the run path: break it and run again.
@@ -400,7 +400,7 @@ def test_seed_two_graph_runs_as_c_kernels(g, monkeypatch):
         out = sess.run(s, {x: [[1, 2], [3, 4], [5, 6]], y: [[7, 8], [9, 10], [11, 12]]})
         monkeypatch.undo()
         np.testing.assert_array_equal(out, [[8, 10], [12, 14], [16, 18]])
-        assert sess._plans[list(sess._plans)[-1]].runs >= 1
+        assert sess._plan_cache.plans[list(sess._plan_cache.plans)[-1]].runs >= 1
         assert native.runs == runs  # a new shape compiled a new plan
 
 
@@ -516,7 +516,7 @@ def test_config_proto_caps_the_threads_of_a_session():
         v = np.arange(8 * PARALLEL_GRAIN, dtype=np.float32)
         with tf.Session(config=config) as sess:
             np.testing.assert_array_equal(sess.run(y, {x: v}), v * 2 + 1)
-            plan = next(iter(sess._plans.values())).plan
+            plan = next(iter(sess._plan_cache.plans.values())).plan
             assert max(st.nparts for st in plan.steps) == 1
 
 

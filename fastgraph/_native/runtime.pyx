@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+cimport cython
 cimport numpy as cnp
 from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free, malloc
@@ -251,11 +252,22 @@ MAX_IDLE_INSTANCES = 8
 
 cdef class RunGate:
     """Counts the runs in flight over one session's plans, so that closing
-    the session can wait for them before it frees the variables they use."""
+    the session can wait for them before it frees the variables they use.
+    Once closed, no run starts: a run checks and enters with the GIL held
+    and no Python call in between, so it either counts before close()
+    waits or sees the gate closed."""
 
     cdef readonly int busy
+    cdef readonly bint closed
+
+    def close(self):
+        """Lets no more runs start (the runs in flight go on)."""
+        self.closed = True
 
 
+# final: its run methods are called directly, not through a vtable (the
+# fast path is a microsecond).
+@cython.final
 cdef class NativePlan:
     """A Plan lowered to an fg_plan: its arena is allocated here, once, and
     freed by `free()` (or when the object dies).
@@ -419,11 +431,22 @@ cdef class NativePlan:
             return []
         return [fg_op_names[self.p.steps[i].op].decode() for i in range(self.p.n_steps)]
 
-    def run(self, list feeds):
-        """Runs the plan on `feeds` (contiguous arrays of the planned dtypes
-        and shapes, one per feed slot); returns new arrays, one per fetch,
-        or None when the plan has been freed."""
-        return self._run(feeds, None)
+    def reserve(self):
+        """An instance of the plan taken for one run (a PlanRun): a plan
+        evicted after this still runs it once.
+
+        Raises RuntimeError if the plan is already freed: whoever holds the
+        plan reserves it under the same lock as frees it.
+        """
+        if self.p == NULL:
+            raise RuntimeError("reserve() of a freed plan")
+        cdef PlanRun run = PlanRun.__new__(PlanRun)
+        run.native = self
+        run.inst = self._acquire()
+        # Held for the run: free() may drop them while this thread runs.
+        run.consts = self.consts
+        run.var_buffers = self.var_buffers
+        return run
 
     # Instances are taken and given back with the GIL held and no Python
     # call in between, which makes the idle list safe without a lock.
@@ -439,11 +462,9 @@ cdef class NativePlan:
                     None, None, f"OOM when allocating another {self.p.arena_bytes}-byte arena "
                     "for a run of a plan that other threads are running")
             self.n_instances += 1
-        self.gate.busy += 1
         return inst
 
     cdef void _release(self, fg_plan *inst) noexcept:
-        self.gate.busy -= 1
         if self.p != NULL and (inst == self.p or self.n_idle < MAX_IDLE_INSTANCES):
             self.idle[self.n_idle] = inst
             self.n_idle += 1
@@ -456,47 +477,52 @@ cdef class NativePlan:
     cdef list _run(self, list feeds, tuple order):
         """Runs with feed slot k taken from feeds[order[k]] (feeds[k] without
         order); None when the plan has been freed."""
-        cdef fg_status st
-        cdef int rc, k, j, i
-        cdef void *ptr
-        cdef object arr
-        cdef list outs
         cdef fg_plan *inst
-        if self.p == NULL:
+        if self.p == NULL or self.gate.closed:
             return None
         inst = self._acquire()
+        self.gate.busy += 1
         # Held for the run: free() may drop them while this thread runs.
         consts = self.consts
         var_buffers = self.var_buffers
         try:
-            for k in range(self.n_feeds):
-                arr = feeds[k] if order is None else feeds[<int>order[k]]
-                _bind(inst, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
-            made = []
-            for k in range(self.n_outputs):
-                arr = self._new_array(k)
-                _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
-                made.append(arr)
-            with nogil:
-                rc = fg_plan_run(inst, &st)
-            if rc != 0:
-                op = self.plan.steps[st.step].op if st.step >= 0 else None
-                raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
-                    "utf-8", "replace"))
-            outs = []
-            for i in range(self.n_fetch):
-                k = self.fetch_output[i]
-                if k >= 0:
-                    outs.append(made[k])
-                    continue
-                arr = self._new_array(self.n_outputs + i)
-                memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), inst.values[self.fetch_val[i]].data,
-                       cnp.PyArray_NBYTES(<cnp.ndarray>arr))
-                outs.append(arr)
-            self.n_runs += 1
-            return outs
+            return self._run_on(inst, feeds, order)
         finally:
+            self.gate.busy -= 1
             self._release(inst)
+
+    cdef list _run_on(self, fg_plan *inst, list feeds, tuple order):
+        """Runs instance `inst` (acquired by the caller, who releases it)."""
+        cdef fg_status st
+        cdef int rc, k, i
+        cdef object arr
+        cdef list outs
+        for k in range(self.n_feeds):
+            arr = feeds[k] if order is None else feeds[<int>order[k]]
+            _bind(inst, self.feed_start, self.feed_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+        made = []
+        for k in range(self.n_outputs):
+            arr = self._new_array(k)
+            _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
+            made.append(arr)
+        with nogil:
+            rc = fg_plan_run(inst, &st)
+        if rc != 0:
+            op = self.plan.steps[st.step].op if st.step >= 0 else None
+            raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
+                "utf-8", "replace"))
+        outs = []
+        for i in range(self.n_fetch):
+            k = self.fetch_output[i]
+            if k >= 0:
+                outs.append(made[k])
+                continue
+            arr = self._new_array(self.n_outputs + i)
+            memcpy(cnp.PyArray_DATA(<cnp.ndarray>arr), inst.values[self.fetch_val[i]].data,
+                   cnp.PyArray_NBYTES(<cnp.ndarray>arr))
+            outs.append(arr)
+        self.n_runs += 1
+        return outs
 
     cdef object _new_array(self, int k):
         return cnp.PyArray_SimpleNew(self.arr_ndim[k], &self.arr_dims[k * FG_MAX_DIMS],
@@ -531,6 +557,43 @@ cdef class NativePlan:
         free(self.arr_dims)
         free(self.fetch_val)
         free(self.fetch_output)
+
+
+cdef class PlanRun:
+    """One run of a NativePlan with its instance already taken (see
+    NativePlan.reserve): `run(feeds)` runs it, once."""
+
+    cdef readonly NativePlan native
+    cdef fg_plan *inst
+    cdef list consts
+    cdef list var_buffers
+
+    def run(self, list feeds):
+        """Runs on `feeds` (contiguous arrays of the planned dtypes and
+        shapes, one per feed slot) and gives the instance back; returns new
+        arrays, one per fetch, or None when the plan's session closed since
+        the reservation (its variables may be gone)."""
+        cdef fg_plan *inst = self.inst
+        cdef RunGate gate = self.native.gate
+        if inst == NULL:
+            raise RuntimeError("a PlanRun runs once")
+        self.inst = NULL
+        if gate.closed:
+            self.native._release(inst)
+            return None
+        gate.busy += 1
+        try:
+            return self.native._run_on(inst, feeds, None)
+        finally:
+            gate.busy -= 1
+            self.native._release(inst)
+            self.consts = None
+            self.var_buffers = None
+
+    def __dealloc__(self):
+        # Reserved but never run (an exception in between): give it back.
+        if self.inst != NULL and self.native is not None:
+            self.native._release(self.inst)
 
 
 # ---- the fast run path -------------------------------------------------------
@@ -643,12 +706,12 @@ cdef class FastPath:
             return MISS
         return (<_Entry>entry).run(arrays)
 
-    def remember(self, fetches, feed_dict, NativePlan plan, list fed, list leaf_out):
+    def remember(self, fetches, feed_dict, NativePlan plan, list feeds, list leaf_out):
         """Records a signature just run by the slow path.
 
-        fed[k] is the tensor of the plan's feed slot k; leaf_out[i] the plan
-        output of fetch leaf i (-1 for an op). Feeds that had to be
-        converted make the signature ineligible.
+        feeds[k] is (tensor, array) of the plan's feed slot k; leaf_out[i]
+        the plan output of fetch leaf i (-1 for an op). Feeds that had to
+        be converted make the signature ineligible.
         """
         cdef list arrays = []
         key = self._key(fetches, feed_dict, arrays)
@@ -660,11 +723,11 @@ cdef class FastPath:
                 if v.dtype != t.dtype.np_dtype:
                     return
                 position[id(t)] = pos
-        if len(position) != len(fed):
+        if len(position) != len(feeds):
             return
         cdef _Entry e = _Entry()
         e.plan = plan
-        e.order = tuple(position[id(t)] for t in fed)
+        e.order = tuple([position[id(t)] for t, _ in feeds])
         e.leaf_out = tuple(leaf_out)
         ft = type(fetches)
         if ft is self.tensor_type:

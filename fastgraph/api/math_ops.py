@@ -14,7 +14,8 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import FLOATS, INTS, check_dtype
-from ..framework.graph import Tensor, constant_value
+from ..framework.graph import Tensor
+from ..framework.static_values import constant_value
 from ..framework.op_registry import register_graphdef_translation
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor, to_tensors_like

@@ -4,7 +4,7 @@ Pure Python; `fastgraph._native` lowers its Plans to the C core.
 """
 
 from .memory_plan import MemoryPlan, plan_memory
-from .plan import compile_plan
-from .steps import Plan, Step, Value
+from .plan import Plan, compile_plan
+from .steps import Step, Value
 
 __all__ = ["MemoryPlan", "Plan", "Step", "Value", "compile_plan", "plan_memory"]

@@ -3,6 +3,7 @@ runs inside the GEMM step, on each block of rows while it is in cache,
 instead of as separate passes over the whole output."""
 
 from .steps import ARENA, Step
+from .uses import Uses
 
 __all__ = ["fuse_epilogues", "EPI_BIAS", "EPI_RELU"]
 
@@ -18,21 +19,13 @@ def fuse_epilogues(steps, values, fetched):
     """Returns `steps` with bias adds and relus folded into the GEMM steps
     they follow. A step is folded only when the GEMM's result has no other
     reader and is not fetched, so nobody sees the intermediate."""
-    readers, producer = {}, {}
-    for k, st in enumerate(steps):
-        for i in st.inputs:
-            if values[i].kind == ARENA:
-                readers.setdefault(values[i].key, []).append(k)
-        for o in st.outputs:
-            if values[o].kind == ARENA:
-                producer.setdefault(values[o].key, k)
-    pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
+    uses = Uses(steps, values, fetched)
 
     def sole_reader(value):
         v = values[value]
-        if v.kind != ARENA or v.key in pinned:
+        if v.kind != ARENA or v.key in uses.pinned:
             return None
-        ks = readers.get(v.key, [])
+        ks = uses.readers.get(v.key, [])
         if len(ks) != 1 or steps[ks[0]].inputs.count(value) != 1:
             return None  # several readers, or read through a view of another value
         return ks[0]
@@ -47,7 +40,7 @@ def fuse_epilogues(steps, values, fetched):
         if nxt is not None and _is_bias_add(steps[nxt], out, values):
             bias = next(i for i in steps[nxt].inputs if i != out)
             bv = values[bias]
-            if bv.kind != ARENA or producer.get(bv.key, k) < k:
+            if bv.kind != ARENA or uses.producer.get(bv.key, k) < k:
                 inputs.append(bias)
                 epi |= EPI_BIAS
                 dropped.add(nxt)

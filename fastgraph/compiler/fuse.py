@@ -8,6 +8,7 @@ once. Operands must have the group's shape or a single element.
 
 from ..framework import op_registry
 from .steps import ARENA, Step
+from .uses import Uses
 
 __all__ = ["OPCODES", "opcodes", "fuse_steps"]
 
@@ -64,19 +65,12 @@ def fuse_steps(steps, values, fetched, parts_for):
     how many shares a step of that size gets.
     """
     opcode = _opcode_index()
-    readers = {}  # arena buffer -> step indices that read it
-    for k, st in enumerate(steps):
-        for i in st.inputs:
-            v = values[i]
-            if v.kind == ARENA:
-                readers.setdefault(v.key, set()).add(k)
-    pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
-
+    uses = Uses(steps, values, fetched)
     out, group = [], []
 
     def flush():
         if len(group) > 1:
-            fused = _fuse(group, steps, values, readers, pinned, parts_for, opcode)
+            fused = _fuse(group, steps, values, uses, parts_for, opcode)
             if fused is not None:
                 out.append(fused)
                 group.clear()
@@ -99,7 +93,7 @@ def fuse_steps(steps, values, fetched, parts_for):
     return out
 
 
-def _fuse(group, steps, values, readers, pinned, parts_for, opcode):
+def _fuse(group, steps, values, uses, parts_for, opcode):
     members = set(group)
     produced = {steps[k].outputs[0] for k in group}
     # A view (reshape) of a group result shares its buffer but not its
@@ -114,7 +108,7 @@ def _fuse(group, steps, values, readers, pinned, parts_for, opcode):
     keep = set()
     for k in group:
         v = values[steps[k].outputs[0]]
-        if v.key in pinned or readers.get(v.key, set()) - members:
+        if v.key in uses.pinned or any(r not in members for r in uses.readers.get(v.key, ())):
             keep.add(steps[k].outputs[0])
     inputs, outputs = [], []
     last_use = {}

@@ -1,163 +1,76 @@
-"""Compiling a run signature into a Plan: pure Python, testable without C.
+"""The Plan of a run signature, and compiling one: pure Python, testable
+without C.
 
 prune -> schedule -> concrete shapes and constant folding -> steps and
-storage -> liveness -> arena offsets. The Plan lists C-level values and
-steps; `fastgraph._native` lowers it to an fg_plan.
+storage -> epilogues and fusion -> liveness -> arena offsets. The Plan lists
+C-level values and steps; `fastgraph._native` lowers it to an fg_plan.
 """
 
 import numpy as np
 
-from ..framework import errors
 from ..framework.dtypes import uint8 as _UINT8
-from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
-from ..framework.tensor_shape import debug_string
-from .liveness import liveness
-from .memory_plan import REDZONE, MemoryPlan, plan_memory
+from ..framework.op_registry import InferenceContext
 from .epilogue import fuse_epilogues
 from .fuse import fuse_steps
+from .inference import VALUE_FEED_LIMIT, Inference
+from .liveness import liveness
+from .memory_plan import REDZONE, MemoryPlan, plan_memory
 from .prune import prune
 from .schedule import schedule
-from .steps import ARENA, CONST, FEED, VAR, Plan, Step, Value
+from .steps import ARENA, CONST, FEED, VAR, Step, Value
+from .uses import Uses
 
-__all__ = ["compile_plan", "FOLD_LIMIT", "PARALLEL_GRAIN", "VALUE_FEED_LIMIT"]
+__all__ = ["Plan", "compile_plan", "PARALLEL_GRAIN"]
 
 # A parallel step gets one share per this many output elements, up to the
 # number of threads: below it, waking a second thread costs more than it saves.
 PARALLEL_GRAIN = 1 << 15
 
-# Ops whose inputs are all known are folded into constants at compile time
-# when their output is at most this many elements (bigger results would
-# bloat the plan more than they save).
-FOLD_LIMIT = 1 << 20
+class Plan:
+    """A compiled run: values, steps, feeds, fetches, constants, variables and
+    the memory plan of the arena.
 
-# A fed integer tensor of at most this many elements may decide shapes
-# (`tf.fill(n, 0.0)`, `tf.reshape(x, fed_shape)`): the plan is compiled for
-# its value and kept under it. Bigger or non-integer feeds never are, so that
-# data feeds do not compile a plan per value.
-VALUE_FEED_LIMIT = 64
+    feeds[k] is (tensor, [value indices bound to feed k]); fetch_values[i]
+    is the value index of fetch i; variables[j] is the op owning session
+    buffer j (a VariableV2, or an op with per-session state).
 
+    Fetched results are not in the arena: each run allocates one new array
+    per outputs[k] = (value index giving its shape, [value indices bound to
+    it]), the kernels write into it, and it is handed to the user as is.
+    fetch_output[i] is the output fetch i returns, or -1 when fetch i is
+    copied out (constants, feeds, variables, a second fetch of one output).
 
-class _NeedsValues(Exception):
-    """Inference needs the values of these fed tensors."""
-
-    def __init__(self, tensors):
-        super().__init__(tensors)
-        self.tensors = tensors
-
-
-def _fed_sources(tensors, values, feeds):
-    """The fed tensors whose values the unknown values of `tensors` follow from."""
-    found, seen = [], set()
-    stack = [t for t in tensors if id(t) not in values]
-    while stack:
-        t = stack.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        if t in feeds:
-            found.append(t)
-        else:
-            stack.extend(x for x in t.op._inputs if id(x) not in values)
-    return found
-
-
-def _infer(order, feeds, baked=None, offered=None):
-    """Concrete shapes and, where known, values of every tensor of `order`.
-
-    Returns (shapes, values) keyed by tensor id, and the attrs of ops whose
-    attributes waited for an input's value, keyed by op id. `baked` maps
-    fed tensor ids to the values inference may use; when an op's shape
-    needs an unknown value that follows from `offered` feeds not yet baked,
-    raises _NeedsValues with them. Raises InvalidArgumentError for an unfed
-    placeholder or shapes that do not fit.
+    value_feeds lists (feed slot, value) for the feeds whose values the
+    plan was compiled for (a fed shape of `tf.fill`): it is right only for
+    runs that feed those values.
     """
-    baked = baked or {}
-    offered = offered or {}
-    shapes, values, resolved = {}, dict(baked), {}
-    for t, (shape, _) in feeds.items():
-        shapes[id(t)] = shape
 
-    def ask_for(inputs):
-        wanted = [t for t in _fed_sources(inputs, values, feeds)
-                  if id(t) in offered and id(t) not in baked]
-        if wanted:
-            raise _NeedsValues(wanted)
+    def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory,
+                 outputs=(), fetch_output=None):
+        self.values = values
+        self.steps = steps
+        self.feeds = feeds
+        self.fetch_values = fetch_values
+        self.consts = consts
+        self.variables = variables
+        self.memory = memory
+        self.outputs = list(outputs)
+        self.fetch_output = list(fetch_output) if fetch_output is not None \
+            else [-1] * len(fetch_values)
+        self.value_feeds = []
 
-    for op in order:
-        outs = op._outputs
-        if all(id(t) in shapes for t in outs) and outs:
-            continue
-        if op._type == "Placeholder":
-            t = outs[0]
-            raise errors.InvalidArgumentError(
-                None, op,
-                f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                f"{t.dtype.message_name} and shape {debug_string(t.shape.as_tuple() or ())}")
-        opdef = op._opdef
-        in_shapes = [shapes[id(t)] for t in op._inputs]
-        in_values = [values.get(id(t)) for t in op._inputs]
-        unknown = [t for t, v in zip(op._inputs, in_values) if v is None]
-        try:
-            attrs = resolve_attrs(op._attrs, in_values)
-        except ValueError as e:
-            raise errors.InvalidArgumentError(None, op, str(e)) from None
-        if attrs is None:
-            missing = next(v for v in op._attrs.values()
-                           if isinstance(v, AttrFromInput) and in_values[v.index] is None)
-            ask_for([op._inputs[missing.index]])
-            raise errors.InvalidArgumentError(
-                None, op, f"fastgraph needs `{missing.what}` of {op.name} when the plan is "
-                f"compiled, but {op._inputs[missing.index].name} depends on a fed value that "
-                f"is not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
-                "fed values a plan is compiled for)")
-        if attrs is not op._attrs:
-            resolved[id(op)] = attrs
-        ctx = InferenceContext(op, in_shapes, [t.dtype for t in op._inputs], in_values, attrs)
-        try:
-            out_shapes = opdef.shape(ctx)
-        except ValueError as e:
-            # A shape that waits for a fed value, or one that does not fit
-            # (which inference with the values reports again).
-            ask_for(unknown)
-            raise errors.InvalidArgumentError(None, op, str(e)) from None
-        for t, s in zip(outs, out_shapes):
-            if s is None or any(d is None for d in s):
-                ask_for(unknown)
-                # Shapes follow from integers: a float feed is data, not the cause.
-                fed = [f for f in _fed_sources(unknown, values, feeds) if f.dtype.is_integer]
-                why = (f": it depends on the value of {', '.join(f.name for f in fed)}, which is "
-                       f"not an integer tensor of at most {VALUE_FEED_LIMIT} elements (the only "
-                       "fed values a plan is compiled for)") if fed else ""
-                raise errors.InvalidArgumentError(
-                    None, op, f"Could not infer the shape of {t.name} when the plan is "
-                    f"compiled{why}")
-            shapes[id(t)] = tuple(int(d) for d in s)
-        folded = _fold(op, ctx, in_values, outs, shapes)
-        if folded is not None:
-            for t, v in zip(outs, folded):
-                values[id(t)] = v
-    return shapes, values, resolved
+    @property
+    def arena_bytes(self):
+        """Bytes of the arena this plan needs."""
+        return self.memory.arena_bytes
 
+    def kernels(self):
+        """The kernel names of the steps, in order."""
+        return [s.kernel for s in self.steps]
 
-def _fold(op, ctx, in_values, outs, shapes):
-    opdef = op._opdef
-    if opdef.stateful or not outs:
-        return None
-    if opdef.fold is not None:
-        folded = opdef.fold(ctx)
-        if folded is not None:
-            return [np.asarray(v, order="C") for v in folded]
-    if op._type == "Const":
-        return [op._attrs["value"]]
-    if opdef.reference is None or any(v is None for v in in_values):
-        return None
-    if sum(int(np.prod(shapes[id(t)], dtype=np.int64)) for t in outs) > FOLD_LIMIT:
-        return None
-    try:
-        result = opdef.reference(list(in_values), ctx.attrs)
-    except Exception:  # noqa: BLE001 - the kernel reports the error at run time
-        return None
-    return [np.asarray(r, dtype=t.dtype.np_dtype, order="C") for r, t in zip(result, outs)]
+    def __repr__(self):
+        return (f"<Plan {len(self.steps)} steps, {len(self.values)} values, "
+                f"{self.memory.report()}>")
 
 
 def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
@@ -179,15 +92,9 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     order = schedule(needed, fed)
     offered = {id(t): a for t, a in (values or {}).items()
                if id(t) in fed_ids and t.dtype.is_integer and np.size(a) <= VALUE_FEED_LIMIT}
-    baked = {}
-    while True:
-        try:
-            shapes, known, resolved = _infer(order, feeds, baked, offered)
-            break
-        except _NeedsValues as e:
-            # A copy: the caller may change its array after the run.
-            baked.update((id(t), np.array(offered[id(t)], order="C")) for t in e.tensors)
-    value_feeds = [(k, baked[id(t)]) for k, t in enumerate(fed) if id(t) in baked]
+    inferred = Inference(order, feeds, offered)
+    shapes, known, resolved = inferred.shapes, inferred.values, inferred.resolved
+    value_feeds = [(k, inferred.baked[id(t)]) for k, t in enumerate(fed) if id(t) in inferred.baked]
 
     # Ops still needed once folded tensors count as sources.
     live_ops = {}
@@ -196,7 +103,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     # Effects run whenever the run reaches them, as in TF: behind a folded
     # value, or behind a control edge (of a folded op too), with the ops
     # their inputs need.
-    stack += [op for op in order if op._opdef.stateful and op._inputs]
+    stack += [op for op in order if op.opdef.stateful and op._inputs]
     stack += [c for op in order for c in op._control_inputs]
     while stack:
         op = stack.pop()
@@ -303,7 +210,7 @@ class _Builder:
             self.add_check(v)
 
     def emit(self, op, fed_ids, known):
-        opdef = op._opdef
+        opdef = op.opdef
         if op._type == "VariableV2":
             self.new_value(op._outputs[0], VAR, self.variable(op))
             return
@@ -340,7 +247,7 @@ class _Builder:
         self.steps.append(self._step(op, ins, outs, state))
 
     def _step(self, op, ins, outs, var):
-        opdef = op._opdef
+        opdef = op.opdef
         iattrs = fattrs = None
         ctx = InferenceContext(op, [self.values[i].shape for i in ins],
                                [self.values[i].dtype for i in ins],
@@ -370,13 +277,8 @@ class _Builder:
         steps = fuse_epilogues(self.steps, self.values, fetch_values)
         steps = fuse_steps(steps, self.values, fetch_values, self.parts_for)
         n_steps = len(steps)
-        producers, readers = {}, {}
-        for k, st in enumerate(steps):
-            for i in st.inputs:
-                if self.values[i].kind == ARENA:
-                    readers.setdefault(self.values[i].key, []).append(k)
-            for o in st.outputs:
-                producers.setdefault(self.values[o].key, k)
+        uses = Uses(steps, self.values)
+        producers, readers = uses.producer, uses.readers
         # Fetched buffers become outputs: written in place, never copied.
         outputs, fetch_output, out_of_buffer = [], [], {}
         for i in fetch_values:
@@ -394,7 +296,7 @@ class _Builder:
         # outputs live outside the arena: neither takes arena space.
         sizes = [n if b in producers and b not in out_of_buffer else 0
                  for b, n in enumerate(self.buffer_sizes)]
-        home = _inplace(steps, self.values, sizes, producers, readers)
+        home = _inplace(steps, self.values, sizes, uses)
         merged_readers = {}
         for b, ks in readers.items():
             merged_readers.setdefault(home[b], []).extend(ks)
@@ -412,7 +314,7 @@ class _Builder:
                     outputs, fetch_output)
 
 
-def _inplace(steps, values, sizes, producers, readers):
+def _inplace(steps, values, sizes, uses):
     """home[b]: the buffer whose memory buffer b uses. A step whose kernel
     works in place writes its output over an input buffer of the same size
     that nobody reads after it (TFLite and ONNX Runtime do the same). The
@@ -420,9 +322,8 @@ def _inplace(steps, values, sizes, producers, readers):
     broadcast input of as many bytes (float32[3] under a bool[4, 3]
     comparison) is read again after its bytes have been overwritten."""
     home = list(range(len(sizes)))
-    last_read = {b: max(ks) for b, ks in readers.items()}
     for k, st in enumerate(steps):
-        opdef = st.op._opdef
+        opdef = st.op.opdef
         if not opdef.inplace or st.kernel == "fused" or len(st.outputs) != 1:
             continue
         out = values[st.outputs[0]]
@@ -432,7 +333,7 @@ def _inplace(steps, values, sizes, producers, readers):
             v = values[i]
             if (v.kind == ARENA and sizes[v.key] == sizes[out.key]
                     and v.size == out.size and v.dtype.size == out.dtype.size
-                    and producers.get(v.key, k) < k and last_read.get(v.key) == k):
+                    and uses.producer.get(v.key, k) < k and uses.last_read(v.key) == k):
                 home[out.key] = home[v.key]
                 break
     return home

@@ -1,8 +1,9 @@
-"""What a compiled plan is made of: values, steps and the plan itself."""
+"""What a Plan is made of: the values the C core sees and the steps
+(kernel calls) over them."""
 
 import numpy as np
 
-__all__ = ["ARENA", "FEED", "CONST", "VAR", "Value", "Step", "Plan"]
+__all__ = ["ARENA", "FEED", "CONST", "VAR", "Value", "Step"]
 
 ARENA, FEED, CONST, VAR = "arena", "feed", "const", "var"
 
@@ -60,50 +61,3 @@ class Step:
 
     def __repr__(self):
         return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
-
-
-class Plan:
-    """A compiled run: values, steps, feeds, fetches, constants, variables and
-    the memory plan of the arena.
-
-    feeds[k] is (tensor, [value indices bound to feed k]); fetch_values[i]
-    is the value index of fetch i; variables[j] is the op owning session
-    buffer j (a VariableV2, or an op with per-session state).
-
-    Fetched results are not in the arena: each run allocates one new array
-    per outputs[k] = (value index giving its shape, [value indices bound to
-    it]), the kernels write into it, and it is handed to the user as is.
-    fetch_output[i] is the output fetch i returns, or -1 when fetch i is
-    copied out (constants, feeds, variables, a second fetch of one output).
-
-    value_feeds lists (feed slot, value) for the feeds whose values the
-    plan was compiled for (a fed shape of `tf.fill`): it is right only for
-    runs that feed those values.
-    """
-
-    def __init__(self, values, steps, feeds, fetch_values, consts, variables, memory,
-                 outputs=(), fetch_output=None):
-        self.values = values
-        self.steps = steps
-        self.feeds = feeds
-        self.fetch_values = fetch_values
-        self.consts = consts
-        self.variables = variables
-        self.memory = memory
-        self.outputs = list(outputs)
-        self.fetch_output = list(fetch_output) if fetch_output is not None \
-            else [-1] * len(fetch_values)
-        self.value_feeds = []
-
-    @property
-    def arena_bytes(self):
-        """Bytes of the arena this plan needs."""
-        return self.memory.arena_bytes
-
-    def kernels(self):
-        """The kernel names of the steps, in order."""
-        return [s.kernel for s in self.steps]
-
-    def __repr__(self):
-        return (f"<Plan {len(self.steps)} steps, {len(self.values)} values, "
-                f"{self.memory.report()}>")

@@ -11,6 +11,7 @@ import weakref
 
 from . import errors, op_registry
 from .session_stack import get_default_session
+from .static_values import constant_value
 from .tensor_shape import TensorShape
 
 __all__ = [
@@ -647,12 +648,3 @@ def add_to_collection(name, value):
 def get_collection(key, scope=None):
     """`Graph.get_collection` on the default graph."""
     return get_default_graph().get_collection(key, scope)
-
-
-def constant_value(tensor):
-    """The value of `tensor` as a NumPy array if it is statically known (a
-    constant), else None."""
-    op = tensor.op
-    if op.type == "Const":
-        return op._attrs["value"]
-    return None

@@ -15,6 +15,7 @@ from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, Inpu
     NodeMapping, TypeAttr, int_scalar
 from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, OpDef, register, \
     register_graphdef_translation
+from ..framework.static_values import static_value
 from ..framework.tensor_shape import as_shape, debug_string as _fmt
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
@@ -312,42 +313,12 @@ def group(*inputs, name=None):
 # with the messages TF's kernels give at run time.
 # =============================================================================
 
-_STATIC_FOLD_LIMIT = 1 << 16
-
-
-def _constant_value(tensor, depth=0):
-    """`tensor`'s value if it follows from constants and static shapes, else None."""
-    op = tensor.op
-    if op.type == "Const":
-        return op._attrs["value"]
-    opdef = op._opdef
-    if depth > 32 or opdef.stateful or op.type == "Placeholder":
-        return None
-    values = [_constant_value(t, depth + 1) for t in op._inputs]
-    ctx = InferenceContext(None, [t.shape.as_tuple() for t in op._inputs],
-                           [t.dtype for t in op._inputs], values, op._attrs)
-    if opdef.fold is not None:
-        folded = opdef.fold(ctx)
-        if folded is not None:
-            return np.asarray(folded[tensor.value_index])
-    if opdef.reference is None or any(v is None for v in values):
-        return None
-    if any(_num_elements(t.shape.as_tuple()) in (None,) or
-           _num_elements(t.shape.as_tuple()) > _STATIC_FOLD_LIMIT for t in op._outputs):
-        return None
-    try:
-        out = opdef.reference(values, op._attrs)[tensor.value_index]
-    except Exception:  # noqa: BLE001 - not foldable: the caller reports it
-        return None
-    return np.asarray(out, dtype=tensor.dtype.np_dtype)
-
-
 def _static(value, what, op_name):
     """`value` (Python, NumPy or a statically known tensor) as a NumPy array."""
     if hasattr(value, "_as_graph_element") and not isinstance(value, Tensor):
         value = value._as_graph_element()
     if isinstance(value, Tensor):
-        known = _constant_value(value)
+        known = static_value(value)
         if known is None:
             raise NotImplementedError(
                 f"fastgraph needs `{what}` of {op_name} known when the graph is built (a Python "
@@ -1076,7 +1047,7 @@ def _index_value(idx):
     elif isinstance(idx, (int, np.integer)):
         return int(idx)
     elif isinstance(idx, Tensor) and idx.dtype.is_integer and idx.shape.rank == 0:
-        known = _constant_value(idx)
+        known = static_value(idx)
         return idx if known is None else int(known)  # a tensor: filled in at compile time
     raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
                     f"scalar tf.int32/tf.int64 tensors are valid indices, got {idx!r}")

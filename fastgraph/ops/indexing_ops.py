@@ -14,7 +14,8 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL
-from ..framework.graph import Tensor, constant_value
+from ..framework.graph import Tensor
+from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
     int_scalar
 from ..framework.op_registry import Accepts, OpDef, dtype_not_allowed, register, \

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.dtype_sets import NUMERIC
-from ..framework.graph import Tensor, constant_value
+from ..framework.graph import Tensor
+from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import Accepts, OpDef, register
 from . import samples

@@ -312,7 +312,7 @@ def test_fused_chains_match_numpy(chain, dtype, n):
         out = CHAINS[chain](tf, x, y)
         with tf.Session() as sess:
             got = sess.run(out, {x: a, y: b})
-            (native,) = sess._plans.values()
+            (native,) = sess._plan_cache.plans.values()
             assert native.kernels() == ["fused"]
     expected = CHAINS[chain](NP, a.astype(np.float64), b.astype(np.float64))
     tol = 2e-6 if dtype == np.float32 else 1e-12

@@ -8,7 +8,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.compiler import compile_plan
-from fastgraph.compiler.plan import FOLD_LIMIT
+from fastgraph.framework.static_values import FOLD_LIMIT
 
 from ..compare import assert_close
 from ..evaluate import evaluate, session_run

@@ -1,0 +1,38 @@
+"""Use/def analysis of a step list: which steps write and read each arena
+buffer. Every pass that moves, merges or places buffers asks this one."""
+
+from .steps import ARENA
+
+__all__ = ["Uses"]
+
+
+class Uses:
+    """Who writes and who reads each arena buffer of `steps`.
+
+    producer[b] is the first step writing buffer b; readers[b] lists the
+    steps reading it, in order, once per input slot (a step reading b
+    twice, or through a view and directly, is listed twice); pinned holds
+    the buffers of `fetched` values, which the user sees.
+    """
+
+    __slots__ = ("producer", "readers", "pinned")
+
+    def __init__(self, steps, values, fetched=()):
+        producer, readers = {}, {}
+        for k, st in enumerate(steps):
+            for i in st.inputs:
+                v = values[i]
+                if v.kind == ARENA:
+                    readers.setdefault(v.key, []).append(k)
+            for o in st.outputs:
+                v = values[o]
+                if v.kind == ARENA:
+                    producer.setdefault(v.key, k)
+        self.producer = producer
+        self.readers = readers
+        self.pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
+
+    def last_read(self, buffer):
+        """The last step reading `buffer`, or None."""
+        ks = self.readers.get(buffer)
+        return ks[-1] if ks else None
