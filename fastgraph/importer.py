@@ -260,7 +260,12 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     try:
         for node in nodes:
             if node.op == "Const" and node.name in consumed:
-                continue  # built by its first consumer, or not at all if read as an attr
+                continue  # built by its first consumer, which may read it as an attr
+            if node.name not in ops:
+                build(node)
+        # A Const read only as an attr (an axis, a perm) is still an op of the
+        # imported graph, as in TF, so it can be found by name; nothing reads it.
+        for node in nodes:
             if node.name not in ops:
                 build(node)
         if return_elements is None:
