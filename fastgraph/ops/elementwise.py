@@ -56,22 +56,29 @@ _X = NodeMapping(("x",), [TypeAttr("T", input=0)])
 _BOOL_XY = NodeMapping(("x", "y"))
 
 
-def _binary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.binary,
-                fused=False, graphdef=_XY):
-    def shape(ctx):
-        return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
-
+def _result_fns(ref, out_bool):
+    """The dtype and reference functions of an elementwise op computing
+    `ref` over its inputs: bool out for comparisons, else input 0's type."""
     def dtype(ctx):
         return [dtypes.bool if out_bool else ctx.dtypes[0]]
-
-    def lower(ctx):
-        return lower_broadcast(ctx.out_shapes[0], ctx.shapes), None
 
     def reference(inputs, attrs):
         with np.errstate(all="ignore"):
             out = ref(*inputs)
         return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
 
+    return dtype, reference
+
+
+def _binary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.binary,
+                fused=False, graphdef=_XY):
+    def shape(ctx):
+        return [broadcast_shapes(ctx.shapes, f"'{op_type}'")]
+
+    def lower(ctx):
+        return lower_broadcast(ctx.out_shapes[0], ctx.shapes), None
+
+    dtype, reference = _result_fns(ref, out_bool)
     register(OpDef(op_type, shape=shape, dtype=dtype, kernel=kernel, lower=lower,
                    reference=reference, parallel=True, inplace=True,
                    dtypes=[Accepts("x", allowed)],
@@ -83,14 +90,7 @@ def _binary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.b
 
 def _unary_def(op_type, kernel, allowed, ref, out_bool=False, sampler=samples.unary,
                fused=False, graphdef=_X):
-    def dtype(ctx):
-        return [dtypes.bool if out_bool else ctx.dtypes[0]]
-
-    def reference(inputs, attrs):
-        with np.errstate(all="ignore"):
-            out = ref(inputs[0])
-        return [np.asarray(out, dtype=np.bool_ if out_bool else inputs[0].dtype)]
-
+    dtype, reference = _result_fns(ref, out_bool)
     register(OpDef(op_type, shape=lambda ctx: [ctx.shapes[0]], dtype=dtype, kernel=kernel,
                    reference=reference, parallel=True, inplace=True,
                    dtypes=[Accepts("x", allowed)],
