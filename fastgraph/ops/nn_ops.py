@@ -570,8 +570,12 @@ def _softmax_second_order(logits, grad_grad):
 
 
 def _is_zeros(t):
-    value = None if t is None else static_value(t)
-    return t is None or (value is not None and not np.any(value))
+    """Whether gradient `t` is known to be zero (tf.gradients gives ZerosLike
+    for an output nothing depends on), so its terms can be left out."""
+    if t is None or t.op.type == "ZerosLike":
+        return True
+    value = static_value(t)
+    return value is not None and not np.any(value)
 
 
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")
