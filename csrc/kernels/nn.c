@@ -84,11 +84,12 @@ ACT_KERNEL(softsign)
             if (x[j * stride] > m || x[j * stride] != x[j * stride])                   \
                 m = x[j * stride];                                                     \
         /* A NaN max, or all -inf, propagates NaN through x - m as TF does. */         \
-        T sum = 0;                                                                     \
+        /* Summed in double: a float32 sum of many classes drifts. */               \
+        double sum = 0;                                                                \
         for (int64_t j = 0; j < n; j++)                                                \
             sum += EXP(x[j * stride] - m);                                             \
         *max_out = m;                                                                  \
-        *lse_out = LOG(sum);                                                           \
+        *lse_out = LOG((T)sum);                                                        \
     }
 ROW_LSE_FN(f32, float, expf, logf)
 ROW_LSE_FN(f64, double, exp, log)
