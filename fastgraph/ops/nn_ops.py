@@ -186,9 +186,12 @@ def _register_activation_grad(op_type, kernel, allowed, second, ref):
                    dtypes=[Accepts("gradients", allowed)],
                    samples=samples.leaky_relu_grad if op_type == "LeakyReluGrad"
                    else samples.activation_grad,
+                   fused=kernel if kernel in _FUSED_GRADS else None,
                    graphdef=NodeMapping(("gradients", second), attrs)))
 
 
+# The gradients the fused elementwise kernel computes (binary opcodes).
+_FUSED_GRADS = ("relu_grad", "relu6_grad")
 for _t, (_k, _allowed, _second, _ref) in _ACTIVATION_GRADS.items():
     _register_activation_grad(_t, _k, _allowed, _second, _ref)
 

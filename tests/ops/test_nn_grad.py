@@ -391,3 +391,19 @@ def test_every_nn_gradient_op_is_registered_with_a_gradient():
               "ReluGrad", "Relu6Grad", "LeakyReluGrad", "EluGrad", "SeluGrad", "SoftplusGrad",
               "SoftsignGrad", "FusedBatchNormV3"):
         assert callable(op_registry.get(t).gradient), t
+
+
+def test_relu_grads_fuse_with_the_chain_around_them():
+    from fastgraph.compiler.plan import compile_plan
+
+    g = np.array([1.0, -2.0, np.nan, 4.0, 5.0, 0.5] * 700, np.float32)
+    x = np.array([-1.0, 0.0, -2.0, 3.0, 7.0, 5.0] * 700, np.float32)
+    with tf.Graph().as_default():
+        gp, xp = (tf.placeholder(tf.float32, [g.size]) for _ in range(2))
+        out = nn_ops.relu6_grad(nn_ops.relu_grad(gp * 2.0, xp) + 1.0, xp - 1.0)
+        plan = compile_plan([out], [], {gp: (g.shape, tf.float32), xp: (x.shape, tf.float32)})
+        assert plan.kernels() == ["fused"]
+        with tf.Session() as sess:
+            got = sess.run(out, {gp: g, xp: x})
+    r = (g * 2 * (x > 0) + 1) * ((x - 1 > 0) & (x - 1 < 6))
+    np.testing.assert_array_equal(got, r.astype(np.float32))
