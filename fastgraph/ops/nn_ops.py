@@ -16,13 +16,13 @@ from ..framework.static_values import static_value
 from ..framework.tensor_shape import as_shape
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import expand_dims, shape as shape_of, transpose
+from .array_ops import expand_dims, reshape, shape as shape_of, transpose
 from .broadcast import lower_broadcast
 from .elementwise import (abs as abs_, add, cast, exp, greater_equal, less, multiply, negative,
-                          realdiv, sign, square, subtract)
+                          realdiv, rsqrt, sign, square, subtract)
 from .indexing_ops import where, zeros_like
 from .random_ops import random_uniform
-from .reduction_ops import reduce_sum
+from .reduction_ops import reduce_mean, reduce_sum
 
 __all__ = []
 
@@ -1038,3 +1038,55 @@ def _fused_batch_norm_from_node(inputs, attrs, name):
 
 
 register_graphdef_translation("FusedBatchNorm", _fused_batch_norm_from_node)
+
+
+@RegisterGradient("FusedBatchNormGradV3")
+def _fused_batch_norm_grad_v3_grad(op, grad_grad_x, grad_grad_scale, grad_grad_offset, *_):
+    """TF's _FusedBatchNormGradGrad, written out: with xh = (x - mean) * inv,
+    inv = rsqrt(variance + epsilon) per channel and, in training, P(t) = t -
+    mean(t) - xh mean(t xh) (the statistics' dependence on x, symmetric),
+    the op computes dx = scale inv P(dy), dscale = sum(dy xh), doffset =
+    sum(dy); this is their gradient for upstream (A, B, C). In training the
+    statistics are x's own (the reserve spaces are); in inference the given
+    population ones, which get no gradient, as in TF."""
+    dy, x, scale = op.inputs[0], op.inputs[1], op.inputs[2]
+    training = op.get_attr("is_training")
+    eps = op.get_attr("epsilon")
+    channels_first = op.get_attr("data_format").startswith("NC")
+    rank = x.shape.rank
+    axes = [0] + list(range(2, rank)) if channels_first else list(range(rank - 1))
+
+    def per_channel(t):  # a [C] tensor shaped to broadcast against x
+        return reshape(t, [1, -1] + [1] * (rank - 2)) if channels_first else t
+
+    def mean(t):
+        return reduce_mean(t, axes, keepdims=True)
+
+    if training:
+        mu = mean(x)
+        xc = subtract(x, mu)
+        inv = rsqrt(add(mean(square(xc)), eps))
+    else:
+        xc = subtract(x, per_channel(op.inputs[3]))
+        inv = rsqrt(add(per_channel(op.inputs[4]), eps))
+    xh = multiply(xc, inv)
+    s = per_channel(scale)
+    a = grad_grad_x
+    b = per_channel(grad_grad_scale)
+    c = per_channel(grad_grad_offset)
+    if training:
+        def proj(t):
+            return subtract(subtract(t, mean(t)), multiply(xh, mean(multiply(t, xh))))
+        pa, pdy = proj(a), proj(dy)
+        grad_dy = add(add(multiply(multiply(s, inv), pa), multiply(b, xh)), c)
+        grad_scale = multiply(reduce_sum(multiply(a, pdy), axes), reshape(inv, [-1]))
+        terms = add(add(multiply(mean(multiply(a, pdy)), xh),
+                        multiply(mean(multiply(dy, xh)), pa)),
+                    multiply(mean(multiply(a, xh)), pdy))
+        grad_x = subtract(multiply(multiply(b, inv), pdy),
+                          multiply(multiply(s, square(inv)), terms))
+    else:
+        grad_dy = add(add(multiply(multiply(s, inv), a), multiply(b, xh)), c)
+        grad_scale = multiply(reduce_sum(multiply(a, dy), axes), reshape(inv, [-1]))
+        grad_x = multiply(multiply(b, inv), dy)
+    return [grad_dy, grad_x, grad_scale, None, None, None]

@@ -389,7 +389,7 @@ def test_every_nn_gradient_op_is_registered_with_a_gradient():
               "LogSoftmax", "SoftmaxCrossEntropyWithLogits",
               "SparseSoftmaxCrossEntropyWithLogits", "L2Loss", "BiasAdd", "BiasAddGrad",
               "ReluGrad", "Relu6Grad", "LeakyReluGrad", "EluGrad", "SeluGrad", "SoftplusGrad",
-              "SoftsignGrad", "FusedBatchNormV3"):
+              "SoftsignGrad", "FusedBatchNormV3", "FusedBatchNormGradV3"):
         assert callable(op_registry.get(t).gradient), t
 
 
@@ -407,3 +407,62 @@ def test_relu_grads_fuse_with_the_chain_around_them():
             got = sess.run(out, {gp: g, xp: x})
     r = (g * 2 * (x > 0) + 1) * ((x - 1 > 0) & (x - 1 < 6))
     np.testing.assert_array_equal(got, r.astype(np.float32))
+
+
+def _np_batch_norm_grad(dy, x, scale, mean, var, eps, channels_first, training):
+    """FusedBatchNormGradV3's three results in float64; in training the
+    statistics are x's own."""
+    axis = 1 if channels_first else x.ndim - 1
+    axes = tuple(i for i in range(x.ndim) if i != axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+    inv = (1 / np.sqrt(var + eps)).reshape(shape)
+    xh = (x - mean.reshape(shape)) * inv
+    dscale, doffset = np.sum(dy * xh, axes), np.sum(dy, axes)
+    p = dy
+    if training:
+        p = dy - dy.mean(axis=axes, keepdims=True) - xh * np.mean(dy * xh, axes, keepdims=True)
+    return scale.reshape(shape) * inv * p, dscale, doffset
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("shape,fmt", [((2, 3, 2, 3), "NHWC"), ((2, 3, 2, 2), "NCHW")])
+def test_fused_batch_norm_grad_gradient_matches_finite_differences(training, shape, fmt):
+    # Second order: the gradient of FusedBatchNormGradV3's outputs with respect
+    # to y_backprop, x and scale, the reserve spaces x's statistics in training
+    # (as the forward op makes them), against a float64 NumPy version.
+    channels_first = fmt.startswith("NC")
+    c = shape[1] if channels_first else shape[-1]
+    dy, x = (RNG.normal(size=shape).astype(np.float32) for _ in range(2))
+    scale = RNG.uniform(0.5, 2, c).astype(np.float32)
+    mean = RNG.normal(size=c).astype(np.float32)
+    var = RNG.uniform(0.5, 2, c).astype(np.float32)
+    wx = RNG.normal(size=shape)
+    ws, wo = RNG.normal(size=c), RNG.normal(size=c)
+    eps = 1e-3
+    with tf.Graph().as_default():
+        phs = [tf.placeholder(tf.float32, [None] * a.ndim) for a in (dy, x, scale, mean, var)]
+        dyp, xp, sp, mp, vp = phs
+        fwd = nn_ops.fused_batch_norm_v3(xp, sp, tf.zeros_like(sp), mp, vp, epsilon=eps,
+                                         data_format=fmt, is_training=training)
+        stats = (fwd[3], fwd[4]) if training else (mp, vp)
+        outs = nn_ops.fused_batch_norm_grad_v3(dyp, xp, sp, stats[0], stats[1], fwd[5],
+                                               epsilon=eps, data_format=fmt,
+                                               is_training=training)[:3]
+        weights = [tf.constant(w.astype(np.float32)) for w in (wx, ws, wo)]
+        grads = tf.gradients(outs, [dyp, xp, sp], grad_ys=weights)
+        with tf.Session() as sess:
+            got = sess.run(grads, dict(zip(phs, [dy, x, scale, mean, var])))
+    args = [a.astype(np.float64) for a in (dy, x, scale)]
+    for i in range(3):
+        def f(v, i=i):
+            a = list(args)
+            a[i] = v
+            r = _np_batch_norm_grad(*a, mean.astype(np.float64), var.astype(np.float64), eps,
+                                    channels_first, training)
+            return float(np.sum(wx * r[0]) + np.sum(ws * r[1]) + np.sum(wo * r[2]))
+
+        np.testing.assert_allclose(got[i], numeric_gradient(f, args[i], 1e-6), rtol=5e-4,
+                                   atol=5e-4, err_msg=f"input {i}")
