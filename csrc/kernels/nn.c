@@ -319,7 +319,28 @@ ACT_GRAD_KERNEL(softsign_grad)
  * contiguous, with inner > 1 (NCHW) each channel's run is. Shares split the
  * channels. */
 #define CHANNEL_CHUNK 64
-#define AT(o, c, i) (((o) * C + (c)) * inner + (i))
+
+/* Runs the statement for every element of channels [c0, c0 + k), with j
+ * the channel's place in the chunk and `at` the element's index; channels
+ * last (inner = 1) gets a loop of its own, over j, that the compiler
+ * vectorises. */
+#define FOR_CHUNK(...)                                                                 \
+    do {                                                                               \
+        if (inner == 1) {                                                              \
+            for (int64_t o = 0; o < outer; o++)                                        \
+                for (int64_t j = 0; j < k; j++) {                                      \
+                    const int64_t at = o * C + c0 + j;                                 \
+                    __VA_ARGS__;                                                       \
+                }                                                                      \
+        } else {                                                                       \
+            for (int64_t o = 0; o < outer; o++)                                        \
+                for (int64_t j = 0; j < k; j++)                                        \
+                    for (int64_t i = 0; i < inner; i++) {                              \
+                        const int64_t at = (o * C + c0 + j) * inner + i;               \
+                        __VA_ARGS__;                                                   \
+                    }                                                                  \
+        }                                                                              \
+    } while (0)
 
 /* bias_add_grad: in = out_backprop; out = [C], its sum over all but the
  * channel dimension. */
@@ -333,10 +354,7 @@ ACT_GRAD_KERNEL(softsign_grad)
         for (int64_t c0 = lo; c0 < hi; c0 += CHANNEL_CHUNK) {                          \
             const int64_t k = hi - c0 < CHANNEL_CHUNK ? hi - c0 : CHANNEL_CHUNK;        \
             double acc[CHANNEL_CHUNK] = {0};                                           \
-            for (int64_t o = 0; o < outer; o++)                                        \
-                for (int64_t j = 0; j < k; j++)                                        \
-                    for (int64_t i = 0; i < inner; i++)                                \
-                        acc[j] += g[AT(o, c0 + j, i)];                                 \
+            FOR_CHUNK(acc[j] += g[at]);                                                \
             for (int64_t j = 0; j < k; j++)                                            \
                 out[c0 + j] = (T)acc[j];                                               \
         }                                                                              \
@@ -385,25 +403,17 @@ int fg_k_fused_batch_norm(const fg_step *s, int part, int nparts, fg_status *st)
     for (int64_t c0 = lo; c0 < hi; c0 += CHANNEL_CHUNK) {
         const int64_t k = hi - c0 < CHANNEL_CHUNK ? hi - c0 : CHANNEL_CHUNK;
         double mean[CHANNEL_CHUNK], var[CHANNEL_CHUNK];
-        float mul[CHANNEL_CHUNK], mu[CHANNEL_CHUNK];
+        float mul[CHANNEL_CHUNK], mu[CHANNEL_CHUNK], off[CHANNEL_CHUNK];
         if (training) {
             double acc[CHANNEL_CHUNK] = {0};
-            for (int64_t o = 0; o < outer; o++)
-                for (int64_t j = 0; j < k; j++)
-                    for (int64_t i = 0; i < inner; i++)
-                        acc[j] += x[AT(o, c0 + j, i)];
+            FOR_CHUNK(acc[j] += x[at]);
             for (int64_t j = 0; j < k; j++) {
                 mean[j] = acc[j] / m;
                 acc[j] = 0;
             }
             /* Two passes: the squares of deviations, not of values, so a
              * large mean does not cancel the variance away. */
-            for (int64_t o = 0; o < outer; o++)
-                for (int64_t j = 0; j < k; j++)
-                    for (int64_t i = 0; i < inner; i++) {
-                        const double d = x[AT(o, c0 + j, i)] - mean[j];
-                        acc[j] += d * d;
-                    }
+            FOR_CHUNK(const double d = x[at] - mean[j]; acc[j] += d * d);
             for (int64_t j = 0; j < k; j++) {
                 const int64_t c = c0 + j;
                 var[j] = acc[j] / m;
@@ -430,14 +440,9 @@ int fg_k_fused_batch_norm(const fg_step *s, int part, int nparts, fg_status *st)
             mu[j] = (float)mean[j];
             mul[j] = (float)(1.0 / sqrt(var[j] + eps)) * scale[c0 + j];
         }
-        for (int64_t o = 0; o < outer; o++)
-            for (int64_t j = 0; j < k; j++) {
-                const float a = mul[j], b = mu[j], off = offset[c0 + j];
-                for (int64_t i = 0; i < inner; i++) {
-                    const int64_t at = AT(o, c0 + j, i);
-                    y[at] = (x[at] - b) * a + off;
-                }
-            }
+        for (int64_t j = 0; j < k; j++)
+            off[j] = offset[c0 + j];
+        FOR_CHUNK(y[at] = (x[at] - mu[j]) * mul[j] + off[j]);
     }
     return FG_OK;
 }
@@ -467,32 +472,24 @@ int fg_k_fused_batch_norm_grad(const fg_step *s, int part, int nparts, fg_status
         const int64_t k = hi - c0 < CHANNEL_CHUNK ? hi - c0 : CHANNEL_CHUNK;
         double sum_dy[CHANNEL_CHUNK] = {0}, sum_dy_xc[CHANNEL_CHUNK] = {0};
         double inv[CHANNEL_CHUNK];
-        for (int64_t o = 0; o < outer; o++)
-            for (int64_t j = 0; j < k; j++) {
-                const double mu = mean[c0 + j];
-                for (int64_t i = 0; i < inner; i++) {
-                    const int64_t at = AT(o, c0 + j, i);
-                    sum_dy[j] += dy[at];
-                    sum_dy_xc[j] += dy[at] * (x[at] - mu);
-                }
-            }
+        double mu[CHANNEL_CHUNK], a[CHANNEL_CHUNK], mdy[CHANNEL_CHUNK], mxc[CHANNEL_CHUNK];
+        for (int64_t j = 0; j < k; j++)
+            mu[j] = mean[c0 + j];
+        FOR_CHUNK(sum_dy[j] += dy[at]; sum_dy_xc[j] += dy[at] * (x[at] - mu[j]));
         for (int64_t j = 0; j < k; j++) {
             inv[j] = 1.0 / sqrt((double)var[c0 + j] + eps);
             dscale[c0 + j] = (float)(sum_dy_xc[j] * inv[j]);
             doffset[c0 + j] = (float)sum_dy[j];
         }
-        for (int64_t o = 0; o < outer; o++)
-            for (int64_t j = 0; j < k; j++) {
-                const double mu = mean[c0 + j], a = scale[c0 + j] * inv[j];
-                /* dx = a (dy - mean(dy) - xc inv^2 mean(dy xc)) in training. */
-                const double mdy = training ? sum_dy[j] / m : 0.0;
-                const double mxc = training ? inv[j] * inv[j] * sum_dy_xc[j] / m : 0.0;
-                for (int64_t i = 0; i < inner; i++) {
-                    const int64_t at = AT(o, c0 + j, i);
-                    dx[at] = (float)(a * (dy[at] - mdy - (x[at] - mu) * mxc));
-                }
-            }
+        /* dx = a (dy - mean(dy) - xc inv^2 mean(dy xc)) in training, a dy in
+         * inference, a = scale inv. */
+        for (int64_t j = 0; j < k; j++) {
+            a[j] = scale[c0 + j] * inv[j];
+            mdy[j] = training ? sum_dy[j] / m : 0.0;
+            mxc[j] = training ? inv[j] * inv[j] * sum_dy_xc[j] / m : 0.0;
+        }
+        FOR_CHUNK(dx[at] = (float)(a[j] * (dy[at] - mdy[j] - (x[at] - mu[j]) * mxc[j])));
     }
     return FG_OK;
 }
-#undef AT
+#undef FOR_CHUNK
