@@ -238,3 +238,87 @@ def test_gradients_of_fused_batch_norm_match_tensorflow(training, shape, fmt):
         return api.compat.v1.gradients(y, [xp, sp, op_], grad_ys=wp)
     assert_same(*run_both(build, [x, scale, offset, mean, var, w], static=True), rtol=1e-4,
                 atol=1e-4)
+
+
+# ---- second order ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["relu", "relu6", "elu", "selu", "softplus", "leaky_relu"])
+def test_second_derivatives_of_activations_match_tensorflow(name):
+    x = random_array((3, 5), np.float64, RNG, scale=3.0)
+    w1, w2 = random_array((3, 5), np.float64, RNG), random_array((3, 5), np.float64, RNG)
+
+    def build(api, p):
+        (g,) = api.compat.v1.gradients(getattr(api.nn, name)(p[0]), p[0], grad_ys=p[1])
+        return api.compat.v1.gradients(g, [p[0], p[1]], grad_ys=p[2])
+    assert_same(*run_both(build, [x, w1, w2], static=True))
+
+
+def test_second_derivative_of_cross_entropies_match_tensorflow():
+    logits = random_array((4, 5), np.float64, RNG)
+    p = RNG.uniform(size=(4, 5))
+    labels = p / p.sum(-1, keepdims=True)
+    sparse = RNG.integers(0, 5, size=4).astype(np.int32)
+    w0 = random_array((4,), np.float64, RNG)
+    w = random_array((4, 5), np.float64, RNG)
+
+    def build(api, ph):
+        lo, la, sl, w0p, wp = ph
+        dense = api.nn.softmax_cross_entropy_with_logits(labels=la, logits=lo)
+        sp = api.nn.sparse_softmax_cross_entropy_with_logits(labels=sl, logits=lo)
+        (g1,) = api.compat.v1.gradients(dense, lo, grad_ys=w0p)
+        (g2,) = api.compat.v1.gradients(sp, lo, grad_ys=w0p)
+        return (api.compat.v1.gradients(g1, lo, grad_ys=wp) +
+                api.compat.v1.gradients(g2, lo, grad_ys=wp))
+    assert_same(*run_both(build, [logits, labels, sparse, w0, w], static=True))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_second_derivative_of_fused_batch_norm_matches_tensorflow(training):
+    x, scale, offset, mean, var = _bn_inputs((2, 3, 3, 4), "NHWC")
+    w1 = RNG.normal(size=x.shape).astype(np.float32)
+    w2 = RNG.normal(size=x.shape).astype(np.float32)
+
+    def build(api, p):
+        xp, sp, op_, mp, vp, w1p, w2p = p
+        kw = dict(epsilon=1e-3, is_training=training)
+        y = api.compat.v1.nn.fused_batch_norm(xp, sp, op_, *([] if training else [mp, vp]),
+                                              **kw)[0]
+        (gx,) = api.compat.v1.gradients(y, xp, grad_ys=w1p)
+        return api.compat.v1.gradients(gx, [xp, sp, w1p], grad_ys=w2p)
+    assert_same(*run_both(build, [x, scale, offset, mean, var, w1, w2], static=True),
+                rtol=2e-4, atol=2e-4)
+
+
+# ---- bad inputs -----------------------------------------------------------------------
+
+def test_fused_batch_norm_fed_channels_mismatch_fails_in_both():
+    from .parity import fail_both
+
+    x = np.zeros((2, 2, 2, 4), np.float32)
+    c = np.ones(3, np.float32)
+
+    def build(api, p):
+        if api is tf:
+            return tf.raw_ops.FusedBatchNormV3(x=p[0], scale=c, offset=c, mean=c, variance=c,
+                                               is_training=False)[0]
+        return nn_ops.fused_batch_norm_v3(p[0], c, c, c, c, is_training=False)[0]
+    fail_both(build, [x])
+
+
+def test_activation_grad_fed_shape_mismatch_fails_in_both():
+    from .parity import fail_both
+
+    g, x = np.zeros((2, 3), np.float32), np.zeros((2, 4), np.float32)
+    fail_both(lambda api, p: _raw_or_ours(api, "ReluGrad", nn_ops.relu_grad, gradients=p[0],
+                                          features=p[1]), [g, x])
+
+
+def test_bias_add_grad_of_a_vector_is_refused_in_both():
+    for api in (tf, __import__("fastgraph")):
+        with api.Graph().as_default():
+            v = api.compat.v1.placeholder(api.float32, [3])
+            with pytest.raises(ValueError, match="at least rank 2"):
+                if api is tf:
+                    tf.raw_ops.BiasAddGrad(out_backprop=v)
+                else:
+                    nn_ops.bias_add_grad(v)
