@@ -1029,15 +1029,31 @@ def _fused_batch_norm_v3_grad(op, *grads):
 
 
 def _fused_batch_norm_from_node(inputs, attrs, name):
-    """TF's first FusedBatchNorm (five outputs): FusedBatchNormV3's first five."""
+    """TF's FusedBatchNorm and FusedBatchNormV2 (five outputs): FusedBatchNormV3's
+    first five."""
     x, scale, offset, mean, var = inputs
     return list(fused_batch_norm_v3(
         x, scale, offset, mean, var, epsilon=attrs.get("epsilon", 1e-4),
+        exponential_avg_factor=attrs.get("exponential_avg_factor", 1.0),
         data_format=attrs.get("data_format", "NHWC"),
         is_training=attrs.get("is_training", True), name=name)[:5])
 
 
-register_graphdef_translation("FusedBatchNorm", _fused_batch_norm_from_node)
+def _fused_batch_norm_grad_from_node(inputs, attrs, name):
+    """TF's FusedBatchNormGrad and FusedBatchNormGradV2 (no reserve_space_3):
+    FusedBatchNormGradV3 with an empty one."""
+    graph = graph_of(inputs)
+    empty = to_tensor(graph, np.zeros(0, np.float32))
+    return list(fused_batch_norm_grad_v3(
+        *inputs, empty, epsilon=attrs.get("epsilon", 1e-4),
+        data_format=attrs.get("data_format", "NHWC"),
+        is_training=attrs.get("is_training", True), name=name))
+
+
+for _t in ("FusedBatchNorm", "FusedBatchNormV2"):
+    register_graphdef_translation(_t, _fused_batch_norm_from_node)
+for _t in ("FusedBatchNormGrad", "FusedBatchNormGradV2"):
+    register_graphdef_translation(_t, _fused_batch_norm_grad_from_node)
 
 
 @RegisterGradient("FusedBatchNormGradV3")

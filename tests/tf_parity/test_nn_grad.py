@@ -322,3 +322,44 @@ def test_bias_add_grad_of_a_vector_is_refused_in_both():
                     tf.raw_ops.BiasAddGrad(out_backprop=v)
                 else:
                     nn_ops.bias_add_grad(v)
+
+
+# ---- GraphDefs TF writes ---------------------------------------------------------------
+
+def test_imported_training_batch_norms_and_their_gradients_run_as_in_tensorflow():
+    # TF's first FusedBatchNorm (read as FusedBatchNormV3's first five
+    # outputs) and FusedBatchNormV3 in training, and the FusedBatchNormGrad(V3),
+    # ReluGrad and BiasAddGrad nodes of TF's own gradient graph.
+    import fastgraph as fg
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 3, 3, 4)).astype(np.float32)
+    c = [rng.uniform(0.5, 2, 4).astype(np.float32) for _ in range(4)]
+    g = tf.Graph()
+    with g.as_default():
+        xp = tf.compat.v1.placeholder(tf.float32, [None, 3, 3, 4], name="x")
+        bias = tf.constant(c[0])
+        h = tf.nn.bias_add(xp, bias)
+        a = tf.raw_ops.FusedBatchNorm(x=h, scale=c[1], offset=c[2], mean=np.zeros(0, np.float32),
+                                      variance=np.zeros(0, np.float32), is_training=True,
+                                      epsilon=1e-3)
+        b = tf.raw_ops.FusedBatchNormV3(x=tf.nn.relu(a[0]), scale=c[1], offset=c[2], mean=c[3],
+                                        variance=c[0], exponential_avg_factor=0.4,
+                                        is_training=True, epsilon=1e-3)
+        w = tf.constant(rng.normal(size=(2, 3, 3, 4)).astype(np.float32))
+        gx, gb = tf.compat.v1.gradients(b[0], [xp, bias], grad_ys=w)
+        names = [t.name for t in (a[0], a[1], a[2], b[0], b[1], b[2], gx, gb)]
+    data = g.as_graph_def().SerializeToString()
+    assert {"FusedBatchNormGradV3", "FusedBatchNormGrad", "BiasAddGrad", "ReluGrad"} <= {
+        n.op for n in g.as_graph_def().node}
+    with tf.compat.v1.Session(graph=g) as sess:
+        theirs = sess.run(names, {"x:0": x})
+    gd = fg.GraphDef()
+    gd.ParseFromString(data)
+    fg_graph = fg.Graph()
+    with fg_graph.as_default():
+        fg.import_graph_def(gd, name="")
+        with fg.Session(graph=fg_graph) as sess:
+            ours = sess.run(names, {"x:0": x})
+    for name, ours_t, theirs_t in zip(names, ours, theirs):
+        np.testing.assert_allclose(ours_t, theirs_t, rtol=1e-4, atol=1e-4, err_msg=name)
