@@ -466,3 +466,42 @@ def test_fused_batch_norm_grad_gradient_matches_finite_differences(training, sha
 
         np.testing.assert_allclose(got[i], numeric_gradient(f, args[i], 1e-6), rtol=5e-4,
                                    atol=5e-4, err_msg=f"input {i}")
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("shape,fmt", [((4, 20, 20, 150), "NHWC"), ((4, 150, 20, 20), "NCHW")])
+def test_fused_batch_norm_grad_kernel_split_across_shares(training, shape, fmt):
+    # Big enough for several shares and more channels than one chunk.
+    from fastgraph.compiler.plan import compile_plan
+
+    channels_first = fmt.startswith("NC")
+    c = shape[1] if channels_first else shape[-1]
+    dy, x = (RNG.normal(size=shape).astype(np.float32) for _ in range(2))
+    scale = RNG.uniform(0.5, 2, c).astype(np.float32)
+    mean = RNG.normal(size=c).astype(np.float32) * 0.1
+    var = RNG.uniform(0.5, 2, c).astype(np.float32)
+    with tf.Graph().as_default():
+        phs = [tf.placeholder(tf.float32, a.shape) for a in (dy, x, scale, mean, var)]
+        outs = nn_ops.fused_batch_norm_grad_v3(*phs, tf.zeros([0]), epsilon=1e-3,
+                                               data_format=fmt, is_training=training)[:3]
+        plan = compile_plan(outs, [], {p: (p.shape.as_tuple(), tf.float32) for p in phs},
+                            threads=2)
+        assert max(st.nparts for st in plan.steps) > 1
+        with tf.Session() as sess:
+            got = sess.run(outs, dict(zip(phs, [dy, x, scale, mean, var])))
+    want = _np_batch_norm_grad(*(a.astype(np.float64) for a in (dy, x, scale)),
+                               mean.astype(np.float64), var.astype(np.float64), 1e-3,
+                               channels_first, False)
+    if training:  # the reserve spaces as given, not x's own statistics
+        axis = 1 if channels_first else 3
+        axes = tuple(i for i in range(4) if i != axis)
+        bshape = [1] * 4
+        bshape[axis] = -1
+        inv = 1 / np.sqrt(var.astype(np.float64) + 1e-3)
+        xh = (x - mean.reshape(bshape)) * inv.reshape(bshape)
+        m = x.size // c
+        dx = (scale * inv).reshape(bshape) * (
+            dy - dy.sum(axes).reshape(bshape) / m - xh * (dy * xh).sum(axes).reshape(bshape) / m)
+        want = (dx,) + want[1:]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-3)

@@ -6,6 +6,7 @@ same graph built in both."""
 import numpy as np
 import pytest
 
+import fastgraph as fg
 from fastgraph.ops import nn_ops
 
 from ..samples import random_array
@@ -104,7 +105,7 @@ def test_cross_entropy_two_outputs_match_tensorflow(shape):
 def test_sparse_label_out_of_range_is_tfs_error():
     logits = np.zeros((2, 3), np.float32)
     labels = np.array([1, 3], np.int32)
-    for api in (tf, __import__("fastgraph")):
+    for api in (tf, fg):
         with pytest.raises(api.errors.InvalidArgumentError, match="label value of 3"):
             g = api.Graph()
             with g.as_default():
@@ -314,7 +315,7 @@ def test_activation_grad_fed_shape_mismatch_fails_in_both():
 
 
 def test_bias_add_grad_of_a_vector_is_refused_in_both():
-    for api in (tf, __import__("fastgraph")):
+    for api in (tf, fg):
         with api.Graph().as_default():
             v = api.compat.v1.placeholder(api.float32, [3])
             with pytest.raises(ValueError, match="at least rank 2"):
@@ -330,8 +331,6 @@ def test_imported_training_batch_norms_and_their_gradients_run_as_in_tensorflow(
     # TF's first FusedBatchNorm (read as FusedBatchNormV3's first five
     # outputs) and FusedBatchNormV3 in training, and the FusedBatchNormGrad(V3),
     # ReluGrad and BiasAddGrad nodes of TF's own gradient graph.
-    import fastgraph as fg
-
     rng = np.random.default_rng(5)
     x = rng.normal(size=(2, 3, 3, 4)).astype(np.float32)
     c = [rng.uniform(0.5, 2, 4).astype(np.float32) for _ in range(4)]
