@@ -8,10 +8,11 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED
 from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, register
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
+    RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
-from .array_ops import reshape
+from .array_ops import reshape, shape
 from .broadcast import broadcast_shapes, lower_broadcast
 from .reduction_ops import reduce_sum
 
@@ -202,6 +203,62 @@ register(OpDef(
     reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True,
     samples=samples.select,
     graphdef=NodeMapping(("condition", "t", "e"), [TypeAttr("T", input=1)])))
+
+
+# ---- broadcast gradient args --------------------------------------------------
+
+def broadcast_reduction_axes(s0, s1):
+    """TF's BroadcastGradientArgs on two shapes (sequences of ints): the axes
+    of the broadcast shape that each input's gradient is summed over. Equal
+    shapes need none; an axis where both are 1 is in both. ValueError in
+    TF's words when the shapes do not broadcast."""
+    s0, s1 = [int(d) for d in s0], [int(d) for d in s1]
+    if s0 == s1:
+        return [], []
+    rank = max(len(s0), len(s1))
+    x = [1] * (rank - len(s0)) + s0
+    y = [1] * (rank - len(s1)) + s1
+    r0, r1 = [], []
+    for i, (a, b) in enumerate(zip(x, y)):
+        if a != b and a != 1 and b != 1:
+            raise ValueError(f"Incompatible shapes: [{','.join(map(str, s0))}] vs. "
+                             f"[{','.join(map(str, s1))}]")
+        if a == 1:
+            r0.append(i)
+        if b == 1:
+            r1.append(i)
+    return r0, r1
+
+
+def _bga_shape(ctx):
+    s0, s1 = ctx.values
+    if s0 is None or s1 is None:
+        return [(None,), (None,)]
+    return [(len(r),) for r in broadcast_reduction_axes(s0, s1)]
+
+
+def _bga_reference(inputs, attrs):
+    dtype = inputs[0].dtype
+    return [np.array(r, dtype=dtype) for r in broadcast_reduction_axes(*inputs)]
+
+
+# No kernel: its outputs' shapes are its inputs' values, which the compiler
+# knows when it plans a run (they are Shape outputs, folded per run
+# signature), so it always folds through the reference.
+register(OpDef(
+    "BroadcastGradientArgs", shape=_bga_shape, dtype=lambda ctx: [ctx.dtypes[0]] * 2,
+    reference=_bga_reference,
+    dtypes=[Accepts("s0", (dtypes.int32, dtypes.int64))],
+    samples=samples.broadcast_gradient_args,
+    gradient=NOT_DIFFERENTIABLE,
+    graphdef=NodeMapping(("s0", "s1"), [TypeAttr("T", input=0)])))
+
+
+def broadcast_gradient_args(s0, s1, name=None):
+    """Return the reduction indices for computing gradients of s0 op s1 with
+    broadcast (TF's gen_array_ops.broadcast_gradient_args): two int vectors."""
+    graph, (s0, s1) = to_tensors_like([s0, s1], "BroadcastGradientArgs", ("s0", "s1"))
+    return make_op(graph, "BroadcastGradientArgs", [s0, s1], name=name).outputs
 
 
 # ---- op functions -----------------------------------------------------------
@@ -519,21 +576,41 @@ def select_v2(condition, x, y, name=None):
 
 
 # ---- gradients --------------------------------------------------------------
+# TF's definitions (math_grad.py), built from the ops above.
 
 def _sum_to(grad, like):
-    """`grad` summed down to the shape of `like`, undoing the broadcasting
-    of a binary op (over static shapes: TF's BroadcastGradientArgs, which
-    handles dims known only at run time, is for the training work)."""
+    """`grad` (of the broadcast shape of a binary op) summed down to the shape
+    of `like`, one of the op's inputs (TF's reduce_sum over the axes that
+    BroadcastGradientArgs gives, reshaped to `like`'s shape).
+
+    When `like`'s shape is fully known and `grad`'s rank is, the axes are
+    known when the graph is built and no shape ops are added; otherwise they
+    come from BroadcastGradientArgs on the two Shapes, which the compiler
+    folds for each run signature."""
     have, want = grad.shape.as_tuple(), like.shape.as_tuple()
-    if have == want and have is not None and None not in have:
-        return grad
-    if have is None or want is None or None in have or None in want:
-        raise NotImplementedError(f"the gradient of a broadcasting op needs static shapes; "
-                                  f"{grad.name} has {grad.shape} and {like.name} {like.shape}")
-    lead = len(have) - len(want)
-    axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
-                                if d == 1 and have[lead + i] != 1]
-    return reshape(reduce_sum(grad, axis=axes), list(want)) if axes else grad
+    if have is not None and want is not None and None not in want and len(have) >= len(want):
+        if have == want:
+            return grad
+        lead = len(have) - len(want)
+        # Summing a size-1 axis changes nothing, so one of unknown size in
+        # `grad` is summed whenever `like` has 1 there.
+        axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
+                                    if d == 1 and have[lead + i] != 1]
+        return reshape(reduce_sum(grad, axis=axes), list(want)) if axes else grad
+    sx = shape(like)
+    rx, _ = broadcast_gradient_args(sx, shape(grad))
+    out = reshape(reduce_sum(grad, axis=rx), sx)
+    out.set_shape(like.shape)  # what TF's shape inference reads from Shape(like)
+    return out
+
+
+def _zero(like):
+    """A scalar zero of `like`'s dtype, in its graph."""
+    return to_tensor(like.graph, np.zeros((), like.dtype.np_dtype))
+
+
+def _zeros_like(x):
+    return make_op(x.graph, "ZerosLike", [x], {"T": x.dtype, "dtype": x.dtype}).outputs[0]
 
 
 @RegisterGradient("AddV2")
@@ -554,6 +631,170 @@ def _mul_grad(op, grad):
     return [_sum_to(multiply(grad, y), x), _sum_to(multiply(grad, x), y)]
 
 
+@RegisterGradient("RealDiv")
+def _realdiv_grad(op, grad):
+    """d(x/y) = grad / y, -grad x / y^2, as TF's _RealDivGrad."""
+    x, y = op.inputs
+    return [_sum_to(realdiv(grad, y), x),
+            _sum_to(multiply(grad, realdiv(realdiv(negative(x), y), y)), y)]
+
+
+@RegisterGradient("Div")
+def _div_grad(op, grad):
+    """TF's _DivGrad: as RealDiv (integer Div has no float gradient to give)."""
+    x, y = op.inputs
+    return [_sum_to(_binary(_DIV, grad, y, None), x),
+            _sum_to(multiply(grad, _binary(_DIV, _binary(_DIV, negative(x), y, None), y,
+                                           None)), y)]
+
+
+@RegisterGradient("FloorDiv")
+def _floordiv_grad(op, grad):
+    """TF's _FloorDivGrad: the quotient is piecewise constant, no gradient."""
+    return [None, None]
+
+
+@RegisterGradient("FloorMod")
+def _floormod_grad(op, grad):
+    """x mod y = x - floor(x / y) y: grad, and -grad floor(x / y), as TF."""
+    x, y = op.inputs
+    return [_sum_to(grad, x), _sum_to(multiply(grad, negative(floordiv(x, y))), y)]
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    """TF's _PowGrad: grad y x^(y-1), and grad z log(x) where x > 0 (0
+    elsewhere, avoiding the false singularity at x = 0)."""
+    x, y = op.inputs
+    z = op.outputs[0]
+    gx = multiply(grad, multiply(y, pow(x, subtract(y, _one(y)))))
+    mask = greater(x, _zero(x))
+    safe_x = select_v2(mask, x, _one(x))
+    log_x = select_v2(mask, log(safe_x), _zeros_like(x))
+    return [_sum_to(gx, x), _sum_to(multiply(grad, multiply(z, log_x)), y)]
+
+
+def _one(like):
+    return to_tensor(like.graph, np.ones((), like.dtype.np_dtype))
+
+
+def _maximum_minimum_grad(op, grad, selector):
+    """TF's _MaximumMinimumGrad: the gradient goes to x where selector(x, y)
+    (x >= y for Maximum, x <= y for Minimum: x on ties), to y elsewhere."""
+    x, y = op.inputs
+    xmask = selector(x, y)
+    zeros = _zero(grad)
+    return [_sum_to(select_v2(xmask, grad, zeros), x),
+            _sum_to(select_v2(xmask, zeros, grad), y)]
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, greater_equal)
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, less_equal)
+
+
+@RegisterGradient("SquaredDifference")
+def _squared_difference_grad(op, grad):
+    """TF's _SquaredDifferenceGrad: 2 grad (x - y), and its negative."""
+    x, y = op.inputs
+    x_grad = multiply(multiply(_const(grad, 2.0), grad), subtract(x, y))
+    return [_sum_to(x_grad, x), negative(_sum_to(x_grad, y))]
+
+
+def _const(like, value):
+    return to_tensor(like.graph, np.asarray(value, like.dtype.np_dtype))
+
+
+@RegisterGradient("SelectV2")
+def _select_v2_grad(op, grad):
+    """TF's _SelectGradV2: grad where the condition holds goes to t, elsewhere
+    to e, each summed to its input's shape; none for the condition."""
+    c, x, y = op.inputs
+    zeros = _zero(grad)
+    return [None, _sum_to(select_v2(c, grad, zeros), x), _sum_to(select_v2(c, zeros, grad), y)]
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    return [negative(grad)]
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    """grad sign(x), as TF's _AbsGrad."""
+    return [multiply(grad, sign(op.inputs[0]))]
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    """TF's _SignGrad: zeros."""
+    return [_zeros_like(op.inputs[0])]
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    """grad 2x, as TF's _SquareGrad."""
+    x = op.inputs[0]
+    return [multiply(grad, multiply(x, _const(x, 2.0)))]
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    """TF's SqrtGrad: grad 0.5 / y."""
+    y = op.outputs[0]
+    return [realdiv(multiply(grad, _const(y, 0.5)), y)]
+
+
+@RegisterGradient("Rsqrt")
+def _rsqrt_grad(op, grad):
+    """TF's RsqrtGrad: grad -0.5 y^3."""
+    y = op.outputs[0]
+    return [multiply(grad, multiply(_const(y, -0.5), multiply(square(y), y)))]
+
+
+@RegisterGradient("Reciprocal")
+def _reciprocal_grad(op, grad):
+    """TF's ReciprocalGrad: -grad y^2."""
+    y = op.outputs[0]
+    return [multiply(negative(grad), square(y))]
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    return [multiply(grad, op.outputs[0])]
+
+
+@RegisterGradient("Expm1")
+def _expm1_grad(op, grad):
+    """grad exp(x), as TF's _Expm1Grad."""
+    return [multiply(grad, exp(op.inputs[0]))]
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    """grad / x, as TF's _LogGrad (grad * reciprocal(x))."""
+    return [multiply(grad, reciprocal(op.inputs[0]))]
+
+
+@RegisterGradient("Log1p")
+def _log1p_grad(op, grad):
+    """grad / (1 + x), as TF's _Log1pGrad."""
+    x = op.inputs[0]
+    return [multiply(grad, reciprocal(add(_one(x), x)))]
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    """TF's SigmoidGrad: grad y (1 - y)."""
+    y = op.outputs[0]
+    return [multiply(grad, multiply(y, subtract(_one(y), y)))]
+
+
 @RegisterGradient("Tanh")
 def _tanh_grad(op, grad):
     y = op.outputs[0]
@@ -567,9 +808,48 @@ def _atan_grad(op, grad):
     return [realdiv(grad, add(1.0, square(x)))]
 
 
-@RegisterGradient("Exp")
-def _exp_grad(op, grad):
-    return [multiply(grad, op.outputs[0])]
+@RegisterGradient("Erf")
+def _erf_grad(op, grad):
+    """grad 2/sqrt(pi) exp(-x^2), as TF's _ErfGrad."""
+    x = op.inputs[0]
+    two_over_root_pi = _const(x, 2.0 / math.sqrt(math.pi))
+    return [multiply(grad, multiply(two_over_root_pi, exp(negative(square(x)))))]
+
+
+@RegisterGradient("Sin")
+def _sin_grad(op, grad):
+    return [multiply(grad, cos(op.inputs[0]))]
+
+
+@RegisterGradient("Cos")
+def _cos_grad(op, grad):
+    return [negative(multiply(grad, sin(op.inputs[0])))]
+
+
+@RegisterGradient("Tan")
+def _tan_grad(op, grad):
+    """grad sec(x)^2, as TF's _TanGrad."""
+    secx = reciprocal(cos(op.inputs[0]))
+    return [multiply(grad, square(secx))]
+
+
+def _no_gradient(op, grad):
+    """TF's gradient of Floor, Ceil and Round: piecewise constant, so None."""
+    return [None]
+
+
+for _t in ("Floor", "Ceil", "Round"):
+    RegisterGradient(_t)(_no_gradient)
+
+
+@RegisterGradient("Cast")
+def _cast_grad(op, grad):
+    """TF's _CastGrad: the gradient cast back to the input's type when both
+    types are floats; None otherwise."""
+    src = op.inputs[0].dtype
+    if src in FLOATS and grad is not None and grad.dtype in FLOATS:
+        return [cast(grad, src)]
+    return [None]
 
 
 for _t in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
