@@ -578,7 +578,7 @@ def select_v2(condition, x, y, name=None):
 # ---- gradients --------------------------------------------------------------
 # TF's definitions (math_grad.py), built from the ops above.
 
-def _sum_to(grad, like):
+def sum_to_input(grad, like):
     """`grad` (of the broadcast shape of a binary op) summed down to the shape
     of `like`, one of the op's inputs (TF's reduce_sum over the axes that
     BroadcastGradientArgs gives, reshaped to `like`'s shape).
@@ -604,9 +604,9 @@ def _sum_to(grad, like):
     return out
 
 
-def _zero(like):
-    """A scalar zero of `like`'s dtype, in its graph."""
-    return to_tensor(like.graph, np.zeros((), like.dtype.np_dtype))
+def scalar_like(like, value=0):
+    """A scalar constant `value` of `like`'s dtype, in its graph."""
+    return to_tensor(like.graph, np.asarray(value, like.dtype.np_dtype))
 
 
 def _zeros_like(x):
@@ -616,35 +616,35 @@ def _zeros_like(x):
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(grad, x), _sum_to(grad, y)]
+    return [sum_to_input(grad, x), sum_to_input(grad, y)]
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(grad, x), _sum_to(negative(grad), y)]
+    return [sum_to_input(grad, x), sum_to_input(negative(grad), y)]
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(multiply(grad, y), x), _sum_to(multiply(grad, x), y)]
+    return [sum_to_input(multiply(grad, y), x), sum_to_input(multiply(grad, x), y)]
 
 
 @RegisterGradient("RealDiv")
 def _realdiv_grad(op, grad):
     """d(x/y) = grad / y, -grad x / y^2, as TF's _RealDivGrad."""
     x, y = op.inputs
-    return [_sum_to(realdiv(grad, y), x),
-            _sum_to(multiply(grad, realdiv(realdiv(negative(x), y), y)), y)]
+    return [sum_to_input(realdiv(grad, y), x),
+            sum_to_input(multiply(grad, realdiv(realdiv(negative(x), y), y)), y)]
 
 
 @RegisterGradient("Div")
 def _div_grad(op, grad):
     """TF's _DivGrad: as RealDiv (integer Div has no float gradient to give)."""
     x, y = op.inputs
-    return [_sum_to(_binary(_DIV, grad, y, None), x),
-            _sum_to(multiply(grad, _binary(_DIV, _binary(_DIV, negative(x), y, None), y,
+    return [sum_to_input(_binary(_DIV, grad, y, None), x),
+            sum_to_input(multiply(grad, _binary(_DIV, _binary(_DIV, negative(x), y, None), y,
                                            None)), y)]
 
 
@@ -658,7 +658,7 @@ def _floordiv_grad(op, grad):
 def _floormod_grad(op, grad):
     """x mod y = x - floor(x / y) y: grad, and -grad floor(x / y), as TF."""
     x, y = op.inputs
-    return [_sum_to(grad, x), _sum_to(multiply(grad, negative(floordiv(x, y))), y)]
+    return [sum_to_input(grad, x), sum_to_input(multiply(grad, negative(floordiv(x, y))), y)]
 
 
 @RegisterGradient("Pow")
@@ -667,15 +667,11 @@ def _pow_grad(op, grad):
     elsewhere, avoiding the false singularity at x = 0)."""
     x, y = op.inputs
     z = op.outputs[0]
-    gx = multiply(grad, multiply(y, pow(x, subtract(y, _one(y)))))
-    mask = greater(x, _zero(x))
-    safe_x = select_v2(mask, x, _one(x))
+    gx = multiply(grad, multiply(y, pow(x, subtract(y, scalar_like(y, 1)))))
+    mask = greater(x, scalar_like(x))
+    safe_x = select_v2(mask, x, scalar_like(x, 1))
     log_x = select_v2(mask, log(safe_x), _zeros_like(x))
-    return [_sum_to(gx, x), _sum_to(multiply(grad, multiply(z, log_x)), y)]
-
-
-def _one(like):
-    return to_tensor(like.graph, np.ones((), like.dtype.np_dtype))
+    return [sum_to_input(gx, x), sum_to_input(multiply(grad, multiply(z, log_x)), y)]
 
 
 def _maximum_minimum_grad(op, grad, selector):
@@ -683,9 +679,9 @@ def _maximum_minimum_grad(op, grad, selector):
     (x >= y for Maximum, x <= y for Minimum: x on ties), to y elsewhere."""
     x, y = op.inputs
     xmask = selector(x, y)
-    zeros = _zero(grad)
-    return [_sum_to(select_v2(xmask, grad, zeros), x),
-            _sum_to(select_v2(xmask, zeros, grad), y)]
+    zeros = scalar_like(grad)
+    return [sum_to_input(select_v2(xmask, grad, zeros), x),
+            sum_to_input(select_v2(xmask, zeros, grad), y)]
 
 
 @RegisterGradient("Maximum")
@@ -702,12 +698,8 @@ def _minimum_grad(op, grad):
 def _squared_difference_grad(op, grad):
     """TF's _SquaredDifferenceGrad: 2 grad (x - y), and its negative."""
     x, y = op.inputs
-    x_grad = multiply(multiply(_const(grad, 2.0), grad), subtract(x, y))
-    return [_sum_to(x_grad, x), negative(_sum_to(x_grad, y))]
-
-
-def _const(like, value):
-    return to_tensor(like.graph, np.asarray(value, like.dtype.np_dtype))
+    x_grad = multiply(multiply(scalar_like(grad, 2.0), grad), subtract(x, y))
+    return [sum_to_input(x_grad, x), negative(sum_to_input(x_grad, y))]
 
 
 @RegisterGradient("SelectV2")
@@ -715,8 +707,9 @@ def _select_v2_grad(op, grad):
     """TF's _SelectGradV2: grad where the condition holds goes to t, elsewhere
     to e, each summed to its input's shape; none for the condition."""
     c, x, y = op.inputs
-    zeros = _zero(grad)
-    return [None, _sum_to(select_v2(c, grad, zeros), x), _sum_to(select_v2(c, zeros, grad), y)]
+    zeros = scalar_like(grad)
+    return [None, sum_to_input(select_v2(c, grad, zeros), x),
+            sum_to_input(select_v2(c, zeros, grad), y)]
 
 
 @RegisterGradient("Neg")
@@ -740,21 +733,21 @@ def _sign_grad(op, grad):
 def _square_grad(op, grad):
     """grad 2x, as TF's _SquareGrad."""
     x = op.inputs[0]
-    return [multiply(grad, multiply(x, _const(x, 2.0)))]
+    return [multiply(grad, multiply(x, scalar_like(x, 2.0)))]
 
 
 @RegisterGradient("Sqrt")
 def _sqrt_grad(op, grad):
     """TF's SqrtGrad: grad 0.5 / y."""
     y = op.outputs[0]
-    return [realdiv(multiply(grad, _const(y, 0.5)), y)]
+    return [realdiv(multiply(grad, scalar_like(y, 0.5)), y)]
 
 
 @RegisterGradient("Rsqrt")
 def _rsqrt_grad(op, grad):
     """TF's RsqrtGrad: grad -0.5 y^3."""
     y = op.outputs[0]
-    return [multiply(grad, multiply(_const(y, -0.5), multiply(square(y), y)))]
+    return [multiply(grad, multiply(scalar_like(y, -0.5), multiply(square(y), y)))]
 
 
 @RegisterGradient("Reciprocal")
@@ -785,14 +778,14 @@ def _log_grad(op, grad):
 def _log1p_grad(op, grad):
     """grad / (1 + x), as TF's _Log1pGrad."""
     x = op.inputs[0]
-    return [multiply(grad, reciprocal(add(_one(x), x)))]
+    return [multiply(grad, reciprocal(add(scalar_like(x, 1), x)))]
 
 
 @RegisterGradient("Sigmoid")
 def _sigmoid_grad(op, grad):
     """TF's SigmoidGrad: grad y (1 - y)."""
     y = op.outputs[0]
-    return [multiply(grad, multiply(y, subtract(_one(y), y)))]
+    return [multiply(grad, multiply(y, subtract(scalar_like(y, 1), y)))]
 
 
 @RegisterGradient("Tanh")
@@ -812,7 +805,7 @@ def _atan_grad(op, grad):
 def _erf_grad(op, grad):
     """grad 2/sqrt(pi) exp(-x^2), as TF's _ErfGrad."""
     x = op.inputs[0]
-    two_over_root_pi = _const(x, 2.0 / math.sqrt(math.pi))
+    two_over_root_pi = scalar_like(x, 2.0 / math.sqrt(math.pi))
     return [multiply(grad, multiply(two_over_root_pi, exp(negative(square(x)))))]
 
 

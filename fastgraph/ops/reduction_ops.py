@@ -419,7 +419,7 @@ def _mean_grad(op, grad):
     xs, ys = x.shape.as_tuple(), y.shape.as_tuple()
     if xs is not None and ys is not None and None not in xs and None not in ys:
         factor = int(np.prod(xs, dtype=np.int64)) // max(int(np.prod(ys, dtype=np.int64)), 1)
-        factor = elementwise._const(sum_grad, factor)
+        factor = elementwise.scalar_like(sum_grad, factor)
     else:
         factor = elementwise.floordiv(reduce_prod(array_ops.shape(x)),
                                       elementwise.maximum(reduce_prod(array_ops.shape(y)), 1))
@@ -496,9 +496,10 @@ def _cumprod_grad(op, grad):
     prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
     out = cumsum(elementwise.multiply(prod, grad), axis, exclusive=exclusive,
                  reverse=not reverse)
-    zero = elementwise.equal(x, elementwise._zero(x))
-    safe_x = elementwise.select_v2(zero, elementwise._one(x), x)
-    return [elementwise.select_v2(zero, elementwise._zero(out), elementwise.realdiv(out, safe_x))]
+    zero = elementwise.equal(x, elementwise.scalar_like(x))
+    safe_x = elementwise.select_v2(zero, elementwise.scalar_like(x, 1), x)
+    return [elementwise.select_v2(zero, elementwise.scalar_like(out),
+                                  elementwise.realdiv(out, safe_x))]
 
 
 for _t in ("ArgMax", "ArgMin", "All", "Any"):
