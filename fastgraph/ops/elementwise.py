@@ -8,13 +8,12 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED
 from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
-    RegisterGradient, register
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, AttrFromInput, NotDifferentiable, \
+    OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .array_ops import reshape, shape
 from .broadcast import broadcast_shapes, lower_broadcast
-from .reduction_ops import reduce_sum
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",
@@ -578,9 +577,19 @@ def select_v2(condition, x, y, name=None):
 # ---- gradients --------------------------------------------------------------
 # TF's definitions (math_grad.py), built from the ops above.
 
+def _sum_over(grad, axes):
+    """The Sum of `grad` over `axes` (a list, or an int tensor known when the
+    plan is compiled), built by type name: reduction_ops imports this
+    module for its gradients."""
+    if isinstance(axes, list):
+        return make_op(grad.graph, "Sum", [grad], {"axis": axes, "keepdims": False}).outputs[0]
+    axis = AttrFromInput(1, lambda v: np.asarray(v).tolist(), "axis")
+    return make_op(grad.graph, "Sum", [grad, axes], {"axis": axis, "keepdims": False}).outputs[0]
+
+
 def sum_to_input(grad, like):
     """`grad` (of the broadcast shape of a binary op) summed down to the shape
-    of `like`, one of the op's inputs (TF's reduce_sum over the axes that
+    of `like`, one of the op's inputs (TF's sum over the axes that
     BroadcastGradientArgs gives, reshaped to `like`'s shape).
 
     When `like`'s shape is fully known and `grad`'s rank is, the axes are
@@ -596,10 +605,10 @@ def sum_to_input(grad, like):
         # `grad` is summed whenever `like` has 1 there.
         axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
                                     if d == 1 and have[lead + i] != 1]
-        return reshape(reduce_sum(grad, axis=axes), list(want)) if axes else grad
+        return reshape(_sum_over(grad, axes), list(want)) if axes else grad
     sx = shape(like)
     rx, _ = broadcast_gradient_args(sx, shape(grad))
-    out = reshape(reduce_sum(grad, axis=rx), sx)
+    out = reshape(_sum_over(grad, rx), sx)
     out.set_shape(like.shape)  # what TF's shape inference reads from Shape(like)
     return out
 

@@ -9,8 +9,9 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import Accepts, AttrFromInput, OpDef, register
-from . import samples
+from ..framework.op_registry import Accepts, AttrFromInput, NotDifferentiable, OpDef, \
+    RegisterGradient, register
+from . import array_ops, elementwise, samples
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -345,11 +346,7 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 
 
 # ---- gradients ------------------------------------------------------------------
-# TF's definitions (math_grad.py). The elementwise and array families import
-# this module, so they are imported here, once its ops are defined.
-
-from . import array_ops, elementwise  # noqa: E402
-from ..framework.op_registry import NotDifferentiable, RegisterGradient  # noqa: E402
+# TF's definitions (math_grad.py).
 
 
 def _axis_argument(op):
