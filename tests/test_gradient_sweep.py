@@ -150,6 +150,43 @@ def test_gradient_matches_finite_differences(op_type):
         check_gradient(op_type, inputs, attrs, **{"rtol": RTOL, "atol": ATOL, **keywords})
 
 
+def _gradients_for_shapes(op_type, inputs, attrs, w, unknown):
+    """The gradient function's values on `inputs` for output weights `w`;
+    with `unknown`, every float input (and each weight) is a placeholder of
+    unknown dims, as a batch placeholder is in training."""
+    with tf.Graph().as_default() as g:
+        phs = [tf.placeholder(tf.as_dtype(a.dtype),
+                              [None] * a.ndim if unknown and a.dtype.kind == "f" else a.shape)
+               for a in inputs]
+        op = g.create_op(op_type, phs, attrs)
+        ws = [tf.placeholder(t.dtype, [None] * len(wk.shape) if unknown else wk.shape)
+              for t, wk in zip(op.outputs, w)]
+        grads = op_registry.gradient_function(op)(op, *ws)
+        wanted = [t for t in grads if t is not None]
+        feeds = dict(zip(phs, inputs))
+        feeds.update((p, wk.astype(t.dtype.np_dtype)) for p, t, wk in zip(ws, op.outputs, w))
+        with tf.Session() as sess:
+            return sess.run(wanted, feeds)
+
+
+@pytest.mark.parametrize("op_type", list(_cases()))
+def test_gradient_with_unknown_dims_is_the_static_one(op_type):
+    """Shapes known only at run time give the gradients that static ones do
+    (the gradient functions take shapes from Shape ops then)."""
+    rng = np.random.default_rng(1)
+    for inputs, attrs, _ in _sweep_samples(op_type)[:3]:
+        inputs = [np.asarray(a) for a in inputs]
+        inputs = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in inputs]
+        ref = op_registry.get(op_type).reference
+        w = [rng.normal(size=np.shape(o)) for o in ref(inputs, attrs)]
+        static = _gradients_for_shapes(op_type, inputs, attrs, w, unknown=False)
+        dynamic = _gradients_for_shapes(op_type, inputs, attrs, w, unknown=True)
+        assert len(static) == len(dynamic)
+        for a, b in zip(dynamic, static):
+            assert a.shape == b.shape, (op_type, attrs)
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=op_type)
+
+
 def test_exemptions_and_overrides_name_ops_with_gradients():
     differentiable = set(_differentiable_types())
     assert set(EXEMPT) <= differentiable, set(EXEMPT) - differentiable
