@@ -7,6 +7,8 @@ through BroadcastGradientArgs)."""
 import numpy as np
 import pytest
 
+from fastgraph.framework import op_registry
+
 from .parity import assert_same, run_both
 
 RNG = np.random.default_rng(3)
@@ -137,3 +139,27 @@ def test_where_and_cast_gradients(static):
 
     assert_same(*run_both(build, [_normal(3, 4), _normal(3, 1), _normal(4)], static=static),
                 rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("static", [True, pytest.param(False, marks=pytest.mark.skipif(
+    not callable(op_registry.get("Reshape").gradient),
+    reason="with run-time shapes the gradients sum through Reshape, whose gradient comes "
+           "with the array family's"))], ids=["static", "unknown_dims"])
+def test_second_derivatives(static):
+    """Gradients of gradients: the gradient graphs are ordinary ops, with
+    gradients of their own (weights given as grad_ys, so that no reduction
+    to a scalar is on the path)."""
+    def build(api, phs):
+        x, y, a, b, w, v = phs
+        m = api.math
+        f = (m.sin(x) * m.exp(y) + m.sqrt(x) / y + m.square(x - y) + m.pow(x, y)
+             + m.sigmoid(x * y) + m.log1p(x) * m.rsqrt(y) + m.maximum(x, y) * x)
+        g = api.tanh(api.matmul(a, b))
+        dx, dy = api.compat.v1.gradients(f, [x, y], grad_ys=w)
+        da, db = api.compat.v1.gradients(g, [a, b], grad_ys=v)
+        return (api.compat.v1.gradients(dx * dy, [x, y], grad_ys=w)
+                + api.compat.v1.gradients([da * da, db], [a, b], grad_ys=[a, b]))
+
+    feeds = [_positive(3, 4), _positive(3, 4), _normal(2, 3), _normal(3, 4), _normal(3, 4),
+             _normal(2, 4)]
+    assert_same(*run_both(build, feeds, static=static))
