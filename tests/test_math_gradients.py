@@ -70,7 +70,10 @@ def test_binary_gradients_with_run_time_shapes(op_type, xs, ys, x_tail, y_shape)
         w = tf.placeholder(tf.float64, None)
         gx, gy = _grad(z, [x, y], w)
         assert gx.shape.as_list() == list(xs) and gy.shape.as_list() == list(ys)
-        assert "BroadcastGradientArgs" in {op.type for op in g.get_operations()}
+        # Static shapes tell the axes unless a dim of unknown size may be
+        # stretched by the other input.
+        assert ("BroadcastGradientArgs" in {op.type for op in g.get_operations()}) == \
+            (xs == (None, None))
         with tf.Session() as sess:
             for batch in (5, 2):
                 xv = RNG.uniform(0.5, 2, (batch,) + x_tail)
@@ -207,3 +210,20 @@ def test_batch_matmul_gradient_with_run_time_batch_dims():
     ones = np.ones((2, 5, 2, 4))
     np.testing.assert_allclose(gx, (ones @ np.swapaxes(yv, -1, -2)).sum(0))
     np.testing.assert_allclose(gy, (np.swapaxes(xv, -1, -2) @ ones).sum(1, keepdims=True))
+
+
+def test_a_batch_dim_that_nothing_stretches_needs_no_sum():
+    """x [None, 3] + b [3], as a layer's bias: x's gradient is the incoming
+    one itself, b's a Sum over the batch axis, and no shape op is built."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [None, 3])
+        b = tf.placeholder(tf.float32, [3])
+        y = x + b
+        grad = tf.placeholder(tf.float32, [None, 3])
+        gx, gb = _grad(y, [x, b], grad)
+        assert gx is grad
+        assert gb.shape.as_list() == [3]
+        assert not {"Shape", "BroadcastGradientArgs"} & {op.type for op in g.get_operations()}
+        with tf.Session() as sess:
+            gv = RNG.normal(size=(4, 3)).astype(np.float32)
+            np.testing.assert_allclose(sess.run(gb, {grad: gv}), gv.sum(0), rtol=1e-6)

@@ -12,7 +12,7 @@ from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, AttrFromInput, 
     OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
-from .array_ops import reshape, shape
+from .array_ops import identity, reshape, shape
 from .broadcast import broadcast_shapes, lower_broadcast
 
 __all__ = [
@@ -577,38 +577,86 @@ def select_v2(condition, x, y, name=None):
 # ---- gradients --------------------------------------------------------------
 # TF's definitions (math_grad.py), built from the ops above.
 
-def _sum_over(grad, axes):
+def _sum_over(grad, axes, keepdims=False):
     """The Sum of `grad` over `axes` (a list, or an int tensor known when the
     plan is compiled), built by type name: reduction_ops imports this
     module for its gradients."""
     if isinstance(axes, list):
-        return make_op(grad.graph, "Sum", [grad], {"axis": axes, "keepdims": False}).outputs[0]
+        return make_op(grad.graph, "Sum", [grad], {"axis": axes, "keepdims": keepdims}).outputs[0]
     axis = AttrFromInput(1, lambda v: np.asarray(v).tolist(), "axis")
-    return make_op(grad.graph, "Sum", [grad, axes], {"axis": axis, "keepdims": False}).outputs[0]
+    return make_op(grad.graph, "Sum", [grad, axes],
+                   {"axis": axis, "keepdims": keepdims}).outputs[0]
 
 
-def sum_to_input(grad, like):
-    """`grad` (of the broadcast shape of a binary op) summed down to the shape
-    of `like`, one of the op's inputs (TF's sum over the axes that
-    BroadcastGradientArgs gives, reshaped to `like`'s shape).
+def _dims(value):
+    """A shape tuple (None dims, or None) of a Tensor or of a shape tuple."""
+    return value.shape.as_tuple() if hasattr(value, "shape") else value
 
-    When `like`'s shape is fully known and `grad`'s rank is, the axes are
-    known when the graph is built and no shape ops are added; otherwise they
-    come from BroadcastGradientArgs on the two Shapes, which the compiler
-    folds for each run signature."""
+
+def _static_axes(have, want, others):
+    """The axes of `have` (the broadcast shape) to sum to get `want`, when
+    they follow from static shapes, else None. `others` are the shapes the
+    op broadcast `want` with, when the caller gives them: a dim of `want`
+    of unknown size needs no sum where none of them is wider than 1."""
+    if have is None or want is None or len(have) < len(want):
+        return None
+    lead = len(have) - len(want)
+    axes = list(range(lead))
+    for i, d in enumerate(want):
+        pos = lead + i
+        if d is None:
+            # The output's dim is `want`'s unless another input stretches a 1.
+            for o in others:
+                if o is None:
+                    return None
+                j = pos - (len(have) - len(o))
+                if j >= 0 and o[j] != 1:
+                    return None
+            if not others:
+                return None
+        elif d == 1 and have[pos] != 1:
+            # Summing a size-1 axis changes nothing, so one of unknown size
+            # in `have` is summed whenever `want` has 1 there.
+            axes.append(pos)
+    return axes
+
+
+def _merge(a, b):
+    """The better known of two shape tuples of one tensor, dim by dim."""
+    if a is None or b is None or len(a) != len(b):
+        return b if a is None else a
+    return tuple(x if x is not None else y for x, y in zip(a, b))
+
+
+def sum_to_input(grad, like, others=()):
+    """`grad` (of the broadcast shape of an op's inputs) summed down to the
+    shape of `like`, one of those inputs (TF's sum over the axes that
+    BroadcastGradientArgs gives, reshaped to `like`'s shape). `others` are
+    the op's other broadcast inputs (Tensors or shape tuples).
+
+    When static shapes tell the axes (a batch dim of unknown size that no
+    other input stretches needs none), they are fixed when the graph is
+    built and no kernel is added beyond the sum; otherwise they come from
+    BroadcastGradientArgs on the Shapes, which the compiler folds for each
+    run signature."""
     have, want = grad.shape.as_tuple(), like.shape.as_tuple()
-    if have is not None and want is not None and None not in want and len(have) >= len(want):
-        if have == want:
-            return grad
-        lead = len(have) - len(want)
-        # Summing a size-1 axis changes nothing, so one of unknown size in
-        # `grad` is summed whenever `like` has 1 there.
-        axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
-                                    if d == 1 and have[lead + i] != 1]
-        return reshape(_sum_over(grad, axes), list(want)) if axes else grad
-    sx = shape(like)
-    rx, _ = broadcast_gradient_args(sx, shape(grad))
-    out = reshape(_sum_over(grad, rx), sx)
+    others = [_dims(o) for o in others]
+    if others:
+        # grad has the inputs' broadcast shape, which may be better known.
+        have = _merge(have, broadcast_shapes([want] + others))
+    axes = _static_axes(have, want, others)
+    if axes is not None:
+        if not axes and len(have) == len(want):
+            if _merge(grad.shape.as_tuple(), want) == grad.shape.as_tuple():
+                return grad
+            out = identity(grad)  # a view, to carry the better known shape
+        else:
+            out = _sum_over(grad, axes, keepdims=True) if axes else grad
+            out = reshape(out, list(want) if None not in want else shape(like))
+    else:
+        sx = shape(like)
+        rx, _ = broadcast_gradient_args(sx, shape(grad))
+        out = reshape(_sum_over(grad, rx), sx)
     out.set_shape(like.shape)  # what TF's shape inference reads from Shape(like)
     return out
 
@@ -625,36 +673,36 @@ def _zeros_like(x):
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
     x, y = op.inputs
-    return [sum_to_input(grad, x), sum_to_input(grad, y)]
+    return [sum_to_input(grad, x, [y]), sum_to_input(grad, y, [x])]
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
     x, y = op.inputs
-    return [sum_to_input(grad, x), sum_to_input(negative(grad), y)]
+    return [sum_to_input(grad, x, [y]), sum_to_input(negative(grad), y, [x])]
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return [sum_to_input(multiply(grad, y), x), sum_to_input(multiply(grad, x), y)]
+    return [sum_to_input(multiply(grad, y), x, [y]), sum_to_input(multiply(grad, x), y, [x])]
 
 
 @RegisterGradient("RealDiv")
 def _realdiv_grad(op, grad):
     """d(x/y) = grad / y, -grad x / y^2, as TF's _RealDivGrad."""
     x, y = op.inputs
-    return [sum_to_input(realdiv(grad, y), x),
-            sum_to_input(multiply(grad, realdiv(realdiv(negative(x), y), y)), y)]
+    return [sum_to_input(realdiv(grad, y), x, [y]),
+            sum_to_input(multiply(grad, realdiv(realdiv(negative(x), y), y)), y, [x])]
 
 
 @RegisterGradient("Div")
 def _div_grad(op, grad):
     """TF's _DivGrad: as RealDiv (integer Div has no float gradient to give)."""
     x, y = op.inputs
-    return [sum_to_input(_binary(_DIV, grad, y, None), x),
+    return [sum_to_input(_binary(_DIV, grad, y, None), x, [y]),
             sum_to_input(multiply(grad, _binary(_DIV, _binary(_DIV, negative(x), y, None), y,
-                                           None)), y)]
+                                           None)), y, [x])]
 
 
 @RegisterGradient("FloorDiv")
@@ -667,7 +715,8 @@ def _floordiv_grad(op, grad):
 def _floormod_grad(op, grad):
     """x mod y = x - floor(x / y) y: grad, and -grad floor(x / y), as TF."""
     x, y = op.inputs
-    return [sum_to_input(grad, x), sum_to_input(multiply(grad, negative(floordiv(x, y))), y)]
+    return [sum_to_input(grad, x, [y]),
+            sum_to_input(multiply(grad, negative(floordiv(x, y))), y, [x])]
 
 
 @RegisterGradient("Pow")
@@ -680,7 +729,7 @@ def _pow_grad(op, grad):
     mask = greater(x, scalar_like(x))
     safe_x = select_v2(mask, x, scalar_like(x, 1))
     log_x = select_v2(mask, log(safe_x), _zeros_like(x))
-    return [sum_to_input(gx, x), sum_to_input(multiply(grad, multiply(z, log_x)), y)]
+    return [sum_to_input(gx, x, [y]), sum_to_input(multiply(grad, multiply(z, log_x)), y, [x])]
 
 
 def _maximum_minimum_grad(op, grad, selector):
@@ -689,8 +738,8 @@ def _maximum_minimum_grad(op, grad, selector):
     x, y = op.inputs
     xmask = selector(x, y)
     zeros = scalar_like(grad)
-    return [sum_to_input(select_v2(xmask, grad, zeros), x),
-            sum_to_input(select_v2(xmask, zeros, grad), y)]
+    return [sum_to_input(select_v2(xmask, grad, zeros), x, [y]),
+            sum_to_input(select_v2(xmask, zeros, grad), y, [x])]
 
 
 @RegisterGradient("Maximum")
@@ -708,7 +757,7 @@ def _squared_difference_grad(op, grad):
     """TF's _SquaredDifferenceGrad: 2 grad (x - y), and its negative."""
     x, y = op.inputs
     x_grad = multiply(multiply(scalar_like(grad, 2.0), grad), subtract(x, y))
-    return [sum_to_input(x_grad, x), negative(sum_to_input(x_grad, y))]
+    return [sum_to_input(x_grad, x, [y]), negative(sum_to_input(x_grad, y, [x]))]
 
 
 @RegisterGradient("SelectV2")
@@ -717,8 +766,8 @@ def _select_v2_grad(op, grad):
     to e, each summed to its input's shape; none for the condition."""
     c, x, y = op.inputs
     zeros = scalar_like(grad)
-    return [None, sum_to_input(select_v2(c, grad, zeros), x),
-            sum_to_input(select_v2(c, zeros, grad), y)]
+    return [None, sum_to_input(select_v2(c, grad, zeros), x, [c, y]),
+            sum_to_input(select_v2(c, zeros, grad), y, [c, x])]
 
 
 @RegisterGradient("Neg")

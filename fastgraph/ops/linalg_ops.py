@@ -162,4 +162,11 @@ def _batch_matmul_grad(op, grad):
     at run time; the matrix dims of each gradient are its input's)."""
     a, b = op.inputs
     grad_a, grad_b = _matmul_grads(op, grad)
-    return [sum_to_input(grad_a, a), sum_to_input(grad_b, b)]
+    return [sum_to_input(grad_a, a, [_batch_only(b)]), sum_to_input(grad_b, b, [_batch_only(a)])]
+
+
+def _batch_only(x):
+    """x's shape with its matrix dims as 1s: what it broadcasts the other
+    operand's batch dims with."""
+    dims = x.shape.as_tuple()
+    return None if dims is None else tuple(dims[:-2]) + (1, 1)
