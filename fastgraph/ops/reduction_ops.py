@@ -381,8 +381,9 @@ def _kept_shape(op):
     axes = _static_axes(op)
     dims = x.shape.as_tuple()
     if axes is not None:
-        if None not in dims:
-            return [1 if i in axes else d for i, d in enumerate(dims)]
+        kept = [1 if i in axes else d for i, d in enumerate(dims)]
+        if None not in kept:
+            return kept
         mask = np.array([i in axes for i in range(len(dims))])
         return elementwise.select_v2(mask, np.ones(len(dims), np.int32), array_ops.shape(x))
     # The axes are known once the plan is: this reduction folds into its Shape
