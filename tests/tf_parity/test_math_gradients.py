@@ -163,3 +163,24 @@ def test_second_derivatives(static):
     feeds = [_positive(3, 4), _positive(3, 4), _normal(2, 3), _normal(3, 4), _normal(3, 4),
              _normal(2, 4)]
     assert_same(*run_both(build, feeds, static=static))
+
+
+def test_gradients_of_a_small_network_with_a_batch_dim():
+    """A dense layer, a sigmoid and a mean squared error over a batch of
+    unknown size, run at two batch sizes: the weights' and bias's gradients
+    are TF's."""
+    w0, b0 = _normal(4, 3), _normal(3)
+
+    def build(api, phs):
+        x, labels = phs
+        v1 = api.compat.v1
+        w = v1.Variable(w0, name="w")
+        b = v1.Variable(b0, name="b")
+        h = api.sigmoid(api.matmul(x, w) + b)
+        out = api.reduce_sum(h * h, axis=1, keepdims=True) / 3.0
+        loss = api.reduce_mean(api.square(out - labels))
+        return _grads(api, loss, [w, b, x])
+
+    for batch in (5, 2):
+        feeds = [_normal(batch, 4), _normal(batch, 1)]
+        assert_same(*run_both(build, feeds, static=False, init=True))
