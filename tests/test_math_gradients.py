@@ -227,3 +227,40 @@ def test_a_batch_dim_that_nothing_stretches_needs_no_sum():
         with tf.Session() as sess:
             gv = RNG.normal(size=(4, 3)).astype(np.float32)
             np.testing.assert_allclose(sess.run(gb, {grad: gv}), gv.sum(0), rtol=1e-6)
+
+
+def _broadcastable_pairs(rng, count):
+    for _ in range(count):
+        rank = int(rng.integers(0, 4))
+        out = [int(d) for d in rng.integers(2, 4, size=rank)]
+        pair = []
+        for _ in range(2):
+            r = int(rng.integers(0, rank + 1))
+            pair.append(tuple(1 if rng.random() < 0.4 else d for d in out[rank - r:]))
+        yield pair
+
+
+def test_sum_to_input_with_partly_known_shapes_sums_as_numpy():
+    """Every mix of known and unknown dims (the static axes where they can
+    be told, BroadcastGradientArgs where not) sums the gradient of x + y to
+    each input as NumPy does."""
+    rng = np.random.default_rng(5)
+    for sx, sy in _broadcastable_pairs(rng, 40):
+        masks = [[rng.random() < 0.5 for _ in s] for s in (sx, sy)]
+        xv, yv = rng.normal(size=sx), rng.normal(size=sy)
+        gv = rng.normal(size=np.broadcast(xv, yv).shape)
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float64, [None if m else d for d, m in zip(sx, masks[0])])
+            y = tf.placeholder(tf.float64, [None if m else d for d, m in zip(sy, masks[1])])
+            grad = tf.placeholder(tf.float64, None if rng.random() < 0.3 else gv.shape)
+            gx, gy = _grad(x + y, [x, y], grad)
+            with tf.Session() as sess:
+                got = sess.run([gx, gy], {x: xv, y: yv, grad: gv})
+        for g, v in zip(got, (xv, yv)):
+            lead = gv.ndim - v.ndim
+            want = gv.sum(axis=tuple(range(lead)))
+            want = want.sum(axis=tuple(i for i, d in enumerate(v.shape) if d == 1),
+                            keepdims=True).reshape(v.shape)
+            assert g.shape == v.shape, (sx, sy, masks)
+            np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-12,
+                                       err_msg=str((sx, sy, masks)))

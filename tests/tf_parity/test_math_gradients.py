@@ -184,3 +184,39 @@ def test_gradients_of_a_small_network_with_a_batch_dim():
     for batch in (5, 2):
         feeds = [_normal(batch, 4), _normal(batch, 1)]
         assert_same(*run_both(build, feeds, static=False, init=True))
+
+
+def test_broadcast_gradient_args_is_tfs():
+    """fastgraph's BroadcastGradientArgs (the reduction axes of each input)
+    against TF's raw op on shape pairs that broadcast, ones among them, and
+    its message for a pair that does not."""
+    import fastgraph as fg
+
+    from .parity import tf
+
+    rng = np.random.default_rng(9)
+    pairs = [((1,), (1,)), ((), ()), ((1, 1), (1,)), ((2, 3), (3, 2))]
+    for _ in range(30):
+        rank = int(rng.integers(0, 4))
+        out = [int(d) for d in rng.integers(0, 4, size=rank)]
+        pairs.append(tuple(tuple(1 if rng.random() < 0.4 else d for d in out[rank - r:])
+                           for r in rng.integers(0, rank + 1, size=2)))
+    for s0, s1 in pairs:
+        s0v, s1v = np.array(s0, np.int32), np.array(s1, np.int32)
+        with fg.Graph().as_default() as g:
+            try:
+                # Constant shapes are checked when the op is built, fed ones
+                # when it runs.
+                out = g.create_op("BroadcastGradientArgs", [fg.constant(s0v), fg.constant(s1v)],
+                                  {}).outputs
+                with fg.Session() as sess:
+                    ours = [a.tolist() for a in sess.run(out)]
+            except (ValueError, fg.errors.InvalidArgumentError) as e:
+                ours = str(e)
+        try:
+            theirs = [a.numpy().tolist() for a in tf.raw_ops.BroadcastGradientArgs(s0=s0v, s1=s1v)]
+        except tf.errors.InvalidArgumentError as e:
+            theirs = e.message
+            assert isinstance(ours, str) and ours in theirs, (s0, s1)
+            continue
+        assert ours == theirs, (s0, s1)
