@@ -264,3 +264,25 @@ def test_sum_to_input_with_partly_known_shapes_sums_as_numpy():
             assert g.shape == v.shape, (sx, sy, masks)
             np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-12,
                                        err_msg=str((sx, sy, masks)))
+
+
+@pytest.mark.parametrize("fn", ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reduction_gradients_with_axes_known_only_at_run_time(fn, keepdims):
+    """An axis computed from a fed shape (known once the plan is compiled)."""
+    xv = RNG.uniform(0.5, 1.5, (3, 4))
+    wv = RNG.normal(size=(3, 1) if keepdims else (3,))
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [None, None])
+        axis = tf.shape(x)[0] - tf.shape(x)[0] + 1
+        y = getattr(tf, fn)(x, axis=axis, keepdims=keepdims)
+        assert y.op.inputs[1] is axis  # the axis waits for the plan
+        dx, _ = _grad(y, [x], tf.constant(wv))
+        with tf.Session() as sess:
+            got = sess.run(dx, {x: xv})
+    with tf.Graph().as_default():
+        xs = tf.constant(xv)
+        y = getattr(tf, fn)(xs, axis=1, keepdims=keepdims)
+        want, = _grad(y, [xs], tf.constant(wv))
+        with tf.Session() as sess:
+            np.testing.assert_allclose(got, sess.run(want), rtol=1e-12)

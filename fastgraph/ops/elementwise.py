@@ -249,7 +249,7 @@ register(OpDef(
     reference=_bga_reference,
     dtypes=[Accepts("s0", (dtypes.int32, dtypes.int64))],
     samples=samples.broadcast_gradient_args,
-    gradient=NOT_DIFFERENTIABLE,
+    gradient=NOT_DIFFERENTIABLE,  # integer axes computed from shapes, as in TF
     graphdef=NodeMapping(("s0", "s1"), [TypeAttr("T", input=0)])))
 
 
@@ -903,6 +903,8 @@ def _cast_grad(op, grad):
     return [None]
 
 
+# Boolean outputs (comparisons, logic, the float tests): nothing to
+# differentiate, as in TF's math_grad.py.
 for _t in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
            "LogicalOr", "LogicalXor", "LogicalNot", "IsNan", "IsFinite", "IsInf"):
     NotDifferentiable(_t)

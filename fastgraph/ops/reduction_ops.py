@@ -523,5 +523,7 @@ def _cumprod_grad(op, grad):
                                   elementwise.realdiv(out, safe_x))]
 
 
+# Integer indices (TF's NotDifferentiable ArgMax, ArgMin) and boolean
+# reductions: nothing to differentiate.
 for _t in ("ArgMax", "ArgMin", "All", "Any"):
     NotDifferentiable(_t)
