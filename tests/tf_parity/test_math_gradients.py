@@ -220,3 +220,21 @@ def test_broadcast_gradient_args_is_tfs():
             assert isinstance(ours, str) and ours in theirs, (s0, s1)
             continue
         assert ours == theirs, (s0, s1)
+
+
+@pytest.mark.parametrize("static", [True, False], ids=["static", "unknown_dims"])
+def test_gradients_at_ties_and_kinks(static):
+    """Where TF picks a side: Maximum/Minimum's ties go to x, a reduction's
+    tied extremes share the gradient, Abs and Sign give 0 at 0, Pow's
+    exponent gradient is 0 at a zero base, cumprod's is div_no_nan's 0."""
+    def build(api, phs):
+        x, y = phs
+        m = api.math
+        f = (m.maximum(x, y) * 2.0 + m.minimum(x, y) * 3.0 + m.abs(x) + m.sign(y) * x
+             + api.reduce_max(x, axis=1, keepdims=True) * 5.0
+             + api.reduce_min(y, axis=0) * 7.0 + m.pow(x, y) + m.cumprod(x, axis=1))
+        return _grads(api, api.reduce_sum(f * f), [x, y])
+
+    x = np.array([[0.0, 1.0, 1.0], [2.0, 0.0, 2.0]])
+    y = np.array([[0.0, 1.0, 3.0], [1.0, 0.0, 2.0]])
+    assert_same(*run_both(build, [x, y], static=static))
