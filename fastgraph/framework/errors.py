@@ -3,9 +3,9 @@
 __all__ = [
     "OpError", "CancelledError", "UnknownError", "InvalidArgumentError", "NotFoundError",
     "ResourceExhaustedError", "FailedPreconditionError", "OutOfRangeError",
-    "UnimplementedError", "InternalError", "exception_for_code",
+    "UnimplementedError", "InternalError", "DataLossError", "exception_for_code",
     "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "NOT_FOUND", "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+    "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "DATA_LOSS",
 ]
 
 OK = 0
@@ -18,6 +18,7 @@ FAILED_PRECONDITION = 9
 OUT_OF_RANGE = 11
 UNIMPLEMENTED = 12
 INTERNAL = 13
+DATA_LOSS = 15
 
 
 class OpError(Exception):
@@ -85,12 +86,14 @@ UnimplementedError = _make(
     "UnimplementedError", UNIMPLEMENTED, "Raised when an operation has not been implemented.")
 InternalError = _make(
     "InternalError", INTERNAL, "Raised when the system experiences an internal error.")
+DataLossError = _make(
+    "DataLossError", DATA_LOSS, "Raised when unrecoverable data loss or corruption is encountered.")
 
 _BY_CODE = {
     CANCELLED: CancelledError, UNKNOWN: UnknownError, INVALID_ARGUMENT: InvalidArgumentError,
     NOT_FOUND: NotFoundError, RESOURCE_EXHAUSTED: ResourceExhaustedError,
     FAILED_PRECONDITION: FailedPreconditionError, OUT_OF_RANGE: OutOfRangeError,
-    UNIMPLEMENTED: UnimplementedError, INTERNAL: InternalError,
+    UNIMPLEMENTED: UnimplementedError, INTERNAL: InternalError, DATA_LOSS: DataLossError,
 }
 
 
