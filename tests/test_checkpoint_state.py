@@ -21,9 +21,9 @@ def test_text_as_tensorflow_writes_it():
 
 
 def test_escapes_round_trip():
-    path = 'we"ird\\dir/\tü\n\x01'
+    path = 'we"ird\\dir/\tü\n\x01\x7f'
     text = CheckpointState(path).to_text()
-    assert text == 'model_checkpoint_path: "we\\"ird\\\\dir/\\t\\303\\274\\n\\001"\n'
+    assert text == 'model_checkpoint_path: "we\\"ird\\\\dir/\\tü\\n\\001\\177"\n'
     assert CheckpointState.from_text(text).model_checkpoint_path == path
 
 

@@ -5,8 +5,9 @@ protobuf text format TensorFlow writes and reads it in:
     all_model_checkpoint_paths: "model.ckpt-2"
     all_model_checkpoint_paths: "model.ckpt-3"
 
-Strings are C-escaped as protobuf's text format escapes them (octal for
-bytes outside printable ASCII), one field a line.
+Strings are escaped as protobuf's text format (as_utf8) escapes them: C
+escapes for quotes, backslashes and control characters (octal), other
+characters as they are; one field a line.
 """
 
 import re
@@ -39,11 +40,12 @@ class ParseError(ValueError):
 
 def _escape(text):
     out = []
-    for b in text.encode():
+    for c in text:
+        b = ord(c)
         if b in _ESCAPES:
             out.append(_ESCAPES[b])
-        elif 0x20 <= b < 0x7F:
-            out.append(chr(b))
+        elif 0x20 <= b < 0x7F or b >= 0x80:
+            out.append(c)
         else:
             out.append(f"\\{b:03o}")
     return '"' + "".join(out) + '"'
