@@ -82,7 +82,7 @@ def test_global_step_as_int_tensor_and_variable_and_padding(tmp_path):
     g = tf.Graph()
     with g.as_default():
         step = tf.Variable(np.int64(42), name="global_step")
-        w = tf.Variable([1.0, 2.0], name="w")
+        tf.Variable([1.0, 2.0], name="w")
         saver = tf.train.Saver(pad_step_number=False)
         padded = tf.train.Saver(pad_step_number=True)
         with tf.Session() as sess:
@@ -92,6 +92,7 @@ def test_global_step_as_int_tensor_and_variable_and_padding(tmp_path):
             assert saver.save(sess, base, global_step=np.int32(7)) == base + "-7"
             assert saver.save(sess, base, global_step=step) == base + "-42"
             assert saver.save(sess, base, global_step=step.value() + 1) == base + "-43"
+            assert saver.save(sess, base, global_step="global_step:0") == base + "-42"
             assert padded.save(sess, base, global_step=5) == base + "-00000005"
             assert tf.train.load_variable(base + "-42", "global_step") == 42
             np.testing.assert_array_equal(tf.train.load_variable(base + "-100", "w"), [1, 2])

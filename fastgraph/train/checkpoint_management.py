@@ -10,13 +10,13 @@ import uuid
 
 from .checkpoint_state import CheckpointState, ParseError
 
-# tf.logging's logger (fastgraph/tf_logging.py), which is above this layer.
-warning = logging.getLogger("fastgraph").warning
-
 __all__ = ["latest_checkpoint", "checkpoint_exists", "prefix_of", "get_checkpoint_state",
            "update_checkpoint_state", "update_checkpoint_state_internal",
            "generate_checkpoint_state_proto", "remove_checkpoint", "get_checkpoint_mtimes",
            "meta_graph_filename", "CheckpointState"]
+
+# tf.logging's logger (fastgraph/tf_logging.py), which is above this layer.
+_warning = logging.getLogger("fastgraph").warning
 
 
 def prefix_of(path):
@@ -110,14 +110,14 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
-        warning("%s: %s", type(e).__name__, e)
-        warning("%s: Checkpoint ignored", state_file)
+        _warning("%s: %s", type(e).__name__, e)
+        _warning("%s: Checkpoint ignored", state_file)
         return None
     try:
         state = CheckpointState.from_text(text)
     except ParseError as e:
-        warning("%s: %s", type(e).__name__, e)
-        warning("%s: Checkpoint ignored", state_file)
+        _warning("%s: %s", type(e).__name__, e)
+        _warning("%s: Checkpoint ignored", state_file)
         return None
     if not state.model_checkpoint_path:
         raise ValueError("Invalid checkpoint state loaded from " + checkpoint_dir)
@@ -136,7 +136,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     if state is not None and state.model_checkpoint_path:
         if checkpoint_exists(state.model_checkpoint_path):
             return state.model_checkpoint_path
-        warning("Couldn't match files for checkpoint %s", state.model_checkpoint_path)
+        _warning("Couldn't match files for checkpoint %s", state.model_checkpoint_path)
     return None
 
 
