@@ -123,6 +123,8 @@ def test_state_file_latest_and_max_to_keep_deletes_old_files(tmp_path):
     assert state.all_model_checkpoint_paths == kept
     assert tf.train.latest_checkpoint(str(tmp_path)) == kept[1]
     assert tf.train.load_variable(str(tmp_path), "v") == 4  # a directory: its latest
+    assert tf.train.load_checkpoint(str(tmp_path)).get_tensor("v") == 4
+    assert tf.train.load_checkpoint(kept[0]).get_tensor("v") == 3
 
 
 def test_max_to_keep_none_keeps_all_and_relative_paths(tmp_path):

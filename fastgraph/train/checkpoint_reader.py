@@ -24,7 +24,8 @@ from .checkpoint_management import prefix_of
 from .checkpoint_writer import data_filename
 from .table_format import read_table
 
-__all__ = ["CheckpointReader", "NewCheckpointReader", "list_variables", "load_variable"]
+__all__ = ["CheckpointReader", "NewCheckpointReader", "list_variables", "load_variable",
+           "load_checkpoint"]
 
 # More shards than this is a corrupt header, not a checkpoint.
 _MAX_SHARDS = 1 << 20
@@ -176,6 +177,13 @@ class CheckpointReader:
 def NewCheckpointReader(filepattern):  # noqa: N802 - TF's name
     """A CheckpointReader for the checkpoint with that prefix."""
     return CheckpointReader(filepattern)
+
+
+def load_checkpoint(ckpt_dir_or_file):
+    """Returns a CheckpointReader for the checkpoint found in
+    `ckpt_dir_or_file` (a prefix, or a directory whose `checkpoint` file
+    names the latest one)."""
+    return CheckpointReader(prefix_of(ckpt_dir_or_file))
 
 
 def list_variables(ckpt_dir_or_file):

@@ -27,6 +27,7 @@ from .checkpoint_writer import write_checkpoint
 
 __all__ = ["Saver"]
 
+_VARIABLE_OPS = ("VariableV2", "Variable", "VarHandleOp")
 _log = logging.getLogger("fastgraph")  # tf.logging's logger
 # TF's names of dtypes in its messages (DataTypeString).
 _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -44,6 +45,17 @@ def _type_name(np_dtype):
     return _TF_TYPE_NAMES.get(name, name)
 
 
+def _is_variable(v):
+    """Whether `v` is a variable the Saver can fetch and assign: a Variable,
+    or any object with the same reading and assigning surface whose op is a
+    variable op (so variables made by other parts of the API are saved too)."""
+    if isinstance(v, Variable):
+        return True
+    op = getattr(v, "op", None)
+    return (callable(getattr(v, "assign", None)) and hasattr(v, "dtype")
+            and getattr(op, "type", None) in _VARIABLE_OPS)
+
+
 def _named_variables(var_list):
     """[(checkpoint name, variable)] sorted by name, with TF's errors for
     duplicate names, a variable under two names, and partitioned variables
@@ -56,16 +68,16 @@ def _named_variables(var_list):
                                 f"trackable operations. Name is not a string: {name}")
             if isinstance(var, (list, tuple)):
                 for part in var:
-                    if not isinstance(part, Variable):
+                    if not _is_variable(part):
                         raise ValueError(f"Slices must all be Variables: {part}")
                     raise ValueError(f"Slices must all be slices: {part}")
-            if not isinstance(var, Variable):
+            if not _is_variable(var):
                 raise TypeError(f"Variable to save is not a Variable: {var}")
             named.append((name, var))
     elif isinstance(var_list, (list, tuple, set)):
         named, seen = [], set()
         for var in var_list:
-            if not isinstance(var, Variable):
+            if not _is_variable(var):
                 raise TypeError(f"Variable to save is not a Variable: {var}")
             if var.op.name in seen:
                 raise ValueError(f"At least two variables have the same name: {var.op.name}")
