@@ -18,7 +18,8 @@ from ..ops.elementwise import (
 )
 from ..ops.indexing_ops import gather, size as _size, where, zeros_like
 from ..ops.linalg_ops import matmul
-from ..ops.nn_ops import bias_add, fused_batch_norm_v3, relu
+from ..ops.batch_norm_ops import fused_batch_norm_v3
+from ..ops.nn_ops import bias_add, relu
 from ..ops.reduction_ops import reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
 from .math_ops import count_nonzero

@@ -9,7 +9,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.framework import op_registry
-from fastgraph.ops import nn_ops
+from fastgraph.ops import batch_norm_ops, nn_ops
 
 from ..gradient_check import check_gradient, numeric_gradient
 
@@ -214,7 +214,7 @@ def test_fused_batch_norm_gradient_matches_finite_differences(training, shape, f
     eps = 1e-3
     with tf.Graph().as_default():
         phs = [tf.placeholder(tf.float32, [None] * a.ndim) for a in (x, scale, offset, mean, var)]
-        outs = nn_ops.fused_batch_norm_v3(*phs, epsilon=eps, data_format=fmt,
+        outs = batch_norm_ops.fused_batch_norm_v3(*phs, epsilon=eps, data_format=fmt,
                                           is_training=training,
                                           exponential_avg_factor=0.5 if training else 1.0)
         grads = tf.gradients(outs[0], phs, grad_ys=tf.constant(w.astype(np.float32)))
@@ -236,7 +236,7 @@ def test_fused_batch_norm_outputs_by_hand():
     x = np.array([1.0, 3.0, 2.0, 6.0, 3.0, 9.0], np.float32).reshape(3, 1, 1, 2)
     scale, offset = np.array([2.0, 1.0], np.float32), np.array([0.5, -1.0], np.float32)
     run_mean, run_var = np.array([1.0, 2.0], np.float32), np.array([4.0, 8.0], np.float32)
-    y, bm, bv, r1, r2, r3 = _run(lambda *t: nn_ops.fused_batch_norm_v3(
+    y, bm, bv, r1, r2, r3 = _run(lambda *t: batch_norm_ops.fused_batch_norm_v3(
         *t, epsilon=0.0, exponential_avg_factor=0.25, is_training=True),
         x, scale, offset, run_mean, run_var)
     # Channel 0: 1, 2, 3 (mean 2, biased variance 2/3, corrected 1);
@@ -251,7 +251,7 @@ def test_fused_batch_norm_outputs_by_hand():
     np.testing.assert_allclose(y[:, 0, 0, 0], 2 * z0 + 0.5, rtol=1e-5)
     np.testing.assert_allclose(y[:, 0, 0, 1], z1 - 1, rtol=1e-5)
     # Inference: the given statistics pass through and normalise.
-    y, bm, bv, r1, r2, _ = _run(lambda *t: nn_ops.fused_batch_norm_v3(
+    y, bm, bv, r1, r2, _ = _run(lambda *t: batch_norm_ops.fused_batch_norm_v3(
         *t, epsilon=0.0, is_training=False), x, scale, offset, run_mean, run_var)
     np.testing.assert_allclose(y[:, 0, 0, 0], 2 * (np.array([1, 2, 3]) - 1) / 2 + 0.5)
     np.testing.assert_array_equal(bm, run_mean)
@@ -263,7 +263,7 @@ def test_fused_batch_norm_many_channels_split():
     x = RNG.normal(size=(4, 30, 30, 150)).astype(np.float32) * 3 + 5
     scale, offset = np.ones(150, np.float32), np.zeros(150, np.float32)
     empty = np.zeros(0, np.float32)
-    y, bm, bv = _run(lambda *t: nn_ops.fused_batch_norm_v3(*t, epsilon=1e-3)[:3],
+    y, bm, bv = _run(lambda *t: batch_norm_ops.fused_batch_norm_v3(*t, epsilon=1e-3)[:3],
                      x, scale, offset, empty, empty)
     x64 = x.astype(np.float64)
     np.testing.assert_allclose(bm, x64.mean((0, 1, 2)), rtol=1e-5)
@@ -280,8 +280,8 @@ def test_fused_batch_norm_grad_kernel_matches_finite_differences_in_training():
     zeros = np.zeros(3, np.float32)
 
     def build(xp, dyp, sp, zp):
-        outs = nn_ops.fused_batch_norm_v3(xp, sp, zp, zp[:0], zp[:0], epsilon=1e-3)
-        return nn_ops.fused_batch_norm_grad_v3(dyp, xp, sp, outs[3], outs[4], outs[5],
+        outs = batch_norm_ops.fused_batch_norm_v3(xp, sp, zp, zp[:0], zp[:0], epsilon=1e-3)
+        return batch_norm_ops.fused_batch_norm_grad_v3(dyp, xp, sp, outs[3], outs[4], outs[5],
                                                epsilon=1e-3)[:3]
 
     dx, dscale, doffset = _run(build, x, dy, scale, zeros)
@@ -366,19 +366,19 @@ def test_fused_batch_norm_bad_inputs():
     with tf.Graph().as_default():
         x = tf.zeros([2, 2, 2, 3])
         with pytest.raises(ValueError, match="rank 4"):
-            nn_ops.fused_batch_norm_v3(tf.zeros([2, 3]), c, c, c, c)
+            batch_norm_ops.fused_batch_norm_v3(tf.zeros([2, 3]), c, c, c, c)
         with pytest.raises(ValueError, match="mean must have the same number of elements"):
-            nn_ops.fused_batch_norm_v3(x, c, c, c[:2], c, is_training=False)
+            batch_norm_ops.fused_batch_norm_v3(x, c, c, c[:2], c, is_training=False)
         with pytest.raises(ValueError, match="mean must have the same number of elements"):
-            nn_ops.fused_batch_norm_v3(x, c, c, c[:0], c[:0], exponential_avg_factor=0.5)
+            batch_norm_ops.fused_batch_norm_v3(x, c, c, c[:0], c[:0], exponential_avg_factor=0.5)
         with pytest.raises(ValueError, match="scale must have the same number"):
-            nn_ops.fused_batch_norm_v3(x, c[:2], c, c[:0], c[:0])
+            batch_norm_ops.fused_batch_norm_v3(x, c[:2], c, c[:0], c[:0])
         with pytest.raises(ValueError, match="Invalid data format"):
-            nn_ops.fused_batch_norm_v3(x, c, c, c, c, data_format="NDHWC")
+            batch_norm_ops.fused_batch_norm_v3(x, c, c, c, c, data_format="NDHWC")
         with pytest.raises(TypeError, match="not in list of allowed values"):
-            nn_ops.fused_batch_norm_v3(tf.zeros([2, 2, 2, 3], tf.float64), c, c, c, c)
+            batch_norm_ops.fused_batch_norm_v3(tf.zeros([2, 2, 2, 3], tf.float64), c, c, c, c)
         xp = tf.placeholder(tf.float32, [None, None, None, None])
-        y = nn_ops.fused_batch_norm_v3(xp, c, c, c, c, is_training=False)[0]
+        y = batch_norm_ops.fused_batch_norm_v3(xp, c, c, c, c, is_training=False)[0]
         with tf.Session() as sess:
             with pytest.raises(tf.errors.InvalidArgumentError):
                 sess.run(y, {xp: np.zeros((1, 2, 2, 4), np.float32)})
@@ -445,10 +445,10 @@ def test_fused_batch_norm_grad_gradient_matches_finite_differences(training, sha
     with tf.Graph().as_default():
         phs = [tf.placeholder(tf.float32, [None] * a.ndim) for a in (dy, x, scale, mean, var)]
         dyp, xp, sp, mp, vp = phs
-        fwd = nn_ops.fused_batch_norm_v3(xp, sp, tf.zeros_like(sp), mp, vp, epsilon=eps,
+        fwd = batch_norm_ops.fused_batch_norm_v3(xp, sp, tf.zeros_like(sp), mp, vp, epsilon=eps,
                                          data_format=fmt, is_training=training)
         stats = (fwd[3], fwd[4]) if training else (mp, vp)
-        outs = nn_ops.fused_batch_norm_grad_v3(dyp, xp, sp, stats[0], stats[1], fwd[5],
+        outs = batch_norm_ops.fused_batch_norm_grad_v3(dyp, xp, sp, stats[0], stats[1], fwd[5],
                                                epsilon=eps, data_format=fmt,
                                                is_training=training)[:3]
         weights = [tf.constant(w.astype(np.float32)) for w in (wx, ws, wo)]
@@ -482,7 +482,7 @@ def test_fused_batch_norm_grad_kernel_split_across_shares(training, shape, fmt):
     var = RNG.uniform(0.5, 2, c).astype(np.float32)
     with tf.Graph().as_default():
         phs = [tf.placeholder(tf.float32, a.shape) for a in (dy, x, scale, mean, var)]
-        outs = nn_ops.fused_batch_norm_grad_v3(*phs, tf.zeros([0]), epsilon=1e-3,
+        outs = batch_norm_ops.fused_batch_norm_grad_v3(*phs, tf.zeros([0]), epsilon=1e-3,
                                                data_format=fmt, is_training=training)[:3]
         plan = compile_plan(outs, [], {p: (p.shape.as_tuple(), tf.float32) for p in phs},
                             threads=2)

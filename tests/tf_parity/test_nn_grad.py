@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import fastgraph as fg
-from fastgraph.ops import nn_ops
+from fastgraph.ops import batch_norm_ops, nn_ops
 
 from ..samples import random_array
 from .parity import assert_same, run_both
@@ -144,7 +144,7 @@ def test_fused_batch_norm_v3_matches_tensorflow(shape, fmt, training, factor):
             outs = tf.raw_ops.FusedBatchNormV3(x=p[0], scale=p[1], offset=p[2], mean=p[3],
                                                variance=p[4], **kw)
         else:
-            outs = nn_ops.fused_batch_norm_v3(*p, **kw)
+            outs = batch_norm_ops.fused_batch_norm_v3(*p, **kw)
         # reserve_space_3 is TF's own (empty), and in inference TF leaves the
         # reserve spaces of a 5-D input unset; an identity keeps grappler from
         # rewriting a fetched inference op.
@@ -169,9 +169,9 @@ def test_fused_batch_norm_grad_v3_matches_tensorflow(shape, fmt, training):
                 y_backprop=dyp, x=xp, scale=sp, reserve_space_1=stats[0],
                 reserve_space_2=stats[1], reserve_space_3=f[5], is_training=training, **kw)
         else:
-            f = nn_ops.fused_batch_norm_v3(xp, sp, op_, mp, vp, is_training=training, **kw)
+            f = batch_norm_ops.fused_batch_norm_v3(xp, sp, op_, mp, vp, is_training=training, **kw)
             stats = (f[3], f[4]) if training else (mp, vp)
-            outs = nn_ops.fused_batch_norm_grad_v3(dyp, xp, sp, stats[0], stats[1], f[5],
+            outs = batch_norm_ops.fused_batch_norm_grad_v3(dyp, xp, sp, stats[0], stats[1], f[5],
                                                    is_training=training, **kw)
         return list(outs[:3])
     if not training and fmt == "NCHW":
@@ -302,7 +302,7 @@ def test_fused_batch_norm_fed_channels_mismatch_fails_in_both():
         if api is tf:
             return tf.raw_ops.FusedBatchNormV3(x=p[0], scale=c, offset=c, mean=c, variance=c,
                                                is_training=False)[0]
-        return nn_ops.fused_batch_norm_v3(p[0], c, c, c, c, is_training=False)[0]
+        return batch_norm_ops.fused_batch_norm_v3(p[0], c, c, c, c, is_training=False)[0]
     fail_both(build, [x])
 
 
