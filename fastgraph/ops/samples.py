@@ -35,6 +35,8 @@ __all__ = [
     "strided_slice", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
     "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
     "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
+    "activation_grad", "leaky_relu_grad", "bias_add_grad", "fused_batch_norm",
+    "fused_batch_norm_grad",
 ]
 
 # Every dtype a kernel can take (float16 and string have none).
@@ -207,6 +209,69 @@ def bias_add(dtype):
     yield [values(dtype, (2, 3, 4), 0), values(dtype, (4,), 1)], {"data_format": "NHWC"}
     yield [values(dtype, (2, 3, 4, 5), 2), values(dtype, (3,), 3)], {"data_format": "NCHW"}
 
+
+
+# The gradients of the nn family (nngrad).
+
+def activation_grad(dtype, attrs=None):
+    """An activation gradient's (gradients, features): the unary shapes, the
+    features spread over both sides of 0 and of 6 (Relu6)."""
+    for i, shape in enumerate(_UNARY_SHAPES):
+        x = values(dtype, shape, i + 70, low=0 if dtype.is_unsigned else -2, high=8)
+        yield [values(dtype, shape, i), x], dict(attrs or {})
+
+
+def leaky_relu_grad(dtype):
+    """LeakyReluGrad's inputs with two slopes."""
+    for alpha in (0.2, 1.5):
+        yield from activation_grad(dtype, {"alpha": alpha})
+
+
+def bias_add_grad(dtype):
+    """A gradient summed to its last dimension (NHWC) and to dimension 1 (NCHW)."""
+    yield [values(dtype, (2, 3, 4), 0)], {"data_format": "NHWC"}
+    yield [values(dtype, (2, 3, 4, 5), 1)], {"data_format": "NCHW"}
+    yield [values(dtype, (300, 130), 2)], {"data_format": "NHWC"}
+    yield [values(dtype, (0, 3), 3)], {"data_format": "NHWC"}
+
+
+def _bn_params(dtype, c, seed):
+    scale = values(dtype, (c,), seed, low=0.5, high=2.0)
+    offset = values(dtype, (c,), seed + 1)
+    mean = values(dtype, (c,), seed + 2)
+    var = values(dtype, (c,), seed + 3, low=0.5, high=2.0)
+    return scale, offset, mean, var
+
+
+def fused_batch_norm(dtype):
+    """Batch norm in training (with and without a running average) and in
+    inference, NHWC and NCHW, 4-D and 5-D."""
+    cases = [((2, 3, 3, 4), "NHWC"), ((2, 4, 3, 3), "NCHW"), ((2, 2, 3, 3, 5), "NDHWC"),
+             ((1, 8, 8, 70), "NHWC")]
+    for i, (shape, fmt) in enumerate(cases):
+        c = shape[1] if fmt.startswith("NC") else shape[-1]
+        scale, offset, mean, var = _bn_params(dtype, c, 10 * i)
+        x = values(dtype, shape, 10 * i + 5, low=-1.0, high=4.0)
+        empty = np.zeros(0, dtype.np_dtype)
+        base = {"epsilon": 1e-3, "data_format": fmt}
+        yield [x, scale, offset, empty, empty], dict(base, is_training=True,
+                                                    exponential_avg_factor=1.0)
+        yield [x, scale, offset, mean, var], dict(base, is_training=True,
+                                                  exponential_avg_factor=0.3)
+        yield [x, scale, offset, mean, var], dict(base, is_training=False,
+                                                  exponential_avg_factor=1.0)
+
+
+def fused_batch_norm_grad(dtype):
+    """FusedBatchNormGradV3's inputs, in training and in inference."""
+    for i, (shape, fmt) in enumerate([((2, 3, 3, 4), "NHWC"), ((2, 4, 3, 3), "NCHW")]):
+        c = shape[1] if fmt.startswith("NC") else shape[-1]
+        scale, _, mean, var = _bn_params(dtype, c, 10 * i)
+        x = values(dtype, shape, 10 * i + 5)
+        dy = values(dtype, shape, 10 * i + 6)
+        for training in (True, False):
+            yield [dy, x, scale, mean, var, np.zeros(0, dtype.np_dtype)], \
+                {"epsilon": 1e-3, "data_format": fmt, "is_training": training}
 
 # ---- contraction and convolution ------------------------------------------------
 
