@@ -32,7 +32,7 @@ __all__ = [
     "gather", "gather_nd", "one_hot", "fill", "like", "range_", "shape_of", "where_coordinates",
     "top_k", "sort", "transpose", "concat", "pack", "unpack", "split", "split_v", "slice_",
     "strided_slice", "strided_slice_grad", "mirror_pad_grad", "prevent_gradient",
-    "unsorted_segment_sum", "scatter_nd", "resize_grad", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
+    "unsorted_segment_sum", "scatter_nd", "resize_grad", "resize_nearest_grad", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
     "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
     "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
 ]
@@ -529,6 +529,16 @@ def resize_grad(dtype):
         yield [values(dtypes.float32, (2,) + out + (3,), i),
                values(dtype, (2,) + size + (3,), i + 10)], \
             {"align_corners": ac, "half_pixel_centers": hp}
+
+
+def resize_nearest_grad(dtype):
+    """Gradients of the same resizes for the nearest sampler (`size`: the original's)."""
+    for i, (size, out, ac, hp) in enumerate([((2, 3), (4, 5), False, False),
+                                            ((2, 3), (4, 5), True, False),
+                                            ((5, 4), (3, 2), False, True),
+                                            ((5, 4), (3, 7), False, False)]):
+        yield [values(dtype, (2,) + out + (3,), i)], \
+            {"size": size, "align_corners": ac, "half_pixel_centers": hp}
 
 
 def reverse(dtype):
