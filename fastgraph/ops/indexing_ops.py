@@ -747,7 +747,7 @@ def _scatter_nd_shape(ctx):
     depth = indices[-1]
     want = tuple(indices[:-1]) + shape[depth:]
     if depth > len(shape) or len(updates) != len(want) or any(
-            a is not None and a != b for a, b in zip(updates, want)):
+            a is not None and b is not None and a != b for a, b in zip(updates, want)):
         raise ValueError(f"Dimensions [0,{len(indices) - 1}) of indices[shape={_fmt(indices)}] "
                          f"= {_fmt(indices[:-1])} must match dimensions of updates"
                          f"[shape={_fmt(updates)}] and shape {_fmt(shape)}")
