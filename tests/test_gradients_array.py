@@ -78,6 +78,14 @@ INDEXING_CASES = [
     ("Fill", [_ids(2, 3), _n()], {}),
 ]
 
+SORT_CASES = [
+    ("TopKV2", [_n(3, 5), np.array(2, np.int32)], {"sorted": True, "index_type": tf.int32}),
+    ("TopKV2", [_n(2, 3, 4), np.array(4, np.int32)], {"sorted": True, "index_type": tf.int64}),
+    ("Sort", [_n(3, 4, 2)], {"axis": 0, "descending": False, "index_type": tf.int32}),
+    ("Sort", [_n(3, 4, 2)], {"axis": 1, "descending": True, "index_type": tf.int32}),
+    ("Sort", [_n(3, 4)], {"axis": -1, "descending": False, "index_type": tf.int32}),
+]
+
 IMAGE_CASES = [
     ("FlipLeftRight", [_n(2, 3, 4, 2)], {}, {}),
     ("FlipUpDown", [_n(3, 4, 2)], {}, {}),
@@ -97,7 +105,7 @@ IMAGE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("op_type,inputs,attrs", ARRAY_CASES + INDEXING_CASES,
+@pytest.mark.parametrize("op_type,inputs,attrs", ARRAY_CASES + INDEXING_CASES + SORT_CASES,
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_gradient_matches_finite_differences(op_type, inputs, attrs):
     check_gradient(op_type, inputs, attrs)
@@ -201,6 +209,9 @@ DYNAMIC = [
     ("transpose", lambda x: tf.transpose(x, [1, 0]), [_n(3, 2)], [(None, 2)]),
     ("reverse", lambda x: tf.reverse(x, [0]), [_n(3, 2)], [(None, 2)]),
     ("squeeze", lambda x: tf.squeeze(x, [1]), [_n(3, 1, 2)], [(None, 1, 2)]),
+    ("top_k", lambda x: tf.math.top_k(x, 2).values, [_n(4, 5)], [(None, 5)]),
+    ("top_k_unknown_row", lambda x: tf.math.top_k(x, 2).values, [_n(4, 5)], [(None, None)]),
+    ("sort", lambda x: tf.sort(x, axis=0), [_n(4, 3)], [(None, 3)]),
 ]
 
 
