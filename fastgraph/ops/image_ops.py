@@ -9,10 +9,12 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, Implied, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, register
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, squeeze
+from .elementwise import cast, greater, maximum, multiply, realdiv, sqrt, square, subtract
+from .reduction_ops import reduce_mean
 
 __all__ = []
 
@@ -234,7 +236,7 @@ def _bilinear_grad_reference(inputs, attrs):
         for xs, wx in ((xlo, ixl), (xhi, xl)):
             part = (grads * wy[None, :, None, None]).astype(np.float32) * wx[None, None, :, None]
             np.add.at(out, (slice(None), ys[:, None], xs[None, :]),
-                      part.astype(image.dtype).transpose(1, 2, 0, 3))
+                      part.astype(image.dtype))
     return [out]
 
 
@@ -242,7 +244,8 @@ def _nearest_taps(out_size, in_size, align, half):
     scale = _scale(in_size, out_size, align)
     i = np.arange(out_size, dtype=np.float32)
     src = (i + np.float32(0.5)) * scale if half else i * scale
-    j = np.minimum(np.round(src) if align else np.floor(src), in_size - 1)
+    # C's roundf: halves away from zero (np.round rounds them to even).
+    j = np.minimum(np.floor(src + np.float32(0.5)) if align else np.floor(src), in_size - 1)
     return (np.maximum(j, 0) if half else j).astype(np.int64)
 
 
@@ -253,7 +256,7 @@ def _nearest_grad_reference(inputs, attrs):
     align, half = attrs["align_corners"], attrs["half_pixel_centers"]
     out = np.zeros((b, h, w, c), grads.dtype)
     np.add.at(out, (slice(None), _nearest_taps(oh, h, align, half)[:, None],
-                    _nearest_taps(ow, w, align, half)[None, :]), grads.transpose(1, 2, 0, 3))
+                    _nearest_taps(ow, w, align, half)[None, :]), grads)
     return [out]
 
 
@@ -1035,7 +1038,6 @@ def _central_crop_grad(op, grad):
 def _rgb_to_grayscale_grad(op, grad):
     """The gradient times each channel's weight (float images; the integer
     round trip through float32 is not differentiable)."""
-    from .elementwise import multiply
     image = op.inputs[0]
     if not image.dtype.is_floating:
         return [None]
@@ -1046,7 +1048,6 @@ def _rgb_to_grayscale_grad(op, grad):
 def _convert_image_dtype_grad(op, grad):
     """float -> float is a cast, whose gradient is the cast back; the
     conversions from or to integers are not differentiable."""
-    from .elementwise import cast
     image = op.inputs[0]
     if not (image.dtype.is_floating and op.outputs[0].dtype.is_floating):
         return [None]
@@ -1058,8 +1059,6 @@ def _per_image_standardization_grad(op, grad):
     """With y = (x - mean) / a, a = max(stddev, 1/sqrt(N)) over each image:
     dx = (g - mean(g) - [stddev > 1/sqrt(N)] y mean(g y)) / a, in float32
     as the op computes."""
-    from .elementwise import cast, greater, maximum, multiply, realdiv, sqrt, square, subtract
-    from .reduction_ops import reduce_mean
     image = op.inputs[0]
     if not image.dtype.is_floating:
         return [None]

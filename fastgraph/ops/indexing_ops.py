@@ -22,9 +22,10 @@ from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterG
     dtype_not_allowed, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from . import samples
-from .array_ops import reshape
+from .array_ops import _ints_attr, _shape_arg, reshape, shape, stack, transpose
 from .arguments import graph_of, make_op, to_tensor
-from .elementwise import cast, select_v2
+from .elementwise import cast, greater_equal, maximum, multiply, select_v2
+from .reduction_ops import reduce_sum
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
            "range", "size", "rank", "where", "unsorted_segment_sum", "scatter_nd"]
@@ -725,7 +726,6 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     InvalidArgumentError when the graph runs. `num_segments` must be known
     when the plan is compiled.
     """
-    from .array_ops import _ints_attr
     graph = graph_of([data, segment_ids, num_segments])
     data = to_tensor(graph, data)
     ids = to_tensor(graph, segment_ids)
@@ -787,7 +787,6 @@ def scatter_nd(indices, updates, shape, name=None):
     `shape` raises InvalidArgumentError when the graph runs. `shape` must be
     known when the plan is compiled.
     """
-    from .array_ops import _ints_attr
     graph = graph_of([indices, updates, shape])
     indices = to_tensor(graph, indices)
     updates = to_tensor(graph, updates)
@@ -800,7 +799,6 @@ def scatter_nd(indices, updates, shape, name=None):
 
 def _dims_of(t):
     """`t`'s dims, each an int when static, else a scalar tensor (folded per plan)."""
-    from .array_ops import shape
     dims = t.shape.as_tuple()
     if dims is None:
         raise NotImplementedError(f"this gradient needs the rank of {t.name} at graph "
@@ -811,7 +809,6 @@ def _dims_of(t):
 
 def _shape_from(dims):
     """A shape argument from ints and scalar int32 tensors."""
-    from .array_ops import stack
     if all(isinstance(d, int) for d in dims):
         return list(dims)
     return stack(list(dims))
@@ -821,7 +818,6 @@ def _shape_from(dims):
 def _gather_grad(op, grad):
     """The dense form of TF's IndexedSlices gradient: the gradient's rows
     summed into params' rows by index (UnsortedSegmentSum)."""
-    from .array_ops import transpose
     params, indices = op.inputs[0], op.inputs[1]
     dims = _dims_of(params)
     rank, axis = len(dims), op.get_attr("axis") % len(dims)
@@ -838,7 +834,6 @@ def _gather_grad(op, grad):
 
 @RegisterGradient("GatherNd")
 def _gather_nd_grad(op, grad):
-    from .array_ops import _shape_arg
     params, indices = op.inputs
     return [scatter_nd(indices, grad, _shape_arg(params)), None]
 
@@ -852,7 +847,6 @@ def _scatter_nd_grad(op, grad):
 def _unsorted_segment_sum_grad(op, grad):
     """The gradient's rows gathered back by id; rows of dropped (negative)
     ids get 0, as TF's _GatherDropNegatives."""
-    from .elementwise import greater_equal, maximum, multiply
     data, ids = op.inputs[0], op.inputs[1]
     gathered = gather(grad, maximum(ids, 0))
     inner = data.shape.rank - ids.shape.rank if None not in (data.shape.rank, ids.shape.rank) \
@@ -867,7 +861,6 @@ def _unsorted_segment_sum_grad(op, grad):
 
 @RegisterGradient("Fill")
 def _fill_grad(op, grad):
-    from .reduction_ops import reduce_sum
     return [None, reduce_sum(grad)]
 
 

@@ -18,6 +18,9 @@ from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
+from .array_ops import _shape_arg, expand_dims, reshape, transpose
+from .elementwise import add, cast
+from .indexing_ops import _dims_of, range as range_, size, unsorted_segment_sum
 
 __all__ = ["sort", "argsort"]
 MATH = ["top_k"]
@@ -265,9 +268,6 @@ def _scatter_last(grad, indices, x):
     """Zeros shaped as `x` with `grad[..., j]` added at `[..., indices[..., j]]`:
     each row's values offset by the row's start in the flattened input and
     summed there (UnsortedSegmentSum), linear in the input."""
-    from .array_ops import _shape_arg, expand_dims, reshape
-    from .elementwise import add, cast
-    from .indexing_ops import _dims_of, range as range_, size, unsorted_segment_sum
     dims = _dims_of(x)
     n = dims[-1]
     k_dims = _dims_of(indices)
@@ -297,7 +297,6 @@ def _top_k_grad(op, grad, _):
 @RegisterGradient("Sort")
 def _sort_grad(op, grad, _):
     """As TopKV2's (TF sorts with TopKV2), along the sorted axis."""
-    from .array_ops import transpose
     x = op.inputs[0]
     if not x.dtype.is_floating:
         return [None]
