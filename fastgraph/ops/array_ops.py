@@ -69,7 +69,8 @@ def _first_dtype(ctx):
 register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
                reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
                samples=samples.identity,
-               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)]),
+               gradient=lambda op, grad: [grad]))
 
 
 def identity(input, name=None):  # noqa: A002 - TF's argument name
@@ -1557,8 +1558,7 @@ def _reshape_like_input(op, grad):
     return [_reshape_to(grad, op.inputs[0])] + [None] * (len(op.inputs) - 1)
 
 
-for _t in ("Identity", "PlaceholderWithDefault"):
-    RegisterGradient(_t)(_pass_through)
+RegisterGradient("PlaceholderWithDefault")(_pass_through)
 for _t in ("Reshape", "ExpandDims", "Squeeze"):
     RegisterGradient(_t)(_reshape_like_input)
 for _t in ("StopGradient", "Shape", "Placeholder", "NoOp"):

@@ -18,8 +18,8 @@ from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
     int_scalar
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, \
-    dtype_not_allowed, register, register_graphdef_translation
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
+    RegisterGradient, dtype_not_allowed, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from . import samples
 from .array_ops import _ints_attr, _shape_arg, reshape, shape, stack, transpose
@@ -444,7 +444,7 @@ for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "o
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
                    reference=_like_reference(_one), parallel=True, inplace=True,
                    dtypes=[Accepts("x", ALL)],
-                   samples=samples.like,
+                   samples=samples.like, gradient=NOT_DIFFERENTIABLE,
                    graphdef=NodeMapping(("x",), [Attr("T"), _LikeDtype()])))
 
 
@@ -864,5 +864,5 @@ def _fill_grad(op, grad):
     return [None, reduce_sum(grad)]
 
 
-for _t in ("OneHot", "ZerosLike", "OnesLike", "Range", "Size", "Rank", "Where"):
+for _t in ("OneHot", "Range", "Size", "Rank", "Where"):
     NotDifferentiable(_t)
