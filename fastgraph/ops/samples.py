@@ -511,6 +511,10 @@ def unsorted_segment_sum(dtype):
     yield [values(dtype, (2, 3, 2), 1), np.array([[1, -1, 0], [1, 1, 0]], np.int64)], \
         {"num_segments": 3}
     yield [values(dtype, (4,), 2), np.array([0, 0, 5, 1], np.int16)], {"num_segments": 6}
+    # Past PARALLEL_GRAIN, so that the shares are compared too.
+    yield [values(dtype, (3000, 12), 3),
+           np.random.default_rng(3).integers(-1, 3000, 3000).astype(np.int32)], \
+        {"num_segments": 3000}
 
 
 def scatter_nd(dtype):
@@ -518,6 +522,8 @@ def scatter_nd(dtype):
     yield [np.array([[1], [3], [1]], np.int32), values(dtype, (3, 2), 0)], {"shape": (4, 2)}
     yield [np.array([[0, 1], [2, 0], [0, 1]], np.int64), values(dtype, (3,), 1)], \
         {"shape": (3, 2)}
+    yield [np.random.default_rng(4).integers(0, 3000, (500, 1)).astype(np.int32),
+           values(dtype, (500, 12), 2)], {"shape": (3000, 12)}
 
 
 def resize_grad(dtype):
@@ -525,9 +531,11 @@ def resize_grad(dtype):
     for i, (size, out, ac, hp) in enumerate([((2, 3), (4, 5), False, False),
                                             ((2, 3), (4, 5), True, False),
                                             ((5, 4), (3, 2), False, True),
-                                            ((5, 4), (3, 7), False, False)]):
-        yield [values(dtypes.float32, (2,) + out + (3,), i),
-               values(dtype, (2,) + size + (3,), i + 10)], \
+                                            ((5, 4), (3, 7), False, False),
+                                            ((40, 40), (20, 30), False, True)]):
+        batch, depth = (3, 8) if size == (40, 40) else (2, 3)  # the last past PARALLEL_GRAIN
+        yield [values(dtypes.float32, (batch,) + out + (depth,), i),
+               values(dtype, (batch,) + size + (depth,), i + 10)], \
             {"align_corners": ac, "half_pixel_centers": hp}
 
 
@@ -536,8 +544,10 @@ def resize_nearest_grad(dtype):
     for i, (size, out, ac, hp) in enumerate([((2, 3), (4, 5), False, False),
                                             ((2, 3), (4, 5), True, False),
                                             ((5, 4), (3, 2), False, True),
-                                            ((5, 4), (3, 7), False, False)]):
-        yield [values(dtype, (2,) + out + (3,), i)], \
+                                            ((5, 4), (3, 7), False, False),
+                                            ((40, 40), (20, 30), True, False)]):
+        batch, depth = (3, 8) if size == (40, 40) else (2, 3)  # the last past PARALLEL_GRAIN
+        yield [values(dtype, (batch,) + out + (depth,), i)], \
             {"size": size, "align_corners": ac, "half_pixel_centers": hp}
 
 
