@@ -209,6 +209,8 @@ DYNAMIC = [
     ("transpose", lambda x: tf.transpose(x, [1, 0]), [_n(3, 2)], [(None, 2)]),
     ("reverse", lambda x: tf.reverse(x, [0]), [_n(3, 2)], [(None, 2)]),
     ("squeeze", lambda x: tf.squeeze(x, [1]), [_n(3, 1, 2)], [(None, 1, 2)]),
+    ("broadcast_to_fed_shape", lambda x, y: tf.broadcast_to(x, tf.shape(y)),
+     [_n(3, 1), _n(2, 3, 4)], [(3, 1), (None, 3, None)]),
     ("top_k", lambda x: tf.math.top_k(x, 2).values, [_n(4, 5)], [(None, 5)]),
     ("top_k_unknown_row", lambda x: tf.math.top_k(x, 2).values, [_n(4, 5)], [(None, None)]),
     ("sort", lambda x: tf.sort(x, axis=0), [_n(4, 3)], [(None, 3)]),
