@@ -374,3 +374,52 @@ def test_pad_v2_gives_no_gradient_to_its_constant_as_tf():
                                                                         tf.float64))
         assert dc is None
         np.testing.assert_array_equal(_run(dx, {x: [0.0, 0.0], c: 1.0}), [2.0, 3.0])
+
+
+# ---- end to end, through tf.gradients ------------------------------------------------
+
+def test_embedding_training_steps_match_numpy():
+    """Steps of SGD on a gathered table with a fed batch of repeated ids:
+    tf.gradients' dense gather gradient, applied with assign_sub."""
+    table0 = _n(20, 3)
+    batches = [RNG.integers(0, 20, size=(4, 6)) for _ in range(3)]
+    targets = [_n(4, 6, 3) for _ in range(3)]
+    with tf.Graph().as_default():
+        table = tf.Variable(table0)
+        ids = tf.placeholder(tf.int32, [None, None])
+        target = tf.placeholder(tf.float64, [None, None, 3])
+        rows = tf.gather(table, ids)
+        (grad,) = tf.gradients(rows, [table], grad_ys=target)
+        step = tf.assign_sub(table, 0.1 * grad)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for b, t in zip(batches, targets):
+                sess.run(step, {ids: b, target: t})
+            got = sess.run(table)
+    want = table0.copy()
+    for b, t in zip(batches, targets):
+        g = np.zeros_like(want)
+        np.add.at(g, b.reshape(-1), t.reshape(-1, 3))
+        want -= 0.1 * g
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_gradients_of_the_gradient_ops_are_the_forward_ops():
+    """StridedSliceGrad, MirrorPadGrad, UnsortedSegmentSum and ScatterNd are
+    linear: tf.gradients through a gradient gives back the forward slice."""
+    x = _n(5, 4)
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.float64, [None, 4])
+        for forward in (lambda t: t[::-2, 1:], lambda t: tf.pad(t, [[1, 2], [0, 3]],
+                                                               mode="SYMMETRIC"),
+                        lambda t: tf.gather(t, [3, 3, 0])):
+            y = forward(p)
+            w = tf.placeholder(tf.float64, None)
+            (dx,) = tf.gradients(y, [p], grad_ys=w)
+            v = tf.placeholder(tf.float64, [None, 4])
+            (ddw,) = tf.gradients(dx, [w], grad_ys=v)
+            with tf.Session() as sess:
+                out = sess.run(y, {p: x})
+                weights = _n(*out.shape)
+                got = sess.run(ddw, {p: x, w: weights, v: x})
+            np.testing.assert_allclose(got, out, rtol=1e-12)
