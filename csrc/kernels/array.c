@@ -1,8 +1,9 @@
 /* Kernels that move bytes without looking at them (see array.h).
  *
  * None of them but mirror_pad_grad (which adds, per dtype) does arithmetic:
- * elements are opaque runs of 1, 2, 4 or 8 bytes. Contiguous runs go through memcpy; strided runs through a
- * loop over an unsigned integer type of the element's width.
+ * elements are opaque runs of 1, 2, 4 or 8 bytes. Contiguous runs go through
+ * memcpy; strided runs through a loop over an unsigned integer type of the
+ * element's width.
  */
 #include <string.h>
 
