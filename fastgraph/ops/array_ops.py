@@ -1717,21 +1717,7 @@ def _mirror_pad_grad_grad(op, grad):
 
 @RegisterGradient("BroadcastTo")
 def _broadcast_to_grad(op, grad):
-    """Sums the gradient over the broadcast dimensions: the leading ones and
-    the input's size-1 ones (summing a dimension the target kept at 1 changes
-    nothing, so the target may be known only at run time). Input dims
-    unknown at graph construction need BroadcastGradientArgs."""
-    from .reduction_ops import reduce_sum
-    x = op.inputs[0]
-    have = x.shape.as_tuple()
-    if have is None or None in have:
-        raise NotImplementedError(f"the gradient of BroadcastTo {op.name!r} needs the input's "
-                                  f"static shape; {x.name} has {x.shape}")
-    target = op.get_attr("shape")
-    rank = len(target) if isinstance(target, tuple) else grad.shape.rank
-    if rank is None:
-        rank = int(op.inputs[target.index].shape.as_tuple()[0])
-    lead = rank - len(have)
-    axes = list(range(lead)) + [lead + i for i, d in enumerate(have) if d == 1]
-    summed = reduce_sum(grad, axis=axes) if axes else grad
-    return [reshape(summed, list(have))] + [None] * (len(op.inputs) - 1)
+    """Sums the gradient over the broadcast dimensions (BroadcastGradientArgs
+    of the input's and the output's shapes, folded per plan)."""
+    from .elementwise import sum_to_input
+    return [sum_to_input(grad, op.inputs[0], [op.outputs[0]])] + [None] * (len(op.inputs) - 1)

@@ -12,7 +12,9 @@ from ..framework.graphdef_mapping import Attr, AttrInput, Implied, NodeMapping, 
 from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, squeeze
+from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, pad, squeeze
+from .array_ops import shape as shape_of
+from .array_ops import slice as slice_
 from .elementwise import cast, greater, maximum, multiply, realdiv, sqrt, square, subtract
 from .reduction_ops import reduce_mean
 
@@ -1013,18 +1015,35 @@ def _flip_up_down_grad(op, grad):
     return [flip_up_down(grad)]
 
 
+def _box_paddings(image, top, left, inner):
+    """Paddings that put `inner` (a [..., h, w, c] window of `image` at top,
+    left) back in `image`'s height and width (known only at run time too)."""
+    rank = image.shape.rank
+    dims = image.shape.as_tuple()
+    if None in dims[-3:-1]:
+        size = shape_of(image)
+        bottom = subtract(subtract(size[rank - 3], top), shape_of(inner)[rank - 3])
+        right = subtract(subtract(size[rank - 2], left), shape_of(inner)[rank - 2])
+    else:
+        h, w = dims[-3:-1]
+        ih, iw = inner.shape.as_tuple()[-3:-1]
+        bottom, right = h - top - ih, w - left - iw
+    return [[0, 0]] * (rank - 3) + [[top, bottom], [left, right], [0, 0]]
+
+
 @RegisterGradient("CropToBoundingBox")
 def _crop_grad(op, grad):
-    h, w = _image_hw(op)
-    return [pad_to_bounding_box(grad, op.get_attr("offset_height"), op.get_attr("offset_width"),
-                                h, w)]
+    image = op.inputs[0]
+    return [pad(grad, _box_paddings(image, op.get_attr("offset_height"),
+                                    op.get_attr("offset_width"), op.outputs[0]))]
 
 
 @RegisterGradient("PadToBoundingBox")
 def _pad_to_box_grad(op, grad):
-    h, w = _image_hw(op)
-    return [crop_to_bounding_box(grad, op.get_attr("offset_height"),
-                                 op.get_attr("offset_width"), h, w)]
+    image = op.inputs[0]
+    rank = image.shape.rank
+    begin = [0] * (rank - 3) + [op.get_attr("offset_height"), op.get_attr("offset_width"), 0]
+    return [slice_(grad, begin, _shape_arg(image))]
 
 
 @RegisterGradient("CentralCrop")
