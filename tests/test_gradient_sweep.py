@@ -42,8 +42,6 @@ EXEMPT = {
 STATIC_ONLY = {
     "CentralCrop": "the crop's offsets are computed from the image's height and width at "
                    "graph construction",
-    "PerImageStandardization": "the 1/sqrt(N) floor of the stddev is a constant of the "
-                               "image's size at graph construction",
 }
 
 # Samples with at most this many float elements are checked: finite

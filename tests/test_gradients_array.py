@@ -215,6 +215,8 @@ DYNAMIC = [
      [_n(2, 5, 6, 2)], [(None, None, None, 2)]),
     ("pad_to_box_unknown_image", lambda x: tf.image.pad_to_bounding_box(x, 1, 2, 5, 6),
      [_n(3, 3, 2)], [(None, None, 2)]),
+    ("standardize_unknown_image", lambda x: tf.image.per_image_standardization(x),
+     [_n(2, 3, 4, 2)], [(None, None, None, 2)]),
     ("broadcast_to_fed_shape", lambda x, y: tf.broadcast_to(x, tf.shape(y)),
      [_n(3, 1), _n(2, 3, 4)], [(3, 1), (None, 3, None)]),
     ("top_k", lambda x: tf.math.top_k(x, 2).values, [_n(4, 5)], [(None, 5)]),

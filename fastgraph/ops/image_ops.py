@@ -16,7 +16,7 @@ from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, pad, squee
 from .array_ops import shape as shape_of
 from .array_ops import slice as slice_
 from .elementwise import cast, greater, maximum, multiply, realdiv, sqrt, square, subtract
-from .reduction_ops import reduce_mean
+from .reduction_ops import reduce_mean, reduce_prod
 
 __all__ = []
 
@@ -1081,15 +1081,19 @@ def _per_image_standardization_grad(op, grad):
     image = op.inputs[0]
     if not image.dtype.is_floating:
         return [None]
-    dims = image.shape.as_tuple()
-    if dims is None or None in dims[-3:]:
+    if image.shape.rank is None:
         raise NotImplementedError(f"the gradient of PerImageStandardization {op.name!r} needs "
-                                  "the image's height, width and channels at graph construction")
+                                  "the image's rank at graph construction")
     axes = [-3, -2, -1]
     x = cast(image, dtypes.float32)
     centered = subtract(x, reduce_mean(x, axis=axes, keepdims=True))
     std = sqrt(reduce_mean(square(centered), axis=axes, keepdims=True))
-    floor = np.float32(1) / np.sqrt(np.float32(int(np.prod(dims[-3:]))))
+    dims = image.shape.as_tuple()[-3:]
+    if None in dims:
+        pixels = cast(reduce_prod(shape_of(image)[-3:]), dtypes.float32)
+    else:
+        pixels = np.float32(int(np.prod(dims)))
+    floor = realdiv(np.float32(1), sqrt(pixels))
     adj = maximum(std, floor)
     y = op.outputs[0]
     g = subtract(grad, reduce_mean(grad, axis=axes, keepdims=True))

@@ -71,6 +71,8 @@ CASES = {
         x, [2, 3], half_pixel_centers=True), [_n(1, 5, 6, 2)]),
     "flip": (lambda api, x: api.image.flip_left_right(api.image.flip_up_down(x)),
              [_n(2, 3, 4, 2)]),
+    "standardize": (lambda api, x: api.image.per_image_standardization(x),
+                    [_n(2, 3, 4, 2).astype(np.float32)]),
     "fill": (lambda api, x: api.fill([2, 3], x), [_n()]),
 }
 
