@@ -19,6 +19,8 @@ def _public(module):
 def _gradient(opdef):
     if opdef.gradient is op_registry.NOT_DIFFERENTIABLE:
         return "not differentiable"
+    if isinstance(opdef.gradient, op_registry.NoGradient):
+        return f"none, as in TF: {opdef.gradient.reason}"
     return "yes" if callable(opdef.gradient) else "missing"
 
 
@@ -36,8 +38,8 @@ def render():
         "none; sources and no-ops need none), and the element types each of its parameters "
         "accepts (the first is its main one), and whether `tf.gradients` can differentiate "
         "it: \"yes\" (a gradient function is registered), \"not differentiable\" "
-        "(NotDifferentiable: gradients stop there) or \"missing\" (neither; tf.gradients "
-        "raises LookupError through it).",
+        "(NotDifferentiable: gradients stop there), \"none, as in TF\" (TF has no gradient "
+        "for it either; tf.gradients raises LookupError through it, as TF's) or \"missing\".",
         "",
         "| op type | kernel | dtypes | runs on several threads | gradient |",
         "| --- | --- | --- | --- | --- |",

@@ -34,5 +34,7 @@ def test_catalog_says_which_ops_have_gradients():
     for op_type in op_registry.registered_types():
         gradient = op_registry.get(op_type).gradient
         want = ("not differentiable" if gradient is op_registry.NOT_DIFFERENTIABLE
+                else f"none, as in TF: {gradient.reason}"
+                if isinstance(gradient, op_registry.NoGradient)
                 else "yes" if callable(gradient) else "missing")
         assert rows[op_type] == want, op_type

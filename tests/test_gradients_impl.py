@@ -159,7 +159,6 @@ def test_nan_losses_propagate_without_a_crash(g):
     assert np.isnan(got[0]) and got[1] == 2.0
 
 
-@pytest.mark.xfail(reason="needs Sum's gradient (being added)", strict=False)
 def test_hessians_of_a_cubic(g):
     x = tf.placeholder(tf.float64, [2])
     y = tf.reduce_sum(x * x * x)

@@ -160,6 +160,7 @@ def _frozen(value):
 op_registry.register(op_registry.OpDef(
     "Const", shape=_const_shape, dtype=_const_dtype,
     reference=lambda inputs, attrs: [attrs["value"]],
+    gradient=op_registry.NOT_DIFFERENTIABLE,
     graphdef=NodeMapping((), [Attr("value", decode=_frozen), Attr("dtype")])))
 
 

@@ -10,7 +10,7 @@ dim known, constant inputs' values available).
 
 __all__ = ["OpDef", "Accepts", "InferenceContext", "AttrFromInput", "has_deferred",
            "resolve_attrs", "dtype_not_allowed", "register", "get", "registered_types",
-           "NOT_DIFFERENTIABLE", "RegisterGradient", "NotDifferentiable", "gradient_function",
+           "NOT_DIFFERENTIABLE", "NoGradient", "RegisterGradient", "NotDifferentiable", "gradient_function",
            "register_graphdef_translation", "graphdef_translations"]
 
 _REGISTRY = {}
@@ -30,6 +30,23 @@ class _NotDifferentiable:
 
 
 NOT_DIFFERENTIABLE = _NotDifferentiable()
+
+
+class NoGradient:
+    """The `gradient` of ops that TensorFlow registers no gradient for
+    either: `tf.gradients` through them raises LookupError, as TF's does,
+    and the catalog gives `reason`."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __repr__(self):
+        return f"NoGradient({self.reason!r})"
+
+    def __bool__(self):
+        return False
 
 
 class AttrFromInput:
@@ -338,7 +355,7 @@ def gradient_function(op):
     opdef = get(op.type)
     if opdef.gradient is NOT_DIFFERENTIABLE:
         return None
-    if opdef.gradient is None:
+    if opdef.gradient is None or isinstance(opdef.gradient, NoGradient):
         raise LookupError(f"No gradient defined for operation '{op.name}' "
                           f"(op type: {op.type}). In general every operation must have "
                           f"an associated `@tf.RegisterGradient` for correct autodiff, "

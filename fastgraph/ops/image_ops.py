@@ -9,7 +9,7 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, Implied, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
+from ..framework.op_registry import Accepts, NoGradient, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, pad, squeeze
@@ -207,6 +207,7 @@ register(OpDef("ResizeArea", shape=_resize_shape, dtype=lambda ctx: [dtypes.floa
                parallel=True,
                dtypes=[Accepts("images", NUMERIC)],
                samples=samples.resize_area,
+               gradient=NoGradient("TF registers no gradient for ResizeArea"),
                graphdef=_resize_node(half_pixel_centers=False)))
 
 
@@ -292,12 +293,14 @@ register(OpDef("ResizeBilinearGrad", shape=_resize_grad_shape, dtype=lambda ctx:
                dtypes=[Accepts("original_image", FLOATS, input=1),
                        Accepts("grads", (dtypes.float32,))],
                samples=samples.resize_grad,
+               gradient=NoGradient("a resize's gradient; TF has no second order for it"),
                graphdef=_resize_grad_node(("grads", "original_image"), 1)))
 register(OpDef("ResizeNearestNeighborGrad", shape=_nearest_grad_shape,
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="resize_nearest_grad",
                lower=_resize_lower, reference=_nearest_grad_reference, parallel=True,
                dtypes=[Accepts("grads", (dtypes.uint8, dtypes.int8, dtypes.int32) + FLOATS)],
                samples=samples.resize_nearest_grad,
+               gradient=NoGradient("a resize's gradient; TF has no second order for it"),
                graphdef=_resize_grad_node(("grads", AttrInput("size", "size", deferred=True)),
                                           0)))
 
