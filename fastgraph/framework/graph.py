@@ -329,6 +329,11 @@ class Graph:
             if t.graph is not self:
                 raise ValueError(f"Tensor {t.name} must be from the same graph as the op "
                                  f"being created ({op_type}).")
+            if t.op._opdef.host is not None and opdef.host is None:
+                raise TypeError(f"{op_type} cannot take {t.name} as an input: {t.op.type} is a "
+                                "summary op, whose serialized output the session computes on "
+                                "the host when it is fetched; fetch it with Session.run (or "
+                                "merge it with tf.summary.merge) instead")
         opdef.check_dtypes(inputs, attrs)
         ctx = op_registry.InferenceContext(
             None,
