@@ -358,6 +358,10 @@ class Graph:
         for c in controls:
             if c.graph is not self:
                 raise ValueError(f"Control input {c.name} must be from the same graph.")
+            if c._opdef.host is not None and opdef.host is None:
+                raise TypeError(f"{op_type} cannot depend on {c.name}: {c.type} is a summary op, "
+                                "computed on the host only when it is fetched; fetch it with "
+                                "Session.run instead")
             if id(c) not in seen:
                 seen.add(id(c))
                 uniq_controls.append(c)

@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - registration
     array_ops, control_flow_ops, conv_ops, elementwise, image_ops, indexing_ops,
     linalg_ops, nn_ops, random_ops, reduction_ops, sort_ops, state_ops, tensor_operators,
 )
+from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 
 __all__ = ["FAMILIES", "namespace"]
 

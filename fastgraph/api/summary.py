@@ -1,0 +1,186 @@
+"""`tf.compat.v1.summary`: summary ops (scalar, histogram, image, merge,
+merge_all) and, from `summary_writer`, FileWriter and its cache.
+
+Each summary is a string tensor holding a serialized `Summary` protobuf,
+computed on the host when it is fetched (`ops/summary_ops.py`); `sess.run`
+of it gives the bytes, which `FileWriter.add_summary` writes to an event
+file for TensorBoard.
+"""
+
+import re
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.summary_protos import Event, SessionLog, Summary, SummaryMetadata
+from ..ops.arguments import graph_of, to_tensor
+from .summary_writer import FileWriter, FileWriterCache
+from .summary_iterator import summary_iterator
+
+__all__ = []  # tf.summary is its own namespace: SUMMARY below
+
+_INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w\.]")
+
+
+def _clean_tag(name):
+    # TF replaces characters a tag may not have and drops leading slashes.
+    if name is not None:
+        name = _INVALID_TAG_CHARACTERS.sub("_", name).lstrip("/")
+    return name
+
+
+class _SummaryScope:
+    """TF's summary_scope: the name scope of a summary op and its tag (the
+    scope without its slash, prefixed by `family` when given)."""
+
+    def __init__(self, graph, name, family):
+        self.name = _clean_tag(name)
+        self.family = _clean_tag(family)
+        base = self.name if self.family is None else f"{self.family}/{self.name}"
+        self._ctx = graph.name_scope(base)
+
+    def __enter__(self):
+        scope = self._ctx.__enter__()
+        tag = scope.rstrip("/")
+        if self.family is not None:
+            tag = f"{self.family}/{tag}"
+        return tag, scope
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def _string_constant(graph, value, name):
+    arr = np.array(value, dtype=object)
+    arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s),
+                       otypes=[object])(arr) if arr.size else arr
+    arr.setflags(write=False)
+    return graph.create_op("Const", [], {"value": arr, "dtype": dtypes.string},
+                           name=name).outputs[0]
+
+
+def _collect(graph, value, collections, default):
+    for key in (default if collections is None else collections):
+        graph.add_to_collection(key, value)
+
+
+def _summary_op(op_type, tag_input, name, tensor, family, collections, attrs=None,
+                dtype=None):
+    graph = graph_of([tensor])
+    with graph.as_default():
+        with _SummaryScope(graph, name, family) as (tag, scope):
+            tensor = to_tensor(graph, tensor, dtype=dtype)
+            tag_t = _string_constant(graph, tag, tag_input)
+            out = graph.create_op(op_type, [tag_t, tensor], attrs or {}, name=scope).outputs[0]
+    _collect(graph, out, collections, [GraphKeys.SUMMARIES])
+    return out
+
+
+def scalar(name, tensor, collections=None, family=None):
+    """Outputs a `Summary` protocol buffer containing a single scalar value.
+
+    The generated Summary has a Tensor.proto containing the input Tensor.
+
+    Args:
+      name: A name for the generated node. Will also serve as the series name
+        in TensorBoard.
+      tensor: A real numeric Tensor containing a single value.
+      collections: Optional list of graph collections keys. The new summary
+        op is added to these collections. Defaults to `[GraphKeys.SUMMARIES]`.
+      family: Optional; if provided, used as the prefix of the summary tag
+        name, which controls the tab name used for display on Tensorboard.
+
+    Returns:
+      A scalar `Tensor` of type `string`. Which contains a `Summary` protobuf.
+    """
+    return _summary_op("ScalarSummary", "tags", name, tensor, family, collections)
+
+
+def histogram(name, values, collections=None, family=None):
+    """Outputs a `Summary` protocol buffer with a histogram.
+
+    Adding a histogram summary makes it possible to visualize your data's
+    distribution in TensorBoard. The generated `Summary` has one summary
+    value containing a histogram for `values`, in TF's default buckets.
+
+    This op reports an `InvalidArgument` error if any value is not finite.
+    """
+    return _summary_op("HistogramSummary", "tag", name, values, family, collections)
+
+
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """Outputs a `Summary` protocol buffer with images.
+
+    The summary has up to `max_outputs` summary values containing images. The
+    images are built from `tensor` which must be 4-D with shape `[batch_size,
+    height, width, channels]` and where `channels` can be 1 (grayscale), 3
+    (RGB) or 4 (RGBA). For float input, the values are normalized one image
+    at a time to fit in the range `[0, 255]`; `uint8` values are unchanged.
+    If the input values are all positive, they are rescaled so the largest
+    one is 255; if any input value is negative, the values are shifted so
+    input value 0.0 is at 127, then rescaled so that either the smallest
+    value is 0, or the largest one is 255.
+
+    The tags are `name/image/0`, `name/image/1`, ... (`name/image` when
+    `max_outputs` is 1).
+    """
+    return _summary_op("ImageSummary", "tag", name, tensor, family, collections,
+                       {"max_images": int(max_outputs)})
+
+
+def merge(inputs, collections=None, name=None):
+    """Merges summaries.
+
+    This op creates a `Summary` protocol buffer that contains the union of all
+    the values in the input summaries. When the Op is run, it reports an
+    `InvalidArgument` error if multiple values in the summaries to merge use
+    the same tag.
+
+    Args:
+      inputs: A list of `string` `Tensor` objects containing serialized
+        `Summary` protocol buffers.
+      collections: Optional list of graph collections keys. The new summary
+        op is added to these collections. Defaults to `[]`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `Tensor` of type `string`. The serialized `Summary` protocol
+      buffer resulting from the merging.
+    """
+    inputs = list(inputs)
+    graph = graph_of(inputs) if inputs else get_default_graph()
+    with graph.name_scope(name or "Merge") as scope:
+        out = graph.create_op("MergeSummary", inputs, {"N": len(inputs)},
+                              name=scope).outputs[0]
+    _collect(graph, out, collections, [])
+    return out
+
+
+def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
+    """Merges all summaries collected in the default graph.
+
+    Args:
+      key: `GraphKey` used to collect the summaries. Defaults to
+        `GraphKeys.SUMMARIES`.
+      scope: Optional scope used to filter the summary ops, using `re.match`.
+      name: A name for the operation (optional).
+
+    Returns:
+      If no summaries were collected, returns None. Otherwise returns a scalar
+      `Tensor` of type `string` containing the serialized `Summary` protocol
+      buffer resulting from the merging.
+    """
+    summary_ops = get_default_graph().get_collection(key, scope=scope)
+    if not summary_ops:
+        return None
+    return merge(summary_ops, name=name)
+
+
+SUMMARY = {
+    "scalar": scalar, "histogram": histogram, "image": image, "merge": merge,
+    "merge_all": merge_all, "FileWriter": FileWriter, "FileWriterCache": FileWriterCache,
+    "Summary": Summary, "SummaryMetadata": SummaryMetadata, "Event": Event,
+    "SessionLog": SessionLog, "summary_iterator": summary_iterator,
+}
+"""The names of `tf.compat.v1.summary`."""
