@@ -247,12 +247,12 @@ def _reference(value_fn):
 
 
 def _tag(text):
-    return samples.Known(np.array(text.encode(), dtype=object))
+    return samples.known(np.array(text.encode(), dtype=object))
 
 
 def _scalar_samples(dtype):
     yield [_tag("loss"), samples.values(dtype, (), 1)], {}
-    yield [samples.Known(np.array([b"a", b"b", b"c"], dtype=object)),
+    yield [samples.known(np.array([b"a", b"b", b"c"], dtype=object)),
            samples.values(dtype, (3,), 2)], {}
 
 
@@ -271,7 +271,7 @@ def _image_samples(dtype):
 def _merge_samples(dtype):
     a = scalar_summary_value([np.array(b"a", dtype=object), np.float32(1.5)], {})
     b = histogram_summary_value([np.array(b"b", dtype=object), np.arange(5.0)], {})
-    yield [samples.Known(np.array(a, dtype=object)), samples.Known(np.array(b, dtype=object))], {}
+    yield [samples.known(np.array(a, dtype=object)), samples.known(np.array(b, dtype=object))], {}
 
 
 _REAL = NUMERIC
