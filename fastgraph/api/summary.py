@@ -1,5 +1,5 @@
-"""`tf.compat.v1.summary`: summary ops (scalar, histogram, image, merge,
-merge_all) and, from `summary_writer`, FileWriter and its cache.
+"""`tf.compat.v1.summary`: summary ops (scalar, histogram, image, text,
+tensor_summary, merge, merge_all) and, from `summary_writer`, FileWriter and its cache.
 
 Each summary is a string tensor holding a serialized `Summary` protobuf,
 computed on the host when it is fetched (`ops/summary_ops.py`); `sess.run`
@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.summary_protos import Event, SessionLog, Summary, SummaryMetadata
 from ..ops.arguments import graph_of, to_tensor
 from .summary_writer import FileWriter, FileWriterCache
@@ -129,6 +129,88 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
                        {"max_images": int(max_outputs)})
 
 
+def tensor_summary(name, tensor, summary_description=None, collections=None,
+                   summary_metadata=None, family=None, display_name=None):
+    """Outputs a `Summary` protocol buffer with a serialized tensor.proto.
+
+    Args:
+      name: A name for the generated node. If display_name is not set, it will
+        also serve as the tag name in TensorBoard.
+      tensor: A tensor of any type and shape to serialize.
+      summary_description: A long description of the summary sequence.
+      collections: Optional list of graph collections keys. The new summary
+        op is added to these collections. Defaults to `[GraphKeys.SUMMARIES]`.
+      summary_metadata: Optional SummaryMetadata proto (which describes which
+        plugins may use the summary value).
+      family: Optional; if provided, used as the prefix of the summary tag,
+        which controls the name used for display on TensorBoard.
+      display_name: A string used to name this data in TensorBoard.
+
+    Returns:
+      A scalar `Tensor` of type `string`. The serialized `Summary` protocol
+      buffer.
+    """
+    meta = SummaryMetadata() if summary_metadata is None else \
+        SummaryMetadata.FromString(summary_metadata.SerializeToString())
+    if summary_description is not None:
+        meta.summary_description = summary_description
+    if display_name is not None:
+        meta.display_name = display_name
+    graph = graph_of([tensor])
+    with graph.as_default():
+        with _SummaryScope(graph, name, family) as (tag, scope):
+            if not isinstance(tensor, Tensor):
+                tensor = (_string_constant(graph, tensor, "tensor") if _is_text(tensor)
+                          else to_tensor(graph, tensor))
+            inputs = [_string_constant(graph, tag, "tag"), tensor,
+                      _string_constant(graph, meta.SerializeToString(),
+                                       "serialized_summary_metadata")]
+            out = graph.create_op("TensorSummaryV2", inputs, {}, name=scope).outputs[0]
+    _collect(graph, out, collections, [GraphKeys.SUMMARIES])
+    return out
+
+
+def _is_text(value):
+    if isinstance(value, (str, bytes)):
+        return True
+    return isinstance(value, (list, tuple, np.ndarray)) and np.asarray(value).dtype.kind in "USO"
+
+
+def text(name, tensor, collections=None):
+    """Summarizes textual data.
+
+    Text data summarized via this plugin will be visible in the Text Dashboard
+    in TensorBoard. The standard TensorBoard Text Dashboard will render
+    markdown in the strings, and will automatically organize 1d and 2d
+    tensors into tables.
+
+    fastgraph's string tensors are constants: `tensor` is a string constant
+    or a Python string (bytes, or a nested list of them), made into one.
+
+    Args:
+      name: A name for the generated node. Will also serve as a series name in
+        TensorBoard.
+      tensor: a string-type Tensor to summarize.
+      collections: Optional list of ops.GraphKeys. The collections to add the
+        summary to. Defaults to [_ops.GraphKeys.SUMMARIES]
+
+    Returns:
+      A TensorSummary op that is configured so that TensorBoard will recognize
+      that it contains textual data.
+
+    Raises:
+      ValueError: If tensor has the wrong type.
+    """
+    if isinstance(tensor, Tensor):
+        if tensor.dtype != dtypes.string:
+            raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got "
+                             f"{tensor.dtype}")
+    elif not _is_text(tensor):
+        raise ValueError(f"Expected tensor {tensor!r} to have dtype string")
+    meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="text"))
+    return tensor_summary(name, tensor, summary_metadata=meta, collections=collections)
+
+
 def merge(inputs, collections=None, name=None):
     """Merges summaries.
 
@@ -178,7 +260,8 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 
 
 SUMMARY = {
-    "scalar": scalar, "histogram": histogram, "image": image, "merge": merge,
+    "scalar": scalar, "histogram": histogram, "image": image, "text": text,
+    "tensor_summary": tensor_summary, "merge": merge,
     "merge_all": merge_all, "FileWriter": FileWriter, "FileWriterCache": FileWriterCache,
     "Summary": Summary, "SummaryMetadata": SummaryMetadata, "Event": Event,
     "SessionLog": SessionLog, "summary_iterator": summary_iterator,

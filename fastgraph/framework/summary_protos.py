@@ -14,7 +14,7 @@ import struct
 
 from .. import protobuf_wire as wire
 
-__all__ = ["Message", "HistogramProto", "SummaryMetadata", "Summary", "SessionLog",
+__all__ = ["Message", "TensorShapeProto", "TensorProto", "HistogramProto", "SummaryMetadata", "Summary", "SessionLog",
            "TaggedRunMetadata", "SourceMetadata", "Event"]
 
 
@@ -24,7 +24,8 @@ class _Field:
     def __init__(self, name, number, kind, message=None, oneof=None):
         self.name = name
         self.number = number
-        self.kind = kind  # double float int string bytes message doubles messages
+        # double float int string bytes message doubles messages repeated_bytes
+        self.kind = kind
         self.message = message
         self.oneof = oneof
 
@@ -59,7 +60,7 @@ class Message:
         object.__setattr__(self, "_unknown", [])
         for name, value in fields.items():
             f = self._field(name)
-            if f.kind in ("messages", "doubles"):
+            if f.kind in ("messages", "doubles", "repeated_bytes"):
                 getattr(self, name).extend(value)
             else:
                 setattr(self, name, value)
@@ -85,7 +86,7 @@ class Message:
             return values[name]
         if f.kind == "messages":
             v = values[name] = _Repeated(f.message)
-        elif f.kind == "doubles":
+        elif f.kind in ("doubles", "repeated_bytes"):
             v = values[name] = []
         elif f.kind == "message":
             # Present once something is set in it (or it is assigned).
@@ -96,13 +97,15 @@ class Message:
 
     def __setattr__(self, name, value):
         f = self._field(name)
-        if f.kind in ("messages", "doubles"):
+        if f.kind in ("messages", "doubles", "repeated_bytes"):
             raise AttributeError(f"Assignment not allowed to repeated field \"{name}\" in "
                                  "protocol message object.")
         if f.kind == "message":
             if not isinstance(value, f.message):
                 raise TypeError(f"{name} must be a {f.message.__name__}, got "
                                 f"{type(value).__name__}")
+            # Assigned (or parsed), a message is present even when empty.
+            object.__setattr__(value, "_assigned", True)
         elif f.kind in ("double", "float"):
             value = float(value)
         elif f.kind == "int":
@@ -144,7 +147,7 @@ class Message:
         v = self._values[f.name]
         if f.kind == "message":
             return bool(v.SerializeToString()) or getattr(v, "_assigned", False)
-        if f.kind in ("messages", "doubles"):
+        if f.kind in ("messages", "doubles", "repeated_bytes"):
             return len(v) > 0
         return v != _DEFAULTS[f.kind]
 
@@ -175,6 +178,8 @@ class Message:
                 out.extend(wire.encode_bytes(n, m.SerializeToString()) for m in v)
             elif f.kind == "doubles":
                 out.append(wire.encode_packed_doubles(n, v))
+            elif f.kind == "repeated_bytes":
+                out.extend(wire.encode_bytes(n, b) for b in v)
         for n, w, v in self._unknown:
             out.append(_encode_raw(n, w, v))
         return b"".join(out)
@@ -226,6 +231,8 @@ class Message:
                 getattr(self, f.name).append(f.message.FromString(v))
             elif k == "doubles":
                 getattr(self, f.name).extend(wire.repeated_numbers([(w, v)], "<f8", 8))
+            elif k == "repeated_bytes":
+                getattr(self, f.name).append(v)
         return len(data)
 
     @classmethod
@@ -263,6 +270,26 @@ def _encode_raw(n, w, v):
     if w == 5:
         return wire.encode_key(n, 5) + struct.pack("<I", v)
     return wire.encode_bytes(n, v)
+
+
+class TensorShapeProto(Message):
+    """A tensor's shape: its dims (each with a size), or unknown rank."""
+
+    class Dim(Message):
+        """One dimension: its size (-1 unknown) and optional name."""
+
+        _FIELDS = (_Field("size", 1, "int"), _Field("name", 2, "string"))
+
+    _FIELDS = (_Field("dim", 2, "messages", Dim), _Field("unknown_rank", 3, "int"))
+
+
+class TensorProto(Message):
+    """A tensor value: its DataType enum, shape, and elements (numbers as
+    little-endian `tensor_content`, strings as `string_val`)."""
+
+    _FIELDS = (_Field("dtype", 1, "int"), _Field("tensor_shape", 2, "message", TensorShapeProto),
+               _Field("version_number", 3, "int"), _Field("tensor_content", 4, "bytes"),
+               _Field("string_val", 8, "repeated_bytes"))
 
 
 class HistogramProto(Message):
@@ -314,7 +341,8 @@ class Summary(Message):
                    _Field("obsolete_old_style_histogram", 3, "bytes", oneof="value"),
                    _Field("image", 4, "message", None, oneof="value"),
                    _Field("histo", 5, "message", HistogramProto, oneof="value"),
-                   _Field("audio", 6, "message", None, oneof="value"))
+                   _Field("audio", 6, "message", None, oneof="value"),
+                   _Field("tensor", 8, "message", TensorProto, oneof="value"))
 
     _FIELDS = (_Field("value", 1, "messages", Value),)
 

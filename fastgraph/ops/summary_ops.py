@@ -1,5 +1,5 @@
-"""Summary ops: ScalarSummary, HistogramSummary, ImageSummary and
-MergeSummary, whose string outputs are serialized `Summary` protobufs.
+"""Summary ops: ScalarSummary, HistogramSummary, ImageSummary,
+TensorSummaryV2 and MergeSummary, whose string outputs are serialized `Summary` protobufs.
 
 They are host ops (`OpDef.host`): the C executor has no string tensors,
 so a run that fetches one runs the numeric tensors it is computed from and
@@ -18,7 +18,9 @@ from ..framework import dtypes, errors
 from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graphdef_mapping import Attr, InputList, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, OpDef, register
-from ..framework.summary_protos import HistogramProto, Summary
+from ..framework.summary_protos import (
+    HistogramProto, Summary, SummaryMetadata, TensorProto, TensorShapeProto,
+)
 from .. import protobuf_wire as wire
 from . import samples
 
@@ -201,6 +203,31 @@ def image_summary_value(inputs, attrs):
     return out.SerializeToString()
 
 
+# -- TensorSummaryV2 -------------------------------------------------------------
+
+def tensor_proto(value):
+    """The TensorProto TF's summaries hold of `value`: numbers as
+    little-endian `tensor_content`, strings (object arrays) as `string_val`."""
+    arr = np.asarray(value)
+    shape = TensorShapeProto(dim=[TensorShapeProto.Dim(size=d) for d in arr.shape])
+    if arr.dtype == object:
+        return TensorProto(dtype=dtypes.string.as_datatype_enum, tensor_shape=shape,
+                           string_val=[s.encode() if isinstance(s, str) else bytes(s)
+                                       for s in arr.reshape(-1)])
+    dtype = dtypes.as_dtype(arr.dtype)
+    data = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<")).tobytes()
+    return TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape, tensor_content=data)
+
+
+def tensor_summary_value(inputs, attrs):
+    """Serialized Summary of one tensor value under scalar `tag`, with the
+    SummaryMetadata serialized in the third input."""
+    tag, tensor, metadata = inputs
+    value = Summary.Value(tag=_tags(tag)[0], tensor=tensor_proto(tensor))
+    value.metadata = SummaryMetadata.FromString(bytes(np.asarray(metadata).reshape(-1)[0]))
+    return Summary(value=[value]).SerializeToString()
+
+
 # -- MergeSummary ----------------------------------------------------------------
 
 def merge_summary_value(inputs, attrs):
@@ -268,6 +295,12 @@ def _image_samples(dtype):
     yield [_tag("one"), samples.values(dtype, (2, 4, 4, 3), 9)], {"max_images": 1}
 
 
+def _tensor_samples(dtype):
+    meta = samples.known(np.array(SummaryMetadata().SerializeToString(), dtype=object))
+    yield [_tag("t"), samples.values(dtype, (2, 3), 5), meta], {}
+    yield [_tag("s"), samples.values(dtype, (), 6), meta], {}
+
+
 def _merge_samples(dtype):
     a = scalar_summary_value([np.array(b"a", dtype=object), np.float32(1.5)], {})
     b = histogram_summary_value([np.array(b"b", dtype=object), np.arange(5.0)], {})
@@ -292,6 +325,10 @@ register(OpDef("ImageSummary", **_SCALAR_OUT, host=_host(image_summary_value),
                graphdef=NodeMapping(("tag", "tensor"), [
                    TypeAttr("T", input=1), Attr("max_images", default=3),
                    Attr("bad_color", optional=True)])))
+register(OpDef("TensorSummaryV2", **_SCALAR_OUT, host=_host(tensor_summary_value),
+               reference=_reference(tensor_summary_value), samples=_tensor_samples,
+               graphdef=NodeMapping(("tag", "tensor", "serialized_summary_metadata"),
+                                    [TypeAttr("T", input=1)])))
 register(OpDef("MergeSummary", **_SCALAR_OUT, host=_host(merge_summary_value),
                reference=_reference(merge_summary_value), samples=_merge_samples,
                graphdef=NodeMapping((InputList("inputs"),), [])))

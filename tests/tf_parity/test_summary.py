@@ -186,3 +186,25 @@ def test_event_files_read_by_tensorboard(tmp_path):
             np.testing.assert_array_equal(_decode(ev.encoded_image_string),
                                           _decode(img.encoded_image_string))
     assert [(e.step, e.value) for e in acc.Scalars("hand")] == [(99, 0.25)]
+
+
+def test_tensor_and_text_summaries_equal_tfs():
+    data = np.arange(6, dtype=np.int64).reshape(2, 3) - 2
+    got = []
+    for api in (fg, tf):
+        g = api.Graph()
+        with g.as_default():
+            s = api.compat.v1.summary
+            with api.name_scope("scope"):
+                t = s.tensor_summary("t", api.constant(data), summary_description="desc",
+                                     display_name="T", family="fam")
+            f = s.tensor_summary("f", api.constant(np.float32(2.5)))
+            text = s.text("notes", "hello **world**" if api is fg else
+                          api.constant("hello **world**"))
+            table = s.text("table", [["a", "b"], ["c", "d"]] if api is fg else
+                           api.constant([["a", "b"], ["c", "d"]]))
+            with api.compat.v1.Session(graph=g) as sess:
+                got.append(sess.run([t, f, text, table]))
+    for ours, theirs in zip(*got):
+        assert v1.Summary.FromString(ours) == v1.Summary.FromString(theirs)
+        assert ours == theirs
