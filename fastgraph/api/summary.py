@@ -1,4 +1,4 @@
-"""`tf.compat.v1.summary`: summary ops (scalar, histogram, image, text,
+"""`tf.compat.v1.summary`: summary ops (scalar, histogram, image, audio, text,
 tensor_summary, merge, merge_all) and, from `summary_writer`, FileWriter and its cache.
 
 Each summary is a string tensor holding a serialized `Summary` protobuf,
@@ -127,6 +127,47 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
     """
     return _summary_op("ImageSummary", "tag", name, tensor, family, collections,
                        {"max_images": int(max_outputs)})
+
+
+def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """Outputs a `Summary` protocol buffer with audio.
+
+    The summary has up to `max_outputs` summary values containing audio. The
+    audio is built from `tensor` which must be 3-D with shape `[batch_size,
+    frames, channels]` or 2-D with shape `[batch_size, frames]`. The values
+    are assumed to be in the range of `[-1.0, 1.0]` with a sample rate of
+    `sample_rate`.
+
+    The `tag` in the outputted Summary.Value protobufs is generated based on
+    the name, with a suffix depending on the max_outputs setting: `name/audio`
+    if `max_outputs` is 1, else `name/audio/0`, `name/audio/1`, etc.
+
+    Args:
+      name: A name for the generated node. Will also serve as a series name in
+        TensorBoard.
+      tensor: A 3-D `float32` `Tensor` of shape `[batch_size, frames,
+        channels]` or a 2-D `float32` `Tensor` of shape `[batch_size, frames]`.
+      sample_rate: A Scalar `float32` `Tensor` indicating the sample rate of
+        the signal in hertz.
+      max_outputs: Max number of batch elements to generate audio for.
+      collections: Optional list of ops.GraphKeys. The collections to add the
+        summary to. Defaults to [_ops.GraphKeys.SUMMARIES]
+      family: Optional; if provided, used as the prefix of the summary tag
+        name, which controls the tab name used for display on Tensorboard.
+
+    Returns:
+      A scalar `Tensor` of type `string`. The serialized `Summary` protocol
+      buffer.
+    """
+    graph = graph_of([tensor, sample_rate])
+    with graph.as_default():
+        with _SummaryScope(graph, name, family) as (tag, scope):
+            rate = to_tensor(graph, sample_rate, dtype=dtypes.float32, name="sample_rate")
+            inputs = [_string_constant(graph, tag, "tag"), to_tensor(graph, tensor), rate]
+            out = graph.create_op("AudioSummaryV2", inputs, {"max_outputs": int(max_outputs)},
+                                  name=scope).outputs[0]
+    _collect(graph, out, collections, [GraphKeys.SUMMARIES])
+    return out
 
 
 def tensor_summary(name, tensor, summary_description=None, collections=None,
@@ -260,7 +301,7 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 
 
 SUMMARY = {
-    "scalar": scalar, "histogram": histogram, "image": image, "text": text,
+    "scalar": scalar, "histogram": histogram, "image": image, "text": text, "audio": audio,
     "tensor_summary": tensor_summary, "merge": merge,
     "merge_all": merge_all, "FileWriter": FileWriter, "FileWriterCache": FileWriterCache,
     "Summary": Summary, "SummaryMetadata": SummaryMetadata, "Event": Event,

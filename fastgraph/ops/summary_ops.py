@@ -1,5 +1,5 @@
 """Summary ops: ScalarSummary, HistogramSummary, ImageSummary,
-TensorSummaryV2 and MergeSummary, whose string outputs are serialized `Summary` protobufs.
+AudioSummaryV2, TensorSummaryV2 and MergeSummary, whose string outputs are serialized `Summary` protobufs.
 
 They are host ops (`OpDef.host`): the C executor has no string tensors,
 so a run that fetches one runs the numeric tensors it is computed from and
@@ -203,6 +203,48 @@ def image_summary_value(inputs, attrs):
     return out.SerializeToString()
 
 
+# -- AudioSummaryV2 --------------------------------------------------------------
+
+def encode_wav(audio, sample_rate):
+    """A 16-bit PCM WAV file of float `audio` [frames, channels] in [-1, 1]
+    (clamped), each sample rounded half away from zero as TF's encoder."""
+    frames, channels = audio.shape
+    v = audio.astype(np.float32) * np.float32(32768.0)
+    v = np.sign(v) * np.floor(np.abs(v) + np.float32(0.5))
+    pcm = np.clip(v, -32768, 32767).astype("<i2").tobytes()
+    rate = int(sample_rate)
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * 2, channels * 2, 16)
+    return (b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVE" + b"fmt "
+            + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(pcm)) + pcm)
+
+
+def audio_summary_value(inputs, attrs):
+    """Serialized Summary of up to `max_outputs` WAV clips of the batch
+    `tensor` [batch, frames] or [batch, frames, channels], tagged
+    `tag/audio/i` (or `tag/audio` when max_outputs is 1)."""
+    tag, tensor, rate = (np.asarray(v) for v in inputs)
+    if tag.ndim != 0:
+        raise errors.InvalidArgumentError(None, None, f"Tags must be a scalar, got: "
+                                                      f"{_shape_text(tag.shape)}")
+    if rate.ndim != 0:
+        raise errors.InvalidArgumentError(None, None, "sample_rate must be rank 0")
+    if tensor.ndim not in (2, 3):
+        raise errors.InvalidArgumentError(None, None, f"Tensor must be 3-D or 2-D, got: "
+                                                      f"{_shape_text(tensor.shape)}")
+    clips = tensor if tensor.ndim == 3 else tensor[:, :, None]
+    max_outputs = int(attrs.get("max_outputs", 3))
+    base = _tags(tag)[0]
+    out = Summary()
+    for i in range(min(max_outputs, clips.shape[0])):
+        v = out.value.add(tag=f"{base}/audio/{i}" if max_outputs > 1 else f"{base}/audio")
+        v.audio.sample_rate = float(rate)
+        v.audio.num_channels = clips.shape[2]
+        v.audio.length_frames = clips.shape[1]
+        v.audio.encoded_audio_string = encode_wav(clips[i], float(rate))
+        v.audio.content_type = "audio/wav"
+    return out.SerializeToString()
+
+
 # -- TensorSummaryV2 -------------------------------------------------------------
 
 def tensor_proto(value):
@@ -295,6 +337,13 @@ def _image_samples(dtype):
     yield [_tag("one"), samples.values(dtype, (2, 4, 4, 3), 9)], {"max_images": 1}
 
 
+def _audio_samples(dtype):
+    rate = samples.known(np.float32(8000.0))
+    yield [_tag("sound"), samples.values(dtype, (2, 9), 7, -1.5, 1.5), rate], {"max_outputs": 3}
+    yield [_tag("stereo"), samples.values(dtype, (3, 5, 2), 8, -1.0, 1.0), rate], \
+        {"max_outputs": 1}
+
+
 def _tensor_samples(dtype):
     meta = samples.known(np.array(SummaryMetadata().SerializeToString(), dtype=object))
     yield [_tag("t"), samples.values(dtype, (2, 3), 5), meta], {}
@@ -325,6 +374,11 @@ register(OpDef("ImageSummary", **_SCALAR_OUT, host=_host(image_summary_value),
                graphdef=NodeMapping(("tag", "tensor"), [
                    TypeAttr("T", input=1), Attr("max_images", default=3),
                    Attr("bad_color", optional=True)])))
+register(OpDef("AudioSummaryV2", **_SCALAR_OUT, host=_host(audio_summary_value),
+               reference=_reference(audio_summary_value),
+               dtypes=[Accepts("tensor", (dtypes.float32,), input=1)], samples=_audio_samples,
+               graphdef=NodeMapping(("tag", "tensor", "sample_rate"),
+                                    [Attr("max_outputs", default=3)])))
 register(OpDef("TensorSummaryV2", **_SCALAR_OUT, host=_host(tensor_summary_value),
                reference=_reference(tensor_summary_value), samples=_tensor_samples,
                graphdef=NodeMapping(("tag", "tensor", "serialized_summary_metadata"),

@@ -208,3 +208,20 @@ def test_tensor_and_text_summaries_equal_tfs():
     for ours, theirs in zip(*got):
         assert v1.Summary.FromString(ours) == v1.Summary.FromString(theirs)
         assert ours == theirs
+
+
+@pytest.mark.parametrize("shape,max_outputs", [((2, 50), 3), ((3, 40, 2), 1)])
+def test_audio_summary_equals_tfs(shape, max_outputs):
+    clips = np.random.default_rng(len(shape)).uniform(-1.3, 1.3, size=shape).astype(np.float32)
+    clips.reshape(-1)[:4] = [0.5 / 32768, 1.5 / 32768, -0.5 / 32768, 1.0]  # rounding halves
+    got = []
+    for api in (fg, tf):
+        g = api.Graph()
+        with g.as_default():
+            x = api.compat.v1.placeholder(api.float32, [None] * len(shape))
+            s = api.compat.v1.summary.audio("sound", x, 16000, max_outputs=max_outputs)
+            with api.compat.v1.Session(graph=g) as sess:
+                got.append(sess.run(s, {x: clips}))
+    # The WAV encoding has one form: TF's bytes exactly.
+    assert v1.Summary.FromString(got[0]) == v1.Summary.FromString(got[1])
+    assert got[0] == got[1]
