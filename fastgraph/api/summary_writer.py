@@ -118,7 +118,9 @@ class FileWriter:
 
     When constructed with a `graph` (or `graph_def`), the graph is written to
     the event file so that TensorBoard can show it, if it can be exported:
-    a graph without `as_graph_def` writes nothing for it.
+    a graph without `as_graph_def` writes nothing for it. `session` (TF's
+    writer through summary ops of a session) is accepted and not needed:
+    the events are written by this writer either way.
 
     ```python
     ...create a graph...
