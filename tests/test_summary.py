@@ -331,3 +331,49 @@ def test_encoder_round_trips_through_decoder():
     assert struct.unpack("<d", struct.pack("<Q", f[3][0][1]))[0] == 1.25
     assert f[5] == [(2, "héllo".encode())]
     assert wire.repeated_numbers(f[6], "<f8", 8) == [1.0, 2.0]
+
+
+def test_text_and_tensor_summaries():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="to have dtype string"):
+            tf.summary.text("bad", tf.constant(1.0))
+        t = tf.summary.text("notes", ["a", "bc"])
+        ts = tf.summary.tensor_summary("w", tf.constant(np.array([[1.5, -2.0]], np.float32)),
+                                       display_name="W")
+        with tf.Session() as sess:
+            (tv,), (wv,) = (_values(b) for b in sess.run([t, ts]))
+    assert tv.tag == "notes" and tv.metadata.plugin_data.plugin_name == "text"
+    assert tv.tensor.string_val == [b"a", b"bc"]
+    assert [d.size for d in tv.tensor.tensor_shape.dim] == [2]
+    assert wv.metadata.display_name == "W"
+    assert wv.tensor.dtype == tf.float32.as_datatype_enum
+    np.testing.assert_array_equal(np.frombuffer(wv.tensor.tensor_content, "<f4"), [1.5, -2.0])
+
+
+def test_audio_wav_by_hand():
+    clips = np.array([[0.0, 0.5, -1.0, 2.0]], np.float32)
+    with tf.Graph().as_default():
+        s = tf.summary.audio("a", tf.constant(clips), 8000, max_outputs=1)
+        with tf.Session() as sess:
+            (v,) = _values(sess.run(s))
+    assert v.tag == "a/audio" and v.audio.content_type == "audio/wav"
+    assert (v.audio.sample_rate, v.audio.num_channels, v.audio.length_frames) == (8000, 1, 4)
+    wav = v.audio.encoded_audio_string
+    assert wav[:4] == b"RIFF" and wav[8:16] == b"WAVEfmt "
+    fmt = struct.unpack("<HHIIHH", wav[20:36])
+    assert fmt == (1, 1, 8000, 16000, 2, 16)
+    assert wav[36:40] == b"data" and struct.unpack("<I", wav[40:44])[0] == 8
+    # Scaled by 32768, clamped to int16.
+    np.testing.assert_array_equal(np.frombuffer(wav[44:], "<i2"), [0, 16384, -32768, 32767])
+
+
+def test_ordinary_runs_after_summary_runs_are_unchanged():
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [None])
+        y = x * 2.0
+        s = tf.summary.scalar("y", tf.reduce_sum(y))
+        with tf.Session() as sess:
+            for _ in range(3):
+                assert sess.run(y, {x: [1.0]}).tolist() == [2.0]
+                summ, yv = sess.run([s, y], {x: [1.0, 2.0]})
+                assert _values(summ)[0].simple_value == 6.0 and yv.tolist() == [2.0, 4.0]
