@@ -286,3 +286,41 @@ def test_resaving_the_same_prefix_replaces_it(tmp_path):
     assert saver.last_checkpoints == [str(tmp_path / "m")]
     assert tf.train.load_variable(str(tmp_path / "m"), "v") == 5.0
     assert not [f for f in os.listdir(tmp_path) if "tempstate" in f or ".tmp" in f]
+
+
+def test_training_saved_mid_way_resumes_where_it_stopped(tmp_path):
+    # Gradient descent on least squares, its gradient written out as graph
+    # ops: 3 steps, save; a new graph restored from the save and run 3 steps
+    # ends where 6 uninterrupted steps end (NumPy's own descent).
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3)).astype(np.float32)
+    y = rng.normal(size=(8, 1)).astype(np.float32)
+
+    def build():
+        w = tf.Variable(np.zeros((3, 1), np.float32), name="w")
+        step = tf.Variable(np.int64(0), name="global_step")
+        grad = (2 / 8) * tf.matmul(x, tf.matmul(x, w) - y, transpose_a=True)
+        train = tf.group(w.assign_sub(0.1 * grad), step.assign_add(1))
+        return w, step, train
+
+    want = np.zeros((3, 1), np.float32)
+    for _ in range(6):
+        want = want - 0.1 * (2 / 8) * x.T @ (x @ want - y)
+    with tf.Graph().as_default():
+        w, step, train = build()
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(train)
+            prefix = saver.save(sess, str(tmp_path / "model.ckpt"), global_step=step)
+    assert prefix.endswith("model.ckpt-3")
+    with tf.Graph().as_default():
+        w, step, train = build()
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            saver.restore(sess, tf.train.latest_checkpoint(str(tmp_path)))
+            for _ in range(3):
+                sess.run(train)
+            np.testing.assert_allclose(sess.run(w), want, rtol=1e-5, atol=1e-6)
+            assert sess.run(step) == 6

@@ -25,7 +25,8 @@ from ..framework.tensor_shape import as_shape
 
 __all__ = [
     "Known", "known", "values", "unary", "unary_positive", "binary", "binary_divisor",
-    "binary_power", "cast", "select", "reduce", "arg", "scan", "activation", "leaky_relu",
+    "binary_power", "broadcast_gradient_args", "cast", "select", "reduce", "arg", "scan",
+    "activation", "leaky_relu",
     "softmax", "xent", "sparse_xent", "bias_add", "matmul", "batch_matmul", "conv2d",
     "depthwise_conv2d", "conv2d_transpose", "pool", "resize", "resize_area", "convert_image",
     "rgb_to_grayscale", "per_image", "flip", "crop_to_box", "pad_to_box", "central_crop",
@@ -113,6 +114,14 @@ def binary_power(dtype):
     fractional ones."""
     for (x, y), attrs in _binary(dtype, y_low=0, y_high=3):
         yield [x, np.round(y).astype(y.dtype)], attrs
+
+
+def broadcast_gradient_args(dtype):
+    """Pairs of shapes (constants: their values decide the outputs' shapes),
+    broadcast in each of NumPy's ways, equal ones and a scalar among them."""
+    for sx, sy in [((2, 1, 3), (3,)), ((5, 1), (1, 4)), ((), (4, 1)), ((1, 1), (1,)),
+                   ((2, 3), (2, 3)), ((0, 3), (1, 3))]:
+        yield [known(sx, dtype), known(sy, dtype)], {}
 
 
 def cast(dtype):

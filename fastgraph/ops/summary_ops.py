@@ -17,7 +17,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graphdef_mapping import Attr, InputList, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.summary_protos import (
     HistogramProto, Summary, SummaryMetadata, TensorProto, TensorShapeProto,
 )
@@ -386,3 +386,8 @@ register(OpDef("TensorSummaryV2", **_SCALAR_OUT, host=_host(tensor_summary_value
 register(OpDef("MergeSummary", **_SCALAR_OUT, host=_host(merge_summary_value),
                reference=_reference(merge_summary_value), samples=_merge_samples,
                graphdef=NodeMapping((InputList("inputs"),), [])))
+
+# As TF's logging_ops: gradients stop at summaries.
+for _op_type in ("ScalarSummary", "HistogramSummary", "ImageSummary", "AudioSummaryV2",
+                 "TensorSummaryV2", "MergeSummary"):
+    NotDifferentiable(_op_type)
