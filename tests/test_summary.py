@@ -377,3 +377,11 @@ def test_ordinary_runs_after_summary_runs_are_unchanged():
                 assert sess.run(y, {x: [1.0]}).tolist() == [2.0]
                 summ, yv = sess.run([s, y], {x: [1.0, 2.0]})
                 assert _values(summ)[0].simple_value == 6.0 and yv.tolist() == [2.0, 4.0]
+
+
+def test_flush_secs_zero_writes_each_event_through(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path), flush_secs=0)
+    writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="a", simple_value=1.0)]), 4)
+    (name,) = os.listdir(tmp_path)
+    assert [e.step for e in tf.train.summary_iterator(str(tmp_path / name))] == [0, 4]
+    writer.close()

@@ -135,6 +135,8 @@ def _write_events(logdir, feeds_per_step):
                                    step)
             writer.add_summary(fg.Summary(value=[fg.Summary.Value(tag="hand",
                                                                   simple_value=0.25)]), 99)
+            text = fg.compat.v1.summary.text("notes", "some *markdown*")
+            writer.add_summary(sess.run(text), 100)
             writer.close()
 
 
@@ -144,7 +146,7 @@ def test_event_files_read_by_tfs_summary_iterator(tmp_path):
     (name,) = os.listdir(tmp_path)
     events = list(v1.train.summary_iterator(str(tmp_path / name)))
     assert events[0].file_version == "brain.Event:2"
-    assert [e.step for e in events[1:]] == [0, 10, 99]
+    assert [e.step for e in events[1:]] == [0, 10, 99, 100]
     for e, (_, feeds) in zip(events[1:3], steps):
         _assert_same_summaries(e.summary, v1.Summary.FromString(_run(tf, feeds)))
     assert events[3].summary.value[0].simple_value == 0.25
@@ -186,6 +188,9 @@ def test_event_files_read_by_tensorboard(tmp_path):
             np.testing.assert_array_equal(_decode(ev.encoded_image_string),
                                           _decode(img.encoded_image_string))
     assert [(e.step, e.value) for e in acc.Scalars("hand")] == [(99, 0.25)]
+    (ev,) = acc.Tensors("notes")
+    assert ev.step == 100 and tf.make_ndarray(ev.tensor_proto) == b"some *markdown*"
+    assert acc.SummaryMetadata("notes").plugin_data.plugin_name == "text"
 
 
 def test_tensor_and_text_summaries_equal_tfs():
