@@ -25,7 +25,7 @@ class HostFetches:
     leaves the plan runs (`plan_leaves`) and, per original leaf, how its
     value is found."""
 
-    __slots__ = ("plan_leaves", "_recipes", "_plan_index")
+    __slots__ = ("_plan_index", "_recipes", "plan_leaves")
 
     @classmethod
     def of(cls, leaves):

@@ -15,8 +15,8 @@ from ..framework import dtypes
 from ..framework.graph import GraphKeys, Tensor, get_default_graph
 from ..framework.summary_protos import Event, SessionLog, Summary, SummaryMetadata
 from ..ops.arguments import graph_of, to_tensor
-from .summary_writer import FileWriter, FileWriterCache
 from .summary_iterator import summary_iterator
+from .summary_writer import FileWriter, FileWriterCache
 
 __all__ = []  # tf.summary is its own namespace: SUMMARY below
 
@@ -198,15 +198,14 @@ def tensor_summary(name, tensor, summary_description=None, collections=None,
     if display_name is not None:
         meta.display_name = display_name
     graph = graph_of([tensor])
-    with graph.as_default():
-        with _SummaryScope(graph, name, family) as (tag, scope):
-            if not isinstance(tensor, Tensor):
-                tensor = (_string_constant(graph, tensor, "tensor") if _is_text(tensor)
-                          else to_tensor(graph, tensor))
-            inputs = [_string_constant(graph, tag, "tag"), tensor,
-                      _string_constant(graph, meta.SerializeToString(),
-                                       "serialized_summary_metadata")]
-            out = graph.create_op("TensorSummaryV2", inputs, {}, name=scope).outputs[0]
+    with graph.as_default(), _SummaryScope(graph, name, family) as (tag, scope):
+        if not isinstance(tensor, Tensor):
+            tensor = (_string_constant(graph, tensor, "tensor") if _is_text(tensor)
+                      else to_tensor(graph, tensor))
+        inputs = [_string_constant(graph, tag, "tag"), tensor,
+                  _string_constant(graph, meta.SerializeToString(),
+                                   "serialized_summary_metadata")]
+        out = graph.create_op("TensorSummaryV2", inputs, {}, name=scope).outputs[0]
     _collect(graph, out, collections, [GraphKeys.SUMMARIES])
     return out
 

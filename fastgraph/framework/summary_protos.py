@@ -14,8 +14,8 @@ import struct
 
 from .. import protobuf_wire as wire
 
-__all__ = ["Message", "TensorShapeProto", "TensorProto", "HistogramProto", "SummaryMetadata", "Summary", "SessionLog",
-           "TaggedRunMetadata", "SourceMetadata", "Event"]
+__all__ = ["Message", "TensorShapeProto", "TensorProto", "HistogramProto", "SummaryMetadata",
+           "Summary", "SessionLog", "TaggedRunMetadata", "SourceMetadata", "Event"]
 
 
 class _Field:

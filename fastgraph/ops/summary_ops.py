@@ -14,6 +14,7 @@ import zlib
 
 import numpy as np
 
+from .. import protobuf_wire as wire
 from ..framework import dtypes, errors
 from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graphdef_mapping import Attr, InputList, NodeMapping, TypeAttr
@@ -21,7 +22,6 @@ from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.summary_protos import (
     HistogramProto, Summary, SummaryMetadata, TensorProto, TensorShapeProto,
 )
-from .. import protobuf_wire as wire
 from . import samples
 
 __all__ = []  # the public functions are tf.summary's (api/summary.py)
