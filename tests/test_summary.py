@@ -385,3 +385,23 @@ def test_flush_secs_zero_writes_each_event_through(tmp_path):
     (name,) = os.listdir(tmp_path)
     assert [e.step for e in tf.train.summary_iterator(str(tmp_path / name))] == [0, 4]
     writer.close()
+
+
+def test_add_run_metadata_and_graph(tmp_path):
+    with tf.Graph().as_default() as g:
+        writer = tf.summary.FileWriter(str(tmp_path), g)
+        meta = tf.RunMetadata()
+        writer.add_run_metadata(meta, "step1", global_step=1)
+        with pytest.raises(ValueError, match="already used"):
+            writer.add_run_metadata(meta, "step1")
+        writer.add_graph(None, graph_def=b"\x0a\x00")  # a GraphDef's bytes, as given
+        writer.close()
+    _, events = _events(str(tmp_path))
+    if hasattr(g, "as_graph_def"):
+        assert events[1].WhichOneof("what") == "graph_def"
+        events = events[:1] + events[2:]
+    # A graph that exports no GraphDef writes nothing for it.
+    assert [e.WhichOneof("what") for e in events] == ["file_version", "tagged_run_metadata",
+                                                      "graph_def"]
+    assert events[1].tagged_run_metadata.tag == "step1" and events[1].step == 1
+    assert events[2].graph_def == b"\x0a\x00"

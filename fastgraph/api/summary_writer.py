@@ -228,8 +228,13 @@ class FileWriter:
         if tag in self._session_run_tags:
             raise ValueError("The provided tag was already used for this event type")
         self._session_run_tags[tag] = True
-        data = run_metadata if isinstance(run_metadata, bytes) else \
-            run_metadata.SerializeToString()
+        if isinstance(run_metadata, bytes):
+            data = run_metadata
+        elif hasattr(run_metadata, "SerializeToString"):
+            data = run_metadata.SerializeToString()
+        else:
+            # fastgraph's tf.RunMetadata records nothing: an empty RunMetadata.
+            data = b""
         self._add_event(Event(tagged_run_metadata=TaggedRunMetadata(
             tag=tag, run_metadata=data)), global_step)
 
