@@ -62,6 +62,13 @@ from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
 from .api import app, flags  # noqa: E402,F401 - TF1's tf.app and tf.flags
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401
+# tf.summary (TF1's: fastgraph is TF1) and the summary protobufs.
+from types import SimpleNamespace as _SimpleNamespace  # noqa: E402
+from .api.summary import SUMMARY as _SUMMARY  # noqa: E402
+from .framework.summary_protos import (  # noqa: E402,F401
+    Event, HistogramProto, SessionLog, Summary, SummaryMetadata,
+)
+summary = _SimpleNamespace(**_SUMMARY)
 
 # `api` is a subpackage like `ops` (which are listed), but new: kept out so
 # that `compat.v1` exports exactly the names it did before it existed.

@@ -35,7 +35,8 @@ def render():
         "## Op types",
         "",
         "Each graph op type, the C kernel that runs it (views alias their input and run "
-        "none; sources and no-ops need none), and the element types each of its parameters "
+        "none; sources and no-ops need none; host ops, the summaries, are computed by the "
+        "session in Python), and the element types each of its parameters "
         "accepts (the first is its main one), and whether `tf.gradients` can differentiate "
         "it: \"yes\" (a gradient function is registered), \"not differentiable\" "
         "(NotDifferentiable: gradients stop there), \"none, as in TF\" (TF has no gradient "
@@ -46,7 +47,8 @@ def render():
     ]
     for op_type in op_registry.registered_types():
         d = op_registry.get(op_type)
-        kernel = "view" if d.view else (f"`{d.kernel}`" if d.kernel else "none")
+        kernel = "view" if d.view else "host" if d.host else (
+            f"`{d.kernel}`" if d.kernel else "none")
         dts = "; ".join(f"{a.arg}: " + ", ".join(t.name for t in a.allowed)
                         for a in d.dtypes) or "any"
         lines.append(f"| {op_type} | {kernel} | {dts} | {'yes' if d.parallel else 'no'} | "

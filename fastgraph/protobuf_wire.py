@@ -1,11 +1,14 @@
-"""The protobuf wire format, decoded by hand: enough to read TensorFlow's
-checkpoint entries and GraphDefs without depending on protobuf."""
+"""The protobuf wire format, decoded and encoded by hand: enough to read
+TensorFlow's checkpoint entries and GraphDefs, and to write summaries and
+event files, without depending on protobuf."""
 
 import struct
 
 import numpy as np
 
-__all__ = ["varint", "fields", "signed", "packed_varints", "message_fields", "repeated_numbers"]
+__all__ = ["varint", "fields", "signed", "packed_varints", "message_fields", "repeated_numbers",
+           "encode_varint", "encode_key", "encode_int", "encode_double", "encode_float",
+           "encode_bytes", "encode_packed_doubles"]
 
 
 def varint(buf, pos):
@@ -86,3 +89,52 @@ def repeated_numbers(entries, np_dtype, fixed):
         else:
             vals.append(signed(v))
     return vals
+
+
+# -- encoding ------------------------------------------------------------------
+
+def encode_varint(value):
+    """The base-128 varint of a non-negative int (a negative int64 as its
+    10-byte two's complement, as protobuf writes it)."""
+    if value < 0:
+        value += 1 << 64
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def encode_key(field, wire):
+    """The key of field number `field` with wire type `wire`."""
+    return encode_varint((field << 3) | wire)
+
+
+def encode_int(field, value):
+    """A varint field (int32, int64, enum, bool)."""
+    return encode_key(field, 0) + encode_varint(int(value))
+
+
+def encode_double(field, value):
+    """A double field (fixed 64 bits)."""
+    return encode_key(field, 1) + struct.pack("<d", value)
+
+
+def encode_float(field, value):
+    """A float field (fixed 32 bits)."""
+    return encode_key(field, 5) + struct.pack("<f", value)
+
+
+def encode_bytes(field, data):
+    """A length-delimited field: bytes, a string (UTF-8) or a message."""
+    if isinstance(data, str):
+        data = data.encode()
+    return encode_key(field, 2) + encode_varint(len(data)) + bytes(data)
+
+
+def encode_packed_doubles(field, values):
+    """A packed repeated double field (nothing when empty, as protobuf)."""
+    if len(values) == 0:
+        return b""
+    return encode_bytes(field, np.asarray(values, dtype="<f8").tobytes())

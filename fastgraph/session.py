@@ -14,6 +14,7 @@ from .fetches import FetchStructure
 from .framework import errors, session_stack
 from .framework.dtypes import int64
 from .framework.graph import Tensor, get_default_graph
+from .host_fetches import HostFetches
 from .plan_cache import PlanCache, RunSignature
 
 __all__ = ["Session", "InteractiveSession"]
@@ -90,6 +91,9 @@ class Session:
             return result
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
+        host = HostFetches.of(structure.leaves)
+        if host is not None:
+            return structure.build(self._run_host(host, self._feeds(feed_dict)))
         sig = RunSignature(structure.leaves, self._feeds(feed_dict))
         native, outs = self._run_signature(sig)
         self._plan_cache.remember_run(fetches, feed_dict, sig, native)
@@ -105,12 +109,15 @@ class Session:
         # The C callable takes positional arrays: a flat structure of
         # distinct feeds only.
         kind = structure.flat_kind() if len(position) == len(feed_tensors) else None
+        host = HostFetches.of(structure.leaves)
 
         def slow(*args):
             if len(args) != len(feed_tensors):
                 raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
+            if host is not None:
+                return structure.build(self._run_host(host, feeds))
             sig = RunSignature(structure.leaves, feeds)
             native, outs = self._run_signature(sig)
             if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
@@ -122,6 +129,18 @@ class Session:
         call = FastCallable(tuple(t.dtype.np_dtype.num for t in feed_tensors), slow)
         self._plan_cache.add_callable(call)
         return call
+
+    def _run_host(self, host, feeds):
+        """The leaf values of a run fetching host ops (summaries): the plan
+        runs their numeric inputs, then the host ops are evaluated in
+        Python. Never memoised by the fast paths, whose results are the
+        plan's arrays."""
+        values = []
+        if host.plan_leaves:
+            sig = RunSignature(host.plan_leaves, feeds)
+            _, outs = self._run_signature(sig)
+            values = sig.results(outs)
+        return host.evaluate(values)
 
     def _run_signature(self, sig):
         """Runs the plan of `sig`, compiled on a miss; returns (the plan,

@@ -217,12 +217,18 @@ class OpDef:
         FG_FUSED_OPCODES in csrc/kernels/fused.h, named as its kernel), or
         None when the op is not fused; compiler/fuse.py reads the opcodes
         from here.
+    host: fn(op, input_values) -> output value, for ops whose output the
+        session computes in Python from the fetched values of their inputs
+        (summaries, which output serialized protobufs: the C executor has
+        no string tensors). The compiler never sees such an op: a run that
+        fetches one fetches its inputs instead (recursively through other
+        host ops), and only other host ops may take its output as input.
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
                  "scratch", "work", "exclusive", "fused", "gradient", "graphdef", "samples",
-                 "_check_order")
+                 "host", "_check_order")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
@@ -231,7 +237,8 @@ class OpDef:
                  fused=None,
                  gradient=None,
                  graphdef=None,
-                 samples=None):
+                 samples=None,
+                 host=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -257,6 +264,7 @@ class OpDef:
         self.gradient = gradient
         self.graphdef = graphdef
         self.samples = samples
+        self.host = host
 
     @property
     def main_dtypes(self):

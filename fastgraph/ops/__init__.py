@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - registration
     indexing_ops, linalg_ops, nn_ops, random_ops, reduction_ops, sort_ops, state_ops,
     tensor_operators,
 )
+from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 
 __all__ = ["FAMILIES", "namespace"]
 

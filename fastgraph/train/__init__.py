@@ -8,8 +8,9 @@ from .checkpoint_management import (  # noqa: F401
     get_checkpoint_state, latest_checkpoint, remove_checkpoint, update_checkpoint_state,
 )
 from .saver import Saver  # noqa: F401
+from ..api.summary_iterator import summary_iterator  # noqa: F401 - tf.train's
 
 __all__ = ["Saver", "latest_checkpoint", "checkpoint_exists", "NewCheckpointReader",
            "CheckpointReader", "list_variables", "load_variable", "get_checkpoint_state",
            "update_checkpoint_state", "generate_checkpoint_state_proto", "remove_checkpoint",
-           "get_checkpoint_mtimes", "load_checkpoint"]
+           "get_checkpoint_mtimes", "load_checkpoint", "summary_iterator"]
