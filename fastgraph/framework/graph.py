@@ -34,6 +34,9 @@ class GraphKeys:
     MODEL_VARIABLES = "model_variables"
     ASSET_FILEPATHS = "asset_filepaths"
     SUMMARIES = "summaries"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
 
 
 class Tensor:
