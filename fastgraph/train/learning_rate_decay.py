@@ -17,8 +17,9 @@ __all__ = ["exponential_decay", "piecewise_constant", "polynomial_decay", "natur
 
 
 def _require_step(global_step, what):
+    # TF's schedules convert global_step first, which refuses None so.
     if global_step is None:
-        raise ValueError(f"global_step is required for {what}.")
+        raise ValueError("None values not supported.")
 
 
 def _step_as(global_step, dtype):

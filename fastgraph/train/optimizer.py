@@ -14,7 +14,8 @@ from . import slot_creator
 
 __all__ = ["Optimizer"]
 
-_VALID_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
+# In the order TF's message lists them (it has bfloat16 last, fastgraph none).
+_VALID_DTYPES = (dtypes.float32, dtypes.float64, dtypes.float16)
 
 
 class Optimizer:
@@ -348,11 +349,11 @@ class Optimizer:
             dtype = t.dtype.base_dtype
             if dtype not in valid:
                 raise ValueError("Invalid type %r for %s, expected: %s." %
-                                 (dtype, t.name, [v for v in valid]))
+                                 (dtype, t.name, list(valid)))
 
     def _valid_dtypes(self):
         """Valid types for loss, variables and gradients."""
-        return set(_VALID_DTYPES)
+        return _VALID_DTYPES
 
 
 def _var_key(var):
