@@ -100,11 +100,11 @@ def test_uninitialized_var_fails():
             sess.run(op, feeds)
 
 
-def test_ftrl_refuses_bad_hyperparameters_and_session_stays_usable():
+def test_proximal_adagrad_refuses_bad_rate_and_session_stays_usable():
     x = np.ones(3, np.float32)
-    graph, op, refs, inits, feeds = _build("ApplyFtrl", [x, x, x, x, np.float32(0.1),
-                                                         np.float32(0), np.float32(0),
-                                                         np.float32(-0.5)], {})
+    graph, op, refs, inits, feeds = _build("ApplyProximalAdagrad",
+                                           [x, x, np.float32(0.1), np.float32(0),
+                                            np.float32(0), x], {})
     lr = [p for p in feeds if p.shape.ndims == 0][0]
     with tf.Session(graph=graph) as sess:
         sess.run(inits, feeds)
