@@ -298,3 +298,43 @@ def test_clip_by_global_norm_and_norm_match_tf():
     assert none_ours is None and none_theirs is None
     for x, y in zip(ours, theirs):
         assert_same(x, y)
+
+
+def test_training_resumes_from_the_other_ones_checkpoint(tmp_path):
+    """Adam trained 6 steps in TF, saved, restored into fastgraph (and the
+    other way round) continues as TF does: the slots, beta powers and
+    global step are checkpointed under TF's names."""
+    make = OPTIMIZERS["adam"]
+
+    def session_of(api):
+        v1 = api.compat.v1
+        g = api.Graph()
+        with g.as_default():
+            loss, var_list = _model(api, np.float32)
+            step = v1.train.get_or_create_global_step()
+            train = make(v1.train).minimize(loss, global_step=step)
+            saver = v1.train.Saver()
+            sess = v1.Session(graph=g)
+            sess.run(v1.global_variables_initializer())
+        return sess, loss, train, var_list, saver, step
+
+    def run_steps(sess, loss, train, n):
+        out = []
+        for _ in range(n):
+            out.append(np.sum(sess.run(loss)))
+            sess.run(train)
+        return out
+
+    for first, second in ((tf, fg), (fg, tf)):
+        sess, loss, train, _, saver, _ = session_of(first)
+        run_steps(sess, loss, train, 6)
+        with sess.graph.as_default():  # TF's Saver runs in graph mode only there
+            path = saver.save(sess, str(tmp_path / f"from_{first.__name__}"))
+        expected = run_steps(sess, loss, train, 6)
+        sess.close()
+        sess, loss, train, var_list, saver, step = session_of(second)
+        with sess.graph.as_default():
+            saver.restore(sess, path)
+        assert sess.run(step) == 6
+        assert_same(np.array(run_steps(sess, loss, train, 6)), np.array(expected))
+        sess.close()
