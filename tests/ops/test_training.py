@@ -149,3 +149,24 @@ def test_use_locking_runs_exclusive():
         with tf.Session() as sess:
             sess.run(var.initializer)
             assert_close(sess.run(op), np.full(4, 0.5, np.float32))
+
+
+def test_big_variables_split_across_threads():
+    from fastgraph.compiler.plan import PARALLEL_GRAIN
+
+    n = 3 * PARALLEL_GRAIN + 5
+    rng = np.random.default_rng(3)
+    inputs = [rng.normal(size=n), rng.uniform(0.1, 1, n), rng.uniform(0.1, 1, n), 0.81, 0.998,
+              0.01, 0.9, 0.999, 1e-7, rng.normal(size=n)]
+    graph, op, refs, inits, feeds = _build("ApplyAdam", inputs, {})
+    config = tf.ConfigProto(intra_op_parallelism_threads=2)
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(inits, feeds)
+        sess.run(op.outputs[0], feeds)
+        plans = [p.plan for p in sess._plan_cache.plans.values()]
+        steps = [st for p in plans for st in p.steps if st.kernel == "apply_adam"]
+        with graph.as_default():
+            got = sess.run([tf.identity(r) for r in refs])
+    assert steps and steps[0].nparts == 2
+    for g, w in zip(got, training_ops.updates("ApplyAdam", [np.asarray(v) for v in inputs], {})):
+        assert_close(g, w, rtol=1e-12, atol=1e-12)
