@@ -338,3 +338,53 @@ def test_training_resumes_from_the_other_ones_checkpoint(tmp_path):
         assert sess.run(step) == 6
         assert_same(np.array(run_steps(sess, loss, train, 6)), np.array(expected))
         sess.close()
+
+
+def _has_gradients(*op_types):
+    from fastgraph.framework import op_registry
+    return all(op_registry.get(t).gradient not in (None, op_registry.NOT_DIFFERENTIABLE)
+               for t in op_types)
+
+
+MLP_OPS = ("MatMul", "Sum", "Mean", "SparseSoftmaxCrossEntropyWithLogits", "BiasAdd")
+
+
+@pytest.mark.skipif(not _has_gradients(*MLP_OPS),
+                    reason="needs the gradients of " + ", ".join(MLP_OPS))
+@pytest.mark.parametrize("which", ["adam", "rmsprop_centered", "nesterov", "ftrl"])
+def test_mlp_classifier_matches_tf(which):
+    """A 2-layer classifier (MatMul, bias, tanh, softmax cross-entropy, an L2
+    term) on fed data, the loss fetched with the train op in one run."""
+    rng = np.random.default_rng(0)
+    x_data = rng.normal(size=(32, 5)).astype(np.float32)
+    y_data = rng.integers(0, 3, 32)
+    w1_0 = (rng.normal(size=(5, 8)) * 0.5).astype(np.float32)
+    w2_0 = (rng.normal(size=(8, 3)) * 0.5).astype(np.float32)
+    make = {"adam": lambda t: t.AdamOptimizer(0.05),
+            "rmsprop_centered": lambda t: t.RMSPropOptimizer(0.01, momentum=0.9, centered=True),
+            "nesterov": lambda t: t.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+            "ftrl": lambda t: t.FtrlOptimizer(0.5, l1_regularization_strength=0.001)}[which]
+
+    def run(api):
+        v1 = api.compat.v1
+        g = api.Graph()
+        with g.as_default():
+            x = v1.placeholder(api.float32, [None, 5])
+            y = v1.placeholder(api.int64, [None])
+            w1 = v1.Variable(w1_0, name="w1")
+            b1 = v1.Variable(np.zeros(8, np.float32), name="b1")
+            w2 = v1.Variable(w2_0, name="w2")
+            logits = api.matmul(api.tanh(api.nn.bias_add(api.matmul(x, w1), b1)), w2)
+            loss = api.reduce_mean(api.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=y, logits=logits)) + 0.01 * api.reduce_sum(w1 * w1)
+            step = v1.train.get_or_create_global_step()
+            train = make(v1.train).minimize(loss, global_step=step)
+            with v1.Session(graph=g) as sess:
+                sess.run(v1.global_variables_initializer())
+                losses = [sess.run([loss, train], {x: x_data, y: y_data})[0]
+                          for _ in range(STEPS)]
+                return np.array(losses), sess.run([w1, b1, w2, step])
+    ours, theirs = run(fg), run(tf)
+    assert_same(ours[0], theirs[0])
+    for a, b in zip(ours[1], theirs[1]):
+        assert_same(a, b, rtol=1e-5, atol=1e-5)
