@@ -333,3 +333,23 @@ def test_exponential_moving_average():
                 shadow = shadow - 0.25 * (shadow - value)
                 value = value + 1.0
                 assert_close(sess.run(ema.average(w)), shadow)
+
+
+def test_noisy_linear_cosine_decay():
+    # Without variance it is linear_cosine_decay; with it, each step's noise
+    # has the variance initial_variance / (1 + step) ** variance_decay.
+    quiet = _schedule(lambda s: tf.train.noisy_linear_cosine_decay(
+        0.1, s, 8, initial_variance=0.0, num_periods=1.0))
+    plain = _schedule(lambda s: tf.train.linear_cosine_decay(0.1, s, 8, num_periods=1.0))
+    assert_close(quiet, plain, rtol=1e-6, atol=1e-7)
+    with tf.Graph().as_default():
+        step = tf.train.get_or_create_global_step()
+        lr = tf.train.noisy_linear_cosine_decay(1.0, step, 8, initial_variance=0.5,
+                                                num_periods=0.0, beta=0.0)
+        with tf.Session() as sess:
+            sess.run(step.initializer)
+            sess.run(tf.assign(step, 3))
+            draws = np.array([sess.run(lr) for _ in range(4000)])
+    # num_periods 0: the cosine factor is 1, so lr = linear + noise.
+    assert abs(draws.mean() - 5 / 8) < 0.05
+    assert abs(draws.var() - 0.5 / 4 ** 0.55) < 0.03

@@ -23,7 +23,8 @@ from .ftrl import FtrlOptimizer  # noqa: E402
 from .gradient_descent import GradientDescentOptimizer  # noqa: E402
 from .learning_rate_decay import (  # noqa: E402
     cosine_decay, cosine_decay_restarts, exponential_decay, inverse_time_decay,
-    linear_cosine_decay, natural_exp_decay, piecewise_constant, polynomial_decay,
+    linear_cosine_decay, natural_exp_decay, noisy_linear_cosine_decay, piecewise_constant,
+    polynomial_decay,
 )
 from .momentum import MomentumOptimizer  # noqa: E402
 from .moving_averages import ExponentialMovingAverage  # noqa: E402
@@ -43,5 +44,5 @@ __all__ += [
     "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
     "global_step", "exponential_decay", "piecewise_constant", "polynomial_decay",
     "natural_exp_decay", "inverse_time_decay", "cosine_decay", "cosine_decay_restarts",
-    "linear_cosine_decay",
+    "linear_cosine_decay", "noisy_linear_cosine_decay",
 ]

@@ -8,12 +8,13 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import get_default_graph
 from ..ops.elementwise import (
     add, cast, ceil, cos, equal, exp, floor, greater, less_equal, log, minimum, multiply,
-    negative, pow, realdiv, select_v2, subtract,
+    negative, pow, realdiv, select_v2, sqrt, subtract,
 )
+from ..ops.random_ops import random_normal
 
 __all__ = ["exponential_decay", "piecewise_constant", "polynomial_decay", "natural_exp_decay",
            "inverse_time_decay", "cosine_decay", "cosine_decay_restarts",
-           "linear_cosine_decay"]
+           "linear_cosine_decay", "noisy_linear_cosine_decay"]
 
 
 def _require_step(global_step, what):
@@ -319,3 +320,47 @@ def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5
         decayed = add(multiply(add(alpha, linear), cosine), beta)
         return multiply(lr, decayed, name=scope)
 
+
+
+def noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0,
+                              variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001,
+                              name=None):
+    """Applies noisy linear cosine decay to the learning rate.
+
+    ```python
+    global_step = min(global_step, decay_steps)
+    linear_decay = (decay_steps - global_step) / decay_steps)
+    cosine_decay = 0.5 * (
+        1 + cos(pi * 2 * num_periods * global_step / decay_steps))
+    decayed = (alpha + linear_decay + eps_t) * cosine_decay + beta
+    decayed_learning_rate = learning_rate * decayed
+    ```
+    where eps_t is 0-centered gaussian noise with variance
+    initial_variance / (1 + global_step) ** variance_decay
+
+    The noise is drawn from fastgraph's generator: seeded runs repeat
+    themselves but do not draw TensorFlow's numbers.
+
+    Returns:
+      A scalar `Tensor` of the same type as `learning_rate`. The decayed
+      learning rate.
+
+    Raises:
+      ValueError: if `global_step` is not supplied.
+    """
+    _require_step(global_step, "noisy linear cosine decay")
+    graph = get_default_graph()
+    with graph.name_scope(name or "NoisyLinearCosineDecay") as scope:
+        lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        dtype = lr.dtype
+        steps = _as(decay_steps, dtype)
+        step = minimum(_step_as(global_step, dtype), steps)
+        linear = realdiv(subtract(steps, step), steps)
+        variance = realdiv(_as(initial_variance, dtype),
+                           pow(add(1.0, step), _as(variance_decay, dtype)))
+        noisy = add(linear, random_normal([], stddev=sqrt(variance), dtype=dtype))
+        fraction = multiply(2.0 * num_periods, realdiv(step, steps))
+        cosine = multiply(0.5, add(1.0, cos(multiply(convert_to_tensor(math.pi, dtype=dtype),
+                                                     fraction))))
+        decayed = add(multiply(add(alpha, noisy), cosine), beta)
+        return multiply(lr, decayed, name=scope)

@@ -123,6 +123,9 @@ SCHEDULES = {
     "cosine_restarts_flat": lambda t, s: t.cosine_decay_restarts(0.1, s, 5, t_mul=1.0),
     "linear_cosine": lambda t, s: t.linear_cosine_decay(0.1, s, 15, num_periods=2.0,
                                                         alpha=0.1),
+    # The noise is fastgraph's own draw: without variance the rest is TF's.
+    "noisy_linear_cosine_quiet": lambda t, s: t.noisy_linear_cosine_decay(
+        0.1, s, 15, initial_variance=0.0, num_periods=2.0, alpha=0.1),
 }
 
 
