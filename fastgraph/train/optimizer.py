@@ -231,7 +231,12 @@ class Optimizer:
                     if grad is None:
                         continue
                     with graph.name_scope("update_" + var.op.name):
-                        update_ops.append(self._apply_dense(grad, var))
+                        update = self._apply_dense(grad, var)
+                        if getattr(var, "constraint", None) is not None:
+                            # The projection reads the variable once updated.
+                            with graph.control_dependencies([update]):
+                                update = var.assign(var.constraint(var)).op
+                        update_ops.append(update)
                 if global_step is None:
                     apply_updates = self._finish(update_ops, scope)
                 else:

@@ -391,3 +391,25 @@ def test_mlp_classifier_matches_tf(which):
     assert_same(ours[0], theirs[0])
     for a, b in zip(ours[1], theirs[1]):
         assert_same(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_variable_constraints_project_after_each_update():
+    def run(api):
+        v1 = api.compat.v1
+        g = api.Graph()
+        with g.as_default():
+            w = v1.Variable(INIT["w1"].astype(np.float32), name="w",
+                            constraint=lambda v: api.clip_by_value(v, -0.4, 0.4))
+            with v1.variable_scope("s"):
+                u = v1.get_variable("u", initializer=INIT["b1"].astype(np.float32),
+                                    constraint=lambda v: v * 0.5)
+            err = api.constant(X.astype(np.float32)) * w + u - api.constant(Y.astype(np.float32))
+            train = v1.train.MomentumOptimizer(0.01, 0.9).minimize(err * err)
+            with v1.Session(graph=g) as sess:
+                sess.run(v1.global_variables_initializer())
+                for _ in range(5):
+                    sess.run(train)
+                return sess.run([w, u])
+    for a, b in zip(run(fg), run(tf)):
+        assert_same(a, b)
+    assert np.max(np.abs(run(fg)[0])) <= 0.4
