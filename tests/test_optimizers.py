@@ -353,3 +353,12 @@ def test_noisy_linear_cosine_decay():
     # num_periods 0: the cosine factor is 1, so lr = linear + noise.
     assert abs(draws.mean() - 5 / 8) < 0.05
     assert abs(draws.var() - 0.5 / 4 ** 0.55) < 0.03
+
+
+def test_use_locking_reaches_the_update_ops():
+    losses, out, opt, train = _train(lambda: tf.train.AdamOptimizer(0.1, use_locking=True), 4)
+    plain, out_plain, _, _ = _train(lambda: tf.train.AdamOptimizer(0.1), 4)
+    updates = [op for op in train.graph.get_operations() if op.type in ("ApplyAdam", "Assign")
+               and op.name.startswith("Adam/")]
+    assert updates and all(op.get_attr("use_locking") for op in updates)
+    assert_close(np.array(losses), np.array(plain), rtol=0, atol=0)
