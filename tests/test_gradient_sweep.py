@@ -29,11 +29,24 @@ EXEMPT = {
     # second order) against finite differences of a float64 NumPy batch norm.
     "FusedBatchNormV3": "float32 only (TF's T); checked in tests/ops/test_nn_grad.py",
     "FusedBatchNormGradV3": "float32 only (TF's T); checked in tests/ops/test_nn_grad.py",
+    # Array and image ops (tests/test_gradients_array.py checks each with a constant):
+    "ExpandDims": "its axis must be a constant at graph construction, and the sweep feeds "
+                  "every input",
+    "ResizeBilinear": "its size must be a constant at graph construction, and the sweep feeds "
+                      "every input",
+    "ResizeNearestNeighbor": "its size must be a constant at graph construction, and the "
+                             "sweep feeds every input",
+    "PadV2": "TF's _PadV2Grad gives constant_values no gradient though the output moves "
+             "with it; x's gradient is checked in tests/test_gradients_array.py",
+    "PreventGradient": "its gradient raises LookupError, by design",
 }
 
 # Op types whose gradient needs static shapes (and why): they skip the
 # check with placeholders of unknown dims only.
-STATIC_ONLY = {}
+STATIC_ONLY = {
+    "CentralCrop": "the crop's offsets are computed from the image's height and width at "
+                   "graph construction",
+}
 
 # Samples with at most this many float elements are checked: finite
 # differences run the op twice per element.
@@ -74,6 +87,18 @@ OVERRIDES = {
             ([_uniform((), -3, 3), -_uniform((5,), 0.5, 3)], {}, {})],
     # Kept off tan's poles at +-pi/2.
     "Tan": [([_uniform(shape, -1.2, 1.2)], {}, {}) for shape in [(), (7,), (2, 3, 5)]],
+    # Computed in float32: linear ones take a wide step, the standardization
+    # one float32 resolves.
+    "RGBToGrayscale": [([_uniform((2, 3, 3), -3, 3)], {}, {"delta": 1.0, "rtol": 1e-4,
+                                                          "atol": 1e-4})],
+    "ConvertImageDtype": [([_uniform((2, 3, 3), 0, 1)], {"dtype": dst, "saturate": False},
+                           {"delta": 1.0, "rtol": 1e-4, "atol": 1e-4})
+                          for dst in (dtypes.float32, dtypes.float64)],
+    "PerImageStandardization": [([_uniform((2, 3, 3, 2), -3, 3)], {},
+                                 {"delta": 1e-2, "rtol": 2e-3, "atol": 2e-3})],
+    # Its samples are past MAX_ELEMENTS.
+    "CentralCrop": [([_uniform((6, 6, 2), -3, 3)], {"central_fraction": 0.5}, {}),
+                    ([_uniform((2, 5, 7, 1), -3, 3)], {"central_fraction": 0.6}, {})],
     # Off the cumulative product's zeros (TF's div_no_nan is 0 there) and
     # kept near 1 for a product of moderate size.
     "Cumprod": [([_uniform((3, 4, 2), 0.5, 1.5)], attrs, {})

@@ -131,6 +131,19 @@ def _catalog_graph():
     tf.fill([2, 2], 7, name="sevens")
     tf.random.uniform([2], seed=3, name="noise")
     tf.identity(tf.math.logical_not(x > 0.0), name="notpos")
+    # The training ops (issue 10): gradients' own ops and StopGradient.
+    from fastgraph.ops import array_ops, image_ops
+    tf.stop_gradient(x, name="stopped")
+    tf.math.unsorted_segment_sum(x, [2, 0], 3, name="segsum")
+    tf.math.unsorted_segment_sum(x, n, tf.size(n), name="segsum_at_run_time")
+    tf.scatter_nd([[1], [0]], x, [3, 3, 4], name="scattered")
+    array_ops.strided_slice_grad([2, 5, 4], [0, 1, 0], [0, 5, 0], [1, 2, 1], tf.ones([2, 2, 4]),
+                                 begin_mask=5, end_mask=5, name="ss_grad")
+    array_ops.mirror_pad_grad(tf.pad(x, [[0, 0], [1, 1], [0, 0]], mode="REFLECT"),
+                              [[0, 0], [1, 1], [0, 0]], "REFLECT", name="folded")
+    image_ops.resize_bilinear_grad(tf.ones([1, 3, 3, 2]), img, half_pixel_centers=True,
+                                   name="bilinear_grad")
+    image_ops.resize_nearest_neighbor_grad(img, [3, 4], align_corners=True, name="nearest_grad")
 
 
 def test_a_graph_written_and_read_back_is_the_same_graph():

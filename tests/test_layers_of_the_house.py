@@ -57,6 +57,12 @@ FUNCTION_LEVEL_IMPORTS = {
         "optional: only the --png chart needs matplotlib",
     ("fastgraph.bench.__main__", "matplotlib.pyplot"):
         "optional: only the --png chart needs matplotlib",
+    ("fastgraph.ops.array_ops", "fastgraph.ops.elementwise"):
+        "array_ops' gradients (concat, slice, tile) add and multiply shapes; elementwise "
+        "imports array_ops",
+    ("fastgraph.ops.array_ops", "fastgraph.ops.reduction_ops"):
+        "array_ops' gradients (tile, broadcast_to) sum; reduction_ops comes after array_ops "
+        "through elementwise",
 }
 
 

@@ -1,12 +1,14 @@
 /* Kernels that move bytes without looking at them (see array.h).
  *
- * None of them does per-dtype arithmetic: elements are opaque runs of 1, 2,
- * 4 or 8 bytes. Contiguous runs go through memcpy; strided runs through a
- * loop over an unsigned integer type of the element's width.
+ * None of them but mirror_pad_grad (which adds, per dtype) does arithmetic:
+ * elements are opaque runs of 1, 2, 4 or 8 bytes. Contiguous runs go through
+ * memcpy; strided runs through a loop over an unsigned integer type of the
+ * element's width.
  */
 #include <string.h>
 
 #include "../fg.h"
+#include "types.h"
 
 /* The Python lowering merges dims; a tile doubles them, so allow twice FG_MAX_DIMS. */
 #define SC_MAX_DIMS (2 * FG_MAX_DIMS)
@@ -289,6 +291,98 @@ int fg_k_pad(const fg_step *s, int part, int nparts, fg_status *st)
                 memcpy(out + j * (int64_t)es, row + mirror(j - lb, n, mode) * (int64_t)es, es);
         }
         memcpy(out + lb * (int64_t)es, row, (size_t)n * es);
+    }
+    return FG_OK;
+}
+
+/* ---- the adjoints of strided_copy and mirror padding --------------------------- */
+
+/* Zeroes the output, then writes each input element where strided_copy would
+ * have read it. Writes of one share could land in another share's zeroed
+ * range, so the step runs as one share (the op is not parallel). The
+ * positions are distinct (strides are non-zero), so writing is scattering. */
+int fg_k_strided_scatter(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const int64_t *a = s->iattr;
+    const int nd = (int)a[SC_NDIM];
+    const size_t es = (size_t)a[SC_ELEM_BYTES];
+    const int64_t *shape = a + SC_SHAPE, *stride = a + SC_SHAPE + nd;
+    const char *x = (const char *)s->in[0]->data;
+    char *y = (char *)s->out[0]->data;
+    (void)st;
+    if (part != 0 || nparts < 1)
+        return FG_OK;
+    memset(y, 0, (size_t)s->out[0]->size * es);
+    const int64_t n = s->in[0]->size;
+    if (n == 0 || nd < 1 || nd > SC_MAX_DIMS)
+        return FG_OK;
+    int64_t idx[SC_MAX_DIMS] = {0};
+    int64_t off = a[SC_OFFSET];
+    const int64_t inner = shape[nd - 1], istride = stride[nd - 1];
+    for (int64_t i = 0; i < n; i += inner) {
+        for (int64_t j = 0; j < inner; j++)
+            memcpy(y + (off + j * istride) * (int64_t)es, x + (i + j) * (int64_t)es, es);
+        for (int d = nd - 2; d >= 0; d--) {
+            off += stride[d];
+            if (++idx[d] < shape[d])
+                break;
+            off -= shape[d] * stride[d];
+            idx[d] = 0;
+        }
+    }
+    return FG_OK;
+}
+
+/* One row of the padded gradient added into the output row it came from. */
+#define MIRROR_GRAD_FN(sfx, T, code, name, ...)                                            \
+    static void name##_##sfx(const void *src, void *dst, int64_t w, int64_t n, int64_t lb, \
+                             int mode)                                                     \
+    {                                                                                      \
+        const T *g = (const T *)src;                                                       \
+        T *o = (T *)dst;                                                                   \
+        for (int64_t j = 0; j < w; j++)                                                    \
+            o[mirror(j - lb, n, mode)] += g[j];                                            \
+    }
+typedef void (*mirror_grad_fn)(const void *src, void *dst, int64_t w, int64_t n, int64_t lb,
+                               int mode);
+FG_PER_DTYPE(mirror_grad_fn, mirror_grad, FG_NUMERIC, MIRROR_GRAD_FN, _)
+
+/* Rows of the padded gradient that fold onto one output row are added in
+ * order, so the sums do not depend on threads; the step is one share. */
+int fg_k_mirror_pad_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const int64_t *a = s->iattr;
+    const int nd = (int)a[PAD_NDIM];
+    const size_t es = (size_t)a[PAD_ELEM_BYTES];
+    const int mode = (int)a[PAD_MODE];
+    const int64_t *out_shape = a + PAD_SHAPE, *before = a + PAD_SHAPE + nd;
+    const int64_t *after = a + PAD_SHAPE + 2 * nd;
+    const mirror_grad_fn fn = FG_LOOKUP(mirror_grad_fns, s->out[0]->dtype);
+    if (!fn)
+        return fg_no_kernel(s, s->out[0]->dtype, st);
+    if (part != 0 || nparts < 1)
+        return FG_OK;
+    char *y = (char *)s->out[0]->data;
+    const char *g = (const char *)s->in[0]->data;
+    memset(y, 0, (size_t)s->out[0]->size * es);
+    if (nd < 1 || nd > FG_MAX_DIMS || s->in[0]->size == 0 || s->out[0]->size == 0)
+        return FG_OK;
+    int64_t in_shape[FG_MAX_DIMS], out_strides[FG_MAX_DIMS];
+    int64_t acc = 1;
+    for (int d = nd - 1; d >= 0; d--) {
+        in_shape[d] = before[d] + out_shape[d] + after[d];
+        out_strides[d] = acc;
+        acc *= out_shape[d];
+    }
+    const int64_t w = in_shape[nd - 1], n = out_shape[nd - 1], lb = before[nd - 1];
+    const int64_t rows = s->in[0]->size / w;
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t rest = r, out_off = 0;
+        for (int d = nd - 2; d >= 0; d--) {
+            out_off += mirror(rest % in_shape[d] - before[d], out_shape[d], mode) * out_strides[d];
+            rest /= in_shape[d];
+        }
+        fn(g + r * w * (int64_t)es, y + out_off * (int64_t)es, w, n, lb, mode);
     }
     return FG_OK;
 }

@@ -6,11 +6,17 @@
  *     iattr = [n inputs, rows, row bytes of each input...].
  * split: the inverse of concat (split, unstack); iattr = [n outputs, rows, row bytes of each...].
  * pad: constant (in[1] is the scalar fill), reflect or symmetric padding;
- *     iattr = [nd, elem bytes, mode, in shape[nd], before[nd], after[nd]]. */
+ *     iattr = [nd, elem bytes, mode, in shape[nd], before[nd], after[nd]].
+ * strided_scatter: the inverse of strided_copy (StridedSliceGrad): the output is zeroed, then
+ *     out[offset + sum_d idx_d * stride_d] = in[i]; the iattrs are strided_copy's.
+ * mirror_pad_grad: the adjoint of reflect/symmetric pad (MirrorPadGrad): each element of the
+ *     padded in[0] is added to the output element it was copied from; pad's iattrs, with the
+ *     output's (unpadded) shape. */
 #ifndef FG_ARRAY_H
 #define FG_ARRAY_H
 
-#define FG_OPS_ARRAY(X) X(copy) X(strided_copy) X(concat) X(split) X(pad)
+#define FG_OPS_ARRAY(X) X(copy) X(strided_copy) X(concat) X(split) X(pad) X(strided_scatter) \
+    X(mirror_pad_grad)
 
 /* strided_copy: [SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, then shape and strides]. */
 enum { SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, SC_SHAPE };

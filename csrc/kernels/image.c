@@ -721,3 +721,111 @@ int fg_k_image_window(const fg_step *s, int part, int nparts, fg_status *st)
     }
     return FG_OK;
 }
+
+/* ---- the gradients of the bilinear and nearest resizes -------------------------
+ *
+ * Each resized pixel's gradient is added to the pixels it was sampled from,
+ * with the forward weights (TF's ResizeBilinearGrad and
+ * ResizeNearestNeighborGrad): the weight products are float, as TF's, and
+ * the sums are in the output's type. A share owns whole images of the
+ * batch, so the sums into one image run in one order. */
+
+#define BILINEAR_GRAD_FN(sfx, T, code)                                                        \
+    static void bilinear_grad_##sfx(const float *g, T *dst, int64_t b, int64_t H, int64_t W,   \
+                                    int64_t C, int64_t OH, int64_t OW, float hs, float ws,     \
+                                    int half_pixel)                                            \
+    {                                                                                          \
+        T *img = dst + b * H * W * C;                                                          \
+        for (int64_t y = 0; y < OH; y++) {                                                     \
+            const interp iy = bilinear_at(y, hs, H, half_pixel);                               \
+            const float yl = iy.lerp, iyl = 1.0f - iy.lerp;                                    \
+            for (int64_t x = 0; x < OW; x++) {                                                 \
+                const interp ix = bilinear_at(x, ws, W, half_pixel);                           \
+                const float xl = ix.lerp, ixl = 1.0f - ix.lerp;                                \
+                const float *gp = g + ((b * OH + y) * OW + x) * C;                             \
+                T *tl = img + (iy.lo * W + ix.lo) * C, *tr = img + (iy.lo * W + ix.hi) * C;    \
+                T *bl = img + (iy.hi * W + ix.lo) * C, *br = img + (iy.hi * W + ix.hi) * C;    \
+                for (int64_t c = 0; c < C; c++) {                                              \
+                    tl[c] += (T)(gp[c] * iyl * ixl);                                           \
+                    tr[c] += (T)(gp[c] * iyl * xl);                                            \
+                    bl[c] += (T)(gp[c] * yl * ixl);                                            \
+                    br[c] += (T)(gp[c] * yl * xl);                                             \
+                }                                                                              \
+            }                                                                                  \
+        }                                                                                      \
+    }
+FG_FOR_FLOATS(BILINEAR_GRAD_FN)
+
+int fg_k_resize_bilinear_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *g = s->in[0], *o = s->out[0];
+    const int64_t B = o->shape[0], H = o->shape[1], W = o->shape[2], C = o->shape[3];
+    const int64_t OH = g->shape[1], OW = g->shape[2];
+    const int align = (int)s->iattr[RESIZE_ALIGN_CORNERS], half = (int)s->iattr[RESIZE_HALF_PIXEL];
+    if (o->dtype != FG_FLOAT32 && o->dtype != FG_FLOAT64)
+        return fg_no_kernel(s, o->dtype, st);
+    int64_t lo, hi;
+    fg_split(B, part, nparts, &lo, &hi);
+    if (lo >= hi)
+        return FG_OK;
+    const size_t image = (size_t)(H * W * C) * fg_dtype_size(o->dtype);
+    memset((char *)o->data + (size_t)lo * image, 0, (size_t)(hi - lo) * image);
+    if (H == 0 || W == 0 || OH == 0 || OW == 0)
+        return FG_OK;
+    const float hs = resize_scale(H, OH, align), ws = resize_scale(W, OW, align);
+    for (int64_t b = lo; b < hi; b++) {
+        if (o->dtype == FG_FLOAT32)
+            bilinear_grad_f32((const float *)g->data, (float *)o->data, b, H, W, C, OH, OW, hs,
+                              ws, half);
+        else
+            bilinear_grad_f64((const float *)g->data, (double *)o->data, b, H, W, C, OH, OW, hs,
+                              ws, half);
+    }
+    return FG_OK;
+}
+
+#define NEAREST_GRAD_FN(sfx, T, code, name, ...)                                                      \
+    static void nearest_grad_##sfx(const void *src, void *dst, int64_t b, int64_t H,          \
+                                   int64_t W, int64_t C, int64_t OH, int64_t OW, float hs,    \
+                                   float ws, int align, int half)                             \
+    {                                                                                         \
+        const T *g = (const T *)src;                                                          \
+        T *img = (T *)dst + b * H * W * C;                                                    \
+        for (int64_t y = 0; y < OH; y++) {                                                    \
+            const int64_t sy = nearest_at(y, hs, H, align, half);                             \
+            for (int64_t x = 0; x < OW; x++) {                                                \
+                const T *gp = g + ((b * OH + y) * OW + x) * C;                                \
+                T *p = img + (sy * W + nearest_at(x, ws, W, align, half)) * C;                \
+                for (int64_t c = 0; c < C; c++)                                               \
+                    p[c] += gp[c];                                                            \
+            }                                                                                 \
+        }                                                                                     \
+    }
+typedef void (*nearest_grad_fn)(const void *src, void *dst, int64_t b, int64_t H, int64_t W,
+                                int64_t C, int64_t OH, int64_t OW, float hs, float ws, int align,
+                                int half);
+FG_PER_DTYPE(nearest_grad_fn, nearest_grad, FG_NUMERIC, NEAREST_GRAD_FN, _)
+
+int fg_k_resize_nearest_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *g = s->in[0], *o = s->out[0];
+    const int64_t B = o->shape[0], H = o->shape[1], W = o->shape[2], C = o->shape[3];
+    const int64_t OH = g->shape[1], OW = g->shape[2];
+    const int align = (int)s->iattr[RESIZE_ALIGN_CORNERS], half = (int)s->iattr[RESIZE_HALF_PIXEL];
+    const nearest_grad_fn f = FG_LOOKUP(nearest_grad_fns, o->dtype);
+    if (!f)
+        return fg_no_kernel(s, o->dtype, st);
+    int64_t lo, hi;
+    fg_split(B, part, nparts, &lo, &hi);
+    if (lo >= hi)
+        return FG_OK;
+    const size_t image = (size_t)(H * W * C) * fg_dtype_size(o->dtype);
+    memset((char *)o->data + (size_t)lo * image, 0, (size_t)(hi - lo) * image);
+    if (H == 0 || W == 0 || OH == 0 || OW == 0)
+        return FG_OK;
+    /* TF's scales run from the resized size back to the original. */
+    const float hs = resize_scale(H, OH, align), ws = resize_scale(W, OW, align);
+    for (int64_t b = lo; b < hi; b++)
+        f(g->data, o->data, b, H, W, C, OH, OW, hs, ws, align, half);
+    return FG_OK;
+}

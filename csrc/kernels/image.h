@@ -5,9 +5,12 @@
 #define FG_IMAGE_H
 #define FG_OPS_IMAGE(X)                                                          \
     X(resize_bilinear) X(resize_nearest) X(resize_area) X(convert_image_dtype)   \
-    X(rgb_to_grayscale) X(per_image_standardization) X(image_window)
+    X(rgb_to_grayscale) X(per_image_standardization) X(image_window)  \
+    X(resize_bilinear_grad) X(resize_nearest_grad)
 
-/* resize_bilinear and resize_nearest: iattr = [align_corners, half_pixel_centers];
+/* resize_bilinear and resize_nearest, and their gradients (in[0] the gradient of the
+ * resized image, the output the original image's): iattr = [align_corners,
+ * half_pixel_centers];
  * resize_area: [align_corners]. */
 enum { RESIZE_ALIGN_CORNERS, RESIZE_HALF_PIXEL, RESIZE_N_IATTRS };
 /* convert_image_dtype: iattr = [mode, saturate, k, int lo, int hi], fattr =

@@ -294,3 +294,101 @@ int fg_k_range(const fg_step *s, int part, int nparts, fg_status *st)
         f(s->in[0]->data, s->in[2]->data, out->data, lo, hi);
     return FG_OK;
 }
+
+/* ---- unsorted_segment_sum and scatter_nd ----------------------------------- */
+
+/* dst[0, n) += src[0, n), typed. */
+#define ADD_ROW_FN(sfx, T, code, name, ...)                                   \
+    static void name##_##sfx(void *dst, const void *src, int64_t n)           \
+    {                                                                         \
+        T *d = (T *)dst;                                                      \
+        const T *x = (const T *)src;                                          \
+        for (int64_t k = 0; k < n; k++)                                       \
+            d[k] += x[k];                                                     \
+    }
+typedef void (*add_row_fn)(void *dst, const void *src, int64_t n);
+FG_PER_DTYPE(add_row_fn, add_row, FG_NUMERIC, ADD_ROW_FN, _)
+
+/* A share owns the output rows [lo, hi): it zeroes them, then walks every id
+ * once and adds the data rows that land there. The work is linear in the
+ * data (plus one pass over the ids per share) and each output row sums its
+ * rows in id order, whatever the number of shares. */
+int fg_k_unsorted_segment_sum(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *data = s->in[0], *ids = s->in[1], *out = s->out[0];
+    const add_row_fn add = FG_LOOKUP(add_row_fns, out->dtype);
+    if (!add)
+        return fg_no_kernel(s, out->dtype, st);
+    const int64_t m = ids->size, nseg = out->ndim ? out->shape[0] : 1;
+    const int64_t inner = nseg ? out->size / nseg : 0;
+    const size_t es = fg_dtype_size(out->dtype), row = (size_t)inner * es;
+    int64_t lo, hi;
+    fg_split(nseg, part, nparts, &lo, &hi);
+    char *dst = (char *)out->data;
+    const char *src = (const char *)data->data;
+    if (lo < hi)
+        memset(dst + (size_t)lo * row, 0, (size_t)(hi - lo) * row);
+    for (int64_t i = 0; i < m; i++) {
+        const int64_t k = load_index(ids, i);
+        if (k >= nseg) {
+            char pos[160];
+            position(pos, sizeof pos, ids->shape, ids->ndim, i);
+            return fg_fail(st, FG_INVALID_ARGUMENT, "segment_ids%s = %lld is out of range [0, %lld)",
+                           pos, (long long)k, (long long)nseg);
+        }
+        if (k >= lo && k < hi && inner)
+            add(dst + (size_t)k * row, src + (size_t)i * row, inner);
+    }
+    return FG_OK;
+}
+
+static int scatter_nd_fail(const fg_step *s, int64_t r, int64_t depth, fg_status *st)
+{
+    const fg_value *indices = s->in[0];
+    char pos[160], tuple[192], oshape[160];
+    position(pos, sizeof pos, indices->shape, indices->ndim - 1, r);
+    size_t len = 0;
+    tuple[0] = '\0';
+    for (int64_t j = 0; j < depth && len < sizeof tuple; j++)
+        len += (size_t)snprintf(tuple + len, sizeof tuple - len, "%s%lld", j ? ", " : "",
+                                (long long)load_index(indices, r * depth + j));
+    shape_string(oshape, sizeof oshape, s->out[0]);
+    return fg_fail(st, FG_INVALID_ARGUMENT, "indices%s = [%s] does not index into shape %s", pos,
+                   tuple, oshape);
+}
+
+/* Shares own ranges of the output's [prod(shape[:K]), slice] rows, as in
+ * unsorted_segment_sum; every share checks every index tuple. */
+int fg_k_scatter_nd(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *indices = s->in[0], *updates = s->in[1], *out = s->out[0];
+    const add_row_fn add = FG_LOOKUP(add_row_fns, out->dtype);
+    if (!add)
+        return fg_no_kernel(s, out->dtype, st);
+    const int64_t depth = indices->ndim ? indices->shape[indices->ndim - 1] : 0;
+    int64_t nslices = 1, rows = 1;
+    for (int d = 0; d < indices->ndim - 1; d++)
+        nslices *= indices->shape[d];
+    for (int d = 0; d < depth && d < out->ndim; d++)
+        rows *= out->shape[d];
+    const int64_t slice = rows ? out->size / rows : 0;
+    const size_t es = fg_dtype_size(out->dtype), row = (size_t)slice * es;
+    int64_t lo, hi;
+    fg_split(rows, part, nparts, &lo, &hi);
+    char *dst = (char *)out->data;
+    const char *src = (const char *)updates->data;
+    if (lo < hi)
+        memset(dst + (size_t)lo * row, 0, (size_t)(hi - lo) * row);
+    for (int64_t r = 0; r < nslices; r++) {
+        int64_t off = 0;
+        for (int64_t j = 0; j < depth; j++) {
+            const int64_t k = load_index(indices, r * depth + j), dim = out->shape[j];
+            if (k < 0 || k >= dim)
+                return scatter_nd_fail(s, r, depth, st);
+            off = off * dim + k;
+        }
+        if (off >= lo && off < hi && slice)
+            add(dst + (size_t)off * row, src + (size_t)r * row, slice);
+    }
+    return FG_OK;
+}

@@ -6,7 +6,13 @@
  *               the output viewed as [outer, depth, inner], indices as [outer, inner].
  *   fill:       in = [dims, value]; every output element is the scalar `value`.
  *   zeros_like, ones_like: in = [x]; the output (of any dtype) is all 0 or all 1.
- *   range:      in = [start, limit, delta]; out[i] = start + i * delta. */
+ *   range:      in = [start, limit, delta]; out[i] = start + i * delta.
+ *   unsorted_segment_sum: in = [data, segment_ids]; data viewed as [ids.size, inner], the
+ *               output as [num_segments, inner]; row i of data is added to row ids[i]
+ *               (negative ids are dropped, as TF's CPU kernel).
+ *   scatter_nd: in = [indices, updates]; the output (its shape from the op) viewed as
+ *               [prod(shape[:K]), slice], K = indices.shape[-1]; each update slice is added
+ *               at the position its index tuple names. */
 #ifndef FG_INDEXING_H
 #define FG_INDEXING_H
 #include "axis.h"
@@ -15,6 +21,7 @@
 enum { ONE_HOT_DEPTH = AXIS_N };
 
 #define FG_OPS_INDEXING(X) \
-    X(gather) X(gather_nd) X(one_hot) X(fill) X(zeros_like) X(ones_like) X(range)
+    X(gather) X(gather_nd) X(one_hot) X(fill) X(zeros_like) X(ones_like) X(range) \
+    X(unsorted_segment_sum) X(scatter_nd)
 
 #endif

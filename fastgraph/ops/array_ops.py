@@ -13,7 +13,8 @@ from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
     NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, OpDef, register, \
+from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, NotDifferentiable, \
+    OpDef, RegisterGradient, register, \
     register_graphdef_translation
 from ..framework.static_values import static_value
 from ..framework.tensor_shape import as_shape, debug_string as _fmt
@@ -68,8 +69,7 @@ def _first_dtype(ctx):
 register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
                reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
                samples=samples.identity,
-               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)],
-                                    aliases=("StopGradient",)),
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)]),
                gradient=lambda op, grad: [grad]))
 
 
@@ -111,9 +111,40 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002
                    name=name or "PlaceholderWithDefault").outputs[0]
 
 
+# Identity's kernel under types of their own, so that gradients stop at them.
+register(OpDef("StopGradient", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               samples=samples.identity,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
+register(OpDef("PreventGradient", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               samples=samples.prevent_gradient,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0),
+                                                 Attr("message", default="")])))
+
+
 def stop_gradient(input, name=None):  # noqa: A002
-    """Identity (fastgraph computes no gradients)."""
-    return identity(input, name=name or "StopGradient")
+    """Stops gradient computation.
+
+    When executed in a graph, this op outputs its input tensor as-is. When
+    building ops to compute gradients, this op prevents the contribution of
+    its inputs to be taken into account: the gradient through it is None.
+    """
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "StopGradient", [x], name=name or "StopGradient").outputs[0]
+
+
+def prevent_gradient(input, message="", name=None):  # noqa: A002
+    """An identity op that triggers an error if a gradient is requested.
+
+    Building the gradient of a graph through it raises LookupError with
+    `message` as the reason.
+    """
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "PreventGradient", [x], {"message": str(message)},
+                   name=name or "PreventGradient").outputs[0]
 
 
 def _reshape_shape(ctx):
@@ -1350,3 +1381,343 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
 # TF's Pad is PadV2 with a zero.
 register_graphdef_translation("Pad", lambda inputs, attrs, name: pad(inputs[0], inputs[1],
                                                                      name=name))
+
+
+# ---- the adjoints of strided_slice and mirror_pad ---------------------------------
+
+def _strided_slice_grad_ctx(ctx):
+    """The forward op's context: its input has the shape attr's shape."""
+    return InferenceContext(ctx.op, [tuple(ctx.attrs["shape"])], ctx.dtypes, [None], ctx.attrs)
+
+
+def _strided_slice_grad_shape(ctx):
+    shape = tuple(ctx.attrs["shape"])
+    _, out = _strided_spec(_strided_slice_grad_ctx(ctx))
+    dy = ctx.shapes[0]
+    if dy is not None and out is not None and (len(dy) != len(out) or any(
+            a is not None and a != b for a, b in zip(dy, out))):
+        raise ValueError(f"shape of dy was {_fmt(dy)} instead of {_fmt(out)}")
+    return [shape]
+
+
+def _strided_slice_grad_lower(ctx):
+    return _strided_slice_lower(_strided_slice_grad_ctx(ctx))
+
+
+def _strided_slice_grad_reference(inputs, attrs):
+    dy, shape = inputs[0], tuple(attrs["shape"])
+    spec, _ = _strided_spec(InferenceContext(None, [shape], [None], [None], attrs))
+    out = np.zeros(shape, dy.dtype)
+    if out.ndim:
+        out[np.ix_(*[b + st * np.arange(n) for b, n, st in spec])] = \
+            dy.reshape([n for _, n, _ in spec])
+    else:
+        out[()] = dy.reshape(())
+    return [out]
+
+
+register(OpDef("StridedSliceGrad", shape=_strided_slice_grad_shape, dtype=_first_dtype,
+               kernel="strided_scatter", lower=_strided_slice_grad_lower,
+               reference=_strided_slice_grad_reference, dtypes=[Accepts("dy", ALL)],
+               samples=samples.strided_slice_grad,
+               graphdef=NodeMapping(
+                   (AttrInput("shape", "shape", type_attr="Index", deferred=True),
+                    AttrInput("begin", "begin", type_attr="Index", deferred=True),
+                    AttrInput("end", "end", type_attr="Index", deferred=True),
+                    AttrInput("strides", "strides", type_attr="Index", deferred=True), "dy"),
+                   [TypeAttr("T", input=0)] + [Attr(m, default=0) for m in (
+                       "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask",
+                       "shrink_axis_mask")])))
+
+
+def strided_slice_grad(shape, begin, end, strides, dy, begin_mask=0, end_mask=0,
+                       ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0, name=None):
+    """Returns the gradient of `StridedSlice`.
+
+    Since `StridedSlice` cuts out pieces of its `input` which is size `shape`,
+    its gradient will have the same shape (which is passed here as `shape`).
+    The gradient will be zero in any element that the slice does not select.
+    """
+    graph, g = _input(dy)
+    inputs = [g]
+    attrs = {"shape": _ints_attr(graph, shape, "shape", "strided_slice_grad", inputs),
+             "begin": _ints_attr(graph, begin, "begin", "strided_slice_grad", inputs),
+             "end": _ints_attr(graph, end, "end", "strided_slice_grad", inputs),
+             "strides": _ints_attr(graph, strides, "strides", "strided_slice_grad", inputs),
+             "begin_mask": int(begin_mask), "end_mask": int(end_mask),
+             "ellipsis_mask": int(ellipsis_mask), "new_axis_mask": int(new_axis_mask),
+             "shrink_axis_mask": int(shrink_axis_mask)}
+    return make_op(graph, "StridedSliceGrad", inputs, attrs,
+                   name=name or "StridedSliceGrad").outputs[0]
+
+
+def _unpadded(ctx):
+    """MirrorPadGrad's output shape: its input's with the paddings taken off."""
+    shape, paddings, mode = ctx.shapes[0], ctx.attrs["paddings"], ctx.attrs["mode"]
+    if shape is None:
+        return [(None,) * len(paddings)]
+    if len(shape) != len(paddings):
+        raise ValueError(f"Shape must be rank {len(paddings)} but is rank {len(shape)}")
+    out = []
+    for d, (before, after) in zip(shape, paddings):
+        n = None if d is None else d - before - after
+        if n is not None and (n < 0 or (mode == "REFLECT" and (before >= n or after >= n)) or
+                              (mode == "SYMMETRIC" and (before > n or after > n))):
+            raise ValueError(f"paddings {before}, {after} do not fit a padded dimension of "
+                             f"{d} in mode {mode}")
+        out.append(n)
+    return [tuple(out)]
+
+
+def _mirror_pad_grad_lower(ctx):
+    out = ctx.out_shapes[0]
+    paddings = ctx.attrs["paddings"]
+    if not out:
+        out, paddings = (1,), ((0, 0),)
+    return ([len(out), _itemsize(ctx), _PAD_MODES[ctx.attrs["mode"]]] + list(out) +
+            [p[0] for p in paddings] + [p[1] for p in paddings]), None
+
+
+def _mirror_pad_grad_reference(inputs, attrs):
+    g, mode = inputs[0], attrs["mode"]
+    out = g
+    for axis, (before, after) in enumerate(attrs["paddings"]):
+        n = out.shape[axis] - before - after
+        folded = np.take(out, np.arange(before, before + n), axis=axis)
+        skip = 1 if mode == "REFLECT" else 0
+        for j in range(before):  # padded position j mirrors position before - j - 1 + skip
+            src = before - 1 - j + skip
+            idx = [builtins.slice(None)] * out.ndim
+            idx[axis] = src
+            folded[tuple(idx)] += np.take(out, j, axis=axis)
+        for j in range(after):
+            src = n - 1 - j - skip
+            idx = [builtins.slice(None)] * out.ndim
+            idx[axis] = src
+            folded[tuple(idx)] += np.take(out, before + n + j, axis=axis)
+        out = folded
+    return [np.array(out)]
+
+
+register(OpDef("MirrorPadGrad", shape=_unpadded, dtype=_first_dtype, kernel="mirror_pad_grad",
+               lower=_mirror_pad_grad_lower, reference=_mirror_pad_grad_reference,
+               dtypes=[Accepts("input", tuple(d for d in ALL if d != dtypes.bool))],
+               samples=samples.mirror_pad_grad,
+               graphdef=NodeMapping(("input", _paddings_input()),
+                                    [TypeAttr("T", input=0), Attr("mode")])))
+
+
+def mirror_pad_grad(input, paddings, mode, name=None):  # noqa: A002
+    """Gradient op for MirrorPad op. This op folds a mirror-padded tensor.
+
+    The folded size of each dimension D of the output is
+    `input.dim_size(D) - paddings(D, 0) - paddings(D, 1)`; each padded
+    element is added to the element it mirrors.
+    """
+    graph, g = _input(input)
+    inputs = [g]
+    attrs = {"paddings": _ints_attr(graph, paddings, "paddings", "mirror_pad_grad", inputs,
+                                    _pad_pairs),
+             "mode": str(mode).upper()}
+    return make_op(graph, "MirrorPadGrad", inputs, attrs, name=name or "MirrorPadGrad").outputs[0]
+
+
+# ---- gradients (TF's array_grad.py) ------------------------------------------------
+
+def _attr_arg(op, name):
+    """Attr `name` of `op`: its value, or the tensor it waits for (AttrFromInput)."""
+    value = op.get_attr(name)
+    return op.inputs[value.index] if isinstance(value, AttrFromInput) else value
+
+
+def _shape_arg(t):
+    """`t`'s shape: a tuple when it is static, else `tf.shape(t)` (folded per plan)."""
+    dims = t.shape.as_tuple()
+    if dims is not None and None not in dims:
+        return dims
+    return shape(t)
+
+
+def _known_rank(t, op):
+    rank = t.shape.rank
+    if rank is None:
+        raise NotImplementedError(f"the gradient of {op.type} {op.name!r} needs the rank of "
+                                  f"{t.name} at graph construction")
+    return rank
+
+
+def _reshape_to(grad, like):
+    return reshape(grad, _shape_arg(like))
+
+
+def _pass_through(op, grad):
+    return [grad] + [None] * (len(op.inputs) - 1)
+
+
+def _reshape_like_input(op, grad):
+    return [_reshape_to(grad, op.inputs[0])] + [None] * (len(op.inputs) - 1)
+
+
+RegisterGradient("PlaceholderWithDefault")(_pass_through)
+for _t in ("Reshape", "ExpandDims", "Squeeze"):
+    RegisterGradient(_t)(_reshape_like_input)
+for _t in ("StopGradient", "Shape", "Placeholder", "NoOp"):
+    NotDifferentiable(_t)
+
+
+@RegisterGradient("PreventGradient")
+def _prevent_gradient_grad(op, _):
+    raise LookupError(f"Gradient explicitly disabled. Reason: {op.get_attr('message')}")
+
+
+def _int32(value):
+    """An int32 tensor of an int tensor or of a static tuple."""
+    from .elementwise import cast  # elementwise builds on this module
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtypes.int32 else cast(value, dtypes.int32)
+    return np.asarray(value, np.int32)
+
+
+def _concat_grad(op, grad):
+    """The slices of the gradient at each input's place (TF's _ConcatGradHelper)."""
+    from .elementwise import add, multiply
+    values = op.inputs
+    rank = _known_rank(values[0], op)
+    a = op.get_attr("axis") % rank
+    shapes = [v.shape.as_tuple() for v in values]
+    if all(s is not None and s[a] is not None for s in shapes):
+        return list(split(grad, [s[a] for s in shapes], axis=a))
+    # Sizes known only at run time: each input's slice starts at the sum of the
+    # sizes before it (TF's ConcatOffset), computed from shapes and folded per plan.
+    along = np.zeros(rank, np.int32)
+    along[a] = 1
+    out, offset = [], np.zeros(rank, np.int32)
+    for v in values:
+        out.append(slice(grad, offset, shape(v)))
+        offset = add(offset, multiply(shape(v), along))
+    return out
+
+
+RegisterGradient("ConcatV2")(_concat_grad)
+
+
+@RegisterGradient("Pack")
+def _pack_grad(op, grad):
+    return unstack(grad, num=len(op.inputs), axis=op.get_attr("axis"))
+
+
+@RegisterGradient("Unpack")
+def _unpack_grad(op, *grads):
+    if any(g is None for g in grads):
+        return [None]
+    return [stack(list(grads), axis=op.get_attr("axis"))]
+
+
+def _split_grad(op, *grads):
+    if any(g is None for g in grads):
+        return [None] * len(op.inputs)
+    return [concat(list(grads), axis=op.get_attr("axis"))] + [None] * (len(op.inputs) - 1)
+
+
+RegisterGradient("Split")(_split_grad)
+RegisterGradient("SplitV")(_split_grad)
+
+
+@RegisterGradient("Slice")
+def _slice_grad(op, grad):
+    """Pads the gradient with zeros around the slice, as TF's _SliceGrad."""
+    from .elementwise import subtract
+    x = op.inputs[0]
+    begin = _attr_arg(op, "begin")
+    in_shape, out_shape = _shape_arg(x), _shape_arg(op.outputs[0])
+    if all(isinstance(v, tuple) for v in (begin, in_shape, out_shape)):
+        paddings = [(b, d - b - n) for b, d, n in zip(begin, in_shape, out_shape)]
+    else:
+        begin = _int32(begin)
+        after = subtract(subtract(shape(x), begin), shape(op.outputs[0]))
+        paddings = stack([begin, after], axis=1)
+    return [pad(grad, paddings)] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("StridedSlice")
+def _strided_slice_grad(op, grad):
+    kw = {m: op.get_attr(m) for m in ("begin_mask", "end_mask", "ellipsis_mask",
+                                      "new_axis_mask", "shrink_axis_mask")}
+    dx = strided_slice_grad(_shape_arg(op.inputs[0]), _attr_arg(op, "begin"),
+                            _attr_arg(op, "end"), _attr_arg(op, "strides"), grad, **kw)
+    return [dx] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("StridedSliceGrad")
+def _strided_slice_grad_grad(op, grad):
+    """StridedSliceGrad is linear: its gradient is the strided slice itself."""
+    kw = {m: op.get_attr(m) for m in ("begin_mask", "end_mask", "ellipsis_mask",
+                                      "new_axis_mask", "shrink_axis_mask")}
+    dy = strided_slice(grad, _attr_arg(op, "begin"), _attr_arg(op, "end"),
+                       _attr_arg(op, "strides"), **kw)
+    return [dy] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op, grad):
+    """Sums the tiles: grad reshaped to [m0, d0, m1, d1, ...], summed over the m's."""
+    from .reduction_ops import reduce_sum
+    x = op.inputs[0]
+    rank = _known_rank(x, op)
+    multiples, in_shape = _attr_arg(op, "multiples"), _shape_arg(x)
+    if isinstance(multiples, tuple) and isinstance(in_shape, tuple):
+        split_shape = [d for pair in zip(multiples, in_shape) for d in pair]
+    else:
+        split_shape = reshape(transpose(stack([_int32(multiples), shape(x)])), [-1])
+    if rank == 0:
+        return [grad] + [None] * (len(op.inputs) - 1)
+    summed = reduce_sum(reshape(grad, split_shape), axis=list(range(0, 2 * rank, 2)))
+    return [_reshape_to(summed, x)] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("Transpose")
+def _transpose_grad(op, grad):
+    rank = _known_rank(op.inputs[0], op)
+    perm = [p % rank for p in _perm_of(op.attrs, rank)]
+    return [transpose(grad, list(np.argsort(perm)))]
+
+
+@RegisterGradient("ReverseV2")
+def _reverse_grad(op, grad):
+    return [reverse(grad, op.get_attr("axis"))]
+
+
+def _pad_before(op):
+    paddings = _attr_arg(op, "paddings")
+    if isinstance(paddings, tuple):
+        return tuple(b for b, _ in paddings)
+    return reshape(slice(paddings, [0, 0], [-1, 1]), [-1])
+
+
+@RegisterGradient("PadV2")
+def _pad_grad(op, grad):
+    """The slice of the gradient under the input; no gradient for
+    `constant_values`, as TF's _PadV2Grad."""
+    x = op.inputs[0]
+    dx = slice(grad, _pad_before(op), _shape_arg(x))
+    return [dx] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("MirrorPad")
+def _mirror_pad_grad(op, grad):
+    return [mirror_pad_grad(grad, _attr_arg(op, "paddings"), op.get_attr("mode"))] + \
+        [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("MirrorPadGrad")
+def _mirror_pad_grad_grad(op, grad):
+    return [pad(grad, _attr_arg(op, "paddings"), mode=op.get_attr("mode"))] + \
+        [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("BroadcastTo")
+def _broadcast_to_grad(op, grad):
+    """Sums the gradient over the broadcast dimensions (BroadcastGradientArgs
+    of the input's and the output's shapes, folded per plan)."""
+    from .elementwise import sum_to_input
+    return [sum_to_input(grad, op.inputs[0], [op.outputs[0]])] + [None] * (len(op.inputs) - 1)

@@ -6,13 +6,17 @@ flips, crops and pads. Images are 4-D `[batch, height, width, channels]`
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, NUMERIC
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC
 from ..framework.graph import Tensor
-from ..framework.graphdef_mapping import Attr, Implied, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.graphdef_mapping import Attr, AttrInput, Implied, NodeMapping, NoGraphDef, TypeAttr
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import expand_dims, identity, squeeze
+from .array_ops import _ints_attr, _shape_arg, expand_dims, identity, pad, squeeze
+from .array_ops import shape as shape_of
+from .array_ops import slice as slice_
+from .elementwise import cast, greater, maximum, multiply, realdiv, sqrt, square, subtract
+from .reduction_ops import reduce_mean, reduce_prod
 
 __all__ = []
 
@@ -204,6 +208,152 @@ register(OpDef("ResizeArea", shape=_resize_shape, dtype=lambda ctx: [dtypes.floa
                dtypes=[Accepts("images", NUMERIC)],
                samples=samples.resize_area,
                graphdef=_resize_node(half_pixel_centers=False)))
+
+
+# ---- the gradients of the bilinear and nearest resizes ----------------------------
+
+def _bilinear_taps(out_size, in_size, align, half):
+    """Per resized index: the two source indices and their float32 weights."""
+    scale = _scale(in_size, out_size, align)
+    i = np.arange(out_size, dtype=np.float32)
+    src = (i + np.float32(0.5)) * scale - np.float32(0.5) if half else i * scale
+    fl = np.floor(src)
+    lo = np.maximum(fl, 0).astype(np.int64)
+    hi = np.minimum(np.ceil(src), in_size - 1).astype(np.int64)
+    lerp = (src - fl).astype(np.float32)
+    return lo, hi, np.float32(1) - lerp, lerp
+
+
+def _bilinear_grad_reference(inputs, attrs):
+    """Each resized pixel's gradient times its float32 weights, added (in the
+    image's type) to the four pixels it was sampled from."""
+    grads, image = inputs[0].astype(np.float32), inputs[1]
+    _, h, w, _ = image.shape
+    _, oh, ow, _ = grads.shape
+    align, half = attrs["align_corners"], attrs["half_pixel_centers"]
+    ylo, yhi, iyl, yl = _bilinear_taps(oh, h, align, half)
+    xlo, xhi, ixl, xl = _bilinear_taps(ow, w, align, half)
+    out = np.zeros(image.shape, image.dtype)
+    for ys, wy in ((ylo, iyl), (yhi, yl)):
+        for xs, wx in ((xlo, ixl), (xhi, xl)):
+            part = (grads * wy[None, :, None, None]).astype(np.float32) * wx[None, None, :, None]
+            np.add.at(out, (slice(None), ys[:, None], xs[None, :]),
+                      part.astype(image.dtype))
+    return [out]
+
+
+def _nearest_taps(out_size, in_size, align, half):
+    scale = _scale(in_size, out_size, align)
+    i = np.arange(out_size, dtype=np.float32)
+    src = (i + np.float32(0.5)) * scale if half else i * scale
+    # C's roundf: halves away from zero (np.round rounds them to even).
+    j = np.minimum(np.floor(src + np.float32(0.5)) if align else np.floor(src), in_size - 1)
+    return (np.maximum(j, 0) if half else j).astype(np.int64)
+
+
+def _nearest_grad_reference(inputs, attrs):
+    grads = inputs[0]
+    b, oh, ow, c = grads.shape
+    h, w = attrs["size"]
+    align, half = attrs["align_corners"], attrs["half_pixel_centers"]
+    out = np.zeros((b, h, w, c), grads.dtype)
+    np.add.at(out, (slice(None), _nearest_taps(oh, h, align, half)[:, None],
+                    _nearest_taps(ow, w, align, half)[None, :]), grads)
+    return [out]
+
+
+def _resize_grad_shape(ctx):
+    grads, image = ctx.shapes[0], ctx.shapes[1]
+    for shape in (grads, image):
+        if shape is not None and len(shape) != 4:
+            raise ValueError(f"Shape must be rank 4 but is rank {len(shape)}")
+    return [image]
+
+
+def _nearest_grad_shape(ctx):
+    grads, size = ctx.shapes[0], tuple(ctx.attrs["size"])
+    if grads is not None and len(grads) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(grads)}")
+    if len(size) != 2:
+        raise ValueError(f"Dimension must be 2 but is {len(size)}")
+    return [(None, size[0], size[1], None) if grads is None else
+            (grads[0], size[0], size[1], grads[3])]
+
+
+def _resize_grad_node(inputs, t_input):
+    return NodeMapping(inputs, [TypeAttr("T", input=t_input),
+                                Attr("align_corners", default=False),
+                                Attr("half_pixel_centers", default=False)])
+
+
+register(OpDef("ResizeBilinearGrad", shape=_resize_grad_shape, dtype=lambda ctx: [ctx.dtypes[1]],
+               kernel="resize_bilinear_grad", lower=_resize_lower,
+               reference=_bilinear_grad_reference, parallel=True,
+               dtypes=[Accepts("original_image", FLOATS, input=1),
+                       Accepts("grads", (dtypes.float32,))],
+               samples=samples.resize_grad,
+               graphdef=_resize_grad_node(("grads", "original_image"), 1)))
+register(OpDef("ResizeNearestNeighborGrad", shape=_nearest_grad_shape,
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="resize_nearest_grad",
+               lower=_resize_lower, reference=_nearest_grad_reference, parallel=True,
+               dtypes=[Accepts("grads", (dtypes.uint8, dtypes.int8, dtypes.int32) + FLOATS)],
+               samples=samples.resize_nearest_grad,
+               graphdef=_resize_grad_node(("grads", AttrInput("size", "size", deferred=True)),
+                                          0)))
+
+
+def resize_bilinear_grad(grads, original_image, align_corners=False, half_pixel_centers=False,
+                         name=None):
+    """Computes the gradient of bilinear interpolation.
+
+    `grads` (float32, 4-D `[batch, height, width, channels]`) is the
+    gradient of the resized image; the output has the shape and type of
+    `original_image`, the image that was resized.
+    """
+    graph = graph_of([grads, original_image])
+    grads = to_tensor(graph, grads)
+    image = to_tensor(graph, original_image)
+    return make_op(graph, "ResizeBilinearGrad", [grads, image],
+                   {"align_corners": bool(align_corners),
+                    "half_pixel_centers": bool(half_pixel_centers)},
+                   name=name or "ResizeBilinearGrad").outputs[0]
+
+
+def resize_nearest_neighbor_grad(grads, size, align_corners=False, half_pixel_centers=False,
+                                 name=None):
+    """Computes the gradient of nearest neighbor interpolation.
+
+    `grads` (4-D `[batch, height, width, channels]`) is the gradient of the
+    resized image; `size` (`[orig_height, orig_width]`) the original size.
+    Each resized pixel's gradient is added to the pixel it was copied from.
+    """
+    graph = graph_of([grads, size])
+    grads = to_tensor(graph, grads)
+    inputs = [grads]
+    attrs = {"size": _ints_attr(graph, size, "size", "resize_nearest_neighbor_grad", inputs),
+             "align_corners": bool(align_corners),
+             "half_pixel_centers": bool(half_pixel_centers)}
+    return make_op(graph, "ResizeNearestNeighborGrad", inputs, attrs,
+                   name=name or "ResizeNearestNeighborGrad").outputs[0]
+
+
+@RegisterGradient("ResizeBilinear")
+def _resize_bilinear_grad(op, grad):
+    image = op.inputs[0]
+    if not image.dtype.is_floating:
+        return [None, None]
+    return [resize_bilinear_grad(grad, image, op.get_attr("align_corners"),
+                                 op.get_attr("half_pixel_centers")), None]
+
+
+@RegisterGradient("ResizeNearestNeighbor")
+def _resize_nearest_grad(op, grad):
+    image = op.inputs[0]
+    dims = image.shape.as_tuple()
+    size = tuple(dims[1:3]) if dims is not None and None not in dims[1:3] else \
+        _shape_arg(image)[1:3]
+    return [resize_nearest_neighbor_grad(grad, size, op.get_attr("align_corners"),
+                                         op.get_attr("half_pixel_centers")), None]
 
 
 def _resize_op(op_type, images, size, align_corners, half_pixel_centers, name,
@@ -837,3 +987,117 @@ def central_crop(image, central_fraction):
                          f"Had rank = {None if shape is None else len(shape)}.")
     return make_op(graph, "CentralCrop", [image], {"central_fraction": fraction},
                    name="central_crop").outputs[0]
+
+
+# ---- gradients -------------------------------------------------------------------------
+#
+# TF builds its flips, crops, pads, grayscale and standardization from other
+# ops, whose gradients compose; fastgraph's single ops give the same
+# gradients directly. They need the image's height and width at graph
+# construction (the batch may be unknown).
+
+def _image_hw(op):
+    dims = op.inputs[0].shape.as_tuple()
+    if dims is None or len(dims) not in (3, 4) or None in dims[-3:-1]:
+        raise NotImplementedError(f"the gradient of {op.type} {op.name!r} needs the image's "
+                                  f"height and width at graph construction; "
+                                  f"{op.inputs[0].name} has {op.inputs[0].shape}")
+    return dims[-3], dims[-2]
+
+
+@RegisterGradient("FlipLeftRight")
+def _flip_left_right_grad(op, grad):
+    return [flip_left_right(grad)]
+
+
+@RegisterGradient("FlipUpDown")
+def _flip_up_down_grad(op, grad):
+    return [flip_up_down(grad)]
+
+
+def _box_paddings(image, top, left, inner):
+    """Paddings that put `inner` (a [..., h, w, c] window of `image` at top,
+    left) back in `image`'s height and width (known only at run time too)."""
+    rank = image.shape.rank
+    dims = image.shape.as_tuple()
+    if None in dims[-3:-1]:
+        size = shape_of(image)
+        bottom = subtract(subtract(size[rank - 3], top), shape_of(inner)[rank - 3])
+        right = subtract(subtract(size[rank - 2], left), shape_of(inner)[rank - 2])
+    else:
+        h, w = dims[-3:-1]
+        ih, iw = inner.shape.as_tuple()[-3:-1]
+        bottom, right = h - top - ih, w - left - iw
+    return [[0, 0]] * (rank - 3) + [[top, bottom], [left, right], [0, 0]]
+
+
+@RegisterGradient("CropToBoundingBox")
+def _crop_grad(op, grad):
+    image = op.inputs[0]
+    return [pad(grad, _box_paddings(image, op.get_attr("offset_height"),
+                                    op.get_attr("offset_width"), op.outputs[0]))]
+
+
+@RegisterGradient("PadToBoundingBox")
+def _pad_to_box_grad(op, grad):
+    image = op.inputs[0]
+    rank = image.shape.rank
+    begin = [0] * (rank - 3) + [op.get_attr("offset_height"), op.get_attr("offset_width"), 0]
+    return [slice_(grad, begin, _shape_arg(image))]
+
+
+@RegisterGradient("CentralCrop")
+def _central_crop_grad(op, grad):
+    h, w = _image_hw(op)
+    _, _, top, left, _, _ = _central_window((None, h, w, None), op.attrs)
+    return [pad_to_bounding_box(grad, top, left, h, w)]
+
+
+@RegisterGradient("RGBToGrayscale")
+def _rgb_to_grayscale_grad(op, grad):
+    """The gradient times each channel's weight (float images; the integer
+    round trip through float32 is not differentiable)."""
+    image = op.inputs[0]
+    if not image.dtype.is_floating:
+        return [None]
+    return [multiply(grad, _RGB_WEIGHTS.astype(image.dtype.np_dtype))]
+
+
+@RegisterGradient("ConvertImageDtype")
+def _convert_image_dtype_grad(op, grad):
+    """float -> float is a cast, whose gradient is the cast back; the
+    conversions from or to integers are not differentiable."""
+    image = op.inputs[0]
+    if not (image.dtype.is_floating and op.outputs[0].dtype.is_floating):
+        return [None]
+    return [cast(grad, image.dtype)]
+
+
+@RegisterGradient("PerImageStandardization")
+def _per_image_standardization_grad(op, grad):
+    """With y = (x - mean) / a, a = max(stddev, 1/sqrt(N)) over each image:
+    dx = (g - mean(g) - [stddev > 1/sqrt(N)] y mean(g y)) / a, in float32
+    as the op computes."""
+    image = op.inputs[0]
+    if not image.dtype.is_floating:
+        return [None]
+    if image.shape.rank is None:
+        raise NotImplementedError(f"the gradient of PerImageStandardization {op.name!r} needs "
+                                  "the image's rank at graph construction")
+    axes = [-3, -2, -1]
+    x = cast(image, dtypes.float32)
+    centered = subtract(x, reduce_mean(x, axis=axes, keepdims=True))
+    std = sqrt(reduce_mean(square(centered), axis=axes, keepdims=True))
+    dims = image.shape.as_tuple()[-3:]
+    if None in dims:
+        pixels = cast(reduce_prod(shape_of(image)[-3:]), dtypes.float32)
+    else:
+        pixels = np.float32(int(np.prod(dims)))
+    floor = realdiv(np.float32(1), sqrt(pixels))
+    adj = maximum(std, floor)
+    y = op.outputs[0]
+    g = subtract(grad, reduce_mean(grad, axis=axes, keepdims=True))
+    moving = cast(greater(std, floor), dtypes.float32)
+    g = subtract(g, multiply(multiply(moving, y),
+                             reduce_mean(multiply(grad, y), axis=axes, keepdims=True)))
+    return [cast(realdiv(g, adj), image.dtype)]

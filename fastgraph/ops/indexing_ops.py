@@ -13,21 +13,23 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
-from ..framework.dtype_sets import ALL
+from ..framework.dtype_sets import ALL, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
     int_scalar
-from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, OpDef, dtype_not_allowed, register, \
-    register_graphdef_translation
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
+    RegisterGradient, dtype_not_allowed, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from . import samples
-from .array_ops import reshape
+from .array_ops import _ints_attr, _shape_arg, reshape, shape, stack, transpose
 from .arguments import graph_of, make_op, to_tensor
-from .elementwise import cast, select_v2
+from .elementwise import cast, greater_equal, maximum, multiply, select_v2
+from .reduction_ops import reduce_sum
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
-           "range", "size", "rank", "where"]
+           "range", "size", "rank", "where", "unsorted_segment_sum", "scatter_nd"]
+MATH = ["unsorted_segment_sum"]
 
 _builtin_range = range
 
@@ -668,3 +670,199 @@ def _select_from_node(inputs, attrs, name):
 
 
 register_graphdef_translation("Select", _select_from_node)
+
+
+# ---- unsorted_segment_sum and scatter_nd ------------------------------------
+
+def _scalar_attr(arr):
+    return int(np.asarray(arr).reshape(-1)[0])
+
+
+def _segment_sum_shape(ctx):
+    data, ids, num = ctx.shapes[0], ctx.shapes[1], ctx.attrs["num_segments"]
+    if num < 0:
+        raise ValueError(f"num_segments must be non-negative, got {num}")
+    if data is None or ids is None:
+        return [None]
+    if len(ids) > len(data) or any(a is not None and b is not None and a != b
+                                   for a, b in zip(data, ids)):
+        raise ValueError(f"data.shape = {_fmt(data)} does not start with segment_ids.shape = "
+                         f"{_fmt(ids)}")
+    return [(num,) + tuple(data[len(ids):])]
+
+
+def _segment_sum_reference(inputs, attrs):
+    data, ids = inputs
+    num = attrs["num_segments"]
+    flat = ids.reshape(-1).astype(np.int64)
+    bad = np.flatnonzero(flat >= num)
+    if bad.size:
+        raise IndexError(f"segment_ids {flat[bad[0]]} is out of range [0, {num})")
+    rows = data.reshape((flat.size,) + data.shape[ids.ndim:])
+    out = np.zeros((num,) + data.shape[ids.ndim:], data.dtype)
+    keep = flat >= 0
+    np.add.at(out, flat[keep], rows[keep])
+    return [out]
+
+
+register(OpDef("UnsortedSegmentSum", shape=_segment_sum_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="unsorted_segment_sum", reference=_segment_sum_reference, parallel=True,
+               dtypes=[Accepts("data", NUMERIC), Accepts("segment_ids", _GATHER_INDICES, input=1)],
+               samples=samples.unsorted_segment_sum,
+               graphdef=NodeMapping(
+                   ("data", "segment_ids",
+                    AttrInput("num_segments", "num_segments", type_attr="Tnumsegments",
+                              decode=int_scalar, deferred=True)),
+                   [TypeAttr("T", input=0), TypeAttr("Tindices", input=1)])))
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """Computes the sum along segments of a tensor.
+
+    Computes a tensor such that `output[i, ...] = sum_j data[j, ...]` over
+    the `j` (tuples of the leading dims of `data`) with `segment_ids[j] ==
+    i`; segments that no id names are 0. `segment_ids.shape` must be a prefix
+    of `data.shape`. Negative ids are dropped; an id `>= num_segments` raises
+    InvalidArgumentError when the graph runs. `num_segments` must be known
+    when the plan is compiled.
+    """
+    graph = graph_of([data, segment_ids, num_segments])
+    data = to_tensor(graph, data)
+    ids = to_tensor(graph, segment_ids)
+    inputs = [data, ids]
+    num = _ints_attr(graph, num_segments, "num_segments", "unsorted_segment_sum", inputs,
+                     _scalar_attr)
+    return make_op(graph, "UnsortedSegmentSum", inputs, {"num_segments": num},
+                   name=name or "UnsortedSegmentSum").outputs[0]
+
+
+def _scatter_nd_shape(ctx):
+    indices, updates, shape = ctx.shapes[0], ctx.shapes[1], tuple(ctx.attrs["shape"])
+    if indices is not None and len(indices) == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if any(d < 0 for d in shape):
+        raise ValueError(f"Dimension {min(shape)} must be >= 0")
+    if indices is None or updates is None or indices[-1] is None:
+        return [shape]
+    depth = indices[-1]
+    want = tuple(indices[:-1]) + shape[depth:]
+    if depth > len(shape) or len(updates) != len(want) or any(
+            a is not None and b is not None and a != b for a, b in zip(updates, want)):
+        raise ValueError(f"Dimensions [0,{len(indices) - 1}) of indices[shape={_fmt(indices)}] "
+                         f"= {_fmt(indices[:-1])} must match dimensions of updates"
+                         f"[shape={_fmt(updates)}] and shape {_fmt(shape)}")
+    return [shape]
+
+
+def _scatter_nd_reference(inputs, attrs):
+    indices, updates = inputs
+    shape = tuple(attrs["shape"])
+    depth = indices.shape[-1]
+    flat = indices.reshape(-1, depth).astype(np.int64)
+    for j in _builtin_range(depth):
+        _check_index(flat[:, j], shape[j])
+    out = np.zeros(shape, updates.dtype)
+    rows = updates.reshape((flat.shape[0],) + shape[depth:])
+    np.add.at(out, tuple(flat.T), rows)
+    return [out]
+
+
+register(OpDef("ScatterNd", shape=_scatter_nd_shape, dtype=lambda ctx: [ctx.dtypes[1]],
+               kernel="scatter_nd", reference=_scatter_nd_reference, parallel=True,
+               dtypes=[Accepts("updates", NUMERIC, input=1),
+                       Accepts("indices", _GATHER_INDICES)],
+               samples=samples.scatter_nd,
+               graphdef=NodeMapping(
+                   ("indices", "updates",
+                    AttrInput("shape", "shape", type_attr="Tindices", deferred=True)),
+                   [TypeAttr("T", input=1)])))
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """Scatters `updates` into a tensor of shape `shape` according to `indices`.
+
+    Creates a zero tensor of `shape` and adds each slice `updates[i...]` at
+    the position `indices[i...]` names in its first `indices.shape[-1]`
+    dims: repeated indices add up. An index that does not index into
+    `shape` raises InvalidArgumentError when the graph runs. `shape` must be
+    known when the plan is compiled.
+    """
+    graph = graph_of([indices, updates, shape])
+    indices = to_tensor(graph, indices)
+    updates = to_tensor(graph, updates)
+    inputs = [indices, updates]
+    attrs = {"shape": _ints_attr(graph, shape, "shape", "scatter_nd", inputs)}
+    return make_op(graph, "ScatterNd", inputs, attrs, name=name or "ScatterNd").outputs[0]
+
+
+# ---- gradients (TF's array_grad.py, math_grad.py) ---------------------------
+
+def _dims_of(t):
+    """`t`'s dims, each an int when static, else a scalar tensor (folded per plan)."""
+    dims = t.shape.as_tuple()
+    if dims is None:
+        raise NotImplementedError(f"this gradient needs the rank of {t.name} at graph "
+                                  "construction")
+    dynamic = shape(t) if None in dims else None
+    return [d if d is not None else dynamic[i] for i, d in enumerate(dims)]
+
+
+def _shape_from(dims):
+    """A shape argument from ints and scalar int32 tensors."""
+    if all(isinstance(d, int) for d in dims):
+        return list(dims)
+    return stack(list(dims))
+
+
+@RegisterGradient("GatherV2")
+def _gather_grad(op, grad):
+    """The dense form of TF's IndexedSlices gradient: the gradient's rows
+    summed into params' rows by index (UnsortedSegmentSum)."""
+    params, indices = op.inputs[0], op.inputs[1]
+    dims = _dims_of(params)
+    rank, axis = len(dims), op.get_attr("axis") % len(dims)
+    values = reshape(grad, _shape_from(dims[:axis] + [-1] + dims[axis + 1:]))
+    ids = reshape(indices, [-1])
+    if axis == 0:
+        return [reshape(unsorted_segment_sum(values, ids, dims[0]), _shape_from(dims)), None] + \
+            [None] * (len(op.inputs) - 2)
+    front = [axis] + list(_builtin_range(axis)) + list(_builtin_range(axis + 1, rank))
+    summed = unsorted_segment_sum(transpose(values, front), ids, dims[axis])
+    back = list(np.argsort(front))
+    return [transpose(summed, back), None] + [None] * (len(op.inputs) - 2)
+
+
+@RegisterGradient("GatherNd")
+def _gather_nd_grad(op, grad):
+    params, indices = op.inputs
+    return [scatter_nd(indices, grad, _shape_arg(params)), None]
+
+
+@RegisterGradient("ScatterNd")
+def _scatter_nd_grad(op, grad):
+    return [None, gather_nd(grad, op.inputs[0])] + [None] * (len(op.inputs) - 2)
+
+
+@RegisterGradient("UnsortedSegmentSum")
+def _unsorted_segment_sum_grad(op, grad):
+    """The gradient's rows gathered back by id; rows of dropped (negative)
+    ids get 0, as TF's _GatherDropNegatives."""
+    data, ids = op.inputs[0], op.inputs[1]
+    gathered = gather(grad, maximum(ids, 0))
+    inner = data.shape.rank - ids.shape.rank if None not in (data.shape.rank, ids.shape.rank) \
+        else None
+    if inner is None:
+        raise NotImplementedError("the gradient of UnsortedSegmentSum needs the ranks of its "
+                                  "data and segment_ids at graph construction")
+    keep = cast(greater_equal(ids, 0), grad.dtype)
+    keep = reshape(keep, _shape_from(_dims_of(ids) + [1] * inner))
+    return [multiply(gathered, keep), None] + [None] * (len(op.inputs) - 2)
+
+
+@RegisterGradient("Fill")
+def _fill_grad(op, grad):
+    return [None, reduce_sum(grad)]
+
+
+for _t in ("OneHot", "Range", "Size", "Rank", "Where"):
+    NotDifferentiable(_t)

@@ -20,7 +20,7 @@ from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS
 from ..framework.graph import get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.tensor_shape import Dimension, TensorShape, debug_string as _fmt
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
@@ -467,3 +467,8 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 
 uniform = random_uniform
 normal = random_normal
+
+
+# As TF: no gradient flows through these.
+for _t in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt"):
+    NotDifferentiable(_t)

@@ -32,7 +32,8 @@ __all__ = [
     "rgb_to_grayscale", "per_image", "flip", "crop_to_box", "pad_to_box", "central_crop",
     "gather", "gather_nd", "one_hot", "fill", "like", "range_", "shape_of", "where_coordinates",
     "top_k", "sort", "transpose", "concat", "pack", "unpack", "split", "split_v", "slice_",
-    "strided_slice", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
+    "strided_slice", "strided_slice_grad", "mirror_pad_grad", "prevent_gradient",
+    "unsorted_segment_sum", "scatter_nd", "resize_grad", "resize_nearest_grad", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
     "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
     "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
     "activation_grad", "leaky_relu_grad", "bias_add_grad", "fused_batch_norm",
@@ -546,6 +547,82 @@ def strided_slice(dtype):
                                               shrink_axis_mask=1)
     yield [values(dtype, (3, 4), 3)], dict(base, begin=(0, 1), end=(0, 3), strides=(1, 1),
                                            new_axis_mask=1)
+
+
+def strided_slice_grad(dtype):
+    """The gradients of strided slices with each mask, negative strides and an ellipsis:
+    dy has the forward slice's shape, `shape` the forward input's."""
+    base = {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0, "new_axis_mask": 0,
+            "shrink_axis_mask": 0}
+    yield [values(dtype, (2, 5), 0)], dict(base, shape=(6, 5), begin=(1, 0), end=(5, 5),
+                                           strides=(2, 1))
+    yield [values(dtype, (6, 2), 1)], dict(base, shape=(6, 5), begin=(-1, 4), end=(0, 0),
+                                           strides=(-1, -2), end_mask=1)
+    yield [values(dtype, (3, 2), 2)], dict(base, shape=(3, 4, 2), begin=(1, 0), end=(2, 3),
+                                           strides=(1, 1), shrink_axis_mask=1)
+    yield [values(dtype, (1, 2, 4), 3)], dict(base, shape=(3, 4), begin=(0, 1), end=(0, 3),
+                                              strides=(1, 1), new_axis_mask=1)
+    yield [values(dtype, (2, 3, 2), 4)], dict(base, shape=(2, 3, 4), begin=(0, 1), end=(0, 0),
+                                              strides=(1, 2), ellipsis_mask=1, end_mask=2)
+
+
+def mirror_pad_grad(dtype):
+    """The folds of mirror_pad's samples (input: the padded shape)."""
+    yield [values(dtype, (6, 9), 0)], {"paddings": ((1, 2), (2, 3)), "mode": "REFLECT"}
+    yield [values(dtype, (6, 9), 1)], {"paddings": ((3, 0), (1, 4)), "mode": "SYMMETRIC"}
+
+
+def prevent_gradient(dtype):
+    """An identity with its message."""
+    yield [values(dtype, (3, 4), 0)], {"message": "no"}
+
+
+def unsorted_segment_sum(dtype):
+    """Sums of rows and of elements into segments, repeated and missing ids,
+    negative ids (dropped, as TF's CPU kernel)."""
+    yield [values(dtype, (5, 3), 0), np.array([2, 0, 2, 2, 3], np.int32)], \
+        {"num_segments": 4}
+    yield [values(dtype, (2, 3, 2), 1), np.array([[1, -1, 0], [1, 1, 0]], np.int64)], \
+        {"num_segments": 3}
+    yield [values(dtype, (4,), 2), np.array([0, 0, 5, 1], np.int16)], {"num_segments": 6}
+    # Past PARALLEL_GRAIN, so that the shares are compared too.
+    yield [values(dtype, (3000, 12), 3),
+           np.random.default_rng(3).integers(-1, 3000, 3000).astype(np.int32)], \
+        {"num_segments": 3000}
+
+
+def scatter_nd(dtype):
+    """Scatters of elements and slices, with repeated indices (which add)."""
+    yield [np.array([[1], [3], [1]], np.int32), values(dtype, (3, 2), 0)], {"shape": (4, 2)}
+    yield [np.array([[0, 1], [2, 0], [0, 1]], np.int64), values(dtype, (3,), 1)], \
+        {"shape": (3, 2)}
+    yield [np.random.default_rng(4).integers(0, 3000, (500, 1)).astype(np.int32),
+           values(dtype, (500, 12), 2)], {"shape": (3000, 12)}
+
+
+def resize_grad(dtype):
+    """Gradients of 2x3 -> 4x5 and 5x4 -> 3x2 resizes in each corner mode."""
+    for i, (size, out, ac, hp) in enumerate([((2, 3), (4, 5), False, False),
+                                            ((2, 3), (4, 5), True, False),
+                                            ((5, 4), (3, 2), False, True),
+                                            ((5, 4), (3, 7), False, False),
+                                            ((40, 40), (20, 30), False, True)]):
+        batch, depth = (3, 8) if size == (40, 40) else (2, 3)  # the last past PARALLEL_GRAIN
+        yield [values(dtypes.float32, (batch,) + out + (depth,), i),
+               values(dtype, (batch,) + size + (depth,), i + 10)], \
+            {"align_corners": ac, "half_pixel_centers": hp}
+
+
+def resize_nearest_grad(dtype):
+    """Gradients of the same resizes for the nearest sampler (`size`: the original's)."""
+    for i, (size, out, ac, hp) in enumerate([((2, 3), (4, 5), False, False),
+                                            ((2, 3), (4, 5), True, False),
+                                            ((5, 4), (3, 2), False, True),
+                                            ((5, 4), (3, 7), False, False),
+                                            ((40, 40), (20, 30), True, False)]):
+        batch, depth = (3, 8) if size == (40, 40) else (2, 3)  # the last past PARALLEL_GRAIN
+        yield [values(dtype, (batch,) + out + (depth,), i)], \
+            {"size": size, "align_corners": ac, "half_pixel_centers": hp}
 
 
 def reverse(dtype):

@@ -15,9 +15,12 @@ from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
+from .array_ops import _shape_arg, expand_dims, reshape, transpose
+from .elementwise import add, cast
+from .indexing_ops import _dims_of, range as range_, size, unsorted_segment_sum
 
 __all__ = ["sort", "argsort"]
 MATH = ["top_k"]
@@ -257,3 +260,55 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     """
     del stable  # always stable
     return _sort(values, axis, direction, name, True)
+
+
+# ---- gradients (TF's nn_grad.py _TopKGrad; tf.sort is TopKV2 there) --------------
+
+def _scatter_last(grad, indices, x):
+    """Zeros shaped as `x` with `grad[..., j]` added at `[..., indices[..., j]]`:
+    each row's values offset by the row's start in the flattened input and
+    summed there (UnsortedSegmentSum), linear in the input."""
+    dims = _dims_of(x)
+    n = dims[-1]
+    k_dims = _dims_of(indices)
+    rows = None if not all(isinstance(d, int) for d in dims) else \
+        int(np.prod(dims[:-1], dtype=np.int64))
+    if rows is not None:
+        starts = (np.arange(rows, dtype=np.int64) * n).astype(indices.dtype.np_dtype)[:, None]
+        total = rows * n
+    else:
+        total = size(x, out_type=indices.dtype)
+        starts = expand_dims(range_(0, total, cast(n, indices.dtype) if not isinstance(n, int)
+                                    else n, dtype=indices.dtype), 1)
+    flat_idx = add(reshape(indices, [-1, k_dims[-1]]), starts)
+    summed = unsorted_segment_sum(reshape(grad, [-1]), reshape(flat_idx, [-1]), total)
+    return reshape(summed, _shape_arg(x))
+
+
+@RegisterGradient("TopKV2")
+def _top_k_grad(op, grad, _):
+    """The values' gradient scattered back to the positions they were taken from."""
+    x = op.inputs[0]
+    if not x.dtype.is_floating:
+        return [None, None]
+    return [_scatter_last(grad, op.outputs[1], x), None]
+
+
+@RegisterGradient("Sort")
+def _sort_grad(op, grad, _):
+    """As TopKV2's (TF sorts with TopKV2), along the sorted axis."""
+    x = op.inputs[0]
+    if not x.dtype.is_floating:
+        return [None]
+    rank = x.shape.rank
+    if rank is None:
+        raise NotImplementedError(f"the gradient of Sort {op.name!r} needs the rank of "
+                                  f"{x.name} at graph construction")
+    axis = op.get_attr("axis") % rank
+    if axis == rank - 1:
+        return [_scatter_last(grad, op.outputs[1], x)]
+    perm = [d for d in range(rank) if d != axis] + [axis]
+    back = list(np.argsort(perm))
+    moved = _scatter_last(transpose(grad, perm), transpose(op.outputs[1], perm),
+                          transpose(x, perm))
+    return [transpose(moved, back)]

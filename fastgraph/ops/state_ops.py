@@ -13,7 +13,7 @@ from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from . import samples
@@ -339,3 +339,8 @@ def global_variables_initializer():
 
 
 initialize_all_variables = global_variables_initializer
+
+
+# As TF: no gradient flows through these.
+for _t in ("VariableV2", "Assign", "AssignAdd", "AssignSub"):
+    NotDifferentiable(_t)
