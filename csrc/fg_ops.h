@@ -17,6 +17,7 @@
 #include "kernels/reduction.h"
 #include "kernels/sort.h"
 #include "kernels/state.h"
+#include "kernels/training.h"
 
 #define FG_OPS(X)                 \
     FG_OPS_STATE(X)               \
@@ -30,6 +31,7 @@
     FG_OPS_NN(X)                  \
     FG_OPS_RANDOM(X)              \
     FG_OPS_INDEXING(X)            \
-    FG_OPS_SORT(X)
+    FG_OPS_SORT(X)                \
+    FG_OPS_TRAINING(X)
 
 #endif

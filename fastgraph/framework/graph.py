@@ -34,6 +34,9 @@ class GraphKeys:
     MODEL_VARIABLES = "model_variables"
     ASSET_FILEPATHS = "asset_filepaths"
     SUMMARIES = "summaries"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
 
 
 class Tensor:
@@ -121,7 +124,9 @@ class Tensor:
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
-    __str__ = __repr__
+    def __str__(self):
+        # TF's str of a graph tensor differs from its repr; messages show it.
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self._dtype.name})'
 
     def __hash__(self):
         return id(self)

@@ -135,6 +135,10 @@ class Variable:
                 name="Assign")
             self._snapshot = identity(self._variable, name="read")
         self._trainable = trainable
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"The `constraint` argument must be a callable. Received: "
+                             f"{constraint}")
+        self._constraint = constraint
         if collections is None:
             collections = [GraphKeys.GLOBAL_VARIABLES]
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
@@ -181,6 +185,12 @@ class Variable:
     def trainable(self):
         """Whether this variable is in TRAINABLE_VARIABLES."""
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The projection an `Optimizer` applies to the variable after each
+        update (a function of the variable returning its new value), or None."""
+        return self._constraint
 
     @property
     def initializer(self):

@@ -1,4 +1,5 @@
-"""`tf.train`: saving and restoring variables in TensorFlow checkpoints."""
+"""`tf.train`: saving and restoring variables in TensorFlow checkpoints; the
+optimizers, the global step, learning rate schedules and moving averages."""
 
 from .checkpoint_reader import (  # noqa: F401
     CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint, load_variable,
@@ -14,3 +15,35 @@ __all__ = ["Saver", "latest_checkpoint", "checkpoint_exists", "NewCheckpointRead
            "CheckpointReader", "list_variables", "load_variable", "get_checkpoint_state",
            "update_checkpoint_state", "generate_checkpoint_state_proto", "remove_checkpoint",
            "get_checkpoint_mtimes", "load_checkpoint", "summary_iterator"]
+
+# ---- optimizers (issue 10) ----------------------------------------------------------
+from .adadelta import AdadeltaOptimizer  # noqa: E402
+from .adagrad import AdagradOptimizer  # noqa: E402
+from .adam import AdamOptimizer  # noqa: E402
+from .ftrl import FtrlOptimizer  # noqa: E402
+from .gradient_descent import GradientDescentOptimizer  # noqa: E402
+from .learning_rate_decay import (  # noqa: E402
+    cosine_decay, cosine_decay_restarts, exponential_decay, inverse_time_decay,
+    linear_cosine_decay, natural_exp_decay, noisy_linear_cosine_decay, piecewise_constant,
+    polynomial_decay,
+)
+from .momentum import MomentumOptimizer  # noqa: E402
+from .moving_averages import ExponentialMovingAverage  # noqa: E402
+from .optimizer import Optimizer  # noqa: E402
+from .proximal_adagrad import ProximalAdagradOptimizer  # noqa: E402
+from .proximal_gradient_descent import ProximalGradientDescentOptimizer  # noqa: E402
+from .rmsprop import RMSPropOptimizer  # noqa: E402
+from .training_util import (  # noqa: E402
+    assert_global_step, create_global_step, get_global_step, get_or_create_global_step,
+    global_step,
+)
+
+__all__ += [
+    "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
+    "AdagradOptimizer", "RMSPropOptimizer", "AdadeltaOptimizer", "FtrlOptimizer",
+    "ProximalGradientDescentOptimizer", "ProximalAdagradOptimizer", "ExponentialMovingAverage",
+    "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
+    "global_step", "exponential_decay", "piecewise_constant", "polynomial_decay",
+    "natural_exp_decay", "inverse_time_decay", "cosine_decay", "cosine_decay_restarts",
+    "linear_cosine_decay", "noisy_linear_cosine_decay",
+]
