@@ -34,6 +34,7 @@ class GraphKeys:
     MODEL_VARIABLES = "model_variables"
     ASSET_FILEPATHS = "asset_filepaths"
     SUMMARIES = "summaries"
+    METRIC_VARIABLES = "metric_variables"
 
 
 class Tensor:

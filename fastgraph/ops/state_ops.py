@@ -21,7 +21,8 @@ from .array_ops import identity, no_op
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
-           "initialize_all_variables", "assign", "assign_add", "assign_sub"]
+           "initialize_all_variables", "assign", "assign_add", "assign_sub",
+           "local_variables_initializer", "initialize_local_variables"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -326,3 +327,12 @@ def global_variables_initializer():
 
 
 initialize_all_variables = global_variables_initializer
+
+
+def local_variables_initializer():
+    """Returns an Op that initializes all local variables (the
+    LOCAL_VARIABLES collection: metrics' running totals, ...)."""
+    return variables_initializer(local_variables(), name="init")
+
+
+initialize_local_variables = local_variables_initializer
