@@ -13,6 +13,7 @@ from ..framework import dtypes
 from ..framework.graph import GraphKeys
 from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import expand_dims, identity, reshape, squeeze, tile, transpose
+from ..ops.array_ops import shape as _shape
 from ..ops.elementwise import (
     abs as _abs, add, cast, equal, greater, less, log, logical_and, logical_not, maximum,
     minimum, multiply, realdiv, sqrt, squared_difference, subtract,
@@ -1059,6 +1060,8 @@ def _at_k(kind, labels, predictions, k, class_id, weights, metrics_collections,
                                           "example")
             labels = squeeze(labels, [-1])
         num_classes = predictions.shape.as_tuple()[-1]
+        if num_classes is None:
+            num_classes = cast(_shape(predictions)[-1], dtypes.int64)
         top = cast(top_k(predictions, k).indices, dtypes.int64)
         hit = cast(reduce_any(equal(top, expand_dims(labels, -1)), -1), dtypes.float64)
         # TF drops labels outside [0, num_classes): they are neither hits nor misses.
