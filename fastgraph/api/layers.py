@@ -37,6 +37,7 @@ from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, dropout as nn_dropout
 from .init_ops import ones_initializer, zeros_initializer
 from .linalg_ops import tensordot
+from . import regularizers
 from .nn_impl import batch_normalization as nn_batch_normalization, fused_batch_norm, moments
 from .variable_scope import get_variable, variable_scope
 
@@ -234,8 +235,11 @@ class Layer:
                 variable = get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
                                         trainable=trainable and self.trainable,
                                         constraint=constraint, partitioner=partitioner)
+                if isinstance(regularizer, (str, dict)):
+                    regularizer = regularizers.get(regularizer)
                 if regularizer and id(variable) not in existing:
-                    with graph.name_scope(name + "/Regularizer/"):
+                    # TF's "<layer>/<weight>/Regularizer/": the variable's own name.
+                    with graph.name_scope(variable.op.name + "/Regularizer/"):
                         loss = regularizer(variable)
                     if loss is not None:
                         graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)

@@ -2,6 +2,7 @@
 nn_impl and embedding_ops): the sigmoid and weighted cross-entropies,
 embedding_lookup, swish (silu), gelu and fused_batch_norm."""
 
+import math
 import numbers
 
 from ..framework import dtypes
@@ -9,13 +10,14 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import check_dtype
 from ..framework.graph import Tensor
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor
-from ..ops.array_ops import identity, reshape, shape as _shape, squeeze
+from ..ops.array_ops import identity, reshape, shape as _shape, squeeze, stop_gradient
 from ..ops.elementwise import (
-    abs as _abs, add, cast, erf, exp, greater_equal, log1p, maximum, multiply, negative, realdiv,
+    abs as _abs, add, cast, erf, exp, greater_equal, less_equal, log, log1p, logical_and, maximum,
+    multiply, negative, realdiv,
     rsqrt, sigmoid, square, squared_difference, subtract, tanh, truediv,
 )
-from ..ops.indexing_ops import gather, size as _size, where, zeros_like
-from ..ops.nn_ops import relu
+from ..ops.indexing_ops import gather, ones_like, size as _size, where, zeros_like
+from ..ops.nn_ops import relu, softmax_cross_entropy_with_logits
 from ..ops.reduction_ops import reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
 from .math_ops import count_nonzero
@@ -23,7 +25,9 @@ from .math_ops import count_nonzero
 __all__ = []
 NN = ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
       "embedding_lookup", "swish", "silu", "gelu", "zero_fraction", "fused_batch_norm",
-      "moments", "batch_normalization", "l2_normalize"]
+      "moments", "batch_normalization", "l2_normalize",
+      # training: the losses of tf.nn
+      "log_poisson_loss", "softmax_cross_entropy_with_logits_v2"]
 MATH = ["l2_normalize", "zero_fraction"]
 LINALG = ["l2_normalize"]
 
@@ -477,3 +481,120 @@ def zero_fraction(value, name=None):
             num_zero = subtract(size, num_nonzero)
             fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
         return identity(fraction, name="fraction")
+
+
+# ---- training: the losses of tf.nn -------------------------------------------------
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """Computes log Poisson loss given `log_input`.
+
+    Gives the log-likelihood loss between the prediction and the target under the
+    assumption that the target has a Poisson distribution.
+    Caveat: By default, this is not the exact loss, but the loss minus a
+      constant term [log(z!)]. That has no effect for optimization, but
+      does not play well with relative loss comparisons. To compute an
+      approximation of the log factorial term, specify
+      compute_full_loss=True to enable Stirling's Approximation.
+
+    For brevity, let `c = log(x) = log_input`, `z = targets`.  The log Poisson
+    loss is
+
+          -log(exp(-x) * (x^z) / z!)
+        = -log(exp(-x) * (x^z)) + log(z!)
+        ~ -log(exp(-x)) - log(x^z) [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+            [ Note the second term is the Stirling's Approximation for log(z!).
+              It is invariant to x and does not affect optimization, though
+              important for correct relative loss comparisons. It is only
+              computed when compute_full_loss == True. ]
+        = x - z * log(x) [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+        = exp(c) - z * c [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+
+    Args:
+      targets: A `Tensor` of the same type and shape as `log_input`.
+      log_input: A `Tensor` of type `float32` or `float64`.
+      compute_full_loss: whether to compute the full loss. If false, a constant
+        term is dropped in favor of more efficient optimization.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same shape as `log_input` with the componentwise
+      logistic losses.
+
+    Raises:
+      ValueError: If `log_input` and `targets` do not have the same shape.
+    """
+    graph, scope = scope_of([log_input, targets], name, "log_poisson_loss")
+    with graph.as_default(), scope as scope_name:
+        log_input = tensor_or_constant(graph, log_input, name="log_input")
+        targets = tensor_or_constant(graph, targets, name="targets")
+        if not log_input.shape.is_compatible_with(targets.shape):
+            raise ValueError("`log_input` and `targets` must have the same shape, received "
+                             f"({log_input.shape} vs {targets.shape}).")
+        result = subtract(exp(log_input), multiply(log_input, targets))
+        if not compute_full_loss:
+            return identity(result, name=scope_name)
+        stirling_approx = add(subtract(multiply(targets, log(targets)), targets),
+                              multiply(0.5, log(multiply(2 * math.pi, targets))))
+        zeros_ = zeros_like(targets)
+        small = logical_and(greater_equal(targets, zeros_),
+                            less_equal(targets, ones_like(targets)))
+        return add(result, where(small, zeros_, stirling_approx), name=scope_name)
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+    """Computes softmax cross entropy between `logits` and `labels`.
+
+    Measures the probability error in discrete classification tasks in which the
+    classes are mutually exclusive (each entry is in exactly one class). Each row
+    of `labels` must be a valid probability distribution. Backpropagation happens
+    into both `logits` and `labels` (TF1's `softmax_cross_entropy_with_logits`
+    stops it at the labels).
+
+    Args:
+      labels: Each vector along the class dimension should hold a valid
+        probability distribution.
+      logits: Unscaled log probabilities.
+      axis: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      dim: Deprecated alias for axis.
+
+    Returns:
+      A `Tensor` that contains the softmax cross entropy loss. Its type is the
+      same as `logits` and its shape is the same as `labels` except that it does
+      not have the last dimension of `labels`.
+    """
+    return softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                             axis=axis if dim is None else dim, name=name)
+
+
+def softmax_cross_entropy_with_logits_v1(_sentinel=None, labels=None, logits=None, dim=-1,
+                                         name=None, axis=None):
+    """Computes softmax cross entropy between `logits` and `labels` (TF1's
+    `tf.compat.v1.nn.softmax_cross_entropy_with_logits`).
+
+    As `softmax_cross_entropy_with_logits_v2`, except that no gradient flows
+    into `labels` (they pass through `stop_gradient`). Named arguments only.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: Each vector along the class dimension should hold a valid
+        probability distribution.
+      logits: Per-label activations, typically a linear output.
+      dim: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      axis: Alias for dim.
+
+    Returns:
+      A `Tensor` that contains the softmax cross entropy loss.
+    """
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...).")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    graph = graph_of([labels, logits])
+    with graph.as_default():
+        labels = stop_gradient(tensor_or_constant(graph, labels, name="labels"))
+    return softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                             axis=dim if axis is None else axis, name=name)

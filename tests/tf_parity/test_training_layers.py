@@ -96,3 +96,81 @@ def test_batch_normalization_layer_updates(v1_layers):
             assert [u.name.split("/")[:2] for u in bn.updates] == [
                 ["bn", "AssignMovingAvg"], ["bn", "AssignMovingAvg_1"]]
             assert len(v1.get_collection(v1.GraphKeys.UPDATE_OPS)) == 2
+
+
+# ---- dropout in training -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("training", ["python", "fed"])
+def test_layers_dropout_training_scaling(v1_layers, training):
+    """Kept elements are x / (1 - rate) in both; the dropped fraction is the
+    rate (distributions, never value for value: the generators differ)."""
+    tf.compat.v1.disable_eager_execution()
+    x = np.full((200, 100), 2.0, np.float32)
+    results = []
+    for api, layers in ((fg, fg.compat.v1.layers), (tf, v1_layers)):
+        v1 = api.compat.v1
+        g = api.Graph() if api is fg else v1.Graph()
+        with g.as_default(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            xp = v1.placeholder(api.float32, [None, 100])
+            t = v1.placeholder(api.bool, [])
+            y = layers.dropout(xp, 0.3, training=True if training == "python" else t, seed=3)
+            with v1.Session(graph=g) as sess:
+                results.append(sess.run(y, {xp: x, t: True}))
+                if training == "fed":
+                    np.testing.assert_array_equal(sess.run(y, {xp: x, t: False}), x)
+    for out in results:
+        kept = out[out != 0]
+        np.testing.assert_allclose(kept, np.float32(2.0) / np.float32(0.7), rtol=1e-6)
+        assert abs((out == 0).mean() - 0.3) < 0.01
+
+
+# ---- regularization losses ------------------------------------------------------------
+
+
+def _regularized(api, v1, layers, regs, reg, conv):
+    x = v1.placeholder(api.float32, [None, 4], name="x")
+    img = v1.placeholder(api.float32, [None, 5, 5, 2], name="img")
+    layers.dense(x, 3, kernel_regularizer=reg(regs), bias_regularizer=regs.l1(0.3))
+    if conv:
+        layers.conv2d(img, 2, 3, kernel_regularizer=reg(regs))
+    if not isinstance(reg(regs), str):
+        v1.get_variable("v", [3, 2], regularizer=reg(regs))
+    with v1.variable_scope("scoped", regularizer=regs.l2(0.5)):
+        v1.get_variable("w", [2])
+    return v1.losses.get_regularization_losses()
+
+
+@pytest.mark.parametrize("reg", ["l2", "l1", "l1_l2", "L1L2", "orthogonal", "string"])
+def test_regularization_losses(v1_layers, reg):
+    """The values of the losses that layers and get_variable add, and the
+    variables they are named for ("dense/kernel/Regularizer/...")."""
+    tf.compat.v1.disable_eager_execution()
+    tf_keras = pytest.importorskip("tf_keras")
+    make = {"l2": lambda r: r.l2(0.02), "l1": lambda r: r.l1(0.1),
+            "l1_l2": lambda r: r.l1_l2(0.1, 0.2), "L1L2": lambda r: r.L1L2(l2=0.3),
+            "orthogonal": lambda r: r.OrthogonalRegularizer(0.4, mode="columns"),
+            "string": lambda r: "l2"}[reg]
+    results = []
+    for api, layers, regs in ((fg, fg.compat.v1.layers, fg.keras.regularizers),
+                              (tf, v1_layers, tf_keras.regularizers)):
+        v1 = api.compat.v1
+        g = api.Graph() if api is fg else v1.Graph()
+        with g.as_default(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            losses = _regularized(api, v1, layers, regs, make, conv=reg != "orthogonal")
+            rng = np.random.default_rng(0)
+            assigns = [v1.assign(v, rng.standard_normal(v.shape.as_list()).astype(np.float32))
+                       for v in v1.global_variables()]
+            with v1.Session(graph=g) as sess:
+                sess.run(v1.global_variables_initializer())
+                sess.run(assigns)
+                results.append((sess.run(losses + [v1.losses.get_regularization_loss()]),
+                                [t.name for t in losses]))
+    (ours, ours_names), (theirs, theirs_names) = results
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert_same(np.asarray(a), np.asarray(b), rtol=1e-5)
+    assert [n.split("/Regularizer/")[0] for n in ours_names] == \
+        [n.split("/Regularizer/")[0] for n in theirs_names]
