@@ -10,13 +10,16 @@ families and these modules, for the public namespaces (`fastgraph.nn`, ...).
 """
 
 from .. import ops
-from . import array_ops, clip_ops, init_ops, layers, linalg_ops, math_ops, nn_impl, variable_scope
+from . import (
+    array_ops, clip_ops, gradients_impl, init_ops, layers, linalg_ops, math_ops, nn_impl,
+    variable_scope,
+)
 from . import losses, metrics, regularizers  # noqa: E402 - training
 
 __all__ = ["MODULES", "namespace"]
 
 MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
-           losses, metrics, regularizers)
+           gradients_impl, losses, metrics, regularizers)
 
 
 def namespace(attr):

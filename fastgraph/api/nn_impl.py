@@ -24,7 +24,7 @@ from ..ops.elementwise import (
 )
 from ..ops.indexing_ops import fill, gather, ones_like, size as _size, where, zeros_like
 from ..ops.linalg_ops import matmul
-from ..ops.nn_ops import relu, softmax_cross_entropy_with_logits
+from ..ops.nn_ops import bias_add, relu, softmax_cross_entropy_with_logits
 from ..ops.random_ops import log_uniform_candidate_sampler
 from ..ops.reduction_ops import reduce_any, reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
@@ -803,3 +803,27 @@ def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_class
     with graph.as_default():
         labels = stop_gradient(labels, name="labels_stop_gradient")
         return softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+NN += ["xw_plus_b"]
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """Computes matmul(x, weights) + biases.
+
+    Args:
+      x: a 2D tensor.  Dimensions typically: batch, in_units
+      weights: a 2D tensor.  Dimensions typically: in_units, out_units
+      biases: a 1D tensor.  Dimensions: out_units
+      name: A name for the operation (optional).  If not specified
+        "xw_plus_b" is used.
+
+    Returns:
+      A 2-D Tensor computing matmul(x, weights) + biases.
+      Dimensions typically: batch, out_units.
+    """
+    graph, scope = scope_of([x, weights, biases], name, "xw_plus_b")
+    with graph.as_default(), scope as scope_name:
+        x = tensor_or_constant(graph, x, name="x")
+        weights = tensor_or_constant(graph, weights, name="weights")
+        biases = tensor_or_constant(graph, biases, name="biases")
+        return bias_add(matmul(x, weights), biases, name=scope_name)
