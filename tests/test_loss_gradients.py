@@ -36,8 +36,10 @@ CASES = {
     "mean_pairwise_squared_error": lambda y, p: v1.losses.mean_pairwise_squared_error(y, p),
     "sigmoid_cross_entropy": lambda y, p: v1.losses.sigmoid_cross_entropy(
         y, p, label_smoothing=0.1),
+    # Rows of labels that are distributions, as softmax cross-entropy asks
+    # (its gradient, TF's too, is softmax - labels).
     "softmax_cross_entropy": lambda y, p: v1.losses.softmax_cross_entropy(
-        y, p, label_smoothing=0.1),
+        y / tf.reduce_sum(y, 1, keepdims=True), p, label_smoothing=0.1),
     "sparse_softmax_cross_entropy": lambda y, p: v1.losses.sparse_softmax_cross_entropy(
         np.array([0, 1, 2, 0]), p, weights=ROW_W[:, 0]),
     "log_poisson_loss": lambda y, p: tf.reduce_sum(
