@@ -18,9 +18,10 @@ from ..ops.elementwise import (
     abs as _abs, add, cast, equal, greater, less, log, logical_and, logical_not, maximum,
     minimum, multiply, realdiv, sqrt, squared_difference, subtract,
 )
-from ..ops.indexing_ops import one_hot, ones_like, size, where, zeros
+from ..ops.indexing_ops import gather, one_hot, ones_like, size, where, zeros
 from ..ops.linalg_ops import matmul
-from ..ops.reduction_ops import reduce_any, reduce_mean, reduce_sum
+from ..ops.reduction_ops import argmax, argmin, cumsum, reduce_any, reduce_mean, reduce_min, \
+    reduce_sum
 from ..ops.sort_ops import top_k
 from ..ops.state_ops import Variable, assign_add
 from .math_ops import div_no_nan
@@ -33,6 +34,7 @@ METRICS = ["accuracy", "auc", "false_negatives", "false_negatives_at_thresholds"
            "mean_relative_error", "mean_squared_error", "percentage_below", "precision",
            "precision_at_k", "precision_at_thresholds", "recall", "recall_at_k",
            "recall_at_thresholds", "root_mean_squared_error", "true_negatives",
+           "mean_tensor", "sensitivity_at_specificity", "specificity_at_sensitivity",
            "true_negatives_at_thresholds", "true_positives", "true_positives_at_thresholds"]
 
 def metric_variable(shape, dtype, validate_shape=True, name=None):
@@ -141,6 +143,53 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
             values = multiply(values, weights)
             num_values = reduce_sum(weights)
         update_total_op = assign_add(total, reduce_sum(values))
+        with graph.control_dependencies([values]):
+            update_count_op = assign_add(count, num_values)
+        mean_t = div_no_nan(total.value(), maximum(count.value(), 0.0), name="value")
+        _add_to(metrics_collections, mean_t, graph)
+        update_op = div_no_nan(update_total_op, maximum(update_count_op, 0.0),
+                               name="update_op")
+        _add_to(updates_collections, update_op, graph)
+        return mean_t, update_op
+
+
+def mean_tensor(values, weights=None, metrics_collections=None, updates_collections=None,
+                name=None):
+    """Computes the element-wise (weighted) mean of the given tensors.
+
+    In contrast to the `mean` function which averages the total tensor, this
+    function averages the tensors element-wise: `total_tensor` and
+    `count_tensor` local variables of `values`' (fully known) shape hold the
+    running sums of `values * weights` and of `weights`.
+
+    Args:
+      values: A `Tensor` of arbitrary dimensions.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as
+        `values`, and must be broadcastable to `values`.
+      metrics_collections: An optional list of collections that `mean`
+        should be added to.
+      updates_collections: An optional list of collections that `update_op`
+        should be added to.
+      name: An optional variable_scope name.
+
+    Returns:
+      mean: A float `Tensor` representing the current mean, the value of `total`
+        divided by `count`.
+      update_op: An operation that increments the `total` and `count` variables
+        appropriately and whose value matches `mean_value`.
+    """
+    graph = graph_of([values, weights])
+    with graph.as_default(), variable_scope(name, "mean", [values, weights]):
+        values = cast(to_tensor(graph, values), dtypes.float32)
+        total = metric_variable(values.shape.as_list(), dtypes.float32, name="total_tensor")
+        count = metric_variable(values.shape.as_list(), dtypes.float32, name="count_tensor")
+        num_values = ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights, graph)
+            weights = _broadcast_weights(cast(weights, dtypes.float32), values)
+            values = multiply(values, weights)
+            num_values = multiply(num_values, weights)
+        update_total_op = assign_add(total, values)
         with graph.control_dependencies([values]):
             update_count_op = assign_add(count, num_values)
         mean_t = div_no_nan(total.value(), maximum(count.value(), 0.0), name="value")
@@ -894,6 +943,122 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
                                      update_ops["fp"], *args, "update_op")
         _add_to(updates_collections, update_op, graph)
         return auc_value, update_op
+
+
+def _at_operating_point(default_name, compute, labels, predictions, weights, num_thresholds,
+                        last_threshold, metrics_collections, updates_collections, name):
+    graph = graph_of([labels, predictions, weights])
+    with graph.as_default(), variable_scope(name, default_name, [predictions, labels, weights]):
+        kepsilon = 1e-7
+        thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        thresholds = [0.0 - kepsilon] + thresholds + [last_threshold]
+        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds,
+                                                             weights, graph)
+        value = compute(values, "value")
+        _add_to(metrics_collections, value, graph)
+        update_op = compute(update_ops, "update_op")
+        _add_to(updates_collections, update_op, graph)
+        return value, update_op
+
+
+def sensitivity_at_specificity(labels, predictions, specificity, weights=None,
+                               num_thresholds=200, metrics_collections=None,
+                               updates_collections=None, name=None):
+    """Computes the specificity at a given sensitivity.
+
+    The `sensitivity_at_specificity` function creates four local
+    variables, `true_positives`, `true_negatives`, `false_positives` and
+    `false_negatives` that are used to compute the sensitivity at the given
+    specificity value: the threshold whose specificity is the closest to
+    `specificity` gives the sensitivity `tp / (tp + fn)`.
+
+    Args:
+      labels: The ground truth values, a `Tensor` whose dimensions must match
+        `predictions`. Will be cast to `bool`.
+      predictions: A floating point `Tensor` of arbitrary shape and whose values
+        are in the range `[0, 1]`.
+      specificity: A scalar value in range `[0, 1]`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as
+        `labels`, and must be broadcastable to `labels`.
+      num_thresholds: The number of thresholds to use for matching the given
+        specificity.
+      metrics_collections: An optional list of collections that `sensitivity`
+        should be added to.
+      updates_collections: An optional list of collections that `update_op` should
+        be added to.
+      name: An optional variable_scope name.
+
+    Returns:
+      sensitivity: A scalar `Tensor` representing the sensitivity at the given
+        `specificity` value.
+      update_op: An operation that increments the `true_positives`,
+        `true_negatives`, `false_positives` and `false_negatives` variables
+        appropriately and whose value matches `sensitivity`.
+    """
+    if specificity < 0 or specificity > 1:
+        raise ValueError("`specificity` must be in the range [0, 1]. Currently, "
+                         f"`specificity` got {specificity}.")
+
+    def compute(c, op_name):
+        specificities = realdiv(c["tn"], add(add(c["tn"], c["fp"]), 1e-7))
+        index = cast(argmin(_abs(subtract(specificities, specificity)), 0), dtypes.int32)
+        tp = gather(c["tp"], index)
+        return realdiv(tp, add(add(tp, gather(c["fn"], index)), 1e-7), name=op_name)
+
+    return _at_operating_point("sensitivity_at_specificity", compute, labels, predictions,
+                               weights, num_thresholds, 1.0 + 1e-7, metrics_collections,
+                               updates_collections, name)
+
+
+def specificity_at_sensitivity(labels, predictions, sensitivity, weights=None,
+                               num_thresholds=200, metrics_collections=None,
+                               updates_collections=None, name=None):
+    """Computes the specificity at a given sensitivity.
+
+    The `specificity_at_sensitivity` function creates four local
+    variables, `true_positives`, `true_negatives`, `false_positives` and
+    `false_negatives` that are used to compute the specificity at the given
+    sensitivity value: of the thresholds whose sensitivity is the closest to
+    `sensitivity`, the last gives the specificity `tn / (tn + fp)`.
+
+    Args:
+      labels: The ground truth values, a `Tensor` whose dimensions must match
+        `predictions`. Will be cast to `bool`.
+      predictions: A floating point `Tensor` of arbitrary shape and whose values
+        are in the range `[0, 1]`.
+      sensitivity: A scalar value in range `[0, 1]`.
+      weights: Optional `Tensor` whose rank is either 0, or the same rank as
+        `labels`, and must be broadcastable to `labels`.
+      num_thresholds: The number of thresholds to use for matching the given
+        sensitivity.
+      metrics_collections: An optional list of collections that `specificity`
+        should be added to.
+      updates_collections: An optional list of collections that `update_op` should
+        be added to.
+      name: An optional variable_scope name.
+
+    Returns:
+      specificity: A scalar `Tensor` representing the specificity at the given
+        `sensitivity` value.
+      update_op: An operation that increments the `true_positives`,
+        `true_negatives`, `false_positives` and `false_negatives` variables
+        appropriately and whose value matches `specificity`.
+    """
+    if sensitivity < 0 or sensitivity > 1:
+        raise ValueError("`sensitivity` must be in the range [0, 1]. Currently, "
+                         f"`sensitivity` is {sensitivity}.")
+
+    def compute(c, op_name):
+        sensitivities = realdiv(c["tp"], add(add(c["tp"], c["fn"]), 1e-7))
+        distance = _abs(subtract(sensitivities, sensitivity))
+        at_min = cumsum(cast(equal(distance, reduce_min(distance)), dtypes.int64))
+        index = cast(argmax(at_min, 0), dtypes.int32)
+        tn = gather(c["tn"], index)
+        return realdiv(tn, add(add(tn, gather(c["fp"], index)), 1e-7), name=op_name)
+
+    return _at_operating_point("specificity_at_sensitivity", compute, labels, predictions,
+                               weights, num_thresholds, 1.0 - 1e-7, metrics_collections,
+                               updates_collections, name)
 
 
 # ---- per-class metrics --------------------------------------------------------------------

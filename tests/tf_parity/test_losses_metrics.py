@@ -214,6 +214,12 @@ METRICS = {
     "mean_per_class_accuracy": lambda v1, y, p, w: v1.metrics.mean_per_class_accuracy(
         v1.cast(y * 2, "int64"), v1.cast(p * 3, "int64"), 3, weights=w),
     "named": lambda v1, y, p, w: v1.metrics.precision(y, p > 0.3, name="my_precision"),
+    "sensitivity_at_specificity": lambda v1, y, p, w: v1.metrics.sensitivity_at_specificity(
+        y, p, 0.6, w, num_thresholds=30),
+    "specificity_at_sensitivity": lambda v1, y, p, w: v1.metrics.specificity_at_sensitivity(
+        y, p, 0.4, w, num_thresholds=30),
+    "specificity_at_sensitivity_unweighted": lambda v1, y, p, w:
+        v1.metrics.specificity_at_sensitivity(y, p, 0.7),
 }
 
 
@@ -227,6 +233,30 @@ def test_metrics_over_batches(metric):
     assert_same(np.asarray(ours[1]), np.asarray(theirs[1]), rtol=1e-5, atol=1e-6)
     assert ours[2] == theirs[2]
     assert ours[3] == theirs[3]
+
+
+def test_mean_tensor():
+    def make(v1, y, p, w):
+        return v1.metrics.mean_tensor(v1.reshape(p, [2, 4]), v1.reshape(w, [2, 4]))
+
+    batches = _batches(5)
+
+    def run(api):
+        v1 = api.compat.v1
+        g = api.Graph() if api is fg else v1.Graph()
+        with g.as_default():
+            phs = [v1.placeholder(api.float32, [8]) for _ in range(3)]
+            value, update = make(v1, *phs)
+            names = sorted(v.name for v in v1.local_variables())
+            with v1.Session(graph=g) as sess:
+                sess.run(v1.local_variables_initializer())
+                ups = [sess.run(update, dict(zip(phs, b))) for b in batches]
+                return ups, sess.run(value), names
+
+    ours, theirs = run(fg), run(tf)
+    for a, b in zip(ours[0] + [ours[1]], theirs[0] + [theirs[1]]):
+        assert_same(a, b, rtol=1e-6)
+    assert ours[2] == theirs[2]
 
 
 @pytest.mark.parametrize("kind", ["recall", "precision"])
