@@ -175,6 +175,7 @@ class Layer:
         self._trainable_weights = []
         self._non_trainable_weights = []
         self._updates = []
+        self._losses = []
         self._scope = None
         self._current_scope = None
         if scope:
@@ -194,7 +195,8 @@ class Layer:
     variables = weights
     updates = property(lambda self: list(self._updates),
                        doc="The update ops of the layer (its moving averages).")
-    losses = property(lambda self: [])
+    losses = property(lambda self: list(self._losses),
+                      doc="The regularization losses of the layer's weights and outputs.")
 
     @property
     def scope_name(self):
@@ -242,6 +244,7 @@ class Layer:
                     with graph.name_scope(variable.op.name + "/Regularizer/"):
                         loss = regularizer(variable)
                     if loss is not None:
+                        self._losses.append(loss)
                         graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         if trainable:
             self._trainable_weights.append(variable)
@@ -296,6 +299,7 @@ class Layer:
                         with graph.name_scope("ActivityRegularizer"):
                             loss = regularizer(outputs)
                         if loss is not None:
+                            self._losses.append(loss)
                             graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         return outputs
 

@@ -174,3 +174,25 @@ def test_regularization_losses(v1_layers, reg):
         assert_same(np.asarray(a), np.asarray(b), rtol=1e-5)
     assert [n.split("/Regularizer/")[0] for n in ours_names] == \
         [n.split("/Regularizer/")[0] for n in theirs_names]
+
+
+def test_layer_losses(v1_layers):
+    """A layer's `losses` are the regularization losses it added."""
+    tf.compat.v1.disable_eager_execution()
+    import tf_keras
+    counts = []
+    for api, layers, regs in ((fg, fg.compat.v1.layers, fg.keras.regularizers),
+                              (tf, v1_layers, tf_keras.regularizers)):
+        v1 = api.compat.v1
+        g = api.Graph() if api is fg else v1.Graph()
+        with g.as_default(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dense = layers.Dense(3, kernel_regularizer=regs.l2(0.1),
+                                 activity_regularizer=regs.l1(0.2))
+            dense(v1.placeholder(api.float32, [None, 4]))
+            # TF-Keras's `losses` are new tensors of the same losses; fastgraph's
+            # are those in the collection.
+            if api is fg:
+                assert set(dense.losses) == set(v1.losses.get_regularization_losses())
+            counts.append((len(dense.losses), len(v1.losses.get_regularization_losses())))
+    assert counts[0] == counts[1] == (2, 2)
