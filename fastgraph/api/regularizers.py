@@ -10,7 +10,7 @@ import numpy as np
 
 from ..framework.constant_op import constant
 from ..ops.array_ops import transpose
-from ..ops.elementwise import abs as _abs, add, multiply, realdiv, subtract
+from ..ops.elementwise import abs as _abs
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import l2_loss
 from ..ops.reduction_ops import reduce_sum
@@ -77,12 +77,12 @@ class L1L2(Regularizer):
         self.l2 = np.float32(l2)
 
     def __call__(self, x):
+        # Python operators, so that the ops are named as TF-Keras's ("add", "mul").
         regularization = constant(0.0, dtype=x.dtype)
         if self.l1:
-            regularization = add(regularization, multiply(self.l1, reduce_sum(_abs(x))))
+            regularization += self.l1 * reduce_sum(_abs(x))
         if self.l2:
-            regularization = add(regularization,
-                                 multiply(np.float32(2.0) * self.l2, l2_loss(x)))
+            regularization += np.float32(2.0) * self.l2 * l2_loss(x)
         return regularization
 
     def get_config(self):
@@ -109,7 +109,7 @@ class L1(Regularizer):
         self.l1 = np.float32(l1)
 
     def __call__(self, x):
-        return multiply(self.l1, reduce_sum(_abs(x)))
+        return self.l1 * reduce_sum(_abs(x))
 
     def get_config(self):
         """{"l1": ...}."""
@@ -135,7 +135,7 @@ class L2(Regularizer):
         self.l2 = np.float32(l2)
 
     def __call__(self, x):
-        return multiply(np.float32(2.0) * self.l2, l2_loss(x))
+        return np.float32(2.0) * self.l2 * l2_loss(x)
 
     def get_config(self):
         """{"l2": ...}."""
@@ -182,10 +182,9 @@ class OrthogonalRegularizer(Regularizer):
             inputs = l2_normalize(inputs, axis=0)
             product = matmul(transpose(inputs), inputs)
             size = inputs.shape.as_tuple()[1]
-        no_diagonal = multiply(product, subtract(1.0, eye(size, dtype=inputs.dtype)))
+        no_diagonal = product * (1.0 - eye(size, dtype=inputs.dtype))
         num_pairs = size * (size - 1.0) / 2.0
-        return realdiv(multiply(multiply(self.factor, 0.5), reduce_sum(_abs(no_diagonal))),
-                       num_pairs)
+        return self.factor * 0.5 * reduce_sum(_abs(no_diagonal)) / num_pairs
 
     def get_config(self):
         """{"factor": ..., "mode": ...}."""
