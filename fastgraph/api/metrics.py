@@ -18,7 +18,7 @@ from ..ops.elementwise import (
     abs as _abs, add, cast, equal, greater, less, log, logical_and, logical_not, maximum,
     minimum, multiply, realdiv, sqrt, squared_difference, subtract,
 )
-from ..ops.indexing_ops import gather, one_hot, ones_like, size, where, zeros
+from ..ops.indexing_ops import gather, one_hot, ones_like, size, where, zeros, zeros_like
 from ..ops.linalg_ops import matmul
 from ..ops.reduction_ops import argmax, argmin, cumsum, reduce_any, reduce_mean, reduce_min, \
     reduce_sum
@@ -391,7 +391,7 @@ def mean_relative_error(labels, predictions, normalizer, weights=None,
                                                                      weights, graph)
         predictions, normalizer, _ = _remove_squeezable_dimensions(predictions, normalizer,
                                                                    None, graph)
-        relative_errors = where(equal(normalizer, 0.0), multiply(normalizer, 0.0),
+        relative_errors = where(equal(normalizer, 0.0), zeros_like(labels),
                                 realdiv(_abs(subtract(labels, predictions)), normalizer))
         return mean(relative_errors, weights, metrics_collections, updates_collections,
                     name or "mean_relative_error")
