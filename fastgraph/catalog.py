@@ -16,6 +16,12 @@ def _public(module):
                   and not isinstance(getattr(module, n), type(sys)))
 
 
+def _gradient(opdef):
+    if opdef.gradient is op_registry.NOT_DIFFERENTIABLE:
+        return "not differentiable"
+    return "yes" if callable(opdef.gradient) else "missing"
+
+
 def render():
     """docs/ops.md as a string."""
     lines = [
@@ -28,17 +34,21 @@ def render():
         "",
         "Each graph op type, the C kernel that runs it (views alias their input and run "
         "none; sources and no-ops need none), and the element types each of its parameters "
-        "accepts (the first is its main one).",
+        "accepts (the first is its main one), and whether `tf.gradients` can differentiate "
+        "it: \"yes\" (a gradient function is registered), \"not differentiable\" "
+        "(NotDifferentiable: gradients stop there) or \"missing\" (neither; tf.gradients "
+        "raises LookupError through it).",
         "",
-        "| op type | kernel | dtypes | runs on several threads |",
-        "| --- | --- | --- | --- |",
+        "| op type | kernel | dtypes | runs on several threads | gradient |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for op_type in op_registry.registered_types():
         d = op_registry.get(op_type)
         kernel = "view" if d.view else (f"`{d.kernel}`" if d.kernel else "none")
         dts = "; ".join(f"{a.arg}: " + ", ".join(t.name for t in a.allowed)
                         for a in d.dtypes) or "any"
-        lines.append(f"| {op_type} | {kernel} | {dts} | {'yes' if d.parallel else 'no'} |")
+        lines.append(f"| {op_type} | {kernel} | {dts} | {'yes' if d.parallel else 'no'} | "
+                     f"{_gradient(d)} |")
     lines += ["", "## Public functions", ""]
     spaces = [("fastgraph", fastgraph), ("fastgraph.math", fastgraph.math),
               ("fastgraph.linalg", fastgraph.linalg), ("fastgraph.nn", fastgraph.nn),

@@ -22,3 +22,17 @@ def test_catalog_lists_every_registered_type():
     text = render()
     for op_type in op_registry.registered_types():
         assert f"| {op_type} |" in text
+
+
+def test_catalog_says_which_ops_have_gradients():
+    from fastgraph.framework import op_registry
+
+    rows = {line.split(" | ")[0].lstrip("| "): line.rstrip(" |").split(" | ")[-1]
+            for line in render().splitlines() if line.startswith("| ") and " | " in line}
+    assert rows["Mul"] == "yes"
+    assert rows["Less"] == "not differentiable"
+    for op_type in op_registry.registered_types():
+        gradient = op_registry.get(op_type).gradient
+        want = ("not differentiable" if gradient is op_registry.NOT_DIFFERENTIABLE
+                else "yes" if callable(gradient) else "missing")
+        assert rows[op_type] == want, op_type

@@ -31,7 +31,7 @@ def test_the_importers_table_is_the_registrys():
             expected.update((mapping.tf_op(op_type),) + mapping.aliases)
     assert set(table) == expected
     # The TF op types fastgraph builds from other ops are read, never written.
-    for tf_op in ("FusedBatchNormV3", "FusedBatchNorm", "Pad", "Select", "AddN", "Einsum",
+    for tf_op in ("FusedBatchNorm", "Pad", "Select", "AddN", "Einsum",
                   "ClipByValue"):
         assert tf_op in op_registry.graphdef_translations()
     for alias in ("Add", "BatchMatMul", "StopGradient"):

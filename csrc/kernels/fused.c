@@ -114,6 +114,9 @@ D_ARRAY(sigmoid)
                 case FG_FOP_sigmoid: VM##_sigmoid(a, d, n); break;                           \
                 case FG_FOP_relu: F_LOOP1(fg_relu(x)) break;                                 \
                 case FG_FOP_relu6: F_LOOP1(fg_relu6(x)) break;                               \
+                /* ReluGrad(g, features): g times the mask, as TF (NaN g stays NaN). */     \
+                case FG_FOP_relu_grad: F_LOOP2(x * (T)(y > 0)) break;                        \
+                case FG_FOP_relu6_grad: F_LOOP2(x * (T)(y > 0 && y < 6)) break;              \
                 case FG_FOP_reciprocal: F_LOOP1(fg_reciprocal(x)) break;                                \
                 case FG_FOP_log: F_LOOP1(fg_log(x)) break;                                      \
                 case FG_FOP_floor: F_LOOP1(fg_floor(x)) break;                                  \

@@ -8,8 +8,8 @@
 
 #define FG_FUSED_OPCODES(X)                                                                \
     X(load) X(abs) X(add) X(ceil) X(div) X(exp) X(floor) X(log) X(maximum) X(minimum)       \
-    X(mul) X(neg) X(reciprocal) X(relu) X(relu6) X(rsqrt) X(sigmoid) X(sqrt) X(square)      \
-    X(squared_difference) X(sub) X(tanh)
+    X(mul) X(neg) X(reciprocal) X(relu) X(relu6) X(relu6_grad) X(relu_grad) X(rsqrt)        \
+    X(sigmoid) X(sqrt) X(square) X(squared_difference) X(sub) X(tanh)
 
 /* Registers of a fused program; compiler/fuse.py's MAX_REGS is the same. */
 #define FG_FUSED_MAX_REGS 8

@@ -22,6 +22,7 @@ from ..ops.elementwise import (
     multiply, negative, realdiv,
     rsqrt, sigmoid, square, squared_difference, subtract, tanh, truediv,
 )
+from ..ops.batch_norm_ops import fused_batch_norm_v3
 from ..ops.indexing_ops import fill, gather, ones_like, size as _size, where, zeros_like
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, relu, softmax_cross_entropy_with_logits
@@ -282,13 +283,6 @@ def gelu(features, approximate=False, name=None):
 
 # ---- batch normalization ---------------------------------------------------------
 
-def _channel_params(x_rank, data_format, param):
-    """`param` ([C]) shaped to broadcast against x in `data_format`."""
-    if data_format.startswith("NC"):
-        return reshape(param, [-1] + [1] * (x_rank - 2))
-    return param
-
-
 def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
                      data_format="NHWC", is_training=True, name=None,
                      exponential_avg_factor=1.0):
@@ -354,8 +348,8 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
                          "False or exponential_avg_factor != 1.0. Received: "
                          f"`mean` {mean!r} and `variance` {variance!r}")
     graph = graph_of([x, scale, offset, mean, variance])
-    # y is the op `name` itself ("FusedBatchNormV3:0", as TF's output 0); the
-    # ops that compute it go under "<name>/".
+    # The op is `name` itself ("FusedBatchNormV3:0" is y, as TF's output 0);
+    # the constants it reads go under "<name>/".
     with graph.as_default():
         op_name = graph.unique_name(name or "FusedBatchNormV3", mark_as_used=False)
         base_name = op_name.rsplit("/", 1)[-1]
@@ -390,36 +384,15 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             if channels is not None and size is not None and size != channels:
                 raise ValueError(f"Dimensions must be equal, but are {channels} and {size} "
                                  f"for '{what}'")
-        epsilon = float(epsilon)
-        rank = rank or len(data_format)
-        if is_training:
-            axes = [0] + list(range(2, rank)) if data_format.startswith("NC") \
-                else list(range(rank - 1))
-            batch_mean, batch_var = moments(x, axes)
-            use_mean, use_var = batch_mean, batch_var
-        else:
-            use_mean, use_var = mean, variance
-        # As TF's kernel: (x - mean) * (rsqrt(variance + epsilon) * scale) + offset.
-        inv = multiply(rsqrt(add(use_var, epsilon)), scale)
-        centered = subtract(x, _channel_params(rank, data_format, use_mean))
-        scaled = multiply(centered, _channel_params(rank, data_format, inv))
+        if mean is None:  # training with the batch's statistics only: TF feeds empty ones
+            mean = to_tensor(graph, np.zeros(0, np.float32))
+            variance = to_tensor(graph, np.zeros(0, np.float32))
         with graph.name_scope(None if "/" not in op_name else op_name.rsplit("/", 1)[0] + "/"):
-            y = add(scaled, _channel_params(rank, data_format, offset), name=base_name)
-        if not is_training:
-            return y, identity(mean, name="batch_mean"), identity(variance,
-                                                                 name="batch_variance")
-        # The batch variance is returned with Bessel's correction, n / (n - 1).
-        n = realdiv(cast(_size(x), dtypes.float32),
-                    cast(_shape(x)[1 if data_format.startswith("NC") else -1], dtypes.float32))
-        corrected = multiply(batch_var, realdiv(n, maximum(subtract(n, 1.0), 1.0)))
-        if exponential_avg_factor == 1.0:
-            return y, identity(batch_mean, name="batch_mean"), identity(
-                corrected, name="batch_variance")
-        f = float(exponential_avg_factor)
-        run_mean = add(multiply(mean, 1.0 - f), multiply(batch_mean, f), name="batch_mean")
-        run_var = add(multiply(variance, 1.0 - f), multiply(corrected, f),
-                      name="batch_variance")
-        return y, run_mean, run_var
+            y, running_mean, running_var = fused_batch_norm_v3(
+                x, scale, offset, mean, variance, epsilon=epsilon,
+                exponential_avg_factor=exponential_avg_factor, data_format=data_format,
+                is_training=is_training, name=base_name)[:3]
+        return y, running_mean, running_var
 
 
 def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):

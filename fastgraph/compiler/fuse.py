@@ -12,7 +12,8 @@ from .uses import Uses
 
 __all__ = ["OPCODES", "opcodes", "fuse_steps"]
 
-_BINARY = {"add", "sub", "mul", "div", "maximum", "minimum", "squared_difference"}
+_BINARY = {"add", "sub", "mul", "div", "maximum", "minimum", "squared_difference",
+           "relu_grad", "relu6_grad"}
 # Only the float kernels are fused; integer division and friends keep their checks.
 _DTYPES = ("float32", "float64")
 MAX_REGS = 8

@@ -26,8 +26,8 @@ The importer reads NodeDefs with `NodeMapping.read` and the exporter writes
 them with `NodeMapping.write`: both walk the same rules, so they cannot
 disagree, and a fastgraph op written and read back is the same op.
 
-TF op types that fastgraph builds from other ops (FusedBatchNormV3 as a
-multiply-add, Pad as PadV2 with a zero) are import translations instead,
+TF op types that fastgraph builds from other ops (FusedBatchNorm as
+FusedBatchNormV3, Pad as PadV2 with a zero) are import translations instead,
 registered with `op_registry.register_graphdef_translation` by the family
 that owns the ops they build; they are read, never written.
 """

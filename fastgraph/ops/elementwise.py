@@ -8,12 +8,12 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED
 from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, register
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, AttrFromInput, NotDifferentiable, \
+    OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
-from .array_ops import reshape
+from .array_ops import identity, reshape, shape
 from .broadcast import broadcast_shapes, lower_broadcast
-from .reduction_ops import reduce_sum
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "realdiv", "div", "floordiv",
@@ -202,6 +202,62 @@ register(OpDef(
     reference=lambda inputs, attrs: [np.where(*inputs)], parallel=True,
     samples=samples.select,
     graphdef=NodeMapping(("condition", "t", "e"), [TypeAttr("T", input=1)])))
+
+
+# ---- broadcast gradient args --------------------------------------------------
+
+def broadcast_reduction_axes(s0, s1):
+    """TF's BroadcastGradientArgs on two shapes (sequences of ints): the axes
+    of the broadcast shape that each input's gradient is summed over. Equal
+    shapes need none; an axis where both are 1 is in both. ValueError in
+    TF's words when the shapes do not broadcast."""
+    s0, s1 = [int(d) for d in s0], [int(d) for d in s1]
+    if s0 == s1:
+        return [], []
+    rank = max(len(s0), len(s1))
+    x = [1] * (rank - len(s0)) + s0
+    y = [1] * (rank - len(s1)) + s1
+    r0, r1 = [], []
+    for i, (a, b) in enumerate(zip(x, y)):
+        if a != b and a != 1 and b != 1:
+            raise ValueError(f"Incompatible shapes: [{','.join(map(str, s0))}] vs. "
+                             f"[{','.join(map(str, s1))}]")
+        if a == 1:
+            r0.append(i)
+        if b == 1:
+            r1.append(i)
+    return r0, r1
+
+
+def _bga_shape(ctx):
+    s0, s1 = ctx.values
+    if s0 is None or s1 is None:
+        return [(None,), (None,)]
+    return [(len(r),) for r in broadcast_reduction_axes(s0, s1)]
+
+
+def _bga_reference(inputs, attrs):
+    dtype = inputs[0].dtype
+    return [np.array(r, dtype=dtype) for r in broadcast_reduction_axes(*inputs)]
+
+
+# No kernel: its outputs' shapes are its inputs' values, which the compiler
+# knows when it plans a run (they are Shape outputs, folded per run
+# signature), so it always folds through the reference.
+register(OpDef(
+    "BroadcastGradientArgs", shape=_bga_shape, dtype=lambda ctx: [ctx.dtypes[0]] * 2,
+    reference=_bga_reference,
+    dtypes=[Accepts("s0", (dtypes.int32, dtypes.int64))],
+    samples=samples.broadcast_gradient_args,
+    gradient=NOT_DIFFERENTIABLE,  # integer axes computed from shapes, as in TF
+    graphdef=NodeMapping(("s0", "s1"), [TypeAttr("T", input=0)])))
+
+
+def broadcast_gradient_args(s0, s1, name=None):
+    """Return the reduction indices for computing gradients of s0 op s1 with
+    broadcast (TF's gen_array_ops.broadcast_gradient_args): two int vectors."""
+    graph, (s0, s1) = to_tensors_like([s0, s1], "BroadcastGradientArgs", ("s0", "s1"))
+    return make_op(graph, "BroadcastGradientArgs", [s0, s1], name=name).outputs
 
 
 # ---- op functions -----------------------------------------------------------
@@ -519,39 +575,275 @@ def select_v2(condition, x, y, name=None):
 
 
 # ---- gradients --------------------------------------------------------------
+# TF's definitions (math_grad.py), built from the ops above.
 
-def _sum_to(grad, like):
-    """`grad` summed down to the shape of `like`, undoing the broadcasting
-    of a binary op (over static shapes: TF's BroadcastGradientArgs, which
-    handles dims known only at run time, is for the training work)."""
-    have, want = grad.shape.as_tuple(), like.shape.as_tuple()
-    if have == want and have is not None and None not in have:
-        return grad
-    if have is None or want is None or None in have or None in want:
-        raise NotImplementedError(f"the gradient of a broadcasting op needs static shapes; "
-                                  f"{grad.name} has {grad.shape} and {like.name} {like.shape}")
+def _sum_over(grad, axes, keepdims=False):
+    """The Sum of `grad` over `axes` (a list, or an int tensor known when the
+    plan is compiled), built by type name: reduction_ops imports this
+    module for its gradients."""
+    if isinstance(axes, list):
+        return make_op(grad.graph, "Sum", [grad], {"axis": axes, "keepdims": keepdims}).outputs[0]
+    axis = AttrFromInput(1, lambda v: np.asarray(v).tolist(), "axis")
+    return make_op(grad.graph, "Sum", [grad, axes],
+                   {"axis": axis, "keepdims": keepdims}).outputs[0]
+
+
+def _dims(value):
+    """A shape tuple (None dims, or None) of a Tensor or of a shape tuple."""
+    return value.shape.as_tuple() if hasattr(value, "shape") else value
+
+
+def _static_axes(have, want, others):
+    """The axes of `have` (the broadcast shape) to sum to get `want`, when
+    they follow from static shapes, else None. `others` are the shapes the
+    op broadcast `want` with, when the caller gives them: a dim of `want`
+    of unknown size needs no sum where none of them is wider than 1."""
+    if have is None or want is None or len(have) < len(want):
+        return None
     lead = len(have) - len(want)
-    axes = list(range(lead)) + [lead + i for i, d in enumerate(want)
-                                if d == 1 and have[lead + i] != 1]
-    return reshape(reduce_sum(grad, axis=axes), list(want)) if axes else grad
+    axes = list(range(lead))
+    for i, d in enumerate(want):
+        pos = lead + i
+        if d is None:
+            # The output's dim is `want`'s unless another input stretches a 1.
+            for o in others:
+                if o is None:
+                    return None
+                j = pos - (len(have) - len(o))
+                if j >= 0 and o[j] != 1:
+                    return None
+            if not others:
+                return None
+        elif d == 1 and have[pos] != 1:
+            # Summing a size-1 axis changes nothing, so one of unknown size
+            # in `have` is summed whenever `want` has 1 there.
+            axes.append(pos)
+    return axes
+
+
+def _merge(a, b):
+    """The better known of two shape tuples of one tensor, dim by dim."""
+    if a is None or b is None or len(a) != len(b):
+        return b if a is None else a
+    return tuple(x if x is not None else y for x, y in zip(a, b))
+
+
+def sum_to_input(grad, like, others=()):
+    """`grad` (of the broadcast shape of an op's inputs) summed down to the
+    shape of `like`, one of those inputs (TF's sum over the axes that
+    BroadcastGradientArgs gives, reshaped to `like`'s shape). `others` are
+    the op's other broadcast inputs (Tensors or shape tuples).
+
+    When static shapes tell the axes (a batch dim of unknown size that no
+    other input stretches needs none), they are fixed when the graph is
+    built and no kernel is added beyond the sum; otherwise they come from
+    BroadcastGradientArgs on the Shapes, which the compiler folds for each
+    run signature."""
+    have, want = grad.shape.as_tuple(), like.shape.as_tuple()
+    others = [_dims(o) for o in others]
+    if others:
+        # grad has the inputs' broadcast shape, which may be better known.
+        have = _merge(have, broadcast_shapes([want] + others))
+    axes = _static_axes(have, want, others)
+    if axes is not None:
+        if not axes and len(have) == len(want):
+            if _merge(grad.shape.as_tuple(), want) == grad.shape.as_tuple():
+                return grad
+            out = identity(grad)  # a view, to carry the better known shape
+        else:
+            out = _sum_over(grad, axes, keepdims=True) if axes else grad
+            out = reshape(out, list(want) if None not in want else shape(like))
+    else:
+        sx = shape(like)
+        rx, _ = broadcast_gradient_args(sx, shape(grad))
+        out = reshape(_sum_over(grad, rx), sx)
+    out.set_shape(like.shape)  # what TF's shape inference reads from Shape(like)
+    return out
+
+
+def scalar_like(like, value=0):
+    """A scalar constant `value` of `like`'s dtype, in its graph."""
+    return to_tensor(like.graph, np.asarray(value, like.dtype.np_dtype))
+
+
+def _zeros_like(x):
+    return make_op(x.graph, "ZerosLike", [x], {"T": x.dtype, "dtype": x.dtype}).outputs[0]
 
 
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(grad, x), _sum_to(grad, y)]
+    return [sum_to_input(grad, x, [y]), sum_to_input(grad, y, [x])]
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(grad, x), _sum_to(negative(grad), y)]
+    return [sum_to_input(grad, x, [y]), sum_to_input(negative(grad), y, [x])]
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return [_sum_to(multiply(grad, y), x), _sum_to(multiply(grad, x), y)]
+    return [sum_to_input(multiply(grad, y), x, [y]), sum_to_input(multiply(grad, x), y, [x])]
+
+
+@RegisterGradient("RealDiv")
+def _realdiv_grad(op, grad):
+    """d(x/y) = grad / y, -grad x / y^2, as TF's _RealDivGrad."""
+    x, y = op.inputs
+    return [sum_to_input(realdiv(grad, y), x, [y]),
+            sum_to_input(multiply(grad, realdiv(realdiv(negative(x), y), y)), y, [x])]
+
+
+@RegisterGradient("Div")
+def _div_grad(op, grad):
+    """TF's _DivGrad: as RealDiv (integer Div has no float gradient to give)."""
+    x, y = op.inputs
+    return [sum_to_input(_binary(_DIV, grad, y, None), x, [y]),
+            sum_to_input(multiply(grad, _binary(_DIV, _binary(_DIV, negative(x), y, None), y,
+                                           None)), y, [x])]
+
+
+@RegisterGradient("FloorDiv")
+def _floordiv_grad(op, grad):
+    """TF's _FloorDivGrad: the quotient is piecewise constant, no gradient."""
+    return [None, None]
+
+
+@RegisterGradient("FloorMod")
+def _floormod_grad(op, grad):
+    """x mod y = x - floor(x / y) y: grad, and -grad floor(x / y), as TF."""
+    x, y = op.inputs
+    return [sum_to_input(grad, x, [y]),
+            sum_to_input(multiply(grad, negative(floordiv(x, y))), y, [x])]
+
+
+@RegisterGradient("Pow")
+def _pow_grad(op, grad):
+    """TF's _PowGrad: grad y x^(y-1), and grad z log(x) where x > 0 (0
+    elsewhere, avoiding the false singularity at x = 0)."""
+    x, y = op.inputs
+    z = op.outputs[0]
+    gx = multiply(grad, multiply(y, pow(x, subtract(y, scalar_like(y, 1)))))
+    mask = greater(x, scalar_like(x))
+    safe_x = select_v2(mask, x, scalar_like(x, 1))
+    log_x = select_v2(mask, log(safe_x), _zeros_like(x))
+    return [sum_to_input(gx, x, [y]), sum_to_input(multiply(grad, multiply(z, log_x)), y, [x])]
+
+
+def _maximum_minimum_grad(op, grad, selector):
+    """TF's _MaximumMinimumGrad: the gradient goes to x where selector(x, y)
+    (x >= y for Maximum, x <= y for Minimum: x on ties), to y elsewhere."""
+    x, y = op.inputs
+    xmask = selector(x, y)
+    zeros = scalar_like(grad)
+    return [sum_to_input(select_v2(xmask, grad, zeros), x, [y]),
+            sum_to_input(select_v2(xmask, zeros, grad), y, [x])]
+
+
+@RegisterGradient("Maximum")
+def _maximum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, greater_equal)
+
+
+@RegisterGradient("Minimum")
+def _minimum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, less_equal)
+
+
+@RegisterGradient("SquaredDifference")
+def _squared_difference_grad(op, grad):
+    """TF's _SquaredDifferenceGrad: 2 grad (x - y), and its negative."""
+    x, y = op.inputs
+    x_grad = multiply(multiply(scalar_like(grad, 2.0), grad), subtract(x, y))
+    return [sum_to_input(x_grad, x, [y]), negative(sum_to_input(x_grad, y, [x]))]
+
+
+@RegisterGradient("SelectV2")
+def _select_v2_grad(op, grad):
+    """TF's _SelectGradV2: grad where the condition holds goes to t, elsewhere
+    to e, each summed to its input's shape; none for the condition."""
+    c, x, y = op.inputs
+    zeros = scalar_like(grad)
+    return [None, sum_to_input(select_v2(c, grad, zeros), x, [c, y]),
+            sum_to_input(select_v2(c, zeros, grad), y, [c, x])]
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op, grad):
+    return [negative(grad)]
+
+
+@RegisterGradient("Abs")
+def _abs_grad(op, grad):
+    """grad sign(x), as TF's _AbsGrad."""
+    return [multiply(grad, sign(op.inputs[0]))]
+
+
+@RegisterGradient("Sign")
+def _sign_grad(op, grad):
+    """TF's _SignGrad: zeros."""
+    return [_zeros_like(op.inputs[0])]
+
+
+@RegisterGradient("Square")
+def _square_grad(op, grad):
+    """grad 2x, as TF's _SquareGrad."""
+    x = op.inputs[0]
+    return [multiply(grad, multiply(x, scalar_like(x, 2.0)))]
+
+
+@RegisterGradient("Sqrt")
+def _sqrt_grad(op, grad):
+    """TF's SqrtGrad: grad 0.5 / y."""
+    y = op.outputs[0]
+    return [realdiv(multiply(grad, scalar_like(y, 0.5)), y)]
+
+
+@RegisterGradient("Rsqrt")
+def _rsqrt_grad(op, grad):
+    """TF's RsqrtGrad: grad -0.5 y^3."""
+    y = op.outputs[0]
+    return [multiply(grad, multiply(scalar_like(y, -0.5), multiply(square(y), y)))]
+
+
+@RegisterGradient("Reciprocal")
+def _reciprocal_grad(op, grad):
+    """TF's ReciprocalGrad: -grad y^2."""
+    y = op.outputs[0]
+    return [multiply(negative(grad), square(y))]
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op, grad):
+    return [multiply(grad, op.outputs[0])]
+
+
+@RegisterGradient("Expm1")
+def _expm1_grad(op, grad):
+    """grad exp(x), as TF's _Expm1Grad."""
+    return [multiply(grad, exp(op.inputs[0]))]
+
+
+@RegisterGradient("Log")
+def _log_grad(op, grad):
+    """grad / x, as TF's _LogGrad (grad * reciprocal(x))."""
+    return [multiply(grad, reciprocal(op.inputs[0]))]
+
+
+@RegisterGradient("Log1p")
+def _log1p_grad(op, grad):
+    """grad / (1 + x), as TF's _Log1pGrad."""
+    x = op.inputs[0]
+    return [multiply(grad, reciprocal(add(scalar_like(x, 1), x)))]
+
+
+@RegisterGradient("Sigmoid")
+def _sigmoid_grad(op, grad):
+    """TF's SigmoidGrad: grad y (1 - y)."""
+    y = op.outputs[0]
+    return [multiply(grad, multiply(y, subtract(scalar_like(y, 1), y)))]
 
 
 @RegisterGradient("Tanh")
@@ -567,11 +859,52 @@ def _atan_grad(op, grad):
     return [realdiv(grad, add(1.0, square(x)))]
 
 
-@RegisterGradient("Exp")
-def _exp_grad(op, grad):
-    return [multiply(grad, op.outputs[0])]
+@RegisterGradient("Erf")
+def _erf_grad(op, grad):
+    """grad 2/sqrt(pi) exp(-x^2), as TF's _ErfGrad."""
+    x = op.inputs[0]
+    two_over_root_pi = scalar_like(x, 2.0 / math.sqrt(math.pi))
+    return [multiply(grad, multiply(two_over_root_pi, exp(negative(square(x)))))]
 
 
+@RegisterGradient("Sin")
+def _sin_grad(op, grad):
+    return [multiply(grad, cos(op.inputs[0]))]
+
+
+@RegisterGradient("Cos")
+def _cos_grad(op, grad):
+    return [negative(multiply(grad, sin(op.inputs[0])))]
+
+
+@RegisterGradient("Tan")
+def _tan_grad(op, grad):
+    """grad sec(x)^2, as TF's _TanGrad."""
+    secx = reciprocal(cos(op.inputs[0]))
+    return [multiply(grad, square(secx))]
+
+
+def _no_gradient(op, grad):
+    """TF's gradient of Floor, Ceil and Round: piecewise constant, so None."""
+    return [None]
+
+
+for _t in ("Floor", "Ceil", "Round"):
+    RegisterGradient(_t)(_no_gradient)
+
+
+@RegisterGradient("Cast")
+def _cast_grad(op, grad):
+    """TF's _CastGrad: the gradient cast back to the input's type when both
+    types are floats; None otherwise."""
+    src = op.inputs[0].dtype
+    if src in FLOATS and grad is not None and grad.dtype in FLOATS:
+        return [cast(grad, src)]
+    return [None]
+
+
+# Boolean outputs (comparisons, logic, the float tests): nothing to
+# differentiate, as in TF's math_grad.py.
 for _t in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
            "LogicalOr", "LogicalXor", "LogicalNot", "IsNan", "IsFinite", "IsInf"):
     NotDifferentiable(_t)

@@ -5,11 +5,12 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from ..framework.tensor_shape import debug_string as _fmt
 from . import samples
 from .arguments import make_op, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
+from .elementwise import sum_to_input
 
 __all__ = ["matmul"]
 
@@ -130,3 +131,42 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
              "transpose_b": bool(transpose_b or adjoint_b)}
     return make_op(graph, op_type, [x, y], attrs, name=name or op_type).outputs[0]
 
+
+
+# ---- gradients ----------------------------------------------------------------
+# TF's _MatMulGrad and _BatchMatMulV2 (math_grad.py): for each combination of
+# transposes, the two products that give d(op(a) op(b)) / da and / db.
+
+def _matmul_grads(op, grad):
+    a, b = op.inputs
+    ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if not ta and not tb:
+        return matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
+    if not ta and tb:
+        return matmul(grad, b), matmul(grad, a, transpose_a=True)
+    if ta and not tb:
+        return matmul(b, grad, transpose_b=True), matmul(a, grad)
+    return (matmul(b, grad, transpose_a=True, transpose_b=True),
+            matmul(grad, a, transpose_a=True, transpose_b=True))
+
+
+@RegisterGradient("MatMul")
+def _matmul_grad(op, grad):
+    return list(_matmul_grads(op, grad))
+
+
+@RegisterGradient("BatchMatMulV2")
+def _batch_matmul_grad(op, grad):
+    """As MatMul's, each summed over the batch dims its input was broadcast
+    along (BroadcastGradientArgs on the batch shapes when they are known only
+    at run time; the matrix dims of each gradient are its input's)."""
+    a, b = op.inputs
+    grad_a, grad_b = _matmul_grads(op, grad)
+    return [sum_to_input(grad_a, a, [_batch_only(b)]), sum_to_input(grad_b, b, [_batch_only(a)])]
+
+
+def _batch_only(x):
+    """x's shape with its matrix dims as 1s: what it broadcasts the other
+    operand's batch dims with."""
+    dims = x.shape.as_tuple()
+    return None if dims is None else tuple(dims[:-2]) + (1, 1)

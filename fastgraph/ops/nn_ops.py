@@ -1,6 +1,8 @@
-"""Neural-network ops: activations, softmax and log-softmax, cross-entropies,
-bias_add and l2_loss; moments, batch_normalization, l2_normalize and dropout
-are built from these and the reductions."""
+"""Neural-network ops: activations and TF's gradient ops of them (ReluGrad,
+EluGrad, ...), softmax and log-softmax, cross-entropies (the loss and TF's
+backprop output), bias_add and BiasAddGrad, l2_loss, and the gradients of
+all of them; dropout is built from other ops. Batch norm's fused ops are in
+batch_norm_ops."""
 
 import numbers
 
@@ -9,16 +11,19 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.dtype_sets import FLOATS, NUMERIC
 from ..framework.graph import Tensor
-from ..framework.graphdef_mapping import Attr, Fixed, Implied, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, register, register_graphdef_translation
+from ..framework.graphdef_mapping import Attr, Implied, NodeMapping, TypeAttr
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
+from ..framework.static_values import static_value
 from ..framework.tensor_shape import as_shape
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import shape as shape_of, transpose
+from .array_ops import expand_dims, shape as shape_of, transpose
 from .broadcast import lower_broadcast
-from .elementwise import add, cast, greater_equal, multiply, realdiv, rsqrt, subtract
-from .indexing_ops import where
+from .elementwise import (abs as abs_, add, cast, exp, greater_equal, less, multiply, negative,
+                          realdiv, sign, square, subtract)
+from .indexing_ops import where, zeros_like
 from .random_ops import random_uniform
+from .reduction_ops import reduce_sum
 
 __all__ = []
 
@@ -129,6 +134,206 @@ def softsign(features, name=None):
     return _activation("Softsign", features, name)
 
 
+# ---- activation gradients ----------------------------------------------------------
+#
+# TF's dedicated kernels (ReluGrad, EluGrad, ...): (gradients, features) or,
+# for Elu and Selu, (gradients, outputs) -> backprops, element by element.
+
+_ACTIVATION_GRADS = {
+    # op type: (kernel, allowed dtypes, TF's name of input 1, NumPy reference of (g, x, alpha))
+    "ReluGrad": ("relu_grad", NUMERIC, "features", lambda g, x, a: g * (x > 0)),
+    "Relu6Grad": ("relu6_grad", NUMERIC, "features",
+                  lambda g, x, a: g * ((x > 0) & (x < 6))),
+    "LeakyReluGrad": ("leaky_relu_grad", FLOATS, "features",
+                      lambda g, x, a: np.where(x > 0, g, g * a)),
+    "EluGrad": ("elu_grad", FLOATS, "outputs", lambda g, y, a: np.where(y < 0, g * (y + 1), g)),
+    "SeluGrad": ("selu_grad", FLOATS, "outputs",
+                 lambda g, y, a: np.where(y < 0, g * (y + y.dtype.type(SELU_SCALE * SELU_ALPHA)),
+                                          g * y.dtype.type(SELU_SCALE))),
+    "SoftplusGrad": ("softplus_grad", FLOATS, "features", lambda g, x, a: g / (np.exp(-x) + 1)),
+    "SoftsignGrad": ("softsign_grad", FLOATS, "features",
+                     lambda g, x, a: g / np.square(np.abs(x) + 1)),
+}
+
+
+def _same_shape(ctx):
+    """TF's MergeBothInputsShapeFn: both inputs have one shape."""
+    a, b = ctx.shapes
+    if a is None or b is None:
+        return [a if b is None else b]
+    if len(a) != len(b):
+        raise ValueError(f"Shapes must be equal rank, but are {len(a)} and {len(b)}")
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is not None and y is not None and x != y:
+            raise ValueError(f"Dimension {i} in both shapes must be equal, but are {x} and {y}. "
+                             f"Shapes are {list(a)} and {list(b)}.")
+    return [tuple(x if x is not None else y for x, y in zip(a, b))]
+
+
+def _register_activation_grad(op_type, kernel, allowed, second, ref):
+    def reference(inputs, attrs):
+        g, x = inputs
+        with np.errstate(all="ignore"):
+            out = ref(g, x, x.dtype.type(attrs.get("alpha", 0.0)))
+        return [np.asarray(out).astype(g.dtype)]
+
+    attrs = [TypeAttr("T", input=0)]
+    if op_type == "LeakyReluGrad":
+        attrs.append(Attr("alpha", decode=lambda v: float(np.float32(v)),
+                          default=float(np.float32(0.2))))
+    register(OpDef(op_type, shape=_same_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+                   kernel=kernel, lower=lambda ctx: (None, [ctx.attrs.get("alpha", 0.0)]),
+                   reference=reference, parallel=True, inplace=True,
+                   dtypes=[Accepts("gradients", allowed)],
+                   samples=samples.leaky_relu_grad if op_type == "LeakyReluGrad"
+                   else samples.activation_grad,
+                   fused=kernel if kernel in _FUSED_GRADS else None,
+                   graphdef=NodeMapping(("gradients", second), attrs)))
+
+
+# The gradients the fused elementwise kernel computes (binary opcodes).
+_FUSED_GRADS = ("relu_grad", "relu6_grad")
+for _t, (_k, _allowed, _second, _ref) in _ACTIVATION_GRADS.items():
+    _register_activation_grad(_t, _k, _allowed, _second, _ref)
+
+
+def _activation_grad(op_type, gradients, x, name, attrs=None):
+    graph = graph_of([gradients, x])
+    g = to_tensor(graph, gradients)
+    x = to_tensor(graph, x, dtype=g.dtype)
+    return make_op(graph, op_type, [g, x], attrs, name=name or op_type).outputs[0]
+
+
+def relu_grad(gradients, features, name=None):
+    """Computes rectified linear gradients for a Relu operation:
+    `gradients * (features > 0)`."""
+    return _activation_grad("ReluGrad", gradients, features, name)
+
+
+def relu6_grad(gradients, features, name=None):
+    """Computes rectified linear 6 gradients for a Relu6 operation:
+    `gradients * (features > 0) * (features < 6)`."""
+    return _activation_grad("Relu6Grad", gradients, features, name)
+
+
+def leaky_relu_grad(gradients, features, alpha=0.2, name=None):
+    """Computes rectified linear gradients for a LeakyRelu operation:
+    `gradients` where `features > 0`, `alpha * gradients` elsewhere."""
+    return _activation_grad("LeakyReluGrad", gradients, features, name,
+                            {"alpha": float(np.float32(alpha))})
+
+
+def elu_grad(gradients, outputs, name=None):
+    """Computes gradients for the exponential linear (Elu) operation from its
+    outputs: `gradients * (outputs + 1)` where `outputs < 0`, else `gradients`."""
+    return _activation_grad("EluGrad", gradients, outputs, name)
+
+
+def selu_grad(gradients, outputs, name=None):
+    """Computes gradients for the scaled exponential linear (Selu) operation
+    from its outputs: `gradients * (outputs + scale * alpha)` where
+    `outputs < 0`, else `gradients * scale`."""
+    return _activation_grad("SeluGrad", gradients, outputs, name)
+
+
+def softplus_grad(gradients, features, name=None):
+    """Computes softplus gradients for a softplus operation:
+    `gradients / (1 + exp(-features))`."""
+    return _activation_grad("SoftplusGrad", gradients, features, name)
+
+
+def softsign_grad(gradients, features, name=None):
+    """Computes softsign gradients for a softsign operation:
+    `gradients / (1 + abs(features)) ** 2`."""
+    return _activation_grad("SoftsignGrad", gradients, features, name)
+
+
+@RegisterGradient("Relu")
+def _relu_grad(op, grad):
+    return [relu_grad(grad, op.outputs[0])]
+
+
+@RegisterGradient("Relu6")
+def _relu6_grad(op, grad):
+    return [relu6_grad(grad, op.outputs[0])]
+
+
+@RegisterGradient("LeakyRelu")
+def _leaky_relu_grad(op, grad):
+    return [leaky_relu_grad(grad, op.inputs[0], alpha=op.get_attr("alpha"))]
+
+
+@RegisterGradient("Elu")
+def _elu_grad(op, grad):
+    return [elu_grad(grad, op.outputs[0])]
+
+
+@RegisterGradient("Selu")
+def _selu_grad(op, grad):
+    return [selu_grad(grad, op.outputs[0])]
+
+
+@RegisterGradient("Softplus")
+def _softplus_grad(op, grad):
+    return [softplus_grad(grad, op.inputs[0])]
+
+
+@RegisterGradient("Softsign")
+def _softsign_grad(op, grad):
+    return [softsign_grad(grad, op.inputs[0])]
+
+
+# Second order, as TF: the masks do not depend on x almost everywhere.
+@RegisterGradient("ReluGrad")
+def _relu_grad_grad(op, grad):
+    x = op.inputs[1]
+    return [relu_grad(grad, x), zeros_like(x)]
+
+
+@RegisterGradient("Relu6Grad")
+def _relu6_grad_grad(op, grad):
+    x = op.inputs[1]
+    return [relu6_grad(grad, x), zeros_like(x)]
+
+
+@RegisterGradient("LeakyReluGrad")
+def _leaky_relu_grad_grad(op, grad):
+    x = op.inputs[1]
+    return [leaky_relu_grad(grad, x, alpha=op.get_attr("alpha")), zeros_like(x)]
+
+
+@RegisterGradient("EluGrad")
+def _elu_grad_grad(op, grad):
+    y = op.inputs[1]
+    return [elu_grad(grad, y), where(less(y, 0.0), multiply(grad, op.inputs[0]),
+                                     zeros_like(y))]
+
+
+@RegisterGradient("SeluGrad")
+def _selu_grad_grad(op, grad):
+    y = op.inputs[1]
+    return [selu_grad(grad, y), where(less(y, 0.0), multiply(grad, op.inputs[0]),
+                                      zeros_like(y))]
+
+
+@RegisterGradient("SoftplusGrad")
+def _softplus_grad_grad(op, grad):
+    # dx = dy / (1 + e^-x): d dx / d x = dy / (e^-x + 2 + e^x).
+    dy, x = op.inputs
+    d2x = realdiv(multiply(grad, dy), add(add(exp(negative(x)), 2.0), exp(x)))
+    return [softplus_grad(grad, x), d2x]
+
+
+@RegisterGradient("SoftsignGrad")
+def _softsign_grad_grad(op, grad):
+    # dx = dy / (1 + |x|)^2: d dx / d x = -2 dy sign(x) / (1 + |x|)^3.
+    dy, x = op.inputs
+    denom = add(abs_(x), 1.0)
+    d2x = realdiv(multiply(multiply(grad, dy), multiply(-2.0, sign(x))),
+                  multiply(square(denom), denom))
+    return [softsign_grad(grad, x), d2x]
+
+
 # ---- softmax family -------------------------------------------------------------
 
 def _norm_axis(axis, rank, what="logits"):
@@ -200,6 +405,23 @@ def log_softmax(logits, axis=None, name=None):
     return _softmax_op("LogSoftmax", logits, axis, name)
 
 
+@RegisterGradient("Softmax")
+def _softmax_grad(op, grad_softmax):
+    """TF's: (grad - sum(grad * softmax)) * softmax, the sum along the axis."""
+    softmax_ = op.outputs[0]
+    axis = op.get_attr("axis")
+    sum_channels = reduce_sum(multiply(grad_softmax, softmax_), axis, keepdims=True)
+    return [multiply(subtract(grad_softmax, sum_channels), softmax_)]
+
+
+@RegisterGradient("LogSoftmax")
+def _log_softmax_grad(op, grad):
+    """TF's: grad - sum(grad) * softmax, the sum along the axis."""
+    softmax_ = exp(op.outputs[0])
+    axis = op.get_attr("axis")
+    return [subtract(grad, multiply(reduce_sum(grad, axis, keepdims=True), softmax_))]
+
+
 def _sparse_xent_shape(ctx):
     logits, labels = ctx.shapes
     if logits is not None and len(logits) == 0:
@@ -211,7 +433,8 @@ def _sparse_xent_shape(ctx):
                 f"Shape mismatch: The shape of labels (received {tuple(labels)}) should equal "
                 f"the shape of logits except for the last dimension (received "
                 f"{tuple(logits)}).")
-    return [labels if labels is not None else (None if logits is None else logits[:-1])]
+    loss = labels if labels is not None else (None if logits is None else logits[:-1])
+    return [loss, logits if logits is not None or labels is None else tuple(labels) + (None,)]
 
 
 def _sparse_xent_reference(inputs, attrs):
@@ -219,12 +442,14 @@ def _sparse_xent_reference(inputs, attrs):
     if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[-1]):
         raise ValueError("label out of range")  # not folded: the kernel reports it
     ls = _np_log_softmax(logits, -1)
-    return [-np.take_along_axis(ls, labels[..., None].astype(np.int64), -1)[..., 0]]
+    one_hot = np.arange(logits.shape[-1]) == labels[..., None]
+    return [-np.take_along_axis(ls, labels[..., None].astype(np.int64), -1)[..., 0],
+            (np.exp(ls) - one_hot).astype(logits.dtype)]
 
 
 register(OpDef(
     "SparseSoftmaxCrossEntropyWithLogits", shape=_sparse_xent_shape,
-    dtype=lambda ctx: [ctx.dtypes[0]], kernel="sparse_xent",
+    dtype=lambda ctx: [ctx.dtypes[0]] * 2, kernel="sparse_xent",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[1], dtype=np.int64)), ctx.shapes[0][-1], 1],
                        None),
     reference=_sparse_xent_reference, parallel=True,
@@ -266,16 +491,23 @@ def _xent_shape(ctx):
                          f"{list(logits)} labels_size={list(labels)}")
     if logits is not None and len(logits) == 0:
         raise ValueError("Logits cannot be scalars - received shape ().")
-    return [None if logits is None else logits[:-1]]
+    shape = logits if logits is not None else labels
+    return [None if shape is None else shape[:-1], shape]
+
+
+def _xent_reference(inputs, attrs):
+    logits, labels = inputs
+    ls = _np_log_softmax(logits, -1)
+    return [-np.sum(labels * ls, axis=-1).astype(logits.dtype),
+            (np.exp(ls) - labels).astype(logits.dtype)]
 
 
 register(OpDef(
-    "SoftmaxCrossEntropyWithLogits", shape=_xent_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+    "SoftmaxCrossEntropyWithLogits", shape=_xent_shape, dtype=lambda ctx: [ctx.dtypes[0]] * 2,
     kernel="xent",
     lower=lambda ctx: ([int(np.prod(ctx.shapes[0][:-1], dtype=np.int64)), ctx.shapes[0][-1], 1],
                        None),
-    reference=lambda inputs, attrs: [-np.sum(inputs[1] * _np_log_softmax(inputs[0], -1),
-                                             axis=-1).astype(inputs[0].dtype)],
+    reference=_xent_reference,
     parallel=True,
     dtypes=[Accepts("features", FLOATS)],
     samples=samples.xent,
@@ -326,6 +558,59 @@ def l2_loss(t, name=None):
     graph = graph_of([t])
     x = to_tensor(graph, t)
     return make_op(graph, "L2Loss", [x], name=name or "L2Loss").outputs[0]
+
+
+def _broadcast_mul(vec, mat):
+    """vec[..., None] * mat: a per-row factor times each row (TF's _BroadcastMul)."""
+    return multiply(expand_dims(vec, -1), mat)
+
+
+def _softmax_second_order(logits, grad_grad):
+    """What a gradient flowing into the backprop output (softmax - labels)
+    gives the logits: that of softmax, (gg - sum(gg * softmax)) * softmax."""
+    softmax_ = softmax(logits)
+    return multiply(subtract(grad_grad, reduce_sum(multiply(grad_grad, softmax_), -1,
+                                                   keepdims=True)), softmax_)
+
+
+def _is_zeros(t):
+    """Whether gradient `t` is known to be zero (tf.gradients gives ZerosLike
+    for an output nothing depends on), so its terms can be left out."""
+    if t is None or t.op.type == "ZerosLike":
+        return True
+    value = static_value(t)
+    return value is not None and not np.any(value)
+
+
+@RegisterGradient("SoftmaxCrossEntropyWithLogits")
+def _softmax_cross_entropy_with_logits_grad(op, grad_loss, grad_grad):
+    """TF's: the loss's gradient is grad_loss times the backprop output for
+    the logits and times -log_softmax for the labels; a gradient of the
+    backprop output adds the second-order softmax term to the logits' and,
+    since the backprop is softmax - labels, its negation to the labels'."""
+    logits = op.inputs[0]
+    grad = _broadcast_mul(grad_loss, op.outputs[1])
+    labels_grad = _broadcast_mul(grad_loss, negative(log_softmax(logits)))
+    if not _is_zeros(grad_grad):
+        grad = add(grad, _softmax_second_order(logits, grad_grad))
+        labels_grad = subtract(labels_grad, grad_grad)
+    return [grad, labels_grad]
+
+
+@RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_softmax_cross_entropy_with_logits_grad(op, grad_loss, grad_grad):
+    """TF's: grad_loss times the backprop output, plus the second-order
+    softmax term of a gradient of the backprop; none for the labels."""
+    logits = op.inputs[0]
+    grad = _broadcast_mul(grad_loss, op.outputs[1])
+    if not _is_zeros(grad_grad):
+        grad = add(grad, _softmax_second_order(logits, grad_grad))
+    return [grad, None]
+
+
+@RegisterGradient("L2Loss")
+def _l2_loss_grad(op, grad):
+    return [multiply(op.inputs[0], grad)]
 
 
 # ---- bias_add -----------------------------------------------------------------
@@ -388,6 +673,65 @@ def bias_add(value, bias, data_format=None, name=None):
         raise ValueError("data_format must be of the form `N...C` or `NC...`")
     return make_op(graph, "BiasAdd", [value, bias], {"data_format": fmt},
                    name=name or "BiasAdd").outputs[0]
+
+
+
+def _channel_view(shape, channels_first):
+    """[outer, channels, inner] of `shape` with channels at dimension 1 or last."""
+    return _rows(shape, 1 if channels_first else len(shape) - 1)
+
+
+def _bias_add_grad_shape(ctx):
+    g = ctx.shapes[0]
+    nchw = ctx.attrs["data_format"] == "NCHW"
+    if g is None:
+        return [(None,)]
+    if len(g) < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {len(g)}")
+    return [(g[1] if nchw else g[-1],)]
+
+
+def _bias_add_grad_reference(inputs, attrs):
+    g = inputs[0]
+    axis = 1 if attrs["data_format"] == "NCHW" else g.ndim - 1
+    axes = tuple(i for i in range(g.ndim) if i != axis)
+    return [np.sum(g.astype(np.float64), axis=axes).astype(g.dtype)]
+
+
+register(OpDef("BiasAddGrad", shape=_bias_add_grad_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="bias_add_grad",
+               lower=lambda ctx: (_channel_view(ctx.shapes[0],
+                                                ctx.attrs["data_format"] == "NCHW"), None),
+               reference=_bias_add_grad_reference, parallel=True,
+               work=lambda ctx: int(np.prod(ctx.shapes[0], dtype=np.int64)),
+               dtypes=[Accepts("out_backprop", FLOATS)],
+               samples=samples.bias_add_grad,
+               graphdef=NodeMapping(("out_backprop",), [TypeAttr("T", input=0),
+                                                        Attr("data_format", default="NHWC")])))
+
+
+def bias_add_grad(out_backprop, data_format="NHWC", name=None):
+    """The backward operation for "BiasAdd" on the "bias" tensor: `out_backprop`
+    summed over every dimension but the channel one (the last for "NHWC",
+    dimension 1 for "NCHW")."""
+    graph = graph_of([out_backprop])
+    g = to_tensor(graph, out_backprop)
+    return make_op(graph, "BiasAddGrad", [g], {"data_format": data_format or "NHWC"},
+                   name=name or "BiasAddGrad").outputs[0]
+
+
+@RegisterGradient("BiasAdd")
+def _bias_add_grad(op, received_grad):
+    fmt = op.get_attr("data_format")
+    return [received_grad, bias_add_grad(received_grad, data_format=fmt)]
+
+
+@RegisterGradient("BiasAddGrad")
+def _bias_add_grad_grad(op, received_grad):
+    """The bias gradient copied along every other dimension of the op's input
+    (TF tiles it; a bias add to zeros is the same)."""
+    fmt = op.get_attr("data_format")
+    return [bias_add(zeros_like(op.inputs[0]), received_grad, data_format=fmt)]
 
 
 
@@ -490,24 +834,3 @@ def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=N
     if rate is None:
         raise ValueError(f"`rate` must be provided. Received: rate={rate}")
     return dropout(x, rate, noise_shape=noise_shape, seed=seed, name=name)
-
-
-# ---- GraphDef import of inference batch norm ---------------------------------------
-
-_FUSED_BN_ATTRS = (Fixed("is_training", False), Fixed("data_format", "NHWC",
-                                                      accepts=("NHWC", "NWC", "N...C")))
-
-
-def _fused_batch_norm_from_node(inputs, attrs, name):
-    """TF's FusedBatchNorm(V3) in inference mode: one multiply-add per channel
-    with the moving statistics (the outputs after y are those statistics)."""
-    for rule in _FUSED_BN_ATTRS:
-        rule.read(attrs, {}, f"node {name} (FusedBatchNorm)")
-    x, scale, offset, mean, var = inputs
-    inv = rsqrt(var + attrs.get("epsilon", 1e-3)) * scale
-    y = add(x * inv, offset - mean * inv, name=name)
-    return [y, mean, var, mean, var, mean]
-
-
-register_graphdef_translation("FusedBatchNorm", _fused_batch_norm_from_node)
-register_graphdef_translation("FusedBatchNormV3", _fused_batch_norm_from_node)

@@ -9,8 +9,9 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import Accepts, AttrFromInput, OpDef, register
-from . import samples
+from ..framework.op_registry import Accepts, AttrFromInput, NotDifferentiable, OpDef, \
+    RegisterGradient, register
+from . import array_ops, elementwise, samples
 from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -365,3 +366,164 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Compute the cumulative product of the tensor `x` along `axis`."""
     return _scan("Cumprod", x, axis, exclusive, reverse, name)
+
+
+# ---- gradients ------------------------------------------------------------------
+# TF's definitions (math_grad.py).
+
+
+def _axis_argument(op):
+    """What `axis` a reduction op was built with: the attr's value, or the
+    tensor it waits for (an AttrFromInput)."""
+    axis = op.get_attr("axis")
+    return op.inputs[axis.index] if isinstance(axis, AttrFromInput) else axis
+
+
+def _static_axes(op):
+    """The sorted reduction axes of `op` when its input's rank and its axes
+    are known while the graph is built, else None."""
+    axis = op.get_attr("axis")
+    rank = op.inputs[0].shape.rank
+    if isinstance(axis, AttrFromInput) or rank is None:
+        return None
+    return reduction_axes(axis, rank)
+
+
+def _shape_of(x):
+    """x's shape: a list when it is fully known, else a Shape tensor."""
+    dims = x.shape.as_tuple()
+    if dims is not None and None not in dims:
+        return list(dims)
+    return array_ops.shape(x)
+
+
+def _kept_shape(op):
+    """The shape of `op`'s output with the reduced axes kept as 1s (TF's
+    reduced_shape): a list when known statically, else an int32 tensor."""
+    x = op.inputs[0]
+    axes = _static_axes(op)
+    dims = x.shape.as_tuple()
+    if axes is not None:
+        kept = [1 if i in axes else d for i, d in enumerate(dims)]
+        if None not in kept:
+            return kept
+        mask = np.array([i in axes for i in range(len(dims))])
+        return elementwise.select_v2(mask, np.ones(len(dims), np.int32), array_ops.shape(x))
+    # The axes are known once the plan is: this reduction folds into its Shape
+    # and runs no kernel.
+    return array_ops.shape(reduce_sum(x, axis=_axis_argument(op), keepdims=True))
+
+
+def _grad_to_input(op, grad):
+    """`grad` (of op's output) reshaped with the reduced axes kept and
+    broadcast to op's input's shape, as TF's _SumGrad."""
+    if not op.get_attr("keepdims"):
+        grad = array_ops.reshape(grad, _kept_shape(op))
+    return array_ops.broadcast_to(grad, _shape_of(op.inputs[0]))
+
+
+def _none_for_axis(op, dx):
+    return [dx] + [None] * (len(op.inputs) - 1)
+
+
+@RegisterGradient("Sum")
+def _sum_grad(op, grad):
+    """TF's _SumGrad: the gradient broadcast back over the reduced axes."""
+    return _none_for_axis(op, _grad_to_input(op, grad))
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op, grad):
+    """TF's _MeanGrad: Sum's gradient over the number of elements averaged."""
+    sum_grad = _grad_to_input(op, grad)
+    x, y = op.inputs[0], op.outputs[0]
+    xs, ys = x.shape.as_tuple(), y.shape.as_tuple()
+    if xs is not None and ys is not None and None not in xs and None not in ys:
+        factor = int(np.prod(xs, dtype=np.int64)) // max(int(np.prod(ys, dtype=np.int64)), 1)
+        factor = elementwise.scalar_like(sum_grad, factor)
+    else:
+        factor = elementwise.floordiv(reduce_prod(array_ops.shape(x)),
+                                      elementwise.maximum(reduce_prod(array_ops.shape(y)), 1))
+        factor = elementwise.cast(factor, sum_grad.dtype)
+    return _none_for_axis(op, elementwise.realdiv(sum_grad, factor))
+
+
+def _min_or_max_grad(op, grad):
+    """TF's _MinOrMaxGrad: the gradient shared equally among the elements
+    equal to the extreme."""
+    y = op.outputs[0]
+    if not op.get_attr("keepdims"):
+        kept = _kept_shape(op)
+        y = array_ops.reshape(y, kept)
+        grad = array_ops.reshape(grad, kept)
+    x = op.inputs[0]
+    indicators = elementwise.cast(elementwise.equal(y, x), grad.dtype)
+    num_selected = reduce_sum(indicators, axis=_axis_argument(op), keepdims=True)
+    return _none_for_axis(op, elementwise.multiply(elementwise.realdiv(indicators, num_selected),
+                                                   grad))
+
+
+RegisterGradient("Max")(_min_or_max_grad)
+RegisterGradient("Min")(_min_or_max_grad)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op, grad):
+    """TF's _ProdGrad: the reduced axes moved first and packed into one, each
+    element's gradient the product of the others, from an exclusive cumprod
+    each way (which zeros in the input do not trouble)."""
+    x = op.inputs[0]
+    axes = _static_axes(op)
+    if axes is None:
+        raise NotImplementedError(f"the gradient of {op.name} needs its axes and its input's "
+                                  "rank when the graph is built")
+    grad = _grad_to_input(op, grad)
+    rank = x.shape.rank
+    other = [i for i in range(rank) if i not in axes]
+    perm = list(axes) + other
+    inverse = [perm.index(i) for i in range(rank)]
+    permuted = array_ops.transpose(x, perm)
+    dims = x.shape.as_tuple()
+    if None not in dims:
+        reduced_num = int(np.prod([dims[a] for a in axes], dtype=np.int64))
+        other_num = int(np.prod([dims[a] for a in other], dtype=np.int64))
+        packed, permuted_shape = [reduced_num, other_num], [dims[a] for a in perm]
+    else:
+        permuted_shape = array_ops.shape(permuted)
+        k = len(axes)
+        packed = array_ops.concat([reduce_prod(permuted_shape[:k], keepdims=True),
+                                   reduce_prod(permuted_shape[k:], keepdims=True)], 0)
+    reshaped = array_ops.reshape(permuted, packed)
+    left = cumprod(reshaped, axis=0, exclusive=True)
+    right = cumprod(reshaped, axis=0, exclusive=True, reverse=True)
+    y = array_ops.reshape(elementwise.multiply(left, right), permuted_shape)
+    return _none_for_axis(op, elementwise.multiply(grad, array_ops.transpose(y, inverse)))
+
+
+@RegisterGradient("Cumsum")
+def _cumsum_grad(op, grad):
+    """TF's _CumsumGrad: the cumulative sum of the gradient the other way."""
+    return [cumsum(grad, op.get_attr("axis"), exclusive=op.get_attr("exclusive"),
+                   reverse=not op.get_attr("reverse"))]
+
+
+@RegisterGradient("Cumprod")
+def _cumprod_grad(op, grad):
+    """TF's _CumprodGrad: cumsum(prod * grad) the other way, over x (0 where
+    x is 0, as div_no_nan)."""
+    x = op.inputs[0]
+    axis, exclusive, reverse = (op.get_attr("axis"), op.get_attr("exclusive"),
+                                op.get_attr("reverse"))
+    prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
+    out = cumsum(elementwise.multiply(prod, grad), axis, exclusive=exclusive,
+                 reverse=not reverse)
+    zero = elementwise.equal(x, elementwise.scalar_like(x))
+    safe_x = elementwise.select_v2(zero, elementwise.scalar_like(x, 1), x)
+    return [elementwise.select_v2(zero, elementwise.scalar_like(out),
+                                  elementwise.realdiv(out, safe_x))]
+
+
+# Integer indices (TF's NotDifferentiable ArgMax, ArgMin) and boolean
+# reductions: nothing to differentiate.
+for _t in ("ArgMax", "ArgMin", "All", "Any"):
+    NotDifferentiable(_t)

@@ -25,7 +25,8 @@ from ..framework.tensor_shape import as_shape
 
 __all__ = [
     "Known", "known", "values", "unary", "unary_positive", "binary", "binary_divisor",
-    "binary_power", "cast", "select", "reduce", "arg", "scan", "activation", "leaky_relu",
+    "binary_power", "broadcast_gradient_args", "cast", "select", "reduce", "arg", "scan",
+    "activation", "leaky_relu",
     "softmax", "xent", "sparse_xent", "bias_add", "matmul", "batch_matmul", "conv2d",
     "depthwise_conv2d", "conv2d_transpose", "pool", "resize", "resize_area", "convert_image",
     "rgb_to_grayscale", "per_image", "flip", "crop_to_box", "pad_to_box", "central_crop",
@@ -34,6 +35,8 @@ __all__ = [
     "strided_slice", "reverse", "tile", "pad", "mirror_pad", "broadcast_to", "identity",
     "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
     "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
+    "activation_grad", "leaky_relu_grad", "bias_add_grad", "fused_batch_norm",
+    "fused_batch_norm_grad",
 ]
 
 # Every dtype a kernel can take (float16 and string have none).
@@ -113,6 +116,14 @@ def binary_power(dtype):
     fractional ones."""
     for (x, y), attrs in _binary(dtype, y_low=0, y_high=3):
         yield [x, np.round(y).astype(y.dtype)], attrs
+
+
+def broadcast_gradient_args(dtype):
+    """Pairs of shapes (constants: their values decide the outputs' shapes),
+    broadcast in each of NumPy's ways, equal ones and a scalar among them."""
+    for sx, sy in [((2, 1, 3), (3,)), ((5, 1), (1, 4)), ((), (4, 1)), ((1, 1), (1,)),
+                   ((2, 3), (2, 3)), ((0, 3), (1, 3))]:
+        yield [known(sx, dtype), known(sy, dtype)], {}
 
 
 def cast(dtype):
@@ -198,6 +209,69 @@ def bias_add(dtype):
     yield [values(dtype, (2, 3, 4), 0), values(dtype, (4,), 1)], {"data_format": "NHWC"}
     yield [values(dtype, (2, 3, 4, 5), 2), values(dtype, (3,), 3)], {"data_format": "NCHW"}
 
+
+
+# The gradients of the nn family (nngrad).
+
+def activation_grad(dtype, attrs=None):
+    """An activation gradient's (gradients, features): the unary shapes, the
+    features spread over both sides of 0 and of 6 (Relu6)."""
+    for i, shape in enumerate(_UNARY_SHAPES):
+        x = values(dtype, shape, i + 70, low=0 if dtype.is_unsigned else -2, high=8)
+        yield [values(dtype, shape, i), x], dict(attrs or {})
+
+
+def leaky_relu_grad(dtype):
+    """LeakyReluGrad's inputs with two slopes."""
+    for alpha in (0.2, 1.5):
+        yield from activation_grad(dtype, {"alpha": alpha})
+
+
+def bias_add_grad(dtype):
+    """A gradient summed to its last dimension (NHWC) and to dimension 1 (NCHW)."""
+    yield [values(dtype, (2, 3, 4), 0)], {"data_format": "NHWC"}
+    yield [values(dtype, (2, 3, 4, 5), 1)], {"data_format": "NCHW"}
+    yield [values(dtype, (300, 130), 2)], {"data_format": "NHWC"}
+    yield [values(dtype, (0, 3), 3)], {"data_format": "NHWC"}
+
+
+def _bn_params(dtype, c, seed):
+    scale = values(dtype, (c,), seed, low=0.5, high=2.0)
+    offset = values(dtype, (c,), seed + 1)
+    mean = values(dtype, (c,), seed + 2)
+    var = values(dtype, (c,), seed + 3, low=0.5, high=2.0)
+    return scale, offset, mean, var
+
+
+def fused_batch_norm(dtype):
+    """Batch norm in training (with and without a running average) and in
+    inference, NHWC and NCHW, 4-D and 5-D."""
+    cases = [((2, 3, 3, 4), "NHWC"), ((2, 4, 3, 3), "NCHW"), ((2, 2, 3, 3, 5), "NDHWC"),
+             ((1, 8, 8, 70), "NHWC")]
+    for i, (shape, fmt) in enumerate(cases):
+        c = shape[1] if fmt.startswith("NC") else shape[-1]
+        scale, offset, mean, var = _bn_params(dtype, c, 10 * i)
+        x = values(dtype, shape, 10 * i + 5, low=-1.0, high=4.0)
+        empty = np.zeros(0, dtype.np_dtype)
+        base = {"epsilon": 1e-3, "data_format": fmt}
+        yield [x, scale, offset, empty, empty], dict(base, is_training=True,
+                                                    exponential_avg_factor=1.0)
+        yield [x, scale, offset, mean, var], dict(base, is_training=True,
+                                                  exponential_avg_factor=0.3)
+        yield [x, scale, offset, mean, var], dict(base, is_training=False,
+                                                  exponential_avg_factor=1.0)
+
+
+def fused_batch_norm_grad(dtype):
+    """FusedBatchNormGradV3's inputs, in training and in inference."""
+    for i, (shape, fmt) in enumerate([((2, 3, 3, 4), "NHWC"), ((2, 4, 3, 3), "NCHW")]):
+        c = shape[1] if fmt.startswith("NC") else shape[-1]
+        scale, _, mean, var = _bn_params(dtype, c, 10 * i)
+        x = values(dtype, shape, 10 * i + 5)
+        dy = values(dtype, shape, 10 * i + 6)
+        for training in (True, False):
+            yield [dy, x, scale, mean, var, np.zeros(0, dtype.np_dtype)], \
+                {"epsilon": 1e-3, "data_format": fmt, "is_training": training}
 
 # ---- contraction and convolution ------------------------------------------------
 

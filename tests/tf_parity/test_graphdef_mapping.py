@@ -161,6 +161,13 @@ def _many_ops(fg):
                                                        logits=fg.reshape(x, [2, 12])),
         fg.nn.softmax_cross_entropy_with_logits(labels=fg.nn.softmax(x[0]), logits=x[1]),
         fg.placeholder_with_default(fg.constant([1.0, 2.0]), [None]),
+        # The nn gradient ops, as tf.gradients writes them.
+        *fg.compat.v1.gradients([fg.nn.relu(x), fg.nn.relu6(x * 4.0), fg.nn.elu(x),
+                                 fg.nn.selu(x), fg.nn.softplus(x), fg.nn.softsign(x),
+                                 fg.nn.leaky_relu(x, 0.3), fg.nn.bias_add(x, fg.ones([4]))],
+                                [x]),
+        *fg.compat.v1.gradients(fg.compat.v1.nn.fused_batch_norm(
+            img, fg.ones([2]), fg.zeros([2]), epsilon=1e-3)[0], [img]),
     ]
     return [fg.identity(t, name=f"out{i}") for i, t in enumerate(outs)]
 
