@@ -13,7 +13,6 @@ from ..framework import dtypes
 from ..framework.graph import GraphKeys
 from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import expand_dims, identity, reshape, squeeze, tile, transpose
-from ..ops.array_ops import shape as _shape
 from ..ops.elementwise import (
     abs as _abs, add, cast, equal, greater, less, log, logical_and, logical_not, maximum,
     minimum, multiply, realdiv, sqrt, squared_difference, subtract,
@@ -35,6 +34,7 @@ METRICS = ["accuracy", "auc", "false_negatives", "false_negatives_at_thresholds"
            "precision_at_k", "precision_at_thresholds", "recall", "recall_at_k",
            "recall_at_thresholds", "root_mean_squared_error", "true_negatives",
            "mean_tensor", "sensitivity_at_specificity", "specificity_at_sensitivity",
+           "recall_at_top_k", "precision_at_top_k", "sparse_precision_at_k",
            "true_negatives_at_thresholds", "true_positives", "true_positives_at_thresholds"]
 
 def metric_variable(shape, dtype, validate_shape=True, name=None):
@@ -1208,36 +1208,35 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
 
 
 def _at_k(kind, labels, predictions, k, class_id, weights, metrics_collections,
-          updates_collections, name):
-    """precision_at_k / recall_at_k for one label per example (labels of
-    shape [batch] or [batch, 1]): a hit is the label among the top k."""
+          updates_collections, name, predictions_idx=None):
+    """precision/recall at k for one label per example (labels of shape
+    [batch] or [batch, 1]): a hit is the label among the top k of
+    `predictions` (or among `predictions_idx`, the top k's indices)."""
     if class_id is not None:
         raise NotImplementedError(f"fastgraph's {kind}_at_k has no class_id")
-    graph = graph_of([labels, predictions, weights])
+    graph = graph_of([labels, predictions, predictions_idx, weights])
     scope_name = f"{kind}_at_{k}"
     with graph.as_default(), graph.name_scope(name or scope_name):
-        predictions = to_tensor(graph, predictions)
         labels = cast(to_tensor(graph, labels), dtypes.int64)
-        if labels.shape.rank is not None and predictions.shape.rank is not None and \
-                labels.shape.rank == predictions.shape.rank:
+        if predictions_idx is None:
+            predictions = to_tensor(graph, predictions)
+            top = cast(top_k(predictions, k).indices, dtypes.int64)
+        else:
+            top = cast(to_tensor(graph, predictions_idx), dtypes.int64)
+        if labels.shape.rank is not None and top.shape.rank is not None and \
+                labels.shape.rank == top.shape.rank:
             if labels.shape.as_tuple()[-1] not in (1, None):
                 raise NotImplementedError(f"fastgraph's {kind}_at_k takes one label per "
                                           "example")
             labels = squeeze(labels, [-1])
-        num_classes = predictions.shape.as_tuple()[-1]
-        if num_classes is None:
-            num_classes = cast(_shape(predictions)[-1], dtypes.int64)
-        top = cast(top_k(predictions, k).indices, dtypes.int64)
         hit = cast(reduce_any(equal(top, expand_dims(labels, -1)), -1), dtypes.float64)
-        # TF drops labels outside [0, num_classes): they are neither hits nor misses.
-        valid = cast(logical_and(greater(labels, -1), less(labels, num_classes)),
-                     dtypes.float64)
+        # Every dense label counts, as in TF: one outside the classes (TF
+        # makes it -1) is never a hit, so it is a false negative.
         w = None if weights is None else cast(to_tensor(graph, weights), dtypes.float64)
         if w is not None and w.shape.rank is not None and w.shape.rank > 1:
             w = reshape(w, [-1])
-        tp_rows = multiply(hit, valid)
-        other_rows = subtract(float(k), tp_rows) if kind == "precision" else \
-            subtract(valid, tp_rows)
+        tp_rows = hit
+        other_rows = subtract(float(k) if kind == "precision" else 1.0, hit)
         if w is not None:
             tp_rows = multiply(tp_rows, w)
             other_rows = multiply(other_rows, w)
@@ -1267,8 +1266,8 @@ def recall_at_k(labels, predictions, k, class_id=None, weights=None, metrics_col
 
     Args:
       labels: `int64` `Tensor` of shape [batch] or [batch, 1], the class of each
-        example (one label per example in fastgraph). Labels outside
-        [0, num_classes) are ignored.
+        example (one label per example in fastgraph). A label outside
+        [0, num_classes) is a false negative.
       predictions: Float `Tensor` of shape [batch, num_classes]: the logits.
       k: Integer, k for @k metric.
       class_id: not supported in fastgraph (NotImplementedError unless None).
@@ -1322,3 +1321,83 @@ def precision_at_k(labels, predictions, k, class_id=None, weights=None,
     return _at_k("precision", labels, predictions, k, class_id, weights, metrics_collections,
                  updates_collections, name)
 
+
+sparse_precision_at_k = precision_at_k
+
+
+def recall_at_top_k(labels, predictions_idx, k=None, class_id=None, weights=None,
+                    metrics_collections=None, updates_collections=None, name=None):
+    """Computes recall@k of top-k predictions with respect to sparse labels.
+
+    Differs from `recall_at_k` in that predictions must be in the form of top
+    `k` class indices, whereas `recall_at_k` expects logits.
+
+    Args:
+      labels: `int64` `Tensor` of shape [batch] or [batch, 1], the class of each
+        example (one label per example in fastgraph).
+      predictions_idx: Integer `Tensor` with shape [batch, k]: the top `k`
+        predicted classes of each example.
+      k: Integer, k for @k metric. Only used for the default op name.
+      class_id: not supported in fastgraph (NotImplementedError unless None).
+      weights: `Tensor` of shape [batch], or None.
+      metrics_collections: An optional list of collections that values should
+        be added to.
+      updates_collections: An optional list of collections that updates should
+        be added to.
+      name: Name of new update operation, and namespace for other dependent ops.
+
+    Returns:
+      recall: Scalar `float64` `Tensor` with the value of `true_positives` divided
+        by the sum of `true_positives` and `false_negatives`.
+      update_op: `Operation` that increments `true_positives` and
+        `false_negatives` variables appropriately, and whose value matches
+        `recall`.
+    """
+    k = _top_k_width(predictions_idx, k)
+    return _at_k("recall", labels, None, k, class_id, weights, metrics_collections,
+                 updates_collections, name, predictions_idx=predictions_idx)
+
+
+def precision_at_top_k(labels, predictions_idx, k=None, class_id=None, weights=None,
+                       metrics_collections=None, updates_collections=None, name=None):
+    """Computes precision@k of the predictions with respect to sparse labels.
+
+    Differs from `precision_at_k` in that predictions must be in the form of
+    top `k` class indices, whereas `precision_at_k` expects logits.
+
+    Args:
+      labels: `int64` `Tensor` of shape [batch] or [batch, 1], the class of each
+        example (one label per example in fastgraph).
+      predictions_idx: Integer `Tensor` with shape [batch, k]: the top `k`
+        predicted classes of each example.
+      k: Integer, k for @k metric. Only used for the default op name.
+      class_id: not supported in fastgraph (NotImplementedError unless None).
+      weights: `Tensor` of shape [batch], or None.
+      metrics_collections: An optional list of collections that values should
+        be added to.
+      updates_collections: An optional list of collections that updates should
+        be added to.
+      name: Name of new update operation, and namespace for other dependent ops.
+
+    Returns:
+      precision: Scalar `float64` `Tensor` with the value of `true_positives`
+        divided by the sum of `true_positives` and `false_positives`.
+      update_op: `Operation` that increments `true_positives` and
+        `false_positives` variables appropriately, and whose value matches
+        `precision`.
+    """
+    k = _top_k_width(predictions_idx, k)
+    return _at_k("precision", labels, None, k, class_id, weights, metrics_collections,
+                 updates_collections, name, predictions_idx=predictions_idx)
+
+
+def _top_k_width(predictions_idx, k):
+    """`k`, else the (static) last dimension of `predictions_idx`."""
+    if k is not None:
+        return int(k)
+    shape = predictions_idx.shape
+    width = shape.as_tuple()[-1] if hasattr(shape, "as_tuple") else shape[-1]
+    if width is None:
+        raise ValueError("The last dimension of predictions_idx must be set. Currently, it is "
+                         "None.")
+    return int(width)

@@ -259,15 +259,20 @@ def test_mean_tensor():
     assert ours[2] == theirs[2]
 
 
+@pytest.mark.parametrize("form", ["at_k", "at_top_k", "out_of_range"])
 @pytest.mark.parametrize("kind", ["recall", "precision"])
 @pytest.mark.parametrize("k", [1, 3])
-def test_at_k(kind, k):
+def test_at_k(kind, k, form):
     rng = np.random.default_rng(k)
-    batches = [[rng.integers(0, 5, size=(6,)).astype(np.int64),
+    high = 7 if form == "out_of_range" else 5
+    batches = [[rng.integers(-1 if form == "out_of_range" else 0, high, size=(6,)).astype(np.int64),
                 rng.normal(size=(6, 5)).astype(np.float32),
                 rng.uniform(size=(6,)).astype(np.float32)] for _ in range(BATCHES)]
 
     def make(v1, y, p, w):
+        if form == "at_top_k":
+            idx = v1.nn.top_k(p, k).indices
+            return getattr(v1.metrics, f"{kind}_at_top_k")(y, idx, k, weights=w)
         return getattr(v1.metrics, f"{kind}_at_k")(y, p, k, weights=w)
 
     ours = _run_metric(fg, make, batches)
