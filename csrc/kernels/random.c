@@ -354,3 +354,138 @@ int fg_k_random_uniform_int(const fg_step *s, int part, int nparts, fg_status *s
     stream_end(s, nparts, sd);
     return FG_OK;
 }
+
+/* ---- candidate samplers (TF's range samplers) --------------------------------
+ *
+ * Draw t of a run takes the 64 bits of position t % 2 of block t / 2. The
+ * uniform sampler maps them to [0, range_max) as RandomUniformInt does; the
+ * log-uniform (Zipfian) one takes a double u in [0, 1) from their top 53
+ * bits and gives floor(exp(u * log(range_max + 1))) - 1, whose probability
+ * is log((v + 2) / (v + 1)) / log(range_max + 1). A unique draw rejects
+ * values it already has (a hash set in the step's scratch) and counts its
+ * tries: the expected count of a class of probability p is then
+ * 1 - (1 - p)^tries, else p * num_sampled (TF's ExpectedCountHelper, in
+ * float as TF computes it). */
+
+/* A unique draw gives up after this many tries per sample (only a
+ * log-uniform draw of nearly all of a large range comes near it). */
+#define MAX_TRIES_PER_SAMPLE 100000
+
+typedef struct {
+    int log_uniform;
+    int64_t range_max;
+    double log_range;
+} sampler;
+
+static int64_t sampler_value(const sampler *sm, uint64_t bits)
+{
+    if (!sm->log_uniform)
+        return (int64_t)(((unsigned __int128)bits * (uint64_t)sm->range_max) >> 64);
+    double u = (double)(bits >> 11) * 0x1p-53;
+    int64_t v = (int64_t)exp(u * sm->log_range) - 1;
+    /* exp may round up to range_max + 1 itself. */
+    return v < 0 ? 0 : v >= sm->range_max ? sm->range_max - 1 : v;
+}
+
+static float sampler_probability(const sampler *sm, int64_t v)
+{
+    if (!sm->log_uniform)
+        return (float)(1.0 / (double)sm->range_max);
+    return (float)(log(((double)v + 2.0) / ((double)v + 1.0)) / sm->log_range);
+}
+
+static float expected_count(float p, int64_t num_sampled, int64_t tries)
+{
+    if (tries == num_sampled)
+        return p * (float)num_sampled;
+    return -expm1f((float)tries * log1pf(-p));
+}
+
+/* Inserts v into the open-addressing set of `slots` (a power of two) slots
+ * holding value + 1 (0 is empty); returns 1 if it was new. */
+static int set_insert(int64_t *set, int64_t slots, int64_t v)
+{
+    uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ull;
+    for (int64_t i = (int64_t)(h >> 11) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+        if (set[i] == v + 1)
+            return 0;
+        if (set[i] == 0) {
+            set[i] = v + 1;
+            return 1;
+        }
+    }
+}
+
+static int candidate_sampler(const fg_step *s, fg_status *st, int log_uniform)
+{
+    const fg_value *true_classes = s->in[0];
+    const fg_value *sampled = s->out[0], *true_expected = s->out[1], *sampled_expected = s->out[2];
+    const int64_t num_sampled = s->iattr[SAMPLER_NUM_SAMPLED];
+    const int unique = s->iattr[SAMPLER_UNIQUE] != 0;
+    sampler sm = {log_uniform, s->iattr[SAMPLER_RANGE_MAX], 0.0};
+    if (sm.range_max <= 0)
+        return fg_fail(st, FG_INVALID_ARGUMENT, "%s: range_max must be positive", s->name);
+    if (unique && num_sampled > sm.range_max)
+        return fg_fail(st, FG_INVALID_ARGUMENT,
+                       "Sampler's range is too small: num_sampled %lld > range_max %lld",
+                       (long long)num_sampled, (long long)sm.range_max);
+    sm.log_range = log((double)sm.range_max + 1.0);
+    int64_t *out = (int64_t *)sampled->data;
+    int64_t *set = NULL, slots = 0;
+    if (unique) {
+        const fg_value *scratch = s->out[3];
+        slots = scratch->size / (int64_t)sizeof(int64_t);
+        while (slots & (slots - 1)) /* the largest power of two that fits */
+            slots &= slots - 1;
+        if (slots < num_sampled + 1)
+            return fg_fail(st, FG_INTERNAL, "%s: scratch of %lld slots for %lld samples", s->name,
+                           (long long)slots, (long long)num_sampled);
+        set = (int64_t *)scratch->data;
+        for (int64_t i = 0; i < slots; i++)
+            set[i] = 0;
+    }
+    stream g;
+    seeds sd = stream_begin(s, 1, &g);
+    int64_t tries = 0, got = 0;
+    const int64_t max_tries = num_sampled * MAX_TRIES_PER_SAMPLE;
+    uint32_t x[4];
+    while (got < num_sampled) {
+        if (tries >= max_tries) {
+            stream_end(s, 1, sd);
+            return fg_fail(st, FG_INVALID_ARGUMENT,
+                           "%s: no %lld distinct candidates after %lld tries", s->name,
+                           (long long)num_sampled, (long long)tries);
+        }
+        if ((tries & 1) == 0)
+            draw(&g, (uint64_t)(tries >> 1), 0, x);
+        int j = (int)(tries & 1);
+        uint64_t bits = ((uint64_t)x[2 * j] << 32) | x[2 * j + 1];
+        int64_t v = sampler_value(&sm, bits);
+        tries++;
+        if (unique && !set_insert(set, slots, v))
+            continue;
+        out[got++] = v;
+    }
+    stream_end(s, 1, sd);
+    const int64_t *classes = (const int64_t *)true_classes->data;
+    float *te = (float *)true_expected->data, *se = (float *)sampled_expected->data;
+    for (int64_t i = 0; i < true_expected->size; i++)
+        te[i] = expected_count(sampler_probability(&sm, classes[i]), num_sampled, tries);
+    for (int64_t i = 0; i < num_sampled; i++)
+        se[i] = expected_count(sampler_probability(&sm, out[i]), num_sampled, tries);
+    return FG_OK;
+}
+
+int fg_k_uniform_candidate_sampler(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part;
+    (void)nparts;
+    return candidate_sampler(s, st, 0);
+}
+
+int fg_k_log_uniform_candidate_sampler(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part;
+    (void)nparts;
+    return candidate_sampler(s, st, 1);
+}

@@ -14,11 +14,12 @@ from . import (
     array_ops, clip_ops, gradients_impl, init_ops, layers, linalg_ops, math_ops, nn_impl,
     variable_scope,
 )
+from . import losses, metrics, regularizers  # noqa: E402 - training
 
 __all__ = ["MODULES", "namespace"]
 
 MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
-           gradients_impl)
+           gradients_impl, losses, metrics, regularizers)
 
 
 def namespace(attr):

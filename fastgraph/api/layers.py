@@ -1,5 +1,5 @@
 """`tf.compat.v1.layers`: TF1's layers (Dense, Conv2D, pooling, Flatten,
-Dropout, BatchNormalization) and their functional forms, for inference
+Dropout, BatchNormalization) and their functional forms
 (BatchNormalization's fused path is nn_impl's `tf.nn.fused_batch_norm`).
 
 The layers name their variables and ops as TF's legacy layers do: each
@@ -12,10 +12,9 @@ to TRAINABLE_VARIABLES (BatchNormalization's moving statistics to
 GLOBAL_VARIABLES only). Everything is built from existing ops (MatMul,
 Tensordot, Conv2D, BiasAdd, pooling, Reshape and the elementwise ops).
 
-fastgraph has no gradients and no optimizers: batch normalization with
-`training=True` raises NotImplementedError (TF would update the moving
-statistics there); a fed `training` tensor selects between the batch and
-the moving statistics without ever updating the moving ones.
+Batch normalization in training (`training=True`, or a boolean tensor)
+normalizes with the batch's statistics and adds the updates of its moving
+statistics to GraphKeys.UPDATE_OPS, as TF's legacy layers do.
 """
 
 import numbers
@@ -31,11 +30,14 @@ from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import expand_dims, identity, reshape, shape, stack, transpose
 from ..ops.control_flow_ops import cond
 from ..ops.conv_ops import conv2d as nn_conv2d
-from ..ops.elementwise import cast
+from ..ops.elementwise import cast, multiply, subtract
+from ..ops.indexing_ops import where
+from ..ops.state_ops import assign_sub
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, dropout as nn_dropout
 from .init_ops import ones_initializer, zeros_initializer
 from .linalg_ops import tensordot
+from . import regularizers
 from .nn_impl import batch_normalization as nn_batch_normalization, fused_batch_norm, moments
 from .variable_scope import get_variable, variable_scope
 
@@ -173,6 +175,7 @@ class Layer:
         self._trainable_weights = []
         self._non_trainable_weights = []
         self._updates = []
+        self._losses = []
         self._scope = None
         self._current_scope = None
         if scope:
@@ -190,8 +193,10 @@ class Layer:
     non_trainable_variables = non_trainable_weights
     weights = property(lambda self: self.trainable_weights + self.non_trainable_weights)
     variables = weights
-    updates = property(lambda self: list(self._updates), doc="Update ops: none in fastgraph.")
-    losses = property(lambda self: [])
+    updates = property(lambda self: list(self._updates),
+                       doc="The update ops of the layer (its moving averages).")
+    losses = property(lambda self: list(self._losses),
+                      doc="The regularization losses of the layer's weights and outputs.")
 
     @property
     def scope_name(self):
@@ -232,10 +237,14 @@ class Layer:
                 variable = get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
                                         trainable=trainable and self.trainable,
                                         constraint=constraint, partitioner=partitioner)
+                if isinstance(regularizer, (str, dict)):
+                    regularizer = regularizers.get(regularizer)
                 if regularizer and id(variable) not in existing:
-                    with graph.name_scope(name + "/Regularizer/"):
+                    # TF's "<layer>/<weight>/Regularizer/": the variable's own name.
+                    with graph.name_scope(variable.op.name + "/Regularizer/"):
                         loss = regularizer(variable)
                     if loss is not None:
+                        self._losses.append(loss)
                         graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         if trainable:
             self._trainable_weights.append(variable)
@@ -290,6 +299,7 @@ class Layer:
                         with graph.name_scope("ActivityRegularizer"):
                             loss = regularizer(outputs)
                         if loss is not None:
+                            self._losses.append(loss)
                             graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         return outputs
 
@@ -919,7 +929,7 @@ class BatchNormalization(Layer):
       axis: An `int` or list of `int`, the axis or axes that should be
         normalized, typically the features axis/axes. For instance, after a
         `Conv2D` layer with `data_format="channels_first"`, set `axis=1`.
-      momentum: Momentum for the moving average (kept; no updates in fastgraph).
+      momentum: Momentum for the moving average.
       epsilon: Small float added to variance to avoid dividing by zero.
       center: If True, add offset of `beta` to normalized tensor. If False,
         `beta` is ignored.
@@ -1041,20 +1051,21 @@ class BatchNormalization(Layer):
 
     def _fused(self, inputs, training):
         """The fused path: fused_batch_norm with the moving statistics
-        (training False) or the batch's own (True)."""
+        (training False) or the batch's own (True); (y, mean, variance)."""
         ones = np.ones(self._param_shape, np.float32)
         gamma = self.gamma if self.scale else to_tensor(get_default_graph(), ones)
         beta = self.beta if self.center else to_tensor(get_default_graph(), ones * 0)
         if training:
             return fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
-                                    data_format=self._data_format, is_training=True)[0]
+                                    data_format=self._data_format, is_training=True)
         return fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
                                 variance=self.moving_variance, epsilon=self.epsilon,
-                                data_format=self._data_format, is_training=False)[0]
+                                data_format=self._data_format, is_training=False)
 
     def _unfused(self, inputs, training):
         """nn.batch_normalization with the moving statistics (training
-        False), the batch's (True), or either as a fed bool says."""
+        False), the batch's (True), or either as a fed bool says; (y, batch
+        mean, batch variance), the batch's None when training is False."""
         ndims = inputs.shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
         needs_broadcasting = sorted(reduction_axes) != list(range(ndims))[:-1]
@@ -1067,42 +1078,68 @@ class BatchNormalization(Layer):
                 return reshape(v, broadcast_shape)
             return v
 
+        batch_mean = batch_variance = None
         if training is False:
             mean, variance = self.moving_mean, self.moving_variance
         else:
             mean, variance = moments(inputs, reduction_axes, keepdims=len(self.axis) > 1)
+            batch_mean, batch_variance = mean, variance
             if training is not True:
                 moving_mean, moving_variance = self.moving_mean, self.moving_variance
-                batch_mean, batch_variance = mean, variance
                 mean = _cond(training, lambda: batch_mean, lambda: moving_mean.value())
                 variance = _cond(training, lambda: batch_variance,
                                  lambda: moving_variance.value())
-        return nn_batch_normalization(inputs, _broadcast(mean), _broadcast(variance),
-                                      _broadcast(self.beta), _broadcast(self.gamma),
-                                      self.epsilon)
+        outputs = nn_batch_normalization(inputs, _broadcast(mean), _broadcast(variance),
+                                         _broadcast(self.beta), _broadcast(self.gamma),
+                                         self.epsilon)
+        return outputs, batch_mean, batch_variance
+
+    def _add_moving_updates(self, mean, variance, training):
+        """TF's _assign_moving_average of both moving statistics:
+        `moving -= (moving - batch) * (1 - momentum)`, in UPDATE_OPS.
+
+        The fused path's decay is computed in float32 from a momentum tensor
+        (as TF's), the other from the Python momentum. A fed `training`
+        makes the decay 0 when False: fastgraph's cond runs both branches,
+        so the assignment is unconditional and its delta is zero instead."""
+        graph = get_default_graph()
+        if self.fused:
+            decay = subtract(1.0, to_tensor(graph, self.momentum, dtype=dtypes.float32))
+        else:
+            decay = to_tensor(graph, 1.0 - self.momentum, dtype=dtypes.float32)
+        if training is not True:
+            decay = where(training, decay, 0.0)
+        for variable, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            with graph.name_scope("AssignMovingAvg") as scope:
+                delta = multiply(subtract(variable.value(), cast(value, variable.dtype)),
+                                 cast(decay, variable.dtype))
+                update = assign_sub(variable, delta, name=scope)
+            # Operations, as TF's layers add to UPDATE_OPS.
+            self._updates.append(update.op)
+            graph.add_to_collection(GraphKeys.UPDATE_OPS, update.op)
 
     def call(self, inputs, training=False):
         if training is None:
             training = False
         if _is_python_bool(training):
-            if training:
-                raise NotImplementedError(
-                    "batch_normalization with training=True updates the moving statistics, "
-                    "and fastgraph has no training (no gradients, no update ops); use "
-                    "training=False for inference")
-            training = False
+            training = bool(training)
         else:
             graph = graph_of([inputs, training])
             training = to_tensor(graph, training)
             if training.op.type == "Const":
                 return self.call(inputs, bool(training.op.get_attr("value")))
         if not self.fused:
-            outputs = self._unfused(inputs, training)
+            outputs, mean, variance = self._unfused(inputs, training)
         elif training is False:
-            outputs = self._fused(inputs, False)
+            outputs = self._fused(inputs, False)[0]
+        elif training is True:
+            outputs, mean, variance = self._fused(inputs, True)
         else:
-            outputs = _cond(training, lambda: self._fused(inputs, True),
-                            lambda: self._fused(inputs, False))
+            trained, mean, variance = self._fused(inputs, True)
+            inferred = self._fused(inputs, False)[0]
+            outputs = _cond(training, lambda: trained, lambda: inferred)
+        if training is not False:
+            self._add_moving_updates(mean, variance, training)
         outputs.set_shape(inputs.shape)
         return outputs
 
@@ -1120,9 +1157,11 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     `gamma * (inputs - moving_mean) / sqrt(moving_variance + epsilon) + beta`,
     where gamma, beta, moving_mean and moving_variance are variables of the
     layer ("batch_normalization/gamma", ...; moving_mean and moving_variance
-    are not trainable). fastgraph has no training: `training=True` raises
-    NotImplementedError, and a `training` tensor that is fed True normalizes
-    with the batch's statistics but never updates the moving ones.
+    are not trainable). In training (`training=True` or a boolean tensor fed
+    True) the batch's own mean and variance are used, and the updates of
+    the moving statistics (`moving = moving * momentum + batch * (1 -
+    momentum)`) are added to `tf.GraphKeys.UPDATE_OPS`: run them with the
+    train op, e.g. under `tf.control_dependencies(update_ops)`.
 
     Args:
       inputs: Tensor input.

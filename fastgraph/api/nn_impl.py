@@ -2,6 +2,7 @@
 nn_impl and embedding_ops): the sigmoid and weighted cross-entropies,
 embedding_lookup, swish (silu), gelu and fused_batch_norm."""
 
+import math
 import numbers
 
 import numpy as np
@@ -11,23 +12,32 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.dtype_sets import check_dtype
 from ..framework.graph import Tensor
 from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor
-from ..ops.array_ops import identity, squeeze
+from ..ops.array_ops import (
+    concat, expand_dims, identity, reshape, shape as _shape, slice as array_slice, squeeze, stack,
+    stop_gradient,
+)
 from ..ops.elementwise import (
-    abs as _abs, add, cast, erf, exp, greater_equal, log1p, maximum, multiply, negative,
+    abs as _abs, add, cast, equal, erf, exp, greater_equal, less_equal, log, log1p, logical_and,
+    logical_not, maximum,
+    multiply, negative, realdiv,
     rsqrt, sigmoid, square, squared_difference, subtract, tanh, truediv,
 )
-from ..ops.indexing_ops import gather, size as _size, where, zeros_like
-from ..ops.linalg_ops import matmul
 from ..ops.batch_norm_ops import fused_batch_norm_v3
-from ..ops.nn_ops import bias_add, relu
-from ..ops.reduction_ops import reduce_mean, reduce_sum, reduction_axes
+from ..ops.indexing_ops import fill, gather, ones_like, size as _size, where, zeros_like
+from ..ops.linalg_ops import matmul
+from ..ops.nn_ops import bias_add, relu, softmax_cross_entropy_with_logits
+from ..ops.random_ops import log_uniform_candidate_sampler
+from ..ops.reduction_ops import reduce_any, reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
 from .math_ops import count_nonzero
 
 __all__ = []
 NN = ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
       "embedding_lookup", "swish", "silu", "gelu", "zero_fraction", "fused_batch_norm",
-      "moments", "batch_normalization", "l2_normalize"]
+      "moments", "batch_normalization", "l2_normalize",
+      # training: the losses of tf.nn
+      "log_poisson_loss", "softmax_cross_entropy_with_logits_v2", "nce_loss",
+      "sampled_softmax_loss"]
 MATH = ["l2_normalize", "zero_fraction"]
 LINALG = ["l2_normalize"]
 
@@ -454,6 +464,318 @@ def zero_fraction(value, name=None):
             fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
         return identity(fraction, name="fraction")
 
+
+# ---- training: the losses of tf.nn -------------------------------------------------
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """Computes log Poisson loss given `log_input`.
+
+    Gives the log-likelihood loss between the prediction and the target under the
+    assumption that the target has a Poisson distribution.
+    Caveat: By default, this is not the exact loss, but the loss minus a
+      constant term [log(z!)]. That has no effect for optimization, but
+      does not play well with relative loss comparisons. To compute an
+      approximation of the log factorial term, specify
+      compute_full_loss=True to enable Stirling's Approximation.
+
+    For brevity, let `c = log(x) = log_input`, `z = targets`.  The log Poisson
+    loss is
+
+          -log(exp(-x) * (x^z) / z!)
+        = -log(exp(-x) * (x^z)) + log(z!)
+        ~ -log(exp(-x)) - log(x^z) [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+            [ Note the second term is the Stirling's Approximation for log(z!).
+              It is invariant to x and does not affect optimization, though
+              important for correct relative loss comparisons. It is only
+              computed when compute_full_loss == True. ]
+        = x - z * log(x) [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+        = exp(c) - z * c [+ z * log(z) - z + 0.5 * log(2 * pi * z)]
+
+    Args:
+      targets: A `Tensor` of the same type and shape as `log_input`.
+      log_input: A `Tensor` of type `float32` or `float64`.
+      compute_full_loss: whether to compute the full loss. If false, a constant
+        term is dropped in favor of more efficient optimization.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same shape as `log_input` with the componentwise
+      logistic losses.
+
+    Raises:
+      ValueError: If `log_input` and `targets` do not have the same shape.
+    """
+    graph, scope = scope_of([log_input, targets], name, "log_poisson_loss")
+    with graph.as_default(), scope as scope_name:
+        log_input = tensor_or_constant(graph, log_input, name="log_input")
+        targets = tensor_or_constant(graph, targets, name="targets")
+        if not log_input.shape.is_compatible_with(targets.shape):
+            raise ValueError("`log_input` and `targets` must have the same shape, received "
+                             f"({log_input.shape} vs {targets.shape}).")
+        result = subtract(exp(log_input), multiply(log_input, targets))
+        if not compute_full_loss:
+            return identity(result, name=scope_name)
+        stirling_approx = add(subtract(multiply(targets, log(targets)), targets),
+                              multiply(0.5, log(multiply(2 * math.pi, targets))))
+        zeros_ = zeros_like(targets)
+        small = logical_and(greater_equal(targets, zeros_),
+                            less_equal(targets, ones_like(targets)))
+        return add(result, where(small, zeros_, stirling_approx), name=scope_name)
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+    """Computes softmax cross entropy between `logits` and `labels`.
+
+    Measures the probability error in discrete classification tasks in which the
+    classes are mutually exclusive (each entry is in exactly one class). Each row
+    of `labels` must be a valid probability distribution. Backpropagation happens
+    into both `logits` and `labels` (TF1's `softmax_cross_entropy_with_logits`
+    stops it at the labels).
+
+    Args:
+      labels: Each vector along the class dimension should hold a valid
+        probability distribution.
+      logits: Unscaled log probabilities.
+      axis: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      dim: Deprecated alias for axis.
+
+    Returns:
+      A `Tensor` that contains the softmax cross entropy loss. Its type is the
+      same as `logits` and its shape is the same as `labels` except that it does
+      not have the last dimension of `labels`.
+    """
+    return softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                             axis=axis if dim is None else dim, name=name)
+
+
+def softmax_cross_entropy_with_logits_v1(_sentinel=None, labels=None, logits=None, dim=-1,
+                                         name=None, axis=None):
+    """Computes softmax cross entropy between `logits` and `labels` (TF1's
+    `tf.compat.v1.nn.softmax_cross_entropy_with_logits`).
+
+    As `softmax_cross_entropy_with_logits_v2`, except that no gradient flows
+    into `labels` (they pass through `stop_gradient`). Named arguments only.
+
+    Args:
+      _sentinel: Used to prevent positional parameters. Internal, do not use.
+      labels: Each vector along the class dimension should hold a valid
+        probability distribution.
+      logits: Per-label activations, typically a linear output.
+      dim: The class dimension. Defaulted to -1 which is the last dimension.
+      name: A name for the operation (optional).
+      axis: Alias for dim.
+
+    Returns:
+      A `Tensor` that contains the softmax cross entropy loss.
+    """
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...).")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    graph = graph_of([labels, logits])
+    with graph.as_default():
+        labels = stop_gradient(tensor_or_constant(graph, labels, name="labels"))
+    return softmax_cross_entropy_with_logits(labels=labels, logits=logits,
+                                             axis=dim if axis is None else axis, name=name)
+
+
+# ---- training: sampled losses ----------------------------------------------------------
+
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+
+def _sum_rows(x):
+    """The sum of each row of a matrix, as TF computes it (a product with a
+    column of ones)."""
+    cols = _shape(x)[1]
+    ones = fill(stack([cols, 1]), cast(1, x.dtype))
+    return reshape(matmul(x, ones), [-1])
+
+
+def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
+                            num_true=1, sampled_values=None, subtract_log_q=True,
+                            remove_accidental_hits=False, partition_strategy="mod", name=None,
+                            seed=None):
+    """The logits of the true and the sampled classes of each example, and
+    their labels (1 / num_true for the true ones, 0 for the sampled):
+    ([batch, num_true + num_sampled], same)."""
+    weights = list(weights) if isinstance(weights, (list, tuple)) else [weights]
+    graph = graph_of(weights + [biases, inputs, labels])
+    with graph.as_default(), graph.name_scope(name or "compute_sampled_logits"):
+        labels = cast(to_tensor(graph, labels), dtypes.int64)
+        inputs = to_tensor(graph, inputs)
+        labels_flat = reshape(labels, [-1])
+        if sampled_values is None:
+            sampled_values = log_uniform_candidate_sampler(
+                true_classes=labels, num_true=num_true, num_sampled=num_sampled, unique=True,
+                range_max=num_classes, seed=seed)
+        sampled, true_expected_count, sampled_expected_count = (
+            stop_gradient(to_tensor(graph, v)) for v in sampled_values)
+        sampled = cast(sampled, dtypes.int64)
+        all_ids = concat([labels_flat, sampled], 0)
+        all_w = embedding_lookup(weights, all_ids, partition_strategy=partition_strategy)
+        if all_w.dtype != inputs.dtype:
+            all_w = cast(all_w, inputs.dtype)
+        n_true = _shape(labels_flat)[0]
+        true_w = array_slice(all_w, [0, 0], stack([n_true, -1]))
+        sampled_w = array_slice(all_w, stack([n_true, 0]), [-1, -1])
+        sampled_logits = matmul(inputs, sampled_w, transpose_b=True)
+        all_b = embedding_lookup(biases, all_ids, partition_strategy=partition_strategy)
+        if all_b.dtype != inputs.dtype:
+            all_b = cast(all_b, inputs.dtype)
+        true_b = array_slice(all_b, [0], _shape(labels_flat))
+        sampled_b = array_slice(all_b, _shape(labels_flat), [-1])
+        dim = _shape(true_w)[1:2]
+        row_wise_dots = multiply(expand_dims(inputs, 1),
+                                 reshape(true_w, concat([[-1, num_true], dim], 0)))
+        dots_as_matrix = reshape(row_wise_dots, concat([[-1], dim], 0))
+        true_logits = reshape(_sum_rows(dots_as_matrix), [-1, num_true])
+        true_logits = add(true_logits, reshape(true_b, [-1, num_true]))
+        sampled_logits = add(sampled_logits, sampled_b)
+        if remove_accidental_hits:
+            # TF's compute_accidental_hits and sparse_to_dense, as a mask: a
+            # sampled class equal to one of an example's true classes gets
+            # -FLT_MAX added to its logit in that example's row, once, and
+            # (TF maps each class to its last position among the samples) at
+            # the last of its positions only.
+            hits = reduce_any(equal(expand_dims(labels, 2), reshape(sampled, [1, 1, -1])), 1)
+            n = int(num_sampled)
+            later = to_tensor(graph, np.triu(np.ones((n, n), bool), 1))
+            repeated_later = reduce_any(logical_and(
+                equal(expand_dims(sampled, 1), expand_dims(sampled, 0)), later), 1)
+            hits = logical_and(hits, expand_dims(logical_not(repeated_later), 0))
+            sampled_logits = add(sampled_logits,
+                                 where(hits, cast(-_FLT_MAX, sampled_logits.dtype),
+                                       cast(0.0, sampled_logits.dtype)))
+        if subtract_log_q:
+            true_logits = subtract(true_logits, log(cast(true_expected_count, inputs.dtype)))
+            sampled_logits = subtract(sampled_logits,
+                                      log(cast(sampled_expected_count, inputs.dtype)))
+        out_logits = concat([true_logits, sampled_logits], 1)
+        out_labels = concat([realdiv(ones_like(true_logits), cast(num_true, inputs.dtype)),
+                             zeros_like(sampled_logits)], 1)
+        return out_logits, out_labels
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+             sampled_values=None, remove_accidental_hits=False, partition_strategy="mod",
+             name="nce_loss"):
+    """Computes and returns the noise-contrastive estimation training loss.
+
+    See [Noise-contrastive estimation: A new estimation principle for
+    unnormalized statistical
+    models](https://arxiv.org/abs/1806.03664).
+    Also see our [Candidate Sampling Algorithms
+    Reference](https://www.tensorflow.org/extras/candidate_sampling.pdf)
+
+    Note: By default this uses a log-uniform (Zipfian) distribution for sampling,
+    so your labels must be sorted in order of decreasing frequency to achieve
+    good results.  For more details, see
+    `tf.random.log_uniform_candidate_sampler`.
+
+    Args:
+      weights: A `Tensor` of shape `[num_classes, dim]`, or a list of one: the
+        class embeddings.
+      biases: A `Tensor` of shape `[num_classes]`.  The class biases.
+      labels: A `Tensor` of type `int64` and shape `[batch_size,
+          num_true]`. The target classes.
+      inputs: A `Tensor` of shape `[batch_size, dim]`.  The forward
+          activations of the input network.
+      num_sampled: An `int`.  The number of negative classes to randomly sample
+          per batch. This single sample of negative classes is evaluated for each
+          element in the batch.
+      num_classes: An `int`. The number of possible classes.
+      num_true: An `int`.  The number of target classes per training example.
+      sampled_values: a tuple of (`sampled_candidates`, `true_expected_count`,
+          `sampled_expected_count`) returned by a `*_candidate_sampler` function.
+          (if None, we default to `log_uniform_candidate_sampler`)
+      remove_accidental_hits:  A `bool`.  Whether to remove "accidental hits"
+          where a sampled class equals one of the target classes.  If set to
+          `True`, this is a "Sampled Logistic" loss instead of NCE, and we are
+          learning to generate log-odds instead of log probabilities.  See
+          our Candidate Sampling Algorithms Reference
+          ([pdf](https://www.tensorflow.org/extras/candidate_sampling.pdf)).
+          Default is False.
+      partition_strategy: A string specifying the partitioning strategy, relevant
+          if `len(weights) > 1`. Currently `"div"` and `"mod"` are supported.
+          Default is `"mod"`. See `tf.nn.embedding_lookup` for more details.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `batch_size` 1-D tensor of per-example NCE losses.
+    """
+    logits, labels = _compute_sampled_logits(
+        weights=weights, biases=biases, labels=labels, inputs=inputs, num_sampled=num_sampled,
+        num_classes=num_classes, num_true=num_true, sampled_values=sampled_values,
+        subtract_log_q=True, remove_accidental_hits=remove_accidental_hits,
+        partition_strategy=partition_strategy, name=name)
+    graph = graph_of([logits])
+    with graph.as_default():
+        sampled_losses = sigmoid_cross_entropy_with_logits(labels=labels, logits=logits,
+                                                           name="sampled_losses")
+        return _sum_rows(sampled_losses)
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                         sampled_values=None, remove_accidental_hits=True,
+                         partition_strategy="mod", name="sampled_softmax_loss", seed=None):
+    """Computes and returns the sampled softmax training loss.
+
+    This is a faster way to train a softmax classifier over a huge number of
+    classes.
+
+    This operation is for training only.  It is generally an underestimate of
+    the full softmax loss.
+
+    A common use case is to use this method for training, and calculate the full
+    softmax loss for evaluation or inference.
+
+    See our [Candidate Sampling Algorithms Reference]
+    (https://www.tensorflow.org/extras/candidate_sampling.pdf)
+
+    Also see Section 3 of [Jean et al., 2014](http://arxiv.org/abs/1412.2007)
+    ([pdf](http://arxiv.org/pdf/1412.2007.pdf)) for the math.
+
+    Args:
+      weights: A `Tensor` of shape `[num_classes, dim]`, or a list of one: the
+        class embeddings.
+      biases: A `Tensor` of shape `[num_classes]`.  The class biases.
+      labels: A `Tensor` of type `int64` and shape `[batch_size,
+          num_true]`. The target classes.  Note that this format differs from
+          the `labels` argument of `nn.softmax_cross_entropy_with_logits`.
+      inputs: A `Tensor` of shape `[batch_size, dim]`.  The forward
+          activations of the input network.
+      num_sampled: An `int`.  The number of classes to randomly sample per batch.
+      num_classes: An `int`. The number of possible classes.
+      num_true: An `int`.  The number of target classes per training example.
+      sampled_values: a tuple of (`sampled_candidates`, `true_expected_count`,
+          `sampled_expected_count`) returned by a `*_candidate_sampler` function.
+          (if None, we default to `log_uniform_candidate_sampler`)
+      remove_accidental_hits:  A `bool`.  whether to remove "accidental hits"
+          where a sampled class equals one of the target classes.  Default is
+          True.
+      partition_strategy: A string specifying the partitioning strategy, relevant
+          if `len(weights) > 1`. Currently `"div"` and `"mod"` are supported.
+          Default is `"mod"`. See `tf.nn.embedding_lookup` for more details.
+      name: A name for the operation (optional).
+      seed: random seed for candidate sampling. Default to None, which doesn't set
+          the op-level random seed for candidate sampling.
+
+    Returns:
+      A `batch_size` 1-D tensor of per-example sampled softmax losses.
+    """
+    logits, labels = _compute_sampled_logits(
+        weights=weights, biases=biases, labels=labels, inputs=inputs, num_sampled=num_sampled,
+        num_classes=num_classes, num_true=num_true, sampled_values=sampled_values,
+        subtract_log_q=True, remove_accidental_hits=remove_accidental_hits,
+        partition_strategy=partition_strategy, name=name, seed=seed)
+    graph = graph_of([logits])
+    with graph.as_default():
+        labels = stop_gradient(labels, name="labels_stop_gradient")
+        return softmax_cross_entropy_with_logits(labels=labels, logits=logits)
 
 NN += ["xw_plus_b"]
 

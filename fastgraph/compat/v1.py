@@ -13,10 +13,14 @@ from ..api import app, flags  # noqa: F401 - tf.compat.v1.app, tf.compat.v1.flag
 from ..api import gfile as _gfile
 from .. import nn as _nn
 from ..api import namespace as _namespace
+from ..api import nn_impl as _nn_impl
 from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
 
-nn = SimpleNamespace(**{**{n: getattr(_nn, n) for n in _nn.__all__}, "dropout": _nn_ops.dropout_v1})
+nn = SimpleNamespace(**{**{n: getattr(_nn, n) for n in _nn.__all__}, "dropout": _nn_ops.dropout_v1,
+                        # TF1's: no gradient into the labels.
+                        "softmax_cross_entropy_with_logits":
+                            _nn_impl.softmax_cross_entropy_with_logits_v1})
 image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
                            **_namespace("IMAGE_V1"),
                            # TF1's resize and its int ResizeMethod constants.

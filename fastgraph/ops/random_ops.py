@@ -12,6 +12,8 @@ threads draws the same values as one share. `sample` is the same generator
 in NumPy: the ops' reference and the tests' oracle.
 """
 
+import collections
+import math
 import secrets
 
 import numpy as np
@@ -27,7 +29,9 @@ from .arguments import graph_of, make_op, to_tensor
 from .elementwise import add, multiply, subtract
 
 __all__ = ["random_uniform", "random_normal", "truncated_normal", "set_random_seed", "get_seed"]
-RANDOM = ["uniform", "normal", "truncated_normal", "set_seed", "set_random_seed", "get_seed"]
+RANDOM = ["uniform", "normal", "truncated_normal", "set_seed", "set_random_seed", "get_seed",
+          "uniform_candidate_sampler", "log_uniform_candidate_sampler"]
+NN = ["uniform_candidate_sampler", "log_uniform_candidate_sampler"]
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -472,3 +476,232 @@ normal = random_normal
 # As TF: no gradient flows through these.
 for _t in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt"):
     NotDifferentiable(_t)
+# ---- candidate samplers -------------------------------------------------------
+#
+# TF's UniformCandidateSampler and LogUniformCandidateSampler: num_sampled
+# classes in [0, range_max) (distinct when `unique`, by rejection) and the
+# expected count of each true and sampled class. Draw t of a run takes the
+# 64 bits of position t % 2 of block t // 2 of the op's stream (see
+# csrc/kernels/random.c).
+
+CandidateSampler = collections.namedtuple(
+    "CandidateSampler", ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+
+
+def _sampler_shape(ctx):
+    classes = ctx.shapes[0]
+    num_true, num_sampled = ctx.attrs["num_true"], ctx.attrs["num_sampled"]
+    if classes is not None:
+        if len(classes) != 2:
+            raise ValueError(f"Shape must be rank 2 but is rank {len(classes)}")
+        if classes[1] is not None and classes[1] != num_true:
+            raise ValueError(f"true_classes must have num_true columns, expected: {num_true} "
+                             f"was: {classes[1]}")
+    if num_sampled < 1 or num_true < 1 or ctx.attrs["range_max"] < 1:
+        raise ValueError("num_true, num_sampled and range_max must be >= 1")
+    if ctx.attrs["unique"] and num_sampled > ctx.attrs["range_max"]:
+        raise ValueError(f"Sampler's range is too small: num_sampled {num_sampled} > "
+                         f"range_max {ctx.attrs['range_max']}")
+    batch = None if classes is None else classes[0]
+    return [(num_sampled,), (batch, num_true), (num_sampled,)]
+
+
+def _set_slots(num_sampled):
+    """The unique draw's hash set: a power of two at least twice num_sampled."""
+    return 1 << max(1, (2 * num_sampled - 1).bit_length())
+
+
+def _lower_sampler(ctx):
+    seeds = _lower_seeds(ctx)[0]
+    return seeds + [ctx.attrs["num_sampled"], int(bool(ctx.attrs["unique"])),
+                    ctx.attrs["range_max"]], None
+
+
+def _sampler_value(log_uniform, bits, range_max, log_range):
+    if not log_uniform:
+        return (bits * range_max) >> 64
+    v = int(math.exp((bits >> 11) * 2.0**-53 * log_range)) - 1
+    return min(max(v, 0), range_max - 1)
+
+
+def _expected_counts(log_uniform, values, range_max, log_range, num_sampled, tries):
+    values = np.asarray(values, dtype=np.float64)
+    if log_uniform:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = (np.log((values + 2.0) / (values + 1.0)) / log_range).astype(np.float32)
+    else:
+        p = np.full(values.shape, 1.0 / range_max, dtype=np.float32)
+    if tries == num_sampled:
+        return p * np.float32(num_sampled)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.expm1(np.float32(tries) * np.log1p(-p))
+
+
+def sample_candidates(log_uniform, true_classes, num_sampled, unique, range_max, seed, seed2,
+                      run=0):
+    """What a candidate sampler's kernel writes in run `run` of a session, in
+    NumPy: (sampled_candidates, true_expected_count, sampled_expected_count)."""
+    stream = _stream(seed, seed2, run)
+    log_range = math.log(range_max + 1.0)
+    out, seen, tries = [], set(), 0
+    chunk = 2 * max(num_sampled, 8)
+    while len(out) < num_sampled:
+        x = _blocks(stream, np.arange(tries // 2, tries // 2 + chunk // 2))
+        for w in range(chunk):
+            if len(out) == num_sampled:
+                break
+            row, j = x[w // 2], w % 2
+            v = _sampler_value(log_uniform, (int(row[2 * j]) << 32) | int(row[2 * j + 1]),
+                               range_max, log_range)
+            tries += 1
+            if unique and v in seen:
+                continue
+            seen.add(v)
+            out.append(v)
+    args = (log_uniform, range_max, log_range, num_sampled, tries)
+    return [np.asarray(out, dtype=np.int64),
+            _expected_counts(log_uniform, true_classes, *args[1:]).astype(np.float32),
+            _expected_counts(log_uniform, out, *args[1:]).astype(np.float32)]
+
+
+def _sampler_reference(log_uniform):
+    def reference(inputs, attrs):
+        return sample_candidates(log_uniform, inputs[0], attrs["num_sampled"], attrs["unique"],
+                                 attrs["range_max"], *_attr_seeds(attrs))
+    return reference
+
+
+for _type, _kernel, _log in (("UniformCandidateSampler", "uniform_candidate_sampler", False),
+                             ("LogUniformCandidateSampler", "log_uniform_candidate_sampler",
+                              True)):
+    register(OpDef(_type, shape=_sampler_shape,
+                   dtype=lambda ctx: [dtypes.int64, dtypes.float32, dtypes.float32],
+                   kernel=_kernel, lower=_lower_sampler, reference=_sampler_reference(_log),
+                   stateful=True, state_words=5, exclusive=True,
+                   scratch=lambda ctx: 8 * _set_slots(ctx.attrs["num_sampled"])
+                   if ctx.attrs["unique"] else 8,
+                   dtypes=[Accepts("true_classes", (dtypes.int64,))],
+                   samples=samples.candidate_sampler,
+                   graphdef=NodeMapping(("true_classes",), _SEEDS + [
+                       Attr("num_true"), Attr("num_sampled"), Attr("unique"),
+                       Attr("range_max")])))
+    NotDifferentiable(_type)
+
+
+def _candidate_sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed,
+                       name):
+    graph = graph_of([true_classes])
+    with graph.as_default():
+        true_classes = to_tensor(graph, true_classes, dtype=dtypes.int64)
+        attrs = _seed_attrs(seed)
+        attrs.update(num_true=int(num_true), num_sampled=int(num_sampled), unique=bool(unique),
+                     range_max=int(range_max))
+        op = make_op(graph, op_type, [true_classes], attrs, name=name or op_type)
+    return CandidateSampler(*op.outputs)
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                              seed=None, name=None):
+    """Samples a set of classes using a uniform base distribution.
+
+    This operation randomly samples a tensor of sampled classes
+    (`sampled_candidates`) from the range of integers `[0, range_max)`.
+
+    The elements of `sampled_candidates` are drawn without replacement
+    (if `unique=True`) or with replacement (if `unique=False`) from
+    the base distribution.
+
+    The base distribution for this operation is the uniform distribution
+    over the range of integers `[0, range_max)`.
+
+    In addition, this operation returns tensors `true_expected_count`
+    and `sampled_expected_count` representing the number of times each
+    of the target classes (`true_classes`) and the sampled
+    classes (`sampled_candidates`) is expected to occur in an average
+    tensor of sampled classes. These values correspond to `Q(y|x)`
+    defined in [this
+    document](http://www.tensorflow.org/extras/candidate_sampling.pdf).
+    If `unique=True`, then these are post-rejection probabilities and we
+    compute them approximately.
+
+    Args:
+      true_classes: A `Tensor` of type `int64` and shape `[batch_size,
+        num_true]`. The target classes.
+      num_true: An `int`.  The number of target classes per training example.
+      num_sampled: An `int`.  The number of classes to randomly sample. The
+        `sampled_candidates` return value will have shape `[num_sampled]`. If
+        `unique=True`, `num_sampled` must be less than or equal to `range_max`.
+      unique: A `bool`. Determines whether all sampled classes in a batch are
+        unique.
+      range_max: An `int`. The number of possible classes.
+      seed: An `int`. An operation-specific seed. Default is 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      sampled_candidates: A tensor of type `int64` and shape `[num_sampled]`.
+        The sampled classes.
+      true_expected_count: A tensor of type `float`.  Same shape as
+        `true_classes`. The expected counts under the sampling distribution
+        of each of `true_classes`.
+      sampled_expected_count: A tensor of type `float`. Same shape as
+        `sampled_candidates`. The expected counts under the sampling
+        distribution of each of `sampled_candidates`.
+    """
+    return _candidate_sampler("UniformCandidateSampler", true_classes, num_true, num_sampled,
+                              unique, range_max, seed, name)
+
+
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                  seed=None, name=None):
+    """Samples a set of classes using a log-uniform (Zipfian) base distribution.
+
+    This operation randomly samples a tensor of sampled classes
+    (`sampled_candidates`) from the range of integers `[0, range_max)`.
+
+    The elements of `sampled_candidates` are drawn without replacement
+    (if `unique=True`) or with replacement (if `unique=False`) from
+    the base distribution.
+
+    The base distribution for this operation is an approximately log-uniform
+    or Zipfian distribution:
+
+    `P(class) = (log(class + 2) - log(class + 1)) / log(range_max + 1)`
+
+    This sampler is useful when the target classes approximately follow such
+    a distribution - for example, if the classes represent words in a lexicon
+    sorted in decreasing order of frequency. If your classes are not ordered by
+    decreasing frequency, do not use this op.
+
+    In addition, this operation returns tensors `true_expected_count`
+    and `sampled_expected_count` representing the number of times each
+    of the target classes (`true_classes`) and the sampled
+    classes (`sampled_candidates`) is expected to occur in an average
+    tensor of sampled classes. These values correspond to `Q(y|x)`
+    defined in [this
+    document](http://www.tensorflow.org/extras/candidate_sampling.pdf).
+    If `unique=True`, then these are post-rejection probabilities and we
+    compute them approximately.
+
+    Args:
+      true_classes: A `Tensor` of type `int64` and shape `[batch_size,
+        num_true]`. The target classes.
+      num_true: An `int`.  The number of target classes per training example.
+      num_sampled: An `int`.  The number of classes to randomly sample.
+      unique: A `bool`. Determines whether all sampled classes in a batch are
+        unique.
+      range_max: An `int`. The number of possible classes.
+      seed: An `int`. An operation-specific seed. Default is 0.
+      name: A name for the operation (optional).
+
+    Returns:
+      sampled_candidates: A tensor of type `int64` and shape `[num_sampled]`.
+        The sampled classes.
+      true_expected_count: A tensor of type `float`.  Same shape as
+        `true_classes`. The expected counts under the sampling distribution
+        of each of `true_classes`.
+      sampled_expected_count: A tensor of type `float`. Same shape as
+        `sampled_candidates`. The expected counts under the sampling
+        distribution of each of `sampled_candidates`.
+    """
+    return _candidate_sampler("LogUniformCandidateSampler", true_classes, num_true, num_sampled,
+                              unique, range_max, seed, name)

@@ -731,3 +731,13 @@ def random_int(dtype):
 def no_op(dtype):
     """NoOp: run as a target (it has no inputs, attrs nor outputs)."""
     yield [], {}
+
+
+def candidate_sampler(dtype):
+    """Candidate samplers: true classes of a few batches, unique draws and not."""
+    for i, (classes, num_sampled, unique, range_max) in enumerate([
+            ([[0, 3], [7, 1]], 4, True, 10), ([[2], [5], [9]], 6, False, 10),
+            ([[1, 2, 3]], 30, True, 40), ([[0]], 5, True, 5), ([[4]], 1, False, 1000)]):
+        yield [known(classes, np.int64)], {
+            "num_true": len(classes[0]), "num_sampled": num_sampled, "unique": unique,
+            "range_max": range_max, "seed": 3 + i, "seed2": 7}

@@ -22,7 +22,8 @@ from .array_ops import identity, no_op
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
-           "initialize_all_variables", "assign", "assign_add", "assign_sub"]
+           "initialize_all_variables", "assign", "assign_add", "assign_sub",
+           "local_variables_initializer", "initialize_local_variables"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -344,3 +345,10 @@ initialize_all_variables = global_variables_initializer
 # As TF: no gradient flows through these.
 for _t in ("VariableV2", "Assign", "AssignAdd", "AssignSub"):
     NotDifferentiable(_t)
+def local_variables_initializer():
+    """Returns an Op that initializes all local variables (the
+    LOCAL_VARIABLES collection: metrics' running totals, ...)."""
+    return variables_initializer(local_variables(), name="init")
+
+
+initialize_local_variables = local_variables_initializer

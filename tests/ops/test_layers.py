@@ -373,9 +373,46 @@ def test_batch_normalization_reuse_and_training():
     np.testing.assert_array_equal(ra, rb_inf)
     want = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)
     np.testing.assert_allclose(rb_train, want, rtol=1e-4, atol=1e-5)
-    assert v1.get_collection(v1.GraphKeys.UPDATE_OPS) == []
-    with pytest.raises(NotImplementedError, match="training=True"):
-        layers.batch_normalization(xp, training=True)
+    # The fed `training` adds the moving-average updates (decay 0 when fed False).
+    assert len(v1.get_collection(v1.GraphKeys.UPDATE_OPS)) == 2
+
+
+@pytest.mark.parametrize("fused", [None, False])
+@pytest.mark.parametrize("training", ["python", "fed"])
+def test_batch_normalization_training_updates(fused, training):
+    """Batch statistics in the output; moving = moving * m + batch * (1 - m)
+    after each run of the update ops (the fused path's batch variance with
+    Bessel's correction, as TF's FusedBatchNorm gives it)."""
+    x_batches = [RNG.standard_normal((3, 2, 2, 4)).astype(np.float32) * (i + 1) + i
+                 for i in range(3)]
+    xp = v1.placeholder(tf.float32, [None, 2, 2, 4])
+    tr = v1.placeholder(tf.bool, [])
+    y = layers.batch_normalization(xp, momentum=0.8, fused=fused,
+                                   training=True if training == "python" else tr)
+    updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
+    assert [u.name for u in updates] == ["batch_normalization/AssignMovingAvg",
+                                         "batch_normalization/AssignMovingAvg_1"]
+    moving_mean, moving_var = np.zeros(4), np.ones(4)
+    with tf.Session() as sess:
+        sess.run(v1.global_variables_initializer())
+        for xb in x_batches:
+            feed = {xp: xb, tr: True}
+            out = sess.run([y] + updates, feed)[0]
+            mean, var = xb.mean((0, 1, 2), dtype=np.float64), xb.var((0, 1, 2), dtype=np.float64)
+            np.testing.assert_allclose(out, (xb - mean) / np.sqrt(var + 1e-3), rtol=1e-4,
+                                       atol=1e-4)
+            n = 12
+            batch_var = var * n / (n - 1) if fused is None else var
+            moving_mean = moving_mean * 0.8 + mean * 0.2
+            moving_var = moving_var * 0.8 + batch_var * 0.2
+        got_mean, got_var = sess.run(["batch_normalization/moving_mean:0",
+                                      "batch_normalization/moving_variance:0"])
+        np.testing.assert_allclose(got_mean, moving_mean, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got_var, moving_var, rtol=1e-5)
+        if training == "fed":
+            sess.run(updates, {xp: x_batches[0] + 5, tr: False})
+            np.testing.assert_allclose(sess.run("batch_normalization/moving_mean:0"),
+                                       got_mean, rtol=0, atol=0)
 
 
 def test_batch_normalization_errors():
