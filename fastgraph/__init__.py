@@ -20,6 +20,7 @@ from .framework.graph import (  # noqa: F401
     Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies,
     get_collection, get_default_graph, name_scope, reset_default_graph,
 )
+from .framework.op_registry import NotDifferentiable, RegisterGradient  # noqa: F401
 from .framework.session_stack import get_default_session  # noqa: F401
 from .framework.tensor_shape import Dimension, TensorShape  # noqa: F401
 from .ops.array_ops import (  # noqa: F401
@@ -41,6 +42,7 @@ from .session import InteractiveSession, Session
 __version__ = "0.1.0"
 
 newaxis = None
+no_gradient = NotDifferentiable
 GraphKeys = GraphKeys
 executing_eagerly = lambda: False  # noqa: E731 - graph mode always
 

@@ -10,11 +10,15 @@ families and these modules, for the public namespaces (`fastgraph.nn`, ...).
 """
 
 from .. import ops
-from . import array_ops, clip_ops, init_ops, layers, linalg_ops, math_ops, nn_impl, variable_scope
+from . import (
+    array_ops, clip_ops, gradients_impl, init_ops, layers, linalg_ops, math_ops, nn_impl,
+    variable_scope,
+)
 
 __all__ = ["MODULES", "namespace"]
 
-MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers)
+MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
+           gradients_impl)
 
 
 def namespace(attr):

@@ -11,43 +11,13 @@ import numpy as np
 import fastgraph
 
 from . import peers
+from .training import TRAINING
+from .workload import Workload, dense_params
 
 __all__ = ["WORKLOADS", "SYSTEMS", "build", "Workload"]
 
 SYSTEMS = ["fastgraph.run", "fastgraph.callable", "tf1.session", "tf.function",
            "onnxruntime", "numpy"]
-
-
-class Workload:
-    """One benchmarked computation. Subclasses define `inputs`, `graph` and
-    the optional peers (`function`, `onnx`, `numpy`)."""
-
-    name = ""
-    what = ""
-    feeds = ()  # (name, placeholder shape) in feed order
-
-    def inputs(self):
-        """name -> NumPy array, from a fixed seed."""
-        raise NotImplementedError
-
-    def graph(self, tf, ph):
-        """Builds the computation with the TF1 API; returns the fetch."""
-        raise NotImplementedError
-
-    def setup(self, tf, sess):
-        """Runs once per session before timing (variable initialisers)."""
-
-    def function(self, tf):
-        """A function of the input tensors for tf.function (default: graph)."""
-        return lambda *args: self.graph(tf, dict(zip([n for n, _ in self.feeds], args)))
-
-    def onnx(self, oh):
-        """An ONNX model, or None if the workload has no ONNX form."""
-        return None
-
-    def numpy(self, x):
-        """A zero-argument NumPy callable, or None."""
-        return None
 
 
 def _dtype_name(a):
@@ -188,23 +158,13 @@ class CopyLimit(Workload):
         return lambda: np.copyto(dst, src)
 
 
-def _dense_params(sizes, seed):
-    rng = np.random.default_rng(seed)
-    out = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        w = (rng.normal(size=(n_in, n_out)) / np.sqrt(n_in)).astype(np.float32)
-        b = (rng.normal(size=n_out) * 0.1).astype(np.float32)
-        out.append((w, b))
-    return out
-
-
 class Mlp(Workload):
     name = "mlp_b128"
     what = "784-512-512-10 MLP, relu, softmax, fed batch of 128"
     feeds = (("x", [None, 784]),)
 
     def __init__(self):
-        self.params = _dense_params([784, 512, 512, 10], 1)
+        self.params = dense_params([784, 512, 512, 10], 1)
 
     def inputs(self):
         return {"x": np.random.default_rng(2).normal(size=(128, 784)).astype(np.float32)}
@@ -301,7 +261,7 @@ class Cnn(Workload):
 
 
 WORKLOADS = {w.name: w for w in (TinyAdd(), AssignAdd(), Resize1080p(), EwChain(), CopyLimit(),
-                                 Mlp(), Cnn())}
+                                 Mlp(), Cnn()) + TRAINING}
 
 
 def build(workload, system):

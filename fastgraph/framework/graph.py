@@ -143,7 +143,7 @@ class Operation:
     """A node in a `Graph` that takes tensors as input and produces tensors."""
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_outputs", "_control_inputs",
-                 "_attrs", "_id", "_opdef", "__weakref__")
+                 "_attrs", "_id", "_opdef", "_gradient_op_type", "__weakref__")
 
     def __init__(self, graph, name, op_type, inputs, control_inputs, attrs, out_dtypes,
                  out_shapes, opdef, op_id):
@@ -155,6 +155,8 @@ class Operation:
         self._attrs = dict(attrs)
         self._id = op_id
         self._opdef = opdef
+        # The gradient name `Graph.gradient_override_map` gave this op, if any.
+        self._gradient_op_type = None
         self._outputs = tuple(
             Tensor(self, i, dt, shp) for i, (dt, shp) in enumerate(zip(out_dtypes, out_shapes)))
 
@@ -298,6 +300,7 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        self._gradient_override_map = {}
         self._collections = {}
         self._finalized = False
         self._lock = threading.RLock()
@@ -364,6 +367,9 @@ class Graph:
                 full_name = self.unique_name(name or op_type)
             op = Operation(self, full_name, op_type, inputs, uniq_controls, attrs, out_dtypes,
                            out_shapes, opdef, len(self._ops))
+            override = self._gradient_override_map.get(op_type)
+            if override is not None:
+                op._gradient_op_type = override
             self._ops.append(op)
             self._ops_by_name[full_name] = op
         for t in inputs:
@@ -410,6 +416,28 @@ class Graph:
             yield (new + "/") if new else ""
         finally:
             self._name_stack = old
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """EXPERIMENTAL: A context manager for overriding gradient functions.
+
+        This context manager can be used to override the gradient function
+        that will be used for ops within the scope of the context: ops of a
+        type in `op_type_map` ({op type: gradient name}) created inside use
+        the gradient registered with `tf.RegisterGradient` under the mapped
+        name.
+        """
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        for key, value in op_type_map.items():
+            if not (isinstance(key, str) and isinstance(value, str)):
+                raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = dict(self._gradient_override_map)
+        self._gradient_override_map.update(op_type_map)
+        try:
+            yield
+        finally:
+            self._gradient_override_map = saved
 
     def get_name_scope(self):
         """The current name scope, without a trailing slash."""

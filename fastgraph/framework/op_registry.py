@@ -278,10 +278,21 @@ def graphdef_translations():
     return dict(_TRANSLATIONS)
 
 
+# Gradients registered under names that are not op types, for
+# `Graph.gradient_override_map` (TF's custom gradients).
+_GRADIENTS_BY_NAME = {}
+
+
 class RegisterGradient:
-    """A decorator that registers the gradient function of op type `op_type`
-    (TF's @tf.RegisterGradient): `fn(op, *grads)` returns one gradient per
-    input. Each op type gets one gradient."""
+    """A decorator for registering the gradient function for an op type.
+
+    This decorator is only used when defining a new op type. For an op with
+    `m` inputs and `n` outputs, the gradient function takes the original
+    `Operation` and `n` `Tensor` objects (the gradients with respect to each
+    output of the op), and returns `m` `Tensor` objects (the partial
+    gradients with respect to each input of the op). The name may also be
+    one that is not an op type, for use in `Graph.gradient_override_map`.
+    """
 
     def __init__(self, op_type):
         if not isinstance(op_type, str):
@@ -289,17 +300,22 @@ class RegisterGradient:
         self._op_type = op_type
 
     def __call__(self, fn):
-        opdef = get(self._op_type)
-        if opdef.gradient is not None:
+        opdef = _REGISTRY.get(self._op_type)
+        previous = _GRADIENTS_BY_NAME.get(self._op_type) if opdef is None else opdef.gradient
+        if previous is not None:
             raise KeyError(f"Registering two gradient with name '{self._op_type}'! "
-                           f"(Previous registration was {opdef.gradient!r})")
-        opdef.gradient = fn
+                           f"(Previous registration was {previous!r})")
+        if opdef is None:
+            _GRADIENTS_BY_NAME[self._op_type] = fn
+        else:
+            opdef.gradient = fn
         return fn
 
 
 def NotDifferentiable(op_type):  # noqa: N802 - TF's name
-    """Declares that ops of type `op_type` have no gradient (comparisons,
-    shape queries): gradients flowing to their inputs are None."""
+    """Specifies that ops of type `op_type` is not differentiable: gradients
+    flowing to their inputs are None (comparisons, shape queries, random
+    draws)."""
     opdef = get(op_type)
     if opdef.gradient not in (None, NOT_DIFFERENTIABLE):
         raise KeyError(f"Op type {op_type!r} already has a gradient")
@@ -308,13 +324,25 @@ def NotDifferentiable(op_type):  # noqa: N802 - TF's name
 
 def gradient_function(op):
     """The gradient function of `op` (an Operation), or None when its type is
-    NotDifferentiable. LookupError when no gradient is registered, as TF's."""
+    NotDifferentiable. An op created under `Graph.gradient_override_map`
+    uses the gradient registered under the mapped name. LookupError when no
+    gradient is registered, as TF's."""
+    override = getattr(op, "_gradient_op_type", None)
+    if override is not None:
+        fn = _GRADIENTS_BY_NAME.get(override)
+        if fn is None and override in _REGISTRY:
+            fn = _REGISTRY[override].gradient
+        if fn is None:
+            raise LookupError(f"gradient registry has no entry for: {override}")
+        return None if fn is NOT_DIFFERENTIABLE else fn
     opdef = get(op.type)
     if opdef.gradient is NOT_DIFFERENTIABLE:
         return None
     if opdef.gradient is None:
         raise LookupError(f"No gradient defined for operation '{op.name}' "
-                          f"(op type: {op.type}).")
+                          f"(op type: {op.type}). In general every operation must have "
+                          f"an associated `@tf.RegisterGradient` for correct autodiff, "
+                          f"which this op is lacking.")
     return opdef.gradient
 
 

@@ -69,7 +69,8 @@ register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy",
                reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
                samples=samples.identity,
                graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)],
-                                    aliases=("StopGradient",))))
+                                    aliases=("StopGradient",)),
+               gradient=lambda op, grad: [grad]))
 
 
 def identity(input, name=None):  # noqa: A002 - TF's argument name

@@ -18,7 +18,7 @@ from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
     int_scalar
-from ..framework.op_registry import Accepts, OpDef, dtype_not_allowed, register, \
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, OpDef, dtype_not_allowed, register, \
     register_graphdef_translation
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from . import samples
@@ -442,7 +442,7 @@ for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "o
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
                    reference=_like_reference(_one), parallel=True, inplace=True,
                    dtypes=[Accepts("x", ALL)],
-                   samples=samples.like,
+                   samples=samples.like, gradient=NOT_DIFFERENTIABLE,
                    graphdef=NodeMapping(("x",), [Attr("T"), _LikeDtype()])))
 
 
