@@ -223,15 +223,31 @@ FG_FOR_FLOATS(ARGMAX_FN)
     }
 FG_FOR_FLOATS(MAX_POOL_GRAD_FN)
 
+/* TF's CPU MaxPoolGradGrad reads orig_output: each output pixel takes ddx at
+ * the first tap equal to its orig_output value (0 when none is). */
 #define MAX_POOL_GRAD_GRAD_FN(sfx, T, code)                                                  \
-    static void max_pool_grad_grad_##sfx(const geom *g, const T *x, const T *ddx, T *ddy,     \
-                                         int64_t p0, int64_t p1)                              \
+    static void max_pool_grad_grad_##sfx(const geom *g, const T *x, const T *y, const T *ddx, \
+                                         T *ddy, int64_t p0, int64_t p1)                      \
     {                                                                                         \
         for (int64_t p = p0; p < p1; p++) {                                                   \
             const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);                   \
+            int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
+            taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);               \
+            taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);               \
             for (int64_t c = 0; c < g->c; c++) {                                              \
-                const int64_t at = window_argmax_##sfx(g, x, n, r / g->ow, r % g->ow, c);     \
-                ddy[p * g->c + c] = at >= 0 ? ddx[at] : 0;                                    \
+                const T want = y[p * g->c + c];                                               \
+                T got = 0;                                                                    \
+                int found = 0;                                                                \
+                for (int64_t ky = ky0; ky < ky1 && !found; ky++)                              \
+                    for (int64_t kx = kx0; kx < kx1 && !found; kx++) {                        \
+                        const int64_t at =                                                    \
+                            ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c + c; \
+                        if (x[at] == want) {                                                  \
+                            got = ddx[at];                                                    \
+                            found = 1;                                                        \
+                        }                                                                     \
+                    }                                                                         \
+                ddy[p * g->c + c] = got;                                                      \
             }                                                                                 \
         }                                                                                     \
     }
@@ -296,13 +312,13 @@ int fg_k_max_pool_grad(const fg_step *s, int part, int nparts, fg_status *st)
 int fg_k_max_pool_grad_grad(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const fg_value *x = s->in[0], *ddx = s->in[2], *ddy = s->out[0];
+    const fg_value *x = s->in[0], *y = s->in[1], *ddx = s->in[2], *ddy = s->out[0];
     int64_t lo, hi;
     fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
     switch (x->dtype) {
 #define CASE(sfx, T, code)                                                                   \
     case code:                                                                               \
-        max_pool_grad_grad_##sfx(&g, x->data, ddx->data, ddy->data, lo, hi);                 \
+        max_pool_grad_grad_##sfx(&g, x->data, y->data, ddx->data, ddy->data, lo, hi);                 \
         return FG_OK;
         FG_FOR_FLOATS(CASE)
 #undef CASE

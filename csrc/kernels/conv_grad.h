@@ -18,8 +18,8 @@
  *   when strictly greater, so a NaN never takes over), as TF's CPU kernel
  *   picks it; y is not read. Shares split the images.
  * max_pool_grad_grad: in = [x, y, ddx], out = [ddy]: each output pixel
- *   reads ddx at its window's maximum, picked as above; shares split the
- *   output pixels.
+ *   reads ddx at the first tap of its window equal to its y (0 if none), as
+ *   TF's CPU kernel does; shares split the output pixels.
  * avg_pool_grad: in = [dy], out = [dx]: each window's gradient is spread
  *   evenly over its pixels inside the image; shares split the input pixels.
  */

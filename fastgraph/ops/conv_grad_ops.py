@@ -235,11 +235,18 @@ def _np_max_pool_grad(inputs, attrs):
 
 
 def _np_max_pool_grad_grad(inputs, attrs):
-    x, ddx = inputs[0], inputs[2].astype(np.float64)
-    _, at = _np_argmax_taps(x, attrs)
-    out = np.zeros(at.shape)
-    for t, (_, _, win) in enumerate(_np_windows(ddx, *attrs["ksize"], attrs, 0)):
-        out += np.where(at == t, win, 0.0)
+    """ddx at the first in-image tap equal to orig_output, as TF's CPU kernel reads it."""
+    x, y, ddx = inputs
+    kh, kw = attrs["ksize"]
+    out = np.zeros(y.shape)
+    done = np.zeros(y.shape, bool)
+    for (_, _, win), (_, _, ok), (_, _, grad) in zip(
+            _np_windows(x, kh, kw, attrs, 0), _np_windows(np.ones(x.shape, bool), kh, kw, attrs,
+                                                          False),
+            _np_windows(ddx.astype(np.float64), kh, kw, attrs, 0)):
+        hit = ok & ~done & (win == y)
+        out = np.where(hit, grad, out)
+        done |= hit
     return [out.astype(x.dtype)]
 
 

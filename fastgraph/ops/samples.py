@@ -320,32 +320,45 @@ def depthwise_backprop_filter(dtype):
             {"strides": strides, "padding": padding, "dilations": dil, "filter_sizes": fs}
 
 
+def _max_pooled(x, ksize, strides, padding):
+    """The max pool of x (the padding never wins)."""
+    _, oh, ow = _conv_out_shape(x.shape, *ksize, strides, padding, (1, 1))
+    pads = [max((o - 1) * s + k - n, 0) // 2 if padding == "SAME" else 0
+            for o, s, k, n in zip((oh, ow), strides, ksize, x.shape[1:3])]
+    xp = np.full((x.shape[0], pads[0] + oh * strides[0] + ksize[0],
+                  pads[1] + ow * strides[1] + ksize[1], x.shape[3]), -np.inf)
+    xp[:, pads[0]:pads[0] + x.shape[1], pads[1]:pads[1] + x.shape[2]] = x
+    return np.max([xp[:, ky:ky + (oh - 1) * strides[0] + 1:strides[0],
+                      kx:kx + (ow - 1) * strides[1] + 1:strides[1]]
+                   for ky in range(ksize[0]) for kx in range(ksize[1])], axis=0).astype(x.dtype)
+
+
 def _pool_grad_cases(dtype):
-    """(x, pooled shape, attrs); the last x is rounded to whole numbers, so
+    """(x, its max pool, attrs); the last x is rounded to whole numbers, so
     windows tie and the first maximum must be the one picked."""
     cases = [(values(dtype, (2, 7, 6, 3), i), k, s, p) for i, (k, s, p) in enumerate(_POOL)]
     cases.append((np.round(values(dtype, (2, 7, 6, 3), 9)), (3, 3), (2, 2), "SAME"))
     for x, k, s, p in cases:
-        yield x, _conv_out_shape(x.shape, k[0], k[1], s, p, (1, 1)) + (3,), \
+        yield x, _max_pooled(x, k, s, p), \
             {"ksize": k, "strides": s, "padding": p, "dilations": (1, 1)}
 
 
 def max_pool_grad(dtype):
     """(orig_input, orig_output, grad) over the pooling cases and ties."""
-    for i, (x, pooled, attrs) in enumerate(_pool_grad_cases(dtype)):
-        yield [x, values(dtype, pooled, i), values(dtype, pooled, i + 20)], attrs
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [x, y, values(dtype, y.shape, i + 20)], attrs
 
 
 def max_pool_grad_grad(dtype):
     """(orig_input, orig_output, grad of the input) over the pooling cases and ties."""
-    for i, (x, pooled, attrs) in enumerate(_pool_grad_cases(dtype)):
-        yield [x, values(dtype, pooled, i), values(dtype, x.shape, i + 20)], attrs
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [x, y, values(dtype, x.shape, i + 20)], attrs
 
 
 def avg_pool_grad(dtype):
     """Average-pool gradients back to the input shape over the pooling cases."""
-    for i, (x, pooled, attrs) in enumerate(_pool_grad_cases(dtype)):
-        yield [values(dtype, pooled, i)], dict(attrs, orig_input_shape=x.shape)
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [values(dtype, y.shape, i)], dict(attrs, orig_input_shape=x.shape)
 
 
 # ---- image ----------------------------------------------------------------------

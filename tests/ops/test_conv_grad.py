@@ -14,6 +14,7 @@ import fastgraph as tf
 
 from ..evaluate import max_parts
 from ..gradient_check import check_gradient
+from .test_conv import ref_max_pool
 
 RNG = np.random.default_rng(0)
 
@@ -98,7 +99,7 @@ def _pool_attrs(ksize, strides, padding):
 
 def _distinct(*shape):
     """Values far apart (no ties, no flip of the maximum under a finite-difference step)."""
-    return RNG.permutation(np.prod(shape)).reshape(shape) * 0.1
+    return RNG.permutation(np.prod(shape)).reshape(shape) * 0.01 - 1
 
 
 @pytest.mark.parametrize("ksize,strides,padding", POOLS, ids=str)
@@ -106,9 +107,10 @@ def test_pool_gradients(ksize, strides, padding):
     attrs = _pool_attrs(ksize, strides, padding)
     x = _distinct(2, 7, 6, 3)
     oh, ow = _out_hw(7, 6, *ksize, strides, (1, 1), padding)
-    check_gradient("MaxPool", [x], attrs)
+    check_gradient("MaxPool", [x], attrs, atol=1e-7)
     check_gradient("AvgPool", [_normal(2, 7, 6, 3)], attrs)
-    y = _normal(2, oh, ow, 3)
+    # TF's gradients of MaxPoolGrad and MaxPoolGradGrad hold for orig_output = MaxPool(x).
+    y = ref_max_pool(x, ksize, strides, padding)
     check_gradient("MaxPoolGrad", [x, y, _normal(2, oh, ow, 3)], attrs)
     check_gradient("MaxPoolGradGrad", [x, y, _normal(2, 7, 6, 3)], attrs)
     check_gradient("AvgPoolGrad", [_normal(2, oh, ow, 3)],
@@ -228,9 +230,13 @@ def test_max_pool_grad_goes_to_the_first_maximum():
                      [30., 0., 0.],
                      [0., 40., 0.]]).reshape(1, 3, 3, 1)
     np.testing.assert_array_equal(got, want)
-    gg = _raw("MaxPoolGradGrad", [x, np.zeros((1, 2, 2, 1)), np.arange(9.).reshape(1, 3, 3, 1)],
-              attrs)
+    # MaxPoolGradGrad reads ddx at the first tap equal to orig_output (TF's CPU
+    # kernel): the same taps for the true maxima, none for a value not there.
+    ddx = np.arange(9.).reshape(1, 3, 3, 1)
+    gg = _raw("MaxPoolGradGrad", [x, np.full((1, 2, 2, 1), 3.), ddx], attrs)
     np.testing.assert_array_equal(gg.reshape(2, 2), [[1., 1.], [3., 7.]])
+    gg = _raw("MaxPoolGradGrad", [x, np.array([3., 0., 0., 5.]).reshape(1, 2, 2, 1), ddx], attrs)
+    np.testing.assert_array_equal(gg.reshape(2, 2), [[1., 5.], [6., 0.]])
 
 
 def test_max_pool_grad_skips_the_padding_and_a_later_nan():
