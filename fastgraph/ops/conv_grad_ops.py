@@ -330,8 +330,7 @@ register(OpDef("AvgPoolGrad", shape=_avg_pool_grad_shape,
                graphdef=NodeMapping(
                    (AttrInput("orig_input_shape", "orig_input_shape", deferred=True),
                     Input("grad", 0)),
-                   [_NHWC_ONLY, TypeAttr("T", input=0), _nhwc("ksize"), _nhwc("strides"),
-                    _PaddingAttrs(), Implied("dilations", (1, 1))])))
+                   _pool_node("grad").attrs)))
 
 
 # ---- op builders (the gradients' and the public functions') ----------------------------
