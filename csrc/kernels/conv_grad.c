@@ -77,14 +77,15 @@ int fg_k_conv2d_backprop_filter(const fg_step *s, int part, int nparts, fg_statu
 /* Input pixel i of one axis is tap k of output o when o * stride - pad + k *
  * dil == i; the taps run down from the last output the window can reach. */
 #define DEPTHWISE_BI_FN(sfx, T, code)                                                        \
-    static void depthwise_bi_##sfx(const geom *g, int64_t mult, const T *dy, const T *f,      \
-                                   T *dx, int64_t p0, int64_t p1)                             \
+    static void depthwise_bi_##sfx(const geom *g, int64_t mult, const T *restrict dy,         \
+                                   const T *restrict f, T *restrict dx, int64_t p0,           \
+                                   int64_t p1)                                                \
     {                                                                                         \
         const int64_t cm = g->c * mult;                                                       \
         for (int64_t p = p0; p < p1; p++) {                                                   \
             const int64_t n = p / (g->h * g->w), r = p % (g->h * g->w);                       \
             const int64_t iy = r / g->w, ix = r % g->w;                                       \
-            T *out = dx + p * g->c;                                                           \
+            T *restrict out = dx + p * g->c;                                                  \
             for (int64_t c = 0; c < g->c; c++)                                                \
                 out[c] = 0;                                                                   \
             for (int64_t ky = 0; ky < g->kh; ky++) {                                          \
@@ -101,6 +102,11 @@ int fg_k_conv2d_backprop_filter(const fg_step *s, int part, int nparts, fg_statu
                         continue;                                                             \
                     const T *d = dy + ((n * g->oh + ty / g->sh) * g->ow + tx / g->sw) * cm;   \
                     const T *w = f + (ky * g->kw + kx) * cm;                                  \
+                    if (mult == 1) {                                                          \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            out[c] += d[c] * w[c];                                            \
+                        continue;                                                             \
+                    }                                                                         \
                     for (int64_t c = 0; c < g->c; c++) {                                      \
                         T acc = 0;                                                            \
                         for (int64_t m = 0; m < mult; m++)                                    \
@@ -114,27 +120,37 @@ int fg_k_conv2d_backprop_filter(const fg_step *s, int part, int nparts, fg_statu
 FG_FOR_FLOATS(DEPTHWISE_BI_FN)
 
 #define DEPTHWISE_BF_FN(sfx, T, code)                                                        \
-    static void depthwise_bf_##sfx(const geom *g, int64_t mult, const T *x, const T *dy,      \
-                                   T *df, int64_t t0, int64_t t1)                             \
+    static void depthwise_bf_##sfx(const geom *g, int64_t mult, const T *restrict x,          \
+                                   const T *restrict dy, T *restrict df, int64_t t0,          \
+                                   int64_t t1)                                                \
     {                                                                                         \
         const int64_t cm = g->c * mult;                                                       \
         for (int64_t t = t0; t < t1; t++) {                                                   \
             const int64_t ky = t / g->kw, kx = t % g->kw;                                     \
-            T *out = df + t * cm;                                                             \
+            T *restrict out = df + t * cm;                                                    \
             for (int64_t j = 0; j < cm; j++)                                                  \
                 out[j] = 0;                                                                   \
-            for (int64_t p = 0; p < g->n * g->oh * g->ow; p++) {                              \
-                const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);               \
-                const int64_t iy = (r / g->ow) * g->sh - g->pt + ky * g->dh;                  \
-                const int64_t ix = (r % g->ow) * g->sw - g->pl + kx * g->dw;                  \
-                if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w)                             \
-                    continue;                                                                 \
-                const T *in = x + ((n * g->h + iy) * g->w + ix) * g->c;                       \
-                const T *d = dy + p * cm;                                                     \
-                for (int64_t c = 0; c < g->c; c++)                                            \
-                    for (int64_t m = 0; m < mult; m++)                                        \
-                        out[c * mult + m] += in[c] * d[c * mult + m];                         \
-            }                                                                                 \
+            for (int64_t n = 0; n < g->n; n++)                                                \
+                for (int64_t oy = 0; oy < g->oh; oy++) {                                      \
+                    const int64_t iy = oy * g->sh - g->pt + ky * g->dh;                       \
+                    if (iy < 0 || iy >= g->h)                                                 \
+                        continue;                                                             \
+                    for (int64_t ox = 0; ox < g->ow; ox++) {                                  \
+                        const int64_t ix = ox * g->sw - g->pl + kx * g->dw;                   \
+                        if (ix < 0 || ix >= g->w)                                             \
+                            continue;                                                         \
+                        const T *in = x + ((n * g->h + iy) * g->w + ix) * g->c;               \
+                        const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * cm;               \
+                        if (mult == 1) {                                                      \
+                            for (int64_t c = 0; c < g->c; c++)                                \
+                                out[c] += in[c] * d[c];                                       \
+                            continue;                                                         \
+                        }                                                                     \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            for (int64_t m = 0; m < mult; m++)                                \
+                                out[c * mult + m] += in[c] * d[c * mult + m];                 \
+                    }                                                                         \
+                }                                                                             \
         }                                                                                     \
     }
 FG_FOR_FLOATS(DEPTHWISE_BF_FN)
@@ -179,21 +195,20 @@ int fg_k_depthwise_conv2d_backprop_filter(const fg_step *s, int part, int nparts
 
 /* ---- pooling backprops ------------------------------------------------------ */
 
-/* The flat index in x of channel c's maximum under the window of output
- * pixel (n, oy, ox), as TF's CPU kernel picks it: the first tap, replaced
- * only by a strictly greater one; -1 for a window with no pixel inside. */
+/* The flat index in x of channel c's maximum under a window (its first
+ * pixel `base`, its in-image taps [ky0, ky1) x [kx0, kx1)), as TF's CPU
+ * kernel picks it: the first tap, replaced only by a strictly greater one;
+ * -1 for a window with no pixel inside. */
 #define ARGMAX_FN(sfx, T, code)                                                              \
-    static int64_t window_argmax_##sfx(const geom *g, const T *x, int64_t n, int64_t oy,      \
-                                       int64_t ox, int64_t c)                                 \
+    static inline int64_t window_argmax_##sfx(const geom *g, const T *x, int64_t base,        \
+                                              int64_t ky0, int64_t ky1, int64_t kx0,          \
+                                              int64_t kx1)                                    \
     {                                                                                         \
-        int64_t ys, ky0, ky1, xs, kx0, kx1, best_at = -1;                                     \
+        int64_t best_at = -1;                                                                 \
         T best = 0;                                                                           \
-        taps(oy, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);                          \
-        taps(ox, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);                          \
         for (int64_t ky = ky0; ky < ky1; ky++)                                                \
             for (int64_t kx = kx0; kx < kx1; kx++) {                                          \
-                const int64_t at =                                                            \
-                    ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c + c;       \
+                const int64_t at = base + (ky * g->dh * g->w + kx * g->dw) * g->c;            \
                 if (best_at < 0 || best < x[at]) {                                            \
                     best = x[at];                                                             \
                     best_at = at;                                                             \
@@ -204,8 +219,8 @@ int fg_k_depthwise_conv2d_backprop_filter(const fg_step *s, int part, int nparts
 FG_FOR_FLOATS(ARGMAX_FN)
 
 #define MAX_POOL_GRAD_FN(sfx, T, code)                                                       \
-    static void max_pool_grad_##sfx(const geom *g, const T *x, const T *dy, T *dx, int64_t i0, \
-                                    int64_t i1)                                               \
+    static void max_pool_grad_##sfx(const geom *g, const T *restrict x, const T *restrict dy, \
+                                    T *restrict dx, int64_t i0, int64_t i1)                   \
     {                                                                                         \
         const int64_t image = g->h * g->w * g->c;                                             \
         for (int64_t j = i0 * image; j < i1 * image; j++)                                     \
@@ -213,9 +228,14 @@ FG_FOR_FLOATS(ARGMAX_FN)
         for (int64_t n = i0; n < i1; n++)                                                     \
             for (int64_t oy = 0; oy < g->oh; oy++)                                            \
                 for (int64_t ox = 0; ox < g->ow; ox++) {                                      \
+                    int64_t ys, ky0, ky1, xs, kx0, kx1;                                       \
+                    taps(oy, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);              \
+                    taps(ox, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);              \
+                    const int64_t base = ((n * g->h + ys) * g->w + xs) * g->c;                \
                     const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * g->c;                 \
                     for (int64_t c = 0; c < g->c; c++) {                                      \
-                        const int64_t at = window_argmax_##sfx(g, x, n, oy, ox, c);           \
+                        const int64_t at =                                                    \
+                            window_argmax_##sfx(g, x, base + c, ky0, ky1, kx0, kx1);          \
                         if (at >= 0)                                                          \
                             dx[at] += d[c];                                                   \
                     }                                                                         \
