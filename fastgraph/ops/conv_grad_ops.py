@@ -10,8 +10,9 @@ from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import make_op, to_tensors_like
 from .array_ops import _ints_attr, shape
-from .conv_ops import _MIN_TILE, _NHWC_ONLY, _TILE_BYTES, _check_rank4, _conv_attrs, \
-    _conv_node, _geometry, _nhwc, _np_windows, _PaddingAttrs, _pool_node, conv2d_transpose
+from .conv_ops import _MIN_TILE, _NHWC_ONLY, _TILE_BYTES, _check_rank4, _check_same_dtype, \
+    _conv_attrs, _conv_node, _geometry, _nhwc, _np_windows, _PaddingAttrs, _pool_node, \
+    conv2d_transpose
 from .indexing_ops import zeros_like
 
 __all__ = []
@@ -34,6 +35,15 @@ def _sizes(attrs, what, prefix):
     if min(sizes) < 0:
         raise ValueError(f"{prefix}: {what} must be non-negative, got {list(sizes)}")
     return sizes
+
+
+def _check_op(ctx, op_type, names, window=("strides", "dilations")):
+    """TF's checks before any shape: the tensor inputs `names` share one
+    dtype, and the window attrs are positive."""
+    _check_same_dtype(ctx, op_type, names)
+    for what in window:
+        if min(ctx.attrs[what]) < 1:
+            raise ValueError(f"{op_type}: {what} must be positive, got {list(ctx.attrs[what])}")
 
 
 def _differ(a, b):
@@ -60,6 +70,7 @@ def _check_spatial(prefix, x, dy, kh, kw, attrs, depthwise=False):
 
 def _filter_backprop_shape(ctx):
     prefix = "Conv2DCustomBackpropFilter"
+    _check_op(ctx, "Conv2DBackpropFilter", ("input", "out_backprop"))
     x, dy = ctx.shapes[:2]
     _check_rank4(x, "Conv2DBackpropFilter", ctx.shapes[:2])
     _check_rank4(dy, "Conv2DBackpropFilter", ctx.shapes[:2])
@@ -81,6 +92,7 @@ def _filter_backprop_shape(ctx):
 
 def _depthwise_input_shape(ctx):
     prefix = "DepthwiseConv2DBackpropInput"
+    _check_op(ctx, "DepthwiseConv2dNativeBackpropInput", ("out_backprop", "filter"))
     dy, f = ctx.shapes[:2]
     _check_rank4(dy, "DepthwiseConv2dNativeBackpropInput", ctx.shapes[:2])
     _check_rank4(f, "DepthwiseConv2dNativeBackpropInput", ctx.shapes[:2])
@@ -98,6 +110,7 @@ def _depthwise_input_shape(ctx):
 
 def _depthwise_filter_shape(ctx):
     prefix = "DepthwiseConv2DBackpropFilter"
+    _check_op(ctx, "DepthwiseConv2dNativeBackpropFilter", ("input", "out_backprop"))
     x, dy = ctx.shapes[:2]
     _check_rank4(x, "DepthwiseConv2dNativeBackpropFilter", ctx.shapes[:2])
     _check_rank4(dy, "DepthwiseConv2dNativeBackpropFilter", ctx.shapes[:2])
@@ -123,6 +136,7 @@ def _expect(what, got, want):
 
 
 def _max_pool_grad_shape(op_type, ctx):
+    _check_op(ctx, op_type, ("orig_input", "orig_output", "grad"), ("ksize", "strides"))
     x, y, dy = ctx.shapes[:3]
     for s in (x, y, dy):
         _check_rank4(s, op_type, ctx.shapes[:3])
@@ -135,6 +149,7 @@ def _max_pool_grad_shape(op_type, ctx):
 
 
 def _avg_pool_grad_shape(ctx):
+    _check_op(ctx, "AvgPoolGrad", ("grad",), ("ksize", "strides"))
     dy = ctx.shapes[0]
     _check_rank4(dy, "AvgPoolGrad", ctx.shapes[:1])
     if len(ctx.attrs["orig_input_shape"]) != 4:

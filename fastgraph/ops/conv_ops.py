@@ -134,6 +134,15 @@ def _geometry(x_shape, kh, kw, attrs):
     return [n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl]
 
 
+def _check_same_dtype(ctx, op_type, names):
+    """TF's TypeError when the tensor inputs `names` (sharing TF's type attr T)
+    differ in dtype: the kernels read every input as the first one's type."""
+    for name, dtype in zip(names[1:], ctx.dtypes[1:len(names)]):
+        if dtype is not None and ctx.dtypes[0] is not None and dtype != ctx.dtypes[0]:
+            raise TypeError(f"Input '{name}' of '{op_type}' Op has type {dtype.name} that does "
+                            f"not match type {ctx.dtypes[0].name} of argument '{names[0]}'.")
+
+
 def _check_rank4(shape, op_type, shapes):
     if shape is not None and len(shape) != 4:
         raise ValueError(f"Shape must be rank 4 but is rank {len(shape)} for '{op_type}' with "
@@ -156,6 +165,7 @@ def _np_windows(x, kh, kw, attrs, fill):
 # ---- conv2d ------------------------------------------------------------------
 
 def _conv_shape(op_type, ctx):
+    _check_same_dtype(ctx, op_type, ("input", "filter"))
     x, f = ctx.shapes
     _check_rank4(x, op_type, ctx.shapes)
     _check_rank4(f, op_type, ctx.shapes)
@@ -344,6 +354,7 @@ def _transpose_geometry(ctx):
 
 
 def _transpose_shape(ctx):
+    _check_same_dtype(ctx, "Conv2DBackpropInput", ("out_backprop", "filter"))
     x, f = ctx.shapes[0], ctx.shapes[1]
     _check_rank4(x, "Conv2DBackpropInput", ctx.shapes[:2])
     _check_rank4(f, "Conv2DBackpropInput", ctx.shapes[:2])

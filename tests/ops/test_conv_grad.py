@@ -345,6 +345,16 @@ def test_bad_filter_sizes_and_shapes_raise_tf_errors():
             tf.nn.depthwise_conv2d_native_backprop_input([2, 7, 6, 4], tf.zeros([3, 3, 3, 2]),
                                                          tf.zeros([2, 7, 6, 6]), [1, 1, 1, 1],
                                                          "SAME")
+        with pytest.raises(TypeError, match="Input 'out_backprop' of 'Conv2DBackpropFilter' Op "
+                                            "has type float64 that does not match type float32"):
+            tf.get_default_graph().create_op(
+                "Conv2DBackpropFilter", [x, tf.zeros([2, 7, 6, 4], tf.float64)],
+                {"strides": (1, 1), "dilations": (1, 1), "padding": "SAME",
+                 "filter_sizes": (3, 3, 3, 4)})
+        with pytest.raises(ValueError, match="strides must be positive"):
+            tf.get_default_graph().create_op(
+                "AvgPoolGrad", [dy], dict(_pool_attrs((2, 2), (0, 2), "SAME"),
+                                          orig_input_shape=(2, 7, 6, 4)))
         with pytest.raises(ValueError, match="Expected grad shape to be"):
             tf.get_default_graph().create_op(
                 "MaxPoolGrad", [x, tf.zeros([2, 4, 3, 3]), tf.zeros([2, 3, 3, 3])],
