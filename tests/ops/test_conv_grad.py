@@ -377,3 +377,36 @@ def test_sizes_known_only_at_run_time_are_checked_at_run_time():
                 == (3, 3, 3, 4)
             with pytest.raises(tf.errors.InvalidArgumentError, match="not equal to out_depth"):
                 sess.run(dx, {**feeds, dy: np.zeros((2, 7, 6, 4), np.float32)})
+
+
+# ---- shares ------------------------------------------------------------------------------
+
+def _big_cases():
+    x = np.round(_normal(8, 24, 24, 16) * 2)  # whole numbers: ties in the max pools
+    dy = _normal(8, 12, 12, 32)
+    pool = _pool_attrs((3, 3), (2, 2), "SAME")
+    conv = _attrs((2, 2), (1, 1), "SAME")
+    y = ref_max_pool(x, (3, 3), (2, 2), "SAME")
+    return [
+        ("DepthwiseConv2dNativeBackpropInput", [dy, _normal(3, 3, 16, 2)],
+         dict(conv, input_sizes=x.shape)),
+        ("DepthwiseConv2dNativeBackpropFilter", [x, dy], dict(conv, filter_sizes=(3, 3, 16, 2))),
+        ("MaxPoolGrad", [x, y, _normal(*y.shape)], pool),
+        ("MaxPoolGradGrad", [x, y, _normal(*x.shape)], pool),
+        ("AvgPoolGrad", [_normal(*y.shape)], dict(pool, orig_input_shape=x.shape)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_kernels_split_into_shares_agree_with_the_reference(case):
+    from fastgraph.framework import op_registry
+
+    op_type, inputs, attrs = _big_cases()[case]
+
+    def build(*phs):
+        return tf.get_default_graph().create_op(op_type, list(phs), attrs).outputs[0]
+
+    assert max_parts(build, *inputs) > 1
+    got = _raw(op_type, inputs, attrs)
+    want = op_registry.get(op_type).reference(inputs, attrs)[0]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
