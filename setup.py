@@ -13,7 +13,9 @@ import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-CSRC = sorted(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c"))
+# The CRC-32C of checkpoints is its own small extension, not part of the run.
+CRC32C = ["csrc/crc32c.c"]
+CSRC = sorted(set(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c")) - set(CRC32C))
 
 compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra",
                 "-Wshadow", "-Wstrict-prototypes", "-Wno-type-limits",
@@ -39,6 +41,8 @@ extensions = [
         extra_link_args=link_args,
         libraries=["m"],
     ),
+    Extension("fastgraph._native.crc32c", sources=["fastgraph/_native/crc32c.pyx"] + CRC32C,
+              include_dirs=["csrc"], extra_compile_args=compile_args, extra_link_args=link_args),
     # SciPy's BLAS, whose function pointers the C core calls for GEMM.
     Extension("fastgraph._native.blas", sources=["fastgraph/_native/blas.pyx"]),
 ]

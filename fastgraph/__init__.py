@@ -7,7 +7,7 @@ changing its import to `import fastgraph as tf`.
 
 from . import ops as _ops  # noqa: F401 - registers every op
 from . import api as _api
-from . import dtypes, errors, image, layers, linalg, math, nn, random  # noqa: F401
+from . import dtypes, errors, image, io, layers, linalg, math, nn, random  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )
@@ -17,7 +17,7 @@ from .framework.dtypes import (  # noqa: F401
     string, uint8,
 )
 from .framework.graph import (  # noqa: F401
-    Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies,
+    Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies, device,
     get_collection, get_default_graph, name_scope, reset_default_graph,
 )
 from .framework.op_registry import NotDifferentiable, RegisterGradient  # noqa: F401
@@ -60,6 +60,7 @@ for _fam in _ops.FAMILIES + _api.MODULES:
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
+from .api import app, flags  # noqa: E402,F401 - TF1's tf.app and tf.flags
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401
 
 # `api` is a subpackage like `ops` (which are listed), but new: kept out so
@@ -73,3 +74,4 @@ for _n in __all__:
     if not hasattr(compat.v1, _n):
         setattr(compat.v1, _n, globals()[_n])
 del _n
+gfile = compat.v1.gfile  # TF1's tf.gfile

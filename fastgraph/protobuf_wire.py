@@ -39,6 +39,8 @@ def fields(buf):
             pos += 8
         elif wire == 2:
             n, pos = varint(buf, pos)
+            if n > len(buf) - pos:
+                raise ValueError(f"protobuf field {field} runs past the end of its message")
             value = bytes(buf[pos:pos + n])
             pos += n
         elif wire == 5:

@@ -91,7 +91,8 @@ asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc FASTGRAPH_REDZONE=1
 # tests run no kernels.
 tests=(tests/ops tests/test_session.py tests/test_fuzz_graphs.py tests/test_compiler.py
        tests/test_import_graph_def.py tests/test_checkpoint.py tests/test_resize.py
-       tests/test_seeds.py tests/test_graph.py tests/test_bad_input.py tests/test_concurrency.py)
+       tests/test_seeds.py tests/test_graph.py tests/test_bad_input.py tests/test_concurrency.py
+       tests/test_crc32c.py tests/test_checkpoint_corruption.py)
 if [ $# -gt 0 ]; then tests=("$@"); fi
 
 loads_from "$scratch/asan" "${asan_env[@]}"

@@ -1,7 +1,6 @@
 """Restoring TensorFlow V2 checkpoints: tests/data/ckpt was written by TF
 2.21's tf.compat.v1.train.Saver (150 float32 kernels layer_NNN/kernel =
-normal(rng 0, (2, 3)) + NNN, and a few scalars of other dtypes); its index
-spans several table blocks."""
+normal(rng 0, (2, 3)) + NNN, and a few scalars of other dtypes)."""
 
 import pathlib
 
@@ -74,8 +73,8 @@ def test_errors():
                 tf.train.Saver([missing]).restore(sess, str(CKPT / "model-3"))
             with pytest.raises(tf.errors.InvalidArgumentError, match="shape"):
                 tf.train.Saver([wrong]).restore(sess, str(CKPT / "model-3"))
-            with pytest.raises(tf.errors.NotFoundError):
+            with pytest.raises(ValueError, match="not a valid checkpoint"):
                 tf.train.Saver([wrong]).restore(sess, str(CKPT / "nope-1"))
-            with pytest.raises(NotImplementedError):
-                tf.train.Saver([wrong]).save(sess, "/tmp/x")
+            with pytest.raises(ValueError, match="None"):
+                tf.train.Saver([wrong]).restore(sess, None)
     assert tf.train.latest_checkpoint(str(CKPT / "empty")) is None

@@ -15,7 +15,8 @@ from ..ops.elementwise import (
     rsqrt, sigmoid, square, squared_difference, subtract, tanh, truediv,
 )
 from ..ops.indexing_ops import gather, size as _size, where, zeros_like
-from ..ops.nn_ops import relu
+from ..ops.linalg_ops import matmul
+from ..ops.nn_ops import bias_add, relu
 from ..ops.reduction_ops import reduce_mean, reduce_sum, reduction_axes
 from .clip_ops import clip_by_norm
 from .math_ops import count_nonzero
@@ -477,3 +478,28 @@ def zero_fraction(value, name=None):
             num_zero = subtract(size, num_nonzero)
             fraction = truediv(cast(num_zero, dtypes.float32), cast(size, dtypes.float32))
         return identity(fraction, name="fraction")
+
+
+NN += ["xw_plus_b"]
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """Computes matmul(x, weights) + biases.
+
+    Args:
+      x: a 2D tensor.  Dimensions typically: batch, in_units
+      weights: a 2D tensor.  Dimensions typically: in_units, out_units
+      biases: a 1D tensor.  Dimensions: out_units
+      name: A name for the operation (optional).  If not specified
+        "xw_plus_b" is used.
+
+    Returns:
+      A 2-D Tensor computing matmul(x, weights) + biases.
+      Dimensions typically: batch, out_units.
+    """
+    graph, scope = scope_of([x, weights, biases], name, "xw_plus_b")
+    with graph.as_default(), scope as scope_name:
+        x = tensor_or_constant(graph, x, name="x")
+        weights = tensor_or_constant(graph, weights, name="weights")
+        biases = tensor_or_constant(graph, biases, name="biases")
+        return bias_add(matmul(x, weights), biases, name=scope_name)

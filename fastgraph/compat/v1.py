@@ -9,6 +9,8 @@ that imports it.
 from types import SimpleNamespace
 
 from .. import image as _image
+from ..api import app, flags  # noqa: F401 - tf.compat.v1.app, tf.compat.v1.flags
+from ..api import gfile as _gfile
 from .. import nn as _nn
 from ..api import namespace as _namespace
 from ..ops import image_ops as _image_ops
@@ -20,6 +22,9 @@ image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
                            # TF1's resize and its int ResizeMethod constants.
                            "resize": _image_ops.resize_images,
                            "ResizeMethod": _image_ops.ResizeMethodV1})
+
+gfile = SimpleNamespace(**_gfile.V1_NAMES)
+"""TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""
 
 
 def enable_eager_execution(*args, **kwargs):

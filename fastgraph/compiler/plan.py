@@ -19,6 +19,7 @@ from .prune import prune
 from .schedule import schedule
 from .steps import ARENA, CONST, FEED, VAR, Step, Value
 from .uses import Uses
+from .variable_order import read_before_write
 
 __all__ = ["Plan", "compile_plan", "PARALLEL_GRAIN"]
 
@@ -89,7 +90,12 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     fed = list(feeds)
     fed_ids = {id(t): k for k, t in enumerate(fed)}
     needed = prune(fetch_tensors, target_ops, fed)
-    order = schedule(needed, fed)
+    try:
+        order = schedule(needed, fed, read_before_write(needed, fed))
+    except ValueError:
+        # Reads and writes of variables that no order satisfies (each
+        # waits for a write of the other): unordered, as in TF.
+        order = schedule(needed, fed)
     offered = {id(t): a for t, a in (values or {}).items()
                if id(t) in fed_ids and t.dtype.is_integer and np.size(a) <= VALUE_FEED_LIMIT}
     inferred = Inference(order, feeds, offered)
@@ -206,7 +212,8 @@ class _Builder:
 
     def check_fetched_var(self, tensor):
         v = self.values[self.value_of[id(tensor)]]
-        if v.kind == VAR and v.key not in self.checked and tensor.op._type == "VariableV2":
+        if v.kind == VAR and v.key not in self.checked and (
+                tensor.op._type == "VariableV2" or tensor.op.opdef.view):
             self.add_check(v)
 
     def emit(self, op, fed_ids, known):
@@ -235,10 +242,11 @@ class _Builder:
             if op._type == "Assign":
                 self.checked.add(var)
             return
-        if opdef.view and self.values[ins[0]].kind != VAR:
+        if opdef.view:
             src = self.values[ins[0]]
             # Same storage, other shape: readers of the view keep the
-            # source's buffer alive because they share its key.
+            # source's buffer alive because they share its key. A view of
+            # a variable is read when its readers run (variable_order.py).
             self.new_value(op._outputs[0], src.kind, src.key)
             return
         self.read(ins)

@@ -5,13 +5,17 @@ import heapq
 __all__ = ["schedule"]
 
 
-def schedule(ops, fed_tensors=()):
+def schedule(ops, fed_tensors=(), after=()):
     """A topological order of `ops` (dict id -> Operation) over data and
-    control edges, ties broken by creation order so plans are deterministic.
+    control edges, and the extra (before id, after id) pairs of `after`,
+    ties broken by creation order so plans are deterministic.
 
     Edges from fed tensors are cut: their consumers do not wait for the
     producer. Raises ValueError on a cycle.
     """
+    extra = {}
+    for first, then in after:
+        extra.setdefault(then, set()).add(first)
     fed = {id(t) for t in fed_tensors}
     indegree = {}
     users = {}
@@ -23,6 +27,7 @@ def schedule(ops, fed_tensors=()):
         for c in op._control_inputs:
             if id(c) in ops:
                 deps.add(id(c))
+        deps |= extra.get(key, set())
         indegree[key] = len(deps)
         for d in deps:
             users.setdefault(d, []).append(key)

@@ -6,18 +6,29 @@ __all__ = [
     "UnimplementedError", "InternalError", "exception_for_code",
     "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "NOT_FOUND", "RESOURCE_EXHAUSTED",
     "FAILED_PRECONDITION", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+    "DeadlineExceededError", "AlreadyExistsError", "PermissionDeniedError", "AbortedError",
+    "UnavailableError", "DataLossError", "UnauthenticatedError",
+    "DEADLINE_EXCEEDED", "ALREADY_EXISTS", "PERMISSION_DENIED", "ABORTED", "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED",
 ]
 
 OK = 0
 CANCELLED = 1
 UNKNOWN = 2
 INVALID_ARGUMENT = 3
+DEADLINE_EXCEEDED = 4
 NOT_FOUND = 5
+ALREADY_EXISTS = 6
+PERMISSION_DENIED = 7
 RESOURCE_EXHAUSTED = 8
 FAILED_PRECONDITION = 9
+ABORTED = 10
 OUT_OF_RANGE = 11
 UNIMPLEMENTED = 12
 INTERNAL = 13
+UNAVAILABLE = 14
+DATA_LOSS = 15
+UNAUTHENTICATED = 16
 
 
 class OpError(Exception):
@@ -86,11 +97,32 @@ UnimplementedError = _make(
 InternalError = _make(
     "InternalError", INTERNAL, "Raised when the system experiences an internal error.")
 
+DeadlineExceededError = _make(
+    "DeadlineExceededError", DEADLINE_EXCEEDED, "Raised when a deadline expires before an "
+    "operation could complete.")
+AlreadyExistsError = _make(
+    "AlreadyExistsError", ALREADY_EXISTS, "Raised when an entity that we attempted to create "
+    "already exists.")
+PermissionDeniedError = _make(
+    "PermissionDeniedError", PERMISSION_DENIED, "Raised when the caller does not have "
+    "permission to run an operation.")
+AbortedError = _make("AbortedError", ABORTED, "Raised when an operation was aborted, typically "
+                     "due to a concurrent action.")
+UnavailableError = _make("UnavailableError", UNAVAILABLE, "Raised when the runtime is "
+                         "currently unavailable.")
+DataLossError = _make("DataLossError", DATA_LOSS, "Raised when unrecoverable data loss or "
+                      "corruption is encountered.")
+UnauthenticatedError = _make("UnauthenticatedError", UNAUTHENTICATED, "The request does not "
+                             "have valid authentication credentials.")
+
 _BY_CODE = {
     CANCELLED: CancelledError, UNKNOWN: UnknownError, INVALID_ARGUMENT: InvalidArgumentError,
-    NOT_FOUND: NotFoundError, RESOURCE_EXHAUSTED: ResourceExhaustedError,
-    FAILED_PRECONDITION: FailedPreconditionError, OUT_OF_RANGE: OutOfRangeError,
-    UNIMPLEMENTED: UnimplementedError, INTERNAL: InternalError,
+    DEADLINE_EXCEEDED: DeadlineExceededError, NOT_FOUND: NotFoundError,
+    ALREADY_EXISTS: AlreadyExistsError, PERMISSION_DENIED: PermissionDeniedError,
+    RESOURCE_EXHAUSTED: ResourceExhaustedError, FAILED_PRECONDITION: FailedPreconditionError,
+    ABORTED: AbortedError, OUT_OF_RANGE: OutOfRangeError, UNIMPLEMENTED: UnimplementedError,
+    INTERNAL: InternalError, UNAVAILABLE: UnavailableError, DATA_LOSS: DataLossError,
+    UNAUTHENTICATED: UnauthenticatedError,
 }
 
 

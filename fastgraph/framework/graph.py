@@ -439,6 +439,20 @@ class Graph:
         finally:
             self._gradient_override_map = saved
 
+    @contextlib.contextmanager
+    def device(self, device_name_or_function):
+        """Returns a context manager that specifies the default device to use.
+
+        fastgraph runs every op on the CPU, as TF does with soft placement
+        when the named device is absent: the device is accepted and places
+        nothing.
+        """
+        if not (device_name_or_function is None or isinstance(device_name_or_function, str)
+                or callable(device_name_or_function)):
+            raise TypeError(f"device must be a string, a function or None, got "
+                            f"{type(device_name_or_function).__name__}")
+        yield
+
     def get_name_scope(self):
         """The current name scope, without a trailing slash."""
         return self._name_stack
@@ -666,6 +680,12 @@ def name_scope(name, default_name=None, values=None):
 def control_dependencies(control_inputs):
     """`Graph.control_dependencies` on the default graph."""
     return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name_or_function):
+    """`Graph.device` on the default graph: places nothing, every op runs
+    on the CPU."""
+    return get_default_graph().device(device_name_or_function)
 
 
 def add_to_collection(name, value):

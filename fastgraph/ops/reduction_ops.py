@@ -16,6 +16,7 @@ from .arguments import graph_of, make_op, to_tensor
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_all", "reduce_any", "argmax", "argmin", "cumsum", "cumprod"]
 MATH = list(__all__)
+__all__ += ["arg_max", "arg_min"]  # TF1's root names only
 
 _BOOL = (dtypes.bool,)
 
@@ -273,15 +274,37 @@ def _arg(op_type, input, axis, output_type, name):  # noqa: A002
                    name=name or op_type).outputs[0]
 
 
-def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
+def argmax(input, axis=None, output_type=dtypes.int64, name=None, dimension=None):  # noqa: A002
     """Returns the index with the largest value across an axis of a tensor
-    (axis 0 when None; the first index on ties; NaNs are passed over, as in TF)."""
-    return _arg("ArgMax", input, axis, output_type, name)
+    (axis 0 when None; the first index on ties; NaNs are passed over, as in TF).
+    `dimension` is TF1's deprecated name of `axis`."""
+    return _arg("ArgMax", input, _axis_or_dimension(axis, dimension), output_type, name)
 
 
-def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
-    """Returns the index with the smallest value across an axis of a tensor."""
-    return _arg("ArgMin", input, axis, output_type, name)
+def argmin(input, axis=None, output_type=dtypes.int64, name=None, dimension=None):  # noqa: A002
+    """Returns the index with the smallest value across an axis of a tensor.
+    `dimension` is TF1's deprecated name of `axis`."""
+    return _arg("ArgMin", input, _axis_or_dimension(axis, dimension), output_type, name)
+
+
+def _axis_or_dimension(axis, dimension):
+    if dimension is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dimension'")
+        return dimension
+    return axis
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """Returns the index with the largest value across dimensions of a tensor
+    (TF1's name of `argmax`)."""
+    return _arg("ArgMax", input, dimension, output_type, name)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """Returns the index with the smallest value across dimensions of a
+    tensor (TF1's name of `argmin`)."""
+    return _arg("ArgMin", input, dimension, output_type, name)
 
 
 # ---- cumulative ops --------------------------------------------------------------

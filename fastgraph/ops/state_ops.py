@@ -1,8 +1,9 @@
 """Variables and the ops that change them.
 
-A Variable is a VariableV2 op plus its initializer (an Assign) and a read
-snapshot. The values live in buffers owned by each Session, never in the
-graph: two sessions on one graph hold independent values.
+A Variable is a VariableV2 op plus its initializer (an Assign) and its
+read (an Identity, `<name>/read`). The values live in buffers owned by each
+Session, never in the graph: two sessions on one graph hold independent
+values.
 """
 
 import numpy as np
@@ -197,7 +198,9 @@ class Variable:
     # -- reading ---------------------------------------------------------------
 
     def value(self):
-        """A Tensor holding the variable's current value (its snapshot)."""
+        """A Tensor holding the variable's current value (its `read`
+        Identity: ops that consume it see the value the variable holds when
+        they run, as in TF)."""
         return self._snapshot
 
     def read_value(self):
