@@ -193,8 +193,9 @@ def _np_unwindow(out_shape, kh, kw, attrs, terms):
     canvas = np.zeros((out_shape[0], max((oh - 1) * sh + (kh - 1) * dh + 1, pt + h),
                        max((ow - 1) * sw + (kw - 1) * dw + 1, pl + w), out_shape[3]))
     for ky, kx, term in terms:
-        canvas[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh,
-               kx * dw:kx * dw + (ow - 1) * sw + 1:sw] += term
+        if term.size:
+            canvas[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh,
+                   kx * dw:kx * dw + (ow - 1) * sw + 1:sw] += term
     return canvas[:, pt:pt + h, pl:pl + w]
 
 

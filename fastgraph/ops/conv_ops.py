@@ -159,7 +159,9 @@ def _np_windows(x, kh, kw, attrs, fill):
     for ky in range(kh):
         for kx in range(kw):
             y0, x0 = ky * dh, kx * dw
-            yield ky, kx, xp[:, y0:y0 + (oh - 1) * sh + 1:sh, x0:x0 + (ow - 1) * sw + 1:sw, :]
+            # An empty output must not turn the slice's stop negative (from the end).
+            yield ky, kx, xp[:, y0:y0 + max((oh - 1) * sh + 1, 0):sh,
+                             x0:x0 + max((ow - 1) * sw + 1, 0):sw, :]
 
 
 # ---- conv2d ------------------------------------------------------------------
@@ -396,6 +398,8 @@ def _np_conv2d_transpose(inputs, attrs):
     for ky in range(kh):
         for kx in range(kw):
             contrib = np.tensordot(x, f[ky, kx], axes=([3], [1]))
+            if not contrib.size:
+                continue
             canvas[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh,
                    kx * dw:kx * dw + (ow - 1) * sw + 1:sw] += contrib
     return [canvas[:, pt:pt + out[1], pl:pl + out[2]].astype(inputs[0].dtype)]

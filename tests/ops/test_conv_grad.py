@@ -410,3 +410,85 @@ def test_kernels_split_into_shares_agree_with_the_reference(case):
     got = _raw(op_type, inputs, attrs)
     want = op_registry.get(op_type).reference(inputs, attrs)[0]
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def _random_geometry(rng):
+    kh, kw = rng.integers(1, 5, size=2)
+    sh, sw = rng.integers(1, 4, size=2)
+    dh, dw = rng.integers(1, 3, size=2)
+    h, w = rng.integers(1, 9, size=2)
+    kind = rng.integers(3)
+    padding = ("SAME", "VALID", None)[kind]
+    if padding is None:  # explicit, at times wider than the window
+        padding = tuple(tuple(int(v) for v in rng.integers(0, 5, size=2)) for _ in range(2))
+    return int(h), int(w), int(kh), int(kw), (int(sh), int(sw)), (int(dh), int(dw)), padding
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_random_geometries_keep_the_adjoint_identities(seed):
+    """Windows larger than the image, strides past the window, padding wider
+    than the window, empty outputs: the backprops stay the adjoints of the
+    forward ops, and the pooling gradients equal their references."""
+    from fastgraph.framework import op_registry
+
+    rng = np.random.default_rng(seed)
+    h, w, kh, kw, strides, dil, padding = _random_geometry(rng)
+    oh, ow = _out_hw(h, w, kh, kw, strides, dil, padding)
+    if oh < 0 or ow < 0:
+        return  # no such conv (shape errors are tested above)
+    x, f = rng.normal(size=(2, h, w, 2)), rng.normal(size=(kh, kw, 2, 3))
+    dy = rng.normal(size=(2, oh, ow, 3))
+    attrs = _attrs(strides, dil, padding)
+    y = _raw("Conv2D", [x, f], attrs)
+    dx = _raw("Conv2DBackpropInput", [dy, f], dict(attrs, output_shape=x.shape))
+    df = _raw("Conv2DBackpropFilter", [x, dy], dict(attrs, filter_sizes=f.shape))
+    total = np.sum(y * dy)
+    np.testing.assert_allclose([np.sum(x * dx), np.sum(f * df)], [total, total], rtol=1e-10,
+                               atol=1e-10)
+    if isinstance(padding, str):
+        fd = rng.normal(size=(kh, kw, 2, 2))
+        dyd = rng.normal(size=(2, oh, ow, 4))
+        yd = _raw("DepthwiseConv2dNative", [x, fd], attrs)
+        dxd = _raw("DepthwiseConv2dNativeBackpropInput", [dyd, fd],
+                   dict(attrs, input_sizes=x.shape))
+        dfd = _raw("DepthwiseConv2dNativeBackpropFilter", [x, dyd],
+                   dict(attrs, filter_sizes=fd.shape))
+        total = np.sum(yd * dyd)
+        np.testing.assert_allclose([np.sum(x * dxd), np.sum(fd * dfd)], [total, total],
+                                   rtol=1e-10, atol=1e-10)
+        pool = _pool_attrs((kh, kw), strides, padding)
+        ph, pw = _out_hw(h, w, kh, kw, strides, (1, 1), padding)
+        if ph >= 0 and pw >= 0:
+            xr = np.round(x * 2)
+            yp = ref_max_pool(xr, (kh, kw), strides, padding) if ph * pw else \
+                np.zeros((2, ph, pw, 2))
+            for op_type, inputs, a in [
+                    ("MaxPoolGrad", [xr, yp, rng.normal(size=yp.shape)], pool),
+                    ("MaxPoolGradGrad", [xr, yp, rng.normal(size=xr.shape)], pool),
+                    ("AvgPoolGrad", [rng.normal(size=yp.shape)],
+                     dict(pool, orig_input_shape=xr.shape))]:
+                np.testing.assert_allclose(_raw(op_type, inputs, a),
+                                           op_registry.get(op_type).reference(inputs, a)[0],
+                                           rtol=1e-12, atol=1e-12, err_msg=op_type)
+
+
+@pytest.mark.parametrize("seed", range(0, 80, 7))
+def test_references_of_empty_and_odd_geometries_match_the_kernels(seed):
+    """The references (the constant folder's) on the random geometries."""
+    from fastgraph.framework import op_registry
+
+    rng = np.random.default_rng(seed)
+    h, w, kh, kw, strides, dil, padding = _random_geometry(rng)
+    oh, ow = _out_hw(h, w, kh, kw, strides, dil, padding)
+    if oh < 0 or ow < 0:
+        return
+    x, f = rng.normal(size=(2, h, w, 2)), rng.normal(size=(kh, kw, 2, 3))
+    dy = rng.normal(size=(2, oh, ow, 3))
+    attrs = _attrs(strides, dil, padding)
+    for op_type, inputs, a in [
+            ("Conv2D", [x, f], attrs),
+            ("Conv2DBackpropInput", [dy, f], dict(attrs, output_shape=x.shape)),
+            ("Conv2DBackpropFilter", [x, dy], dict(attrs, filter_sizes=f.shape))]:
+        np.testing.assert_allclose(_raw(op_type, inputs, a),
+                                   op_registry.get(op_type).reference(inputs, a)[0],
+                                   rtol=1e-12, atol=1e-12, err_msg=op_type)
