@@ -218,11 +218,22 @@ int fg_k_depthwise_conv2d_backprop_filter(const fg_step *s, int part, int nparts
     }
 FG_FOR_FLOATS(ARGMAX_FN)
 
+/* Taps outer, channels inner: `tap` and `best` (this share's scratch) hold
+ * every channel's pick so far, so each tap is one branch-free pass over
+ * contiguous channels; the tap index has T's width so that the compare and
+ * the selects vectorize together. */
+#define MPG_TAP_f32 int32_t
+#define MPG_TAP_f64 int64_t
 #define MAX_POOL_GRAD_FN(sfx, T, code)                                                       \
     static void max_pool_grad_##sfx(const geom *g, const T *restrict x, const T *restrict dy, \
-                                    T *restrict dx, int64_t i0, int64_t i1)                   \
+                                    T *restrict dx, int64_t i0, int64_t i1,                   \
+                                    int64_t *restrict offset, MPG_TAP_##sfx *restrict tap,    \
+                                    T *restrict best)                                         \
     {                                                                                         \
         const int64_t image = g->h * g->w * g->c;                                             \
+        for (int64_t ky = 0; ky < g->kh; ky++)                                                \
+            for (int64_t kx = 0; kx < g->kw; kx++)                                            \
+                offset[ky * g->kw + kx] = (ky * g->dh * g->w + kx * g->dw) * g->c;            \
         for (int64_t j = i0 * image; j < i1 * image; j++)                                     \
             dx[j] = 0;                                                                        \
         for (int64_t n = i0; n < i1; n++)                                                     \
@@ -231,14 +242,28 @@ FG_FOR_FLOATS(ARGMAX_FN)
                     int64_t ys, ky0, ky1, xs, kx0, kx1;                                       \
                     taps(oy, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);              \
                     taps(ox, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);              \
+                    if (ky1 <= ky0 || kx1 <= kx0)                                             \
+                        continue;                                                             \
                     const int64_t base = ((n * g->h + ys) * g->w + xs) * g->c;                \
-                    const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * g->c;                 \
+                    const T *first = x + base + (ky0 * g->dh * g->w + kx0 * g->dw) * g->c;    \
                     for (int64_t c = 0; c < g->c; c++) {                                      \
-                        const int64_t at =                                                    \
-                            window_argmax_##sfx(g, x, base + c, ky0, ky1, kx0, kx1);          \
-                        if (at >= 0)                                                          \
-                            dx[at] += d[c];                                                   \
+                        best[c] = first[c];                                                   \
+                        tap[c] = (MPG_TAP_##sfx)(ky0 * g->kw + kx0);                          \
                     }                                                                         \
+                    for (int64_t ky = ky0; ky < ky1; ky++)                                    \
+                        for (int64_t kx = ky == ky0 ? kx0 + 1 : kx0; kx < kx1; kx++) {        \
+                            const T *v = x + base + (ky * g->dh * g->w + kx * g->dw) * g->c;  \
+                            const MPG_TAP_##sfx t = (MPG_TAP_##sfx)(ky * g->kw + kx);         \
+                            for (int64_t c = 0; c < g->c; c++) {                              \
+                                const T cur = best[c], val = v[c];                            \
+                                const MPG_TAP_##sfx take = -(MPG_TAP_##sfx)(cur < val);       \
+                                best[c] = cur < val ? val : cur;                              \
+                                tap[c] = (tap[c] & ~take) | (t & take);                       \
+                            }                                                                 \
+                        }                                                                     \
+                    const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * g->c;                 \
+                    for (int64_t c = 0; c < g->c; c++)                                        \
+                        dx[base + offset[tap[c]] + c] += d[c];                                \
                 }                                                                             \
     }
 FG_FOR_FLOATS(MAX_POOL_GRAD_FN)
@@ -314,13 +339,16 @@ FG_FOR_FLOATS(AVG_POOL_GRAD_FN)
 int fg_k_max_pool_grad(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const fg_value *x = s->in[0], *dy = s->in[2], *dx = s->out[0];
+    const fg_value *x = s->in[0], *dy = s->in[2], *dx = s->out[0], *scratch = s->out[1];
     int64_t lo, hi;
     fg_split(g.n, part, nparts, &lo, &hi);
+    char *mine = (char *)scratch->data + (scratch->size / s->nparts) * part;
     switch (x->dtype) {
 #define CASE(sfx, T, code)                                                                   \
     case code:                                                                               \
-        max_pool_grad_##sfx(&g, x->data, dy->data, dx->data, lo, hi);                        \
+        max_pool_grad_##sfx(&g, x->data, dy->data, dx->data, lo, hi, (int64_t *)mine,        \
+                            (MPG_TAP_##sfx *)(mine + g.kh * g.kw * 8),                       \
+                            (T *)(mine + g.kh * g.kw * 8 + g.c * (int64_t)sizeof(T)));       \
         return FG_OK;
         FG_FOR_FLOATS(CASE)
 #undef CASE

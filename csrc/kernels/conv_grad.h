@@ -13,10 +13,12 @@
  *   windows cover it; shares split the input pixels.
  * depthwise_conv2d_backprop_filter: in = [x, dy], out = [dfilter]; iattr adds
  *   [M]. Shares split the taps.
- * max_pool_grad: in = [x, y, dy], out = [dx]. The gradient of each window
- *   goes to its first maximum in row-major tap order (a later tap wins only
- *   when strictly greater, so a NaN never takes over), as TF's CPU kernel
- *   picks it; y is not read. Shares split the images.
+ * max_pool_grad: in = [x, y, dy], out = [dx, scratch]. The gradient of each
+ *   window goes to its first maximum in row-major tap order (a later tap
+ *   wins only when strictly greater, so a NaN never takes over), as TF's CPU
+ *   kernel picks it; y is not read. Shares split the images; each keeps,
+ *   in its slice of scratch, KH KW int64 tap offsets, then C tap numbers
+ *   (int32 for float32, int64 for float64) and C maxima so far.
  * max_pool_grad_grad: in = [x, y, ddx], out = [ddy]: each output pixel
  *   reads ddx at the first tap of its window equal to its y (0 if none), as
  *   TF's CPU kernel does; shares split the output pixels.

@@ -323,6 +323,8 @@ register(OpDef("MaxPoolGrad", shape=lambda ctx: _max_pool_grad_shape("MaxPoolGra
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="max_pool_grad",
                lower=lambda ctx: _pool_geometry(ctx.shapes[0], ctx.attrs),
                reference=_np_max_pool_grad, parallel=True,
+               scratch=lambda ctx: _size(ctx.attrs["ksize"]) * 8 +
+               -(-ctx.shapes[0][3] * 2 * ctx.dtypes[0].size // 8) * 8,
                work=lambda ctx: _size(ctx.shapes[2]) * _size(ctx.attrs["ksize"]),
                dtypes=[Accepts("orig_input", FLOATS)],
                samples=samples.max_pool_grad,
