@@ -1,5 +1,6 @@
 """Convolutions and pooling over NHWC images: conv2d (im2col + BLAS GEMM),
-depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
+depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry.
+Their backprops and gradients are in conv_grad_ops."""
 
 import numpy as np
 
