@@ -7,6 +7,7 @@
 
 #include "kernels/array.h"
 #include "kernels/conv.h"
+#include "kernels/conv_grad.h"
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
 #include "kernels/image.h"
@@ -28,6 +29,7 @@
     FG_OPS_REDUCTION(X)           \
     FG_OPS_LINALG(X)              \
     FG_OPS_CONV(X)                \
+    FG_OPS_CONV_GRAD(X)           \
     FG_OPS_NN(X)                  \
     FG_OPS_RANDOM(X)              \
     FG_OPS_INDEXING(X)            \

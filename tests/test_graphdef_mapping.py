@@ -125,6 +125,14 @@ def _catalog_graph():
     tf.nn.conv2d(img, k, 2, [[0, 0], [1, 0], [0, 1], [0, 0]], name="conv_explicit")
     tf.nn.max_pool2d(c, 2, 2, "VALID", name="pooled")
     tf.nn.conv2d_transpose(c, k, tf.stack([tf.size(n) - 1, 6, 6, 2]), 1, "SAME", name="up")
+    tf.nn.conv2d_backprop_filter(img, tf.stack([3, 3, 2, tf.size(n) + 2]), c, 1, "SAME",
+                                 name="filter_grad")
+    tf.nn.depthwise_conv2d_native_backprop_input([1, 6, 6, 2], tf.ones([3, 3, 2, 1]), img,
+                                                 [1, 1, 1, 1], "SAME", name="depthwise_grad")
+    tf.nn.depthwise_conv2d_native_backprop_filter(img, [3, 3, 2, 1], img, [1, 1, 1, 1], "SAME",
+                                                  name="depthwise_filter_grad")
+    tf.gradients(tf.nn.max_pool2d(c, 2, 2, "VALID") + tf.nn.avg_pool2d(c, 3, 2, "SAME"), c,
+                 name="pool_grads")
     tf.compat.v1.image.resize_bilinear(img, [3, 3], name="small")
     tf.math.top_k(tf.reshape(x, [6, 4]), 2, name="top")
     tf.range(0, 10, 2, name="evens")

@@ -4,35 +4,10 @@
 #include <string.h>
 
 #include "conv.h"
+#include "conv_geom.h"
 #include "linalg.h"
 #include "scalar.h"
 #include "types.h"
-
-typedef struct geom {
-    int64_t n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl;
-} geom;
-
-static geom read_geom(const int64_t *a)
-{
-    geom g = {a[CONV_N],  a[CONV_H],  a[CONV_W],  a[CONV_C],  a[CONV_OH], a[CONV_OW], a[CONV_KH],
-              a[CONV_KW], a[CONV_SH], a[CONV_SW], a[CONV_DH], a[CONV_DW], a[CONV_PT], a[CONV_PL]};
-    return g;
-}
-
-/* The window of output pixel (oy, ox) along one axis: the first input
- * coordinate, and the range [k0, k1) of taps that land inside the image. */
-static inline void taps(int64_t o, int64_t stride, int64_t pad, int64_t dil, int64_t k,
-                        int64_t size, int64_t *start, int64_t *k0, int64_t *k1)
-{
-    int64_t s = o * stride - pad;
-    int64_t lo = s < 0 ? (-s + dil - 1) / dil : 0;
-    int64_t hi = size - s <= 0 ? 0 : (size - s + dil - 1) / dil;
-    *start = s;
-    *k0 = lo;
-    *k1 = hi < k ? hi : k;
-    if (*k1 < *k0)
-        *k1 = *k0;
-}
 
 /* One im2col row per output pixel in [p0, p1): [KH][KW][C] elements, zero
  * where the window hangs over the padding. */

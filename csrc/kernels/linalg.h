@@ -13,7 +13,7 @@ enum { MATMUL_M, MATMUL_N, MATMUL_K, MATMUL_TA, MATMUL_TB, MATMUL_SPLIT_COLS, MA
 
 /* The kernels that call BLAS (the Python runtime loads SciPy's BLAS before a
  * plan holding one runs). */
-#define FG_GEMM_KERNELS(X) X(matmul) X(conv2d) X(conv2d_transpose)
+#define FG_GEMM_KERNELS(X) X(matmul) X(conv2d) X(conv2d_transpose) X(conv2d_backprop_filter)
 #define FG_GEMM_COUNT_(name) +1
 enum { FG_GEMM_KERNEL_COUNT = 0 FG_GEMM_KERNELS(FG_GEMM_COUNT_) };
 #undef FG_GEMM_COUNT_

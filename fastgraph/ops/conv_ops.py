@@ -1,5 +1,6 @@
 """Convolutions and pooling over NHWC images: conv2d (im2col + BLAS GEMM),
-depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry."""
+depthwise_conv2d, max_pool and avg_pool, with TF's SAME/VALID geometry.
+Their backprops and gradients are in conv_grad_ops."""
 
 import numpy as np
 
@@ -134,6 +135,15 @@ def _geometry(x_shape, kh, kw, attrs):
     return [n, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl]
 
 
+def _check_same_dtype(ctx, op_type, names):
+    """TF's TypeError when the tensor inputs `names` (sharing TF's type attr T)
+    differ in dtype: the kernels read every input as the first one's type."""
+    for name, dtype in zip(names[1:], ctx.dtypes[1:len(names)]):
+        if dtype is not None and ctx.dtypes[0] is not None and dtype != ctx.dtypes[0]:
+            raise TypeError(f"Input '{name}' of '{op_type}' Op has type {dtype.name} that does "
+                            f"not match type {ctx.dtypes[0].name} of argument '{names[0]}'.")
+
+
 def _check_rank4(shape, op_type, shapes):
     if shape is not None and len(shape) != 4:
         raise ValueError(f"Shape must be rank 4 but is rank {len(shape)} for '{op_type}' with "
@@ -150,12 +160,15 @@ def _np_windows(x, kh, kw, attrs, fill):
     for ky in range(kh):
         for kx in range(kw):
             y0, x0 = ky * dh, kx * dw
-            yield ky, kx, xp[:, y0:y0 + (oh - 1) * sh + 1:sh, x0:x0 + (ow - 1) * sw + 1:sw, :]
+            # An empty output must not turn the slice's stop negative (from the end).
+            yield ky, kx, xp[:, y0:y0 + max((oh - 1) * sh + 1, 0):sh,
+                             x0:x0 + max((ow - 1) * sw + 1, 0):sw, :]
 
 
 # ---- conv2d ------------------------------------------------------------------
 
 def _conv_shape(op_type, ctx):
+    _check_same_dtype(ctx, op_type, ("input", "filter"))
     x, f = ctx.shapes
     _check_rank4(x, op_type, ctx.shapes)
     _check_rank4(f, op_type, ctx.shapes)
@@ -344,6 +357,7 @@ def _transpose_geometry(ctx):
 
 
 def _transpose_shape(ctx):
+    _check_same_dtype(ctx, "Conv2DBackpropInput", ("out_backprop", "filter"))
     x, f = ctx.shapes[0], ctx.shapes[1]
     _check_rank4(x, "Conv2DBackpropInput", ctx.shapes[:2])
     _check_rank4(f, "Conv2DBackpropInput", ctx.shapes[:2])
@@ -385,6 +399,8 @@ def _np_conv2d_transpose(inputs, attrs):
     for ky in range(kh):
         for kx in range(kw):
             contrib = np.tensordot(x, f[ky, kx], axes=([3], [1]))
+            if not contrib.size:
+                continue
             canvas[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh,
                    kx * dw:kx * dw + (ow - 1) * sw + 1:sw] += contrib
     return [canvas[:, pt:pt + out[1], pl:pl + out[2]].astype(inputs[0].dtype)]

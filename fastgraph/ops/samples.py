@@ -28,7 +28,9 @@ __all__ = [
     "binary_power", "broadcast_gradient_args", "cast", "select", "reduce", "arg", "scan",
     "activation", "leaky_relu",
     "softmax", "xent", "sparse_xent", "bias_add", "matmul", "batch_matmul", "conv2d",
-    "depthwise_conv2d", "conv2d_transpose", "pool", "resize", "resize_area", "convert_image",
+    "depthwise_conv2d", "conv2d_transpose", "pool", "conv2d_backprop_filter",
+    "depthwise_backprop_input", "depthwise_backprop_filter", "max_pool_grad",
+    "max_pool_grad_grad", "avg_pool_grad", "resize", "resize_area", "convert_image",
     "rgb_to_grayscale", "per_image", "flip", "crop_to_box", "pad_to_box", "central_crop",
     "gather", "gather_nd", "one_hot", "fill", "like", "range_", "shape_of", "where_coordinates",
     "top_k", "sort", "transpose", "concat", "pack", "unpack", "split", "split_v", "slice_",
@@ -330,14 +332,108 @@ def _pads(padding):
     return padding if isinstance(padding, str) else tuple(tuple(p) for p in padding[1:3])
 
 
+_POOL = [((2, 2), (2, 2), "VALID"), ((3, 3), (1, 1), "SAME"), ((3, 2), (2, 1), "SAME"),
+         ((1, 1), (1, 1), "VALID")]
+
+
 def pool(dtype):
     """Pooling windows with strides and SAME/VALID padding."""
-    for i, (ksize, strides, padding) in enumerate([((2, 2), (2, 2), "VALID"),
-                                                   ((3, 3), (1, 1), "SAME"),
-                                                   ((3, 2), (2, 1), "SAME"),
-                                                   ((1, 1), (1, 1), "VALID")]):
+    for i, (ksize, strides, padding) in enumerate(_POOL):
         yield [values(dtype, (2, 7, 6, 3), i)], \
             {"ksize": ksize, "strides": strides, "padding": padding, "dilations": (1, 1)}
+
+
+# ---- convolution and pooling backprops -------------------------------------------
+
+def _conv_out(size, k, stride, dil, padding):
+    eff = (k - 1) * dil + 1
+    if padding == "SAME":
+        return -(-size // stride)
+    before, after = (0, 0) if padding == "VALID" else padding
+    return (size + before + after - eff) // stride + 1
+
+
+def _conv_out_shape(x, kh, kw, strides, padding, dilations):
+    """(N, OH, OW) of the forward conv or pool of x."""
+    pads = (padding, padding) if isinstance(padding, str) else padding
+    return (x[0], _conv_out(x[1], kh, strides[0], dilations[0], pads[0]),
+            _conv_out(x[2], kw, strides[1], dilations[1], pads[1]))
+
+
+# The last cases are past the compiler's PARALLEL_GRAIN, and the second has
+# more output pixels than one im2col tile, so shares and tiles are compared too.
+_BACKPROP_FILTER = [((2, 7, 6, 3), (3, 2, 3, 4), s, _pads(p), d) for s, p, d in _CONV] + [
+    ((4, 16, 16, 8), (3, 3, 8, 16), (1, 1), "SAME", (1, 1)),
+    ((2, 12, 12, 64), (3, 3, 64, 2), (1, 1), "SAME", (1, 1))]
+
+
+def conv2d_backprop_filter(dtype):
+    """Filter gradients (input, out_backprop) over the conv2d cases."""
+    for i, (x, fs, strides, padding, dil) in enumerate(_BACKPROP_FILTER):
+        dy = _conv_out_shape(x, fs[0], fs[1], strides, padding, dil) + (fs[3],)
+        # Small values for the long sums, so float32 rounding stays in tolerance.
+        scale = {} if i < len(_CONV) else {"low": -0.5, "high": 0.5}
+        yield [values(dtype, x, i, **scale), values(dtype, dy, i + 1, **scale)], \
+            {"strides": strides, "padding": padding, "dilations": dil, "filter_sizes": fs}
+
+
+def depthwise_backprop_input(dtype):
+    """Depthwise input gradients (out_backprop, filter) with a multiplier of 2."""
+    for i, (strides, padding, dil) in enumerate(_CONV[:4]):
+        x, f = (2, 7, 6, 3), (3, 2, 3, 2)
+        dy = _conv_out_shape(x, f[0], f[1], strides, padding, dil) + (6,)
+        yield [values(dtype, dy, i), values(dtype, f, i + 1)], \
+            {"strides": strides, "padding": padding, "dilations": dil, "input_sizes": x}
+
+
+def depthwise_backprop_filter(dtype):
+    """Depthwise filter gradients (input, out_backprop) with a multiplier of 2."""
+    for i, (strides, padding, dil) in enumerate(_CONV[:4]):
+        x, fs = (2, 7, 6, 3), (3, 2, 3, 2)
+        dy = _conv_out_shape(x, fs[0], fs[1], strides, padding, dil) + (6,)
+        yield [values(dtype, x, i), values(dtype, dy, i + 1)], \
+            {"strides": strides, "padding": padding, "dilations": dil, "filter_sizes": fs}
+
+
+def _max_pooled(x, ksize, strides, padding):
+    """The max pool of x (the padding never wins)."""
+    _, oh, ow = _conv_out_shape(x.shape, *ksize, strides, padding, (1, 1))
+    pads = [max((o - 1) * s + k - n, 0) // 2 if padding == "SAME" else 0
+            for o, s, k, n in zip((oh, ow), strides, ksize, x.shape[1:3])]
+    xp = np.full((x.shape[0], pads[0] + oh * strides[0] + ksize[0],
+                  pads[1] + ow * strides[1] + ksize[1], x.shape[3]), -np.inf)
+    xp[:, pads[0]:pads[0] + x.shape[1], pads[1]:pads[1] + x.shape[2]] = x
+    return np.max([xp[:, ky:ky + (oh - 1) * strides[0] + 1:strides[0],
+                      kx:kx + (ow - 1) * strides[1] + 1:strides[1]]
+                   for ky in range(ksize[0]) for kx in range(ksize[1])], axis=0).astype(x.dtype)
+
+
+def _pool_grad_cases(dtype):
+    """(x, its max pool, attrs); the last x is rounded to whole numbers, so
+    windows tie and the first maximum must be the one picked."""
+    cases = [(values(dtype, (2, 7, 6, 3), i), k, s, p) for i, (k, s, p) in enumerate(_POOL)]
+    cases.append((np.round(values(dtype, (2, 7, 6, 3), 9)), (3, 3), (2, 2), "SAME"))
+    for x, k, s, p in cases:
+        yield x, _max_pooled(x, k, s, p), \
+            {"ksize": k, "strides": s, "padding": p, "dilations": (1, 1)}
+
+
+def max_pool_grad(dtype):
+    """(orig_input, orig_output, grad) over the pooling cases and ties."""
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [x, y, values(dtype, y.shape, i + 20)], attrs
+
+
+def max_pool_grad_grad(dtype):
+    """(orig_input, orig_output, grad of the input) over the pooling cases and ties."""
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [x, y, values(dtype, x.shape, i + 20)], attrs
+
+
+def avg_pool_grad(dtype):
+    """Average-pool gradients back to the input shape over the pooling cases."""
+    for i, (x, y, attrs) in enumerate(_pool_grad_cases(dtype)):
+        yield [values(dtype, y.shape, i)], dict(attrs, orig_input_shape=x.shape)
 
 
 # ---- image ----------------------------------------------------------------------

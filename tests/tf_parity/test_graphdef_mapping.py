@@ -169,7 +169,29 @@ def _many_ops(fg):
         *fg.compat.v1.gradients(fg.compat.v1.nn.fused_batch_norm(
             img, fg.ones([2]), fg.zeros([2]), epsilon=1e-3)[0], [img]),
     ]
+    outs += _backprop_ops(fg, img, k, n)
     return [fg.identity(t, name=f"out{i}") for i, t in enumerate(outs)]
+
+
+def _backprop_ops(fg, img, k, n):
+    """The convolution and pooling backprops, through the public functions
+    and through fg.gradients (MaxPoolGrad, MaxPoolGradGrad, AvgPoolGrad)."""
+    import numpy as np
+
+    s1 = [1, 1, 1, 1]
+    dy = fg.nn.conv2d(img, k, s1, "SAME")
+    dw = fg.constant(np.linspace(-1, 1, 16, dtype=np.float32).reshape(2, 2, 2, 2))
+    ddy = fg.nn.depthwise_conv2d(img, dw, s1, "VALID")
+    mp = fg.nn.max_pool2d(img, 2, 2, "VALID")
+    w = mp * 0.5 + 1.0
+    (mpg,) = fg.gradients(mp, img, grad_ys=w)
+    return [fg.nn.conv2d_backprop_filter(img, [3, 3, 2, 4], dy, s1, "SAME"),
+            fg.nn.conv2d_backprop_filter(img, fg.stack([3, 3, 2, fg.size(n) + 2]), dy, s1, "SAME"),
+            fg.nn.conv2d_backprop_input([1, 6, 6, 2], k, dy, s1, "SAME"),
+            fg.nn.depthwise_conv2d_native_backprop_input([1, 6, 6, 2], dw, ddy, s1, "VALID"),
+            fg.nn.depthwise_conv2d_native_backprop_filter(img, [2, 2, 2, 2], ddy, s1, "VALID"),
+            mpg, fg.gradients(mpg, w, grad_ys=img)[0],
+            fg.gradients(fg.nn.avg_pool2d(img, 3, 2, "SAME"), img)[0]]
 
 
 def test_written_graph_defs_run_in_tensorflow_as_in_fastgraph():

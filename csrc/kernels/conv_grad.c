@@ -1,0 +1,394 @@
+/* The backprops of convolution and pooling (see conv_grad.h). */
+#include <stdint.h>
+#include <string.h>
+
+#include "conv_geom.h"
+#include "conv_grad.h"
+#include "linalg.h"
+#include "types.h"
+
+/* ---- conv2d_backprop_filter ---------------------------------------------- */
+
+/* Columns [k0, k1) of the im2col rows of output pixels [p0, p1): column j is
+ * tap j / C, channel j % C; zero where the tap hangs over the padding. */
+static void im2col_columns(const geom *g, const char *x, size_t e, int64_t p0, int64_t p1,
+                           int64_t k0, int64_t k1, char *rows)
+{
+    const int64_t width = k1 - k0;
+    for (int64_t p = p0; p < p1; p++) {
+        char *row = rows + (p - p0) * width * (int64_t)e;
+        const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);
+        const int64_t ys = (r / g->ow) * g->sh - g->pt, xs = (r % g->ow) * g->sw - g->pl;
+        for (int64_t j = k0; j < k1;) {
+            const int64_t t = j / g->c, c0 = j % g->c;
+            const int64_t c1 = g->c < c0 + (k1 - j) ? g->c : c0 + (k1 - j);
+            const int64_t iy = ys + (t / g->kw) * g->dh, ix = xs + (t % g->kw) * g->dw;
+            char *dst = row + (j - k0) * (int64_t)e;
+            const size_t len = (size_t)(c1 - c0) * e;
+            if (iy >= 0 && iy < g->h && ix >= 0 && ix < g->w)
+                memcpy(dst, x + (((n * g->h + iy) * g->w + ix) * g->c + c0) * (int64_t)e, len);
+            else
+                memset(dst, 0, len);
+            j += c1 - c0;
+        }
+    }
+}
+
+int fg_k_conv2d_backprop_filter(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t co = s->iattr[CONV_BF_CO], tile = s->iattr[CONV_BF_TILE];
+    const fg_value *x = s->in[0], *dy = s->in[1], *df = s->out[0], *scratch = s->out[1];
+    const size_t e = fg_dtype_size(x->dtype);
+    const int64_t pixels = g.n * g.oh * g.ow;
+    if (x->dtype != FG_FLOAT32 && x->dtype != FG_FLOAT64)
+        return fg_no_kernel(s, x->dtype, st);
+    if (!fg_have_gemm())
+        return fg_fail(st, FG_FAILED_PRECONDITION,
+                       "%s: no BLAS was loaded for conv2d_backprop_filter", s->name);
+    int64_t k0, k1;
+    fg_split(g.kh * g.kw * g.c, part, nparts, &k0, &k1);
+    if (k1 <= k0)
+        return FG_OK;
+    const int64_t width = k1 - k0;
+    char *out = (char *)df->data + k0 * co * (int64_t)e;
+    if (pixels == 0) {
+        memset(out, 0, (size_t)(width * co) * e);
+        return FG_OK;
+    }
+    char *cols = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    for (int64_t p = 0; p < pixels; p += tile) {
+        const int64_t q = p + tile < pixels ? p + tile : pixels;
+        const char *d = (const char *)dy->data + p * co * (int64_t)e;
+        im2col_columns(&g, x->data, e, p, q, k0, k1, cols);
+        /* out[width, co] (+)= cols[q - p, width]^T dy[q - p, co] */
+        if (x->dtype == FG_FLOAT32)
+            fg_gemm_f32(1, 0, width, co, q - p, 1.0f, (const float *)cols, width,
+                        (const float *)d, co, p == 0 ? 0.0f : 1.0f, (float *)out, co);
+        else
+            fg_gemm_f64(1, 0, width, co, q - p, 1.0, (const double *)cols, width,
+                        (const double *)d, co, p == 0 ? 0.0 : 1.0, (double *)out, co);
+    }
+    return FG_OK;
+}
+
+/* ---- depthwise backprops --------------------------------------------------- */
+
+/* Input pixel i of one axis is tap k of output o when o * stride - pad + k *
+ * dil == i; the taps run down from the last output the window can reach. */
+#define DEPTHWISE_BI_FN(sfx, T, code)                                                        \
+    static void depthwise_bi_##sfx(const geom *g, int64_t mult, const T *restrict dy,         \
+                                   const T *restrict f, T *restrict dx, int64_t p0,           \
+                                   int64_t p1)                                                \
+    {                                                                                         \
+        const int64_t cm = g->c * mult;                                                       \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            const int64_t n = p / (g->h * g->w), r = p % (g->h * g->w);                       \
+            const int64_t iy = r / g->w, ix = r % g->w;                                       \
+            T *restrict out = dx + p * g->c;                                                  \
+            for (int64_t c = 0; c < g->c; c++)                                                \
+                out[c] = 0;                                                                   \
+            for (int64_t ky = 0; ky < g->kh; ky++) {                                          \
+                const int64_t ty = iy + g->pt - ky * g->dh;                                   \
+                if (ty < 0)                                                                   \
+                    break;                                                                    \
+                if (ty % g->sh != 0 || ty / g->sh >= g->oh)                                   \
+                    continue;                                                                 \
+                for (int64_t kx = 0; kx < g->kw; kx++) {                                      \
+                    const int64_t tx = ix + g->pl - kx * g->dw;                               \
+                    if (tx < 0)                                                               \
+                        break;                                                                \
+                    if (tx % g->sw != 0 || tx / g->sw >= g->ow)                               \
+                        continue;                                                             \
+                    const T *d = dy + ((n * g->oh + ty / g->sh) * g->ow + tx / g->sw) * cm;   \
+                    const T *w = f + (ky * g->kw + kx) * cm;                                  \
+                    if (mult == 1) {                                                          \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            out[c] += d[c] * w[c];                                            \
+                        continue;                                                             \
+                    }                                                                         \
+                    for (int64_t c = 0; c < g->c; c++) {                                      \
+                        T acc = 0;                                                            \
+                        for (int64_t m = 0; m < mult; m++)                                    \
+                            acc += d[c * mult + m] * w[c * mult + m];                         \
+                        out[c] += acc;                                                        \
+                    }                                                                         \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(DEPTHWISE_BI_FN)
+
+#define DEPTHWISE_BF_FN(sfx, T, code)                                                        \
+    static void depthwise_bf_##sfx(const geom *g, int64_t mult, const T *restrict x,          \
+                                   const T *restrict dy, T *restrict df, int64_t t0,          \
+                                   int64_t t1)                                                \
+    {                                                                                         \
+        const int64_t cm = g->c * mult;                                                       \
+        for (int64_t t = t0; t < t1; t++) {                                                   \
+            const int64_t ky = t / g->kw, kx = t % g->kw;                                     \
+            T *restrict out = df + t * cm;                                                    \
+            for (int64_t j = 0; j < cm; j++)                                                  \
+                out[j] = 0;                                                                   \
+            for (int64_t n = 0; n < g->n; n++)                                                \
+                for (int64_t oy = 0; oy < g->oh; oy++) {                                      \
+                    const int64_t iy = oy * g->sh - g->pt + ky * g->dh;                       \
+                    if (iy < 0 || iy >= g->h)                                                 \
+                        continue;                                                             \
+                    for (int64_t ox = 0; ox < g->ow; ox++) {                                  \
+                        const int64_t ix = ox * g->sw - g->pl + kx * g->dw;                   \
+                        if (ix < 0 || ix >= g->w)                                             \
+                            continue;                                                         \
+                        const T *in = x + ((n * g->h + iy) * g->w + ix) * g->c;               \
+                        const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * cm;               \
+                        if (mult == 1) {                                                      \
+                            for (int64_t c = 0; c < g->c; c++)                                \
+                                out[c] += in[c] * d[c];                                       \
+                            continue;                                                         \
+                        }                                                                     \
+                        for (int64_t c = 0; c < g->c; c++)                                    \
+                            for (int64_t m = 0; m < mult; m++)                                \
+                                out[c * mult + m] += in[c] * d[c * mult + m];                 \
+                    }                                                                         \
+                }                                                                             \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(DEPTHWISE_BF_FN)
+
+int fg_k_depthwise_conv2d_backprop_input(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t mult = s->iattr[DEPTHWISE_B_M];
+    const fg_value *dy = s->in[0], *f = s->in[1], *dx = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.h * g.w, part, nparts, &lo, &hi);
+    switch (dx->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        depthwise_bi_##sfx(&g, mult, dy->data, f->data, dx->data, lo, hi);                   \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_no_kernel(s, dx->dtype, st);
+    }
+}
+
+int fg_k_depthwise_conv2d_backprop_filter(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const int64_t mult = s->iattr[DEPTHWISE_B_M];
+    const fg_value *x = s->in[0], *dy = s->in[1], *df = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.kh * g.kw, part, nparts, &lo, &hi);
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        depthwise_bf_##sfx(&g, mult, x->data, dy->data, df->data, lo, hi);                   \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_no_kernel(s, x->dtype, st);
+    }
+}
+
+/* ---- pooling backprops ------------------------------------------------------ */
+
+/* The flat index in x of channel c's maximum under a window (its first
+ * pixel `base`, its in-image taps [ky0, ky1) x [kx0, kx1)), as TF's CPU
+ * kernel picks it: the first tap, replaced only by a strictly greater one;
+ * -1 for a window with no pixel inside. */
+#define ARGMAX_FN(sfx, T, code)                                                              \
+    static inline int64_t window_argmax_##sfx(const geom *g, const T *x, int64_t base,        \
+                                              int64_t ky0, int64_t ky1, int64_t kx0,          \
+                                              int64_t kx1)                                    \
+    {                                                                                         \
+        int64_t best_at = -1;                                                                 \
+        T best = 0;                                                                           \
+        for (int64_t ky = ky0; ky < ky1; ky++)                                                \
+            for (int64_t kx = kx0; kx < kx1; kx++) {                                          \
+                const int64_t at = base + (ky * g->dh * g->w + kx * g->dw) * g->c;            \
+                if (best_at < 0 || best < x[at]) {                                            \
+                    best = x[at];                                                             \
+                    best_at = at;                                                             \
+                }                                                                             \
+            }                                                                                 \
+        return best_at;                                                                       \
+    }
+FG_FOR_FLOATS(ARGMAX_FN)
+
+/* Taps outer, channels inner: `tap` and `best` (this share's scratch) hold
+ * every channel's pick so far, so each tap is one branch-free pass over
+ * contiguous channels; the tap index has T's width so that the compare and
+ * the selects vectorize together. */
+#define MPG_TAP_f32 int32_t
+#define MPG_TAP_f64 int64_t
+#define MAX_POOL_GRAD_FN(sfx, T, code)                                                       \
+    static void max_pool_grad_##sfx(const geom *g, const T *restrict x, const T *restrict dy, \
+                                    T *restrict dx, int64_t i0, int64_t i1,                   \
+                                    int64_t *restrict offset, MPG_TAP_##sfx *restrict tap,    \
+                                    T *restrict best)                                         \
+    {                                                                                         \
+        const int64_t image = g->h * g->w * g->c;                                             \
+        for (int64_t ky = 0; ky < g->kh; ky++)                                                \
+            for (int64_t kx = 0; kx < g->kw; kx++)                                            \
+                offset[ky * g->kw + kx] = (ky * g->dh * g->w + kx * g->dw) * g->c;            \
+        for (int64_t j = i0 * image; j < i1 * image; j++)                                     \
+            dx[j] = 0;                                                                        \
+        for (int64_t n = i0; n < i1; n++)                                                     \
+            for (int64_t oy = 0; oy < g->oh; oy++)                                            \
+                for (int64_t ox = 0; ox < g->ow; ox++) {                                      \
+                    int64_t ys, ky0, ky1, xs, kx0, kx1;                                       \
+                    taps(oy, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);              \
+                    taps(ox, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);              \
+                    if (ky1 <= ky0 || kx1 <= kx0)                                             \
+                        continue;                                                             \
+                    const int64_t base = ((n * g->h + ys) * g->w + xs) * g->c;                \
+                    const T *first = x + base + (ky0 * g->dh * g->w + kx0 * g->dw) * g->c;    \
+                    for (int64_t c = 0; c < g->c; c++) {                                      \
+                        best[c] = first[c];                                                   \
+                        tap[c] = (MPG_TAP_##sfx)(ky0 * g->kw + kx0);                          \
+                    }                                                                         \
+                    for (int64_t ky = ky0; ky < ky1; ky++)                                    \
+                        for (int64_t kx = ky == ky0 ? kx0 + 1 : kx0; kx < kx1; kx++) {        \
+                            const T *v = x + base + (ky * g->dh * g->w + kx * g->dw) * g->c;  \
+                            const MPG_TAP_##sfx t = (MPG_TAP_##sfx)(ky * g->kw + kx);         \
+                            for (int64_t c = 0; c < g->c; c++) {                              \
+                                const T cur = best[c], val = v[c];                            \
+                                const MPG_TAP_##sfx take = -(MPG_TAP_##sfx)(cur < val);       \
+                                best[c] = cur < val ? val : cur;                              \
+                                tap[c] = (tap[c] & ~take) | (t & take);                       \
+                            }                                                                 \
+                        }                                                                     \
+                    const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * g->c;                 \
+                    for (int64_t c = 0; c < g->c; c++)                                        \
+                        dx[base + offset[tap[c]] + c] += d[c];                                \
+                }                                                                             \
+    }
+FG_FOR_FLOATS(MAX_POOL_GRAD_FN)
+
+/* TF's CPU MaxPoolGradGrad reads orig_output: each output pixel takes ddx at
+ * the first tap equal to its orig_output value (0 when none is). */
+#define MAX_POOL_GRAD_GRAD_FN(sfx, T, code)                                                  \
+    static void max_pool_grad_grad_##sfx(const geom *g, const T *x, const T *y, const T *ddx, \
+                                         T *ddy, int64_t p0, int64_t p1)                      \
+    {                                                                                         \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);                   \
+            int64_t ys, ky0, ky1, xs, kx0, kx1;                                               \
+            taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);               \
+            taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);               \
+            for (int64_t c = 0; c < g->c; c++) {                                              \
+                const T want = y[p * g->c + c];                                               \
+                T got = 0;                                                                    \
+                int found = 0;                                                                \
+                for (int64_t ky = ky0; ky < ky1 && !found; ky++)                              \
+                    for (int64_t kx = kx0; kx < kx1 && !found; kx++) {                        \
+                        const int64_t at =                                                    \
+                            ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * g->c + c; \
+                        if (x[at] == want) {                                                  \
+                            got = ddx[at];                                                    \
+                            found = 1;                                                        \
+                        }                                                                     \
+                    }                                                                         \
+                ddy[p * g->c + c] = got;                                                      \
+            }                                                                                 \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(MAX_POOL_GRAD_GRAD_FN)
+
+/* The output pixels whose windows (stride `stride`, `k` taps, undilated) cover
+ * input pixel i of one axis: [*o0, *o1). */
+static inline void covering(int64_t i, int64_t stride, int64_t pad, int64_t k, int64_t out,
+                            int64_t *o0, int64_t *o1)
+{
+    const int64_t a = i + pad - k + 1, b = (i + pad) / stride + 1;
+    *o0 = a <= 0 ? 0 : (a + stride - 1) / stride;
+    *o1 = b < out ? b : out;
+}
+
+/* Each window's count of pixels inside the image is TF's divisor. */
+#define AVG_POOL_GRAD_FN(sfx, T, code)                                                       \
+    static void avg_pool_grad_##sfx(const geom *g, const T *dy, T *dx, int64_t p0, int64_t p1) \
+    {                                                                                         \
+        for (int64_t p = p0; p < p1; p++) {                                                   \
+            const int64_t n = p / (g->h * g->w), r = p % (g->h * g->w);                       \
+            int64_t oy0, oy1, ox0, ox1;                                                       \
+            covering(r / g->w, g->sh, g->pt, g->kh, g->oh, &oy0, &oy1);                       \
+            covering(r % g->w, g->sw, g->pl, g->kw, g->ow, &ox0, &ox1);                       \
+            T *out = dx + p * g->c;                                                           \
+            for (int64_t c = 0; c < g->c; c++)                                                \
+                out[c] = 0;                                                                   \
+            for (int64_t oy = oy0; oy < oy1; oy++) {                                          \
+                int64_t ys, ky0, ky1;                                                         \
+                taps(oy, g->sh, g->pt, 1, g->kh, g->h, &ys, &ky0, &ky1);                      \
+                for (int64_t ox = ox0; ox < ox1; ox++) {                                      \
+                    int64_t xs, kx0, kx1;                                                     \
+                    taps(ox, g->sw, g->pl, 1, g->kw, g->w, &xs, &kx0, &kx1);                  \
+                    const T coef = (T)(1.0 / (double)((ky1 - ky0) * (kx1 - kx0)));            \
+                    const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * g->c;                 \
+                    for (int64_t c = 0; c < g->c; c++)                                        \
+                        out[c] += d[c] * coef;                                                \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(AVG_POOL_GRAD_FN)
+
+int fg_k_max_pool_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const fg_value *x = s->in[0], *dy = s->in[2], *dx = s->out[0], *scratch = s->out[1];
+    int64_t lo, hi;
+    fg_split(g.n, part, nparts, &lo, &hi);
+    char *mine = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        max_pool_grad_##sfx(&g, x->data, dy->data, dx->data, lo, hi, (int64_t *)mine,        \
+                            (MPG_TAP_##sfx *)(mine + g.kh * g.kw * 8),                       \
+                            (T *)(mine + g.kh * g.kw * 8 + g.c * (int64_t)sizeof(T)));       \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_no_kernel(s, x->dtype, st);
+    }
+}
+
+int fg_k_max_pool_grad_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const fg_value *x = s->in[0], *y = s->in[1], *ddx = s->in[2], *ddy = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    switch (x->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        max_pool_grad_grad_##sfx(&g, x->data, y->data, ddx->data, ddy->data, lo, hi);                 \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_no_kernel(s, x->dtype, st);
+    }
+}
+
+int fg_k_avg_pool_grad(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const geom g = read_geom(s->iattr);
+    const fg_value *dy = s->in[0], *dx = s->out[0];
+    int64_t lo, hi;
+    fg_split(g.n * g.h * g.w, part, nparts, &lo, &hi);
+    switch (dx->dtype) {
+#define CASE(sfx, T, code)                                                                   \
+    case code:                                                                               \
+        avg_pool_grad_##sfx(&g, dy->data, dx->data, lo, hi);                                 \
+        return FG_OK;
+        FG_FOR_FLOATS(CASE)
+#undef CASE
+    default:
+        return fg_no_kernel(s, dx->dtype, st);
+    }
+}
