@@ -130,7 +130,7 @@ def test_cnn_classifier_with_clipped_gradients():
         h = api.nn.relu(api.nn.conv2d(h, w2, [1, 1, 1, 1], "SAME"))
         h = api.nn.avg_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
         logits = api.matmul(api.reshape(h, [-1, 3 * 3 * 6]), w3)
-        loss = api.reduce_mean(api.nn.softmax_cross_entropy_with_logits_v2(
+        loss = api.reduce_mean(api.compat.v1.nn.softmax_cross_entropy_with_logits_v2(
             labels=y, logits=logits))
         opt = v1.train.GradientDescentOptimizer(0.1)
         grads, variables = zip(*opt.compute_gradients(loss))
