@@ -15,11 +15,12 @@ from . import (
     variable_scope,
 )
 from . import losses, metrics, regularizers  # noqa: E402 - training
+from . import template  # noqa: E402 - tf.make_template
 
 __all__ = ["MODULES", "namespace"]
 
 MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
-           gradients_impl, losses, metrics, regularizers)
+           gradients_impl, losses, metrics, regularizers, template)
 
 
 def namespace(attr):
