@@ -92,7 +92,9 @@ asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc FASTGRAPH_REDZONE=1
 tests=(tests/ops tests/test_session.py tests/test_fuzz_graphs.py tests/test_compiler.py
        tests/test_import_graph_def.py tests/test_checkpoint.py tests/test_resize.py
        tests/test_seeds.py tests/test_graph.py tests/test_bad_input.py tests/test_concurrency.py
-       tests/test_crc32c.py tests/test_checkpoint_corruption.py)
+       tests/test_crc32c.py tests/test_checkpoint_corruption.py tests/test_op_sweep.py
+       tests/test_gradient_sweep.py tests/test_gradients_array.py tests/test_math_gradients.py
+       tests/test_optimizers.py tests/test_saver.py tests/test_summary.py)
 if [ $# -gt 0 ]; then tests=("$@"); fi
 
 loads_from "$scratch/asan" "${asan_env[@]}"
