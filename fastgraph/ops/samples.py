@@ -837,3 +837,40 @@ def candidate_sampler(dtype):
         yield [known(classes, np.int64)], {
             "num_true": len(classes[0]), "num_sampled": num_sampled, "unique": unique,
             "range_max": range_max, "seed": 3 + i, "seed2": 7}
+
+
+# ---- diagonals and bands (linalg_ops) ----------------------------------------
+
+_MATRICES = [(3, 3), (2, 3, 4), (2, 1, 4, 2), (0, 2, 2)]
+
+
+def matrix_diag(dtype):
+    """Batches of diagonals, square and wider or taller outputs, padded."""
+    for i, (shape, rows, cols) in enumerate([((3,), -1, -1), ((2, 3), -1, -1),
+                                            ((2, 3), 3, 5), ((2, 2), 4, -1)]):
+        yield [values(dtype, shape, i), np.int32(0), np.int32(rows), np.int32(cols),
+               np.asarray(7 if dtype.is_integer else 0.5, dtype.as_numpy_dtype)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_diag_part(dtype):
+    """The main diagonal of square, wide and tall matrices in batches."""
+    for i, shape in enumerate(_MATRICES):
+        yield [values(dtype, shape, i), np.int32(0), np.zeros((), dtype.as_numpy_dtype)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_set_diag(dtype):
+    """A new main diagonal in square, wide and tall matrices in batches."""
+    for i, shape in enumerate(_MATRICES):
+        d = shape[:-2] + (min(shape[-2:]),)
+        yield [values(dtype, shape, i), values(dtype, d, i + 1), np.int32(0)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_band_part(dtype):
+    """Bands of each width, all of one side kept with -1."""
+    for i, (shape, lower, upper) in enumerate([((4, 4), 1, 0), ((2, 3, 5), -1, 1),
+                                             ((2, 5, 3), 2, -1), ((3, 3), 0, 0),
+                                             ((3, 4), 3, 4)]):
+        yield [values(dtype, shape, i), np.int64(lower), np.int64(upper)], {}
