@@ -14,7 +14,8 @@ from ..framework.tensor_shape import debug_string as _fmt
 from . import samples
 from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
-from .elementwise import sum_to_input
+from .elementwise import subtract, sum_to_input
+from .reduction_ops import reduce_sum
 from .indexing_ops import zeros_like
 
 __all__ = ["matmul", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_band_part"]
@@ -219,17 +220,20 @@ def _diag_shape(ctx):
     size = d[-1]
     if size is None:
         return [tuple(d[:-1]) + (None, None)]
-    rows = size if rows < 0 and cols < 0 else rows
-    cols = size if cols < 0 and rows == size else cols
-    if rows < 0:
-        rows = cols
-    if cols < 0:
-        cols = rows
-    if min(rows, cols) != size:
+    rows, cols = _diag_dims(size, rows, cols)
+    return [tuple(d[:-1]) + (rows, cols)]
+
+
+def _diag_dims(size, rows, cols):
+    """TF's MatrixDiagV3 output matrix size for the main diagonal: -1 is the
+    diagonal's length, and one of the sizes must be it."""
+    rows = size if rows < 0 else rows
+    cols = size if cols < 0 else cols
+    if rows < size or cols < size or (rows != size and cols != size):
         raise ValueError(f"The number of diagonal elements should be min(num_rows, num_cols) "
                          f"for the main diagonal: {size} elements for a {rows} x {cols} "
                          "matrix.")
-    return [tuple(d[:-1]) + (rows, cols)]
+    return rows, cols
 
 
 def _batch_lower(shape):
@@ -240,10 +244,7 @@ def _batch_lower(shape):
 def _np_diag(inputs, attrs):
     d, _, _, _, pad = inputs
     size = d.shape[-1]
-    rows, cols = int(inputs[2]), int(inputs[3])
-    rows = size if rows < 0 else rows
-    cols = size if cols < 0 else cols
-    rows, cols = max(rows, size), max(cols, size)
+    rows, cols = _diag_dims(size, int(inputs[2]), int(inputs[3]))
     out = np.full(d.shape[:-1] + (rows, cols), pad.reshape(()), d.dtype)
     idx = np.arange(size)
     out[..., idx, idx] = d
@@ -412,18 +413,22 @@ band_part = matrix_band_part
 
 
 # TF's _MatrixDiagV3Grad, _MatrixDiagPartV3Grad, _MatrixSetDiagGradV3 and
-# _MatrixBandPartGrad (array_grad.py), on the main diagonal.
+# _MatrixBandPartGrad (array_grad.py), on the main diagonal. TF gives the
+# padding value no gradient; fastgraph gives its true one (every padded
+# element's gradient summed in MatrixDiagV3, zero in MatrixDiagPartV3, whose
+# main diagonal never pads), which the finite-difference sweep checks.
 @RegisterGradient("MatrixDiagV3")
 def _matrix_diag_grad(op, grad):
-    return [matrix_diag_part(grad, k=op.inputs[1], align=op.get_attr("align")),
-            None, None, None, None]
+    diagonal_grad = matrix_diag_part(grad, k=op.inputs[1], align=op.get_attr("align"))
+    pad_grad = subtract(reduce_sum(grad), reduce_sum(diagonal_grad))
+    return [diagonal_grad, None, None, None, pad_grad]
 
 
 @RegisterGradient("MatrixDiagPartV3")
 def _matrix_diag_part_grad(op, grad):
     x = op.inputs[0]
     return [matrix_set_diag(zeros_like(x), grad, k=op.inputs[1], align=op.get_attr("align")),
-            None, None]
+            None, zeros_like(op.inputs[2])]
 
 
 @RegisterGradient("MatrixSetDiagV3")

@@ -848,7 +848,8 @@ def matrix_diag(dtype):
     """Batches of diagonals, square and wider or taller outputs, padded."""
     for i, (shape, rows, cols) in enumerate([((3,), -1, -1), ((2, 3), -1, -1),
                                             ((2, 3), 3, 5), ((2, 2), 4, -1)]):
-        yield [values(dtype, shape, i), np.int32(0), np.int32(rows), np.int32(cols),
+        yield [values(dtype, shape, i), known(0, np.int32), known(rows, np.int32),
+               known(cols, np.int32),
                np.asarray(7 if dtype.is_integer else 0.5, dtype.as_numpy_dtype)], \
             {"align": "RIGHT_LEFT"}
 
@@ -856,7 +857,7 @@ def matrix_diag(dtype):
 def matrix_diag_part(dtype):
     """The main diagonal of square, wide and tall matrices in batches."""
     for i, shape in enumerate(_MATRICES):
-        yield [values(dtype, shape, i), np.int32(0), np.zeros((), dtype.as_numpy_dtype)], \
+        yield [values(dtype, shape, i), known(0, np.int32), np.zeros((), dtype.as_numpy_dtype)], \
             {"align": "RIGHT_LEFT"}
 
 
@@ -864,7 +865,7 @@ def matrix_set_diag(dtype):
     """A new main diagonal in square, wide and tall matrices in batches."""
     for i, shape in enumerate(_MATRICES):
         d = shape[:-2] + (min(shape[-2:]),)
-        yield [values(dtype, shape, i), values(dtype, d, i + 1), np.int32(0)], \
+        yield [values(dtype, shape, i), values(dtype, d, i + 1), known(0, np.int32)], \
             {"align": "RIGHT_LEFT"}
 
 
