@@ -875,3 +875,15 @@ def matrix_band_part(dtype):
                                              ((2, 5, 3), 2, -1), ((3, 3), 0, 0),
                                              ((3, 4), 3, 4)]):
         yield [values(dtype, shape, i), np.int64(lower), np.int64(upper)], {}
+
+
+def in_top_k(dtype):
+    """Ties with the target, a row with NaN and one with inf, targets out of
+    range, k of 0, 1 and more than the classes."""
+    pred = values(dtype, (6, 5), 0)
+    pred[1, 3] = pred[1, 0]
+    pred[2, 4] = np.nan
+    pred[3, 1] = np.inf
+    targets = np.array([2, 0, 1, 1, 5, -1], np.int32)
+    for k in (0, 1, 2, 6):
+        yield [pred, targets, np.int32(k)], {}
