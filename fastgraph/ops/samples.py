@@ -887,3 +887,9 @@ def in_top_k(dtype):
     targets = np.array([2, 0, 1, 1, 5, -1], np.int32)
     for k in (0, 1, 2, 6):
         yield [pred, targets, np.int32(k)], {}
+
+
+def check_numerics(dtype):
+    """Finite values of every size (NaN and Inf fail the op: tested apart)."""
+    for i, shape in enumerate([(), (3, 4), (0,), (2, 3, 5)]):
+        yield [values(dtype, shape, i)], {"message": "checked"}
