@@ -89,10 +89,3 @@ def test_refusals():
         with pytest.raises(ValueError, match="even rank"):
             tf.diag_part(tf.zeros([2, 2, 2]))
 
-
-def test_check_numerics_passes_finite_and_names_nan_inf():
-    x = np.array([1.0, -2.0], np.float32)
-    np.testing.assert_array_equal(_run(lambda a: tf.check_numerics(a, "m"), x), x)
-    for bad, what in (([np.nan], "NaN"), ([np.inf], "Inf"), ([np.nan, -np.inf], "Inf and NaN")):
-        with pytest.raises(tf.errors.InvalidArgumentError, match=f"m : Tensor had {what} values"):
-            _run(lambda a: tf.debugging.check_numerics(a, "m"), np.array(bad))
