@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
@@ -1734,7 +1734,6 @@ def _np_check_numerics(inputs, attrs):
     x = inputs[0]
     nan, inf = bool(np.isnan(x).any()), bool(np.isinf(x).any())
     if nan or inf:
-        from ..framework import errors
         what = "Inf and NaN" if nan and inf else "NaN" if nan else "Inf"
         raise errors.InvalidArgumentError(None, None, f"{attrs['message']} : Tensor had "
                                                       f"{what} values")
