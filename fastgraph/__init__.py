@@ -9,6 +9,7 @@ from . import ops as _ops  # noqa: F401 - registers every op
 from . import api as _api
 from . import dtypes, errors, image, io, layers, linalg, math, nn, random  # noqa: F401
 from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metrics, keras
+from . import debugging  # noqa: F401 - tf.debugging
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )

@@ -386,3 +386,41 @@ int fg_k_mirror_pad_grad(const fg_step *s, int part, int nparts, fg_status *st)
     }
     return FG_OK;
 }
+
+#define CHECK_NUMERICS_FN(sfx, T, code)                                                      \
+    static void scan_numerics_##sfx(const T *x, int64_t n, int *nan, int *inf)               \
+    {                                                                                         \
+        for (int64_t i = 0; i < n; i++) {                                                     \
+            if (x[i] != x[i])                                                                 \
+                *nan = 1;                                                                     \
+            else if (x[i] - x[i] != 0)                                                        \
+                *inf = 1;                                                                     \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(CHECK_NUMERICS_FN)
+
+int fg_k_check_numerics(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part, (void)nparts;
+    const fg_value *x = s->in[0], *y = s->out[0];
+    const int64_t n = x->size;
+    int nan = 0, inf = 0;
+    if (x->dtype == FG_FLOAT32)
+        scan_numerics_f32((const float *)x->data, n, &nan, &inf);
+    else
+        scan_numerics_f64((const double *)x->data, n, &nan, &inf);
+    if (nan || inf) {
+        char msg[FG_MSG_LEN / 2];
+        int64_t len = s->iattr[CN_MSG_LEN];
+        if (len > (int64_t)sizeof msg - 1)
+            len = (int64_t)sizeof msg - 1;
+        for (int64_t i = 0; i < len; i++)
+            msg[i] = (char)s->iattr[CN_MSG + i];
+        msg[len] = 0;
+        return fg_fail(st, FG_INVALID_ARGUMENT, "%s : Tensor had %s values", msg,
+                       nan && inf ? "Inf and NaN" : nan ? "NaN" : "Inf");
+    }
+    if (y->data != x->data)
+        memmove(y->data, x->data, (size_t)n * fg_dtype_size(x->dtype));
+    return FG_OK;
+}

@@ -16,7 +16,12 @@
 #define FG_ARRAY_H
 
 #define FG_OPS_ARRAY(X) X(copy) X(strided_copy) X(concat) X(split) X(pad) X(strided_scatter) \
-    X(mirror_pad_grad)
+    X(mirror_pad_grad) X(check_numerics)
+
+/* check_numerics (CheckNumerics): out = in (float32 or float64), or TF's
+ * InvalidArgumentError when in holds NaN or Inf; iattr = [message length,
+ * then one message byte per word] (kernels see no strings). */
+enum { CN_MSG_LEN, CN_MSG };
 
 /* strided_copy: [SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, then shape and strides]. */
 enum { SC_NDIM, SC_ELEM_BYTES, SC_OFFSET, SC_SHAPE };

@@ -211,3 +211,86 @@ int fg_k_matmul(const fg_step *s, int part, int nparts, fg_status *st)
     }
     return FG_OK;
 }
+
+/* ---- diagonals and bands (k = 0) --------------------------------------- */
+
+int fg_k_matrix_diag(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part, (void)nparts, (void)st;
+    const int64_t batch = s->iattr[DIAG_BATCH], m = s->iattr[DIAG_M], n = s->iattr[DIAG_N];
+    const int64_t d = m < n ? m : n;
+    const size_t e = fg_dtype_size(s->out[0]->dtype);
+    const char *diag = (const char *)s->in[0]->data, *pad = (const char *)s->in[4]->data;
+    char *out = (char *)s->out[0]->data;
+    for (int64_t b = 0; b < batch; b++)
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) {
+                const char *src = i == j ? diag + (b * d + i) * e : pad;
+                memcpy(out + ((b * m + i) * n + j) * e, src, e);
+            }
+    return FG_OK;
+}
+
+int fg_k_matrix_diag_part(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part, (void)nparts, (void)st;
+    const int64_t batch = s->iattr[DIAG_BATCH], m = s->iattr[DIAG_M], n = s->iattr[DIAG_N];
+    const int64_t d = m < n ? m : n;
+    const size_t e = fg_dtype_size(s->out[0]->dtype);
+    const char *in = (const char *)s->in[0]->data;
+    char *out = (char *)s->out[0]->data;
+    for (int64_t b = 0; b < batch; b++)
+        for (int64_t i = 0; i < d; i++)
+            memcpy(out + (b * d + i) * e, in + ((b * m + i) * n + i) * e, e);
+    return FG_OK;
+}
+
+int fg_k_matrix_set_diag(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part, (void)nparts, (void)st;
+    const int64_t batch = s->iattr[DIAG_BATCH], m = s->iattr[DIAG_M], n = s->iattr[DIAG_N];
+    const int64_t d = m < n ? m : n;
+    const size_t e = fg_dtype_size(s->out[0]->dtype);
+    const char *in = (const char *)s->in[0]->data, *diag = (const char *)s->in[1]->data;
+    char *out = (char *)s->out[0]->data;
+    if (out != in)
+        memmove(out, in, (size_t)(batch * m * n) * e);
+    for (int64_t b = 0; b < batch; b++)
+        for (int64_t i = 0; i < d; i++)
+            memcpy(out + ((b * m + i) * n + i) * e, diag + (b * d + i) * e, e);
+    return FG_OK;
+}
+
+static int64_t scalar_index(const fg_value *v)
+{
+    return v->dtype == FG_INT64 ? *(const int64_t *)v->data : *(const int32_t *)v->data;
+}
+
+int fg_k_matrix_band_part(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)part, (void)nparts;
+    const int64_t batch = s->iattr[DIAG_BATCH], m = s->iattr[DIAG_M], n = s->iattr[DIAG_N];
+    const int64_t lower = scalar_index(s->in[1]), upper = scalar_index(s->in[2]);
+    if (lower > m)
+        return fg_fail(st, FG_INVALID_ARGUMENT,
+                       "num_lower must be negative or less or equal to number of rows (%lld) "
+                       "got: %lld", (long long)m, (long long)lower);
+    if (upper > n)
+        return fg_fail(st, FG_INVALID_ARGUMENT,
+                       "num_upper must be negative or less or equal to number of columns (%lld) "
+                       "got: %lld", (long long)n, (long long)upper);
+    const size_t e = fg_dtype_size(s->out[0]->dtype);
+    const char *in = (const char *)s->in[0]->data;
+    char *out = (char *)s->out[0]->data;
+    for (int64_t b = 0; b < batch; b++)
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++) {
+                const size_t at = (size_t)((b * m + i) * n + j) * e;
+                /* All-zero bytes are zero in every dtype fastgraph has. */
+                if ((lower < 0 || i - j <= lower) && (upper < 0 || j - i <= upper))
+                    memmove(out + at, in + at, e);
+                else
+                    memset(out + at, 0, e);
+            }
+    return FG_OK;
+}

@@ -7,7 +7,14 @@
 #ifndef FG_LINALG_H
 #define FG_LINALG_H
 
-#define FG_OPS_LINALG(X) X(matmul)
+#define FG_OPS_LINALG(X) X(matmul) X(matrix_diag) X(matrix_diag_part) X(matrix_set_diag) \
+    X(matrix_band_part)
+
+/* The main diagonal ops (k = 0) over batch x m x n matrices: iattr =
+ * [batch, m, n]. They move whole elements, so one kernel serves every dtype.
+ * matrix_diag reads its padding value from input 4, matrix_band_part its
+ * num_lower and num_upper from inputs 1 and 2 (int32 or int64) at run time. */
+enum { DIAG_BATCH, DIAG_M, DIAG_N };
 
 enum { MATMUL_M, MATMUL_N, MATMUL_K, MATMUL_TA, MATMUL_TB, MATMUL_SPLIT_COLS, MATMUL_BATCH };
 

@@ -6,6 +6,9 @@
  * order (value, then lower index first) is total, so the result does not
  * depend on the algorithm. A full sort is k = n.
  */
+#include <math.h>
+
+#include "sort.h"
 #include "types.h"
 
 /* -1, 0, 1 comparison of two keys; NaN is greater than any number and
@@ -114,4 +117,34 @@ int fg_k_top_k(const fg_step *s, int part, int nparts, fg_status *st)
 int fg_k_sort(const fg_step *s, int part, int nparts, fg_status *st)
 {
     return run_sort(s, part, nparts, st);
+}
+
+static int64_t index_at(const fg_value *v, int64_t i)
+{
+    return v->dtype == FG_INT64 ? ((const int64_t *)v->data)[i] : ((const int32_t *)v->data)[i];
+}
+
+int fg_k_in_top_k(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)st;
+    const int64_t batch = s->iattr[IN_TOP_K_BATCH], classes = s->iattr[IN_TOP_K_CLASSES];
+    const float *pred = (const float *)s->in[0]->data;
+    const int64_t k = index_at(s->in[2], 0);
+    uint8_t *out = (uint8_t *)s->out[0]->data;
+    int64_t lo, hi;
+    fg_split(batch, part, nparts, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const float *row = pred + b * classes;
+        const int64_t target = index_at(s->in[1], b);
+        int cannot_say = target < 0 || target >= classes || !isfinite(row[target]);
+        int64_t more = 0;
+        for (int64_t i = 0; !cannot_say && i < classes; i++) {
+            if (!isfinite(row[i]))
+                cannot_say = 1;
+            else if (row[i] > row[target])
+                more++;
+        }
+        out[b] = (uint8_t)(!cannot_say && more < k);
+    }
+    return FG_OK;
 }

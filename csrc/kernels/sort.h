@@ -7,7 +7,14 @@
 #define FG_SORT_H
 #include "axis.h"
 
-#define FG_OPS_SORT(X) X(top_k) X(sort)
+#define FG_OPS_SORT(X) X(top_k) X(sort) X(in_top_k)
+
+/* in_top_k (InTopKV2): iattr = [batch, classes]; float32 predictions
+ * [batch, classes], targets [batch] and k (a scalar read at run time) int32
+ * or int64; out[0] bool [batch]. As TF: a target out of range, or any
+ * non-finite prediction in its row, gives false; ties with the target's
+ * prediction count for it. */
+enum { IN_TOP_K_BATCH, IN_TOP_K_CLASSES };
 
 enum { SORT_K = AXIS_WORDS, SORT_DESCENDING, SORT_N_IATTRS };
 

@@ -1,6 +1,7 @@
 """tf.linalg's functions built from existing ops (TF's math_ops,
 special_math_ops and linalg_ops): tensordot, einsum and eye, and the
-tf.linalg alias of l2_normalize.
+tf.linalg alias of l2_normalize; trace and matrix_transpose, and TF1's
+tensor-rank diag and diag_part, from the matrix diagonal ops.
 
 tensordot and einsum are rewritten, as TF's Python does, into transposes,
 reshapes and one (batched) matmul, so the product runs through BLAS. Dims
@@ -21,12 +22,12 @@ from ..ops.arguments import graph_of, scope_of, to_tensor
 from ..ops.array_ops import broadcast_to, concat, expand_dims, reshape, shape, transpose
 from ..ops.elementwise import cast, equal
 from ..ops.indexing_ops import range as _range
-from ..ops.linalg_ops import matmul
+from ..ops.linalg_ops import matmul, matrix_diag, matrix_diag_part
 from ..ops.reduction_ops import reduce_prod, reduce_sum
 
-__all__ = ["tensordot", "einsum", "eye"]
+__all__ = ["tensordot", "einsum", "eye", "trace", "matrix_transpose", "diag", "diag_part"]
 
-LINALG = ["tensordot", "einsum", "eye"]
+LINALG = ["tensordot", "einsum", "eye", "trace", "matrix_transpose"]
 
 
 def _dims(x, axes):
@@ -250,3 +251,71 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
 # TF's Einsum op, read from GraphDefs as this composite.
 register_graphdef_translation("Einsum", lambda inputs, attrs, name: einsum(
     attrs["equation"], *inputs, name=name))
+
+
+def trace(x, name=None):
+    """Compute the trace of a tensor `x`.
+
+    `trace(x)` returns the sum along the main diagonal of each inner-most
+    matrix in x: for x of shape [..., M, N] the output has shape [...].
+    """
+    graph, scope = scope_of([x], name, "Trace")
+    with graph.as_default(), scope:
+        return reduce_sum(matrix_diag_part(to_tensor(graph, x)), axis=-1)
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Transposes last two dimensions of tensor `a`.
+
+    For `a` of shape [..., M, N] the result has shape [..., N, M];
+    `conjugate` changes nothing for the real types fastgraph has.
+    """
+    graph = graph_of([a])
+    x = to_tensor(graph, a)
+    rank = _rank(x, "matrix_transpose")
+    if rank < 2:
+        raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2.  Found: "
+                         f"{x.shape}")
+    return transpose(x, list(range(rank - 2)) + [rank - 1, rank - 2], name=name)
+
+
+def _flat_size(x, what):
+    dims = x.shape.as_tuple()
+    if dims is None:
+        raise ValueError(f"{what} needs a tensor of known rank, got {x}")
+    return dims
+
+
+def diag(diagonal, name=None):
+    """Returns a diagonal tensor with a given diagonal values (TF1's tf.diag).
+
+    For `diagonal` of shape [D1, ..., Dk] the output has shape
+    [D1, ..., Dk, D1, ..., Dk], with output[i1, ..., ik, i1, ..., ik] =
+    diagonal[i1, ..., ik] and zeros elsewhere.
+    """
+    graph, scope = scope_of([diagonal], name, "Diag")
+    with graph.as_default(), scope:
+        d = to_tensor(graph, diagonal)
+        _flat_size(d, "diag")
+        s = shape(d)
+        square = matrix_diag(reshape(d, [-1]))
+        return reshape(square, concat([s, s], 0))
+
+
+def diag_part(input, name=None):  # noqa: A002 - TF's name
+    """Returns the diagonal part of the tensor (TF1's tf.diag_part).
+
+    For `input` of shape [D1, ..., Dk, D1, ..., Dk] the output has shape
+    [D1, ..., Dk] with output[i1, ..., ik] = input[i1, ..., ik, i1, ..., ik].
+    """
+    graph, scope = scope_of([input], name, "DiagPart")
+    with graph.as_default(), scope:
+        x = to_tensor(graph, input)
+        dims = _flat_size(x, "diag_part")
+        if len(dims) % 2:
+            raise ValueError(f"Input must have even rank, got rank {len(dims)} for "
+                             f"'DiagPart' with input shape {x.shape}")
+        half = len(dims) // 2
+        s = shape(x)[:half] if half else []
+        square = reshape(x, [reduce_prod(shape(x)[:half]) if half else 1, -1])
+        return reshape(matrix_diag_part(square), s if half else [])

@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, check_dtype
 from ..framework.graph import Tensor, get_default_graph
@@ -23,7 +23,9 @@ from .arguments import graph_of, make_op, to_tensor
 
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
            "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",
-           "strided_slice", "reverse", "reverse_v2", "tile", "pad", "broadcast_to"]
+           "strided_slice", "reverse", "reverse_v2", "tile", "pad", "broadcast_to",
+           "check_numerics"]
+DEBUGGING = ["check_numerics"]
 
 
 def _num_elements(shape):
@@ -1721,3 +1723,51 @@ def _broadcast_to_grad(op, grad):
     of the input's and the output's shapes, folded per plan)."""
     from .elementwise import sum_to_input
     return [sum_to_input(grad, op.inputs[0], [op.outputs[0]])] + [None] * (len(op.inputs) - 1)
+
+
+
+# ---- check_numerics ---------------------------------------------------------------
+# TF's CheckNumerics is stateful: never folded or merged, so the check runs
+# whenever its output is computed.
+
+def _np_check_numerics(inputs, attrs):
+    x = inputs[0]
+    nan, inf = bool(np.isnan(x).any()), bool(np.isinf(x).any())
+    if nan or inf:
+        what = "Inf and NaN" if nan and inf else "NaN" if nan else "Inf"
+        raise errors.InvalidArgumentError(None, None, f"{attrs['message']} : Tensor had "
+                                                      f"{what} values")
+    return [x.copy()]
+
+
+def _check_numerics_lower(ctx):
+    data = ctx.attrs["message"].encode("utf-8")
+    return [len(data)] + list(data), None
+
+
+register(OpDef("CheckNumerics", shape=lambda ctx: [ctx.shapes[0]],
+               dtype=lambda ctx: [ctx.dtypes[0]], kernel="check_numerics",
+               lower=_check_numerics_lower, reference=_np_check_numerics, stateful=True,
+               dtypes=[Accepts("tensor", (dtypes.float32, dtypes.float64))],
+               samples=samples.check_numerics,
+               graphdef=NodeMapping(("tensor",), [TypeAttr("T", input=0), Attr("message")])))
+
+
+def check_numerics(tensor, message, name=None):
+    """Checks a tensor for NaN and Inf values.
+
+    When run, reports an `InvalidArgument` error if `tensor` has any values
+    that are not a number (NaN) or infinity (Inf). Otherwise, returns the
+    input tensor unmodified.
+    """
+    graph = graph_of([tensor])
+    x = to_tensor(graph, tensor)
+    return make_op(graph, "CheckNumerics", [x], {"message": str(message)},
+                   name=name or "CheckNumerics").outputs[0]
+
+
+@RegisterGradient("CheckNumerics")
+def _check_numerics_grad(op, grad):
+    """TF's: the gradient is checked too."""
+    return [check_numerics(grad, "Not a number (NaN) or infinity (Inf) values detected in "
+                                 f"gradient. {op.get_attr('message')}")]

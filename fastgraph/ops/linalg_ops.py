@@ -1,21 +1,27 @@
 """Matrix products: matmul (MatMul for two matrices, BatchMatMulV2 for
-batches with broadcast batch dims), run through BLAS sgemm/dgemm."""
+batches with broadcast batch dims), run through BLAS sgemm/dgemm; the main
+diagonal ops (MatrixDiagV3, MatrixDiagPartV3, MatrixSetDiagV3) and
+MatrixBandPart over batches of matrices."""
 
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.dtype_sets import NUMERIC as _NUMERIC
+from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from ..framework.tensor_shape import debug_string as _fmt
 from . import samples
-from .arguments import make_op, to_tensors_like
+from .arguments import graph_of, make_op, to_tensor, to_tensors_like
 from .broadcast import broadcast_shapes, lower_broadcast
-from .elementwise import sum_to_input
+from .elementwise import subtract, sum_to_input
+from .reduction_ops import reduce_sum
+from .indexing_ops import zeros_like
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "matrix_diag", "matrix_diag_part", "matrix_set_diag", "matrix_band_part"]
 
 MATH = ["matmul"]
-LINALG = ["matmul"]
+LINALG = ["matmul", "diag", "diag_part", "set_diag", "band_part"]
 
 _MATMUL_DTYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64)
 _COL_UNIT = 16  # COL_UNIT in csrc/kernels/linalg.c
@@ -170,3 +176,269 @@ def _batch_only(x):
     operand's batch dims with."""
     dims = x.shape.as_tuple()
     return None if dims is None else tuple(dims[:-2]) + (1, 1)
+
+
+# ---- diagonals and bands --------------------------------------------------------
+# TF 2.21's tf.linalg.diag, diag_part and set_diag emit the V3 ops; fastgraph
+# runs their main diagonal (k = 0), where `align` changes nothing.
+
+def _known_int(ctx, i, what, op_type):
+    """Input i's value as an int, None while it is unknown at build time."""
+    v = ctx.values[i]
+    if v is None:
+        return None
+    v = np.asarray(v)
+    if v.size != 1:
+        raise NotImplementedError(f"{op_type}: fastgraph takes a scalar {what}, got shape "
+                                  f"{v.shape}")
+    return int(v.reshape(()))
+
+
+def _require_main_diagonal(ctx, i, op_type):
+    k = _known_int(ctx, i, "k", op_type)
+    if k is not None and k != 0:
+        raise NotImplementedError(f"{op_type}: fastgraph runs the main diagonal (k = 0) "
+                                  f"only, got k = {k}")
+    return k
+
+
+def _require_matrices(shape, op_type):
+    if shape is not None and len(shape) < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {len(shape)} for "
+                         f"'{op_type}' with input shapes: {_fmt(shape)}.")
+
+
+def _diag_shape(ctx):
+    d = ctx.shapes[0]
+    if d is not None and len(d) < 1:
+        raise ValueError("Shape must be at least rank 1 but is rank 0 for 'MatrixDiagV3'.")
+    k = _require_main_diagonal(ctx, 1, "MatrixDiagV3")
+    rows = _known_int(ctx, 2, "num_rows", "MatrixDiagV3")
+    cols = _known_int(ctx, 3, "num_cols", "MatrixDiagV3")
+    if d is None or k is None or rows is None or cols is None:
+        return [None]
+    size = d[-1]
+    if size is None:
+        return [tuple(d[:-1]) + (None, None)]
+    rows, cols = _diag_dims(size, rows, cols)
+    return [tuple(d[:-1]) + (rows, cols)]
+
+
+def _diag_dims(size, rows, cols):
+    """TF's MatrixDiagV3 output matrix size for the main diagonal: -1 is the
+    diagonal's length, and one of the sizes must be it."""
+    rows = size if rows < 0 else rows
+    cols = size if cols < 0 else cols
+    if rows < size or cols < size or (rows != size and cols != size):
+        raise ValueError(f"The number of diagonal elements should be min(num_rows, num_cols) "
+                         f"for the main diagonal: {size} elements for a {rows} x {cols} "
+                         "matrix.")
+    return rows, cols
+
+
+def _batch_lower(shape):
+    batch = int(np.prod(shape[:-2], dtype=np.int64))
+    return [batch, shape[-2], shape[-1]], None
+
+
+def _np_diag(inputs, attrs):
+    d, _, _, _, pad = inputs
+    size = d.shape[-1]
+    rows, cols = _diag_dims(size, int(inputs[2]), int(inputs[3]))
+    out = np.full(d.shape[:-1] + (rows, cols), pad.reshape(()), d.dtype)
+    idx = np.arange(size)
+    out[..., idx, idx] = d
+    return [out]
+
+
+def _diag_part_shape(ctx):
+    x = ctx.shapes[0]
+    _require_matrices(x, "MatrixDiagPartV3")
+    if _require_main_diagonal(ctx, 1, "MatrixDiagPartV3") is None or x is None:
+        return [None]
+    m, n = x[-2], x[-1]
+    d = None if m is None or n is None else min(m, n)
+    return [tuple(x[:-2]) + (d,)]
+
+
+def _np_diag_part(inputs, attrs):
+    x = inputs[0]
+    return [np.ascontiguousarray(np.diagonal(x, axis1=-2, axis2=-1))]
+
+
+def _set_diag_shape(ctx):
+    x, d = ctx.shapes[0], ctx.shapes[1]
+    _require_matrices(x, "MatrixSetDiagV3")
+    _require_main_diagonal(ctx, 2, "MatrixSetDiagV3")
+    if x is not None and d is not None and None not in x and None not in d:
+        want = tuple(x[:-2]) + (min(x[-2:]),)
+        if tuple(d) != want:
+            raise ValueError(f"Dimensions must be equal: the diagonal's shape {_fmt(d)} is "
+                             f"not {_fmt(want)} for 'MatrixSetDiagV3' with input shapes: "
+                             f"{_fmt(x)}, {_fmt(d)}.")
+    return [x]
+
+
+def _np_set_diag(inputs, attrs):
+    x, d = inputs[0], inputs[1]
+    out = x.copy()
+    idx = np.arange(min(x.shape[-2:]))
+    out[..., idx, idx] = d
+    return [out]
+
+
+def _band_shape(ctx):
+    x = ctx.shapes[0]
+    _require_matrices(x, "MatrixBandPart")
+    for i in (1, 2):
+        s = ctx.shapes[i]
+        if s is not None and len(s) != 0:
+            raise ValueError(f"Shape must be rank 0 but is rank {len(s)} for 'MatrixBandPart'.")
+    return [x]
+
+
+def _np_band(inputs, attrs):
+    x, lower, upper = inputs[0], int(inputs[1]), int(inputs[2])
+    m, n = x.shape[-2:]
+    i, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    keep = ((lower < 0) | (i - j <= lower)) & ((upper < 0) | (j - i <= upper))
+    return [np.where(keep, x, np.zeros((), x.dtype)).astype(x.dtype)]
+
+
+_ALIGN = Attr("align", default="RIGHT_LEFT")
+
+register(OpDef("MatrixDiagV3", shape=_diag_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="matrix_diag", lower=lambda ctx: _batch_lower(ctx.out_shapes[0]),
+               reference=_np_diag,
+               dtypes=[Accepts("diagonal", _NUMERIC, input=0)],
+               samples=samples.matrix_diag,
+               graphdef=NodeMapping(("diagonal", "k", "num_rows", "num_cols", "padding_value"),
+                                    [TypeAttr("T", input=0), _ALIGN])))
+register(OpDef("MatrixDiagPartV3", shape=_diag_part_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="matrix_diag_part", lower=lambda ctx: _batch_lower(ctx.shapes[0]),
+               reference=_np_diag_part,
+               dtypes=[Accepts("input", _NUMERIC, input=0)],
+               samples=samples.matrix_diag_part,
+               graphdef=NodeMapping(("input", "k", "padding_value"),
+                                    [TypeAttr("T", input=0), _ALIGN])))
+register(OpDef("MatrixSetDiagV3", shape=_set_diag_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="matrix_set_diag", lower=lambda ctx: _batch_lower(ctx.shapes[0]),
+               reference=_np_set_diag,
+               dtypes=[Accepts("input", _NUMERIC, input=0)],
+               samples=samples.matrix_set_diag,
+               graphdef=NodeMapping(("input", "diagonal", "k"),
+                                    [TypeAttr("T", input=0), _ALIGN])))
+register(OpDef("MatrixBandPart", shape=_band_shape, dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="matrix_band_part", lower=lambda ctx: _batch_lower(ctx.shapes[0]),
+               reference=_np_band,
+               dtypes=[Accepts("input", _NUMERIC),
+                       Accepts("num_lower", (dtypes.int32, dtypes.int64), input=slice(1, 3))],
+               samples=samples.matrix_band_part,
+               graphdef=NodeMapping(("input", "num_lower", "num_upper"),
+                                    [TypeAttr("T", input=0), TypeAttr("Tindex", input=1)])))
+
+
+def _int_input(graph, value, name):
+    return value if isinstance(value, Tensor) else to_tensor(graph, value, dtype=dtypes.int32,
+                                                             name=name)
+
+
+def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
+                align="RIGHT_LEFT"):
+    """Returns a batched diagonal tensor with given batched diagonal values.
+
+    The output's innermost matrices hold `diagonal`'s last dimension on
+    their main diagonal and `padding_value` elsewhere; `num_rows` and
+    `num_cols` (-1: from the diagonal) size them. fastgraph builds the main
+    diagonal (k = 0) only.
+    """
+    graph = graph_of([diagonal])
+    d = to_tensor(graph, diagonal)
+    pad = to_tensor(graph, padding_value, dtype=d.dtype, name="padding_value")
+    ins = [d] + [_int_input(graph, v, n) for v, n in ((k, "k"), (num_rows, "num_rows"),
+                                                     (num_cols, "num_cols"))] + [pad]
+    return make_op(graph, "MatrixDiagV3", ins, {"align": align},
+                   name=name or "diag").outputs[0]
+
+
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0,  # noqa: A002
+                     align="RIGHT_LEFT"):
+    """Returns the batched diagonal part of a batched tensor.
+
+    For `input` of shape [..., M, N] the result has shape [..., min(M, N)]
+    and holds each innermost matrix's main diagonal (fastgraph: k = 0 only).
+    """
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    pad = to_tensor(graph, padding_value, dtype=x.dtype, name="padding_value")
+    return make_op(graph, "MatrixDiagPartV3", [x, _int_input(graph, k, "k"), pad],
+                   {"align": align}, name=name or "diag_part").outputs[0]
+
+
+def matrix_set_diag(input, diagonal, name="set_diag", k=0,  # noqa: A002
+                    align="RIGHT_LEFT"):
+    """Returns a batched matrix tensor with new batched diagonal values.
+
+    The output is `input` with the main diagonal of each innermost matrix
+    replaced by `diagonal`, of shape [..., min(M, N)] (fastgraph: k = 0 only).
+    """
+    graph = graph_of([input, diagonal])
+    x = to_tensor(graph, input)
+    d = to_tensor(graph, diagonal, dtype=x.dtype)
+    return make_op(graph, "MatrixSetDiagV3", [x, d, _int_input(graph, k, "k")],
+                   {"align": align}, name=name or "set_diag").outputs[0]
+
+
+def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """Copy a tensor setting everything outside a central band in each
+    innermost matrix to zero.
+
+    `num_lower` subdiagonals and `num_upper` superdiagonals are kept (a
+    negative number keeps the whole lower or upper triangle).
+    """
+    graph = graph_of([input, num_lower, num_upper])
+    x = to_tensor(graph, input)
+    lo = num_lower if isinstance(num_lower, Tensor) else \
+        to_tensor(graph, num_lower, dtype=dtypes.int64, name="num_lower")
+    up = num_upper if isinstance(num_upper, Tensor) else \
+        to_tensor(graph, num_upper, dtype=lo.dtype, name="num_upper")
+    return make_op(graph, "MatrixBandPart", [x, lo, up], {},
+                   name=name or "band_part").outputs[0]
+
+
+diag = matrix_diag
+diag_part = matrix_diag_part
+set_diag = matrix_set_diag
+band_part = matrix_band_part
+
+
+# TF's _MatrixDiagV3Grad, _MatrixDiagPartV3Grad, _MatrixSetDiagGradV3 and
+# _MatrixBandPartGrad (array_grad.py), on the main diagonal. TF gives the
+# padding value no gradient; fastgraph gives its true one (every padded
+# element's gradient summed in MatrixDiagV3, zero in MatrixDiagPartV3, whose
+# main diagonal never pads), which the finite-difference sweep checks.
+@RegisterGradient("MatrixDiagV3")
+def _matrix_diag_grad(op, grad):
+    diagonal_grad = matrix_diag_part(grad, k=op.inputs[1], align=op.get_attr("align"))
+    pad_grad = subtract(reduce_sum(grad), reduce_sum(diagonal_grad))
+    return [diagonal_grad, None, None, None, pad_grad]
+
+
+@RegisterGradient("MatrixDiagPartV3")
+def _matrix_diag_part_grad(op, grad):
+    x = op.inputs[0]
+    return [matrix_set_diag(zeros_like(x), grad, k=op.inputs[1], align=op.get_attr("align")),
+            None, zeros_like(op.inputs[2])]
+
+
+@RegisterGradient("MatrixSetDiagV3")
+def _matrix_set_diag_grad(op, grad):
+    k, align = op.inputs[2], op.get_attr("align")
+    d = op.inputs[1]
+    return [matrix_set_diag(grad, zeros_like(d), k=k, align=align),
+            matrix_diag_part(grad, k=k, align=align), None]
+
+
+@RegisterGradient("MatrixBandPart")
+def _matrix_band_part_grad(op, grad):
+    return [matrix_band_part(grad, op.inputs[1], op.inputs[2]), None, None]

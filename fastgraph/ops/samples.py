@@ -837,3 +837,59 @@ def candidate_sampler(dtype):
         yield [known(classes, np.int64)], {
             "num_true": len(classes[0]), "num_sampled": num_sampled, "unique": unique,
             "range_max": range_max, "seed": 3 + i, "seed2": 7}
+
+
+# ---- diagonals and bands (linalg_ops) ----------------------------------------
+
+_MATRICES = [(3, 3), (2, 3, 4), (2, 1, 4, 2), (0, 2, 2)]
+
+
+def matrix_diag(dtype):
+    """Batches of diagonals, square and wider or taller outputs, padded."""
+    for i, (shape, rows, cols) in enumerate([((3,), -1, -1), ((2, 3), -1, -1),
+                                            ((2, 3), 3, 5), ((2, 2), 4, -1)]):
+        yield [values(dtype, shape, i), known(0, np.int32), known(rows, np.int32),
+               known(cols, np.int32),
+               np.asarray(7 if dtype.is_integer else 0.5, dtype.as_numpy_dtype)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_diag_part(dtype):
+    """The main diagonal of square, wide and tall matrices in batches."""
+    for i, shape in enumerate(_MATRICES):
+        yield [values(dtype, shape, i), known(0, np.int32), np.zeros((), dtype.as_numpy_dtype)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_set_diag(dtype):
+    """A new main diagonal in square, wide and tall matrices in batches."""
+    for i, shape in enumerate(_MATRICES):
+        d = shape[:-2] + (min(shape[-2:]),)
+        yield [values(dtype, shape, i), values(dtype, d, i + 1), known(0, np.int32)], \
+            {"align": "RIGHT_LEFT"}
+
+
+def matrix_band_part(dtype):
+    """Bands of each width, all of one side kept with -1."""
+    for i, (shape, lower, upper) in enumerate([((4, 4), 1, 0), ((2, 3, 5), -1, 1),
+                                             ((2, 5, 3), 2, -1), ((3, 3), 0, 0),
+                                             ((3, 4), 3, 4)]):
+        yield [values(dtype, shape, i), np.int64(lower), np.int64(upper)], {}
+
+
+def in_top_k(dtype):
+    """Ties with the target, a row with NaN and one with inf, targets out of
+    range, k of 0, 1 and more than the classes."""
+    pred = values(dtype, (6, 5), 0)
+    pred[1, 3] = pred[1, 0]
+    pred[2, 4] = np.nan
+    pred[3, 1] = np.inf
+    targets = np.array([2, 0, 1, 1, 5, -1], np.int32)
+    for k in (0, 1, 2, 6):
+        yield [pred, targets, np.int32(k)], {}
+
+
+def check_numerics(dtype):
+    """Finite values of every size (NaN and Inf fail the op: tested apart)."""
+    for i, shape in enumerate([(), (3, 4), (0,), (2, 3, 5)]):
+        yield [values(dtype, shape, i)], {"message": "checked"}

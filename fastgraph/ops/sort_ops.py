@@ -1,4 +1,5 @@
-"""Sorting: top_k (TopKV2), sort and argsort, run by csrc/kernels/sort.c.
+"""Sorting: top_k (TopKV2), sort and argsort, and in_top_k (InTopKV2), run
+by csrc/kernels/sort.c.
 
 The order is total: values first, then the lower index first on ties
 (TF's rule for top_k, and a stable sort), with NaN counted as greater than
@@ -15,7 +16,8 @@ from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, RegisterGradient, \
+    register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import _shape_arg, expand_dims, reshape, transpose
@@ -23,8 +25,8 @@ from .elementwise import add, cast
 from .indexing_ops import _dims_of, range as range_, size, unsorted_segment_sum
 
 __all__ = ["sort", "argsort"]
-MATH = ["top_k"]
-NN = ["top_k"]
+MATH = ["top_k", "in_top_k"]
+NN = ["top_k", "in_top_k"]
 
 _INDEX_TYPES = (dtypes.int32, dtypes.int64)
 
@@ -312,3 +314,65 @@ def _sort_grad(op, grad, _):
     moved = _scatter_last(transpose(grad, perm), transpose(op.outputs[1], perm),
                           transpose(x, perm))
     return [transpose(moved, back)]
+
+
+
+# ---- in_top_k -----------------------------------------------------------------
+
+def _in_top_k_shape(ctx):
+    p, t, k = ctx.shapes
+    if p is not None and len(p) != 2:
+        raise ValueError(f"Shape must be rank 2 but is rank {len(p)} for 'InTopKV2'.")
+    if t is not None and len(t) != 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {len(t)} for 'InTopKV2'.")
+    if k is not None and len(k) != 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {len(k)} for 'InTopKV2'.")
+    if p is not None and t is not None and None not in (p[0], t[0]) and p[0] != t[0]:
+        raise ValueError(f"Dimensions must be equal, but are {p[0]} and {t[0]} for "
+                         "'InTopKV2'.")
+    batch = t[0] if t is not None else (p[0] if p is not None else None)
+    if batch is None and p is not None:
+        batch = p[0]
+    return [(batch,)]
+
+
+def _in_top_k_reference(inputs, attrs):
+    pred, targets, k = inputs
+    k = int(np.asarray(k).reshape(()))
+    out = np.zeros(targets.shape, bool)
+    for b, t in enumerate(targets):
+        row = pred[b]
+        if 0 <= t < row.size and np.all(np.isfinite(row)):
+            out[b] = np.count_nonzero(row > row[t]) < k
+    return [out]
+
+
+register(OpDef("InTopKV2", shape=_in_top_k_shape, dtype=lambda ctx: [dtypes.bool],
+               kernel="in_top_k",
+               lower=lambda ctx: ([ctx.shapes[0][0], ctx.shapes[0][1]], None),
+               reference=_in_top_k_reference, parallel=True,
+               dtypes=[Accepts("predictions", (dtypes.float32,)),
+                       Accepts("targets", (dtypes.int32, dtypes.int64), input=slice(1, 3))],
+               samples=samples.in_top_k,
+               graphdef=NodeMapping(("predictions", "targets", "k"), [TypeAttr("T", input=1)])))
+NotDifferentiable("InTopKV2")
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """Says whether the targets are in the top `K` predictions.
+
+    `out[i]` is true when the prediction for the target class
+    `targets[i]` is among the top `k` of row i of `predictions` (a
+    [batch, classes] float32 tensor). Predictions equal to the target's all
+    count for it, so ties may put more than `k` classes in the top `k`; a
+    target out of range, or a row holding a non-finite prediction, gives
+    false.
+    """
+    graph = graph_of([predictions, targets, k])
+    p = to_tensor(graph, predictions, dtype=dtypes.float32) \
+        if not isinstance(predictions, Tensor) else predictions
+    t = to_tensor(graph, targets) if isinstance(targets, Tensor) else \
+        to_tensor(graph, targets, dtype=dtypes.int32)
+    kt = k if isinstance(k, Tensor) else to_tensor(graph, k, dtype=t.dtype, name="k")
+    return make_op(graph, "InTopKV2", [p, t, kt], {},
+                   name=name or "in_top_k").outputs[0]
