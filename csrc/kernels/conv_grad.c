@@ -15,21 +15,41 @@ static void im2col_columns(const geom *g, const char *x, size_t e, int64_t p0, i
                            int64_t k0, int64_t k1, char *rows)
 {
     const int64_t width = k1 - k0;
+    /* The divisions that place column k0 are done once: every later run
+     * starts at channel 0 of the next tap. */
+    const int64_t t_first = k0 / g->c, c_first = k0 % g->c;
     for (int64_t p = p0; p < p1; p++) {
-        char *row = rows + (p - p0) * width * (int64_t)e;
+        char *dst = rows + (p - p0) * width * (int64_t)e;
         const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);
         const int64_t ys = (r / g->ow) * g->sh - g->pt, xs = (r % g->ow) * g->sw - g->pl;
-        for (int64_t j = k0; j < k1;) {
-            const int64_t t = j / g->c, c0 = j % g->c;
-            const int64_t c1 = g->c < c0 + (k1 - j) ? g->c : c0 + (k1 - j);
-            const int64_t iy = ys + (t / g->kw) * g->dh, ix = xs + (t % g->kw) * g->dw;
-            char *dst = row + (j - k0) * (int64_t)e;
-            const size_t len = (size_t)(c1 - c0) * e;
-            if (iy >= 0 && iy < g->h && ix >= 0 && ix < g->w)
-                memcpy(dst, x + (((n * g->h + iy) * g->w + ix) * g->c + c0) * (int64_t)e, len);
-            else
-                memset(dst, 0, len);
-            j += c1 - c0;
+        const char *image = x + n * g->h * g->w * g->c * (int64_t)e;
+        int64_t ky = t_first / g->kw, kx = t_first % g->kw, c0 = c_first;
+        for (int64_t left = width; left > 0;) {
+            const int64_t run = g->c - c0 < left ? g->c - c0 : left;
+            const int64_t iy = ys + ky * g->dh, ix = xs + kx * g->dw;
+            const int inside = iy >= 0 && iy < g->h && ix >= 0 && ix < g->w;
+            const char *src = image + ((iy * g->w + ix) * g->c + c0) * (int64_t)e;
+            /* Few-channel runs (the first layer's 3 colours) cost more in a
+             * memcpy call than in the copy itself. */
+            if (run > 16 || (e != 4 && e != 8)) {
+                if (inside)
+                    memcpy(dst, src, (size_t)run * e);
+                else
+                    memset(dst, 0, (size_t)run * e);
+            } else if (e == 4) {
+                for (int64_t i = 0; i < run; i++)
+                    ((float *)dst)[i] = inside ? ((const float *)src)[i] : 0.0f;
+            } else {
+                for (int64_t i = 0; i < run; i++)
+                    ((double *)dst)[i] = inside ? ((const double *)src)[i] : 0.0;
+            }
+            dst += run * (int64_t)e;
+            left -= run;
+            c0 = 0;
+            if (++kx == g->kw) {
+                kx = 0;
+                ky++;
+            }
         }
     }
 }

@@ -94,7 +94,8 @@ def test_depthwise_conv2d_gradients(mult):
 
 
 POOLS = [(2, 2, "VALID"), (3, 1, "SAME"), ([3, 2], [2, 1], "SAME"), (2, 2, "SAME"),
-         (4, 3, "SAME"), (3, 2, "VALID")]
+         (4, 3, "SAME"), (3, 2, "VALID"),
+         (2, 3, "VALID"), ([1, 2], [1, 2], "VALID")]  # windows apart; windows tiling x
 
 
 @pytest.mark.parametrize("k,s,padding", POOLS, ids=str)
