@@ -30,8 +30,13 @@ def measured():
         pytest.skip("scripts/ and docs/ are not beside this checkout")
     # A fresh interpreter: TF's lazily loaded tf.compat.v1.layers needs
     # TF_USE_LEGACY_KERAS before TensorFlow is first imported.
+    # The fastgraph this test imported (installed, or a built tree), not the
+    # checkout's sources, which are unbuilt after `pip install .`.
+    import fastgraph
+
+    where = str(pathlib.Path(fastgraph.__file__).resolve().parent.parent)
     env = {**os.environ, "TF_USE_LEGACY_KERAS": "1",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([where, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, str(SCRIPT), "--json"], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
