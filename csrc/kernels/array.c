@@ -106,6 +106,21 @@ static void transpose_tiles(const int64_t *a, const char *x, char *y, int64_t si
     }
 }
 
+/* The input offset of the next row of a strided walk: idx, the multi-index
+ * over the outer nd - 1 dims, counts on like an odometer. */
+static int64_t next_row(int64_t *idx, int64_t off, const int64_t *shape, const int64_t *stride,
+                        int nd)
+{
+    for (int d = nd - 2; d >= 0; d--) {
+        off += stride[d];
+        if (++idx[d] < shape[d])
+            break;
+        off -= shape[d] * stride[d];
+        idx[d] = 0;
+    }
+    return off;
+}
+
 int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const int64_t *a = s->iattr;
@@ -140,13 +155,7 @@ int fg_k_strided_copy(const fg_step *s, int part, int nparts, fg_status *st)
         copy_run(y + o * (int64_t)es, x + (off + j * istride) * (int64_t)es, len, istride, es);
         o += len;
         j = 0;
-        for (int d = nd - 2; d >= 0; d--) {
-            off += stride[d];
-            if (++idx[d] < shape[d])
-                break;
-            off -= shape[d] * stride[d];
-            idx[d] = 0;
-        }
+        off = next_row(idx, off, shape, stride, nd);
     }
     return FG_OK;
 }
@@ -322,13 +331,7 @@ int fg_k_strided_scatter(const fg_step *s, int part, int nparts, fg_status *st)
     for (int64_t i = 0; i < n; i += inner) {
         for (int64_t j = 0; j < inner; j++)
             memcpy(y + (off + j * istride) * (int64_t)es, x + (i + j) * (int64_t)es, es);
-        for (int d = nd - 2; d >= 0; d--) {
-            off += stride[d];
-            if (++idx[d] < shape[d])
-                break;
-            off -= shape[d] * stride[d];
-            idx[d] = 0;
-        }
+        off = next_row(idx, off, shape, stride, nd);
     }
     return FG_OK;
 }

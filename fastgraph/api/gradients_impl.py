@@ -5,6 +5,7 @@ registered gradient function, so gradients of gradients work too.
 """
 
 import enum
+import math
 
 from ..framework.graph import Operation, Tensor
 from ..framework.op_registry import gradient_function
@@ -245,7 +246,7 @@ def _backprop_op(graph, op, fn, out_grads, grads):
     gradients of its inputs."""
     with graph.name_scope(op.name + "_grad"):
         in_grads = fn(op, *out_grads)
-    in_grads = _as_list(in_grads) if not isinstance(in_grads, Tensor) else [in_grads]
+    in_grads = _as_list(in_grads)
     if len(in_grads) != len(op.inputs):
         raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.name} do not "
                          f"match num inputs {len(op.inputs)}")
@@ -279,9 +280,7 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
             dims = x_t.shape.as_tuple()
             if dims is None or None in dims:
                 raise ValueError("hessians needs the static shape of each x")
-            n = 1
-            for d in dims:
-                n *= d
+            n = math.prod(dims)
             flat = unstack(reshape(g, [n])) if n else []
             rows = [gradients(e, x)[0] for e in flat]
             rows = [zeros_like(x_t) if r is None else r for r in rows]
