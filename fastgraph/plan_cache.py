@@ -32,11 +32,12 @@ class RunSignature:
     their graph, which outlives its sessions' plans.
     """
 
-    __slots__ = ("tensors", "targets", "feeds", "arrays", "key", "leaf_out", "generation")
+    __slots__ = ("tensors", "targets", "feeds", "arrays", "key", "leaf_out", "generation", "done")
 
-    def __init__(self, leaves, feeds):
+    def __init__(self, leaves, feeds, done=frozenset()):
         """`leaves`: the fetch leaves (Tensor or Operation, repeats allowed);
-        `feeds`: (tensor, array) pairs, one per fed tensor."""
+        `feeds`: (tensor, array) pairs, one per fed tensor; `done`: ids of
+        ops that an earlier stage of a staged run ran (staged_run.py)."""
         tensors, targets, seen, leaf_out = [], [], {}, []
         for leaf in leaves:
             if isinstance(leaf, Operation):
@@ -56,6 +57,9 @@ class RunSignature:
         self.arrays = [a for _, a in feeds]  # the fed arrays, in feed-slot order
         self.key = (tuple(map(id, tensors)), tuple(map(id, targets)),
                     tuple([(id(t), a.shape, a.dtype.num) for t, a in feeds]))
+        if done:
+            self.key += (done,)
+        self.done = done
         # Per leaf: the plan's fetch it returns, or -1 for an op.
         self.leaf_out = leaf_out
         self.generation = None  # the cache's, when its plan was found or made

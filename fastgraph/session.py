@@ -4,6 +4,7 @@ A session owns its variable buffers and the plans it compiled (each with
 its arena); `close()` frees all of them.
 """
 
+import threading
 import time
 
 import numpy as np
@@ -12,10 +13,10 @@ from ._native.runtime import MISS, FastCallable, NativePlan, RunGate, VariableBu
 from .compiler.plan import compile_plan
 from .fetches import FetchStructure
 from .framework import errors, session_stack
-from .framework.dtypes import int64
+from .framework.dtypes import int64, string
 from .framework.graph import Tensor, get_default_graph
-from .host_fetches import HostFetches
 from .plan_cache import PlanCache, RunSignature
+from .staged_run import StagedRun
 
 __all__ = ["Session", "InteractiveSession"]
 
@@ -45,6 +46,11 @@ class Session:
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
         self._gate = RunGate()  # runs in flight, which close() waits for
+        # Run requests (leaf ids, fed ids) -> their StagedRun, or None when
+        # no host op takes part (the usual case); dropped with the plans.
+        self._staging = {}
+        self._resources = {}  # key -> a host op's resource (iterator, table, queue, ...)
+        self._resource_lock = threading.Lock()
         self._graph._watch(self)
 
     # -- properties ------------------------------------------------------------
@@ -72,6 +78,7 @@ class Session:
             "variable_bytes": sum(v.nbytes for v in self._variables.values()),
             "plans": len(self._plan_cache),
             "variables": len(self._variables),
+            "resources": len(self._resources),
         }
 
     # -- running ---------------------------------------------------------------
@@ -91,10 +98,11 @@ class Session:
             return result
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
-        host = HostFetches.of(structure.leaves)
-        if host is not None:
-            return structure.build(self._run_host(host, self._feeds(feed_dict)))
-        sig = RunSignature(structure.leaves, self._feeds(feed_dict))
+        feeds = self._feeds(feed_dict)
+        staged = self._staged(structure.leaves, feeds)
+        if staged is not None:
+            return structure.build(staged.run(self, feeds))
+        sig = RunSignature(structure.leaves, feeds)
         native, outs = self._run_signature(sig)
         self._plan_cache.remember_run(fetches, feed_dict, sig, native)
         return structure.build(sig.results(outs))
@@ -109,15 +117,14 @@ class Session:
         # The C callable takes positional arrays: a flat structure of
         # distinct feeds only.
         kind = structure.flat_kind() if len(position) == len(feed_tensors) else None
-        host = HostFetches.of(structure.leaves)
-
         def slow(*args):
             if len(args) != len(feed_tensors):
                 raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
-            if host is not None:
-                return structure.build(self._run_host(host, feeds))
+            staged = self._staged(structure.leaves, feeds)
+            if staged is not None:
+                return structure.build(staged.run(self, feeds))
             sig = RunSignature(structure.leaves, feeds)
             native, outs = self._run_signature(sig)
             if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
@@ -130,17 +137,36 @@ class Session:
         self._plan_cache.add_callable(call)
         return call
 
-    def _run_host(self, host, feeds):
-        """The leaf values of a run fetching host ops (summaries): the plan
-        runs their numeric inputs, then the host ops are evaluated in
-        Python. Never memoised by the fast paths, whose results are the
-        plan's arrays."""
-        values = []
-        if host.plan_leaves:
-            sig = RunSignature(host.plan_leaves, feeds)
-            _, outs = self._run_signature(sig)
-            values = sig.results(outs)
-        return host.evaluate(values)
+    def _staged(self, leaves, feeds):
+        """The StagedRun of a run of `leaves` fed `feeds` when a host op
+        (or a string) takes part, else None. Never memoised by the fast
+        paths, whose results are one plan's arrays."""
+        key = (tuple(map(id, leaves)), tuple(sorted(id(t) for t, _ in feeds)))
+        try:
+            return self._staging[key]
+        except KeyError:
+            pass
+        staged = StagedRun.of(leaves, [t for t, _ in feeds])
+        if len(self._staging) >= PLAN_CACHE_SIZE * 4:
+            self._staging.clear()
+        self._staging[key] = staged
+        return staged
+
+    # -- resources -------------------------------------------------------------
+
+    def _resource(self, key, create):
+        """The resource of host ops under `key`, made by `create()` on first use."""
+        with self._resource_lock:
+            self._check_open()
+            res = self._resources.get(key)
+            if res is None:
+                res = self._resources[key] = create()
+            return res
+
+    def _drop_resource(self, key):
+        with self._resource_lock:
+            res = self._resources.pop(key, None)
+        _close_resource(res)
 
     def _run_signature(self, sig):
         """Runs the plan of `sig`, compiled on a miss; returns (the plan,
@@ -165,7 +191,8 @@ class Session:
             self._check_open()
             plan = compile_plan(sig.tensors, sig.targets,
                                 {t: (a.shape, t.dtype) for t, a in sig.feeds},
-                                self._threads or threads(), values=dict(sig.feeds))
+                                self._threads or threads(), values=dict(sig.feeds),
+                                done=sig.done)
             buffers = [self._variable_buffer(op) for op in plan.variables]
             return self._plan_cache.insert(sig, NativePlan(plan, buffers, self._gate))
 
@@ -202,6 +229,8 @@ class Session:
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
                                 "feed values include Python scalars, strings, lists, numpy "
                                 "ndarrays, or TensorHandles.")
+        if t.dtype == string:
+            return _string_feed(t, value)
         np_dtype = np.dtype(t.dtype.np_dtype)
         if isinstance(value, int) and not isinstance(value, bool):
             if np.asarray(value).astype(np_dtype, casting="unsafe") != value:
@@ -238,6 +267,7 @@ class Session:
 
     def _graph_mutated(self):
         """An existing op of the graph changed: every plan may be stale."""
+        self._staging.clear()
         self._plan_cache.invalidate()
 
     def _graph_shape_narrowed(self):
@@ -264,6 +294,11 @@ class Session:
         for buf in self._variables.values():
             buf.free()
         self._variables.clear()
+        self._staging.clear()
+        with self._resource_lock:
+            resources, self._resources = list(self._resources.values()), {}
+        for res in resources:
+            _close_resource(res)
 
     def as_default(self):
         """Context manager that makes this session the default session
@@ -286,6 +321,32 @@ class Session:
             self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _string_feed(t, value):
+    """A fed string value as TF holds it: an object array of bytes (str
+    encoded as UTF-8)."""
+    arr = np.array(value, dtype=object)
+    flat = arr.reshape(-1)
+    for i, v in enumerate(flat):
+        if isinstance(v, str):
+            flat[i] = v.encode("utf-8")
+        elif isinstance(v, (bytes, np.bytes_)):
+            flat[i] = bytes(v)
+        else:
+            raise TypeError(f"Cannot convert {v!r} to a string feed for Tensor {t.name}: "
+                            f"expected str or bytes, got {type(v).__name__}")
+    if not t.shape.is_compatible_with(arr.shape):
+        shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
+        raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
+                         f"which has shape {shape}")
+    return arr
+
+
+def _close_resource(res):
+    close = getattr(res, "close", None)
+    if close is not None:
+        close()
 
 
 def _oom(plan):

@@ -205,7 +205,7 @@ def test_close_while_other_threads_run(g):
         t.join(10)
     assert outcomes == ["Attempted to use a closed Session."] * 4
     assert sess.memory_stats() == {"arena_bytes": 0, "variable_bytes": 0, "plans": 0,
-                                   "variables": 0}
+                                   "variables": 0, "resources": 0}
 
 
 def test_plan_eviction_while_other_threads_run(g, monkeypatch):

@@ -29,7 +29,7 @@ LAYERS = {
     "fastgraph._native.crc32c": "leaf",
     "fastgraph.session": "session",
     "fastgraph.fetches": "session",
-    "fastgraph.host_fetches": "session",
+    "fastgraph.staged_run": "session",
     "fastgraph.plan_cache": "session",
     "fastgraph._native": "native",
     # The protobuf wire format, for the GraphDef importer and the checkpoint

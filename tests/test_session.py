@@ -268,7 +268,7 @@ def test_close_frees_arena_and_variables(g):
     assert runtime.live_bytes() - before >= stats["variable_bytes"] + stats["arena_bytes"]
     sess.close()
     assert sess.memory_stats() == {"arena_bytes": 0, "variable_bytes": 0, "plans": 0,
-                                   "variables": 0}
+                                   "variables": 0, "resources": 0}
     assert runtime.live_bytes() == before
 
 

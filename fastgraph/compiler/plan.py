@@ -74,7 +74,7 @@ class Plan:
                 f"{self.memory.report()}>")
 
 
-def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
+def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None, done=frozenset()):
     """Compiles one run signature.
 
     fetch_tensors: unique tensors to return; target_ops: ops to run for
@@ -84,12 +84,14 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     whose values an output shape may depend on. The plan uses a value only
     when a shape needs it (and only of an integer feed of at most
     VALUE_FEED_LIMIT elements); `Plan.value_feeds` lists those, and the
-    plan is right only for runs that feed the same values there. Raises
+    plan is right only for runs that feed the same values there. done: ids
+    of ops an earlier stage of a staged run ran (see staged_run.py), whose
+    control edges are met. Raises
     InvalidArgumentError for unfed placeholders and shapes that do not fit.
     """
     fed = list(feeds)
     fed_ids = {id(t): k for k, t in enumerate(fed)}
-    needed = prune(fetch_tensors, target_ops, fed)
+    needed = prune(fetch_tensors, target_ops, fed, done)
     try:
         order = schedule(needed, fed, read_before_write(needed, fed))
     except ValueError:
@@ -110,7 +112,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
     # value, or behind a control edge (of a folded op too), with the ops
     # their inputs need.
     stack += [op for op in order if op.opdef.stateful and op._inputs]
-    stack += [c for op in order for c in op._control_inputs]
+    stack += [c for op in order for c in op._control_inputs if id(c) not in done]
     while stack:
         op = stack.pop()
         if id(op) in live_ops:
@@ -119,7 +121,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None):
         for t in op._inputs:
             if id(t) not in fed_ids and id(t) not in known:
                 stack.append(t.op)
-        stack.extend(op._control_inputs)
+        stack.extend(c for c in op._control_inputs if id(c) not in done)
 
     builder = _Builder(shapes, threads, resolved)
     for k, t in enumerate(fed):

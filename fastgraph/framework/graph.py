@@ -335,11 +335,6 @@ class Graph:
             if t.graph is not self:
                 raise ValueError(f"Tensor {t.name} must be from the same graph as the op "
                                  f"being created ({op_type}).")
-            if t.op._opdef.host is not None and opdef.host is None:
-                raise TypeError(f"{op_type} cannot take {t.name} as an input: {t.op.type} is a "
-                                "summary op, whose serialized output the session computes on "
-                                "the host when it is fetched; fetch it with Session.run (or "
-                                "merge it with tf.summary.merge) instead")
         opdef.check_dtypes(inputs, attrs)
         ctx = op_registry.InferenceContext(
             None,
@@ -364,10 +359,6 @@ class Graph:
         for c in controls:
             if c.graph is not self:
                 raise ValueError(f"Control input {c.name} must be from the same graph.")
-            if c._opdef.host is not None and opdef.host is None:
-                raise TypeError(f"{op_type} cannot depend on {c.name}: {c.type} is a summary op, "
-                                "computed on the host only when it is fetched; fetch it with "
-                                "Session.run instead")
             if id(c) not in seen:
                 seen.add(id(c))
                 uniq_controls.append(c)

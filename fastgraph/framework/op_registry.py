@@ -217,12 +217,13 @@ class OpDef:
         FG_FUSED_OPCODES in csrc/kernels/fused.h, named as its kernel), or
         None when the op is not fused; compiler/fuse.py reads the opcodes
         from here.
-    host: fn(op, input_values) -> output value, for ops whose output the
-        session computes in Python from the fetched values of their inputs
-        (summaries, which output serialized protobufs: the C executor has
-        no string tensors). The compiler never sees such an op: a run that
-        fetches one fetches its inputs instead (recursively through other
-        host ops), and only other host ops may take its output as input.
+    host: fn(ctx, op, input_values) -> [one value per output], for ops the
+        session computes in Python between C plans (summaries, iterators,
+        queues, readers; see staged_run.py): inputs and outputs are NumPy
+        arrays, strings object arrays of bytes, and output shapes may depend
+        on the data. `ctx` (staged_run.HostContext) gives the session and
+        its resources. Ops that take or give strings run on the host too,
+        through `reference`, without a host function.
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",

@@ -300,14 +300,14 @@ def merge_summary_value(inputs, attrs):
 
 def _host(value_fn):
     """The OpDef's host function: `value_fn` of the op's input values."""
-    def host(op, values):
-        return value_fn(values, op.attrs)
+    def host(ctx, op, values):
+        return [value_fn(values, op.attrs)]
     return host
 
 
 def _host_named(value_fn):
-    def host(op, values):
-        return value_fn(values, op.attrs, op.name)
+    def host(ctx, op, values):
+        return [value_fn(values, op.attrs, op.name)]
     return host
 
 

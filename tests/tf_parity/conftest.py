@@ -17,3 +17,21 @@ def v1_layers():
         pass
     pytest.importorskip("tf_keras")
     return importlib.import_module("tf_keras.api._v1.keras.__internal__.legacy.layers")
+
+
+@pytest.fixture
+def tf_graph_mode():
+    """TensorFlow with eager execution off for one test (Keras 2's legacy
+    layers build TF1 variables only then), and on again afterwards, so that
+    the tests of tf.function that run later see TF2's default."""
+    tf = pytest.importorskip("tensorflow")
+    from tensorflow.python.eager import context
+
+    tf.compat.v1.disable_eager_execution()
+    try:
+        yield tf
+    finally:
+        # What tf.compat.v1.enable_eager_execution does, without its refusal
+        # once a graph was used.
+        context.default_execution_mode = context.EAGER_MODE
+        context.context()._thread_local_data.is_eager = True

@@ -18,9 +18,8 @@ from .parity import assert_same
 tf = pytest.importorskip("tensorflow")
 
 
-@pytest.fixture(scope="module")
-def tf_layers(v1_layers):
-    tf.compat.v1.disable_eager_execution()
+@pytest.fixture
+def tf_layers(tf_graph_mode, v1_layers):
     return v1_layers
 
 

@@ -62,8 +62,7 @@ def _train_bn(api, layers, kwargs, shape, batches, training):
     ((4, 3, 5), {"axis": 1, "epsilon": 1e-5}),
 ])
 @pytest.mark.parametrize("training", ["python", "fed"])
-def test_batch_normalization_training(v1_layers, shape, kwargs, training):
-    tf.compat.v1.disable_eager_execution()
+def test_batch_normalization_training(tf_graph_mode, v1_layers, shape, kwargs, training):
     batches = _batches(shape)
     # RNG draws the same variable values in both runs.
     state = RNG.bit_generator.state
@@ -83,9 +82,8 @@ def test_batch_normalization_training(v1_layers, shape, kwargs, training):
         assert_same(ours[2][name], theirs[2][name], rtol=1e-5, atol=1e-6)
 
 
-def test_batch_normalization_layer_updates(v1_layers):
+def test_batch_normalization_layer_updates(tf_graph_mode, v1_layers):
     """BatchNormalization's `updates` are what it added to UPDATE_OPS."""
-    tf.compat.v1.disable_eager_execution()
     for api, layers in ((fg, fg.compat.v1.layers), (tf, v1_layers)):
         v1 = api.compat.v1
         g = api.Graph() if api is fg else v1.Graph()
@@ -102,10 +100,9 @@ def test_batch_normalization_layer_updates(v1_layers):
 
 
 @pytest.mark.parametrize("training", ["python", "fed"])
-def test_layers_dropout_training_scaling(v1_layers, training):
+def test_layers_dropout_training_scaling(tf_graph_mode, v1_layers, training):
     """Kept elements are x / (1 - rate) in both; the dropped fraction is the
     rate (distributions, never value for value: the generators differ)."""
-    tf.compat.v1.disable_eager_execution()
     x = np.full((200, 100), 2.0, np.float32)
     results = []
     for api, layers in ((fg, fg.compat.v1.layers), (tf, v1_layers)):
@@ -143,10 +140,9 @@ def _regularized(api, v1, layers, regs, reg, conv):
 
 
 @pytest.mark.parametrize("reg", ["l2", "l1", "l1_l2", "L1L2", "orthogonal", "string"])
-def test_regularization_losses(v1_layers, reg):
+def test_regularization_losses(tf_graph_mode, v1_layers, reg):
     """The values of the losses that layers and get_variable add, and the
     variables they are named for ("dense/kernel/Regularizer/...")."""
-    tf.compat.v1.disable_eager_execution()
     tf_keras = pytest.importorskip("tf_keras")
     make = {"l2": lambda r: r.l2(0.02), "l1": lambda r: r.l1(0.1),
             "l1_l2": lambda r: r.l1_l2(0.1, 0.2), "L1L2": lambda r: r.L1L2(l2=0.3),
@@ -175,9 +171,8 @@ def test_regularization_losses(v1_layers, reg):
     assert ours_names == theirs_names
 
 
-def test_layer_losses(v1_layers):
+def test_layer_losses(tf_graph_mode, v1_layers):
     """A layer's `losses` are the regularization losses it added."""
-    tf.compat.v1.disable_eager_execution()
     import tf_keras
     counts = []
     for api, layers, regs in ((fg, fg.compat.v1.layers, fg.keras.regularizers),

@@ -76,8 +76,7 @@ def _run(api, layers, regs):
     return losses, accs, final
 
 
-def test_training_loop(v1_layers):
-    tf.compat.v1.disable_eager_execution()
+def test_training_loop(tf_graph_mode, v1_layers):
     tf_keras = pytest.importorskip("tf_keras")
     try:
         ours = _run(fg, fg.compat.v1.layers, fg.keras.regularizers)

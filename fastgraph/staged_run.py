@@ -1,0 +1,242 @@
+"""Staged runs: runs of graphs that hold host ops.
+
+A host op is computed by the session in Python, between C plans: an op
+whose OpDef has a `host` function (summaries, iterators, queues, readers),
+or any op that takes or gives a string tensor (the C executor has no
+strings; such an op is computed by its NumPy `reference`). Its outputs may
+have shapes known only once it ran, and may be strings (NumPy object
+arrays of bytes).
+
+A run with host ops is split by host depth: an op's depth is the number of
+host ops on the longest path from the feeds to it (a host op counts for
+the ops after it, not for itself). Stage k runs the C plan of the non-host
+ops of depth k, fed with the run's feeds and the values earlier stages
+made, then computes the host ops of depth k from their inputs' values.
+Each C plan is an ordinary run signature of the session's plan cache, so
+it is compiled once per shape of what it is fed. Every op runs at most once
+per run: a stage fetches what later stages need from it, and its plan
+skips the control inputs that earlier stages already ran.
+"""
+
+import numpy as np
+
+from .compiler.prune import prune
+from .compiler.schedule import schedule
+from .framework import errors
+from .framework.dtypes import string
+from .framework.graph import Operation
+from .framework.op_registry import resolve_attrs
+from .plan_cache import RunSignature
+
+__all__ = ["StagedRun", "HostContext", "is_host"]
+
+
+def is_host(op):
+    """Whether the session computes `op` in Python rather than in a C plan."""
+    if op._opdef.host is not None:
+        return True
+    return any(t.dtype == string for t in op._outputs) or \
+        any(t.dtype == string for t in op._inputs)
+
+
+class HostContext:
+    """What a host function gets besides its op and inputs: the session
+    that runs it, and that session's resources."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session):
+        self.session = session
+
+    def resource(self, key, create):
+        """The session's resource for `key`, made by `create()` on first use
+        (once, also when runs in several threads ask at the same time)."""
+        return self.session._resource(key, create)
+
+    def drop_resource(self, key):
+        """Forgets (and closes) the session's resource for `key`, if any."""
+        self.session._drop_resource(key)
+
+
+class _Stage:
+    __slots__ = ("fetches", "targets", "feeds", "done", "host_ops")
+
+    def __init__(self):
+        self.fetches = []   # tensors this stage's plan returns
+        self.targets = []   # ops it runs for later stages (control inputs) or the user
+        self.feeds = []     # tensors it is fed: the run's feeds and earlier stages' values
+        self.done = frozenset()  # ids of ops earlier stages ran
+        self.host_ops = []  # host ops computed after its plan, in order
+
+
+class StagedRun:
+    """The stages of one run request: `leaves` (the fetch leaves, Tensors
+    and Operations) with `fed` tensors. `of()` gives None when the request
+    needs no host op, which is the usual case."""
+
+    __slots__ = ("stages", "leaves")
+
+    @classmethod
+    def of(cls, leaves, fed):
+        """A StagedRun, or None when no leaf, feed or needed op is on the host."""
+        tensors = [x for x in leaves if not isinstance(x, Operation)]
+        ops = [x for x in leaves if isinstance(x, Operation)]
+        needed = prune(tensors, ops, fed)
+        if not any(t.dtype == string for t in tensors) and \
+                not any(t.dtype == string for t in fed) and \
+                not any(is_host(op) for op in needed.values()):
+            return None
+        return cls(leaves, tensors, ops, needed, fed)
+
+    def __init__(self, leaves, tensors, ops, needed, fed):
+        self.leaves = list(leaves)
+        fed_ids = {id(t) for t in fed}
+        order = schedule(needed, fed)
+        depth, host = {}, {}  # depth None: in every stage's plan that uses it
+        for op in order:
+            h = is_host(op)
+            host[id(op)] = int(h)
+            if not h and _everywhere(op):
+                depth[id(op)] = None
+                continue
+            d = 0
+            for t in op._inputs:
+                p = depth.get(id(t.op))
+                if id(t) not in fed_ids and p is not None:
+                    d = max(d, p + host[id(t.op)])
+            for c in op._control_inputs:
+                p = depth.get(id(c))
+                if p is not None:
+                    d = max(d, p + host[id(c)])
+            depth[id(op)] = d
+        n = max((d for d in depth.values() if d is not None), default=0) + 1
+        stages = [_Stage() for _ in range(n)]
+
+        # Where each value is taken from a plan: in its producer's stage
+        # when a host op or a later stage needs it (every stage makes the
+        # values of ops that are everywhere itself), and in the stage of
+        # the host op or leaf that needs a value of an op that is everywhere.
+        fetch_at, target_at = {}, {}  # tensor / op id -> stage index
+
+        def take(t, k):
+            if id(t) in fed_ids or host[id(t.op)]:
+                return
+            p = depth[id(t.op)]
+            if p is None:
+                fetch_at.setdefault(id(t), (k, t))
+            elif k is None or k > p:
+                fetch_at[id(t)] = (p, t)
+
+        def wait(op, k):
+            p = depth[id(op)]
+            if not host[id(op)] and p is not None and (k is None or k > p):
+                target_at[id(op)] = p
+
+        last = n - 1
+        for op in order:
+            d = depth[id(op)]
+            if d is None:
+                continue
+            if host[id(op)]:
+                stages[d].host_ops.append(op)
+                for t in op._inputs:
+                    take(t, d if depth.get(id(t.op), 0) is None else None)
+                for c in op._control_inputs:
+                    wait(c, None)
+                continue
+            seen = set(id(t) for t in stages[d].feeds)
+            for t in op._inputs:
+                take(t, d)
+                fed_here = id(t) in fed_ids or host[id(t.op)] or (
+                    depth[id(t.op)] is not None and depth[id(t.op)] < d)
+                if fed_here and id(t) not in seen:
+                    seen.add(id(t))
+                    stages[d].feeds.append(t)
+            for c in op._control_inputs:
+                wait(c, d)
+        for t in tensors:
+            take(t, last if depth.get(id(t.op), 0) is None else None)
+        for op in ops:
+            if not host[id(op)]:
+                target_at[id(op)] = last if depth[id(op)] is None else depth[id(op)]
+        for k, t in sorted(fetch_at.values(), key=lambda kt: kt[0]):
+            stages[k].fetches.append(t)
+        for op in order:
+            k = target_at.get(id(op))
+            if k is not None:
+                stages[k].targets.append(op)
+        done = set()
+        for k, stage in enumerate(stages):
+            stage.done = frozenset(done)
+            done.update(id(op) for op in order if depth[id(op)] == k)
+        self.stages = stages
+
+    def run(self, session, feeds):
+        """The value of each leaf (None for an op) from a run of `session`
+        with `feeds` ((tensor, array) pairs)."""
+        values = {id(t): a for t, a in feeds}
+        ctx = HostContext(session)
+        for stage in self.stages:
+            if stage.fetches or stage.targets:
+                sig = RunSignature(stage.fetches + stage.targets,
+                                   [(t, values[id(t)]) for t in stage.feeds], stage.done)
+                _, outs = session._run_signature(sig)
+                for t, v in zip(stage.fetches, outs):
+                    values[id(t)] = v
+            for op in stage.host_ops:
+                outs = _compute(ctx, op, [values[id(t)] for t in op._inputs])
+                for t, v in zip(op._outputs, outs):
+                    values[id(t)] = v
+        out = []
+        for leaf in self.leaves:
+            if isinstance(leaf, Operation):
+                out.append(None)
+                continue
+            v = values[id(leaf)]
+            out.append(v[()] if getattr(v, "ndim", None) == 0 else v)
+        return out
+
+
+def _everywhere(op):
+    """Whether each stage's plan makes `op`'s values itself instead of being
+    fed them: constants and variables (a variable is a buffer, and a fed
+    copy of it could not be assigned), so that later stages keep folding
+    constants and updating variables."""
+    if op._inputs or op._control_inputs:
+        return False
+    return not op._opdef.stateful or op.type == "VariableV2"
+
+
+def _compute(ctx, op, inputs):
+    """The outputs of host op `op` from its inputs' values."""
+    opdef = op._opdef
+    try:
+        if opdef.host is not None:
+            outs = opdef.host(ctx, op, inputs)
+        else:
+            attrs = resolve_attrs(op.attrs, inputs)
+            outs = opdef.reference(inputs, attrs)
+    except errors.OpError as e:
+        if e.op is not None:
+            raise
+        raise type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]") from None
+    outs = list(outs)
+    if len(outs) != len(op._outputs):
+        raise errors.InternalError(
+            None, op, f"host op {op.name} gave {len(outs)} values for {len(op._outputs)} outputs")
+    return [_as_value(t, v) for t, v in zip(op._outputs, outs)]
+
+
+def _as_value(t, v):
+    """`v` as the array a C plan is fed for tensor `t` (strings: an object
+    array of bytes), checked against `t`'s static shape."""
+    if t.dtype == string:
+        return np.asarray(v, dtype=object)
+    arr = np.asarray(v, dtype=t.dtype.np_dtype)
+    if not (arr.flags.c_contiguous and arr.flags.aligned):
+        arr = np.array(arr, order="C")  # 0-d stays 0-d, unlike ascontiguousarray
+    if not t.shape.is_compatible_with(arr.shape):
+        raise errors.InternalError(
+            None, t.op, f"host op {t.op.name} gave a value of shape {arr.shape} for {t.name}, "
+                        f"whose shape is {t.shape}")
+    return arr
