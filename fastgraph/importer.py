@@ -1,7 +1,7 @@
 """Importing TensorFlow GraphDefs (frozen inference graphs, `.pb` files).
 
 `GraphDef().ParseFromString(bytes)` decodes the protobuf by hand (no
-protobuf dependency) into NodeDefs; `import_graph_def` rebuilds each node
+protobuf dependency, `framework/graph_protos.py`) into NodeDefs; `import_graph_def` rebuilds each node
 through the op registry: the `graphdef` mapping of the OpDef that claims its
 TF op type (`framework/graphdef_mapping.py`), or the import translation of a
 TF op that fastgraph builds from other ops. The imported graph compiles and
@@ -11,10 +11,10 @@ NotImplementedError naming the node and its op.
 
 import functools
 
-import numpy as np
-
-from . import protobuf_wire as pw
-from .framework import dtypes, op_registry
+from .framework import op_registry
+from .framework import graph_protos
+from .framework.attr_values import attr_value, python_value
+from .framework.graph_protos import GraphDef
 from .framework.graph import Tensor, get_default_graph
 from .framework.graphdef_mapping import NodeMapping
 from .framework.static_values import static_value
@@ -22,120 +22,29 @@ from .framework.static_values import static_value
 __all__ = ["GraphDef", "NodeDef", "import_graph_def", "reading_table"]
 
 
-def _dtype(enum):
-    try:
-        dt = dtypes.as_dtype(enum)
-    except TypeError:
-        dt = None
-    if dt is None or dt.code < 0:
-        raise NotImplementedError(f"TF dtype enum {enum} has no fastgraph dtype")
-    return dt
+class NodeDef(graph_protos.NodeDef):
+    """A NodeDef proto that may also be built as `NodeDef(name, op, inputs,
+    attrs)` with attrs as Python values (DType, shapes as lists, arrays)."""
+
+    def __init__(self, name="", op="", inputs=(), attr=None, **fields):
+        super().__init__(name=name, op=op, input=list(inputs), **fields)
+        for key, value in (attr or {}).items():
+            self.attr[key].CopyFrom(attr_value(value))
 
 
-def _shape(buf):
-    """A TensorShapeProto as a list (None for -1 dims), or None for unknown rank."""
-    f = pw.message_fields(buf)
-    if f.get(3, [(0, 0)])[0][1]:
-        return None
-    dims = []
-    for _, d in f.get(2, []):
-        size = pw.signed(next((v for n, _, v in pw.fields(d) if n == 1), 0))
-        dims.append(None if size < 0 else size)
-    return dims
+class _Node:
+    """A NodeDef as the readers take it: its attrs as Python values."""
 
+    __slots__ = ("name", "op", "input", "attr")
 
-def _tensor(buf):
-    """A TensorProto as a NumPy array."""
-    f = pw.message_fields(buf)
-    dt = _dtype(f.get(1, [(0, 1)])[0][1])
-    shape = _shape(f[2][0][1]) if 2 in f else []
-    np_dtype = dt.np_dtype
-    n = int(np.prod(shape, dtype=np.int64))
-    if 4 in f:  # tensor_content: the raw little-endian bytes
-        return np.frombuffer(f[4][0][1], dtype=np_dtype).reshape(shape).copy()
-    field, width = {np.float32: (5, 4), np.float64: (6, 8), np.int64: (10, 0),
-                    np.bool_: (11, 0)}.get(np_dtype.type, (7, 0))
-    vals = pw.repeated_numbers(f.get(field, []), np_dtype, width)
-    arr = np.asarray(vals, dtype=np_dtype)
-    if arr.size == n:
-        return arr.reshape(shape)
-    # TF stores a repeated last value only once: fill the rest with it.
-    out = np.full(n, arr[-1] if arr.size else 0, dtype=np_dtype)
-    out[:arr.size] = arr
-    return out.reshape(shape)
-
-
-def _attr_value(buf):
-    """An AttrValue as a Python value (lists as lists)."""
-    for field, wire, v in pw.fields(buf):
-        if field == 2:
-            return v.decode()
-        if field == 3:
-            return pw.signed(v)
-        if field == 4:
-            return float(np.frombuffer(np.uint32(v).tobytes(), np.float32)[0])
-        if field == 5:
-            return bool(v)
-        if field == 6:
-            return _dtype(v)
-        if field == 7:
-            return _shape(v)
-        if field == 8:
-            return _tensor(v)
-        if field == 1:
-            lf = pw.message_fields(v)
-            if 3 in lf:
-                return pw.repeated_numbers(lf[3], np.int64, 0)
-            if 2 in lf:
-                return [s.decode() for _, s in lf[2]]
-            if 4 in lf:
-                return pw.repeated_numbers(lf[4], np.float32, 4)
-            if 6 in lf:
-                return [_dtype(t) for t in pw.repeated_numbers(lf[6], np.int64, 0)]
-            return []
-    return None
-
-
-class NodeDef:
-    """One node of a GraphDef: name, op, inputs ("node:1", "^control") and attrs."""
-
-    def __init__(self, name, op, inputs, attr):
-        self.name, self.op, self.input, self.attr = name, op, inputs, attr
-
-    def __repr__(self):
-        return f"NodeDef({self.name!r}, {self.op!r}, {self.input})"
-
-
-class GraphDef:
-    """A TensorFlow GraphDef: `ParseFromString(data)` fills `node`."""
-
-    def __init__(self):
-        self.node = []
-
-    def ParseFromString(self, data):  # noqa: N802 - protobuf's name
-        """Decodes a serialized GraphDef (returns the number of bytes read)."""
-        self.node = []
-        for field, _, value in pw.fields(memoryview(data)):
-            if field != 1:
-                continue  # versions, library: nothing to run
-            name, op, inputs, attr = "", "", [], {}
-            for f, _, v in pw.fields(value):
-                if f == 1:
-                    name = v.decode()
-                elif f == 2:
-                    op = v.decode()
-                elif f == 3:
-                    inputs.append(v.decode())
-                elif f == 5:
-                    key = val = None
-                    for f2, _, v2 in pw.fields(v):
-                        if f2 == 1:
-                            key = v2.decode()
-                        elif f2 == 2:
-                            val = _attr_value(v2)
-                    attr[key] = val
-            self.node.append(NodeDef(name, op, inputs, attr))
-        return len(data)
+    def __init__(self, node_def):
+        self.name = node_def.name
+        self.op = node_def.op
+        self.input = list(node_def.input)
+        try:
+            self.attr = {k: python_value(v) for k, v in node_def.attr.items()}
+        except ValueError as e:
+            raise ValueError(f"import_graph_def: node {self.name} ({self.op}): {e}") from None
 
 
 def reading_table():
@@ -215,7 +124,13 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     input_map = {(k if ":" in k else k + ":0"): v for k, v in (input_map or {}).items()}
     readers = reading_table()
     graph = get_default_graph()
-    nodes = _order(graph_def.node)
+    if isinstance(graph_def, (bytes, bytearray)):
+        graph_def = GraphDef.FromString(graph_def)
+    if not isinstance(graph_def, GraphDef):
+        if not hasattr(graph_def, "SerializeToString"):
+            raise TypeError("graph_def must be a GraphDef proto.")
+        graph_def = GraphDef.FromString(graph_def.SerializeToString())  # TF's own proto
+    nodes = _order([_Node(n) for n in graph_def.node])
     by_name = {n.name: n for n in nodes}
     produced = {}  # GraphDef tensor name -> fastgraph Tensor
     ops = {}  # GraphDef node name -> fastgraph Operation
@@ -229,7 +144,11 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         if node.op not in readers:
             raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
                                       f"{node.op}, which fastgraph does not import")
+        controls = [control(i[1:]) for i in node.input if i.startswith("^")]
         outs = readers[node.op](graph, node, refs, tensor, value)
+        if controls:
+            last = outs[0].op if isinstance(outs[0], Tensor) else outs[0]
+            last._add_control_inputs(controls)
         for i, t in enumerate(outs):
             if isinstance(t, Tensor):
                 produced[f"{node.name}:{i}"] = t
@@ -242,6 +161,14 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         if key not in produced and src not in ops and by_name.get(src) is not None:
             build(by_name[src])  # a Const built when first used as a tensor
         return produced[key]
+
+    def control(ref):
+        src = key_of(ref)[0]
+        if src not in ops:
+            if src not in by_name:
+                raise ValueError(f"import_graph_def: control input {ref!r} names no node")
+            build(by_name[src])
+        return ops[src]
 
     def value(ref):
         src, key = key_of(ref)

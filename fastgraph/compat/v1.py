@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from .. import image as _image
 from ..api import app, flags  # noqa: F401 - tf.compat.v1.app, tf.compat.v1.flags
 from ..api import gfile as _gfile
+from ..api import graph_util as _graph_util
 from .. import nn as _nn
 from ..api import namespace as _namespace
 from ..api import nn_impl as _nn_impl
@@ -26,6 +27,9 @@ image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
                            # TF1's resize and its int ResizeMethod constants.
                            "resize": _image_ops.resize_images,
                            "ResizeMethod": _image_ops.ResizeMethodV1})
+
+graph_util = SimpleNamespace(**{n: getattr(_graph_util, n) for n in _graph_util.__all__})
+"""TF1's `tf.compat.v1.graph_util`: extract_sub_graph, convert_variables_to_constants, ..."""
 
 gfile = SimpleNamespace(**_gfile.V1_NAMES)
 """TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""

@@ -156,8 +156,13 @@ class Attr(AttrRule):
         self.tf_names = (name,)
 
     def write(self, op, tf_attrs):
-        if self.optional and self.attr not in op.attrs:
-            return
+        if self.attr not in op.attrs:
+            if self.optional:
+                return
+            if self.default is not _ABSENT:
+                # An op built without the attr has its default (TF's).
+                tf_attrs[self.name] = self.default
+                return
         value = op.get_attr(self.attr)
         if self.encode is not None:
             value = self.encode(value)
