@@ -204,3 +204,60 @@ def test_malformed_tensors_are_refused_on_import():
 def test_malformed_text_raises_parse_error(text):
     with pytest.raises(tf.text_format.ParseError):
         tf.text_format.Parse(text, tf.GraphDef())
+
+
+# ---- MetaGraphs -------------------------------------------------------------------
+
+def test_saver_writes_a_meta_graph_that_imports_and_restores(tmp_path):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 2], name="x")
+        w = tf.Variable(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), name="w")
+        step = tf.Variable(0, trainable=False, name="step")
+        y = tf.matmul(x, w, name="y")
+        train_op = tf.assign_add(w, tf.ones([2, 2]), name="bump").op
+        tf.add_to_collection("train_op", train_op)
+        tf.add_to_collection("outputs", y)
+        saver = tf.train.Saver()
+        with tf.Session(graph=g) as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train_op)
+            path = saver.save(sess, str(tmp_path / "model"))
+            want = sess.run(y, {x: np.eye(2, dtype=np.float32)})
+    assert (tmp_path / "model.meta").exists()
+    with tf.Graph().as_default() as g2:
+        restorer = tf.compat.v1.train.import_meta_graph(path + ".meta")
+        assert [v.name for v in tf.global_variables()] == ["w:0", "step:0"]
+        assert [v.name for v in tf.trainable_variables()] == ["w:0"]
+        assert [op.name for op in g2.get_collection("train_op")] == ["bump"]
+        (out,) = g2.get_collection("outputs")
+        with tf.Session(graph=g2) as sess:
+            restorer.restore(sess, path)
+            np.testing.assert_array_equal(sess.run(out, {"x:0": np.eye(2, dtype=np.float32)}),
+                                          want)
+            sess.run(g2.get_collection("train_op"))
+            np.testing.assert_array_equal(sess.run("w:0"), want + 1.0)
+            # The imported variables initialise as they did.
+            sess.run(tf.global_variables_initializer())
+            np.testing.assert_array_equal(sess.run("w:0"), [[1.0, 2.0], [3.0, 4.0]])
+    del step
+
+
+def test_export_meta_graph_text_and_collections(tmp_path):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2], name="x")
+        tf.add_to_collection("things", tf.negative(x, name="neg"))
+        tf.add_to_collection("numbers", 3)
+        mg = tf.compat.v1.train.export_meta_graph(str(tmp_path / "m.meta"), as_text=True,
+                                                  collection_list=["things", "numbers"])
+    assert set(mg.collection_def) == {"things", "numbers"}
+    assert list(mg.collection_def["things"].node_list.value) == ["neg:0"]
+    with tf.Graph().as_default() as g2:
+        assert tf.compat.v1.train.import_meta_graph(str(tmp_path / "m.meta")) is None
+        assert g2.get_collection("things")[0].op.type == "Neg"
+        assert g2.get_collection("numbers") == [3]
+    (tmp_path / "bad.meta").write_bytes(b"\x12\x05\x0a\x01")
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError):
+            tf.compat.v1.train.import_meta_graph(str(tmp_path / "bad.meta"))

@@ -134,3 +134,54 @@ def test_graph_def_bytes_of_tensorflow_parse_to_the_same_bytes():
     # Map entries may come in another order: the same message, field by field.
     assert v1.GraphDef.FromString(fg.GraphDef.FromString(data).SerializeToString()) == \
         v1.GraphDef.FromString(data)
+
+
+# ---- MetaGraphs -------------------------------------------------------------------
+
+def test_tensorflow_restores_fastgraphs_meta_graph_and_checkpoint(tmp_path):
+    g = fg.Graph()
+    with g.as_default():
+        x = fg.compat.v1.placeholder(fg.float32, [None, 2], name="x")
+        w = fg.Variable(np.array([[1.0, -2.0], [0.5, 4.0]], np.float32), name="w")
+        y = fg.nn.relu(fg.matmul(x, w), name="y")
+        bump = fg.compat.v1.assign_add(w, fg.ones([2, 2]), name="bump").op
+        fg.compat.v1.add_to_collection("train_op", bump)
+        saver = fg.compat.v1.train.Saver()
+        with fg.Session(graph=g) as sess:
+            sess.run(fg.compat.v1.global_variables_initializer())
+            sess.run(bump)
+            path = saver.save(sess, str(tmp_path / "model"))
+            feed = np.array([[1.0, 2.0], [-1.0, 3.0]], np.float32)
+            want = sess.run(y, {x: feed})
+    with tf.Graph().as_default() as tg:
+        restorer = v1.train.import_meta_graph(path + ".meta")
+        assert [v.name for v in v1.global_variables()] == ["w:0"]
+        assert [op.name for op in tg.get_collection("train_op")] == ["bump"]
+        with v1.Session(graph=tg) as sess:
+            restorer.restore(sess, path)
+            np.testing.assert_allclose(sess.run("y:0", {"x:0": feed}), want, rtol=1e-6)
+
+
+def test_fastgraph_restores_tensorflows_meta_graph_and_checkpoint(tmp_path):
+    with tf.Graph().as_default() as tg:
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        w = v1.Variable(np.arange(6, dtype=np.float32).reshape(3, 2), name="w",
+                        use_resource=False)
+        b = v1.Variable(np.array([0.5, -1.0], np.float32), name="b", use_resource=False)
+        y = tf.nn.softmax(tf.matmul(x, w) + b, name="y")
+        v1.add_to_collection("outputs", y)
+        with v1.Session(graph=tg) as sess:
+            sess.run(v1.global_variables_initializer())
+            sess.run(v1.assign_add(w, tf.ones([3, 2])))
+            path = v1.train.Saver().save(sess, str(tmp_path / "tfmodel"))
+            feed = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
+            want = sess.run(y, {x: feed})
+    with fg.Graph().as_default() as g:
+        saver = fg.compat.v1.train.import_meta_graph(path + ".meta")
+        assert sorted(v.name for v in fg.compat.v1.global_variables()) == ["b:0", "w:0"]
+        (out,) = g.get_collection("outputs")
+        # TF's own save and restore nodes are left out.
+        assert "save/restore_all" not in [op.name for op in g.get_operations()]
+        with fg.Session(graph=g) as sess:
+            saver.restore(sess, path)
+            np.testing.assert_allclose(sess.run(out, {"x:0": feed}), want, rtol=1e-6)
