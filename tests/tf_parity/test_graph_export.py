@@ -185,3 +185,21 @@ def test_fastgraph_restores_tensorflows_meta_graph_and_checkpoint(tmp_path):
         with fg.Session(graph=g) as sess:
             saver.restore(sess, path)
             np.testing.assert_allclose(sess.run(out, {"x:0": feed}), want, rtol=1e-6)
+
+
+def test_tensorboard_shows_the_graph_file_writer_writes(tmp_path):
+    ea = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator")
+    g = fg.Graph()
+    with g.as_default():
+        x = fg.compat.v1.placeholder(fg.float32, [None, 2], name="x")
+        fg.nn.relu(x * 2.0, name="y")
+    writer = fg.compat.v1.summary.FileWriter(str(tmp_path), g)
+    writer.close()
+    acc = ea.EventAccumulator(str(tmp_path))
+    acc.Reload()
+    assert acc.Tags()["graph"]
+    shown = acc.Graph()
+    assert [(n.name, n.op) for n in shown.node] == [
+        (n.name, n.op) for n in g.as_graph_def().node]
+    assert v1.GraphDef.FromString(shown.SerializeToString()).node[0].attr["dtype"].type == \
+        tf.float32.as_datatype_enum
