@@ -261,3 +261,15 @@ def test_export_meta_graph_text_and_collections(tmp_path):
     with tf.Graph().as_default():
         with pytest.raises(ValueError):
             tf.compat.v1.train.import_meta_graph(str(tmp_path / "bad.meta"))
+
+
+def test_a_graph_tf_cannot_hold_still_checkpoints_without_its_meta_graph(tmp_path):
+    with tf.Graph().as_default() as g:
+        v = tf.Variable([True, False], name="v")
+        tf.math.logical_xor(v, True, name="xor")
+        g.add_to_collection(("a", "tuple key"), v)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            path = tf.train.Saver().save(sess, str(tmp_path / "m"))
+    assert (tmp_path / "m.index").exists() and not (tmp_path / "m.meta").exists()
+    assert path == str(tmp_path / "m")

@@ -68,7 +68,7 @@ def meta_graph_of(graph=None, saver_def=None, collection_list=None, clear_device
     if saver_def is not None:
         mg.saver_def.CopyFrom(saver_def)
     keys = graph.get_all_collection_keys() if collection_list is None else collection_list
-    for key in sorted(keys):
+    for key in sorted(k for k in keys if isinstance(k, str)):  # keys of other kinds stay
         items = graph.get_collection(key)
         if items:
             cd = _collection_def(items)

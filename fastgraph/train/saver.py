@@ -233,7 +233,11 @@ class Saver:
                                            for (key, var, _, _), value
                                            in zip(self._restores, values)})
         if write_meta_graph:
-            self.export_meta_graph(f"{checkpoint_file}.{meta_graph_suffix}")
+            try:
+                self.export_meta_graph(f"{checkpoint_file}.{meta_graph_suffix}")
+            except ValueError as e:
+                # A graph with an op TF has no equivalent of still checkpoints.
+                _log.warning("No MetaGraph written for %s: %s", checkpoint_file, e)
         if write_state:
             self._record_last_checkpoint(checkpoint_file)
             update_checkpoint_state_internal(
