@@ -63,9 +63,15 @@ for _fam in _ops.FAMILIES + _api.MODULES:
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
 from .api import app, flags  # noqa: E402,F401 - TF1's tf.app and tf.flags
-from .importer import GraphDef, import_graph_def  # noqa: E402,F401
-# tf.summary (TF1's: fastgraph is TF1) and the summary protobufs.
 from types import SimpleNamespace as _SimpleNamespace  # noqa: E402
+from .importer import GraphDef, import_graph_def  # noqa: E402,F401
+from .framework.graph_protos import AttrValue, NodeDef  # noqa: E402,F401
+from .framework.attr_values import make_ndarray, make_tensor_proto  # noqa: E402,F401
+from .api import graph_io as _graph_io  # noqa: E402
+# google.protobuf's text_format for fastgraph's protos (.pbtxt files).
+text_format = _SimpleNamespace(**{_n: getattr(_graph_io, _n) for _n in (
+    "MessageToString", "Parse", "Merge", "ParseError")})
+# tf.summary (TF1's: fastgraph is TF1) and the summary protobufs.
 from .api.summary import SUMMARY as _SUMMARY  # noqa: E402
 from .framework.summary_protos import (  # noqa: E402,F401
     Event, HistogramProto, SessionLog, Summary, SummaryMetadata,

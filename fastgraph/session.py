@@ -62,8 +62,8 @@ class Session:
 
     @property
     def graph_def(self):
-        """fastgraph has no GraphDef protos: the graph itself."""
-        return self._graph
+        """A serializable version of the underlying TensorFlow graph (its GraphDef)."""
+        return self._graph.as_graph_def()
 
     @property
     def sess_str(self):

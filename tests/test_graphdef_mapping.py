@@ -10,7 +10,6 @@ from fastgraph import importer
 from fastgraph.framework import op_registry
 from fastgraph.framework.graphdef_mapping import AttrInput, InputList, NodeMapping, NoGraphDef
 from fastgraph.framework.op_registry import AttrFromInput
-from fastgraph.framework.tensor_shape import TensorShape
 
 
 def test_every_registered_op_has_a_graphdef_mapping_or_a_reason():
@@ -45,35 +44,10 @@ def test_a_translation_registers_once():
 
 # ---- round trip ---------------------------------------------------------------------
 
-def _parsed(value):
-    """A written attr value as the GraphDef parser gives it back."""
-    if isinstance(value, TensorShape):
-        return value.as_list() if value.rank is not None else None
-    if isinstance(value, tuple):
-        return [_parsed(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _graph_def(graph):
-    """The graph as in-memory NodeDefs, written through the registry's
-    mappings (the wire encoding is the exporter's part)."""
-    gd = tf.GraphDef()
-    for op in graph.get_operations():
-        written = op.opdef.graphdef.write(op)
-        refs = []
-        for arg, value in written.inputs:
-            if isinstance(value, np.ndarray):
-                const = f"{op.name}/{arg}"
-                gd.node.append(importer.NodeDef(const, "Const", [], {
-                    "value": value, "dtype": tf.as_dtype(value.dtype)}))
-                refs.append(const)
-            else:
-                refs.append(f"{value.op.name}:{value.value_index}")
-        attrs = {k: _parsed(v) for k, v in written.attrs.items()}
-        gd.node.append(importer.NodeDef(op.name, written.op, refs, attrs))
-    return gd
+    """The graph as Graph.as_graph_def writes it through the registry's
+    mappings, through its wire bytes."""
+    return tf.GraphDef.FromString(graph.as_graph_def().SerializeToString())
 
 
 def _same(a, b):

@@ -26,10 +26,10 @@ def test_frozen_graph_runs_and_matches_numpy():
     gd = tf.GraphDef()
     gd.ParseFromString(PB.read_bytes())
     assert [n.op for n in gd.node][:3] == ["Placeholder", "Const", "Conv2D"]
-    consts = {n.name: n.attr["value"] for n in gd.node if n.op == "Const"}
+    consts = {n.name: tf.make_ndarray(n.attr["value"].tensor) for n in gd.node if n.op == "Const"}
     assert consts["Const"].shape == (3, 3, 3, 4) and consts["Reshape/shape"].tolist() == [-1, 64]
     conv = next(n for n in gd.node if n.op == "Conv2D")
-    assert conv.attr["padding"] == "SAME" and conv.attr["strides"] == [1, 1, 1, 1]
+    assert conv.attr["padding"].s == b"SAME" and list(conv.attr["strides"].list.i) == [1, 1, 1, 1]
     g = tf.Graph()
     with g.as_default():
         x, probs = tf.import_graph_def(gd, return_elements=["input:0", "probs:0"], name="net")

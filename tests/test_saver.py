@@ -46,7 +46,7 @@ def test_round_trip_of_every_dtype_and_shape(tmp_path):
     prefix = _save(tmp_path / "model", values)
     assert prefix == str(tmp_path / "model")
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model.data-00000-of-00001",
-                                            "model.index"]
+                                            "model.index", "model.meta"]
     reader = tf.train.NewCheckpointReader(prefix)
     assert reader.get_variable_to_shape_map() == {k: list(v.shape) for k, v in values.items()}
     for name, want in values.items():
@@ -113,7 +113,7 @@ def test_state_file_latest_and_max_to_keep_deletes_old_files(tmp_path):
     assert saver.last_checkpoints == kept
     assert sorted(os.listdir(tmp_path)) == sorted(
         ["checkpoint"] + [f"m-{i}.{ext}" for i in (3, 4)
-                          for ext in ("index", "data-00000-of-00001")])
+                          for ext in ("index", "data-00000-of-00001", "meta")])
     text = (tmp_path / "checkpoint").read_text()
     assert text == (f'model_checkpoint_path: "{kept[1]}"\n'
                     f'all_model_checkpoint_paths: "{kept[0]}"\n'

@@ -282,6 +282,10 @@ def test_file_writer_writes_event_files(tmp_path):
     stamp = name.split(".")[3]
     assert len(stamp) == 10 and int(stamp) == int(events[0].wall_time)
     assert events[0].file_version == "brain.Event:2"
+    # The graph given to FileWriter comes first, as its GraphDef.
+    graph_def = tf.GraphDef.FromString(events[1].graph_def)
+    assert [n.op for n in graph_def.node][0] == "Placeholder"
+    events = events[:1] + events[2:]
     scalars = [(e.step, e.summary.value[0].simple_value) for e in events[1:4]]
     assert scalars == [(0, 0.0), (1, 1.5), (2, 3.0)]
     assert [e.summary.value[1].histo.num for e in events[1:4]] == [1.0] * 3

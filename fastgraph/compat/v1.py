@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from .. import image as _image
 from ..api import app, flags  # noqa: F401 - tf.compat.v1.app, tf.compat.v1.flags
 from ..api import gfile as _gfile
+from ..api import graph_util as _graph_util
+from ..train import saved_model as _saved_model
 from .. import nn as _nn
 from ..api import namespace as _namespace
 from ..api import nn_impl as _nn_impl
@@ -26,6 +28,24 @@ image = SimpleNamespace(**{**{n: getattr(_image, n) for n in _image.__all__},
                            # TF1's resize and its int ResizeMethod constants.
                            "resize": _image_ops.resize_images,
                            "ResizeMethod": _image_ops.ResizeMethodV1})
+
+graph_util = SimpleNamespace(**{n: getattr(_graph_util, n) for n in _graph_util.__all__})
+"""TF1's `tf.compat.v1.graph_util`: extract_sub_graph, convert_variables_to_constants, ..."""
+
+_sm = _saved_model
+saved_model = SimpleNamespace(
+    builder=SimpleNamespace(SavedModelBuilder=_sm.SavedModelBuilder),
+    loader=SimpleNamespace(load=_sm.load, maybe_saved_model_directory=_sm.contains_saved_model),
+    signature_def_utils=SimpleNamespace(
+        build_signature_def=_sm.build_signature_def,
+        predict_signature_def=_sm.predict_signature_def,
+        classification_signature_def=_sm.classification_signature_def,
+        regression_signature_def=_sm.regression_signature_def),
+    utils=SimpleNamespace(build_tensor_info=_sm.build_tensor_info),
+    tag_constants=_sm.tag_constants, signature_constants=_sm.signature_constants,
+    **{n: getattr(_sm, n) for n in _sm.__all__
+       if n not in ("tag_constants", "signature_constants")})
+"""TF1's `tf.compat.v1.saved_model`: the builder, the loader, signatures and constants."""
 
 gfile = SimpleNamespace(**_gfile.V1_NAMES)
 """TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""

@@ -10,6 +10,8 @@ import threading
 import weakref
 
 from . import errors, op_registry
+from .graph_export import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, graph_def_of
+from .graph_protos import VersionDef
 from .session_stack import get_default_session
 from .static_values import constant_value
 from .tensor_shape import TensorShape
@@ -530,6 +532,31 @@ class Graph:
     def _check_not_finalized(self):
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
+
+    # -- export --------------------------------------------------------------
+
+    @property
+    def version(self):
+        """Returns a version number that increases as ops are added to the graph."""
+        return len(self._ops)
+
+    @property
+    def graph_def_versions(self):
+        """The GraphDef version information of this graph (a VersionDef)."""
+        return VersionDef(producer=GRAPH_DEF_VERSION, min_consumer=GRAPH_DEF_VERSION_MIN_CONSUMER)
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """Returns a serialized `GraphDef` representation of this graph.
+
+        The serialized `GraphDef` can be imported into another `Graph` (using
+        `tf.import_graph_def`) or used with TensorFlow. Each op is written as
+        TF's op of its registry entry's mapping. `from_version`: only the
+        nodes added since `version` had that value. `add_shapes`: each node
+        gets an `_output_shapes` attr with its outputs' inferred shapes.
+        Raises ValueError for an op TF has no equivalent of.
+        """
+        with self._lock:
+            return graph_def_of(self, from_version, add_shapes)
 
     # -- lookup --------------------------------------------------------------
 

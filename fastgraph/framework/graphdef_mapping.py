@@ -156,8 +156,13 @@ class Attr(AttrRule):
         self.tf_names = (name,)
 
     def write(self, op, tf_attrs):
-        if self.optional and self.attr not in op.attrs:
-            return
+        if self.attr not in op.attrs:
+            if self.optional:
+                return
+            if self.default is not _ABSENT:
+                # An op built without the attr has its default (TF's).
+                tf_attrs[self.name] = self.default
+                return
         value = op.get_attr(self.attr)
         if self.encode is not None:
             value = self.encode(value)
@@ -328,7 +333,9 @@ class NodeMapping:
         n_extra = sum(isinstance(v, AttrFromInput) for v in op.attrs.values())
         # Inputs that share a type attr (StridedSlice's Index) share a dtype:
         # constants take that of a run-time input among them.
-        shared = {}
+        shared = {rule.name: op.inputs[rule.input].dtype for rule in self.attrs
+                  if isinstance(rule, TypeAttr) and rule.input is not None
+                  and rule.input < len(op.inputs)}
         for spec in self.inputs:
             if isinstance(spec, AttrInput) and spec.type_attr:
                 value = op.get_attr(spec.attr)

@@ -775,7 +775,8 @@ register(OpDef("ScatterNd", shape=_scatter_nd_shape, dtype=lambda ctx: [ctx.dtyp
                graphdef=NodeMapping(
                    ("indices", "updates",
                     AttrInput("shape", "shape", type_attr="Tindices", deferred=True)),
-                   [TypeAttr("T", input=1)])))
+                   # The shape constant takes the indices' type (Tindices).
+                   [TypeAttr("T", input=1), TypeAttr("Tindices", input=0)])))
 
 
 def scatter_nd(indices, updates, shape, name=None):

@@ -146,6 +146,23 @@ class Variable:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
 
+    @classmethod
+    def _from_graph(cls, graph, variable_name, initializer_name, snapshot_name,
+                    initial_value_name, trainable=True):
+        """The Variable of ops already in `graph` (a VariableDef's names: an
+        imported MetaGraph's variables)."""
+        var = cls.__new__(cls)
+        var._graph = graph
+        var._variable = graph.as_graph_element(variable_name)
+        var._dtype = var._variable.dtype
+        var._initializer_op = graph.as_graph_element(initializer_name)
+        var._snapshot = graph.as_graph_element(snapshot_name) if snapshot_name else var._variable
+        var._initial_value = (graph.as_graph_element(initial_value_name) if initial_value_name
+                              else var._initializer_op.inputs[1])
+        var._trainable = bool(trainable)
+        var._constraint = None
+        return var
+
     # -- identity --------------------------------------------------------------
 
     @property

@@ -8,13 +8,14 @@ from .checkpoint_management import (  # noqa: F401
     checkpoint_exists, generate_checkpoint_state_proto, get_checkpoint_mtimes,
     get_checkpoint_state, latest_checkpoint, remove_checkpoint, update_checkpoint_state,
 )
-from .saver import Saver  # noqa: F401
+from .saver import Saver, export_meta_graph, import_meta_graph  # noqa: F401
 from ..api.summary_iterator import summary_iterator  # noqa: F401 - tf.train's
+from ..api.graph_io import write_graph  # noqa: F401 - TF1's tf.train.write_graph
 
 __all__ = ["Saver", "latest_checkpoint", "checkpoint_exists", "NewCheckpointReader",
            "CheckpointReader", "list_variables", "load_variable", "get_checkpoint_state",
            "update_checkpoint_state", "generate_checkpoint_state_proto", "remove_checkpoint",
-           "get_checkpoint_mtimes", "load_checkpoint", "summary_iterator"]
+           "get_checkpoint_mtimes", "load_checkpoint", "summary_iterator", "write_graph", "export_meta_graph", "import_meta_graph"]
 
 # ---- optimizers (issue 10) ----------------------------------------------------------
 from .adadelta import AdadeltaOptimizer  # noqa: E402

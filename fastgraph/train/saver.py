@@ -16,6 +16,7 @@ import numpy as np
 
 from ..framework import errors
 from ..framework.graph import get_default_graph
+from ..framework.meta_graph_protos import SaverDef
 from ..ops.array_ops import placeholder
 from ..ops.state_ops import Variable, global_variables
 from .checkpoint_management import (
@@ -24,8 +25,10 @@ from .checkpoint_management import (
 )
 from .checkpoint_reader import CheckpointReader
 from .checkpoint_writer import write_checkpoint
+from .meta_graph import export_meta_graph as _export_meta_graph
+from .meta_graph import import_scoped_meta_graph
 
-__all__ = ["Saver"]
+__all__ = ["Saver", "export_meta_graph", "import_meta_graph"]
 
 _VARIABLE_OPS = ("VariableV2", "Variable", "VarHandleOp")
 _log = logging.getLogger("fastgraph")  # tf.logging's logger
@@ -196,8 +199,8 @@ class Saver:
         TensorFlow's V2 format, then (when `write_state`) the
         `latest_filename` state file (default `checkpoint`) in the directory
         of `save_path`, and deletes the checkpoints beyond `max_to_keep`.
-        `write_meta_graph`, `strip_default_attrs` and `save_debug_info` are
-        accepted but no MetaGraph file is written yet.
+        With `write_meta_graph`, the graph and its collections go to
+        `<prefix>.<meta_graph_suffix>` (a MetaGraphDef, as TF writes it).
 
         Raises TypeError if `sess` is not a Session, ValueError if
         `latest_filename` contains path components or collides with
@@ -229,6 +232,12 @@ class Saver:
         write_checkpoint(checkpoint_file, {key: np.asarray(value, var.dtype.np_dtype)
                                            for (key, var, _, _), value
                                            in zip(self._restores, values)})
+        if write_meta_graph:
+            try:
+                self.export_meta_graph(f"{checkpoint_file}.{meta_graph_suffix}")
+            except ValueError as e:
+                # A graph with an op TF has no equivalent of still checkpoints.
+                _log.warning("No MetaGraph written for %s: %s", checkpoint_file, e)
         if write_state:
             self._record_last_checkpoint(checkpoint_file)
             update_checkpoint_state_internal(
@@ -277,3 +286,56 @@ class Saver:
             feeds[ph] = value
             ops.append(op)
         sess.run(ops, feeds)
+
+    # -- MetaGraphs --------------------------------------------------------------
+
+    def as_saver_def(self):
+        """Generates a `SaverDef` representation of this saver (fastgraph
+        restores without TF's save ops: the names are those of its scope)."""
+        return SaverDef(filename_tensor_name="save/Const:0",
+                        save_tensor_name="save/control_dependency:0",
+                        restore_op_name="save/restore_all", max_to_keep=self._max_to_keep,
+                        keep_checkpoint_every_n_hours=self._keep_every_seconds / 3600,
+                        version=SaverDef.V2)
+
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False,
+                          clear_extraneous_savers=False, strip_default_attrs=False,
+                          save_debug_info=False):
+        """Writes `MetaGraphDef` to save_path/filename (the saver's graph and
+        all its collections); returns it."""
+        return _export_meta_graph(filename=filename, collection_list=collection_list,
+                                  as_text=as_text, graph=self._graph, clear_devices=clear_devices)
+
+
+def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
+                      collection_list=None, as_text=False, graph=None, export_scope=None,
+                      clear_devices=False, clear_extraneous_savers=False,
+                      strip_default_attrs=False, save_debug_info=False, **kwargs):
+    """Returns `MetaGraphDef` proto. Optionally writes it to filename.
+
+    The MetaGraph holds the graph's GraphDef (the default graph's, or
+    `graph`'s), its collections (those of `collection_list`, or all) and
+    `saver_def`; `filename` gets it in binary (or text, `as_text`) form.
+    """
+    return _export_meta_graph(filename=filename, meta_info_def=meta_info_def,
+                              graph_def=graph_def, saver_def=saver_def,
+                              collection_list=collection_list, as_text=as_text, graph=graph,
+                              clear_devices=clear_devices)
+
+
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+    """Recreates a Graph saved in a `MetaGraphDef` proto.
+
+    Imports the graph of a `.meta` file (or MetaGraphDef), written by
+    fastgraph or TensorFlow, into the current default graph with its
+    collections, and returns a Saver over its variables (None when it has
+    none), so that `saver.restore(sess, path)` loads a checkpoint into them.
+    TF's own save and restore nodes are left out.
+    """
+    import_scoped_meta_graph(meta_graph_or_file, clear_devices=clear_devices,
+                             import_scope=import_scope)
+    variables = get_default_graph().get_collection("variables")
+    if not variables:
+        return None
+    return Saver(variables)

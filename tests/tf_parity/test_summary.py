@@ -146,6 +146,10 @@ def test_event_files_read_by_tfs_summary_iterator(tmp_path):
     (name,) = os.listdir(tmp_path)
     events = list(v1.train.summary_iterator(str(tmp_path / name)))
     assert events[0].file_version == "brain.Event:2"
+    # FileWriter(logdir, graph) writes the graph first, a GraphDef TF reads.
+    graph_def = v1.GraphDef.FromString(events[1].graph_def)
+    assert {n.op for n in graph_def.node} >= {"Placeholder", "ScalarSummary", "MergeSummary"}
+    events = events[:1] + events[2:]
     assert [e.step for e in events[1:]] == [0, 10, 99, 100]
     for e, (_, feeds) in zip(events[1:3], steps):
         _assert_same_summaries(e.summary, v1.Summary.FromString(_run(tf, feeds)))

@@ -1,0 +1,212 @@
+"""TF1's `tf.compat.v1.saved_model`: SavedModelBuilder, simple_save and
+loader.load, writing and reading `saved_model.pb` (a SavedModel of
+MetaGraphDefs with tags and signatures) and `variables/variables.*` (a V2
+checkpoint), as TensorFlow lays them out."""
+
+import os
+from types import SimpleNamespace
+
+from ..api import gfile
+from ..framework.attr_values import shape_proto
+from ..framework.graph import get_default_graph
+from ..framework.meta_graph_protos import MetaGraphDef, SavedModel, SignatureDef, TensorInfo
+from ..framework.proto_message import DecodeError, parse_text, text_format_of
+from .meta_graph import meta_graph_of
+from .saver import Saver, import_meta_graph
+
+__all__ = ["SavedModelBuilder", "simple_save", "load", "build_tensor_info",
+           "build_signature_def", "predict_signature_def", "classification_signature_def",
+           "regression_signature_def", "contains_saved_model", "maybe_saved_model_directory",
+           "tag_constants", "signature_constants"]
+
+tag_constants = SimpleNamespace(SERVING="serve", TRAINING="train", EVAL="eval", GPU="gpu",
+                                TPU="tpu")
+signature_constants = SimpleNamespace(
+    DEFAULT_SERVING_SIGNATURE_DEF_KEY="serving_default", PREDICT_METHOD_NAME="tensorflow/serving/predict",
+    PREDICT_INPUTS="inputs", PREDICT_OUTPUTS="outputs",
+    CLASSIFY_METHOD_NAME="tensorflow/serving/classify", CLASSIFY_INPUTS="inputs",
+    CLASSIFY_OUTPUT_CLASSES="classes", CLASSIFY_OUTPUT_SCORES="scores",
+    REGRESS_METHOD_NAME="tensorflow/serving/regress", REGRESS_INPUTS="inputs",
+    REGRESS_OUTPUTS="outputs")
+_PB, _PBTXT = "saved_model.pb", "saved_model.pbtxt"
+
+
+def build_tensor_info(tensor):
+    """Utility function to build TensorInfo proto from a Tensor."""
+    info = TensorInfo(name=tensor.name, dtype=tensor.dtype.as_datatype_enum)
+    info.tensor_shape.CopyFrom(shape_proto(tensor.shape))
+    return info
+
+
+def build_signature_def(inputs=None, outputs=None, method_name=None, defaults=None):
+    """Utility function to build a SignatureDef protocol buffer."""
+    sig = SignatureDef(method_name=method_name or "")
+    for key, info in (inputs or {}).items():
+        sig.inputs[key].CopyFrom(info)
+    for key, info in (outputs or {}).items():
+        sig.outputs[key].CopyFrom(info)
+    return sig
+
+
+def predict_signature_def(inputs, outputs):
+    """Creates prediction signature from given inputs and outputs (dicts of tensors)."""
+    if not inputs:
+        raise ValueError(f"Prediction `inputs` cannot be None or empty. Received: {inputs}")
+    if not outputs:
+        raise ValueError(f"Prediction `outputs` cannot be None or empty. Received: {outputs}")
+    return build_signature_def({k: build_tensor_info(t) for k, t in inputs.items()},
+                               {k: build_tensor_info(t) for k, t in outputs.items()},
+                               signature_constants.PREDICT_METHOD_NAME)
+
+
+def classification_signature_def(examples, classes, scores):
+    """Creates classification signature from given examples and predictions."""
+    if examples is None:
+        raise ValueError("Classification `examples` cannot be None.")
+    if classes is None and scores is None:
+        raise ValueError("Classification `classes` and `scores` cannot both be None.")
+    outputs = {}
+    if classes is not None:
+        outputs[signature_constants.CLASSIFY_OUTPUT_CLASSES] = build_tensor_info(classes)
+    if scores is not None:
+        outputs[signature_constants.CLASSIFY_OUTPUT_SCORES] = build_tensor_info(scores)
+    return build_signature_def({signature_constants.CLASSIFY_INPUTS: build_tensor_info(examples)},
+                               outputs, signature_constants.CLASSIFY_METHOD_NAME)
+
+
+def regression_signature_def(examples, predictions):
+    """Creates regression signature from given examples and predictions."""
+    if examples is None or predictions is None:
+        raise ValueError("Regression `examples` and `predictions` cannot be None.")
+    return build_signature_def(
+        {signature_constants.REGRESS_INPUTS: build_tensor_info(examples)},
+        {signature_constants.REGRESS_OUTPUTS: build_tensor_info(predictions)},
+        signature_constants.REGRESS_METHOD_NAME)
+
+
+class SavedModelBuilder:
+    """Builds the `SavedModel` protocol buffer and saves variables and assets.
+
+    `add_meta_graph_and_variables` saves the session's variables and a
+    MetaGraph under its tags; `add_meta_graph` adds more MetaGraphs (sharing
+    those variables); `save` writes `saved_model.pb` (or `.pbtxt`).
+    """
+
+    def __init__(self, export_dir):
+        self._export_dir = os.fspath(export_dir)
+        if gfile.exists(self._export_dir):
+            if gfile.listdir(self._export_dir):
+                raise AssertionError(f"Export directory already exists, and isn't empty. "
+                                     f"Please choose a different export directory, or delete "
+                                     f"all the contents of the specified directory: "
+                                     f"{self._export_dir}")
+        else:
+            gfile.makedirs(self._export_dir)
+        self._saved_model = SavedModel(saved_model_schema_version=1)
+        self._has_saved_variables = False
+
+    def _add(self, tags, signature_def_map, graph):
+        mg = meta_graph_of(graph)
+        mg.meta_info_def.tags.extend(tags)
+        for key, sig in (signature_def_map or {}).items():
+            mg.signature_def[key].CopyFrom(sig)
+        self._saved_model.meta_graphs.append(mg)
+
+    def add_meta_graph_and_variables(self, sess, tags, signature_def_map=None, assets_list=None,
+                                     clear_devices=False, init_op=None, train_op=None,
+                                     strip_default_attrs=False, saver=None, **kwargs):
+        """Adds the current meta graph to the SavedModel and saves variables."""
+        if self._has_saved_variables:
+            raise AssertionError("Graph state including variables and assets has already been "
+                                 "saved. Please invoke `add_meta_graph()` instead.")
+        variables_dir = os.path.join(self._export_dir, "variables")
+        gfile.makedirs(variables_dir)
+        saver = saver or Saver(sess.graph.get_collection("variables"), allow_empty=True)
+        saver.save(sess, os.path.join(variables_dir, "variables"), write_meta_graph=False,
+                   write_state=False)
+        self._add(tags, signature_def_map, sess.graph)
+        self._has_saved_variables = True
+
+    def add_meta_graph(self, tags, signature_def_map=None, assets_list=None,
+                       clear_devices=False, init_op=None, train_op=None, saver=None,
+                       strip_default_attrs=False, **kwargs):
+        """Adds the current meta graph to the SavedModel."""
+        if not self._has_saved_variables:
+            raise AssertionError("Graph state including variables and assets has not been "
+                                 "saved yet. Please invoke `add_meta_graph_and_variables()` "
+                                 "first.")
+        self._add(tags, signature_def_map, get_default_graph())
+
+    def save(self, as_text=False):
+        """Writes a `SavedModel` protocol buffer to disk; returns its path."""
+        if as_text:
+            path = os.path.join(self._export_dir, _PBTXT)
+            with gfile.GFile(path, "w") as f:
+                f.write(text_format_of(self._saved_model))
+        else:
+            path = os.path.join(self._export_dir, _PB)
+            with gfile.GFile(path, "wb") as f:
+                f.write(self._saved_model.SerializeToString())
+        return path
+
+
+def simple_save(session, export_dir, inputs, outputs, legacy_init_op=None):
+    """Convenience function to build a SavedModel suitable for serving: one
+    MetaGraph tagged "serve" with the predict signature "serving_default"."""
+    builder = SavedModelBuilder(export_dir)
+    builder.add_meta_graph_and_variables(
+        session, [tag_constants.SERVING],
+        {signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY:
+            predict_signature_def(inputs, outputs)})
+    builder.save()
+
+
+def contains_saved_model(export_dir):
+    """Checks whether the provided export directory could contain a SavedModel."""
+    export_dir = os.fspath(export_dir)
+    return any(gfile.exists(os.path.join(export_dir, n)) for n in (_PB, _PBTXT))
+
+
+maybe_saved_model_directory = contains_saved_model
+
+
+def _read_saved_model(export_dir):
+    pb, pbtxt = os.path.join(export_dir, _PB), os.path.join(export_dir, _PBTXT)
+    try:
+        if gfile.exists(pb):
+            with gfile.GFile(pb, "rb") as f:
+                return SavedModel.FromString(f.read())
+        if gfile.exists(pbtxt):
+            with gfile.GFile(pbtxt, "r") as f:
+                return parse_text(f.read(), SavedModel())
+    except DecodeError as e:
+        raise OSError(f"Cannot parse file {pb}: {e}.") from None
+    raise OSError(f"SavedModel file does not exist at: {export_dir}{os.sep}"
+                  f"{{{_PBTXT}|{_PB}}}")
+
+
+def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
+    """Loads the model from a SavedModel as specified by tags.
+
+    Imports the MetaGraph whose tags are `tags` into `sess.graph`, restores
+    its variables from `export_dir/variables` and returns the MetaGraphDef
+    (its `signature_def` map names the signature tensors). RuntimeError,
+    with TF's message, when no MetaGraph has those tags.
+    """
+    export_dir = os.fspath(export_dir)
+    model = _read_saved_model(export_dir)
+    wanted = set(tags)
+    found = [mg for mg in model.meta_graphs if set(mg.meta_info_def.tags) == wanted]
+    if not found:
+        available = [list(mg.meta_info_def.tags) for mg in model.meta_graphs]
+        raise RuntimeError(
+            f"MetaGraphDef associated with tags {sorted(wanted)!r} could not be found in "
+            f"SavedModel, with available tags '{available}'. To inspect available tag-sets "
+            "in the SavedModel, please use the SavedModel CLI: `saved_model_cli`.")
+    mg = MetaGraphDef.FromString(found[0].SerializeToString())
+    with sess.graph.as_default():
+        saver = import_meta_graph(mg, import_scope=import_scope)
+    variables = os.path.join(export_dir, "variables", "variables")
+    if saver is not None and gfile.exists(variables + ".index"):
+        saver.restore(sess, variables)
+    return mg
