@@ -103,8 +103,9 @@ def _read_inside(t):
 def _captures(ops, results, internal, into):
     """Appends to `into` the tensors from outside the sub-graph `ops` that
     it reads (data inputs of its ops, and results it passes through);
-    `internal`: ids of the sub-graph's own inputs (loop variables)."""
-    own = {id(op) for op in ops}
+    `internal`: ids of the sub-graph's own inputs (loop variables).
+    Placeholders made inside count as outside: the run feeds them."""
+    own = {id(op) for op in ops if op._type != "Placeholder"}
     seen = {id(t) for t in into}
     reads = [t for op in ops for t in op._inputs] + list(results)
     for t in reads:
@@ -187,7 +188,8 @@ def _while_reference(inputs, attrs):
     limit = int(inputs[n + nc]) if attrs["has_max"] else None
     iteration = 0
     while limit is None or iteration < limit:
-        feeds = dict(caps, **{id(p): v for p, v in zip(attrs["loop_vars"], current)})
+        feeds = dict(caps)
+        feeds.update({id(p): v for p, v in zip(attrs["loop_vars"], current)})
         if not bool(_evaluate([attrs["cond"]], feeds)[0]):
             break
         current = _evaluate(attrs["body"], feeds)
