@@ -148,7 +148,8 @@ int fg_k_while_loop(const fg_step *s, int part, int nparts, fg_status *st)
         nbytes[j] = value_bytes(s->out[j]);
         half += aligned(nbytes[j]);
     }
-    char *scratch = s->out[nv]->data;
+    char *scratch = s->out[nv + 1]->data;
+    int64_t iter = 0;
     void *flag = scratch + 2 * half;
     int64_t one = 1;
     int64_t max = has_max ? *(const int64_t *)s->in[nv + nc]->data : -1;
@@ -157,7 +158,7 @@ int fg_k_while_loop(const fg_step *s, int part, int nparts, fg_status *st)
     for (int32_t c = 0; c < nc; c++)
         L->feeds[nv + c] = s->in[nv + c]->data;
     int set = 0;
-    for (int64_t iter = 0; !has_max || iter < max; iter++) {
+    for (; !has_max || iter < max; iter++) {
         int rc = run_subplan(&L->cond, L->feeds, &flag, &one, st);
         if (rc != FG_OK)
             return rc;
@@ -178,6 +179,7 @@ int fg_k_while_loop(const fg_step *s, int part, int nparts, fg_status *st)
     for (int32_t j = 0; j < nv; j++)
         if (s->out[j]->data != L->feeds[j])
             memcpy(s->out[j]->data, L->feeds[j], (size_t)nbytes[j]);
+    *(int32_t *)s->out[nv]->data = (int32_t)iter;
     return FG_OK;
 }
 

@@ -7,7 +7,7 @@
  *
  * while_loop: in = loop vars (n_vars), captures (n_caps), then the maximum
  *   iteration count (int64 scalar) when iattr[2]; out = final loop vars,
- *   then a scratch buffer of two sets of loop vars (each var 64-byte
+ *   the number of iterations run (int32 scalar), then a scratch buffer of two sets of loop vars (each var 64-byte
  *   aligned) and one 64-byte word for the condition's value.
  *   iattr = {n_vars, n_caps, has_max}.
  * if_branch: in = the predicate (bool: branch 0 is the true one) or branch

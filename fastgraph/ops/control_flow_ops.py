@@ -19,7 +19,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import NoGraphDef
-from ..framework.op_registry import NoGradient, OpDef, register
+from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import TensorShape
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import stack
@@ -88,23 +88,47 @@ def _shape_str(shape):
 
 # ---- sub-graphs ----------------------------------------------------------------
 
-def _read_inside(t):
+def _written(ops, into=None):
+    """Ids of the VariableV2 ops that `ops` (and sub-graphs nested in them) assign."""
+    into = set() if into is None else into
+    for op in ops:
+        for i in op.opdef.ref_inputs:
+            if i < len(op._inputs):
+                into.add(id(op._inputs[i].op))
+        for key in ("cond_ops", "body_ops"):
+            if key in op._attrs and op._type == "While":
+                _written(op._attrs[key], into)
+        if op._type == "If":
+            for branch in op._attrs["branch_ops"]:
+                _written(branch, into)
+    return into
+
+
+def _read_inside(t, written):
     """Whether a sub-plan computes outside tensor `t` itself instead of
-    taking it as an input: variables, constants and views of them, so
-    that a loop reads a variable's value afresh each iteration."""
+    taking it as an input: variables, constants, and views of the
+    variables the sub-graph assigns (so that a loop reads such a variable
+    afresh each iteration; a variable it only reads is read once, on
+    entry, and gradients flow to it through the op's input)."""
     op = t.op
     if op._control_inputs:
         return False
     if op._type in ("VariableV2", "Const"):
         return True
-    return op.opdef.view and all(_read_inside(x) for x in op._inputs)
+    if not (op.opdef.view and op._inputs and all(_read_inside(x, written) for x in op._inputs)):
+        return False
+    root = op
+    while root.opdef.view and root._inputs:
+        root = root._inputs[0].op
+    return root._type == "Const" or id(root) in written
 
 
-def _captures(ops, results, internal, into):
+def _captures(ops, results, internal, into, written=None):
     """Appends to `into` the tensors from outside the sub-graph `ops` that
     it reads (data inputs of its ops, and results it passes through);
     `internal`: ids of the sub-graph's own inputs (loop variables).
     Placeholders made inside count as outside: the run feeds them."""
+    written = _written(ops) if written is None else written
     own = {id(op) for op in ops if op._type != "Placeholder"}
     seen = {id(t) for t in into}
     reads = [t for op in ops for t in op._inputs] + list(results)
@@ -112,7 +136,7 @@ def _captures(ops, results, internal, into):
         if id(t.op) in own or id(t) in internal or id(t) in seen:
             continue
         seen.add(id(t))
-        if not _read_inside(t):
+        if not _read_inside(t, written):
             into.append(t)
 
 
@@ -144,10 +168,11 @@ def _align(n):
 
 
 def _while_shape(ctx):
+    # The loop variables, then the number of iterations run (for the gradient).
     n = ctx.attrs["n_vars"]
     if ctx.op is None:
-        return [tuple(s) if s is not None else None for s in ctx.attrs["shapes"]]
-    return [ctx.shapes[j] for j in range(n)]
+        return [tuple(s) if s is not None else None for s in ctx.attrs["shapes"]] + [()]
+    return [ctx.shapes[j] for j in range(n)] + [()]
 
 
 def _while_scratch(ctx):
@@ -159,8 +184,8 @@ def _while_scratch(ctx):
 
 def _sub_feeds(ctx, inputs, first):
     """(tensor, concrete shape) for each sub-plan feed: the sub-graph's own
-    inputs, then the captures (the op's inputs from `first` on)."""
-    caps = ctx.op._inputs[first:first + ctx.attrs["n_caps"]]
+    inputs, then its captures (fed by the op's inputs from `first` on)."""
+    caps = ctx.attrs["captures"]
     return (list(zip(inputs, ctx.shapes)) +
             list(zip(caps, ctx.shapes[first:first + len(caps)])))
 
@@ -184,7 +209,8 @@ def _lower_while(ctx):
 def _while_reference(inputs, attrs):
     n, nc = attrs["n_vars"], attrs["n_caps"]
     current = [np.asarray(x) for x in inputs[:n]]
-    caps = {id(t): np.asarray(x) for t, x in zip(attrs["captures"], inputs[n:n + nc])}
+    caps_values = inputs[n:n + nc]
+    caps = {id(t): np.asarray(x) for t, x in zip(attrs["captures"], caps_values)}
     limit = int(inputs[n + nc]) if attrs["has_max"] else None
     iteration = 0
     while limit is None or iteration < limit:
@@ -194,14 +220,14 @@ def _while_reference(inputs, attrs):
             break
         current = _evaluate(attrs["body"], feeds)
         iteration += 1
-    return current
+    return current + [np.int32(iteration)]
 
 
 register(OpDef(
-    "While", shape=_while_shape, dtype=lambda ctx: list(ctx.dtypes[:ctx.attrs["n_vars"]]),
+    "While", shape=_while_shape,
+    dtype=lambda ctx: list(ctx.dtypes[:ctx.attrs["n_vars"]]) + [dtypes.int32],
     kernel="while_loop", lower=_lower_while, scratch=_while_scratch, stateful=True,
     reference=_while_reference,
-    gradient=NoGradient("fastgraph has no gradient of while_loop yet"),
     graphdef=NoGraphDef("a while_loop's condition and body are sub-graphs that fastgraph does "
                         "not write as TF's Enter/Merge/Switch/NextIteration/Exit frames")))
 
@@ -316,15 +342,16 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             extra = [limit]
         internal = {id(p) for p in placeholders}
         caps = []
-        _captures(cond_ops, [pred], internal, caps)
-        _captures(body_ops, outs, internal, caps)
+        written = _written(cond_ops) | _written(body_ops)
+        _captures(cond_ops, [pred], internal, caps, written)
+        _captures(body_ops, outs, internal, caps, written)
         attrs = {"n_vars": len(init), "n_caps": len(caps),
                  "has_max": maximum_iterations is not None,
                  "shapes": [inv.as_tuple() for inv in invariants],
                  "loop_vars": placeholders, "cond": pred, "body": outs, "captures": caps,
                  "cond_ops": cond_ops, "body_ops": body_ops}
         op = make_op(graph, "While", init + caps + extra, attrs, name="While")
-    results = op.outputs
+    results = op.outputs[:-1]
     if not return_same_structure and len(results) == 1:
         return results[0]
     return _pack(loop_vars, results)
@@ -386,7 +413,6 @@ def _if_reference(inputs, attrs):
 register(OpDef(
     "If", shape=_if_shape, dtype=lambda ctx: [t.dtype for t in ctx.attrs["branches"][0]],
     kernel="if_branch", lower=_lower_if, stateful=True, reference=_if_reference,
-    gradient=NoGradient("fastgraph has no gradient of cond yet"),
     graphdef=NoGraphDef("a cond's branches are sub-graphs that fastgraph does not write as "
                         "TF's Switch/Merge")))
 
@@ -396,6 +422,27 @@ def _build_branch(graph, fn):
         out = fn()
         flat = [to_tensor(graph, x) for x in _flatten(out)]
     return out, flat, ops
+
+
+def make_if(graph, pred, branches, branch_ops, params=(), args=(), index=False, name="cond"):
+    """The If op choosing among `branches` (lists of tensors, one list per
+    branch, computed by the ops `branch_ops[b]`) by `pred` (bool: branch 0
+    is the true one) or an int32 index. Each branch's sub-plan is fed
+    `params[k]` with the value of `args[k]` (the gradients use this to
+    evaluate a sub-graph at other values), and the outside tensors its ops
+    read with their own values."""
+    written = set()
+    for ops in branch_ops:
+        _written(ops, written)
+    extra = []
+    internal = {id(p) for p in params}
+    for outs, ops in zip(branches, branch_ops):
+        _captures(ops, outs, internal, extra, written)
+    captures = list(params) + extra
+    shapes = [_merged([t.shape for t in ts]) for ts in zip(*branches)]
+    attrs = {"branches": [list(b) for b in branches], "n_caps": len(captures), "index": index,
+             "shapes": shapes, "captures": captures, "branch_ops": [list(o) for o in branch_ops]}
+    return make_op(graph, "If", [pred] + list(args) + extra, attrs, name=name)
 
 
 def _if(graph, pred, fns, index, name):
@@ -414,17 +461,11 @@ def _if(graph, pred, fns, index, name):
         if len({t.dtype for t in ts}) != 1:
             raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
                             f"{', '.join(t.dtype.name for t in ts)}")
-    caps = []
-    for _, flat, ops in built:
-        _captures(ops, flat, set(), caps)
     branches = [flat for _, flat, _ in built]
-    shapes = [_merged([t.shape for t in ts]) for ts in zip(*branches)]
-    attrs = {"branches": branches, "n_caps": len(caps), "index": index, "shapes": shapes,
-             "captures": caps, "branch_ops": [ops for _, _, ops in built]}
-    with graph.as_default():
-        op = make_op(graph, "If", [pred] + caps, attrs, name=name)
     if not branches[0]:
         return first
+    with graph.as_default():
+        op = make_if(graph, pred, branches, [ops for _, _, ops in built], index=index, name=name)
     return _pack(first, op.outputs)
 
 
