@@ -16,6 +16,7 @@ from . import (
 )
 from . import losses, metrics, regularizers  # noqa: E402 - training
 from . import template  # noqa: E402 - tf.make_template
+from . import control_flow_grad  # noqa: E402,F401 - registers the If and While gradients
 
 __all__ = ["MODULES", "namespace"]
 
