@@ -432,3 +432,98 @@ def test_random_nested_programs(program, x0, y0):
         got = _run(list(out), feeds)
     want = _python_program(program, np.float64(x0), np.float64(y0))
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+# ---- gradients ----------------------------------------------------------------
+
+def _central(f, x, eps=1e-6):
+    x = np.asarray(x, np.float64)
+    out = np.zeros_like(x)
+    for k in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[k] = eps
+        out[k] = (f(x + e) - f(x - e)) / (2 * eps)
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_while_gradient_against_finite_differences(n):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [])
+        w = tf.placeholder(tf.float64, [2])
+        limit = tf.placeholder(tf.int32, [])
+        _, y, z = tf.while_loop(lambda i, y, z: i < limit,
+                                lambda i, y, z: (i + 1, tf.sin(y) * x + 0.5, z * w + y),
+                                [0, x, tf.ones([2], tf.float64)])
+        loss = y + tf.reduce_sum(z * z)
+        gx, gw = tf.gradients(loss, [x, w])
+        xv, wv = 0.7, np.array([0.3, -1.1])
+        with tf.Session() as sess:
+            got = sess.run([gx, gw], {x: xv, w: wv, limit: n})
+            fx = _central(lambda a: sess.run(loss, {x: a, w: wv, limit: n}), xv)
+            fw = _central(lambda a: sess.run(loss, {x: xv, w: a, limit: n}), wv)
+    np.testing.assert_allclose(got[0], fx, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[1], fw, rtol=1e-6, atol=1e-8)
+
+
+def test_gradient_of_nested_loops_and_conds_in_loops():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [])
+        limit = tf.placeholder(tf.int32, [])
+
+        def outer(i, y):
+            _, t = tf.while_loop(lambda j, t: j < i, lambda j, t: (j + 1, tf.cos(t) * x), [0, y])
+            return i + 1, t + tf.cond(y > 0.5, lambda: y * y, lambda: y * 0.5)
+        _, y = tf.while_loop(lambda i, y: i < limit, outer, [0, x])
+        g = tf.gradients(y, x)[0]
+        with tf.Session() as sess:
+            for n in [0, 2, 3]:
+                for xv in [0.4, 0.8]:
+                    fd = _central(lambda a: sess.run(y, {x: a, limit: n}), xv)
+                    np.testing.assert_allclose(sess.run(g, {x: xv, limit: n}), fd, rtol=1e-6)
+
+
+def test_gradient_reaches_a_variable_read_in_the_body_and_trains_it():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [])
+        v = tf.Variable(np.float64(1.3))
+        _, z = tf.while_loop(lambda i, z: i < 3, lambda i, z: (i + 1, z * (v - 1.0)), [0, x])
+        gv, gx = tf.gradients(z, [v, x])
+        train = tf.train.GradientDescentOptimizer(0.01).minimize(z, var_list=[v])
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            # z = x (v - 1)^3
+            got = sess.run([gv, gx], {x: 0.9})
+            np.testing.assert_allclose(got, [3 * 0.9 * 0.3 ** 2, 0.3 ** 3], rtol=1e-12)
+            sess.run(train, {x: 0.9})
+            assert sess.run(v) == pytest.approx(1.3 - 0.01 * 3 * 0.9 * 0.09)
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_cond_gradient(taken):
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.bool, [])
+        x = tf.placeholder(tf.float64, [3])
+        y = tf.placeholder(tf.float64, [3])
+        r, s = tf.cond(p, lambda: (x * y * 3.0, tf.reduce_sum(tf.sin(x))),
+                       lambda: (tf.exp(y), x[0] * 2.0))
+        loss = tf.reduce_sum(r * r) + s
+        gx, gy = tf.gradients(loss, [x, y])
+        xv, yv = np.array([0.1, -0.5, 1.2]), np.array([0.7, 0.2, -0.3])
+        with tf.Session() as sess:
+            got = sess.run([gx, gy], {p: taken, x: xv, y: yv})
+            fx = _central(lambda a: sess.run(loss, {p: taken, x: a, y: yv}), xv)
+            fy = _central(lambda a: sess.run(loss, {p: taken, x: xv, y: a}), yv)
+    np.testing.assert_allclose(got[0], fx, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[1], fy, rtol=1e-6, atol=1e-8)
+
+
+def test_switch_case_gradient():
+    with tf.Graph().as_default():
+        k = tf.placeholder(tf.int32, [])
+        x = tf.placeholder(tf.float64, [])
+        r = tf.switch_case(k, [lambda: x * x, lambda: tf.sin(x), lambda: x * 3.0])
+        g = tf.gradients(r, x)[0]
+        with tf.Session() as sess:
+            assert [sess.run(g, {k: i, x: 0.5}) for i in [0, 1, 2, 5]] == pytest.approx(
+                [1.0, np.cos(0.5), 3.0, 3.0])

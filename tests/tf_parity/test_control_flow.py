@@ -121,3 +121,24 @@ def test_switch_case_and_case_match_tensorflow(k):
     a, b = _both(build, lambda f: {f[0]: k})
     for u, w in zip(a, b):
         np.testing.assert_allclose(u, w, rtol=1e-6)
+
+
+@pytest.mark.parametrize("n", [0, 3])
+def test_while_and_cond_gradients_match_tensorflow(n):
+    x0 = np.array([0.3, -0.8, 1.1])
+
+    def build(api):
+        v1 = api.compat.v1
+        limit = v1.placeholder(api.int32, [])
+        x = v1.placeholder(api.float64, [3])
+        w = v1.Variable(np.array([0.5, 1.5, -0.7]))
+        _, y = v1.while_loop(
+            lambda i, y: i < limit,
+            lambda i, y: (i + 1, v1.cond(api.reduce_sum(y) > 0.0, lambda: api.tanh(y * w),
+                                         lambda: y * y - w)),
+            [api.constant(0), x])
+        loss = api.reduce_sum(y * api.constant([1.0, 2.0, 3.0], api.float64))
+        return v1.gradients(loss, [x, w]), (limit, x)
+    a, b = _both(build, lambda f: {f[0]: n, f[1]: x0}, init=True)
+    for u, w in zip(a, b):
+        np.testing.assert_allclose(u, w, rtol=1e-9, atol=1e-12)
