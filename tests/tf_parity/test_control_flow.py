@@ -142,3 +142,22 @@ def test_while_and_cond_gradients_match_tensorflow(n):
     a, b = _both(build, lambda f: {f[0]: n, f[1]: x0}, init=True)
     for u, w in zip(a, b):
         np.testing.assert_allclose(u, w, rtol=1e-9, atol=1e-12)
+
+
+def test_map_fn_scan_and_folds_match_tensorflow():
+    x0 = np.linspace(-1, 1, 12).reshape(4, 3)
+
+    def build(api):
+        v1 = api.compat.v1
+        x = v1.placeholder(api.float64, [None, 3])
+        outs = [v1.map_fn(lambda r: api.tanh(r) * 2.0, x),
+                v1.scan(lambda a, r: a * 0.5 + r, x),
+                v1.scan(lambda a, r: a - r, x, initializer=api.constant([1.0, 2.0, 3.0],
+                                                                        api.float64),
+                        reverse=True),
+                v1.foldl(lambda a, r: a * r + 1.0, x),
+                v1.foldr(lambda a, r: a * 2.0 - r, x)]
+        return outs, (x,)
+    a, b = _both(build, lambda f: {f[0]: x0})
+    for u, w in zip(a, b):
+        np.testing.assert_allclose(u, w, rtol=1e-12, atol=1e-12)
