@@ -6,6 +6,7 @@
 #define FG_OPS_H
 
 #include "kernels/array.h"
+#include "kernels/control_flow.h"
 #include "kernels/conv.h"
 #include "kernels/conv_grad.h"
 #include "kernels/elementwise.h"
@@ -34,6 +35,7 @@
     FG_OPS_RANDOM(X)              \
     FG_OPS_INDEXING(X)            \
     FG_OPS_SORT(X)                \
-    FG_OPS_TRAINING(X)
+    FG_OPS_TRAINING(X)            \
+    FG_OPS_CONTROL_FLOW(X)
 
 #endif

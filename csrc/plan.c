@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fg.h"
+#include "kernels/control_flow.h"
 #include "kernels/types.h"
 #include "pool.h"
 
@@ -123,10 +124,30 @@ void fg_plan_poison_arena(fg_plan *p)
     }
 }
 
+/* A control-flow step owns its sub-plans; other steps' ptr is a session's fg_var. */
+static void free_nested(fg_step *s)
+{
+    if (s->op == FG_OP_while_loop)
+        fg_loop_free(s->ptr);
+    else if (s->op == FG_OP_if_branch)
+        fg_branch_free(s->ptr);
+    else
+        return;
+    s->ptr = NULL;
+}
+
+static int is_nested(const fg_step *s)
+{
+    return s->op == FG_OP_while_loop || s->op == FG_OP_if_branch;
+}
+
 void fg_plan_free(fg_plan *p)
 {
     if (!p)
         return;
+    if (p->steps)
+        for (int32_t i = 0; i < p->n_steps; i++)
+            free_nested(&p->steps[i]);
     if (p->arena)
         ASAN_UNPOISON_MEMORY_REGION(p->arena, (size_t)p->arena_bytes);
     free(p->values);
@@ -177,6 +198,19 @@ fg_plan *fg_plan_clone(const fg_plan *src)
         t->iattr = p->iattrs + (s->iattr - src->iattrs);
         t->fattr = p->fattrs + (s->fattr - src->fattrs);
         t->name = p->names + (s->name - src->names);
+        if (is_nested(s))
+            t->ptr = NULL; /* its own copy, made below */
+    }
+    for (int32_t i = 0; i < src->n_steps; i++) {
+        const fg_step *s = &src->steps[i];
+        if (!is_nested(s) || !s->ptr)
+            continue;
+        p->steps[i].ptr = s->op == FG_OP_while_loop ? (void *)fg_loop_clone(s->ptr)
+                                                    : (void *)fg_branch_clone(s->ptr);
+        if (!p->steps[i].ptr) {
+            fg_plan_free(p);
+            return NULL;
+        }
     }
     fg_plan_poison_arena(p);
     return p;

@@ -39,6 +39,10 @@ EXEMPT = {
     "PadV2": "TF's _PadV2Grad gives constant_values no gradient though the output moves "
              "with it; x's gradient is checked in tests/test_gradients_array.py",
     "PreventGradient": "its gradient raises LookupError, by design",
+    "While": "built by tf.while_loop from sub-graphs, not from samples; "
+             "tests/test_control_flow.py checks its gradient against finite differences",
+    "If": "built by tf.cond/switch_case from sub-graphs, not from samples; "
+          "tests/test_control_flow.py checks its gradient against finite differences",
 }
 
 # Op types whose gradient needs static shapes (and why): they skip the

@@ -73,6 +73,32 @@ cdef extern from "fg.h" nogil:
     const char *const fg_op_names[]
 
 
+cdef extern from "kernels/control_flow.h" nogil:
+    enum: FG_MAX_LOOP_VARS
+    ctypedef struct fg_subplan:
+        fg_plan *plan
+        int32_t n_feeds
+        int32_t n_outputs
+        int32_t n_results
+        int32_t *feed_start
+        int32_t *feed_vals
+        int32_t *out_start
+        int32_t *out_vals
+        int32_t *out_dest
+        int32_t *result_copy
+    ctypedef struct fg_loop:
+        fg_subplan cond
+        fg_subplan body
+    ctypedef struct fg_branch:
+        fg_subplan *branches
+    int fg_subplan_init(fg_subplan *sp, int32_t n_feeds, int32_t n_feed_vals, int32_t n_outputs,
+                        int32_t n_out_vals, int32_t n_results)
+    fg_loop *fg_loop_create(int32_t n_vars, int32_t n_caps)
+    void fg_loop_free(fg_loop *L)
+    fg_branch *fg_branch_create(int32_t n_branches, int32_t n_caps, int32_t n_results)
+    void fg_branch_free(fg_branch *B)
+
+
 cdef extern from "kernels/linalg.h" nogil:
     enum: FG_GEMM_KERNEL_COUNT
     enum: FG_EPILOGUE_FLAG_COUNT
@@ -246,6 +272,149 @@ cdef inline void _bind(fg_plan *p, int *start, int *vals, int k, void *ptr) noex
         p.values[vals[j]].data = ptr
 
 
+cdef int _fill(fg_plan *p, plan, list var_buffers, list consts, list names) except -1:
+    """Points p's values into its arena, constants and variables and fills
+    its steps from `plan`; the constants' arrays are appended to `consts`
+    (the caller keeps them alive). Control-flow steps get their sub-plans,
+    which p owns from then on."""
+    cdef int64_t io = 0, ia = 0, fa = 0, nb = 0
+    cdef int i, j
+    cdef fg_value *v
+    cdef fg_step *s
+    cdef char *arena = <char *>p.arena
+    base = len(consts)
+    consts.extend(np.asarray(c, order="C") for c in plan.consts)
+    offsets = plan.memory.offsets
+    for i, val in enumerate(plan.values):
+        v = &p.values[i]
+        _set_shape(v, val.shape, val.dtype)
+        if val.kind == "arena":
+            v.data = arena + <int64_t>offsets[val.key]
+        elif val.kind == "const":
+            v.data = cnp.PyArray_DATA(consts[base + val.key])
+        elif val.kind == "var":
+            v.data = (<VariableBuffer>var_buffers[val.key]).var.data
+        else:
+            v.data = NULL
+    for i, st in enumerate(plan.steps):
+        s = &p.steps[i]
+        kernel = KERNEL_INDEX.get(st.kernel)
+        if kernel is None:
+            raise KeyError(f"no C kernel named {st.kernel!r} (op {st.op.name})")
+        s.op = kernel
+        s.nparts = st.nparts
+        s.exclusive = st.exclusive
+        s.n_in = len(st.inputs)
+        s.n_out = len(st.outputs)
+        s.in_ = &p.io[io]
+        for j in st.inputs:
+            p.io[io] = &p.values[j]
+            io += 1
+        s.out = &p.io[io]
+        for j in st.outputs:
+            p.io[io] = &p.values[j]
+            io += 1
+        s.n_iattr = len(st.iattrs)
+        s.iattr = &p.iattrs[ia]
+        for j in range(s.n_iattr):
+            p.iattrs[ia] = st.iattrs[j]
+            ia += 1
+        s.n_fattr = len(st.fattrs)
+        s.fattr = &p.fattrs[fa]
+        for j in range(s.n_fattr):
+            p.fattrs[fa] = st.fattrs[j]
+            fa += 1
+        nm = names[i]
+        memcpy(&p.names[nb], <char *>nm, len(nm) + 1)
+        s.name = &p.names[nb]
+        nb += len(nm) + 1
+        if st.nested is not None:
+            s.ptr = _nested(st.nested, var_buffers, consts)
+        else:
+            s.ptr = (<VariableBuffer>var_buffers[st.var]).var if st.var is not None else NULL
+    return 0
+
+
+cdef fg_plan *_lower_sub(sub, list var_buffers, list consts) except NULL:
+    """A sub-plan (compiler/nested.py's SubPlan) as an fg_plan of its own."""
+    plan = sub.plan
+    if any(st.kernel in GEMM_KERNELS for st in plan.steps):
+        load_blas()
+    names = [st.op.name.encode() for st in plan.steps]
+    n_io = sum(len(st.inputs) + len(st.outputs) for st in plan.steps)
+    n_iattr = sum(len(st.iattrs) for st in plan.steps)
+    n_fattr = sum(len(st.fattrs) for st in plan.steps)
+    cdef fg_plan *p = fg_plan_create(len(plan.values), len(plan.steps), n_io, n_iattr, n_fattr,
+                                     sum(len(nm) + 1 for nm in names), plan.memory.arena_bytes)
+    if p == NULL:
+        raise errors.ResourceExhaustedError(
+            None, None, f"OOM when allocating a loop or branch plan with a "
+            f"{plan.memory.arena_bytes}-byte arena")
+    try:
+        _fill(p, plan, [var_buffers[m] for m in sub.variables], consts, names)
+    except BaseException:
+        fg_plan_free(p)
+        raise
+    fg_plan_poison_arena(p)
+    return p
+
+
+cdef void _fill_csr(list groups, int32_t *start, int32_t *vals) noexcept:
+    cdef int j = 0, k
+    for k, g in enumerate(groups):
+        start[k] = j
+        for vi in g:
+            vals[j] = vi
+            j += 1
+    start[len(groups)] = j
+
+
+cdef int _bind_sub(fg_subplan *sp, sub, list var_buffers, list consts) except -1:
+    cdef int i
+    plan = sub.plan
+    groups = [idx for _, idx in plan.feeds]
+    outs = [idx for _, idx in plan.outputs]
+    if fg_subplan_init(sp, len(groups), sum(len(g) for g in groups), len(outs),
+                       sum(len(g) for g in outs), len(sub.result_copy)) != 0:
+        raise MemoryError()
+    _fill_csr(groups, sp.feed_start, sp.feed_vals)
+    _fill_csr(outs, sp.out_start, sp.out_vals)
+    for i, r in enumerate(sub.out_dest):
+        sp.out_dest[i] = r
+    for i, c in enumerate(sub.result_copy):
+        sp.result_copy[i] = c
+    sp.plan = _lower_sub(sub, var_buffers, consts)
+    return 0
+
+
+cdef void *_nested(nested, list var_buffers, list consts) except NULL:
+    """The fg_loop or fg_branch of a control-flow step."""
+    cdef fg_loop *L
+    cdef fg_branch *B
+    cdef int b
+    if nested.kind == "loop":
+        L = fg_loop_create(nested.n_vars, nested.n_caps)
+        if L == NULL:
+            raise MemoryError()
+        try:
+            _bind_sub(&L.cond, nested.subplans[0], var_buffers, consts)
+            _bind_sub(&L.body, nested.subplans[1], var_buffers, consts)
+        except BaseException:
+            fg_loop_free(L)
+            raise
+        return L
+    B = fg_branch_create(len(nested.subplans), nested.n_caps, nested.n_results)
+    if B == NULL:
+        raise MemoryError()
+    try:
+        for b, sub in enumerate(nested.subplans):
+            _bind_sub(&B.branches[b], sub, var_buffers, consts)
+    except BaseException:
+        fg_branch_free(B)
+        raise
+    return B
+
+
 # Idle copies of a plan kept for runs in other threads; more are freed.
 MAX_IDLE_INSTANCES = 8
 
@@ -307,9 +476,7 @@ cdef class NativePlan:
         """`variable_buffers[j]` is the VariableBuffer of plan.variables[j];
         `gate` counts this plan's runs in flight with its session's others."""
         cdef int64_t n_io = 0, n_iattr = 0, n_fattr = 0, names_bytes = 0
-        cdef int i, j, d
-        cdef fg_value *v
-        cdef fg_step *s
+        cdef int i, d
         self.plan = plan
         self.var_buffers = list(variable_buffers)
         self.gate = gate if gate is not None else RunGate()
@@ -335,55 +502,8 @@ cdef class NativePlan:
             raise errors.ResourceExhaustedError(
                 None, None, f"OOM when allocating a plan with a {plan.memory.arena_bytes}-byte "
                 "arena (the run's intermediate tensors)")
-        self.consts = [np.asarray(c, order="C") for c in plan.consts]
-        cdef char *arena = <char *>self.p.arena
-        offsets = plan.memory.offsets
-        for i, val in enumerate(plan.values):
-            v = &self.p.values[i]
-            _set_shape(v, val.shape, val.dtype)
-            if val.kind == "arena":
-                v.data = arena + <int64_t>offsets[val.key]
-            elif val.kind == "const":
-                v.data = cnp.PyArray_DATA(self.consts[val.key])
-            elif val.kind == "var":
-                v.data = (<VariableBuffer>self.var_buffers[val.key]).var.data
-            else:
-                v.data = NULL
-        cdef int64_t io = 0, ia = 0, fa = 0, nb = 0
-        for i, st in enumerate(steps):
-            s = &self.p.steps[i]
-            kernel = KERNEL_INDEX.get(st.kernel)
-            if kernel is None:
-                raise KeyError(f"no C kernel named {st.kernel!r} (op {st.op.name})")
-            s.op = kernel
-            s.nparts = st.nparts
-            s.exclusive = st.exclusive
-            s.n_in = len(st.inputs)
-            s.n_out = len(st.outputs)
-            s.in_ = &self.p.io[io]
-            for j in st.inputs:
-                self.p.io[io] = &self.p.values[j]
-                io += 1
-            s.out = &self.p.io[io]
-            for j in st.outputs:
-                self.p.io[io] = &self.p.values[j]
-                io += 1
-            s.n_iattr = len(st.iattrs)
-            s.iattr = &self.p.iattrs[ia]
-            for j in range(s.n_iattr):
-                self.p.iattrs[ia] = st.iattrs[j]
-                ia += 1
-            s.n_fattr = len(st.fattrs)
-            s.fattr = &self.p.fattrs[fa]
-            for j in range(s.n_fattr):
-                self.p.fattrs[fa] = st.fattrs[j]
-                fa += 1
-            s.ptr = (<VariableBuffer>self.var_buffers[st.var]).var if st.var is not None else NULL
-            nm = names[i]
-            memcpy(&self.p.names[nb], <char *>nm, len(nm) + 1)
-            s.name = &self.p.names[nb]
-            nb += len(nm) + 1
-
+        self.consts = []
+        _fill(self.p, plan, self.var_buffers, self.consts, names)
         self.n_feeds = len(plan.feeds)
         _csr([idx for _, idx in plan.feeds], &self.feed_start, &self.feed_vals)
         self.n_outputs = len(plan.outputs)

@@ -17,8 +17,10 @@ from ..framework import errors
 from ..framework.op_registry import AttrFromInput, InferenceContext, resolve_attrs
 from ..framework.static_values import FOLD_LIMIT, fold
 from ..framework.tensor_shape import debug_string
+from .prune import prune
+from .schedule import schedule
 
-__all__ = ["Inference", "VALUE_FEED_LIMIT"]
+__all__ = ["Inference", "VALUE_FEED_LIMIT", "sub_shapes"]
 
 # A fed integer tensor of at most this many elements may decide shapes
 # (`tf.fill(n, 0.0)`, `tf.reshape(x, fed_shape)`): the plan is compiled for
@@ -31,6 +33,15 @@ def _complete(shapes):
     """Whether `shapes` (None, or shapes that may hold None) are all known."""
     return shapes is not None and all(
         s is not None and all(d is not None for d in s) for s in shapes)
+
+
+def sub_shapes(fetches, feeds):
+    """The concrete shapes of `fetches` (tensors of a control-flow
+    sub-graph) when `feeds` ((tensor, concrete shape) pairs) are fed."""
+    fed = [t for t, _ in feeds]
+    order = schedule(prune(fetches, [], fed), fed)
+    inferred = Inference(order, {t: (tuple(s), t.dtype) for t, s in feeds})
+    return [inferred.shapes[id(t)] for t in fetches]
 
 
 class Inference:
@@ -141,6 +152,7 @@ class Inference:
         ctx = InferenceContext(op, [self.shapes[id(t)] for t in inputs],
                                [t.dtype for t in inputs],
                                [self.values.get(id(t)) for t in inputs], attrs)
+        ctx.sub_shapes = sub_shapes
         try:
             return ctx, op.opdef.shape(ctx), None
         except ValueError as e:

@@ -15,6 +15,7 @@ from .fuse import fuse_steps
 from .inference import VALUE_FEED_LIMIT, Inference
 from .liveness import liveness
 from .memory_plan import REDZONE, MemoryPlan, plan_memory
+from .nested import Nested, SubPlan
 from .prune import prune
 from .schedule import schedule
 from .steps import ARENA, CONST, FEED, VAR, Step, Value
@@ -264,8 +265,13 @@ class _Builder:
                                [None] * len(ins), self.resolved.get(id(op), op._attrs),
                                [self.values[o].shape for o in outs],
                                [self.values[o].dtype for o in outs])
+        nested = None
         if opdef.lower is not None:
-            iattrs, fattrs = opdef.lower(ctx)
+            ctx.compile = self.compile_sub
+            lowered = opdef.lower(ctx)
+            iattrs, fattrs = lowered[0], lowered[1]
+            if len(lowered) > 2:
+                nested = Nested(**lowered[2])
         kernel = opdef.kernel if not opdef.view else "copy"
         nparts = 1
         if opdef.parallel or opdef.view:
@@ -277,7 +283,21 @@ class _Builder:
             # Each share gets its own slice, live for this step only.
             outs = outs + [self.scratch_buffer(int(opdef.scratch(ctx)) * nparts)]
         exclusive = opdef.exclusive(ctx) if callable(opdef.exclusive) else opdef.exclusive
-        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts, exclusive)
+        return Step(kernel, ins, outs, iattrs, fattrs, var, op, nparts, exclusive, nested)
+
+    def compile_sub(self, fetches, feeds):
+        """A SubPlan fetching `fetches` (tensors, repeats allowed) fed by
+        `feeds` ((tensor, concrete shape) per feed slot), for a
+        control-flow step's lowering."""
+        unique, index = [], {}
+        for t in fetches:
+            if id(t) not in index:
+                index[id(t)] = len(unique)
+                unique.append(t)
+        plan = compile_plan(unique, [], {t: (tuple(shape), t.dtype) for t, shape in feeds},
+                            self.threads)
+        return SubPlan(plan, [self.variable(op) for op in plan.variables],
+                       [index[id(t)] for t in fetches])
 
     def parts_for(self, n_elements):
         """Shares for a parallel step writing n_elements."""

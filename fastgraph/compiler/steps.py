@@ -42,13 +42,14 @@ class Value:
 class Step:
     """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
     writes `outputs`; `var` indexes Plan.variables for state kernels, whose
-    lock the executor holds around the step when it is `exclusive`."""
+    lock the executor holds around the step when it is `exclusive`.
+    `nested` holds the sub-plans of a control-flow step (compiler/nested.py)."""
 
     __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts",
-                 "exclusive")
+                 "exclusive", "nested")
 
     def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1,
-                 exclusive=False):
+                 exclusive=False, nested=None):
         self.kernel = kernel
         self.inputs = list(inputs)
         self.outputs = list(outputs)
@@ -58,6 +59,7 @@ class Step:
         self.op = op
         self.nparts = nparts
         self.exclusive = bool(exclusive) and var is not None
+        self.nested = nested
 
     def __repr__(self):
         return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"

@@ -308,6 +308,7 @@ class Graph:
         self._names_in_use = {}
         self._name_stack = ""
         self._control_stack = []
+        self._sub_graph_stack = []
         self._gradient_override_map = {}
         self._collections = {}
         self._finalized = False
@@ -380,6 +381,8 @@ class Graph:
                 op._gradient_op_type = override
             self._ops.append(op)
             self._ops_by_name[full_name] = op
+            if self._sub_graph_stack:
+                self._sub_graph_stack[-1].append(op)
         for t in inputs:
             t._consumers.append(op)
         return op
@@ -492,6 +495,23 @@ class Graph:
             yield
         finally:
             self._control_stack.pop()
+
+    @contextlib.contextmanager
+    def _sub_graph(self):
+        """Ops created inside belong to a control-flow sub-graph (a loop's
+        condition or body, a cond branch, as TF's WhileContext and
+        CondContext): yields the list they are appended to, in creation
+        order (ops of a sub-graph nested in it go to the inner list only).
+        Control dependencies opened outside do not reach them: the
+        control-flow op that runs the sub-graph takes those."""
+        ops = []
+        self._sub_graph_stack.append(ops)
+        saved, self._control_stack = self._control_stack, []
+        try:
+            yield ops
+        finally:
+            self._sub_graph_stack.pop()
+            self._control_stack = saved
 
     @contextlib.contextmanager
     def as_default(self):

@@ -148,10 +148,16 @@ class InferenceContext:
     time; None for unknown rank), `dtypes[i]` its DType, `values[i]` its
     value as a NumPy array when known (constants, and at compile time
     anything foldable), `attrs` the op's attributes and `out_shapes`/
-    `out_dtypes` the outputs' (filled in for lowering).
+    `out_dtypes` the outputs' (filled in for lowering). A lowering may call
+    `compile(fetches, feeds)` (set by the compiler) to compile a sub-plan of
+    a control-flow step: `fetches` a list of tensors, `feeds` a list of
+    (tensor, concrete shape) in feed-slot order. At compile time a shape
+    function may call `sub_shapes(fetches, feeds)`, the concrete shapes of
+    `fetches` when `feeds` are fed so (a cond branch's results).
     """
 
-    __slots__ = ("op", "shapes", "dtypes", "values", "attrs", "out_shapes", "out_dtypes")
+    __slots__ = ("op", "shapes", "dtypes", "values", "attrs", "out_shapes", "out_dtypes",
+                 "compile", "sub_shapes")
 
     def __init__(self, op, shapes, dtypes, values, attrs, out_shapes=None, out_dtypes=None):
         self.op = op
@@ -161,6 +167,8 @@ class InferenceContext:
         self.attrs = attrs
         self.out_shapes = out_shapes
         self.out_dtypes = out_dtypes
+        self.compile = None
+        self.sub_shapes = None
 
 
 class OpDef:
@@ -173,7 +181,10 @@ class OpDef:
     kernel: name of the C kernel (an entry of FG_OPS in csrc/fg_ops.h), or
         None for ops that need no step (sources, views, no-ops).
     lower: ctx -> (iattrs, fattrs): integer and float attributes for the
-        kernel, given concrete shapes. None means no attributes.
+        kernel, given concrete shapes. None means no attributes. A
+        control-flow op returns (iattrs, fattrs, nested): nested is a dict
+        with "kind" ("loop" or "branch"), "subplans" (from ctx.compile),
+        "n_vars", "n_caps" and "n_results", the step's sub-plans.
     reference: (list of NumPy inputs, attrs) -> list of NumPy outputs.
     view: the output is input 0's bytes under another shape (no kernel).
     ref_inputs: input indices that name a variable without reading it.

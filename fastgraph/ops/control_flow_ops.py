@@ -1,27 +1,35 @@
-"""Control flow: `cond` as TF1 graphs use it.
+"""Control flow: `while_loop`, `cond`, `case` and `switch_case`, run in C.
 
-A plan is a fixed list of steps, so a branch cannot be skipped at run time.
-A predicate known when the graph is built picks its branch then (TF's
-smart_cond); otherwise both branches are built and each output is a select
-on the predicate. That gives TF's values for branches without side effects,
-which is checked: a branch that creates a stateful op (an assign, a random
-op) raises, since running both would change what TF's cond computes.
+The functions a loop or a cond is given build their ops in a sub-graph of
+the graph (`Graph._sub_graph`, as TF's WhileContext and CondContext): a
+loop's condition and body see its loop variables as placeholders of the
+sub-graph, and tensors they read from outside are captured as inputs of the
+control-flow op (a `While` or an `If`). The compiler turns each sub-graph
+into a plan of its own, for the concrete shapes of the op's inputs, and the
+op's step iterates them (the loop) or runs the taken one (the cond) in C,
+with no Python call per iteration (csrc/kernels/control_flow.c).
+
+Variables, constants and views of them (a variable's `read`) are not
+captured: a sub-plan reads them itself, so each iteration sees the writes
+of the one before, and each branch's assigns run only when it is taken.
 """
 
-from ..framework import dtypes
+import numpy as np
+
+from ..framework import dtypes, errors
 from ..framework.graph import Tensor
+from ..framework.graphdef_mapping import NoGraphDef
+from ..framework.op_registry import OpDef, register
+from ..framework.tensor_shape import TensorShape
 from .arguments import graph_of, make_op, to_tensor
+from .array_ops import stack
+from .elementwise import cast
+from .reduction_ops import argmax
 
-__all__ = ["cond"]
+__all__ = ["cond", "while_loop", "case", "switch_case"]
 
 
-def _constant_pred(pred):
-    if isinstance(pred, bool):
-        return pred
-    if isinstance(pred, Tensor) and pred.op.type == "Const":
-        return bool(pred.op.get_attr("value"))
-    return None
-
+# ---- nested structures ------------------------------------------------------
 
 def _flatten(structure):
     if isinstance(structure, dict):
@@ -56,16 +64,417 @@ def _same_structure(a, b):
     return True
 
 
-def _build_branch(graph, fn, which):
-    start = len(graph.get_operations())
-    out = fn()
-    for op in graph.get_operations()[start:]:
-        if op._opdef.stateful:
-            raise NotImplementedError(
-                f"cond: the {which} branch creates the stateful op {op.name} ({op.type}); "
-                "fastgraph evaluates both branches of a cond whose predicate is fed, so "
-                "branches must not assign variables or draw random numbers")
-    return out
+def _structure_error(first, second):
+    """TF's ValueError (nest.assert_same_structure) for structures that differ."""
+    na, nb = len(_flatten(first)), len(_flatten(second))
+    more = (f"The two structures don't have the same number of elements. First structure: "
+            f"type={type(first).__name__} str={first!r}. Second structure: "
+            f"type={type(second).__name__} str={second!r}" if na != nb else
+            "The two structures don't have the same sequence type or nesting.")
+    return ValueError("The two structures don't have the same nested structure.\n\n"
+                      f"First structure: type={type(first).__name__} str={first!r}\n\n"
+                      f"Second structure: type={type(second).__name__} str={second!r}\n\n"
+                      f"More specifically: {more}")
+
+
+def _shape_str(shape):
+    """A shape as TF 2's messages print it: (None, 3)."""
+    dims = shape.as_tuple()
+    if dims is None:
+        return "<unknown>"
+    parts = ["None" if d is None else str(d) for d in dims]
+    return f"({parts[0]},)" if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+# ---- sub-graphs ----------------------------------------------------------------
+
+def _written(ops, into=None):
+    """Ids of the VariableV2 ops that `ops` (and sub-graphs nested in them) assign."""
+    into = set() if into is None else into
+    for op in ops:
+        for i in op.opdef.ref_inputs:
+            if i < len(op._inputs):
+                into.add(id(op._inputs[i].op))
+        for key in ("cond_ops", "body_ops"):
+            if key in op._attrs and op._type == "While":
+                _written(op._attrs[key], into)
+        if op._type == "If":
+            for branch in op._attrs["branch_ops"]:
+                _written(branch, into)
+    return into
+
+
+def _read_inside(t, written):
+    """Whether a sub-plan computes outside tensor `t` itself instead of
+    taking it as an input: variables, constants, and views of the
+    variables the sub-graph assigns (so that a loop reads such a variable
+    afresh each iteration; a variable it only reads is read once, on
+    entry, and gradients flow to it through the op's input)."""
+    op = t.op
+    if op._control_inputs:
+        return False
+    if op._type in ("VariableV2", "Const"):
+        return True
+    if not (op.opdef.view and op._inputs and all(_read_inside(x, written) for x in op._inputs)):
+        return False
+    root = op
+    while root.opdef.view and root._inputs:
+        root = root._inputs[0].op
+    return root._type == "Const" or id(root) in written
+
+
+def _captures(ops, results, internal, into, written=None):
+    """Appends to `into` the tensors from outside the sub-graph `ops` that
+    it reads (data inputs of its ops, and results it passes through);
+    `internal`: ids of the sub-graph's own inputs (loop variables).
+    Placeholders made inside count as outside: the run feeds them."""
+    written = _written(ops) if written is None else written
+    own = {id(op) for op in ops if op._type != "Placeholder"}
+    seen = {id(t) for t in into}
+    reads = [t for op in ops for t in op._inputs] + list(results)
+    for t in reads:
+        if id(t.op) in own or id(t) in internal or id(t) in seen:
+            continue
+        seen.add(id(t))
+        if not _read_inside(t, written):
+            into.append(t)
+
+
+def _evaluate(fetches, feeds):
+    """NumPy values of `fetches` when `feeds` ({tensor id: array}) are given:
+    every op through its registry reference (the control-flow ops'
+    references, which the tests use as an oracle)."""
+    memo = dict(feeds)
+
+    def value(t):
+        if id(t) not in memo:
+            op = t.op
+            if op._type == "Const":
+                outs = [op._attrs["value"]]
+            elif op._type in ("Placeholder", "VariableV2") or op.opdef.reference is None:
+                raise ValueError(f"the reference evaluation has no value for {t.name}")
+            else:
+                outs = op.opdef.reference([value(x) for x in op._inputs], op._attrs)
+            for out, r in zip(op._outputs, outs):
+                memo[id(out)] = np.asarray(r, dtype=out.dtype.np_dtype)
+        return memo[id(t)]
+    return [value(t) for t in fetches]
+
+
+# ---- While --------------------------------------------------------------------
+
+def _align(n):
+    return (n + 63) // 64 * 64
+
+
+def _while_shape(ctx):
+    # The loop variables, then the number of iterations run (for the gradient).
+    n = ctx.attrs["n_vars"]
+    if ctx.op is None:
+        return [tuple(s) if s is not None else None for s in ctx.attrs["shapes"]] + [()]
+    return [ctx.shapes[j] for j in range(n)] + [()]
+
+
+def _while_scratch(ctx):
+    n = ctx.attrs["n_vars"]
+    half = sum(_align(int(np.prod(ctx.shapes[j], dtype=np.int64)) * ctx.dtypes[j].size)
+               for j in range(n))
+    return 2 * half + 64
+
+
+def _sub_feeds(ctx, inputs, first):
+    """(tensor, concrete shape) for each sub-plan feed: the sub-graph's own
+    inputs, then its captures (fed by the op's inputs from `first` on)."""
+    caps = ctx.attrs["captures"]
+    return (list(zip(inputs, ctx.shapes)) +
+            list(zip(caps, ctx.shapes[first:first + len(caps)])))
+
+
+def _lower_while(ctx):
+    a = ctx.attrs
+    n, nc = a["n_vars"], a["n_caps"]
+    feeds = _sub_feeds(ctx, a["loop_vars"], n)
+    cond_plan = ctx.compile([a["cond"]], feeds)
+    body_plan = ctx.compile(a["body"], feeds)
+    for j, (t, shape) in enumerate(zip(a["loop_vars"], body_plan.result_shapes)):
+        if tuple(shape) != tuple(ctx.shapes[j]):
+            raise errors.UnimplementedError(
+                None, ctx.op, f"while_loop: loop variable {j} ({ctx.op._inputs[j].name}) enters "
+                f"the loop with shape {tuple(ctx.shapes[j])} and has shape {tuple(shape)} after "
+                "one iteration; fastgraph runs loops whose variables keep their shape in a run")
+    return ([n, nc, int(a["has_max"])], [],
+            {"kind": "loop", "subplans": [cond_plan, body_plan], "n_vars": n, "n_caps": nc})
+
+
+def _while_reference(inputs, attrs):
+    n, nc = attrs["n_vars"], attrs["n_caps"]
+    current = [np.asarray(x) for x in inputs[:n]]
+    caps_values = inputs[n:n + nc]
+    caps = {id(t): np.asarray(x) for t, x in zip(attrs["captures"], caps_values)}
+    limit = int(inputs[n + nc]) if attrs["has_max"] else None
+    iteration = 0
+    while limit is None or iteration < limit:
+        feeds = dict(caps)
+        feeds.update({id(p): v for p, v in zip(attrs["loop_vars"], current)})
+        if not bool(_evaluate([attrs["cond"]], feeds)[0]):
+            break
+        current = _evaluate(attrs["body"], feeds)
+        iteration += 1
+    return current + [np.int32(iteration)]
+
+
+register(OpDef(
+    "While", shape=_while_shape,
+    dtype=lambda ctx: list(ctx.dtypes[:ctx.attrs["n_vars"]]) + [dtypes.int32],
+    kernel="while_loop", lower=_lower_while, scratch=_while_scratch, stateful=True,
+    reference=_while_reference,
+    graphdef=NoGraphDef("a while_loop's condition and body are sub-graphs that fastgraph does "
+                        "not write as TF's Enter/Merge/Switch/NextIteration/Exit frames")))
+
+
+def _check_invariant(t, invariant, after=None):
+    """TF's ValueError when `after` (the shape a loop variable has after an
+    iteration, or its initial shape when None) does not fit `invariant`."""
+    shape = t.shape if after is None else after
+    dims, inv = shape.as_tuple(), invariant.as_tuple()
+    if inv is None:
+        return
+    ok = dims is not None and len(dims) == len(inv) and all(
+        i is None or d == i for d, i in zip(dims, inv))
+    if ok:
+        return
+    if after is None:
+        raise ValueError(f"The shape invariant specified for {t.name} is not compatible with "
+                         f"the initial shape of the loop variable. It enters the loop with "
+                         f"shape {_shape_str(shape)}, but the specified shape invariant is "
+                         f"{_shape_str(invariant)}.")
+    raise ValueError(f"Input tensor `{t.name}` enters the loop with shape {_shape_str(t.shape)}, "
+                     f"but has shape {_shape_str(after)} after one iteration. To allow the "
+                     "shape to vary across iterations, use the `shape_invariants` argument of "
+                     "tf.while_loop to specify a less-specific shape.")
+
+
+def _check_pred(pred, where):
+    if pred.dtype != dtypes.bool:
+        raise TypeError(f"Input 'input' of 'LoopCond' Op has type {pred.dtype.name} that does "
+                        "not match expected type of bool.")
+    rank = pred.shape.rank
+    if rank not in (None, 0):
+        raise ValueError(f"Shape must be rank 0 but is rank {rank} for '{where}' (op: "
+                         f"'LoopCond') with input shapes: {list(pred.shape.as_tuple())}.")
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
+               return_same_structure=False):
+    """Repeat `body` while the condition `cond` is true.
+
+    `cond` is a callable returning a boolean scalar tensor. `body` is a
+    callable returning a (possibly nested) tuple, namedtuple or list of
+    tensors of the same arity (length and structure) and types as
+    `loop_vars`. `loop_vars` is a (possibly nested) tuple, namedtuple or
+    list of tensors that is passed to both `cond` and `body`. `cond` and
+    `body` both take as many arguments as there are `loop_vars`.
+
+    `shape_invariants` gives a less specific shape for loop variables whose
+    shape changes across iterations (in fastgraph, a run's loop keeps the
+    shapes it enters with). `maximum_iterations` bounds the number of
+    iterations. `parallel_iterations`, `back_prop` and `swap_memory` are
+    accepted; the loop runs its iterations in order in C. Returns the output
+    tensors for the loop variables after the loop: a single tensor when
+    there is one loop variable and `return_same_structure` is False.
+    """
+    if not callable(cond):
+        raise TypeError("cond must be callable.")
+    if not callable(body):
+        raise TypeError("body must be callable.")
+    if not isinstance(parallel_iterations, int) or parallel_iterations <= 0:
+        raise ValueError("parallel_iterations must be a positive integer.")
+    flat_init = _flatten(loop_vars)
+    if not flat_init:
+        raise ValueError("No loop variables provided")
+    graph = graph_of(flat_init + ([maximum_iterations] if maximum_iterations is not None else []))
+    with graph.as_default(), graph.name_scope(name or "while") as scope:
+        init = [to_tensor(graph, v) for v in flat_init]
+        if shape_invariants is None:
+            invariants = [t.shape for t in init]
+        else:
+            if not _same_structure(loop_vars, shape_invariants) and not (
+                    len(init) == 1 and not isinstance(shape_invariants, (list, tuple, dict))):
+                raise _structure_error(loop_vars, shape_invariants)
+            invariants = [TensorShape(s) for s in _flatten(shape_invariants)]
+            for t, inv in zip(init, invariants):
+                _check_invariant(t, inv)
+        placeholders = [graph.create_op("Placeholder", [], {"dtype": t.dtype, "shape": inv},
+                                        name="loop_var").outputs[0]
+                        for t, inv in zip(init, invariants)]
+        packed = _pack(loop_vars, placeholders)
+        args = packed if isinstance(packed, (list, tuple)) else [packed]
+        with graph._sub_graph() as cond_ops:
+            pred = to_tensor(graph, cond(*args))
+        _check_pred(pred, scope + "LoopCond")
+        with graph._sub_graph() as body_ops:
+            result = body(*args)
+            if isinstance(loop_vars, (list, tuple)) and (
+                    not isinstance(result, (list, tuple)) or
+                    len(args) == 1 and _same_structure(args[0], result) and
+                    not _same_structure(list(args), list(result))):
+                result = [result]
+            if not (_same_structure(list(packed) if isinstance(packed, (list, tuple)) else packed,
+                                    list(result) if isinstance(result, (list, tuple)) else result)):
+                raise _structure_error(result, packed)
+            outs = [to_tensor(graph, x) for x in _flatten(result)]
+        for t, out, inv in zip(init, outs, invariants):
+            if out.dtype != t.dtype:
+                raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype} but has "
+                                f"type {out.dtype} after 1 iteration. {t.name} type should "
+                                "remain constant.")
+            _check_invariant(t if shape_invariants is None else _WithShape(t, inv), inv,
+                             out.shape)
+        extra = []
+        if maximum_iterations is not None:
+            limit = to_tensor(graph, maximum_iterations)
+            if limit.shape.rank not in (None, 0):
+                raise ValueError(f"maximum_iterations must be a scalar, saw shape: "
+                                 f"{_shape_str(limit.shape)}")
+            if limit.dtype != dtypes.int64:
+                limit = cast(limit, dtypes.int64, name="maximum_iterations")
+            extra = [limit]
+        internal = {id(p) for p in placeholders}
+        caps = []
+        written = _written(cond_ops) | _written(body_ops)
+        _captures(cond_ops, [pred], internal, caps, written)
+        _captures(body_ops, outs, internal, caps, written)
+        attrs = {"n_vars": len(init), "n_caps": len(caps),
+                 "has_max": maximum_iterations is not None,
+                 "shapes": [inv.as_tuple() for inv in invariants],
+                 "loop_vars": placeholders, "cond": pred, "body": outs, "captures": caps,
+                 "cond_ops": cond_ops, "body_ops": body_ops}
+        op = make_op(graph, "While", init + caps + extra, attrs, name="While")
+    results = op.outputs[:-1]
+    if not return_same_structure and len(results) == 1:
+        return results[0]
+    return _pack(loop_vars, results)
+
+
+class _WithShape:
+    """A loop variable seen with its shape invariant, for TF's message."""
+
+    def __init__(self, t, shape):
+        self.name = t.name
+        self.shape = shape
+
+
+# ---- If -----------------------------------------------------------------------
+
+def _merged(shapes):
+    """The most specific shape every one of `shapes` (TensorShapes) has."""
+    dims = [s.as_tuple() for s in shapes]
+    if any(d is None for d in dims) or len({len(d) for d in dims}) != 1:
+        return None
+    return tuple(ds[0] if all(x == ds[0] for x in ds) else None for ds in zip(*dims))
+
+
+def _if_shape(ctx):
+    a = ctx.attrs
+    if ctx.op is None:
+        return list(a["shapes"])
+    feeds = _sub_feeds(ctx, [], 1)
+    found = [ctx.sub_shapes(outs, feeds) for outs in a["branches"]]
+    for r in range(len(found[0])):
+        if len({tuple(f[r]) for f in found}) != 1:
+            raise ValueError(f"cond: output {r} has shape {tuple(found[0][r])} in one branch and "
+                             f"{tuple(next(f[r] for f in found if f[r] != found[0][r]))} in "
+                             "another; fastgraph needs the shapes of a run's results when its "
+                             "plan is compiled")
+    return [tuple(s) for s in found[0]]
+
+
+def _lower_if(ctx):
+    a = ctx.attrs
+    feeds = _sub_feeds(ctx, [], 1)
+    plans = [ctx.compile(outs, feeds) for outs in a["branches"]]
+    return ([a["n_caps"], int(a["index"])], [],
+            {"kind": "branch", "subplans": plans, "n_caps": a["n_caps"],
+             "n_results": len(a["branches"][0])})
+
+
+def _if_reference(inputs, attrs):
+    n = len(attrs["branches"])
+    if attrs["index"]:
+        b = int(inputs[0])
+        b = b if 0 <= b < n else n - 1
+    else:
+        b = 0 if bool(inputs[0]) else 1
+    feeds = {id(t): np.asarray(x) for t, x in zip(attrs["captures"], inputs[1:])}
+    return _evaluate(attrs["branches"][b], feeds)
+
+
+register(OpDef(
+    "If", shape=_if_shape, dtype=lambda ctx: [t.dtype for t in ctx.attrs["branches"][0]],
+    kernel="if_branch", lower=_lower_if, stateful=True, reference=_if_reference,
+    graphdef=NoGraphDef("a cond's branches are sub-graphs that fastgraph does not write as "
+                        "TF's Switch/Merge")))
+
+
+def _build_branch(graph, fn):
+    with graph._sub_graph() as ops:
+        out = fn()
+        flat = [to_tensor(graph, x) for x in _flatten(out)]
+    return out, flat, ops
+
+
+def make_if(graph, pred, branches, branch_ops, params=(), args=(), index=False, name="cond"):
+    """The If op choosing among `branches` (lists of tensors, one list per
+    branch, computed by the ops `branch_ops[b]`) by `pred` (bool: branch 0
+    is the true one) or an int32 index. Each branch's sub-plan is fed
+    `params[k]` with the value of `args[k]` (the gradients use this to
+    evaluate a sub-graph at other values), and the outside tensors its ops
+    read with their own values."""
+    written = set()
+    for ops in branch_ops:
+        _written(ops, written)
+    extra = []
+    internal = {id(p) for p in params}
+    for outs, ops in zip(branches, branch_ops):
+        _captures(ops, outs, internal, extra, written)
+    captures = list(params) + extra
+    shapes = [_merged([t.shape for t in ts]) for ts in zip(*branches)]
+    attrs = {"branches": [list(b) for b in branches], "n_caps": len(captures), "index": index,
+             "shapes": shapes, "captures": captures, "branch_ops": [list(o) for o in branch_ops]}
+    return make_op(graph, "If", [pred] + list(args) + extra, attrs, name=name)
+
+
+def _if(graph, pred, fns, index, name):
+    """The If op running fns[k]() for branch k (0 is the true branch of a
+    bool `pred`), packed as the first branch's structure."""
+    with graph.as_default(), graph.name_scope(name):
+        built = [_build_branch(graph, fn) for fn in fns]
+    first = built[0][0]
+    for out, flat, _ in built[1:]:
+        if not _same_structure(first, out):
+            raise ValueError("true_fn and false_fn must return the same nested structure; "
+                             f"got {first!r} and {out!r}" if len(fns) == 2 else
+                             f"branches must return the same nested structure; got {first!r} "
+                             f"and {out!r}")
+    for i, ts in enumerate(zip(*[flat for _, flat, _ in built])):
+        if len({t.dtype for t in ts}) != 1:
+            raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
+                            f"{', '.join(t.dtype.name for t in ts)}")
+    branches = [flat for _, flat, _ in built]
+    if not branches[0]:
+        return first
+    with graph.as_default():
+        op = make_if(graph, pred, branches, [ops for _, _, ops in built], index=index, name=name)
+    return _pack(first, op.outputs)
+
+
+def _constant_pred(pred):
+    if isinstance(pred, (bool, np.bool_)):
+        return bool(pred)
+    if isinstance(pred, Tensor) and pred.op.type == "Const":
+        return bool(pred.op.get_attr("value"))
+    return None
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -73,15 +482,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 
     `pred` is a scalar bool (a Python bool or a tensor). `true_fn` and
     `false_fn` return the same structure of tensors (lists, tuples, dicts),
-    with matching dtypes. With a fed predicate both branches are built and
-    every output selects between them, so branches must be free of side
-    effects here (an assign or random op in a branch raises
-    NotImplementedError).
+    with matching dtypes. As in TF1, ops created inside `true_fn` and
+    `false_fn` run only when their branch is taken (so a branch may assign
+    variables); tensors created outside run regardless. A predicate known
+    when the graph is built picks its branch then (TF's smart_cond).
     """
     true_fn = true_fn if true_fn is not None else fn1
     false_fn = false_fn if false_fn is not None else fn2
-    if not callable(true_fn) or not callable(false_fn):
-        raise TypeError("true_fn and false_fn must be callable.")
+    if not callable(true_fn):
+        raise TypeError("true_fn must be callable.")
+    if not callable(false_fn):
+        raise TypeError("false_fn must be callable.")
     known = _constant_pred(pred)
     if known is not None:
         return true_fn() if known else false_fn()
@@ -91,24 +502,79 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         raise TypeError(f"pred must be a bool tensor, got {pred.dtype.name}")
     if pred.shape.rank not in (None, 0):
         raise ValueError(f"Shape must be rank 0 but is rank {pred.shape.rank} for pred of cond")
-    with graph.as_default():
-        yes = _build_branch(graph, true_fn, "true")
-        no = _build_branch(graph, false_fn, "false")
-    if not _same_structure(yes, no):
-        raise ValueError("true_fn and false_fn must return the same nested structure; "
-                         f"got {yes!r} and {no!r}")
-    outs = []
-    for i, (a, b) in enumerate(zip(_flatten(yes), _flatten(no))):
-        a, b = to_tensor(graph, a), to_tensor(graph, b)
-        if a.dtype != b.dtype:
-            raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
-                            f"{a.dtype.name}, {b.dtype.name}")
-        sa, sb = a.shape.as_tuple(), b.shape.as_tuple()
-        if sa is not None and sb is not None and (len(sa) != len(sb) or any(
-                x is not None and y is not None and x != y for x, y in zip(sa, sb))):
-            raise NotImplementedError(
-                f"cond output {i} has shape {sa} in one branch and {sb} in the other; "
-                "fastgraph's cond needs both branches to give one shape")
-        outs.append(make_op(graph, "SelectV2", [pred, a, b],
-                            name=name or "cond").outputs[0])
-    return _pack(yes, outs)
+    return _if(graph, pred, [true_fn, false_fn], False, name or "cond")
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """Create a switch/case operation, i.e. an integer-indexed conditional.
+
+    `branch_fns` is a list of callables, or of (int, callable) pairs, or a
+    dict {int: callable}, with keys 0 .. n - 1. `branch_fns[branch_index]()`
+    runs, or `default()` (the last branch when None) for an index out of
+    range. Only the ops of the branch taken run.
+    """
+    if isinstance(branch_fns, dict):
+        branch_fns = sorted(branch_fns.items())
+    branch_fns = list(branch_fns)
+    if not branch_fns:
+        raise ValueError("Must provide at least one item in `branch_fns`")
+    if all(isinstance(b, (tuple, list)) and len(b) == 2 for b in branch_fns):
+        keys = [k for k, _ in branch_fns]
+        if keys != list(range(len(keys))):
+            raise ValueError(f"branch indices (keys) must form contiguous range of [0 to "
+                             f"{len(keys)}) but found {{{', '.join(map(str, keys))}}}")
+        branch_fns = [fn for _, fn in branch_fns]
+    for fn in branch_fns:
+        if not callable(fn):
+            raise TypeError(f"fn for branch must be callable, got {fn!r}")
+    if default is not None:
+        if not callable(default):
+            raise TypeError("default must be callable.")
+        branch_fns = branch_fns + [default]
+    graph = graph_of([branch_index])
+    index = to_tensor(graph, branch_index)
+    if index.dtype != dtypes.int32:
+        raise TypeError(f"branch_index must be an int32 Tensor, got {index.dtype.name}")
+    if index.shape.rank not in (None, 0):
+        raise ValueError(f"branch_index should be a scalar (rank 0), got rank {index.shape.rank}")
+    if index.op.type == "Const":
+        b = int(index.op.get_attr("value"))
+        return branch_fns[b if 0 <= b < len(branch_fns) else -1]()
+    return _if(graph, index, branch_fns, True, name or "switch_case")
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """Create a case operation.
+
+    `pred_fn_pairs` is a list of (bool scalar, callable) pairs (or a dict);
+    the callable of the first true predicate runs, else `default()` (the
+    last pair's callable when None). Only the taken branch's ops run.
+    `exclusive` is accepted; fastgraph takes the first true predicate.
+    """
+    if isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    pairs = list(pred_fn_pairs)
+    if not pairs:
+        raise ValueError("Must provide at least one item in `pred_fn_pairs`")
+    for p in pairs:
+        if not isinstance(p, tuple) or len(p) != 2:
+            raise TypeError("Each entry in pred_fn_pairs must be a 2-tuple")
+        if not callable(p[1]):
+            raise TypeError("fn for pred %s must be callable." % (p[0],))
+    if default is None:
+        pairs, default = pairs[:-1], pairs[-1][1]
+    elif not callable(default):
+        raise TypeError("default must be callable.")
+    if not pairs:
+        return default()
+    graph = graph_of([p for p, _ in pairs])
+    with graph.as_default(), graph.name_scope(name or "case"):
+        preds = [to_tensor(graph, p) for p, _ in pairs]
+        for p in preds:
+            if p.dtype != dtypes.bool:
+                raise TypeError(f"pred must be of type bool: {p.name}")
+        # The index of the first true predicate (len(preds): none): one If
+        # over every branch, as TF's case builds one switch_case.
+        flags = cast(stack(preds + [to_tensor(graph, True)]), dtypes.int32)
+        index = cast(argmax(flags, 0), dtypes.int32)
+        return _if(graph, index, [fn for _, fn in pairs] + [default], True, "case")
