@@ -36,12 +36,21 @@ static void im2col(const geom *g, const char *x, size_t e, int64_t p0, int64_t p
     }
 }
 
-static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const void *b, void *c)
+/* c[m x n] = a[m x k] b[k x n] with b and c rows `ld` apart (a column block
+ * of the filter and of the output). */
+static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const void *b,
+                void *c, int64_t ld)
 {
     if (dtype == FG_FLOAT32)
-        return fg_gemm_f32(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
-    return fg_gemm_f64(0, 0, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+        return fg_gemm_f32(0, 0, m, n, k, 1.0f, a, k, b, ld, 0.0f, c, ld);
+    return fg_gemm_f64(0, 0, m, n, k, 1.0, a, k, b, ld, 0.0, c, ld);
 }
+
+/* Below this many output rows per share, shares split the output channels
+ * instead: a 7x7 layer has 49 rows a image, too few to share out well,
+ * but hundreds of channels. */
+#define CONV_ROWS_PER_SHARE 96
+#define CONV_COL_ALIGN 16
 
 int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 {
@@ -49,28 +58,39 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
     const int64_t co = s->iattr[CONV2D_CO], tile = s->iattr[CONV2D_TILE];
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
     const size_t e = fg_dtype_size(x->dtype);
-    const int64_t k = g.kh * g.kw * g.c;
+    const int64_t k = g.kh * g.kw * g.c, rows = g.n * g.oh * g.ow;
     if (!fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for conv2d", s->name);
-    int64_t lo, hi;
-    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    int64_t lo = 0, hi = rows, c0 = 0, c1 = co;
+    if (nparts > 1 && rows < CONV_ROWS_PER_SHARE * nparts &&
+        co >= 2 * CONV_COL_ALIGN * nparts) {
+        /* Whole column blocks per share, CONV_COL_ALIGN channels at a time. */
+        int64_t blocks = (co + CONV_COL_ALIGN - 1) / CONV_COL_ALIGN;
+        fg_split(blocks, part, nparts, &c0, &c1);
+        c0 *= CONV_COL_ALIGN;
+        c1 = c1 * CONV_COL_ALIGN < co ? c1 * CONV_COL_ALIGN : co;
+    } else {
+        fg_split(rows, part, nparts, &lo, &hi);
+    }
+    const int64_t nc = c1 - c0;
+    if (hi <= lo || nc <= 0)
+        return FG_OK;
     const int epi = FG_EPILOGUE_OF(s);
-    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
+    const char *bias = (epi & FG_EPI_BIAS) ? (const char *)s->in[2]->data + c0 * e : NULL;
+    const char *fcol = (const char *)f->data + c0 * e;
     if (tile == 0) {
-        if (hi > lo) {
-            char *out = (char *)y->data + lo * co * e;
-            gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data, out);
-            fg_gemm_epilogue(x->dtype, epi, out, hi - lo, co, co, bias);
-        }
+        char *out = (char *)y->data + (lo * co + c0) * e;
+        gemm(x->dtype, hi - lo, nc, k, (const char *)x->data + lo * k * e, fcol, out, co);
+        fg_gemm_epilogue(x->dtype, epi, out, hi - lo, nc, co, bias);
         return FG_OK;
     }
-    char *rows = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    char *rows_buf = (char *)scratch->data + (scratch->size / s->nparts) * part;
     for (int64_t p = lo; p < hi; p += tile) {
         const int64_t q = p + tile < hi ? p + tile : hi;
-        char *out = (char *)y->data + p * co * e;
-        im2col(&g, x->data, e, p, q, rows);
-        gemm(x->dtype, q - p, co, k, rows, f->data, out);
-        fg_gemm_epilogue(x->dtype, epi, out, q - p, co, co, bias);
+        char *out = (char *)y->data + (p * co + c0) * e;
+        im2col(&g, x->data, e, p, q, rows_buf);
+        gemm(x->dtype, q - p, nc, k, rows_buf, fcol, out, co);
+        fg_gemm_epilogue(x->dtype, epi, out, q - p, nc, co, bias);
     }
     return FG_OK;
 }

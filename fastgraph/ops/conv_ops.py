@@ -212,6 +212,20 @@ def _conv_scratch(ctx):
     return tile * g[6] * g[7] * g[3] * ctx.dtypes[0].size
 
 
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
+# Multiply-adds that weigh as much as writing one output element: shares are
+# sized by a conv's FLOPs (as matmul's are), so that a 7x7 layer with 512
+# channels and 4608 taps a pixel is split like a big one.
+_MACS_PER_ELEMENT = 16
+
+
+def _conv_work(ctx):
+    return _size(ctx.out_shapes[0]) * _size(ctx.shapes[1][:3]) // _MACS_PER_ELEMENT
+
+
 def _np_conv2d(inputs, attrs):
     x, f = inputs
     kh, kw = f.shape[:2]
@@ -234,7 +248,7 @@ def _np_depthwise(inputs, attrs):
 
 register(OpDef("Conv2D", shape=lambda ctx: _conv_shape("Conv2D", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d", lower=_conv_lower,
-               reference=_np_conv2d, scratch=_conv_scratch, parallel=True,
+               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, work=_conv_work,
                dtypes=[Accepts("input", FLOATS)],
                samples=samples.conv2d,
                graphdef=_conv_node(("input", "filter"))))
@@ -244,6 +258,7 @@ register(OpDef("DepthwiseConv2dNative",
                lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
                                             ctx.attrs) + [ctx.shapes[1][3]], None),
                reference=_np_depthwise, parallel=True,
+               work=lambda ctx: _size(ctx.out_shapes[0]) * _size(ctx.shapes[1][:2]) // 4,
                dtypes=[Accepts("input", FLOATS)],
                samples=samples.depthwise_conv2d,
                graphdef=_conv_node(("input", "filter"), cudnn=False)))
