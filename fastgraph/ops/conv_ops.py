@@ -203,7 +203,8 @@ def _conv_tile(ctx):
 
 def _conv_lower(ctx):
     g, tile = _conv_tile(ctx)
-    # The last word is the GEMM epilogue (compiler/epilogue.py sets it).
+    # The last word is the GEMM epilogue (compiler/epilogue.py sets it;
+    # depthwise_conv2d's lowering ends with one too).
     return g + [ctx.shapes[1][3], tile, 0], None
 
 
@@ -256,7 +257,7 @@ register(OpDef("DepthwiseConv2dNative",
                shape=lambda ctx: _conv_shape("DepthwiseConv2dNative", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="depthwise_conv2d",
                lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
-                                            ctx.attrs) + [ctx.shapes[1][3]], None),
+                                            ctx.attrs) + [ctx.shapes[1][3], 0], None),
                reference=_np_depthwise, parallel=True,
                work=lambda ctx: _size(ctx.out_shapes[0]) * _size(ctx.shapes[1][:2]) // 4,
                dtypes=[Accepts("input", FLOATS)],
