@@ -52,7 +52,8 @@ def test_fused_registers():
 
 
 def test_epilogue_flags():
-    assert runtime.epilogue_flags() == {"BIAS": epilogue.EPI_BIAS, "RELU": epilogue.EPI_RELU}
+    assert runtime.epilogue_flags() == {"BIAS": epilogue.EPI_BIAS, "RELU": epilogue.EPI_RELU,
+                                        "RELU6": epilogue.EPI_RELU6, "ADD": epilogue.EPI_ADD}
 
 
 def test_gemm_kernels():

@@ -1,4 +1,5 @@
 /* Convolutions and pooling (see conv.h). */
+#include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "linalg.h"
 #include "scalar.h"
 #include "types.h"
+#include "vmath.h"
 
 /* One im2col row per output pixel in [p0, p1): [KH][KW][C] elements, zero
  * where the window hangs over the padding. */
@@ -36,12 +38,21 @@ static void im2col(const geom *g, const char *x, size_t e, int64_t p0, int64_t p
     }
 }
 
-static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const void *b, void *c)
+/* c[m x n] = a[m x k] b[k x n] with b and c rows `ld` apart (a column block
+ * of the filter and of the output). */
+static int gemm(int dtype, int64_t m, int64_t n, int64_t k, const void *a, const void *b,
+                void *c, int64_t ld)
 {
     if (dtype == FG_FLOAT32)
-        return fg_gemm_f32(0, 0, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
-    return fg_gemm_f64(0, 0, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+        return fg_gemm_f32(0, 0, m, n, k, 1.0f, a, k, b, ld, 0.0f, c, ld);
+    return fg_gemm_f64(0, 0, m, n, k, 1.0, a, k, b, ld, 0.0, c, ld);
 }
+
+/* Below this many output rows per share, shares split the output channels
+ * instead: a 7x7 layer has 49 rows a image, too few to share out well,
+ * but hundreds of channels. */
+#define CONV_ROWS_PER_SHARE 96
+#define CONV_COL_ALIGN 16
 
 int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 {
@@ -49,28 +60,42 @@ int fg_k_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
     const int64_t co = s->iattr[CONV2D_CO], tile = s->iattr[CONV2D_TILE];
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0], *scratch = s->out[1];
     const size_t e = fg_dtype_size(x->dtype);
-    const int64_t k = g.kh * g.kw * g.c;
+    const int64_t k = g.kh * g.kw * g.c, rows = g.n * g.oh * g.ow;
     if (!fg_have_gemm())
         return fg_fail(st, FG_FAILED_PRECONDITION, "%s: no BLAS was loaded for conv2d", s->name);
-    int64_t lo, hi;
-    fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
+    int64_t lo = 0, hi = rows, c0 = 0, c1 = co;
+    if (nparts > 1 && rows < CONV_ROWS_PER_SHARE * nparts &&
+        co >= 2 * CONV_COL_ALIGN * nparts) {
+        /* Whole column blocks per share, CONV_COL_ALIGN channels at a time. */
+        int64_t blocks = (co + CONV_COL_ALIGN - 1) / CONV_COL_ALIGN;
+        fg_split(blocks, part, nparts, &c0, &c1);
+        c0 *= CONV_COL_ALIGN;
+        c1 = c1 * CONV_COL_ALIGN < co ? c1 * CONV_COL_ALIGN : co;
+    } else {
+        fg_split(rows, part, nparts, &lo, &hi);
+    }
+    const int64_t nc = c1 - c0;
+    if (hi <= lo || nc <= 0)
+        return FG_OK;
     const int epi = FG_EPILOGUE_OF(s);
-    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
+    const char *bias = (epi & FG_EPI_BIAS) ? (const char *)s->in[2]->data + c0 * e : NULL;
+    const char *res = (epi & FG_EPI_ADD) ? s->in[(epi & FG_EPI_BIAS) ? 3 : 2]->data : NULL;
+    const char *fcol = (const char *)f->data + c0 * e;
     if (tile == 0) {
-        if (hi > lo) {
-            char *out = (char *)y->data + lo * co * e;
-            gemm(x->dtype, hi - lo, co, k, (const char *)x->data + lo * k * e, f->data, out);
-            fg_gemm_epilogue(x->dtype, epi, out, hi - lo, co, co, bias);
-        }
+        char *out = (char *)y->data + (lo * co + c0) * e;
+        gemm(x->dtype, hi - lo, nc, k, (const char *)x->data + lo * k * e, fcol, out, co);
+        fg_gemm_epilogue(x->dtype, epi, out, hi - lo, nc, co, bias,
+                         res ? res + (lo * co + c0) * e : NULL);
         return FG_OK;
     }
-    char *rows = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    char *rows_buf = (char *)scratch->data + (scratch->size / s->nparts) * part;
     for (int64_t p = lo; p < hi; p += tile) {
         const int64_t q = p + tile < hi ? p + tile : hi;
-        char *out = (char *)y->data + p * co * e;
-        im2col(&g, x->data, e, p, q, rows);
-        gemm(x->dtype, q - p, co, k, rows, f->data, out);
-        fg_gemm_epilogue(x->dtype, epi, out, q - p, co, co, bias);
+        char *out = (char *)y->data + (p * co + c0) * e;
+        im2col(&g, x->data, e, p, q, rows_buf);
+        gemm(x->dtype, q - p, nc, k, rows_buf, fcol, out, co);
+        fg_gemm_epilogue(x->dtype, epi, out, q - p, nc, co, bias,
+                         res ? res + (p * co + c0) * e : NULL);
     }
     return FG_OK;
 }
@@ -160,23 +185,175 @@ int fg_k_conv2d_transpose(const fg_step *s, int part, int nparts, fg_status *st)
     }
 FG_FOR_FLOATS(DEPTHWISE_FN)
 
+/* float32 depthwise with one filter per channel, the epilogue applied in
+ * registers: each output pixel's channels in runs of 4 vectors, so that four
+ * FMA chains run at once; masked loads and stores for the tail. */
+#define DW_EPILOGUE(V, ADD, MAX, MIN, ZERO, SIX)                                              \
+    do {                                                                                      \
+        if (epi & FG_EPI_RELU)                                                                \
+            V = MAX(ZERO, V); /* the NaN stays, as fg_relu keeps it */                       \
+        else if (epi & FG_EPI_RELU6)                                                          \
+            V = MIN(SIX, MAX(ZERO, V));                                                       \
+    } while (0)
+
+FG_TARGET_AVX512 static void depthwise_f32_avx512(const geom *g, const float *x, const float *f,
+                                                  float *y, int64_t p0, int64_t p1, int epi,
+                                                  const float *bias, const float *res)
+{
+    const int64_t C = g->c;
+    const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
+    for (int64_t p = p0; p < p1; p++) {
+        const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);
+        int64_t ys, ky0, ky1, xs, kx0, kx1;
+        taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);
+        taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);
+        for (int64_t c = 0; c < C; c += 64) {
+            __mmask16 m[4];
+            for (int b = 0; b < 4; b++) {
+                const int64_t left = C - c - 16 * b;
+                m[b] = left >= 16 ? (__mmask16)0xFFFF
+                                  : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
+            }
+            __m512 a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            if (epi & FG_EPI_BIAS) {
+                a0 = _mm512_maskz_loadu_ps(m[0], bias + c);
+                a1 = _mm512_maskz_loadu_ps(m[1], bias + c + 16);
+                a2 = _mm512_maskz_loadu_ps(m[2], bias + c + 32);
+                a3 = _mm512_maskz_loadu_ps(m[3], bias + c + 48);
+            }
+            for (int64_t ky = ky0; ky < ky1; ky++)
+                for (int64_t kx = kx0; kx < kx1; kx++) {
+                    const float *in =
+                        x + ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * C + c;
+                    const float *w = f + (ky * g->kw + kx) * C + c;
+                    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[0], in),
+                                         _mm512_maskz_loadu_ps(m[0], w), a0);
+                    a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[1], in + 16),
+                                         _mm512_maskz_loadu_ps(m[1], w + 16), a1);
+                    a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[2], in + 32),
+                                         _mm512_maskz_loadu_ps(m[2], w + 32), a2);
+                    a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m[3], in + 48),
+                                         _mm512_maskz_loadu_ps(m[3], w + 48), a3);
+                }
+            if (epi & FG_EPI_ADD) {
+                const float *rr = res + p * C + c;
+                a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m[0], rr));
+                a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m[1], rr + 16));
+                a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(m[2], rr + 32));
+                a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(m[3], rr + 48));
+            }
+            DW_EPILOGUE(a0, _mm512_add_ps, _mm512_max_ps, _mm512_min_ps, zero, six);
+            DW_EPILOGUE(a1, _mm512_add_ps, _mm512_max_ps, _mm512_min_ps, zero, six);
+            DW_EPILOGUE(a2, _mm512_add_ps, _mm512_max_ps, _mm512_min_ps, zero, six);
+            DW_EPILOGUE(a3, _mm512_add_ps, _mm512_max_ps, _mm512_min_ps, zero, six);
+            float *out = y + p * C + c;
+            _mm512_mask_storeu_ps(out, m[0], a0);
+            _mm512_mask_storeu_ps(out + 16, m[1], a1);
+            _mm512_mask_storeu_ps(out + 32, m[2], a2);
+            _mm512_mask_storeu_ps(out + 48, m[3], a3);
+        }
+    }
+}
+
+FG_TARGET_AVX2 static void depthwise_f32_avx2(const geom *g, const float *x, const float *f,
+                                              float *y, int64_t p0, int64_t p1, int epi,
+                                              const float *bias, const float *res)
+{
+    const int64_t C = g->c;
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int64_t p = p0; p < p1; p++) {
+        const int64_t n = p / (g->oh * g->ow), r = p % (g->oh * g->ow);
+        int64_t ys, ky0, ky1, xs, kx0, kx1;
+        taps(r / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);
+        taps(r % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);
+        for (int64_t c = 0; c < C; c += 32) {
+            __m256i m[4];
+            for (int b = 0; b < 4; b++) {
+                int64_t left = C - c - 8 * b;
+                left = left < 0 ? 0 : left > 8 ? 8 : left;
+                m[b] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), lane);
+            }
+            __m256 a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            if (epi & FG_EPI_BIAS) {
+                a0 = _mm256_maskload_ps(bias + c, m[0]);
+                a1 = _mm256_maskload_ps(bias + c + 8, m[1]);
+                a2 = _mm256_maskload_ps(bias + c + 16, m[2]);
+                a3 = _mm256_maskload_ps(bias + c + 24, m[3]);
+            }
+            for (int64_t ky = ky0; ky < ky1; ky++)
+                for (int64_t kx = kx0; kx < kx1; kx++) {
+                    const float *in =
+                        x + ((n * g->h + ys + ky * g->dh) * g->w + xs + kx * g->dw) * C + c;
+                    const float *w = f + (ky * g->kw + kx) * C + c;
+                    a0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m[0]),
+                                         _mm256_maskload_ps(w, m[0]), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m[1]),
+                                         _mm256_maskload_ps(w + 8, m[1]), a1);
+                    a2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m[2]),
+                                         _mm256_maskload_ps(w + 16, m[2]), a2);
+                    a3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m[3]),
+                                         _mm256_maskload_ps(w + 24, m[3]), a3);
+                }
+            if (epi & FG_EPI_ADD) {
+                const float *rr = res + p * C + c;
+                a0 = _mm256_add_ps(a0, _mm256_maskload_ps(rr, m[0]));
+                a1 = _mm256_add_ps(a1, _mm256_maskload_ps(rr + 8, m[1]));
+                a2 = _mm256_add_ps(a2, _mm256_maskload_ps(rr + 16, m[2]));
+                a3 = _mm256_add_ps(a3, _mm256_maskload_ps(rr + 24, m[3]));
+            }
+            DW_EPILOGUE(a0, _mm256_add_ps, _mm256_max_ps, _mm256_min_ps, zero, six);
+            DW_EPILOGUE(a1, _mm256_add_ps, _mm256_max_ps, _mm256_min_ps, zero, six);
+            DW_EPILOGUE(a2, _mm256_add_ps, _mm256_max_ps, _mm256_min_ps, zero, six);
+            DW_EPILOGUE(a3, _mm256_add_ps, _mm256_max_ps, _mm256_min_ps, zero, six);
+            float *out = y + p * C + c;
+            _mm256_maskstore_ps(out, m[0], a0);
+            _mm256_maskstore_ps(out + 8, m[1], a1);
+            _mm256_maskstore_ps(out + 16, m[2], a2);
+            _mm256_maskstore_ps(out + 24, m[3], a3);
+        }
+    }
+}
+
 int fg_k_depthwise_conv2d(const fg_step *s, int part, int nparts, fg_status *st)
 {
     const geom g = read_geom(s->iattr);
-    const int64_t mult = s->iattr[DEPTHWISE_M];
+    const int64_t mult = s->iattr[DEPTHWISE_M], co = g.c * mult;
     const fg_value *x = s->in[0], *f = s->in[1], *y = s->out[0];
+    const int epi = FG_EPILOGUE_OF(s);
+    const void *bias = (epi & FG_EPI_BIAS) ? s->in[2]->data : NULL;
+    const void *res = (epi & FG_EPI_ADD) ? s->in[(epi & FG_EPI_BIAS) ? 3 : 2]->data : NULL;
+    const size_t e = fg_dtype_size(x->dtype);
     int64_t lo, hi;
     fg_split(g.n * g.oh * g.ow, part, nparts, &lo, &hi);
-    switch (x->dtype) {
+    if (x->dtype == FG_FLOAT32 && mult == 1) {
+        const int level = fg_simd_level();
+        if (level >= 2) {
+            depthwise_f32_avx512(&g, x->data, f->data, y->data, lo, hi, epi, bias, res);
+            return FG_OK;
+        }
+        if (level == 1) {
+            depthwise_f32_avx2(&g, x->data, f->data, y->data, lo, hi, epi, bias, res);
+            return FG_OK;
+        }
+    }
+    /* A few pixels at a time, so that the epilogue finds them in cache. */
+    for (int64_t p = lo; p < hi; p += 16) {
+        const int64_t q = p + 16 < hi ? p + 16 : hi;
+        switch (x->dtype) {
 #define CASE(sfx, T, code)                                                                   \
     case code:                                                                               \
-        depthwise_##sfx(&g, mult, x->data, f->data, y->data, lo, hi);                        \
-        return FG_OK;
-        FG_FOR_FLOATS(CASE)
+        depthwise_##sfx(&g, mult, x->data, f->data, y->data, p, q);                          \
+        break;
+            FG_FOR_FLOATS(CASE)
 #undef CASE
-    default:
-        return fg_no_kernel(s, x->dtype, st);
+        default:
+            return fg_no_kernel(s, x->dtype, st);
+        }
+        fg_gemm_epilogue(x->dtype, epi, (char *)y->data + p * co * e, q - p, co, co, bias,
+                         res ? (const char *)res + p * co * e : NULL);
     }
+    return FG_OK;
 }
 
 /* Pooling: the window's real pixels only, reduced per channel. */

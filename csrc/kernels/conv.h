@@ -12,7 +12,9 @@
  *   of scratch, then one GEMM per tile. TILE = 0 marks a 1x1/stride-1
  *   unpadded conv, which is a GEMM on the input itself. EPILOGUE is the GEMM
  *   epilogue (FG_EPI_* of linalg.h), the step's last iattr.
- * depthwise_conv2d: in = [x, filter [KH, KW, C, M]], out = [y]; iattr adds [M].
+ * depthwise_conv2d: in = [x, filter [KH, KW, C, M](, bias)(, residual)], out = [y];
+ *   iattr adds [M, EPILOGUE] (as conv2d's). float32 runs on AVX-512 or
+ *   AVX2+FMA when the CPU has them (chosen at run time).
  * max_pool, avg_pool: in = [x], out = [y]; padding never counts (avg divides
  *   by the number of real pixels under the window, as TF does).
  * conv2d_transpose: in = [x, filter [KH, KW, C_out, C_in]], out = [y, scratch];
@@ -32,7 +34,7 @@ enum {
 };
 /* What each kernel adds after the geometry. */
 enum { CONV2D_CO = CONV_GEOM_WORDS, CONV2D_TILE, CONV2D_EPILOGUE, CONV2D_N_IATTRS };
-enum { DEPTHWISE_M = CONV_GEOM_WORDS, DEPTHWISE_N_IATTRS };
+enum { DEPTHWISE_M = CONV_GEOM_WORDS, DEPTHWISE_EPILOGUE, DEPTHWISE_N_IATTRS };
 enum { CONV_T_TILE = CONV_GEOM_WORDS, CONV_T_N_IATTRS };
 enum { POOL_N_IATTRS = CONV_GEOM_WORDS };
 

@@ -86,33 +86,36 @@ const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT] = {FG_EPILOGUE_FLAGS(EPI
 
 #define EPILOGUE_FN(sfx, T, code)                                                            \
     static void epilogue_##sfx(int epi, T *c, int64_t rows, int64_t n, int64_t ldc,          \
-                               const T *bias)                                                 \
+                               const T *bias, const T *res)                                   \
     {                                                                                         \
         for (int64_t i = 0; i < rows; i++, c += ldc) {                                        \
-            if (epi == (FG_EPI_BIAS | FG_EPI_RELU)) {                                         \
-                for (int64_t j = 0; j < n; j++) {                                             \
-                    c[j] = fg_relu(c[j] + bias[j]);                                           \
-                }                                                                             \
-            } else if (epi == FG_EPI_BIAS) {                                                  \
+            if (epi & FG_EPI_BIAS)                                                            \
                 for (int64_t j = 0; j < n; j++)                                               \
                     c[j] += bias[j];                                                          \
-            } else {                                                                          \
+            if (epi & FG_EPI_ADD) {                                                           \
+                for (int64_t j = 0; j < n; j++)                                               \
+                    c[j] += res[j];                                                           \
+                res += ldc;                                                                   \
+            }                                                                                 \
+            if (epi & FG_EPI_RELU)                                                            \
                 for (int64_t j = 0; j < n; j++)                                               \
                     c[j] = fg_relu(c[j]);                                                     \
-            }                                                                                 \
+            else if (epi & FG_EPI_RELU6)                                                      \
+                for (int64_t j = 0; j < n; j++)                                               \
+                    c[j] = fg_relu6(c[j]);                                                    \
         }                                                                                     \
     }
 FG_FOR_FLOATS(EPILOGUE_FN)
 
 void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
-                      const void *bias)
+                      const void *bias, const void *res)
 {
     if (!epilogue)
         return;
     if (dtype == FG_FLOAT32)
-        epilogue_f32(epilogue, c, rows, n, ldc, bias);
+        epilogue_f32(epilogue, c, rows, n, ldc, bias, res);
     else if (dtype == FG_FLOAT64)
-        epilogue_f64(epilogue, c, rows, n, ldc, bias);
+        epilogue_f64(epilogue, c, rows, n, ldc, bias, res);
 }
 
 /* Integer products have no BLAS: a plain triple loop (i, p, j order, so the
@@ -174,7 +177,7 @@ static void matmul_block(const fg_step *s, fg_bcast *w, int64_t bi, int64_t r0, 
     }
     if (epi) {
         const char *bias = (epi & FG_EPI_BIAS) ? (const char *)s->in[2]->data + c0 * e : NULL;
-        fg_gemm_epilogue(c->dtype, epi, pc, rows, cols, n, bias);
+        fg_gemm_epilogue(c->dtype, epi, pc, rows, cols, n, bias, NULL);
     }
 }
 

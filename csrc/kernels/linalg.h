@@ -64,9 +64,12 @@ int fg_gemm_f64(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha, c
                 int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc);
 
 /* Epilogues fused into a GEMM's output pass: flags in the last iattr of
- * matmul and conv2d (0: none). The bias is the step's third input, added
- * along the last dim. compiler/epilogue.py's EPI_* carry the same values. */
-#define FG_EPILOGUE_FLAGS(X) X(BIAS, 1) X(RELU, 2)
+ * matmul, conv2d and depthwise_conv2d (0: none), applied as
+ * c = act(c + bias + residual). The bias is the step's third input, added
+ * along the last dim; the residual (convolutions only) the next input, of
+ * c's shape; act is relu or relu6. compiler/epilogue.py's EPI_* carry the
+ * same values. */
+#define FG_EPILOGUE_FLAGS(X) X(BIAS, 1) X(RELU, 2) X(RELU6, 4) X(ADD, 8)
 #define FG_EPI_ENUM_(name, bit) FG_EPI_##name = bit,
 enum { FG_EPILOGUE_FLAGS(FG_EPI_ENUM_) };
 #undef FG_EPI_ENUM_
@@ -77,9 +80,10 @@ enum { FG_EPILOGUE_FLAG_COUNT = 0 FG_EPILOGUE_FLAGS(FG_EPI_COUNT_) };
 extern const char *const fg_epilogue_flag_names[FG_EPILOGUE_FLAG_COUNT];
 extern const int fg_epilogue_flag_bits[FG_EPILOGUE_FLAG_COUNT];
 
-/* Applies `epilogue` to rows x n of c (row stride ldc) while they are in cache. */
+/* Applies `epilogue` to rows x n of c (row stride ldc) while they are in
+ * cache; res (NULL without FG_EPI_ADD) has c's layout. */
 void fg_gemm_epilogue(int dtype, int epilogue, void *c, int64_t rows, int64_t n, int64_t ldc,
-                      const void *bias);
+                      const void *bias, const void *res);
 
 /* The epilogue of GEMM step `s`: its last iattr. */
 #define FG_EPILOGUE_OF(s) ((int)(s)->iattr[(s)->n_iattr - 1])

@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import peers
+from . import models, peers
 from .startup import measure_startup
 from .timing import measure
 from .workloads import SYSTEMS, WORKLOADS, build
@@ -122,11 +122,19 @@ def write_png(rows, path):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--models" in argv:
+        # The real-model benchmark has its own options (fastgraph/bench/models.py).
+        argv.remove("--models")
+        return models.main(argv)
     parser = argparse.ArgumentParser(prog="python -m fastgraph.bench", description=__doc__)
     parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS),
                         help="only this workload (repeatable)")
     parser.add_argument("--system", action="append", choices=SYSTEMS,
                         help="only this system (repeatable)")
+    parser.add_argument("--models", action="store_true",
+                        help="run the real-model benchmark instead (python -m fastgraph.bench.models "
+                             "--help for its options)")
     parser.add_argument("--no-startup", action="store_true", help="skip the startup workload")
     parser.add_argument("--json", help="also write the results as JSON to this path")
     parser.add_argument("--png", help="also write a bar chart to this path (needs matplotlib)")

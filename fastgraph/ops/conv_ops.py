@@ -203,13 +203,28 @@ def _conv_tile(ctx):
 
 def _conv_lower(ctx):
     g, tile = _conv_tile(ctx)
-    # The last word is the GEMM epilogue (compiler/epilogue.py sets it).
+    # The last word is the GEMM epilogue (compiler/epilogue.py sets it;
+    # depthwise_conv2d's lowering ends with one too).
     return g + [ctx.shapes[1][3], tile, 0], None
 
 
 def _conv_scratch(ctx):
     g, tile = _conv_tile(ctx)
     return tile * g[6] * g[7] * g[3] * ctx.dtypes[0].size
+
+
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
+# Multiply-adds that weigh as much as writing one output element: shares are
+# sized by a conv's FLOPs (as matmul's are), so that a 7x7 layer with 512
+# channels and 4608 taps a pixel is split like a big one.
+_MACS_PER_ELEMENT = 16
+
+
+def _conv_work(ctx):
+    return _size(ctx.out_shapes[0]) * _size(ctx.shapes[1][:3]) // _MACS_PER_ELEMENT
 
 
 def _np_conv2d(inputs, attrs):
@@ -234,7 +249,7 @@ def _np_depthwise(inputs, attrs):
 
 register(OpDef("Conv2D", shape=lambda ctx: _conv_shape("Conv2D", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="conv2d", lower=_conv_lower,
-               reference=_np_conv2d, scratch=_conv_scratch, parallel=True,
+               reference=_np_conv2d, scratch=_conv_scratch, parallel=True, work=_conv_work,
                dtypes=[Accepts("input", FLOATS)],
                samples=samples.conv2d,
                graphdef=_conv_node(("input", "filter"))))
@@ -242,8 +257,9 @@ register(OpDef("DepthwiseConv2dNative",
                shape=lambda ctx: _conv_shape("DepthwiseConv2dNative", ctx),
                dtype=lambda ctx: [ctx.dtypes[0]], kernel="depthwise_conv2d",
                lower=lambda ctx: (_geometry(ctx.shapes[0], ctx.shapes[1][0], ctx.shapes[1][1],
-                                            ctx.attrs) + [ctx.shapes[1][3]], None),
+                                            ctx.attrs) + [ctx.shapes[1][3], 0], None),
                reference=_np_depthwise, parallel=True,
+               work=lambda ctx: _size(ctx.out_shapes[0]) * _size(ctx.shapes[1][:2]) // 4,
                dtypes=[Accepts("input", FLOATS)],
                samples=samples.depthwise_conv2d,
                graphdef=_conv_node(("input", "filter"), cudnn=False)))
