@@ -52,6 +52,18 @@ FORBIDDEN = {
 # Imports inside function bodies: {(module, imported module): why it is lazy}.
 # Anything else belongs at the top of its module.
 FUNCTION_LEVEL_IMPORTS = {
+    ("fastgraph.bench.models", "fastgraph"):
+        "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "tensorflow"):
+        "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "onnxruntime"):
+        "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "tf_keras"):
+        "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "tf2onnx"):
+        "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "tensorflow.python.framework.convert_to_constants"):
+        "each system is timed in its own process, which imports only that system",
     ("fastgraph._native.runtime", "fastgraph._native.blas"):
         "loads SciPy (for its BLAS) only when a plan first needs GEMM",
     ("fastgraph.bench.__main__", "matplotlib"):
