@@ -230,7 +230,7 @@ class Session:
                                 "feed values include Python scalars, strings, lists, numpy "
                                 "ndarrays, or TensorHandles.")
         if t.dtype == string:
-            return _string_feed(t, value)
+            return self._checked_feed_shape(t, _string_array(t, value))
         np_dtype = np.dtype(t.dtype.np_dtype)
         if isinstance(value, int) and not isinstance(value, bool):
             if np.asarray(value).astype(np_dtype, casting="unsafe") != value:
@@ -248,6 +248,10 @@ class Session:
         if not (arr.flags.c_contiguous and arr.flags.aligned):
             # Kernels read whole elements at their natural alignment.
             arr = np.array(arr, order="C")
+        return self._checked_feed_shape(t, arr)
+
+    @staticmethod
+    def _checked_feed_shape(t, arr):
         if not t.shape.is_compatible_with(arr.shape):
             shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
             raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
@@ -323,7 +327,7 @@ class Session:
             pass
 
 
-def _string_feed(t, value):
+def _string_array(t, value):
     """A fed string value as TF holds it: an object array of bytes (str
     encoded as UTF-8)."""
     arr = np.array(value, dtype=object)
@@ -336,10 +340,6 @@ def _string_feed(t, value):
         else:
             raise TypeError(f"Cannot convert {v!r} to a string feed for Tensor {t.name}: "
                             f"expected str or bytes, got {type(v).__name__}")
-    if not t.shape.is_compatible_with(arr.shape):
-        shape = "<unknown>" if t.shape.rank is None else str(tuple(t.shape.as_list()))
-        raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
-                         f"which has shape {shape}")
     return arr
 
 

@@ -133,6 +133,7 @@ class StagedRun:
                 target_at[id(op)] = p
 
         last = n - 1
+        fed_in = [set() for _ in stages]  # ids of each stage's feeds
         for op in order:
             d = depth[id(op)]
             if d is None:
@@ -144,7 +145,7 @@ class StagedRun:
                 for c in op._control_inputs:
                     wait(c, None)
                 continue
-            seen = set(id(t) for t in stages[d].feeds)
+            seen = fed_in[d]
             for t in op._inputs:
                 take(t, d)
                 fed_here = id(t) in fed_ids or host[id(t.op)] or (
@@ -165,10 +166,14 @@ class StagedRun:
             k = target_at.get(id(op))
             if k is not None:
                 stages[k].targets.append(op)
+        ran = [[] for _ in stages]  # ids of the ops each stage runs
+        for op in order:
+            if depth[id(op)] is not None:
+                ran[depth[id(op)]].append(id(op))
         done = set()
-        for k, stage in enumerate(stages):
+        for stage, ids in zip(stages, ran):
             stage.done = frozenset(done)
-            done.update(id(op) for op in order if depth[id(op)] == k)
+            done.update(ids)
         self.stages = stages
 
     def run(self, session, feeds):
