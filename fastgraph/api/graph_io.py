@@ -43,10 +43,15 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     if not gfile.isdir(logdir):
         gfile.makedirs(logdir)
     path = os.path.join(logdir, name)
+    write_message(path, graph_def, as_text)
+    return path
+
+
+def write_message(path, message, as_text):
+    """Writes protobuf `message` to `path` in text format or serialized."""
     if as_text:
         with gfile.GFile(path, "w") as f:
-            f.write(text_format_of(graph_def))
+            f.write(text_format_of(message))
     else:
         with gfile.GFile(path, "wb") as f:
-            f.write(graph_def.SerializeToString())
-    return path
+            f.write(message.SerializeToString())

@@ -29,13 +29,7 @@ def fuse_epilogues(steps, values, fetched):
     uses = Uses(steps, values, fetched)
 
     def sole_reader(value):
-        v = values[value]
-        if v.kind != ARENA or v.key in uses.pinned:
-            return None
-        ks = uses.readers.get(v.key, [])
-        if len(ks) != 1 or steps[ks[0]].inputs.count(value) != 1:
-            return None  # several readers, or read through a view of another value
-        return ks[0]
+        return uses.sole_reader(steps, values, value)
 
     def ready(value, k):
         """`value` is computed before step k (or is not an arena buffer)."""

@@ -36,13 +36,7 @@ def fold_batch_norms(steps, values, consts, fetched):
             const_reads[i] = const_reads.get(i, 0) + 1
 
     def sole_reader(value):
-        v = values[value]
-        if v.kind != ARENA or v.key in uses.pinned:
-            return None
-        ks = uses.readers.get(v.key, [])
-        if len(ks) != 1 or steps[ks[0]].inputs.count(value) != 1:
-            return None
-        return ks[0]
+        return uses.sole_reader(steps, values, value)
 
     def new_const(array, like):
         consts.append(array)

@@ -32,6 +32,18 @@ class Uses:
         self.readers = readers
         self.pinned = {values[i].key for i in fetched if values[i].kind == ARENA}
 
+    def sole_reader(self, steps, values, value):
+        """The one step reading arena value `value` (index into `values`),
+        or None: when it is fetched, read by several steps, or read through
+        a view of another value, a pass may not fold it away."""
+        v = values[value]
+        if v.kind != ARENA or v.key in self.pinned:
+            return None
+        ks = self.readers.get(v.key, [])
+        if len(ks) != 1 or steps[ks[0]].inputs.count(value) != 1:
+            return None
+        return ks[0]
+
     def last_read(self, buffer):
         """The last step reading `buffer`, or None."""
         ks = self.readers.get(buffer)

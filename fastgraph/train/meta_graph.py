@@ -11,10 +11,11 @@ returned is fastgraph's over the imported variables.
 import os
 
 from ..api import gfile
+from ..api.graph_io import write_message
 from ..framework.graph import GraphKeys, Operation, Tensor, get_default_graph
 from ..framework.graph_protos import GraphDef
 from ..framework.meta_graph_protos import CollectionDef, MetaGraphDef, VariableDef
-from ..framework.proto_message import DecodeError, parse_text, text_format_of
+from ..framework.proto_message import DecodeError, parse_text
 from ..framework.graph_import import import_graph_def
 from ..ops.state_ops import Variable
 
@@ -96,12 +97,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         directory = os.path.dirname(filename)
         if directory and not gfile.isdir(directory):
             gfile.makedirs(directory)
-        if as_text:
-            with gfile.GFile(filename, "w") as f:
-                f.write(text_format_of(mg))
-        else:
-            with gfile.GFile(filename, "wb") as f:
-                f.write(mg.SerializeToString())
+        write_message(filename, mg, as_text)
     return mg
 
 
