@@ -48,10 +48,7 @@ def extract_sub_graph(graph_def, dest_nodes):
     out = GraphDef()
     out.node.extend(NodeDef.FromString(n.SerializeToString()) for n in graph_def.node
                     if n.name in keep)
-    if graph_def.HasField("library"):
-        out.library.CopyFrom(graph_def.library)
-    if graph_def.HasField("versions"):
-        out.versions.CopyFrom(graph_def.versions)
+    _keep_library_and_versions(graph_def, out)
     return out
 
 
@@ -82,10 +79,7 @@ def convert_variables_to_constants(sess, input_graph_def, output_node_names,
                 const.device = node.device
             continue
         out.node.append(NodeDef.FromString(node.SerializeToString()))
-    if inference.HasField("library"):
-        out.library.CopyFrom(inference.library)
-    if inference.HasField("versions"):
-        out.versions.CopyFrom(inference.versions)
+    _keep_library_and_versions(inference, out)
     return out
 
 
@@ -129,11 +123,16 @@ def remove_training_nodes(input_graph, protected_nodes=None):
         copy.ClearField("input")
         copy.input.extend(inputs)
         out.node.append(copy)
-    if input_graph.HasField("library"):
-        out.library.CopyFrom(input_graph.library)
-    if input_graph.HasField("versions"):
-        out.versions.CopyFrom(input_graph.versions)
+    _keep_library_and_versions(input_graph, out)
     return out
+
+
+def _keep_library_and_versions(src, out):
+    """A rewritten GraphDef keeps its source's function library and versions."""
+    if src.HasField("library"):
+        out.library.CopyFrom(src.library)
+    if src.HasField("versions"):
+        out.versions.CopyFrom(src.versions)
 
 
 def must_run_on_cpu(node, pin_variables_on_cpu=False):
