@@ -94,6 +94,9 @@ class PlanCache:
         self.plans = collections.OrderedDict()
         self.value_slots = collections.OrderedDict()
         self.fast = FastPath(Tensor, Operation)
+        # Run requests (leaf ids, fed ids) -> their StagedRun, or None when
+        # no host op takes part (staged_run.py); they depend on the graph only.
+        self.staged = {}
         # A dropped callable goes with its memo.
         self.callables = weakref.WeakSet()
         self._lock = threading.Lock()
@@ -159,6 +162,7 @@ class PlanCache:
         with self.compiling, self._lock:
             self._generation += 1
             self._forget_memos()
+            self.staged.clear()
             for native in self.plans.values():
                 native.free()
             self.plans.clear()

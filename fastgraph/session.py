@@ -46,9 +46,6 @@ class Session:
         self._variables = {}  # id(VariableV2 op) -> VariableBuffer
         self._default_ctx = []
         self._gate = RunGate()  # runs in flight, which close() waits for
-        # Run requests (leaf ids, fed ids) -> their StagedRun, or None when
-        # no host op takes part (the usual case); dropped with the plans.
-        self._staging = {}
         self._resources = {}  # key -> a host op's resource (iterator, table, queue, ...)
         self._resource_lock = threading.Lock()
         self._graph._watch(self)
@@ -142,14 +139,15 @@ class Session:
         (or a string) takes part, else None. Never memoised by the fast
         paths, whose results are one plan's arrays."""
         key = (tuple(map(id, leaves)), tuple(sorted(id(t) for t, _ in feeds)))
+        known = self._plan_cache.staged
         try:
-            return self._staging[key]
+            return known[key]
         except KeyError:
             pass
         staged = StagedRun.of(leaves, [t for t, _ in feeds])
-        if len(self._staging) >= PLAN_CACHE_SIZE * 4:
-            self._staging.clear()
-        self._staging[key] = staged
+        if len(known) >= PLAN_CACHE_SIZE * 4:
+            known.clear()
+        known[key] = staged
         return staged
 
     # -- resources -------------------------------------------------------------
@@ -271,7 +269,6 @@ class Session:
 
     def _graph_mutated(self):
         """An existing op of the graph changed: every plan may be stale."""
-        self._staging.clear()
         self._plan_cache.invalidate()
 
     def _graph_shape_narrowed(self):
@@ -298,7 +295,6 @@ class Session:
         for buf in self._variables.values():
             buf.free()
         self._variables.clear()
-        self._staging.clear()
         with self._resource_lock:
             resources, self._resources = list(self._resources.values()), {}
         for res in resources:
