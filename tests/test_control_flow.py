@@ -374,7 +374,7 @@ def test_if_reference_agrees_with_the_kernel():
         k = tf.placeholder(tf.int32, [])
         x = tf.placeholder(tf.float64, [2])
         r = tf.switch_case(k, [lambda: x * 2.0, lambda: tf.exp(x), lambda: x - 1.0])
-        op = r.op
+        op = r.op.inputs[0].op  # r is the Identity of the If op's output
         xv = np.array([0.5, -1.0])
         for i in [0, 1, 2, 9]:
             want = op_registry.get("If").reference([np.int32(i), xv], op._attrs)[0]

@@ -810,10 +810,8 @@ def _is_python_bool(value):
 
 
 def _cond(pred, true_fn, false_fn):
-    """`cond` on a fed bool, its output named "cond/Identity" as TF's."""
-    graph = get_default_graph()
-    with graph.name_scope("cond"):
-        return cond(pred, true_fn, false_fn, name="Identity")
+    """`cond` on a fed bool (its output is "cond/Identity", as TF's)."""
+    return cond(pred, true_fn, false_fn)
 
 
 class Dropout(Layer):

@@ -22,7 +22,7 @@ from ..framework.graphdef_mapping import NoGraphDef
 from ..framework.op_registry import OpDef, register
 from ..framework.tensor_shape import TensorShape
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import stack
+from .array_ops import identity, stack
 from .elementwise import cast
 from .reduction_ops import argmax
 
@@ -447,8 +447,11 @@ def make_if(graph, pred, branches, branch_ops, params=(), args=(), index=False, 
 
 def _if(graph, pred, fns, index, name):
     """The If op running fns[k]() for branch k (0 is the true branch of a
-    bool `pred`), packed as the first branch's structure."""
-    with graph.as_default(), graph.name_scope(name):
+    bool `pred`), packed as the first branch's structure. As TF's cond_v2,
+    the op is named as its scope ("cond") and each result is an Identity
+    of its output under it ("cond/Identity", "cond/Identity_1"), so the
+    names of what users fetch are TF's."""
+    with graph.as_default(), graph.name_scope(name) as scope:
         built = [_build_branch(graph, fn) for fn in fns]
     first = built[0][0]
     for out, flat, _ in built[1:]:
@@ -465,8 +468,11 @@ def _if(graph, pred, fns, index, name):
     if not branches[0]:
         return first
     with graph.as_default():
-        op = make_if(graph, pred, branches, [ops for _, _, ops in built], index=index, name=name)
-    return _pack(first, op.outputs)
+        op = make_if(graph, pred, branches, [ops for _, _, ops in built], index=index,
+                     name=scope)
+        with graph.name_scope(scope):
+            results = [identity(t) for t in op.outputs]
+    return _pack(first, results)
 
 
 def _constant_pred(pred):
@@ -540,7 +546,8 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     if index.op.type == "Const":
         b = int(index.op.get_attr("value"))
         return branch_fns[b if 0 <= b < len(branch_fns) else -1]()
-    return _if(graph, index, branch_fns, True, name or "switch_case")
+    with graph.as_default(), graph.name_scope(name or "switch_case"):
+        return _if(graph, index, branch_fns, True, "indexed_case")
 
 
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
@@ -577,4 +584,4 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         # over every branch, as TF's case builds one switch_case.
         flags = cast(stack(preds + [to_tensor(graph, True)]), dtypes.int32)
         index = cast(argmax(flags, 0), dtypes.int32)
-        return _if(graph, index, [fn for _, fn in pairs] + [default], True, "case")
+        return _if(graph, index, [fn for _, fn in pairs] + [default], True, "cond")

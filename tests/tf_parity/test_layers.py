@@ -130,9 +130,6 @@ def test_batch_normalization_inference(tf_layers, shape, axis, fused, center, sc
     _check(_run_both(tf_layers, build, {"x": data}, var_range=(1e-5, 2e-5)))
 
 
-@pytest.mark.xfail(reason="the one-branch cond names its outputs cond/identity_1 where TF has "
-                          "cond/identity (values agree); to mend in control_flow_ops.cond",
-                   strict=False)
 def test_batch_normalization_fed_training_false(tf_layers):
     def build(api, v1, layers):
         x = v1.placeholder(api.float32, [None, 4, 4, 3], name="x")
@@ -143,9 +140,6 @@ def test_batch_normalization_fed_training_false(tf_layers):
     _check(_run_both(tf_layers, build, {"x": data, "t": False}))
 
 
-@pytest.mark.xfail(reason="the one-branch cond names its outputs cond/identity_1 where TF has "
-                          "cond/identity (values agree); to mend in control_flow_ops.cond",
-                   strict=False)
 def test_batch_normalization_fed_training_true_output(tf_layers):
     # TF also updates the moving statistics; fastgraph only gives the output.
     def build(api, v1, layers):
