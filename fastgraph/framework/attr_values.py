@@ -226,6 +226,8 @@ def python_value(av):
             return [shape_of(s) for s in lv.shape]
         if lv.tensor:
             return [ndarray_of(t) for t in lv.tensor]
+        if lv.func:
+            return list(lv.func)
         return []
     return av.placeholder if which == "placeholder" else av.func
 

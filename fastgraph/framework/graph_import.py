@@ -16,6 +16,7 @@ from . import graph_protos
 from .attr_values import attr_value, python_value
 from .graph_protos import GraphDef
 from .graph import Tensor, get_default_graph
+from .function_library import ImportedFunction, graph_ref, body_nodes
 from .graphdef_mapping import NodeMapping
 from .static_values import static_value
 
@@ -33,18 +34,28 @@ class NodeDef(graph_protos.NodeDef):
 
 
 class _Node:
-    """A NodeDef as the readers take it: its attrs as Python values."""
+    """A NodeDef as the readers take it: its attrs as Python values, `func`
+    attrs as the ImportedFunctions `resolve` gives for them."""
 
     __slots__ = ("name", "op", "input", "attr")
 
-    def __init__(self, node_def):
+    def __init__(self, node_def, resolve):
         self.name = node_def.name
         self.op = node_def.op
         self.input = list(node_def.input)
         try:
-            self.attr = {k: python_value(v) for k, v in node_def.attr.items()}
+            self.attr = {k: _with_functions(python_value(v), resolve)
+                         for k, v in node_def.attr.items()}
         except ValueError as e:
             raise ValueError(f"import_graph_def: node {self.name} ({self.op}): {e}") from None
+
+
+def _with_functions(value, resolve):
+    if isinstance(value, graph_protos.NameAttrList):
+        return resolve(value)
+    if isinstance(value, list) and value and isinstance(value[0], graph_protos.NameAttrList):
+        return [resolve(v) for v in value]
+    return value
 
 
 def reading_table():
@@ -122,7 +133,6 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     """
     prefix = "import" if name is None else name
     input_map = {(k if ":" in k else k + ":0"): v for k, v in (input_map or {}).items()}
-    readers = reading_table()
     graph = get_default_graph()
     if isinstance(graph_def, (bytes, bytearray)):
         graph_def = GraphDef.FromString(graph_def)
@@ -130,82 +140,128 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         if not hasattr(graph_def, "SerializeToString"):
             raise TypeError("graph_def must be a GraphDef proto.")
         graph_def = GraphDef.FromString(graph_def.SerializeToString())  # TF's own proto
-    nodes = _order([_Node(n) for n in graph_def.node])
-    by_name = {n.name: n for n in nodes}
-    produced = {}  # GraphDef tensor name -> fastgraph Tensor
-    ops = {}  # GraphDef node name -> fastgraph Operation
-
-    def key_of(ref):
-        src, _, index = ref.partition(":")
-        return src, f"{src}:{index or 0}"
-
-    def build(node):
-        refs = [i for i in node.input if not i.startswith("^")]
-        if node.op not in readers:
-            raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
-                                      f"{node.op}, which fastgraph does not import")
-        controls = [control(i[1:]) for i in node.input if i.startswith("^")]
-        outs = readers[node.op](graph, node, refs, tensor, value)
-        if controls:
-            last = outs[0].op if isinstance(outs[0], Tensor) else outs[0]
-            last._add_control_inputs(controls)
-        for i, t in enumerate(outs):
-            if isinstance(t, Tensor):
-                produced[f"{node.name}:{i}"] = t
-        ops[node.name] = outs[0].op if isinstance(outs[0], Tensor) else outs[0]
-
-    def tensor(ref):
-        src, key = key_of(ref)
-        if key in input_map:
-            return input_map[key]
-        if key not in produced and src not in ops and by_name.get(src) is not None:
-            build(by_name[src])  # a Const built when first used as a tensor
-        return produced[key]
-
-    def control(ref):
-        src = key_of(ref)[0]
-        if src not in ops:
-            if src not in by_name:
-                raise ValueError(f"import_graph_def: control input {ref!r} names no node")
-            build(by_name[src])
-        return ops[src]
-
-    def value(ref):
-        src, key = key_of(ref)
-        if key in input_map:
-            return static_value(input_map[key])
-        node = by_name.get(src)
-        if node is not None and node.op == "Const" and src not in ops:
-            return node.attr.get("value")
-        return static_value(tensor(ref))
-
-    consumed = {key_of(i.lstrip("^"))[0] for node in nodes for i in node.input}
-
+    library = _Library(graph_def.library, reading_table())
     scope = graph.name_scope(prefix) if prefix else None
     if scope is not None:
         scope.__enter__()
     try:
-        for node in nodes:
-            if node.op == "Const" and node.name in consumed:
-                continue  # built by its first consumer, which may read it as an attr
-            if node.name not in ops:
-                build(node)
-        # A Const read only as an attr (an axis, a perm) is still an op of the
-        # imported graph, as in TF, so it can be found by name; nothing reads it.
-        for node in nodes:
-            if node.name not in ops:
-                build(node)
+        nodes = _NodeSet(graph, [library.node(n) for n in graph_def.node], input_map,
+                         library.readers)
+        nodes.build_all()
         if return_elements is None:
             return None
-        out = []
-        for el in return_elements:
-            if ":" in el:
-                out.append(tensor(el))
-            else:
-                if el not in ops and el in by_name:
-                    build(by_name[el])
-                out.append(ops[el])
-        return out
+        return [nodes.tensor(el) if ":" in el else nodes.op(el) for el in return_elements]
     finally:
         if scope is not None:
             scope.__exit__(None, None, None)
+
+
+class _Library:
+    """The readers and the function library of one import."""
+
+    def __init__(self, library, readers):
+        self.readers = readers
+        self.functions = {f.signature.name: f for f in library.function} if library else {}
+
+    def node(self, node_def):
+        return _Node(node_def, self.function)
+
+    def function(self, func):
+        fdef = self.functions.get(func.name)
+        if fdef is None:
+            raise ValueError(f"function {func.name} is not in the graph's library")
+        return ImportedFunction(func.name, fdef, self._import_body)
+
+    def _import_body(self, fn, args, ret_refs):
+        body = body_nodes(fn.fdef, self.node)
+        types = {n.name: n.op for n in body}
+        graph = get_default_graph()
+        nodes = _NodeSet(graph, body, {f"{k}:0": v for k, v in args.items()}, self.readers)
+        nodes.build_all()
+        return [nodes.tensor(graph_ref(r, types)) for r in ret_refs]
+
+
+class _NodeSet:
+    """The nodes of one GraphDef or function body, built into `graph` in an
+    order where inputs come first; `input_map` replaces tensors by name."""
+
+    def __init__(self, graph, nodes, input_map, readers):
+        self.graph = graph
+        self.nodes = _order(nodes)
+        self.by_name = {n.name: n for n in self.nodes}
+        self.input_map = input_map
+        self.readers = readers
+        self.produced = {}  # GraphDef tensor name -> fastgraph Tensor
+        self.ops = {}  # GraphDef node name -> fastgraph Operation
+
+    @staticmethod
+    def _key_of(ref):
+        src, _, index = ref.partition(":")
+        return src, f"{src}:{index or 0}"
+
+    def build_all(self):
+        consumed = {self._key_of(i.lstrip("^"))[0] for node in self.nodes for i in node.input}
+        for node in self.nodes:
+            if node.op == "Const" and node.name in consumed:
+                continue  # built by its first consumer, which may read it as an attr
+            if node.name not in self.ops:
+                self._build(node)
+        # A Const read only as an attr (an axis, a perm) is still an op of the
+        # imported graph, as in TF, so it can be found by name; nothing reads it.
+        for node in self.nodes:
+            if node.name not in self.ops:
+                self._build(node)
+
+    def _build(self, node):
+        refs = [i for i in node.input if not i.startswith("^")]
+        if node.op not in self.readers:
+            raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
+                                      f"{node.op}, which fastgraph does not import")
+        controls = [self._control(i[1:]) for i in node.input if i.startswith("^")]
+        outs = self.readers[node.op](self.graph, node, refs, self.tensor, self.value)
+        first = outs[0] if outs else None
+        if controls and first is not None:
+            last = first.op if isinstance(first, Tensor) else first
+            last._add_control_inputs(controls)
+        for i, t in enumerate(outs):
+            if isinstance(t, Tensor):
+                self.produced[f"{node.name}:{i}"] = t
+        if first is None:  # a call of a function with no results
+            first = self.graph.create_op("NoOp", [], {}, name=node.name, control_inputs=controls)
+        self.ops[node.name] = first.op if isinstance(first, Tensor) else first
+
+    def tensor(self, ref):
+        src, key = self._key_of(ref)
+        if key in self.input_map:
+            return self.input_map[key]
+        if key not in self.produced and src not in self.ops and \
+                self.by_name.get(src) is not None:
+            self._build(self.by_name[src])  # a Const built when first used as a tensor
+        if key not in self.produced:
+            raise ValueError(f"import_graph_def: input {ref!r} names no tensor")
+        return self.produced[key]
+
+    def op(self, name):
+        if name not in self.ops and name in self.by_name:
+            self._build(self.by_name[name])
+        return self.ops[name]
+
+    def _control(self, ref):
+        src = self._key_of(ref)[0]
+        if src not in self.ops:
+            if src not in self.by_name:
+                if f"{src}:0" in self.input_map:  # a function's argument
+                    t = self.input_map[f"{src}:0"]
+                    return t.op
+                raise ValueError(f"import_graph_def: control input {ref!r} names no node")
+            self._build(self.by_name[src])
+        return self.ops[src]
+
+    def value(self, ref):
+        src, key = self._key_of(ref)
+        if key in self.input_map:
+            return static_value(self.input_map[key])
+        node = self.by_name.get(src)
+        if node is not None and node.op == "Const" and src not in self.ops:
+            return node.attr.get("value")
+        return static_value(self.tensor(ref))

@@ -17,13 +17,13 @@ of the one before, and each branch's assigns run only when it is taken.
 import numpy as np
 
 from ..framework import dtypes, errors
-from ..framework.graph import Tensor
+from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import NoGraphDef
-from ..framework.op_registry import OpDef, register
+from ..framework.op_registry import OpDef, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import identity, stack
-from .elementwise import cast
+from .elementwise import cast, not_equal
 from .reduction_ops import argmax
 
 __all__ = ["cond", "while_loop", "case", "switch_case"]
@@ -585,3 +585,58 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         flags = cast(stack(preds + [to_tensor(graph, True)]), dtypes.int32)
         index = cast(argmax(flags, 0), dtypes.int32)
         return _if(graph, index, [fn for _, fn in pairs] + [default], True, "cond")
+
+
+# ---- TF2's functional control flow, read from GraphDefs ----------------------
+# A frozen TF2 graph loops and branches with While/If ops that name their
+# condition, body and branches as functions of the graph's library; the
+# importer hands each as a callable that imports the function's body
+# (framework/function_library.py), so they read as while_loop and cond.
+
+def _as_pred(x):
+    """TF's ToBool of a scalar condition: nonzero is true."""
+    if x.dtype == dtypes.bool:
+        return x
+    return not_equal(x, to_tensor(x.graph, np.zeros((), x.dtype.np_dtype)))
+
+
+def _while_from_node(inputs, attrs, name):
+    cond_fn, body_fn = attrs["cond"], attrs["body"]
+    shapes = attrs.get("output_shapes") or None
+    invariants = None
+    if shapes and len(shapes) == len(inputs):
+        invariants = [TensorShape(s) for s in shapes]
+    out = while_loop(lambda *vs: _as_pred(cond_fn(*vs)[0]), lambda *vs: list(body_fn(*vs)),
+                     list(inputs), shape_invariants=invariants,
+                     parallel_iterations=max(1, int(attrs.get("parallel_iterations") or 10)),
+                     name=name, return_same_structure=True)
+    return list(out)
+
+
+def _if_from_node(inputs, attrs, name):
+    pred, args = _as_pred(inputs[0]), inputs[1:]
+    then_fn, else_fn = attrs["then_branch"], attrs["else_branch"]
+    out = cond(pred, lambda: list(then_fn(*args)), lambda: list(else_fn(*args)), name=name)
+    return list(out)
+
+
+def _case_from_node(inputs, attrs, name):
+    index, args = inputs[0], inputs[1:]
+    fns = [(lambda f=f: list(f(*args))) for f in attrs["branches"]]
+    return list(switch_case(index, fns, name=name))
+
+
+def _call_from_node(inputs, attrs, name):
+    graph = graph_of(inputs) if inputs else get_default_graph()
+    with graph.as_default(), graph.name_scope(name):
+        return [identity(t) for t in attrs["f"](*inputs)]
+
+
+for _t in ("While", "StatelessWhile"):
+    register_graphdef_translation(_t, _while_from_node)
+for _t in ("If", "StatelessIf"):
+    register_graphdef_translation(_t, _if_from_node)
+for _t in ("Case", "StatelessCase"):
+    register_graphdef_translation(_t, _case_from_node)
+for _t in ("PartitionedCall", "StatefulPartitionedCall"):
+    register_graphdef_translation(_t, _call_from_node)
