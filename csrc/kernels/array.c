@@ -25,6 +25,25 @@ int fg_k_copy(const fg_step *s, int part, int nparts, fg_status *st)
     return FG_OK;
 }
 
+int fg_k_copy_n(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)st;
+    int64_t total = 0;
+    for (int32_t i = 0; i < s->n_out; i++)
+        total += s->out[i]->size * (int64_t)fg_dtype_size(s->out[i]->dtype);
+    int64_t lo, hi, at = 0;
+    fg_split(total, part, nparts, &lo, &hi);
+    for (int32_t i = 0; i < s->n_out && at < hi; i++) {
+        const fg_value *x = s->in[i], *o = s->out[i];
+        int64_t n = o->size * (int64_t)fg_dtype_size(o->dtype);
+        int64_t a = lo > at ? lo - at : 0, b = hi - at < n ? hi - at : n;
+        if (a < b && x->data != o->data)
+            memcpy((char *)o->data + a, (const char *)x->data + a, (size_t)(b - a));
+        at += n;
+    }
+    return FG_OK;
+}
+
 /* ---- strided copy ------------------------------------------------------------ */
 
 #define STRIDED_RUN(T)                                       \

@@ -16,7 +16,10 @@
 #define FG_ARRAY_H
 
 #define FG_OPS_ARRAY(X) X(copy) X(strided_copy) X(concat) X(split) X(pad) X(strided_scatter) \
-    X(mirror_pad_grad) X(check_numerics)
+    X(mirror_pad_grad) X(check_numerics) X(copy_n)
+
+/* copy_n (IdentityN): out[i] = in[i] for each of the step's n_out values;
+ * the shares split the bytes of all of them, taken as one run. */
 
 /* check_numerics (CheckNumerics): out = in (float32 or float64), or TF's
  * InvalidArgumentError when in holds NaN or Inf; iattr = [message length,

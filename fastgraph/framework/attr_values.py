@@ -22,7 +22,14 @@ __all__ = ["attr_value", "python_value", "tensor_proto", "ndarray_of", "shape_pr
 MAX_TENSOR_BYTES = 1 << 33
 
 
+# TF's handle dtypes: fastgraph reads a resource handle as the resource
+# itself (a variable), so these name the kind of a function's argument only.
+_HANDLE_TYPES = {20: "resource", 21: "variant"}
+
+
 def _dtype(enum):
+    if int(enum) in _HANDLE_TYPES:
+        return _HANDLE_TYPES[int(enum)]
     try:
         dt = dtypes.as_dtype(int(enum))
     except TypeError:

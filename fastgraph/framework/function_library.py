@@ -90,7 +90,9 @@ class ImportedFunction:
     """A function of an imported GraphDef's library, as a `func` attr of a
     node that calls it. Calling it with one tensor per input argument
     imports its body into the default graph, under the current name
-    scope, and returns its results in the order of its output arguments."""
+    scope, and returns its results in the order of its output arguments
+    (a function with control outputs and no results gives the NoOp that
+    runs them)."""
 
     def __init__(self, name, fdef, import_body):
         self.name = name

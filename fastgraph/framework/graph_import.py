@@ -178,7 +178,16 @@ class _Library:
         graph = get_default_graph()
         nodes = _NodeSet(graph, body, {f"{k}:0": v for k, v in args.items()}, self.readers)
         nodes.build_all()
-        return [nodes.tensor(graph_ref(r, types)) for r in ret_refs]
+        outs = [nodes.tensor(graph_ref(r, types)) for r in ret_refs]
+        # The body's ops that must run (its stateful ops, TF's control
+        # outputs) run before any result is taken, as in TF's calls.
+        effects = [nodes.op(name) for name in dict(fn.fdef.control_ret).values()]
+        if not effects:
+            return outs
+        if not outs:
+            return [graph.create_op("NoOp", [], {}, name="control_ret", control_inputs=effects)]
+        return [graph.create_op("Identity", [t], {}, name="control_ret",
+                                control_inputs=effects).outputs[0] for t in outs]
 
 
 class _NodeSet:

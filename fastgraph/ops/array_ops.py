@@ -82,6 +82,23 @@ def identity(input, name=None):  # noqa: A002 - TF's argument name
     return make_op(graph, "Identity", [x], name=name or "Identity").outputs[0]
 
 
+register(OpDef("IdentityN", shape=lambda ctx: list(ctx.shapes),
+               dtype=lambda ctx: list(ctx.dtypes), kernel="copy_n", parallel=True,
+               reference=lambda inputs, attrs: [x.copy() for x in inputs],
+               samples=samples.identity_n,
+               graphdef=NodeMapping((InputList("input", count_attr=None),),
+                                    [Derived("T", lambda op: [t.dtype for t in op.inputs])]),
+               gradient=lambda op, *grads: list(grads)))
+
+
+def identity_n(input, name=None):  # noqa: A002 - TF's argument name
+    """Returns a list of tensors with the same shapes and contents as the
+    input tensors (one op with an output for each input)."""
+    graph = graph_of(list(input))
+    xs = [to_tensor(graph, x) for x in input]
+    return list(make_op(graph, "IdentityN", xs, name=name or "IdentityN").outputs)
+
+
 def _with_default_shape(ctx):
     given, actual = ctx.attrs["shape"].as_tuple(), ctx.shapes[0]
     if given is None:

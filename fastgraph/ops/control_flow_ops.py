@@ -22,7 +22,7 @@ from ..framework.graphdef_mapping import NoGraphDef
 from ..framework.op_registry import OpDef, register, register_graphdef_translation
 from ..framework.tensor_shape import TensorShape
 from .arguments import graph_of, make_op, to_tensor
-from .array_ops import identity, stack
+from .array_ops import identity, identity_n, stack
 from .elementwise import cast, not_equal
 from .reduction_ops import argmax
 
@@ -627,9 +627,16 @@ def _case_from_node(inputs, attrs, name):
 
 
 def _call_from_node(inputs, attrs, name):
+    # The body goes under the node's name as a scope, and its results are
+    # one IdentityN of that name, so "call:0", "call:1" name them as in TF.
     graph = graph_of(inputs) if inputs else get_default_graph()
-    with graph.as_default(), graph.name_scope(name):
-        return [identity(t) for t in attrs["f"](*inputs)]
+    with graph.as_default():
+        with graph.name_scope(name) as scope:
+            outs = attrs["f"](*inputs)
+        if not outs or not isinstance(outs[0], Tensor):
+            return [graph.create_op("NoOp", [], {}, name=scope,
+                                    control_inputs=[o for o in outs])]
+        return identity_n(outs, name=scope)
 
 
 for _t in ("While", "StatelessWhile"):

@@ -867,3 +867,7 @@ def _fill_grad(op, grad):
 
 for _t in ("OneHot", "Range", "Size", "Rank", "Where"):
     NotDifferentiable(_t)
+# A TF2 variable's gather (an embedding lookup): its handle reads as the
+# variable (state_ops.py).
+register_graphdef_translation("ResourceGather", lambda inputs, attrs, name: gather(
+    inputs[0], inputs[1], batch_dims=int(attrs.get("batch_dims") or 0), name=name))

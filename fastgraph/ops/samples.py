@@ -760,6 +760,12 @@ def identity(dtype):
     return unary(dtype)
 
 
+def identity_n(dtype):
+    """One input, and several of different shapes."""
+    yield [values(dtype, (2, 3), 0)], {}
+    yield [values(dtype, (4,), 1), values(dtype, (), 2), values(dtype, (3, 1, 2), 3)], {}
+
+
 def reshape(dtype):
     """Reshapes to given shapes, one with -1."""
     for i, (shape, to) in enumerate([((3, 4), (4, 3)), ((2, 3, 4), (-1, 4)), ((6,), (1, 6, 1)),

@@ -13,7 +13,8 @@ from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
+from ..framework.op_registry import (Accepts, NotDifferentiable, OpDef, register,
+                                     register_graphdef_translation)
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from . import samples
@@ -369,3 +370,29 @@ def local_variables_initializer():
 
 
 initialize_local_variables = local_variables_initializer
+
+
+# ---- TF2's resource variables, read from GraphDefs ----------------------------
+# A TF2 graph (a SavedModel's) holds each variable as a VarHandleOp whose
+# resource handle ReadVariableOp reads and AssignVariableOp writes; fastgraph
+# reads the handle as the variable itself, which its reads and assigns take.
+
+def _var_handle_from_node(inputs, attrs, name):
+    shape = attrs.get("shape")
+    return get_default_graph().create_op(
+        "VariableV2", [], {"shape": None if shape is None else tuple(shape),
+                           "dtype": attrs["dtype"]}, name=name).outputs[0]
+
+
+def _resource_update_from_node(op_type):
+    # TF's AssignVariableOp has no output: the node reads as the op.
+    return lambda inputs, attrs, name: _state_op(op_type, inputs[0], inputs[1], name).op
+
+
+register_graphdef_translation("VarHandleOp", _var_handle_from_node)
+register_graphdef_translation("ReadVariableOp",
+                              lambda inputs, attrs, name: identity(inputs[0], name=name))
+register_graphdef_translation("AssignVariableOp", _resource_update_from_node("Assign"))
+register_graphdef_translation("AssignAddVariableOp", _resource_update_from_node("AssignAdd"))
+register_graphdef_translation("AssignSubVariableOp", _resource_update_from_node("AssignSub"))
+register_graphdef_translation("DisableCopyOnRead", lambda inputs, attrs, name: no_op(name=name))

@@ -13,6 +13,7 @@ from ..framework.meta_graph_protos import MetaGraphDef, SavedModel, SignatureDef
 from ..framework.proto_message import DecodeError, parse_text, text_format_of
 from .meta_graph import meta_graph_of
 from .saver import Saver, import_meta_graph
+from .saved_model_tf2 import is_tf2_meta_graph, load_tf2_meta_graph
 
 __all__ = ["SavedModelBuilder", "simple_save", "load", "build_tensor_info",
            "build_signature_def", "predict_signature_def", "classification_signature_def",
@@ -204,9 +205,12 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
             f"SavedModel, with available tags '{available}'. To inspect available tag-sets "
             "in the SavedModel, please use the SavedModel CLI: `saved_model_cli`.")
     mg = MetaGraphDef.FromString(found[0].SerializeToString())
+    variables = os.path.join(export_dir, "variables", "variables")
+    if is_tf2_meta_graph(mg):
+        load_tf2_meta_graph(sess, mg, variables, import_scope)
+        return mg
     with sess.graph.as_default():
         saver = import_meta_graph(mg, import_scope=import_scope)
-    variables = os.path.join(export_dir, "variables", "variables")
     if saver is not None and gfile.exists(variables + ".index"):
         saver.restore(sess, variables)
     return mg
