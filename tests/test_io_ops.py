@@ -4,7 +4,6 @@ against the bytes on disk, the TFRecord framing written out here by hand,
 and Python's gzip and zlib."""
 
 import gzip
-import os
 import struct
 import zlib
 
