@@ -76,15 +76,16 @@ def _pillow():
     return Image, ImageFile
 
 
-def _open(data, kind):
-    """A Pillow image of `data`, or TF's InvalidArgumentError."""
+def _open(data, kind, message=None):
+    """A Pillow image of `data`, or TF's InvalidArgumentError (`message`,
+    by default TF's "Invalid <kind> data, size <n>")."""
     Image, _ = _pillow()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return Image.open(io.BytesIO(data))
     except Exception:  # Pillow raises many kinds for bad data  # noqa: BLE001
-        raise _invalid(f"Invalid {kind} data, size {len(data)}") from None
+        raise _invalid(message or f"Invalid {kind} data, size {len(data)}") from None
 
 
 def _load(im, what, recover=False):
@@ -110,9 +111,10 @@ def _load(im, what, recover=False):
 
 def _to_gray(rgb):
     # libpng's png_do_rgb_to_gray without gamma (TF asks for 0.299, 0.587):
-    # fixed-point coefficients of 2**15, truncated.
+    # fixed-point coefficients of 2**15, truncated for 8 bits, rounded for 16.
     wide = rgb.astype(np.int64)
-    return ((9797 * wide[..., 0] + 19234 * wide[..., 1] + 3737 * wide[..., 2]) >> 15) \
+    half = 16384 if rgb.dtype == np.uint16 else 0
+    return ((9797 * wide[..., 0] + 19234 * wide[..., 1] + 3737 * wide[..., 2] + half) >> 15) \
         .astype(rgb.dtype)
 
 
@@ -145,8 +147,9 @@ def _as_dtype(image, dtype):
         return image if image.dtype == np.uint8 else (image >> 8).astype(np.uint8)
     if dtype is dtypes.uint16:
         return image if image.dtype == np.uint16 else image.astype(np.uint16) * np.uint16(257)
-    top = np.float32(np.iinfo(image.dtype).max)
-    return image.astype(np.float32) / top
+    # As TF: times the float32 reciprocal of the type's max, not divided by it.
+    scale = np.float32(1.0 / np.iinfo(image.dtype).max)
+    return image.astype(np.float32) * scale
 
 
 # ---- PNG ----------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def _decode_jpeg(data, channels, ratio=1, recover=False):
         raise _invalid(f"channels must be 0, 1, or 3 for JPEG, got {channels}")
     if ratio not in (1, 2, 4, 8):
         raise _invalid(f"ratio must be 1, 2, 4, or 8, got {ratio}")
-    im = _open(data, "JPEG")
+    im = _open(data, "JPEG", "jpeg::Uncompress failed. Invalid JPEG data or crop window.")
     mode = "L" if channels == 1 else "RGB" if im.mode in ("RGB", "YCbCr") else im.mode
     w, h = im.size
     if ratio != 1 or channels == 1:
@@ -402,6 +405,9 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         raise _invalid(_UNKNOWN)
     if fmt is None or fmt == "webp":
         raise _invalid(_UNKNOWN)
+    if fmt == "bmp" and op_type not in ("DecodeBmp", "DecodeImage"):
+        raise _invalid("Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
+                       f"`decode_image` instead. Op used: {op_type}")
     if fmt == "gif":
         frames = _decode_gif(data)
         if channels == 1:
@@ -421,6 +427,8 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         image = image[None]
         if image.shape[-1] != 3:
             image = np.stack([convert_channels(f, 3) for f in image])
+    if fmt == "png" and dtype is dtypes.float32:
+        image = _as_dtype(image, dtypes.uint16)  # TF scales PNGs to float from 16 bits
     return _as_dtype(np.ascontiguousarray(image), dtype)
 
 

@@ -230,6 +230,47 @@ def _key_list(value):
             for k in np.asarray(value, dtype=object).reshape(-1)]
 
 
+def _validate(examples, names, sparse, dense):
+    """TF's errors in TF's order: each example's features as its bytes list
+    them (type, count and stride), then its missing required features."""
+    for i, feats in enumerate(examples):
+        for key in feats:
+            if key in sparse:
+                _values_of(feats, key, sparse[key], names[i], i, sparse=True)
+            elif key in dense:
+                dtype, shape, _ = dense[key]
+                v = _values_of(feats, key, dtype, names[i], i, sparse=False)
+                if v is not None:
+                    _check_count(v, key, dtype, shape, names[i], i)
+        for key, (dtype, shape, default) in dense.items():
+            fixed = not (len(shape) > 0 and shape[0] is None)
+            if fixed and default.size == 0 and \
+                    _values_of(feats, key, dtype, names[i], i, sparse=False) is None:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Name: {names[i]}, Feature: {key.decode('utf-8', 'replace')} "
+                                f"(data type: {_type_name(dtype)}) is required but could not "
+                                "be found.")
+
+
+def _check_count(values, key, dtype, shape, name, index):
+    what = key.decode("utf-8", "replace")
+    if len(shape) > 0 and shape[0] is None:
+        stride = int(np.prod(shape[1:], dtype=np.int64))
+        if (stride == 0 and values) or (stride and len(values) % stride):
+            raise errors.InvalidArgumentError(
+                None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
+                            f"{_type_name(dtype)} values is not a multiple of stride length. "
+                            f"Saw {len(values)} values but output shape is: "
+                            f"{_shape_text(shape)}")
+        return
+    n = int(np.prod(shape, dtype=np.int64))
+    if len(values) != n:
+        raise errors.InvalidArgumentError(
+            None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
+                        f"{_type_name(dtype)} values != expected.  Values size: "
+                        f"{len(values)} but output shape: {_shape_text(shape)}")
+
+
 def parse_example_value(inputs, attrs):
     """ParseExampleV2's outputs: sparse indices, values and shapes of each
     sparse key, then the value of each dense key."""
@@ -249,6 +290,9 @@ def parse_example_value(inputs, attrs):
     dense_types = attrs["Tdense"]
     dense_shapes = attrs["dense_shapes"]
     examples = _parsed(flat, names)
+    _validate(examples, names, dict(zip(sparse_keys, sparse_types)),
+              {k: (t, shape, np.asarray(d, dtype=object if t is dtypes.string else t.np_dtype))
+               for k, t, shape, d in zip(dense_keys, dense_types, dense_shapes, defaults)})
 
     sparse_out = ([], [], [])
     for key, dtype in zip(sparse_keys, sparse_types):
