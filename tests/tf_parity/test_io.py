@@ -329,3 +329,54 @@ def test_malformed_images_raise_as_tf(case):
     got, want = _error(fg, build, [data]), _error(tf, build, [data])
     assert got[0] == want[0] == "InvalidArgumentError"
     assert got[1] == want[1]
+
+
+# ---- GraphDefs ----------------------------------------------------------------------
+
+def _parse_graph(api):
+    ser = api.compat.v1.placeholder(api.string, [None], name="ser")
+    out = api.compat.v1.parse_example(ser, {
+        "a": api.io.FixedLenFeature([2], api.float32, default_value=[1.0, 2.0]),
+        "v": api.io.VarLenFeature(api.int64),
+        "s": api.io.FixedLenSequenceFeature([], api.string, allow_missing=True)})
+    png = api.io.encode_png(np.arange(24, dtype=np.uint8).reshape(2, 4, 3), name="png")
+    img = api.io.decode_png(png, dtype=api.uint16, name="img")
+    raw_in = api.compat.v1.placeholder(api.string, [None], name="raw_in")
+    raw = api.io.decode_raw(raw_in, api.int16, little_endian=False, name="raw")
+    return [out["a"].name, out["v"].indices.name, out["v"].values.name,
+            out["v"].dense_shape.name, out["s"].name, img.name, raw.name]
+
+
+def _example_batch():
+    t = tf.train
+    return [t.Example(features=t.Features(feature={
+        "v": t.Feature(int64_list=t.Int64List(value=[3, 4])),
+        "s": t.Feature(bytes_list=t.BytesList(value=[b"p", b"q"]))})).SerializeToString(),
+        t.Example(features=t.Features(feature={
+            "a": t.Feature(float_list=t.FloatList(value=[5, 6]))})).SerializeToString()]
+
+
+def test_graph_defs_of_parsing_and_codecs_run_in_the_other():
+    feeds = {"ser:0": _example_batch(), "raw_in:0": [b"abcd", b"\x00\x01\xff\xfe"]}
+    g = fg.Graph()
+    with g.as_default():
+        names = _parse_graph(fg)
+        with fg.Session() as sess:
+            mine = sess.run(names, feeds)
+    tg = tf.Graph()
+    with tg.as_default():
+        tf.import_graph_def(v1.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        with v1.Session() as sess:
+            _same(sess.run(names, feeds), mine)
+    tg = tf.Graph()
+    with tg.as_default():
+        tf_names = _parse_graph(tf)
+        with v1.Session() as sess:
+            theirs = sess.run(tf_names, feeds)
+        written = tg.as_graph_def().SerializeToString()
+    with fg.Graph().as_default():
+        fg.import_graph_def(fg.GraphDef.FromString(written), name="")
+        with fg.Session() as sess:
+            _same(sess.run(tf_names, feeds), theirs)
+    _same(mine, theirs)
