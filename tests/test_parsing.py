@@ -289,3 +289,26 @@ def test_sparse_to_dense_checks_indices():
                 sess.run(bad)
             with pytest.raises(tf.errors.InvalidArgumentError, match="is out of bounds"):
                 sess.run(out)
+
+
+# ---- decode_csv ---------------------------------------------------------------------
+
+def test_decode_csv_quotes_defaults_and_columns():
+    with tf.Graph().as_default():
+        rec = tf.placeholder(tf.string, [None])
+        a, b, c = tf.io.decode_csv(rec, [[0], [-1.5], ["none"]])
+        x, z = tf.decode_csv(rec, [np.zeros(0, np.int64), [""]], select_cols=[0, 2])
+        assert a.dtype == tf.int32 and b.dtype == tf.float32 and x.dtype == tf.int64
+        with tf.Session() as sess:
+            got = sess.run([a, b, c, x, z], {rec: [b'7,2.25,"q,""r"""', b" 8 ,,"]})
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Expect 3 fields but "
+                                                                     "have 2 in record 0"):
+                sess.run(a, {rec: [b"1,2"]})
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Field 0 in record 1 is "
+                                                                     "not a valid int32: 1.5"):
+                sess.run(a, {rec: [b"1,2,3", b"1.5,2,3"]})
+    np.testing.assert_array_equal(got[0], [7, 8])
+    np.testing.assert_array_equal(got[1], np.float32([2.25, -1.5]))
+    assert list(got[2]) == [b'q,"r"', b"none"]
+    np.testing.assert_array_equal(got[3], [7, 8])
+    assert list(got[4]) == [b'q,"r"', b""]

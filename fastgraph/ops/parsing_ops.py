@@ -32,7 +32,7 @@ from .arguments import graph_of, to_tensor
 from .io_ops import string_tensor
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
-           "parse_single_example", "parse_single_sequence_example", "decode_raw"]
+           "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv"]
 IO = list(__all__)
 
 _PARSED_TYPES = (dtypes.float32, dtypes.int64, dtypes.string)
@@ -965,5 +965,222 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
                            name=name or "DecodeRaw").outputs[0]
 
 
-for _op_type in ("ParseExampleV2", "ParseOneSequenceExample", "DecodeRaw"):
+# ---- DecodeCSV -------------------------------------------------------------------
+
+_CSV_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64, dtypes.string)
+_INT = re.compile(rb"^\s*[+-]?[0-9]+\s*$")
+
+
+def _csv_fields(record, delim, quoted, index):
+    """The fields of one CSV record (RFC 4180 quoting when `quoted`)."""
+    fields, i, n = [], 0, len(record)
+    while True:
+        if quoted and i < n and record[i:i + 1] == b'"':
+            i += 1
+            buf = bytearray()
+            while True:
+                if i >= n:
+                    raise errors.InvalidArgumentError(
+                        None, None, "Quoted field has to end with quote followed by delim or "
+                                    "end")
+                c = record[i:i + 1]
+                if c == b'"':
+                    if record[i + 1:i + 2] == b'"':
+                        buf += b'"'
+                        i += 2
+                        continue
+                    if i + 1 < n and record[i + 1:i + 2] != delim:
+                        raise errors.InvalidArgumentError(
+                            None, None, "Quote inside a string has to be escaped by another "
+                                        "quote")
+                    i += 1
+                    break
+                buf += c
+                i += 1
+            fields.append(bytes(buf))
+        else:
+            j = record.find(delim, i)
+            j = n if j < 0 else j
+            field = record[i:j]
+            if quoted and b'"' in field:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Unquoted fields cannot have quotes/CRLFs inside, record "
+                                f"{index}")
+            fields.append(field)
+            i = j
+        if i >= n:
+            return fields
+        i += len(delim)
+        if i >= n:
+            fields.append(b"")
+            return fields
+
+
+def _csv_value(text, dtype, column, index):
+    if dtype is dtypes.string:
+        return text
+    if dtype.is_integer:
+        ok = _INT.match(text) is not None
+        value = int(text) if ok else None
+        if not ok or not dtype.min <= value <= dtype.max:
+            raise errors.InvalidArgumentError(
+                None, None, f"Field {column} in record {index} is not a valid {dtype.name}: "
+                            f"{text.decode('utf-8', 'replace')}")
+        return value
+    try:
+        if b"_" in text:
+            raise ValueError(text)
+        return float(text)
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            None, None, f"Field {column} in record {index} is not a valid "
+                        f"{dtype.message_name}: {text.decode('utf-8', 'replace')}") from None
+
+
+def decode_csv_value(inputs, attrs):
+    """DecodeCSV: one tensor per column of the CSV records of `inputs[0]`,
+    each of the records' shape; an empty or NA field takes its column's
+    default, which a required column (an empty default) has not."""
+    records = np.asarray(inputs[0], dtype=object)
+    defaults = inputs[1:]
+    types = attrs["OUT_TYPE"]
+    delim = attrs.get("field_delim", ",").encode()
+    quoted = attrs.get("use_quote_delim", True)
+    na = attrs.get("na_value", "").encode()
+    select = list(attrs.get("select_cols", ()))
+    flat = records.reshape(-1)
+    columns = [[] for _ in types]
+    for r, rec in enumerate(flat):
+        rec = rec.encode() if isinstance(rec, str) else bytes(rec)
+        fields = _csv_fields(rec, delim, quoted, r)
+        if select:
+            if len(fields) <= select[-1]:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Expect {len(types)} fields but have {len(fields)} in record "
+                                f"{r}")
+            fields = [fields[c] for c in select]
+        elif len(fields) != len(types):
+            raise errors.InvalidArgumentError(
+                None, None, f"Expect {len(types)} fields but have {len(fields)} in record {r}")
+        for c, (text, dtype) in enumerate(zip(fields, types)):
+            if text == b"" or (na and text == na):
+                default = np.asarray(defaults[c]).reshape(-1)
+                if default.size == 0:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Field {c} is required but missing in record {r}!")
+                columns[c].append(default[0])
+            else:
+                columns[c].append(_csv_value(text, dtype, c, r))
+    out = []
+    for values, dtype in zip(columns, types):
+        if dtype is dtypes.string:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = [v.encode() if isinstance(v, str) else bytes(v) for v in values]
+        else:
+            arr = np.asarray(values, dtype=dtype.np_dtype) if values else \
+                np.zeros(0, dtype.np_dtype)
+        out.append(arr.reshape(records.shape))
+    return out
+
+
+def _csv_samples(dtype):
+    rows = _string(np.array([b'1,2.5,"a,""b""",-7', b"3,,x,8", b"5,0.25,,9"], dtype=object))
+    defaults = [samples.known(np.array([0], np.int32)), samples.known(np.array([-1.0])),
+                _string(np.array([b"dflt"], dtype=object)), samples.known(np.zeros(0, np.int64))]
+    yield [rows] + defaults, {"OUT_TYPE": (dtypes.int32, dtypes.float64, dtypes.string,
+                                           dtypes.int64),
+                              "field_delim": ",", "use_quote_delim": True, "na_value": "",
+                              "select_cols": ()}
+    yield [_string(np.array([[b"1|NA|3"], [b"4|5|6"]], dtype=object)),
+           samples.known(np.array([-1], np.int64)),
+           samples.known(np.array([7.0], np.float32))], {
+        "OUT_TYPE": (dtypes.int64, dtypes.float32), "field_delim": "|",
+        "use_quote_delim": False, "na_value": "NA", "select_cols": (1, 2)}
+
+
+register(OpDef(
+    "DecodeCSV", shape=lambda ctx: [ctx.shapes[0]] * len(ctx.attrs["OUT_TYPE"]),
+    dtype=lambda ctx: list(ctx.attrs["OUT_TYPE"]), reference=decode_csv_value,
+    samples=_csv_samples,
+    graphdef=NodeMapping(("records", InputList("record_defaults", count_attr=None)), [
+        Attr("OUT_TYPE", encode=list, decode=lambda v: tuple(_types(v))),
+        Attr("field_delim", default=","), Attr("use_quote_delim", default=True),
+        Attr("na_value", default=""),
+        Attr("select_cols", encode=list, decode=tuple, default=())])))
+
+
+def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, name=None,
+               na_value="", select_cols=None):
+    """Convert CSV records to tensors. Each column maps to one tensor.
+
+    RFC 4180 format is expected for the CSV records.
+    (https://tools.ietf.org/html/rfc4180) Note that we allow leading and
+    trailing spaces with int or float field.
+
+    Args:
+      records: A `Tensor` of type `string`. Each string is a record/row in
+        the csv and all records should have the same format.
+      record_defaults: A list of `Tensor` objects with specific types.
+        Acceptable types are `float32`, `float64`, `int32`, `int64`,
+        `string`. One tensor per column of the input record, with either a
+        scalar default value for that column or an empty vector if the
+        column is required.
+      field_delim: An optional `string`. Defaults to `","`. char delimiter
+        to separate fields in a record.
+      use_quote_delim: An optional `bool`. Defaults to `True`. If false,
+        treats double quotation marks as regular characters inside of the
+        string fields (ignoring RFC 4180, Section 2, Bullet 5).
+      name: A name for the operation (optional).
+      na_value: Additional string to recognize as NA/NaN.
+      select_cols: Optional sorted list of column indices to select. If
+        specified, only this subset of columns will be parsed and returned.
+
+    Returns:
+      A list of `Tensor` objects. Has the same type as `record_defaults`.
+      Each tensor will have the same shape as records.
+    """
+    if select_cols is not None:
+        select_cols = [int(c) for c in select_cols]
+        if any(b <= a for a, b in zip(select_cols, select_cols[1:])):
+            raise ValueError("select_cols is not strictly increasing.")
+        if select_cols and select_cols[0] < 0:
+            raise ValueError("select_cols contains negative values.")
+        if len(select_cols) != len(record_defaults):
+            raise ValueError("Length of select_cols and record_defaults do not match.")
+    graph = graph_of([records] + list(record_defaults))
+    recs = string_tensor(graph, records, "records")
+    defaults, types = [], []
+    for d in record_defaults:
+        if isinstance(d, Tensor):
+            defaults.append(d)
+        else:
+            arr = np.asarray(d, dtype=object) if _is_text(d) else np.asarray(d)
+            if arr.dtype == object:
+                defaults.append(string_tensor(graph, arr, "record_defaults"))
+            else:
+                if arr.dtype == np.float64 and not isinstance(d, np.ndarray):
+                    arr = arr.astype(np.float32)
+                if arr.dtype == np.int64 and not isinstance(d, np.ndarray) and (
+                        arr.size == 0 or abs(arr).max() < 2 ** 31):
+                    arr = arr.astype(np.int32)
+                defaults.append(to_tensor(graph, arr))
+        types.append(defaults[-1].dtype)
+    for t in types:
+        if t not in _CSV_TYPES:
+            raise TypeError(f"Value passed to parameter 'record_defaults' has DataType {t.name} "
+                            "not in list of allowed values: float32, float64, int32, int64, "
+                            "string")
+    op = graph.create_op("DecodeCSV", [recs] + defaults, {
+        "OUT_TYPE": tuple(types), "field_delim": str(field_delim),
+        "use_quote_delim": bool(use_quote_delim), "na_value": str(na_value),
+        "select_cols": tuple(select_cols or ())}, name=name or "DecodeCSV")
+    return list(op.outputs)
+
+
+def _is_text(value):
+    flat = np.asarray(value, dtype=object).reshape(-1)
+    return any(isinstance(v, (str, bytes)) for v in flat)
+
+
+for _op_type in ("ParseExampleV2", "ParseOneSequenceExample", "DecodeRaw", "DecodeCSV"):
     NotDifferentiable(_op_type)

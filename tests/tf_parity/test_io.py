@@ -380,3 +380,40 @@ def test_graph_defs_of_parsing_and_codecs_run_in_the_other():
         with fg.Session() as sess:
             _same(sess.run(tf_names, feeds), theirs)
     _same(mine, theirs)
+
+
+# ---- decode_csv ---------------------------------------------------------------------
+
+_CSV_CASES = [
+    (["1,2.5,abc", '4,,"x,""y"'], [[0], [1.0], [""]], {}),
+    (["1,2"], [[0], [1.0], [""]], {}),
+    (["a,2"], [[0], [1.0]], {}),
+    (["1.5,2"], [[0], [1.0]], {}),
+    ([",2"], [[], [1.0]], {}),
+    (["NA,2", "3,NA"], [[7], [1.0]], {"na_value": "NA"}),
+    (["1 2"], [[7], [1.0]], {"field_delim": " "}),
+    (['"a"b,2'], [[""], [1.0]], {}),
+    (['"a"b,2'], [[""], [1.0]], {"use_quote_delim": False}),
+    (["1,2,3", "4,5,6"], [[0], [0]], {"select_cols": [0, 2]}),
+    (["1, 2", " -3,+4"], [[0], [0]], {}),
+    (["99999999999,1e30"], [[0], [0.0]], {}),
+    (["99999999999,1e30,inf"], [np.zeros(1, np.int64), np.zeros(1), [0.0]], {}),
+    (['"abc,2'], [[""], [0.0]], {}),
+    (["a,"], [[""], [""]], {}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_CSV_CASES)))
+def test_decode_csv_as_tf(case):
+    records, defaults, kw = _CSV_CASES[case]
+
+    def build(api, ser):
+        empty = api.constant([], api.int32) if api is tf else np.zeros(0, np.int32)
+        ds = [empty if isinstance(d, list) and not d else d for d in defaults]
+        return api.io.decode_csv(ser, ds, **kw)
+
+    want = _error(tf, build, [records])
+    got = _error(fg, build, [records])
+    assert got == want
+    if want is None:
+        _same(_run(fg, build, [records]), _run(tf, build, [records]))
