@@ -32,7 +32,7 @@ from .io_ops import string_tensor
 
 __all__ = []
 IMAGE = ["decode_png", "decode_jpeg", "decode_gif", "decode_bmp", "decode_image", "encode_png",
-         "encode_jpeg", "extract_jpeg_shape", "is_jpeg"]
+         "encode_jpeg", "extract_jpeg_shape", "is_jpeg", "decode_and_crop_jpeg"]
 IO = list(IMAGE)
 
 _UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
@@ -898,6 +898,65 @@ def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
     """
     return _decode("ExtractJpegShape", contents,
                    {"output_type": dtypes.as_dtype(output_type)}, name)
+
+
+def decode_and_crop_jpeg_value(inputs, attrs):
+    """DecodeAndCropJpeg: the decoded JPEG's window [y, x, h, w]."""
+    data = _bytes_of(inputs[0])
+    window = np.asarray(inputs[1]).reshape(-1)
+    if window.size != 4:
+        raise _invalid(f"crop_size must have four elements [{window.size}]")
+    image = decode_any(data, "DecodeJpeg", channels=attrs.get("channels", 0),
+                       ratio=attrs.get("ratio", 1),
+                       recover=attrs.get("try_recover_truncated", False))
+    y, x, h, w = (int(v) for v in window)
+    if y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > image.shape[0] or x + w > image.shape[1]:
+        raise _invalid("jpeg::Uncompress failed. Invalid JPEG data or crop window.")
+    return np.ascontiguousarray(image[y:y + h, x:x + w])
+
+
+def _crop_samples(dtype):
+    jpg = _jpeg_of(_sample_image(16, 24, 3, seed=5))
+    yield [_string(jpg), samples.known(np.array([2, 3, 5, 7], np.int32))], {
+        "channels": 0, "ratio": 1, "fancy_upscaling": True, "try_recover_truncated": False,
+        "acceptable_fraction": 1.0, "dct_method": ""}
+    yield [_string(jpg), samples.known(np.array([0, 0, 16, 24], np.int32))], {
+        "channels": 1, "ratio": 1, "fancy_upscaling": True, "try_recover_truncated": False,
+        "acceptable_fraction": 1.0, "dct_method": ""}
+
+
+register(OpDef("DecodeAndCropJpeg", shape=_decoded_shape, dtype=_UINT8,
+               reference=lambda i, a: [decode_and_crop_jpeg_value(i, a)],
+               samples=_crop_samples,
+               graphdef=NodeMapping(("contents", "crop_window"), [
+                   Attr("channels", default=0), Attr("ratio", default=1),
+                   Attr("fancy_upscaling", default=True),
+                   Attr("try_recover_truncated", default=False),
+                   Attr("acceptable_fraction", default=1.0), Attr("dct_method", default="")])))
+NotDifferentiable("DecodeAndCropJpeg")
+
+
+def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                         try_recover_truncated=False, acceptable_fraction=1, dct_method="",
+                         name=None):
+    """Decode and Crop a JPEG-encoded image to a uint8 tensor.
+
+    As `decode_jpeg`, keeping the window `crop_window` ([crop_y, crop_x,
+    crop_height, crop_width], int32) of the decoded image; a window
+    outside the image raises InvalidArgumentError.
+
+    Returns:
+      A `Tensor` of type `uint8`. 3-D with shape `[height, width, channels]`.
+    """
+    graph = graph_of([contents, crop_window])
+    t = string_tensor(graph, contents, "contents")
+    window = to_tensor(graph, crop_window, dtype=dtypes.int32)
+    return graph.create_op("DecodeAndCropJpeg", [t, window], {
+        "channels": _channels(channels), "ratio": int(ratio),
+        "fancy_upscaling": bool(fancy_upscaling),
+        "try_recover_truncated": bool(try_recover_truncated),
+        "acceptable_fraction": float(acceptable_fraction), "dct_method": str(dct_method)},
+        name=name or "DecodeAndCropJpeg").outputs[0]
 
 
 def is_jpeg(contents, name=None):

@@ -21,7 +21,7 @@ import numpy as np
 from .. import protobuf_wire as wire
 from ..framework import dtypes, errors
 from ..framework.graph import Tensor
-from ..framework.graphdef_mapping import Attr, Fixed, InputList, NodeMapping, NoGraphDef
+from ..framework.graphdef_mapping import Attr, Fixed, InputList, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_shape import TensorShape, as_shape
@@ -32,7 +32,8 @@ from .arguments import graph_of, to_tensor
 from .io_ops import string_tensor
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
-           "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv"]
+           "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv",
+           "serialize_tensor", "parse_tensor", "decode_compressed"]
 IO = list(__all__)
 
 _PARSED_TYPES = (dtypes.float32, dtypes.int64, dtypes.string)
@@ -1182,5 +1183,176 @@ def _is_text(value):
     return any(isinstance(v, (str, bytes)) for v in flat)
 
 
-for _op_type in ("ParseExampleV2", "ParseOneSequenceExample", "DecodeRaw", "DecodeCSV"):
+# ---- SerializeTensor, ParseTensor ------------------------------------------------
+
+def serialize_tensor_value(inputs, attrs):
+    """SerializeTensor: the TensorProto of a value, serialized as TF's
+    (numbers in little-endian `tensor_content`, strings in `string_val`)."""
+    from .summary_ops import tensor_proto
+    return tensor_proto(np.asarray(inputs[0])).SerializeToString()
+
+
+def parse_tensor_value(inputs, attrs):
+    """ParseTensor: the value of a serialized TensorProto of `out_type`."""
+    import base64
+    from ..framework.attr_values import ndarray_of
+    from ..framework.graph_protos import TensorProto
+    data = np.asarray(inputs[0], dtype=object)
+    if data.ndim != 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"Expected `serialized` to be a scalar, got shape: "
+                        f"{_shape_text(data.shape)}")
+    raw = data[()]
+    raw = raw.encode() if isinstance(raw, str) else bytes(raw)
+    out_type = attrs["out_type"]
+    try:
+        proto = TensorProto.FromString(raw)
+        value = ndarray_of(proto)
+    except (ValueError, TypeError, KeyError, IndexError, struct.error):
+        raise errors.InvalidArgumentError(
+            None, None, f"Could not parse `serialized` as TensorProto, base64: "
+                        f"{base64.b64encode(raw).decode()}") from None
+    found = dtypes.as_dtype(proto.dtype) if proto.dtype else None
+    if found is not out_type:
+        name = found.message_name if found is not None else "invalid"
+        raise errors.InvalidArgumentError(
+            None, None, f"Type mismatch between parsed tensor ({name}) and dtype "
+                        f"({out_type.message_name})")
+    return value
+
+
+def _serialize_samples(dtype):
+    yield [samples.values(dtype, (2, 3), 1)], {}
+    yield [samples.values(dtype, (), 2)], {}
+
+
+def _parse_tensor_samples(dtype):
+    for shape, seed in (((2, 3), 1), ((), 2), ((0, 4), 3)):
+        data = serialize_tensor_value([samples.values(dtype, shape, seed)], {})
+        yield [_string(data)], {"out_type": dtype}
+
+
+register(OpDef("SerializeTensor", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.string],
+               reference=lambda i, a: [serialize_tensor_value(i, a)],
+               samples=_serialize_samples,
+               graphdef=NodeMapping(("tensor",), [TypeAttr("T", input=0)])))
+register(OpDef("ParseTensor", shape=lambda ctx: [None], dtype=lambda ctx: [ctx.attrs["out_type"]],
+               reference=lambda i, a: [parse_tensor_value(i, a)],
+               samples=_parse_tensor_samples,
+               graphdef=NodeMapping(("serialized",), [Attr("out_type")])))
+
+
+def serialize_tensor(tensor, name=None):
+    """Transforms a Tensor into a serialized TensorProto proto.
+
+    Args:
+      tensor: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of type `string`: the serialized TensorProto.
+    """
+    graph = graph_of([tensor])
+    if _is_text(tensor) and not isinstance(tensor, Tensor):
+        t = string_tensor(graph, tensor, "tensor")
+    else:
+        t = to_tensor(graph, tensor)
+    return graph.create_op("SerializeTensor", [t], {},
+                           name=name or "SerializeTensor").outputs[0]
+
+
+def parse_tensor(serialized, out_type, name=None):
+    """Transforms a serialized tensorflow.TensorProto proto into a Tensor.
+
+    Args:
+      serialized: A `Tensor` of type `string`. A scalar string containing a
+        serialized TensorProto proto.
+      out_type: A `tf.DType`. The type of the serialized tensor. The
+        provided type must match the type of the serialized tensor and no
+        implicit conversion will take place.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of type `out_type`.
+    """
+    graph = graph_of([serialized])
+    t = string_tensor(graph, serialized, "serialized")
+    return graph.create_op("ParseTensor", [t], {"out_type": dtypes.as_dtype(out_type)},
+                           name=name or "ParseTensor").outputs[0]
+
+
+# ---- DecodeCompressed -------------------------------------------------------------
+
+def decode_compressed_value(inputs, attrs):
+    """DecodeCompressed: each string inflated from zlib ("ZLIB") or gzip
+    ("GZIP") streams, or kept ("")."""
+    import zlib
+    kind = attrs.get("compression_type", "")
+    if kind not in ("", "ZLIB", "GZIP"):
+        raise errors.InvalidArgumentError(
+            None, None, "Only ZLIB, ZSTD, GZIP or NONE are supported compressions")
+    data = np.asarray(inputs[0], dtype=object)
+    out = np.empty(data.shape, dtype=object)
+    for index, item in np.ndenumerate(data):
+        raw = item.encode() if isinstance(item, str) else bytes(item)
+        if kind:
+            z = zlib.decompressobj(15 + (16 if kind == "GZIP" else 0))
+            try:
+                # A stream cut before its checksum still gives its data, as TF's.
+                raw = z.decompress(raw) + z.flush()
+            except zlib.error as e:
+                code = str(e).split("Error ")[-1].split(" ")[0]
+                what = str(e).split(": ", 1)[-1]
+                raise errors.DataLossError(
+                    None, None, f"inflate() failed with error {code}: {what}") from None
+        out[index] = raw
+    return out
+
+
+def _compressed_samples(dtype):
+    import gzip
+    import zlib
+    items = [b"hello", b"", b"abc" * 50]
+    yield [_string(np.array([zlib.compress(x) for x in items], dtype=object))], \
+        {"compression_type": "ZLIB"}
+    yield [_string(np.array([[gzip.compress(x)] for x in items], dtype=object))], \
+        {"compression_type": "GZIP"}
+    yield [_string(np.array(items, dtype=object))], {"compression_type": ""}
+
+
+register(OpDef("DecodeCompressed", shape=lambda ctx: [ctx.shapes[0]],
+               dtype=lambda ctx: [dtypes.string],
+               reference=lambda i, a: [decode_compressed_value(i, a)],
+               samples=_compressed_samples,
+               graphdef=NodeMapping(("bytes",), [Attr("compression_type", default="")])))
+
+
+def decode_compressed(bytes, compression_type="", name=None):  # noqa: A002 - TF's name
+    """Decompress strings.
+
+    This op decompresses each element of the `bytes` input `Tensor`, which
+    is assumed to be compressed using the given `compression_type`. The
+    `output` is a string `Tensor` of the same shape as `bytes`, each
+    element containing the decompressed data from the corresponding element
+    in `bytes`.
+
+    Args:
+      bytes: A `Tensor` of type `string`. A Tensor of string which is
+        compressed.
+      compression_type: An optional `string`. Defaults to `""`. A scalar
+        containing either (i) the empty string (no compression), (ii)
+        "ZLIB", or (iii) "GZIP".
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of type `string`.
+    """
+    graph = graph_of([bytes])
+    t = string_tensor(graph, bytes, "bytes")
+    return graph.create_op("DecodeCompressed", [t], {"compression_type": str(compression_type)},
+                           name=name or "DecodeCompressed").outputs[0]
+
+
+for _op_type in ("ParseExampleV2", "ParseOneSequenceExample", "DecodeRaw", "DecodeCSV",
+                 "ParseTensor", "SerializeTensor", "DecodeCompressed"):
     NotDifferentiable(_op_type)

@@ -417,3 +417,55 @@ def test_decode_csv_as_tf(case):
     assert got == want
     if want is None:
         _same(_run(fg, build, [records]), _run(tf, build, [records]))
+
+
+# ---- serialize_tensor, parse_tensor, decode_compressed, decode_and_crop_jpeg -----------
+
+@pytest.mark.parametrize("value", [np.arange(6, dtype=np.float32).reshape(2, 3), np.int64(5),
+                                   np.array([[True, False]]), np.zeros((0, 3), np.int16),
+                                   np.array([b"ab", b"", b"\xff"], dtype=object)])
+def test_serialize_and_parse_tensor_as_tf(value):
+    t = tf.as_dtype(value.dtype if value.dtype != object else tf.string)
+    mine = _fg_eval(lambda: fg.io.serialize_tensor(value))
+    theirs = _tf_eval(lambda: tf.io.serialize_tensor(value))
+    assert mine == theirs
+    f = fg.as_dtype(t.name)
+    _same(_fg_eval(lambda: fg.io.parse_tensor(theirs, f)), _tf_eval(
+        lambda: tf.io.parse_tensor(theirs, t)))
+
+
+def test_parse_tensor_errors_as_tf():
+    data = _tf_eval(lambda: tf.io.serialize_tensor(np.float32([1, 2])))
+    for raw, out in ((data, "int32"), (b"\xff\xff", "int32")):
+        def build(api, ser):
+            return api.io.parse_tensor(ser, getattr(api, out))
+        assert _error(fg, build, [raw]) == _error(tf, build, [raw])
+
+
+def test_decode_compressed_as_tf():
+    import gzip
+    import zlib
+    items = [b"hello", b"", bytes(range(256)) * 4]
+    for kind, pack in (("ZLIB", zlib.compress), ("GZIP", gzip.compress), ("", bytes)):
+        data = [pack(x) for x in items]
+
+        def build(api, ser):
+            return api.io.decode_compressed(ser, compression_type=kind)
+        _same(_run(fg, build, [data]), _run(tf, build, [data]))
+    for data, kind in (([b"hello"], "ZLIB"), ([zlib.compress(b"hello")[:-3]], "ZLIB"),
+                       ([b"x"], "LZ4")):
+        def build(api, ser):
+            return api.io.decode_compressed(ser, compression_type=kind)
+        assert _error(fg, build, [data]) == _error(tf, build, [data])
+
+
+def test_decode_and_crop_jpeg_as_tf():
+    jpg = _tf_eval(lambda: tf.io.encode_jpeg(_smooth(16, 20, 3)))
+    for window in ([2, 3, 5, 6], [0, 0, 16, 20], [2, 3, 25, 6]):
+        def build(api, ser):
+            return api.io.decode_and_crop_jpeg(ser, window, dct_method="INTEGER_ACCURATE")
+        got, want = _error(fg, build, [jpg]), _error(tf, build, [jpg])
+        assert got == want
+        if want is None:
+            a, b = _run(fg, build, [jpg]), _run(tf, build, [jpg])
+            assert a.shape == b.shape and np.abs(a.astype(int) - b).max() <= 1
