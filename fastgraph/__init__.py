@@ -7,7 +7,7 @@ changing its import to `import fastgraph as tf`.
 
 from . import ops as _ops  # noqa: F401 - registers every op
 from . import api as _api
-from . import dtypes, errors, image, io, layers, linalg, math, nn, random  # noqa: F401
+from . import dtypes, errors, image, io, layers, linalg, math, nn, random, sparse  # noqa: F401
 from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metrics, keras
 from . import debugging  # noqa: F401 - tf.debugging
 from .config import (  # noqa: F401
@@ -16,7 +16,7 @@ from .config import (  # noqa: F401
 from .framework.constant_op import constant, convert_to_tensor  # noqa: F401
 from .framework.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, int8, int16, int32, int64,
-    string, uint8,
+    string, uint8, uint16,
 )
 from .framework.graph import (  # noqa: F401
     Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies, device,

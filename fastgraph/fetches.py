@@ -22,6 +22,10 @@ class FetchStructure:
         self._template = self._flatten(graph, fetches)
 
     def _flatten(self, graph, f):
+        components = getattr(f, "_fetch_components", None)
+        if components is not None:  # a SparseTensor: a SparseTensorValue of its parts
+            cls, parts = components()
+            return (cls, [self._flatten(graph, x) for x in parts])
         if isinstance(f, (Tensor, Operation)) or isinstance(f, str) or (
                 hasattr(f, "_as_graph_element") and not isinstance(f, (list, tuple, dict))):
             self.leaves.append(_as_element(graph, f))

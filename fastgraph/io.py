@@ -1,11 +1,15 @@
-"""`tf.io`: file system access (`tf.io.gfile`)."""
+"""`tf.io`: files (`tf.io.gfile`, read_file, ...), TFRecord files, parsing
+`tf.train.Example`s and image codecs."""
 
 from types import SimpleNamespace as _Namespace
 
 from .api import gfile as _gfile
+from .api import namespace as _namespace
 from .api.graph_io import write_graph
+from .api.tf_record_writer import TFRecordOptions, TFRecordWriter
 
 gfile = _Namespace(**{n: getattr(_gfile, n) for n in _gfile.__all__ if n != "V1_NAMES"})
 """`tf.io.gfile`: the local file system with TF's names and errors."""
 
-__all__ = ["gfile", "write_graph"]
+globals().update(_namespace("IO"))
+__all__ = ["gfile", "write_graph", "TFRecordOptions", "TFRecordWriter"] + sorted(_namespace("IO"))

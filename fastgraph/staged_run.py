@@ -23,10 +23,14 @@ import numpy as np
 from .compiler.prune import prune
 from .compiler.schedule import schedule
 from .framework import errors
-from .framework.dtypes import string
+from .framework.dtypes import string, uint16
 from .framework.graph import Operation
 from .framework.op_registry import resolve_attrs
 from .plan_cache import RunSignature
+
+# Element types only the host computes (by NumPy references): strings, and
+# the 16-bit images of tf.io.decode_png / encode_png.
+_HOST_DTYPES = (string, uint16)
 
 __all__ = ["StagedRun", "HostContext", "is_host"]
 
@@ -35,8 +39,8 @@ def is_host(op):
     """Whether the session computes `op` in Python rather than in a C plan."""
     if op._opdef.host is not None:
         return True
-    return any(t.dtype == string for t in op._outputs) or \
-        any(t.dtype == string for t in op._inputs)
+    return any(t.dtype in _HOST_DTYPES for t in op._outputs) or \
+        any(t.dtype in _HOST_DTYPES for t in op._inputs)
 
 
 class HostContext:
@@ -82,8 +86,8 @@ class StagedRun:
         tensors = [x for x in leaves if not isinstance(x, Operation)]
         ops = [x for x in leaves if isinstance(x, Operation)]
         needed = prune(tensors, ops, fed)
-        if not any(t.dtype == string for t in tensors) and \
-                not any(t.dtype == string for t in fed) and \
+        if not any(t.dtype in _HOST_DTYPES for t in tensors) and \
+                not any(t.dtype in _HOST_DTYPES for t in fed) and \
                 not any(is_host(op) for op in needed.values()):
             return None
         return cls(leaves, tensors, ops, needed, fed)
@@ -224,7 +228,7 @@ def _compute(ctx, op, inputs):
     except errors.OpError as e:
         if e.op is not None:
             raise
-        raise type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]") from None
+        raise type(e)(None, op, e.message) from None  # str(e) names the node
     outs = list(outs)
     if len(outs) != len(op._outputs):
         raise errors.InternalError(

@@ -11,7 +11,7 @@ import shutil
 from ..framework import errors
 
 __all__ = ["GFile", "exists", "makedirs", "mkdir", "listdir", "glob", "remove", "rmtree",
-           "isdir", "copy", "rename", "walk", "stat", "join", "V1_NAMES"]
+           "isdir", "copy", "rename", "walk", "stat", "join", "get_registered_schemes", "V1_NAMES"]
 
 
 def _raise(e, path):
@@ -80,6 +80,14 @@ class GFile:
 
     def __next__(self):
         return next(self._f)
+
+    def next(self):
+        """The next line of the file (TF1's iterator method)."""
+        return next(self._f)
+
+    def seekable(self):
+        """Returns True as FileIO supports random access ops of seek()/tell()."""
+        return True
 
     def __enter__(self):
         return self
@@ -189,6 +197,12 @@ def stat(path):
 
 
 join = os.path.join
+
+
+def get_registered_schemes():
+    """The URI schemes of the registered file systems: fastgraph has the
+    local one only, as plain paths ('') and 'file://' URIs."""
+    return ["file", ""]
 
 V1_NAMES = {"GFile": GFile, "Open": GFile, "FastGFile": GFile, "Exists": exists,
             "MakeDirs": makedirs, "MkDir": mkdir, "ListDirectory": listdir, "Glob": glob,

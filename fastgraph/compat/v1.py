@@ -9,9 +9,11 @@ that imports it.
 from types import SimpleNamespace
 
 from .. import image as _image
+from .. import io as _io
 from ..api import app, flags  # noqa: F401 - tf.compat.v1.app, tf.compat.v1.flags
 from ..api import gfile as _gfile
 from ..api import graph_util as _graph_util
+from ..api import tf_record_writer as _tf_record_writer
 from ..train import saved_model as _saved_model
 from .. import nn as _nn
 from ..api import namespace as _namespace
@@ -49,6 +51,14 @@ saved_model = SimpleNamespace(
 
 gfile = SimpleNamespace(**_gfile.V1_NAMES)
 """TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""
+
+_records = {n: getattr(_tf_record_writer, n) for n in (
+    "TFRecordWriter", "TFRecordOptions", "TFRecordCompressionType", "tf_record_iterator")}
+python_io = SimpleNamespace(**_records)
+"""TF1's `tf.python_io`: TFRecordWriter, TFRecordOptions, tf_record_iterator."""
+io = SimpleNamespace(**{**{n: getattr(_io, n) for n in _io.__all__}, **_records,
+                        **_namespace("IO_V1")})
+"""TF1's `tf.compat.v1.io`: `tf.io` plus tf_record_iterator and TF1's spellings."""
 
 
 def enable_eager_execution(*args, **kwargs):

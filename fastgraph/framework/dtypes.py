@@ -6,7 +6,7 @@ import builtins
 import numpy as np
 
 __all__ = [
-    "DType", "as_dtype", "bool", "uint8", "int8", "int16", "int32", "int64",
+    "DType", "as_dtype", "bool", "uint8", "uint16", "int8", "int16", "int32", "int64",
     "float32", "float64", "float16", "double", "string", "numpy_dtype_of_enum",
 ]
 
@@ -127,8 +127,10 @@ double = float64
 # Named so that TF code referring to them imports; no kernel accepts them.
 float16 = DType("float16", -1, np.float16, "f")
 string = DType("string", -2, np.object_, "O")
+# Host-only: decoded 16-bit PNGs (tf.io.decode_png(dtype=tf.uint16)) and their encoder.
+uint16 = DType("uint16", -3, np.uint16, "u")
 
-_ALL = (bool, uint8, int8, int16, int32, int64, float32, float64, float16, string)
+_ALL = (bool, uint8, int8, int16, int32, int64, float32, float64, float16, string, uint16)
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(double=float64, half=float16, float=float32)
 _BY_NP = {d.np_dtype: d for d in _ALL if d is not string}

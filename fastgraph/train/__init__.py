@@ -48,3 +48,12 @@ __all__ += [
     "natural_exp_decay", "inverse_time_decay", "cosine_decay", "cosine_decay_restarts",
     "linear_cosine_decay", "noisy_linear_cosine_decay",
 ]
+
+# The tf.train.Example protobufs.
+from ..framework.example_protos import (  # noqa: E402
+    BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List,
+    SequenceExample,
+)
+
+__all__ += ["BytesList", "Example", "Feature", "FeatureList", "FeatureLists", "Features",
+            "FloatList", "Int64List", "SequenceExample"]
