@@ -15,6 +15,7 @@ from ..api import graph_util as _graph_util
 from ..train import saved_model as _saved_model
 from .. import nn as _nn
 from ..api import namespace as _namespace
+from ..api.string_ops import STRINGS_V1 as _STRINGS_V1
 from ..api import nn_impl as _nn_impl
 from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
@@ -46,6 +47,9 @@ saved_model = SimpleNamespace(
     **{n: getattr(_sm, n) for n in _sm.__all__
        if n not in ("tag_constants", "signature_constants")})
 """TF1's `tf.compat.v1.saved_model`: the builder, the loader, signatures and constants."""
+
+strings = SimpleNamespace(**_STRINGS_V1)
+"""TF1's `tf.compat.v1.strings` (split gives a SparseTensor unless result_type says not)."""
 
 gfile = SimpleNamespace(**_gfile.V1_NAMES)
 """TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""

@@ -397,11 +397,15 @@ def _dims_tensor(graph, shape):
 
 def _filled(shape, dtype, one, name):
     dtype = dtypes.as_dtype(dtype)
-    if dtype.code < 0:
+    if dtype.code < 0 and not (dtype == dtypes.string and not one):
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     graph = graph_of([shape])
     dims = _dims_tensor(graph, shape)
-    value = to_tensor(graph, np.ones((), dtype.np_dtype) if one else np.zeros((), dtype.np_dtype))
+    if dtype == dtypes.string:  # TF's zero string is the empty one
+        value = to_tensor(graph, b"")
+    else:
+        value = to_tensor(graph, np.ones((), dtype.np_dtype) if one else
+                          np.zeros((), dtype.np_dtype))
     return make_op(graph, "Fill", [dims, value], name=name).outputs[0]
 
 
