@@ -12,7 +12,7 @@ from . import (  # noqa: F401 - registration
     tensor_operators, training_ops,
 )
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
-from . import ragged_ops, string_ops  # noqa: F401 - registration (host ops: tf.strings')
+from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (host ops)
 
 __all__ = ["FAMILIES", "namespace"]
 
