@@ -398,10 +398,38 @@ def _regex_replace(x, pattern, rewrite, replace_global):
         if int(g) > regex.groups:
             raise _invalid(f"Invalid rewrite pattern: {_decoded(_as_bytes(rewrite))}")
     fn = _rewrite_fn(rewrite)
-    count = 0 if replace_global else 1
     x = np.asarray(x, dtype=object)
-    return [_strings(x.shape, [_encoded(regex.sub(fn, _decoded(s), count=count))
-                               for s in _flat(x)])]
+    if replace_global:
+        out = [_encoded(global_replace(regex, fn, _decoded(s))) for s in _flat(x)]
+    else:
+        out = [_encoded(regex.sub(fn, _decoded(s), count=1)) for s in _flat(x)]
+    return [_strings(x.shape, out)]
+
+
+def global_replace(regex, fn, text):
+    """RE2's GlobalReplace: every non-overlapping match replaced, except an
+    empty match right where the previous match ended (Python's re.sub
+    takes that one; "x*" over "Text" is "-T-e-t-" in RE2)."""
+    out, p, last_end, count = [], 0, -1, 0
+    while p <= len(text):
+        m = regex.search(text, p)
+        if m is None:
+            break
+        if p < m.start():
+            out.append(text[p:m.start()])
+        if m.start() == m.end() == last_end:
+            if p >= len(text):
+                break
+            out.append(text[p])
+            p += 1
+            continue
+        out.append(fn(m))
+        p = last_end = m.end()
+        count += 1
+    if count == 0:
+        return text
+    out.append(text[p:])
+    return "".join(out)
 
 
 def _scalar_bytes(value):
@@ -573,14 +601,18 @@ def as_string_format(dtype, attrs):
     return fmt
 
 
-def _c_float_text(fmt, v):
-    """C's printf of one double: Python's % but with C's spelling of the
-    special values (inf, -inf, nan, -nan)."""
+def _c_float_text(fmt, v, flags, width):
+    """C's printf of one double: Python's % for finite values; inf and nan
+    as C spells them (no precision, padded with spaces even under the 0
+    flag, + or space flags kept)."""
     if math.isfinite(v):
         return fmt % v
-    text = ("-" if math.copysign(1.0, v) < 0 else "") + ("nan" if math.isnan(v) else "inf")
-    return (fmt[:-1] + "s") % text if "0" not in fmt[1:2] else (fmt.replace("0", "", 1)[:-1]
-                                                               + "s") % text
+    if math.copysign(1.0, v) < 0:
+        sign = "-"
+    else:
+        sign = "+" if "+" in flags else " " if " " in flags else ""
+    text = sign + ("nan" if math.isnan(v) else "inf")
+    return ("%" + ("-" if "-" in flags else "") + (str(width) if width > -1 else "") + "s") % text
 
 
 def as_string_value(inputs, attrs):
@@ -588,11 +620,13 @@ def as_string_value(inputs, attrs):
     x = np.asarray(inputs[0])
     dtype = dtypes.string if x.dtype == object else dtypes.as_dtype(x.dtype)
     fmt = as_string_format(dtype, attrs)
+    flags = _as_bytes(attrs.get("fill", b"")).decode("utf-8", "replace")
+    width = int(attrs.get("width", -1))
     flat = x.reshape(-1)
     if dtype.is_floating:
-        out = [_c_float_text(fmt, float(v)) for v in flat]
-    elif dtype == dtypes.bool:
-        out = [fmt % ("true" if v else "false") for v in flat]
+        out = [_c_float_text(fmt, float(v), flags, width) for v in flat]
+    elif dtype == dtypes.bool:  # TF writes bools as they are, without width or fill
+        out = ["true" if v else "false" for v in flat]
     elif dtype == dtypes.string:
         out = [fmt % bytes(v).decode("utf-8", "surrogateescape") for v in flat]
     else:
@@ -653,8 +687,7 @@ def summarize_value(x, summarize):
     arr = np.asarray(x)
     kind = "O" if arr.dtype == object else arr.dtype.kind
     if arr.ndim == 0:
-        text = _element_text(arr[()], kind)
-        return text[1:-1] if kind == "O" else text
+        return _element_text(arr[()], kind)
 
     def dim(a, depth):
         n = a.shape[0]
@@ -770,33 +803,64 @@ def _check_vector(x, what="input"):
         raise _invalid(f"{what} must be a vector, got shape: {_shape_text(x.shape)}")
 
 
+def split_v2(s, sep, maxsplit):
+    """The tokens of `s` as TF's StringSplitV2 makes them: at each `sep`
+    (empty ones kept), or at runs of ASCII whitespace when `sep` is empty;
+    after `maxsplit` splits (when positive) the rest is the last token,
+    empty or not."""
+    if maxsplit == 0:
+        return [s]
+    out = []
+    if not sep:
+        text = s.lstrip(_WHITESPACE)
+        while text:
+            n = next((i for i, b in enumerate(text) if b in _WHITESPACE), len(text))
+            out.append(text[:n])
+            text = text[n:].lstrip(_WHITESPACE)
+            if maxsplit > 0 and len(out) == maxsplit:
+                out.append(text)
+                break
+        return out
+    text = s
+    while True:
+        i = text.find(sep)
+        if i < 0:
+            break
+        out.append(text[:i])
+        text = text[i + len(sep):]
+        if maxsplit > 0 and len(out) == maxsplit:
+            break
+    out.append(text)
+    return out
+
+
 def string_split_v2_value(inputs, attrs):
-    """TF's StringSplitV2: each string split on `sep` as Python's
-    bytes.split (on runs of whitespace when `sep` is empty), at most
-    `maxsplit` times when it is positive."""
+    """TF's StringSplitV2: each string of a vector split on `sep` (on runs
+    of whitespace when it is empty), at most `maxsplit` times when that is
+    positive."""
     x = np.asarray(inputs[0], dtype=object)
     _check_vector(x)
     sep = _scalar_bytes(inputs[1])
     maxsplit = int(attrs.get("maxsplit", -1))
-    limit = maxsplit if maxsplit > 0 else -1
-    rows = [s.split(sep or None, limit) for s in _flat(x)]
-    return _sparse_result(rows, x.shape[0])
+    return _sparse_result([split_v2(s, sep, maxsplit) for s in _flat(x)], x.shape[0])
 
 
 def string_split_value(inputs, attrs):
-    """TF's (TF1) StringSplit: each string split at every byte of
-    `delimiter` (into single bytes when it is empty), empty tokens dropped
-    when `skip_empty`."""
+    """TF's (TF1) StringSplit: each non-empty string of a vector split at
+    every byte of `delimiter` (into single bytes when it is empty), empty
+    tokens dropped when `skip_empty`."""
     x = np.asarray(inputs[0], dtype=object)
     _check_vector(x)
     delimiter = _scalar_bytes(inputs[1])
     skip = attrs.get("skip_empty", True)
     rows = []
     for s in _flat(x):
-        if not delimiter:
+        if not s:
+            tokens = []  # TF gives an empty string no token, skip_empty or not
+        elif not delimiter:
             tokens = [s[i:i + 1] for i in range(len(s))]
         else:
-            tokens = re.split(b"[" + re.escape(delimiter) + b"]", s) if s else [b""]
+            tokens = re.split(b"[" + re.escape(delimiter) + b"]", s)
         rows.append([t for t in tokens if t] if skip else tokens)
     return _sparse_result(rows, x.shape[0])
 
