@@ -66,10 +66,13 @@ def _cases():
             yield pytest.param(op_type, dtype, id=f"{op_type}-{dtype.name}", marks=marks)
 
 
-def _assert_same(got, want, what):
-    want = np.asarray(want)
+def _as_array(value):
     # A string scalar is fetched as bytes, as TF's; np.asarray would make it |S.
-    got = np.asarray(got, dtype=object) if isinstance(got, bytes) else np.asarray(got)
+    return np.asarray(value, dtype=object) if isinstance(value, bytes) else np.asarray(value)
+
+
+def _assert_same(got, want, what):
+    got, want = _as_array(got), _as_array(want)
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype}, reference {want.dtype}"
     assert got.shape == want.shape, f"{what}: shape {got.shape}, reference {want.shape}"
     if want.dtype in TOLERANCE:

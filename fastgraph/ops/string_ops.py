@@ -666,17 +666,19 @@ def _element_text(v, dtype_kind):
     if dtype_kind == "b":
         return "1" if v else "0"
     if dtype_kind == "f":
-        return _shortest_float(v)
+        return float_text(v)
     return str(int(v))
 
 
-def _shortest_float(v):
-    """A float as TF's summaries print one: the shortest text that reads
-    back to the same value of its type (%g-like: no trailing zeros)."""
-    if not np.isfinite(v):
-        return "nan" if np.isnan(v) else ("-inf" if v < 0 else "inf")
-    text = np.format_float_positional(v, trim="-") if abs(v) < 1e16 and (
-        v == 0 or abs(v) >= 1e-4) else np.format_float_scientific(v, trim="-", exp_digits=2)
+def float_text(v):
+    """A float as TF's tensor summaries write one (its FloatToBuffer):
+    %g with 6 significant digits (15 for float64), 9 (17) when that does
+    not read back to the same value."""
+    kind = np.asarray(v).dtype.type
+    short, full = (15, 17) if kind == np.float64 else (6, 9)
+    text = "%.*g" % (short, float(v))
+    if np.isfinite(v) and kind(float(text)) != v:
+        text = "%.*g" % (full, float(v))
     return text
 
 

@@ -285,3 +285,10 @@ def test_layout_ops_and_equal_on_strings():
         api.not_equal(api.constant(["a", "b"]), api.constant(["a", "c"])),
         api.zeros_like(api.constant(["a", "b"])), api.tile(api.constant(["x", "y"]), [2]),
         api.constant("Hello"), api.constant([["a", b"b"]])])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_format_floats_as_tf_writes_them(dtype):
+    x = np.array([1e10, 1e-5, 123456789.0, 0.1, -0.0, np.nan, np.inf, -np.inf, 1 / 3, 100000.0,
+                  1234567.0, 2.5e-300 if dtype == "float64" else 2.5e-30], dtype)
+    _assert_both(lambda api, phs: api.strings.format("{}", api.constant(x), summarize=-1))
