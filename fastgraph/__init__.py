@@ -10,6 +10,9 @@ from . import api as _api
 from . import dtypes, errors, image, io, layers, linalg, math, nn, random, sparse  # noqa: F401
 from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metrics, keras
 from . import debugging  # noqa: F401 - tf.debugging
+from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
+from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
+from .api.string_ops import ROOT_V1 as _STRING_ROOT
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )
@@ -59,6 +62,8 @@ def disable_v2_behavior():
 
 for _fam in _ops.FAMILIES + _api.MODULES:
     globals().update({_n: getattr(_fam, _n) for _n in _fam.__all__})
+globals().update(_STRING_ROOT)  # TF1's tf.string_join, tf.substr, ..., tf.SparseTensor
+globals().update(_LOOKUP_ROOT)  # TF1's tf.tables_initializer
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401

@@ -17,6 +17,9 @@ from ..api import tf_record_writer as _tf_record_writer
 from ..train import saved_model as _saved_model
 from .. import nn as _nn
 from ..api import namespace as _namespace
+from ..api.lookup_ops import LOOKUP_V1 as _LOOKUP_V1
+from ..api.lookup_ops import MutableHashTable as _MutableHashTable
+from ..api.string_ops import STRINGS_V1 as _STRINGS_V1
 from ..api import nn_impl as _nn_impl
 from ..ops import image_ops as _image_ops
 from ..ops import nn_ops as _nn_ops
@@ -48,6 +51,13 @@ saved_model = SimpleNamespace(
     **{n: getattr(_sm, n) for n in _sm.__all__
        if n not in ("tag_constants", "signature_constants")})
 """TF1's `tf.compat.v1.saved_model`: the builder, the loader, signatures and constants."""
+
+strings = SimpleNamespace(**_STRINGS_V1)
+"""TF1's `tf.compat.v1.strings` (split gives a SparseTensor unless result_type says not)."""
+
+lookup = SimpleNamespace(**_LOOKUP_V1,
+                         experimental=SimpleNamespace(MutableHashTable=_MutableHashTable))
+"""TF1's `tf.compat.v1.lookup`, with the index_table_from_* builders of TF1's lookup_ops."""
 
 gfile = SimpleNamespace(**_gfile.V1_NAMES)
 """TF1's `tf.gfile`: GFile, Exists, MakeDirs, ListDirectory, Glob, ..."""

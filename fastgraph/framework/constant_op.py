@@ -41,9 +41,16 @@ def to_numpy(value, dtype=None):
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
     is_numpy = isinstance(value, (np.ndarray, np.generic))
-    arr = np.asarray(value)
+    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else np.array(value, object)
     if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
+        if not is_numpy and arr.dtype.kind in "US":
+            arr = np.array(value, dtype=object)  # NumPy would make ['a', 1] all strings
+        return _string_array(value, arr, dtype), dtypes.string
+    if dtype == dtypes.string:
+        if arr.size == 0:
+            return np.full(arr.shape, b"", dtype=object), dtypes.string
+        first = arr.reshape(-1)[0].item()
+        raise TypeError(f"Expected string, but got {first!r} of type '{type(first).__name__}'.")
     if not is_numpy:
         if arr.dtype == np.int64 and dtype is None:
             if arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31):
@@ -61,6 +68,30 @@ def to_numpy(value, dtype=None):
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}: "
                         "the value would change.")
     return np.asarray(arr, dtype=dtype.np_dtype, order="C"), dtype
+
+
+def _is_string(v):
+    return isinstance(v, (str, bytes, np.str_, np.bytes_))
+
+
+def _string_array(value, arr, dtype):
+    """`value` (str, bytes, or arrays and nests of them) as TF holds a
+    string tensor: an object array of bytes, str encoded as UTF-8."""
+    if arr.dtype.kind == "V":
+        raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
+    flat = list(arr.reshape(-1))
+    if dtype is not None and dtype != dtypes.string:
+        bad = next((v for v in flat if _is_string(v)), flat[0] if flat else value)
+        text = bad.decode(errors="replace") if isinstance(bad, bytes) else bad
+        raise TypeError(f"Expected {dtype.name}, but got {text} of type '{type(bad).__name__}'.")
+    if not all(_is_string(v) for v in flat):
+        raise TypeError(f"Failed to convert elements of {value!r} to Tensor. Consider casting "
+                        "elements to a supported type. See "
+                        "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported "
+                        "TF dtypes.")
+    out = np.empty(arr.shape, dtype=object)
+    out.reshape(-1)[:] = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in flat]
+    return out
 
 
 def constant(value, dtype=None, shape=None, name="Const"):

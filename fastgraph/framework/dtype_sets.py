@@ -4,13 +4,17 @@ and the check of an input against one."""
 from . import dtypes
 from .op_registry import dtype_not_allowed
 
-__all__ = ["INTS", "FLOATS", "NUMERIC", "SIGNED", "ALL", "check_dtype"]
+__all__ = ["INTS", "FLOATS", "NUMERIC", "SIGNED", "ALL", "WITH_STRING", "check_dtype"]
 
 INTS = (dtypes.uint8, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64)
 FLOATS = (dtypes.float32, dtypes.float64)
 NUMERIC = INTS + FLOATS
 SIGNED = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64) + FLOATS
 ALL = (dtypes.bool,) + NUMERIC
+# What ops that move elements without computing on them take (copies,
+# gathers, concatenations, comparisons for equality): strings too, which
+# the session moves on the host (staged_run.py) with the op's reference.
+WITH_STRING = ALL + (dtypes.string,)
 
 
 def check_dtype(tensor, allowed, op_type, arg="x"):

@@ -161,7 +161,7 @@ def as_dtype(type_value):
         except TypeError:
             dt = None
         if dt is not None:
-            if dt.kind in "US":
+            if dt.kind in "USO":  # NumPy's strings, and object arrays of bytes as TF's
                 return string
             if dt in _BY_NP:
                 return _BY_NP[dt]

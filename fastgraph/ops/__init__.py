@@ -14,6 +14,7 @@ from . import (  # noqa: F401 - registration
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 from . import io_ops, parsing_ops, sparse_ops  # noqa: F401 - host ops: files, Examples
 from . import image_codecs  # noqa: F401 - host ops: PNG, JPEG, GIF, BMP
+from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (host ops)
 
 __all__ = ["FAMILIES", "namespace"]
 

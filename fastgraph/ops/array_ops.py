@@ -9,7 +9,7 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.constant_op import to_numpy
-from ..framework.dtype_sets import ALL, check_dtype
+from ..framework.dtype_sets import ALL, WITH_STRING, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
     NodeMapping, TypeAttr, int_scalar
@@ -505,7 +505,7 @@ def _transpose_lower(ctx):
 
 _layout_op("Transpose", _transpose_shape, "strided_copy", _transpose_lower,
            lambda inputs, attrs: [np.transpose(inputs[0], _perm_of(attrs, inputs[0].ndim))],
-           Accepts("x", ALL), samples.transpose,
+           Accepts("x", WITH_STRING), samples.transpose,
            graphdef=NodeMapping(
                ("x", AttrInput("perm", "perm", type_attr="Tperm",
                                encode=lambda perm, op: _perm_of({"perm": perm},
@@ -613,7 +613,7 @@ def _concat_lower(ctx):
 
 _layout_op("ConcatV2", _concat_shape, "concat", _concat_lower,
            lambda inputs, attrs: [np.concatenate(inputs, axis=attrs["axis"])],
-           Accepts("values", ALL, input=slice(None)), samples.concat,
+           Accepts("values", WITH_STRING, input=slice(None)), samples.concat,
            graphdef=NodeMapping(
                (InputList("values"), AttrInput("axis", "axis", type_attr="Tidx",
                                                decode=int_scalar)),
@@ -675,7 +675,7 @@ def _pack_lower(ctx):
 
 _layout_op("Pack", _pack_shape, "concat", _pack_lower,
            lambda inputs, attrs: [np.stack(inputs, axis=attrs["axis"])],
-           Accepts("values", ALL, input=slice(None)), samples.pack,
+           Accepts("values", WITH_STRING, input=slice(None)), samples.pack,
            graphdef=NodeMapping((InputList("values"),),
                                 [TypeAttr("T", input=0), Attr("axis", default=0)]))
 
@@ -731,7 +731,7 @@ def _unpack_reference(inputs, attrs):
 _layout_op("Unpack", _unpack_shape, "split",
            lambda ctx: _split_rows_lower(ctx, [1] * ctx.attrs["num"],
                                          ctx.attrs["axis"] % len(ctx.shapes[0])),
-           _unpack_reference, Accepts("value", ALL), samples.unpack,
+           _unpack_reference, Accepts("value", WITH_STRING), samples.unpack,
            dtype=lambda ctx: [ctx.dtypes[0]] * ctx.attrs["num"],
            graphdef=NodeMapping(("value",), [TypeAttr("T", input=0), Attr("num"),
                                              Attr("axis", default=0)]))
@@ -830,12 +830,12 @@ def _split_dtypes(ctx):
     return [ctx.dtypes[0]] * (ctx.attrs.get("num_split") or len(ctx.attrs["size_splits"]))
 
 
-_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, Accepts("value", ALL),
+_layout_op("Split", _split_shape, "split", _split_lower, _split_reference, Accepts("value", WITH_STRING),
            samples.split, dtype=_split_dtypes,
            graphdef=NodeMapping((AttrInput("split_dim", "axis", decode=int_scalar), "value"),
                                 [TypeAttr("T", input=0), Attr("num_split")]))
 _layout_op("SplitV", _split_shape, "split", _split_lower, _split_reference,
-           Accepts("value", ALL), samples.split_v, dtype=_split_dtypes,
+           Accepts("value", WITH_STRING), samples.split_v, dtype=_split_dtypes,
            graphdef=NodeMapping(
                ("value", AttrInput("size_splits", "size_splits", type_attr="Tlen"),
                 AttrInput("split_dim", "axis", decode=int_scalar)),
@@ -925,7 +925,7 @@ def _slice_reference(inputs, attrs):
 
 
 _layout_op("Slice", _slice_shape, "strided_copy", _slice_lower, _slice_reference,
-           Accepts("input", ALL), samples.slice_,
+           Accepts("input", WITH_STRING), samples.slice_,
            graphdef=NodeMapping(
                ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
                 AttrInput("size", "size", type_attr="Index", deferred=True)),
@@ -1055,7 +1055,7 @@ def _strided_slice_reference(inputs, attrs):
 
 
 _layout_op("StridedSlice", _strided_slice_shape, "strided_copy", _strided_slice_lower,
-           _strided_slice_reference, Accepts("input", ALL), samples.strided_slice,
+           _strided_slice_reference, Accepts("input", WITH_STRING), samples.strided_slice,
            graphdef=NodeMapping(
                ("input", AttrInput("begin", "begin", type_attr="Index", deferred=True),
                 AttrInput("end", "end", type_attr="Index", deferred=True),
@@ -1168,7 +1168,7 @@ def _reverse_lower(ctx):
 _layout_op("ReverseV2", _reverse_shape, "strided_copy", _reverse_lower,
            lambda inputs, attrs: [np.flip(inputs[0], tuple(attrs["axis"])) if attrs["axis"]
                                   else inputs[0].copy()],
-           Accepts("tensor", ALL), samples.reverse,
+           Accepts("tensor", WITH_STRING), samples.reverse,
            graphdef=NodeMapping(("tensor", AttrInput("axis", "axis", type_attr="Tidx")),
                                 [TypeAttr("T", input=0)]))
 
@@ -1223,7 +1223,7 @@ def _tile_lower(ctx):
 _layout_op("Tile", _tile_shape, "strided_copy", _tile_lower,
            lambda inputs, attrs: [np.tile(inputs[0], attrs["multiples"])
                                   if inputs[0].ndim else inputs[0].copy()],
-           Accepts("input", ALL), samples.tile,
+           Accepts("input", WITH_STRING), samples.tile,
            graphdef=NodeMapping(
                ("input", AttrInput("multiples", "multiples", type_attr="Tmultiples",
                                    deferred=True)),
@@ -1377,7 +1377,7 @@ def _broadcast_to_lower(ctx):
 
 _layout_op("BroadcastTo", _broadcast_to_shape, "strided_copy", _broadcast_to_lower,
            lambda inputs, attrs: [np.broadcast_to(inputs[0], attrs["shape"]).copy()],
-           Accepts("input", ALL), samples.broadcast_to,
+           Accepts("input", WITH_STRING), samples.broadcast_to,
            graphdef=NodeMapping(
                ("input", AttrInput("shape", "shape", type_attr="Tidx", deferred=True)),
                [TypeAttr("T", input=0)]))

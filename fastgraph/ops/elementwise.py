@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED
+from ..framework.dtype_sets import ALL, FLOATS, NUMERIC, SIGNED, WITH_STRING
 from ..framework.graphdef_mapping import Attr, Fixed, NodeMapping, NoGraphDef, TypeAttr
 from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, AttrFromInput, NotDifferentiable, \
     OpDef, RegisterGradient, register
@@ -116,8 +116,8 @@ _MAX = _binary_def("Maximum", "maximum", NUMERIC, np.maximum, fused=True)
 _MIN = _binary_def("Minimum", "minimum", NUMERIC, np.minimum, fused=True)
 _SQDIFF = _binary_def("SquaredDifference", "squared_difference", NUMERIC,
                       lambda x, y: np.square(x - y), fused=True)
-_EQ = _binary_def("Equal", "equal", ALL, np.equal, out_bool=True)
-_NE = _binary_def("NotEqual", "not_equal", ALL, np.not_equal, out_bool=True)
+_EQ = _binary_def("Equal", "equal", WITH_STRING, np.equal, out_bool=True)
+_NE = _binary_def("NotEqual", "not_equal", WITH_STRING, np.not_equal, out_bool=True)
 _LT = _binary_def("Less", "less", NUMERIC, np.less, out_bool=True)
 _LE = _binary_def("LessEqual", "less_equal", NUMERIC, np.less_equal, out_bool=True)
 _GT = _binary_def("Greater", "greater", NUMERIC, np.greater, out_bool=True)

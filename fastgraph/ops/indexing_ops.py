@@ -13,7 +13,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import to_numpy
-from ..framework.dtype_sets import ALL, NUMERIC
+from ..framework.dtype_sets import ALL, NUMERIC, WITH_STRING
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
 from ..framework.graphdef_mapping import Attr, AttrInput, AttrRule, NodeMapping, TypeAttr, \
@@ -117,7 +117,7 @@ def _gather_reference(inputs, attrs):
 register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather", lower=_gather_lower,
                reference=_gather_reference, parallel=True,
-               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               dtypes=[Accepts("params", WITH_STRING), Accepts("indices", _GATHER_INDICES, input=1)],
                samples=samples.gather,
                graphdef=NodeMapping(
                    ("params", "indices", AttrInput("axis", "axis", type_attr="Taxis",
@@ -198,7 +198,7 @@ def _gather_nd_reference(inputs, attrs):
 
 register(OpDef("GatherNd", shape=_gather_nd_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather_nd", reference=_gather_nd_reference, parallel=True,
-               dtypes=[Accepts("params", ALL), Accepts("indices", _GATHER_INDICES, input=1)],
+               dtypes=[Accepts("params", WITH_STRING), Accepts("indices", _GATHER_INDICES, input=1)],
                samples=samples.gather_nd,
                graphdef=NodeMapping(("params", "indices"), [TypeAttr("Tparams", input=0),
                                                             TypeAttr("Tindices", input=1)])))
@@ -363,7 +363,7 @@ register(OpDef(
     reference=lambda inputs, attrs: [np.full(tuple(int(d) for d in inputs[0]), inputs[1],
                                              dtype=inputs[1].dtype)],
     parallel=True,
-    dtypes=[Accepts("value", ALL, input=1), Accepts("dims", _SHAPE_INTS)],
+    dtypes=[Accepts("value", WITH_STRING, input=1), Accepts("dims", _SHAPE_INTS)],
     samples=samples.fill,
     graphdef=NodeMapping(("dims", "value"), [TypeAttr("T", input=1),
                                              TypeAttr("index_type", input=0)])))
@@ -397,11 +397,15 @@ def _dims_tensor(graph, shape):
 
 def _filled(shape, dtype, one, name):
     dtype = dtypes.as_dtype(dtype)
-    if dtype.code < 0:
+    if dtype.code < 0 and not (dtype == dtypes.string and not one):
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     graph = graph_of([shape])
     dims = _dims_tensor(graph, shape)
-    value = to_tensor(graph, np.ones((), dtype.np_dtype) if one else np.zeros((), dtype.np_dtype))
+    if dtype == dtypes.string:  # TF's zero string is the empty one
+        value = to_tensor(graph, b"")
+    else:
+        value = to_tensor(graph, np.ones((), dtype.np_dtype) if one else
+                          np.zeros((), dtype.np_dtype))
     return make_op(graph, "Fill", [dims, value], name=name).outputs[0]
 
 
@@ -421,6 +425,8 @@ def ones(shape, dtype=dtypes.float32, name=None):
 
 def _like_reference(one):
     def reference(inputs, attrs):
+        if attrs["dtype"] == dtypes.string:  # TF's zero string is the empty one
+            return [np.full(inputs[0].shape, b"", dtype=object)]
         make = np.ones if one else np.zeros
         return [make(inputs[0].shape, dtype=attrs["dtype"].np_dtype)]
     return reference
@@ -443,7 +449,7 @@ for _type, _kernel, _one in (("ZerosLike", "zeros_like", False), ("OnesLike", "o
     register(OpDef(_type, shape=lambda ctx: [ctx.shapes[0]],
                    dtype=lambda ctx: [ctx.attrs["dtype"]], kernel=_kernel,
                    reference=_like_reference(_one), parallel=True, inplace=True,
-                   dtypes=[Accepts("x", ALL)],
+                   dtypes=[Accepts("x", ALL if _one else WITH_STRING)],
                    samples=samples.like, gradient=NOT_DIFFERENTIABLE,
                    graphdef=NodeMapping(("x",), [Attr("T"), _LikeDtype()])))
 
@@ -452,7 +458,7 @@ def _like(op_type, tensor, dtype, name):
     graph = graph_of([tensor])
     x = to_tensor(graph, tensor)
     dtype = x.dtype if dtype is None else dtypes.as_dtype(dtype)
-    if dtype.code < 0:
+    if dtype.code < 0 and not (dtype == dtypes.string and op_type == "ZerosLike"):
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     return make_op(graph, op_type, [x], {"T": x.dtype, "dtype": dtype}, name=name).outputs[0]
 

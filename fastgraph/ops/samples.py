@@ -61,8 +61,16 @@ def known(value, dtype=None):
 
 def values(dtype, shape, seed=0, low=None, high=None):
     """A seeded array of `dtype` and `shape`: booleans half true, integers in
-    [-9, 9] ([0, 19] unsigned), floats in [-3, 3); `low`/`high` narrow it."""
+    [-9, 9] ([0, 19] unsigned), floats in [-3, 3); `low`/`high` narrow it.
+    Strings are short words over a small alphabet (so that some repeat), as
+    a Known object array of bytes: the sweep makes them constants, the only
+    string tensors it can build (variables hold numbers)."""
     rng = np.random.default_rng(zlib.crc32(repr((dtype.name, tuple(shape), seed)).encode()))
+    if dtype is dtypes.string:
+        words = np.empty(shape, dtype=object)
+        words.reshape(-1)[:] = [bytes(rng.choice(list(b"abc"), size=rng.integers(0, 3)).tolist())
+                                for _ in range(words.size)]
+        return words.view(Known)
     if dtype is dtypes.bool:
         return rng.random(shape) < 0.5
     if dtype.is_integer:
