@@ -10,6 +10,8 @@ from . import api as _api
 from . import dtypes, errors, image, io, layers, linalg, math, nn, random  # noqa: F401
 from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metrics, keras
 from . import debugging  # noqa: F401 - tf.debugging
+from . import data  # noqa: F401 - tf.data
+from .api.data_structure import TensorSpec  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )

@@ -224,7 +224,7 @@ def _compute(ctx, op, inputs):
     except errors.OpError as e:
         if e.op is not None:
             raise
-        raise type(e)(None, op, f"{e.message}\n\t [[{{{{node {op.name}}}}}]]") from None
+        raise type(e)(None, op, e.message) from None  # str(e) names the node
     outs = list(outs)
     if len(outs) != len(op._outputs):
         raise errors.InternalError(
