@@ -1141,39 +1141,45 @@ class _Interleave(DatasetV2):
             raise errors.InvalidArgumentError(None, None, "cycle_length must be greater than zero.")
         if block <= 0:
             raise errors.InvalidArgumentError(None, None, "block_length must be greater than zero.")
-        source = self._children[0]._iterate(env)
-        current = [None] * cycle
         inner = self._fn.dataset
-        index = block_index = open_count = 0
-        end_of_input = False
-        try:
-            # TF's InterleaveDataset: round robin over `cycle` open inputs,
-            # `block` elements at a time; an exhausted slot takes the next input.
-            while not end_of_input or open_count > 0:
-                it = current[index]
-                if it is not None:
-                    try:
-                        element = next(it)
-                    except StopIteration:
-                        current[index] = None
-                        open_count -= 1
-                        block_index, index = 0, (index + 1) % cycle
-                        continue
-                    block_index += 1
-                    if block_index == block:
-                        block_index, index = 0, (index + 1) % cycle
-                    yield element
-                elif not end_of_input:
-                    try:
-                        arg = next(source)
-                    except StopIteration:
-                        end_of_input = True
-                        continue
-                    current[index] = inner._iterate(self._fn.bound(env, arg))
-                    open_count += 1
-                else:
+        return interleave(self._children[0]._iterate(env),
+                          lambda arg: inner._iterate(self._fn.bound(env, arg)), cycle, block)
+
+
+def interleave(source, open_one, cycle, block):
+    """TF's InterleaveDataset order: round robin over `cycle` open inputs
+    (`open_one(element)` of `source`'s elements), `block` elements from each
+    in turn; an exhausted slot takes the next input when its turn comes."""
+    current = [None] * cycle
+    index = block_index = open_count = 0
+    end_of_input = False
+    try:
+        while not end_of_input or open_count > 0:
+            it = current[index]
+            if it is not None:
+                try:
+                    element = next(it)
+                except StopIteration:
+                    current[index] = None
+                    open_count -= 1
                     block_index, index = 0, (index + 1) % cycle
-        finally:
-            for it in current:
-                if it is not None:
-                    it.close()
+                    continue
+                block_index += 1
+                if block_index == block:
+                    block_index, index = 0, (index + 1) % cycle
+                yield element
+            elif not end_of_input:
+                try:
+                    arg = next(source)
+                except StopIteration:
+                    end_of_input = True
+                    continue
+                current[index] = open_one(arg)
+                open_count += 1
+            else:
+                block_index, index = 0, (index + 1) % cycle
+    finally:
+        for it in current:
+            if it is not None:
+                it.close()
+        source.close()

@@ -19,7 +19,7 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..ops.arguments import to_tensor
 from .data_structure import TensorSpec, as_array
-from .dataset_ops import DatasetV2, _scalar_arg, _Shuffle
+from .dataset_ops import DatasetV2, _scalar_arg, _Shuffle, interleave
 from .tf_record import read_records
 
 __all__ = ["TextLineDataset", "TFRecordDataset", "list_files"]
@@ -184,29 +184,7 @@ class _FileDataset(DatasetV2):
                 yield from self._one_file(env, path)
             return
         # TF reads num_parallel_reads files interleaved, one record each in turn.
-        open_files = []
-        try:
-            exhausted = False
-            while True:
-                while not exhausted and len(open_files) < cycle:
-                    path = next(names, None)
-                    if path is None:
-                        exhausted = True
-                    else:
-                        open_files.append(self._one_file(env, path))
-                if not open_files:
-                    return
-                kept = []
-                for it in open_files:
-                    element = next(it, None)
-                    if element is None:
-                        continue
-                    yield element
-                    kept.append(it)
-                open_files = kept
-        finally:
-            for it in open_files:
-                it.close()
+        yield from interleave(names, lambda path: self._one_file(env, path), cycle, 1)
 
 
 class TextLineDataset(_FileDataset):
