@@ -227,7 +227,8 @@ def test_batch_of_different_shapes_raises():
     ds = tf.data.Dataset.range(1, 4).map(lambda n: tf.zeros(tf.cast(tf.reshape(n, [1]),
                                                                     tf.int32))).batch(2)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
-                                             match="Cannot batch tensors with different shapes"):
+                                             match="Cannot add tensor to the batch: number of "
+                                                   "elements does not match"):
         sess.run(v1.data.make_one_shot_iterator(ds).get_next())
 
 

@@ -778,10 +778,13 @@ def _stack(parts, i):
     first = parts[0].shape
     for j, p in enumerate(parts[1:], 1):
         if p.shape != first:
-            raise errors.InvalidArgumentError(
-                None, None, f"Cannot batch tensors with different shapes in component {i}. "
-                            f"First element had shape {_shape_text(first)} and element {j} had "
-                            f"shape {_shape_text(p.shape)}.")
+            # As TF: an element of as many values takes the first one's shape.
+            if p.size != parts[0].size:
+                raise errors.InvalidArgumentError(
+                    None, None, "Cannot add tensor to the batch: number of elements does not "
+                                f"match. Shapes are: [tensor]: {_shape_text(p.shape)}, [batch]: "
+                                f"{_shape_text(first)}")
+            parts[j] = p.reshape(first)
     return np.stack(parts)
 
 
