@@ -20,6 +20,7 @@ import collections
 import os
 import queue
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -727,6 +728,23 @@ class _Map(DatasetV2):
             for element in source:
                 yield tuple(call(element))
             return
+        # Threads only pay when a call spends its time in C (the GIL is
+        # released there): the first calls run here and are timed, and the
+        # rest go to a pool when they are slow enough.
+        spent = 0.0
+        for n, element in enumerate(source, 1):
+            start = time.perf_counter()
+            out = tuple(call(element))
+            spent += time.perf_counter() - start
+            yield out
+            if n == _PROBE_CALLS:
+                break
+        else:
+            return
+        if spent / _PROBE_CALLS < _PARALLEL_CALL_SECONDS:
+            for element in source:
+                yield tuple(call(element))
+            return
         pool = env.shared(("pool", id(self)), lambda: env.closers.add(
             _Pool(self._parallel), rank=0))
         window = collections.deque()
@@ -740,6 +758,10 @@ class _Map(DatasetV2):
         finally:
             for f in window:
                 f.cancel()
+
+
+_PROBE_CALLS = 16
+_PARALLEL_CALL_SECONDS = 200e-6
 
 
 class _Pool:
@@ -782,8 +804,8 @@ def _stack(parts, i):
             if p.size != parts[0].size:
                 raise errors.InvalidArgumentError(
                     None, None, "Cannot add tensor to the batch: number of elements does not "
-                                f"match. Shapes are: [tensor]: {_shape_text(p.shape)}, [batch]: "
-                                f"{_shape_text(first)}")
+                                f"match. Shapes are: [tensor]: {_shape_text(first)}, [batch]: "
+                                f"{_shape_text(p.shape)}")
             parts[j] = p.reshape(first)
     return np.stack(parts)
 
@@ -1033,6 +1055,7 @@ class _Producer:
     def __init__(self, source, size, closers):
         self._queue = queue.Queue(maxsize=size)
         self._stop = threading.Event()
+        self._waiting = False  # the consumer is blocked on an empty queue
         self._source = source
         self._closers = closers
         self._thread = threading.Thread(target=self._run, name="fastgraph-prefetch", daemon=True)
@@ -1052,6 +1075,10 @@ class _Producer:
             for element in self._source:
                 if not self._put(element):
                     return
+                if self._waiting:
+                    # Hand the GIL to the consumer now rather than at the
+                    # interpreter's next forced switch (milliseconds later).
+                    time.sleep(0)
             self._put(_END)
         except BaseException as e:  # noqa: BLE001 - handed to the consumer
             self._put(e)
@@ -1062,8 +1089,16 @@ class _Producer:
         """The next element, or _END."""
         while True:
             try:
-                item = self._queue.get(timeout=0.05)
+                item = self._queue.get_nowait()
             except queue.Empty:
+                self._waiting = True
+                try:
+                    item = self._queue.get(timeout=0.05)
+                except queue.Empty:
+                    item = None
+                finally:
+                    self._waiting = False
+            if item is None:
                 if self._stop.is_set():
                     raise errors.CancelledError(None, None, "Iterator was closed") from None
                 continue
