@@ -804,8 +804,8 @@ def _stack(parts, i):
             if p.size != parts[0].size:
                 raise errors.InvalidArgumentError(
                     None, None, "Cannot add tensor to the batch: number of elements does not "
-                                f"match. Shapes are: [tensor]: {_shape_text(first)}, [batch]: "
-                                f"{_shape_text(p.shape)}")
+                                f"match. Shapes are: [tensor]: {_shape_text(p.shape)}, [batch]: "
+                                f"{_shape_text(first)}")
             parts[j] = p.reshape(first)
     return np.stack(parts)
 

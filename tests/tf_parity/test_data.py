@@ -222,8 +222,8 @@ def test_errors_are_tfs(tmp_path, tf_graph_mode):
         (lambda api: api.data.Dataset.range(2), None),
         (lambda api: api.data.Dataset.range(1, 4).map(
             lambda n: api.zeros(api.reshape(api.cast(n, api.int32), [1]))).batch(2),
-         "Cannot add tensor to the batch: number of elements does not match. Shapes are: "
-         "[tensor]: [1], [batch]: [2]"),
+         # TF copies a batch's elements in parallel: which one it names varies.
+         "Cannot add tensor to the batch: number of elements does not match. Shapes are: "),
         (lambda api: api.data.Dataset.from_generator(lambda: iter([[1, 2, 3]]), api.int32, [2]),
          "yielded an element of shape (3,) where an element of shape (2,) was expected"),
     ]
