@@ -19,7 +19,8 @@ import types
 
 MODULES = ("math", "nn", "linalg", "image", "random", "initializers", "errors",
            "dtypes", "bitwise", "sparse", "signal", "debugging", "nest", "train",
-           "losses", "metrics", "layers", "summary", "io", "gfile", "app", "flags")
+           "losses", "metrics", "layers", "summary", "io", "gfile", "app", "flags", "data",
+           "data.experimental")
 
 # Dotted path under tf.compat.v1 ("" is the root) -> name -> why it is left out.
 LEFT_OUT = {

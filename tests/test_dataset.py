@@ -607,3 +607,51 @@ def test_compat_v1_names():
     assert v1.data.make_one_shot_iterator is tf.data.make_one_shot_iterator
     spec = tf.data.Dataset.range(2).element_spec
     assert isinstance(spec, tf.TensorSpec) and spec.dtype == tf.int64 and spec.shape == []
+
+
+def test_slow_map_calls_run_on_a_pool_in_order_and_stop_at_close():
+    x = np.random.default_rng(1).normal(size=(24, 160, 160)).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(x).map(
+        lambda m: tf.reduce_sum(tf.matmul(m, m)), num_parallel_calls=2)
+    nxt = ds.make_one_shot_iterator().get_next()
+    before = set(threading.enumerate())
+    sess = tf.Session()
+    got = [sess.run(nxt) for _ in range(24)]
+    np.testing.assert_allclose(got, [np.sum(m.astype(np.float64) @ m) for m in x], rtol=1e-3)
+    assert any(t.name.startswith("fastgraph-map") for t in set(threading.enumerate()) - before)
+    sess.close()
+    assert [t for t in set(threading.enumerate()) - before if t.is_alive()] == []
+
+
+def test_close_ends_a_run_waiting_for_its_next_element():
+    release = threading.Event()
+
+    def slow():
+        yield 1
+        release.wait(10)
+        yield 2
+
+    nxt = tf.data.Dataset.from_generator(slow, tf.int64).prefetch(1) \
+        .make_one_shot_iterator().get_next()
+    sess = tf.Session()
+    assert sess.run(nxt) == 1
+    result = []
+
+    def waiter():
+        try:
+            result.append(sess.run(nxt))
+        except tf.errors.CancelledError as e:
+            result.append(e)
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    t.join(0.2)
+    sess.close()
+    release.set()
+    t.join(5)
+    assert not t.is_alive() and isinstance(result[0], tf.errors.CancelledError)
+
+
+def test_map_with_a_cond():
+    ds = tf.data.Dataset.range(6).map(lambda v: tf.cond(v > 2, lambda: v * 10, lambda: -v))
+    assert _elements(ds) == [0, -1, -2, 30, 40, 50]

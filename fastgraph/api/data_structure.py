@@ -5,7 +5,7 @@ lists, namedtuples and dicts (sorted by key) of leaves, and the
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.constant_op import to_numpy
+from ..framework.constant_op import convert_to_tensor, to_numpy
 from ..framework.graph import Tensor
 from ..framework.tensor_shape import TensorShape, as_shape
 
@@ -122,7 +122,6 @@ def normalize_element(value):
         return tuple(normalize_element(v) for v in value)
     if isinstance(value, list):
         if any(isinstance(v, Tensor) for v in flatten(value)):
-            from ..framework.constant_op import convert_to_tensor
             return convert_to_tensor(value)
         return as_array(value)[0]
     return value
@@ -170,3 +169,27 @@ def as_array(value, dtype=None):
 def spec_shape(shape):
     """`shape` as a TensorShape (None: unknown rank)."""
     return TensorShape(shape) if not isinstance(shape, TensorShape) else shape
+
+
+def specs_from(types, shapes):
+    """A nested TensorSpec from TF1's output_types/output_shapes."""
+    types = normalize_element(types)
+    if shapes is None:
+        shapes = map_structure(lambda _: TensorShape(None), types)
+    else:
+        shapes = shape_structure(shapes, types)
+    flat_t, flat_s = flatten(types), flatten(shapes)
+    return pack_sequence_as(types, [TensorSpec(s, t) for t, s in zip(flat_t, flat_s)])
+
+
+def shape_structure(shapes, like):
+    """`shapes` (with lists/tuples of dims as leaves) nested as `like`."""
+    if isinstance(like, dict):
+        return {k: shape_structure(shapes[k], like[k]) for k in like}
+    if isinstance(like, (tuple, list)):
+        if len(shapes) != len(like):
+            raise ValueError("The two structures don't have the same sequence length.")
+        return type(like)(shape_structure(s, x) for s, x in zip(shapes, like)) \
+            if not hasattr(type(like), "_fields") else \
+            type(like)(*[shape_structure(s, x) for s, x in zip(shapes, like)])
+    return shapes if isinstance(shapes, TensorShape) else TensorShape(shapes)

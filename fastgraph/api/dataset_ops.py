@@ -17,6 +17,7 @@ its captures: the iterator's initializer takes their values when it runs.
 """
 
 import collections
+import glob
 import os
 import queue
 import threading
@@ -32,9 +33,10 @@ from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import to_tensor
 from ..ops.array_ops import placeholder
 from ..ops.random_ops import get_seed
+from . import iterator_ops
 from .data_structure import (
     TensorSpec, as_array, flatten, is_nested, leaves_like, map_structure, normalize_element,
-    pack_sequence_as, same_structure,
+    pack_sequence_as, same_structure, specs_from,
 )
 
 __all__ = ["DatasetV2", "AUTOTUNE", "INFINITE", "UNKNOWN"]
@@ -409,8 +411,10 @@ class DatasetV2:
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         """A dataset of all files matching one or more glob patterns (sorted,
         then shuffled unless `shuffle=False`)."""
-        from .dataset_readers import ListFiles
-        return ListFiles(file_pattern, shuffle, seed)
+        files = _MatchingFiles(file_pattern)
+        if shuffle is None or shuffle:
+            return _Shuffle(files, np.iinfo(np.int64).max, seed, True)
+        return files
 
     @staticmethod
     def zip(*args, datasets=None, name=None):
@@ -510,14 +514,12 @@ class DatasetV2:
     def make_one_shot_iterator(self):
         """Creates an iterator for elements of this dataset, initialized
         automatically (it cannot be re-initialized)."""
-        from .iterator_ops import make_one_shot_iterator
-        return make_one_shot_iterator(self)
+        return iterator_ops.make_one_shot_iterator(self)
 
     def make_initializable_iterator(self, shared_name=None, name=None):
         """Creates an iterator for elements of this dataset, which must be
         initialized by running `iterator.initializer`."""
-        from .iterator_ops import make_initializable_iterator
-        return make_initializable_iterator(self, shared_name)
+        return iterator_ops.make_initializable_iterator(self, shared_name)
 
 
 # -- sources -------------------------------------------------------------------------
@@ -584,30 +586,6 @@ class _Range(DatasetV2):
             yield (np.array(v, dtype=np_dtype),)
 
 
-def _specs_from(types, shapes):
-    """A nested TensorSpec from TF1's output_types/output_shapes."""
-    types = normalize_element(types)
-    if shapes is None:
-        shapes = map_structure(lambda _: TensorShape(None), types)
-    else:
-        shapes = _shape_structure(shapes, types)
-    flat_t, flat_s = flatten(types), flatten(shapes)
-    return pack_sequence_as(types, [TensorSpec(s, t) for t, s in zip(flat_t, flat_s)])
-
-
-def _shape_structure(shapes, like):
-    """`shapes` (with lists/tuples of dims as leaves) nested as `like`."""
-    if isinstance(like, dict):
-        return {k: _shape_structure(shapes[k], like[k]) for k in like}
-    if isinstance(like, (tuple, list)):
-        if len(shapes) != len(like):
-            raise ValueError("The two structures don't have the same sequence length.")
-        return type(like)(_shape_structure(s, x) for s, x in zip(shapes, like)) \
-            if not hasattr(type(like), "_fields") else \
-            type(like)(*[_shape_structure(s, x) for s, x in zip(shapes, like)])
-    return shapes if isinstance(shapes, TensorShape) else TensorShape(shapes)
-
-
 class _Generator(DatasetV2):
     def __init__(self, generator, output_types, output_shapes, args, output_signature):
         if not callable(generator):
@@ -620,7 +598,7 @@ class _Generator(DatasetV2):
         else:
             if output_types is None:
                 raise TypeError("The `output_types` argument can not be None.")
-            self._spec = _specs_from(output_types, output_shapes)
+            self._spec = specs_from(output_types, output_shapes)
         self._generator = generator
         self._args = [_leaf_value(a) for a in (args or ())]
         self._tensors = [v for v, _, _ in self._args]
@@ -1110,7 +1088,7 @@ class _Producer:
         """Stops the thread (it ends at its next element) and waits for it."""
         self._stop.set()
         if self._thread is not threading.current_thread():
-            self._thread.join(timeout=5.0)
+            self._thread.join(timeout=1.0)  # a producer stuck in user code is a daemon
         self._closers.discard(self)
 
 
@@ -1221,3 +1199,35 @@ def interleave(source, open_one, cycle, block):
             if it is not None:
                 it.close()
         source.close()
+
+
+def _path(name):
+    """A file name (bytes from a string tensor) as a str."""
+    return name.decode("utf-8", "surrogateescape") if isinstance(name, bytes) else str(name)
+
+
+class _MatchingFiles(DatasetV2):
+    """The sorted names of the files matching glob patterns."""
+
+    def __init__(self, patterns):
+        if isinstance(patterns, Tensor):
+            known = constant_value(patterns) if patterns.op.type == "Const" else None
+            self._patterns = np.asarray(known, dtype=object) if known is not None else patterns
+        else:
+            self._patterns, _ = as_array(patterns, dtypes.string)
+        self._tensors = [self._patterns] if isinstance(self._patterns, Tensor) else []
+        self._spec = TensorSpec((), dtypes.string)
+
+    def _iterate(self, env):
+        patterns = [_path(p) for p in
+                    np.asarray(env.value(self._patterns), dtype=object).reshape(-1)]
+        found = set()
+        for p in patterns:
+            found.update(glob.glob(p))
+        if not found:
+            shown = ", ".join(repr(p.encode()) for p in patterns)
+            raise errors.InvalidArgumentError(
+                None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
+                            f"Summarized data: b'No files matched pattern: ', {shown}")
+        for name in sorted(found):
+            yield (np.array(name.encode("utf-8", "surrogateescape"), dtype=object),)

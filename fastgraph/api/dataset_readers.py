@@ -8,7 +8,6 @@ read through the standard library. A file's content is untrusted: a
 corrupt record or stream raises DataLossError.
 """
 
-import glob
 import gzip
 import zlib
 
@@ -19,10 +18,10 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..ops.arguments import to_tensor
 from .data_structure import TensorSpec, as_array
-from .dataset_ops import DatasetV2, _scalar_arg, _Shuffle, interleave
+from .dataset_ops import DatasetV2, _path, _scalar_arg, interleave
 from .tf_record import read_records
 
-__all__ = ["TextLineDataset", "TFRecordDataset", "list_files"]
+__all__ = ["TextLineDataset", "TFRecordDataset"]
 
 _COMPRESSION = ("", "GZIP", "ZLIB")
 
@@ -122,10 +121,6 @@ def open_input(path, compression, closers):
     return closers.add(f)
 
 
-def _path(name):
-    return name.decode("utf-8", "surrogateescape") if isinstance(name, bytes) else str(name)
-
-
 class _FileDataset(DatasetV2):
     """Reads the files named by `filenames` (a string, a list of them, a
     string tensor, or a dataset of strings), one element per record."""
@@ -218,42 +213,3 @@ class TFRecordDataset(_FileDataset):
     @staticmethod
     def _records(f, path):
         return read_records(f, path)
-
-
-class _MatchingFiles(DatasetV2):
-    """The sorted names of the files matching glob patterns."""
-
-    def __init__(self, patterns):
-        if isinstance(patterns, Tensor):
-            known = constant_value(patterns) if patterns.op.type == "Const" else None
-            self._patterns = np.asarray(known, dtype=object) if known is not None else patterns
-        else:
-            self._patterns, _ = as_array(patterns, dtypes.string)
-        self._tensors = [self._patterns] if isinstance(self._patterns, Tensor) else []
-        self._spec = TensorSpec((), dtypes.string)
-
-    def _iterate(self, env):
-        patterns = [_path(p) for p in
-                    np.asarray(env.value(self._patterns), dtype=object).reshape(-1)]
-        found = set()
-        for p in patterns:
-            found.update(glob.glob(p))
-        if not found:
-            shown = ", ".join(repr(p.encode()) for p in patterns)
-            raise errors.InvalidArgumentError(
-                None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
-                            f"Summarized data: b'No files matched pattern: ', {shown}")
-        for name in sorted(found):
-            yield (np.array(name.encode("utf-8", "surrogateescape"), dtype=object),)
-
-
-def list_files(file_pattern, shuffle=None, seed=None):
-    """A dataset of all files matching one or more glob patterns, sorted,
-    then shuffled (unless `shuffle` is False) with `seed`."""
-    files = _MatchingFiles(file_pattern)
-    if shuffle is None or shuffle:
-        return _Shuffle(files, np.iinfo(np.int64).max, seed, True)
-    return files
-
-
-ListFiles = list_files

@@ -10,8 +10,7 @@ a resource of each session.
 
 from ..framework.graph import Tensor, get_default_graph
 from ..ops.data_ops import IteratorHandle
-from .data_structure import flatten, pack_sequence_as, same_structure
-from .dataset_ops import DatasetV2, _specs_from
+from .data_structure import flatten, pack_sequence_as, same_structure, specs_from
 
 __all__ = ["Iterator", "make_one_shot_iterator", "make_initializable_iterator",
            "get_output_shapes", "get_output_types", "get_output_classes"]
@@ -34,7 +33,7 @@ class Iterator:
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
         """Creates a new, uninitialized `Iterator` with the given structure;
         `make_initializer(dataset)` gives the op that starts it on `dataset`."""
-        spec = _specs_from(output_types, output_shapes)
+        spec = specs_from(output_types, output_shapes)
         graph = get_default_graph()
         return Iterator(_handle(graph, "Iterator", spec), spec, graph=graph)
 
@@ -60,7 +59,7 @@ class Iterator:
 
     def make_initializer(self, dataset, name=None):
         """Returns a `tf.Operation` that initializes this iterator on `dataset`."""
-        if not isinstance(dataset, DatasetV2):
+        if not _is_dataset(dataset):
             raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got {dataset!r}")
         if self._handle.one_shot is not None:
             raise ValueError("A one-shot iterator cannot be re-initialized.")
@@ -111,6 +110,11 @@ class Iterator:
         return pack_sequence_as(self._spec, [Tensor for _ in flatten(self._spec)])
 
 
+def _is_dataset(value):
+    # Datasets (api/dataset_ops.py) import this module for their iterators.
+    return hasattr(value, "_captured") and hasattr(value, "element_spec")
+
+
 def _handle(graph, kind, spec, one_shot=None):
     flat = flatten(spec)
     return IteratorHandle(graph.unique_name(kind, mark_as_used=False),
@@ -121,7 +125,7 @@ def make_one_shot_iterator(dataset):
     """Creates an iterator for elements of `dataset`, initialized on its
     first use (it cannot be re-initialized). The dataset may not capture
     placeholders: use an initializable iterator for those."""
-    if not isinstance(dataset, DatasetV2):
+    if not _is_dataset(dataset):
         raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got {dataset!r}")
     captures = dataset._captured()
     for t in captures:
@@ -137,7 +141,7 @@ def make_initializable_iterator(dataset, shared_name=None):
     """Creates an iterator for elements of `dataset`; run its `initializer`
     (with the values of any placeholders the dataset uses fed) before
     `get_next()`, and again to restart it."""
-    if not isinstance(dataset, DatasetV2):
+    if not _is_dataset(dataset):
         raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got {dataset!r}")
     captures = dataset._captured()
     graph = captures[0].graph if captures else get_default_graph()
