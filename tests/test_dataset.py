@@ -655,3 +655,57 @@ def test_close_ends_a_run_waiting_for_its_next_element():
 def test_map_with_a_cond():
     ds = tf.data.Dataset.range(6).map(lambda v: tf.cond(v > 2, lambda: v * 10, lambda: -v))
     assert _elements(ds) == [0, -1, -2, 30, 40, 50]
+
+
+def test_shard():
+    ds = tf.data.Dataset.range(10)
+    assert _elements(ds.shard(3, 1)) == [1, 4, 7]
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="Index"):
+        sess.run(ds.shard(2, 2).make_one_shot_iterator().get_next())
+
+
+@pytest.mark.parametrize("build,want", [
+    (lambda: tf.data.Dataset.range(10).batch(3), 4),
+    (lambda: tf.data.Dataset.range(10).batch(3, drop_remainder=True), 3),
+    (lambda: tf.data.Dataset.range(10).repeat(), -1),
+    (lambda: tf.data.Dataset.range(10).repeat().take(4), 4),
+    (lambda: tf.data.Dataset.range(10).filter(lambda x: x > 2), -2),
+    (lambda: tf.data.Dataset.from_tensor_slices(np.zeros((7, 2))).skip(2).map(lambda x: x), 5),
+    (lambda: tf.data.Dataset.zip((tf.data.Dataset.range(3), tf.data.Dataset.range(9))), 3),
+    (lambda: tf.data.Dataset.range(3).concatenate(tf.data.Dataset.range(4)).shard(2, 1), 3),
+])
+def test_cardinality(build, want):
+    with tf.Session() as sess:
+        assert sess.run(build().cardinality()) == want
+        assert sess.run(tf.data.experimental.cardinality(build())) == want
+
+
+def test_experimental_transformations_and_options():
+    ds = tf.data.Dataset.range(6).apply(tf.data.experimental.map_and_batch(
+        lambda x: x * 2, 4, drop_remainder=True))
+    assert [list(b) for b in _elements(ds)] == [[0, 2, 4, 6]]
+    got = _elements(tf.data.Dataset.range(5).apply(
+        tf.data.experimental.shuffle_and_repeat(5, count=2, seed=1)))
+    assert sorted(got[:5]) == sorted(got[5:]) == list(range(5))
+    options = tf.data.Options()
+    options.experimental_deterministic = True
+    options.threading.private_threadpool_size = 2
+    ds = tf.data.Dataset.range(3).with_options(options).map(lambda x: x + 1)
+    assert ds.options().experimental_deterministic is True
+    assert ds.options().threading.private_threadpool_size == 2
+    assert _elements(ds) == [1, 2, 3]
+
+
+def test_fixed_length_records(tmp_path):
+    body = bytes(range(12))
+    path = _write(tmp_path / "f.bin", b"HEAD" + body + b"FT")
+    ds = tf.data.FixedLengthRecordDataset(path, 3, header_bytes=4, footer_bytes=2)
+    assert _elements(ds) == [body[i:i + 3] for i in range(0, 12, 3)]
+    gz = _write(tmp_path / "f.gz", gzip.compress(b"HEAD" + body + b"FT"))
+    assert _elements(tf.data.FixedLengthRecordDataset(
+        gz, 4, header_bytes=4, footer_bytes=2, compression_type="GZIP")) == \
+        [body[i:i + 4] for i in range(0, 12, 4)]
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
+                                             match="exact multiple"):
+        sess.run(tf.data.FixedLengthRecordDataset(path, 5, header_bytes=4, footer_bytes=2)
+                 .make_one_shot_iterator().get_next())

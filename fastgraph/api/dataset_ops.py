@@ -39,7 +39,7 @@ from .data_structure import (
     pack_sequence_as, same_structure, specs_from,
 )
 
-__all__ = ["DatasetV2", "AUTOTUNE", "INFINITE", "UNKNOWN"]
+__all__ = ["DatasetV2", "Options", "AUTOTUNE", "INFINITE", "UNKNOWN"]
 
 AUTOTUNE = -1
 """Lets tf.data choose a value (buffer sizes, parallelism) at run time."""
@@ -502,6 +502,33 @@ class DatasetV2:
         """Enumerates the elements of this dataset: (index, element) pairs."""
         return _Zip((DatasetV2.range(start, np.iinfo(np.int64).max), self))
 
+    def shard(self, num_shards, index, name=None):
+        """Creates a `Dataset` that includes only 1/`num_shards` of this
+        dataset: the elements whose position modulo `num_shards` is `index`."""
+        return _Shard(self, num_shards, index)
+
+    def with_options(self, options, name=None):
+        """Returns a new `tf.data.Dataset` with the given options set (they
+        are kept; fastgraph's pipelines need none of them)."""
+        return _WithOptions(self, options)
+
+    def options(self):
+        """Returns the options for this dataset and its inputs."""
+        found = Options()
+        stack = [self]
+        while stack:
+            ds = stack.pop()
+            if isinstance(ds, _WithOptions):
+                found = ds._options.merge(found)
+            stack.extend(ds._children)
+        return found
+
+    def cardinality(self):
+        """The number of elements of this dataset as a scalar tf.int64
+        tensor: `INFINITE` (-1) for an endless one, `UNKNOWN` (-2) when it
+        depends on the data (a filter, files, a generator)."""
+        return to_tensor(get_default_graph(), np.int64(_cardinality(self)))
+
     def apply(self, transformation_func):
         """Applies a transformation function (Dataset -> Dataset) to this dataset."""
         out = transformation_func(self)
@@ -523,6 +550,79 @@ class DatasetV2:
 
 
 # -- sources -------------------------------------------------------------------------
+
+class Options:
+    """Represents options for `tf.data.Dataset` (kept as given: fastgraph's
+    pipelines take no tuning)."""
+
+    def __init__(self):
+        object.__setattr__(self, "_values", {})
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        values = object.__getattribute__(self, "_values")
+        if name not in values:
+            values[name] = _OptionGroup()
+        return values[name]
+
+    def __setattr__(self, name, value):
+        self._values[name] = value
+
+    def merge(self, options):
+        """These options with `options`' set on top."""
+        out = Options()
+        out._values.update(self._values)
+        out._values.update(options._values)
+        return out
+
+    def __eq__(self, other):
+        return isinstance(other, Options) and self._values == other._values
+
+
+class _OptionGroup(Options):
+    """A group of options (`options.threading`, `options.experimental_optimization`)."""
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._values.get(name)
+
+
+class _WithOptions(DatasetV2):
+    def __init__(self, input_ds, options):
+        if not isinstance(options, Options):
+            raise TypeError("`options` must be a `tf.data.Options` object.")
+        self._children = (input_ds,)
+        self._options = options
+        self._spec = input_ds._spec
+
+    def _iterate(self, env):
+        return self._children[0]._iterate(env)
+
+
+class _Shard(DatasetV2):
+    def __init__(self, input_ds, num_shards, index):
+        self._children = (input_ds,)
+        self._num = _scalar_arg(num_shards, name="num_shards")
+        self._index = _scalar_arg(index, name="index")
+        self._tensors = [a for a in (self._num, self._index) if isinstance(a, Tensor)]
+        self._spec = input_ds._spec
+
+    def _iterate(self, env):
+        num, index = env.int_value(self._num), env.int_value(self._index)
+        if num <= 0:
+            raise errors.InvalidArgumentError(None, None, "Number of shards must be greater "
+                                                          f"than zero (currently num_shards = "
+                                                          f"{num}).")
+        if not 0 <= index < num:
+            raise errors.InvalidArgumentError(None, None, f"Index must be between 0 and "
+                                                          f"{num - 1} (currently index = "
+                                                          f"{index}).")
+        for i, element in enumerate(self._children[0]._iterate(env)):
+            if i % num == index:
+                yield element
+
 
 class _Tensors(DatasetV2):
     def __init__(self, tensors):
@@ -552,6 +652,7 @@ class _TensorSlices(DatasetV2):
                 raise ValueError(f"Dimensions {first} and {d} are not compatible")
         self._tensors = [v for v, _, _ in leaves]
         self._spec = pack_sequence_as(tensors, [TensorSpec(s[1:], d) for _, d, s in leaves])
+        self._spec_rows = first
 
     def _iterate(self, env):
         arrays = [np.asarray(env.value(v)) for v in self._tensors]
@@ -1231,3 +1332,54 @@ class _MatchingFiles(DatasetV2):
                             f"Summarized data: b'No files matched pattern: ', {shown}")
         for name in sorted(found):
             yield (np.array(name.encode("utf-8", "surrogateescape"), dtype=object),)
+
+
+def _cardinality(ds):
+    """The number of elements of `ds` as TF's datasets count them without
+    running (INFINITE, UNKNOWN when it depends on data or fed values)."""
+    if isinstance(ds, _TensorSlices):
+        return UNKNOWN if ds._spec_rows is None else ds._spec_rows
+    if any(isinstance(t, Tensor) for t in ds._tensors):
+        return UNKNOWN
+    kids = [_cardinality(c) for c in ds._children]
+    if isinstance(ds, (_Map, _Prefetch, _Cache, _Shuffle, _WithOptions)):
+        return kids[0]
+    if isinstance(ds, _Tensors):
+        return 1
+    if isinstance(ds, _Range):
+        return len(range(*ds._args))
+    if isinstance(ds, _Zip):
+        if UNKNOWN in kids:
+            return UNKNOWN
+        finite = [n for n in kids if n != INFINITE]
+        return min(finite) if finite else INFINITE
+    if isinstance(ds, _Concatenate):
+        if UNKNOWN in kids:
+            return UNKNOWN
+        return INFINITE if INFINITE in kids else sum(kids)
+    n = kids[0] if kids else UNKNOWN
+    if isinstance(ds, _Repeat):
+        if ds._count < 0:
+            return 0 if n == 0 else INFINITE
+        if ds._count == 0:
+            return 0
+        return n if n in (INFINITE, UNKNOWN) else n * ds._count
+    if isinstance(ds, _Batch):
+        if n in (INFINITE, UNKNOWN):
+            return n
+        return n // ds._size + (0 if n % ds._size == 0 or ds._drop else 1)
+    if isinstance(ds, _Take):
+        if n == UNKNOWN:
+            return UNKNOWN
+        if n == INFINITE:
+            return ds._count if ds._count >= 0 else INFINITE
+        return n if ds._count < 0 else min(n, ds._count)
+    if isinstance(ds, _Skip):
+        if n in (INFINITE, UNKNOWN):
+            return n
+        return 0 if ds._count < 0 else max(0, n - ds._count)
+    if isinstance(ds, _Shard):
+        if n in (INFINITE, UNKNOWN):
+            return n
+        return n // ds._num + (1 if ds._index < n % ds._num else 0)
+    return UNKNOWN

@@ -9,6 +9,7 @@ corrupt record or stream raises DataLossError.
 """
 
 import gzip
+import os
 import zlib
 
 import numpy as np
@@ -21,7 +22,7 @@ from .data_structure import TensorSpec, as_array
 from .dataset_ops import DatasetV2, _path, _scalar_arg, interleave
 from .tf_record import read_records
 
-__all__ = ["TextLineDataset", "TFRecordDataset"]
+__all__ = ["TextLineDataset", "TFRecordDataset", "FixedLengthRecordDataset"]
 
 _COMPRESSION = ("", "GZIP", "ZLIB")
 
@@ -213,3 +214,55 @@ class TFRecordDataset(_FileDataset):
     @staticmethod
     def _records(f, path):
         return read_records(f, path)
+
+
+class FixedLengthRecordDataset(_FileDataset):
+    """A `Dataset` of fixed-length records from one or more binary files:
+    each file is `header_bytes`, then records of `record_bytes`, then
+    `footer_bytes`."""
+
+    def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
+                 buffer_size=None, compression_type=None, num_parallel_reads=None, name=None):
+        super().__init__(filenames, compression_type, num_parallel_reads)
+        self._record = _scalar_arg(record_bytes, name="record_bytes")
+        self._header = _scalar_arg(header_bytes or 0, name="header_bytes")
+        self._footer = _scalar_arg(footer_bytes or 0, name="footer_bytes")
+        self._tensors = list(self._tensors) + [
+            a for a in (self._record, self._header, self._footer) if isinstance(a, Tensor)]
+
+    def _iterate(self, env):
+        sizes = (env.int_value(self._record), env.int_value(self._header),
+                 env.int_value(self._footer))
+        if sizes[0] <= 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"record_bytes must be greater than 0 but is {sizes[0]}")
+        env.state[("sizes", id(self))] = sizes
+        return super()._iterate(env)
+
+    def _one_file(self, env, path):
+        record, header, footer = env.state[("sizes", id(self))]
+        f = open_input(path, self._compression, env.closers)
+        try:
+            if self._compression:
+                data = f.read()[header:]
+                body = data[:max(0, len(data) - footer)]
+                count = len(body) // record
+                chunks = (body[i * record:(i + 1) * record] for i in range(count))
+            else:
+                size = os.fstat(f.fileno()).st_size
+                body = max(0, size - header - footer)
+                if body % record:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Excluding the header ({header} bytes) and footer "
+                                    f"({footer} bytes), input file \"{path}\" has body length "
+                                    f"{body} bytes, which is not an exact multiple of the record "
+                                    f"length ({record} bytes).")
+                f.read(header)
+                chunks = (f.read(record) for _ in range(body // record))
+            for chunk in chunks:
+                if len(chunk) < record:  # the file shrank while it was read
+                    raise errors.DataLossError(None, None, f"truncated record in {path}")
+                yield (np.array(chunk, dtype=object),)
+        finally:
+            env.closers.discard(f)
+            f.close()

@@ -134,7 +134,35 @@ PIPELINES = {
     "prefetch": lambda api: api.data.Dataset.from_tensor_slices(X).map(
         lambda x: api.reduce_max(x), num_parallel_calls=2).prefetch(3),
     "apply": lambda api: api.data.Dataset.range(8).apply(lambda d: d.batch(3)),
+    "shard": lambda api: api.data.Dataset.range(11).shard(3, 2),
+    "map_and_batch": lambda api: api.data.Dataset.range(9).apply(
+        api.data.experimental.map_and_batch(lambda v: v * 3, 4)),
 }
+
+
+CARDINALITIES = [
+    lambda api: api.data.Dataset.range(10).batch(3),
+    lambda api: api.data.Dataset.range(10).batch(3, drop_remainder=True).repeat(2),
+    lambda api: api.data.Dataset.range(10).repeat(),
+    lambda api: api.data.Dataset.range(10).repeat().take(4).skip(1),
+    lambda api: api.data.Dataset.range(10).filter(lambda x: x > 2),
+    lambda api: api.data.Dataset.from_tensor_slices(X).skip(2).map(lambda x: x).prefetch(1),
+    lambda api: api.data.Dataset.zip((api.data.Dataset.range(3), api.data.Dataset.range(9))),
+    lambda api: api.data.Dataset.range(3).concatenate(api.data.Dataset.range(4)).shard(2, 1),
+    lambda api: api.data.Dataset.range(0).repeat(),
+    lambda api: api.data.Dataset.range(5).shuffle(3).cache().enumerate(),
+]
+
+
+def test_cardinality_is_tfs(tf_graph_mode):
+    def values(api):
+        g = api.Graph()
+        with g.as_default():
+            out = [api.data.experimental.cardinality(b(api)) for b in CARDINALITIES]
+            with api.compat.v1.Session(graph=g) as sess:
+                return [int(v) for v in sess.run(out)]
+
+    assert values(fg) == values(tf_graph_mode)
 
 
 @pytest.mark.parametrize("name", sorted(PIPELINES))
@@ -187,6 +215,7 @@ def test_file_datasets_give_tfs_elements(tmp_path, tf_graph_mode):
         lambda api: api.data.Dataset.list_files(pattern, shuffle=False),
         lambda api: api.data.Dataset.list_files(pattern, shuffle=False).interleave(
             api.data.TextLineDataset, cycle_length=2, block_length=2),
+        lambda api: api.data.FixedLengthRecordDataset(rec, 7, header_bytes=2, footer_bytes=1),
     ]
     for build in builds:
         _same(build, tf_graph_mode)
@@ -220,6 +249,8 @@ def test_errors_are_tfs(tmp_path, tf_graph_mode):
         (lambda api: api.data.TFRecordDataset(str(bad)), None),
         (lambda api: api.data.TextLineDataset(missing), missing),
         (lambda api: api.data.Dataset.range(2), None),
+        (lambda api: api.data.FixedLengthRecordDataset(rec, 5, header_bytes=2, footer_bytes=1),
+         "which is not an exact multiple of the record length (5 bytes)"),
         (lambda api: api.data.Dataset.range(1, 4).map(
             lambda n: api.zeros(api.reshape(api.cast(n, api.int32), [1]))).batch(2),
          # TF copies a batch's elements in parallel: which one it names varies.
