@@ -709,3 +709,16 @@ def test_fixed_length_records(tmp_path):
                                              match="exact multiple"):
         sess.run(tf.data.FixedLengthRecordDataset(path, 5, header_bytes=4, footer_bytes=2)
                  .make_one_shot_iterator().get_next())
+
+
+def test_inner_datasets_take_tensors_computed_from_the_element_and_fed_values():
+    ds = tf.data.Dataset.range(1, 4).flat_map(
+        lambda x: tf.data.Dataset.from_tensor_slices(tf.range(x) * 10))
+    assert _elements(ds) == [0, 0, 10, 0, 10, 20]
+    extra = v1.placeholder(tf.int64, [])
+    it = tf.data.Dataset.range(1, 3).interleave(
+        lambda x: tf.data.Dataset.range(x + extra), cycle_length=1).make_initializable_iterator()
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        sess.run(it.initializer, {extra: 1})
+        assert _drain(sess, nxt) == [0, 1, 0, 1, 2]
