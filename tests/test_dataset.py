@@ -722,3 +722,33 @@ def test_inner_datasets_take_tensors_computed_from_the_element_and_fed_values():
     with tf.Session() as sess:
         sess.run(it.initializer, {extra: 1})
         assert _drain(sess, nxt) == [0, 1, 0, 1, 2]
+
+
+def test_feedable_iterator_reads_the_iterator_whose_handle_is_fed():
+    train = tf.data.Dataset.range(100).repeat()
+    val = tf.data.Dataset.range(1000, 1003)
+    handle = v1.placeholder(tf.string, [])
+    feedable = v1.data.Iterator.from_string_handle(handle, train.output_types,
+                                                   train.output_shapes)
+    nxt = feedable.get_next()
+    assert nxt.shape.as_list() == [] and nxt.dtype == tf.int64
+    train_it = train.make_one_shot_iterator()
+    val_it = val.make_initializable_iterator()
+    with tf.Session() as sess:
+        th, vh = sess.run([train_it.string_handle(), val_it.string_handle()])
+        assert [sess.run(nxt, {handle: th}) for _ in range(3)] == [0, 1, 2]
+        sess.run(val_it.initializer)
+        got = []
+        while True:
+            try:
+                got.append(sess.run(nxt, {handle: vh}))
+            except tf.errors.OutOfRangeError:
+                break
+        assert got == [1000, 1001, 1002]
+        assert sess.run(nxt, {handle: th}) == 3  # the training iterator kept its place
+        assert sess.run(train_it.get_next()) == 4
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid iterator handle"):
+            sess.run(nxt, {handle: b"nothing"})
+        strings = tf.data.Dataset.from_tensors("s").make_one_shot_iterator()
+        with pytest.raises(tf.errors.InvalidArgumentError, match="types"):
+            sess.run(nxt, {handle: sess.run(strings.string_handle())})

@@ -8,7 +8,9 @@ takes the values of the tensors its dataset captures. The running state is
 a resource of each session.
 """
 
+from ..framework import dtypes
 from ..framework.graph import Tensor, get_default_graph
+from ..ops.arguments import to_tensor
 from ..ops.data_ops import IteratorHandle
 from .data_structure import flatten, pack_sequence_as, same_structure, specs_from
 
@@ -39,13 +41,28 @@ class Iterator:
 
     @staticmethod
     def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
-        """Not supported by fastgraph: iterators have no string handles."""
-        raise NotImplementedError("fastgraph's iterators have no string handles "
-                                  "(Iterator.from_string_handle)")
+        """Creates a new, uninitialized `Iterator` based on the given handle:
+        its `get_next()` reads the iterator whose `string_handle()` value
+        `string_handle` (a scalar tf.string tensor, usually a placeholder) is
+        fed in that run."""
+        spec = specs_from(output_types, output_shapes)
+        graph = get_default_graph()
+        handle_t = to_tensor(graph, string_handle)
+        if handle_t.dtype != dtypes.string:
+            raise TypeError(f"`string_handle` must be a tf.string tensor, got {handle_t.dtype}")
+        flat = flatten(spec)
+        handle = IteratorHandle(graph.unique_name("Iterator", mark_as_used=False),
+                                [s.dtype for s in flat], [s.shape.as_tuple() for s in flat],
+                                feedable=True)
+        return Iterator(handle, spec, graph=graph, captures=[handle_t])
 
     def string_handle(self, name=None):
-        """Not supported by fastgraph: iterators have no string handles."""
-        raise NotImplementedError("fastgraph's iterators have no string handles")
+        """Returns a string-valued `tf.Tensor` that represents this iterator
+        (to feed an iterator made by `Iterator.from_string_handle`)."""
+        graph = self._graph
+        with graph.as_default():
+            return graph.create_op("IteratorToStringHandle", [], {"iterator": self._handle},
+                                   name=name or "IteratorToStringHandle").outputs[0]
 
     @property
     def initializer(self):
@@ -61,8 +78,9 @@ class Iterator:
         """Returns a `tf.Operation` that initializes this iterator on `dataset`."""
         if not _is_dataset(dataset):
             raise TypeError(f"`dataset` must be a `tf.data.Dataset` object, got {dataset!r}")
-        if self._handle.one_shot is not None:
-            raise ValueError("A one-shot iterator cannot be re-initialized.")
+        if self._handle.one_shot is not None or self._handle.feedable:
+            raise ValueError("Only an iterator made by `from_structure` or "
+                             "`make_initializable_iterator` can be initialized.")
         if not same_structure(self._spec, dataset._spec):
             raise TypeError(f"Expected output types {self.output_types} but got dataset with "
                             f"output types {dataset.output_types}.")
@@ -115,10 +133,11 @@ def _is_dataset(value):
     return hasattr(value, "_captured") and hasattr(value, "element_spec")
 
 
-def _handle(graph, kind, spec, one_shot=None):
+def _handle(graph, kind, spec, one_shot=None, captures=()):
     flat = flatten(spec)
     return IteratorHandle(graph.unique_name(kind, mark_as_used=False),
-                          [s.dtype for s in flat], [s.shape.as_tuple() for s in flat], one_shot)
+                          [s.dtype for s in flat], [s.shape.as_tuple() for s in flat], one_shot,
+                          captures)
 
 
 def make_one_shot_iterator(dataset):
@@ -133,8 +152,8 @@ def make_one_shot_iterator(dataset):
             raise ValueError(f"Cannot capture a placeholder (name:{t.op.name}, type:{t.op.type}) "
                              "by value.")
     graph = captures[0].graph if captures else get_default_graph()
-    return Iterator(_handle(graph, "OneShotIterator", dataset._spec, dataset), dataset._spec,
-                    graph=graph, captures=captures)
+    return Iterator(_handle(graph, "OneShotIterator", dataset._spec, dataset, captures),
+                    dataset._spec, graph=graph, captures=captures)
 
 
 def make_initializable_iterator(dataset, shared_name=None):

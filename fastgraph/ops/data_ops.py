@@ -1,4 +1,4 @@
-"""Iterator ops: IteratorGetNext and MakeIterator, the graph side of
+"""Iterator ops: IteratorGetNext, MakeIterator and IteratorToStringHandle, the graph side of
 `tf.data` (api/dataset_ops.py, api/iterator_ops.py).
 
 Both are stateful host ops. The iterator they share is a resource of the
@@ -16,6 +16,7 @@ arrays, or OutOfRangeError at the end) and `close()`.
 """
 
 import threading
+import weakref
 
 import numpy as np
 
@@ -31,17 +32,29 @@ _NOT_INITIALIZED = ("GetNext() failed because the iterator has not been initiali
                     "the next element.")
 
 
+_BY_TOKEN = weakref.WeakValueDictionary()  # string handle -> IteratorHandle
+
+
 class IteratorHandle:
     """What names one iterator in a graph: the flat dtypes and shapes of its
-    elements, and for a one-shot iterator the dataset it starts itself."""
+    elements, for a one-shot iterator the dataset it starts itself and the
+    graph tensors that dataset captures, and whether it is a feedable
+    iterator (`Iterator.from_string_handle`: its IteratorGetNext takes the
+    string handle of the iterator to read as its input)."""
 
-    __slots__ = ("name", "output_types", "output_shapes", "one_shot", "__weakref__")
+    __slots__ = ("name", "output_types", "output_shapes", "one_shot", "captures", "feedable",
+                 "token", "__weakref__")
 
-    def __init__(self, name, output_types, output_shapes, one_shot=None):
+    def __init__(self, name, output_types, output_shapes, one_shot=None, captures=(),
+                 feedable=False):
         self.name = name
         self.output_types = list(output_types)
         self.output_shapes = [None if s is None else tuple(s) for s in output_shapes]
         self.one_shot = one_shot
+        self.captures = list(captures)
+        self.feedable = feedable
+        self.token = f"{name}:{id(self):x}".encode()
+        _BY_TOKEN[self.token] = self
 
     def __repr__(self):
         return f"IteratorHandle({self.name!r})"
@@ -98,12 +111,44 @@ def _resource(ctx, handle):
     return ctx.resource(("iterator", handle), IteratorResource)
 
 
+def _target(handle, values):
+    """The iterator an IteratorGetNext reads: its own, or for a feedable
+    iterator the one whose string handle it was fed."""
+    if not handle.feedable:
+        return handle
+    token = np.asarray(values[0], dtype=object).item()
+    token = token.encode() if isinstance(token, str) else token
+    target = _BY_TOKEN.get(token)
+    if target is None:
+        raise errors.InvalidArgumentError(None, None, f"Invalid iterator handle: {token!r}")
+    if target.output_types != handle.output_types:
+        raise errors.InvalidArgumentError(
+            None, None, "The iterator handle names an iterator of types "
+                        f"[{', '.join(t.name for t in target.output_types)}], expected "
+                        f"[{', '.join(t.name for t in handle.output_types)}]")
+    return target
+
+
 def _get_next_host(ctx, op, values):
     handle = op.get_attr("iterator")
-    res = _resource(ctx, handle)
-    if handle.one_shot is not None:
-        res.start_once(handle.one_shot, list(zip(op._inputs, values)), ctx.session)
+    target = _target(handle, values)
+    res = _resource(ctx, target)
+    if target.one_shot is not None:
+        if target is handle:
+            feeds = list(zip(op._inputs, values))
+        else:  # its captures' values, from a run of their own
+            feeds = list(zip(target.captures, ctx.session.run(target.captures))) \
+                if target.captures else []
+        res.start_once(target.one_shot, feeds, ctx.session)
     return res.get_next()
+
+
+def _string_handle_host(ctx, op, values):
+    return [np.array(op.get_attr("iterator").token, dtype=object)]
+
+
+def _string_handle_reference(inputs, attrs):
+    return [attrs["iterator"].token]
 
 
 def _make_iterator_host(ctx, op, values):
@@ -123,7 +168,8 @@ def _first_element(dataset, inputs):
 
 
 def _get_next_reference(inputs, attrs):
-    return _first_element(attrs["iterator"].one_shot, inputs)
+    target = _target(attrs["iterator"], inputs)
+    return _first_element(target.one_shot, [] if target is not attrs["iterator"] else inputs)
 
 
 def _make_iterator_reference(inputs, attrs):
@@ -171,7 +217,21 @@ def _handle_of(arrays, name):
 def _get_next_samples(dtype):
     rows = samples.values(dtype, (3, 2), 1)
     yield [], {"iterator": _handle_of([rows], "sample_iterator")}
-    yield [], {"iterator": _handle_of([samples.values(dtype, (2,), 2), rows[:2]], "pairs")}
+    pairs = _handle_of([samples.values(dtype, (2,), 2), rows[:2]], "pairs")
+    yield [], {"iterator": pairs}
+    # A feedable iterator reading the one-shot iterator named by its input.
+    target = _handle_of([rows[1:]], "named")
+    _SAMPLE_HANDLES.append(target)
+    feedable = IteratorHandle("feedable", target.output_types, target.output_shapes,
+                              feedable=True)
+    yield [samples.known(np.array(target.token, dtype=object))], {"iterator": feedable}
+
+
+_SAMPLE_HANDLES = []  # the targets of the feedable samples stay alive while the sweep runs
+
+
+def _string_handle_samples(dtype):
+    yield [], {"iterator": _handle_of([samples.values(dtype, (2,), 4)], "handled")}
 
 
 def _make_iterator_samples(dtype):
@@ -187,9 +247,14 @@ _NO_NODE = NoGraphDef("TF's op takes a dataset variant and an iterator resource,
 register(OpDef("IteratorGetNext", shape=_get_next_shape, dtype=_get_next_dtype, stateful=True,
                host=_get_next_host, reference=_get_next_reference, samples=_get_next_samples,
                graphdef=_NO_NODE))
+register(OpDef("IteratorToStringHandle", shape=lambda ctx: [()],
+               dtype=lambda ctx: [dtypes.string], host=_string_handle_host,
+               reference=_string_handle_reference, samples=_string_handle_samples,
+               graphdef=_NO_NODE))
 register(OpDef("MakeIterator", shape=lambda ctx: [], dtype=lambda ctx: [], stateful=True,
                host=_make_iterator_host, reference=_make_iterator_reference,
                samples=_make_iterator_samples, graphdef=_NO_NODE))
 
 NotDifferentiable("IteratorGetNext")
 NotDifferentiable("MakeIterator")
+NotDifferentiable("IteratorToStringHandle")

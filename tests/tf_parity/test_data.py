@@ -320,3 +320,33 @@ def test_element_spec_is_tfs(tf_graph_mode):
     assert spec(fg) == spec(tf_graph_mode)
 
 
+
+
+def test_feedable_iterators_switch_as_tfs(tf_graph_mode):
+    def run(api):
+        v1 = api.compat.v1
+        g = api.Graph()
+        with g.as_default():
+            train = api.data.Dataset.range(50).map(lambda v: v * 2).repeat()
+            val = api.data.Dataset.range(100, 103)
+            handle = v1.placeholder(api.string, [])
+            feedable = v1.data.Iterator.from_string_handle(
+                handle, v1.data.get_output_types(train), v1.data.get_output_shapes(train))
+            nxt = feedable.get_next()
+            train_it = v1.data.make_one_shot_iterator(train)
+            val_it = v1.data.make_initializable_iterator(val)
+            out = []
+            with v1.Session(graph=g) as sess:
+                th, vh = sess.run([train_it.string_handle(), val_it.string_handle()])
+                for _ in range(2):
+                    out += [int(sess.run(nxt, {handle: th})) for _ in range(3)]
+                    sess.run(val_it.initializer)
+                    while True:
+                        try:
+                            out.append(int(sess.run(nxt, {handle: vh})))
+                        except api.errors.OutOfRangeError:
+                            out.append("end")
+                            break
+        return out
+
+    assert run(fg) == run(tf_graph_mode)
