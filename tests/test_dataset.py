@@ -752,3 +752,39 @@ def test_feedable_iterator_reads_the_iterator_whose_handle_is_fed():
         strings = tf.data.Dataset.from_tensors("s").make_one_shot_iterator()
         with pytest.raises(tf.errors.InvalidArgumentError, match="types"):
             sess.run(nxt, {handle: sess.run(strings.string_handle())})
+
+
+def test_from_tensor_slices_takes_a_snapshot_and_leaves_the_array_writable():
+    x = np.arange(4, dtype=np.int64)
+    ds = tf.data.Dataset.from_tensor_slices(x)
+    x[0] = 100
+    assert x.flags.writeable
+    assert _elements(ds) == [0, 1, 2, 3]
+    got = _elements(tf.data.Dataset.from_tensor_slices(np.zeros((2, 2), np.float32)))
+    got[0][0] = 5.0  # fetched values are the caller's own arrays
+
+
+def test_reinitializing_many_times_leaks_no_threads_files_or_objects(tmp_path):
+    import gc
+    import sys
+
+    path = _write(tmp_path / "a.txt", b"".join(b"%d\n" % i for i in range(50)))
+    ds = tf.data.TextLineDataset(path).map(lambda s: (s, 1)).shuffle(8, seed=1).batch(2) \
+        .prefetch(2)
+    it = ds.make_initializable_iterator()
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        def rounds(n):
+            for _ in range(n):
+                sess.run(it.initializer)
+                for _ in range(3):
+                    sess.run(nxt)
+
+        rounds(20)
+        gc.collect()
+        threads, fds, blocks = threading.active_count(), _open_fds(), sys.getallocatedblocks()
+        rounds(300)
+        gc.collect()
+        assert threading.active_count() <= threads
+        assert len(_open_fds() - fds) <= 1  # at most the current pipeline's file
+        assert sys.getallocatedblocks() - blocks < 1000  # 300 rounds: ~3 objects a round

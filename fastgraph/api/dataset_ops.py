@@ -290,6 +290,8 @@ def _leaf_value(value, dtype=None):
             return np.asarray(known), value.dtype, value.shape
         return value, value.dtype, value.shape
     arr, dtype = as_array(value, dtype)
+    if isinstance(value, np.ndarray) and np.shares_memory(arr, value):
+        arr = arr.copy()  # a snapshot, as TF's constant: the caller may change theirs
     arr.setflags(write=False)
     return arr, dtype, TensorShape(arr.shape)
 
