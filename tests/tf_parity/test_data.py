@@ -350,3 +350,15 @@ def test_feedable_iterators_switch_as_tfs(tf_graph_mode):
         return out
 
     assert run(fg) == run(tf_graph_mode)
+
+
+@pytest.mark.parametrize("kind", ["", "GZIP", "ZLIB"])
+def test_records_written_by_tf_read_back(tmp_path, kind, tf_graph_mode):
+    path = str(tmp_path / f"w{kind}.tfrecord")
+    records = [b"", b"x" * 1000] + [bytes([i]) * i for i in range(1, 40)]
+    options = tf_graph_mode.io.TFRecordOptions(compression_type=kind)
+    with tf_graph_mode.io.TFRecordWriter(path, options) as w:
+        for r in records:
+            w.write(r)
+    got, _, _ = _run(fg, lambda api: api.data.TFRecordDataset(path, compression_type=kind))
+    assert [g[2] for g in got] == records
