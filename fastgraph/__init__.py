@@ -13,6 +13,8 @@ from . import debugging  # noqa: F401 - tf.debugging
 from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
 from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
 from .api.string_ops import ROOT_V1 as _STRING_ROOT
+from . import data  # noqa: F401 - tf.data
+from .api.data_structure import TensorSpec  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )

@@ -20,7 +20,7 @@ import types
 MODULES = ("math", "nn", "linalg", "image", "random", "initializers", "errors",
            "dtypes", "bitwise", "sparse", "signal", "debugging", "nest", "train",
            "losses", "metrics", "layers", "summary", "io", "gfile", "app", "flags", "strings",
-           "lookup")
+           "lookup", "data", "data.experimental")
 
 # Dotted path under tf.compat.v1 ("" is the root) -> name -> why it is left out.
 LEFT_OUT = {

@@ -15,6 +15,7 @@ from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 from . import io_ops, parsing_ops, sparse_ops  # noqa: F401 - host ops: files, Examples
 from . import image_codecs  # noqa: F401 - host ops: PNG, JPEG, GIF, BMP
 from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (host ops)
+from . import data_ops  # noqa: F401 - registration (host ops: tf.data's iterators)
 
 __all__ = ["FAMILIES", "namespace"]
 
