@@ -25,7 +25,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.framework import op_registry
-from fastgraph.ops import samples
+from fastgraph.ops import queue_ops, samples
 
 # Ops the sweep does not build from samples, and why.
 EXEMPT = {
@@ -37,6 +37,12 @@ EXEMPT = {
     "If": "its attributes are sub-graphs built by tf.cond/case/switch_case, not arrays; "
           "tests/test_control_flow.py runs them against NumPy and the op's reference",
 }
+# Queue ops act on a queue a session holds, named by a handle from a queue op:
+# they have no value of their inputs alone. tests/test_queues.py runs each of
+# them against hand-computed orders, and tests/tf_parity/test_queues.py against TF.
+EXEMPT.update({t: "a queue op: its value depends on the session's queue, not its inputs; "
+                  "tests/test_queues.py checks it" for t in queue_ops.QUEUE_TYPES +
+               queue_ops.ACTION_TYPES})
 
 # (op type, dtype name) -> why the kernel fails a dtype the entry declares.
 GAPS = {}

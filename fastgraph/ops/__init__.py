@@ -12,6 +12,7 @@ from . import (  # noqa: F401 - registration
     tensor_operators, training_ops,
 )
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
+from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
 
 __all__ = ["FAMILIES", "namespace"]
 
