@@ -8,9 +8,11 @@ session that runs them (`ops/queue_ops.py`, `ops/queue_buffers.py`).
 
 import hashlib
 
+import numpy as np
+
 from ..framework import dtypes as _dtypes
 from ..framework.constant_op import convert_to_tensor
-from ..framework.graph import get_default_graph
+from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..framework.tensor_shape import Dimension, TensorShape, as_shape, unknown_shape
 from ..ops.random_ops import get_seed
@@ -59,6 +61,21 @@ def _as_name_list(names, dtypes):
         raise ValueError("List of names must have the same length as the list of dtypes, "
                          f"received len(names)={len(names)},len(dtypes)={len(dtypes)}")
     return list(names)
+
+
+def _component(value, dtype, name):
+    """`value` as a tensor of `dtype`; Python strings become a string
+    constant (an object array of bytes, as fastgraph holds strings)."""
+    if dtype == _dtypes.string and not isinstance(value, Tensor) and \
+            not hasattr(value, "_as_graph_element"):
+        arr = np.array(value, dtype=object)
+        flat = arr.reshape(-1)
+        for i, v in enumerate(flat):
+            flat[i] = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+        arr.setflags(write=False)
+        return get_default_graph().create_op("Const", [], {"value": arr, "dtype": dtype},
+                                             name=name).outputs[0]
+    return convert_to_tensor(value, dtype=dtype, name=name)
 
 
 def _attr_shapes(shapes):
@@ -165,7 +182,7 @@ class QueueBase:
                 raise ValueError("You must enqueue a dictionary in a Queue with names")
             if not isinstance(vals, (list, tuple)):
                 vals = [vals]
-        return [convert_to_tensor(v, dtype=d, name=f"component_{i}")
+        return [_component(v, d, f"component_{i}")
                 for i, (v, d) in enumerate(zip(vals, self._dtypes))]
 
     def enqueue(self, vals, name=None):

@@ -1,0 +1,400 @@
+"""tf.queue's queues against hand-computed orders: FIFO order, padding,
+priority order, random shuffle (a permutation of what went in), blocking
+released by another thread, close semantics, many threads, and the queues
+as session resources (closed by Session.close, one per session)."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import fastgraph as tf
+
+
+def _graph():
+    return tf.Graph()
+
+
+def test_fifo_order_and_components():
+    with _graph().as_default():
+        q = tf.FIFOQueue(10, [tf.int32, tf.float32], shapes=[[], [2]])
+        x = tf.placeholder(tf.int32, [])
+        enq = q.enqueue([x, tf.fill([2], tf.cast(x, tf.float32) * 0.5)])
+        a, b = q.dequeue()
+        assert a.shape.as_list() == [] and b.shape.as_list() == [2]
+        many = q.dequeue_many(3)
+        assert [t.shape.as_list() for t in many] == [[3], [3, 2]]
+        with tf.Session() as sess:
+            for i in [5, 1, 4, 2, 3]:
+                sess.run(enq, {x: i})
+            assert sess.run(q.size()) == 5
+            got_a, got_b = sess.run([a, b])
+            assert got_a == 5 and got_b.tolist() == [2.5, 2.5]
+            m_a, m_b = sess.run(many)
+            assert m_a.tolist() == [1, 4, 2]
+            assert m_b.tolist() == [[0.5, 0.5], [2.0, 2.0], [1.0, 1.0]]
+            assert sess.run(a * 10) == 30
+            assert sess.run(q.size()) == 0
+
+
+def test_enqueue_many_and_dequeue_up_to():
+    with _graph().as_default():
+        q = tf.FIFOQueue(10, tf.int64, shapes=[[]])
+        enq = q.enqueue_many([[10, 20, 30, 40, 50]])
+        up_to = q.dequeue_up_to(3)
+        assert up_to.shape.as_list() == [None]
+        with tf.Session() as sess:
+            sess.run(enq)
+            assert sess.run(up_to).tolist() == [10, 20, 30]
+            sess.run(q.close())
+            # Closed: the last batch is what is left, then OutOfRange.
+            assert sess.run(up_to).tolist() == [40, 50]
+            with pytest.raises(tf.errors.OutOfRangeError) as info:
+                sess.run(up_to)
+            assert "is closed and has insufficient elements (requested 3, current size 0)" \
+                in info.value.message
+
+
+def test_named_components_are_dicts():
+    with _graph().as_default():
+        q = tf.FIFOQueue(4, [tf.int32, tf.float32], shapes=[[2], []], names=["a", "b"])
+        assert q.names == ["a", "b"]
+        enq = q.enqueue({"a": [1, 2], "b": 3.5})
+        out = q.dequeue()
+        assert sorted(out) == ["a", "b"]
+        with pytest.raises(ValueError, match="You must enqueue a dictionary"):
+            q.enqueue([[1, 2], 3.0])
+        with pytest.raises(ValueError):
+            q.enqueue({"a": [1, 2, 3], "b": 1.0})  # static shape (3,) vs (2,)
+        with tf.Session() as sess:
+            sess.run(enq)
+            got = sess.run(out)
+            assert got["a"].tolist() == [1, 2] and got["b"] == 3.5
+
+
+def test_enqueue_shape_checked_at_run_time():
+    with _graph().as_default():
+        q = tf.FIFOQueue(4, tf.int32, shapes=[[2]])
+        x = tf.placeholder(tf.int32)
+        enq = q.enqueue([x])
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError) as info:
+                sess.run(enq, {x: [1, 2, 3]})
+            assert "Shape mismatch in tuple component 0. Expected [2], got [3]" \
+                in info.value.message
+            sess.run(enq, {x: [1, 2]})  # the session stays usable
+            assert sess.run(q.size()) == 1
+
+
+def test_dequeue_many_needs_shapes():
+    with _graph().as_default():
+        q = tf.FIFOQueue(4, tf.int32)
+        with tf.Session() as sess:
+            sess.run(q.enqueue([1]))
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match="require the components to have specified shapes"):
+                sess.run(q.dequeue_many(1))
+
+
+def test_padding_fifo_pads_to_the_longest():
+    with _graph().as_default():
+        q = tf.PaddingFIFOQueue(5, [tf.int32, tf.string], shapes=[[None], []])
+        x = tf.placeholder(tf.int32, [None])
+        s = tf.placeholder(tf.string, [])
+        enq = q.enqueue([x, s])
+        ints, strs = q.dequeue_many(3)
+        with tf.Session() as sess:
+            sess.run(enq, {x: [1, 2, 3], s: "a"})
+            sess.run(enq, {x: [4], s: "bb"})
+            sess.run(enq, {x: [5, 6], s: "c"})
+            got_i, got_s = sess.run([ints, strs])
+    assert got_i.tolist() == [[1, 2, 3], [4, 0, 0], [5, 6, 0]]
+    assert got_s.tolist() == [b"a", b"bb", b"c"]
+
+
+def test_padding_fifo_requires_shapes():
+    with pytest.raises(TypeError):
+        tf.PaddingFIFOQueue(5, [tf.int32])  # noqa - shapes is required, as TF
+
+
+def test_priority_queue_lowest_first():
+    with _graph().as_default():
+        q = tf.PriorityQueue(10, [tf.string], shapes=[[]])
+        assert q.dtypes == [tf.int64, tf.string]
+        enq = q.enqueue_many([[5, 1, 3, 9, 2], ["e", "a", "c", "i", "b"]])
+        prio, value = q.dequeue()
+        many_p, many_v = q.dequeue_many(3)
+        with tf.Session() as sess:
+            sess.run(enq)
+            assert sess.run([prio, value]) == [1, b"a"]
+            p, v = sess.run([many_p, many_v])
+            assert p.tolist() == [2, 3, 5] and v.tolist() == [b"b", b"c", b"e"]
+            sess.run(q.enqueue([0, "z"]))
+            assert sess.run([prio, value]) == [0, b"z"]
+            assert sess.run([prio, value]) == [9, b"i"]
+
+
+def test_random_shuffle_is_a_seeded_permutation():
+    def run(seed):
+        with _graph().as_default():
+            q = tf.RandomShuffleQueue(100, 10, tf.int32, shapes=[[]], seed=seed)
+            enq = q.enqueue_many([np.arange(50, dtype=np.int32)])
+            close = q.close()
+            out = q.dequeue_up_to(7)
+            got = []
+            with tf.Session() as sess:
+                sess.run(enq)
+                sess.run(close)
+                while True:
+                    try:
+                        got.extend(sess.run(out).tolist())
+                    except tf.errors.OutOfRangeError:
+                        break
+            return got
+
+    first = run(7)
+    assert sorted(first) == list(range(50))
+    assert first != list(range(50))
+    assert run(7) == first  # seeded: the same order again
+
+
+def test_random_shuffle_keeps_min_after_dequeue():
+    with _graph().as_default():
+        q = tf.RandomShuffleQueue(10, 3, tf.int32, shapes=[[]], seed=1)
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            sess.run(q.enqueue_many([[1, 2, 3, 4]]))
+            first = sess.run(deq)  # 4 held, 3 must stay
+            with pytest.raises(tf.errors.DeadlineExceededError):
+                sess.run(deq, options=tf.RunOptions(timeout_in_ms=50))
+            assert sess.run(q.size()) == 3
+            sess.run(q.close())
+            rest = [sess.run(deq) for _ in range(3)]  # closed: drains
+            assert sorted([first] + rest) == [1, 2, 3, 4]
+
+
+def test_dequeue_blocks_until_another_thread_enqueues():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        x = tf.placeholder(tf.int32, [])
+        enq = q.enqueue([x])
+        deq = q.dequeue() + 1
+        with tf.Session() as sess:
+            got = []
+            t = threading.Thread(target=lambda: got.append(sess.run(deq)))
+            t.start()
+            time.sleep(0.1)
+            assert t.is_alive() and not got  # waiting on the empty queue
+            sess.run(enq, {x: 41})
+            t.join(5)
+            assert got == [42]
+
+
+def test_enqueue_blocks_while_full():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        enq = q.enqueue_many([[1, 2, 3, 4]])  # twice the capacity
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            t = threading.Thread(target=lambda: sess.run(enq))
+            t.start()
+            time.sleep(0.1)
+            assert t.is_alive() and sess.run(q.size()) == 2
+            assert [sess.run(deq) for _ in range(4)] == [1, 2, 3, 4]
+            t.join(5)
+            assert not t.is_alive()
+
+
+def test_dequeue_many_larger_than_capacity():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        enq = q.enqueue_many([[1, 2, 3, 4, 5]])
+        with tf.Session() as sess:
+            t = threading.Thread(target=lambda: sess.run(enq))
+            t.start()
+            assert sess.run(q.dequeue_many(5)).tolist() == [1, 2, 3, 4, 5]
+            t.join(5)
+
+
+def test_timeout_raises_deadline_exceeded():
+    with _graph().as_default():
+        q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+        with tf.Session() as sess:
+            start = time.monotonic()
+            with pytest.raises(tf.errors.DeadlineExceededError,
+                               match="Timed out waiting for notification"):
+                sess.run(q.dequeue(), options=tf.RunOptions(timeout_in_ms=80))
+            assert 0.07 < time.monotonic() - start < 2
+            sess.run(q.enqueue([1]))
+            with pytest.raises(tf.errors.DeadlineExceededError):
+                sess.run(q.enqueue([2]), options=tf.RunOptions(timeout_in_ms=50))
+            assert sess.run(q.dequeue()) == 1
+
+
+def test_close_semantics():
+    with _graph().as_default():
+        q = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+        enq = q.enqueue([7])
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            sess.run(enq)
+            sess.run(enq)
+            assert not sess.run(q.is_closed())
+            sess.run(q.close())
+            assert sess.run(q.is_closed())
+            with pytest.raises(tf.errors.CancelledError) as info:
+                sess.run(enq)
+            assert "FIFOQueue '" in info.value.message and "' is closed." in info.value.message
+            with pytest.raises(tf.errors.OutOfRangeError):
+                sess.run(q.dequeue_many(3))  # 2 left: they stay
+            assert sess.run(q.size()) == 2
+            assert sess.run(deq) == 7 and sess.run(deq) == 7
+            with pytest.raises(tf.errors.OutOfRangeError):
+                sess.run(deq)
+
+
+def test_close_wakes_waiting_dequeue_with_out_of_range():
+    with _graph().as_default():
+        q = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            errs = []
+
+            def wait():
+                try:
+                    sess.run(deq)
+                except tf.errors.OutOfRangeError as e:
+                    errs.append(e)
+            t = threading.Thread(target=wait)
+            t.start()
+            time.sleep(0.1)
+            sess.run(q.close())
+            t.join(5)
+            assert len(errs) == 1
+
+
+def test_cancel_pending_enqueues():
+    with _graph().as_default():
+        q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+        enq = q.enqueue([3])
+        with tf.Session() as sess:
+            sess.run(enq)
+            errs = []
+
+            def wait():
+                try:
+                    sess.run(enq)
+                except tf.errors.CancelledError as e:
+                    errs.append(e)
+            t = threading.Thread(target=wait)
+            t.start()
+            time.sleep(0.1)
+            sess.run(q.close(cancel_pending_enqueues=True))
+            t.join(5)
+            assert len(errs) == 1
+            assert sess.run(q.dequeue()) == 3
+
+
+def test_eight_threads_each_element_exactly_once():
+    n_threads, per_thread = 8, 50
+    with _graph().as_default():
+        q = tf.FIFOQueue(16, tf.int32, shapes=[[]])
+        x = tf.placeholder(tf.int32, [])
+        enq = q.enqueue([x])
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            got, lock = [], threading.Lock()
+
+            def produce(k):
+                for i in range(per_thread):
+                    sess.run(enq, {x: k * per_thread + i})
+
+            def consume():
+                for _ in range(per_thread):
+                    v = int(sess.run(deq))
+                    with lock:
+                        got.append(v)
+            threads = [threading.Thread(target=produce, args=(k,)) for k in range(n_threads)]
+            threads += [threading.Thread(target=consume) for _ in range(n_threads)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            assert not any(t.is_alive() for t in threads)
+    assert sorted(got) == list(range(n_threads * per_thread))
+
+
+def test_session_close_cancels_waiting_runs():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        deq = q.dequeue()
+        sess = tf.Session()
+        errs = []
+
+        def wait():
+            try:
+                sess.run(deq)
+            except tf.errors.CancelledError as e:
+                errs.append(e.message)
+        t = threading.Thread(target=wait)
+        t.start()
+        time.sleep(0.1)
+        assert sess.memory_stats()["resources"] == 1
+        sess.close()
+        t.join(5)
+        assert not t.is_alive()
+        assert errs and "Dequeue operation was cancelled" in errs[0]
+        with pytest.raises(RuntimeError, match="closed Session"):
+            sess.run(deq)
+
+
+def test_two_sessions_hold_two_queues():
+    with _graph().as_default():
+        q = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+        x = tf.placeholder(tf.int32, [])
+        enq = q.enqueue([x])
+        with tf.Session() as s1, tf.Session() as s2:
+            s1.run(enq, {x: 1})
+            s1.run(enq, {x: 2})
+            s2.run(enq, {x: 9})
+            assert s1.run(q.size()) == 2 and s2.run(q.size()) == 1
+            assert s2.run(q.dequeue()) == 9
+            assert s1.run(q.dequeue()) == 1
+
+
+def test_shared_name_shares_one_queue_in_a_session():
+    with _graph().as_default():
+        a = tf.FIFOQueue(5, tf.int32, shapes=[[]], shared_name="shared_q")
+        b = tf.FIFOQueue(5, tf.int32, shapes=[[]], shared_name="shared_q")
+        with tf.Session() as sess:
+            sess.run(a.enqueue([4]))
+            assert sess.run(b.dequeue()) == 4
+
+
+def test_queue_ops_names_as_tf():
+    with _graph().as_default():
+        q = tf.FIFOQueue(3, tf.int32, shapes=[[]])
+        assert q.name == "fifo_queue"
+        assert q.enqueue([1]).name == "fifo_queue_enqueue"
+        assert q.dequeue().op.name == "fifo_queue_Dequeue"
+        assert q.dequeue_many(2).op.name == "fifo_queue_DequeueMany"
+        assert q.size().op.name == "fifo_queue_Size"
+        assert q.close().name == "fifo_queue_Close"
+        assert q.queue_ref.op.type == "FIFOQueueV2"
+        assert tf.queue.FIFOQueue is tf.FIFOQueue is tf.compat.v1.FIFOQueue
+
+
+def test_queue_graph_round_trips_through_graph_def():
+    with _graph().as_default() as g:
+        q = tf.PaddingFIFOQueue(4, [tf.int32], shapes=[[None]], name="pq")
+        q.enqueue([[1, 2]], name="enq")
+        q.dequeue_many(1, name="deq")
+        gd = g.as_graph_def()
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            sess.run("enq")
+            assert sess.run("deq:0").tolist() == [[1, 2]]
+    node = [n for n in gd.node if n.name == "pq"][0]
+    assert node.op == "PaddingFIFOQueueV2"
