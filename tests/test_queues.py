@@ -391,7 +391,7 @@ def test_queue_graph_round_trips_through_graph_def():
         q.enqueue([[1, 2]], name="enq")
         q.dequeue_many(1, name="deq")
         gd = g.as_graph_def()
-    with tf.Graph().as_default() as g2:
+    with tf.Graph().as_default():
         tf.import_graph_def(gd, name="")
         with tf.Session() as sess:
             sess.run("enq")

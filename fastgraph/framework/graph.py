@@ -40,6 +40,7 @@ class GraphKeys:
     TRAIN_OP = "train_op"
     MOVING_AVERAGE_VARIABLES = "moving_average_variables"
     METRIC_VARIABLES = "metric_variables"
+    QUEUE_RUNNERS = "queue_runners"
 
 
 class Tensor:

@@ -13,12 +13,13 @@ from . import (  # noqa: F401 - registration
 )
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
+from . import input_ops  # host ops of TF1 input pipelines: random_shuffle, count_up_to
 
 __all__ = ["FAMILIES", "namespace"]
 
 FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, reduction_ops,
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
-            sort_ops, training_ops)
+            sort_ops, training_ops, input_ops)
 
 
 def namespace(attr, modules=FAMILIES):
