@@ -398,3 +398,249 @@ def test_queue_graph_round_trips_through_graph_def():
             assert sess.run("deq:0").tolist() == [[1, 2]]
     node = [n for n in gd.node if n.name == "pq"][0]
     assert node.op == "PaddingFIFOQueueV2"
+
+
+# ---- Coordinator, QueueRunner, input producers and batchers --------------------------
+
+def test_coordinator_stop_and_join():
+    coord = tf.train.Coordinator()
+    assert not coord.should_stop()
+    ticks = []
+
+    def loop():
+        while not coord.should_stop():
+            ticks.append(1)
+            time.sleep(0.005)
+    threads = [threading.Thread(target=loop) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.05)
+    coord.request_stop()
+    assert coord.should_stop() and coord.wait_for_stop(0.01)
+    coord.join(threads)
+    assert coord.joined and not any(t.is_alive() for t in threads) and ticks
+    coord.clear_stop()
+    assert not coord.should_stop() and not coord.wait_for_stop(0.01)
+
+
+def test_coordinator_reports_the_first_exception():
+    coord = tf.train.Coordinator()
+
+    def fail():
+        with coord.stop_on_exception():
+            raise ValueError("first")
+    t = threading.Thread(target=fail)
+    coord.register_thread(t)
+    t.start()
+    assert coord.wait_for_stop(5)
+    coord.request_stop(RuntimeError("second"))  # already stopping: not recorded
+    with pytest.raises(ValueError, match="first"):
+        coord.raise_requested_exception()
+    with pytest.raises(ValueError, match="first"):
+        coord.join()
+
+
+def test_coordinator_clean_stop_on_out_of_range():
+    coord = tf.train.Coordinator()
+    with coord.stop_on_exception():
+        raise tf.errors.OutOfRangeError(None, None, "end of input")
+    assert coord.should_stop()
+    coord.join([])  # nothing to re-raise
+
+
+def test_coordinator_join_raises_for_stragglers():
+    coord = tf.train.Coordinator()
+    release = threading.Event()
+    t = threading.Thread(target=release.wait)
+    t.start()
+    coord.request_stop()
+    with pytest.raises(RuntimeError, match="Coordinator stopped with threads still running"):
+        coord.join([t], stop_grace_period_secs=0.01)
+    release.set()
+    t.join()
+
+
+def test_queue_runner_fills_and_closes_the_queue():
+    with _graph().as_default():
+        source = tf.FIFOQueue(100, tf.int32, shapes=[[]])
+        target = tf.FIFOQueue(4, tf.int32, shapes=[[]])
+        fill = source.enqueue_many([np.arange(30, dtype=np.int32)])
+        # Two threads move elements; the source's end closes the target.
+        move = target.enqueue([source.dequeue() * 2])
+        qr = tf.train.QueueRunner(target, [move, move])
+        assert qr.queue is target and qr.enqueue_ops == [move, move]
+        assert qr.queue_closed_exception_types == (tf.errors.OutOfRangeError,)
+        assert qr.name == "fifo_queue_1"
+        tf.train.add_queue_runner(qr)
+        assert tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS) == [qr]
+        deq = target.dequeue()
+        with tf.Session() as sess:
+            sess.run(fill)
+            sess.run(source.close())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            assert len(threads) == 3  # two enqueue threads and the close-on-stop one
+            got = []
+            with pytest.raises(tf.errors.OutOfRangeError):
+                while True:
+                    got.append(int(sess.run(deq)))
+            coord.request_stop()
+            coord.join(threads)
+    assert sorted(got) == [2 * i for i in range(30)]
+
+
+def test_queue_runner_stop_cancels_blocked_enqueues():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        qr = tf.train.QueueRunner(q, [q.enqueue([1])])
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = qr.create_threads(sess, coord=coord, start=True)
+            time.sleep(0.1)  # the queue fills, the enqueue thread blocks
+            assert sess.run(q.size()) == 2
+            coord.request_stop()
+            coord.join(threads, stop_grace_period_secs=5)
+            assert sess.run(q.is_closed())
+
+
+def test_queue_runner_errors_reach_the_coordinator():
+    with _graph().as_default():
+        q = tf.FIFOQueue(2, tf.int32, shapes=[[2]])
+        x = tf.placeholder_with_default(np.array([1, 2, 3], np.int32), [None])
+        qr = tf.train.QueueRunner(q, [q.enqueue([x])])
+        with tf.Session() as sess:
+            coord = tf.train.Coordinator()
+            threads = qr.create_threads(sess, coord=coord, start=True)
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Shape mismatch"):
+                coord.join(threads, stop_grace_period_secs=5)
+
+
+def _drain(sess, fetch):
+    out = []
+    try:
+        while True:
+            out.append(sess.run(fetch))
+    except tf.errors.OutOfRangeError:
+        pass
+    return out
+
+
+def test_limit_epochs_raises_after_the_last_epoch():
+    with _graph().as_default():
+        t = tf.train.limit_epochs(tf.constant([1, 2]), num_epochs=3)
+        assert [v.op.name for v in tf.local_variables()] == ["limit_epochs/epochs"]
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.FailedPreconditionError):
+                sess.run(t)  # the counter is a local variable
+            sess.run(tf.local_variables_initializer())
+            assert [v.tolist() for v in _drain(sess, t)] == [[1, 2]] * 3
+            with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 3"):
+                sess.run(t)
+
+
+def test_string_input_producer_in_order_for_num_epochs():
+    with _graph().as_default():
+        q = tf.train.string_input_producer(["a", "b", "c"], num_epochs=2, shuffle=False)
+        name = q.dequeue()
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got = _drain(sess, name)
+            coord.request_stop()
+            coord.join(threads)
+    assert got == [b"a", b"b", b"c", b"a", b"b", b"c"]
+
+
+def test_range_input_producer_shuffles_each_epoch():
+    with _graph().as_default():
+        q = tf.train.range_input_producer(10, num_epochs=3, shuffle=True, seed=5)
+        i = q.dequeue()
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got = [int(v) for v in _drain(sess, i)]
+            coord.request_stop()
+            coord.join(threads)
+    assert len(got) == 30
+    epochs = [got[k:k + 10] for k in (0, 10, 20)]
+    assert all(sorted(e) == list(range(10)) for e in epochs)
+    assert epochs[0] != list(range(10)) or epochs[1] != list(range(10))
+
+
+def test_slice_input_producer_and_batch_keep_rows_together():
+    data = np.arange(24, dtype=np.float32).reshape(12, 2)
+    labels = np.arange(12, dtype=np.int64) * 10
+    with _graph().as_default():
+        x, y = tf.train.slice_input_producer([tf.constant(data), tf.constant(labels)],
+                                             num_epochs=1, shuffle=False)
+        bx, by = tf.train.batch([x, y], batch_size=5, allow_smaller_final_batch=True)
+        assert bx.shape.as_list() == [None, 2] and by.shape.as_list() == [None]
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            batches = _drain(sess, [bx, by])
+            coord.request_stop()
+            coord.join(threads)
+    assert [len(b) for b, _ in batches] == [5, 5, 2]
+    xs = np.concatenate([b for b, _ in batches])
+    ys = np.concatenate([b for _, b in batches])
+    np.testing.assert_array_equal(xs, data)  # one thread, no shuffle: in order
+    np.testing.assert_array_equal(ys, labels)
+
+
+def test_shuffle_batch_gives_every_example_once_per_epoch():
+    data = np.arange(40, dtype=np.int32)
+    with _graph().as_default():
+        (v,) = tf.train.slice_input_producer([tf.constant(data)], num_epochs=2, seed=1)
+        batch = tf.train.shuffle_batch({"v": v}, batch_size=8, capacity=30,
+                                       min_after_dequeue=10, num_threads=2, seed=2)
+        assert sorted(batch) == ["v"] and batch["v"].shape.as_list() == [8]
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got = np.concatenate([b["v"] for b in _drain(sess, batch)])
+            coord.request_stop()
+            coord.join(threads)
+    assert sorted(got.tolist()) == sorted(data.tolist() * 2)
+
+
+def test_batch_join_and_shuffle_batch_join_mix_their_inputs():
+    with _graph().as_default():
+        a = tf.train.limit_epochs(tf.constant([1, 2, 3]), num_epochs=2)
+        b = tf.train.limit_epochs(tf.constant([10, 20, 30]), num_epochs=2)
+        joined = tf.train.batch_join([[a], [b]], batch_size=3, enqueue_many=True,
+                                     allow_smaller_final_batch=True)
+        c = tf.train.limit_epochs(tf.constant([100, 200]), num_epochs=3)
+        d = tf.train.limit_epochs(tf.constant([7, 8]), num_epochs=3)
+        shuffled = tf.train.shuffle_batch_join([[c], [d]], batch_size=2, capacity=20,
+                                               min_after_dequeue=2, enqueue_many=True, seed=3,
+                                               allow_smaller_final_batch=True)
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got_joined = np.concatenate(_drain(sess, joined)).tolist()
+            got_shuffled = np.concatenate(_drain(sess, shuffled)).tolist()
+            coord.request_stop()
+            coord.join(threads)
+    assert sorted(got_joined) == sorted([1, 2, 3, 10, 20, 30] * 2)
+    assert sorted(got_shuffled) == sorted([100, 200, 7, 8] * 3)
+
+
+def test_random_shuffle_op():
+    with _graph().as_default():
+        x = tf.constant(np.arange(6).reshape(3, 2))
+        s = tf.random_shuffle(x, seed=4)
+        assert tf.random.shuffle is tf.random_shuffle
+        with tf.Session() as sess:
+            first = sess.run(s)
+            second = sess.run(s)
+        with tf.Session() as sess:
+            again = sess.run(s)
+    assert sorted(first.tolist()) == [[0, 1], [2, 3], [4, 5]]  # whole rows move
+    np.testing.assert_array_equal(first, again)  # seeded: each session repeats
+    assert sorted(second.tolist()) == [[0, 1], [2, 3], [4, 5]]

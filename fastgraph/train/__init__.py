@@ -50,7 +50,7 @@ __all__ += [
 ]
 
 # ---- queues and TF1 input pipelines (issue 15) ----------------------------------------
-from . import queue_runner  # noqa: E402 - tf.train.queue_runner
+from . import queue_runner  # noqa: E402,F401 - tf.train.queue_runner
 from .coordinator import Coordinator, LooperThread  # noqa: E402
 from .input import (  # noqa: E402
     batch, batch_join, input_producer, limit_epochs, range_input_producer, shuffle_batch,
