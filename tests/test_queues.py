@@ -110,6 +110,8 @@ def test_padding_fifo_pads_to_the_longest():
             sess.run(enq, {x: [5, 6], s: "c"})
             got_i, got_s = sess.run([ints, strs])
     assert got_i.tolist() == [[1, 2, 3], [4, 0, 0], [5, 6, 0]]
+    assert got_s.dtype == object and got_s.shape == (3,)
+    assert [type(v) for v in got_s.tolist()] == [bytes] * 3
     assert got_s.tolist() == [b"a", b"bb", b"c"]
 
 

@@ -116,7 +116,8 @@ class _Buffer:
         """Adds the slices along the first dimension of `components`."""
         arrays = self._checked(components, batch=True)
         n = arrays[0].shape[0] if arrays else 0
-        self._enqueue_elements([tuple(a[i] for a in arrays) for i in range(n)], deadline)
+        # a[i, ...] is an array even for a 1-d a (a[i] of strings would be bytes).
+        self._enqueue_elements([tuple(a[i, ...] for a in arrays) for i in range(n)], deadline)
 
     def dequeue(self, deadline=None):
         """Removes one element; returns its components."""
@@ -293,7 +294,9 @@ class PaddingFIFOBuffer(FIFOBuffer):
             fill = b"" if dtype.np_dtype == np.object_ else 0
             batch = np.full((len(parts),) + size, fill, dtype=dtype.np_dtype)
             for j, p in enumerate(parts):
-                batch[(j,) + tuple(slice(0, d) for d in p.shape)] = p
+                # The Ellipsis keeps a 0-d part a view: an object array's
+                # element would hold the array itself.
+                batch[(j,) + tuple(slice(0, d) for d in p.shape) + (Ellipsis,)] = p
             out.append(batch)
         return out
 

@@ -148,3 +148,42 @@ def test_queue_errors_match_tf(tf_graph_mode):
     assert got == _errors(tf_graph_mode)
     assert got[0] == ("InvalidArgumentError",
                       "Shape mismatch in tuple component 0. Expected [2], got [3]")
+
+
+def _queue_graph(api):
+    v1 = api.compat.v1
+    q = v1.PaddingFIFOQueue(5, [api.int32, api.string], shapes=[[None], []], name="q")
+    q.enqueue([[1, 2], "x"], name="enq")
+    q.enqueue_many([[[3, 4], [5, 6]], ["y", "z"]], name="enqm")
+    q.dequeue_many(3, name="deq")
+    q.size(name="size")
+    pq = v1.PriorityQueue(4, [api.float32], shapes=[[]], name="pq")
+    pq.enqueue_many([api.constant([3, 1], api.int64), [1.5, 2.5]], name="penq")
+    pq.dequeue(name="pdeq")
+
+
+def _run_queue_graph(api, sess):
+    sess.run("enq")
+    sess.run("enqm")
+    out = [sess.run("size:0")]
+    out += sess.run(["deq:0", "deq:1"])
+    sess.run("penq")
+    out += sess.run(["pdeq:0", "pdeq:1"]) + sess.run(["pdeq:0", "pdeq:1"])
+    return out
+
+
+def test_tf_queue_graph_def_imports_and_runs(tf_graph_mode):
+    g = tf_graph_mode.Graph()
+    with g.as_default():
+        _queue_graph(tf_graph_mode)
+        with tf_graph_mode.compat.v1.Session() as sess:
+            want = _run_queue_graph(tf_graph_mode, sess)
+    with fg.Graph().as_default():
+        fg.import_graph_def(fg.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        with fg.Session() as sess:
+            got = _run_queue_graph(fg, sess)
+    assert len(got) == len(want) == 7
+    for a, b in zip(got, want):
+        assert np.asarray(a).tolist() == np.asarray(b).tolist()
+    assert got[2].tolist() == [b"x", b"y", b"z"] and got[3] == 1 and got[5] == 3
