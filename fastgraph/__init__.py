@@ -66,6 +66,9 @@ from .api import data_flow_ops as _data_flow_ops  # noqa: E402
 from .api.data_flow_ops import (  # noqa: E402,F401 - TF1's tf.FIFOQueue, ...
     FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue,
 )
+from .api.readers import (  # noqa: E402,F401 - TF1's readers
+    ReaderBase, TextLineReader, TFRecordReader, WholeFileReader,
+)
 from .api import app, flags  # noqa: E402,F401 - TF1's tf.app and tf.flags
 from types import SimpleNamespace as _SimpleNamespace  # noqa: E402
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401

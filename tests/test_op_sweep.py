@@ -25,7 +25,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.framework import op_registry
-from fastgraph.ops import queue_ops, samples
+from fastgraph.ops import queue_ops, reader_ops, samples
 
 # Ops the sweep does not build from samples, and why.
 EXEMPT = {
@@ -43,6 +43,9 @@ EXEMPT = {
 EXEMPT.update({t: "a queue op: its value depends on the session's queue, not its inputs; "
                   "tests/test_queues.py checks it" for t in queue_ops.QUEUE_TYPES +
                queue_ops.ACTION_TYPES})
+EXEMPT.update({t: "a reader op: its value depends on the session's reader, its queue and "
+                  "files; tests/test_readers.py checks it" for t in reader_ops.READER_TYPES +
+               reader_ops.ACTION_TYPES})
 
 # (op type, dtype name) -> why the kernel fails a dtype the entry declares.
 GAPS = {}

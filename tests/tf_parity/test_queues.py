@@ -187,3 +187,56 @@ def test_tf_queue_graph_def_imports_and_runs(tf_graph_mode):
     for a, b in zip(got, want):
         assert np.asarray(a).tolist() == np.asarray(b).tolist()
     assert got[2].tolist() == [b"x", b"y", b"z"] and got[3] == 1 and got[5] == 3
+
+
+def _read_all(api, names, make_reader, up_to=None):
+    v1 = api.compat.v1
+    g = api.Graph()
+    with g.as_default():
+        q = v1.FIFOQueue(10, api.string)
+        fill = q.enqueue_many([names])
+        reader = make_reader(v1)
+        key, value = reader.read(q) if up_to is None else reader.read_up_to(q, up_to)
+        counts = [reader.num_records_produced(), reader.num_work_units_completed()]
+        out = []
+        with v1.Session(graph=g) as sess:
+            sess.run(fill)
+            sess.run(q.close())
+            try:
+                while True:
+                    k, v = sess.run([key, value])
+                    out.append((np.asarray(k).tolist(), np.asarray(v).tolist()))
+            except api.errors.OutOfRangeError:
+                pass
+            out.append(sess.run(counts))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["text", "text_up_to", "tfrecord", "tfrecord_gzip", "whole"])
+def test_readers_match_tf(tf_graph_mode, tmp_path, kind):
+    text = tmp_path / "lines.csv"
+    text.write_bytes(b"a,b\n1,2\r\n3,4\n\n5,6")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    plain, zipped = str(tmp_path / "r.tfrecord"), str(tmp_path / "r.tfrecord.gz")
+    with tf_graph_mode.io.TFRecordWriter(plain) as w:
+        for rec in (b"x", b"yy" * 100, b""):
+            w.write(rec)
+    with tf_graph_mode.io.TFRecordWriter(zipped, options="GZIP") as w:
+        for rec in (b"first", b"second"):
+            w.write(rec)
+    cases = {
+        "text": ([str(text), str(tmp_path / "empty.txt"), str(text)],
+                 lambda v1: v1.TextLineReader(skip_header_lines=1), None),
+        "text_up_to": ([str(text), str(text)], lambda v1: v1.TextLineReader(), 3),
+        "tfrecord": ([plain, plain], lambda v1: v1.TFRecordReader(), None),
+        "tfrecord_gzip": ([zipped], lambda v1: v1.TFRecordReader(
+            options=v1.python_io.TFRecordOptions(
+                v1.python_io.TFRecordCompressionType.GZIP)
+            if hasattr(v1, "python_io") else "GZIP"), None),
+        "whole": ([str(text), plain], lambda v1: v1.WholeFileReader(), None),
+    }
+    names, make, up_to = cases[kind]
+    got = _read_all(fg, names, make, up_to)
+    want = _read_all(tf_graph_mode, names, make, up_to)
+    assert got == want
+    assert len(got) > 2
