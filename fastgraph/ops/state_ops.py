@@ -268,6 +268,12 @@ class Variable:
         out = _state_op("AssignSub", self._variable, delta, name, use_locking)
         return out if read_value else out.op
 
+    def count_up_to(self, limit):
+        """Increments this variable until it reaches `limit`; the result is
+        its value before the increment (OutOfRangeError past the limit)."""
+        from .input_ops import count_up_to  # input_ops builds on this module
+        return count_up_to(self, limit)
+
     def load(self, value, session=None):
         """Loads a new value into this variable in `session`."""
         session = session or get_default_session()

@@ -18,7 +18,7 @@ from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import GraphKeys, Tensor, control_dependencies, get_default_graph
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..ops import array_ops, elementwise, indexing_ops, state_ops
-from ..ops.input_ops import count_up_to, random_shuffle
+from ..ops.input_ops import random_shuffle
 from .queue_runner import QueueRunner, add_queue_runner
 
 __all__ = ["limit_epochs", "input_producer", "string_input_producer", "range_input_producer",
@@ -52,7 +52,7 @@ def limit_epochs(tensor, num_epochs=None, name=None):
         zero64 = convert_to_tensor(0, dtype=dtypes.int64)
         epochs = state_ops.Variable(zero64, name="epochs", trainable=False,
                                     collections=[GraphKeys.LOCAL_VARIABLES])
-        counter = count_up_to(epochs, num_epochs)
+        counter = epochs.count_up_to(num_epochs)
         with control_dependencies([counter]):
             return array_ops.identity(tensor, name=scope)
 
