@@ -234,6 +234,42 @@ def test_timeout_raises_deadline_exceeded():
             assert sess.run(q.dequeue()) == 1
 
 
+def test_waiters_that_time_out_leave_the_line():
+    # Two dequeues wait, three later ones time out: the first two still get
+    # the next two elements, in their order.
+    with _graph().as_default():
+        q = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+        deq = q.dequeue()
+        with tf.Session() as sess:
+            got = {}
+
+            def wait(name):
+                got[name] = int(sess.run(deq))
+            first = threading.Thread(target=wait, args=("first",))
+            first.start()
+            time.sleep(0.05)
+            second = threading.Thread(target=wait, args=("second",))
+            second.start()
+            time.sleep(0.05)
+            timed_out = []
+
+            def give_up():
+                try:
+                    sess.run(deq, options=tf.RunOptions(timeout_in_ms=30))
+                except tf.errors.DeadlineExceededError:
+                    timed_out.append(1)
+            quitters = [threading.Thread(target=give_up) for _ in range(3)]
+            for t in quitters:
+                t.start()
+            for t in quitters:
+                t.join(5)
+            assert len(timed_out) == 3
+            sess.run(q.enqueue_many([[1, 2]]))
+            first.join(5)
+            second.join(5)
+            assert got == {"first": 1, "second": 2}
+
+
 def test_close_semantics():
     with _graph().as_default():
         q = tf.FIFOQueue(5, tf.int32, shapes=[[]])

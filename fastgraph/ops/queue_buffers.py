@@ -56,9 +56,11 @@ class _Buffer:
         self._closed = False
         self._cancel_enqueues = False
         self._cancelled = False  # the session closed
-        # Tickets: attempts of each kind are served in the order they came.
-        self._enq_next = self._enq_serving = 0
-        self._deq_next = self._deq_serving = 0
+        # The waiting attempts of each kind, served in the order they came:
+        # the first of a line acts, the others wait for their turn. One that
+        # gives up (cancelled, timed out) leaves its line wherever it is.
+        self._enq_line = collections.deque()
+        self._deq_line = collections.deque()
 
     # -- elements (subclasses) ------------------------------------------------
 
@@ -155,10 +157,13 @@ class _Buffer:
         with self._cond:
             if self._closed or self._cancelled:
                 raise errors.CancelledError(None, None, f"{self.kind} '{self.name}' is closed.")
-            ticket = self._enq_next
-            self._enq_next += 1
+            me = object()
+            self._enq_line.append(me)
             try:
-                while self._enq_serving != ticket:
+                while self._enq_line[0] is not me:
+                    if self._cancel_enqueues:
+                        raise errors.CancelledError(
+                            None, None, f"{self.kind} '{self.name}' is closed.")
                     self._wait(deadline, "Enqueue")
                 for element in elements:
                     while self.capacity is not None and self._count() >= self.capacity:
@@ -169,16 +174,16 @@ class _Buffer:
                     self._push(element)
                     self._cond.notify_all()
             finally:
-                self._enq_serving += 1
+                self._enq_line.remove(me)
                 self._cond.notify_all()
 
     def _dequeue_elements(self, n, allow_smaller, deadline):
         with self._cond:
-            ticket = self._deq_next
-            self._deq_next += 1
+            me = object()
+            self._deq_line.append(me)
             taken = []
             try:
-                while self._deq_serving != ticket:
+                while self._deq_line[0] is not me:
                     self._wait(deadline, "Dequeue")
                 while len(taken) < n:
                     if self._available() > 0:
@@ -200,7 +205,7 @@ class _Buffer:
                 self._restore(taken)
                 raise
             finally:
-                self._deq_serving += 1
+                self._deq_line.remove(me)
                 self._cond.notify_all()
             return taken
 
