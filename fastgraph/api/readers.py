@@ -1,14 +1,87 @@
 """TF1's readers (`tf.compat.v1.ReaderBase`, `WholeFileReader`,
 `TextLineReader`, `TFRecordReader`): they read records from the files
 whose names a string queue gives (`string_input_producer`), one work unit
-after another. The ops and the session-held readers are in
-`ops/reader_ops.py`."""
+after another: a whole file (key: its name), its lines (key: "name:line
+number", from 1, header lines counted; the newline and a carriage return
+before it dropped), or its TFRecords (key: "name:byte offset of the
+record"). The ops and the session-held readers are in `ops/reader_ops.py`;
+the file formats are read here."""
 
-from ..framework import dtypes
+import gzip
+import io
+import zlib
+
+from ..framework import dtypes, errors
 from ..framework.constant_op import convert_to_tensor
 from ..framework.graph import Tensor, get_default_graph
+from ..ops import reader_ops
+from .tf_record import read_records
 
 __all__ = ["ReaderBase", "WholeFileReader", "TextLineReader", "TFRecordReader"]
+
+
+# -- the file formats (files are untrusted: a damaged TFRecord is DataLossError) ----
+
+def _open(name):
+    try:
+        return open(name, "rb")
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, None, f"{name}; No such file or directory") from None
+    except IsADirectoryError:
+        raise errors.FailedPreconditionError(None, None, f"{name}; Is a directory") from None
+    except PermissionError:
+        raise errors.PermissionDeniedError(None, None, f"{name}; Permission denied") from None
+
+
+def _whole_file(name, attrs):
+    with _open(name) as f:
+        yield name.encode(), f.read()
+
+
+def _text_lines(name, attrs):
+    skip = attrs.get("skip_header_lines", 0)
+    with _open(name) as f:
+        for number, line in enumerate(f, start=1):
+            if number <= skip:
+                continue
+            if line.endswith(b"\n"):
+                line = line[:-1]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            yield f"{name}:{number}".encode(), line
+
+
+def _tf_records(name, attrs):
+    kind = attrs.get("compression_type", "")
+    with _open(name) as raw:
+        if kind == "GZIP":
+            f = gzip.GzipFile(fileobj=raw)
+        elif kind == "ZLIB":
+            try:
+                f = io.BytesIO(zlib.decompress(raw.read()))
+            except zlib.error as e:
+                raise errors.DataLossError(None, None, f"{name}: {e}") from None
+        elif kind == "":
+            f = raw
+        else:
+            raise errors.InvalidArgumentError(None, None,
+                                              f"Unsupported compression_type: {kind}")
+        offset = 0
+        try:
+            for data in read_records(f, name):
+                yield f"{name}:{offset}".encode(), data
+                offset += 16 + len(data)
+        except (OSError, EOFError) as e:  # a damaged gzip stream
+            raise errors.DataLossError(None, None, f"{name}: {e}") from None
+
+
+_RECORDS = {"WholeFileReaderV2": _whole_file, "TextLineReaderV2": _text_lines,
+            "TFRecordReaderV2": _tf_records}
+
+
+reader_ops.register_format("WholeFileReaderV2", _whole_file)
+reader_ops.register_format("TextLineReaderV2", _text_lines)
+reader_ops.register_format("TFRecordReaderV2", _tf_records)
 
 
 class ReaderBase:

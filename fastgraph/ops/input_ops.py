@@ -4,7 +4,7 @@
 Both are host ops (`OpDef.host`, see staged_run.py). RandomShuffle keeps a
 generator per session (a session resource), seeded by its op's seeds, so a
 seeded shuffle gives the same sequence of permutations in every session
-(not TF's: TF's Philox stream is its own). `count_up_to(ref, limit)` is an
+(not TF's: TF's Philox stream is its own). `count_up_to(ref, limit)` (state_ops) is an
 atomic AssignAdd of the variable followed by CountUpToLimit, which gives
 the count before the increment, or OutOfRangeError "Reached limit of
 <limit>" once the count passed `limit` (unlike TF's CountUpTo, the variable
@@ -22,9 +22,8 @@ from ..framework.op_registry import Accepts, NoGradient, NotDifferentiable, OpDe
 from . import samples
 from .arguments import graph_of, to_tensor
 from .random_ops import get_seed
-from .state_ops import assign_add
 
-__all__ = ["random_shuffle", "count_up_to"]
+__all__ = ["random_shuffle"]
 RANDOM = ["shuffle"]
 
 def _generator(seed, seed2):
@@ -131,15 +130,3 @@ register(OpDef("CountUpToLimit", shape=lambda ctx: [()], dtype=_same_dtype, stat
                                    "which increments a ref variable in one kernel)"),
                gradient=NoGradient("CountUpTo has no gradient in TF")))
 
-
-def count_up_to(ref, limit, name=None):
-    """Increments 'ref' until it reaches 'limit'.
-
-    Returns the value of `ref` before the increment; once it would pass
-    `limit`, running it raises OutOfRangeError ("Reached limit of ...").
-    """
-    graph = graph_of([ref])
-    with graph.as_default(), graph.name_scope(name or "CountUpTo") as scope:
-        new = assign_add(ref, to_tensor(graph, 1, dtype=ref.dtype), use_locking=True)
-        return graph.create_op("CountUpToLimit", [new], {"limit": int(limit)},
-                               name=scope).outputs[0]

@@ -7,16 +7,12 @@ A reader is a session resource (like the queues of `queue_ops.py`): it
 takes work units (file names) from a string queue, dequeuing the next one
 when it has read every record of the current one, and produces (key,
 value) records: a whole file (key: its name), its lines (key:
-"name:line number", from 1, header lines counted; the newline and a
-carriage return before it dropped), or its TFRecords (key: "name:byte
-offset of the record"). They are host ops; the public classes are in
-`api/readers.py`. Files are untrusted: a damaged TFRecord is DataLossError.
+"name:line number"), or its TFRecords (key: "name:byte offset"), read by
+the formats `api/readers.py` registers. They are host ops; the public
+classes are in `api/readers.py`.
 """
 
-import gzip
-import io
 import threading
-import zlib
 
 import numpy as np
 
@@ -32,65 +28,28 @@ ACTION_TYPES = ("ReaderReadV2", "ReaderReadUpToV2", "ReaderNumRecordsProducedV2"
                 "ReaderNumWorkUnitsCompletedV2", "ReaderResetV2")
 
 
-def _open(name):
-    try:
-        return open(name, "rb")
-    except FileNotFoundError:
-        raise errors.NotFoundError(None, None, f"{name}; No such file or directory") from None
-    except IsADirectoryError:
-        raise errors.FailedPreconditionError(None, None, f"{name}; Is a directory") from None
-    except PermissionError:
-        raise errors.PermissionDeniedError(None, None, f"{name}; Permission denied") from None
+# How each reader type turns a work unit into records: fn(work unit name,
+# the reader op's attrs) -> iterator of (key bytes, value bytes). The file
+# formats are read by the TF API layer (api/readers.py registers them), as
+# the TFRecord framing lives there.
+_RECORDS = {}
 
 
-def _whole_file(name, attrs):
-    with _open(name) as f:
-        yield name.encode(), f.read()
+def register_format(op_type, records):
+    """Sets how readers of `op_type` read a work unit (see `_RECORDS`)."""
+    if op_type not in READER_TYPES:
+        raise KeyError(f"{op_type} is not a reader op type")
+    _RECORDS[op_type] = records
 
 
-def _text_lines(name, attrs):
-    skip = attrs.get("skip_header_lines", 0)
-    with _open(name) as f:
-        for number, line in enumerate(f, start=1):
-            if number <= skip:
-                continue
-            if line.endswith(b"\n"):
-                line = line[:-1]
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            yield f"{name}:{number}".encode(), line
-
-
-def _tf_records(name, attrs):
-    # The framing lives with the event-file writer's (api/tf_record.py);
-    # imported here, when a file is read, as the api package imports the ops.
-    from ..api.tf_record import read_records
-
-    kind = attrs.get("compression_type", "")
-    with _open(name) as raw:
-        if kind == "GZIP":
-            f = gzip.GzipFile(fileobj=raw)
-        elif kind == "ZLIB":
-            try:
-                f = io.BytesIO(zlib.decompress(raw.read()))
-            except zlib.error as e:
-                raise errors.DataLossError(None, None, f"{name}: {e}") from None
-        elif kind == "":
-            f = raw
-        else:
-            raise errors.InvalidArgumentError(None, None,
-                                              f"Unsupported compression_type: {kind}")
-        offset = 0
-        try:
-            for data in read_records(f, name):
-                yield f"{name}:{offset}".encode(), data
-                offset += 16 + len(data)
-        except (OSError, EOFError) as e:  # a damaged gzip stream
-            raise errors.DataLossError(None, None, f"{name}: {e}") from None
-
-
-_RECORDS = {"WholeFileReaderV2": _whole_file, "TextLineReaderV2": _text_lines,
-            "TFRecordReaderV2": _tf_records}
+def _records_of(op_type):
+    def records(name, attrs):
+        fn = _RECORDS.get(op_type)
+        if fn is None:
+            raise errors.UnimplementedError(None, None, f"{op_type} has no file format "
+                                                        "registered (import fastgraph)")
+        return fn(name, attrs)
+    return records
 
 
 class Reader:
@@ -166,7 +125,7 @@ def _reader_host(ctx, op, inputs):
     shared = op.attrs.get("shared_name", "")
     key = (f"shared:{shared}" if shared else f"node:{op.name}").encode()
     attrs = dict(op.attrs)
-    ctx.resource(("reader", key), lambda: Reader(_RECORDS[op.type], attrs))
+    ctx.resource(("reader", key), lambda: Reader(_records_of(op.type), attrs))
     return [np.array(key, dtype=object)]
 
 

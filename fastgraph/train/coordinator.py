@@ -2,14 +2,17 @@
 threads together, and reporting the first exception one of them hit."""
 
 import contextlib
+import logging as _logging
 import sys
 import threading
 import time
 
 from ..framework import errors
-from .. import tf_logging as logging
 
 __all__ = ["Coordinator", "LooperThread"]
+
+# tf.logging's logger (tf_logging.py is the public layer above this one).
+logging = _logging.getLogger("fastgraph")
 
 
 class Coordinator:

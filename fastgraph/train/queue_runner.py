@@ -2,14 +2,17 @@
 threads that run a queue's enqueue ops until the input ends, and close the
 queue when the last of them does (or when their Coordinator stops)."""
 
+import logging as _logging
 import threading
 
 from ..framework import errors
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.session_stack import get_default_session
-from .. import tf_logging as logging
 
 __all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
+
+# tf.logging's logger (tf_logging.py is the public layer above this one).
+logging = _logging.getLogger("fastgraph")
 
 
 class QueueRunner:
