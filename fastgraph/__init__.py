@@ -69,6 +69,13 @@ globals().update(_LOOKUP_ROOT)  # TF1's tf.tables_initializer
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
+from .api import data_flow_ops as _data_flow_ops  # noqa: E402
+from .api.data_flow_ops import (  # noqa: E402,F401 - TF1's tf.FIFOQueue, ...
+    FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue,
+)
+from .api.readers import (  # noqa: E402,F401 - TF1's readers
+    ReaderBase, TextLineReader, TFRecordReader, WholeFileReader,
+)
 from .api import app, flags  # noqa: E402,F401 - TF1's tf.app and tf.flags
 from types import SimpleNamespace as _SimpleNamespace  # noqa: E402
 from .importer import GraphDef, import_graph_def  # noqa: E402,F401
@@ -84,6 +91,7 @@ from .framework.summary_protos import (  # noqa: E402,F401
     Event, HistogramProto, SessionLog, Summary, SummaryMetadata,
 )
 summary = _SimpleNamespace(**_SUMMARY)
+queue = _SimpleNamespace(**{_n: getattr(_data_flow_ops, _n) for _n in _data_flow_ops.__all__})
 
 # `api` is a subpackage like `ops` (which are listed), but new: kept out so
 # that `compat.v1` exports exactly the names it did before it existed.

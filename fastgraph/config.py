@@ -56,7 +56,9 @@ class ConfigProto(_Options):
 
 
 class RunOptions(_Options):
-    """Options for one `Session.run` (accepted and ignored)."""
+    """Options for one `Session.run`: `timeout_in_ms` bounds how long the
+    run's queue ops wait (DeadlineExceededError); the rest is accepted and
+    ignored."""
 
     _fields = {"trace_level": 0, "timeout_in_ms": 0}
     NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3

@@ -98,7 +98,7 @@ class Session:
         feeds = self._feeds(feed_dict)
         staged = self._staged(structure.leaves, feeds)
         if staged is not None:
-            return structure.build(staged.run(self, feeds))
+            return structure.build(staged.run(self, feeds, options))
         sig = RunSignature(structure.leaves, feeds)
         native, outs = self._run_signature(sig)
         self._plan_cache.remember_run(fetches, feed_dict, sig, native)

@@ -18,6 +18,8 @@ per run: a stage fetches what later stages need from it, and its plan
 skips the control inputs that earlier stages already ran.
 """
 
+import time
+
 import numpy as np
 
 from .compiler.prune import prune
@@ -45,12 +47,16 @@ def is_host(op):
 
 class HostContext:
     """What a host function gets besides its op and inputs: the session
-    that runs it, and that session's resources."""
+    that runs it, that session's resources, and the run's
+    `RunOptions.timeout_in_ms` (0: none) counted from `started` (a
+    `time.monotonic()` value), for host ops that wait (queues)."""
 
-    __slots__ = ("session",)
+    __slots__ = ("session", "timeout_in_ms", "started")
 
-    def __init__(self, session):
+    def __init__(self, session, timeout_in_ms=0):
         self.session = session
+        self.timeout_in_ms = timeout_in_ms
+        self.started = time.monotonic()
 
     def resource(self, key, create):
         """The session's resource for `key`, made by `create()` on first use
@@ -180,11 +186,11 @@ class StagedRun:
             done.update(ids)
         self.stages = stages
 
-    def run(self, session, feeds):
+    def run(self, session, feeds, options=None):
         """The value of each leaf (None for an op) from a run of `session`
-        with `feeds` ((tensor, array) pairs)."""
+        with `feeds` ((tensor, array) pairs) and `options` (RunOptions)."""
         values = {id(t): a for t, a in feeds}
-        ctx = HostContext(session)
+        ctx = HostContext(session, int(getattr(options, "timeout_in_ms", 0) or 0))
         for stage in self.stages:
             if stage.fetches or stage.targets:
                 sig = RunSignature(stage.fetches + stage.targets,

@@ -25,7 +25,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph.framework import op_registry
-from fastgraph.ops import lookup_ops, samples
+from fastgraph.ops import lookup_ops, queue_ops, reader_ops, samples
 
 # Ops the sweep does not build from samples, and why.
 EXEMPT = {
@@ -41,6 +41,15 @@ EXEMPT = {
           "tests/test_lookup_ops.py and tests/tf_parity/test_lookup.py run them"
        for t in lookup_ops.TABLE_OPS},
 }
+# Queue ops act on a queue a session holds, named by a handle from a queue op:
+# they have no value of their inputs alone. tests/test_queues.py runs each of
+# them against hand-computed orders, and tests/tf_parity/test_queues.py against TF.
+EXEMPT.update({t: "a queue op: its value depends on the session's queue, not its inputs; "
+                  "tests/test_queues.py checks it" for t in queue_ops.QUEUE_TYPES +
+               queue_ops.ACTION_TYPES})
+EXEMPT.update({t: "a reader op: its value depends on the session's reader, its queue and "
+                  "files; tests/test_readers.py checks it" for t in reader_ops.READER_TYPES +
+               reader_ops.ACTION_TYPES})
 
 # (op type, dtype name) -> why the kernel fails a dtype the entry declares.
 GAPS = {}

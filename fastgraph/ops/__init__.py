@@ -16,12 +16,15 @@ from . import io_ops, parsing_ops, sparse_ops  # noqa: F401 - host ops: files, E
 from . import image_codecs  # noqa: F401 - host ops: PNG, JPEG, GIF, BMP
 from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (host ops)
 from . import data_ops  # noqa: F401 - registration (host ops: tf.data's iterators)
+from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
+from . import reader_ops  # noqa: F401 - registration (host ops: TF1's readers)
+from . import input_ops  # host ops of TF1 input pipelines: random_shuffle, count_up_to
 
 __all__ = ["FAMILIES", "namespace"]
 
 FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, reduction_ops,
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
-            sort_ops, training_ops, io_ops, parsing_ops, sparse_ops, image_codecs)
+            sort_ops, training_ops, io_ops, parsing_ops, sparse_ops, image_codecs, input_ops)
 
 
 def namespace(attr, modules=FAMILIES):

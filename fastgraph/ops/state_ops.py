@@ -24,7 +24,7 @@ from .array_ops import identity, no_op
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
            "initialize_all_variables", "assign", "assign_add", "assign_sub",
-           "local_variables_initializer", "initialize_local_variables"]
+           "local_variables_initializer", "initialize_local_variables", "count_up_to"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -269,6 +269,11 @@ class Variable:
         out = _state_op("AssignSub", self._variable, delta, name, use_locking)
         return out if read_value else out.op
 
+    def count_up_to(self, limit):
+        """Increments this variable until it reaches `limit`; the result is
+        its value before the increment (OutOfRangeError past the limit)."""
+        return count_up_to(self, limit)
+
     def load(self, value, session=None):
         """Loads a new value into this variable in `session`."""
         session = session or get_default_session()
@@ -318,6 +323,21 @@ def assign_add(ref, value, use_locking=None, name=None):
     otherwise the behavior is undefined, but may exhibit less contention.
     """
     return _state_op("AssignAdd", _ref_variable(ref), value, name, use_locking)
+
+
+def count_up_to(ref, limit, name=None):
+    """Increments 'ref' until it reaches 'limit'.
+
+    Returns the value of `ref` before the increment; once it would pass
+    `limit`, running it raises OutOfRangeError ("Reached limit of ...").
+    An atomic AssignAdd and the CountUpToLimit check (ops/input_ops.py).
+    """
+    ref = _ref_variable(ref)
+    graph = ref.graph
+    with graph.as_default(), graph.name_scope(name or "CountUpTo") as scope:
+        new = _state_op("AssignAdd", ref, to_tensor(graph, 1, dtype=ref.dtype), None, True)
+        return graph.create_op("CountUpToLimit", [new], {"limit": int(limit)},
+                               name=scope).outputs[0]
 
 
 def assign_sub(ref, value, use_locking=None, name=None):

@@ -57,3 +57,17 @@ from ..framework.example_protos import (  # noqa: E402
 
 __all__ += ["BytesList", "Example", "Feature", "FeatureList", "FeatureLists", "Features",
             "FloatList", "Int64List", "SequenceExample"]
+# ---- queues and TF1 input pipelines (issue 15) ----------------------------------------
+from . import queue_runner  # noqa: E402,F401 - tf.train.queue_runner
+from .coordinator import Coordinator, LooperThread  # noqa: E402
+from .input import (  # noqa: E402
+    batch, batch_join, input_producer, limit_epochs, range_input_producer, shuffle_batch,
+    shuffle_batch_join, slice_input_producer, string_input_producer,
+)
+from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: E402
+
+__all__ += [
+    "Coordinator", "LooperThread", "QueueRunner", "add_queue_runner", "start_queue_runners",
+    "batch", "batch_join", "input_producer", "limit_epochs", "range_input_producer",
+    "shuffle_batch", "shuffle_batch_join", "slice_input_producer", "string_input_producer",
+]
