@@ -14,6 +14,7 @@ grows with n.
 from ..framework import dtypes
 from ..framework.constant_op import constant
 from ..framework.op_registry import RegisterGradient
+from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import placeholder
 from ..ops.control_flow_ops import make_if, while_loop
 from ..ops.indexing_ops import zeros_like
@@ -95,8 +96,13 @@ def _while_grad(op, *grads):
 
     g0 = [_dense(grads[j], op.outputs[j]) for j in fv]
     gc0 = [zeros_like(cap_args[c]) for c in fc]
+    # The cotangents keep the loop variables' shapes, which may be less
+    # specific than the gradients that enter (a TensorArray's stack()).
+    invariants = [TensorShape(()), [loop_vars[j].shape for j in fv],
+                  [captures[c].shape for c in fc]]
     _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, backward,
-                           [op.outputs[n] - 1, g0, gc0], name="backward")
+                           [op.outputs[n] - 1, g0, gc0], shape_invariants=invariants,
+                           name="backward")
     for i, j in enumerate(fv):
         result[j] = gv[i]
     for i, c in enumerate(fc):

@@ -32,6 +32,8 @@ __all__ = ["cond", "while_loop", "case", "switch_case"]
 # ---- nested structures ------------------------------------------------------
 
 def _flatten(structure):
+    if hasattr(structure, "_loop_tensors"):  # a TensorArray: its buffer and mask
+        return structure._loop_tensors()
     if isinstance(structure, dict):
         return [x for k in sorted(structure) for x in _flatten(structure[k])]
     if isinstance(structure, (list, tuple)):
@@ -44,6 +46,8 @@ def _pack(structure, flat):
     it = iter(flat)
 
     def build(s):
+        if hasattr(s, "_loop_tensors"):
+            return s._with_loop_tensors([next(it), next(it)])
         if isinstance(s, dict):
             return {k: build(s[k]) for k in sorted(s)}
         if isinstance(s, tuple) and hasattr(s, "_fields"):
