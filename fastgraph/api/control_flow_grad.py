@@ -90,7 +90,9 @@ def _while_grad(op, *grads):
     def backward(k, gv, gc):
         # The loop variables entering forward iteration k.
         state = while_loop(lambda t, *s: t < k, lambda t, *s: [t + 1] + forward(s),
-                           [constant(0, dtypes.int32)] + init, name="recompute")[1:]
+                           [constant(0, dtypes.int32)] + init,
+                           shape_invariants=[TensorShape(())] + [v.shape for v in loop_vars],
+                           name="recompute")[1:]
         d = step_vjp(state, gv)
         return [k - 1, d[:len(fv)], [x + y for x, y in zip(gc, d[len(fv):])]]
 

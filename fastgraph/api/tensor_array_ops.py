@@ -184,11 +184,12 @@ class TensorArray:
     def _grown(self, index_max):
         """(buffer, written) padded to hold row `index_max` (dynamic_size, a
         static index past the static size)."""
-        n = self._buffer.shape.as_tuple()[0]
+        dims = self._buffer.shape.as_tuple()
+        n = dims[0] if dims else None
         if not self._dynamic_size or n is None or index_max < n:
             return self._buffer, self._written
         extra = index_max + 1 - n
-        rank = len(self._buffer.shape.as_tuple())
+        rank = len(dims)
         return (pad(self._buffer, [[0, extra]] + [[0, 0]] * (rank - 1)),
                 pad(self._written, [[0, extra]]))
 
@@ -196,9 +197,12 @@ class TensorArray:
 
     def _loop_tensors(self):
         if self._buffer is None:
-            raise errors.UnimplementedError(
-                None, None, f"TensorArray {self._name} enters a while_loop before its element "
-                "shape is known; fastgraph needs element_shape (or a write before the loop)")
+            if self._written is None:
+                with self._graph.as_default(), self._graph.name_scope(self._name):
+                    n = _static_int(self._size)
+                    self._written = zeros([n] if n is not None else stack([self._size]),
+                                          dtypes.bool)
+            return [_PendingBuffer(self), self._written]
         return [self._buffer, self._written]
 
     def _with_loop_tensors(self, tensors):
@@ -409,3 +413,27 @@ class TensorArray:
         return f"<TensorArray {self._name} dtype={self._dtype.name} " \
             f"element_shape={self._element_shape}>"
 
+
+
+class _PendingBuffer:
+    """The buffer of a TensorArray that enters a while_loop before its
+    element shape is known: the loop variable has an unknown shape, and the
+    buffer entering the loop is made from the shape the body's writes give
+    (which must be static)."""
+
+    def __init__(self, ta):
+        self._ta = ta
+        self.dtype = ta._dtype
+        self.shape = TensorShape(None)
+        self.name = f"{ta._name} (its buffer)"
+
+    def _resolve_loop_input(self, out):
+        dims = out.shape.as_tuple()
+        if dims is None or None in dims[1:]:
+            raise errors.UnimplementedError(
+                None, None, f"TensorArray {self._ta._name} enters a while_loop before its "
+                "element shape is known, and the body's writes do not give a static one "
+                f"({TensorShape(None if dims is None else dims[1:])}); fastgraph needs "
+                "element_shape")
+        self._ta._make_buffer(list(dims[1:]))
+        return self._ta._buffer

@@ -299,7 +299,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError("No loop variables provided")
     graph = graph_of(flat_init + ([maximum_iterations] if maximum_iterations is not None else []))
     with graph.as_default(), graph.name_scope(name or "while") as scope:
-        init = [to_tensor(graph, v) for v in flat_init]
+        # A TensorArray whose element shape is not known yet enters with a
+        # pending buffer, made once the body's first write tells its shape.
+        init = [v if hasattr(v, "_resolve_loop_input") else to_tensor(graph, v)
+                for v in flat_init]
         if shape_invariants is None:
             invariants = [t.shape for t in init]
         else:
@@ -328,6 +331,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                     list(result) if isinstance(result, (list, tuple)) else result)):
                 raise _structure_error(result, packed)
             outs = [to_tensor(graph, x) for x in _flatten(result)]
+        init = [t._resolve_loop_input(out) if hasattr(t, "_resolve_loop_input") else t
+                for t, out in zip(init, outs)]
         for t, out, inv in zip(init, outs, invariants):
             if out.dtype != t.dtype:
                 raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype} but has "

@@ -46,6 +46,10 @@ def _write_shape(ctx):
         want = _rows(index) + tuple(buf[1:])
         if not _compatible(want, vals):
             raise ValueError(f"Inconsistent shapes: saw {tuple(vals)} but expected {want}")
+    if buf is None and index is not None and vals is not None:
+        # A buffer of unknown shape (a TensorArray entering a loop before its
+        # element shape was known) takes the written element's.
+        buf = (None,) + tuple(vals[len(index):])
     return [buf, written if written is not None else (None if buf is None else (buf[0],))]
 
 
