@@ -11,7 +11,7 @@ backward pass costs O(n^2) body steps for n iterations and no memory that
 grows with n.
 """
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.constant_op import constant
 from ..framework.op_registry import RegisterGradient
 from ..framework.tensor_shape import TensorShape
@@ -55,6 +55,21 @@ def _if_grad(op, *grads):
     return result
 
 
+def _random_op(ops):
+    """The first op among `ops` (and the sub-graphs nested in them) that
+    keeps a random generator's state, or None."""
+    for o in ops:
+        if o.opdef.state_words:
+            return o
+        nested = [o._attrs.get("body_ops", []), o._attrs.get("cond_ops", [])] + \
+            list(o._attrs.get("branch_ops", [])) if o._type in ("While", "If") else []
+        for inner in nested:
+            found = _random_op(inner)
+            if found is not None:
+                return found
+    return None
+
+
 @RegisterGradient("While")
 def _while_grad(op, *grads):
     a = op._attrs
@@ -67,6 +82,14 @@ def _while_grad(op, *grads):
     result = [None] * len(op._inputs)
     if not fv or all(grads[j] is None for j in fv):
         return result
+    drawing = _random_op(a["body_ops"])
+    if drawing is not None:
+        # The backward pass recomputes the body, and a random op draws anew
+        # each time it runs: the gradient would be another sample's.
+        raise errors.UnimplementedError(
+            None, op, f"fastgraph cannot differentiate {op.name}: its body draws random "
+            f"numbers ({drawing.name}, e.g. dropout), and the while gradient recomputes the "
+            "body, which would draw other ones")
     # One body step's vector-Jacobian product, as a sub-graph of the loop
     # variables, the captures and the cotangents of the step's results.
     cotangents = [placeholder(loop_vars[j].dtype, loop_vars[j].shape, name="cotangent")

@@ -14,7 +14,7 @@ from ..framework import dtypes
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import concat, identity, reshape, shape, stack, transpose, unstack
+from ..ops.array_ops import concat, identity, reshape, reverse, shape, stack, transpose, unstack
 from ..ops.control_flow_ops import while_loop
 from ..ops.elementwise import cast, greater_equal, less, maximum, minimum, subtract
 from ..ops.indexing_ops import gather_nd, range as _range, where, zeros, zeros_like
@@ -261,7 +261,6 @@ def _reverse_sequence(x, seq_lengths, seq_axis, batch_axis):
 def _reverse(x, seq_lengths, seq_axis, batch_axis):
     if seq_lengths is not None:
         return _reverse_sequence(x, seq_lengths, seq_axis, batch_axis)
-    from ..ops.array_ops import reverse
     return reverse(x, axis=[seq_axis])
 
 

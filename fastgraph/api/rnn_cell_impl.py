@@ -17,7 +17,7 @@ from ..framework import dtypes
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, device as _device, get_default_graph
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import concat, slice as _slice, split, stack
+from ..ops.array_ops import concat, shape, slice as _slice, split, stack
 from ..ops.elementwise import add, multiply, sigmoid, tanh
 from ..ops.indexing_ops import zeros
 from ..ops.linalg_ops import matmul
@@ -222,7 +222,6 @@ class RNNCell(Layer):
             if dtype is not None and inputs.dtype != dtype:
                 raise ValueError("dtype from input tensor is different from the input param. "
                                  f"Input tensor dtype: {inputs.dtype}, dtype: {dtype}")
-            from ..ops.array_ops import shape
             batch_size = inputs.shape.as_tuple()[0] or shape(inputs)[0]
             dtype = inputs.dtype
         if batch_size is None or dtype is None:

@@ -19,11 +19,12 @@ has a static shape. fastgraph does not keep TF's read-once rule
 import numpy as np
 
 from ..framework import dtypes, errors
+from ..framework.constant_op import constant
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value, static_value
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import graph_of, to_tensor
-from ..ops.array_ops import concat, identity, pad, reshape, shape, stack
+from ..ops.array_ops import concat, identity, no_op, pad, reshape, shape, stack
 from ..ops.indexing_ops import ones, range as _range, zeros
 from ..ops.tensor_array_ops import dense_array_read, dense_array_write
 
@@ -261,7 +262,6 @@ class TensorArray:
             if self._buffer is not None:
                 n = self._buffer.shape.as_tuple()[0]
                 if n is not None:
-                    from ..framework.constant_op import constant
                     return constant(n, dtypes.int32, name=name or "TensorArraySizeV3")
                 return shape(self._buffer, name=name or "TensorArraySizeV3")[0]
             return identity(self._size, name=name or "TensorArraySizeV3")
@@ -400,7 +400,6 @@ class TensorArray:
 
     def close(self, name=None):
         """Close the current TensorArray (a no-op)."""
-        from ..ops.array_ops import no_op
         with self._graph.as_default():
             return no_op(name=name or "TensorArrayCloseV3")
 

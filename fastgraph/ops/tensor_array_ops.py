@@ -17,7 +17,9 @@ from ..framework.dtype_sets import ALL
 from ..framework.graphdef_mapping import NoGraphDef
 from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from . import samples
+from .array_ops import concat, reshape, shape
 from .arguments import graph_of, make_op, to_tensor
+from .indexing_ops import unsorted_segment_sum, zeros_like
 
 __all__ = ["dense_array_write", "dense_array_read"]
 
@@ -141,7 +143,6 @@ def _dense_array_write_grad(op, grad, grad_written):
     del grad_written
     if grad is None:
         return [None] * 4
-    from .indexing_ops import zeros_like
     buffer, written, index, value = op.inputs
     cleared, _ = dense_array_write(grad, zeros_like(written), index, zeros_like(value))
     return [cleared, None, None, dense_array_read(grad, index)]
@@ -150,8 +151,6 @@ def _dense_array_write_grad(op, grad, grad_written):
 @RegisterGradient("DenseArrayRead")
 def _dense_array_read_grad(op, grad):
     """The gradient's rows summed into the rows they were read from."""
-    from .array_ops import concat, reshape, shape
-    from .indexing_ops import unsorted_segment_sum
     buffer, index = op.inputs
     dims = shape(buffer)
     rows = reshape(grad, concat([[-1], dims[1:]], 0))
