@@ -128,7 +128,7 @@ def test_fed_index_out_of_range_raises_at_run_time():
                 sess.run(ta.stack(), {i: 2})
 
 
-def _loop_program(known_shape):
+def _loop_program(known_shape, bounded=False):
     """out[i] = tanh(x[i] * w + out[i - 1]), accumulated in a TensorArray."""
     x = tf.placeholder(tf.float64, [4, 3])
     w = tf.placeholder(tf.float64, [3])
@@ -138,8 +138,12 @@ def _loop_program(known_shape):
     def body(i, prev, ta):
         cur = tf.tanh(inputs.read(i) * w + prev)
         return i + 1, cur, ta.write(i, cur)
+    # With maximum_iterations known when the plan is compiled, the gradient
+    # reads the loop variables from a recorded history; without, it
+    # recomputes them.
     _, _, out = tf.while_loop(lambda i, p, t: i < 4, body,
-                              [0, tf.zeros([3], tf.float64), ta])
+                              [0, tf.zeros([3], tf.float64), ta],
+                              maximum_iterations=tf.shape(x)[0] + 2 if bounded else None)
     return x, w, out.stack()
 
 
@@ -151,12 +155,13 @@ def _numpy_loop(x, w):
     return np.stack(rows)
 
 
+@pytest.mark.parametrize("bounded", [False, True], ids=["recomputed", "recorded"])
 @pytest.mark.parametrize("known_shape", [True, False], ids=["element_shape", "inferred"])
-def test_while_loop_with_tensor_array_and_gradients(known_shape):
+def test_while_loop_with_tensor_array_and_gradients(known_shape, bounded):
     xv, wv = RNG.standard_normal((4, 3)), RNG.standard_normal(3)
     weights = RNG.standard_normal((4, 3))
     with tf.Graph().as_default():
-        x, w, stacked = _loop_program(known_shape)
+        x, w, stacked = _loop_program(known_shape, bounded)
         loss = tf.reduce_sum(stacked * weights)
         gx, gw = tf.gradients(loss, [x, w])
         with tf.Session() as sess:
