@@ -241,15 +241,3 @@ def test_constructor_errors_are_tfs():
             tf.TensorArray(tf.float32)
         with pytest.raises(ValueError, match="Cannot provide both a handle and size"):
             tf.TensorArray(tf.float32, size=2, handle=tf.zeros([2], tf.bool))
-
-
-def test_gradient_through_dropout_in_a_dynamic_rnn_is_refused():
-    """The while gradient recomputes the body; a random op there would draw
-    other numbers, so fastgraph refuses rather than give a wrong gradient."""
-    with tf.Graph().as_default():
-        x = tf.placeholder(tf.float32, [None, 3, 2])
-        cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicRNNCell(4),
-                                             output_keep_prob=0.5, seed=1)
-        outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
-        with pytest.raises(tf.errors.UnimplementedError, match="draws random numbers"):
-            tf.gradients(tf.reduce_sum(outputs), x)

@@ -170,7 +170,11 @@ def _dynamic_rnn_loop(cell, inputs, initial_state, parallel_iterations, swap_mem
         input_t = _pack_as(inputs, list(input_t))
 
         def call_cell():
-            return cell(input_t, state)
+            rnn_cell_impl._STEPS.append((time, time_steps, batch_size))
+            try:
+                return cell(input_t, state)
+            finally:
+                rnn_cell_impl._STEPS.pop()
         if sequence_length is not None:
             output, new_state = _rnn_step(time, sequence_length, zero_output, state, call_cell)
         else:

@@ -18,10 +18,12 @@ from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, device as _device, get_default_graph
 from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import concat, shape, slice as _slice, split, stack
-from ..ops.elementwise import add, multiply, sigmoid, tanh
+from ..ops.elementwise import add, cast, greater_equal, multiply, sigmoid, subtract, tanh
 from ..ops.indexing_ops import zeros
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, dropout
+from ..ops.random_ops import random_uniform
+from ..ops.tensor_array_ops import dense_array_read
 
 from .clip_ops import clip_by_value
 from .init_ops import constant_initializer, zeros_initializer
@@ -35,6 +37,10 @@ RNN_CELL = ["RNNCell", "LayerRNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCel
             "DeviceWrapper"]
 
 _BIAS_VARIABLE_NAME = "bias"
+
+# (time, time_steps, batch_size) of each dynamic_rnn step being built: a
+# DropoutWrapper there draws the noise of every step before the loop.
+_STEPS = []
 _WEIGHTS_VARIABLE_NAME = "kernel"
 
 
@@ -745,9 +751,33 @@ class DropoutWrapper(_RNNCellWrapper):
     def _dropout(self, values, salt_prefix, keep_prob, keep=None):
         flat = _flatten(values)
         flags = _flatten(keep) if keep is not None else [True] * len(flat)
-        out = [dropout(v, rate=1.0 - keep_prob, seed=self._gen_seed(salt_prefix, i))
+        out = [self._dropout_one(v, keep_prob, self._gen_seed(salt_prefix, i))
                if flag else v for i, (v, flag) in enumerate(zip(flat, flags))]
         return _pack_as(values, out)
+
+    def _dropout_one(self, v, keep_prob, seed):
+        dims = v.shape.as_tuple()
+        if not _STEPS or dims is None or len(dims) != 2 or dims[1] is None:
+            return dropout(v, rate=1.0 - keep_prob, seed=seed)
+        # Inside dynamic_rnn's loop: the noise of all the steps is drawn
+        # once, before the loop, and step t reads its row. Each step's mask
+        # is as independent as TF's, and the loop's gradient (which runs
+        # the body again) sees the masks the forward pass used.
+        time, time_steps, batch_size = _STEPS[-1]
+        graph = get_default_graph()
+        inner, graph._sub_graph_stack = graph._sub_graph_stack, graph._sub_graph_stack[:-1]
+        try:
+            with graph.name_scope("dropout_noise"):
+                noise = random_uniform(stack([time_steps, batch_size, dims[1]]), dtype=v.dtype,
+                                       seed=seed)
+        finally:
+            graph._sub_graph_stack = inner
+        with graph.name_scope("dropout"):
+            rate = subtract(1.0, convert_to_tensor(keep_prob, dtype=v.dtype))
+            kept = cast(greater_equal(dense_array_read(noise, time), rate), v.dtype)
+            out = v * (1.0 / (1.0 - rate)) * kept
+            out.set_shape(v.shape)
+            return out
 
     def _call_wrapped_cell(self, inputs, state, cell_call_fn, **kwargs):
         def should(p):

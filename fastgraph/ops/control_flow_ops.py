@@ -115,8 +115,8 @@ def _read_inside(t, written):
     afresh each iteration; a variable it only reads is read once, on
     entry, and gradients flow to it through the op's input)."""
     op = t.op
-    if op._control_inputs:
-        return False
+    if op._control_inputs or op._type == "PlaceholderWithDefault":
+        return False  # a feed may replace it: the op's input carries the value
     if op._type in ("VariableV2", "Const"):
         return True
     if not (op.opdef.view and op._inputs and all(_read_inside(x, written) for x in op._inputs)):
