@@ -331,3 +331,24 @@ def _set_variables_trainable(api, sess):
     v1 = api.compat.v1
     variables = sorted(v1.trainable_variables(), key=lambda v: v.name)
     sess.run([v1.assign(v, _value_for(v.op.name, v.shape.as_list())) for v in variables])
+
+
+def test_cells_called_directly_with_a_scope_and_reused(tf_graph_mode):
+    """A cell called by hand (two steps, an explicit scope) makes its
+    variables once, under the scope, as TF's."""
+    x = RNG.standard_normal((B, D)).astype(np.float32)
+
+    def build(api, v1, cells, phs):
+        lstm = cells.LSTMCell(4, use_peepholes=True)
+        state = lstm.zero_state(B, api.float32)
+        out1, state = lstm(phs[0], state, scope="encoder")
+        out2, state = lstm(out1[:, :4] * 0.5 + phs[0], state)
+        gru = cells.GRUCell(3)
+        h = gru(phs[0], api.zeros([B, 3]))[0]
+        return _with_gradients(api, v1, [out1, out2, h], state, [phs[0]])
+
+    names = _compare(build, [x])
+    assert [n for n, _ in names] == [
+        "encoder/bias", "encoder/kernel", "encoder/w_f_diag", "encoder/w_i_diag",
+        "encoder/w_o_diag", "gru_cell/candidate/bias", "gru_cell/candidate/kernel",
+        "gru_cell/gates/bias", "gru_cell/gates/kernel"]
