@@ -392,3 +392,64 @@ int fg_k_scatter_nd(const fg_step *s, int part, int nparts, fg_status *st)
     }
     return FG_OK;
 }
+
+/* ---- dense TensorArrays ---------------------------------------------------- */
+
+int fg_k_dense_array_write(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    (void)nparts;
+    if (part != 0)
+        return FG_OK;
+    const fg_value *buf = s->in[0], *written = s->in[1], *indices = s->in[2], *vals = s->in[3];
+    fg_value *out = s->out[0], *out_written = s->out[1];
+    const int64_t n = written->size;
+    const size_t row = (size_t)s->iattr[DENSE_ARRAY_ROW] * fg_dtype_size(buf->dtype);
+    if (out->data != buf->data)
+        memcpy(out->data, buf->data, (size_t)buf->size * fg_dtype_size(buf->dtype));
+    if (out_written->data != written->data)
+        memcpy(out_written->data, written->data, (size_t)n);
+    uint8_t *mark = (uint8_t *)out_written->data;
+    const char *src = (const char *)vals->data;
+    char *dst = (char *)out->data;
+    for (int64_t j = 0; j < indices->size; j++) {
+        const int64_t k = load_index(indices, j);
+        if (k < 0 || k >= n) {
+            if (s->iattr[DENSE_ARRAY_GROW])
+                return fg_fail(st, FG_UNIMPLEMENTED,
+                               "Tried to write to index %lld of a dynamic_size TensorArray of "
+                               "size %lld inside a while_loop; fastgraph keeps a TensorArray's "
+                               "size in a loop (give it a size covering every write)",
+                               (long long)k, (long long)n);
+            return fg_fail(st, FG_INVALID_ARGUMENT,
+                           "Tried to write to index %lld but array is not resizeable and size "
+                           "is: %lld", (long long)k, (long long)n);
+        }
+        if (mark[k])
+            return fg_fail(st, FG_INVALID_ARGUMENT,
+                           "Could not write to TensorArray index %lld because it has already "
+                           "been written to.", (long long)k);
+        mark[k] = 1;
+        memcpy(dst + (size_t)k * row, src + (size_t)j * row, row);
+    }
+    return FG_OK;
+}
+
+int fg_k_dense_array_read(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    const fg_value *buf = s->in[0], *indices = s->in[1], *out = s->out[0];
+    const int64_t n = buf->ndim ? buf->shape[0] : 0;
+    const size_t row = (size_t)s->iattr[DENSE_ARRAY_ROW] * fg_dtype_size(buf->dtype);
+    const char *src = (const char *)buf->data;
+    char *dst = (char *)out->data;
+    int64_t lo, hi;
+    fg_split(indices->size, part, nparts, &lo, &hi);
+    for (int64_t j = lo; j < hi; j++) {
+        const int64_t k = load_index(indices, j);
+        if (k < 0 || k >= n)
+            return fg_fail(st, FG_INVALID_ARGUMENT,
+                           "Tried to read from index %lld but array size is: %lld", (long long)k,
+                           (long long)n);
+        memcpy(dst + (size_t)j * row, src + (size_t)k * row, row);
+    }
+    return FG_OK;
+}

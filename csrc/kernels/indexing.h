@@ -12,7 +12,13 @@
  *               (negative ids are dropped, as TF's CPU kernel).
  *   scatter_nd: in = [indices, updates]; the output (its shape from the op) viewed as
  *               [prod(shape[:K]), slice], K = indices.shape[-1]; each update slice is added
- *               at the position its index tuple names. */
+ *               at the position its index tuple names.
+ *   dense_array_write: in = [buffer, written, indices, values], out = [buffer', written'],
+ *               iattr = [row, grow]: a TensorArray held as a dense [size, ...] buffer and a
+ *               bool mask of the rows written; each of indices (a scalar or a vector) names
+ *               a row that takes the next `row` elements of values. A row out of range or
+ *               written before fails (grow: the array was made with dynamic_size).
+ *   dense_array_read: in = [buffer, indices], iattr = [row]: the rows `indices` names. */
 #ifndef FG_INDEXING_H
 #define FG_INDEXING_H
 #include "axis.h"
@@ -20,8 +26,11 @@
 /* one_hot's axis prefix: the depth is the axis. */
 enum { ONE_HOT_DEPTH = AXIS_N };
 
+/* dense_array_write's and dense_array_read's iattrs. */
+enum { DENSE_ARRAY_ROW, DENSE_ARRAY_GROW, DENSE_ARRAY_WORDS };
+
 #define FG_OPS_INDEXING(X) \
     X(gather) X(gather_nd) X(one_hot) X(fill) X(zeros_like) X(ones_like) X(range) \
-    X(unsorted_segment_sum) X(scatter_nd)
+    X(unsorted_segment_sum) X(scatter_nd) X(dense_array_write) X(dense_array_read)
 
 #endif

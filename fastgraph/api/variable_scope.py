@@ -120,8 +120,20 @@ class _VariableStore:
                 raise ValueError(f"An initializer for variable {name} of {dtype} is required")
 
         graph = get_default_graph()
-        # TF's init_scope: no control dependencies; the initializer's ops
+        # TF's init_scope: no control dependencies, and outside any loop body
+        # or cond branch being built (a cell first called in dynamic_rnn's
+        # loop makes its variables once, in the graph); the initializer's ops
         # go under "<name>/Initializer/".
+        outer, graph._sub_graph_stack = graph._sub_graph_stack, []
+        try:
+            return self._make_variable(graph, name, shape, dtype, initializer, regularizer,
+                                       trainable, collections, validate_shape, constraint,
+                                       initializing_from_value)
+        finally:
+            graph._sub_graph_stack = outer
+
+    def _make_variable(self, graph, name, shape, dtype, initializer, regularizer, trainable,
+                       collections, validate_shape, constraint, initializing_from_value):
         with graph.control_dependencies(None), graph.name_scope(name + "/Initializer/"):
             if initializing_from_value:
                 init_val = initializer

@@ -32,6 +32,8 @@ __all__ = ["cond", "while_loop", "case", "switch_case"]
 # ---- nested structures ------------------------------------------------------
 
 def _flatten(structure):
+    if hasattr(structure, "_loop_tensors"):  # a TensorArray: its buffer and mask
+        return structure._loop_tensors()
     if isinstance(structure, dict):
         return [x for k in sorted(structure) for x in _flatten(structure[k])]
     if isinstance(structure, (list, tuple)):
@@ -44,6 +46,8 @@ def _pack(structure, flat):
     it = iter(flat)
 
     def build(s):
+        if hasattr(s, "_loop_tensors"):
+            return s._with_loop_tensors([next(it), next(it)])
         if isinstance(s, dict):
             return {k: build(s[k]) for k in sorted(s)}
         if isinstance(s, tuple) and hasattr(s, "_fields"):
@@ -111,8 +115,8 @@ def _read_inside(t, written):
     afresh each iteration; a variable it only reads is read once, on
     entry, and gradients flow to it through the op's input)."""
     op = t.op
-    if op._control_inputs:
-        return False
+    if op._control_inputs or op._type == "PlaceholderWithDefault":
+        return False  # a feed may replace it: the op's input carries the value
     if op._type in ("VariableV2", "Const"):
         return True
     if not (op.opdef.view and op._inputs and all(_read_inside(x, written) for x in op._inputs)):
@@ -295,7 +299,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError("No loop variables provided")
     graph = graph_of(flat_init + ([maximum_iterations] if maximum_iterations is not None else []))
     with graph.as_default(), graph.name_scope(name or "while") as scope:
-        init = [to_tensor(graph, v) for v in flat_init]
+        # A TensorArray whose element shape is not known yet enters with a
+        # pending buffer, made once the body's first write tells its shape.
+        init = [v if hasattr(v, "_resolve_loop_input") else to_tensor(graph, v)
+                for v in flat_init]
         if shape_invariants is None:
             invariants = [t.shape for t in init]
         else:
@@ -324,6 +331,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                     list(result) if isinstance(result, (list, tuple)) else result)):
                 raise _structure_error(result, packed)
             outs = [to_tensor(graph, x) for x in _flatten(result)]
+        init = [t._resolve_loop_input(out) if hasattr(t, "_resolve_loop_input") else t
+                for t, out in zip(init, outs)]
         for t, out, inv in zip(init, outs, invariants):
             if out.dtype != t.dtype:
                 raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype} but has "

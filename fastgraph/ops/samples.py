@@ -39,7 +39,7 @@ __all__ = [
     "reshape", "expand_dims", "squeeze", "with_default", "placeholder", "variable", "assign",
     "assign_update", "random_float", "random_int", "no_op", "KERNEL_DTYPES",
     "activation_grad", "leaky_relu_grad", "bias_add_grad", "fused_batch_norm",
-    "fused_batch_norm_grad",
+    "fused_batch_norm_grad", "dense_array_write", "dense_array_read",
 ]
 
 # Every dtype a kernel can take (float16 and string have none).
@@ -907,3 +907,21 @@ def check_numerics(dtype):
     """Finite values of every size (NaN and Inf fail the op: tested apart)."""
     for i, shape in enumerate([(), (3, 4), (0,), (2, 3, 5)]):
         yield [values(dtype, shape, i)], {"message": "checked"}
+
+
+def dense_array_write(dtype):
+    """Writes of one row (a scalar index) and of several (a vector) into
+    partly written arrays."""
+    yield [values(dtype, (4, 3), 0), np.array([True, False, False, True]), np.int32(2),
+           values(dtype, (3,), 1)], {}
+    yield [values(dtype, (5, 2, 2), 2), np.zeros(5, bool), np.array([4, 0, 2], np.int64),
+           values(dtype, (3, 2, 2), 3)], {}
+    yield [values(dtype, (3,), 4), np.array([False, True, False]), np.array([], np.int32),
+           values(dtype, (0,), 5)], {}
+
+
+def dense_array_read(dtype):
+    """Reads of one row, of several (repeated) and of none."""
+    yield [values(dtype, (4, 3), 0), np.int32(3)], {}
+    yield [values(dtype, (5, 2, 2), 1), np.array([4, 0, 4], np.int64)], {}
+    yield [values(dtype, (3,), 2), np.array([], np.int32)], {}
