@@ -13,7 +13,8 @@ from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
+    register
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from . import samples
@@ -23,7 +24,9 @@ from .array_ops import identity, no_op
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
            "initialize_all_variables", "assign", "assign_add", "assign_sub",
-           "local_variables_initializer", "initialize_local_variables"]
+           "local_variables_initializer", "initialize_local_variables",
+           "is_variable_initialized", "report_uninitialized_variables",
+           "assert_variables_initialized"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -369,3 +372,71 @@ def local_variables_initializer():
 
 
 initialize_local_variables = local_variables_initializer
+
+
+# ---- is_variable_initialized and the reports built on it -------------------------
+
+def _is_initialized_host(ctx, op, values):
+    return [np.array(ctx.variable_initialized(op.inputs[0].op))]
+
+
+register(OpDef("IsVariableInitialized", shape=lambda ctx: [()],
+               dtype=lambda ctx: [dtypes.bool], ref_inputs=(0,), stateful=True,
+               host=_is_initialized_host,
+               reference=lambda inputs, attrs: [np.array(True)],
+               gradient=NOT_DIFFERENTIABLE,
+               graphdef=NodeMapping(("ref",), [TypeAttr("dtype", input=0)])))
+
+
+def is_variable_initialized(variable):
+    """Tests if a variable has been initialized: a bool scalar tensor,
+    True once an initializer or assign has written the variable in the
+    session that runs it."""
+    ref = variable._variable if isinstance(variable, Variable) else variable
+    return ref.graph.create_op("IsVariableInitialized", [ref], {},
+                               name="IsVariableInitialized").outputs[0]
+
+
+def _all_variables():
+    graph = get_default_graph()
+    return graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + \
+        graph.get_collection(GraphKeys.LOCAL_VARIABLES)
+
+
+def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
+    """Adds ops to list the names of uninitialized variables.
+
+    When run, it returns a 1-D string tensor of the names (`var.op.name`)
+    of the variables of `var_list` (all global and local variables by
+    default) that are not initialized yet; empty when they all are.
+    """
+    from ..framework.constant_op import constant
+    from .array_ops import stack
+    from .dynamic_shape_ops import boolean_mask
+    from .elementwise import logical_not
+    var_list = _all_variables() if var_list is None else list(var_list)
+    graph = get_default_graph()
+    with graph.name_scope(name):
+        if not var_list:
+            return constant([], dtype=dtypes.string)
+        mask = logical_not(stack([is_variable_initialized(v) for v in var_list]))
+        names = constant([v.op.name for v in var_list])
+        return boolean_mask(names, mask)
+
+
+def assert_variables_initialized(var_list=None):
+    """Returns an Op to check if variables are initialized: the stacked
+    ranks of the variables of `var_list` (all global and local variables by
+    default), or None when there are none.
+
+    As in TensorFlow 2.21, whose graph optimizer folds the ranks from the
+    variables' shapes, running it does not read the variables, so it does
+    not fail on uninitialized ones; use report_uninitialized_variables.
+    """
+    from .array_ops import stack
+    from .indexing_ops import rank
+    var_list = _all_variables() if var_list is None else list(var_list)
+    if not var_list:
+        return None
+    ranks = [rank(v) for v in var_list]
+    return ranks[0] if len(ranks) == 1 else stack(ranks)
