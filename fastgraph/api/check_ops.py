@@ -9,7 +9,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.graph import Tensor
 from ..framework.static_values import constant_value
-from ..ops.array_ops import no_op, shape
+from ..ops.array_ops import no_op, reshape, shape
 from ..ops.arguments import scope_of, to_tensor
 from ..ops.elementwise import abs as _abs
 from ..ops.elementwise import equal, greater, greater_equal, less, less_equal, logical_or, \
@@ -330,7 +330,6 @@ def is_numeric_tensor(tensor):
 
 
 def _monotonic(x, name, opname, compare):
-    from ..ops.array_ops import reshape
     graph, scope = scope_of([x], name, opname)
     with scope:
         x = to_tensor(graph, x)

@@ -20,6 +20,10 @@ from ..framework.static_values import constant_value
 from ..framework.tensor_shape import TensorShape, debug_string as _fmt
 from . import samples
 from .arguments import graph_of, make_op, scope_of, to_tensor
+from .array_ops import concat, reshape, shape, squeeze
+from .indexing_ops import gather, where_coordinates
+from .indexing_ops import range as range_
+from .reduction_ops import reduce_prod
 
 __all__ = ["unique", "unique_with_counts", "dynamic_partition", "dynamic_stitch", "setdiff1d",
            "unravel_index", "boolean_mask"]
@@ -305,7 +309,6 @@ def dynamic_stitch(indices, data, name=None):
 @RegisterGradient("DynamicStitch")
 def _stitch_grad(op, grad):
     """TF's: each data's gradient is the output's gradient gathered at its indices."""
-    from .indexing_ops import gather
     n = len(op.inputs) // 2
     return [None] * n + [gather(grad, op.inputs[i]) for i in range(n)]
 
@@ -314,9 +317,6 @@ def _stitch_grad(op, grad):
 def _partition_grad(op, *grads):
     """TF's: the positions of data's rows partitioned the same way, and the
     gradients stitched back into them."""
-    from .array_ops import reshape, shape
-    from .indexing_ops import range as range_
-    from .reduction_ops import reduce_prod
     data, partitions = op.inputs
     prefix = shape(partitions)
     positions = reshape(range_(reduce_prod(prefix)), prefix)
@@ -445,9 +445,6 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
     has the elements of those dims where `mask` is True, flattened into one
     dim, with the other dims of `tensor` kept.
     """
-    from .array_ops import concat, reshape, shape, squeeze
-    from .indexing_ops import gather, where_coordinates
-    from .reduction_ops import reduce_prod
     graph, scope = scope_of([tensor, mask], name, "boolean_mask")
     with scope:
         tensor = to_tensor(graph, tensor, name="tensor")

@@ -331,10 +331,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         raise TypeError(f"dtype {on.dtype} of on_value does not match dtype {off.dtype} of "
                         "off_value")
     if on is None:
-        on = to_tensor(graph, True if dtype is dtypes.bool else 1, dtype=dtype, name="on_value")
+        on = to_tensor(graph, True if dtype is dtypes.bool else 1, dtype=dtype)
     if off is None:
-        off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype,
-                        name="off_value")
+        off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype)
     depth = to_tensor(graph, depth, dtype=None if isinstance(depth, Tensor) else dtypes.int32)
     axis = -1 if axis is None else int(axis)
     return make_op(graph, "OneHot", [indices, depth, on, off], {"axis": axis, "T": dtype},
@@ -551,7 +550,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         if isinstance(v, Tensor):
             tensors.append(cast(v, dtype))
         else:
-            tensors.append(to_tensor(graph, v, dtype=dtype, name=arg))
+            tensors.append(to_tensor(graph, v, dtype=dtype))  # named range/start, ...
     return make_op(graph, "Range", tensors, {"Tidx": dtype}, name=name).outputs[0]
 
 

@@ -25,8 +25,7 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
            "initialize_all_variables", "assign", "assign_add", "assign_sub",
            "local_variables_initializer", "initialize_local_variables",
-           "is_variable_initialized", "report_uninitialized_variables",
-           "assert_variables_initialized"]
+           "is_variable_initialized"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -395,48 +394,3 @@ def is_variable_initialized(variable):
     ref = variable._variable if isinstance(variable, Variable) else variable
     return ref.graph.create_op("IsVariableInitialized", [ref], {},
                                name="IsVariableInitialized").outputs[0]
-
-
-def _all_variables():
-    graph = get_default_graph()
-    return graph.get_collection(GraphKeys.GLOBAL_VARIABLES) + \
-        graph.get_collection(GraphKeys.LOCAL_VARIABLES)
-
-
-def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
-    """Adds ops to list the names of uninitialized variables.
-
-    When run, it returns a 1-D string tensor of the names (`var.op.name`)
-    of the variables of `var_list` (all global and local variables by
-    default) that are not initialized yet; empty when they all are.
-    """
-    from ..framework.constant_op import constant
-    from .array_ops import stack
-    from .dynamic_shape_ops import boolean_mask
-    from .elementwise import logical_not
-    var_list = _all_variables() if var_list is None else list(var_list)
-    graph = get_default_graph()
-    with graph.name_scope(name):
-        if not var_list:
-            return constant([], dtype=dtypes.string)
-        mask = logical_not(stack([is_variable_initialized(v) for v in var_list]))
-        names = constant([v.op.name for v in var_list])
-        return boolean_mask(names, mask)
-
-
-def assert_variables_initialized(var_list=None):
-    """Returns an Op to check if variables are initialized: the stacked
-    ranks of the variables of `var_list` (all global and local variables by
-    default), or None when there are none.
-
-    As in TensorFlow 2.21, whose graph optimizer folds the ranks from the
-    variables' shapes, running it does not read the variables, so it does
-    not fail on uninitialized ones; use report_uninitialized_variables.
-    """
-    from .array_ops import stack
-    from .indexing_ops import rank
-    var_list = _all_variables() if var_list is None else list(var_list)
-    if not var_list:
-        return None
-    ranks = [rank(v) for v in var_list]
-    return ranks[0] if len(ranks) == 1 else stack(ranks)
