@@ -9,7 +9,7 @@ import re
 import threading
 import weakref
 
-from . import errors, op_registry
+from . import errors, op_registry, partial_shapes
 from .graph_export import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, graph_def_of
 from .graph_protos import VersionDef
 from .session_stack import get_default_session
@@ -135,8 +135,15 @@ class Tensor:
         return id(self)
 
     def __bool__(self):
-        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use "
-                        "`if t is not None:` instead of `if t:` to test if a tensor is defined.")
+        raise errors.OperatorNotAllowedInGraphError(
+            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed. You can attempt the "
+            "following resolutions to the problem: If you are running in Graph mode, use Eager "
+            "execution mode or decorate this function with @tf.function. If you are using "
+            "AutoGraph, you can try decorating this function with @tf.function. If that does "
+            "not work, then you may be using an unsupported feature or your source code may not "
+            "be visible to AutoGraph. See https://github.com/tensorflow/tensorflow/blob/master/"
+            "tensorflow/python/autograph/g3doc/reference/limitations.md#access-to-source-code "
+            "for more information.")
 
     def __iter__(self):
         raise TypeError("Tensor objects are only iterable when eager execution is enabled. "
@@ -355,6 +362,7 @@ class Graph:
         else:
             ctx.attrs = resolved
             out_shapes = opdef.shape(ctx)
+        out_shapes = partial_shapes.refine(op_type, inputs, attrs, out_shapes)
         controls = list(control_inputs)
         for frame in self._control_stack:
             controls.extend(frame)
