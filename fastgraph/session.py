@@ -115,8 +115,8 @@ class Session:
         # distinct feeds only.
         kind = structure.flat_kind() if len(position) == len(feed_tensors) else None
         def slow(*args):
-            if len(args) != len(feed_tensors):
-                raise TypeError(f"Expected {len(feed_tensors)} feed values, got {len(args)}")
+            # As TF's: arguments pair with feeds in order; a feed left
+            # without one is unfed (a placeholder raises InvalidArgumentError).
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
             staged = self._staged(structure.leaves, feeds)
@@ -124,7 +124,8 @@ class Session:
                 return structure.build(staged.run(self, feeds))
             sig = RunSignature(structure.leaves, feeds)
             native, outs = self._run_signature(sig)
-            if kind is not None and all(a is v for (_, a), v in zip(feeds, args)):
+            if kind is not None and len(args) == len(feed_tensors) and \
+                    all(a is v for (_, a), v in zip(feeds, args)):
                 order = tuple(position[id(t)] for t in sig.fed)
                 self._plan_cache.remember_call(call, tuple(a.shape for a in args), order, kind,
                                                sig, native)

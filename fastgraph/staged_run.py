@@ -63,6 +63,11 @@ class HostContext:
         (once, also when runs in several threads ask at the same time)."""
         return self.session._resource(key, create)
 
+    def variable_initialized(self, op):
+        """Whether VariableV2 `op` holds a value in this session."""
+        buf = self.session._variables.get(id(op))
+        return buf is not None and buf.initialized
+
     def drop_resource(self, key):
         """Forgets (and closes) the session's resource for `key`, if any."""
         self.session._drop_resource(key)
@@ -150,8 +155,10 @@ class StagedRun:
                 continue
             if host[id(op)]:
                 stages[d].host_ops.append(op)
-                for t in op._inputs:
-                    take(t, d if depth.get(id(t.op), 0) is None else None)
+                refs = op._opdef.ref_inputs  # named, not read (IsVariableInitialized)
+                for i, t in enumerate(op._inputs):
+                    if i not in refs:
+                        take(t, d if depth.get(id(t.op), 0) is None else None)
                 for c in op._control_inputs:
                     wait(c, None)
                 continue
@@ -199,7 +206,7 @@ class StagedRun:
                 for t, v in zip(stage.fetches, outs):
                     values[id(t)] = v
             for op in stage.host_ops:
-                outs = _compute(ctx, op, [values[id(t)] for t in op._inputs])
+                outs = _compute(ctx, op, [values.get(id(t)) for t in op._inputs])
                 for t, v in zip(op._outputs, outs):
                     values[id(t)] = v
         out = []

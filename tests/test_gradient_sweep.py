@@ -39,6 +39,8 @@ EXEMPT = {
     "PadV2": "TF's _PadV2Grad gives constant_values no gradient though the output moves "
              "with it; x's gradient is checked in tests/test_gradients_array.py",
     "PreventGradient": "its gradient raises LookupError, by design",
+    "Print": "TF's _PrintGrad gives the printed data no gradient (None; the output does not "
+             "depend on it); tests/tf_parity/test_logging_asserts.py checks the input's",
     "While": "built by tf.while_loop from sub-graphs, not from samples; "
              "tests/test_control_flow.py checks its gradient against finite differences",
     "If": "built by tf.cond/switch_case from sub-graphs, not from samples; "

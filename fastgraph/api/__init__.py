@@ -20,12 +20,14 @@ from . import control_flow_grad  # noqa: E402,F401 - registers the If and While 
 from . import functional_ops  # noqa: E402 - tf.map_fn, scan, foldl, foldr
 from . import tensor_array_ops  # noqa: E402 - tf.TensorArray
 from . import rnn  # noqa: E402 - tf.nn.dynamic_rnn, tf.nn.rnn_cell
+from . import check_ops  # noqa: E402 - tf.debugging's asserts
+from . import variables  # noqa: E402 - report_uninitialized_variables
 
 __all__ = ["MODULES", "namespace"]
 
 MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
            gradients_impl, losses, metrics, regularizers, template, functional_ops,
-           tensor_array_ops, rnn)
+           tensor_array_ops, rnn, check_ops, variables)
 
 
 def namespace(attr):

@@ -98,9 +98,12 @@ def constant(value, dtype=None, shape=None, name="Const"):
     """Creates a constant tensor from a tensor-like object.
 
     If `shape` is given, a scalar or single-element `value` is broadcast to
-    it, and a value with as many elements is reshaped to it.
+    it, and a value with as many elements is reshaped to it. Python and
+    NumPy strings (str encoded as UTF-8, or bytes) make a `tf.string`
+    constant, held as a NumPy object array of bytes.
     """
-    arr, dtype = to_numpy(value, dtype)
+    strings = _string_array(value, dtype)
+    arr, dtype = (strings, dtypes.string) if strings is not None else to_numpy(value, dtype)
     if shape is not None:
         shape = tuple(int(d) for d in shape)
         n = int(np.prod(shape, dtype=np.int64))
@@ -114,6 +117,29 @@ def constant(value, dtype=None, shape=None, name="Const"):
     arr.setflags(write=False)
     return get_default_graph().create_op(
         "Const", [], {"value": arr, "dtype": dtype}, name=name).outputs[0]
+
+
+def _string_array(value, dtype):
+    """`value` as an object array of bytes when it is made of strings (and
+    `dtype` is None or tf.string), else None."""
+    if dtype is not None and dtypes.as_dtype(dtype) != dtypes.string:
+        return None
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "USO":
+            return None
+    else:
+        try:
+            arr = np.asarray(value, dtype=object)
+        except ValueError:
+            return None
+    flat = arr.reshape(-1)
+    if arr.size == 0 and dtype is None or \
+            not all(isinstance(v, (str, bytes, np.str_, np.bytes_)) for v in flat):
+        return None
+    out = np.empty(arr.shape, dtype=object)
+    out.reshape(-1)[:] = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in flat]
+    return out
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):

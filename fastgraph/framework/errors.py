@@ -9,7 +9,7 @@ __all__ = [
     "DeadlineExceededError", "AlreadyExistsError", "PermissionDeniedError", "AbortedError",
     "UnavailableError", "DataLossError", "UnauthenticatedError",
     "DEADLINE_EXCEEDED", "ALREADY_EXISTS", "PERMISSION_DENIED", "ABORTED", "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED",
+    "DATA_LOSS", "UNAUTHENTICATED", "OperatorNotAllowedInGraphError",
 ]
 
 OK = 0
@@ -129,3 +129,8 @@ _BY_CODE = {
 def exception_for_code(code, op, message):
     """The OpError subclass instance for a TF error code."""
     return _BY_CODE.get(code, UnknownError)(None, op, message)
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """Raised when an unsupported operator is present in Graph execution:
+    using a symbolic tensor as a Python `bool` (`if t:`)."""

@@ -9,7 +9,7 @@ import re
 import threading
 import weakref
 
-from . import errors, op_registry
+from . import errors, op_registry, partial_shapes
 from .graph_export import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, graph_def_of
 from .graph_protos import VersionDef
 from .session_stack import get_default_session
@@ -137,8 +137,15 @@ class Tensor:
         return id(self)
 
     def __bool__(self):
-        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use "
-                        "`if t is not None:` instead of `if t:` to test if a tensor is defined.")
+        raise errors.OperatorNotAllowedInGraphError(
+            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed. You can attempt the "
+            "following resolutions to the problem: If you are running in Graph mode, use Eager "
+            "execution mode or decorate this function with @tf.function. If you are using "
+            "AutoGraph, you can try decorating this function with @tf.function. If that does "
+            "not work, then you may be using an unsupported feature or your source code may not "
+            "be visible to AutoGraph. See https://github.com/tensorflow/tensorflow/blob/master/"
+            "tensorflow/python/autograph/g3doc/reference/limitations.md#access-to-source-code "
+            "for more information.")
 
     def __iter__(self):
         raise TypeError("Tensor objects are only iterable when eager execution is enabled. "
@@ -308,6 +315,7 @@ class Graph:
         self._ops = []
         self._ops_by_name = {}
         self._names_in_use = {}
+        self._argument_consts = {}  # id -> Const op awaiting its op's name (see create_op)
         self._name_stack = ""
         self._control_stack = []
         self._sub_graph_stack = []
@@ -356,6 +364,7 @@ class Graph:
         else:
             ctx.attrs = resolved
             out_shapes = opdef.shape(ctx)
+        out_shapes = partial_shapes.refine(op_type, inputs, attrs, out_shapes)
         controls = list(control_inputs)
         for frame in self._control_stack:
             controls.extend(frame)
@@ -387,12 +396,61 @@ class Graph:
                 self._sub_graph_stack[-1].append(op)
         for t in inputs:
             t._consumers.append(op)
+        if self._argument_consts:
+            self._name_argument_consts(op, opdef)
         return op
+
+    # -- constants named under the op that takes them ----------------------------
+
+    def _mark_argument_const(self, const_op):
+        """Marks a Const that an op function made from a Python value: the op
+        it is passed to renames it `<op>/<input arg>` and gives back its
+        `Const` name, as TF converts operands inside the op's name scope."""
+        self._argument_consts[id(const_op)] = const_op
+
+    def _name_argument_consts(self, op, opdef):
+        found = [(i, t.op) for i, t in enumerate(op._inputs) if id(t.op) in self._argument_consts]
+        if not found:
+            return
+        mapping = opdef.graphdef
+        names = mapping.input_arg_names(op) if hasattr(mapping, "input_arg_names") else []
+        renames = {}
+        for i, const in found:
+            if i < len(names) and names[i] is not None and id(const) not in renames:
+                renames[id(const)] = (const, names[i])
+                del self._argument_consts[id(const)]
+        with self._lock:
+            # Latest first, so that each gives its name back to the counter.
+            for const, _ in sorted(renames.values(), key=lambda cn: -cn[0]._id):
+                self._release_name(const._name)
+            for const, arg in renames.values():
+                new = self._unique(f"{op._name}/{arg}")
+                del self._ops_by_name[const._name]
+                const._name = new
+                self._ops_by_name[new] = const
+
+    def _release_name(self, name):
+        """Gives back `name` to unique_name when it was the last one made of
+        its base (`Const_3` after `Const_2`), so the next `Const` is named
+        as if it never was."""
+        base, _, suffix = name.rpartition("_")
+        if suffix.isdigit() and base:
+            n = int(suffix)
+            if self._names_in_use.get(base.lower()) == n + 1 and \
+                    self._names_in_use.get(name.lower()) == 1:
+                del self._names_in_use[name.lower()]
+                self._names_in_use[base.lower()] = n
+            return
+        if self._names_in_use.get(name.lower()) == 1:
+            del self._names_in_use[name.lower()]
 
     def unique_name(self, name, mark_as_used=True):
         """Returns `name` under the current name scope, made unique with `_N`."""
         if self._name_stack:
             name = self._name_stack + "/" + name
+        return self._unique(name, mark_as_used)
+
+    def _unique(self, name, mark_as_used=True):
         key = name.lower()
         count = self._names_in_use.get(key, 0)
         if mark_as_used:

@@ -311,6 +311,26 @@ class NodeMapping:
                 spec.index = nxt
                 self._list = spec
 
+    def input_arg_names(self, op):
+        """TF's input arg name of each of `op`'s inputs (list items as
+        `values_0`, `values_1`, ...; inputs that carry an attr under their
+        TF input's name), None where there is none."""
+        n = len(op.inputs)
+        names = [None] * n
+        extra = {v.index: v.what for v in op.attrs.values() if isinstance(v, AttrFromInput)}
+        n_plain = n - len(extra)
+        for spec in self.inputs:
+            if isinstance(spec, Input) and spec.index < n:
+                names[spec.index] = spec.name
+            elif isinstance(spec, InputList):
+                for k in range(spec.index, n_plain):
+                    names[k] = f"{spec.name}_{k - spec.index}"
+            elif isinstance(spec, AttrInput):
+                for index, attr in extra.items():
+                    if attr == spec.attr and index < n:
+                        names[index] = spec.name
+        return names
+
     def tf_op(self, op_type):
         """The TF op name written for fastgraph ops of type `op_type`."""
         return self.op or op_type

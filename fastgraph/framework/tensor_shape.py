@@ -156,10 +156,10 @@ class TensorShape:
         return f"TensorShape({list(self._dims)})"
 
     def __str__(self):
-        # TF1's spelling, which its feed error messages use: (?, 2).
+        # TF 2.21's spelling: (None, 2).
         if self._dims is None:
             return "<unknown>"
-        parts = ["?" if d is None else str(d) for d in self._dims]
+        parts = ["None" if d is None else str(d) for d in self._dims]
         if len(parts) == 1:
             return f"({parts[0]},)"
         return "(" + ", ".join(parts) + ")"

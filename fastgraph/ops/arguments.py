@@ -35,9 +35,20 @@ def graph_of(values):
 
 
 def to_tensor(graph, value, dtype=None, name=None):
-    """`value` as a Tensor of `graph` (constants are created there)."""
+    """`value` as a Tensor of `graph` (constants are created there).
+
+    A constant made from a Python or NumPy value without a `name` is named
+    by the op it is passed to (`Sub/y`, `Reshape/shape`), as TF names the
+    operands it converts."""
     with graph.as_default():
-        return convert_to_tensor(value, dtype=dtype, name=name)
+        t = convert_to_tensor(value, dtype=dtype, name=name)
+    if name is None and t.op.type == "Const" and not _is_graph_element(value):
+        graph._mark_argument_const(t.op)
+    return t
+
+
+def _is_graph_element(value):
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
 
 
 def to_tensors_like(values, op_type, arg_names=("x", "y")):

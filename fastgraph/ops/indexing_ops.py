@@ -11,7 +11,7 @@ compiled for its value), or computed from those. Everything else may be fed.
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.constant_op import to_numpy
 from ..framework.dtype_sets import ALL, NUMERIC, WITH_STRING
 from ..framework.graph import Tensor
@@ -28,7 +28,7 @@ from .elementwise import cast, greater_equal, maximum, multiply, select_v2
 from .reduction_ops import reduce_sum
 
 __all__ = ["gather", "gather_nd", "one_hot", "fill", "zeros", "ones", "zeros_like", "ones_like",
-           "range", "size", "rank", "where", "unsorted_segment_sum", "scatter_nd"]
+           "range", "size", "rank", "where", "where_v2", "unsorted_segment_sum", "scatter_nd"]
 MATH = ["unsorted_segment_sum"]
 
 _builtin_range = range
@@ -329,10 +329,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         raise TypeError(f"dtype {on.dtype} of on_value does not match dtype {off.dtype} of "
                         "off_value")
     if on is None:
-        on = to_tensor(graph, True if dtype is dtypes.bool else 1, dtype=dtype, name="on_value")
+        on = to_tensor(graph, True if dtype is dtypes.bool else 1, dtype=dtype)
     if off is None:
-        off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype,
-                        name="off_value")
+        off = to_tensor(graph, False if dtype is dtypes.bool else 0, dtype=dtype)
     depth = to_tensor(graph, depth, dtype=None if isinstance(depth, Tensor) else dtypes.int32)
     axis = -1 if axis is None else int(axis)
     return make_op(graph, "OneHot", [indices, depth, on, off], {"axis": axis, "T": dtype},
@@ -555,7 +554,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         if isinstance(v, Tensor):
             tensors.append(cast(v, dtype))
         else:
-            tensors.append(to_tensor(graph, v, dtype=dtype, name=arg))
+            tensors.append(to_tensor(graph, v, dtype=dtype))  # named range/start, ...
     return make_op(graph, "Range", tensors, {"Tidx": dtype}, name=name).outputs[0]
 
 
@@ -626,7 +625,7 @@ def _where_shape(ctx):
 
 def _where_reference(inputs, attrs):
     if inputs[0].ndim == 0:
-        raise ValueError("WhereOp : Unhandled input dimensions: 0")
+        raise errors.InvalidArgumentError(None, None, "WhereOp : Unhandled input dimensions: 0")
     return [np.argwhere(inputs[0]).astype(np.int64)]
 
 
@@ -634,6 +633,8 @@ register(OpDef(
     "Where", shape=_where_shape, dtype=lambda ctx: [dtypes.int64],
     fold=lambda ctx: None if ctx.values[0] is None else _where_reference(ctx.values, ctx.attrs),
     reference=_where_reference,
+    # On the host: the number of true elements is known once the condition is.
+    host=lambda ctx, op, values: _where_reference(values, op.attrs),
     dtypes=[Accepts("input", ALL)],
     samples=samples.where_coordinates,
     graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)])))
@@ -644,10 +645,8 @@ def where_coordinates(condition, name=None):
     (non-zero) elements of `condition`, as an int64 tensor of shape
     [num_true, rank], in row-major order.
 
-    The output's shape depends on the values of `condition`, and fastgraph
-    plans shapes before running, so `condition` must be known when the plan
-    is compiled (a constant or computed from constants); a fed condition
-    raises InvalidArgumentError at run time.
+    A host op (staged_run.py): `condition` may be fed, and what uses the
+    coordinates is compiled for their number.
     """
     graph = graph_of([condition])
     condition = to_tensor(graph, condition)
@@ -655,10 +654,30 @@ def where_coordinates(condition, name=None):
 
 
 def where(condition, x=None, y=None, name=None):
-    """Returns elements chosen from `x` or `y` depending on `condition`, with
-    broadcasting among the three (TF2's `where`). With `x` and `y` both None,
-    returns the coordinates of the true elements of `condition` (see
-    where_coordinates)."""
+    """Return the elements, either from `x` or `y`, depending on the `condition`
+    (TF1's `where`).
+
+    With `x` and `y` both None, returns the coordinates of the true elements
+    of `condition` (see where_coordinates). Otherwise `x` and `y` have one
+    shape, and `condition` is that shape, a scalar, or a vector whose
+    elements choose whole rows of `x` and `y` (TF's Select).
+    """
+    if x is None and y is None:
+        return where_coordinates(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    graph = graph_of([condition, x, y])
+    condition = to_tensor(graph, condition)
+    x = to_tensor(graph, x)
+    rank, c_rank = x.shape.rank, condition.shape.rank
+    if c_rank == 1 and rank is not None and rank > 1:
+        condition = reshape(condition, [-1] + [1] * (rank - 1))
+    return select_v2(condition, x, y, name=name)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """Returns the indices of non-zero elements, or multiplexes `x` and `y`,
+    with broadcasting among condition, x and y (TF2's `where`)."""
     if x is None and y is None:
         return where_coordinates(condition, name=name)
     if x is None or y is None:
@@ -669,9 +688,6 @@ def where(condition, x=None, y=None, name=None):
 def _select_from_node(inputs, attrs, name):
     """TF1's Select: a vector condition picks rows of higher-rank t and e."""
     condition, t, e = inputs
-    rank, c_rank = t.shape.rank, condition.shape.rank
-    if c_rank == 1 and rank is not None and rank > 1:
-        condition = reshape(condition, [-1] + [1] * (rank - 1))
     return where(condition, t, e, name=name)
 
 

@@ -156,6 +156,10 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, keep_dims=None, reducti
         inputs.append(axis)
         axis = AttrFromInput(1, lambda v: np.asarray(v).tolist(), "axis")
     else:
+        if axis is None and x.shape.rank is not None:
+            # TF makes the axes a top-level `Const` (np.arange(rank)); the name
+            # is taken so that later constants are named as TF names them.
+            graph.unique_name("Const")
         axis = _static_axis(axis)
         if x.shape.rank is not None:
             reduction_axes(axis, x.shape.rank)

@@ -512,7 +512,12 @@ def central_crop(dtype):
 # ---- indexing -------------------------------------------------------------------
 
 def gather(dtype):
-    """Gathers along the first and a later axis, int32 and int64 indices."""
+    """Gathers along the first and a later axis, int32 and int64 indices
+    (of strings: constants, gathered on the host)."""
+    if dtype is dtypes.string:
+        words = np.array([b"a", b"bc", b"", b"d\x00e", b"f", b"g"], dtype=object).reshape(3, 2)
+        yield [known(words), known(np.array([2, 0, 2], np.int32))], {"axis": 0, "batch_dims": 0}
+        return
     yield [values(dtype, (5, 3), 0), np.array([4, 0, 2, 2], np.int32)], \
         {"axis": 0, "batch_dims": 0}
     yield [values(dtype, (2, 4, 3), 1), np.array([[3, 1], [0, 0]], np.int64)], \

@@ -13,8 +13,8 @@ from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import (Accepts, NotDifferentiable, OpDef, register,
-                                     register_graphdef_translation)
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
+    register, register_graphdef_translation
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from . import samples
@@ -24,7 +24,8 @@ from .array_ops import identity, no_op
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "local_variables",
            "initialize_all_variables", "assign", "assign_add", "assign_sub",
-           "local_variables_initializer", "initialize_local_variables", "count_up_to"]
+           "local_variables_initializer", "initialize_local_variables", "count_up_to",
+           "is_variable_initialized"]
 
 
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
@@ -416,3 +417,26 @@ register_graphdef_translation("AssignVariableOp", _resource_update_from_node("As
 register_graphdef_translation("AssignAddVariableOp", _resource_update_from_node("AssignAdd"))
 register_graphdef_translation("AssignSubVariableOp", _resource_update_from_node("AssignSub"))
 register_graphdef_translation("DisableCopyOnRead", lambda inputs, attrs, name: no_op(name=name))
+
+
+# ---- is_variable_initialized and the reports built on it -------------------------
+
+def _is_initialized_host(ctx, op, values):
+    return [np.array(ctx.variable_initialized(op.inputs[0].op))]
+
+
+register(OpDef("IsVariableInitialized", shape=lambda ctx: [()],
+               dtype=lambda ctx: [dtypes.bool], ref_inputs=(0,), stateful=True,
+               host=_is_initialized_host,
+               reference=lambda inputs, attrs: [np.array(True)],
+               gradient=NOT_DIFFERENTIABLE,
+               graphdef=NodeMapping(("ref",), [TypeAttr("dtype", input=0)])))
+
+
+def is_variable_initialized(variable):
+    """Tests if a variable has been initialized: a bool scalar tensor,
+    True once an initializer or assign has written the variable in the
+    session that runs it."""
+    ref = variable._variable if isinstance(variable, Variable) else variable
+    return ref.graph.create_op("IsVariableInitialized", [ref], {},
+                               name="IsVariableInitialized").outputs[0]
