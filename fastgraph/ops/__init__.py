@@ -14,7 +14,7 @@ from . import (  # noqa: F401 - registration
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
 from . import reader_ops  # noqa: F401 - registration (host ops: TF1's readers)
-from . import input_ops  # host ops of TF1 input pipelines: random_shuffle, count_up_to
+from . import input_ops  # host ops of TF1 input pipelines: RandomShuffle
 
 __all__ = ["FAMILIES", "namespace"]
 
