@@ -160,7 +160,9 @@ def _build_and_expect(build, op_type, opdef, inputs, attrs):
         # The variable itself must hold what the op returned (read after it).
         fetches += build.graph.create_op("Identity", [tensors[0]], {},
                                          control_inputs=[op]).outputs
-        want = want + want[:1]
+        # CountUpTo returns the count before its increment.
+        want = want + ([want[0] + want[0].dtype.type(1)] if op_type == "CountUpTo"
+                       else want[:1])
     return fetches, want, []
 
 

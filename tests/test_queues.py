@@ -574,6 +574,9 @@ def test_limit_epochs_raises_after_the_last_epoch():
             assert [v.tolist() for v in _drain(sess, t)] == [[1, 2]] * 3
             with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 3"):
                 sess.run(t)
+            (epochs,) = tf.local_variables()
+            assert sess.run(epochs) == 3  # the counter stays at the limit, as TF's
+            assert epochs.dtype == tf.int64
 
 
 def test_string_input_producer_in_order_for_num_epochs():
@@ -682,3 +685,32 @@ def test_random_shuffle_op():
     assert sorted(first.tolist()) == [[0, 1], [2, 3], [4, 5]]  # whole rows move
     np.testing.assert_array_equal(first, again)  # seeded: each session repeats
     assert sorted(second.tolist()) == [[0, 1], [2, 3], [4, 5]]
+
+
+def test_queue_runners_round_trip_through_a_meta_graph():
+    with _graph().as_default():
+        x = tf.train.limit_epochs(tf.constant([1.0, 2.0, 3.0]), num_epochs=2)
+        b = tf.train.batch([x], batch_size=2, enqueue_many=True, allow_smaller_final_batch=True)
+        (qr,) = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        proto = qr.to_proto()
+        assert proto.queue_name == "batch/fifo_queue"
+        assert list(proto.enqueue_op_name) == ["batch/fifo_queue_EnqueueMany"]
+        assert proto.close_op_name == "batch/fifo_queue_Close"
+        assert proto.cancel_op_name == "batch/fifo_queue_Close_1"
+        assert list(proto.queue_closed_exception_types) == [11]  # OUT_OF_RANGE
+        mg = tf.train.export_meta_graph()
+        name = b.name
+    with _graph().as_default() as g:
+        tf.train.import_meta_graph(mg)
+        (qr,) = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+        assert qr.name == "batch/fifo_queue" and qr.enqueue_ops[0].name == \
+            "batch/fifo_queue_EnqueueMany"
+        assert qr.queue_closed_exception_types == (tf.errors.OutOfRangeError,)
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            got = np.concatenate(_drain(sess, g.as_graph_element(name))).tolist()
+            coord.request_stop()
+            coord.join(threads)
+    assert sorted(got) == [1.0, 1.0, 2.0, 2.0, 3.0, 3.0]

@@ -73,3 +73,34 @@ int fg_k_assign_sub(const fg_step *s, int part, int nparts, fg_status *st)
 {
     return accumulate(s, part, nparts, st, -1);
 }
+
+/* TF's CountUpTo: out[0] (a buffer of its own) gets the variable's value,
+ * which then grows by one; at iattr[0] (the limit) it fails with
+ * OUT_OF_RANGE and the variable stays. The step holds the variable's lock. */
+int fg_k_count_up_to(const fg_step *s, int part, int nparts, fg_status *st)
+{
+    fg_var *v = (fg_var *)s->ptr;
+    (void)nparts;
+    if (part != 0)
+        return FG_OK;
+    if (!v->initialized)
+        return uninitialized(s, st);
+    const int64_t limit = s->iattr[0];
+    if (v->dtype == FG_INT32) {
+        int32_t *count = (int32_t *)v->data;
+        if (*count >= limit)
+            return fg_fail(st, FG_OUT_OF_RANGE, "Reached limit of %lld", (long long)limit);
+        *(int32_t *)s->out[0]->data = *count;
+        *count += 1;
+        return FG_OK;
+    }
+    if (v->dtype == FG_INT64) {
+        int64_t *count = (int64_t *)v->data;
+        if (*count >= limit)
+            return fg_fail(st, FG_OUT_OF_RANGE, "Reached limit of %lld", (long long)limit);
+        *(int64_t *)s->out[0]->data = *count;
+        *count += 1;
+        return FG_OK;
+    }
+    return fg_no_kernel(s, v->dtype, st);
+}

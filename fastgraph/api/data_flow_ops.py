@@ -147,8 +147,8 @@ class QueueBase:
 
     @property
     def name(self):
-        """The name of the underlying queue."""
-        return self._name
+        """The name of the underlying queue (its op's name)."""
+        return self._queue_ref.op.name
 
     @property
     def dtypes(self):

@@ -241,7 +241,10 @@ class _Builder:
             ref = self.values[ins[0]]
             var = ref.key
             self.read(ins[1:])
-            out = self.new_value(op._outputs[0], VAR, var)
+            if op._type == "CountUpTo":  # the count before its increment: a copy
+                out = self.new_buffer(op._outputs[0])
+            else:
+                out = self.new_value(op._outputs[0], VAR, var)
             self.steps.append(self._step(op, ins, [out.index], var))
             if op._type == "Assign":
                 self.checked.add(var)

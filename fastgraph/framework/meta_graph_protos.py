@@ -6,7 +6,7 @@ from .graph_protos import DATA_TYPE_NAMES, GraphDef, OpDef, TensorProto, TensorS
 from .proto_message import Field, Message
 
 __all__ = ["SaverDef", "VariableDef", "CollectionDef", "TensorInfo", "SignatureDef",
-           "AssetFileDef", "MetaGraphDef", "SavedModel"]
+           "AssetFileDef", "MetaGraphDef", "SavedModel", "QueueRunnerDef"]
 
 
 class SaverDef(Message):
@@ -77,6 +77,21 @@ class AssetFileDef(Message):
     """An asset file: the tensor that takes its path, and its file name."""
 
     _FIELDS = (Field("tensor_info", 1, "message", TensorInfo), Field("filename", 2, "string"))
+
+
+class QueueRunnerDef(Message):
+    """A QueueRunner of a graph (`queue_runner.proto`): the names of its
+    queue, enqueue, close and cancel ops, and the error codes that end its
+    threads cleanly."""
+
+    _CODES = {0: "OK", 1: "CANCELLED", 2: "UNKNOWN", 3: "INVALID_ARGUMENT",
+              4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 6: "ALREADY_EXISTS",
+              7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION",
+              10: "ABORTED", 11: "OUT_OF_RANGE", 12: "UNIMPLEMENTED", 13: "INTERNAL",
+              14: "UNAVAILABLE", 15: "DATA_LOSS", 16: "UNAUTHENTICATED"}
+    _FIELDS = (Field("queue_name", 1, "string"), Field("enqueue_op_name", 2, "strings"),
+               Field("close_op_name", 3, "string"), Field("cancel_op_name", 4, "string"),
+               Field("queue_closed_exception_types", 5, "enums", enum=_CODES))
 
 
 class MetaGraphDef(Message):

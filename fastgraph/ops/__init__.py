@@ -18,7 +18,7 @@ from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (h
 from . import data_ops  # noqa: F401 - registration (host ops: tf.data's iterators)
 from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
 from . import reader_ops  # noqa: F401 - registration (host ops: TF1's readers)
-from . import input_ops  # host ops of TF1 input pipelines: random_shuffle, count_up_to
+from . import input_ops  # host ops of TF1 input pipelines: RandomShuffle
 
 __all__ = ["FAMILIES", "namespace"]
 

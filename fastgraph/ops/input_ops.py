@@ -1,30 +1,27 @@
 """Ops of TF1's input pipelines (`train/input.py`): RandomShuffle
-(`tf.random.shuffle`) and CountUpToLimit, the check half of `count_up_to`.
+(`tf.random.shuffle`). (`limit_epochs` counts with CountUpTo, a state op.)
 
-Both are host ops (`OpDef.host`, see staged_run.py). RandomShuffle keeps a
+It is a host op (`OpDef.host`, see staged_run.py) that keeps a
 generator per session (a session resource), seeded by its op's seeds, so a
 seeded shuffle gives the same sequence of permutations in every session
-(not TF's: TF's Philox stream is its own). `count_up_to(ref, limit)` (state_ops) is an
-atomic AssignAdd of the variable followed by CountUpToLimit, which gives
-the count before the increment, or OutOfRangeError "Reached limit of
-<limit>" once the count passed `limit` (unlike TF's CountUpTo, the variable
-then goes on counting past the limit).
+(not TF's: TF's Philox stream is its own).
 """
 
 import threading
 
 import numpy as np
 
-from ..framework import dtypes, errors
+from ..framework import dtypes
 from ..framework.dtype_sets import NUMERIC
-from ..framework.graphdef_mapping import Attr, NodeMapping, NoGraphDef, TypeAttr
-from ..framework.op_registry import Accepts, NoGradient, NotDifferentiable, OpDef, register
+from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
+from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from . import samples
 from .arguments import graph_of, to_tensor
 from .random_ops import get_seed
 
 __all__ = ["random_shuffle"]
 RANDOM = ["shuffle"]
+
 
 def _generator(seed, seed2):
     if seed == 0 and seed2 == 0:
@@ -102,31 +99,3 @@ def random_shuffle(value, seed=None, name=None):
 
 
 shuffle = random_shuffle
-
-
-# -- CountUpToLimit -------------------------------------------------------------------
-
-def _count_reference(inputs, attrs):
-    count = np.asarray(inputs[0])
-    limit = attrs["limit"]
-    if count > limit:
-        raise errors.OutOfRangeError(None, None, f"Reached limit of {limit}")
-    return [count - np.asarray(1, dtype=count.dtype)]
-
-
-def _count_host(ctx, op, inputs):
-    return _count_reference(inputs, op.attrs)
-
-
-def _count_samples(dtype):
-    yield [samples.known(np.asarray(1, dtype=dtype.np_dtype))], {"limit": 3}
-    yield [samples.known(np.asarray(3, dtype=dtype.np_dtype))], {"limit": 3}
-
-
-register(OpDef("CountUpToLimit", shape=lambda ctx: [()], dtype=_same_dtype, stateful=True,
-               host=_count_host, reference=_count_reference,
-               dtypes=[Accepts("ref", (dtypes.int32, dtypes.int64))], samples=_count_samples,
-               graphdef=NoGraphDef("fastgraph's check half of count_up_to (TF's CountUpTo, "
-                                   "which increments a ref variable in one kernel)"),
-               gradient=NoGradient("CountUpTo has no gradient in TF")))
-

@@ -829,6 +829,12 @@ def assign_update(dtype):
             {} if locking is None else {"use_locking": locking}
 
 
+def count_up_to(dtype):
+    """CountUpTo: a scalar counter below its limit."""
+    yield [np.asarray(2, dtype=dtype.np_dtype)], {"limit": 5}
+    yield [np.asarray(0, dtype=dtype.np_dtype)], {"limit": 1}
+
+
 def random_float(dtype):
     """Random float ops of a few shapes and seeds (fed shapes)."""
     for i, shape in enumerate([(3, 4), (7,), (0,), (2, 3, 129)]):

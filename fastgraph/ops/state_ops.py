@@ -8,7 +8,7 @@ values.
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, errors
 from ..framework.constant_op import register_tensor_conversion_function
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
@@ -91,6 +91,25 @@ register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="as
                dtypes=[Accepts("ref", NUMERIC)],
                samples=samples.assign_update,
                graphdef=_UPDATE_NODE))
+
+
+def _count_up_to_reference(inputs, attrs):
+    count = np.asarray(inputs[0])
+    if count >= attrs["limit"]:
+        raise errors.OutOfRangeError(None, None, f"Reached limit of {attrs['limit']}")
+    return [count.copy()]
+
+
+# TF's CountUpTo: its output is the count before the increment, a buffer of
+# its own (compiler/plan.py), not the variable's as an assign's result is.
+register(OpDef("CountUpTo", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.dtypes[0]],
+               kernel="count_up_to", lower=lambda ctx: ([ctx.attrs["limit"]], None),
+               ref_inputs=(0,), stateful=True, exclusive=True,
+               reference=_count_up_to_reference,
+               dtypes=[Accepts("ref", (dtypes.int32, dtypes.int64))],
+               samples=samples.count_up_to,
+               graphdef=NodeMapping(("ref",), [TypeAttr("T", input=0), Attr("limit")])))
+NotDifferentiable("CountUpTo")
 
 
 def _state_op(op_type, ref, value, name, use_locking=None):
@@ -329,16 +348,13 @@ def assign_add(ref, value, use_locking=None, name=None):
 def count_up_to(ref, limit, name=None):
     """Increments 'ref' until it reaches 'limit'.
 
-    Returns the value of `ref` before the increment; once it would pass
-    `limit`, running it raises OutOfRangeError ("Reached limit of ...").
-    An atomic AssignAdd and the CountUpToLimit check (ops/input_ops.py).
+    Returns a copy of `ref` before the increment. If the increment would
+    make `ref` pass `limit`, running it raises OutOfRangeError ("Reached
+    limit of ...") and `ref` stays.
     """
     ref = _ref_variable(ref)
-    graph = ref.graph
-    with graph.as_default(), graph.name_scope(name or "CountUpTo") as scope:
-        new = _state_op("AssignAdd", ref, to_tensor(graph, 1, dtype=ref.dtype), None, True)
-        return graph.create_op("CountUpToLimit", [new], {"limit": int(limit)},
-                               name=scope).outputs[0]
+    return ref.graph.create_op("CountUpTo", [ref], {"limit": int(limit)},
+                               name=name or "CountUpTo").outputs[0]
 
 
 def assign_sub(ref, value, use_locking=None, name=None):

@@ -14,10 +14,11 @@ from ..api import gfile
 from ..api.graph_io import write_message
 from ..framework.graph import GraphKeys, Operation, Tensor, get_default_graph
 from ..framework.graph_protos import GraphDef
-from ..framework.meta_graph_protos import CollectionDef, MetaGraphDef, VariableDef
+from ..framework.meta_graph_protos import CollectionDef, MetaGraphDef, QueueRunnerDef, VariableDef
 from ..framework.proto_message import DecodeError, parse_text
 from ..framework.graph_import import import_graph_def
 from ..ops.state_ops import Variable
+from .queue_runner import QueueRunner
 
 __all__ = ["export_meta_graph", "import_scoped_meta_graph", "read_meta_graph_file",
            "meta_graph_of"]
@@ -40,6 +41,10 @@ def _variable_def(var):
 def _collection_def(items):
     """The CollectionDef of a collection's items, or None when they are of
     no kind a CollectionDef holds."""
+    if all(isinstance(v, QueueRunner) for v in items):
+        protos = [v.to_proto() for v in items]
+        return CollectionDef(bytes_list=CollectionDef.BytesList(
+            value=[p.SerializeToString() for p in protos if p is not None]))
     if all(isinstance(v, Variable) for v in items):
         return CollectionDef(bytes_list=CollectionDef.BytesList(
             value=[_variable_def(v).SerializeToString() for v in items]))
@@ -173,6 +178,10 @@ def import_scoped_meta_graph(meta_graph_or_file, clear_devices=False, import_sco
                             vd.variable_name, vd.initializer_name, vd.snapshot_name,
                             vd.initial_value_name)), trainable=vd.trainable)
                 graph.add_to_collection(key, variables[vd.variable_name])
+        elif kind == "bytes_list" and key == GraphKeys.QUEUE_RUNNERS:
+            for data in cd.bytes_list.value:
+                graph.add_to_collection(key, QueueRunner.from_proto(
+                    QueueRunnerDef.FromString(data), import_scope))
         elif kind == "bytes_list":
             for v in cd.bytes_list.value:
                 graph.add_to_collection(key, v)

@@ -7,6 +7,7 @@ import threading
 
 from ..framework import errors
 from ..framework.graph import GraphKeys, get_default_graph
+from ..framework.meta_graph_protos import QueueRunnerDef
 from ..framework.session_stack import get_default_session
 
 __all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
@@ -34,9 +35,14 @@ class QueueRunner:
         thread each). `close_op` defaults to `queue.close()`, `cancel_op` to
         `queue.close(cancel_pending_enqueues=True)`,
         `queue_closed_exception_types` to `(tf.errors.OutOfRangeError,)`."""
+        self._lock = threading.Lock()
+        self._runs_per_session = {}  # session -> enqueue threads still running
+        self._exceptions_raised = []
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunner from a QueueRunnerDef is not supported; "
-                                      "build it from its queue and enqueue ops")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_proto(queue_runner_def, import_scope)
+            return
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         if queue_closed_exception_types is not None:
@@ -54,9 +60,21 @@ class QueueRunner:
             queue.close(cancel_pending_enqueues=True)
         self._queue_closed_exception_types = tuple(queue_closed_exception_types or
                                                    (errors.OutOfRangeError,))
-        self._lock = threading.Lock()
-        self._runs_per_session = {}  # session -> enqueue threads still running
-        self._exceptions_raised = []
+
+    def _init_from_proto(self, queue_runner_def, import_scope):
+        # As TF's: the queue is then its op (the runner only needs its name).
+        graph = get_default_graph()
+
+        def element(name):
+            return graph.as_graph_element(f"{import_scope}/{name}" if import_scope else name)
+        self._queue = element(queue_runner_def.queue_name)
+        self._enqueue_ops = [element(n) for n in queue_runner_def.enqueue_op_name]
+        self._close_op = element(queue_runner_def.close_op_name)
+        self._cancel_op = element(queue_runner_def.cancel_op_name)
+        codes = list(queue_runner_def.queue_closed_exception_types)
+        self._queue_closed_exception_types = tuple(
+            type(errors.exception_for_code(c, None, "")) for c in codes) or \
+            (errors.OutOfRangeError,)
 
     @property
     def queue(self):
@@ -92,6 +110,28 @@ class QueueRunner:
     def name(self):
         """The string name of the underlying Queue."""
         return self._queue.name
+
+    def to_proto(self, export_scope=None):
+        """This runner as a `QueueRunnerDef` (names without `export_scope`),
+        or None when its queue is not in that scope."""
+        if export_scope is not None and not self.name.startswith(export_scope):
+            return None
+
+        def strip(name):
+            if export_scope and name.startswith(export_scope + "/"):
+                return name[len(export_scope) + 1:]
+            return name
+        return QueueRunnerDef(
+            queue_name=strip(self.name),
+            enqueue_op_name=[strip(op.name) for op in self._enqueue_ops],
+            close_op_name=strip(self._close_op.name), cancel_op_name=strip(self._cancel_op.name),
+            queue_closed_exception_types=[t(None, None, "").error_code
+                                          for t in self._queue_closed_exception_types])
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        """A QueueRunner of the default graph from a `QueueRunnerDef`."""
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
 
     def _run(self, sess, enqueue_op, coord=None):
         decremented = False

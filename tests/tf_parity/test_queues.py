@@ -240,3 +240,50 @@ def test_readers_match_tf(tf_graph_mode, tmp_path, kind):
     want = _read_all(tf_graph_mode, names, make, up_to)
     assert got == want
     assert len(got) > 2
+
+
+def _pipeline_meta_graph(api):
+    v1 = api.compat.v1
+    g = api.Graph()
+    # TF2 makes resource variables (VarHandleOp) by default: TF1's are asked for.
+    with g.as_default(), v1.variable_scope(v1.get_variable_scope(), use_resource=False):
+        x = v1.train.limit_epochs(api.constant([1.0, 2.0, 3.0, 4.0, 5.0]), num_epochs=2)
+        b = v1.train.batch([x], batch_size=3, enqueue_many=True,
+                           allow_smaller_final_batch=True)
+        return v1.train.export_meta_graph(graph=g), b.name
+
+
+def _run_meta_graph(api, meta_graph_bytes, fetch):
+    v1 = api.compat.v1
+    g = api.Graph()
+    with g.as_default():
+        mg = v1.MetaGraphDef.FromString(meta_graph_bytes) if hasattr(v1, "MetaGraphDef") \
+            else meta_graph_bytes
+        v1.train.import_meta_graph(mg)
+        runners = v1.get_collection(v1.GraphKeys.QUEUE_RUNNERS)
+        with v1.Session(graph=g) as sess:
+            sess.run(v1.local_variables_initializer())
+            coord = v1.train.Coordinator()
+            threads = v1.train.start_queue_runners(sess, coord)
+            got = []
+            try:
+                while True:
+                    got.append(sess.run(fetch).tolist())
+            except api.errors.OutOfRangeError:
+                pass
+            coord.request_stop()
+            coord.join(threads)
+    return [r.name for r in runners], got
+
+
+@pytest.mark.parametrize("writer", ["tf", "fastgraph"])
+def test_queue_runners_in_meta_graphs_move_between_tf_and_fastgraph(tf_graph_mode, writer):
+    from fastgraph.framework.meta_graph_protos import MetaGraphDef
+
+    api = tf_graph_mode if writer == "tf" else fg
+    mg, fetch = _pipeline_meta_graph(api)
+    data = mg.SerializeToString()
+    fg_runners, fg_got = _run_meta_graph(fg, MetaGraphDef.FromString(data), fetch)
+    tf_runners, tf_got = _run_meta_graph(tf_graph_mode, data, fetch)
+    assert fg_runners == tf_runners == ["batch/fifo_queue"]
+    assert fg_got == tf_got == [[1.0, 2.0, 3.0], [4.0, 5.0, 1.0], [2.0, 3.0, 4.0], [5.0]]
