@@ -241,3 +241,22 @@ def test_constructor_errors_are_tfs():
             tf.TensorArray(tf.float32)
         with pytest.raises(ValueError, match="Cannot provide both a handle and size"):
             tf.TensorArray(tf.float32, size=2, handle=tf.zeros([2], tf.bool))
+
+
+def test_unknown_element_shape_the_body_does_not_fix_is_unimplemented():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, None])
+        ta = tf.TensorArray(tf.float32, size=3)
+        with pytest.raises(tf.errors.UnimplementedError, match="element_shape"):
+            tf.while_loop(lambda i, t: i < 3, lambda i, t: (i + 1, t.write(i, tf.gather(x, i))),
+                          [0, ta])
+
+
+def test_tensor_array_through_cond():
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.bool, [])
+        ta = tf.TensorArray(tf.float32, size=2, element_shape=[])
+        out = tf.cond(p, lambda: ta.write(0, 1.0), lambda: ta.write(1, 2.0))
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(out.stack(), {p: True}), [1.0, 0.0])
+            np.testing.assert_array_equal(sess.run(out.stack(), {p: False}), [0.0, 2.0])

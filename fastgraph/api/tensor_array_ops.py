@@ -296,10 +296,9 @@ class TensorArray:
         """Return the values in the TensorArray as a stacked `Tensor`: all
         elements, in order (those never written are zeros)."""
         if self._buffer is None:
-            if self._element_shape.is_fully_defined() or self._element_shape.rank is None:
-                raise errors.UnimplementedError(
-                    None, None, f"fastgraph's TensorArray {self._name} is stacked before its "
-                    "element shape is known (give element_shape)")
+            raise errors.UnimplementedError(
+                None, None, f"fastgraph's TensorArray {self._name} is stacked before its "
+                "element shape is known (give element_shape)")
         with self._graph.as_default(), self._graph.name_scope(name or "TensorArrayStack"):
             return identity(self._buffer, name="TensorArrayGatherV3")
 
