@@ -7,6 +7,7 @@ import numpy as np
 
 from . import dtypes
 from .constant_op import convert_to_tensor
+from .session_stack import get_default_session
 from .static_values import constant_value
 from .tensor_shape import TensorShape
 
@@ -83,7 +84,6 @@ class SparseTensor:
     def eval(self, feed_dict=None, session=None):
         """The SparseTensorValue of this tensor in `session` (default: the
         default session)."""
-        from .session_stack import get_default_session
         session = session or get_default_session()
         return session.run(self, feed_dict)
 
