@@ -1,5 +1,7 @@
-"""SparseTensor: a sparse tensor as three dense tensors (indices, values,
-dense_shape), and SparseTensorValue, what a session gives for one."""
+"""`tf.SparseTensor` and `tf.compat.v1.SparseTensorValue`: a sparse tensor
+as three dense tensors (indices, values, dense_shape), as TF represents it.
+A session fetching a SparseTensor gives a SparseTensorValue of the three
+values (`_fetch_components`, read by fetches.py)."""
 
 import collections
 
@@ -7,19 +9,16 @@ import numpy as np
 
 from . import dtypes
 from .constant_op import convert_to_tensor
+from .graph import Tensor
 from .session_stack import get_default_session
 from .static_values import constant_value
 from .tensor_shape import TensorShape
 
 __all__ = ["SparseTensor", "SparseTensorValue"]
 
-
-class SparseTensorValue(collections.namedtuple("SparseTensorValue",
-                                               ["indices", "values", "dense_shape"])):
-    """Represents the value of a `SparseTensor`: NumPy arrays of its
-    indices, values and dense shape."""
-
-    __slots__ = ()
+SparseTensorValue = collections.namedtuple("SparseTensorValue",
+                                           ["indices", "values", "dense_shape"])
+SparseTensorValue.__doc__ = "SparseTensorValue(indices, values, dense_shape)"
 
 
 class SparseTensor:
@@ -27,16 +26,27 @@ class SparseTensor:
 
     TensorFlow represents a sparse tensor as three separate dense tensors:
     `indices` (int64 [N, ndims], the coordinates of the non-zero values),
-    `values` ([N], the value at each index) and `dense_shape` (int64
-    [ndims], the shape of the dense tensor). Fetching one from a session
-    gives a `SparseTensorValue`.
+    `values` ([N], the values at those coordinates) and `dense_shape`
+    (int64 [ndims], the shape of the dense tensor).
     """
 
     def __init__(self, indices, values, dense_shape):
-        self._indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
-        self._values = convert_to_tensor(values, name="values")
-        self._dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int64,
-                                              name="dense_shape")
+        self._indices = _as_tensor(indices, dtypes.int64)
+        self._values = values if isinstance(values, Tensor) else convert_to_tensor(values)
+        self._dense_shape = _as_tensor(dense_shape, dtypes.int64)
+        if self._indices.shape.ndims not in (None, 2):
+            raise ValueError(f"Shape {self._indices.shape} must have rank 2")
+        if self._values.shape.ndims not in (None, 1):
+            raise ValueError(f"Shape {self._values.shape} must have rank 1")
+        if self._dense_shape.shape.ndims not in (None, 1):
+            raise ValueError(f"Shape {self._dense_shape.shape} must have rank 1")
+
+    @classmethod
+    def from_value(cls, sparse_tensor_value):
+        """A SparseTensor of the constants of a SparseTensorValue."""
+        return cls(np.asarray(sparse_tensor_value.indices, np.int64),
+                   sparse_tensor_value.values,
+                   np.asarray(sparse_tensor_value.dense_shape, np.int64))
 
     @property
     def indices(self):
@@ -59,41 +69,44 @@ class SparseTensor:
         return self._values.dtype
 
     @property
-    def graph(self):
-        """The `Graph` that contains the index, value, and dense_shape tensors."""
-        return self._indices.graph
-
-    @property
     def op(self):
         """The `Operation` that produces `values` as an output."""
         return self._values.op
 
     @property
+    def graph(self):
+        """The `Graph` that contains the index, value, and dense_shape tensors."""
+        return self._indices.graph
+
+    @property
     def shape(self):
-        """The static shape of the dense tensor (known where dense_shape is)."""
-        value = constant_value(self._dense_shape)
-        if value is not None:
-            return TensorShape([int(d) for d in np.asarray(value).reshape(-1)])
-        rank = self._dense_shape.shape[0] if self._dense_shape.shape.rank else None
-        return TensorShape(None if rank is None else [None] * int(rank))
+        """The static shape of the dense tensor (its rank when known)."""
+        n = self._dense_shape.shape
+        if n.ndims is None or n.as_list()[0] is None:
+            return TensorShape(None)
+        known = constant_value(self._dense_shape)
+        if known is not None:
+            return TensorShape([int(d) for d in np.asarray(known).reshape(-1)])
+        return TensorShape([None] * n.as_list()[0])
 
     def get_shape(self):
-        """The static shape of the dense tensor (`shape`)."""
+        """The static shape of the dense tensor."""
         return self.shape
 
     def eval(self, feed_dict=None, session=None):
-        """The SparseTensorValue of this tensor in `session` (default: the
-        default session)."""
+        """The SparseTensorValue of this tensor in `session` (or the default)."""
         session = session or get_default_session()
         return session.run(self, feed_dict)
 
     def _fetch_components(self):
-        return [self._indices, self._values, self._dense_shape]
-
-    @staticmethod
-    def _fetch_value(values):
-        return SparseTensorValue(*values)
+        return SparseTensorValue, [self._indices, self._values, self._dense_shape]
 
     def __repr__(self):
-        return (f"SparseTensor(indices={self._indices!r}, values={self._values!r}, "
-                f"dense_shape={self._dense_shape!r})")
+        return (f"SparseTensor(indices={self._indices}, values={self._values}, "
+                f"dense_shape={self._dense_shape})")
+
+
+def _as_tensor(value, dtype):
+    if isinstance(value, Tensor):
+        return value
+    return convert_to_tensor(np.asarray(value, dtype=np.int64), dtype=dtype)
