@@ -22,11 +22,10 @@ class FetchStructure:
         self._template = self._flatten(graph, fetches)
 
     def _flatten(self, graph, f):
-        if hasattr(f, "_fetch_components"):
-            # A composite (SparseTensor, RaggedTensor): its component tensors,
-            # fetched as the value type it builds from their values.
-            return (_Composite(f._fetch_value),
-                    [self._flatten(graph, x) for x in f._fetch_components()])
+        components = getattr(f, "_fetch_components", None)
+        if components is not None:  # a SparseTensor: a SparseTensorValue of its parts
+            cls, parts = components()
+            return (cls, [self._flatten(graph, x) for x in parts])
         if isinstance(f, (Tensor, Operation)) or isinstance(f, str) or (
                 hasattr(f, "_as_graph_element") and not isinstance(f, (list, tuple, dict))):
             self.leaves.append(_as_element(graph, f))
@@ -59,21 +58,10 @@ class FetchStructure:
         return _build(self._template, results)
 
 
-class _Composite:
-    """The template of a composite fetch: `build(values)` makes its value."""
-
-    __slots__ = ("build",)
-
-    def __init__(self, build):
-        self.build = build
-
-
 def _build(node, results):
     if isinstance(node, int):
         return results[node]
     cls, items = node
-    if isinstance(cls, _Composite):
-        return cls.build([_build(x, results) for x in items])
     if isinstance(items, dict):
         out = {k: _build(v, results) for k, v in items.items()}
         return out if cls is dict else cls(out)

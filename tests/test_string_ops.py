@@ -259,3 +259,8 @@ def test_bytes_split_and_unicode_decode():
 def test_string_ops_refuse_numbers():
     with pytest.raises(TypeError, match="Value passed to parameter 'input' has DataType float32"):
         tf.strings.length(tf.constant([1.0]))
+
+
+def test_string_variables_are_refused_at_build_time():
+    with pytest.raises(TypeError, match="fastgraph has no string variables"):
+        tf.Variable("abc")

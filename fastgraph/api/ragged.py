@@ -21,6 +21,8 @@ class RaggedTensorValue:
     """Represents the value of a `RaggedTensor`: its flat values and row
     splits as NumPy arrays."""
 
+    _fields = ("values", "row_splits")  # fetches.py builds one from its parts, in this order
+
     def __init__(self, values, row_splits):
         self._values = values
         self._row_splits = row_splits
@@ -205,12 +207,7 @@ class RaggedTensor:
                          "RaggedTensorValue.to_list().")
 
     def _fetch_components(self):
-        return [self._values, self._row_splits]
-
-    @staticmethod
-    def _fetch_value(values):
-        return RaggedTensorValue(np.asarray(values[0]) if not isinstance(values[0], bytes)
-                                 else np.asarray(values[0], dtype=object), values[1])
+        return RaggedTensorValue, [self._values, self._row_splits]
 
     def __getitem__(self, key):
         if isinstance(key, int):

@@ -162,9 +162,14 @@ def string_format(template, inputs, placeholder="{}", summarize=3, name=None):
                          "placeholders in template matches inputs length.")
     graph = graph_of(inputs)
     tensors = [to_tensor(graph, x) for x in inputs]
+    # str attrs, as TF's Python gives them (and logging_ops' tf.print builds the op)
     return make_op(graph, "StringFormat", tensors, {
-        "template": _text(template), "placeholder": _text(placeholder),
+        "template": _str(template), "placeholder": _str(placeholder),
         "summarize": int(summarize)}, name=name or "StringFormat").outputs[0]
+
+
+def _str(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):

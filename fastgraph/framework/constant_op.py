@@ -45,7 +45,7 @@ def to_numpy(value, dtype=None):
     if arr.dtype == object or arr.dtype.kind in "USV":
         if not is_numpy and arr.dtype.kind in "US":
             arr = np.array(value, dtype=object)  # NumPy would make ['a', 1] all strings
-        return _string_array(value, arr, dtype), dtypes.string
+        return _strings_of(value, arr, dtype), dtypes.string
     if dtype == dtypes.string:
         if arr.size == 0:
             return np.full(arr.shape, b"", dtype=object), dtypes.string
@@ -74,7 +74,7 @@ def _is_string(v):
     return isinstance(v, (str, bytes, np.str_, np.bytes_))
 
 
-def _string_array(value, arr, dtype):
+def _strings_of(value, arr, dtype):
     """`value` (str, bytes, or arrays and nests of them) as TF holds a
     string tensor: an object array of bytes, str encoded as UTF-8."""
     if arr.dtype.kind == "V":

@@ -1,7 +1,7 @@
 """`tf.SparseTensor` and `tf.compat.v1.SparseTensorValue`: a sparse tensor
 as three dense tensors (indices, values, dense_shape), as TF represents it.
 A session fetching a SparseTensor gives a SparseTensorValue of the three
-values (`_fetch_components` and `_fetch_value`, read by fetches.py)."""
+values (`_fetch_components`, read by fetches.py)."""
 
 import collections
 
@@ -99,11 +99,7 @@ class SparseTensor:
         return session.run(self, feed_dict)
 
     def _fetch_components(self):
-        return [self._indices, self._values, self._dense_shape]
-
-    @staticmethod
-    def _fetch_value(values):
-        return SparseTensorValue(*values)
+        return SparseTensorValue, [self._indices, self._values, self._dense_shape]
 
     def __repr__(self):
         return (f"SparseTensor(indices={self._indices}, values={self._values}, "

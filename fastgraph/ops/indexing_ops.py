@@ -117,7 +117,9 @@ def _gather_reference(inputs, attrs):
 register(OpDef("GatherV2", shape=_gather_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="gather", lower=_gather_lower,
                reference=_gather_reference, parallel=True,
-               dtypes=[Accepts("params", WITH_STRING), Accepts("indices", _GATHER_INDICES, input=1)],
+               # Strings are gathered on the host, by the reference.
+               dtypes=[Accepts("params", ALL + (dtypes.string,)),
+                       Accepts("indices", _GATHER_INDICES, input=1)],
                samples=samples.gather,
                graphdef=NodeMapping(
                    ("params", "indices", AttrInput("axis", "axis", type_attr="Taxis",

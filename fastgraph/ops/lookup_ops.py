@@ -20,6 +20,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import NOT_DIFFERENTIABLE, OpDef, register
+from .string_ops import parse_number
 
 __all__ = []
 
@@ -225,7 +226,6 @@ _TYPE_WORD = {"int64": "int64", "int32": "int32", "float32": "float", "float64":
 def _field(text, dtype, line_no):
     if dtype == dtypes.string:
         return bytes(text)
-    from .string_ops import parse_number
     v = parse_number(text, dtype) if text == text.strip() else None
     if v is None:
         raise errors.InvalidArgumentError(

@@ -63,8 +63,9 @@ register(OpDef("Bincount", shape=_bincount_shape, dtype=lambda ctx: [ctx.dtypes[
 
 def ragged_to_dense_value(inputs, attrs):
     """TF's RaggedTensorToTensor of a ragged tensor of one ROW_SPLITS
-    partition: rows padded with `default_value` to the longest (or cut and
-    padded to `shape` where it is given, -1 meaning the natural size)."""
+    partition: rows padded with `default_value` to the longest, or cut and
+    padded to `shape` where it is given (a vector of the result's rank, -1
+    meaning the natural size; a scalar -1 for none)."""
     shape, values, default, splits = (np.asarray(v) for v in inputs[:4])
     types = [t.decode() if isinstance(t, bytes) else t for t in attrs["row_partition_types"]]
     if types != ["ROW_SPLITS"]:
@@ -72,20 +73,23 @@ def ragged_to_dense_value(inputs, attrs):
                                   "fastgraph takes one ROW_SPLITS partition")
     splits = splits.astype(np.int64)
     nrows = len(splits) - 1
-    lengths = np.diff(splits)
-    width = int(lengths.max()) if nrows > 0 else 0
-    inner = values.shape[1:]
-    if shape.ndim > 0 and shape.size:
-        want = [int(d) for d in shape.reshape(-1)]
-        nrows_out = nrows if want[0] < 0 else want[0]
-        width_out = width if want[1] < 0 else want[1]
+    width = int(np.diff(splits).max()) if nrows > 0 else 0
+    natural = [nrows, width] + list(values.shape[1:])
+    if shape.ndim == 1:
+        want = [int(d) for d in shape]
+        if len(want) != len(natural):
+            raise errors.InvalidArgumentError(
+                None, None, f"rt_input.shape and shape={want} are incompatible: rt_input.rank "
+                            f"= {len(natural)} but shape.rank = {len(want)}")
+        out_shape = [n if w < 0 else w for w, n in zip(want, natural)]
     else:
-        nrows_out, width_out = nrows, width
-    out = np.empty((nrows_out, width_out) + inner, dtype=values.dtype)
-    out[...] = np.broadcast_to(default, inner) if default.ndim else default[()]
-    for i in range(min(nrows, nrows_out)):
-        row = values[splits[i]:splits[i + 1]][:width_out]
-        out[i, :len(row)] = row
+        out_shape = natural
+    out = np.empty(out_shape, dtype=values.dtype)
+    out[...] = default
+    inner = tuple(slice(0, min(a, b)) for a, b in zip(out_shape[2:], natural[2:]))
+    for i in range(min(nrows, out_shape[0])):
+        row = values[splits[i]:splits[i + 1]][:out_shape[1]]
+        out[(i, slice(0, len(row))) + inner] = row[(slice(None),) + inner]
     return [out]
 
 
@@ -96,7 +100,7 @@ def _to_dense_samples(dtype):
     attrs = {"row_partition_types": ["ROW_SPLITS"]}
     yield [samples.known(np.array(-1, np.int64)), values, default, splits], attrs
     yield [samples.known(np.array([2, 3], np.int64)), values, default, splits], attrs
-    yield [samples.known(np.array([4, -1], np.int64)), samples.values(dtype, (6, 2), 3),
+    yield [samples.known(np.array([4, -1, 2], np.int64)), samples.values(dtype, (6, 2), 3),
            default, splits], attrs
 
 
@@ -106,7 +110,10 @@ def _to_dense_shape(ctx):
     shape = ctx.values[0]
     if shape is not None and np.asarray(shape).ndim == 1:
         dims = [None if int(d) < 0 else int(d) for d in np.asarray(shape)]
-        return [tuple(dims) + inner]
+        if len(dims) != 2 + len(inner):
+            raise ValueError(f"rt_input.shape and shape are incompatible: rt_input.rank = "
+                             f"{2 + len(inner)} but shape.rank = {len(dims)}")
+        return [tuple(dims[:2]) + tuple(i if d is None else d for d, i in zip(dims[2:], inner))]
     return [(None, None) + inner]
 
 

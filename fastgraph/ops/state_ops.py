@@ -142,6 +142,10 @@ class Variable:
             init = to_tensor(graph, initial_value,
                              dtype=dtypes.as_dtype(dtype) if dtype is not None else None,
                              name="initial_value")
+            if init.dtype == dtypes.string:
+                # Variables are C buffers; strings live on the host only.
+                raise TypeError("fastgraph has no string variables: keep strings in "
+                                "constants, placeholders or lookup tables")
             shape = init.shape if shape is None else init.shape.merge_with(shape)
             if not shape.is_fully_defined():
                 raise ValueError(f"initial_value must have a shape specified: {init}")

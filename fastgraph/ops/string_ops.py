@@ -901,18 +901,17 @@ register(OpDef("StringSplit", shape=_split_shape, dtype=_split_dtypes,
 
 def _decode_utf8(s, errors_mode, replacement, replace_control):
     """The code points of `s` (UTF-8) as TF's UnicodeDecode reads them:
-    each invalid byte sequence replaced, skipped or refused by `errors_mode`."""
+    each invalid byte (and, with `replace_control`, each C0 control
+    character) replaced, skipped or refused as `errors_mode` says."""
     text = s.decode("utf-8", "surrogateescape")
     out = []
     for ch in text:
         cp = ord(ch)
-        if 0xDC80 <= cp <= 0xDCFF:  # an undecodable byte
+        if 0xDC80 <= cp <= 0xDCFF or (replace_control and cp < 0x20):
             if errors_mode == "strict":
                 raise _invalid("Invalid formatting on input string")
             if errors_mode == "ignore":
                 continue
-            cp = replacement
-        elif replace_control and cp < 0x20:
             cp = replacement
         out.append(cp)
     return out

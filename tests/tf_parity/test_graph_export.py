@@ -12,7 +12,7 @@ from fastgraph.framework import op_registry
 from fastgraph.framework.graphdef_mapping import NodeMapping
 
 from ..test_graph_export import UNWRITABLE_SAMPLES
-from ..test_op_sweep import EXEMPT, _assert_same, _run_case, _sweep_dtypes
+from ..test_op_sweep import EXEMPT, _as_array, _assert_same, _run_case, _sweep_dtypes
 
 tf = pytest.importorskip("tensorflow")
 v1 = tf.compat.v1
@@ -76,7 +76,7 @@ def test_tensorflow_runs_fastgraphs_graph_def_with_fastgraphs_results(op_type, d
             theirs = sess.run([[t.name for t in fetches], [op.name for op in targets]],
                               feeds)[0]
     for a, g, t, what in zip(theirs, got, fetches, where):
-        a = np.asarray(a)
+        a = _as_array(a)  # a string scalar comes as bytes
         inference_bn = t.op.type == "FusedBatchNormV3" and not t.op.get_attr("is_training") \
             and t.value_index in (3, 4)  # TF leaves them unset in inference
         if (t.op.type, t.value_index) in OWN_OUTPUTS or inference_bn:

@@ -292,3 +292,19 @@ def test_format_floats_as_tf_writes_them(dtype):
     x = np.array([1e10, 1e-5, 123456789.0, 0.1, -0.0, np.nan, np.inf, -np.inf, 1 / 3, 100000.0,
                   1234567.0, 2.5e-300 if dtype == "float64" else 2.5e-30], dtype)
     _assert_both(lambda api, phs: api.strings.format("{}", api.constant(x), summarize=-1))
+
+
+def test_tf1_root_aliases():
+    words = ["  Ab c ", "x"]
+    _assert_both(lambda api, phs: [
+        api.compat.v1.string_join([api.constant(words), "!"], separator=" "),
+        api.compat.v1.substr(api.constant(words), 1, 2),
+        api.compat.v1.regex_replace(api.constant(words), "b", "B"),
+        api.compat.v1.string_to_number(api.constant(["1.5"])),
+        api.compat.v1.as_string(api.constant([2.5]), precision=1),
+        api.compat.v1.reduce_join(api.constant(words), 0, separator="|"),
+        api.compat.v1.string_strip(api.constant(words)),
+        api.compat.v1.string_to_hash_bucket_fast(api.constant(words), 97),
+        api.compat.v1.string_to_hash_bucket_strong(api.constant(words), 97, [3, 4]),
+        api.compat.v1.string_to_hash_bucket(api.constant(words), 97),
+        api.compat.v1.string_split(api.constant(words))])
