@@ -12,14 +12,15 @@ from . import (  # noqa: F401 - registration
     tensor_operators, training_ops,
 )
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
-from . import io_ops, parsing_ops, sparse_ops  # noqa: F401 - host ops: files, Examples
+from . import io_ops, parsing_ops, sequence_example_ops, sparse_ops  # noqa: F401 - host ops
 from . import image_codecs  # noqa: F401 - host ops: PNG, JPEG, GIF, BMP
 
 __all__ = ["FAMILIES", "namespace"]
 
 FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, reduction_ops,
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
-            sort_ops, training_ops, io_ops, parsing_ops, sparse_ops, image_codecs)
+            sort_ops, training_ops, io_ops, parsing_ops, sequence_example_ops, sparse_ops,
+            image_codecs)
 
 
 def namespace(attr, modules=FAMILIES):

@@ -469,3 +469,64 @@ def test_decode_and_crop_jpeg_as_tf():
         if want is None:
             a, b = _run(fg, build, [jpg]), _run(tf, build, [jpg])
             assert a.shape == b.shape and np.abs(a.astype(int) - b).max() <= 1
+
+
+def _sequence_batch():
+    out = []
+    for k in (2, 0, 3):
+        seq = tf.train.SequenceExample()
+        seq.context.feature["n"].int64_list.value.append(k)
+        if k:
+            seq.context.feature["w"].bytes_list.value.extend([b"a"] * k)
+        for t in range(k):
+            seq.feature_lists.feature_list["x"].feature.add().float_list.value.extend([t, -t])
+            seq.feature_lists.feature_list["t"].feature.add().int64_list.value.extend(
+                range(t + 1))
+        out.append(seq.SerializeToString())
+    return out
+
+
+def _sequence_build(api, ser):
+    io_ = api.io
+    return api.io.parse_sequence_example(
+        ser, context_features={"n": io_.FixedLenFeature([], api.int64),
+                               "w": io_.VarLenFeature(api.string),
+                               "d": io_.FixedLenFeature([2], api.float32,
+                                                        default_value=[1.0, 2.0])},
+        sequence_features={"x": io_.FixedLenSequenceFeature([2], api.float32, allow_missing=True),
+                           "t": io_.VarLenFeature(api.int64)})
+
+
+def test_parse_sequence_example_batch_as_tf():
+    data = _sequence_batch()
+    _same(_run(fg, _sequence_build, [data]), _run(tf, _sequence_build, [data]))
+
+
+def test_sequence_example_graph_defs_run_in_the_other():
+    data = _sequence_batch()
+    g = fg.Graph()
+    with g.as_default():
+        ser = fg.compat.v1.placeholder(fg.string, [None], name="ser")
+        ctx, lists, lengths = _sequence_build(fg, ser)
+        names = [ctx["n"].name, ctx["w"].indices.name, lists["x"].name,
+                 lists["t"].dense_shape.name, lengths["x"].name]
+        with fg.Session() as sess:
+            mine = sess.run(names, {"ser:0": data})
+    tg = tf.Graph()
+    with tg.as_default():
+        tf.import_graph_def(v1.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        with v1.Session() as sess:
+            _same(sess.run(names, {"ser:0": data}), mine)
+    tg = tf.Graph()
+    with tg.as_default():
+        ser = v1.placeholder(tf.string, [None], name="ser")
+        ctx, lists, lengths = _sequence_build(tf, ser)
+        tf_names = [ctx["n"].name, lists["x"].name, lengths["x"].name]
+        with v1.Session() as sess:
+            theirs = sess.run(tf_names, {"ser:0": data})
+        written = tg.as_graph_def().SerializeToString()
+    with fg.Graph().as_default():
+        fg.import_graph_def(fg.GraphDef.FromString(written), name="")
+        with fg.Session() as sess:
+            _same(sess.run(tf_names, {"ser:0": data}), theirs)
