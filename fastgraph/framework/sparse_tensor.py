@@ -10,6 +10,8 @@ import numpy as np
 from . import dtypes
 from .constant_op import convert_to_tensor
 from .graph import Tensor
+from .session_stack import get_default_session
+from .static_values import constant_value
 from .tensor_shape import TensorShape
 
 __all__ = ["SparseTensor", "SparseTensorValue"]
@@ -82,7 +84,6 @@ class SparseTensor:
         n = self._dense_shape.shape
         if n.ndims is None or n.as_list()[0] is None:
             return TensorShape(None)
-        from .static_values import constant_value
         known = constant_value(self._dense_shape)
         if known is not None:
             return TensorShape([int(d) for d in np.asarray(known).reshape(-1)])
@@ -94,7 +95,6 @@ class SparseTensor:
 
     def eval(self, feed_dict=None, session=None):
         """The SparseTensorValue of this tensor in `session` (or the default)."""
-        from .session_stack import get_default_session
         session = session or get_default_session()
         return session.run(self, feed_dict)
 

@@ -140,13 +140,16 @@ def _check_channels(channels):
         raise _invalid(f"`channels` must be 0, 1, 3 or 4 but got {channels}")
 
 
-def _as_dtype(image, dtype):
+def _as_dtype(image, dtype, png=False):
     """A uint8 or uint16 decoded image as `dtype` (uint8, uint16 or
-    float32), scaled as TF's decoders do."""
+    float32), scaled as TF's decoders do: 8-bit PNG samples widen to 16
+    bits as libpng does (times 257), other formats' are shifted up 8 bits."""
     if dtype is dtypes.uint8:
         return image if image.dtype == np.uint8 else (image >> 8).astype(np.uint8)
     if dtype is dtypes.uint16:
-        return image if image.dtype == np.uint16 else image.astype(np.uint16) * np.uint16(257)
+        if image.dtype == np.uint16:
+            return image
+        return image.astype(np.uint16) * np.uint16(257 if png else 256)
     # As TF: times the float32 reciprocal of the type's max, not divided by it.
     scale = np.float32(1.0 / np.iinfo(image.dtype).max)
     return image.astype(np.float32) * scale
@@ -409,12 +412,9 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         raise _invalid("Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
                        f"`decode_image` instead. Op used: {op_type}")
     if fmt == "gif":
+        if channels not in (0, 3):
+            raise _invalid(f"channels must be 0 or 3 for GIF, got {channels}")
         frames = _decode_gif(data)
-        if channels == 1:
-            raise _invalid("channels must be 0 or 3 for GIF, got 1")
-        if channels == 4:
-            frames = np.concatenate([frames, np.full(frames.shape[:-1] + (1,), 255, np.uint8)],
-                                    axis=-1)
         animated = op_type == "DecodeGif" or (op_type == "DecodeImage" and expand_animations)
         image = frames if animated else frames[0]
     elif fmt == "png":
@@ -428,8 +428,8 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         if image.shape[-1] != 3:
             image = np.stack([convert_channels(f, 3) for f in image])
     if fmt == "png" and dtype is dtypes.float32:
-        image = _as_dtype(image, dtypes.uint16)  # TF scales PNGs to float from 16 bits
-    return _as_dtype(np.ascontiguousarray(image), dtype)
+        image = _as_dtype(image, dtypes.uint16, png=True)  # TF scales PNGs from 16 bits
+    return _as_dtype(np.ascontiguousarray(image), dtype, png=fmt == "png")
 
 
 def _decode_reference(op_type):

@@ -12,15 +12,20 @@ malformed bytes raise InvalidArgumentError with TF's message, never
 anything else.
 """
 
+import base64
 import collections
+import gzip
 import re
 import struct
+import zlib
 
 import numpy as np
 
 from .. import protobuf_wire as wire
 from ..framework import dtypes, errors
+from ..framework.attr_values import ndarray_of
 from ..framework.graph import Tensor
+from ..framework.graph_protos import TensorProto
 from ..framework.graphdef_mapping import Attr, Fixed, InputList, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.sparse_tensor import SparseTensor
@@ -28,8 +33,10 @@ from ..framework.tensor_shape import TensorShape, as_shape
 from ..framework.example_protos import Example, Feature, Features, FloatList, Int64List, \
     BytesList
 from . import samples
+from .array_ops import reshape
 from .arguments import graph_of, to_tensor
 from .io_ops import string_tensor
+from .summary_ops import tensor_proto
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
            "parse_single_example", "decode_raw", "decode_csv",
@@ -405,7 +412,7 @@ def _parse_example_samples(dtype):
         "num_sparse": 2, "sparse_types": (dtypes.int64, dtypes.string),
         "Tdense": (dtypes.float32,), "dense_shapes": ((2,),)}
     yield [_string(a), empty, empty, _string([b"i", b"missing", b"f"]), empty,
-           samples.known(np.zeros(0, np.int64)), samples.known(np.array([7, 8], np.int64)),
+           samples.known(np.int64(0)), samples.known(np.array([[7], [8]], np.int64)),
            samples.known(np.float32(-1.0))], {
         "num_sparse": 0, "sparse_types": (),
         "Tdense": (dtypes.int64, dtypes.int64, dtypes.float32),
@@ -474,7 +481,6 @@ def _dense_default(graph, key, feature, shape, dtype):
             value = b"" if dtype is dtypes.string else 0
         arr = np.asarray(value, dtype=object if dtype is dtypes.string else None)
         if isinstance(value, Tensor):
-            from .array_ops import reshape
             return reshape(value, [])
         if arr.size != 1:
             raise ValueError(f"Cannot reshape a tensor with {arr.size} elements to shape [] "
@@ -484,7 +490,6 @@ def _dense_default(graph, key, feature, shape, dtype):
         return _constant(graph, np.zeros(0, dtype=object if dtype is dtypes.string
                                          else dtype.np_dtype), dtype, "Const")
     if isinstance(value, Tensor):
-        from .array_ops import reshape
         return reshape(value, list(shape))
     arr = np.asarray(value, dtype=object if dtype is dtypes.string else dtype.np_dtype)
     n = int(np.prod(shape, dtype=np.int64))
@@ -914,15 +919,11 @@ def _is_text(value):
 def serialize_tensor_value(inputs, attrs):
     """SerializeTensor: the TensorProto of a value, serialized as TF's
     (numbers in little-endian `tensor_content`, strings in `string_val`)."""
-    from .summary_ops import tensor_proto
     return tensor_proto(np.asarray(inputs[0])).SerializeToString()
 
 
 def parse_tensor_value(inputs, attrs):
     """ParseTensor: the value of a serialized TensorProto of `out_type`."""
-    import base64
-    from ..framework.attr_values import ndarray_of
-    from ..framework.graph_protos import TensorProto
     data = np.asarray(inputs[0], dtype=object)
     if data.ndim != 0:
         raise errors.InvalidArgumentError(
@@ -1012,7 +1013,6 @@ def parse_tensor(serialized, out_type, name=None):
 def decode_compressed_value(inputs, attrs):
     """DecodeCompressed: each string inflated from zlib ("ZLIB") or gzip
     ("GZIP") streams, or kept ("")."""
-    import zlib
     kind = attrs.get("compression_type", "")
     if kind not in ("", "ZLIB", "GZIP"):
         raise errors.InvalidArgumentError(
@@ -1036,8 +1036,6 @@ def decode_compressed_value(inputs, attrs):
 
 
 def _compressed_samples(dtype):
-    import gzip
-    import zlib
     items = [b"hello", b"", b"abc" * 50]
     yield [_string(np.array([zlib.compress(x) for x in items], dtype=object))], \
         {"compression_type": "ZLIB"}

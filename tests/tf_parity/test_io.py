@@ -303,7 +303,8 @@ def test_gif_bmp_and_decode_image_as_tf():
             want = _tf_eval(lambda: getattr(tf.io, fn)(data))
             got = _fg_eval(lambda: getattr(fg.io, fn)(data))
             _same(got, want)
-        for kw in ({"expand_animations": False}, {"dtype": "float32"}, {"channels": 3}):
+        for kw in ({"expand_animations": False}, {"dtype": "float32"}, {"channels": 3},
+                   {"dtype": "uint16"}):
             want = _tf_eval(lambda: tf.io.decode_image(data, **{
                 k: getattr(tf, v) if k == "dtype" else v for k, v in kw.items()}))
             got = _fg_eval(lambda: fg.io.decode_image(data, **{
