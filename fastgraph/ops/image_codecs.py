@@ -284,8 +284,8 @@ def _decode_png(data, channels):
 # ---- JPEG ---------------------------------------------------------------------------
 
 def _decode_jpeg(data, channels, ratio=1, recover=False):
-    if channels not in (0, 1, 3):
-        raise _invalid(f"channels must be 0, 1, or 3 for JPEG, got {channels}")
+    if channels == 4:
+        raise _invalid("JPEG does not support 4 channels")
     if ratio not in (1, 2, 4, 8):
         raise _invalid(f"ratio must be 1, 2, 4, or 8, got {ratio}")
     im = _open(data, "JPEG", "jpeg::Uncompress failed. Invalid JPEG data or crop window.")
@@ -397,8 +397,7 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
     """The decoded image of `data` as TF 2.21's decoder of `op_type` gives
     it: [h, w, c] (GIFs [frames, h, w, 3] for DecodeGif, and for
     DecodeImage when `expand_animations`)."""
-    if op_type != "DecodeJpeg":
-        _check_channels(channels)
+    _check_channels(channels)
     fmt = image_format(data)
     if op_type == "DecodeBmp" and fmt != "bmp":
         if fmt is not None:

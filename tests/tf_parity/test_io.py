@@ -531,3 +531,18 @@ def test_sequence_example_graph_defs_run_in_the_other():
         fg.import_graph_def(fg.GraphDef.FromString(written), name="")
         with fg.Session() as sess:
             _same(sess.run(tf_names, {"ser:0": data}), theirs)
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_decoder_argument_errors_as_tf(case):
+    jpg = _tf_eval(lambda: tf.io.encode_jpeg(_smooth(8, 8, 3)))
+    gif = _gif([_smooth(4, 4, 3)])
+    op, data, kw = [("decode_image", jpg, {"channels": 4}), ("decode_jpeg", jpg, {"channels": 2}),
+                    ("decode_jpeg", jpg, {"ratio": 3}), ("decode_jpeg", gif, {"channels": 1}),
+                    ("decode_image", gif, {"channels": 4}), ("extract_jpeg_shape", gif, {})][case]
+
+    def build(api, ser):
+        return getattr(api.io, op)(ser, **kw)
+
+    got, want = _error(fg, build, [data]), _error(tf, build, [data])
+    assert got is not None and got == want
