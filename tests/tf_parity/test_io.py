@@ -546,3 +546,13 @@ def test_decoder_argument_errors_as_tf(case):
 
     got, want = _error(fg, build, [data]), _error(tf, build, [data])
     assert got is not None and got == want
+
+
+def test_16_bit_images_convert_as_tf():
+    image = np.random.default_rng(3).integers(0, 65536, (5, 6, 3)).astype(np.uint16)
+    for dtype in ("float32", "uint8", "int32"):
+        want = _tf_eval(lambda: tf.image.convert_image_dtype(
+            tf.io.decode_png(tf.io.encode_png(image), dtype=tf.uint16), getattr(tf, dtype)))
+        got = _fg_eval(lambda: fg.image.convert_image_dtype(
+            fg.io.decode_png(fg.io.encode_png(image), dtype=fg.uint16), getattr(fg, dtype)))
+        _same(got, want)
