@@ -105,3 +105,4 @@ for _n in __all__:
         setattr(compat.v1, _n, globals()[_n])
 del _n
 gfile = compat.v1.gfile  # TF1's tf.gfile
+python_io = compat.v1.python_io  # TF1's tf.python_io

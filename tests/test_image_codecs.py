@@ -282,3 +282,16 @@ def test_fuzzed_images_raise_invalid_argument_or_decode():
                         except tf.errors.InvalidArgumentError:
                             pass
             assert decoded > 0
+
+
+def test_16_bit_images_convert_and_cast_on_the_host():
+    image = _image(3, 4, 3, np.uint16, seed=8)
+    with tf.Graph().as_default():
+        decoded = tf.io.decode_png(tf.io.encode_png(image), dtype=tf.uint16)
+        as_float = tf.image.convert_image_dtype(decoded, tf.float32)
+        as_u8 = tf.image.convert_image_dtype(decoded, tf.uint8)
+        doubled = tf.cast(decoded, tf.float64) * 2.0
+        got = _run([as_float, as_u8, doubled])
+    np.testing.assert_allclose(got[0], image / 65535.0, rtol=1e-6)
+    np.testing.assert_array_equal(got[1], (image >> 8).astype(np.uint8))
+    np.testing.assert_array_equal(got[2], image * 2.0)

@@ -126,6 +126,8 @@ def test_writer_writes_tf_record_framing(tmp_path):
     assert open(path, "rb").read() == b"".join(_framed(r) for r in RECORDS)
     assert list(tf.compat.v1.io.tf_record_iterator(path)) == RECORDS
     assert list(tf.compat.v1.python_io.tf_record_iterator(path)) == RECORDS
+    assert list(tf.python_io.tf_record_iterator(path)) == RECORDS  # TF1's tf.python_io
+    assert list(tf.io.tf_record_iterator(path)) == RECORDS
 
 
 @pytest.mark.parametrize("options,inflate", [

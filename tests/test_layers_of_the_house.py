@@ -52,6 +52,8 @@ FORBIDDEN = {
 # Imports inside function bodies: {(module, imported module): why it is lazy}.
 # Anything else belongs at the top of its module.
 FUNCTION_LEVEL_IMPORTS = {
+    ("fastgraph.ops.image_codecs", "PIL"):
+        "Pillow loads when an image is first decoded or encoded, so `import fastgraph` stays fast",
     ("fastgraph.bench.models", "fastgraph"):
         "each system is timed in its own process, which imports only that system",
     ("fastgraph.bench.models", "tensorflow"):

@@ -312,3 +312,27 @@ def test_decode_csv_quotes_defaults_and_columns():
     assert list(got[2]) == [b'q,"r"', b"none"]
     np.testing.assert_array_equal(got[3], [7, 8])
     assert list(got[4]) == [b'q,"r"', b""]
+
+
+def test_parse_sequence_example_pads_a_batch_and_counts_frames():
+    def seq(frames):
+        s = tf.train.SequenceExample()
+        for f in frames:
+            s.feature_lists.feature_list["x"].feature.add().int64_list.value.extend(f)
+        return s.SerializeToString()
+    with tf.Graph().as_default():
+        ctx, lists, lengths = tf.io.parse_sequence_example(
+            [seq([[1, 2], [3, 4]]), seq([]), seq([[5, 6]])],
+            sequence_features={"x": tf.io.FixedLenSequenceFeature([2], tf.int64,
+                                                                  allow_missing=True),
+                               "y": tf.io.VarLenFeature(tf.string)})
+        assert ctx == {} and lists["x"].shape.as_list() == [3, None, 2]
+        x, n, y = _run([lists["x"], lengths["x"], lists["y"]])
+    np.testing.assert_array_equal(x, [[[1, 2], [3, 4]], [[0, 0], [0, 0]], [[5, 6], [0, 0]]])
+    np.testing.assert_array_equal(n, [2, 0, 1])
+    np.testing.assert_array_equal(y.dense_shape, [3, 0, 0])
+    with tf.Graph().as_default():
+        _, lists = tf.io.parse_single_sequence_example(
+            seq([]), sequence_features={"z": tf.io.FixedLenSequenceFeature([], tf.float32)})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Feature list 'z' is required"):
+            _run(lists["z"])

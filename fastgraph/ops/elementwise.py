@@ -186,7 +186,7 @@ def _cast_reference(inputs, attrs):
 
 register(OpDef("Cast", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.attrs["DstT"]],
                kernel="cast", reference=_cast_reference, parallel=True,
-               dtypes=[Accepts("x", ALL)],
+               dtypes=[Accepts("x", ALL + (dtypes.uint16,))],  # uint16: on the host
                samples=samples.cast,
                graphdef=NodeMapping(("x",), [Attr("SrcT"), Attr("DstT"),
                                              Fixed("Truncate", False)])))

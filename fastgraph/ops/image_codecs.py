@@ -140,13 +140,16 @@ def _check_channels(channels):
         raise _invalid(f"`channels` must be 0, 1, 3 or 4 but got {channels}")
 
 
-def _as_dtype(image, dtype):
+def _as_dtype(image, dtype, png=False):
     """A uint8 or uint16 decoded image as `dtype` (uint8, uint16 or
-    float32), scaled as TF's decoders do."""
+    float32), scaled as TF's decoders do: 8-bit PNG samples widen to 16
+    bits as libpng does (times 257), other formats' are shifted up 8 bits."""
     if dtype is dtypes.uint8:
         return image if image.dtype == np.uint8 else (image >> 8).astype(np.uint8)
     if dtype is dtypes.uint16:
-        return image if image.dtype == np.uint16 else image.astype(np.uint16) * np.uint16(257)
+        if image.dtype == np.uint16:
+            return image
+        return image.astype(np.uint16) * np.uint16(257 if png else 256)
     # As TF: times the float32 reciprocal of the type's max, not divided by it.
     scale = np.float32(1.0 / np.iinfo(image.dtype).max)
     return image.astype(np.float32) * scale
@@ -281,8 +284,8 @@ def _decode_png(data, channels):
 # ---- JPEG ---------------------------------------------------------------------------
 
 def _decode_jpeg(data, channels, ratio=1, recover=False):
-    if channels not in (0, 1, 3):
-        raise _invalid(f"channels must be 0, 1, or 3 for JPEG, got {channels}")
+    if channels == 4:
+        raise _invalid("JPEG does not support 4 channels")
     if ratio not in (1, 2, 4, 8):
         raise _invalid(f"ratio must be 1, 2, 4, or 8, got {ratio}")
     im = _open(data, "JPEG", "jpeg::Uncompress failed. Invalid JPEG data or crop window.")
@@ -394,8 +397,7 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
     """The decoded image of `data` as TF 2.21's decoder of `op_type` gives
     it: [h, w, c] (GIFs [frames, h, w, 3] for DecodeGif, and for
     DecodeImage when `expand_animations`)."""
-    if op_type != "DecodeJpeg":
-        _check_channels(channels)
+    _check_channels(channels)
     fmt = image_format(data)
     if op_type == "DecodeBmp" and fmt != "bmp":
         if fmt is not None:
@@ -409,12 +411,9 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         raise _invalid("Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
                        f"`decode_image` instead. Op used: {op_type}")
     if fmt == "gif":
+        if channels not in (0, 3):
+            raise _invalid(f"channels must be 0 or 3 for GIF, got {channels}")
         frames = _decode_gif(data)
-        if channels == 1:
-            raise _invalid("channels must be 0 or 3 for GIF, got 1")
-        if channels == 4:
-            frames = np.concatenate([frames, np.full(frames.shape[:-1] + (1,), 255, np.uint8)],
-                                    axis=-1)
         animated = op_type == "DecodeGif" or (op_type == "DecodeImage" and expand_animations)
         image = frames if animated else frames[0]
     elif fmt == "png":
@@ -428,8 +427,8 @@ def decode_any(data, op_type, channels=0, dtype=dtypes.uint8, expand_animations=
         if image.shape[-1] != 3:
             image = np.stack([convert_channels(f, 3) for f in image])
     if fmt == "png" and dtype is dtypes.float32:
-        image = _as_dtype(image, dtypes.uint16)  # TF scales PNGs to float from 16 bits
-    return _as_dtype(np.ascontiguousarray(image), dtype)
+        image = _as_dtype(image, dtypes.uint16, png=True)  # TF scales PNGs from 16 bits
+    return _as_dtype(np.ascontiguousarray(image), dtype, png=fmt == "png")
 
 
 def _decode_reference(op_type):

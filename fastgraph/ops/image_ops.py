@@ -578,7 +578,7 @@ def _convert_lower(ctx):
 register(OpDef("ConvertImageDtype", shape=lambda ctx: [ctx.shapes[0]],
                dtype=lambda ctx: [ctx.attrs["dtype"]], kernel="convert_image_dtype",
                lower=_convert_lower, reference=_convert_reference, parallel=True,
-               dtypes=[Accepts("image", NUMERIC)],
+               dtypes=[Accepts("image", NUMERIC + (dtypes.uint16,))],  # uint16: on the host
                samples=samples.convert_image,
                graphdef=NoGraphDef("TF builds tf.image.convert_image_dtype from Cast, Mul "
                                    "and clipping ops; it has no op of its own")))

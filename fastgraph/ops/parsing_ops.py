@@ -1,8 +1,8 @@
 """Parsing ops: ParseExampleV2 (`tf.io.parse_example`,
 `tf.io.parse_single_example` and their TF1 names) with FixedLenFeature,
-VarLenFeature and FixedLenSequenceFeature, ParseSequenceExampleV2's
-single form (`tf.io.parse_single_sequence_example`) and DecodeRaw
-(`tf.io.decode_raw`).
+VarLenFeature and FixedLenSequenceFeature, DecodeRaw, DecodeCSV,
+SerializeTensor, ParseTensor and DecodeCompressed (SequenceExamples are
+sequence_example_ops.py's).
 
 They take strings, so the session computes them on the host through their
 NumPy `reference` (staged_run.py). Serialized protos are read straight off
@@ -12,27 +12,34 @@ malformed bytes raise InvalidArgumentError with TF's message, never
 anything else.
 """
 
+import base64
 import collections
+import gzip
 import re
 import struct
+import zlib
 
 import numpy as np
 
 from .. import protobuf_wire as wire
 from ..framework import dtypes, errors
+from ..framework.attr_values import ndarray_of
 from ..framework.graph import Tensor
-from ..framework.graphdef_mapping import Attr, Fixed, InputList, NodeMapping, NoGraphDef, TypeAttr
+from ..framework.graph_protos import TensorProto
+from ..framework.graphdef_mapping import Attr, Fixed, InputList, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from ..framework.sparse_tensor import SparseTensor
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..framework.example_protos import Example, Feature, Features, FloatList, Int64List, \
     BytesList
 from . import samples
+from .array_ops import reshape
 from .arguments import graph_of, to_tensor
 from .io_ops import string_tensor
+from .summary_ops import tensor_proto
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "parse_example",
-           "parse_single_example", "parse_single_sequence_example", "decode_raw", "decode_csv",
+           "parse_single_example", "decode_raw", "decode_csv",
            "serialize_tensor", "parse_tensor", "decode_compressed"]
 IO = list(__all__)
 
@@ -405,7 +412,7 @@ def _parse_example_samples(dtype):
         "num_sparse": 2, "sparse_types": (dtypes.int64, dtypes.string),
         "Tdense": (dtypes.float32,), "dense_shapes": ((2,),)}
     yield [_string(a), empty, empty, _string([b"i", b"missing", b"f"]), empty,
-           samples.known(np.zeros(0, np.int64)), samples.known(np.array([7, 8], np.int64)),
+           samples.known(np.int64(0)), samples.known(np.array([[7], [8]], np.int64)),
            samples.known(np.float32(-1.0))], {
         "num_sparse": 0, "sparse_types": (),
         "Tdense": (dtypes.int64, dtypes.int64, dtypes.float32),
@@ -474,7 +481,6 @@ def _dense_default(graph, key, feature, shape, dtype):
             value = b"" if dtype is dtypes.string else 0
         arr = np.asarray(value, dtype=object if dtype is dtypes.string else None)
         if isinstance(value, Tensor):
-            from .array_ops import reshape
             return reshape(value, [])
         if arr.size != 1:
             raise ValueError(f"Cannot reshape a tensor with {arr.size} elements to shape [] "
@@ -484,7 +490,6 @@ def _dense_default(graph, key, feature, shape, dtype):
         return _constant(graph, np.zeros(0, dtype=object if dtype is dtypes.string
                                          else dtype.np_dtype), dtype, "Const")
     if isinstance(value, Tensor):
-        from .array_ops import reshape
         return reshape(value, list(shape))
     arr = np.asarray(value, dtype=object if dtype is dtypes.string else dtype.np_dtype)
     n = int(np.prod(shape, dtype=np.int64))
@@ -604,280 +609,6 @@ def parse_single_example(serialized, features, name=None, example_names=None):
         if ser.shape.ndims not in (None, 0):
             raise ValueError(f"Input serialized must be a scalar, got shape {ser.shape}")
         return _parse(ser, features, example_names, None, "ParseExample")
-
-
-# ---- ParseSequenceExample (single) ---------------------------------------------------
-
-def parse_single_sequence_example(serialized, context_features=None, sequence_features=None,
-                                  example_name=None, name=None):
-    """Parses a single `SequenceExample` proto.
-
-    Returns a tuple of two dicts: the context features (parsed as
-    `parse_single_example` parses an Example's features) and the sequence
-    features, whose `FixedLenSequenceFeature`s are dense [frames] + shape
-    tensors and whose `VarLenFeature`s are SparseTensors of indices
-    [frame, index].
-
-    Args:
-      serialized: A scalar (0-D Tensor) of type string, a single binary
-        serialized `SequenceExample` proto.
-      context_features: A mapping of keys to `FixedLenFeature` or
-        `VarLenFeature` values.
-      sequence_features: A mapping of keys to `FixedLenSequenceFeature` or
-        `VarLenFeature` values.
-      example_name: A scalar (0-D Tensor) of strings (optional), the name
-        of the serialized proto.
-      name: A name for this operation (optional).
-
-    Returns:
-      A tuple of two `dict`s, each mapping keys to `Tensor`s and
-      `SparseTensor`s.
-    """
-    context_features = dict(context_features or {})
-    sequence_features = dict(sequence_features or {})
-    if not context_features and not sequence_features:
-        raise ValueError("Must provide at least one context_feature or sequence_feature.")
-    for key, f in sequence_features.items():
-        if not isinstance(f, (VarLenFeature, FixedLenSequenceFeature)):
-            raise ValueError(f"Unsupported {type(f).__name__} {f} for key '{key}'")
-    graph = graph_of([serialized])
-    with graph.name_scope(name or "ParseSingleSequenceExample"):
-        ser = string_tensor(graph, serialized, "serialized")
-        if ser.shape.ndims not in (None, 0):
-            raise ValueError(f"Input serialized must be a scalar, got shape {ser.shape}")
-        ctx_keys = sorted(context_features)
-        seq_keys = sorted(sequence_features)
-        inputs = [ser, string_tensor(graph, "" if example_name is None else example_name,
-                                     "debug_name")]
-        ctx_types, seq_types, seq_shapes = [], [], []
-        ctx_defaults, ctx_shapes = [], []
-        for key in ctx_keys:
-            f = context_features[key]
-            if isinstance(f, VarLenFeature):
-                ctx_types.append(("sparse", _check_type(f.dtype, key)))
-            elif isinstance(f, FixedLenFeature):
-                t = _check_type(f.dtype, key)
-                shape = tuple(as_shape(f.shape).as_list())
-                ctx_types.append(("dense", t))
-                ctx_shapes.append(shape)
-                ctx_defaults.append(_dense_default(graph, key, f, shape, t))
-            else:
-                raise ValueError(f"Unsupported {type(f).__name__} {f} for key '{key}'")
-        for key in seq_keys:
-            f = sequence_features[key]
-            t = _check_type(f.dtype, key)
-            if isinstance(f, VarLenFeature):
-                seq_types.append(("sparse", t))
-            else:
-                seq_types.append(("dense", t))
-                seq_shapes.append(tuple(as_shape(f.shape).as_list()))
-        attrs = {"context_keys": tuple(ctx_keys), "context_kinds": tuple(k for k, _ in ctx_types),
-                 "context_types": tuple(t for _, t in ctx_types),
-                 "context_shapes": tuple(ctx_shapes),
-                 "sequence_keys": tuple(seq_keys),
-                 "sequence_kinds": tuple(k for k, _ in seq_types),
-                 "sequence_types": tuple(t for _, t in seq_types),
-                 "sequence_shapes": tuple(seq_shapes)}
-        op = graph.create_op("ParseOneSequenceExample", inputs + ctx_defaults, attrs,
-                             name="ParseSingleSequenceExample")
-    outs = iter(op.outputs)
-    return _sequence_results(ctx_keys, ctx_types, outs), \
-        _sequence_results(seq_keys, seq_types, outs)
-
-
-def _sequence_results(keys, kinds, outs):
-    result = {}
-    sparse = [k for k, (kind, _) in zip(keys, kinds) if kind == "sparse"]
-    dense = [k for k, (kind, _) in zip(keys, kinds) if kind == "dense"]
-    parts = [next(outs) for _ in range(3 * len(sparse))]
-    n = len(sparse)
-    for i, key in enumerate(sparse):
-        result[key] = SparseTensor(parts[i], parts[n + i], parts[2 * n + i])
-    for key in dense:
-        result[key] = next(outs)
-    return result
-
-
-def _sequence_example_parts(data):
-    """(context {key: Feature bytes}, {key: [Feature bytes per frame]})."""
-    context, lists = {}, {}
-    for n, w, v in _wire_fields(data):
-        if n == 1:
-            if w != 2:
-                raise ValueError("malformed")
-            _features_map(v, context)
-        elif n == 2:
-            if w != 2:
-                raise ValueError("malformed")
-            for m, mw, mv in _wire_fields(v):
-                if m != 1:
-                    continue
-                if mw != 2:
-                    raise ValueError("malformed")
-                key, value = b"", b""
-                for e, ew, ev in _wire_fields(mv):
-                    if ew != 2 and e in (1, 2):
-                        raise ValueError("malformed")
-                    if e == 1:
-                        key = ev
-                    elif e == 2:
-                        value = ev
-                frames = [fv for fn, fw, fv in _wire_fields(value) if fn == 1 and fw == 2]
-                lists.setdefault(key, frames)
-    return context, lists
-
-
-def parse_sequence_example_value(inputs, attrs):
-    """ParseSingleSequenceExample's outputs: the context's sparse parts and
-    dense values, then the sequence features' sparse parts and dense values."""
-    ser = np.asarray(inputs[0], dtype=object)
-    if ser.ndim != 0:
-        raise errors.InvalidArgumentError(None, None, "Expected serialized to be a scalar")
-    data = ser[()]
-    data = data.encode() if isinstance(data, str) else bytes(data)
-    name = np.asarray(inputs[1], dtype=object)[()]
-    name = (name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)) or \
-        "<unknown>"
-    try:
-        context, lists = _sequence_example_parts(data)
-    except ValueError:
-        raise errors.InvalidArgumentError(
-            None, None, f"Could not parse example input, value: '{data.decode('latin-1')}'") \
-            from None
-    defaults = iter(inputs[2:])
-    ctx = _context_outputs(context, attrs, defaults, name)
-    seq = _sequence_outputs(lists, attrs, name)
-    return ctx + seq
-
-
-def _context_outputs(context, attrs, defaults, name):
-    sparse, dense = ([], [], []), []
-    shapes = iter(attrs["context_shapes"])
-    for key, kind, dtype in zip(attrs["context_keys"], attrs["context_kinds"],
-                                attrs["context_types"]):
-        k = key.encode()
-        if kind == "sparse":
-            v = _values_of(context, k, dtype, name, 0, sparse=True) or []
-            sparse[0].append(np.arange(len(v), dtype=np.int64).reshape(-1, 1))
-            sparse[1].append(_as_array(v, dtype))
-            sparse[2].append(np.asarray([len(v)], np.int64))
-            continue
-        shape = next(shapes)
-        default = np.asarray(next(defaults), dtype=object if dtype is dtypes.string else
-                             dtype.np_dtype)
-        v = _values_of(context, k, dtype, name, 0, sparse=False)
-        if v is None:
-            if default.size == 0:
-                raise errors.InvalidArgumentError(
-                    None, None, f"Name: {name}, Context feature '{key}' is required but could "
-                                "not be found.")
-            dense.append(default.reshape(shape))
-            continue
-        n = int(np.prod(shape, dtype=np.int64))
-        if len(v) != n:
-            raise errors.InvalidArgumentError(
-                None, None, f"Name: {name}, Key: {key}, Index: 0.  Number of "
-                            f"{_type_name(dtype)} values != expected.  Values size: {len(v)} "
-                            f"but output shape: {_shape_text(shape)}")
-        dense.append(_as_array(v, dtype).reshape(shape))
-    return sparse[0] + sparse[1] + sparse[2] + dense
-
-
-def _frame_values(frame, dtype, name, key, sparse):
-    try:
-        kind, values = _feature_values(frame)
-    except ValueError:
-        raise errors.InvalidArgumentError(
-            None, None, f"Name: {name}, Key: {key}. Could not parse the feature list.") from None
-    if kind is None:
-        return []
-    if kind is not dtype:
-        raise errors.InvalidArgumentError(
-            None, None, f"Name: {name}, Feature list: {key}, Index: 0.  Data types don't "
-                        f"match. Expected type: {_type_name(dtype)}")
-    return values
-
-
-def _sequence_outputs(lists, attrs, name):
-    sparse, dense = ([], [], []), []
-    shapes = iter(attrs["sequence_shapes"])
-    for key, kind, dtype in zip(attrs["sequence_keys"], attrs["sequence_kinds"],
-                                attrs["sequence_types"]):
-        frames = lists.get(key.encode(), [])
-        if kind == "sparse":
-            rows, vals, longest = [], [], 0
-            for t, frame in enumerate(frames):
-                v = _frame_values(frame, dtype, name, key, True)
-                rows.extend((t, j) for j in range(len(v)))
-                vals.extend(v)
-                longest = max(longest, len(v))
-            sparse[0].append(np.asarray(rows, np.int64).reshape(-1, 2))
-            sparse[1].append(_as_array(vals, dtype))
-            sparse[2].append(np.asarray([len(frames), longest], np.int64))
-            continue
-        shape = next(shapes)
-        n = int(np.prod(shape, dtype=np.int64))
-        rows = []
-        for t, frame in enumerate(frames):
-            v = _frame_values(frame, dtype, name, key, False)
-            if len(v) != n:
-                raise errors.InvalidArgumentError(
-                    None, None, f"Name: {name}, Key: {key}, Index: {t}.  Number of "
-                                f"{_type_name(dtype)} values != expected.  values size: "
-                                f"{len(v)} but output shape: {_shape_text(shape)}")
-            rows.append(_as_array(v, dtype))
-        npd = object if dtype is dtypes.string else dtype.np_dtype
-        out = np.stack(rows).astype(npd) if rows else np.empty((0, n), npd)
-        dense.append(out.reshape((len(frames),) + tuple(shape)))
-    return sparse[0] + sparse[1] + sparse[2] + dense
-
-
-def _sequence_shapes(ctx):
-    a = ctx.attrs
-    out = []
-    for kinds, shapes, rank in ((a["context_kinds"], a["context_shapes"], 1),
-                                (a["sequence_kinds"], a["sequence_shapes"], 2)):
-        n = sum(k == "sparse" for k in kinds)
-        out += [(None, rank)] * n + [(None,)] * n + [(rank,)] * n
-        out += [tuple(s) if rank == 1 else (None,) + tuple(s) for s in shapes]
-    return out
-
-
-def _sequence_dtypes(ctx):
-    a = ctx.attrs
-    out = []
-    for kinds, types in ((a["context_kinds"], a["context_types"]),
-                         (a["sequence_kinds"], a["sequence_types"])):
-        sparse = [t for k, t in zip(kinds, types) if k == "sparse"]
-        out += [dtypes.int64] * len(sparse) + sparse + [dtypes.int64] * len(sparse)
-        out += [t for k, t in zip(kinds, types) if k == "dense"]
-    return out
-
-
-def _sequence_samples(dtype):
-    from ..framework.example_protos import FeatureList, FeatureLists, SequenceExample
-    se = SequenceExample(
-        context=Features(feature={"c": Feature(int64_list=Int64List(value=[4, 5])),
-                                  "v": Feature(bytes_list=BytesList(value=[b"q"]))}),
-        feature_lists=FeatureLists(feature_list={
-            "frames": FeatureList(feature=[Feature(float_list=FloatList(value=[1.0, 2.0])),
-                                           Feature(float_list=FloatList(value=[3.0, 4.0]))]),
-            "tokens": FeatureList(feature=[Feature(int64_list=Int64List(value=[1])),
-                                           Feature(int64_list=Int64List(value=[2, 3]))])}))
-    yield [_string(se.SerializeToString()), _string(b"one"),
-           samples.known(np.zeros(0, np.int64))], {
-        "context_keys": ("c", "v"), "context_kinds": ("dense", "sparse"),
-        "context_types": (dtypes.int64, dtypes.string), "context_shapes": ((2,),),
-        "sequence_keys": ("frames", "tokens"), "sequence_kinds": ("dense", "sparse"),
-        "sequence_types": (dtypes.float32, dtypes.int64), "sequence_shapes": ((2,),)}
-
-
-register(OpDef(
-    "ParseOneSequenceExample", shape=_sequence_shapes, dtype=_sequence_dtypes,
-    reference=parse_sequence_example_value, samples=_sequence_samples,
-    graphdef=NoGraphDef("TF writes tf.io.parse_single_sequence_example as "
-                        "ParseSequenceExampleV2 over a batch of one, whose inputs and attrs "
-                        "fastgraph does not map yet")))
 
 
 # ---- DecodeRaw -------------------------------------------------------------------
@@ -1188,15 +919,11 @@ def _is_text(value):
 def serialize_tensor_value(inputs, attrs):
     """SerializeTensor: the TensorProto of a value, serialized as TF's
     (numbers in little-endian `tensor_content`, strings in `string_val`)."""
-    from .summary_ops import tensor_proto
     return tensor_proto(np.asarray(inputs[0])).SerializeToString()
 
 
 def parse_tensor_value(inputs, attrs):
     """ParseTensor: the value of a serialized TensorProto of `out_type`."""
-    import base64
-    from ..framework.attr_values import ndarray_of
-    from ..framework.graph_protos import TensorProto
     data = np.asarray(inputs[0], dtype=object)
     if data.ndim != 0:
         raise errors.InvalidArgumentError(
@@ -1286,7 +1013,6 @@ def parse_tensor(serialized, out_type, name=None):
 def decode_compressed_value(inputs, attrs):
     """DecodeCompressed: each string inflated from zlib ("ZLIB") or gzip
     ("GZIP") streams, or kept ("")."""
-    import zlib
     kind = attrs.get("compression_type", "")
     if kind not in ("", "ZLIB", "GZIP"):
         raise errors.InvalidArgumentError(
@@ -1310,8 +1036,6 @@ def decode_compressed_value(inputs, attrs):
 
 
 def _compressed_samples(dtype):
-    import gzip
-    import zlib
     items = [b"hello", b"", b"abc" * 50]
     yield [_string(np.array([zlib.compress(x) for x in items], dtype=object))], \
         {"compression_type": "ZLIB"}
@@ -1353,6 +1077,6 @@ def decode_compressed(bytes, compression_type="", name=None):  # noqa: A002 - TF
                            name=name or "DecodeCompressed").outputs[0]
 
 
-for _op_type in ("ParseExampleV2", "ParseOneSequenceExample", "DecodeRaw", "DecodeCSV",
+for _op_type in ("ParseExampleV2", "DecodeRaw", "DecodeCSV",
                  "ParseTensor", "SerializeTensor", "DecodeCompressed"):
     NotDifferentiable(_op_type)

@@ -12,6 +12,7 @@ from ..framework.op_registry import Accepts, NoGradient, OpDef, register
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from . import samples
 from .arguments import graph_of, to_tensor
+from .io_ops import string_tensor
 
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_tensor_to_dense", "sparse_to_dense"]
 SPARSE = ["SparseTensor", "to_dense"]
@@ -133,7 +134,6 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None):
         default_value = np.array(default_value.encode() if isinstance(default_value, str)
                                  else default_value, dtype=object)
     if isinstance(default_value, np.ndarray) and default_value.dtype == object:
-        from .io_ops import string_tensor
         default_value = string_tensor(sp_input.graph, default_value, "default_value")
     return sparse_to_dense(sp_input.indices, sp_input.dense_shape, sp_input.values,
                            default_value=default_value, validate_indices=validate_indices,

@@ -28,6 +28,13 @@ OTHER_VALUES = {
     "RandomShuffle": "TF's Philox stream differs from fastgraph's generator",
     "LogUniformCandidateSampler": "TF's Philox stream differs from fastgraph's generator",
     "UniformCandidateSampler": "TF's Philox stream differs from fastgraph's generator",
+    "EncodePng": "libpng filters rows and deflates its own way: other bytes, the same pixels "
+                 "(tests/tf_parity/test_io.py decodes each one's PNGs with the other)",
+    "EncodeJpeg": "Pillow's libjpeg and TF's write other bytes (test_io.py decodes both)",
+    "DecodeJpeg": "TF decodes with libjpeg's fast DCT, Pillow with the accurate one: a few "
+                  "levels apart (test_io.py compares within that, and exactly-ish with "
+                  "dct_method='INTEGER_ACCURATE')",
+    "DecodeAndCropJpeg": "as DecodeJpeg: TF's fast DCT and Pillow's accurate one",
 }
 
 # Ops TF imports but whose oneDNN CPU kernel aborts on the samples' shapes

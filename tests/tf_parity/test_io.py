@@ -303,7 +303,8 @@ def test_gif_bmp_and_decode_image_as_tf():
             want = _tf_eval(lambda: getattr(tf.io, fn)(data))
             got = _fg_eval(lambda: getattr(fg.io, fn)(data))
             _same(got, want)
-        for kw in ({"expand_animations": False}, {"dtype": "float32"}, {"channels": 3}):
+        for kw in ({"expand_animations": False}, {"dtype": "float32"}, {"channels": 3},
+                   {"dtype": "uint16"}):
             want = _tf_eval(lambda: tf.io.decode_image(data, **{
                 k: getattr(tf, v) if k == "dtype" else v for k, v in kw.items()}))
             got = _fg_eval(lambda: fg.io.decode_image(data, **{
@@ -469,3 +470,89 @@ def test_decode_and_crop_jpeg_as_tf():
         if want is None:
             a, b = _run(fg, build, [jpg]), _run(tf, build, [jpg])
             assert a.shape == b.shape and np.abs(a.astype(int) - b).max() <= 1
+
+
+def _sequence_batch():
+    out = []
+    for k in (2, 0, 3):
+        seq = tf.train.SequenceExample()
+        seq.context.feature["n"].int64_list.value.append(k)
+        if k:
+            seq.context.feature["w"].bytes_list.value.extend([b"a"] * k)
+        for t in range(k):
+            seq.feature_lists.feature_list["x"].feature.add().float_list.value.extend([t, -t])
+            seq.feature_lists.feature_list["t"].feature.add().int64_list.value.extend(
+                range(t + 1))
+        out.append(seq.SerializeToString())
+    return out
+
+
+def _sequence_build(api, ser):
+    io_ = api.io
+    return api.io.parse_sequence_example(
+        ser, context_features={"n": io_.FixedLenFeature([], api.int64),
+                               "w": io_.VarLenFeature(api.string),
+                               "d": io_.FixedLenFeature([2], api.float32,
+                                                        default_value=[1.0, 2.0])},
+        sequence_features={"x": io_.FixedLenSequenceFeature([2], api.float32, allow_missing=True),
+                           "t": io_.VarLenFeature(api.int64)})
+
+
+def test_parse_sequence_example_batch_as_tf():
+    data = _sequence_batch()
+    _same(_run(fg, _sequence_build, [data]), _run(tf, _sequence_build, [data]))
+
+
+def test_sequence_example_graph_defs_run_in_the_other():
+    data = _sequence_batch()
+    g = fg.Graph()
+    with g.as_default():
+        ser = fg.compat.v1.placeholder(fg.string, [None], name="ser")
+        ctx, lists, lengths = _sequence_build(fg, ser)
+        names = [ctx["n"].name, ctx["w"].indices.name, lists["x"].name,
+                 lists["t"].dense_shape.name, lengths["x"].name]
+        with fg.Session() as sess:
+            mine = sess.run(names, {"ser:0": data})
+    tg = tf.Graph()
+    with tg.as_default():
+        tf.import_graph_def(v1.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        with v1.Session() as sess:
+            _same(sess.run(names, {"ser:0": data}), mine)
+    tg = tf.Graph()
+    with tg.as_default():
+        ser = v1.placeholder(tf.string, [None], name="ser")
+        ctx, lists, lengths = _sequence_build(tf, ser)
+        tf_names = [ctx["n"].name, lists["x"].name, lengths["x"].name]
+        with v1.Session() as sess:
+            theirs = sess.run(tf_names, {"ser:0": data})
+        written = tg.as_graph_def().SerializeToString()
+    with fg.Graph().as_default():
+        fg.import_graph_def(fg.GraphDef.FromString(written), name="")
+        with fg.Session() as sess:
+            _same(sess.run(tf_names, {"ser:0": data}), theirs)
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_decoder_argument_errors_as_tf(case):
+    jpg = _tf_eval(lambda: tf.io.encode_jpeg(_smooth(8, 8, 3)))
+    gif = _gif([_smooth(4, 4, 3)])
+    op, data, kw = [("decode_image", jpg, {"channels": 4}), ("decode_jpeg", jpg, {"channels": 2}),
+                    ("decode_jpeg", jpg, {"ratio": 3}), ("decode_jpeg", gif, {"channels": 1}),
+                    ("decode_image", gif, {"channels": 4}), ("extract_jpeg_shape", gif, {})][case]
+
+    def build(api, ser):
+        return getattr(api.io, op)(ser, **kw)
+
+    got, want = _error(fg, build, [data]), _error(tf, build, [data])
+    assert got is not None and got == want
+
+
+def test_16_bit_images_convert_as_tf():
+    image = np.random.default_rng(3).integers(0, 65536, (5, 6, 3)).astype(np.uint16)
+    for dtype in ("float32", "uint8", "int32"):
+        want = _tf_eval(lambda: tf.image.convert_image_dtype(
+            tf.io.decode_png(tf.io.encode_png(image), dtype=tf.uint16), getattr(tf, dtype)))
+        got = _fg_eval(lambda: fg.image.convert_image_dtype(
+            fg.io.decode_png(fg.io.encode_png(image), dtype=fg.uint16), getattr(fg, dtype)))
+        _same(got, want)
