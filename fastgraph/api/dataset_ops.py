@@ -448,15 +448,26 @@ class _TensorSlices(DatasetV2):
         self._spec = pack_sequence_as(tensors, [TensorSpec(s[1:], d) for _, d, s in leaves])
         self._spec_rows = first
 
-    def _iterate(self, env):
+    def _arrays(self, env):
         arrays = [np.asarray(env.value(v)) for v in self._tensors]
         n = arrays[0].shape[0] if arrays[0].ndim else 0
         for a in arrays:
             if a.ndim == 0 or a.shape[0] != n:
                 raise errors.InvalidArgumentError(
                     None, None, "All components must have the same size in the 0th dimension")
+        return arrays, n
+
+    def _iterate(self, env):
+        arrays, n = self._arrays(env)
         for i in range(n):
             yield tuple(_leaf(a, i) for a in arrays)
+
+    def _batches(self, env, size, drop):
+        """The batches `batch(size, drop)` makes of the slices: runs of rows."""
+        arrays, n = self._arrays(env)
+        end = n - n % size if drop else n
+        for i in range(0, end, size):
+            yield tuple(a[i:i + size].copy() for a in arrays)
 
 
 class _Range(DatasetV2):
@@ -687,9 +698,14 @@ class _Batch(DatasetV2):
         size = env.int_value(self._size)
         if size <= 0:
             raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
+        source = self._children[0]
+        if type(self) is _Batch and type(source) is _TensorSlices:
+            # Consecutive slices batch to runs of rows: no element is cut out.
+            yield from source._batches(env, size, self._drop)
+            return
         how = self._prepare(env)
         batch = []
-        for element in self._children[0]._iterate(env):
+        for element in source._iterate(env):
             batch.append(element)
             if len(batch) == size:
                 yield self._combine(batch, how)
