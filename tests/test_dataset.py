@@ -788,3 +788,17 @@ def test_reinitializing_many_times_leaks_no_threads_files_or_objects(tmp_path):
         assert threading.active_count() <= threads
         assert len(_open_fds() - fds) <= 1  # at most the current pipeline's file
         assert sys.getallocatedblocks() - blocks < 1000  # 300 rounds: ~3 objects a round
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_batches_of_slices_are_runs_of_rows(drop):
+    x = np.arange(30, dtype=np.float32).reshape(10, 3)
+    s = np.array([b"r%d" % i for i in range(10)], dtype=object)
+    ds = tf.data.Dataset.from_tensor_slices({"x": x, "s": s}).batch(4, drop_remainder=drop)
+    got = _elements(ds)
+    assert len(got) == (2 if drop else 3)
+    for k, b in enumerate(got):
+        np.testing.assert_array_equal(b["x"], x[4 * k:4 * k + 4])
+        assert list(b["s"]) == list(s[4 * k:4 * k + 4])
+    got[0]["x"][0, 0] = -1.0  # the caller's own array
+    assert _elements(ds)[0]["x"][0, 0] == 0.0

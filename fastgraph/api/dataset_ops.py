@@ -11,7 +11,8 @@ Functions given to `map`, `filter`, `flat_map` and `interleave` are traced
 once, on placeholders shaped as the input elements, into a sub-graph of
 the dataset's graph (`Graph._sub_graph`, as loops trace their bodies), and
 run by the iterator's session for each element: they read the session's
-variables, as TF's dataset functions do. Tensors a dataset takes from the
+variables, as TF's dataset functions do (dataset_functions.py). The
+running state of one initialization is in dataset_pipeline.py. Tensors a dataset takes from the
 graph (a placeholder given to `from_tensor_slices`, a fed batch size) are
 its captures: the iterator's initializer takes their values when it runs.
 """
@@ -19,10 +20,7 @@ its captures: the iterator's initializer takes their values when it runs.
 import collections
 import glob
 import os
-import queue
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -31,9 +29,10 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import to_tensor
-from ..ops.array_ops import placeholder
 from ..ops.random_ops import get_seed
 from . import iterator_ops
+from .dataset_functions import TracedFunction
+from .dataset_pipeline import END, Pipeline, Pool, Producer, interleave
 from .data_structure import (
     TensorSpec, as_array, flatten, is_nested, leaves_like, map_structure, normalize_element,
     pack_sequence_as, same_structure, specs_from,
@@ -46,213 +45,6 @@ AUTOTUNE = -1
 INFINITE = -1
 UNKNOWN = -2
 
-_PLACEHOLDERS = ("Placeholder", "PlaceholderWithDefault")
-
-
-# -- running a pipeline ---------------------------------------------------------
-
-class Closers:
-    """What one running pipeline must release when its iterator closes or
-    restarts: producer threads and pools first, then open files."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._items = {}  # id -> (rank, object with close())
-        self.stopped = threading.Event()
-
-    def add(self, obj, rank=1):
-        """Registers `obj` (rank 0: closed first)."""
-        with self._lock:
-            if self.stopped.is_set():
-                obj.close()
-                raise errors.CancelledError(None, None, "Iterator was closed")
-            self._items[id(obj)] = (rank, obj)
-        return obj
-
-    def discard(self, obj):
-        """Forgets `obj` (it closed itself)."""
-        with self._lock:
-            self._items.pop(id(obj), None)
-
-    def close(self):
-        """Stops every producer, then closes every file."""
-        self.stopped.set()
-        with self._lock:
-            items, self._items = sorted(self._items.values(), key=lambda ro: ro[0]), {}
-        for _, obj in items:
-            try:
-                obj.close()
-            except Exception:  # noqa: BLE001 - closing must finish
-                pass
-
-
-class Env:
-    """One initialization of an iterator: its session, the values known for
-    graph tensors (captures fed at initialization; a traced function's
-    placeholders bound to the element it runs on), and the state shared by
-    the pipeline's parts (compiled function calls, caches, epochs)."""
-
-    def __init__(self, session, feeds, closers, state=None):
-        self.session = session
-        self.feeds = feeds  # id(tensor) -> (tensor, value)
-        self.closers = closers
-        self.state = state if state is not None else {"lock": threading.Lock()}
-
-    def child(self, bindings):
-        """This env with `bindings` ((tensor, value) pairs) known too."""
-        feeds = dict(self.feeds)
-        for t, v in bindings:
-            feeds[id(t)] = (t, v)
-        return Env(self.session, feeds, self.closers, self.state)
-
-    def value(self, v):
-        """The value of `v`: a NumPy value, or a graph tensor (fed, or run)."""
-        if not isinstance(v, Tensor):
-            return v
-        hit = self.feeds.get(id(v))
-        if hit is not None:
-            return hit[1]
-        return self.session.run(v, feed_dict={t: a for t, a in self.feeds.values()})
-
-    def int_value(self, v):
-        """The value of `v` as a Python int."""
-        return int(np.asarray(self.value(v)))
-
-    def shared(self, key, create):
-        """The pipeline-wide object under `key`, made by `create()` once."""
-        with self.state["lock"]:
-            obj = self.state.get(key)
-            if obj is None:
-                obj = self.state[key] = create()
-            return obj
-
-    def check(self):
-        """Raises CancelledError once the iterator was closed."""
-        if self.closers.stopped.is_set():
-            raise errors.CancelledError(None, None, "Iterator was closed")
-
-
-def _element_from(values):
-    return tuple(values)
-
-
-class Pipeline:
-    """A running pipeline of one dataset: the elements of one iterator
-    initialization, handed out by `next()` (each once)."""
-
-    def __init__(self, dataset, session, feeds):
-        self._closers = Closers()
-        env = Env(session, {id(t): (t, v) for t, v in feeds}, self._closers)
-        self._elements = dataset._iterate(env)
-        self._done = False
-
-    def next(self):
-        """The next element's arrays (never aliasing the pipeline's own);
-        OutOfRangeError at the end."""
-        if self._done:
-            raise errors.OutOfRangeError(None, None, "End of sequence")
-        try:
-            element = next(self._elements)
-        except StopIteration:
-            self._done = True
-            raise errors.OutOfRangeError(None, None, "End of sequence") from None
-        except errors.OpError:
-            raise
-        except RuntimeError as e:
-            if "closed Session" in str(e):
-                raise errors.CancelledError(None, None, "Session was closed") from None
-            raise
-        return [c if c.base is None and c.flags.owndata and c.flags.writeable else c.copy()
-                for c in element]
-
-    def close(self):
-        """Ends the pipeline: producer threads stop, files close."""
-        self._done = True
-        self._closers.close()
-        try:
-            self._elements.close()
-        except ValueError:  # still running in another thread: it ends at its next step
-            pass
-
-
-# -- tracing functions ------------------------------------------------------------
-
-def _should_unpack(structure):
-    return type(structure) is tuple  # noqa: E721 - TF unpacks plain tuples only
-
-
-class TracedFunction:
-    """A user function traced once on placeholders shaped as `spec` (a
-    nested structure of TensorSpec) into a sub-graph of `graph`.
-
-    `outputs` are its result tensors (flattened; `structure` their nesting),
-    or `dataset` when it returns a Dataset. `captures` are the placeholders
-    of the outer graph it reads, fed with their values at initialization.
-    """
-
-    def __init__(self, fn, spec, what, returns_dataset=False, graph=None):
-        if not callable(fn):
-            raise TypeError(f"`{what}` must be callable, got {fn!r}")
-        graph = graph or get_default_graph()
-        self.graph = graph
-        flat = flatten(spec)
-        with graph.as_default(), graph._sub_graph() as ops, graph.name_scope(what):
-            self.inputs = [placeholder(s.dtype, s.shape.as_tuple() if s.shape.rank is not None
-                                       else None, name="arg") for s in flat]
-            args = pack_sequence_as(spec, self.inputs)
-            out = fn(*args) if _should_unpack(args) else fn(args)
-            self.dataset = None
-            if returns_dataset:
-                if not isinstance(out, DatasetV2):
-                    raise TypeError(f"The `map_func` argument must return a `Dataset` object. "
-                                    f"Got {type(out).__name__}.")
-                self.dataset = out
-                self.structure, self.outputs = None, []
-            else:
-                out = normalize_element(out)
-                self.structure = out
-                self.outputs = [to_tensor(graph, x) for x in flatten(out)]
-        mine = {id(op) for op in ops}
-        mine.update(id(t.op) for t in self.inputs)
-        seen, captures = set(), []
-        for op in ops:
-            for t in op._inputs:
-                if id(t.op) not in mine and t.op.type in _PLACEHOLDERS and id(t) not in seen:
-                    seen.add(id(t))
-                    captures.append(t)
-        for t in self.outputs:
-            if id(t.op) not in mine and t.op.type in _PLACEHOLDERS and id(t) not in seen:
-                seen.add(id(t))
-                captures.append(t)
-        if self.dataset is not None:
-            for t in self.dataset._captured():
-                if id(t.op) not in mine and id(t) not in seen:
-                    seen.add(id(t))
-                    captures.append(t)
-        self.captures = captures
-
-    def output_spec(self):
-        """The nested TensorSpec of the function's result."""
-        return pack_sequence_as(self.structure, [
-            TensorSpec(t.shape, t.dtype) for t in self.outputs])
-
-    def caller(self, env):
-        """A function of an element's values giving the result's values,
-        compiled once per pipeline (a session callable)."""
-        run = env.shared(("call", id(self)), lambda: env.session.make_callable(
-            self.outputs, feed_list=self.inputs + self.captures))
-        extra = [env.value(t) for t in self.captures]
-        strings = [t.dtype == dtypes.string for t in self.outputs]
-
-        def call(values):
-            outs = run(*values, *extra)
-            return [np.asarray(v, dtype=object) if s else np.asarray(v)
-                    for v, s in zip(outs, strings)]
-        return call
-
-    def bound(self, env, values):
-        """`env` with the function's placeholders bound to `values`."""
-        return env.child(list(zip(self.inputs, values)))
 
 
 # -- arguments --------------------------------------------------------------------
@@ -634,7 +426,7 @@ class _Tensors(DatasetV2):
         self._spec = pack_sequence_as(tensors, [TensorSpec(s, d) for _, d, s in leaves])
 
     def _iterate(self, env):
-        yield _element_from(np.asarray(env.value(v)) for v in self._tensors)
+        yield tuple(np.asarray(env.value(v)) for v in self._tensors)
 
 
 class _TensorSlices(DatasetV2):
@@ -656,15 +448,26 @@ class _TensorSlices(DatasetV2):
         self._spec = pack_sequence_as(tensors, [TensorSpec(s[1:], d) for _, d, s in leaves])
         self._spec_rows = first
 
-    def _iterate(self, env):
+    def _arrays(self, env):
         arrays = [np.asarray(env.value(v)) for v in self._tensors]
         n = arrays[0].shape[0] if arrays[0].ndim else 0
         for a in arrays:
             if a.ndim == 0 or a.shape[0] != n:
                 raise errors.InvalidArgumentError(
                     None, None, "All components must have the same size in the 0th dimension")
+        return arrays, n
+
+    def _iterate(self, env):
+        arrays, n = self._arrays(env)
         for i in range(n):
             yield tuple(_leaf(a, i) for a in arrays)
+
+    def _batches(self, env, size, drop):
+        """The batches `batch(size, drop)` makes of the slices: runs of rows."""
+        arrays, n = self._arrays(env)
+        end = n - n % size if drop else n
+        for i in range(0, end, size):
+            yield tuple(a[i:i + size].copy() for a in arrays)
 
 
 class _Range(DatasetV2):
@@ -827,7 +630,7 @@ class _Map(DatasetV2):
                 yield tuple(call(element))
             return
         pool = env.shared(("pool", id(self)), lambda: env.closers.add(
-            _Pool(self._parallel), rank=0))
+            Pool(self._parallel), rank=0))
         window = collections.deque()
         try:
             for element in source:
@@ -843,19 +646,6 @@ class _Map(DatasetV2):
 
 _PROBE_CALLS = 16
 _PARALLEL_CALL_SECONDS = 200e-6
-
-
-class _Pool:
-    """A thread pool of a parallel map, closed with its pipeline."""
-
-    def __init__(self, workers):
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fastgraph-map")
-
-    def submit(self, fn, *args):
-        return self._pool.submit(fn, *args)
-
-    def close(self):
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Filter(DatasetV2):
@@ -908,9 +698,14 @@ class _Batch(DatasetV2):
         size = env.int_value(self._size)
         if size <= 0:
             raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
+        source = self._children[0]
+        if type(self) is _Batch and type(source) is _TensorSlices:
+            # Consecutive slices batch to runs of rows: no element is cut out.
+            yield from source._batches(env, size, self._drop)
+            return
         how = self._prepare(env)
         batch = []
-        for element in self._children[0]._iterate(env):
+        for element in source._iterate(env):
             batch.append(element)
             if len(batch) == size:
                 yield self._combine(batch, how)
@@ -1126,75 +921,6 @@ class _Skip(DatasetV2):
             yield element
 
 
-_END = object()
-
-
-class _Producer:
-    """The background thread of a prefetch: it runs the input pipeline and
-    puts its elements (then the end, or the error) in a bounded queue."""
-
-    def __init__(self, source, size, closers):
-        self._queue = queue.Queue(maxsize=size)
-        self._stop = threading.Event()
-        self._waiting = False  # the consumer is blocked on an empty queue
-        self._source = source
-        self._closers = closers
-        self._thread = threading.Thread(target=self._run, name="fastgraph-prefetch", daemon=True)
-        self._thread.start()
-
-    def _put(self, item):
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self):
-        try:
-            for element in self._source:
-                if not self._put(element):
-                    return
-                if self._waiting:
-                    # Hand the GIL to the consumer now rather than at the
-                    # interpreter's next forced switch (milliseconds later).
-                    time.sleep(0)
-            self._put(_END)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer
-            self._put(e)
-        finally:
-            self._source.close()
-
-    def get(self):
-        """The next element, or _END."""
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                self._waiting = True
-                try:
-                    item = self._queue.get(timeout=0.05)
-                except queue.Empty:
-                    item = None
-                finally:
-                    self._waiting = False
-            if item is None:
-                if self._stop.is_set():
-                    raise errors.CancelledError(None, None, "Iterator was closed") from None
-                continue
-            if isinstance(item, BaseException):
-                raise item
-            return item
-
-    def close(self):
-        """Stops the thread (it ends at its next element) and waits for it."""
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=1.0)  # a producer stuck in user code is a daemon
-        self._closers.discard(self)
-
-
 class _Prefetch(DatasetV2):
     def __init__(self, input_ds, buffer_size):
         self._children = (input_ds,)
@@ -1208,12 +934,12 @@ class _Prefetch(DatasetV2):
             yield from self._children[0]._iterate(env)
             return
         size = 2 if size == AUTOTUNE else size
-        producer = env.closers.add(_Producer(self._children[0]._iterate(env), size, env.closers),
+        producer = env.closers.add(Producer(self._children[0]._iterate(env), size, env.closers),
                                    rank=0)
         try:
             while True:
                 item = producer.get()
-                if item is _END:
+                if item is END:
                     return
                 yield item
         finally:
@@ -1263,45 +989,6 @@ class _Interleave(DatasetV2):
         inner = self._fn.dataset
         return interleave(self._children[0]._iterate(env),
                           lambda arg: inner._iterate(self._fn.bound(env, arg)), cycle, block)
-
-
-def interleave(source, open_one, cycle, block):
-    """TF's InterleaveDataset order: round robin over `cycle` open inputs
-    (`open_one(element)` of `source`'s elements), `block` elements from each
-    in turn; an exhausted slot takes the next input when its turn comes."""
-    current = [None] * cycle
-    index = block_index = open_count = 0
-    end_of_input = False
-    try:
-        while not end_of_input or open_count > 0:
-            it = current[index]
-            if it is not None:
-                try:
-                    element = next(it)
-                except StopIteration:
-                    current[index] = None
-                    open_count -= 1
-                    block_index, index = 0, (index + 1) % cycle
-                    continue
-                block_index += 1
-                if block_index == block:
-                    block_index, index = 0, (index + 1) % cycle
-                yield element
-            elif not end_of_input:
-                try:
-                    arg = next(source)
-                except StopIteration:
-                    end_of_input = True
-                    continue
-                current[index] = open_one(arg)
-                open_count += 1
-            else:
-                block_index, index = 0, (index + 1) % cycle
-    finally:
-        for it in current:
-            if it is not None:
-                it.close()
-        source.close()
 
 
 def _path(name):

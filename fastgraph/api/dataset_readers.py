@@ -19,7 +19,8 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..ops.arguments import to_tensor
 from .data_structure import TensorSpec, as_array
-from .dataset_ops import DatasetV2, _path, _scalar_arg, interleave
+from .dataset_ops import DatasetV2, _path, _scalar_arg
+from .dataset_pipeline import interleave
 from .tf_record import read_records
 
 __all__ = ["TextLineDataset", "TFRecordDataset", "FixedLengthRecordDataset"]
