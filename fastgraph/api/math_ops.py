@@ -22,22 +22,24 @@ from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor, t
 from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, squeeze, stack
 from ..ops.broadcast import broadcast_shapes
 from ..ops.elementwise import (
-    add, cast, ceil, equal, select_v2, exp, floor, floordiv, floormod, is_finite, less, log, log1p,
+    add, cast, ceil, equal, maximum, select_v2, exp, floor, floordiv, floormod, is_finite, less, log, log1p,
     logical_and, multiply, negative, not_equal, realdiv, sqrt, square, subtract, truediv,
 )
 from ..ops.array_ops import transpose
-from ..ops.indexing_ops import range as _range, where, zeros, zeros_like
+from ..ops.indexing_ops import (
+    ones_like, range as _range, unsorted_segment_sum, where, zeros, zeros_like,
+)
 from ..ops.nn_ops import log_softmax, softmax, softplus, softsign  # noqa: F401 - tf.math's aliases
 from ..ops.reduction_ops import reduce_max, reduce_mean, reduce_sum, reduction_axes
 
 __all__ = ["add_n", "accumulate_n", "reduce_logsumexp", "count_nonzero", "log_sigmoid", "truncatediv",
            "truncatemod", "linspace", "lin_space", "div_no_nan", "scalar_mul", "to_float",
-           "to_double", "to_int32", "to_int64"]
+           "to_double", "to_int32", "to_int64", "unsorted_segment_mean", "unsorted_segment_sqrt_n"]
 MATH = ["add_n", "accumulate_n", "reduce_variance", "reduce_std", "count_nonzero",
         "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "reduce_logsumexp",
         "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul",
         "xlog1py", "reciprocal_no_nan", "polyval", "cumulative_logsumexp",
-        "reduce_euclidean_norm"]
+        "reduce_euclidean_norm", "unsorted_segment_mean", "unsorted_segment_sqrt_n"]
 
 
 # ---- sums and moments -------------------------------------------------------------
@@ -502,6 +504,39 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
         x = to_tensor(graph, input_tensor, name="input_tensor")
         check_dtype(x, FLOATS, "EuclideanNorm", "input")
         return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
+
+
+def _segment_counts(data, ids, num_segments):
+    # TF's _unsorted_segment_N: the rows of each segment, at least 1, shaped
+    # to broadcast against the summed rows.
+    counts = unsorted_segment_sum(ones_like(ids, dtype=data.dtype), ids, num_segments)
+    counts = maximum(counts, tensor_or_constant(data.graph, 1, dtype=data.dtype))
+    extra = data.shape.rank - ids.shape.rank
+    return reshape(counts, [-1] + [1] * extra)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """Computes the mean along segments of a tensor: the sum of each
+    segment's rows divided by their number (0 for empty segments)."""
+    graph, scope = scope_of([data, segment_ids], name, "UnsortedSegmentMean")
+    with scope:
+        data = to_tensor(graph, data, name="data")
+        ids = to_tensor(graph, segment_ids, name="segment_ids")
+        check_dtype(data, FLOATS, "UnsortedSegmentMean", "data")
+        summed = unsorted_segment_sum(data, ids, num_segments)
+        return truediv(summed, _segment_counts(data, ids, num_segments))
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Computes the sum along segments of a tensor divided by the sqrt(N)
+    of each segment's number of rows N (0 for empty segments)."""
+    graph, scope = scope_of([data, segment_ids], name, "UnsortedSegmentSqrtN")
+    with scope:
+        data = to_tensor(graph, data, name="data")
+        ids = to_tensor(graph, segment_ids, name="segment_ids")
+        check_dtype(data, FLOATS, "UnsortedSegmentSqrtN", "data")
+        summed = unsorted_segment_sum(data, ids, num_segments)
+        return truediv(summed, sqrt(_segment_counts(data, ids, num_segments)))
 
 
 def xdivy(x, y, name=None):

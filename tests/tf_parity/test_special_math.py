@@ -102,3 +102,43 @@ def test_reciprocal_no_nan_and_xlog1py():
     ours, theirs = run_both(lambda api, p: [api.math.reciprocal_no_nan(p[0]),
                                             api.math.xlog1py(p[0], p[1])], [x, y])
     assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize("fn", ["unsorted_segment_mean", "unsorted_segment_sqrt_n"])
+def test_unsorted_segment_mean_and_sqrt_n(fn):
+    data = _RNG.normal(size=(6, 3)).astype(np.float32)
+    ids = np.array([0, 2, 0, -1, 2, 2], np.int32)
+
+    def build(api, p):
+        v = p[0] * 1.0
+        y = getattr(api.math, fn)(v, p[1], 4)
+        return [y, api.gradients(api.reduce_sum(y * y), v)[0]]
+    ours, theirs = run_both(build, [data, ids])
+    assert_same(ours, theirs)
+    assert getattr(tf.compat.v1, fn)
+
+
+def test_invert_permutation():
+    perm = np.array([3, 0, 4, 1, 2], np.int32)
+    ours, theirs = run_both(lambda api, p: api.math.invert_permutation(p[0]), [perm],
+                            static=True)
+    assert_same(ours, theirs, exact=True)
+
+
+def test_verify_tensor_all_finite():
+    import fastgraph as fg
+    for api in (fg, tf):
+        with api.Graph().as_default():
+            x = api.compat.v1.placeholder(api.float32, [None])
+            y = api.compat.v1.verify_tensor_all_finite(x * 2.0, "bad x")
+            z = api.debugging.assert_all_finite(x, message="bad")
+            with api.compat.v1.Session() as sess:
+                np.testing.assert_array_equal(sess.run(y, {x: [1.0]}), [2.0])
+                with pytest.raises(api.errors.InvalidArgumentError, match="bad x : Tensor had NaN"):
+                    sess.run(y, {x: [np.nan]})
+                with pytest.raises(api.errors.InvalidArgumentError, match="bad : Tensor had Inf"):
+                    sess.run(z, {x: [np.inf]})
+        for name in ("is_finite", "is_inf", "is_nan"):
+            assert getattr(api.compat.v1.debugging, name)
+        api.compat.v1.debugging.set_log_device_placement(False)
+        assert api.compat.v1.debugging.get_log_device_placement() is False
