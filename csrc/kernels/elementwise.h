@@ -8,5 +8,6 @@
 #define FG_OPS_UNARY(X)                                                                    \
     X(neg) X(abs) X(sign) X(square) X(sqrt) X(rsqrt) X(exp) X(expm1) X(log) X(log1p)       \
     X(sin) X(cos) X(tan) X(atan) X(tanh) X(sigmoid) X(erf) X(floor) X(ceil) X(round)               \
-    X(reciprocal) X(logical_not) X(is_nan) X(is_finite) X(is_inf)
+    X(reciprocal) X(logical_not) X(is_nan) X(is_finite) X(is_inf)                          \
+    X(sinh) X(cosh) X(asin) X(acos) X(asinh) X(acosh) X(atanh) X(erfc) X(lgamma) X(digamma)
 #define FG_OPS_ELEMENTWISE(X) FG_OPS_BINARY(X) FG_OPS_UNARY(X) X(cast) X(where)

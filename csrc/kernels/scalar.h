@@ -77,12 +77,60 @@ FG_LIBM_(tan, tan)
 FG_LIBM_(atan, atan)
 FG_LIBM_(tanh, tanh)
 FG_LIBM_(erf, erf)
+FG_LIBM_(sinh, sinh)
+FG_LIBM_(cosh, cosh)
+FG_LIBM_(asin, asin)
+FG_LIBM_(acos, acos)
+FG_LIBM_(asinh, asinh)
+FG_LIBM_(acosh, acosh)
+FG_LIBM_(atanh, atanh)
+FG_LIBM_(erfc, erfc)
 FG_LIBM_(floor, floor)
 FG_LIBM_(ceil, ceil)
 /* Banker's rounding, as TF's Round: nearbyint under the default rounding mode. */
 FG_LIBM_(round, nearbyint)
 FG_LIBM_(abs, fabs)
 #undef FG_LIBM_
+
+/* lgamma_r: lgamma sets the global signgam, which the shares of one step
+ * would write together. */
+static inline float fg_lgamma_f32(float x)
+{
+    int sign;
+    return lgammaf_r(x, &sign);
+}
+static inline double fg_lgamma_f64(double x)
+{
+    int sign;
+    return lgamma_r(x, &sign);
+}
+
+/* The digamma function (d/dx lgamma): the reflection formula below 0 (NaN at
+ * the poles, as TF), the recurrence up to 10, then the asymptotic series.
+ * float32 is computed in double. */
+static inline double fg_digamma_f64(double x)
+{
+    double r = 0.0;
+    if (x != x || x == -INFINITY)
+        return NAN;
+    if (x == INFINITY)
+        return INFINITY;
+    if (x <= 0.0) {
+        if (x == floor(x))
+            return NAN;
+        r = -M_PI / tan(M_PI * x);
+        x = 1.0 - x;
+    }
+    while (x < 10.0) {
+        r -= 1.0 / x;
+        x += 1.0;
+    }
+    double z = 1.0 / (x * x);
+    double tail = z * (1.0 / 12 - z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240 -
+                                                                           z * (1.0 / 132)))));
+    return r + log(x) - 0.5 / x - tail;
+}
+static inline float fg_digamma_f32(float x) { return (float)fg_digamma_f64((double)x); }
 
 #define FG_SCALAR_FLOAT_(sfx, T, code, unused)                                              \
     static inline T fg_neg_##sfx(T x) { return -x; }                                        \
@@ -139,6 +187,16 @@ static inline int32_t fg_float_to_i32(double v)
 #define fg_tanh(x) FG_FLOAT_GENERIC_(fg_tanh, x)(x)
 #define fg_sigmoid(x) FG_FLOAT_GENERIC_(fg_sigmoid, x)(x)
 #define fg_erf(x) FG_FLOAT_GENERIC_(fg_erf, x)(x)
+#define fg_sinh(x) FG_FLOAT_GENERIC_(fg_sinh, x)(x)
+#define fg_cosh(x) FG_FLOAT_GENERIC_(fg_cosh, x)(x)
+#define fg_asin(x) FG_FLOAT_GENERIC_(fg_asin, x)(x)
+#define fg_acos(x) FG_FLOAT_GENERIC_(fg_acos, x)(x)
+#define fg_asinh(x) FG_FLOAT_GENERIC_(fg_asinh, x)(x)
+#define fg_acosh(x) FG_FLOAT_GENERIC_(fg_acosh, x)(x)
+#define fg_atanh(x) FG_FLOAT_GENERIC_(fg_atanh, x)(x)
+#define fg_erfc(x) FG_FLOAT_GENERIC_(fg_erfc, x)(x)
+#define fg_lgamma(x) FG_FLOAT_GENERIC_(fg_lgamma, x)(x)
+#define fg_digamma(x) FG_FLOAT_GENERIC_(fg_digamma, x)(x)
 #define fg_floor(x) FG_FLOAT_GENERIC_(fg_floor, x)(x)
 #define fg_ceil(x) FG_FLOAT_GENERIC_(fg_ceil, x)(x)
 #define fg_round(x) FG_FLOAT_GENERIC_(fg_round, x)(x)

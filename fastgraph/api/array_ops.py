@@ -10,9 +10,11 @@ from ..ops.arguments import scope_of, tensor_or_constant, to_tensor
 from ..ops.array_ops import expand_dims
 from ..ops.elementwise import cast, less, maximum
 from ..ops.indexing_ops import range as _range
+from ..ops.indexing_ops import scatter_nd
 from ..ops.reduction_ops import reduce_max
 
-__all__ = ["sequence_mask"]
+__all__ = ["sequence_mask", "invert_permutation"]
+MATH = ["invert_permutation"]
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
@@ -56,3 +58,24 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
         if dtype is None or dtypes.as_dtype(dtype) == dtypes.bool:
             return result
         return cast(result, dtype)
+
+
+def invert_permutation(x, name=None):
+    """Computes the inverse permutation of a tensor: `y[x[i]] = i` for a
+    1-D int32 or int64 permutation `x` (its length known at graph
+    construction); built as a ScatterNd of the positions."""
+    graph, scope = scope_of([x], name, "InvertPermutation")
+    with scope:
+        x = to_tensor(graph, x, name="x")
+        if x.dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError(f"Value passed to parameter 'x' has DataType {x.dtype.name} not in "
+                            "list of allowed values: int32, int64")
+        dims = x.shape.as_tuple()
+        if dims is None or len(dims) != 1:
+            raise ValueError("Shape must be rank 1 but is rank "
+                             f"{'unknown' if dims is None else len(dims)}")
+        if dims[0] is None:
+            raise NotImplementedError("invert_permutation needs the length of x at graph "
+                                      "construction")
+        n = dims[0]
+        return scatter_nd(expand_dims(x, 1), _range(n, dtype=x.dtype), [n])

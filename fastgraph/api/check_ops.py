@@ -12,6 +12,8 @@ from ..framework.static_values import constant_value
 from ..ops.array_ops import no_op, reshape, shape
 from ..ops.arguments import scope_of, to_tensor
 from ..ops.elementwise import abs as _abs
+from ..ops.array_ops import check_numerics
+from ..ops.elementwise import is_finite, is_inf, is_nan  # noqa: F401 - tf.debugging's
 from ..ops.elementwise import equal, greater, greater_equal, less, less_equal, logical_or, \
     not_equal, subtract
 from ..ops.indexing_ops import rank as _rank
@@ -23,8 +25,11 @@ __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equa
            "assert_non_negative", "assert_non_positive", "assert_near", "assert_rank",
            "assert_rank_at_least", "assert_rank_in", "assert_integer", "assert_type",
            "assert_scalar", "assert_proper_iterable", "assert_same_float_dtype",
-           "is_numeric_tensor", "is_non_decreasing", "is_strictly_increasing"]
-DEBUGGING = __all__
+           "is_numeric_tensor", "is_non_decreasing", "is_strictly_increasing",
+           "verify_tensor_all_finite"]
+DEBUGGING = [n for n in __all__ if n != "verify_tensor_all_finite"] + [
+    "assert_all_finite", "is_finite", "is_inf", "is_nan", "get_log_device_placement",
+    "set_log_device_placement"]
 MATH = ["is_non_decreasing", "is_strictly_increasing"]
 
 
@@ -348,3 +353,29 @@ def is_strictly_increasing(x, name=None):
     """Returns True if `x` is strictly increasing (`x[i] < x[i + 1]`, flattened)."""
     return _monotonic(x, name, "is_strictly_increasing", less)
 
+
+def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
+    """Assert that the tensor does not contain any NaN's or Inf's: returns
+    `t` (or `x`), checked by check_numerics with `msg` (or `message`)."""
+    x = t if x is None else x
+    message = msg if message is None else message
+    graph, scope = scope_of([x], name, "VerifyFinite")
+    with scope:
+        x = to_tensor(graph, x, name="x")
+        return check_numerics(x, message=message)
+
+
+assert_all_finite = verify_tensor_all_finite
+
+_LOG_DEVICE_PLACEMENT = [False]
+
+
+def set_log_device_placement(enabled):
+    """Turns logging for device placement decisions on or off (fastgraph
+    places everything on its one CPU device, and logs nothing)."""
+    _LOG_DEVICE_PLACEMENT[0] = bool(enabled)
+
+
+def get_log_device_placement():
+    """Get if device placements are logged."""
+    return _LOG_DEVICE_PLACEMENT[0]

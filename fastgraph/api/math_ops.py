@@ -22,19 +22,24 @@ from ..ops.arguments import graph_of, scope_of, tensor_or_constant, to_tensor, t
 from ..ops.array_ops import broadcast_to, concat, expand_dims, identity, reshape, squeeze, stack
 from ..ops.broadcast import broadcast_shapes
 from ..ops.elementwise import (
-    add, cast, ceil, equal, exp, floor, floordiv, floormod, is_finite, less, log, logical_and,
-    multiply, negative, not_equal, realdiv, sqrt, square, subtract, truediv,
+    add, cast, ceil, equal, maximum, select_v2, exp, floor, floordiv, floormod, is_finite, less, log, log1p,
+    logical_and, multiply, negative, not_equal, realdiv, sqrt, square, subtract, truediv,
 )
-from ..ops.indexing_ops import range as _range, where, zeros
+from ..ops.array_ops import transpose
+from ..ops.indexing_ops import (
+    ones_like, range as _range, unsorted_segment_sum, where, zeros, zeros_like,
+)
 from ..ops.nn_ops import log_softmax, softmax, softplus, softsign  # noqa: F401 - tf.math's aliases
 from ..ops.reduction_ops import reduce_max, reduce_mean, reduce_sum, reduction_axes
 
 __all__ = ["add_n", "accumulate_n", "reduce_logsumexp", "count_nonzero", "log_sigmoid", "truncatediv",
            "truncatemod", "linspace", "lin_space", "div_no_nan", "scalar_mul", "to_float",
-           "to_double", "to_int32", "to_int64"]
+           "to_double", "to_int32", "to_int64", "unsorted_segment_mean", "unsorted_segment_sqrt_n"]
 MATH = ["add_n", "accumulate_n", "reduce_variance", "reduce_std", "count_nonzero",
         "log_sigmoid", "softplus", "softsign", "softmax", "log_softmax", "reduce_logsumexp",
-        "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul"]
+        "divide_no_nan", "multiply_no_nan", "xlogy", "xdivy", "scalar_mul",
+        "xlog1py", "reciprocal_no_nan", "polyval", "cumulative_logsumexp",
+        "reduce_euclidean_norm", "unsorted_segment_mean", "unsorted_segment_sqrt_n"]
 
 
 # ---- sums and moments -------------------------------------------------------------
@@ -427,6 +432,111 @@ def xlogy(x, y, name=None):
       A `Tensor`. Has the same type as `x`.
     """
     return _zero_if_x_zero("Xlogy", lambda a, b: multiply(a, log(b)), x, y, name)
+
+
+def xlog1py(x, y, name=None):
+    """Compute x * log1p(y): 0 if x == 0, and x * log1p(y) otherwise, elementwise."""
+    return _zero_if_x_zero("Xlog1py", lambda a, b: multiply(a, log1p(b)), x, y, name)
+
+
+def reciprocal_no_nan(x, name=None):
+    """Performs a safe reciprocal operation, element wise: 1 / x, and 0
+    where x is 0."""
+    graph, scope = scope_of([x], name, "reciprocal_no_nan")
+    with scope:
+        x = to_tensor(graph, x, name="x")
+        return divide_no_nan(tensor_or_constant(graph, 1, dtype=x.dtype), x)
+
+
+def polyval(coeffs, x, name=None):
+    """Computes the elementwise value of a polynomial:
+    `coeffs[0] * x**(n-1) + ... + coeffs[n-1]`, by Horner's rule (a list
+    of coefficients, highest degree first; an empty list gives 0)."""
+    if isinstance(coeffs, Tensor) or not isinstance(coeffs, (list, tuple)):
+        raise ValueError("Argument coeffs must be list type found {}.".format(type(coeffs)))
+    graph, scope = scope_of(list(coeffs) + [x], name, "polyval")
+    with scope:
+        x = to_tensor(graph, x, name="x")
+        if not coeffs:
+            return zeros_like(x, name=name)
+        coeffs = [to_tensor(graph, c, dtype=x.dtype, name=f"coeff_{i}")
+                  for i, c in enumerate(coeffs)]
+        p = coeffs[0]
+        for c in coeffs[1:]:
+            p = add(c, multiply(p, x))
+        return p
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Compute the cumulative log-sum-exp of the tensor `x` along `axis`:
+    `log(cumsum(exp(x)))` without overflow or underflow; `exclusive` and
+    `reverse` as in tf.cumsum (an empty sum is -inf).
+
+    Built from reduce_logsumexp over a triangular mask of the positions, so
+    `x`'s size along `axis` must be known at graph construction."""
+    graph, scope = scope_of([x], name, "CumulativeLogsumexp")
+    with scope:
+        x = to_tensor(graph, x, name="x")
+        check_dtype(x, FLOATS, "CumulativeLogsumexp")
+        rank = x.shape.rank
+        axis = int(axis) % rank
+        n = x.shape.as_tuple()[axis]
+        if n is None:
+            raise NotImplementedError("cumulative_logsumexp needs the size of its axis at "
+                                      "graph construction")
+        perm = [d for d in range(rank) if d != axis] + [axis]
+        moved = transpose(x, perm) if axis != rank - 1 else x
+        i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+        keep = (j > i if exclusive else j >= i) if reverse else (j < i if exclusive else j <= i)
+        empty = ~keep.any(axis=1)  # rows of an empty sum: -inf, with a finite gradient
+        values = select_v2(keep | empty[:, None], expand_dims(moved, -2),
+                           tensor_or_constant(graph, -np.inf, dtype=x.dtype))
+        out = select_v2(empty, tensor_or_constant(graph, -np.inf, dtype=x.dtype),
+                        reduce_logsumexp(values, axis=-1))
+        return transpose(out, list(np.argsort(perm))) if axis != rank - 1 else out
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes the Euclidean norm of elements across dimensions of a tensor:
+    the square root of the sum of squares over `axis` (all axes when None)."""
+    graph, scope = scope_of([input_tensor], name, "EuclideanNorm")
+    with scope:
+        x = to_tensor(graph, input_tensor, name="input_tensor")
+        check_dtype(x, FLOATS, "EuclideanNorm", "input")
+        return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
+
+
+def _segment_counts(data, ids, num_segments):
+    # TF's _unsorted_segment_N: the rows of each segment, at least 1, shaped
+    # to broadcast against the summed rows.
+    counts = unsorted_segment_sum(ones_like(ids, dtype=data.dtype), ids, num_segments)
+    counts = maximum(counts, tensor_or_constant(data.graph, 1, dtype=data.dtype))
+    extra = data.shape.rank - ids.shape.rank
+    return reshape(counts, [-1] + [1] * extra)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """Computes the mean along segments of a tensor: the sum of each
+    segment's rows divided by their number (0 for empty segments)."""
+    graph, scope = scope_of([data, segment_ids], name, "UnsortedSegmentMean")
+    with scope:
+        data = to_tensor(graph, data, name="data")
+        ids = to_tensor(graph, segment_ids, name="segment_ids")
+        check_dtype(data, FLOATS, "UnsortedSegmentMean", "data")
+        summed = unsorted_segment_sum(data, ids, num_segments)
+        return truediv(summed, _segment_counts(data, ids, num_segments))
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Computes the sum along segments of a tensor divided by the sqrt(N)
+    of each segment's number of rows N (0 for empty segments)."""
+    graph, scope = scope_of([data, segment_ids], name, "UnsortedSegmentSqrtN")
+    with scope:
+        data = to_tensor(graph, data, name="data")
+        ids = to_tensor(graph, segment_ids, name="segment_ids")
+        check_dtype(data, FLOATS, "UnsortedSegmentSqrtN", "data")
+        summed = unsorted_segment_sum(data, ids, num_segments)
+        return truediv(summed, sqrt(_segment_counts(data, ids, num_segments)))
 
 
 def xdivy(x, y, name=None):

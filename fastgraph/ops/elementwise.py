@@ -908,3 +908,204 @@ def _cast_grad(op, grad):
 for _t in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
            "LogicalOr", "LogicalXor", "LogicalNot", "IsNan", "IsFinite", "IsInf"):
     NotDifferentiable(_t)
+
+
+# ---- hyperbolic, inverse trigonometric and special functions ----------------------
+
+def _inside(low, high):
+    """Samples of one input in (low, high), the function's domain."""
+    def sampler(dtype):
+        for i, dims in enumerate(samples._UNARY_SHAPES):
+            yield [samples.values(dtype, dims, i, low=low, high=high)], {}
+    return sampler
+
+
+def _lgamma_ref(x):
+    flat = [math.inf if v <= 0 and v == math.floor(v) else
+            math.lgamma(v) if math.isfinite(v) else (math.inf if v == math.inf or v == -math.inf
+                                                     else math.nan)
+            for v in np.asarray(x, np.float64).reshape(-1)]
+    return np.array(flat, np.float64).reshape(np.shape(x))
+
+
+def _digamma_ref(x):
+    # The reflection formula, the recurrence to 10 and the asymptotic series.
+    x = np.asarray(x, np.float64)
+    out = np.empty_like(x)
+    for i, v in enumerate(x.reshape(-1)):
+        if not math.isfinite(v):
+            out.reshape(-1)[i] = math.inf if v == math.inf else math.nan
+            continue
+        r = 0.0
+        if v <= 0:
+            if v == math.floor(v):
+                out.reshape(-1)[i] = math.nan
+                continue
+            r = -math.pi / math.tan(math.pi * v)
+            v = 1.0 - v
+        while v < 10:
+            r -= 1.0 / v
+            v += 1.0
+        z = 1.0 / (v * v)
+        tail = z * (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z / 132))))
+        out.reshape(-1)[i] = r + math.log(v) - 0.5 / v - tail
+    return out
+
+
+_SINH = _unary_def("Sinh", "sinh", FLOATS, np.sinh)
+_COSH = _unary_def("Cosh", "cosh", FLOATS, np.cosh)
+_ASIN = _unary_def("Asin", "asin", FLOATS, np.arcsin, sampler=_inside(-0.95, 0.95))
+_ACOS = _unary_def("Acos", "acos", FLOATS, np.arccos, sampler=_inside(-0.95, 0.95))
+_ASINH = _unary_def("Asinh", "asinh", FLOATS, np.arcsinh)
+_ACOSH = _unary_def("Acosh", "acosh", FLOATS, np.arccosh, sampler=_inside(1.05, 4.0))
+_ATANH = _unary_def("Atanh", "atanh", FLOATS, np.arctanh, sampler=_inside(-0.95, 0.95))
+_ERFC = _unary_def("Erfc", "erfc", FLOATS, np.vectorize(math.erfc, otypes=[np.float64]))
+_LGAMMA = _unary_def("Lgamma", "lgamma", FLOATS, _lgamma_ref, sampler=samples.unary_positive)
+_DIGAMMA = _unary_def("Digamma", "digamma", FLOATS, _digamma_ref, sampler=samples.unary_positive)
+# TF's Rint rounds half to even, as its Round does: the same kernel.
+_RINT = _unary_def("Rint", "round", FLOATS, np.rint)
+
+
+def sinh(x, name=None):
+    """Computes hyperbolic sine of x element-wise."""
+    return _unary(_SINH, x, name)
+
+
+def cosh(x, name=None):
+    """Computes hyperbolic cosine of x element-wise."""
+    return _unary(_COSH, x, name)
+
+
+def asin(x, name=None):
+    """Computes the trignometric inverse sine of x element-wise (in [-pi/2, pi/2])."""
+    return _unary(_ASIN, x, name)
+
+
+def acos(x, name=None):
+    """Computes acos of x element-wise (in [0, pi])."""
+    return _unary(_ACOS, x, name)
+
+
+def asinh(x, name=None):
+    """Computes inverse hyperbolic sine of x element-wise."""
+    return _unary(_ASINH, x, name)
+
+
+def acosh(x, name=None):
+    """Computes inverse hyperbolic cosine of x element-wise (NaN below 1)."""
+    return _unary(_ACOSH, x, name)
+
+
+def atanh(x, name=None):
+    """Computes inverse hyperbolic tangent of x element-wise (NaN outside [-1, 1])."""
+    return _unary(_ATANH, x, name)
+
+
+def erfc(x, name=None):
+    """Computes the complementary error function of `x` element-wise (1 - erf(x))."""
+    return _unary(_ERFC, x, name)
+
+
+def lgamma(x, name=None):
+    """Computes the log of the absolute value of `Gamma(x)` element-wise."""
+    return _unary(_LGAMMA, x, name)
+
+
+def digamma(x, name=None):
+    """Computes Psi, the derivative of Lgamma (the log of the absolute value
+    of `Gamma(x)`), element-wise."""
+    return _unary(_DIGAMMA, x, name)
+
+
+def rint(x, name=None):
+    """Returns element-wise integer closest to x; halves go to the even integer."""
+    return _unary(_RINT, x, name)
+
+
+@RegisterGradient("Sinh")
+def _sinh_grad(op, grad):
+    return [multiply(grad, cosh(op.inputs[0]))]
+
+
+@RegisterGradient("Cosh")
+def _cosh_grad(op, grad):
+    return [multiply(grad, sinh(op.inputs[0]))]
+
+
+@RegisterGradient("Asin")
+def _asin_grad(op, grad):
+    x = op.inputs[0]
+    return [multiply(grad, rsqrt(subtract(scalar_like(x, 1), square(x))))]
+
+
+@RegisterGradient("Acos")
+def _acos_grad(op, grad):
+    x = op.inputs[0]
+    return [negative(multiply(grad, rsqrt(subtract(scalar_like(x, 1), square(x)))))]
+
+
+@RegisterGradient("Asinh")
+def _asinh_grad(op, grad):
+    """TF's: grad / cosh(y)."""
+    return [divide(grad, cosh(op.outputs[0]))]
+
+
+@RegisterGradient("Acosh")
+def _acosh_grad(op, grad):
+    """TF's: grad / sinh(y)."""
+    return [divide(grad, sinh(op.outputs[0]))]
+
+
+@RegisterGradient("Atanh")
+def _atanh_grad(op, grad):
+    x = op.inputs[0]
+    return [multiply(grad, reciprocal(subtract(scalar_like(x, 1), square(x))))]
+
+
+@RegisterGradient("Erfc")
+def _erfc_grad(op, grad):
+    x = op.inputs[0]
+    minus_two_over_root_pi = scalar_like(x, -2.0 / math.sqrt(math.pi))
+    return [multiply(grad, multiply(minus_two_over_root_pi, exp(negative(square(x)))))]
+
+
+@RegisterGradient("Lgamma")
+def _lgamma_grad(op, grad):
+    return [multiply(grad, digamma(op.inputs[0]))]
+
+
+def _trigamma(x):
+    """polygamma(1, x), the derivative of digamma, from existing ops: the
+    recurrence over ten steps, the asymptotic series after them, and the
+    reflection formula for x <= 0."""
+    positive = greater(x, scalar_like(x, 0.0))
+    # Reflected inputs are 1 - x; both branches are computed, the select keeps one.
+    z = select_v2(positive, x, subtract(scalar_like(x, 1.0), x))
+    total = _zeros_like(z)
+    for k in range(10):
+        total = add(total, reciprocal(square(add(z, scalar_like(z, float(k))))))
+    y = add(z, scalar_like(z, 10.0))
+    inv = reciprocal(y)
+    inv2 = square(inv)
+    # 1/y + 1/(2y^2) + 1/(6y^3) - 1/(30y^5) + 1/(42y^7) - 1/(30y^9)
+    tail = scalar_like(y, -1 / 30)
+    for c in (1 / 42, -1 / 30, 1 / 6):
+        tail = add(scalar_like(y, c), multiply(inv2, tail))
+    series = add(add(inv, multiply(scalar_like(y, 0.5), inv2)), multiply(multiply(inv, inv2), tail))
+    value = add(total, series)
+    pi_sin = divide(scalar_like(x, math.pi), sin(multiply(scalar_like(x, math.pi), x)))
+    return select_v2(positive, value, subtract(square(pi_sin), value))
+
+
+@RegisterGradient("Digamma")
+def _digamma_grad(op, grad):
+    """grad * polygamma(1, x), as TF's _DigammaGrad."""
+    return [multiply(grad, _trigamma(op.inputs[0]))]
+
+
+RegisterGradient("Rint")(_no_gradient)
+
+__all__ += ["sinh", "cosh", "asin", "acos", "asinh", "acosh", "atanh", "erfc", "lgamma",
+            "digamma", "rint"]
+MATH += ["sinh", "cosh", "asin", "acos", "asinh", "acosh", "atanh", "erfc", "lgamma", "digamma",
+         "rint"]
