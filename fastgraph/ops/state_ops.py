@@ -91,6 +91,11 @@ register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="as
                graphdef=_UPDATE_NODE))
 
 
+# Set by fastgraph.traced: held_value(variable) is the value traced
+# functions hold for a variable (its TF2 eager value), for `numpy()`.
+held_value = None
+
+
 def _state_op(op_type, ref, value, name, use_locking=None):
     graph = ref.graph
     value = to_tensor(graph, value, dtype=ref.dtype)
@@ -223,17 +228,27 @@ class Variable:
     def _as_graph_element(self):
         return self._variable
 
+    def _in_default_graph(self):
+        """(ref, read) of this variable for ops of the default graph: its
+        own VariableV2 and `read`, or, while a traced function's graph is
+        built, that graph's capture of it with a read ordered after the
+        assigns made before it (TF2's automatic control dependencies)."""
+        capture = getattr(get_default_graph(), "_capture_variable", None)
+        if capture is None:
+            return self._variable, self._snapshot
+        return capture(self)
+
     # -- reading ---------------------------------------------------------------
 
     def value(self):
         """A Tensor holding the variable's current value (its `read`
         Identity: ops that consume it see the value the variable holds when
         they run, as in TF)."""
-        return self._snapshot
+        return self._in_default_graph()[1]
 
     def read_value(self):
         """A new Tensor that reads the variable's current value."""
-        return identity(self._variable, name="read")
+        return identity(self._in_default_graph()[0], name="read")
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
@@ -249,7 +264,7 @@ class Variable:
 
         use_locking: if True, use locking during the assignment.
         """
-        out = _state_op("Assign", self._variable, value, name, use_locking)
+        out = _state_op("Assign", self._in_default_graph()[0], value, name, use_locking)
         return out if read_value else out.op
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -257,7 +272,7 @@ class Variable:
 
         use_locking: if True, use locking during the operation.
         """
-        out = _state_op("AssignAdd", self._variable, delta, name, use_locking)
+        out = _state_op("AssignAdd", self._in_default_graph()[0], delta, name, use_locking)
         return out if read_value else out.op
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -265,7 +280,7 @@ class Variable:
 
         use_locking: if True, use locking during the operation.
         """
-        out = _state_op("AssignSub", self._variable, delta, name, use_locking)
+        out = _state_op("AssignSub", self._in_default_graph()[0], delta, name, use_locking)
         return out if read_value else out.op
 
     def load(self, value, session=None):
@@ -282,15 +297,25 @@ class Variable:
     def __hash__(self):
         return id(self)
 
+    def numpy(self):
+        """The value traced functions (`tf.function`) hold for this variable,
+        as a NumPy array (TF2's eager value)."""
+        if held_value is None:
+            raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        return held_value(self)
+
     def __array__(self, dtype=None):
-        raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        if held_value is None or getattr(self, "_held", None) is None:
+            raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        value = held_value(self)
+        return value if dtype is None else value.astype(dtype)
 
 
 def _variable_to_tensor(v, dtype=None, name=None, as_ref=False):
     if dtype is not None and dtype != v.dtype:
         raise ValueError(f"Incompatible type conversion requested to type '{dtype.name}' for "
                          f"variable of type '{v.dtype.name}'")
-    return v._snapshot
+    return v._in_default_graph()[1]
 
 
 register_tensor_conversion_function(Variable, _variable_to_tensor)
@@ -298,7 +323,7 @@ register_tensor_conversion_function(Variable, _variable_to_tensor)
 
 def _ref_variable(ref):
     # The module functions take a Variable or its VariableV2 tensor (a ref).
-    return ref._variable if isinstance(ref, Variable) else ref
+    return ref._in_default_graph()[0] if isinstance(ref, Variable) else ref
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):

@@ -1,0 +1,144 @@
+"""FuncGraph: the graph a traced function is traced into.
+
+Beyond a Graph it knows what a TF2 function body needs:
+- variables of other graphs (a `tf.Module`'s, another trace's) are
+  captured: one VariableV2 op of this graph stands for each, and the
+  function's session binds it to the variable's held buffer;
+- every read of a variable is a fresh op ordered after the assigns made
+  before it, and each assign after the reads and assigns before it (TF2's
+  automatic control dependencies: program order for each variable);
+- constants of other graphs are copied in;
+- stateful ops are remembered, so a call runs them even when nothing it
+  returns depends on them (as TF runs every stateful op of a function);
+- creating a variable raises TF's ValueError when the function is traced
+  again after its first call.
+"""
+
+from ..framework.graph import Graph, Tensor
+
+__all__ = ["FuncGraph", "SINGLETON_VARIABLES"]
+
+SINGLETON_VARIABLES = (
+    "tf.function only supports singleton tf.Variables created on the first call. Make sure "
+    "the tf.Variable is only created once or created outside tf.function. See "
+    "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
+
+# Ops that are state but need not run on their own: a call reads a variable
+# through the ops that use it.
+_NOT_EFFECTS = frozenset({"VariableV2", "Placeholder", "Const"})
+
+
+class FuncGraph(Graph):
+    """Graph of a traced function: its inputs (placeholders), outputs,
+    captured variables and the variables it created."""
+
+    def __init__(self, name, allow_variables=True):
+        super().__init__()
+        self.name = name
+        self.allow_variables = allow_variables
+        self.inputs = []
+        self.outputs = []
+        self.structured_outputs = None
+        self.captures = {}  # id(Variable) -> (Variable, VariableV2 op of this graph)
+        self.created_variables = []  # VariableV2 ops created by the function itself
+        self.initializers = []  # the first Assign of each created variable
+        self._stateful = []  # stateful ops, for effect_ops()
+        self._const_copies = {}
+        self._uninitialized = set()  # id(VariableV2 op) created here, not yet assigned
+        self._order = {}  # id(VariableV2 op) -> [last write, reads since]
+        self._capturing = False
+
+    # -- variables ---------------------------------------------------------------
+
+    def _capture_variable(self, variable):
+        """(ref, read) of `variable` in this graph; the read is a new op."""
+        if variable.graph is self:
+            ref = variable._variable
+        else:
+            entry = self.captures.get(id(variable))
+            if entry is None:
+                entry = self.captures[id(variable)] = (variable, self._proxy(variable))
+            ref = entry[1].outputs[0]
+        return ref, self.create_op("Identity", [ref], name="read").outputs[0]
+
+    def _proxy(self, variable):
+        # Made outside any loop body or control scope: it stands for the
+        # variable in the whole graph.
+        saved = self._sub_graph_stack, self._control_stack
+        self._sub_graph_stack, self._control_stack = [], []
+        self._capturing = True
+        try:
+            op = variable.op
+            return self.create_op("VariableV2", [], dict(op.attrs), name=op.name)
+        finally:
+            self._capturing = False
+            self._sub_graph_stack, self._control_stack = saved
+
+    # -- ops ---------------------------------------------------------------------
+
+    def create_op(self, op_type, inputs, attrs=None, name=None, control_inputs=()):
+        """Graph.create_op, with captures and automatic control dependencies."""
+        inputs = [self._local(t) for t in inputs]
+        if op_type == "VariableV2" and not self._capturing and not self.allow_variables:
+            raise ValueError(SINGLETON_VARIABLES)
+        variables = [t.op for t in inputs
+                     if isinstance(t, Tensor) and t.graph is self and t.op.type == "VariableV2"]
+        if not variables or self._sub_graph_stack:
+            op = super().create_op(op_type, inputs, attrs, name, control_inputs)
+            self._note(op)
+            return op
+        from ..framework import op_registry
+        refs = op_registry.get(op_type).ref_inputs
+        writes = {id(inputs[i].op) for i in refs if i < len(inputs)
+                  and inputs[i].op.type == "VariableV2"}
+        if op_type == "Assign" and len(writes) == 1 and next(iter(writes)) in self._uninitialized:
+            # A created variable's initializer: it runs once, before the first
+            # call, and orders nothing.
+            self._uninitialized.discard(next(iter(writes)))
+            op = super().create_op(op_type, inputs, attrs, name, control_inputs)
+            self.initializers.append(op)
+            return op
+        deps = list(control_inputs)
+        for v in variables:
+            last, reads = self._order.setdefault(id(v), [None, []])
+            if last is not None:
+                deps.append(last)
+            if id(v) in writes:
+                deps.extend(reads)
+        op = super().create_op(op_type, inputs, attrs, name, deps)
+        for v in variables:
+            state = self._order[id(v)]
+            if id(v) in writes:
+                state[0], state[1] = op, []
+            else:
+                state[1].append(op)
+        self._note(op)
+        return op
+
+    def _note(self, op):
+        if op.type == "VariableV2" and not self._capturing:
+            self.created_variables.append(op)
+            self._uninitialized.add(id(op))
+        elif op.opdef.stateful and op.type not in _NOT_EFFECTS and not self._sub_graph_stack:
+            self._stateful.append(op)
+
+    def effect_ops(self):
+        """The stateful ops a call runs besides its outputs: the writes to
+        variables, and the stateful ops whose results nothing uses (a
+        random op feeding an initializer runs once, with it)."""
+        return [op for op in self._stateful
+                if op.opdef.ref_inputs or not any(t.consumers() for t in op.outputs)]
+
+    def _local(self, t):
+        """A constant of another graph copied into this one (TF2 captures
+        tensors of outer graphs; constants are the ones a function can meet
+        without an eager context)."""
+        if not isinstance(t, Tensor) or t.graph is self:
+            return t
+        if t.op.type != "Const":
+            return t  # Graph.create_op raises its ValueError
+        copy = self._const_copies.get(id(t))
+        if copy is None:
+            op = super().create_op("Const", [], dict(t.op.attrs), name=t.op.name)
+            copy = self._const_copies[id(t)] = (t, op.outputs[0])
+        return copy[1]
