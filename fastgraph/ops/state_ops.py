@@ -248,7 +248,9 @@ class Variable:
 
     def read_value(self):
         """A new Tensor that reads the variable's current value."""
-        return identity(self._in_default_graph()[0], name="read")
+        ref, read = self._in_default_graph()
+        # In a traced function's graph the read is already a new op.
+        return identity(ref, name="read") if read is self._snapshot else read
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""

@@ -7,6 +7,8 @@ effects) fed the tensor arguments: on a known set of feed shapes that is
 one C call, with no Python per op.
 """
 
+import re
+
 import numpy as np
 
 from ..framework.graph import GraphKeys, Tensor
@@ -137,7 +139,8 @@ class ConcreteFunction:
         variables.update((id(v.op), v) for v in self._created)
         skip = {id(op) for op in g.initializers} | {id(p.op) for p in g.inputs}
         op_map = {}
-        with graph.as_default(), graph.name_scope(g.name):
+        scope = re.sub(r"[^A-Za-z0-9_.\-]", "_", g.name).lstrip("_.-") or "function"
+        with graph.as_default(), graph.name_scope(scope):
             for op in g.get_operations():
                 if id(op) in skip:
                     continue

@@ -164,7 +164,7 @@ class Function:
         except TypeError:  # not weakly referenceable
             bound = None
         if bound is None:
-            bound = Function(functools.partial(self._python_function, instance), self._name,
+            bound = Function(_weak_method(self._python_function, instance), self._name,
                              self._input_signature, self._autograph, self._reduce_retracing,
                              self._jit_compile)
             bound._bound_function = self._python_function
@@ -249,12 +249,18 @@ class Function:
         if kwargs:
             args, kwargs = self._canonical(args, kwargs)
         specs = structure.flatten(self._input_signature)
-        leaves = structure.flatten(list(args))
         if len(args) == 0 and not kwargs:
             leaves = list(specs)  # get_concrete_function() of the signature
-        if len(leaves) != len(specs) or kwargs:
-            raise TypeError(f"{self._name}() takes {len(self._input_signature)} positional "
-                            f"arguments per its input_signature, got {len(args)}: {args!r}")
+        else:
+            try:
+                if kwargs:
+                    raise ValueError("keyword arguments")
+                leaves = structure.flatten_up_to(list(self._input_signature), list(args))
+            except ValueError:
+                raise TypeError(f"{self._name}() takes {len(self._input_signature)} positional "
+                                f"arguments of the structure of its input_signature "
+                                f"{self._input_signature!r}, got {args!r} and {kwargs!r}"
+                                ) from None
         for value, spec in zip(leaves, specs):
             if isinstance(value, TensorSpec):
                 sig.tensors.append(value)
@@ -392,6 +398,23 @@ class Function:
 
     def __repr__(self):
         return f"<fastgraph.function {self._name}>"
+
+
+def _weak_method(fn, instance):
+    """`fn` bound to `instance` without keeping it alive (the instance owns
+    its bound Function, in the Function's WeakKeyDictionary)."""
+    ref = weakref.ref(instance)
+
+    def method(*args, **kwargs):
+        return fn(ref(), *args, **kwargs)
+
+    functools.update_wrapper(method, fn)
+    try:
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        method.__signature__ = inspect.Signature(params)
+    except (TypeError, ValueError):
+        pass
+    return method
 
 
 def _python_number(a):

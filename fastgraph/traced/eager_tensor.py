@@ -87,7 +87,7 @@ class EagerTensor:
 
     def __repr__(self):
         a = self._array
-        value = np.array_repr(a) if a.ndim else repr(a[()])
+        value = np.array_repr(a) if a.ndim else str(a[()])
         return f"<tf.Tensor: shape={tuple(a.shape)}, dtype={self.dtype.name}, numpy={value}>"
 
     def __str__(self):

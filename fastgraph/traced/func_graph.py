@@ -59,7 +59,7 @@ class FuncGraph(Graph):
             if entry is None:
                 entry = self.captures[id(variable)] = (variable, self._proxy(variable))
             ref = entry[1].outputs[0]
-        return ref, self.create_op("Identity", [ref], name="read").outputs[0]
+        return ref, self.create_op("Snapshot", [ref], name="ReadVariableOp").outputs[0]
 
     def _proxy(self, variable):
         # Made outside any loop body or control scope: it stands for the

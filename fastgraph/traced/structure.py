@@ -55,3 +55,28 @@ def _pack(s, it):
 def map_structure(fn, structure):
     """`structure` with each leaf `x` replaced by `fn(x)`."""
     return pack_as(structure, [fn(x) for x in flatten(structure)])
+
+
+def flatten_up_to(shallow, deep):
+    """The parts of `deep` at the leaves of `shallow` (a structure `deep`
+    extends): a value where `shallow` has a leaf stays whole. Raises
+    ValueError when the two structures differ."""
+    out = []
+    _up_to(shallow, deep, out)
+    return out
+
+
+def _up_to(s, d, out):
+    if isinstance(s, (list, tuple)):
+        if not isinstance(d, (list, tuple)) or len(d) != len(s):
+            raise ValueError(f"The two structures don't have the same sequence length: "
+                             f"{s!r} and {d!r}")
+        for a, b in zip(s, d):
+            _up_to(a, b, out)
+    elif isinstance(s, dict):
+        if not isinstance(d, dict) or sorted(d, key=repr) != sorted(s, key=repr):
+            raise ValueError(f"The two structures don't have the same keys: {s!r} and {d!r}")
+        for k in _sorted_keys(s):
+            _up_to(s[k], d[k], out)
+    else:
+        out.append(d)
