@@ -364,7 +364,7 @@ def test_a_deleted_function_frees_its_graphs_plans_and_variables():
     m(np.ones((4, 256), np.float32))
     assert runtime.live_bytes() - live >= 256 * 256 * 4
     assert m.__call__.memory_stats()["plans"] >= 2
-    traced = weakref.ref(m.__call__)
+    traced = weakref.ref(m.__call__._function)
     graph = weakref.ref(m.__call__.get_concrete_function(x).graph)
     del m
     gc.collect()

@@ -164,15 +164,19 @@ class Function:
         except TypeError:  # not weakly referenceable
             bound = None
         if bound is None:
+            # The instance's own Function holds it weakly (the instance owns
+            # it, through this WeakKeyDictionary); the method object made
+            # here holds it, as a Python bound method does.
             bound = Function(_weak_method(self._python_function, instance), self._name,
                              self._input_signature, self._autograph, self._reduce_retracing,
                              self._jit_compile)
-            bound._bound_function = self._python_function
             try:
                 self._instances[instance] = bound
             except TypeError:
-                pass
-        return bound
+                bound = Function(functools.partial(self._python_function, instance),
+                                 self._name, self._input_signature, self._autograph,
+                                 self._reduce_retracing, self._jit_compile)
+        return BoundMethod(bound, instance)
 
     # -- calling -------------------------------------------------------------------
 
@@ -300,8 +304,9 @@ class Function:
                     self._remember(sig.key, cf)
                     return cf
                 specs = self._relaxed_specs(specs)
-            if self._input_signature is not None and not args and not kwargs:
-                args = self._input_signature
+            if self._input_signature is not None:
+                # Traced on the specs: every argument is a tensor.
+                args, kwargs = self._input_signature, {}
             cf = self._trace(args, kwargs, specs, sig.tensors)
             self._remember(sig.key, cf)
             return cf
@@ -398,6 +403,26 @@ class Function:
 
     def __repr__(self):
         return f"<fastgraph.function {self._name}>"
+
+
+class BoundMethod:
+    """A traced method bound to an instance: calls and attributes are the
+    instance's own Function's (its traces, its tracing count)."""
+
+    __slots__ = ("_function", "__self__")
+
+    def __init__(self, function, instance):
+        self._function = function
+        self.__self__ = instance
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._function, name)
+
+    def __repr__(self):
+        return f"<bound fastgraph.function {self._function._name} of {self.__self__!r}>"
 
 
 def _weak_method(fn, instance):
