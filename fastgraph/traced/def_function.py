@@ -167,14 +167,15 @@ class Function:
             # The instance's own Function holds it weakly (the instance owns
             # it, through this WeakKeyDictionary); the method object made
             # here holds it, as a Python bound method does.
-            bound = Function(_weak_method(self._python_function, instance), self._name,
-                             self._input_signature, self._autograph, self._reduce_retracing,
+            # Converted once, by this Function; bound, not converted again.
+            bound = Function(_weak_method(self._callable(), instance), self._name,
+                             self._input_signature, False, self._reduce_retracing,
                              self._jit_compile)
             try:
                 self._instances[instance] = bound
             except TypeError:
-                bound = Function(functools.partial(self._python_function, instance),
-                                 self._name, self._input_signature, self._autograph,
+                bound = Function(functools.partial(self._callable(), instance),
+                                 self._name, self._input_signature, False,
                                  self._reduce_retracing, self._jit_compile)
         return BoundMethod(bound, instance)
 
