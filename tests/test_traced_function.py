@@ -370,3 +370,89 @@ def test_a_deleted_function_frees_its_graphs_plans_and_variables():
     gc.collect()
     assert traced() is None and graph() is None
     assert runtime.live_bytes() == live
+
+
+# -- autograph -------------------------------------------------------------------------
+
+def test_autograph_if_on_a_tensor_is_a_cond_on_a_python_value_python():
+    @tf.function
+    def f(x, scale):
+        if tf.reduce_sum(x) > 0:
+            y = x * 2.0
+        else:
+            y = -x
+        if scale:  # a Python value: the untaken branch is never traced
+            y = y * scale
+        return y
+
+    for x in (f32(3), -f32(3, start=1)):
+        want = (x * 2 if x.sum() > 0 else -x) * 3
+        np.testing.assert_allclose(f(x, 3.0).numpy(), want)
+    np.testing.assert_allclose(f(f32(3), 0.0).numpy(), f32(3) * 2)
+    # One trace per (shape, Python value): the tensor's sign does not retrace.
+    assert f.experimental_get_tracing_count() == 2
+    graph = f.get_concrete_function(f32(3), 3.0).graph
+    assert any(op.type in ("If", "StatelessIf") for op in graph.get_operations())
+
+
+def test_autograph_returns_in_both_branches():
+    @tf.function
+    def relu_or_tenfold(x):
+        if x > 0:
+            return x * 10.0
+        return x - 1.0
+
+    assert relu_or_tenfold(np.float32(2.0)).numpy() == 20.0
+    assert relu_or_tenfold(np.float32(-2.0)).numpy() == -3.0
+    assert relu_or_tenfold.experimental_get_tracing_count() == 1
+
+
+def test_autograph_while_on_tensors_is_a_while_loop():
+    @tf.function
+    def collatz_steps(n):
+        steps = tf.constant(0)
+        while n > 1:
+            if n % 2 == 0:
+                n = n // 2
+            else:
+                n = 3 * n + 1
+            steps = steps + 1
+        return steps
+
+    def reference(n):
+        steps = 0
+        while n > 1:
+            n = n // 2 if n % 2 == 0 else 3 * n + 1
+            steps += 1
+        return steps
+
+    for n in (1, 6, 27, 97):
+        assert collatz_steps(np.int32(n)).numpy() == reference(n)
+    assert collatz_steps.experimental_get_tracing_count() == 1
+
+
+def test_autograph_for_over_tf_range_and_python_loops():
+    @tf.function
+    def f(x, n):
+        total = tf.zeros_like(x)
+        for i in tf.range(n):
+            total = total + x * tf.cast(i, tf.float32)
+        for k in range(2):  # Python: unrolled while tracing
+            total = total + k
+        return total
+
+    x = f32(2)
+    for n in (0, 1, 4):
+        np.testing.assert_allclose(f(x, np.int32(n)).numpy(), x * sum(range(n)) + 1)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_autograph_is_off_with_autograph_false():
+    @tf.function(autograph=False)
+    def f(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(TypeError, match="as a Python `bool` is not allowed"):
+        f(np.float32(1.0))

@@ -22,7 +22,8 @@ import textwrap
 
 from ..framework.graph import Tensor
 
-__all__ = ["convert", "if_stmt", "if_return", "while_stmt", "for_stmt", "UNDEFINED"]
+__all__ = ["convert", "if_stmt", "if_return", "while_stmt", "for_stmt", "eq", "ne", "not_",
+           "and_", "or_", "UNDEFINED"]
 
 
 class _Undefined:
@@ -145,6 +146,7 @@ def convert(python_function):
         return python_function
     node.decorator_list = []
     _Rewriter().visit_function(node)
+    _Operators().visit(node)
     free = list(code.co_freevars)
     factory = ast.FunctionDef(
         name="__autograph_factory", args=ast.arguments(
@@ -168,7 +170,53 @@ def convert(python_function):
     return functools.wraps(fn)(converted)
 
 
+def eq(a, b):
+    """`a == b`: elementwise for tensors (TF2's tensor equality; TF1's
+    tensors, fastgraph's, compare by identity), Python's otherwise."""
+    if _is_tensor(a) or _is_tensor(b):
+        from ..ops.elementwise import equal
+        return equal(a, b)
+    return a == b
+
+
+def ne(a, b):
+    """`a != b`, as `eq`."""
+    if _is_tensor(a) or _is_tensor(b):
+        from ..ops.elementwise import not_equal
+        return not_equal(a, b)
+    return a != b
+
+
+def not_(a):
+    """`not a`: logical_not of a tensor."""
+    if _is_tensor(a):
+        from ..ops.elementwise import logical_not
+        return logical_not(a)
+    return not a
+
+
+def and_(a, b_fn):
+    """`a and b`: logical_and when a tensor is involved (b computed then)."""
+    if _is_tensor(a):
+        from ..ops.elementwise import logical_and
+        return logical_and(a, b_fn())
+    return a and b_fn()
+
+
+def or_(a, b_fn):
+    """`a or b`: logical_or when a tensor is involved."""
+    if _is_tensor(a):
+        from ..ops.elementwise import logical_or
+        return logical_or(a, b_fn())
+    return a or b_fn()
+
+
 class _Runtime:
+    eq = staticmethod(eq)
+    ne = staticmethod(ne)
+    not_ = staticmethod(not_)
+    and_ = staticmethod(and_)
+    or_ = staticmethod(or_)
     if_stmt = staticmethod(if_stmt)
     if_return = staticmethod(if_return)
     while_stmt = staticmethod(while_stmt)
@@ -274,6 +322,37 @@ def _unpack(names, call):
         return ast.Expr(value=call)
     return ast.Assign(targets=[ast.Tuple(elts=[_name(n, True) for n in names], ctx=ast.Store())],
                       value=call)
+
+
+class _Operators(ast.NodeTransformer):
+    """`==`, `!=`, `not`, `and`, `or` as calls of eq, ne, not_, and_, or_."""
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            fn = "eq" if isinstance(node.ops[0], ast.Eq) else "ne"
+            return ast.copy_location(ast.Call(func=_rt(fn), args=[node.left,
+                                                                  node.comparators[0]],
+                                              keywords=[]), node)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return ast.copy_location(ast.Call(func=_rt("not_"), args=[node.operand],
+                                              keywords=[]), node)
+        return node
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        fn = "and_" if isinstance(node.op, ast.And) else "or_"
+        out = node.values[-1]
+        for v in reversed(node.values[:-1]):
+            later = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], vararg=None,
+                                                  kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                                  defaults=[]), body=out)
+            out = ast.Call(func=_rt(fn), args=[v, later], keywords=[])
+        return ast.copy_location(out, node)
 
 
 def _located(nodes, original):

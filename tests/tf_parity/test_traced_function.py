@@ -197,3 +197,48 @@ def test_mlp_module_against_tensorflow():
 
     x = rng.standard_normal((32, 8)).astype(np.float32)
     both(make, [(x,), (x[:5],), (x * 2,), (x[:5] + 1,)])
+
+
+def test_autograph_if_while_for_against_tensorflow():
+    def make(api, traces):
+        @api.function
+        def f(x, n, mode):
+            traces.append(mode)
+            if api.reduce_sum(x) > 0:  # a tensor: cond
+                y = x * 2.0
+            else:
+                y = -x
+            if mode == "double":  # a Python value: Python
+                y = y * 2.0
+            steps = api.constant(0)
+            k = n
+            while k > 1:  # a tensor: while_loop
+                if k % 2 == 0:
+                    k = k // 2
+                else:
+                    k = 3 * k + 1
+                steps = steps + 1
+            total = api.zeros_like(x)
+            for i in api.range(n):
+                total = total + x * api.cast(i, api.float32)
+            return y, steps, total
+
+        return f
+
+    calls = [(f32(3), np.int32(6), "double"), (-f32(3, start=1), np.int32(27), "double"),
+             (f32(3), np.int32(1), "single"), (f32(3, start=-5), np.int32(7), "single")]
+    both(make, calls)
+
+
+def test_autograph_returns_in_branches_against_tensorflow():
+    def make(api, traces):
+        @api.function
+        def f(x):
+            traces.append(1)
+            if x > 0 and x < 10:
+                return x * 10.0
+            return x - 1.0
+
+        return f
+
+    both(make, [(np.float32(v),) for v in (2.0, -2.0, 20.0, 5.0)])
