@@ -20,7 +20,12 @@ import functools
 import inspect
 import textwrap
 
+from ..framework.constant_op import constant
 from ..framework.graph import Tensor
+from ..ops.array_ops import shape
+from ..ops.control_flow_ops import cond, while_loop
+from ..ops.elementwise import equal, logical_and, logical_not, logical_or, not_equal
+from ..ops.indexing_ops import gather
 
 __all__ = ["convert", "if_stmt", "if_return", "while_stmt", "for_stmt", "eq", "ne", "not_",
            "and_", "or_", "UNDEFINED"]
@@ -55,7 +60,6 @@ def if_stmt(pred, true_fn, false_fn, state, names):
     before it): a tf.cond for a tensor predicate."""
     if not _is_tensor(pred):
         return true_fn(*state) if pred else false_fn(*state)
-    from ..ops.control_flow_ops import cond
 
     def branch(fn, where):
         def run():
@@ -71,7 +75,6 @@ def if_stmt(pred, true_fn, false_fn, state, names):
 
 
 def _ran(fn, state):
-    from ..framework.constant_op import constant
     fn(*state)
     return constant(0)
 
@@ -80,7 +83,6 @@ def if_return(pred, true_fn, false_fn, state):
     """`if pred: ... return a` / `else: ... return b`: the value returned."""
     if not _is_tensor(pred):
         return true_fn(*state) if pred else false_fn(*state)
-    from ..ops.control_flow_ops import cond
     return cond(pred, lambda: true_fn(*state), lambda: false_fn(*state))
 
 
@@ -93,7 +95,6 @@ def while_stmt(cond_fn, body_fn, state, names):
             state = body_fn(*state)
             test = cond_fn(*state)
         return tuple(state)
-    from ..ops.control_flow_ops import while_loop
     _defined(names, state, "code before the while loop; each loop variable")
     out = while_loop(lambda *s: cond_fn(*s), lambda *s: tuple(body_fn(*s)), tuple(state),
                      return_same_structure=True)
@@ -107,10 +108,6 @@ def for_stmt(iterable, body_fn, state, names):
         for x in iterable:
             state = body_fn(x, *state)
         return tuple(state)
-    from ..ops.array_ops import shape
-    from ..ops.indexing_ops import gather
-    from ..ops.control_flow_ops import while_loop
-    from ..framework.constant_op import constant
     _defined(names, state, "code before the for loop; each loop variable")
     n = shape(iterable)[0]
 
@@ -174,7 +171,6 @@ def eq(a, b):
     """`a == b`: elementwise for tensors (TF2's tensor equality; TF1's
     tensors, fastgraph's, compare by identity), Python's otherwise."""
     if _is_tensor(a) or _is_tensor(b):
-        from ..ops.elementwise import equal
         return equal(a, b)
     return a == b
 
@@ -182,7 +178,6 @@ def eq(a, b):
 def ne(a, b):
     """`a != b`, as `eq`."""
     if _is_tensor(a) or _is_tensor(b):
-        from ..ops.elementwise import not_equal
         return not_equal(a, b)
     return a != b
 
@@ -190,7 +185,6 @@ def ne(a, b):
 def not_(a):
     """`not a`: logical_not of a tensor."""
     if _is_tensor(a):
-        from ..ops.elementwise import logical_not
         return logical_not(a)
     return not a
 
@@ -198,7 +192,6 @@ def not_(a):
 def and_(a, b_fn):
     """`a and b`: logical_and when a tensor is involved (b computed then)."""
     if _is_tensor(a):
-        from ..ops.elementwise import logical_and
         return logical_and(a, b_fn())
     return a and b_fn()
 
@@ -206,7 +199,6 @@ def and_(a, b_fn):
 def or_(a, b_fn):
     """`a or b`: logical_or when a tensor is involved."""
     if _is_tensor(a):
-        from ..ops.elementwise import logical_or
         return logical_or(a, b_fn())
     return a or b_fn()
 

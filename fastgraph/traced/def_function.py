@@ -26,6 +26,7 @@ from ..framework.graph import GraphKeys, Operation, Tensor, get_default_graph
 from ..ops.array_ops import placeholder
 from ..ops.state_ops import Variable
 from . import structure
+from .autograph import convert
 from .concrete_function import ConcreteFunction
 from .eager_tensor import EagerTensor
 from .func_graph import FuncGraph
@@ -387,7 +388,6 @@ class Function:
         if not self._autograph:
             return self._python_function
         if self._converted is None:
-            from .autograph import convert
             self._converted = convert(self._python_function)
         return self._converted
 

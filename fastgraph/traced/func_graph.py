@@ -14,6 +14,7 @@ Beyond a Graph it knows what a TF2 function body needs:
   again after its first call.
 """
 
+from ..framework import op_registry
 from ..framework.graph import Graph, Tensor
 
 __all__ = ["FuncGraph", "SINGLETON_VARIABLES"]
@@ -87,7 +88,6 @@ class FuncGraph(Graph):
             op = super().create_op(op_type, inputs, attrs, name, control_inputs)
             self._note(op)
             return op
-        from ..framework import op_registry
         refs = op_registry.get(op_type).ref_inputs
         writes = {id(inputs[i].op) for i in refs if i < len(inputs)
                   and inputs[i].op.type == "VariableV2"}
