@@ -456,3 +456,43 @@ def test_autograph_is_off_with_autograph_false():
 
     with pytest.raises(TypeError, match="as a Python `bool` is not allowed"):
         f(np.float32(1.0))
+
+
+def test_autograph_assigns_in_a_branch_or_loop_run_when_it_does():
+    v = tf.Variable(np.float32(0.0))
+
+    @tf.function
+    def f(x, n):
+        if x > 0:
+            v.assign_add(x)
+        else:
+            v.assign_sub(1.0)
+        i = tf.constant(0)
+        while i < n:
+            v.assign(v * 2.0)
+            i = i + 1
+        return v.read_value()
+
+    expect = 0.0
+    for x, n in [(2.0, 1), (-5.0, 0), (3.0, 2)]:
+        expect = (expect + x if x > 0 else expect - 1.0) * 2 ** n
+        assert f(np.float32(x), np.int32(n)).numpy() == expect
+    assert v.numpy() == expect and f.experimental_get_tracing_count() == 1
+
+
+def test_autograph_functions_inline_into_a_tf1_graph():
+    @tf.function
+    def f(x):
+        if tf.reduce_sum(x) > 0:
+            y = x * 2.0
+        else:
+            y = -x
+        return y + 1.0
+
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None])
+        y = f(x)
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {x: [1.0, 2.0]}), [3.0, 5.0])
+            np.testing.assert_allclose(sess.run(y, {x: [-1.0, -2.0]}), [2.0, 3.0])

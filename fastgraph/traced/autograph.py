@@ -21,8 +21,8 @@ import inspect
 import textwrap
 
 from ..framework.constant_op import constant
-from ..framework.graph import Tensor
-from ..ops.array_ops import shape
+from ..framework.graph import Tensor, get_default_graph
+from ..ops.array_ops import identity, shape
 from ..ops.control_flow_ops import cond, while_loop
 from ..ops.elementwise import equal, logical_and, logical_not, logical_or, not_equal
 from ..ops.indexing_ops import gather
@@ -63,20 +63,30 @@ def if_stmt(pred, true_fn, false_fn, state, names):
 
     def branch(fn, where):
         def run():
-            out = fn(*state)
+            out = _with_effects(fn, state)
             _defined(names, out, where)
-            return list(out)
+            # A cond has results: a branch assigning no name gives a dummy.
+            return list(out) if out else [constant(0)]
         return run
 
-    if not names:
-        cond(pred, lambda: _ran(true_fn, state), lambda: _ran(false_fn, state))
-        return ()
-    return tuple(cond(pred, branch(true_fn, "else"), branch(false_fn, "if")))
+    out = cond(pred, branch(true_fn, "else"), branch(false_fn, "if"))
+    return tuple(out) if names else ()
 
 
-def _ran(fn, state):
-    fn(*state)
-    return constant(0)
+def _with_effects(fn, state):
+    """fn(*state), its results made to depend on the stateful ops it
+    created (an assign in a branch or loop body runs whenever the branch
+    or the iteration does, as in TF2, even if no result reads it)."""
+    graph = get_default_graph()
+    start = len(graph.get_operations())
+    out = fn(*state)
+    effects = [op for op in graph.get_operations()[start:] if op.opdef.stateful
+               and op.type not in ("VariableV2", "Placeholder", "Const")]
+    if not effects:
+        return out
+    with graph.control_dependencies(effects):
+        tied = [identity(x) if x is not UNDEFINED else x for x in out]
+        return tied if tied else [identity(constant(0))]
 
 
 def if_return(pred, true_fn, false_fn, state):
@@ -96,8 +106,8 @@ def while_stmt(cond_fn, body_fn, state, names):
             test = cond_fn(*state)
         return tuple(state)
     _defined(names, state, "code before the while loop; each loop variable")
-    out = while_loop(lambda *s: cond_fn(*s), lambda *s: tuple(body_fn(*s)), tuple(state),
-                     return_same_structure=True)
+    out = while_loop(lambda *s: cond_fn(*s), lambda *s: tuple(_with_effects(body_fn, s)),
+                     tuple(state), return_same_structure=True)
     return tuple(out)
 
 
@@ -112,7 +122,7 @@ def for_stmt(iterable, body_fn, state, names):
     n = shape(iterable)[0]
 
     def body(i, *s):
-        return (i + 1,) + tuple(body_fn(gather(iterable, i), *s))
+        return (i + 1,) + tuple(_with_effects(body_fn, (gather(iterable, i),) + s))
 
     out = while_loop(lambda i, *s: i < n, body, (constant(0),) + tuple(state),
                      return_same_structure=True)

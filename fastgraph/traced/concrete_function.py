@@ -138,6 +138,9 @@ class ConcreteFunction:
         variables = {id(op): v for v, op in g.captures.values()}
         variables.update((id(v.op), v) for v in self._created)
         skip = {id(op) for op in g.initializers} | {id(p.op) for p in g.inputs}
+        # A loop's or cond's own ops run inside it (its copy keeps pointing
+        # at them), never as ops of the graph.
+        skip.update(id(o) for op in g.get_operations() for o in _sub_graph_ops(op))
         op_map = {}
         scope = re.sub(r"[^A-Za-z0-9_.\-]", "_", g.name).lstrip("_.-") or "function"
         with graph.as_default(), graph.name_scope(scope):
@@ -186,6 +189,19 @@ def _array(value, dtype):
     if type(value) is np.ndarray and value.dtype == dtype and value.flags.c_contiguous:
         return value
     return np.ascontiguousarray(np.asarray(value).astype(dtype, copy=False))
+
+
+def _sub_graph_ops(op):
+    """The ops of the control-flow sub-graphs `op` runs (a while_loop's
+    condition and body, a cond's branches)."""
+    for key in ("cond_ops", "body_ops", "branch_ops"):
+        ops = op.attrs.get(key)
+        if ops:
+            for o in ops:
+                if isinstance(o, list):
+                    yield from o
+                else:
+                    yield o
 
 
 def _fill(template, values):

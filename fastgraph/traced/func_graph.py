@@ -27,6 +27,16 @@ SINGLETON_VARIABLES = (
 # Ops that are state but need not run on their own: a call reads a variable
 # through the ops that use it.
 _NOT_EFFECTS = frozenset({"VariableV2", "Placeholder", "Const"})
+# The attrs naming the ops of a control-flow op's sub-graphs.
+_SUB_GRAPHS = ("cond_ops", "body_ops", "branch_ops")
+
+
+def _flat_ops(ops):
+    """The ops of a sub-graph attr (a list, or a list of lists for branches)."""
+    out = []
+    for o in ops or ():
+        out.extend(o if isinstance(o, list) else [o])
+    return out
 
 
 class FuncGraph(Graph):
@@ -65,15 +75,15 @@ class FuncGraph(Graph):
     def _proxy(self, variable):
         # Made outside any loop body or control scope: it stands for the
         # variable in the whole graph.
-        saved = self._sub_graph_stack, self._control_stack
-        self._sub_graph_stack, self._control_stack = [], []
+        saved = self._sub_graph_stack, self._control_stack, self._name_stack
+        self._sub_graph_stack, self._control_stack, self._name_stack = [], [], ""
         self._capturing = True
         try:
             op = variable.op
             return self.create_op("VariableV2", [], dict(op.attrs), name=op.name)
         finally:
             self._capturing = False
-            self._sub_graph_stack, self._control_stack = saved
+            self._sub_graph_stack, self._control_stack, self._name_stack = saved
 
     # -- ops ---------------------------------------------------------------------
 
@@ -84,13 +94,26 @@ class FuncGraph(Graph):
             raise ValueError(SINGLETON_VARIABLES)
         variables = [t.op for t in inputs
                      if isinstance(t, Tensor) and t.graph is self and t.op.type == "VariableV2"]
+        inner = attrs and [o for k in _SUB_GRAPHS for o in _flat_ops(attrs.get(k))]
+        if inner:
+            # A loop or cond touches the variables its sub-graph ops use.
+            seen = {id(v) for v in variables}
+            for o in inner:
+                for t in o.inputs:
+                    if t.op.type == "VariableV2" and t.graph is self and id(t.op) not in seen:
+                        seen.add(id(t.op))
+                        variables.append(t.op)
         if not variables or self._sub_graph_stack:
             op = super().create_op(op_type, inputs, attrs, name, control_inputs)
             self._note(op)
             return op
         refs = op_registry.get(op_type).ref_inputs
-        writes = {id(inputs[i].op) for i in refs if i < len(inputs)
-                  and inputs[i].op.type == "VariableV2"}
+        if inner:
+            # ... and may write any of them: ordered as a write.
+            writes = {id(v) for v in variables}
+        else:
+            writes = {id(inputs[i].op) for i in refs if i < len(inputs)
+                      and inputs[i].op.type == "VariableV2"}
         if op_type == "Assign" and len(writes) == 1 and next(iter(writes)) in self._uninitialized:
             # A created variable's initializer: it runs once, before the first
             # call, and orders nothing.
@@ -123,11 +146,17 @@ class FuncGraph(Graph):
             self._stateful.append(op)
 
     def effect_ops(self):
-        """The stateful ops a call runs besides its outputs: the writes to
-        variables, and the stateful ops whose results nothing uses (a
-        random op feeding an initializer runs once, with it)."""
-        return [op for op in self._stateful
-                if op.opdef.ref_inputs or not any(t.consumers() for t in op.outputs)]
+        """The stateful ops a call runs besides its outputs, as TF runs every
+        stateful op of a function: all but those only the initializers of
+        created variables use (they run once, before the first call)."""
+        feeding = set()
+        stack = [t.op for op in self.initializers for t in op.inputs[1:]]
+        while stack:
+            op = stack.pop()
+            if id(op) not in feeding:
+                feeding.add(id(op))
+                stack.extend(t.op for t in op.inputs)
+        return [op for op in self._stateful if id(op) not in feeding]
 
     def _local(self, t):
         """A constant of another graph copied into this one (TF2 captures

@@ -242,3 +242,31 @@ def test_autograph_returns_in_branches_against_tensorflow():
         return f
 
     both(make, [(np.float32(v),) for v in (2.0, -2.0, 20.0, 5.0)])
+
+
+def test_autograph_assigns_in_branches_and_loops_against_tensorflow():
+    def make(api, traces):
+        class Model(api.Module):
+            def __init__(self):
+                super().__init__()
+                self.v = api.Variable(np.float32(1.0))
+
+            @api.function
+            def __call__(self, x, n):
+                traces.append(1)
+                if x > 0:
+                    self.v.assign_add(x)
+                else:
+                    self.v.assign_sub(1.0)
+                i = api.constant(0)
+                while i < n:
+                    self.v.assign(self.v * 2.0)
+                    i = i + 1
+                return self.v.read_value()
+
+        m = Model()
+        return m.__call__, m
+
+    ours, theirs = both(make, [(np.float32(x), np.int32(n))
+                               for x, n in [(2.0, 1), (-5.0, 0), (3.0, 2), (-1.0, 3)]])
+    assert ours.v.numpy() == theirs.v.numpy()
