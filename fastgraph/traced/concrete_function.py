@@ -40,11 +40,15 @@ class ConcreteFunction:
         # Variables whose held value is written before the first call.
         self._pending = bool(self._created or self._captured)
         self._dtypes = [np.dtype(t.dtype.np_dtype) for t in graph.inputs]
-        fetches = list(graph.outputs) + graph.effect_ops()
+        effects = graph.effect_ops()
+        fetches = list(graph.outputs) + effects
         self._n_out = len(graph.outputs)
-        self._single = isinstance(graph.structured_outputs, Tensor)
-        self._call = (self._session.make_callable(fetches, graph.inputs) if fetches
-                      else None)
+        # One tensor returned, nothing else run: the callable gives its array.
+        self._single = isinstance(graph.structured_outputs, Tensor) and not effects
+        if self._single:
+            fetches = graph.outputs[0]
+        self._call = (self._session.make_callable(fetches, graph.inputs)
+                      if self._single or fetches else None)
 
     # -- the TF attributes -------------------------------------------------------
 
@@ -101,15 +105,20 @@ class ConcreteFunction:
         return self._results(outs)
 
     def call_arrays(self, arrays):
-        """`call_flat` for arrays known to have the inputs' dtypes."""
+        """`call_flat` for NumPy arrays (the session converts any of
+        another dtype)."""
         if self._pending:
             self._initialize(arrays)
+        if self._single:
+            return EagerTensor._of(self._call(*arrays))
         outs = self._call(*arrays) if self._call is not None else ()
         return self._results(outs)
 
     def _results(self, outs):
         template = self._graph.structured_outputs
         if self._single:
+            return EagerTensor(outs)
+        if isinstance(template, Tensor):
             return EagerTensor(outs[0])
         if self._n_out == 0:
             return structure.pack_as(template, []) if template is not None else None

@@ -56,16 +56,16 @@ class _Signature:
 def _walk(x, sig, key):
     if isinstance(x, np.ndarray):
         sig.tensors.append(x)
-        key.append((x.shape, x.dtype.str))
+        key.append((x.shape, x.dtype.char))
     elif isinstance(x, EagerTensor):
         sig.tensors.append(x._array)
-        key.append((x._array.shape, x._array.dtype.str))
+        key.append((x._array.shape, x._array.dtype.char))
     elif isinstance(x, _PYTHON_SCALARS):
         key.append((type(x), x))
     elif isinstance(x, np.generic):
         a = np.asarray(x)
         sig.tensors.append(a)
-        key.append(((), a.dtype.str))
+        key.append(((), a.dtype.char))
     elif isinstance(x, (list, tuple)):
         key.append((type(x), len(x)))
         for item in x:
@@ -185,21 +185,28 @@ class Function:
     def __call__(self, *args, **kwargs):
         """Runs the trace of this call's signature, tracing it first if new."""
         if not kwargs and self._input_signature is None and not graph_module._default_graph_stack:
-            # The common call: arrays only, outside any graph.
-            try:
-                key = tuple([(a.shape, a.dtype.str) for a in args if type(a) is np.ndarray])
-            except AttributeError:
-                key = ()
-            if len(key) == len(args):
+            # The common call: arrays only, outside any graph. (The dtype's
+            # character: a byte-swapped array shares its trace, and the
+            # session converts it.)
+            key = []
+            for a in args:
+                if type(a) is not np.ndarray:
+                    break
+                key.append((a.shape, a.dtype.char))
+            else:
+                key = tuple(key)
                 cf = self._traces.get(key)
                 if cf is not None:
-                    return cf.call_arrays(list(args))
+                    self._traces.move_to_end(key)
+                    return cf.call_arrays(args)
         sig = self._signature_of(args, kwargs)
         if not sig.inline:
             sig.inline = bool(graph_module._default_graph_stack)
         cf = self._traces.get(sig.key)
         if cf is None:
             cf = self._concrete(sig, args, kwargs)
+        else:
+            self._traces.move_to_end(sig.key)
         if sig.inline:
             graph = get_default_graph()
             values = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=p.dtype)

@@ -22,6 +22,13 @@ class EagerTensor:
     def __init__(self, value):
         self._array = np.asarray(value)
 
+    @classmethod
+    def _of(cls, array):
+        """The EagerTensor of an ndarray, without converting it."""
+        t = object.__new__(cls)
+        t._array = array
+        return t
+
     def numpy(self):
         """The value as a NumPy array (a scalar tensor gives a 0-d array's
         NumPy scalar, as TF)."""
