@@ -200,8 +200,10 @@ class Function:
                 if cf is not None:
                     self._traces.move_to_end(key)
                     if cf._single and not cf._pending:  # the whole call, inline
+                        out = cf._call(*args)
                         t = _new_eager(EagerTensor)
-                        t._array = cf._call(*args)
+                        # A scalar result comes back as a NumPy scalar.
+                        t._array = out if type(out) is np.ndarray else np.asarray(out)
                         return t
                     return cf.call_arrays(args)
         sig = self._signature_of(args, kwargs)

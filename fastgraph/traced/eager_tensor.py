@@ -26,7 +26,7 @@ class EagerTensor:
     def _of(cls, array):
         """The EagerTensor of an ndarray, without converting it."""
         t = object.__new__(cls)
-        t._array = array
+        t._array = array if type(array) is np.ndarray else np.asarray(array)
         return t
 
     def numpy(self):
