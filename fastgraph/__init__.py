@@ -40,7 +40,7 @@ from .ops.state_ops import (  # noqa: F401
     initialize_all_variables, local_variables, trainable_variables, variables_initializer,
 )
 from .session import InteractiveSession, Session
-from .traced import Module, TensorSpec, function  # noqa: F401 - TF2's tf.function
+from .traced import GradientTape, Module, TensorSpec, function  # noqa: F401 - TF2's
 
 __version__ = "0.1.0"
 

@@ -499,3 +499,63 @@ def test_autograph_functions_inline_into_a_tf1_graph():
         with tf.Session() as sess:
             np.testing.assert_allclose(sess.run(y, {x: [1.0, 2.0]}), [3.0, 5.0])
             np.testing.assert_allclose(sess.run(y, {x: [-1.0, -2.0]}), [2.0, 3.0])
+
+
+# -- GradientTape ----------------------------------------------------------------------
+
+def test_gradient_tape_trains_a_linear_model_in_a_traced_function():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype(np.float32)
+    w_true = np.array([[1.0], [-2.0], [0.5]], np.float32)
+    y = x @ w_true + 0.3
+
+    class Linear(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(np.zeros((3, 1), np.float32))
+            self.b = tf.Variable(np.float32(0.0))
+
+        @tf.function
+        def step(self, x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(tf.matmul(x, self.w) + self.b - y))
+            gw, gb = tape.gradient(loss, [self.w, self.b])
+            self.w.assign_sub(0.1 * gw)
+            self.b.assign_sub(0.1 * gb)
+            return loss, gw
+
+    m = Linear()
+    loss, gw = m.step(x, y)
+    # The first step's gradient, by hand: d/dw mean((xw + b - y)^2) at w = 0, b = 0.
+    np.testing.assert_allclose(gw.numpy(), 2 * x.T @ (-y) / len(x), rtol=1e-5)
+    for _ in range(300):
+        loss, _ = m.step(x, y)
+    np.testing.assert_allclose(m.w.numpy(), w_true, atol=1e-4)
+    assert abs(m.b.numpy() - 0.3) < 1e-4 and m.step.experimental_get_tracing_count() == 1
+
+
+def test_gradient_tape_sources_structures_and_errors():
+    v = tf.Variable(np.float32(3.0))
+
+    @tf.function
+    def f(x):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = x * x * v + v * 2.0
+        grads = tape.gradient(y, {"x": x, "v": v, "unused": tf.constant(1.0)})
+        again = tape.gradient(y, x)
+        return grads, again
+
+    grads, again = f(np.float32(2.0))
+    assert grads["x"].numpy() == 12.0 and grads["v"].numpy() == 6.0
+    assert grads["unused"] is None and again.numpy() == 12.0
+
+    @tf.function
+    def twice(x):
+        with tf.GradientTape() as tape:
+            y = x * 2.0
+        tape.gradient(y, x)
+        return tape.gradient(y, x)
+
+    with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
+        twice(np.float32(1.0))

@@ -270,3 +270,32 @@ def test_autograph_assigns_in_branches_and_loops_against_tensorflow():
     ours, theirs = both(make, [(np.float32(x), np.int32(n))
                                for x, n in [(2.0, 1), (-5.0, 0), (3.0, 2), (-1.0, 3)]])
     assert ours.v.numpy() == theirs.v.numpy()
+
+
+def test_gradient_tape_against_tensorflow():
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal((4, 3)).astype(np.float32)
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+
+    def make(api, traces):
+        class Model(api.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = api.Variable(w0)
+
+            @api.function
+            def __call__(self, x):
+                traces.append(1)
+                with api.GradientTape() as tape:
+                    tape.watch(x)
+                    h = api.tanh(api.matmul(x, self.w))
+                    loss = api.reduce_sum(api.square(h)) + api.reduce_sum(self.w * self.w)
+                gw, gx = tape.gradient(loss, [self.w, x])
+                self.w.assign_sub(0.05 * gw)
+                return loss, gw, gx
+
+        m = Model()
+        return m.__call__, m
+
+    ours, theirs = both(make, [(x,), (x,), (x[:2],)])
+    np.testing.assert_allclose(ours.w.numpy(), theirs.w.numpy(), rtol=1e-5)
