@@ -26,6 +26,7 @@ from ..ops.array_ops import identity, shape
 from ..ops.control_flow_ops import cond, while_loop
 from ..ops.elementwise import equal, logical_and, logical_not, logical_or, not_equal
 from ..ops.indexing_ops import gather
+from ..ops.state_ops import Variable
 
 __all__ = ["convert", "if_stmt", "if_return", "while_stmt", "for_stmt", "eq", "ne", "not_",
            "and_", "or_", "UNDEFINED"]
@@ -44,8 +45,7 @@ UNDEFINED = _Undefined()
 # -- run time ---------------------------------------------------------------------------
 
 def _is_tensor(x):
-    return isinstance(x, Tensor) or (hasattr(x, "_as_graph_element") and hasattr(x, "dtype")
-                                     and not hasattr(x, "numpy"))
+    return isinstance(x, (Tensor, Variable))
 
 
 def _defined(names, state, where):
