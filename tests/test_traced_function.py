@@ -559,3 +559,11 @@ def test_gradient_tape_sources_structures_and_errors():
 
     with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
         twice(np.float32(1.0))
+
+
+def test_a_variable_shows_its_held_value():
+    v = tf.Variable(np.float32(1.0), name="shown")
+    assert repr(v) == "<tf.Variable 'shown:0' shape=() dtype=float32>"  # TF1: no value
+    tf.function(lambda: v.assign_add(1.0))()
+    assert repr(v) == "<tf.Variable 'shown:0' shape=() dtype=float32, numpy=2.0>"
+    np.testing.assert_array_equal(np.asarray(v), 2.0)

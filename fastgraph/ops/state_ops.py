@@ -293,8 +293,13 @@ class Variable:
         session.run(self._initializer_op, {self._initial_value: np.asarray(value)})
 
     def __repr__(self):
+        held = ""
+        if held_value is not None and getattr(self, "_held", None) is not None:
+            # The value traced functions hold, as TF2 shows a variable's.
+            value = np.asarray(held_value(self))
+            held = ", numpy=" + (np.array_repr(value) if value.ndim else str(value[()]))
         return (f"<tf.Variable '{self._variable.op.name}:0' shape={self.shape} "
-                f"dtype={self._dtype.name}>")
+                f"dtype={self._dtype.name}{held}>")
 
     def __hash__(self):
         return id(self)
