@@ -314,7 +314,7 @@ class Variable:
     def __array__(self, dtype=None):
         if held_value is None or getattr(self, "_held", None) is None:
             raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
-        value = held_value(self)
+        value = np.asarray(held_value(self))
         return value if dtype is None else value.astype(dtype)
 
 
