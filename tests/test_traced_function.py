@@ -171,6 +171,14 @@ def test_results_behave_like_eager_tensors():
     assert str(r).startswith("tf.Tensor(") and "shape=(2, 2), dtype=float32)" in str(r)
     # A result used as an argument of another traced function is a tensor argument.
     np.testing.assert_allclose(f(r).numpy(), want @ want)
+    g = tf.Graph()
+    with g.as_default():  # with a graph tensor, a result is a constant of the graph
+        p = tf.placeholder(tf.float32, [2, 2])
+        both = [r + p, p * r]
+        with tf.Session() as sess:
+            got = sess.run(both, {p: x})
+    np.testing.assert_allclose(got[0], want + x)
+    np.testing.assert_allclose(got[1], want * x)
     scalar = tf.function(lambda x: x * 2.0)(np.float32(1.5))
     assert np.asarray(scalar).shape == () and np.asarray(scalar) == 3.0
     assert scalar.shape == tf.TensorShape([]) and float(scalar) == 3.0

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import constant, register_tensor_conversion_function
+from ..framework.graph import Tensor
 from ..framework.tensor_shape import TensorShape
 
 __all__ = ["EagerTensor"]
@@ -105,14 +106,24 @@ def _value(x):
     return x._array if isinstance(x, EagerTensor) else x
 
 
+def _graph_value(x):
+    # A graph tensor or variable: its operator builds the op (with this
+    # tensor as a constant).
+    return isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
+
+
 def _binary(fn):
     def op(self, other):
+        if _graph_value(other):
+            return NotImplemented
         return EagerTensor(fn(self._array, _value(other)))
     return op
 
 
 def _reflected(fn):
     def op(self, other):
+        if _graph_value(other):
+            return NotImplemented
         return EagerTensor(fn(_value(other), self._array))
     return op
 
