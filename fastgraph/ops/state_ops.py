@@ -112,6 +112,10 @@ class Variable:
     Reading it before initializing raises `FailedPreconditionError`.
     """
 
+    # Variables constructed so far, in any graph: a traced function counts
+    # the ones its trace made (TF2 lets only the first call make any).
+    made = 0
+
     def __init__(self, initial_value=None, trainable=None, collections=None,
                  validate_shape=True, caching_device=None, name=None, variable_def=None,
                  dtype=None, expected_shape=None, import_scope=None, constraint=None,
@@ -150,6 +154,7 @@ class Variable:
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
+        Variable.made += 1
 
     @classmethod
     def _from_graph(cls, graph, variable_name, initializer_name, snapshot_name,

@@ -29,7 +29,7 @@ from . import structure
 from .autograph import convert
 from .concrete_function import ConcreteFunction
 from .eager_tensor import EagerTensor
-from .func_graph import FuncGraph
+from .func_graph import SINGLETON_VARIABLES, FuncGraph
 from .held_variables import BoundSession, held_buffer
 from .tensor_spec import TensorSpec
 
@@ -360,17 +360,23 @@ class Function:
         """Traces the function for tensor arguments of `specs`; on the first
         trace that creates variables, initializes them and traces again
         with variable creation disallowed (as TF)."""
+        made = Variable.made
         graph = self._trace_graph(args, kwargs, specs, allow_variables=not self._traced)
         first, self._traced = not self._traced, True
-        if first and graph.created_variables:
-            init = BoundSession(graph)
-            created = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES) if v.graph is graph]
-            for v in created:
-                init.bind(v.op, held_buffer(v))
-            feeds = {p: v for p, v in zip(graph.inputs, values)
-                     if not isinstance(v, (TensorSpec, Tensor))}
-            init.run([v.initializer for v in created], feeds)
-            init.close()
+        if not first and Variable.made != made:
+            # One made in another graph (an optimizer's slot beside its variable).
+            raise ValueError(SINGLETON_VARIABLES)
+        if first and Variable.made != made:
+            created = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+                       if v.graph is graph]
+            if created:
+                init = BoundSession(graph)
+                for v in created:
+                    init.bind(v.op, held_buffer(v))
+                feeds = {p: v for p, v in zip(graph.inputs, values)
+                         if not isinstance(v, (TensorSpec, Tensor))}
+                init.run([v.initializer for v in created], feeds)
+                init.close()
             graph = self._trace_graph(args, kwargs, specs, allow_variables=False)
         slots = _tensor_slots(args, kwargs)
         return ConcreteFunction(graph, slots, self._input_signature)

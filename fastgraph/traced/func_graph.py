@@ -15,7 +15,7 @@ Beyond a Graph it knows what a TF2 function body needs:
 """
 
 from ..framework import op_registry
-from ..framework.graph import Graph, Tensor
+from ..framework.graph import Graph, GraphKeys, Tensor
 
 __all__ = ["FuncGraph", "SINGLETON_VARIABLES"]
 
@@ -63,14 +63,28 @@ class FuncGraph(Graph):
 
     def _capture_variable(self, variable):
         """(ref, read) of `variable` in this graph; the read is a new op."""
-        if variable.graph is self:
-            ref = variable._variable
-        else:
-            entry = self.captures.get(id(variable))
-            if entry is None:
-                entry = self.captures[id(variable)] = (variable, self._proxy(variable))
-            ref = entry[1].outputs[0]
+        ref = self._ref_of(variable)
         return ref, self.create_op("Snapshot", [ref], name="ReadVariableOp").outputs[0]
+
+    def _ref_of(self, variable):
+        if variable.graph is self:
+            return variable._variable
+        entry = self.captures.get(id(variable))
+        if entry is None:
+            entry = self.captures[id(variable)] = (variable, self._proxy(variable))
+        return entry[1].outputs[0]
+
+    def _capture_ref(self, ref):
+        """This graph's VariableV2 tensor for `ref`, the VariableV2 tensor
+        of a variable of any graph (what the optimizers' updates take)."""
+        if ref.graph is self:
+            return ref
+        for v in (ref.graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+                  + ref.graph.get_collection(GraphKeys.LOCAL_VARIABLES)):
+            if v._variable is ref:
+                return self._ref_of(v)
+        raise ValueError(f"A traced function cannot update {ref.name}: it is no variable of "
+                         "a graph's collections")
 
     def _proxy(self, variable):
         # Made outside any loop body or control scope: it stands for the

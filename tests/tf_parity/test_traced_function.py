@@ -299,3 +299,37 @@ def test_gradient_tape_against_tensorflow():
 
     ours, theirs = both(make, [(x,), (x,), (x[:2],)])
     np.testing.assert_allclose(ours.w.numpy(), theirs.w.numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("optimizer", ["GradientDescentOptimizer", "MomentumOptimizer",
+                                       "AdamOptimizer"])
+def test_tf1_optimizers_apply_gradients_in_a_traced_function(optimizer):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((16, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3).astype(np.float32)
+    args = {"GradientDescentOptimizer": (0.1,), "MomentumOptimizer": (0.05, 0.9),
+            "AdamOptimizer": (0.05,)}[optimizer]
+
+    def make(api, traces):
+        class Linear(api.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = api.Variable(np.zeros((3, 1), np.float32), name="w")
+                self.b = api.Variable(np.float32(0.0), name="b")
+                self.opt = getattr(api.compat.v1.train, optimizer)(*args)
+
+            @api.function
+            def step(self, x, y):
+                traces.append(1)
+                with api.GradientTape() as tape:
+                    loss = api.reduce_mean(api.square(api.matmul(x, self.w) + self.b - y))
+                grads = tape.gradient(loss, [self.w, self.b])
+                self.opt.apply_gradients(zip(grads, [self.w, self.b]))
+                return loss
+
+        m = Linear()
+        return m.step, m
+
+    ours, theirs = both(make, [(x, y)] * 6)
+    np.testing.assert_allclose(ours.w.numpy(), theirs.w.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.b.numpy(), theirs.b.numpy(), rtol=1e-5, atol=1e-6)
