@@ -249,6 +249,15 @@ def test_assigns_run_in_program_order_and_without_being_returned():
     before, after = f()
     assert before.numpy() == 21.0 and after.numpy() == 211.0
 
+    @tf.function
+    def g(x):
+        scaled = v * x  # computed from the value before the assign below
+        v.assign(x)
+        return scaled, tf.reshape(v, [1]), v.read_value()
+
+    scaled, reshaped, now = g(np.float32(2.0))
+    assert scaled.numpy() == 422.0 and reshaped.numpy()[0] == 2.0 and now.numpy() == 2.0
+
 
 def test_variables_initial_value_may_read_the_arguments():
     class Lazy(tf.Module):

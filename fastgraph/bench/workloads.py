@@ -273,8 +273,6 @@ def build(workload, system):
     if system == "fastgraph.function":
         if w.name == "copyto_4M":
             raise peers.missing("NumPy only")
-        if w in TRAINING:
-            raise peers.missing("its TF2 form needs tf.GradientTape, which fastgraph lacks")
         # The tf.function peer's own function, traced by fastgraph's.
         fn = fastgraph.function(w.function(fastgraph))
         args = [x[n] for n, _ in w.feeds]

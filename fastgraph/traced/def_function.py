@@ -399,7 +399,8 @@ class Function:
                                                    kwargs[k]) for k in sorted(kwargs)}
             self._tracing_count += 1
             out = self._callable()(*p_args, **p_kwargs)
-            graph.structured_outputs = structure.map_structure(_as_output, out)
+            graph.structured_outputs = structure.map_structure(
+                lambda x: _returned(graph, x), out)
             graph.outputs = [t for t in structure.flatten(graph.structured_outputs)
                              if isinstance(t, Tensor)]
         return graph
@@ -488,6 +489,11 @@ def _accepts(cf, specs):
         elif not p.shape.is_compatible_with(shape):
             return False
     return True
+
+
+def _returned(graph, x):
+    out = _as_output(x)
+    return graph.own_value(out) if isinstance(out, Tensor) else out
 
 
 def _as_output(x):

@@ -64,7 +64,10 @@ class FuncGraph(Graph):
     def _capture_variable(self, variable):
         """(ref, read) of `variable` in this graph; the read is a new op."""
         ref = self._ref_of(variable)
-        return ref, self.create_op("Snapshot", [ref], name="ReadVariableOp").outputs[0]
+        # A view, as TF1's read: the ops using it see the value the variable
+        # holds when they run (each ordered after the assigns made before the
+        # read); `own_value` copies a read that is returned.
+        return ref, self.create_op("Identity", [ref], name="ReadVariableOp").outputs[0]
 
     def _ref_of(self, variable):
         if variable.graph is self:
@@ -98,6 +101,17 @@ class FuncGraph(Graph):
         finally:
             self._capturing = False
             self._sub_graph_stack, self._control_stack, self._name_stack = saved
+
+    def own_value(self, t):
+        """`t`, or for a read of a variable (a view of it) a copy: a returned
+        read keeps the value it read when the variable is assigned later in
+        the call (TF2's ReadVariableOp gives a value, not the variable)."""
+        x = t
+        while x.op.opdef.view and x.op.inputs:
+            x = x.op.inputs[0]
+        if x.op.type != "VariableV2":
+            return t
+        return self.create_op("Snapshot", [t], name="ReadVariableOp").outputs[0]
 
     # -- ops ---------------------------------------------------------------------
 

@@ -69,18 +69,20 @@ class GradientTape:
         flat = structure.flatten(sources)
         graph = targets[0].graph if targets and isinstance(targets[0], Tensor) else (
             get_default_graph())
+        # One backward pass for every source: the reads of all, together.
+        groups = [_reads(graph, s) if isinstance(s, Variable) else [s] for s in flat]
+        xs = [x for g in groups for x in g]
+        grads = iter(gradients(targets, xs, grad_ys) if xs else [])
         out = []
-        for s in flat:
-            xs = _reads(graph, s) if isinstance(s, Variable) else [s]
-            grads = [g for g in gradients(targets, xs, grad_ys) if g is not None] if xs else []
-            if not grads:
-                if unconnected_gradients == UnconnectedGradients.ZERO or (
-                        unconnected_gradients == "zero"):
-                    grads = [zeros_like(s.value() if isinstance(s, Variable) else s)]
+        for s, group in zip(flat, groups):
+            got = [g for g in (next(grads) for _ in group) if g is not None]
+            if not got:
+                if unconnected_gradients in (UnconnectedGradients.ZERO, "zero"):
+                    got = [zeros_like(s.value() if isinstance(s, Variable) else s)]
                 else:
                     out.append(None)
                     continue
-            out.append(grads[0] if len(grads) == 1 else add_n(grads))
+            out.append(got[0] if len(got) == 1 else add_n(got))
         return structure.pack_as(sources, out)
 
 
