@@ -147,7 +147,10 @@ def convert(python_function):
     except (OSError, TypeError, SyntaxError, IndentationError):
         return python_function
     node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.FunctionDef) or node.name != fn.__name__:
+    if not isinstance(node, ast.FunctionDef) or node.name != fn.__name__ or (
+            [a.arg for a in node.args.posonlyargs + node.args.args]
+            != list(code.co_varnames[:code.co_argcount])):
+        # Not this function's source (the file changed since it was loaded).
         return python_function
     if not any(isinstance(n, (ast.If, ast.While, ast.For)) for n in ast.walk(node)):
         return python_function
