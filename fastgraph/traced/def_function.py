@@ -216,10 +216,9 @@ class Function:
             self._traces.move_to_end(sig.key)
         if sig.inline:
             graph = get_default_graph()
+            # Arrays among graph tensors become constants of the graph.
             values = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=p.dtype)
                       for v, p in zip(sig.tensors, cf.inputs)]
-            with graph.as_default():
-                values = [convert_to_tensor(v) for v in values]
             return cf.inline(graph, values)
         if self._input_signature is not None:
             return cf.call_flat(sig.tensors)
@@ -462,10 +461,6 @@ def _weak_method(fn, instance):
     except (TypeError, ValueError):
         pass
     return method
-
-
-def _python_number(a):
-    return a.ndim == 0 or a.dtype in (np.float64, np.int64)
 
 
 def _is_tensor_leaf(x):
