@@ -29,7 +29,7 @@ from . import structure
 from .autograph import convert
 from .concrete_function import ConcreteFunction
 from .eager_tensor import EagerTensor
-from .func_graph import SINGLETON_VARIABLES, FuncGraph
+from .func_graph import FuncGraph
 from .held_variables import BoundSession, held_buffer
 from .tensor_spec import TensorSpec
 
@@ -362,9 +362,8 @@ class Function:
         made = Variable.made
         graph = self._trace_graph(args, kwargs, specs, allow_variables=not self._traced)
         first, self._traced = not self._traced, True
-        if not first and Variable.made != made:
-            # One made in another graph (an optimizer's slot beside its variable).
-            raise ValueError(SINGLETON_VARIABLES)
+        # Made in any graph (an optimizer's slot lives beside its variable):
+        # the first call traces again, as TF's, with creation disallowed.
         if first and Variable.made != made:
             created = [v for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
                        if v.graph is graph]
