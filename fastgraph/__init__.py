@@ -14,7 +14,6 @@ from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
 from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
 from .api.string_ops import ROOT_V1 as _STRING_ROOT
 from . import data  # noqa: F401 - tf.data
-from .api.data_structure import TensorSpec  # noqa: F401
 from .config import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )
@@ -45,6 +44,7 @@ from .ops.state_ops import (  # noqa: F401
     initialize_all_variables, local_variables, trainable_variables, variables_initializer,
 )
 from .session import InteractiveSession, Session
+from .traced import GradientTape, Module, TensorSpec, function  # noqa: F401 - TF2's
 
 __version__ = "0.1.0"
 

@@ -1,61 +1,17 @@
 """Nested structures of dataset elements, as `tf.nest` sees them: tuples,
 lists, namedtuples and dicts (sorted by key) of leaves, and the
-`TensorSpec` that describes one leaf of a dataset's `element_spec`."""
+`TensorSpec` (framework/tensor_spec.py) that describes one leaf of a
+dataset's `element_spec`."""
 
 import numpy as np
 
 from ..framework import dtypes
 from ..framework.constant_op import convert_to_tensor, to_numpy
 from ..framework.graph import Tensor
-from ..framework.tensor_shape import TensorShape, as_shape
+from ..framework.tensor_shape import TensorShape
+from ..framework.tensor_spec import TensorSpec
 
 __all__ = ["TensorSpec"]
-
-
-class TensorSpec:
-    """Describes a tf.Tensor: its shape, dtype and (optional) name."""
-
-    __slots__ = ("_shape", "_dtype", "_name")
-
-    def __init__(self, shape, dtype=dtypes.float32, name=None):
-        self._shape = as_shape(shape)
-        self._dtype = dtypes.as_dtype(dtype)
-        self._name = name
-
-    @property
-    def shape(self):
-        """The `TensorShape` of the tensors this spec describes."""
-        return self._shape
-
-    @property
-    def dtype(self):
-        """The `DType` of the tensors this spec describes."""
-        return self._dtype
-
-    @property
-    def name(self):
-        """The name of the described tensor, or None."""
-        return self._name
-
-    def is_compatible_with(self, spec_or_tensor):
-        """Whether `spec_or_tensor` has this spec's dtype and a compatible shape."""
-        return (self._dtype == spec_or_tensor.dtype
-                and self._shape.is_compatible_with(spec_or_tensor.shape))
-
-    def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self._dtype == other._dtype
-                and self._shape == other._shape and self._name == other._name)
-
-    def __hash__(self):
-        return hash((self._shape, self._dtype, self._name))
-
-    def __repr__(self):
-        if self._shape.rank is None:
-            shape = "<unknown>"
-        else:
-            dims = [str(d) for d in self._shape.as_list()]
-            shape = "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
-        return f"TensorSpec(shape={shape}, dtype=tf.{self._dtype.name}, name={self._name!r})"
 
 
 def _is_namedtuple(x):

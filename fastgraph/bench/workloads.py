@@ -16,8 +16,8 @@ from .workload import Workload, dense_params
 
 __all__ = ["WORKLOADS", "SYSTEMS", "build", "Workload"]
 
-SYSTEMS = ["fastgraph.run", "fastgraph.callable", "tf1.session", "tf.function",
-           "onnxruntime", "numpy"]
+SYSTEMS = ["fastgraph.run", "fastgraph.callable", "fastgraph.function", "tf1.session",
+           "tf.function", "onnxruntime", "numpy"]
 
 
 def _dtype_name(a):
@@ -270,6 +270,16 @@ def build(workload, system):
     installed or the workload has no form for it."""
     w = WORKLOADS[workload] if isinstance(workload, str) else workload
     x = w.inputs()
+    if system == "fastgraph.function":
+        if w.name == "copyto_4M":
+            raise peers.missing("NumPy only")
+        # The tf.function peer's own function, traced by fastgraph's.
+        fn = fastgraph.function(w.function(fastgraph))
+        args = [x[n] for n, _ in w.feeds]
+
+        def run():
+            return fn(*args).numpy()
+        return run
     if system.startswith("fastgraph"):
         if w.name == "copyto_4M":
             raise peers.missing("NumPy only")

@@ -75,6 +75,16 @@ register(OpDef("Identity", shape=_same_shape, dtype=_first_dtype, kernel="copy",
                gradient=lambda op, grad: [grad]))
 
 
+# A copy, never a view: a traced function's read of a variable keeps the
+# value it read when the variable is assigned later in the same call (TF2's
+# ReadVariableOp).
+register(OpDef("Snapshot", shape=_same_shape, dtype=_first_dtype, kernel="copy",
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               samples=samples.identity,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)]),
+               gradient=lambda op, grad: [grad]))
+
+
 def identity(input, name=None):  # noqa: A002 - TF's argument name
     """Return a Tensor with the same shape and contents as input."""
     graph = graph_of([input])

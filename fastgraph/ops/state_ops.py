@@ -112,6 +112,11 @@ register(OpDef("CountUpTo", shape=lambda ctx: [()], dtype=lambda ctx: [ctx.dtype
 NotDifferentiable("CountUpTo")
 
 
+# Set by fastgraph.traced: held_value(variable) is the value traced
+# functions hold for a variable (its TF2 eager value), for `numpy()`.
+held_value = None
+
+
 def _state_op(op_type, ref, value, name, use_locking=None):
     graph = ref.graph
     value = to_tensor(graph, value, dtype=ref.dtype)
@@ -127,6 +132,10 @@ class Variable:
     `assign`, `assign_add` and `assign_sub`, whose results are the new value.
     Reading it before initializing raises `FailedPreconditionError`.
     """
+
+    # Variables constructed so far, in any graph: a traced function counts
+    # the ones its trace made (TF2 lets only the first call make any).
+    made = 0
 
     def __init__(self, initial_value=None, trainable=None, collections=None,
                  validate_shape=True, caching_device=None, name=None, variable_def=None,
@@ -170,6 +179,7 @@ class Variable:
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
+        Variable.made += 1
 
     @classmethod
     def _from_graph(cls, graph, variable_name, initializer_name, snapshot_name,
@@ -248,17 +258,29 @@ class Variable:
     def _as_graph_element(self):
         return self._variable
 
+    def _in_default_graph(self):
+        """(ref, read) of this variable for ops of the default graph: its
+        own VariableV2 and `read`, or, while a traced function's graph is
+        built, that graph's capture of it with a read ordered after the
+        assigns made before it (TF2's automatic control dependencies)."""
+        capture = getattr(get_default_graph(), "_capture_variable", None)
+        if capture is None:
+            return self._variable, self._snapshot
+        return capture(self)
+
     # -- reading ---------------------------------------------------------------
 
     def value(self):
         """A Tensor holding the variable's current value (its `read`
         Identity: ops that consume it see the value the variable holds when
         they run, as in TF)."""
-        return self._snapshot
+        return self._in_default_graph()[1]
 
     def read_value(self):
         """A new Tensor that reads the variable's current value."""
-        return identity(self._variable, name="read")
+        ref, read = self._in_default_graph()
+        # In a traced function's graph the read is already a new op.
+        return identity(ref, name="read") if read is self._snapshot else read
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
@@ -274,7 +296,7 @@ class Variable:
 
         use_locking: if True, use locking during the assignment.
         """
-        out = _state_op("Assign", self._variable, value, name, use_locking)
+        out = _state_op("Assign", self._in_default_graph()[0], value, name, use_locking)
         return out if read_value else out.op
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
@@ -282,7 +304,7 @@ class Variable:
 
         use_locking: if True, use locking during the operation.
         """
-        out = _state_op("AssignAdd", self._variable, delta, name, use_locking)
+        out = _state_op("AssignAdd", self._in_default_graph()[0], delta, name, use_locking)
         return out if read_value else out.op
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
@@ -290,7 +312,7 @@ class Variable:
 
         use_locking: if True, use locking during the operation.
         """
-        out = _state_op("AssignSub", self._variable, delta, name, use_locking)
+        out = _state_op("AssignSub", self._in_default_graph()[0], delta, name, use_locking)
         return out if read_value else out.op
 
     def count_up_to(self, limit):
@@ -306,21 +328,36 @@ class Variable:
         session.run(self._initializer_op, {self._initial_value: np.asarray(value)})
 
     def __repr__(self):
+        held = ""
+        if held_value is not None and getattr(self, "_held", None) is not None:
+            # The value traced functions hold, as TF2 shows a variable's.
+            value = np.asarray(held_value(self))
+            held = ", numpy=" + (np.array_repr(value) if value.ndim else str(value[()]))
         return (f"<tf.Variable '{self._variable.op.name}:0' shape={self.shape} "
-                f"dtype={self._dtype.name}>")
+                f"dtype={self._dtype.name}{held}>")
 
     def __hash__(self):
         return id(self)
 
+    def numpy(self):
+        """The value traced functions (`tf.function`) hold for this variable,
+        as a NumPy array (TF2's eager value)."""
+        if held_value is None:
+            raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        return held_value(self)
+
     def __array__(self, dtype=None):
-        raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        if held_value is None or getattr(self, "_held", None) is None:
+            raise TypeError("A Variable has no value outside a session; use sess.run(variable).")
+        value = np.asarray(held_value(self))
+        return value if dtype is None else value.astype(dtype)
 
 
 def _variable_to_tensor(v, dtype=None, name=None, as_ref=False):
     if dtype is not None and dtype != v.dtype:
         raise ValueError(f"Incompatible type conversion requested to type '{dtype.name}' for "
                          f"variable of type '{v.dtype.name}'")
-    return v._snapshot
+    return v._in_default_graph()[1]
 
 
 register_tensor_conversion_function(Variable, _variable_to_tensor)
@@ -328,7 +365,7 @@ register_tensor_conversion_function(Variable, _variable_to_tensor)
 
 def _ref_variable(ref):
     # The module functions take a Variable or its VariableV2 tensor (a ref).
-    return ref._variable if isinstance(ref, Variable) else ref
+    return ref._in_default_graph()[0] if isinstance(ref, Variable) else ref
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.dtype_sets import FLOATS
+from ..framework.graph import get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from . import samples
@@ -327,6 +328,11 @@ def apply_update(op_type, refs, values, use_locking=False, name=None, **flags):
     numbers become constants of var's dtype, indices stay integers). Returns
     the updated var (a ref), as TF's training ops do."""
     spec = _SPECS[op_type]
+    # In a traced function's graph, the variables (and slots) of other
+    # graphs are its captures of them.
+    capture = getattr(get_default_graph(), "_capture_ref", None)
+    if capture is not None:
+        refs = [capture(r) for r in refs]
     var = refs[0]
     graph = var.graph
     names = spec.inputs[spec.n_refs:]

@@ -221,6 +221,10 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable: %s." %
                              ([str(v) for _, v in converted],))
         graph = var_list[0].graph
+        if hasattr(get_default_graph(), "_capture_variable"):
+            # A traced function's graph: the updates are its ops (the slots
+            # still live beside their variables, which it captures).
+            graph = get_default_graph()
         with graph.as_default():
             with graph.control_dependencies(None):
                 self._create_slots(var_list)
@@ -337,7 +341,12 @@ class Optimizer:
         return v
 
     def _get_non_slot_variable(self, name, graph=None):
-        return self._non_slot_dict.get((name, graph or get_default_graph()))
+        graph = graph or get_default_graph()
+        v = self._non_slot_dict.get((name, graph))
+        if v is None and hasattr(graph, "_capture_variable"):
+            # A traced function's graph uses the one beside the variables.
+            v = next((v for (n, _), v in self._non_slot_dict.items() if n == name), None)
+        return v
 
     def _call_if_callable(self, param):
         """Call the function if param is callable."""
