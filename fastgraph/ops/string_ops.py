@@ -18,6 +18,7 @@ from ..framework.fingerprint import fingerprint64, legacy_hash64, siphash24
 from ..framework.graphdef_mapping import Attr, Derived, InputList, NodeMapping, TypeAttr
 from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, OpDef, register
 from . import samples
+from .tensor_text import format_tensor
 
 __all__ = []  # the public functions are tf.strings' (fastgraph/strings.py)
 
@@ -660,57 +661,6 @@ register(OpDef("AsString", shape=_same_shape, dtype=_string_out, reference=as_st
 
 # ---- StringFormat -----------------------------------------------------------------------
 
-def _element_text(v, dtype_kind):
-    if dtype_kind == "O":
-        return '"' + bytes(v).decode("utf-8", "replace") + '"'
-    if dtype_kind == "b":
-        return "1" if v else "0"
-    if dtype_kind == "f":
-        return float_text(v)
-    return str(int(v))
-
-
-def float_text(v):
-    """A float as TF's tensor summaries write one (its FloatToBuffer):
-    %g with 6 significant digits (15 for float64), 9 (17) when that does
-    not read back to the same value."""
-    kind = np.asarray(v).dtype.type
-    short, full = (15, 17) if kind == np.float64 else (6, 9)
-    text = "%.*g" % (short, float(v))
-    if np.isfinite(v) and kind(float(text)) != v:
-        text = "%.*g" % (full, float(v))
-    return text
-
-
-def summarize_value(x, summarize):
-    """A tensor value as TF's StringFormat writes it: nested brackets,
-    elements separated by spaces, each dimension cut to its first and last
-    `summarize` entries with "..." between (all of them when -1)."""
-    arr = np.asarray(x)
-    kind = "O" if arr.dtype == object else arr.dtype.kind
-    if arr.ndim == 0:
-        return _element_text(arr[()], kind)
-
-    def dim(a, depth):
-        n = a.shape[0]
-        if summarize < 0 or n <= 2 * summarize:
-            idx, cut = list(range(n)), None
-        else:
-            idx, cut = list(range(summarize)) + list(range(n - summarize, n)), summarize
-        if a.ndim == 1:
-            items = [_element_text(a[i], kind) for i in idx]
-            if cut is not None:
-                items.insert(cut, "...")
-            return "[" + " ".join(items) + "]"
-        sep = "\n" * (a.ndim - 1) + " " * (depth + 1)
-        items = [dim(a[i], depth + 1) for i in idx]
-        if cut is not None:
-            items.insert(cut, "...")
-        return "[" + sep.join(items) + "]"
-
-    return dim(arr, 0)
-
-
 def string_format_value(inputs, attrs):
     """TF's StringFormat: `template` with each `placeholder` replaced by the
     next input, summarized."""
@@ -723,7 +673,7 @@ def string_format_value(inputs, attrs):
                        f"{len(pieces) - 1} vs. {len(inputs)}")
     out = pieces[0]
     for piece, value in zip(pieces[1:], inputs):
-        out += summarize_value(value, summarize) + piece
+        out += format_tensor(value, summarize) + piece
     return [np.array(_encoded(out), dtype=object)]
 
 
