@@ -610,7 +610,7 @@ def test_compat_v1_names():
 
 
 def test_slow_map_calls_run_on_a_pool_in_order_and_stop_at_close():
-    x = np.random.default_rng(1).normal(size=(24, 160, 160)).astype(np.float32)
+    x = np.random.default_rng(1).normal(size=(24, 320, 320)).astype(np.float32)
     ds = tf.data.Dataset.from_tensor_slices(x).map(
         lambda m: tf.reduce_sum(tf.matmul(m, m)), num_parallel_calls=2)
     nxt = ds.make_one_shot_iterator().get_next()
