@@ -125,6 +125,11 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None, done=
                 stack.append(t.op)
         stack.extend(c for c in op._control_inputs if id(c) not in done)
 
+    # A view of a variable (its Identity) that runs as a control input or a
+    # target reads the variable there, as in TF, though no step reads its
+    # value: an uninitialized variable fails the run at that point.
+    awaited = {id(c) for op in order for c in op._control_inputs}
+    awaited.update(id(op) for op in target_ops)
     builder = _Builder(shapes, threads, resolved)
     for k, t in enumerate(fed):
         builder.new_value(t, FEED, k)
@@ -135,6 +140,9 @@ def compile_plan(fetch_tensors, target_ops, feeds, threads=1, values=None, done=
                     builder.bind_const(t, known[id(t)])
             continue
         builder.emit(op, fed_ids, known)
+        if id(op) in awaited and op.opdef.view and op._outputs and \
+                id(op._outputs[0]) in builder.value_of:
+            builder.check_fetched_var(op._outputs[0])
     fetch_values = []
     for t in fetch_tensors:
         if id(t) not in builder.value_of and id(t) in known:
