@@ -49,6 +49,12 @@ UNKNOWN = -2
 
 # -- arguments --------------------------------------------------------------------
 
+def _graph_tensors(*args):
+    """The arguments that are graph tensors (a dataset's `_tensors`: what
+    its iterator's initializer evaluates), the known ones left out."""
+    return [a for a in args if isinstance(a, Tensor)]
+
+
 def _scalar_arg(value, dtype=dtypes.int64, name="argument"):
     """A scalar argument (batch size, count): a Python int when known when
     the graph is built, else the graph tensor that gives it."""
@@ -400,7 +406,7 @@ class _Shard(DatasetV2):
         self._children = (input_ds,)
         self._num = _scalar_arg(num_shards, name="num_shards")
         self._index = _scalar_arg(index, name="index")
-        self._tensors = [a for a in (self._num, self._index) if isinstance(a, Tensor)]
+        self._tensors = _graph_tensors(self._num, self._index)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
@@ -479,7 +485,7 @@ class _Range(DatasetV2):
         elif len(args) == 2:
             args = (args[0], args[1], 1)
         self._args = [_scalar_arg(a, name="range") for a in args]
-        self._tensors = [a for a in self._args if isinstance(a, Tensor)]
+        self._tensors = _graph_tensors(*self._args)
         self._dtype = dtypes.as_dtype(output_type)
         self._spec = TensorSpec((), self._dtype)
 
@@ -686,7 +692,7 @@ class _Batch(DatasetV2):
         self._children = (input_ds,)
         self._size = _scalar_arg(batch_size, name="batch_size")
         self._drop = bool(drop_remainder)
-        self._tensors = [self._size] if isinstance(self._size, Tensor) else []
+        self._tensors = _graph_tensors(self._size)
         known = _static(self._size)
         if known is not None and known <= 0:
             raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
@@ -821,7 +827,7 @@ class _Repeat(DatasetV2):
     def __init__(self, input_ds, count):
         self._children = (input_ds,)
         self._count = -1 if count is None else _scalar_arg(count, name="count")
-        self._tensors = [self._count] if isinstance(self._count, Tensor) else []
+        self._tensors = _graph_tensors(self._count)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
@@ -841,7 +847,7 @@ class _Shuffle(DatasetV2):
     def __init__(self, input_ds, buffer_size, seed, reshuffle_each_iteration):
         self._children = (input_ds,)
         self._buffer = _scalar_arg(buffer_size, name="buffer_size")
-        self._tensors = [self._buffer] if isinstance(self._buffer, Tensor) else []
+        self._tensors = _graph_tensors(self._buffer)
         self._seeds = get_seed(seed)
         self._reshuffle = True if reshuffle_each_iteration is None else \
             bool(reshuffle_each_iteration)
@@ -888,7 +894,7 @@ class _Take(DatasetV2):
     def __init__(self, input_ds, count):
         self._children = (input_ds,)
         self._count = _scalar_arg(count, name="count")
-        self._tensors = [self._count] if isinstance(self._count, Tensor) else []
+        self._tensors = _graph_tensors(self._count)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
@@ -909,7 +915,7 @@ class _Skip(DatasetV2):
     def __init__(self, input_ds, count):
         self._children = (input_ds,)
         self._count = _scalar_arg(count, name="count")
-        self._tensors = [self._count] if isinstance(self._count, Tensor) else []
+        self._tensors = _graph_tensors(self._count)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
@@ -925,7 +931,7 @@ class _Prefetch(DatasetV2):
     def __init__(self, input_ds, buffer_size):
         self._children = (input_ds,)
         self._size = _scalar_arg(buffer_size, name="buffer_size")
-        self._tensors = [self._size] if isinstance(self._size, Tensor) else []
+        self._tensors = _graph_tensors(self._size)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
@@ -974,7 +980,7 @@ class _Interleave(DatasetV2):
         self._functions = (self._fn,)
         self._cycle = AUTOTUNE if cycle_length is None else _scalar_arg(cycle_length)
         self._block = 1 if block_length is None else _scalar_arg(block_length)
-        self._tensors = [a for a in (self._cycle, self._block) if isinstance(a, Tensor)]
+        self._tensors = _graph_tensors(self._cycle, self._block)
         self._spec = self._fn.dataset._spec
 
     def _iterate(self, env):
@@ -1005,7 +1011,7 @@ class _MatchingFiles(DatasetV2):
             self._patterns = np.asarray(known, dtype=object) if known is not None else patterns
         else:
             self._patterns, _ = as_array(patterns, dtypes.string)
-        self._tensors = [self._patterns] if isinstance(self._patterns, Tensor) else []
+        self._tensors = _graph_tensors(self._patterns)
         self._spec = TensorSpec((), dtypes.string)
 
     def _iterate(self, env):
