@@ -17,99 +17,15 @@ from ..ops.reduction_ops import cumsum, reduce_max
 __all__ = ["RaggedTensor", "RaggedTensorValue"]
 
 
-class RaggedTensorValue:
-    """Represents the value of a `RaggedTensor`: its flat values and row
-    splits as NumPy arrays."""
+class _OneRaggedDimension:
+    """The parts of a ragged value with one ragged dimension, the same for
+    a RaggedTensor (graph tensors) and its RaggedTensorValue (arrays)."""
 
-    _fields = ("values", "row_splits")  # fetches.py builds one from its parts, in this order
-
-    def __init__(self, values, row_splits):
-        self._values = values
-        self._row_splits = row_splits
-
-    @property
-    def values(self):
-        """The concatenated values of all rows."""
-        return self._values
-
-    @property
-    def flat_values(self):
-        """The innermost values (one ragged dimension: `values`)."""
-        return self._values
-
-    @property
-    def row_splits(self):
-        """Where each row starts and ends in `values`."""
-        return self._row_splits
-
-    @property
-    def nested_row_splits(self):
-        """The row splits of each ragged dimension, outermost first."""
-        return (self._row_splits,)
-
-    @property
-    def ragged_rank(self):
-        """The number of ragged dimensions (1)."""
-        return 1
-
-    @property
-    def dtype(self):
-        """The NumPy dtype of the values."""
-        return self._values.dtype
-
-    @property
-    def shape(self):
-        """(nrows, None, inner dims...)."""
-        return (len(self._row_splits) - 1, None) + tuple(self._values.shape[1:])
-
-    def to_list(self):
-        """The rows as nested Python lists."""
-        v = self._values
-        return [v[s:e].tolist() for s, e in zip(self._row_splits[:-1], self._row_splits[1:])]
-
-    def __repr__(self):
-        return f"tf.RaggedTensorValue(values={self._values!r}, row_splits={self._row_splits!r})"
-
-
-class RaggedTensor:
-    """Represents a ragged tensor: a tensor whose rows have different
-    lengths, as the concatenated `values` of its rows and the `row_splits`
-    saying where each row starts (row i is values[row_splits[i]:row_splits[i+1]]).
-
-    fastgraph's has one ragged dimension, enough for what tf.strings'
-    splitting and decoding give. Fetching one gives a `RaggedTensorValue`.
-    """
+    __slots__ = ()
 
     def __init__(self, values, row_splits):
         self._values = values
         self._row_splits = row_splits
-
-    @classmethod
-    def from_row_splits(cls, values, row_splits, name=None, validate=True):
-        """Creates a RaggedTensor with rows partitioned by `row_splits`."""
-        del name, validate
-        values = convert_to_tensor(values)
-        row_splits = convert_to_tensor(row_splits, dtype_hint=dtypes.int64)
-        return cls(values, row_splits)
-
-    @classmethod
-    def from_value_rowids(cls, values, value_rowids, nrows=None, name=None, validate=True):
-        """Creates a RaggedTensor with rows partitioned by `value_rowids`
-        (the row of each value, sorted), of `nrows` rows (by default one
-        more than the last row id)."""
-        del name, validate
-        values = convert_to_tensor(values)
-        rowids = convert_to_tensor(value_rowids, dtype_hint=dtypes.int64)
-        graph = graph_of([values, rowids])
-        with graph.as_default(), graph.name_scope("RaggedFromValueRowIds"):
-            ids32 = cast(rowids, dtypes.int32)
-            if nrows is None:
-                nrows = maximum(reduce_max(ids32) + 1, 0)
-            n32 = cast(convert_to_tensor(nrows), dtypes.int32)
-            lengths = make_op(graph, "Bincount", [ids32, n32, constant([], dtypes.int64)],
-                              name="bincount").outputs[0]
-            splits = concat([constant([0], dtypes.int64), cumsum(lengths)], 0)
-        return cls(values, splits)
 
     @property
     def values(self):
@@ -138,8 +54,65 @@ class RaggedTensor:
 
     @property
     def dtype(self):
-        """The `DType` of values in this tensor."""
+        """The dtype of the values."""
         return self._values.dtype
+
+
+class RaggedTensorValue(_OneRaggedDimension):
+    """Represents the value of a `RaggedTensor`: its flat values and row
+    splits as NumPy arrays."""
+
+    _fields = ("values", "row_splits")  # fetches.py builds one from its parts, in this order
+
+    @property
+    def shape(self):
+        """(nrows, None, inner dims...)."""
+        return (len(self._row_splits) - 1, None) + tuple(self._values.shape[1:])
+
+    def to_list(self):
+        """The rows as nested Python lists."""
+        v = self._values
+        return [v[s:e].tolist() for s, e in zip(self._row_splits[:-1], self._row_splits[1:])]
+
+    def __repr__(self):
+        return f"tf.RaggedTensorValue(values={self._values!r}, row_splits={self._row_splits!r})"
+
+
+class RaggedTensor(_OneRaggedDimension):
+    """Represents a ragged tensor: a tensor whose rows have different
+    lengths, as the concatenated `values` of its rows and the `row_splits`
+    saying where each row starts (row i is values[row_splits[i]:row_splits[i+1]]).
+
+    fastgraph's has one ragged dimension, enough for what tf.strings'
+    splitting and decoding give. Fetching one gives a `RaggedTensorValue`.
+    """
+
+    @classmethod
+    def from_row_splits(cls, values, row_splits, name=None, validate=True):
+        """Creates a RaggedTensor with rows partitioned by `row_splits`."""
+        del name, validate
+        values = convert_to_tensor(values)
+        row_splits = convert_to_tensor(row_splits, dtype_hint=dtypes.int64)
+        return cls(values, row_splits)
+
+    @classmethod
+    def from_value_rowids(cls, values, value_rowids, nrows=None, name=None, validate=True):
+        """Creates a RaggedTensor with rows partitioned by `value_rowids`
+        (the row of each value, sorted), of `nrows` rows (by default one
+        more than the last row id)."""
+        del name, validate
+        values = convert_to_tensor(values)
+        rowids = convert_to_tensor(value_rowids, dtype_hint=dtypes.int64)
+        graph = graph_of([values, rowids])
+        with graph.as_default(), graph.name_scope("RaggedFromValueRowIds"):
+            ids32 = cast(rowids, dtypes.int32)
+            if nrows is None:
+                nrows = maximum(reduce_max(ids32) + 1, 0)
+            n32 = cast(convert_to_tensor(nrows), dtypes.int32)
+            lengths = make_op(graph, "Bincount", [ids32, n32, constant([], dtypes.int64)],
+                              name="bincount").outputs[0]
+            splits = concat([constant([0], dtypes.int64), cumsum(lengths)], 0)
+        return cls(values, splits)
 
     @property
     def graph(self):
