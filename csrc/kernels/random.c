@@ -1,22 +1,22 @@
-/* Random kernels (see random.h).
+/* Random kernels (see random.h): TF's stateful random ops, draw for draw.
  *
- * The stream of one op in one session run:
- *   run key  = Philox_{seed}(run, seed2)            (128 bits: a 64-bit key k
- *                                                     and two counter words c)
- *   block b  = Philox_{k}(b_lo, b_hi, c2 ^ attempt, c3)   (4 x 32 random bits)
- * Output element i takes its bits from block i / PER (PER elements per block),
- * attempt 0; the truncated normal redraws a rejected element from attempts
- * 1, 2, ... of its own block and position. Shares split the blocks.
+ * An op's generator is TF's PhiloxRandom(seed, seed2): Philox4x32-10 under
+ * the key `seed`, its 128-bit counter starting at seed2 << 64. A run of an op
+ * with n outputs takes the counter as it stands and moves it on by 256 n
+ * (TF's ReserveRandomOutputs(n, 256)); group g of the run's outputs (4 float
+ * or int32 values, 2 double or int64 ones) comes from the output at counter
+ * offset g, or, for the truncated normal, from the words starting at offset
+ * 64 g PER, as TF's FillPhiloxRandom splits them. Shares split the groups.
  *
  * Per-session state (the op's fg_var, int64 words, zeroed at first compile):
- *   [W_RUN] runs done, [W_DONE] shares of the current run done, [W_SEEDED]
- *   whether [W_SEED]/[W_SEED2] hold the session's seeds. An unseeded op's plan
- *   carries seeds picked when it was compiled; the first run of any plan fixes
- *   them for the session. A step in one share reserves its run with an atomic
- *   add; the shares of a split step read the counter and the last one to
- *   finish advances it, so every share of a run draws from the same run.
- *   The steps are exclusive (the executor holds the state's lock), so two
- *   split runs of one op from two threads never draw the same run. */
+ *   [W_CTR] the counter's low 64 bits, [W_DONE] shares of the current run
+ *   done, [W_SEEDED] whether [W_SEED]/[W_SEED2] hold the session's seeds. An
+ *   unseeded op's plan carries seeds picked when it was compiled; the first
+ *   run of any plan fixes them for the session. A step in one share reserves
+ *   its run with an atomic add; the shares of a split step read the counter
+ *   and the last one to finish advances it, so every share of a run draws
+ *   from the same run. The steps are exclusive (the executor holds the
+ *   state's lock), so two split runs of one op never draw the same run. */
 #include <math.h>
 
 #include "random.h"
@@ -51,22 +51,26 @@ void fg_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out
     out[3] = c3;
 }
 
-enum { W_RUN, W_DONE, W_SEEDED, W_SEED, W_SEED2, W_COUNT };
+enum { W_CTR, W_DONE, W_SEEDED, W_SEED, W_SEED2, W_COUNT };
 
-/* A redrawn truncated-normal element gives up (and is 0) after this many
- * attempts; each is rejected with probability 0.0455, so this never happens. */
-#define MAX_ATTEMPTS 64
-
+/* TF's PhiloxRandom(seed, seed2): the key is seed, the 128-bit counter
+ * starts at seed2 << 64; a run of an op of n outputs takes the counter as it
+ * is and moves it on by 256 n (GuardedPhiloxRandom::ReserveRandomOutputs(n,
+ * 256)). The state keeps the counter's low 64 bits; a carry into seed2's
+ * half would take 2^64 draws. */
 typedef struct {
     uint32_t key[2];
-    uint32_t c2, c3;
-} stream;
+    uint64_t lo, hi;
+} gen;
 
 typedef struct {
     int64_t seed, seed2;
 } seeds;
 
-static seeds stream_begin(const fg_step *s, int nparts, stream *g)
+/* Counter words a run reserves for each of its n outputs. */
+#define RESERVED_PER_OUTPUT 256
+
+static seeds stream_begin(const fg_step *s, int nparts, uint64_t reserve, gen *g)
 {
     int64_t *w = (int64_t *)((fg_var *)s->ptr)->data;
     seeds sd;
@@ -80,23 +84,18 @@ static seeds stream_begin(const fg_step *s, int nparts, stream *g)
     /* One share reserves its run outright (plans of one session may run at
      * once in several threads); the shares of a split step all read the
      * counter, and the last to finish advances it (stream_end). */
-    uint64_t run = nparts == 1 ? (uint64_t)__atomic_fetch_add(&w[W_RUN], 1, __ATOMIC_ACQ_REL)
-                               : (uint64_t)__atomic_load_n(&w[W_RUN], __ATOMIC_ACQUIRE);
-    uint64_t k = (uint64_t)sd.seed, c = (uint64_t)sd.seed2;
-    const uint32_t ctr[4] = {(uint32_t)run, (uint32_t)(run >> 32), (uint32_t)c, (uint32_t)(c >> 32)};
-    const uint32_t key[2] = {(uint32_t)k, (uint32_t)(k >> 32)};
-    uint32_t x[4];
-    fg_philox4x32_10(ctr, key, x);
-    g->key[0] = x[0];
-    g->key[1] = x[1];
-    g->c2 = x[2];
-    g->c3 = x[3];
+    uint64_t *ctr = (uint64_t *)&w[W_CTR];
+    g->lo = nparts == 1 ? __atomic_fetch_add(ctr, reserve, __ATOMIC_ACQ_REL)
+                        : __atomic_load_n(ctr, __ATOMIC_ACQUIRE);
+    g->hi = (uint64_t)sd.seed2;
+    g->key[0] = (uint32_t)(uint64_t)sd.seed;
+    g->key[1] = (uint32_t)((uint64_t)sd.seed >> 32);
     return sd;
 }
 
 /* Called by every share after its draws: the last one of a split step
- * advances the run counter; the first run keeps the seeds it used. */
-static void stream_end(const fg_step *s, int nparts, seeds sd)
+ * advances the counter; the first run keeps the seeds it used. */
+static void stream_end(const fg_step *s, int nparts, uint64_t reserve, seeds sd)
 {
     int64_t *w = (int64_t *)((fg_var *)s->ptr)->data;
     if (nparts > 1 && __atomic_add_fetch(&w[W_DONE], 1, __ATOMIC_ACQ_REL) < nparts)
@@ -108,27 +107,30 @@ static void stream_end(const fg_step *s, int nparts, seeds sd)
     }
     if (nparts > 1) {
         __atomic_store_n(&w[W_DONE], 0, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&w[W_RUN], 1, __ATOMIC_RELEASE);
+        __atomic_add_fetch((uint64_t *)&w[W_CTR], reserve, __ATOMIC_RELEASE);
     }
 }
 
-static inline void draw(const stream *g, uint64_t block, uint32_t attempt, uint32_t x[4])
+/* The output of the counter `off` past g's. */
+static inline void draw(const gen *g, uint64_t off, uint32_t x[4])
 {
-    const uint32_t ctr[4] = {(uint32_t)block, (uint32_t)(block >> 32), g->c2 ^ attempt, g->c3};
+    const uint64_t lo = g->lo + off, hi = g->hi + (lo < g->lo);
+    const uint32_t ctr[4] = {(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)};
     fg_philox4x32_10(ctr, g->key, x);
 }
 
-/* Blocks b .. b + LANES - 1 at attempt 0, lane by lane in each round so that
- * the compiler runs the lanes side by side (SIMD 32x32->64 multiplies). */
+/* Outputs b .. b + LANES - 1, lane by lane in each round so that the
+ * compiler runs the lanes side by side (SIMD 32x32->64 multiplies). */
 #define LANES 8
-static void draw_lanes(const stream *g, uint64_t b, uint32_t out[LANES][4])
+static void draw_lanes(const gen *g, uint64_t b, uint32_t out[LANES][4])
 {
     uint32_t c0[LANES], c1[LANES], c2[LANES], c3[LANES];
     for (int l = 0; l < LANES; l++) {
-        c0[l] = (uint32_t)(b + (uint64_t)l);
-        c1[l] = (uint32_t)((b + (uint64_t)l) >> 32);
-        c2[l] = g->c2;
-        c3[l] = g->c3;
+        const uint64_t lo = g->lo + b + (uint64_t)l, hi = g->hi + (lo < g->lo);
+        c0[l] = (uint32_t)lo;
+        c1[l] = (uint32_t)(lo >> 32);
+        c2[l] = (uint32_t)hi;
+        c3[l] = (uint32_t)(hi >> 32);
     }
     uint32_t k0 = g->key[0], k1 = g->key[1];
     for (int round = 0; round < 10; round++) {
@@ -155,7 +157,7 @@ static void draw_lanes(const stream *g, uint64_t b, uint32_t out[LANES][4])
     }
 }
 
-/* for (b in [b0, b1)) { const uint32_t *x = block b, attempt 0; BODY } */
+/* for (b in [b0, b1)) { const uint32_t *x = output b; BODY } */
 #define FOR_BLOCKS(g, b0, b1, b, x, ...)                                        \
     do {                                                                       \
         uint32_t xs_[LANES][4];                                                \
@@ -169,128 +171,177 @@ static void draw_lanes(const stream *g, uint64_t b, uint32_t out[LANES][4])
         }                                                                      \
     } while (0)
 
-/* Per element type: PER_<sfx> elements per block; unit_<sfx>(x, j) the j-th
- * uniform in [0, 1); open_<sfx>(x, j) the j-th uniform in (0, 1]. */
+/* TF's conversions (random_distributions.h): a float in [0, 1) from the low
+ * 23 bits of a word, a double from the low 20 bits of one and all of the
+ * next, as the mantissa of a number in [1, 2) less one. */
+static inline float unit_f32(uint32_t x)
+{
+    union { uint32_t u; float f; } v = {0x3F800000u | (x & 0x7FFFFFu)};
+    return v.f - 1.0f;
+}
+static inline double unit_f64(uint32_t x0, uint32_t x1)
+{
+    union { uint64_t u; double d; } v = {(1023ull << 52) | ((uint64_t)(x0 & 0xFFFFFu) << 32) | x1};
+    return v.d - 1.0;
+}
+
+/* TF's Box-Muller: (sin, cos) of the angle times the radius; u1 is kept
+ * above 1e-7. The float angle is computed in double and rounded, as TF's
+ * `2.0f * M_PI * u` is. */
+static inline void box_muller_f32(uint32_t x0, uint32_t x1, float *z0, float *z1)
+{
+    float u1 = unit_f32(x0);
+    if (u1 < 1.0e-7f)
+        u1 = 1.0e-7f;
+    const float v1 = (float)(2.0 * M_PI * (double)unit_f32(x1));
+    const float r = sqrtf(-2.0f * logf(u1));
+    *z0 = sinf(v1) * r;
+    *z1 = cosf(v1) * r;
+}
+static inline void box_muller_f64(uint32_t x0, uint32_t x1, uint32_t x2, uint32_t x3, double *z0,
+                                  double *z1)
+{
+    double u1 = unit_f64(x0, x1);
+    if (u1 < 1.0e-7)
+        u1 = 1.0e-7;
+    const double v1 = 2.0 * M_PI * unit_f64(x2, x3);
+    const double r = sqrt(-2.0 * log(u1));
+    *z0 = sin(v1) * r;
+    *z1 = cos(v1) * r;
+}
+
+/* One group of outputs (PER_<sfx> values) from one Philox output, as TF's
+ * distributions give them. */
 #define PER_f32 4
 #define PER_f64 2
-#define BITS24(x) ((double)((x) >> 8) * 0x1p-24)
-#define BITS53(x, y) ((double)((((uint64_t)(x) << 32) | (y)) >> 11) * 0x1p-53)
-static inline double unit_f32(const uint32_t *x, int j) { return BITS24(x[j]); }
-static inline double unit_f64(const uint32_t *x, int j) { return BITS53(x[2 * j], x[2 * j + 1]); }
-static inline double open_f32(const uint32_t *x, int j) { return unit_f32(x, j) + 0x1p-24; }
-static inline double open_f64(const uint32_t *x, int j) { return unit_f64(x, j) + 0x1p-53; }
-
-#define TWO_PI 6.283185307179586476925286766559
-
-/* Box-Muller: PER normals from one block, each pair from two uniforms, in
- * the output type's precision. */
-static inline void box_muller_f32(const uint32_t *x, int p, float *z0, float *z1)
+static inline void uniforms_f32(const uint32_t *x, float *z)
 {
-    float r = sqrtf(-2.0f * logf((float)open_f32(x, p)));
-    float theta = (float)TWO_PI * (float)unit_f32(x, p + 1);
-    *z0 = r * cosf(theta);
-    *z1 = r * sinf(theta);
+    for (int j = 0; j < 4; j++)
+        z[j] = unit_f32(x[j]);
 }
-static inline void box_muller_f64(const uint32_t *x, int p, double *z0, double *z1)
+static inline void uniforms_f64(const uint32_t *x, double *z)
 {
-    double r = sqrt(-2.0 * log(open_f64(x, p)));
-    double theta = TWO_PI * unit_f64(x, p + 1);
-    *z0 = r * cos(theta);
-    *z1 = r * sin(theta);
+    z[0] = unit_f64(x[0], x[1]);
+    z[1] = unit_f64(x[2], x[3]);
 }
-#define NORMALS_FN(sfx, T, code)                                                \
-    static inline void normals_##sfx(const uint32_t *x, T *z)                  \
-    {                                                                          \
-        for (int p = 0; p < PER_##sfx; p += 2)                                 \
-            box_muller_##sfx(x, p, &z[p], &z[p + 1]);                          \
-    }
-FG_FOR_FLOATS(NORMALS_FN)
+static inline void normals_f32(const uint32_t *x, float *z)
+{
+    box_muller_f32(x[0], x[1], &z[0], &z[1]);
+    box_muller_f32(x[2], x[3], &z[2], &z[3]);
+}
+static inline void normals_f64(const uint32_t *x, double *z)
+{
+    box_muller_f64(x[0], x[1], x[2], x[3], &z[0], &z[1]);
+}
 
-/* The blocks [b0, b1) of an n-element output. */
-#define UNIFORM_FILL(sfx, T, code)                                             \
-    static void uniform_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1,   \
-                              const stream *g)                                 \
-    {                                                                          \
-        T *out = (T *)out_;                                                    \
-        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
-            for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++)       \
-                out[b * PER_##sfx + j] = (T)unit_##sfx(x, j);                  \
-        });                                                                    \
-    }
-FG_FOR_FLOATS(UNIFORM_FILL)
-
-#define NORMAL_FILL(sfx, T, code)                                              \
-    static void normal_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1,    \
-                             const stream *g)                                  \
+/* Groups [b0, b1) of an n-element output. */
+#define GROUP_FILL(kind, sfx, T)                                               \
+    static void kind##_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1, const gen *g) \
     {                                                                          \
         T *out = (T *)out_;                                                    \
         T z[PER_##sfx];                                                        \
         FOR_BLOCKS(g, b0, b1, b, x, {                                          \
-            normals_##sfx(x, z);                                               \
+            kind##s_##sfx(x, z);                                               \
             for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++)       \
                 out[b * PER_##sfx + j] = z[j];                                 \
         });                                                                    \
     }
+#define UNIFORM_FILL(sfx, T, code) GROUP_FILL(uniform, sfx, T)
+#define NORMAL_FILL(sfx, T, code) GROUP_FILL(normal, sfx, T)
+FG_FOR_FLOATS(UNIFORM_FILL)
 FG_FOR_FLOATS(NORMAL_FILL)
 
-/* |z| < 2 in the output type, as TF checks it. */
+/* TF's SingleSampleAdapter: the words of consecutive outputs one at a time. */
+typedef struct {
+    const gen *g;
+    uint64_t next;
+    uint32_t x[4];
+    int used;
+} words;
+
+static inline uint32_t next_word(words *w)
+{
+    if (w->used == 4) {
+        draw(w->g, w->next++, w->x);
+        w->used = 0;
+    }
+    return w->x[w->used++];
+}
+
+/* A truncated normal group draws normals until PER of them have |z| < 2,
+ * from its own stretch of the counter: group b starts PER * 64 outputs in
+ * (TF reserves 256 words per value). The stretch holds 128 or 256 pairs;
+ * running past it (as TF would, into the next group's) takes on the order of
+ * 100 rejections in a row, so the draw stops there with 0. */
 #define TRUNCATED_FILL(sfx, T, code)                                           \
-    static void truncated_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1, \
-                                const stream *g)                               \
+    static void truncated_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1, const gen *g) \
     {                                                                          \
         T *out = (T *)out_;                                                    \
-        uint32_t again[4];                                                     \
-        T z[PER_##sfx], retry[PER_##sfx];                                      \
-        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
-            normals_##sfx(x, z);                                               \
-            for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++) {     \
-                T v = z[j];                                                    \
-                for (uint32_t a = 1; !(v < 2 && v > -2); a++) {                \
-                    if (a == MAX_ATTEMPTS) {                                   \
-                        v = 0;                                                 \
-                        break;                                                 \
-                    }                                                          \
-                    draw(g, (uint64_t)b, a, again);                            \
-                    normals_##sfx(again, retry);                               \
-                    v = retry[j];                                              \
-                }                                                              \
-                out[b * PER_##sfx + j] = v;                                    \
+        for (int64_t b = b0; b < b1; b++) {                                    \
+            words w = {g, (uint64_t)b * (PER_##sfx * 64), {0}, 4};             \
+            T z[PER_##sfx] = {0};                                              \
+            int got = 0;                                                       \
+            for (int pair = 0; got < PER_##sfx && pair < PER_##sfx * 64; pair++) { \
+                T v[2];                                                        \
+                truncated_pair_##sfx(&w, v);                                   \
+                for (int j = 0; j < 2 && got < PER_##sfx; j++)                 \
+                    if (v[j] < 2 && v[j] > -2)                                 \
+                        z[got++] = v[j];                                       \
             }                                                                  \
-        });                                                                    \
+            for (int j = 0; j < PER_##sfx && b * PER_##sfx + j < n; j++)       \
+                out[b * PER_##sfx + j] = z[j];                                 \
+        }                                                                      \
     }
+static inline void truncated_pair_f32(words *w, float v[2])
+{
+    const uint32_t x0 = next_word(w), x1 = next_word(w);
+    box_muller_f32(x0, x1, &v[0], &v[1]);
+}
+static inline void truncated_pair_f64(words *w, double v[2])
+{
+    const uint32_t x0 = next_word(w), x1 = next_word(w), x2 = next_word(w), x3 = next_word(w);
+    box_muller_f64(x0, x1, x2, x3, &v[0], &v[1]);
+}
 FG_FOR_FLOATS(TRUNCATED_FILL)
 
-/* Integers: minval + floor(64 random bits * (maxval - minval) / 2^64), two
- * per block (a multiply, not a division; as TF's modulo, slightly biased
- * unless the range is a power of two). */
+/* Integers: TF's minval + bits % (maxval - minval), four 32-bit values or
+ * two 64-bit ones (low word first) per output: slightly biased unless the
+ * range is a power of two, as TF's. */
+static void uniform_int_i32(void *out_, int64_t n, int64_t b0, int64_t b1, const gen *g,
+                            uint64_t lo, uint64_t range)
+{
+    int32_t *out = (int32_t *)out_;
+    const uint32_t r = (uint32_t)range;
+    FOR_BLOCKS(g, b0, b1, b, x, {
+        for (int j = 0; j < 4 && b * 4 + j < n; j++)
+            out[b * 4 + j] = (int32_t)((uint32_t)lo + x[j] % r);
+    });
+}
+static void uniform_int_i64(void *out_, int64_t n, int64_t b0, int64_t b1, const gen *g,
+                            uint64_t lo, uint64_t range)
+{
+    int64_t *out = (int64_t *)out_;
+    FOR_BLOCKS(g, b0, b1, b, x, {
+        for (int j = 0; j < 2 && b * 2 + j < n; j++) {
+            uint64_t bits = x[2 * j] | ((uint64_t)x[2 * j + 1] << 32);
+            out[b * 2 + j] = (int64_t)(lo + bits % range);
+        }
+    });
+}
 
-#define UNIFORM_INT_FILL(sfx, T, code, _)                                       \
-    static void uniform_int_##sfx(void *out_, int64_t n, int64_t b0, int64_t b1, \
-                                  const stream *g, uint64_t lo, uint64_t range) \
-    {                                                                          \
-        T *out = (T *)out_;                                                    \
-        FOR_BLOCKS(g, b0, b1, b, x, {                                          \
-            for (int j = 0; j < 2 && b * 2 + j < n; j++) {                     \
-                uint64_t bits = ((uint64_t)x[2 * j] << 32) | x[2 * j + 1];      \
-                out[b * 2 + j] = (T)(lo + (uint64_t)(((unsigned __int128)bits * range) >> 64)); \
-            }                                                                  \
-        });                                                                    \
-    }
-FG_WIDE_INTS(UNIFORM_INT_FILL, _)
-
-typedef void (*fill_fn)(void *out, int64_t n, int64_t b0, int64_t b1, const stream *g);
+typedef void (*fill_fn)(void *out, int64_t n, int64_t b0, int64_t b1, const gen *g);
 
 FG_DTYPE_TABLE(fill_fn, uniform, FG_FLOATS);
 FG_DTYPE_TABLE(fill_fn, normal, FG_FLOATS);
 FG_DTYPE_TABLE(fill_fn, truncated, FG_FLOATS);
-static const int per_block[FG_DTYPE_COUNT] = {[FG_FLOAT32] = PER_f32, [FG_FLOAT64] = PER_f64,
-                                              [FG_INT32] = 2, [FG_INT64] = 2};
+static const int per_group[FG_DTYPE_COUNT] = {[FG_FLOAT32] = PER_f32, [FG_FLOAT64] = PER_f64,
+                                              [FG_INT32] = 4, [FG_INT64] = 2};
 
-/* This share's blocks of out[0]. */
+/* This share's groups of out[0]. */
 static void share(const fg_step *s, int part, int nparts, int64_t *b0, int64_t *b1)
 {
     const fg_value *o = s->out[0];
-    int per = per_block[o->dtype];
+    int per = per_group[o->dtype];
     fg_split((o->size + per - 1) / per, part, nparts, b0, b1);
 }
 
@@ -300,12 +351,13 @@ static int fill_float(const fg_step *s, int part, int nparts, fg_status *st, con
     fill_fn f = FG_LOOKUP(fns, o->dtype);
     if (!f)
         return fg_fail(st, FG_UNIMPLEMENTED, "%s: unsupported dtype %d", s->name, o->dtype);
-    stream g;
-    seeds sd = stream_begin(s, nparts, &g);
+    const uint64_t reserve = (uint64_t)o->size * RESERVED_PER_OUTPUT;
+    gen g;
+    seeds sd = stream_begin(s, nparts, reserve, &g);
     int64_t b0, b1;
     share(s, part, nparts, &b0, &b1);
     f(o->data, o->size, b0, b1, &g);
-    stream_end(s, nparts, sd);
+    stream_end(s, nparts, reserve, sd);
     return FG_OK;
 }
 
@@ -342,8 +394,9 @@ int fg_k_random_uniform_int(const fg_step *s, int part, int nparts, fg_status *s
     if (o->size > 0 && lo >= hi)
         return fg_fail(st, FG_INVALID_ARGUMENT, "Need minval < maxval, got %lld >= %lld",
                        (long long)lo, (long long)hi);
-    stream g;
-    seeds sd = stream_begin(s, nparts, &g);
+    const uint64_t reserve = (uint64_t)o->size * RESERVED_PER_OUTPUT;
+    gen g;
+    seeds sd = stream_begin(s, nparts, reserve, &g);
     int64_t b0, b1;
     share(s, part, nparts, &b0, &b1);
     uint64_t range = (uint64_t)hi - (uint64_t)lo;
@@ -351,21 +404,22 @@ int fg_k_random_uniform_int(const fg_step *s, int part, int nparts, fg_status *s
         uniform_int_i32(o->data, o->size, b0, b1, &g, (uint64_t)lo, range);
     else
         uniform_int_i64(o->data, o->size, b0, b1, &g, (uint64_t)lo, range);
-    stream_end(s, nparts, sd);
+    stream_end(s, nparts, reserve, sd);
     return FG_OK;
 }
 
 /* ---- candidate samplers (TF's range samplers) --------------------------------
  *
- * Draw t of a run takes the 64 bits of position t % 2 of block t / 2. The
- * uniform sampler maps them to [0, range_max) as RandomUniformInt does; the
- * log-uniform (Zipfian) one takes a double u in [0, 1) from their top 53
- * bits and gives floor(exp(u * log(range_max + 1))) - 1, whose probability
- * is log((v + 2) / (v + 1)) / log(range_max + 1). A unique draw rejects
- * values it already has (a hash set in the step's scratch) and counts its
- * tries: the expected count of a class of probability p is then
- * 1 - (1 - p)^tries, else p * num_sampled (TF's ExpectedCountHelper, in
- * float as TF computes it). */
+ * As TF's: a run reserves 2048 num_sampled words of the op's counter and
+ * reads them in order (TF's SimplePhilox over ReserveSamples32), two per
+ * draw. The uniform sampler takes the 64 bits (low word first) modulo
+ * range_max; the log-uniform (Zipfian) one takes a double u in [0, 1) from
+ * them (TF's Uint64ToDouble) and gives (floor(exp(u log1p(range_max))) - 1)
+ * modulo range_max, whose probability is log((v + 2) / (v + 1)) /
+ * log1p(range_max). A unique draw rejects values it already has (a hash set
+ * in the step's scratch) and counts its tries: the expected count of a class
+ * of probability p is then 1 - (1 - p)^tries, else p * num_sampled (TF's
+ * ExpectedCountHelper, in float as TF computes it). */
 
 /* A unique draw gives up after this many tries per sample (only a
  * log-uniform draw of nearly all of a large range comes near it). */
@@ -377,14 +431,12 @@ typedef struct {
     double log_range;
 } sampler;
 
-static int64_t sampler_value(const sampler *sm, uint64_t bits)
+static int64_t sampler_value(const sampler *sm, uint32_t x0, uint32_t x1)
 {
     if (!sm->log_uniform)
-        return (int64_t)(((unsigned __int128)bits * (uint64_t)sm->range_max) >> 64);
-    double u = (double)(bits >> 11) * 0x1p-53;
-    int64_t v = (int64_t)exp(u * sm->log_range) - 1;
-    /* exp may round up to range_max + 1 itself. */
-    return v < 0 ? 0 : v >= sm->range_max ? sm->range_max - 1 : v;
+        return (int64_t)((x0 | ((uint64_t)x1 << 32)) % (uint64_t)sm->range_max);
+    const int64_t v = (int64_t)exp(unit_f64(x0, x1) * sm->log_range) - 1;
+    return v % sm->range_max;
 }
 
 static float sampler_probability(const sampler *sm, int64_t v)
@@ -429,7 +481,7 @@ static int candidate_sampler(const fg_step *s, fg_status *st, int log_uniform)
         return fg_fail(st, FG_INVALID_ARGUMENT,
                        "Sampler's range is too small: num_sampled %lld > range_max %lld",
                        (long long)num_sampled, (long long)sm.range_max);
-    sm.log_range = log((double)sm.range_max + 1.0);
+    sm.log_range = log1p((double)sm.range_max);
     int64_t *out = (int64_t *)sampled->data;
     int64_t *set = NULL, slots = 0;
     if (unique) {
@@ -444,29 +496,27 @@ static int candidate_sampler(const fg_step *s, fg_status *st, int log_uniform)
         for (int64_t i = 0; i < slots; i++)
             set[i] = 0;
     }
-    stream g;
-    seeds sd = stream_begin(s, 1, &g);
+    const uint64_t reserve = ((uint64_t)num_sampled * 2048 + 3) / 4;
+    gen g;
+    seeds sd = stream_begin(s, 1, reserve, &g);
+    words w = {&g, 0, {0}, 4};
     int64_t tries = 0, got = 0;
     const int64_t max_tries = num_sampled * MAX_TRIES_PER_SAMPLE;
-    uint32_t x[4];
     while (got < num_sampled) {
         if (tries >= max_tries) {
-            stream_end(s, 1, sd);
+            stream_end(s, 1, reserve, sd);
             return fg_fail(st, FG_INVALID_ARGUMENT,
                            "%s: no %lld distinct candidates after %lld tries", s->name,
                            (long long)num_sampled, (long long)tries);
         }
-        if ((tries & 1) == 0)
-            draw(&g, (uint64_t)(tries >> 1), 0, x);
-        int j = (int)(tries & 1);
-        uint64_t bits = ((uint64_t)x[2 * j] << 32) | x[2 * j + 1];
-        int64_t v = sampler_value(&sm, bits);
+        const uint32_t x0 = next_word(&w), x1 = next_word(&w);
+        int64_t v = sampler_value(&sm, x0, x1);
         tries++;
         if (unique && !set_insert(set, slots, v))
             continue;
         out[got++] = v;
     }
-    stream_end(s, 1, sd);
+    stream_end(s, 1, reserve, sd);
     const int64_t *classes = (const int64_t *)true_classes->data;
     float *te = (float *)true_expected->data, *se = (float *)sampled_expected->data;
     for (int64_t i = 0; i < true_expected->size; i++)

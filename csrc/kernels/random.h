@@ -1,7 +1,8 @@
-/* Random kernels: counter-based (Philox4x32-10) uniform, normal, truncated
- * normal and integer uniform draws. Every output element follows from
- * (seed, seed2, the session's run counter of the op, the element's index),
- * never from sequential state, so any split into shares gives the same values. */
+/* Random kernels: TF's Philox4x32-10 uniform, normal, truncated normal and
+ * integer uniform draws, the same numbers as TF's kernels for the same seeds
+ * and runs. Every output element follows from (seed, seed2, the op's counter
+ * in the session, the element's index), so any split into shares gives the
+ * same values. */
 #ifndef FG_KERNELS_RANDOM_H
 #define FG_KERNELS_RANDOM_H
 

@@ -1,12 +1,14 @@
 """Ops of TF1's input pipelines (`train/input.py`): RandomShuffle
 (`tf.random.shuffle`). (`limit_epochs` counts with CountUpTo, a state op.)
 
-It is a host op (`OpDef.host`, see staged_run.py) that keeps a
-generator per session (a session resource), seeded by its op's seeds, so a
-seeded shuffle gives the same sequence of permutations in every session
-(not TF's: TF's Philox stream is its own).
+It is a host op (`OpDef.host`, see staged_run.py) that keeps its Philox
+counter per session (a session resource) and draws TF's permutations: TF's
+RandomShuffle reserves size - 1 words of the op's stream per run and swaps
+element i with i + word % (size - i), so a seeded shuffle gives TF's
+sequence of permutations in every session.
 """
 
+import secrets
 import threading
 
 import numpy as np
@@ -17,35 +19,49 @@ from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import Accepts, NotDifferentiable, OpDef, register
 from . import samples
 from .arguments import graph_of, to_tensor
-from .random_ops import get_seed
+from .random_ops import get_seed, philox_outputs
 
 __all__ = ["random_shuffle"]
 RANDOM = ["shuffle"]
 
 
-def _generator(seed, seed2):
+def _seeds(seed, seed2):
     if seed == 0 and seed2 == 0:
-        return np.random.default_rng()
-    return np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, int(seed2) & 0xFFFFFFFFFFFFFFFF])
+        return secrets.randbits(63), secrets.randbits(63)
+    return seed, seed2
 
 
-def _shuffled(rng, value):
+def _permutation(seed, seed2, offset, n):
+    """TF's Fisher-Yates permutation of n rows from the words at counter
+    `offset` of the generator (seed, seed2)."""
+    words = philox_outputs(seed, seed2, offset + np.arange((n + 2) // 4 + 1)).reshape(-1)
+    perm = np.arange(n)
+    for i in range(n - 1):
+        j = i + int(words[i]) % (n - i)
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def _shuffled(value, seed, seed2, offset):
+    """(value shuffled along dimension 0, the counter words the run took)."""
     value = np.asarray(value)
-    if value.ndim == 0:
-        return value.copy()
-    return value[rng.permutation(value.shape[0])]
+    if value.ndim == 0 or value.size <= 1 or value.shape[0] <= 1:
+        return value.copy(), 0
+    n = value.shape[0]
+    return value[_permutation(seed, seed2, offset, n)], (n + 2) // 4
 
 
 def _shuffle_reference(inputs, attrs):
-    # The first run's value: a fresh generator from the op's seeds.
-    return [_shuffled(_generator(attrs.get("seed", 0), attrs.get("seed2", 0)), inputs[0])]
+    # The first run's value in a session.
+    return [_shuffled(inputs[0], *_seeds(attrs.get("seed", 0), attrs.get("seed2", 0)), 0)[0]]
 
 
 class _ShuffleState:
-    """One RandomShuffle op's generator in one session."""
+    """One RandomShuffle op's seeds and counter in one session."""
 
     def __init__(self, seed, seed2):
-        self.rng = _generator(seed, seed2)
+        self.seeds = _seeds(seed, seed2)
+        self.offset = 0
         self.lock = threading.Lock()
 
 
@@ -53,7 +69,9 @@ def _shuffle_host(ctx, op, inputs):
     state = ctx.resource(("random_shuffle", op.name),
                          lambda: _ShuffleState(op.attrs.get("seed", 0), op.attrs.get("seed2", 0)))
     with state.lock:
-        return [_shuffled(state.rng, inputs[0])]
+        value, used = _shuffled(inputs[0], *state.seeds, state.offset)
+        state.offset += used
+    return [value]
 
 
 def _same_shape(ctx):

@@ -1,16 +1,15 @@
 """Random ops (uniform, normal, truncated normal, integer uniform) and TF1's
 graph-level and op-level seeds.
 
-Each op draws from a counter-based generator, Philox4x32-10, keyed by its
-(seed, seed2) pair and a per-session run counter kept in the op's state
-words: every `Session.run` of the op draws new numbers, two sessions on one
-graph with the same seeds draw the same sequence, and an op with neither a
-graph nor an op seed draws a sequence of its own in every session. Element i
-of an output comes from block i // PER of the stream (see
-csrc/kernels/random.c), never from sequential state, so a step split across
-threads draws the same values as one share. `sample` is the same generator
-in NumPy: the ops' reference and the tests' oracle.
-"""
+Each op draws what TF's kernel draws: Philox4x32-10 keyed by its seed, its
+counter starting at seed2 and kept per session in the op's state words, so
+every `Session.run` of the op draws new numbers, two sessions on one graph
+with the same seeds draw the same sequence, seeded TF1 programs get TF's
+numbers, and an op with neither a graph nor an op seed draws a sequence of
+its own in every session. Each group of outputs comes from its own counter
+offset (see csrc/kernels/random.c), so a step split across threads draws the
+same values as one share. `sample` is the same generator in NumPy: the ops'
+reference and the tests' oracle."""
 
 import collections
 import math
@@ -124,99 +123,87 @@ def philox4x32_10(ctr, key):
     return c0, c1, c2, c3
 
 
-def _split64(v):
-    v = int(v) % 2**64
-    return v & 0xFFFFFFFF, v >> 32
+_RESERVED_PER_OUTPUT = 256  # TF's ReserveRandomOutputs(n, 256)
 
 
-def _stream(seed, seed2, run):
-    """(key, c2, c3) of one op's run, as the kernel's stream_begin derives them."""
-    x = philox4x32_10(_split64(run) + _split64(seed2), _split64(seed))
-    return (int(x[0]), int(x[1])), int(x[2]), int(x[3])
+def philox_outputs(seed, seed2, offsets):
+    """TF's PhiloxRandom(seed, seed2) at the counter offsets `offsets` (its
+    counter starts at seed2 << 64): a (len(offsets), 4) uint32 array."""
+    off = np.asarray(offsets, dtype=np.uint64)
+    hi = np.full_like(off, np.uint64(int(seed2) % 2**64))
+    seed = int(seed) % 2**64
+    ctr = (off & _LO32, off >> _S32, hi & _LO32, hi >> _S32)
+    return np.stack(philox4x32_10(ctr, (seed & 0xFFFFFFFF, seed >> 32)), axis=-1).astype(np.uint32)
 
 
-def _blocks(stream, blocks, attempt=0):
-    """The 4 words of each block index in `blocks`: a (len(blocks), 4) uint64 array."""
-    key, c2, c3 = stream
-    b = np.asarray(blocks, dtype=np.uint64)
-    ctr = (b & _LO32, b >> _S32, np.full_like(b, c2 ^ attempt), np.full_like(b, c3))
-    return np.stack(philox4x32_10(ctr, key), axis=-1)
+def _unit_f32(x):
+    """TF's Uint32ToFloat: the low 23 bits as the mantissa of [1, 2), less 1."""
+    return ((x & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
 
 
-_PER = {np.float32: 4, np.float64: 2, np.int32: 2, np.int64: 2}
+def _unit_f64(x0, x1):
+    """TF's Uint64ToDouble: 20 bits of x0 and all of x1 as a mantissa, less 1."""
+    man = ((x0.astype(np.uint64) & np.uint64(0xFFFFF)) << _S32) | x1.astype(np.uint64)
+    return (man | np.uint64(1023 << 52)).view(np.float64) - 1.0
 
 
-def _unit(x, np_dtype, j):
-    """Uniforms in [0, 1) at position j of blocks x, as float64."""
+def _box_muller(words, np_dtype):
+    """TF's BoxMullerFloat/Double over rows of words: (sin, cos) pairs."""
     if np_dtype == np.float32:
-        return (x[:, j] >> np.uint64(8)).astype(np.float64) * 2.0**-24
-    bits = (x[:, 2 * j] << _S32) | x[:, 2 * j + 1]
-    return (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
+        u1 = np.maximum(_unit_f32(words[:, 0]), np.float32(1e-7))
+        v1 = (2.0 * np.pi * _unit_f32(words[:, 1]).astype(np.float64)).astype(np.float32)
+        r = np.sqrt(np.float32(-2) * np.log(u1))
+    else:
+        u1 = np.maximum(_unit_f64(words[:, 0], words[:, 1]), 1e-7)
+        v1 = 2.0 * np.pi * _unit_f64(words[:, 2], words[:, 3])
+        r = np.sqrt(-2.0 * np.log(u1))
+    return np.stack([np.sin(v1) * r, np.cos(v1) * r], axis=-1)
 
 
-def _normals(x, np_dtype):
-    """Box-Muller, in the output type's precision: (len(x), PER) normals."""
-    per = _PER[np_dtype]
-    eps = 2.0**-24 if np_dtype == np.float32 else 2.0**-53
-    z = np.empty((len(x), per), dtype=np_dtype)
-    for p in range(0, per, 2):
-        u1 = (_unit(x, np_dtype, p) + eps).astype(np_dtype)
-        u2 = _unit(x, np_dtype, p + 1).astype(np_dtype)
-        r = np.sqrt(np_dtype(-2) * np.log(u1))
-        theta = np_dtype(6.283185307179586) * u2
-        z[:, p] = r * np.cos(theta)
-        z[:, p + 1] = r * np.sin(theta)
-    return z
+_PER = {np.float32: 4, np.float64: 2, np.int32: 4, np.int64: 2}
 
 
-def _mulhi64(a, b):
-    """The high 64 bits of a * b (uint64 array a, int b < 2**64)."""
-    a0, a1 = a & _LO32, a >> _S32
-    b0, b1 = np.uint64(b & 0xFFFFFFFF), np.uint64(b >> 32)
-    u = a1 * b0 + ((a0 * b0) >> _S32)
-    v = a0 * b1 + (u & _LO32)
-    return a1 * b1 + (u >> _S32) + (v >> _S32)
+def _truncated_group(seed, seed2, start, per, np_dtype):
+    """One truncated-normal group: normals from the words at counter offset
+    `start` on, keeping the first `per` with |z| < 2 (0 past the stretch)."""
+    words = philox_outputs(seed, seed2, start + np.arange(per * 64)).reshape(-1)
+    step = 2 if np_dtype == np.float32 else 4
+    z = _box_muller(words.reshape(-1, step), np_dtype).reshape(-1)
+    kept = z[(z < 2) & (z > -2)][:per]
+    return np.concatenate([kept, np.zeros(per - len(kept), dtype=np_dtype)])
 
 
 def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
     """What the kernel of `kind` ("uniform", "normal", "truncated_normal",
-    "uniform_int") writes in run `run` of a session, in NumPy."""
+    "uniform_int") writes in run `run` of a session (every run of the op
+    before it of the same shape), in NumPy: TF's numbers for those seeds."""
     np_dtype = np.dtype(dtypes.as_dtype(dtype).np_dtype).type
     shape = tuple(int(d) for d in shape)
     n = int(np.prod(shape, dtype=np.int64))
     per = _PER[np_dtype]
-    nblocks = -(-n // per)
-    stream = _stream(seed, seed2, run)
-    x = _blocks(stream, np.arange(nblocks))
+    groups = -(-n // per)
+    base = run * n * _RESERVED_PER_OUTPUT
+    if kind == "truncated_normal":
+        out = np.concatenate([_truncated_group(seed, seed2, base + g * per * 64, per, np_dtype)
+                              for g in range(groups)] or [np.zeros(0, np_dtype)])
+        return out[:n].astype(np_dtype).reshape(shape)
+    x = philox_outputs(seed, seed2, base + np.arange(groups))
     if kind == "uniform":
-        out = np.stack([_unit(x, np_dtype, j) for j in range(per)], axis=-1).astype(np_dtype)
+        out = (_unit_f32(x) if np_dtype == np.float32 else
+               np.stack([_unit_f64(x[:, 0], x[:, 1]), _unit_f64(x[:, 2], x[:, 3])], axis=-1))
     elif kind == "normal":
-        out = _normals(x, np_dtype)
-    elif kind == "truncated_normal":
-        out = _normals(x, np_dtype)
-        # Positions past n are never drawn again; mark them accepted.
-        bad = ~((out < 2) & (out > -2))
-        bad.reshape(-1)[n:] = False
-        attempt = 1
-        while bad.any():
-            rows = np.nonzero(bad.any(axis=1))[0]
-            if attempt == 64:
-                out[bad] = 0
-                break
-            redraw = _normals(_blocks(stream, rows, attempt), np_dtype)
-            sub = bad[rows]
-            out[rows] = np.where(sub, redraw, out[rows])
-            bad[rows] = sub & ~((redraw < 2) & (redraw > -2))
-            attempt += 1
+        out = _box_muller(x.reshape(-1, 2) if np_dtype == np.float32 else x, np_dtype)
     elif kind == "uniform_int":
         lo, hi = int(minval), int(maxval)
-        bits = np.stack([(x[:, 2 * j] << _S32) | x[:, 2 * j + 1] for j in range(2)], axis=-1)
         with np.errstate(over="ignore"):
-            out = (np.uint64(lo % 2**64) + _mulhi64(bits, (hi - lo) % 2**64))
-        out = out.view(np.int64).astype(np_dtype)
+            if np_dtype == np.int32:
+                out = (np.uint32(lo % 2**32) + x % np.uint32((hi - lo) % 2**32)).view(np.int32)
+            else:
+                bits = x[:, 0::2].astype(np.uint64) | (x[:, 1::2].astype(np.uint64) << _S32)
+                out = (np.uint64(lo % 2**64) + bits % np.uint64((hi - lo) % 2**64)).view(np.int64)
     else:
         raise ValueError(f"unknown kind {kind!r}")
-    return out.reshape(-1)[:n].reshape(shape)
+    return out.astype(np_dtype).reshape(-1)[:n].reshape(shape)
 
 
 # ---- registry -----------------------------------------------------------------
@@ -295,8 +282,7 @@ def _uniform_int_reference(inputs, attrs):
                    minval=minval, maxval=maxval)]
 
 
-# The op-level seeds; fastgraph's generator differs from TF's, so a written
-# graph draws other numbers in TF.
+# The op-level seeds; the kernels draw TF's numbers for them.
 _SEEDS = [Attr("seed", default=0), Attr("seed2", default=0)]
 
 for _type, _kernel, _kind in (("RandomUniform", "random_uniform", "uniform"),
@@ -517,11 +503,11 @@ def _lower_sampler(ctx):
                     ctx.attrs["range_max"]], None
 
 
-def _sampler_value(log_uniform, bits, range_max, log_range):
+def _sampler_value(log_uniform, x0, x1, range_max, log_range):
     if not log_uniform:
-        return (bits * range_max) >> 64
-    v = int(math.exp((bits >> 11) * 2.0**-53 * log_range)) - 1
-    return min(max(v, 0), range_max - 1)
+        return (int(x0) | (int(x1) << 32)) % range_max
+    u = float(_unit_f64(np.array([x0], np.uint32), np.array([x1], np.uint32))[0])
+    return (int(math.exp(u * log_range)) - 1) % range_max
 
 
 def _expected_counts(log_uniform, values, range_max, log_range, num_sampled, tries):
@@ -541,23 +527,23 @@ def sample_candidates(log_uniform, true_classes, num_sampled, unique, range_max,
                       run=0):
     """What a candidate sampler's kernel writes in run `run` of a session, in
     NumPy: (sampled_candidates, true_expected_count, sampled_expected_count)."""
-    stream = _stream(seed, seed2, run)
-    log_range = math.log(range_max + 1.0)
+    base = run * ((2048 * num_sampled + 3) // 4)
+    log_range = math.log1p(range_max)
     out, seen, tries = [], set(), 0
-    chunk = 2 * max(num_sampled, 8)
+    chunk = max(num_sampled, 8)
+    words = np.zeros(0, np.uint32)
     while len(out) < num_sampled:
-        x = _blocks(stream, np.arange(tries // 2, tries // 2 + chunk // 2))
-        for w in range(chunk):
-            if len(out) == num_sampled:
-                break
-            row, j = x[w // 2], w % 2
-            v = _sampler_value(log_uniform, (int(row[2 * j]) << 32) | int(row[2 * j + 1]),
-                               range_max, log_range)
-            tries += 1
-            if unique and v in seen:
-                continue
-            seen.add(v)
-            out.append(v)
+        if len(words) < 2 * (tries + 1):
+            start = len(words) // 4
+            words = np.concatenate([words, philox_outputs(seed, seed2, base + np.arange(
+                start, start + chunk)).reshape(-1)])
+        v = _sampler_value(log_uniform, words[2 * tries], words[2 * tries + 1], range_max,
+                           log_range)
+        tries += 1
+        if unique and v in seen:
+            continue
+        seen.add(v)
+        out.append(v)
     args = (log_uniform, range_max, log_range, num_sampled, tries)
     return [np.asarray(out, dtype=np.int64),
             _expected_counts(log_uniform, true_classes, *args[1:]).astype(np.float32),

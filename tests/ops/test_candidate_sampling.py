@@ -57,14 +57,14 @@ def test_expected_counts(sampler):
         c, t, e = sess.run(list(unique))
     # 1 - (1 - p)^tries, with the tries the reference counted for this draw.
     op = unique.sampled_candidates.op
-    stream = random_ops._stream(op.get_attr("seed"), op.get_attr("seed2"), 0)
-    log_range = math.log(21.0)
+    seeds = op.get_attr("seed"), op.get_attr("seed2")
+    log_range = math.log1p(20)
     seen, tries = set(), 0
     while len(seen) < 6:
-        block = random_ops._blocks(stream, [tries // 2])[0]
+        block = random_ops.philox_outputs(*seeds, [tries // 2])[0]
         j = tries % 2
-        bits = (int(block[2 * j]) << 32) | int(block[2 * j + 1])
-        seen.add(random_ops._sampler_value(log_uniform, bits, 20, log_range))
+        seen.add(random_ops._sampler_value(log_uniform, block[2 * j], block[2 * j + 1], 20,
+                                           log_range))
         tries += 1
     assert set(c.tolist()) == seen
     if tries > 6:
