@@ -151,6 +151,15 @@ def _reduce(op_type, input_tensor, axis, keepdims, name, keep_dims=None, reducti
     graph = graph_of([input_tensor])
     x = to_tensor(graph, input_tensor)
     inputs = [x]
+    if axis is None and x.shape.rank is None:
+        # TF reduces over range(0, rank(x)) when the rank is unknown: the
+        # axes are known once the plan is compiled for fed shapes.
+        rank = make_op(graph, "Rank", [x], {}, name="Rank").outputs[0]
+        with graph.name_scope("range"):
+            start = to_tensor(graph, 0, dtype=dtypes.int32, name="start")
+            delta = to_tensor(graph, 1, dtype=dtypes.int32, name="delta")
+        axis = make_op(graph, "Range", [start, rank, delta], {"Tidx": dtypes.int32},
+                       name="range").outputs[0]
     if isinstance(axis, Tensor) and axis.op.type != "Const":
         # `tf.range(tf.rank(x) - 1)` and friends: known when the plan is compiled.
         inputs.append(axis)

@@ -185,3 +185,26 @@ def test_build_errors_match_tensorflow():
                 api.reduce_logsumexp(api.compat.v1.placeholder(api.int32, [2]))
             with pytest.raises(TypeError):
                 api.cumsum(api.compat.v1.placeholder(api.bool, [2]))
+
+
+def test_reduce_over_unknown_rank_matches_tensorflow():
+    """axis=None on a tensor of unknown rank: TF reduces over range(0,
+    rank(x)); the graph exports, and TF runs fastgraph's GraphDef of it."""
+    tf = pytest.importorskip("tensorflow")
+    for value in (np.arange(6.0, dtype=np.float32), np.ones((2, 3, 4), np.float32)):
+        got = []
+        for api in (fg, tf):
+            g = api.Graph()
+            with g.as_default():
+                x = api.compat.v1.placeholder(api.float32, name="x")
+                y = api.reduce_sum(x * 2.0, name="y")
+                with api.compat.v1.Session(graph=g) as sess:
+                    got.append(sess.run(y, {x: value}))
+            if api is fg:
+                graph_def = g.as_graph_def().SerializeToString()
+        assert_same(got[0], got[1])
+        with tf.Graph().as_default() as tg:
+            gd = tf.compat.v1.GraphDef.FromString(graph_def)
+            tf.import_graph_def(gd, name="")
+            with tf.compat.v1.Session(graph=tg) as sess:
+                np.testing.assert_allclose(sess.run("y:0", {"x:0": value}), got[1], rtol=1e-6)
