@@ -113,6 +113,11 @@ typedef struct fg_plan {
     char *names;      /* pool behind every step's name */
     void *arena;
     int64_t arena_bytes;
+    /* Run traces (RunOptions.trace_level): NULL, or 2 * n_steps slots that
+     * fg_plan_run fills with each step's start and end (CLOCK_REALTIME, ns).
+     * Set on an instance for one run only; clones start with NULL, so an
+     * untraced run pays one predictable branch per step. */
+    int64_t *trace;
 } fg_plan;
 
 /* One allocation per pool; NULL when out of memory. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fg.h"
 #include "kernels/control_flow.h"
@@ -261,14 +262,26 @@ static int run_step(const fg_step *s, fg_status *st)
     return rc;
 }
 
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int fg_plan_run(fg_plan *p, fg_status *st)
 {
+    int64_t *trace = p->trace;
     st->code = FG_OK;
     st->step = -1;
     st->msg[0] = '\0';
     for (int32_t i = 0; i < p->n_steps; i++) {
         const fg_step *s = &p->steps[i];
+        if (trace)
+            trace[2 * i] = now_ns();
         int rc = run_step(s, st);
+        if (trace)
+            trace[2 * i + 1] = now_ns();
         if (rc != FG_OK) {
             st->step = i;
             if (st->code == FG_OK)

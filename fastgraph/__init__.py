@@ -44,6 +44,9 @@ from .ops.state_ops import (  # noqa: F401
     initialize_all_variables, local_variables, trainable_variables, variables_initializer,
 )
 from .session import InteractiveSession, Session
+from . import client  # noqa: F401 - fastgraph.client.timeline
+from .graph_picture import visualize  # noqa: F401
+from .run_profile import profile  # noqa: F401
 from .traced import GradientTape, Module, TensorSpec, function  # noqa: F401 - TF2's
 
 __version__ = "0.1.0"

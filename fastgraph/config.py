@@ -5,6 +5,8 @@ accepted and ignored; `intra_op_parallelism_threads` caps how many threads
 share one step of the session's runs.
 """
 
+from .framework import step_stats_protos
+
 __all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunOptions",
            "RunMetadata"]
 
@@ -57,14 +59,13 @@ class ConfigProto(_Options):
 
 class RunOptions(_Options):
     """Options for one `Session.run`: `timeout_in_ms` bounds how long the
-    run's queue ops wait (DeadlineExceededError); the rest is accepted and
-    ignored."""
+    run's queue ops wait (DeadlineExceededError); `trace_level` other than
+    NO_TRACE fills the `step_stats` of the run's `RunMetadata` (every level
+    records the same: each step's times, outputs and thread); the rest is
+    accepted and ignored."""
 
     _fields = {"trace_level": 0, "timeout_in_ms": 0}
     NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
 
 
-class RunMetadata(_Options):
-    """What a run reports back (fastgraph records nothing here)."""
-
-    _fields = {"step_stats": None}
+RunMetadata = step_stats_protos.RunMetadata

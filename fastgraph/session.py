@@ -16,6 +16,7 @@ from .framework import errors, session_stack
 from .framework.dtypes import int64, string
 from .framework.graph import Tensor, get_default_graph
 from .plan_cache import PlanCache, RunSignature
+from .run_trace import RunTrace, wants_trace
 from .staged_run import StagedRun
 
 __all__ = ["Session", "InteractiveSession"]
@@ -87,22 +88,31 @@ class Session:
         a nested list, tuple, namedtuple or dict of them; the result has the
         same structure, with NumPy values for tensors and None for ops.
         `feed_dict` maps tensors (or their names) to values that override
-        them for this run.
+        them for this run. With `options.trace_level` other than NO_TRACE,
+        `run_metadata.step_stats` receives the run's trace: one node per
+        executed step, with its times, outputs and thread.
         """
-        # A signature run before, with feeds that need no conversion: all in C.
-        result = self._fast.run(fetches, feed_dict)
-        if result is not MISS:
-            return result
+        trace = RunTrace() if wants_trace(options, run_metadata) else None
+        if trace is None:
+            # A signature run before, with feeds that need no conversion: all in C.
+            result = self._fast.run(fetches, feed_dict)
+            if result is not MISS:
+                return result
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
         feeds = self._feeds(feed_dict)
         staged = self._staged(structure.leaves, feeds)
-        if staged is not None:
-            return structure.build(staged.run(self, feeds, options))
-        sig = RunSignature(structure.leaves, feeds)
-        native, outs = self._run_signature(sig)
-        self._plan_cache.remember_run(fetches, feed_dict, sig, native)
-        return structure.build(sig.results(outs))
+        try:
+            if staged is not None:
+                return structure.build(staged.run(self, feeds, options, trace))
+            sig = RunSignature(structure.leaves, feeds)
+            native, outs = self._run_signature(sig, trace)
+            if trace is None:
+                self._plan_cache.remember_run(fetches, feed_dict, sig, native)
+            return structure.build(sig.results(outs))
+        finally:
+            if trace is not None:
+                run_metadata.step_stats.CopyFrom(trace.step_stats())
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Returns a Python callable that runs `fetches` with positional
@@ -167,14 +177,18 @@ class Session:
             res = self._resources.pop(key, None)
         _close_resource(res)
 
-    def _run_signature(self, sig):
+    def _run_signature(self, sig, trace=None):
         """Runs the plan of `sig`, compiled on a miss; returns (the plan,
-        its fetched arrays)."""
+        its fetched arrays). A RunTrace `trace` gets the times of its steps."""
         run = self._plan_cache.lookup(sig) or self._compile(sig)
+        times = None if trace is None else np.zeros(2 * len(run.native.plan.steps), np.int64)
         try:
-            outs = run.run(sig.arrays)
+            outs = run.run(sig.arrays, times)
         except MemoryError:
             raise _oom(run.native.plan) from None
+        finally:
+            if trace is not None:
+                trace.add_plan(run.native.plan, times)
         if outs is None:  # the session closed since the lookup
             self._check_open()
         return run.native, outs

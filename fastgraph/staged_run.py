@@ -193,20 +193,24 @@ class StagedRun:
             done.update(ids)
         self.stages = stages
 
-    def run(self, session, feeds, options=None):
+    def run(self, session, feeds, options=None, trace=None):
         """The value of each leaf (None for an op) from a run of `session`
-        with `feeds` ((tensor, array) pairs) and `options` (RunOptions)."""
+        with `feeds` ((tensor, array) pairs) and `options` (RunOptions);
+        a RunTrace `trace` gets the times of the plans' steps and host ops."""
         values = {id(t): a for t, a in feeds}
         ctx = HostContext(session, int(getattr(options, "timeout_in_ms", 0) or 0))
         for stage in self.stages:
             if stage.fetches or stage.targets:
                 sig = RunSignature(stage.fetches + stage.targets,
                                    [(t, values[id(t)]) for t in stage.feeds], stage.done)
-                _, outs = session._run_signature(sig)
+                _, outs = session._run_signature(sig, trace)
                 for t, v in zip(stage.fetches, outs):
                     values[id(t)] = v
             for op in stage.host_ops:
+                start = time.time_ns()
                 outs = _compute(ctx, op, [values.get(id(t)) for t in op._inputs])
+                if trace is not None:
+                    trace.add_host(op, start, time.time_ns(), outs)
                 for t, v in zip(op._outputs, outs):
                     values[id(t)] = v
         out = []

@@ -31,6 +31,7 @@ LAYERS = {
     "fastgraph.fetches": "session",
     "fastgraph.staged_run": "session",
     "fastgraph.plan_cache": "session",
+    "fastgraph.run_trace": "session",
     "fastgraph._native": "native",
     # The protobuf wire format, for the GraphDef importer and the checkpoint
     # reader: a leaf that knows nothing of the rest.

@@ -61,6 +61,7 @@ cdef extern from "fg.h" nogil:
         char *names
         void *arena
         int64_t arena_bytes
+        int64_t *trace
     fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
                             int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
     void fg_plan_free(fg_plan *p)
@@ -611,8 +612,10 @@ cdef class NativePlan:
             self.gate.busy -= 1
             self._release(inst)
 
-    cdef list _run_on(self, fg_plan *inst, list feeds, tuple order):
-        """Runs instance `inst` (acquired by the caller, who releases it)."""
+    cdef list _run_on(self, fg_plan *inst, list feeds, tuple order, object trace=None):
+        """Runs instance `inst` (acquired by the caller, who releases it).
+        `trace`, when given, is a C-contiguous int64 array of 2 * steps that
+        the executor fills with each step's start and end (ns since the epoch)."""
         cdef fg_status st
         cdef int rc, k, i
         cdef object arr
@@ -625,8 +628,17 @@ cdef class NativePlan:
             arr = self._new_array(k)
             _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
             made.append(arr)
-        with nogil:
-            rc = fg_plan_run(inst, &st)
+        if trace is not None:
+            if (<cnp.ndarray>trace).dtype != np.int64 or \
+                    cnp.PyArray_SIZE(<cnp.ndarray>trace) < 2 * inst.n_steps or \
+                    not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>trace):
+                raise ValueError("a trace needs a contiguous int64 array of 2 * steps")
+            inst.trace = <int64_t *>cnp.PyArray_DATA(<cnp.ndarray>trace)
+        try:
+            with nogil:
+                rc = fg_plan_run(inst, &st)
+        finally:
+            inst.trace = NULL
         if rc != 0:
             op = self.plan.steps[st.step].op if st.step >= 0 else None
             raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
@@ -688,11 +700,12 @@ cdef class PlanRun:
     cdef list consts
     cdef list var_buffers
 
-    def run(self, list feeds):
+    def run(self, list feeds, trace=None):
         """Runs on `feeds` (contiguous arrays of the planned dtypes and
         shapes, one per feed slot) and gives the instance back; returns new
         arrays, one per fetch, or None when the plan's session closed since
-        the reservation (its variables may be gone)."""
+        the reservation (its variables may be gone). `trace` (an int64 array
+        of 2 * steps, or None) receives each step's start and end in ns."""
         cdef fg_plan *inst = self.inst
         cdef RunGate gate = self.native.gate
         if inst == NULL:
@@ -703,7 +716,7 @@ cdef class PlanRun:
             return None
         gate.busy += 1
         try:
-            return self.native._run_on(inst, feeds, None)
+            return self.native._run_on(inst, feeds, None, trace)
         finally:
             gate.busy -= 1
             self.native._release(inst)

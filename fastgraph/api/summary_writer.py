@@ -217,7 +217,7 @@ class FileWriter:
 
         Args:
           run_metadata: A `RunMetadata` protobuf object (anything with
-            SerializeToString, or its bytes; fastgraph's runs record none).
+            SerializeToString, or its bytes).
           tag: The tag name for this metadata.
           global_step: Number. Optional global step counter to record with the
             StepStats.
@@ -233,7 +233,7 @@ class FileWriter:
         elif hasattr(run_metadata, "SerializeToString"):
             data = run_metadata.SerializeToString()
         else:
-            # fastgraph's tf.RunMetadata records nothing: an empty RunMetadata.
+            # Not a message: an empty RunMetadata.
             data = b""
         self._add_event(Event(tagged_run_metadata=TaggedRunMetadata(
             tag=tag, run_metadata=data)), global_step)

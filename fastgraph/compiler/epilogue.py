@@ -42,6 +42,7 @@ def fuse_epilogues(steps, values, fetched):
                 values[st.outputs[0]].dtype.name not in _DTYPES:
             continue
         out, inputs, epi = st.outputs[0], list(st.inputs), st.iattrs[-1]
+        merged = list(st.ops)
         nxt = sole_reader(out)
         if not epi & EPI_BIAS and nxt is not None and is_bias_add(steps[nxt], out, values):
             bias = next(i for i in steps[nxt].inputs if i != out)
@@ -49,6 +50,7 @@ def fuse_epilogues(steps, values, fetched):
                 inputs.append(bias)
                 epi |= EPI_BIAS
                 dropped.add(nxt)
+                merged += steps[nxt].ops
                 out = steps[nxt].outputs[0]
                 nxt = sole_reader(out)
         if st.kernel in _CONVS and nxt is not None and _is_residual_add(steps[nxt], out, values):
@@ -57,17 +59,19 @@ def fuse_epilogues(steps, values, fetched):
                 inputs.append(res)
                 epi |= EPI_ADD
                 dropped.add(nxt)
+                merged += steps[nxt].ops
                 out = steps[nxt].outputs[0]
                 nxt = sole_reader(out)
         if nxt is not None and steps[nxt].kernel in _ACTIVATIONS and \
                 values[steps[nxt].outputs[0]].shape == values[out].shape:
             epi |= _ACTIVATIONS[steps[nxt].kernel]
             dropped.add(nxt)
+            merged += steps[nxt].ops
             out = steps[nxt].outputs[0]
         if epi != st.iattrs[-1] or out != st.outputs[0]:
             replaced[k] = Step(st.kernel, inputs, [out] + st.outputs[1:],
                                list(st.iattrs[:-1]) + [epi], st.fattrs, st.var, st.op,
-                               st.nparts)
+                               st.nparts, fused=merged)
     return [replaced.get(k, st) for k, st in enumerate(steps) if k not in dropped]
 
 

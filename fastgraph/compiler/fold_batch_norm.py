@@ -83,7 +83,8 @@ def fold_batch_norms(steps, values, consts, fetched):
         dropped.update(chain)
         replaced[k] = Step(st.kernel, [x_in, new_f, new_b], [bn.outputs[0]] + st.outputs[1:],
                            list(st.iattrs[:-1]) + [EPI_BIAS], st.fattrs, st.var, st.op,
-                           st.nparts)
+                           st.nparts, fused=list(st.ops) + [op for j in chain
+                                                            for op in steps[j].ops])
     return [replaced.get(k, st) for k, st in enumerate(steps) if k not in dropped]
 
 

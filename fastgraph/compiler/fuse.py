@@ -163,7 +163,8 @@ def _fuse(group, steps, values, uses, parts_for, opcode):
     n = values[outputs[0]].size
     iattrs = [MAX_REGS, len(code)] + [x for ins in code for x in ins]
     last = steps[group[-1]]
-    return Step("fused", inputs, outputs, iattrs, None, None, last.op, parts_for(n))
+    return Step("fused", inputs, outputs, iattrs, None, None, last.op, parts_for(n),
+                fused=[op for k in group for op in steps[k].ops])
 
 
 def _shape(group, steps, values):

@@ -43,13 +43,16 @@ class Step:
     """One kernel call: `kernel` (a C kernel name) reads values `inputs` and
     writes `outputs`; `var` indexes Plan.variables for state kernels, whose
     lock the executor holds around the step when it is `exclusive`.
-    `nested` holds the sub-plans of a control-flow step (compiler/nested.py)."""
+    `nested` holds the sub-plans of a control-flow step (compiler/nested.py).
+    `fused` lists, in order, the graph ops a step fused from several
+    computes (empty for a step of one op); run traces and plan pictures
+    name them all."""
 
     __slots__ = ("kernel", "inputs", "outputs", "iattrs", "fattrs", "var", "op", "nparts",
-                 "exclusive", "nested")
+                 "exclusive", "nested", "fused")
 
     def __init__(self, kernel, inputs, outputs, iattrs, fattrs, var, op, nparts=1,
-                 exclusive=False, nested=None):
+                 exclusive=False, nested=None, fused=()):
         self.kernel = kernel
         self.inputs = list(inputs)
         self.outputs = list(outputs)
@@ -60,6 +63,12 @@ class Step:
         self.nparts = nparts
         self.exclusive = bool(exclusive) and var is not None
         self.nested = nested
+        self.fused = tuple(fused)
+
+    @property
+    def ops(self):
+        """The graph ops this step computes, in order."""
+        return self.fused or (self.op,)
 
     def __repr__(self):
         return f"Step({self.kernel}, in={self.inputs}, out={self.outputs}, op={self.op.name})"
