@@ -63,6 +63,8 @@ FUNCTION_LEVEL_IMPORTS = {
         "each system is timed in its own process, which imports only that system",
     ("fastgraph.bench.models", "tf_keras"):
         "each system is timed in its own process, which imports only that system",
+    ("fastgraph.bench.models", "openvino"):
+        "each system is timed in its own process, which imports only that system",
     ("fastgraph.bench.models", "tf2onnx"):
         "each system is timed in its own process, which imports only that system",
     ("fastgraph.bench.models", "tensorflow.python.framework.convert_to_constants"):
