@@ -17,6 +17,8 @@
 #include "kernels/nn.h"
 #include "kernels/random.h"
 #include "kernels/reduction.h"
+#include "kernels/scatter.h"
+#include "kernels/segment.h"
 #include "kernels/sort.h"
 #include "kernels/state.h"
 #include "kernels/training.h"
@@ -34,6 +36,8 @@
     FG_OPS_NN(X)                  \
     FG_OPS_RANDOM(X)              \
     FG_OPS_INDEXING(X)            \
+    FG_OPS_SCATTER(X)             \
+    FG_OPS_SEGMENT(X)             \
     FG_OPS_SORT(X)                \
     FG_OPS_TRAINING(X)            \
     FG_OPS_CONTROL_FLOW(X)
