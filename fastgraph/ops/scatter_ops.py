@@ -150,6 +150,10 @@ def _reference(mode, first_dim):
     return lambda inputs, attrs: [_apply(inputs[0], inputs[1], inputs[2], mode, first_dim)]
 
 
+# TF's ScatterMin/ScatterMax take real types only (its REGISTER_OP's T).
+_MIN_MAX_REF = tuple(d for d in NUMERIC if d.name in ("float32", "float64", "int32", "int64"))
+
+
 def _register(op_type, mode, first_dim, var, use_locking_default=None):
     attrs = [TypeAttr("T", input=0), TypeAttr("Tindices", input=1)]
     if var:
@@ -161,7 +165,8 @@ def _register(op_type, mode, first_dim, var, use_locking_default=None):
     register(OpDef(op_type, shape=_scatter_shape(first_dim, op_type), dtype=_dtype,
                    kernel="scatter_apply", lower=_lower(mode, first_dim, var),
                    reference=_reference(mode, first_dim),
-                   dtypes=[Accepts("ref" if var else "tensor", NUMERIC),
+                   dtypes=[Accepts("ref" if var else "tensor",
+                                   _MIN_MAX_REF if var and mode in ("Min", "Max") else NUMERIC),
                            Accepts("indices", _INDICES, input=1)],
                    samples=_samples(first_dim, var and first_dim),
                    graphdef=NodeMapping(("ref" if var else "tensor", "indices", "updates"),
