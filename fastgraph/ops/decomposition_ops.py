@@ -320,7 +320,7 @@ def _svd_shape(ctx):
     full = ctx.attrs.get("full_matrices", False)
     batch = tuple(s[:-2])
     if not ctx.attrs.get("compute_uv", True):
-        return [batch + (k,), (0,), (0,)]
+        return [batch + (k,), (), ()]
     return [batch + (k,), batch + (m, m if full else k), batch + (n, n if full else k)]
 
 
@@ -328,7 +328,7 @@ def _svd_reference(inputs, attrs):
     a = inputs[0]
     if not attrs.get("compute_uv", True):
         s = np.linalg.svd(a.astype(np.float64), compute_uv=False)
-        return [s.astype(a.dtype), np.zeros(0, a.dtype), np.zeros(0, a.dtype)]
+        return [s.astype(a.dtype), np.zeros((), a.dtype), np.zeros((), a.dtype)]
     u, s, vh = np.linalg.svd(a.astype(np.float64), full_matrices=bool(attrs.get("full_matrices")))
     return [s.astype(a.dtype), u.astype(a.dtype), np.swapaxes(vh, -1, -2).astype(a.dtype)]
 
@@ -351,7 +351,7 @@ def _eig_shape(ctx):
     s = _square("SelfAdjointEigV2", ctx.shapes[0])
     if s is None:
         return [None, None]
-    return [s[:-1], s if ctx.attrs.get("compute_v", True) else (0,)]
+    return [s[:-1], s if ctx.attrs.get("compute_v", True) else ()]
 
 
 def _eig_reference(inputs, attrs):
@@ -361,7 +361,7 @@ def _eig_reference(inputs, attrs):
         e, v = np.linalg.eigh(a.astype(np.float64), UPLO="L")
         return [e.astype(a.dtype), v.astype(a.dtype)]
     return [np.linalg.eigvalsh(a.astype(np.float64), UPLO="L").astype(a.dtype),
-            np.zeros(0, a.dtype)]
+            np.zeros((), a.dtype)]
 
 
 def _eig_samples(dtype):
