@@ -330,11 +330,12 @@ def conv1d(input=None, filters=None, stride=None, padding=None,  # noqa: A002
     dil = 1 if dilations is None else (_pair(dilations, "dilations", 1)[0]
                                        if isinstance(dilations, (list, tuple)) else dilations)
     graph = graph_of([input, filters])
-    with graph.as_default():
+    # TF's names: the Conv2D is named as the scope, its Squeeze inside it.
+    with graph.as_default(), graph.name_scope(name or "conv1d") as scope:
         x = expand_dims(input, 1)
         f = expand_dims(filters, 0)
-        y = conv2d(x, f, [1, int(stride)], padding, dilations=[1, int(dil)])
-        return squeeze(y, [1], name=name or "conv1d")
+        y = conv2d(x, f, [1, int(stride)], padding, dilations=[1, int(dil)], name=scope)
+        return squeeze(y, [1])
 
 
 def atrous_conv2d(value, filters, rate, padding, name=None):
@@ -348,10 +349,14 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     """Depthwise convolution followed by a 1x1 convolution that mixes channels:
     `depthwise_filter` [h, w, in_channels, multiplier], `pointwise_filter`
     [1, 1, in_channels * multiplier, out_channels]."""
-    mid = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format=data_format,
-                           dilations=dilations, rate=rate)
-    return conv2d(mid, pointwise_filter, 1, "VALID", data_format=data_format or "NHWC",
-                  name=name or "separable_conv2d")
+    graph = graph_of([input, depthwise_filter, pointwise_filter])
+    # TF's names: "<scope>/depthwise" and the pointwise conv named as the scope.
+    with graph.as_default(), graph.name_scope(name or "separable_conv2d") as scope:
+        mid = depthwise_conv2d(input, depthwise_filter, strides, padding,
+                               data_format=data_format, dilations=dilations, rate=rate,
+                               name="depthwise")
+        return conv2d(mid, pointwise_filter, 1, "VALID", data_format=data_format or "NHWC",
+                      name=scope)
 
 
 # ---- conv2d_transpose -------------------------------------------------------------

@@ -53,14 +53,21 @@ def _run_both(tf_layers, build, feeds, seed=0, var_range=(0.5, 2)):
     return results
 
 
-def _check(results, rtol=1e-5):
+def _check(results, rtol=1e-5, scaled=False):
+    """Same variables, output names and values; `scaled` compares each
+    output to 1e-5 of its largest magnitude (deep stacks of standard-normal
+    weights grow values to 1e5, where float32 sums cancel)."""
     (ours, ours_g, ours_t, ours_n), (theirs, theirs_g, theirs_t, theirs_n) = results
     assert ours_g == theirs_g
     assert ours_t == theirs_t
     # Output tensor names as TF's (up to case: fastgraph's nn.batch_normalization
     # ends in "batchnorm/Add_1", TF's in "batchnorm/add_1").
     assert [n.lower() for n in ours_n] == [n.lower() for n in theirs_n]
-    assert_same(ours, theirs, rtol=rtol)
+    if scaled:
+        for a, b in zip(ours, theirs):
+            assert_same(a, b, rtol=rtol, atol=1e-5 * float(np.abs(b).max()))
+    else:
+        assert_same(ours, theirs, rtol=rtol)
 
 
 RNG = np.random.default_rng(3)
@@ -201,3 +208,51 @@ def test_fused_batch_norm_training_outputs():
                 out.append(sess.run(list(a) + list(b), {xp: x}))
     for a, b in zip(*out):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+X_SEQ = RNG.standard_normal((3, 10, 4)).astype(np.float32)
+
+
+def _deconvs(padding, strides, data_format):
+    def build(api, v1, layers):
+        x = v1.placeholder(api.float32, [None, 8, 8, 3], name="x")
+        h = x if data_format == "channels_last" else v1.transpose(x, [0, 3, 1, 2])
+        h = layers.conv2d_transpose(h, 5, 3, strides=strides, padding=padding,
+                                    data_format=data_format, activation=api.nn.relu)
+        h = layers.Conv2DTranspose(2, (2, 3), strides=(2, 1), padding=padding,
+                                   data_format=data_format, use_bias=False)(h)
+        h = layers.separable_conv2d(h, 4, 3, padding=padding, depth_multiplier=2,
+                                    data_format=data_format)
+        loss = v1.reduce_sum(v1.square(h))
+        grads = v1.gradients(loss, v1.trainable_variables())
+        return [h] + grads, {"x": x}
+    return build
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("strides", [1, 2])
+def test_conv2d_transpose_and_separable(tf_layers, padding, strides):
+    # channels_last only: TF's CPU convolutions refuse NCHW.
+    _check(_run_both(tf_layers, _deconvs(padding, strides, "channels_last"), {"x": X_IMG}),
+           rtol=1e-4, scaled=True)
+
+
+def _seq(api, v1, layers):
+    x = v1.placeholder(api.float32, [None, 10, 4], name="x")
+    h = layers.conv1d(x, 6, 3, padding="same", activation=api.nn.tanh)
+    h = layers.max_pooling1d(h, 2, 2)
+    h = layers.Conv1D(5, 2, strides=2, dilation_rate=1)(h)
+    h = layers.average_pooling1d(h, 2, 1, padding="same")
+    loss = v1.reduce_sum(h * h)
+    return [h] + v1.gradients(loss, v1.trainable_variables()), {"x": x}
+
+
+def test_conv1d_and_1d_pooling(tf_layers):
+    _check(_run_both(tf_layers, _seq, {"x": X_SEQ}), rtol=1e-4, scaled=True)
+
+
+def test_conv2d_transpose_unknown_spatial_dims(tf_layers):
+    def build(api, v1, layers):
+        x = v1.placeholder(api.float32, [None, None, None, 3], name="x")
+        return layers.conv2d_transpose(x, 4, 3, strides=2, padding="valid"), {"x": x}
+    _check(_run_both(tf_layers, build, {"x": X_IMG}), rtol=1e-4)
