@@ -30,6 +30,7 @@ from ..framework.static_values import constant_value
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import to_tensor
 from . import iterator_ops
+from .dataset_cache_file import CacheFileWriter, read_cache_file
 from .dataset_functions import TracedFunction
 from .dataset_random import PhiloxStream, SeedGenerator, dataset_seeds, resolve_seeds
 from .dataset_pipeline import END, Pipeline, Pool, Producer, interleave
@@ -291,8 +292,10 @@ class DatasetV2:
         return _Prefetch(self, buffer_size)
 
     def cache(self, filename="", name=None):
-        """Caches the elements in this dataset (in memory): the first
-        iteration reads the input, later ones replay it."""
+        """Caches the elements in this dataset: the first iteration reads
+        the input, later ones replay it, from memory, or from the file
+        `filename` names when given (kept across sessions and processes;
+        dataset_cache_file.py)."""
         return _Cache(self, filename)
 
     def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
@@ -994,13 +997,25 @@ class _Prefetch(DatasetV2):
 
 class _Cache(DatasetV2):
     def __init__(self, input_ds, filename):
-        if isinstance(filename, Tensor) or filename:
-            raise NotImplementedError("fastgraph's Dataset.cache keeps elements in memory only "
-                                      "(no `filename`)")
         self._children = (input_ds,)
+        if isinstance(filename, Tensor):
+            known = constant_value(filename) if filename.op.type == "Const" else None
+            filename = filename if known is None else np.asarray(known).item()
+        elif hasattr(filename, "_as_graph_element"):
+            filename = to_tensor(get_default_graph(), filename)
+        self._filename = filename
+        self._tensors = _graph_tensors(filename)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
+        name = env.value(self._filename)
+        name = _path(np.asarray(name, dtype=object).item() if isinstance(name, np.ndarray)
+                     else name)
+        if name:
+            return self._file_cache(env, name)
+        return self._memory_cache(env)
+
+    def _memory_cache(self, env):
         key = ("cache", id(self))
         cached = env.state.get(key)
         if cached is not None:
@@ -1011,6 +1026,23 @@ class _Cache(DatasetV2):
             seen.append(element)
             yield element
         env.state[key] = seen  # complete: later iterations replay it
+
+    def _file_cache(self, env, name):
+        n = len(self._flat_specs())
+        cached = read_cache_file(name, n, env)
+        if cached is not None:
+            yield from cached
+            return
+        writer = CacheFileWriter(name, n)
+        source = self._children[0]._iterate(env)
+        try:
+            for element in source:
+                writer.write(element)
+                yield element
+            writer.complete()
+        finally:
+            writer.abandon()
+            source.close()
 
 
 class _Interleave(DatasetV2):
