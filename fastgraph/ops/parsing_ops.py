@@ -15,6 +15,7 @@ anything else.
 import base64
 import collections
 import gzip
+import math
 import re
 import struct
 import zlib
@@ -176,7 +177,10 @@ def _values_of(features, key, dtype, name, index, sparse):
     if data is None:
         return None
     try:
-        kind, values = _feature_values(data)
+        if type(data) is tuple:  # parsed by an earlier look
+            kind, values = data
+        else:
+            kind, values = features[key] = _feature_values(data)
     except ValueError:
         raise errors.InvalidArgumentError(
             None, None, f"Name: {name}, Key: {key.decode('utf-8', 'replace')}, Index: {index}.  "
@@ -225,7 +229,7 @@ def _validate(examples, names, sparse, dense):
 def _check_count(values, key, dtype, shape, name, index):
     what = key.decode("utf-8", "replace")
     if len(shape) > 0 and shape[0] is None:
-        stride = int(np.prod(shape[1:], dtype=np.int64))
+        stride = math.prod(shape[1:])
         if (stride == 0 and len(values)) or (stride and len(values) % stride):
             raise errors.InvalidArgumentError(
                 None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
@@ -233,7 +237,7 @@ def _check_count(values, key, dtype, shape, name, index):
                             f"Saw {len(values)} values but output shape is: "
                             f"{_shape_text(shape)}")
         return
-    n = int(np.prod(shape, dtype=np.int64))
+    n = math.prod(shape)
     if len(values) != n:
         raise errors.InvalidArgumentError(
             None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
@@ -286,7 +290,7 @@ def parse_example_value(inputs, attrs):
         variable = len(shape) > 0 and shape[0] is None
         what = key.decode("utf-8", "replace")
         if not variable:
-            n = int(np.prod(shape, dtype=np.int64))
+            n = math.prod(shape)
             rows = []
             for i, feats in enumerate(examples):
                 v = _values_of(feats, key, dtype, names[i], i, sparse=False)
@@ -309,7 +313,7 @@ def parse_example_value(inputs, attrs):
             dense_out.append(out if batch else out[0])
             continue
         inner = tuple(shape[1:])
-        stride = int(np.prod(inner, dtype=np.int64))
+        stride = math.prod(inner)
         rows = []
         for i, feats in enumerate(examples):
             v = _values_of(feats, key, dtype, names[i], i, sparse=False)
@@ -456,7 +460,7 @@ def _dense_default(graph, key, feature, shape, dtype):
     if isinstance(value, Tensor):
         return reshape(value, list(shape))
     arr = np.asarray(value, dtype=object if dtype is dtypes.string else dtype.np_dtype)
-    n = int(np.prod(shape, dtype=np.int64))
+    n = math.prod(shape)
     if arr.size != n:
         raise ValueError(f"Cannot reshape a tensor with {arr.size} elements to shape "
                          f"{list(shape)} (key_{safe})")
