@@ -15,7 +15,9 @@ from setuptools import Extension, setup
 
 # The CRC-32C of checkpoints is its own small extension, not part of the run.
 CRC32C = ["csrc/crc32c.c"]
-CSRC = sorted(set(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c")) - set(CRC32C))
+# So is the protobuf wire scanner that parses tf.train.Example protos.
+WIRE = ["csrc/wire.c"]
+CSRC = sorted(set(glob.glob("csrc/*.c") + glob.glob("csrc/kernels/*.c")) - set(CRC32C) - set(WIRE))
 
 compile_args = ["-O3", "-std=c11", "-fwrapv", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra",
                 "-Wshadow", "-Wstrict-prototypes", "-Wno-type-limits",
@@ -43,6 +45,11 @@ extensions = [
     ),
     Extension("fastgraph._native.crc32c", sources=["fastgraph/_native/crc32c.pyx"] + CRC32C,
               include_dirs=["csrc"], extra_compile_args=compile_args, extra_link_args=link_args),
+    Extension("fastgraph._native.wire", sources=["fastgraph/_native/wire.pyx"] + WIRE,
+              include_dirs=["csrc"],
+              define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+              extra_compile_args=compile_args + ["-isystem", np.get_include()],
+              extra_link_args=link_args),
     # SciPy's BLAS, whose function pointers the C core calls for GEMM.
     Extension("fastgraph._native.blas", sources=["fastgraph/_native/blas.pyx"]),
 ]

@@ -89,7 +89,7 @@ class StagedRun:
     and Operations) with `fed` tensors. `of()` gives None when the request
     needs no host op, which is the usual case."""
 
-    __slots__ = ("stages", "leaves")
+    __slots__ = ("stages", "leaves", "_constants", "_leaf_ops")
 
     @classmethod
     def of(cls, leaves, fed):
@@ -192,6 +192,8 @@ class StagedRun:
             stage.done = frozenset(done)
             done.update(ids)
         self.stages = stages
+        self._constants = {}  # id(op) -> outputs of a host Const, made at its first run
+        self._leaf_ops = {id(x.op) for x in self.leaves if not isinstance(x, Operation)}
 
     def run(self, session, feeds, options=None, trace=None):
         """The value of each leaf (None for an op) from a run of `session`
@@ -208,7 +210,15 @@ class StagedRun:
                     values[id(t)] = v
             for op in stage.host_ops:
                 start = time.time_ns()
-                outs = _compute(ctx, op, [values.get(id(t)) for t in op._inputs])
+                outs = self._constants.get(id(op))
+                if outs is None:
+                    outs = _compute(ctx, op, [values.get(id(t)) for t in op._inputs])
+                    if op.type == "Const" and id(op) not in self._leaf_ops:
+                        # Its value never changes: a run per element of a
+                        # dataset's map need not make it again.
+                        for v in outs:
+                            v.setflags(write=False)
+                        self._constants[id(op)] = outs
                 if trace is not None:
                     trace.add_host(op, start, time.time_ns(), outs)
                 for t, v in zip(op._outputs, outs):

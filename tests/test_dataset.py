@@ -339,6 +339,56 @@ def test_cache_reads_its_input_once():
     assert len(calls) == 1
 
 
+def test_cache_to_a_file_is_read_by_later_sessions(tmp_path):
+    calls = []
+
+    def gen():
+        calls.append(1)
+        yield from [3, 1, 2]
+
+    prefix = str(tmp_path / "c")
+    ds = tf.data.Dataset.from_generator(gen, tf.int64).map(
+        lambda v: (v * 2, tf.strings.as_string(v))).cache(prefix)
+    want = [(6, b"3"), (2, b"1"), (4, b"2")]
+    it = v1.data.make_initializable_iterator(ds)
+    nxt = it.get_next()
+    with tf.Session() as sess:
+        # A partial iteration leaves no cache; its lockfile goes with it.
+        sess.run(it.initializer)
+        assert tuple(sess.run(nxt)) == want[0]
+        assert os.listdir(tmp_path) == ["c.lockfile"]
+        # A second caching iterator of the same prefix meanwhile: TF's error.
+        with tf.Session() as other:
+            other.run(it.initializer)
+            with pytest.raises(tf.errors.AlreadyExistsError, match="concurrent caching"):
+                other.run(nxt)
+        sess.run(it.initializer)
+        assert os.listdir(tmp_path) == []
+        assert [tuple(e) for e in _drain(sess, nxt)] == want
+    assert sorted(os.listdir(tmp_path)) == ["c.fastgraph-cache"]
+    assert len(calls) == 2
+    for _ in range(2):
+        with tf.Session() as sess:
+            sess.run(it.initializer)
+            assert [tuple(e) for e in _drain(sess, nxt)] == want
+    assert len(calls) == 2  # read from the file
+    # A fed file name, and a damaged cache file: DataLossError.
+    name = v1.placeholder(tf.string, [])
+    fed = tf.data.Dataset.range(5).cache(name).repeat(2)
+    it2 = v1.data.make_initializable_iterator(fed)
+    nxt2 = it2.get_next()
+    with tf.Session() as sess:
+        sess.run(it2.initializer, {name: str(tmp_path / "r")})
+        assert _drain(sess, nxt2) == list(range(5)) * 2
+        data = open(tmp_path / "r.fastgraph-cache", "rb").read()
+        open(tmp_path / "r.fastgraph-cache", "wb").write(data[:-3])
+        sess.run(it2.initializer, {name: str(tmp_path / "r")})
+        with pytest.raises(tf.errors.DataLossError):
+            _drain(sess, nxt2)
+        sess.run(it2.initializer, {name: ""})  # in memory
+        assert _drain(sess, nxt2) == list(range(5)) * 2
+
+
 def test_interleave_order_is_tfs_round_robin():
     # Input k gives k, repeated k + 2 times; two open at a time, blocks of 2.
     ds = tf.data.Dataset.range(4).interleave(

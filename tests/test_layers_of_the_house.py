@@ -27,6 +27,9 @@ LAYERS = {
     # The CRC-32C of checkpoint files: a leaf in C that tf.train's writer and
     # reader call; it knows nothing of plans or the rest of the package.
     "fastgraph._native.crc32c": "leaf",
+    # The protobuf wire scanner of tf.train.Example protos: the same kind of
+    # leaf, which parse_example calls.
+    "fastgraph._native.wire": "leaf",
     "fastgraph.session": "session",
     "fastgraph.fetches": "session",
     "fastgraph.staged_run": "session",

@@ -336,3 +336,101 @@ def test_parse_sequence_example_pads_a_batch_and_counts_frames():
             seq([]), sequence_features={"z": tf.io.FixedLenSequenceFeature([], tf.float32)})
         with pytest.raises(tf.errors.InvalidArgumentError, match="Feature list 'z' is required"):
             _run(lists["z"])
+
+
+def _reference_features(data):
+    """An Example's {key: (kind, values)} decoded by the Python wire reader
+    (fastgraph/protobuf_wire.py), or "malformed"."""
+    from fastgraph import protobuf_wire as wire
+    try:
+        out = {}
+        for n, w, v in wire.fields(data):
+            if n != 1:
+                continue
+            assert w == 2
+            for m, mw, mv in wire.fields(v):
+                if m != 1:
+                    continue
+                assert mw == 2
+                entry = {}
+                for e, ew, ev in wire.fields(mv):
+                    assert e not in (1, 2) or ew == 2
+                    entry[e] = ev
+                key, feat = entry.get(1, b""), entry.get(2, b"")
+                kind, values = 0, None
+                for fn, fw, fv in wire.fields(feat):
+                    if fn in (1, 2, 3):
+                        assert fw == 2
+                        kind, values = fn, []
+                        for ln, lw, lv in wire.fields(fv):
+                            if ln != 1:
+                                continue
+                            assert lw in ((2,), (2, 5), (2, 0))[fn - 1]
+                            assert not (fn == 2 and lw == 2 and len(lv) % 4)
+                            if fn == 1:
+                                values.append(lv)
+                            elif fn == 2:
+                                values.extend(np.frombuffer(lv, "<f4").tolist() if lw == 2
+                                              else [struct.unpack("<f", struct.pack("<I", lv))[0]])
+                            else:
+                                vs = wire.packed_varints(lv) if lw == 2 else [lv]
+                                # A 10-byte varint's bits past 64 are dropped, as
+                                # protobuf reads it.
+                                values.extend(wire.signed(x % (1 << 64)) for x in vs)
+                out.setdefault(key, (kind, values))
+        return out
+    except (AssertionError, IndexError, ValueError, struct.error):
+        return "malformed"
+
+
+def test_native_example_scanner_agrees_with_the_python_wire_reader():
+    from fastgraph._native import wire as native
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(300):
+        feats = {}
+        for k in range(rng.integers(0, 5)):
+            kind = rng.integers(0, 4)
+            if kind == 1:
+                f = tf.train.Feature(bytes_list=tf.train.BytesList(value=[
+                    rng.bytes(int(rng.integers(0, 6))) for _ in range(rng.integers(0, 4))]))
+            elif kind == 2:
+                f = tf.train.Feature(float_list=tf.train.FloatList(
+                    value=rng.normal(size=rng.integers(0, 6)).astype(np.float32).tolist()))
+            elif kind == 3:
+                f = tf.train.Feature(int64_list=tf.train.Int64List(
+                    value=rng.integers(-2**63, 2**63 - 1, rng.integers(0, 6)).tolist()))
+            else:
+                f = tf.train.Feature()
+            feats[f"k{k}"] = f
+        good = tf.train.Example(features=tf.train.Features(feature=feats)).SerializeToString()
+        for trial in range(4):
+            data = bytearray(good)
+            if trial and data:  # a flipped byte, a cut, an inserted byte
+                i = int(rng.integers(len(data)))
+                if trial == 1:
+                    data[i] = int(rng.integers(256))
+                elif trial == 2:
+                    del data[i:]
+                else:
+                    data.insert(i, int(rng.integers(256)))
+            data = bytes(data)
+            want = _reference_features(data)
+            try:
+                got = {k: native.feature_values(v)
+                       for k, v in native.example_features(data).items()}
+            except ValueError:
+                got = "malformed"
+            if want == "malformed" or got == "malformed":
+                assert got == want, data
+                continue
+            assert got.keys() == want.keys()
+            for k, (kind, values) in want.items():
+                assert got[k][0] == kind
+                if kind == 1:
+                    assert got[k][1] == values
+                elif kind:
+                    assert np.array_equal(got[k][1], np.asarray(values, got[k][1].dtype),
+                                          equal_nan=True)
+            checked += 1
+    assert checked > 300

@@ -29,9 +29,10 @@ from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import to_tensor
-from ..ops.random_ops import get_seed
 from . import iterator_ops
+from .dataset_cache_file import CacheFileWriter, read_cache_file
 from .dataset_functions import TracedFunction
+from .dataset_random import PhiloxStream, SeedGenerator, dataset_seeds, resolve_seeds
 from .dataset_pipeline import END, Pipeline, Pool, Producer, interleave
 from .data_structure import (
     TensorSpec, as_array, flatten, is_nested, leaves_like, map_structure, normalize_element,
@@ -208,6 +209,14 @@ class DatasetV2:
         return _Generator(generator, output_types, output_shapes, args, output_signature)
 
     @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        """Creates a `Dataset` of pseudorandom values: scalar tf.int64
+        values, each a uniformly drawn 32-bit word (TF's stream for the
+        seeds; with `rerandomize_each_iteration` each iteration draws new
+        ones, else each repeats the first's)."""
+        return _RandomWords(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         """A dataset of all files matching one or more glob patterns (sorted,
         then shuffled unless `shuffle=False`)."""
@@ -283,8 +292,10 @@ class DatasetV2:
         return _Prefetch(self, buffer_size)
 
     def cache(self, filename="", name=None):
-        """Caches the elements in this dataset (in memory): the first
-        iteration reads the input, later ones replay it."""
+        """Caches the elements in this dataset: the first iteration reads
+        the input, later ones replay it, from memory, or from the file
+        `filename` names when given (kept across sessions and processes;
+        dataset_cache_file.py)."""
         return _Cache(self, filename)
 
     def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
@@ -496,6 +507,24 @@ class _Range(DatasetV2):
         np_dtype = self._dtype.np_dtype
         for v in range(start, stop, step):
             yield (np.array(v, dtype=np_dtype),)
+
+
+class _RandomWords(DatasetV2):
+    def __init__(self, seed, rerandomize):
+        self._seeds = dataset_seeds(seed)
+        self._rerandomize = rerandomize
+        self._spec = TensorSpec((), dtypes.int64)
+
+    def _iterate(self, env):
+        with env.state["lock"]:
+            gen = env.state.get(("seeds", id(self)))
+            if gen is None:
+                gen = env.state[("seeds", id(self))] = SeedGenerator(
+                    resolve_seeds(self._seeds), self._rerandomize)
+            rand = PhiloxStream(*gen.next_seeds())
+        while True:
+            env.check()
+            yield (np.array(rand(), dtype=np.int64),)
 
 
 class _Generator(DatasetV2):
@@ -848,46 +877,60 @@ class _Shuffle(DatasetV2):
         self._children = (input_ds,)
         self._buffer = _scalar_arg(buffer_size, name="buffer_size")
         self._tensors = _graph_tensors(self._buffer)
-        self._seeds = get_seed(seed)
+        self._seeds = dataset_seeds(seed)
         self._reshuffle = True if reshuffle_each_iteration is None else \
             bool(reshuffle_each_iteration)
         self._spec = input_ds._spec
 
-    def _rng(self, env):
-        # One generator per initialization; without reshuffling, each
-        # iteration restarts from the same seed (so repeats the order).
-        seed1, seed2 = self._seeds
+    def _stream(self, env):
+        # One seed generator per initialization (TF's lives in the
+        # iterator's resource manager): each iteration of this shuffle
+        # takes its seeds from it.
         with env.state["lock"]:
-            key = ("epoch", id(self))
-            epoch = env.state.get(key, 0)
-            env.state[key] = epoch + 1
-            if seed1 is None:
-                base = env.state.setdefault(("entropy", id(self)),
-                                            np.random.SeedSequence().entropy)
-                seeds = [base]
-            else:
-                seeds = [seed1, seed2]
-        return np.random.default_rng(seeds + [epoch if self._reshuffle else 0])
+            key = ("seeds", id(self))
+            gen = env.state.get(key)
+            if gen is None:
+                gen = env.state[key] = SeedGenerator(resolve_seeds(self._seeds),
+                                                     self._reshuffle)
+            return PhiloxStream(*gen.next_seeds())
 
     def _iterate(self, env):
         size = env.int_value(self._buffer)
         if size <= 0 and size != AUTOTUNE:
             raise errors.InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
         size = max(size, 1)
-        rng = self._rng(env)
+        rand = self._stream(env)
+        # TF's ShuffleDatasetBase: a ring of `size` slots holding the live
+        # elements at positions [start, end); the buffer is filled before
+        # each draw, the drawn element leaves, the one at `start` takes its
+        # slot. The ring grows as it fills (list_files' buffer is huge).
         buf = []
-        for element in self._children[0]._iterate(env):
-            if len(buf) < size:
-                buf.append(element)
-                continue
-            # TF's buffer: a random element leaves, the new one takes its place.
-            i = int(rng.integers(len(buf)))
-            out, buf[i] = buf[i], element
+        start = end = 0
+        source = self._children[0]._iterate(env)
+        try:
+            for element in source:
+                if end < size:
+                    buf.append(element)
+                else:
+                    buf[end % size] = element
+                end += 1
+                if end - start < size:
+                    continue
+                i = (start + rand() % (end - start)) % size
+                j = start % size
+                out, buf[i] = buf[i], buf[j]
+                buf[j] = None
+                start += 1
+                yield out
+        finally:
+            source.close()
+        while start < end:
+            i = (start + rand() % (end - start)) % size
+            j = start % size
+            out, buf[i] = buf[i], buf[j]
+            buf[j] = None
+            start += 1
             yield out
-        while buf:
-            i = int(rng.integers(len(buf)))
-            buf[i], buf[-1] = buf[-1], buf[i]
-            yield buf.pop()
 
 
 class _Take(DatasetV2):
@@ -954,13 +997,25 @@ class _Prefetch(DatasetV2):
 
 class _Cache(DatasetV2):
     def __init__(self, input_ds, filename):
-        if isinstance(filename, Tensor) or filename:
-            raise NotImplementedError("fastgraph's Dataset.cache keeps elements in memory only "
-                                      "(no `filename`)")
         self._children = (input_ds,)
+        if isinstance(filename, Tensor):
+            known = constant_value(filename) if filename.op.type == "Const" else None
+            filename = filename if known is None else np.asarray(known).item()
+        elif hasattr(filename, "_as_graph_element"):
+            filename = to_tensor(get_default_graph(), filename)
+        self._filename = filename
+        self._tensors = _graph_tensors(filename)
         self._spec = input_ds._spec
 
     def _iterate(self, env):
+        name = env.value(self._filename)
+        name = _path(np.asarray(name, dtype=object).item() if isinstance(name, np.ndarray)
+                     else name)
+        if name:
+            return self._file_cache(env, name)
+        return self._memory_cache(env)
+
+    def _memory_cache(self, env):
         key = ("cache", id(self))
         cached = env.state.get(key)
         if cached is not None:
@@ -971,6 +1026,23 @@ class _Cache(DatasetV2):
             seen.append(element)
             yield element
         env.state[key] = seen  # complete: later iterations replay it
+
+    def _file_cache(self, env, name):
+        n = len(self._flat_specs())
+        cached = read_cache_file(name, n, env)
+        if cached is not None:
+            yield from cached
+            return
+        writer = CacheFileWriter(name, n)
+        source = self._children[0]._iterate(env)
+        try:
+            for element in source:
+                writer.write(element)
+                yield element
+            writer.complete()
+        finally:
+            writer.abandon()
+            source.close()
 
 
 class _Interleave(DatasetV2):
@@ -1041,6 +1113,8 @@ def _cardinality(ds):
         return kids[0]
     if isinstance(ds, _Tensors):
         return 1
+    if isinstance(ds, _RandomWords):
+        return INFINITE
     if isinstance(ds, _Range):
         return len(range(*ds._args))
     if isinstance(ds, _Zip):

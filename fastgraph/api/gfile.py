@@ -111,9 +111,12 @@ def makedirs(path):
 
 
 def mkdir(path):
-    """Creates a directory; its parent must exist."""
+    """Creates a directory; its parent must exist (a path that exists
+    already is left as it is, as TF's)."""
     try:
         os.mkdir(path)
+    except FileExistsError:
+        return
     except OSError as e:
         _raise(e, path)
 

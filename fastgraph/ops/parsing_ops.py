@@ -15,6 +15,7 @@ anything else.
 import base64
 import collections
 import gzip
+import math
 import re
 import struct
 import zlib
@@ -22,6 +23,7 @@ import zlib
 import numpy as np
 
 from .. import protobuf_wire as wire
+from .._native import wire as _native_wire
 from ..framework import dtypes, errors
 from ..framework.attr_values import ndarray_of
 from ..framework.graph import Tensor
@@ -103,43 +105,10 @@ def _wire_fields(data):
 
 def _feature_values(data):
     """(dtype or None, values) of a serialized Feature: the last kind set,
-    as protobuf reads a oneof."""
-    kind, values = None, None
-    for n, w, v in _wire_fields(data):
-        if n not in _KINDS:
-            continue
-        if w != 2:
-            raise ValueError("malformed")
-        kind = _KINDS[n]
-        items = []
-        for m, mw, mv in _wire_fields(v):
-            if m != 1:
-                continue
-            if kind is dtypes.string:
-                if mw != 2:
-                    raise ValueError("malformed")
-                items.append(mv)
-            elif kind is dtypes.float32:
-                if mw == 2:
-                    if len(mv) % 4:
-                        raise ValueError("malformed")
-                    items.extend(np.frombuffer(mv, "<f4"))
-                elif mw == 5:
-                    items.append(np.frombuffer(struct.pack("<I", mv), "<f4")[0])
-                else:
-                    raise ValueError("malformed")
-            else:
-                if mw == 2:
-                    try:
-                        items.extend(wire.signed(x) for x in wire.packed_varints(mv))
-                    except (IndexError, ValueError):
-                        raise ValueError("malformed") from None
-                elif mw == 0:
-                    items.append(wire.signed(mv))
-                else:
-                    raise ValueError("malformed")
-        values = items
-    return kind, values
+    as protobuf reads a oneof; values are a list of bytes, or a float32 or
+    int64 array (scanned in C: fastgraph/_native/wire.pyx)."""
+    kind, values = _native_wire.feature_values(data)
+    return _KINDS.get(kind), values
 
 
 def _features_map(data, into):
@@ -163,13 +132,7 @@ def _features_map(data, into):
 
 def _example_features(data):
     """{key (bytes): serialized Feature} of a serialized Example."""
-    out = {}
-    for n, w, v in _wire_fields(data):
-        if n == 1:
-            if w != 2:
-                raise ValueError("malformed")
-            _features_map(v, out)
-    return out
+    return _native_wire.example_features(data)
 
 
 def _type_name(dtype):
@@ -214,7 +177,10 @@ def _values_of(features, key, dtype, name, index, sparse):
     if data is None:
         return None
     try:
-        kind, values = _feature_values(data)
+        if type(data) is tuple:  # parsed by an earlier look
+            kind, values = data
+        else:
+            kind, values = features[key] = _feature_values(data)
     except ValueError:
         raise errors.InvalidArgumentError(
             None, None, f"Name: {name}, Key: {key.decode('utf-8', 'replace')}, Index: {index}.  "
@@ -263,15 +229,15 @@ def _validate(examples, names, sparse, dense):
 def _check_count(values, key, dtype, shape, name, index):
     what = key.decode("utf-8", "replace")
     if len(shape) > 0 and shape[0] is None:
-        stride = int(np.prod(shape[1:], dtype=np.int64))
-        if (stride == 0 and values) or (stride and len(values) % stride):
+        stride = math.prod(shape[1:])
+        if (stride == 0 and len(values)) or (stride and len(values) % stride):
             raise errors.InvalidArgumentError(
                 None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
                             f"{_type_name(dtype)} values is not a multiple of stride length. "
                             f"Saw {len(values)} values but output shape is: "
                             f"{_shape_text(shape)}")
         return
-    n = int(np.prod(shape, dtype=np.int64))
+    n = math.prod(shape)
     if len(values) != n:
         raise errors.InvalidArgumentError(
             None, None, f"Name: {name}, Key: {what}, Index: {index}.  Number of "
@@ -306,7 +272,8 @@ def parse_example_value(inputs, attrs):
     for key, dtype in zip(sparse_keys, sparse_types):
         rows, vals, longest = [], [], 0
         for i, feats in enumerate(examples):
-            v = _values_of(feats, key, dtype, names[i], i, sparse=True) or []
+            v = _values_of(feats, key, dtype, names[i], i, sparse=True)
+            v = [] if v is None else v
             for j in range(len(v)):
                 rows.append((i, j) if batch else (j,))
             vals.extend(v)
@@ -323,7 +290,7 @@ def parse_example_value(inputs, attrs):
         variable = len(shape) > 0 and shape[0] is None
         what = key.decode("utf-8", "replace")
         if not variable:
-            n = int(np.prod(shape, dtype=np.int64))
+            n = math.prod(shape)
             rows = []
             for i, feats in enumerate(examples):
                 v = _values_of(feats, key, dtype, names[i], i, sparse=False)
@@ -346,12 +313,13 @@ def parse_example_value(inputs, attrs):
             dense_out.append(out if batch else out[0])
             continue
         inner = tuple(shape[1:])
-        stride = int(np.prod(inner, dtype=np.int64))
+        stride = math.prod(inner)
         rows = []
         for i, feats in enumerate(examples):
-            v = _values_of(feats, key, dtype, names[i], i, sparse=False) or []
+            v = _values_of(feats, key, dtype, names[i], i, sparse=False)
+            v = [] if v is None else v
             if stride == 0 or len(v) % stride:
-                if stride == 0 and not v:
+                if stride == 0 and len(v) == 0:
                     rows.append(_as_array([], dtype))
                     continue
                 raise errors.InvalidArgumentError(
@@ -492,7 +460,7 @@ def _dense_default(graph, key, feature, shape, dtype):
     if isinstance(value, Tensor):
         return reshape(value, list(shape))
     arr = np.asarray(value, dtype=object if dtype is dtypes.string else dtype.np_dtype)
-    n = int(np.prod(shape, dtype=np.int64))
+    n = math.prod(shape)
     if arr.size != n:
         raise ValueError(f"Cannot reshape a tensor with {arr.size} elements to shape "
                          f"{list(shape)} (key_{safe})")

@@ -93,7 +93,8 @@ def _context(examples, names, keys, types, shapes, defaults, batch):
     for key, dtype in zip(sparse_keys, sparse_types):
         rows, vals, longest = [], [], 0
         for i, (ctx, _) in enumerate(examples):
-            v = _values_of(ctx, key, dtype, names[i], i, sparse=True) or []
+            v = _values_of(ctx, key, dtype, names[i], i, sparse=True)
+            v = [] if v is None else v
             rows.extend((i, j) if batch else (j,) for j in range(len(v)))
             vals.extend(v)
             longest = max(longest, len(v))

@@ -556,3 +556,57 @@ def test_16_bit_images_convert_as_tf():
         got = _fg_eval(lambda: fg.image.convert_image_dtype(
             fg.io.decode_png(fg.io.encode_png(image), dtype=fg.uint16), getattr(fg, dtype)))
         _same(got, want)
+
+
+def _gfile_story(gfile, errors, root):
+    """The same file-system calls through `gfile`: what each returns, or the
+    class of the error it raises."""
+    import os
+    out = []
+
+    def step(fn, *args, **kw):
+        try:
+            v = fn(*args, **kw)
+            if isinstance(v, list):
+                v = sorted(os.path.relpath(x, root) if os.path.isabs(x) else x for x in v)
+            out.append(("ok", v))
+        except errors.OpError as e:
+            out.append(("error", type(e).__name__))
+
+    j = os.path.join
+    step(gfile.exists, j(root, "a"))
+    step(gfile.makedirs, j(root, "a", "b"))
+    step(gfile.makedirs, j(root, "a", "b"))  # already there: fine
+    step(gfile.mkdir, j(root, "a"))
+    step(gfile.isdir, j(root, "a"))
+    with gfile.GFile(j(root, "a", "f.txt"), "w") as f:
+        f.write("one\ntwo\n")
+    step(gfile.listdir, j(root, "a"))
+    step(gfile.glob, j(root, "a", "*.txt"))
+    step(gfile.copy, j(root, "a", "f.txt"), j(root, "a", "g.txt"))
+    step(gfile.copy, j(root, "a", "f.txt"), j(root, "a", "g.txt"))
+    step(gfile.copy, j(root, "a", "f.txt"), j(root, "a", "g.txt"), overwrite=True)
+    step(gfile.rename, j(root, "a", "g.txt"), j(root, "a", "h.txt"))
+    step(gfile.rename, j(root, "a", "f.txt"), j(root, "a", "h.txt"))
+    step(gfile.rename, j(root, "a", "nothing"), j(root, "a", "x.txt"))
+    step(gfile.isdir, j(root, "a", "h.txt"))
+    step(gfile.mkdir, j(root, "a", "h.txt"))
+    step(gfile.mkdir, j(root, "a", "no", "c"))
+    step(lambda p: gfile.stat(p).length, j(root, "a", "h.txt"))
+    step(lambda p: gfile.GFile(p).read(), j(root, "a", "h.txt"))
+    step(lambda p: gfile.GFile(p).read(), j(root, "a", "missing"))
+    step(gfile.remove, j(root, "a", "h.txt"))
+    step(gfile.remove, j(root, "a", "h.txt"))
+    step(gfile.listdir, j(root, "missing"))
+    step(gfile.exists, j(root, "a", "f.txt"))
+    step(gfile.rmtree, j(root, "a"))
+    step(gfile.exists, j(root, "a"))
+    return out
+
+
+def test_gfile_calls_as_tf(tmp_path, tf_graph_mode):
+    tf = tf_graph_mode
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "fg").mkdir()
+    want = _gfile_story(tf.io.gfile, tf.errors, str(tmp_path / "tf"))
+    assert _gfile_story(fg.io.gfile, fg.errors, str(tmp_path / "fg")) == want
