@@ -10,6 +10,7 @@ from . import api as _api
 from . import dtypes, errors, image, io, layers, linalg, math, nn, random, sparse  # noqa: F401
 from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metrics, keras
 from . import debugging  # noqa: F401 - tf.debugging
+from . import bitwise  # noqa: F401 - tf.bitwise
 from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
 from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
 from .api.string_ops import ROOT_V1 as _STRING_ROOT

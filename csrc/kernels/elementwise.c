@@ -128,6 +128,17 @@ typedef int (*un_fn)(const char *in, char *out, int64_t n);
         r = acc_;                             \
     } while (0)
 
+#define B_ATAN2(x, y, r) r = _Generic((x), float: atan2f, default: atan2)((x), (y))
+#define B_BAND(x, y, r) r = (x) & (y)
+#define B_BOR(x, y, r) r = (x) | (y)
+#define B_BXOR(x, y, r) r = (x) ^ (y)
+/* TF's shifts clamp the shift to [0, bits - 1]; the left shift is done on
+ * the unsigned type, where it is defined for every value. */
+#define SHIFT_OF_(x, y) ((int64_t)(y) < 0 ? 0 : (int64_t)(y) >= (int64_t)(8 * sizeof(x)) ? \
+                         (int)(8 * sizeof(x) - 1) : (int)(y))
+#define B_LSHIFT(x, y, r) r = (__typeof__(x))((uint64_t)(x) << SHIFT_OF_(x, y))
+#define B_RSHIFT(x, y, r) r = (x) >> SHIFT_OF_(x, y)
+
 #define BIN_FN_SAME(sfx, T, code, op, BODY) BIN_FN(op, sfx, T, T, BODY)
 #define BIN_FN_BOOL(sfx, T, code, op, BODY) BIN_FN(op, sfx, T, uint8_t, BODY)
 
@@ -161,6 +172,12 @@ BIN_COMPARE(greater_equal, B_GE)
 BIN_LOGICAL(logical_and, B_LAND)
 BIN_LOGICAL(logical_or, B_LOR)
 BIN_LOGICAL(logical_xor, B_LXOR)
+FG_PER_DTYPE(bin_fn, atan2, FG_FLOATS, BIN_FN_SAME, B_ATAN2)
+FG_PER_DTYPE(bin_fn, bitwise_and, FG_INTS, BIN_FN_SAME, B_BAND)
+FG_PER_DTYPE(bin_fn, bitwise_or, FG_INTS, BIN_FN_SAME, B_BOR)
+FG_PER_DTYPE(bin_fn, bitwise_xor, FG_INTS, BIN_FN_SAME, B_BXOR)
+FG_PER_DTYPE(bin_fn, left_shift, FG_INTS, BIN_FN_SAME, B_LSHIFT)
+FG_PER_DTYPE(bin_fn, right_shift, FG_INTS, BIN_FN_SAME, B_RSHIFT)
 
 static int binary(const fg_step *s, int part, int nparts, fg_status *st, const bin_fn *fns)
 {
@@ -309,6 +326,8 @@ UN_FLOAT_TO_BOOL(is_nan, U_ISNAN)
 UN_FLOAT_TO_BOOL(is_finite, U_ISFINITE)
 UN_FLOAT_TO_BOOL(is_inf, U_ISINF)
 FG_PER_DTYPE(un_fn, logical_not, FG_BOOLS, UN_FN, U_LNOT)
+#define U_INVERT(x, r) r = (__typeof__(x))~(x)
+FG_PER_DTYPE(un_fn, invert, FG_INTS, UN_FN, U_INVERT)
 
 static int unary(const fg_step *s, int part, int nparts, fg_status *st, const un_fn *fns)
 {

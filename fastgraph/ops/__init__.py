@@ -7,7 +7,7 @@ Each family module lists its public functions in `__all__` (exported as
 """
 
 from . import (  # noqa: F401 - registration
-    array_ops, batch_norm_ops, control_flow_ops, conv_grad_ops, conv_ops, dynamic_shape_ops,
+    array_ops, batch_norm_ops, bitwise_ops, control_flow_ops, conv_grad_ops, conv_ops, dynamic_shape_ops,
     elementwise, image_ops, indexing_ops, linalg_ops, logging_ops, nn_ops, random_ops,
     reduction_ops, scatter_ops, segment_ops, decomposition_ops, sort_ops, state_ops, tensor_array_ops, tensor_operators, training_ops,
 )
@@ -19,6 +19,8 @@ from . import data_ops  # noqa: F401 - registration (host ops: tf.data's iterato
 from . import queue_ops  # noqa: F401 - registration (host ops: tf.queue's)
 from . import reader_ops  # noqa: F401 - registration (host ops: TF1's readers)
 from . import input_ops  # host ops of TF1 input pipelines: RandomShuffle
+from . import script_ops  # host ops: tf.py_func, tf.numpy_function, tf.py_function
+from . import special_ops  # host ops: tf.math's special functions through SciPy
 
 __all__ = ["FAMILIES", "namespace"]
 
@@ -26,7 +28,7 @@ FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, redu
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
             sort_ops, training_ops, io_ops, parsing_ops, sequence_example_ops, sparse_ops,
             image_codecs, input_ops, dynamic_shape_ops, logging_ops, scatter_ops,
-            segment_ops, decomposition_ops)
+            segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops)
 
 
 def namespace(attr, modules=FAMILIES):

@@ -1109,3 +1109,30 @@ __all__ += ["sinh", "cosh", "asin", "acos", "asinh", "acosh", "atanh", "erfc", "
             "digamma", "rint"]
 MATH += ["sinh", "cosh", "asin", "acos", "asinh", "acosh", "atanh", "erfc", "lgamma", "digamma",
          "rint"]
+
+
+# ---- Atan2 ------------------------------------------------------------------
+
+_ATAN2 = _binary_def("Atan2", "atan2", FLOATS, np.arctan2,
+                     graphdef=NodeMapping(("y", "x"), [TypeAttr("T", input=0)]))
+
+
+def atan2(y, x, name=None):
+    """Computes arctangent of `y/x` element-wise, respecting signs of the arguments.
+
+    The angle in [-pi, pi] of the point (x, y), with broadcasting."""
+    graph, (y, x) = to_tensors_like([y, x], _ATAN2, ("y", "x"))
+    return make_op(graph, _ATAN2, [y, x], name=name or _ATAN2).outputs[0]
+
+
+@RegisterGradient("Atan2")
+def _atan2_grad(op, grad):
+    """TF's _Atan2Grad: grad x / (x^2 + y^2) for y, -grad y / (x^2 + y^2) for x."""
+    y, x = op.inputs
+    grad_inv = divide(grad, add(square(x), square(y)))
+    return [sum_to_input(multiply(x, grad_inv), y, [x]),
+            sum_to_input(multiply(negative(y), grad_inv), x, [y])]
+
+
+__all__ += ["atan2"]
+MATH += ["atan2"]

@@ -46,6 +46,10 @@ TF_KERNEL_ABORTS = {
     "DepthwiseConv2dNativeBackpropInput": "oneDNN aborts on a sample's window",
 }
 
+# Ops whose token names a Python function in fastgraph's registry, which TF's
+# own registry of py_func callbacks does not have: the import is checked.
+TF_LACKS_THE_FUNCTION = {"PyFunc", "PyFuncStateless", "EagerPyFunc"}
+
 # Ops TF still defines but refuses in any GraphDef it imports now.
 TF_REMOVED = {"MatrixExponential": "removed in GraphDef version 27 (tf.linalg.expm is Python)"}
 
@@ -79,7 +83,7 @@ def test_tensorflow_runs_fastgraphs_graph_def_with_fastgraphs_results(op_type, d
     tg = tf.Graph()
     with tg.as_default():
         tf.import_graph_def(v1.GraphDef.FromString(data), name="")
-        if op_type in TF_KERNEL_ABORTS:
+        if op_type in TF_KERNEL_ABORTS or op_type in TF_LACKS_THE_FUNCTION:
             assert tg.get_operation_by_name(fetches[0].op.name).type == op_type
             return
         with v1.Session(graph=tg) as sess:
