@@ -14,7 +14,7 @@ from ..ops import reduction_ops as _red
 from ..ops.array_ops import group
 from ..ops.sort_ops import in_top_k
 from ..ops.indexing_ops import size, zeros_like
-from ..ops.state_ops import Variable, assign, assign_add
+from ..ops.state_ops import Variable, assign_add
 from . import backend, losses as _losses
 
 __all__ = [

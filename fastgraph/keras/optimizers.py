@@ -4,8 +4,9 @@ and Ftrl with Keras's defaults, each applying its update through
 fastgraph's TF1 optimizer of the same algorithm.
 
 Keras's defaults differ from TF1's optimizers', and are kept: Adam's
-epsilon is 1e-7 (TF1's 1e-8); RMSprop's epsilon is 1e-7 and its mean
-square starts at zero (TF1's at one); Adagrad adds epsilon 1e-7 to the
+epsilon is 1e-7 (TF1's 1e-8); RMSprop's epsilon is 1e-7, its mean
+square starts at zero (TF1's at one) and, without momentum, epsilon is
+added to the root, not under it; Adagrad adds epsilon 1e-7 to the
 root of its accumulator (TF1's none). Keras's SGD momentum
 (`v = m * v - lr * g; w += v`) is TF1's Momentum (`a = m * a + g; w -= lr
 * a`) for a constant learning rate, Nesterov's too. `iterations` counts the
@@ -41,6 +42,24 @@ class _KerasRMSProp(RMSPropOptimizer):
             if self._centered:
                 self._zeros_slot(v, "mg", self._name)
             self._zeros_slot(v, "momentum", self._name)
+
+    def _apply_dense(self, grad, var):
+        if self._momentum:
+            return super()._apply_dense(grad, var)
+        # Keras's update without momentum puts epsilon outside the root:
+        # w -= lr * g / (sqrt(ms - mg^2) + eps).
+        from ..ops.state_ops import assign
+        rho = cast_like(self._decay_tensor, var)
+        rms = self.get_slot(var, "rms")
+        new_rms = assign(rms, rho * rms.value() + (1.0 - rho) * _ew.square(grad))
+        denom = new_rms
+        if self._centered:
+            mg = self.get_slot(var, "mg")
+            new_mg = assign(mg, rho * mg.value() + (1.0 - rho) * grad)
+            denom = new_rms - _ew.square(new_mg)
+        lr = cast_like(self._learning_rate_tensor, var)
+        eps = cast_like(self._epsilon_tensor, var)
+        return assign_sub(var, lr * grad / (_ew.sqrt(denom) + eps)).op
 
 
 class _KerasAdagrad(AdagradOptimizer):

@@ -210,3 +210,49 @@ def test_summary_matches(tf_graph_mode):
     fg_model.summary(print_fn=lines[0].append)
     tf_model.summary(print_fn=lines[1].append)
     assert lines[0] == lines[1]
+
+
+def _recurrent(k):
+    x = k.Input((5, 3))
+    a = k.layers.LSTM(4, return_sequences=True)(x)
+    b = k.layers.GRU(3, return_sequences=True, go_backwards=True)(a)
+    c = k.layers.SimpleRNN(2, return_sequences=True)(b)
+    d = k.layers.TimeDistributed(k.layers.Dense(3))(c)
+    e = k.layers.Bidirectional(k.layers.LSTM(2))(d)
+    f, h, s = k.layers.LSTM(3, return_state=True)(d)
+    return k.Model(x, k.layers.Concatenate()([e, f, h, s]))
+
+
+def test_recurrent_layers_match(tf_graph_mode):
+    fg_model, tf_model = _both(tf_graph_mode, _recurrent)
+    assert _names(fg_model) == _names(tf_model)
+    x = RNG.normal(size=(4, 5, 3)).astype(np.float32)
+    np.testing.assert_allclose(fg_model.predict(x), tf_model.predict(x), rtol=1e-4, atol=1e-5)
+
+
+
+def test_recurrent_fit_losses_match(tf_graph_mode):
+    # TF's graph-mode while loops need their intermediates kept to be
+    # differentiated ("Connecting to invalid output" otherwise).
+    tf_graph_mode.compat.v1.experimental.output_all_intermediates(True)
+    try:
+        _check_recurrent_fit(tf_graph_mode)
+    finally:
+        tf_graph_mode.compat.v1.experimental.output_all_intermediates(False)
+
+
+def _check_recurrent_fit(tf_graph_mode):
+    def build(k):
+        return k.Sequential([k.layers.LSTM(4, return_sequences=True, input_shape=(5, 3)),
+                             k.layers.GRU(3, go_backwards=True), k.layers.Dense(2)])
+    fg_model, tf_model = _both(tf_graph_mode, build)
+    x = RNG.normal(size=(6, 5, 3)).astype(np.float32)
+    y = RNG.normal(size=(6, 2)).astype(np.float32)
+    for k, model in ((fg.keras, fg_model), (tf_keras, tf_model)):
+        opt = k.optimizers.SGD(0.1) if k is fg.keras else k.optimizers.legacy.SGD(0.1)
+        model.compile(opt, "mse")
+    a = fg_model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0).history["loss"]
+    b = tf_model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    for u, v in zip(fg_model.get_weights(), tf_model.get_weights()):
+        np.testing.assert_allclose(u, v, rtol=1e-4, atol=1e-5)

@@ -424,7 +424,11 @@ class Layer:
             first = flatten(inputs)[0]
             if isinstance(first, Tensor) and first.dtype.is_floating:
                 self._dtype = first.dtype.base_dtype
-        shapes = _map(lambda t: _TensorShapeTuple(t.shape), inputs)
+        self._maybe_build_shape(_map(lambda t: _TensorShapeTuple(t.shape), inputs))
+
+    def _maybe_build_shape(self, shapes):
+        if self.built:
+            return
         self.build(shapes)
         self.built = True
         if self._initial_weights is not None:
