@@ -173,6 +173,10 @@ class Model(Layer):
         holders = [placeholder(backend.floatx(), shape=tuple(s)) for s in shapes]
         self._set_inputs(holders if len(holders) > 1 else holders[0])
 
+    def _maybe_build_shape(self, shapes):
+        # Called on its inputs, a model's layers build themselves.
+        self.built = True
+
     def _set_inputs(self, inputs):
         """Calls a subclassed model on `inputs` and keeps them and its
         outputs as the tensors of its training functions."""
