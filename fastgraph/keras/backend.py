@@ -493,3 +493,325 @@ def binary_crossentropy(target, output, from_logits=False):
 
 def _to_tensor(x, dtype=None):
     return convert_to_tensor(x, dtype=dtype)
+
+
+# ---- more of TF-Keras's backend, each over one fastgraph op ------------------------------
+
+def all(x, axis=None, keepdims=False):  # noqa: A001
+    """Bitwise reduction (logical AND)."""
+    return _red.reduce_all(_ew.cast(x, _dtypes.bool), axis=axis, keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001
+    """Bitwise reduction (logical OR)."""
+    return _red.reduce_any(_ew.cast(x, _dtypes.bool), axis=axis, keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    """Multiplies the values in a tensor, alongside the specified axis."""
+    return _red.reduce_prod(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance of a tensor, alongside the specified axis."""
+    m = _red.reduce_mean(x, axis=axis, keepdims=True)
+    return _red.reduce_mean(_ew.square(x - m), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation of a tensor, alongside the specified axis."""
+    return _ew.sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def cumsum(x, axis=0):
+    """Cumulative sum of the values in a tensor, alongside the specified axis."""
+    from ..ops.reduction_ops import cumsum as _cumsum
+    return _cumsum(x, axis=axis)
+
+
+def cumprod(x, axis=0):
+    """Cumulative product of the values in a tensor, alongside the specified axis."""
+    from ..ops.reduction_ops import cumprod as _cumprod
+    return _cumprod(x, axis=axis)
+
+
+cos, sin, sign, round = _ew.cos, _ew.sin, _ew.sign, _ew.round  # noqa: A001
+greater, greater_equal, less, less_equal, not_equal = (
+    _ew.greater, _ew.greater_equal, _ew.less, _ew.less_equal, _ew.not_equal)
+softplus, softsign = _nn_ops.softplus, _nn_ops.softsign
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit."""
+    from . import activations
+    return activations.elu(x, alpha)
+
+
+def hard_sigmoid(x):
+    """Segment-wise linear approximation of sigmoid."""
+    return clip_by_value(0.2 * x + 0.5, 0.0, 1.0)
+
+
+def cast_to_floatx(x):
+    """Cast a NumPy array to the default Keras float type."""
+    return np.asarray(x, dtype=floatx())
+
+
+def flatten(x):
+    """Flatten a tensor."""
+    return _array_ops.reshape(x, [-1])
+
+
+def batch_flatten(x):
+    """Turn a nD tensor into a 2D tensor with same 0th dimension."""
+    return _array_ops.reshape(x, _array_ops.stack([_array_ops.shape(x)[0], -1]))
+
+
+def permute_dimensions(x, pattern):
+    """Permutes axes in a tensor."""
+    return _array_ops.transpose(x, list(pattern))
+
+
+def tile(x, n):
+    """Creates a tensor by tiling `x` by `n`."""
+    return _array_ops.tile(x, [n] if isinstance(n, int) else list(n))
+
+
+def repeat(x, n):
+    """Repeats a 2D tensor: `(samples, dim)` -> `(samples, n, dim)`."""
+    return _array_ops.tile(_array_ops.expand_dims(x, 1), [1, n, 1])
+
+
+def repeat_elements(x, rep, axis):
+    """Repeats the elements of a tensor along an axis, like `np.repeat`."""
+    from .layers.convolutional import _repeat
+    return _repeat(x, axis % x.shape.rank, rep)
+
+
+def reverse(x, axes):
+    """Reverse a tensor along the specified axes."""
+    return _array_ops.reverse(x, [axes] if isinstance(axes, int) else list(axes))
+
+
+def gather(reference, indices):
+    """Retrieves the elements of indices `indices` in the tensor `reference`."""
+    return _indexing.gather(reference, indices)
+
+
+def one_hot(indices, num_classes):
+    """Computes the one-hot representation of an integer tensor."""
+    return _indexing.one_hot(indices, depth=num_classes, axis=-1)
+
+
+def arange(start, stop=None, step=1, dtype="int32"):
+    """Creates a 1D tensor containing a sequence of integers."""
+    from ..ops.indexing_ops import range as _range
+    if stop is None:
+        start, stop = 0, start
+    return _range(start, stop, step, dtype=dtype)
+
+
+def eye(size, dtype=None, name=None):
+    """Instantiate an identity matrix variable and returns it."""
+    return variable(np.eye(size), dtype=dtype, name=name)
+
+
+def switch(condition, then_expression, else_expression):
+    """Switches between two operations depending on a scalar value."""
+    from ..ops.control_flow_ops import cond
+    return cond(condition, then_expression if callable(then_expression) else
+                (lambda: then_expression), else_expression if callable(else_expression) else
+                (lambda: else_expression))
+
+
+def update(x, new_x):
+    """Update the value of `x` to `new_x`."""
+    from ..ops.state_ops import assign
+    return assign(x, new_x)
+
+
+def update_add(x, increment):
+    """Update the value of `x` by adding `increment`."""
+    from ..ops.state_ops import assign_add
+    return assign_add(x, increment)
+
+
+def update_sub(x, decrement):
+    """Update the value of `x` by subtracting `decrement`."""
+    from ..ops.state_ops import assign_sub
+    return assign_sub(x, decrement)
+
+
+def moving_average_update(x, value, momentum):
+    """Compute the moving average of a variable: `x = x * momentum + value * (1 - momentum)`."""
+    from ..ops.state_ops import assign_sub
+    return assign_sub(x, (x - value) * (1.0 - momentum))
+
+
+def bias_add(x, bias, data_format=None):
+    """Adds a bias vector to a tensor."""
+    return _nn_ops.bias_add(x, bias)
+
+
+def l2_normalize(x, axis=None):
+    """Normalizes a tensor wrt the L2 norm alongside the specified axis."""
+    from ..api.nn_impl import l2_normalize as _l2
+    return _l2(x, axis=axis)
+
+
+def in_top_k(predictions, targets, k):
+    """Returns whether the `targets` are in the top `k` `predictions`."""
+    from ..ops.sort_ops import in_top_k as _in_top_k
+    return _in_top_k(predictions, targets, k)
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    """Sets entries in `x` to zero at random, while scaling the entire tensor."""
+    return _nn_ops.dropout(x, rate=level, noise_shape=noise_shape, seed=seed)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Returns a tensor with normal distribution of values."""
+    from ..ops.random_ops import random_normal as _rn
+    return _rn(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Returns a tensor with uniform distribution of values."""
+    from ..ops.random_ops import random_uniform as _ru
+    return _ru(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Returns a tensor with truncated random normal distribution of values."""
+    from ..ops.random_ops import truncated_normal as _tn
+    return _tn(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
+    """Returns a tensor with random bernoulli distribution of values."""
+    return _ew.cast(_ew.less(random_uniform(shape, seed=seed), p), dtype or floatx())
+
+
+random_binomial = random_bernoulli
+
+
+def is_keras_tensor(x):
+    """Returns whether `x` is a Keras tensor (made by a Keras layer or Input)."""
+    from .engine.base_layer import keras_history
+    if not isinstance(x, Tensor):
+        raise ValueError(f"Unexpectedly found an instance of type `{type(x)}`. Expected a "
+                         "symbolic tensor instance.")
+    return keras_history(x) is not None
+
+
+def is_sparse(tensor):
+    """Returns whether a tensor is a sparse tensor."""
+    return type(tensor).__name__ == "SparseTensor"
+
+
+def to_dense(tensor):
+    """Converts a sparse tensor into a dense tensor and returns it."""
+    if is_sparse(tensor):
+        from ..ops.sparse_ops import to_dense as _to_dense
+        return _to_dense(tensor)
+    return tensor
+
+
+def backend():
+    """Publicly accessible method for determining the current backend."""
+    return "tensorflow"
+
+
+def print_tensor(x, message="", summarize=3):
+    """Prints `message` and the tensor value when evaluated."""
+    from ..ops.logging_ops import Print
+    return Print(x, [x], message, summarize=summarize)
+
+
+def batch_dot(x, y, axes=None):
+    """Batchwise dot product of two tensors (rank 2 or 3)."""
+    if x.shape.rank == 2 and y.shape.rank == 2:
+        return _red.reduce_sum(x * y, axis=1, keepdims=True)
+    return _matmul(x, y)
+
+
+def temporal_padding(x, padding=(1, 1)):
+    """Pads the middle dimension of a 3D tensor."""
+    return _array_ops.pad(x, [[0, 0], list(padding), [0, 0]])
+
+
+def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+    """Pads the 2nd and 3rd dimensions of a 4D tensor."""
+    pads = [[0, 0], list(padding[0]), list(padding[1]), [0, 0]]
+    if (data_format or image_data_format()) == "channels_first":
+        pads = [[0, 0], [0, 0], list(padding[0]), list(padding[1])]
+    return _array_ops.pad(x, pads)
+
+
+def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
+    """2D convolution."""
+    from ..ops.conv_ops import conv2d as _conv2d
+    return _conv2d(x, kernel, strides=[1, *strides, 1], padding=padding.upper(),
+                   dilations=[1, *dilation_rate, 1])
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
+    """2D Pooling."""
+    from ..ops import conv_ops
+    fn = conv_ops.max_pool2d if pool_mode == "max" else conv_ops.avg_pool2d
+    return fn(x, [1, *pool_size, 1], [1, *strides, 1], padding.upper())
+
+
+def map_fn(fn, elems, name=None, dtype=None):
+    """Map the function fn over the elements elems and return the outputs."""
+    from ..api.functional_ops import map_fn as _map_fn
+    return _map_fn(fn, elems, name=name, dtype=dtype)
+
+
+def foldl(fn, elems, initializer=None, name=None):
+    """Reduce elems using fn to combine them from left to right."""
+    from ..api.functional_ops import foldl as _foldl
+    return _foldl(fn, elems, initializer=initializer, name=name)
+
+
+def foldr(fn, elems, initializer=None, name=None):
+    """Reduce elems using fn to combine them from right to left."""
+    from ..api.functional_ops import foldr as _foldr
+    return _foldr(fn, elems, initializer=initializer, name=name)
+
+
+class learning_phase_scope:  # noqa: N801 - Keras's name
+    """Provides a scope within which the learning phase is equal to `value`."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __enter__(self):
+        phase = _graph_dict(_LEARNING_PHASE_KEY)
+        self._saved = phase.get("value", _MISSING)
+        phase["value"] = self.value
+
+    def __exit__(self, *exc):
+        phase = _graph_dict(_LEARNING_PHASE_KEY)
+        if self._saved is _MISSING:
+            phase.pop("value", None)
+        else:
+            phase["value"] = self._saved
+        return False
+
+
+_MISSING = object()
+
+__all__ += [
+    "all", "any", "prod", "var", "std", "cumsum", "cumprod", "cos", "sin", "sign", "round",
+    "greater", "greater_equal", "less", "less_equal", "not_equal", "softplus", "softsign",
+    "elu", "hard_sigmoid", "cast_to_floatx", "flatten", "batch_flatten", "permute_dimensions",
+    "tile", "repeat", "repeat_elements", "reverse", "gather", "one_hot", "arange", "eye",
+    "switch", "update", "update_add", "update_sub", "moving_average_update", "bias_add",
+    "l2_normalize", "in_top_k", "dropout", "random_normal", "random_uniform",
+    "truncated_normal", "random_bernoulli", "random_binomial", "is_keras_tensor", "is_sparse",
+    "to_dense", "backend", "print_tensor", "batch_dot", "temporal_padding",
+    "spatial_2d_padding", "conv2d", "pool2d", "map_fn", "foldl", "foldr",
+    "learning_phase_scope",
+]

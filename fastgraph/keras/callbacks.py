@@ -117,3 +117,100 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
             if self.restore_best_weights and self.best_weights is not None:
                 self.model.set_weights(self.best_weights)
+
+
+class BaseLogger(Callback):
+    """Callback that accumulates epoch averages of metrics (fit's logs already
+    hold them; kept for TF-Keras's callback lists)."""
+
+
+class CallbackList:
+    """Container abstracting a list of callbacks."""
+
+    def __init__(self, callbacks=None, model=None, **params):
+        self.callbacks = list(callbacks or [])
+        if model is not None:
+            for cb in self.callbacks:
+                cb.set_model(model)
+        if params:
+            for cb in self.callbacks:
+                cb.set_params(params)
+
+    def append(self, callback):
+        self.callbacks.append(callback)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+    def __getattr__(self, name):
+        if not name.startswith("on_"):
+            raise AttributeError(name)
+
+        def call_all(*args, **kwargs):
+            for cb in self.callbacks:
+                getattr(cb, name)(*args, **kwargs)
+        return call_all
+
+
+class TerminateOnNaN(Callback):
+    """Callback that terminates training when a NaN loss is encountered."""
+
+    def on_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and (np.isnan(loss) or np.isinf(loss)):
+            print(f"Batch {batch}: Invalid loss, terminating training")
+            self.model.stop_training = True
+
+
+class CSVLogger(Callback):
+    """Callback that streams epoch results to a CSV file."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.sep, self.append = filename, separator, append
+        self._keys = None
+
+    def on_train_begin(self, logs=None):
+        import os
+        self._header = not (self.append and os.path.exists(self.filename))
+        self._file = open(self.filename, "a" if self.append else "w")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self._keys is None:
+            self._keys = sorted(logs)
+            if self._header:
+                self._file.write(self.sep.join(["epoch"] + self._keys) + "\n")
+        self._file.write(self.sep.join([str(epoch)] + [str(logs.get(k, "NA"))
+                                                       for k in self._keys]) + "\n")
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        self._file.close()
+
+
+class ModelCheckpoint(Callback):
+    """Callback to save the Keras model's weights at some frequency (each
+    epoch, or only when `monitor` improves with `save_best_only`); the
+    filepath may hold `{epoch}` and the logs' keys as format fields."""
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=True, mode="auto", save_freq="epoch", **kwargs):
+        super().__init__()
+        self.filepath, self.monitor, self.save_best_only = filepath, monitor, save_best_only
+        if mode == "max" or (mode == "auto" and "acc" in monitor):
+            self._better, self.best = (lambda a, b: a > b), -np.inf
+        else:
+            self._better, self.best = (lambda a, b: a < b), np.inf
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None or not self._better(current, self.best):
+                return
+            self.best = current
+        self.model.save_weights(self.filepath.format(epoch=epoch + 1, **logs))
+
+
+__all__ += ["BaseLogger", "CallbackList", "TerminateOnNaN", "CSVLogger", "ModelCheckpoint"]

@@ -24,7 +24,7 @@ __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUn
            "HeUniform", "LecunNormal", "LecunUniform", "Orthogonal", "Identity",
            "zeros", "ones", "constant", "random_normal", "random_uniform", "truncated_normal",
            "variance_scaling", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
-           "lecun_normal", "lecun_uniform", "orthogonal", "identity", "get", "serialize",
+           "lecun_normal", "lecun_uniform", "orthogonal", "identity", "normal", "uniform", "get", "serialize",
            "deserialize"]
 
 Initializer = _init_ops.Initializer
@@ -229,6 +229,7 @@ random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, T
 variance_scaling, glorot_uniform, glorot_normal = VarianceScaling, GlorotUniform, GlorotNormal
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
 orthogonal, identity = Orthogonal, Identity
+normal, uniform = RandomNormal, RandomUniform
 
 _BY_NAME = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
@@ -236,7 +237,7 @@ _BY_NAME = {
     "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_normal": HeNormal, "he_uniform": HeUniform,
     "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform, "orthogonal": Orthogonal,
-    "identity": Identity,
+    "identity": Identity, "normal": RandomNormal, "uniform": RandomUniform,
 }
 _BY_NAME.update({cls.__name__: cls for cls in list(_BY_NAME.values())})
 

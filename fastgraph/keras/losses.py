@@ -25,6 +25,7 @@ __all__ = [
     "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "hinge", "squared_hinge", "huber", "kl_divergence",
     "kld", "kullback_leibler_divergence", "log_cosh", "logcosh", "poisson", "cosine_similarity",
+    "categorical_hinge", "CategoricalHinge", "cosine", "cosine_proximity",
     "mse", "mae", "mape", "msle", "MSE", "MAE", "MAPE", "MSLE", "KLD", "get", "serialize",
     "deserialize",
 ]
@@ -194,11 +195,20 @@ def cosine_similarity(y_true, y_pred, axis=-1):
                             axis=axis)
 
 
+def categorical_hinge(y_true, y_pred):
+    """`maximum(neg - pos + 1, 0)`: pos `sum(y_true * y_pred)`, neg `max((1 - y_true) * y_pred)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    pos = _red.reduce_sum(y_true * y_pred, axis=-1)
+    neg = _red.reduce_max((1.0 - y_true) * y_pred, axis=-1)
+    return _ew.maximum(neg - pos + 1.0, 0.0)
+
+
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
+cosine = cosine_proximity = cosine_similarity
 logcosh = log_cosh
 
 
@@ -323,6 +333,9 @@ KLDivergence = _loss_class(kl_divergence, "kl_divergence",
 KLDivergence.__name__ = "KLDivergence"
 LogCosh = _loss_class(log_cosh, "log_cosh", "Computes the logarithm of the hyperbolic cosine "
                       "of the prediction error.")
+CategoricalHinge = _loss_class(categorical_hinge, "categorical_hinge",
+                              "Computes the categorical hinge loss between `y_true` & "
+                              "`y_pred`.")
 Poisson = _loss_class(poisson, "poisson", "Computes the Poisson loss.")
 CosineSimilarity = _loss_class(cosine_similarity, "cosine_similarity",
                                "Computes the cosine similarity between labels and "

@@ -25,7 +25,13 @@ __all__ = [
     "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mse", "mae",
     "mean_squared_error", "mean_absolute_error", "binary_crossentropy",
-    "categorical_crossentropy", "sparse_categorical_crossentropy", "get", "serialize",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "MSE", "MAE", "MAPE",
+    "MSLE", "KLD", "mape", "msle", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "hinge", "squared_hinge", "categorical_hinge", "kld",
+    "kl_divergence", "kullback_leibler_divergence", "log_cosh", "logcosh", "poisson", "cosine",
+    "cosine_proximity", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Hinge",
+    "SquaredHinge", "CategoricalHinge", "KLDivergence", "LogCoshError", "Poisson",
+    "CosineSimilarity", "RootMeanSquaredError", "get", "serialize",
     "deserialize",
 ]
 
@@ -90,6 +96,15 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
 mse = mean_squared_error = _losses.mean_squared_error
 mae = mean_absolute_error = _losses.mean_absolute_error
 binary_crossentropy = _losses.binary_crossentropy
+MSE, MAE, MAPE, MSLE, KLD = (_losses.MSE, _losses.MAE, _losses.MAPE, _losses.MSLE, _losses.KLD)
+mape = mean_absolute_percentage_error = _losses.mean_absolute_percentage_error
+msle = mean_squared_logarithmic_error = _losses.mean_squared_logarithmic_error
+hinge, squared_hinge, categorical_hinge = (_losses.hinge, _losses.squared_hinge,
+                                           _losses.categorical_hinge)
+kld = kl_divergence = kullback_leibler_divergence = _losses.kl_divergence
+log_cosh = logcosh = _losses.log_cosh
+poisson = _losses.poisson
+cosine = cosine_proximity = _losses.cosine_similarity
 categorical_crossentropy = _losses.categorical_crossentropy
 sparse_categorical_crossentropy = _losses.sparse_categorical_crossentropy
 
@@ -218,6 +233,50 @@ SparseTopKCategoricalAccuracy = _metric_class(sparse_top_k_categorical_accuracy,
                                               "sparse_top_k_categorical_accuracy",
                                               "Computes how often integer targets are in the "
                                               "top `K` predictions.", k=5)
+MeanAbsolutePercentageError = _metric_class(mean_absolute_percentage_error,
+                                            "mean_absolute_percentage_error",
+                                            "Computes the mean absolute percentage error.")
+MeanSquaredLogarithmicError = _metric_class(mean_squared_logarithmic_error,
+                                            "mean_squared_logarithmic_error",
+                                            "Computes the mean squared logarithmic error.")
+Hinge = _metric_class(hinge, "hinge", "Computes the hinge metric.")
+SquaredHinge = _metric_class(squared_hinge, "squared_hinge",
+                             "Computes the squared hinge metric.")
+CategoricalHinge = _metric_class(categorical_hinge, "categorical_hinge",
+                                 "Computes the categorical hinge metric.")
+KLDivergence = _metric_class(kl_divergence, "kullback_leibler_divergence",
+                             "Computes Kullback-Leibler divergence metric.")
+KLDivergence.__name__ = "KLDivergence"
+LogCoshError = _metric_class(log_cosh, "logcosh", "Computes the logarithm of the hyperbolic "
+                             "cosine of the prediction error.")
+LogCoshError.__name__ = "LogCoshError"
+Poisson = _metric_class(poisson, "poisson", "Computes the Poisson metric.")
+
+
+def _cosine_metric(y_true, y_pred, axis=-1):
+    return -_losses.cosine_similarity(y_true, y_pred, axis=axis)
+
+
+CosineSimilarity = _metric_class(_cosine_metric, "cosine_similarity",
+                                 "Computes the cosine similarity between the labels and "
+                                 "predictions.")
+
+
+class RootMeanSquaredError(Mean):
+    """Computes the root mean squared error metric."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = _pred_true(y_true, y_pred)
+        return super().update_state(_ew.squared_difference(y_pred, _ew.cast(y_true, y_pred.dtype)),
+                                    sample_weight)
+
+    def result(self):
+        return _ew.sqrt(super().result())
+
+
 MeanSquaredError = _metric_class(mean_squared_error, "mean_squared_error",
                                  "Computes the mean squared error between y_true and y_pred.")
 MeanAbsoluteError = _metric_class(mean_absolute_error, "mean_absolute_error",

@@ -68,3 +68,65 @@ class CustomObjectScope:
 
 
 custom_object_scope = CustomObjectScope
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",
+                  value=0.0):
+    """Pads sequences to the same length: a `(len(sequences), maxlen)`
+    array, each sequence cut (`truncating`) and filled with `value`
+    (`padding`) at its start ("pre") or end ("post")."""
+    lengths = [len(s) for s in sequences]
+    maxlen = maxlen if maxlen is not None else (max(lengths) if lengths else 0)
+    out = np.full((len(sequences), maxlen), value, dtype=dtype)
+    for i, s in enumerate(sequences):
+        if not len(s):
+            continue
+        s = np.asarray(s, dtype=dtype)
+        if truncating == "pre":
+            s = s[-maxlen:]
+        elif truncating == "post":
+            s = s[:maxlen]
+        else:
+            raise ValueError(f'Truncating type "{truncating}" not understood')
+        if padding == "post":
+            out[i, :len(s)] = s
+        elif padding == "pre":
+            out[i, maxlen - len(s):] = s
+        else:
+            raise ValueError(f'Padding type "{padding}" not understood')
+    return out
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """Returns the list of input tensors necessary to compute `tensor`."""
+    from .engine.base_layer import keras_history
+    from .engine.input_layer import InputLayer
+    history = keras_history(tensor)
+    if history is None or isinstance(history[0], InputLayer):
+        return [tensor]
+    node = history[0]._inbound_nodes[history[1]]
+    sources = []
+    for t in node.input_tensors:
+        for s in get_source_inputs(t):
+            if all(s is not other for other in sources):
+                sources.append(s)
+    return sources
+
+
+class Progbar:
+    """Displays a progress bar (a line of `current/target` and the values)."""
+
+    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None,
+                 unit_name="step"):
+        self.target, self.verbose = target, verbose
+
+    def update(self, current, values=None, finalize=None):
+        if self.verbose:
+            text = " - ".join(f"{k}: {v:.4f}" for k, v in (values or []))
+            print(f"{current}/{self.target} {text}")
+
+    def add(self, n, values=None):
+        self.update(n, values)
+
+
+__all__ += ["pad_sequences", "get_source_inputs", "Progbar"]
