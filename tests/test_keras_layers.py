@@ -209,3 +209,24 @@ def test_layer_argument_errors():
     layer(keras.Input((3,)))
     with pytest.raises(ValueError, match="expecting 2 weights"):
         layer.set_weights([np.zeros((3, 2))])
+
+
+def test_tf1_program_with_keras_layers_and_a_session(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 4])
+    h = keras.layers.Dense(8, activation="relu")(x)
+    y = keras.layers.Dense(1)(h)
+    loss = tf.reduce_mean(tf.square(y - 1.0))
+    train = tf.train.GradientDescentOptimizer(0.05).minimize(loss)
+    assert [v.op.name for v in tf.trainable_variables()] == [
+        "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]
+    data = RNG.normal(size=(16, 4)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss, {x: data})
+        for _ in range(30):
+            sess.run(train, {x: data})
+        assert sess.run(loss, {x: data}) < first
+        path = tf.train.Saver().save(sess, str(tmp_path / "model"))
+    reader = tf.train.load_checkpoint(path)
+    assert sorted(reader.get_variable_to_shape_map()) == [
+        "dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"]
