@@ -20,7 +20,11 @@ import types
 MODULES = ("math", "nn", "linalg", "image", "random", "initializers", "errors",
            "dtypes", "bitwise", "sparse", "signal", "debugging", "nest", "train",
            "losses", "metrics", "layers", "summary", "io", "gfile", "app", "flags", "strings",
-           "lookup", "data", "data.experimental")
+           "lookup", "data", "data.experimental",
+           # tf.compat.v1.keras: TF-Keras 2 (tf_keras) in graph mode.
+           "keras", "keras.layers", "keras.backend", "keras.activations", "keras.initializers",
+           "keras.losses", "keras.metrics", "keras.optimizers", "keras.models", "keras.utils",
+           "keras.regularizers", "keras.callbacks", "keras.constraints")
 
 # Dotted path under tf.compat.v1 ("" is the root) -> name -> why it is left out.
 LEFT_OUT = {
@@ -31,6 +35,32 @@ LEFT_OUT = {
         "load_op_library": "loads a shared library of TensorFlow C++ kernels; "
                            "fastgraph's kernels are its own, not TF's ABI",
         "load_file_system_library": "loads a TensorFlow C++ file-system plugin (TF's ABI)",
+    },
+    "keras.layers": {
+        "CuDNNGRU": "runs only on a CUDA GPU (cuDNN's kernel); fastgraph is CPU-only",
+        "CuDNNLSTM": "runs only on a CUDA GPU (cuDNN's kernel); fastgraph is CPU-only",
+        "DenseFeatures": "consumes tf.feature_column columns, which TF 2.21 deprecates and "
+                         "fastgraph does not have",
+        "disable_v2_dtype_behavior": "switches TF-Keras between its TF1 and TF2 dtype rules; "
+                                     "fastgraph keeps TF1's",
+        "enable_v2_dtype_behavior": "switches TF-Keras between its TF1 and TF2 dtype rules; "
+                                    "fastgraph keeps TF1's",
+    },
+    "keras.models": {
+        "LinearModel": "an experimental premade estimator-style model of TF-Keras",
+        "WideDeepModel": "an experimental premade estimator-style model of TF-Keras",
+        "model_from_yaml": "removed from TF-Keras (raises there: YAML is insecure)",
+    },
+    "keras.utils": {
+        "DeterministicRandomTestTool": "a tool for migrating TF1 tests to TF2 eager code",
+        "track_tf1_style_variables": "a decorator for TF2 eager modules wrapping TF1 code",
+        "StepsPerExecutionTuner": "tunes tf.function steps per execution (TF2 only)",
+        "model_to_dot": "draws a model with pydot/graphviz (a plotting tool, not the runtime)",
+        "plot_model": "draws a model with pydot/graphviz (a plotting tool, not the runtime)",
+    },
+    "keras.callbacks": {
+        "SidecarEvaluatorModelExport": "exports models for TF2's distributed sidecar evaluator",
+        "RemoteMonitor": "posts training events to an HTTP server",
     },
     "train": {
         "ClusterSpec": "describes a multi-process TF cluster; fastgraph runs in one process",
