@@ -7,6 +7,8 @@ from ..ops import nn_ops as _nn_ops
 from ..ops import reduction_ops as _red
 from ..api import nn_impl as _nn_impl
 from ..api.clip_ops import clip_by_value
+from ..framework.constant_op import convert_to_tensor
+from ..ops.indexing_ops import where
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "elu", "selu", "softplus",
            "softsign", "swish", "silu", "gelu", "exponential", "hard_sigmoid", "linear",
@@ -38,7 +40,6 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
 
 
 def _to_float(x):
-    from ..framework.constant_op import convert_to_tensor
     return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
@@ -70,7 +71,6 @@ def elu(x, alpha=1.0):
     out = _nn_ops.elu(x)
     if alpha == 1.0:
         return out
-    from ..ops.indexing_ops import where
     return where(_ew.greater(x, 0.0), out, alpha * out)
 
 

@@ -22,6 +22,31 @@ from ..ops import indexing_ops as _indexing
 from ..ops.linalg_ops import matmul as _matmul
 from ..ops.state_ops import Variable, is_variable_initialized
 from ..api.clip_ops import clip_by_value
+from ..ops.state_ops import global_variables, local_variables
+from ..session import Session
+from ..ops.control_flow_ops import cond
+from ..ops.state_ops import assign
+from ..api.gradients_impl import gradients as _gradients
+from ..ops.reduction_ops import cumsum as _cumsum
+from ..ops.reduction_ops import cumprod as _cumprod
+from . import activations
+from ..ops.indexing_ops import range as _range
+from ..ops.state_ops import assign_add
+from ..ops.state_ops import assign_sub
+from ..api.nn_impl import l2_normalize as _l2
+from ..ops.sort_ops import in_top_k as _in_top_k
+from ..ops.random_ops import random_normal as _rn
+from ..ops.random_ops import random_uniform as _ru
+from ..ops.random_ops import truncated_normal as _tn
+from .engine.history import keras_history
+from ..ops.sparse_ops import to_dense as _to_dense
+from ..ops.logging_ops import Print
+from ..ops.conv_ops import conv2d as _conv2d
+from ..ops import conv_ops
+from ..api.functional_ops import map_fn as _map_fn
+from ..api.functional_ops import foldl as _foldl
+from ..api.functional_ops import foldr as _foldr
+from ..ops.array_ops import group
 
 __all__ = [
     "get_session", "set_session", "clear_session", "learning_phase", "set_learning_phase",
@@ -131,7 +156,6 @@ def manual_variable_initialization(value):
 
 
 def _initialize_variables(session):
-    from ..ops.state_ops import global_variables, local_variables
     graph = session.graph
     with graph.as_default():
         seen = _graph_dict(_INITIALIZED_KEY)
@@ -159,7 +183,6 @@ def get_session(op_input_list=()):
         session = _SESSION["session"]
         graph = get_default_graph()
         if session is None or session.graph is not graph or getattr(session, "_closed", False):
-            from ..session import Session
             session = Session(graph=graph)
             _SESSION["session"] = session
     if not _CONFIG["manual_init"]:
@@ -218,7 +241,6 @@ def set_learning_phase(value):
 
 def in_train_phase(x, alt, training=None):
     """Selects `x` in train phase, and `alt` otherwise."""
-    from ..ops.control_flow_ops import cond
     if training is None:
         training = learning_phase()
     if isinstance(training, (bool, int)):
@@ -262,7 +284,6 @@ def constant(value, dtype=None, shape=None, name=None):
 def _assign_pair(x):
     ops = _graph_dict(_ASSIGN_KEY)
     if id(x) not in ops:
-        from ..ops.state_ops import assign
         graph = x.graph
         with graph.as_default(), graph.name_scope(x.op.name + "/"):
             value = _array_ops.placeholder(x.dtype.base_dtype, shape=x.shape, name="assign_value")
@@ -338,8 +359,6 @@ class _Function:
     feeding a list of values to `inputs`."""
 
     def __init__(self, inputs, outputs, updates=None, name=None, **session_kwargs):
-        from ..ops.array_ops import group
-        from ..ops.state_ops import assign
         self.inputs = list(inputs)
         self._outputs_list = isinstance(outputs, (list, tuple))
         self.outputs = list(outputs) if self._outputs_list else [outputs]
@@ -367,7 +386,6 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
 
 def gradients(loss, variables):
     """Returns the gradients of `loss` w.r.t. `variables`."""
-    from ..api.gradients_impl import gradients as _gradients
     return _gradients(loss, variables)
 
 
@@ -475,19 +493,19 @@ def ones(shape, dtype=None, name=None):
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Categorical crossentropy between an output tensor and a target tensor."""
-    from . import losses
+    from . import losses  # losses imports the backend
     return losses._categorical_crossentropy(target, output, from_logits, axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Categorical crossentropy with integer targets."""
-    from . import losses
+    from . import losses  # losses imports the backend
     return losses._sparse_categorical_crossentropy(target, output, from_logits)
 
 
 def binary_crossentropy(target, output, from_logits=False):
     """Binary crossentropy between an output tensor and a target tensor."""
-    from . import losses
+    from . import losses  # losses imports the backend
     return losses._binary_crossentropy(target, output, from_logits)
 
 
@@ -525,13 +543,11 @@ def std(x, axis=None, keepdims=False):
 
 def cumsum(x, axis=0):
     """Cumulative sum of the values in a tensor, alongside the specified axis."""
-    from ..ops.reduction_ops import cumsum as _cumsum
     return _cumsum(x, axis=axis)
 
 
 def cumprod(x, axis=0):
     """Cumulative product of the values in a tensor, alongside the specified axis."""
-    from ..ops.reduction_ops import cumprod as _cumprod
     return _cumprod(x, axis=axis)
 
 
@@ -543,7 +559,6 @@ softplus, softsign = _nn_ops.softplus, _nn_ops.softsign
 
 def elu(x, alpha=1.0):
     """Exponential linear unit."""
-    from . import activations
     return activations.elu(x, alpha)
 
 
@@ -584,8 +599,7 @@ def repeat(x, n):
 
 def repeat_elements(x, rep, axis):
     """Repeats the elements of a tensor along an axis, like `np.repeat`."""
-    from .layers.convolutional import _repeat
-    return _repeat(x, axis % x.shape.rank, rep)
+    return repeat_along(x, axis % x.shape.rank, rep)
 
 
 def reverse(x, axes):
@@ -605,7 +619,6 @@ def one_hot(indices, num_classes):
 
 def arange(start, stop=None, step=1, dtype="int32"):
     """Creates a 1D tensor containing a sequence of integers."""
-    from ..ops.indexing_ops import range as _range
     if stop is None:
         start, stop = 0, start
     return _range(start, stop, step, dtype=dtype)
@@ -618,7 +631,6 @@ def eye(size, dtype=None, name=None):
 
 def switch(condition, then_expression, else_expression):
     """Switches between two operations depending on a scalar value."""
-    from ..ops.control_flow_ops import cond
     return cond(condition, then_expression if callable(then_expression) else
                 (lambda: then_expression), else_expression if callable(else_expression) else
                 (lambda: else_expression))
@@ -626,25 +638,21 @@ def switch(condition, then_expression, else_expression):
 
 def update(x, new_x):
     """Update the value of `x` to `new_x`."""
-    from ..ops.state_ops import assign
     return assign(x, new_x)
 
 
 def update_add(x, increment):
     """Update the value of `x` by adding `increment`."""
-    from ..ops.state_ops import assign_add
     return assign_add(x, increment)
 
 
 def update_sub(x, decrement):
     """Update the value of `x` by subtracting `decrement`."""
-    from ..ops.state_ops import assign_sub
     return assign_sub(x, decrement)
 
 
 def moving_average_update(x, value, momentum):
     """Compute the moving average of a variable: `x = x * momentum + value * (1 - momentum)`."""
-    from ..ops.state_ops import assign_sub
     return assign_sub(x, (x - value) * (1.0 - momentum))
 
 
@@ -655,13 +663,11 @@ def bias_add(x, bias, data_format=None):
 
 def l2_normalize(x, axis=None):
     """Normalizes a tensor wrt the L2 norm alongside the specified axis."""
-    from ..api.nn_impl import l2_normalize as _l2
     return _l2(x, axis=axis)
 
 
 def in_top_k(predictions, targets, k):
     """Returns whether the `targets` are in the top `k` `predictions`."""
-    from ..ops.sort_ops import in_top_k as _in_top_k
     return _in_top_k(predictions, targets, k)
 
 
@@ -672,19 +678,16 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Returns a tensor with normal distribution of values."""
-    from ..ops.random_ops import random_normal as _rn
     return _rn(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """Returns a tensor with uniform distribution of values."""
-    from ..ops.random_ops import random_uniform as _ru
     return _ru(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Returns a tensor with truncated random normal distribution of values."""
-    from ..ops.random_ops import truncated_normal as _tn
     return _tn(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
 
 
@@ -698,7 +701,6 @@ random_binomial = random_bernoulli
 
 def is_keras_tensor(x):
     """Returns whether `x` is a Keras tensor (made by a Keras layer or Input)."""
-    from .engine.base_layer import keras_history
     if not isinstance(x, Tensor):
         raise ValueError(f"Unexpectedly found an instance of type `{type(x)}`. Expected a "
                          "symbolic tensor instance.")
@@ -713,7 +715,6 @@ def is_sparse(tensor):
 def to_dense(tensor):
     """Converts a sparse tensor into a dense tensor and returns it."""
     if is_sparse(tensor):
-        from ..ops.sparse_ops import to_dense as _to_dense
         return _to_dense(tensor)
     return tensor
 
@@ -725,7 +726,6 @@ def backend():
 
 def print_tensor(x, message="", summarize=3):
     """Prints `message` and the tensor value when evaluated."""
-    from ..ops.logging_ops import Print
     return Print(x, [x], message, summarize=summarize)
 
 
@@ -751,33 +751,28 @@ def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
 
 def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
     """2D convolution."""
-    from ..ops.conv_ops import conv2d as _conv2d
     return _conv2d(x, kernel, strides=[1, *strides, 1], padding=padding.upper(),
                    dilations=[1, *dilation_rate, 1])
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
     """2D Pooling."""
-    from ..ops import conv_ops
     fn = conv_ops.max_pool2d if pool_mode == "max" else conv_ops.avg_pool2d
     return fn(x, [1, *pool_size, 1], [1, *strides, 1], padding.upper())
 
 
 def map_fn(fn, elems, name=None, dtype=None):
     """Map the function fn over the elements elems and return the outputs."""
-    from ..api.functional_ops import map_fn as _map_fn
     return _map_fn(fn, elems, name=name, dtype=dtype)
 
 
 def foldl(fn, elems, initializer=None, name=None):
     """Reduce elems using fn to combine them from left to right."""
-    from ..api.functional_ops import foldl as _foldl
     return _foldl(fn, elems, initializer=initializer, name=name)
 
 
 def foldr(fn, elems, initializer=None, name=None):
     """Reduce elems using fn to combine them from right to left."""
-    from ..api.functional_ops import foldr as _foldr
     return _foldr(fn, elems, initializer=initializer, name=name)
 
 
@@ -815,3 +810,21 @@ __all__ += [
     "spatial_2d_padding", "conv2d", "pool2d", "map_fn", "foldl", "foldr",
     "learning_phase_scope",
 ]
+
+
+def repeat_along(x, axis, times):
+    """Each entry of `x` along `axis` repeated `times` times in a row (what
+    nearest-neighbour upsampling by an integer factor is)."""
+    dims = x.shape.as_list()
+    expanded = _array_ops.expand_dims(x, axis + 1)
+    multiples = [1] * (len(dims) + 1)
+    multiples[axis + 1] = times
+    tiled = _array_ops.tile(expanded, multiples)
+    dynamic = _array_ops.shape(x)
+    new = [dynamic[i] if d is None else d for i, d in enumerate(dims)]
+    new[axis] = dims[axis] * times if dims[axis] is not None else dynamic[axis] * times
+    out = _array_ops.reshape(tiled, _array_ops.stack(new))
+    shape = list(dims)
+    shape[axis] = None if dims[axis] is None else dims[axis] * times
+    out.set_shape(shape)
+    return out

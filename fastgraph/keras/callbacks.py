@@ -2,6 +2,7 @@
 LambdaCallback and EarlyStopping."""
 
 import numpy as np
+import os
 
 __all__ = ["Callback", "History", "LambdaCallback", "EarlyStopping"]
 
@@ -171,7 +172,6 @@ class CSVLogger(Callback):
         self._keys = None
 
     def on_train_begin(self, logs=None):
-        import os
         self._header = not (self.append and os.path.exists(self.filename))
         self._file = open(self.filename, "a" if self.append else "w")
 

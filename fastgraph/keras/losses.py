@@ -15,6 +15,10 @@ from ..ops.nn_ops import log_softmax, sparse_softmax_cross_entropy_with_logits
 from ..api.clip_ops import clip_by_value
 from ..api.nn_impl import sigmoid_cross_entropy_with_logits
 from . import backend
+from ..ops.indexing_ops import where
+from ..ops.nn_ops import softplus
+from ..api.nn_impl import l2_normalize
+from ..ops.indexing_ops import size
 
 __all__ = [
     "Loss", "Reduction", "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
@@ -150,7 +154,6 @@ def squared_hinge(y_true, y_pred):
 
 
 def _convert_binary_labels(y_true):
-    from ..ops.indexing_ops import where
     is_binary = _red.reduce_all(_ew.logical_or(_ew.equal(y_true, 0.0), _ew.equal(y_true, 1.0)))
     return where(is_binary, 2.0 * y_true - 1.0, y_true)
 
@@ -176,7 +179,6 @@ def kl_divergence(y_true, y_pred):
 def log_cosh(y_true, y_pred):
     """Logarithm of the hyperbolic cosine of the prediction error."""
     y_true, y_pred = _pair(y_true, y_pred)
-    from ..ops.nn_ops import softplus
     x = y_pred - y_true
     return _red.reduce_mean(x + softplus(-2.0 * x) - 0.6931471805599453, axis=-1)
 
@@ -189,7 +191,6 @@ def poisson(y_true, y_pred):
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """The negative cosine similarity between labels and predictions."""
-    from ..api.nn_impl import l2_normalize
     y_true, y_pred = _pair(y_true, y_pred)
     return -_red.reduce_sum(l2_normalize(y_true, axis=axis) * l2_normalize(y_pred, axis=axis),
                             axis=axis)
@@ -240,7 +241,6 @@ def compute_weighted_loss(losses, sample_weight=None, reduction=Reduction.SUM_OV
     total = _red.reduce_sum(losses)
     if reduction == Reduction.SUM:
         return total
-    from ..ops.indexing_ops import size
     return total / _ew.cast(size(losses), losses.dtype)
 
 

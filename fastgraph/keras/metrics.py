@@ -16,6 +16,9 @@ from ..ops.sort_ops import in_top_k
 from ..ops.indexing_ops import size, zeros_like
 from ..ops.state_ops import Variable, assign_add
 from . import backend, losses as _losses
+from ..framework.graph import GraphKeys
+from ..ops.indexing_ops import zeros
+from ..framework.graph import control_dependencies
 
 __all__ = [
     "Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy",
@@ -121,8 +124,6 @@ class Metric:
 
     def add_weight(self, name, shape=(), initializer="zeros", dtype=None):
         """A local state variable of the metric."""
-        from ..framework.graph import GraphKeys
-        from ..ops.indexing_ops import zeros
         graph = get_default_graph()
         with graph.name_scope(self.name):
             v = Variable(zeros(shape, dtype or self.dtype), name=name, trainable=False,
@@ -137,7 +138,6 @@ class Metric:
 
     def __call__(self, *args, **kwargs):
         """Accumulates the batch and returns the result after it."""
-        from ..ops.control_flow_ops import control_dependencies
         update = self.update_state(*args, **kwargs)
         with control_dependencies([update]):
             return _array.identity(self.result())

@@ -2,6 +2,7 @@
 
 from .engine.sequential import Sequential
 from .engine.training import Model
+from . import layers
 
 __all__ = ["Model", "Sequential", "clone_model", "model_from_config"]
 
@@ -18,6 +19,5 @@ def clone_model(model, input_tensors=None, clone_function=None):
 
 def model_from_config(config, custom_objects=None):
     """Instantiates a Sequential model from its config (`model.get_config()`)."""
-    from . import layers
     return Sequential([layers.deserialize(c, custom_objects) for c in config["layers"]],
                       name=None)

@@ -28,6 +28,9 @@ from ..train.gradient_descent import GradientDescentOptimizer
 from ..train.momentum import MomentumOptimizer
 from ..train.optimizer import cast_like
 from ..train.rmsprop import RMSPropOptimizer
+from ..train.optimizer import Optimizer as TFOptimizer
+from ..ops.state_ops import assign
+from ..api.clip_ops import clip_by_global_norm
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax",
            "Ftrl", "get", "serialize", "deserialize"]
@@ -48,7 +51,6 @@ class _KerasRMSProp(RMSPropOptimizer):
             return super()._apply_dense(grad, var)
         # Keras's update without momentum puts epsilon outside the root:
         # w -= lr * g / (sqrt(ms - mg^2) + eps).
-        from ..ops.state_ops import assign
         rho = cast_like(self._decay_tensor, var)
         rms = self.get_slot(var, "rms")
         new_rms = assign(rms, rho * rms.value() + (1.0 - rho) * _ew.square(grad))
@@ -85,7 +87,6 @@ class _Adamax(AdamOptimizer):
         beta1_power, _ = self._get_beta_accumulators()
         b1, b2 = self._beta1, self._beta2
         new_m = assign_add(m, (grad - m.value()) * (1.0 - b1))
-        from ..ops.state_ops import assign
         new_u = assign(u, _ew.maximum(b2 * u.value(), _ew.abs(grad)))
         lr = cast_like(self._lr_t, var) / (1.0 - cast_like(beta1_power.value(), var))
         return assign_sub(var, lr * new_m / (new_u + self._epsilon)).op
@@ -156,7 +157,6 @@ class Optimizer:
         if self.clipnorm is not None:
             grads = [None if g is None else clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm is not None:
-            from ..api.clip_ops import clip_by_global_norm
             present = [g for g in grads if g is not None]
             clipped, _ = clip_by_global_norm(present, self.global_clipnorm)
             it = iter(clipped)
@@ -392,7 +392,6 @@ def get(identifier):
     instance, or a TF1 `tf.train.Optimizer` (used as it is)."""
     if isinstance(identifier, Optimizer):
         return identifier
-    from ..train.optimizer import Optimizer as TFOptimizer
     if isinstance(identifier, TFOptimizer):
         return _TFOptimizer(identifier)
     if isinstance(identifier, (str, dict)):

@@ -4,6 +4,9 @@ get_custom_objects and custom_object_scope."""
 import random
 
 import numpy as np
+from ..framework.graph import get_default_graph
+from .engine.base_layer import keras_history
+from .engine.input_layer import InputLayer
 
 __all__ = ["to_categorical", "normalize", "set_random_seed", "get_custom_objects",
            "custom_object_scope", "CustomObjectScope"]
@@ -38,7 +41,6 @@ def normalize(x, axis=-1, order=2):
 def set_random_seed(seed):
     """Sets all random seeds of the program: Python's, NumPy's (what fit's
     shuffling draws from) and the default graph's."""
-    from ..framework.graph import get_default_graph
     random.seed(seed)
     np.random.seed(seed)
     get_default_graph().seed = seed
@@ -99,8 +101,6 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
 
 def get_source_inputs(tensor, layer=None, node_index=None):
     """Returns the list of input tensors necessary to compute `tensor`."""
-    from .engine.base_layer import keras_history
-    from .engine.input_layer import InputLayer
     history = keras_history(tensor)
     if history is None or isinstance(history[0], InputLayer):
         return [tensor]

@@ -24,10 +24,14 @@ from ...ops.state_ops import Variable
 from .. import backend
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
+from ...framework.graph import Graph
+from ...ops.array_ops import placeholder
+from ...ops.array_ops import shape as _shape
+from ...ops.elementwise import cast
+from .history import _history, keras_history
 
 __all__ = ["Layer", "Node", "flatten", "pack_as", "keras_history"]
 
-_HISTORY_KEY = ("__keras_history",)
 _TRAINING_STACK = []
 
 
@@ -66,24 +70,6 @@ def pack_as(structure, leaves):
 
 def _map(fn, x):
     return pack_as(x, [fn(leaf) for leaf in flatten(x)])
-
-
-# ---- the Keras history of tensors -------------------------------------------------------
-
-
-def _history(graph=None):
-    ref = (graph or get_default_graph()).get_collection_ref(_HISTORY_KEY)
-    if not ref:
-        ref.append({})
-    return ref[0]
-
-
-def keras_history(tensor):
-    """(layer, node index, tensor index) of the layer call that made `tensor`, or None."""
-    entry = _history(tensor.graph).get(id(tensor))
-    if entry is None or entry[0] is not tensor:
-        return None
-    return entry[1:]
 
 
 class Node:
@@ -384,8 +370,6 @@ class Layer:
         """Computes the output shape of the layer, by calling it on a
         placeholder of `input_shape` in a scratch graph when it has no
         formula of its own."""
-        from ...framework.graph import Graph
-        from ...ops.array_ops import placeholder
         scratch = Graph()
         with scratch.as_default():
             shapes = input_shape
@@ -472,8 +456,6 @@ class Layer:
                         for out in flatten(outputs):
                             loss = self._activity_regularizer(out)
                             # Keras divides by the batch size.
-                            from ...ops.array_ops import shape as _shape
-                            from ...ops.elementwise import cast
                             batch = cast(_shape(out)[0], loss.dtype)
                             self._losses.append(loss / batch)
         Node(self, inputs, outputs, args, {k: v for k, v in kwargs.items() if k != "training"})

@@ -5,6 +5,7 @@ and running them again on new input tensors (calling a model)."""
 
 from ...framework.graph import Tensor
 from .base_layer import flatten, keras_history, pack_as
+from .input_layer import InputLayer
 
 __all__ = ["trace_nodes", "run_nodes"]
 
@@ -15,7 +16,6 @@ def trace_nodes(inputs, outputs):
     layers first)."""
     input_ids = {id(t) for t in flatten(inputs)}
     order, seen, layers = [], set(), []
-    from .input_layer import InputLayer
 
     def visit(tensor):
         if id(tensor) in input_ids:

@@ -31,6 +31,13 @@ from .. import backend, callbacks as _callbacks, losses as _losses, metrics as _
 from .. import optimizers as _optimizers
 from .base_layer import Layer, _unique, flatten, pack_as
 from .functional import run_nodes, trace_nodes
+from .base_layer import keras_history
+from ...train.saver import Saver
+from ...train.checkpoint_reader import NewCheckpointReader
+from ...train.checkpoint_management import latest_checkpoint
+import os
+from ...framework import errors
+from .input_layer import InputLayer
 
 __all__ = ["Model"]
 
@@ -149,7 +156,6 @@ class Model(Layer):
         """The names of the layers making the outputs (for losses and metrics)."""
         names = []
         for t in self.outputs or []:
-            from .base_layer import keras_history
             history = keras_history(t)
             names.append(history[0].name if history else t.op.name.split("/")[0])
         return names
@@ -586,7 +592,6 @@ class Model(Layer):
         if str(filepath).endswith((".h5", ".keras", ".hdf5")) or save_format == "h5":
             raise NotImplementedError("fastgraph's Keras saves weights in TensorFlow's "
                                       "checkpoint format only (no HDF5)")
-        from ...train.saver import Saver
         weights = self.weights
         graph = weights[0].graph if weights else get_default_graph()
         with graph.as_default():
@@ -601,9 +606,6 @@ class Model(Layer):
         variables' names (fastgraph's and `tf.compat.v1.train.Saver`'s
         checkpoints) or by TF-Keras's object-based keys (checkpoints of
         TF-Keras's `save_weights`)."""
-        from ...train.checkpoint_reader import NewCheckpointReader
-        from ...train.checkpoint_management import latest_checkpoint
-        import os
         path = str(filepath)
         if os.path.isdir(path):
             path = latest_checkpoint(path)
@@ -617,7 +619,6 @@ class Model(Layer):
                     break
             else:
                 if not skip_mismatch:
-                    from ...framework import errors
                     raise errors.NotFoundError(None, None, f"Key {w.op.name} not found in "
                                                "checkpoint")
         backend.batch_set_value(pairs)
@@ -646,7 +647,6 @@ class Model(Layer):
                 line += " " * (positions[i] - len(line))
             return line
 
-        from .input_layer import InputLayer
         print_fn(f'Model: "{self.name}"')
         print_fn("_" * line_length)
         print_fn(row([" " + header[0]] + header[1:]))

@@ -390,22 +390,8 @@ class ZeroPadding1D(Layer):
         return (input_shape[0], None if n is None else n + sum(self.padding), input_shape[2])
 
 
-def _repeat(x, axis, times):
-    """Each entry of `x` along `axis` repeated `times` times in a row (what
-    nearest-neighbour upsampling by an integer factor is)."""
-    dims = x.shape.as_list()
-    expanded = _array.expand_dims(x, axis + 1)
-    multiples = [1] * (len(dims) + 1)
-    multiples[axis + 1] = times
-    tiled = _array.tile(expanded, multiples)
-    dynamic = _array.shape(x)
-    new = [dynamic[i] if d is None else d for i, d in enumerate(dims)]
-    new[axis] = dims[axis] * times if dims[axis] is not None else dynamic[axis] * times
-    out = _array.reshape(tiled, _array.stack(new))
-    shape = list(dims)
-    shape[axis] = None if dims[axis] is None else dims[axis] * times
-    out.set_shape(shape)
-    return out
+_repeat = backend.repeat_along
+
 
 
 class UpSampling2D(Layer):

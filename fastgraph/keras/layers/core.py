@@ -15,6 +15,7 @@ from ...api.nn_impl import embedding_lookup
 from .. import activations, backend, initializers, regularizers
 from ..constraints import get as constraints_of
 from ..engine.base_layer import Layer
+import inspect
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Permute", "RepeatVector",
            "Lambda", "Embedding"]
@@ -286,7 +287,6 @@ class Lambda(Layer):
         self._output_shape = output_shape
 
     def call(self, inputs, mask=None, training=None):
-        import inspect
         kwargs = dict(self.arguments)
         params = inspect.signature(self.function).parameters
         if "training" in params:

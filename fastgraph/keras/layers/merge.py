@@ -6,6 +6,7 @@ from ...ops import elementwise as _ew
 from ...ops.linalg_ops import matmul
 from ...api.nn_impl import l2_normalize
 from ..engine.base_layer import Layer
+from ...ops.reduction_ops import reduce_sum
 
 __all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
            "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
@@ -142,7 +143,6 @@ class Dot(_Merge):
             x, y = l2_normalize(x, axis=axes[0]), l2_normalize(y, axis=axes[1])
         if x.shape.rank == 2 and y.shape.rank == 2:
             out = _ew.multiply(x, y)
-            from ...ops.reduction_ops import reduce_sum
             return reduce_sum(out, axis=1, keepdims=True)
         # Batched: move the contracted axes to matmul's positions.
         xt = x if axes[0] == x.shape.rank - 1 else _array.transpose(

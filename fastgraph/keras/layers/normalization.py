@@ -22,6 +22,7 @@ from .. import initializers, regularizers
 from ..constraints import get as constraints_of
 from ..engine.base_layer import Layer
 from .core import smart_cond
+from ...ops.indexing_ops import ones, zeros
 
 __all__ = ["BatchNormalization", "LayerNormalization"]
 
@@ -102,7 +103,6 @@ class BatchNormalization(Layer):
         self.built = True
 
     def _fused_call(self, inputs, training):
-        from ...ops.indexing_ops import ones, zeros
         gamma = self.gamma if self.scale else ones(self._param_shape, dtypes.float32)
         beta = self.beta if self.center else zeros(self._param_shape, dtypes.float32)
 
