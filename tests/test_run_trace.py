@@ -248,3 +248,35 @@ def test_bench_trace_of_a_conv_workload(tmp_path):
     assert len(steps) == traced.events
     assert any(e["name"].startswith("Conv2D") for e in steps)
     assert traced.line().startswith(f"cnn_b32: {len(steps)} steps -> ")
+
+
+def test_make_callable_with_options_traces_its_runs():
+    with tf.Graph().as_default():
+        x, y = _cnn()
+        batch = np.random.RandomState(2).rand(3, 16, 16, 3).astype(np.float32)
+        loss = tf.summary.scalar("loss", tf.reduce_mean(y))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            want, run_meta = _traced(sess, y, {x: batch})
+            call = sess.make_callable(y, [x], accept_options=True)
+            np.testing.assert_array_equal(call(batch), want)  # untraced, then its fast path
+            np.testing.assert_array_equal(call(batch), want)
+            meta = tf.RunMetadata()
+            np.testing.assert_array_equal(call(batch, options=FULL, run_metadata=meta), want)
+            untraced = tf.RunMetadata()
+            call(batch, run_metadata=untraced)
+            assert not untraced.HasField("step_stats")
+            staged = sess.make_callable([loss, y], [x], accept_options=True)
+            staged_meta = tf.RunMetadata()
+            summary, value = staged(batch, options=FULL, run_metadata=staged_meta)
+            plain = sess.make_callable(y, [x])
+            with pytest.raises(TypeError):
+                plain(batch, options=FULL, run_metadata=tf.RunMetadata())
+    names = [n.node_name for n in meta.step_stats.dev_stats[0].node_stats]
+    assert names == [n.node_name for n in run_meta.step_stats.dev_stats[0].node_stats]
+    assert len(names) > 3
+    assert isinstance(summary, bytes)
+    np.testing.assert_array_equal(value, want)
+    labels = [n.timeline_label for n in staged_meta.step_stats.dev_stats[0].node_stats]
+    assert any("ScalarSummary" in label for label in labels)
+    assert any("Conv2D" in label for label in labels)
