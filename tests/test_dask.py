@@ -154,3 +154,27 @@ def test_errors():
         with tf.Session(graph=tf.Graph()) as other:
             with pytest.raises(ValueError, match="another graph"):
                 fg_dask.run(y, {x: feed}, session=other, graph=g)
+
+
+def test_the_program_is_one_key_of_graph_def_bytes_and_arrays():
+    import pickle
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 2])
+        w = tf.Variable(np.ones((2, 2), np.float32))
+        y = tf.matmul(x, w)
+        with tf.Session() as sess:
+            sess.run(w.initializer)
+            out = fg_dask.run(y, {x: da.from_array(np.ones((6, 2), np.float32), chunks=2)},
+                              session=sess)
+    graph = dict(out.__dask_graph__())
+    held = [k for k, v in graph.items() if isinstance(getattr(v, "value", v), fg_dask.Program)]
+    assert len(held) == 1  # sent to a worker once, whatever the number of blocks
+    blocks = [k for k in graph if str(k).startswith("_run_block")]
+    assert len(blocks) == 3 and all(held[0] in graph[k].dependencies for k in blocks)
+    program = getattr(graph[held[0]], "value", graph[held[0]])
+    data = pickle.dumps(program)
+    assert b"fastgraph.framework.graph" not in data and b"fastgraph.session" not in data
+    assert tf.GraphDef.FromString(program.graph_def).node
+    (name, value), = program.variables
+    np.testing.assert_array_equal(value, np.ones((2, 2), np.float32))
