@@ -12,15 +12,18 @@ __all__ = ["varint", "fields", "signed", "packed_varints", "message_fields", "re
 
 
 def varint(buf, pos):
-    """(value, next position) of the base-128 varint at `pos`."""
+    """(value, next position) of the base-128 varint at `pos`, as protobuf
+    reads it: at most 10 bytes (ValueError past them), bits beyond 64 dropped."""
     result = shift = 0
     while True:
         b = buf[pos]
         pos += 1
         result |= (b & 0x7F) << shift
         if b < 0x80:
-            return result, pos
+            return result & 0xFFFFFFFFFFFFFFFF, pos
         shift += 7
+        if shift >= 70:
+            raise ValueError("protobuf varint longer than 10 bytes")
 
 
 def signed(v):

@@ -116,7 +116,12 @@ class Session:
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Returns a Python callable that runs `fetches` with positional
-        arguments fed to the tensors of `feed_list`, in order."""
+        arguments fed to the tensors of `feed_list`, in order.
+
+        With `accept_options`, the callable also takes the keyword arguments
+        `options` (RunOptions) and `run_metadata` (RunMetadata), as
+        `Session.run`: a trace_level other than NO_TRACE fills
+        `run_metadata.step_stats` with the run's trace."""
         self._check_open()
         structure = FetchStructure(self._graph, fetches)
         feed_tensors = [self._feed_key(k) for k in (feed_list or ())]
@@ -124,17 +129,17 @@ class Session:
         # The C callable takes positional arrays: a flat structure of
         # distinct feeds only.
         kind = structure.flat_kind() if len(position) == len(feed_tensors) else None
-        def slow(*args):
+        def slow(*args, _options=None, _trace=None):
             # As TF's: arguments pair with feeds in order; a feed left
             # without one is unfed (a placeholder raises InvalidArgumentError).
             self._check_open()
             feeds = [(t, self._feed_value(t, v)) for t, v in zip(feed_tensors, args)]
             staged = self._staged(structure.leaves, feeds)
             if staged is not None:
-                return structure.build(staged.run(self, feeds))
+                return structure.build(staged.run(self, feeds, _options, _trace))
             sig = RunSignature(structure.leaves, feeds)
-            native, outs = self._run_signature(sig)
-            if kind is not None and len(args) == len(feed_tensors) and \
+            native, outs = self._run_signature(sig, _trace)
+            if _trace is None and kind is not None and len(args) == len(feed_tensors) and \
                     all(a is v for (_, a), v in zip(feeds, args)):
                 order = tuple(position[id(t)] for t in sig.fed)
                 self._plan_cache.remember_call(call, tuple(a.shape for a in args), order, kind,
@@ -143,7 +148,18 @@ class Session:
 
         call = FastCallable(tuple(t.dtype.np_dtype.num for t in feed_tensors), slow)
         self._plan_cache.add_callable(call)
-        return call
+        if not accept_options:
+            return call
+
+        def call_with_options(*args, options=None, run_metadata=None):
+            if not wants_trace(options, run_metadata):
+                return call(*args)
+            trace = RunTrace()
+            try:
+                return slow(*args, _options=options, _trace=trace)
+            finally:
+                run_metadata.step_stats.CopyFrom(trace.step_stats())
+        return call_with_options
 
     def _staged(self, leaves, feeds):
         """The StagedRun of a run of `leaves` fed `feeds` when a host op

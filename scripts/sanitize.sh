@@ -88,13 +88,15 @@ asan_env=(LD_PRELOAD="$libasan" PYTHONMALLOC=malloc FASTGRAPH_REDZONE=1
 # TensorFlow, which does not load under ASan, and so does test_bench where it
 # is installed; test_leaks measures RSS, which ASan's quarantine of freed
 # memory makes meaningless; the catalog, README, registry and memory-planner
-# tests run no kernels.
+# tests run no kernels. test_fuzz_files.py runs its default, bounded number of
+# mutated files of each kind (FASTGRAPH_LONG_TESTS=1 for more).
 tests=(tests/ops tests/test_session.py tests/test_fuzz_graphs.py tests/test_compiler.py
        tests/test_import_graph_def.py tests/test_checkpoint.py tests/test_resize.py
        tests/test_seeds.py tests/test_graph.py tests/test_bad_input.py tests/test_concurrency.py
        tests/test_crc32c.py tests/test_checkpoint_corruption.py tests/test_op_sweep.py
        tests/test_gradient_sweep.py tests/test_gradients_array.py tests/test_math_gradients.py
-       tests/test_optimizers.py tests/test_saver.py tests/test_summary.py)
+       tests/test_optimizers.py tests/test_saver.py tests/test_summary.py
+       tests/test_fuzz_files.py)
 if [ $# -gt 0 ]; then tests=("$@"); fi
 
 loads_from "$scratch/asan" "${asan_env[@]}"

@@ -212,3 +212,71 @@ def test_visualize_graph_and_plan(tmp_path):
         # Without Graphviz an .svg path gets the DOT text beside it.
         tf.visualize(g, tmp_path / "graph.svg")
         assert (tmp_path / "graph.svg").exists() or (tmp_path / "graph.dot").exists()
+
+
+def _check_chrome_trace(path, plan, graph):
+    """The trace at `path` is trace-event JSON with one complete event per
+    step of `plan`, in order, named after the steps' ops and op types."""
+    with open(path) as f:
+        trace = json.load(f)
+    events = trace["traceEvents"]
+    steps = [e for e in events if e["ph"] == "X"]
+    assert len(steps) == len(plan.steps) > 3
+    names = {op.name for op in graph.get_operations()}
+    for e, step in zip(sorted(steps, key=lambda e: e["ts"]), plan.steps):
+        assert {"ph", "cat", "name", "pid", "tid", "ts", "dur", "args"} <= set(e)
+        assert isinstance(e["ts"], int) and e["dur"] >= 0
+        assert e["args"]["name"] == step.op.name and e["args"]["name"] in names
+        assert e["name"] == e["args"]["op"] == "+".join(op.type for op in step.ops)
+    pids = {e["pid"] for e in steps}
+    assert any(e["ph"] == "M" and e["pid"] in pids and e["args"]["name"].endswith("Compute")
+               for e in events)
+    return steps
+
+
+def test_bench_trace_of_a_conv_workload(tmp_path):
+    from fastgraph.bench import trace as bench_trace
+    from fastgraph.bench.__main__ import main
+
+    assert main(["--trace", str(tmp_path), "--workload", "cnn_b32",
+                 "--workload", "copyto_4M"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cnn_b32.trace.json"]
+    traced = bench_trace.trace_workload("cnn_b32", str(tmp_path))
+    with traced.session:
+        native = list(traced.session._plan_cache.plans.values())[-1]
+        steps = _check_chrome_trace(traced.path, native.plan, traced.session.graph)
+    assert len(steps) == traced.events
+    assert any(e["name"].startswith("Conv2D") for e in steps)
+    assert traced.line().startswith(f"cnn_b32: {len(steps)} steps -> ")
+
+
+def test_make_callable_with_options_traces_its_runs():
+    with tf.Graph().as_default():
+        x, y = _cnn()
+        batch = np.random.RandomState(2).rand(3, 16, 16, 3).astype(np.float32)
+        loss = tf.summary.scalar("loss", tf.reduce_mean(y))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            want, run_meta = _traced(sess, y, {x: batch})
+            call = sess.make_callable(y, [x], accept_options=True)
+            np.testing.assert_array_equal(call(batch), want)  # untraced, then its fast path
+            np.testing.assert_array_equal(call(batch), want)
+            meta = tf.RunMetadata()
+            np.testing.assert_array_equal(call(batch, options=FULL, run_metadata=meta), want)
+            untraced = tf.RunMetadata()
+            call(batch, run_metadata=untraced)
+            assert not untraced.HasField("step_stats")
+            staged = sess.make_callable([loss, y], [x], accept_options=True)
+            staged_meta = tf.RunMetadata()
+            summary, value = staged(batch, options=FULL, run_metadata=staged_meta)
+            plain = sess.make_callable(y, [x])
+            with pytest.raises(TypeError):
+                plain(batch, options=FULL, run_metadata=tf.RunMetadata())
+    names = [n.node_name for n in meta.step_stats.dev_stats[0].node_stats]
+    assert names == [n.node_name for n in run_meta.step_stats.dev_stats[0].node_stats]
+    assert len(names) > 3
+    assert isinstance(summary, bytes)
+    np.testing.assert_array_equal(value, want)
+    labels = [n.timeline_label for n in staged_meta.step_stats.dev_stats[0].node_stats]
+    assert any("ScalarSummary" in label for label in labels)
+    assert any("Conv2D" in label for label in labels)

@@ -71,3 +71,62 @@ def test_simple_save_as_text_and_bad_files(tmp_path):
     with tf.Graph().as_default() as g3, tf.Session(graph=g3) as sess:
         with pytest.raises(OSError, match="Cannot parse file"):
             sm.loader.load(sess, ["serve"], str(tmp_path / "bad"))
+
+
+def _vocab_model(g, vocab_path):
+    with g.as_default():
+        words = tf.placeholder(tf.string, [None], name="words")
+        table = tf.compat.v1.lookup.index_table_from_file(vocab_path, default_value=-1)
+        ids = tf.identity(table.lookup(words), name="ids")
+    return words, ids
+
+
+def test_assets_are_copied_and_fed_to_the_init_op(tmp_path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("apple\nbanana\ncherry\n")
+    export = str(tmp_path / "m")
+    g = tf.Graph()
+    words, ids = _vocab_model(g, str(vocab))
+    with g.as_default():
+        step = tf.Variable(0, name="step")
+        train = step.assign_add(1)
+        init = tf.group(tf.compat.v1.tables_initializer(), name="init_op")
+    with tf.Session(graph=g) as sess:
+        sess.run([step.initializer, init])
+        builder = sm.builder.SavedModelBuilder(export)
+        builder.add_meta_graph_and_variables(
+            sess, ["serve"], {"serving_default": sm.signature_def_utils.predict_signature_def(
+                {"words": words}, {"ids": ids})},
+            assets_list=g.get_collection(tf.GraphKeys.ASSET_FILEPATHS), init_op=init,
+            train_op=train)
+        builder.save()
+    vocab.unlink()  # the loaded model reads its own copy
+    assert (tmp_path / "m" / "assets" / "vocab.txt").read_text() == "apple\nbanana\ncherry\n"
+    with tf.Graph().as_default() as g2, tf.Session(graph=g2) as sess:
+        mg = sm.loader.load(sess, ["serve"], export)
+        assert [a.filename for a in mg.asset_file_def] == ["vocab.txt"]
+        assert mg.signature_def["__saved_model_init_op"].outputs[
+            "__saved_model_init_op"].name == "init_op"
+        train_name = mg.signature_def["__saved_model_train_op"].outputs[
+            "__saved_model_train_op"].name
+        got = sess.run("ids:0", {"words:0": np.array([b"cherry", b"kiwi", b"apple"], object)})
+        np.testing.assert_array_equal(got, [2, -1, 0])
+        assert sess.run(train_name + ":0") == 1
+
+
+def test_simple_save_keeps_assets_and_legacy_init_op(tmp_path):
+    vocab = tmp_path / "words.txt"
+    vocab.write_text("x\ny\n")
+    g = tf.Graph()
+    words, ids = _vocab_model(g, str(vocab))
+    with g.as_default():
+        init = tf.compat.v1.tables_initializer()
+    with tf.Session(graph=g) as sess:
+        sess.run(init)
+        sm.simple_save(sess, str(tmp_path / "m"), {"words": words}, {"ids": ids},
+                       legacy_init_op=init)
+    vocab.write_text("changed\n")
+    with tf.Graph().as_default() as g2, tf.Session(graph=g2) as sess:
+        sm.loader.load(sess, ["serve"], str(tmp_path / "m"))
+        np.testing.assert_array_equal(
+            sess.run("ids:0", {"words:0": np.array([b"y", b"x"], object)}), [1, 0])

@@ -5,6 +5,7 @@ import argparse
 import datetime
 import importlib.util
 import json
+import os
 import platform
 import sys
 
@@ -13,6 +14,7 @@ import numpy as np
 from . import models, peers
 from .startup import measure_startup
 from .timing import measure
+from .trace import trace_model, trace_workload
 from .workloads import SYSTEMS, WORKLOADS, build
 
 
@@ -121,11 +123,28 @@ def write_png(rows, path):
     fig.savefig(path, dpi=100)
 
 
+def _trace_models(argv):
+    """`--models --trace DIR`: the trace of one run of each real model."""
+    parser = argparse.ArgumentParser(prog="python -m fastgraph.bench --models --trace")
+    parser.add_argument("--trace", metavar="DIR", required=True)
+    parser.add_argument("--model", action="append", choices=sorted(models.MODELS))
+    parser.add_argument("--batch", action="append", type=int)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    os.makedirs(args.trace, exist_ok=True)
+    for model in args.model or list(models.MODELS):
+        for batch in args.batch or [1]:
+            print(trace_model(model, batch, args.trace, args.threads).line())
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--models" in argv:
         # The real-model benchmark has its own options (fastgraph/bench/models.py).
         argv.remove("--models")
+        if any(a == "--trace" or a.startswith("--trace=") for a in argv):
+            return _trace_models(argv)
         return models.main(argv)
     parser = argparse.ArgumentParser(prog="python -m fastgraph.bench", description=__doc__)
     parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS),
@@ -138,8 +157,18 @@ def main(argv=None):
     parser.add_argument("--no-startup", action="store_true", help="skip the startup workload")
     parser.add_argument("--json", help="also write the results as JSON to this path")
     parser.add_argument("--png", help="also write a bar chart to this path (needs matplotlib)")
+    parser.add_argument("--trace", metavar="DIR",
+                        help="instead of timing, write the Chrome trace of one fastgraph run of "
+                             "each workload to DIR/<workload>.trace.json (with --models, of each "
+                             "real model)")
     args = parser.parse_args(argv)
     workloads = args.workload or list(WORKLOADS)
+    if args.trace:
+        os.makedirs(args.trace, exist_ok=True)
+        for w in workloads:
+            if w != "copyto_4M":  # NumPy only: no graph to trace
+                print(trace_workload(w, args.trace).line())
+        return 0
     systems = args.system or SYSTEMS
     rows = run_all(workloads, systems, startup=not args.no_startup)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

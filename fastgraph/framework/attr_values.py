@@ -203,10 +203,11 @@ def attr_value(value):
 def python_value(av):
     """An AttrValue as the Python value `NodeMapping.read` takes: strings as
     str, shapes as lists (None: unknown rank), tensors as NumPy arrays,
-    types as DType, lists as lists."""
+    types as DType, lists as lists. An AttrValue holding nothing raises
+    ValueError, as TF's importer (no attr of any type is empty)."""
     which = av.WhichOneof("value")
     if which is None:
-        return None
+        raise ValueError("AttrValue missing value")
     if which == "s":
         return av.s.decode("utf-8", "replace")
     if which in ("i", "f", "b"):

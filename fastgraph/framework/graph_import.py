@@ -227,7 +227,15 @@ class _NodeSet:
             raise NotImplementedError(f"import_graph_def: node {node.name} has op type "
                                       f"{node.op}, which fastgraph does not import")
         controls = [self._control(i[1:]) for i in node.input if i.startswith("^")]
-        outs = self.readers[node.op](self.graph, node, refs, self.tensor, self.value)
+        try:
+            outs = self.readers[node.op](self.graph, node, refs, self.tensor, self.value)
+        except KeyError as e:
+            # A reader looking up an attr the NodeDef lacks: TF's message.
+            key = e.args[0] if e.args else None
+            if isinstance(key, str) and key not in node.attr and "'" not in key:
+                raise ValueError(f"NodeDef missing attr '{key}' from Op<name={node.op}> "
+                                 f"(node {node.name})") from None
+            raise
         first = outs[0] if outs else None
         if controls and first is not None:
             last = first.op if isinstance(first, Tensor) else first

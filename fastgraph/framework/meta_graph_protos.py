@@ -30,7 +30,8 @@ class VariableDef(Message):
 
 
 class CollectionDef(Message):
-    """One graph collection: node names, bytes (serialized protos), ints or floats."""
+    """One graph collection: node names, bytes (serialized protos), ints,
+    floats or Any messages."""
 
     class NodeList(Message):
         """Names of tensors ("x:0") and ops."""
@@ -52,10 +53,21 @@ class CollectionDef(Message):
 
         _FIELDS = (Field("value", 1, "floats"),)
 
+    class AnyList(Message):
+        """google.protobuf.Any messages (TF 1's SavedModel assets)."""
+
+        class Any(Message):
+            """A serialized message and the URL of its type."""
+
+            _FIELDS = (Field("type_url", 1, "string"), Field("value", 2, "bytes"))
+
+        _FIELDS = (Field("value", 1, "messages", Any),)
+
     _FIELDS = (Field("node_list", 1, "message", NodeList, oneof="kind"),
                Field("bytes_list", 2, "message", BytesList, oneof="kind"),
                Field("int64_list", 3, "message", Int64List, oneof="kind"),
-               Field("float_list", 4, "message", FloatList, oneof="kind"))
+               Field("float_list", 4, "message", FloatList, oneof="kind"),
+               Field("any_list", 5, "message", AnyList, oneof="kind"))
 
 
 class TensorInfo(Message):

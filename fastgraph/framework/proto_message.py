@@ -426,8 +426,8 @@ def _varints(w, v):
     if w == 2:
         try:
             return [wire.signed(x) for x in wire.packed_varints(v)]
-        except IndexError:
-            raise DecodeError("Error parsing message: truncated packed varints") from None
+        except (IndexError, ValueError):
+            raise DecodeError("Error parsing message: malformed packed varints") from None
     return [wire.signed(v)]
 
 

@@ -73,3 +73,44 @@ def test_tensorflow_run_metadata_parses_in_fastgraph():
     assert names
     trace = json.loads(fg_timeline.Timeline(ours.step_stats).generate_chrome_trace_format())
     assert any(e["ph"] == "X" for e in trace["traceEvents"])
+
+
+def test_chrome_trace_of_a_real_model_has_one_event_per_step(tmp_path):
+    # MobileNetV2 from tf-keras (random weights, small), frozen by TF and
+    # imported: the trace of a steady-state run, written as fastgraph-bench
+    # --models --trace writes it, has one event per plan step.
+    import tf_keras
+    from tensorflow.python.framework.convert_to_constants import \
+        convert_variables_to_constants_v2
+
+    from fastgraph.bench import trace as bench_trace
+    from ..test_run_trace import _check_chrome_trace
+
+    tf_keras.utils.set_random_seed(3)
+    net = tf_keras.applications.MobileNetV2(weights=None, input_shape=(64, 64, 3), alpha=0.35,
+                                            classifier_activation=None)
+    fn = tf.function(lambda x: net(x, training=False))
+    frozen = convert_variables_to_constants_v2(fn.get_concrete_function(
+        tf.TensorSpec([None, 64, 64, 3], tf.float32)))
+    images = np.random.default_rng(0).standard_normal((2, 64, 64, 3)).astype(np.float32)
+    want = frozen(tf.constant(images))[0].numpy()
+    g = fg.Graph()
+    with g.as_default():
+        fg.import_graph_def(fg.GraphDef.FromString(
+            frozen.graph.as_graph_def().SerializeToString()), name="")
+    x = g.get_tensor_by_name(frozen.inputs[0].name)
+    y = g.get_tensor_by_name(frozen.outputs[0].name)
+    with fg.Session(graph=g) as sess:
+        out, meta = bench_trace.traced_run(sess, y, {x: images})
+        native = list(sess._plan_cache.plans.values())[-1]
+        path = str(tmp_path / "mobilenet_v2.trace.json")
+        assert bench_trace.write_trace(meta, path) == len(native.plan.steps)
+        steps = _check_chrome_trace(path, native.plan, g)
+    np.testing.assert_allclose(out, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
+    assert sum("Conv2D" in e["name"] or "DepthwiseConv2dNative" in e["name"]
+               for e in steps) >= 20
+    # TF's own timeline reads the same step stats.
+    theirs = config_pb2.RunMetadata.FromString(meta.SerializeToString())
+    tf_events = json.loads(tf_timeline.Timeline(theirs.step_stats)
+                           .generate_chrome_trace_format())["traceEvents"]
+    assert sum(e["ph"] == "X" for e in tf_events) == len(steps)

@@ -55,3 +55,41 @@ def test_fastgraph_loads_tensorflows_saved_model(tmp_path):
         with pytest.raises(RuntimeError, match="could not be found in SavedModel"):
             fg.compat.v1.saved_model.loader.load(sess, ["train"], export)
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("writer", ["fastgraph", "tensorflow"])
+def test_assets_and_init_op_travel_both_ways(tmp_path, writer):
+    # A vocabulary file as the SavedModel's asset, its table filled by the
+    # init op from the copy in assets/ (the original is gone by load time).
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("red\ngreen\nblue\n")
+    export = str(tmp_path / "m")
+    words = np.array([b"blue", b"pink", b"red"], object)
+    api, v1api = (fg, fg.compat.v1) if writer == "fastgraph" else (tf, v1)
+    with api.Graph().as_default() as g:
+        w = v1api.placeholder(api.string, [None], name="words")
+        table = v1api.lookup.StaticHashTable(
+            v1api.lookup.TextFileInitializer(str(vocab), api.string, -2, api.int64, -1), -1)
+        ids = api.identity(table.lookup(w), name="ids")
+        init = v1api.tables_initializer(name="init_tables")
+        with v1api.Session(graph=g) as sess:
+            sess.run(init)
+            builder = v1api.saved_model.builder.SavedModelBuilder(export)
+            sig = v1api.saved_model.signature_def_utils.predict_signature_def({"w": w},
+                                                                              {"ids": ids})
+            kwargs = {"assets_list": g.get_collection(v1api.GraphKeys.ASSET_FILEPATHS)}
+            if writer == "fastgraph":
+                kwargs["init_op"] = init
+            else:  # TF's v1 builder: its collection form
+                kwargs = {"assets_collection": g.get_collection(
+                    v1api.GraphKeys.ASSET_FILEPATHS), "main_op": init}
+            builder.add_meta_graph_and_variables(sess, ["serve"], {"serving_default": sig},
+                                                 **kwargs)
+            builder.save()
+    vocab.unlink()
+    reader, rv1 = (tf, v1) if writer == "fastgraph" else (fg, fg.compat.v1)
+    with reader.Graph().as_default() as g2, rv1.Session(graph=g2) as sess:
+        mg = rv1.saved_model.loader.load(sess, ["serve"], export)
+        sig = mg.signature_def["serving_default"]
+        got = sess.run(sig.outputs["ids"].name, {sig.inputs["w"].name: words})
+    np.testing.assert_array_equal(got, [2, -1, 0])
