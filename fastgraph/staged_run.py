@@ -72,6 +72,19 @@ class HostContext:
         """Forgets (and closes) the session's resource for `key`, if any."""
         self.session._drop_resource(key)
 
+    def run(self, tensors, feeds):
+        """The values of `tensors` from a run of the session fed `feeds`
+        ((tensor, array) pairs): how a host op runs a sub-graph (the body
+        of a loop whose shapes change across iterations). Each distinct
+        signature is compiled once, as any run's."""
+        session = self.session
+        staged = session._staged(tensors, feeds)
+        if staged is not None:
+            return [np.asarray(v) for v in staged.run(session, feeds)]
+        sig = RunSignature(tensors, feeds)
+        _, outs = session._run_signature(sig)
+        return [np.asarray(v) for v in sig.results(outs)]
+
 
 class _Stage:
     __slots__ = ("fetches", "targets", "feeds", "done", "host_ops")

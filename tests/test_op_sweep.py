@@ -38,6 +38,10 @@ EXEMPT = {
                              "it against TF before and after initialization",
     "While": "its attributes are sub-graphs built by tf.while_loop, not arrays; "
              "tests/test_control_flow.py runs loops against NumPy and the op's reference",
+    "HostWhile": "a while_loop whose shapes change across iterations: its attributes are "
+                 "sub-graphs; tests/test_loop_shapes.py runs it against NumPy",
+    "HostWhileGrad": "the gradient of a HostWhile, built by tf.gradients from its sub-graphs; "
+                     "tests/test_loop_shapes.py checks it against finite differences",
     "If": "its attributes are sub-graphs built by tf.cond/case/switch_case, not arrays; "
           "tests/test_control_flow.py runs them against NumPy and the op's reference",
     **{t: "a lookup-table op: it works on the table a HashTableV2 or MutableHashTableV2 of "

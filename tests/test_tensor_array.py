@@ -212,14 +212,15 @@ def test_write_twice_inside_a_loop_raises():
                 sess.run(out.stack())
 
 
-def test_dynamic_size_past_its_size_inside_a_loop_is_unimplemented():
+def test_dynamic_size_past_its_size_inside_a_loop_grows():
     with tf.Graph().as_default():
         ta = tf.TensorArray(tf.float32, size=2, dynamic_size=True, element_shape=[])
-        _, out = tf.while_loop(lambda i, t: i < 3, lambda i, t: (i + 1, t.write(i, 1.0)),
+        _, out = tf.while_loop(lambda i, t: i < 3, lambda i, t: (i + 1, t.write(i, tf.cast(i, tf.float32) + 1.0)),
                                [0, ta])
         with tf.Session() as sess:
-            with pytest.raises(tf.errors.UnimplementedError, match="dynamic_size"):
-                sess.run(out.stack())
+            stacked, size = sess.run([out.stack(), out.size()])
+        np.testing.assert_array_equal(stacked, [1.0, 2.0, 3.0])
+        assert size == 3
 
 
 def test_identity_close_flow_and_handle_round_trip():

@@ -19,7 +19,8 @@ from ..framework.constant_op import constant
 from ..framework.op_registry import RegisterGradient
 from ..framework.tensor_shape import TensorShape
 from ..ops.array_ops import concat, placeholder, shape, stack
-from ..ops.control_flow_ops import make_if, while_loop
+from ..ops.arguments import make_op
+from ..ops.control_flow_ops import build_while, make_if, run_time_value
 from ..ops.elementwise import cast
 from ..ops.indexing_ops import zeros, zeros_like
 from ..ops.tensor_array_ops import dense_array_read, dense_array_write
@@ -67,7 +68,7 @@ def _random_op(ops):
         if o.opdef.state_words:
             return o
         nested = [o._attrs.get("body_ops", []), o._attrs.get("cond_ops", [])] + \
-            list(o._attrs.get("branch_ops", [])) if o._type in ("While", "If") else []
+            list(o._attrs.get("branch_ops", [])) if o._type in ("While", "HostWhile", "If") else []
         for inner in nested:
             found = _random_op(inner)
             if found is not None:
@@ -128,9 +129,9 @@ def _recorded(graph, init, loop_vars, count, limit, forward, needed):
     def record(t, state, hs):
         written = [dense_array_write(h, mask, t, state[j])[0] for j, h in zip(needed, hs)]
         return [t + 1, forward(state), written]
-    _, _, history = while_loop(lambda t, s, h: t < count, record,
+    _, _, history = build_while(lambda t, s, h: t < count, record,
                                [constant(0, dtypes.int32), init, history],
-                               shape_invariants=invariants, name="record")
+                               shape_invariants=invariants, name="record", fixed_shapes=True)
     where = dict(zip(needed, history))
 
     def entering(k):
@@ -184,13 +185,18 @@ def _while_grad(op, *grads):
     if limit is not None and _known_at_compile(limit):
         entering = _recorded(graph, init, loop_vars, count, limit, forward,
                              _needed(vjp, loop_vars, vjp_ops + a["body_ops"]))
+    elif not graph._sub_graph_stack:
+        # The trip count is known once the forward loop ran: the stage
+        # after it records that many rows (compiled for the count).
+        entering = _recorded(graph, init, loop_vars, count, run_time_value(count), forward,
+                             _needed(vjp, loop_vars, vjp_ops + a["body_ops"]))
     else:
         def entering(k):
             # The loop variables entering forward iteration k, recomputed.
-            return while_loop(lambda t, *s: t < k, lambda t, *s: [t + 1] + forward(s),
+            return build_while(lambda t, *s: t < k, lambda t, *s: [t + 1] + forward(s),
                               [constant(0, dtypes.int32)] + init,
                               shape_invariants=[TensorShape(())] + [v.shape for v in loop_vars],
-                              name="recompute")[1:]
+                              name="recompute", fixed_shapes=True)[1:]
 
     def backward(k, gv, gc):
         d = step_vjp(entering(k), gv)
@@ -202,11 +208,51 @@ def _while_grad(op, *grads):
     # specific than the gradients that enter (a TensorArray's stack()).
     invariants = [TensorShape(()), [loop_vars[j].shape for j in fv],
                   [captures[c].shape for c in fc]]
-    _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, backward,
+    _, gv, gc = build_while(lambda k, gv, gc: k >= 0, backward,
                            [op.outputs[n] - 1, g0, gc0], shape_invariants=invariants,
-                           name="backward")
+                           name="backward", fixed_shapes=True)
     for i, j in enumerate(fv):
         result[j] = gv[i]
     for i, c in enumerate(fc):
         result[n + c] = gc[i]
+    return result
+
+
+@RegisterGradient("HostWhile")
+def _host_while_grad(op, *grads):
+    """A HostWhileGrad op: the session runs the body forward, keeping each
+    iteration's loop variables, and then its vector-Jacobian product
+    backwards (shapes may change from one iteration to the next)."""
+    a = op._attrs
+    n, nc = a["n_vars"], a["n_caps"]
+    graph = op.graph
+    loop_vars, body, captures = a["loop_vars"], a["body"], a["captures"]
+    fv = [j for j in range(n) if loop_vars[j].dtype.is_floating]
+    fc = [c for c in range(nc) if captures[c].dtype.is_floating]
+    result = [None] * len(op._inputs)
+    if not fv or all(grads[j] is None for j in fv):
+        return result
+    drawing = _random_op(a["body_ops"])
+    if drawing is not None:
+        raise errors.UnimplementedError(
+            None, op, f"fastgraph cannot differentiate {op.name}: its body draws random "
+            f"numbers ({drawing.name}, e.g. dropout), and the while gradient recomputes the "
+            "body, which would draw other ones")
+    cotangents = [placeholder(loop_vars[j].dtype, loop_vars[j].shape, name="cotangent")
+                  for j in fv]
+    wrt = [loop_vars[j] for j in fv] + [captures[c] for c in fc]
+    with graph._sub_graph():
+        found = gradients([body[j] for j in fv], wrt, grad_ys=cotangents)
+        vjp = [_dense(g, x) for g, x in zip(found, wrt)]
+    attrs = {"n_vars": n, "n_caps": nc, "loop_vars": loop_vars, "body": body,
+             "captures": captures, "fv": fv, "fc": fc, "vjp": vjp, "cotangents": cotangents,
+             "shapes": [loop_vars[j].shape.as_tuple() for j in fv] +
+             [captures[c].shape.as_tuple() for c in fc]}
+    g0 = [_dense(grads[j], op.outputs[j]) for j in fv]
+    inputs = list(op._inputs[:n + nc]) + [op.outputs[n]] + g0
+    grad_op = make_op(graph, "HostWhileGrad", inputs, attrs, name="while_grad")
+    for i, j in enumerate(fv):
+        result[j] = grad_op.outputs[i]
+    for i, c in enumerate(fc):
+        result[n + c] = grad_op.outputs[len(fv) + i]
     return result

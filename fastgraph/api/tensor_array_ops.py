@@ -26,7 +26,8 @@ from ..framework.tensor_shape import TensorShape
 from ..ops.arguments import graph_of, to_tensor
 from ..ops.array_ops import concat, identity, no_op, pad, reshape, shape, stack
 from ..ops.indexing_ops import ones, range as _range, zeros
-from ..ops.tensor_array_ops import dense_array_read, dense_array_write
+from ..ops.tensor_array_ops import (dense_array_grow, dense_array_read, dense_array_trim,
+                                    dense_array_write)
 
 __all__ = ["TensorArray"]
 
@@ -102,6 +103,9 @@ class TensorArray:
         self._name = tensor_array_name or name or "TensorArray"
         self._element_shape = TensorShape(element_shape)
         self._buffer = self._written = None
+        # Whether the buffer may hold more rows than the array has elements
+        # (a dynamic_size array grown at run time keeps spare capacity).
+        self._spare = False
         graph = graph_of([size, handle, flow])
         self._graph = graph
         with graph.as_default():
@@ -196,6 +200,28 @@ class TensorArray:
 
     # ---- the while_loop protocol (fastgraph.ops.control_flow_ops) ------------
 
+    def _loop_invariants(self):
+        """The shapes the buffer and the mask keep across a loop's
+        iterations: any number of rows for a dynamic_size array."""
+        if not self._dynamic_size:
+            return [None, None]
+        element = self._element_shape.as_tuple()
+        return [TensorShape(None if element is None else (None,) + tuple(element)),
+                TensorShape([None])]
+
+    def _elements(self):
+        """(buffer, written) of the array's elements only (a grown buffer
+        cut back to the array's size)."""
+        if not self._spare:
+            return self._buffer, self._written
+        size = self._size if self._size is not None else 0
+        buffer, written = dense_array_trim(self._buffer, self._written, size,
+                                           name="TensorArrayTrim")
+        element = self._element_shape.as_tuple()
+        if element is not None and buffer.shape.rank is None:
+            buffer.set_shape((None,) + tuple(element))
+        return buffer, written
+
     def _loop_tensors(self):
         if self._buffer is None:
             if self._written is None:
@@ -207,7 +233,9 @@ class TensorArray:
         return [self._buffer, self._written]
 
     def _with_loop_tensors(self, tensors):
-        return self._derive(tensors[0], tensors[1])
+        out = self._derive(tensors[0], tensors[1])
+        out._spare = out._spare or self._dynamic_size
+        return out
 
     # ---- TF's API -----------------------------------------------------------
 
@@ -260,10 +288,11 @@ class TensorArray:
         """Return the size of the TensorArray."""
         with self._graph.as_default():
             if self._buffer is not None:
-                n = self._buffer.shape.as_tuple()[0]
+                buffer, _ = self._elements()
+                n = buffer.shape.as_tuple()[0] if buffer.shape.rank else None
                 if n is not None:
                     return constant(n, dtypes.int32, name=name or "TensorArraySizeV3")
-                return shape(self._buffer, name=name or "TensorArraySizeV3")[0]
+                return shape(buffer, name=name or "TensorArraySizeV3")[0]
             return identity(self._size, name=name or "TensorArraySizeV3")
 
     def read(self, index, name=None):
@@ -300,22 +329,29 @@ class TensorArray:
                 None, None, f"fastgraph's TensorArray {self._name} is stacked before its "
                 "element shape is known (give element_shape)")
         with self._graph.as_default(), self._graph.name_scope(name or "TensorArrayStack"):
-            return identity(self._buffer, name="TensorArrayGatherV3")
+            out = identity(self._elements()[0], name="TensorArrayGatherV3")
+            element = self._element_shape.as_tuple()
+            if element is not None:
+                out.set_shape((None,) + tuple(element))
+            return out
 
     def concat(self, name=None):
         """Return the values in the TensorArray as a concatenated `Tensor`:
         the elements joined along their first dimension."""
-        if self._buffer is None or self._element_shape.rank in (None, 0):
+        if self._buffer is None or self._element_shape.rank == 0 or (
+                self._element_shape.rank is None and not self._spare):
             raise errors.UnimplementedError(
                 None, None, "fastgraph's TensorArray.concat needs elements of rank >= 1 and a "
                 "known element shape")
         with self._graph.as_default():
-            rest = list(self._buffer.shape.as_tuple()[2:])
+            buffer = self._elements()[0]
+            dims = buffer.shape.as_tuple()
+            rest = list(dims[2:]) if dims is not None else [None]
             if None in rest:
-                dims = shape(self._buffer)
-                return reshape(self._buffer, concat([[-1], dims[2:]], 0),
+                dims = shape(buffer)
+                return reshape(buffer, concat([[-1], dims[2:]], 0),
                                name=name or "TensorArrayConcatV3")
-            return reshape(self._buffer, [-1] + rest, name=name or "TensorArrayConcatV3")
+            return reshape(buffer, [-1] + rest, name=name or "TensorArrayConcatV3")
 
     def write(self, index, value, name=None):
         """Write `value` into index `index` of the TensorArray; returns a new
@@ -333,9 +369,13 @@ class TensorArray:
             buffer, written = self._grown(known) if known is not None else \
                 (self._buffer, self._written)
             grow = self._dynamic_size and known is None
-            new_buffer, new_written = dense_array_write(buffer, written, index, value, grow=grow,
+            if grow:
+                buffer, written = dense_array_grow(buffer, written, index, value)
+            new_buffer, new_written = dense_array_write(buffer, written, index, value,
                                                         name="TensorArrayWriteV3")
-            return self._derive(new_buffer, new_written)
+            out = self._derive(new_buffer, new_written)
+            out._spare = out._spare or grow
+            return out
 
     def scatter(self, indices, value, name=None):
         """Scatter the values of a `Tensor` in specific indices of a
@@ -354,9 +394,13 @@ class TensorArray:
             buffer, written = self._grown(int(np.max(known))) if known is not None and \
                 np.size(known) else (self._buffer, self._written)
             grow = self._dynamic_size and known is None
+            if grow:
+                buffer, written = dense_array_grow(buffer, written, indices, value)
             new_buffer, new_written = dense_array_write(buffer, written, indices, value,
-                                                        grow=grow, name="TensorArrayScatterV3")
-            return self._derive(new_buffer, new_written)
+                                                        name="TensorArrayScatterV3")
+            out = self._derive(new_buffer, new_written)
+            out._spare = out._spare or grow
+            return out
 
     def unstack(self, value, name=None):
         """Unstack the values of a `Tensor` in the TensorArray: element i is
@@ -425,8 +469,17 @@ class _PendingBuffer:
         self.shape = TensorShape(None)
         self.name = f"{ta._name} (its buffer)"
 
-    def _resolve_loop_input(self, out):
+    def _resolve_loop_input(self, out, host=False):
         dims = out.shape.as_tuple()
+        ta = self._ta
+        if host and dims is not None and ta._dynamic_size and _static_int(ta._size) == 0:
+            # A loop that grows the array (a HostWhile): it enters empty,
+            # and its first write gives the element dims unknown here.
+            with ta._graph.as_default(), ta._graph.name_scope(ta._name):
+                buffer = zeros([0] + [d or 0 for d in dims[1:]], ta._dtype)
+            ta._buffer = buffer
+            ta._merge_element_shape(TensorShape(dims[1:]))
+            return buffer
         if dims is None or None in dims[1:]:
             raise errors.UnimplementedError(
                 None, None, f"TensorArray {self._ta._name} enters a while_loop before its "

@@ -19,14 +19,22 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import NoGraphDef
-from ..framework.op_registry import OpDef, register, register_graphdef_translation
+from ..framework.op_registry import (NoGradient, OpDef, RegisterGradient, register, resolve_attrs,
+                                     register_graphdef_translation)
 from ..framework.tensor_shape import TensorShape
+from . import samples
 from .arguments import graph_of, make_op, to_tensor
 from .array_ops import identity, identity_n, stack
 from .elementwise import cast, not_equal
 from .reduction_ops import argmax
 
-__all__ = ["cond", "while_loop", "case", "switch_case"]
+__all__ = ["cond", "while_loop", "build_while", "case", "switch_case", "run_time_value",
+           "LOOP_TYPES"]
+
+# The op types of loops: `While` runs in C; `HostWhile`, a loop whose
+# variables change shape across iterations (or whose body holds host ops),
+# is run by the session, one C plan per iteration, compiled once per shape.
+LOOP_TYPES = ("While", "HostWhile")
 
 
 # ---- nested structures ------------------------------------------------------
@@ -100,7 +108,7 @@ def _written(ops, into=None):
             if i < len(op._inputs):
                 into.add(id(op._inputs[i].op))
         for key in ("cond_ops", "body_ops"):
-            if key in op._attrs and op._type == "While":
+            if key in op._attrs and op._type in LOOP_TYPES:
                 _written(op._attrs[key], into)
         if op._type == "If":
             for branch in op._attrs["branch_ops"]:
@@ -158,7 +166,8 @@ def _evaluate(fetches, feeds):
             elif op._type in ("Placeholder", "VariableV2") or op.opdef.reference is None:
                 raise ValueError(f"the reference evaluation has no value for {t.name}")
             else:
-                outs = op.opdef.reference([value(x) for x in op._inputs], op._attrs)
+                vals = [value(x) for x in op._inputs]
+                outs = op.opdef.reference(vals, resolve_attrs(op._attrs, vals))
             for out, r in zip(op._outputs, outs):
                 memo[id(out)] = np.asarray(r, dtype=out.dtype.np_dtype)
         return memo[id(t)]
@@ -236,6 +245,130 @@ register(OpDef(
                         "not write as TF's Enter/Merge/Switch/NextIteration/Exit frames")))
 
 
+def _runs_on_host(op):
+    """Whether the session computes `op` between C plans (staged_run.is_host):
+    a C sub-plan cannot hold it."""
+    return op.opdef.host is not None or any(
+        t.dtype in (dtypes.string, dtypes.uint16) for t in list(op._outputs) + list(op._inputs))
+
+
+def _as_feed(t, value):
+    arr = np.asarray(value, dtype=t.dtype.np_dtype)
+    return t, (arr if arr.flags.c_contiguous else np.array(arr, order="C"))
+
+
+def _host_while(ctx, op, values):
+    """A HostWhile's run: the condition and the body are runs of the
+    session fed the loop variables and the captures (so each iteration may
+    give its variables other shapes, and the body may hold host ops)."""
+    a = op._attrs
+    n, nc = a["n_vars"], a["n_caps"]
+    current = list(values[:n])
+    caps = [_as_feed(t, v) for t, v in zip(a["captures"], values[n:n + nc])]
+    limit = int(values[n + nc]) if a["has_max"] else None
+    iteration = 0
+    while limit is None or iteration < limit:
+        feeds = [_as_feed(p, v) for p, v in zip(a["loop_vars"], current)] + caps
+        if not bool(ctx.run([a["cond"]], feeds)[0]):
+            break
+        current = ctx.run(a["body"], feeds)
+        for p, v in zip(a["loop_vars"], current):
+            if not p.shape.is_compatible_with(v.shape):
+                raise errors.InvalidArgumentError(
+                    None, op, f"The shape of loop variable {p.name} after iteration "
+                    f"{iteration + 1} is {_shape_str(TensorShape(v.shape))}, which is not "
+                    f"compatible with its shape invariant {_shape_str(p.shape)}")
+        iteration += 1
+    return current + [np.int32(iteration)]
+
+
+register(OpDef(
+    "HostWhile", shape=lambda ctx: [tuple(s) if s is not None else None
+                                    for s in ctx.attrs["shapes"]] + [()],
+    dtype=lambda ctx: list(ctx.dtypes[:ctx.attrs["n_vars"]]) + [dtypes.int32],
+    host=_host_while, stateful=True, reference=_while_reference,
+    graphdef=NoGraphDef("a while_loop's condition and body are sub-graphs that fastgraph does "
+                        "not write as TF's Enter/Merge/Switch/NextIteration/Exit frames")))
+
+
+def _host_while_grad(ctx, op, values):
+    """The gradient of a HostWhile, as TF's: a forward pass that keeps the
+    loop variables entering each iteration (TF's stacks), then the body's
+    vector-Jacobian product run once per iteration backwards from the
+    last. O(n) body steps for n iterations."""
+    return _while_grad_steps(ctx.run, op._attrs, values)
+
+
+def _while_grad_reference(inputs, attrs):
+    return _while_grad_steps(
+        lambda ts, pairs: _evaluate(ts, {id(t): v for t, v in pairs}), attrs, inputs)
+
+
+def _while_grad_steps(run, a, values):
+    """HostWhileGrad's values, sub-graphs evaluated by `run(tensors,
+    [(tensor, array)])`."""
+    ctx = _Runner(run)
+    n, nc = a["n_vars"], a["n_caps"]
+    fv, fc = a["fv"], a["fc"]
+    state = list(values[:n])
+    caps = [_as_feed(t, v) for t, v in zip(a["captures"], values[n:n + nc])]
+    count = int(values[n + nc])
+    g = list(values[n + nc + 1:])
+    history = []
+    for _ in range(count):
+        history.append(state)
+        state = ctx.run(a["body"], [_as_feed(p, v) for p, v in zip(a["loop_vars"], state)] + caps)
+    gc = [np.zeros(np.shape(values[n + c]), a["captures"][c].dtype.np_dtype) for c in fc]
+    for k in range(count - 1, -1, -1):
+        feeds = ([_as_feed(p, v) for p, v in zip(a["loop_vars"], history[k])] + caps +
+                 [_as_feed(p, v) for p, v in zip(a["cotangents"], g)])
+        d = ctx.run(a["vjp"], feeds)
+        g = d[:len(fv)]
+        gc = [x + y for x, y in zip(gc, d[len(fv):])]
+    return [np.asarray(x, a["loop_vars"][j].dtype.np_dtype) for x, j in zip(g, fv)] + gc
+
+
+register(OpDef(
+    "HostWhileGrad", shape=lambda ctx: list(ctx.attrs["shapes"]),
+    dtype=lambda ctx: [ctx.attrs["loop_vars"][j].dtype for j in ctx.attrs["fv"]] +
+    [ctx.attrs["captures"][c].dtype for c in ctx.attrs["fc"]],
+    host=_host_while_grad, stateful=True, reference=_while_grad_reference,
+    gradient=NoGradient("fastgraph has no second derivative of a loop whose shapes change"),
+    graphdef=NoGraphDef("the gradient of a fastgraph HostWhile: sub-graphs run by the session")))
+
+
+class _Runner:
+    __slots__ = ("run",)
+
+    def __init__(self, run):
+        self.run = run
+
+
+def _run_time_value(ctx, op, values):
+    return [np.asarray(values[0])]
+
+
+register(OpDef(
+    "RunTimeValue", shape=lambda ctx: [ctx.shapes[0]], dtype=lambda ctx: [ctx.dtypes[0]],
+    host=_run_time_value, reference=lambda inputs, attrs: [np.asarray(inputs[0])],
+    stateful=True, samples=samples.run_time_value,
+    graphdef=NoGraphDef("a fastgraph stage boundary: TF computes shapes at run time")))
+
+
+@RegisterGradient("RunTimeValue")
+def _run_time_value_grad(op, grad):
+    return [grad]
+
+
+def run_time_value(x, name=None):
+    """`x`, computed before what reads it is compiled: a shape that only a
+    run can tell (a loop's trip count) becomes known to the plans after it,
+    which are compiled for its value. Not in a loop body or a branch."""
+    graph = graph_of([x])
+    return make_op(graph, "RunTimeValue", [to_tensor(graph, x)], {},
+                   name=name or "RunTimeValue").outputs[0]
+
+
 def _check_invariant(t, invariant, after=None):
     """TF's ValueError when `after` (the shape a loop variable has after an
     iteration, or its initial shape when None) does not fit `invariant`."""
@@ -288,6 +421,15 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     tensors for the loop variables after the loop: a single tensor when
     there is one loop variable and `return_same_structure` is False.
     """
+    return build_while(cond, body, loop_vars, shape_invariants, parallel_iterations, name,
+                       maximum_iterations, return_same_structure)
+
+
+def build_while(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, name=None,
+                maximum_iterations=None, return_same_structure=False, fixed_shapes=False):
+    """`while_loop`; `fixed_shapes`: the caller knows that its variables keep
+    the shapes they enter with in every run (the loops of gradients), so
+    that its shape invariants never make it a HostWhile."""
     if not callable(cond):
         raise TypeError("cond must be callable.")
     if not callable(body):
@@ -303,15 +445,17 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         # pending buffer, made once the body's first write tells its shape.
         init = [v if hasattr(v, "_resolve_loop_input") else to_tensor(graph, v)
                 for v in flat_init]
-        if shape_invariants is None:
-            invariants = [t.shape for t in init]
-        else:
-            if not _same_structure(loop_vars, shape_invariants) and not (
-                    len(init) == 1 and not isinstance(shape_invariants, (list, tuple, dict))):
-                raise _structure_error(loop_vars, shape_invariants)
-            invariants = [TensorShape(s) for s in _flatten(shape_invariants)]
-            for t, inv in zip(init, invariants):
-                _check_invariant(t, inv)
+        if shape_invariants is not None and not _same_structure(loop_vars, shape_invariants) \
+                and not (len(init) == 1 and not isinstance(shape_invariants, (list, tuple, dict))):
+            raise _structure_error(loop_vars, shape_invariants)
+        flat_given = _flat_invariants(loop_vars, shape_invariants, len(init))
+        given = [g for g, _ in flat_given]
+        # The user's own invariants (a TensorArray gives its own).
+        explicit = {id(g) for g, mine in flat_given if mine}
+        invariants = [t.shape if g is None else g for t, g in zip(init, given)]
+        for t, g in zip(init, given):
+            if g is not None and not hasattr(t, "_resolve_loop_input"):
+                _check_invariant(t, g)
         placeholders = [graph.create_op("Placeholder", [], {"dtype": t.dtype, "shape": inv},
                                         name="loop_var").outputs[0]
                         for t, inv in zip(init, invariants)]
@@ -331,15 +475,22 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                     list(result) if isinstance(result, (list, tuple)) else result)):
                 raise _structure_error(result, packed)
             outs = [to_tensor(graph, x) for x in _flatten(result)]
-        init = [t._resolve_loop_input(out) if hasattr(t, "_resolve_loop_input") else t
+        # A loop whose variables may change shape across iterations (one
+        # with a less specific shape invariant that its body's results
+        # have), or whose body holds host ops, runs as a HostWhile.
+        host = any(_runs_on_host(o) for o in cond_ops + body_ops) or not fixed_shapes and any(
+            g is not None and out is not p and not hasattr(t, "_resolve_loop_input") and
+            (t.shape.as_tuple() != out.shape.as_tuple() or
+             (id(g) in explicit and not g.is_fully_defined()))
+            for t, g, out, p in zip(init, given, outs, placeholders))
+        init = [t._resolve_loop_input(out, host) if hasattr(t, "_resolve_loop_input") else t
                 for t, out in zip(init, outs)]
-        for t, out, inv in zip(init, outs, invariants):
+        for t, out, inv, g in zip(init, outs, invariants, given):
             if out.dtype != t.dtype:
                 raise TypeError(f"Loop var {t.name} enters the loop with type {t.dtype} but has "
                                 f"type {out.dtype} after 1 iteration. {t.name} type should "
                                 "remain constant.")
-            _check_invariant(t if shape_invariants is None else _WithShape(t, inv), inv,
-                             out.shape)
+            _check_invariant(t if g is None else _WithShape(t, inv), inv, out.shape)
         extra = []
         if maximum_iterations is not None:
             limit = to_tensor(graph, maximum_iterations)
@@ -359,11 +510,37 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                  "shapes": [inv.as_tuple() for inv in invariants],
                  "loop_vars": placeholders, "cond": pred, "body": outs, "captures": caps,
                  "cond_ops": cond_ops, "body_ops": body_ops}
-        op = make_op(graph, "While", init + caps + extra, attrs, name="While")
+        op = make_op(graph, "HostWhile" if host else "While", init + caps + extra, attrs,
+                     name="While")
     results = op.outputs[:-1]
     if not return_same_structure and len(results) == 1:
         return results[0]
     return _pack(loop_vars, results)
+
+
+def _flat_invariants(loop_vars, shape_invariants, count):
+    """Per flattened loop variable: (the TensorShape its invariant gives, or
+    None to keep the shape it enters with; whether the user gave it). A TensorArray gives its own (a
+    dynamic_size one grows, and TF's invariants do not name its buffer)."""
+    if shape_invariants is not None and count == 1 and \
+            not isinstance(shape_invariants, (list, tuple, dict)) and \
+            not hasattr(loop_vars, "_loop_tensors"):
+        return [(TensorShape(shape_invariants), True)]
+    out = []
+
+    def walk(s, inv):
+        if hasattr(s, "_loop_tensors"):
+            out.extend((g, False) for g in s._loop_invariants())
+        elif isinstance(s, dict):
+            for k in sorted(s):
+                walk(s[k], None if inv is None else inv[k])
+        elif isinstance(s, (list, tuple)):
+            for k, x in enumerate(s):
+                walk(x, None if inv is None else inv[k])
+        else:
+            out.append((None, False) if inv is None else (TensorShape(inv), True))
+    walk(loop_vars, shape_invariants)
+    return out
 
 
 class _WithShape:
@@ -615,10 +792,11 @@ def _while_from_node(inputs, attrs, name):
     invariants = None
     if shapes and len(shapes) == len(inputs):
         invariants = [TensorShape(s) for s in shapes]
-    out = while_loop(lambda *vs: _as_pred(cond_fn(*vs)[0]), lambda *vs: list(body_fn(*vs)),
-                     list(inputs), shape_invariants=invariants,
-                     parallel_iterations=max(1, int(attrs.get("parallel_iterations") or 10)),
-                     name=name, return_same_structure=True)
+    # A frozen graph's loops keep their shapes (fixed_shapes, as before).
+    out = build_while(lambda *vs: _as_pred(cond_fn(*vs)[0]), lambda *vs: list(body_fn(*vs)),
+                      list(inputs), shape_invariants=invariants,
+                      parallel_iterations=max(1, int(attrs.get("parallel_iterations") or 10)),
+                      name=name, return_same_structure=True, fixed_shapes=True)
     return list(out)
 
 

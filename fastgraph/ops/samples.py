@@ -935,6 +935,30 @@ def dense_array_write(dtype):
            values(dtype, (0,), 5)], {}
 
 
+def run_time_value(dtype):
+    """A scalar and a matrix pass through."""
+    yield [values(dtype, (), 0)], {}
+    yield [values(dtype, (2, 3), 1)], {}
+
+
+def dense_array_grow(dtype):
+    """Growth past the end (doubled, and by more than double), into an
+    empty buffer (which takes the element's dims), and none needed."""
+    yield [values(dtype, (2, 3), 0), np.array([True, True]), np.int32(2),
+           values(dtype, (3,), 1)], {}
+    yield [values(dtype, (2, 2), 2), np.array([True, False]), np.array([1, 6], np.int64),
+           values(dtype, (2, 2), 3)], {}
+    yield [values(dtype, (0, 0), 4), np.zeros(0, bool), np.int32(0), values(dtype, (4,), 5)], {}
+    yield [values(dtype, (4, 3), 6), np.zeros(4, bool), np.int32(3), values(dtype, (3,), 7)], {}
+
+
+def dense_array_trim(dtype):
+    """Cuts to the last row written, to the initial size, and to nothing."""
+    yield [values(dtype, (8, 3), 0), np.array([1, 1, 0, 1, 0, 0, 0, 0], bool), np.int32(0)], {}
+    yield [values(dtype, (4, 2), 1), np.array([1, 0, 0, 0], bool), np.int32(3)], {}
+    yield [values(dtype, (4,), 2), np.zeros(4, bool), np.int32(0)], {}
+
+
 def dense_array_read(dtype):
     """Reads of one row, of several (repeated) and of none."""
     yield [values(dtype, (4, 3), 0), np.int32(3)], {}
