@@ -454,6 +454,59 @@ FG_FOR_FLOATS(ARGMAX_FN)
     }
 FG_FOR_FLOATS(MAX_POOL_GRAD_FN)
 
+/* Windows that tile the image (stride = window, undilated, unpadded): each
+ * input pixel lies in one window at most, so dx is written once, window by
+ * window, with no zeroing pass and no scatter; the pixels no window covers
+ * (VALID's remainder rows and columns) get zeros. */
+#define MAX_POOL_GRAD_TILED_FN(sfx, T, code)                                                 \
+    static void max_pool_grad_tiled_##sfx(const geom *g, const T *restrict x,                 \
+                                          const T *restrict dy, T *restrict dx, int64_t i0,   \
+                                          int64_t i1, MPG_TAP_##sfx *restrict tap,            \
+                                          T *restrict best)                                   \
+    {                                                                                         \
+        const int64_t C = g->c, row = g->w * C;                                               \
+        for (int64_t n = i0; n < i1; n++) {                                                   \
+            const T *xi = x + n * g->h * row;                                                 \
+            T *di = dx + n * g->h * row;                                                      \
+            for (int64_t oy = 0; oy < g->oh; oy++) {                                          \
+                const int64_t y0 = oy * g->kh;                                                \
+                for (int64_t ox = 0; ox < g->ow; ox++) {                                      \
+                    const int64_t base = y0 * row + ox * g->kw * C;                           \
+                    for (int64_t c = 0; c < C; c++) {                                         \
+                        best[c] = xi[base + c];                                               \
+                        tap[c] = 0;                                                           \
+                    }                                                                         \
+                    for (int64_t ky = 0; ky < g->kh; ky++)                                    \
+                        for (int64_t kx = ky == 0 ? 1 : 0; kx < g->kw; kx++) {                \
+                            const T *v = xi + base + ky * row + kx * C;                       \
+                            const MPG_TAP_##sfx t = (MPG_TAP_##sfx)(ky * g->kw + kx);         \
+                            for (int64_t c = 0; c < C; c++) {                                 \
+                                const T cur = best[c], val = v[c];                            \
+                                const MPG_TAP_##sfx take = -(MPG_TAP_##sfx)(cur < val);       \
+                                best[c] = cur < val ? val : cur;                              \
+                                tap[c] = (tap[c] & ~take) | (t & take);                       \
+                            }                                                                 \
+                        }                                                                     \
+                    const T *d = dy + ((n * g->oh + oy) * g->ow + ox) * C;                    \
+                    for (int64_t ky = 0; ky < g->kh; ky++)                                    \
+                        for (int64_t kx = 0; kx < g->kw; kx++) {                              \
+                            T *o = di + base + ky * row + kx * C;                             \
+                            const MPG_TAP_##sfx t = (MPG_TAP_##sfx)(ky * g->kw + kx);         \
+                            for (int64_t c = 0; c < C; c++)                                   \
+                                o[c] = tap[c] == t ? d[c] : (T)0;                             \
+                        }                                                                     \
+                }                                                                             \
+                /* The columns right of the last window. */                                   \
+                for (int64_t ky = 0; ky < g->kh; ky++)                                        \
+                    for (int64_t j = g->ow * g->kw * C; j < row; j++)                         \
+                        di[(y0 + ky) * row + j] = 0;                                          \
+            }                                                                                 \
+            for (int64_t j = g->oh * g->kh * row; j < g->h * row; j++)                        \
+                di[j] = 0;                                                                    \
+        }                                                                                     \
+    }
+FG_FOR_FLOATS(MAX_POOL_GRAD_TILED_FN)
+
 /* TF's CPU MaxPoolGradGrad reads orig_output: each output pixel takes ddx at
  * the first tap equal to its orig_output value (0 when none is). */
 #define MAX_POOL_GRAD_GRAD_FN(sfx, T, code)                                                  \
@@ -529,12 +582,20 @@ int fg_k_max_pool_grad(const fg_step *s, int part, int nparts, fg_status *st)
     int64_t lo, hi;
     fg_split(g.n, part, nparts, &lo, &hi);
     char *mine = (char *)scratch->data + (scratch->size / s->nparts) * part;
+    const int tiled = g.sh == g.kh && g.sw == g.kw && g.dh == 1 && g.dw == 1 && g.pt == 0 &&
+                      g.pl == 0 && g.oh * g.kh <= g.h && g.ow * g.kw <= g.w;
     switch (x->dtype) {
 #define CASE(sfx, T, code)                                                                   \
     case code:                                                                               \
-        max_pool_grad_##sfx(&g, x->data, dy->data, dx->data, lo, hi, (int64_t *)mine,        \
-                            (MPG_TAP_##sfx *)(mine + g.kh * g.kw * 8),                       \
-                            (T *)(mine + g.kh * g.kw * 8 + g.c * (int64_t)sizeof(T)));       \
+        if (tiled)                                                                           \
+            max_pool_grad_tiled_##sfx(&g, x->data, dy->data, dx->data, lo, hi,               \
+                                      (MPG_TAP_##sfx *)(mine + g.kh * g.kw * 8),             \
+                                      (T *)(mine + g.kh * g.kw * 8 +                         \
+                                            g.c * (int64_t)sizeof(T)));                      \
+        else                                                                                 \
+            max_pool_grad_##sfx(&g, x->data, dy->data, dx->data, lo, hi, (int64_t *)mine,    \
+                                (MPG_TAP_##sfx *)(mine + g.kh * g.kw * 8),                   \
+                                (T *)(mine + g.kh * g.kw * 8 + g.c * (int64_t)sizeof(T)));   \
         return FG_OK;
         FG_FOR_FLOATS(CASE)
 #undef CASE
