@@ -11,6 +11,7 @@
 #include "scalar.h"
 #include "training.h"
 #include "types.h"
+#include "vmath.h"
 
 /* The one C-contiguous update a typed kernel does for elements [lo, hi). */
 typedef int (*update_fn)(const fg_step *s, int64_t lo, int64_t hi, fg_status *st);
@@ -21,13 +22,18 @@ typedef int (*update_fn)(const fg_step *s, int64_t lo, int64_t hi, fg_status *st
 #define POW(x, y) _Generic((x), float: powf, double: pow)((x), (y))
 
 static int run_update(const fg_step *s, int part, int nparts, fg_status *st,
-                      const update_fn *fns)
+                      const update_fn *fns, update_fn avx512_f32)
 {
     const fg_var *v = (const fg_var *)s->ptr;
     if (!v->initialized)
         return fg_fail(st, FG_FAILED_PRECONDITION,
                        "Attempting to use uninitialized variables: %s", v->name);
-    const update_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    update_fn f = FG_LOOKUP(fns, s->in[0]->dtype);
+    /* The float32 updates with a square root and a division are compute
+     * bound in baseline SSE: the same loops built for AVX-512 (the same
+     * IEEE operations in the same order, so the same results). */
+    if (avx512_f32 && s->in[0]->dtype == FG_FLOAT32 && fg_simd_level() >= 2)
+        f = avx512_f32;
     if (!f)
         return fg_no_kernel(s, s->in[0]->dtype, st);
     int64_t lo, hi;
@@ -43,7 +49,14 @@ static int not_scalar(fg_status *st, const char *what)
 #define KERNEL(name)                                                                       \
     int fg_k_##name(const fg_step *s, int part, int nparts, fg_status *st)                 \
     {                                                                                      \
-        return run_update(s, part, nparts, st, name##_fns);                                \
+        return run_update(s, part, nparts, st, name##_fns, NULL);                          \
+    }
+
+/* The same, with a float32 update built for AVX-512. */
+#define KERNEL_AVX512(name)                                                                \
+    int fg_k_##name(const fg_step *s, int part, int nparts, fg_status *st)                 \
+    {                                                                                      \
+        return run_update(s, part, nparts, st, name##_fns, name##_avx512_f32);             \
     }
 
 /* var -= alpha * delta */
@@ -122,7 +135,8 @@ KERNEL(apply_momentum)
         return FG_OK;                                                                      \
     }
 FG_PER_DTYPE(update_fn, apply_adam, FG_FLOATS, ADAM_FN, _)
-KERNEL(apply_adam)
+FG_TARGET_AVX512 ADAM_FN(f32, float, FG_FLOAT32, apply_adam_avx512)
+KERNEL_AVX512(apply_adam)
 
 /* accum += grad^2 (when update_slots); var -= lr grad / sqrt(accum) */
 #define ADAGRAD_FN(sfx, T, code, name, ...)                                                     \
@@ -140,7 +154,8 @@ KERNEL(apply_adam)
         return FG_OK;                                                                      \
     }
 FG_PER_DTYPE(update_fn, apply_adagrad, FG_FLOATS, ADAGRAD_FN, _)
-KERNEL(apply_adagrad)
+FG_TARGET_AVX512 ADAGRAD_FN(f32, float, FG_FLOAT32, apply_adagrad_avx512)
+KERNEL_AVX512(apply_adagrad)
 
 /* accum += grad^2; rate = lr / sqrt(accum); the proximal step of
  * ApplyProximalGradientDescent at that rate */

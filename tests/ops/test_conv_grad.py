@@ -205,6 +205,86 @@ def test_filter_backprop_splits_into_shares_and_tiles():
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-3)
 
 
+# The float32 filter backprop's direct path (AVX-512 machines): filter rows in
+# register blocks of 8 and output channels in blocks of 32, so these cross
+# both edges; more than one 128-pixel im2col tile; a first layer's 3 colours;
+# windows over the padding, strides and dilations (dilated columns go tap by
+# tap).
+# N, H, W, C, KH, KW, CO, strides, dilations, padding
+FILTER_DIRECT = [
+    (2, 32, 32, 3, 3, 3, 32, (1, 1), (1, 1), "SAME"),
+    (3, 9, 11, 5, 3, 2, 5, (1, 1), (1, 1), "SAME"),
+    (2, 13, 9, 4, 3, 3, 33, (2, 1), (1, 1), "VALID"),
+    (2, 10, 12, 7, 2, 3, 17, (1, 2), (2, 2), "SAME"),
+    (1, 15, 15, 16, 5, 5, 40, (3, 3), (1, 1), ((2, 1), (0, 3))),
+    (4, 7, 7, 9, 1, 1, 64, (1, 1), (1, 1), "VALID"),
+    (1, 1, 1, 2, 1, 1, 3, (1, 1), (1, 1), "VALID"),
+]
+
+
+def _np_filter_backprop(x, dy, kh, kw, strides, dil, padding):
+    """df[ky, kx, c, o] = sum over output pixels of x's tap times dy, in float64."""
+    n, h, w, c = x.shape
+    oh, ow = dy.shape[1:3]
+    if padding == "SAME":
+        pads = []
+        for size, k, st, d, out in ((h, kh, strides[0], dil[0], oh), (w, kw, strides[1], dil[1], ow)):
+            total = max((out - 1) * st + (k - 1) * d + 1 - size, 0)
+            pads.append((total // 2, total - total // 2))
+    elif padding == "VALID":
+        pads = [(0, 0), (0, 0)]
+    else:
+        pads = list(padding)
+    xp = np.pad(x.astype(np.float64), [(0, 0), pads[0], pads[1], (0, 0)])
+    df = np.zeros((kh, kw, c, dy.shape[3]))
+    for ky in range(kh):
+        for kx in range(kw):
+            y0, x0 = ky * dil[0], kx * dil[1]
+            taps = xp[:, y0:y0 + (oh - 1) * strides[0] + 1:strides[0],
+                      x0:x0 + (ow - 1) * strides[1] + 1:strides[1]]
+            df[ky, kx] = np.tensordot(taps, dy.astype(np.float64), axes=([0, 1, 2], [0, 1, 2]))
+    return df
+
+
+@pytest.mark.parametrize("n,h,w,c,kh,kw,co,strides,dil,padding", FILTER_DIRECT, ids=str)
+def test_float32_filter_backprop_blocks_agree_with_numpy(n, h, w, c, kh, kw, co, strides, dil,
+                                                         padding):
+    x = _normal(n, h, w, c).astype(np.float32)
+    oh, ow = _out_hw(h, w, kh, kw, strides, dil, padding)
+    dy = _normal(n, oh, ow, co).astype(np.float32)
+
+    def build(a, d):
+        return tf.nn.conv2d_backprop_filter(a, [kh, kw, c, co], d, _nhwc(strides),
+                                            _explicit(padding), dilations=[1, *dil, 1])
+
+    got = _run(build, [x, dy])
+    want = _np_filter_backprop(x, dy, kh, kw, strides, dil, padding)
+    scale = np.sqrt(n * oh * ow)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5 * scale)
+
+
+def test_float32_filter_backprop_shares_agree_with_one_thread():
+    """Each share takes whole blocks of 8 filter rows: the split result is
+    the single-thread one, bit for bit."""
+    x = _normal(8, 20, 20, 3).astype(np.float32)
+    dy = _normal(8, 20, 20, 24).astype(np.float32)
+
+    def build(a, d):
+        return tf.nn.conv2d_backprop_filter(a, [3, 3, 3, 24], d, [1, 1, 1, 1], "SAME")
+
+    assert max_parts(build, x, dy) > 1
+    results = []
+    for threads in (1, 2):
+        with tf.Graph().as_default():
+            a, d = tf.placeholder(tf.float32, x.shape), tf.placeholder(tf.float32, dy.shape)
+            config = tf.ConfigProto(intra_op_parallelism_threads=threads)
+            with tf.Session(config=config) as sess:
+                results.append(sess.run(build(a, d), {a: x, d: dy}))
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_allclose(results[0], _np_filter_backprop(x, dy, 3, 3, (1, 1), (1, 1),
+                                                               "SAME"), rtol=1e-4, atol=1e-3)
+
+
 def _raw(op_type, inputs, attrs):
     """The op's kernel on `inputs` (fed, so that the compiler cannot fold it)."""
     with tf.Graph().as_default() as g:
