@@ -91,8 +91,10 @@ def test_input_map_and_prefix():
 
 def test_unknown_ops_are_named():
     def build():
-        x = tf.compat.v1.placeholder(tf.float32, [3], name="x")
-        tf.math.bessel_i0e(x, name="odd")
+        x = tf.compat.v1.placeholder(tf.float32, [1, 4, 4, 1], name="x")
+        # An op type fastgraph does not have (Dilation2D).
+        tf.nn.dilation2d(x, tf.zeros([2, 2, 1]), [1, 1, 1, 1], "SAME", "NHWC", [1, 1, 1, 1],
+                         name="odd")
     gd = fg.GraphDef()
     gd.ParseFromString(_serialize(build))
     with fg.Graph().as_default():
