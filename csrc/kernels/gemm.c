@@ -273,6 +273,40 @@ static void tap_pointers(const geom *g, const float *x, const float *zero, int64
     }
 }
 
+/* Rows [t0 * mr, t1 * mr) copied out whole into `buf` (K floats each, zero
+ * over the padding), and one pointer per row to them (rows past `rows` get
+ * their tile's first). */
+static void im2col_rows(const geom *g, const float *x, int64_t rows, int64_t mr, int64_t t0,
+                        int64_t t1, float *buf, const float **out)
+{
+    const int64_t pixels = g->oh * g->ow, k = g->kh * g->kw * g->c;
+    for (int64_t r = t0 * mr; r < t1 * mr; r++) {
+        float *row = buf + (r - t0 * mr) * k;
+        out[r - t0 * mr] = r < rows ? row : buf + ((r / mr) * mr - t0 * mr) * k;
+        if (r >= rows)
+            continue;
+        const int64_t img = r / pixels, rest = r % pixels, crow = g->c;
+        int64_t ys, ky0, ky1, xs, kx0, kx1;
+        taps(rest / g->ow, g->sh, g->pt, g->dh, g->kh, g->h, &ys, &ky0, &ky1);
+        taps(rest % g->ow, g->sw, g->pl, g->dw, g->kw, g->w, &xs, &kx0, &kx1);
+        if (ky0 > 0 || ky1 < g->kh || kx0 > 0 || kx1 < g->kw)
+            memset(row, 0, (size_t)k * sizeof(float));
+        for (int64_t ky = ky0; ky < ky1; ky++) {
+            const float *src = x + ((img * g->h + ys + ky * g->dh) * g->w) * crow;
+            float *dst = row + ky * g->kw * crow;
+            if (g->dw == 1) {
+                /* Undilated taps of one image row are one contiguous run. */
+                memcpy(dst + kx0 * crow, src + (xs + kx0) * crow,
+                       (size_t)((kx1 - kx0) * crow) * sizeof(float));
+            } else {
+                for (int64_t kx = kx0; kx < kx1; kx++)
+                    for (int64_t q = 0; q < crow; q++)
+                        dst[kx * crow + q] = src[(xs + kx * g->dw) * crow + q];
+            }
+        }
+    }
+}
+
 /* The 2-D split: gm row blocks by gn panel blocks, gm * gn = nparts, with
  * the fewest tiles in the biggest share (rows first on a tie: each share
  * then reads the whole filter but only its own rows). */
@@ -311,19 +345,31 @@ int fg_k_conv2d_packed(const fg_step *s, int part, int nparts, fg_status *st)
     /* This share's scratch: a zero row for the padding, then row pointers. */
     const int64_t share = scratch->size / s->nparts;
     char *mine = (char *)scratch->data + share * part;
-    const int64_t zbytes = (g.c * (int64_t)sizeof(float) + 63) / 64 * 64;
-    const int64_t chunk = (share - zbytes) / (mr * ntaps * (int64_t)sizeof(float *));
+    const int im2col = (int)s->iattr[GEMM_IM2COL];
+    const int64_t k = ntaps * g.c, zbytes = (g.c * (int64_t)sizeof(float) + 63) / 64 * 64;
+    /* Bytes per tile of a chunk: its pointers, and its rows when copied. */
+    const int64_t per_tile = im2col ? mr * ((int64_t)sizeof(float *) + k * (int64_t)sizeof(float))
+                                    : mr * ntaps * (int64_t)sizeof(float *);
+    const int64_t chunk = (share - zbytes) / per_tile;
     if (chunk < 1)
         return fg_fail(st, FG_INTERNAL, "%s: conv2d_packed scratch too small", s->name);
     float *zero = (float *)mine;
     memset(zero, 0, (size_t)g.c * sizeof(float));
     const float **ptrs = (const float **)(mine + zbytes);
+    float *cols = (float *)(mine + zbytes + chunk * mr * (int64_t)sizeof(float *));
     for (int64_t c0 = t0; c0 < t1; c0 += chunk) {
         const int64_t c1 = c0 + chunk < t1 ? c0 + chunk : t1;
         const int64_t i0 = c0 * mr, i1 = c1 * mr < rows ? c1 * mr : rows;
-        tap_pointers(&g, x->data, zero, rows, mr, c0, c1, ptrs);
-        fg_gemm_indirect_f32(i1 - i0, ntaps, g.c, ptrs, packed->data, co, q0, q1,
-                             (float *)y->data + i0 * co, co, res ? res + i0 * co : NULL, epi);
+        float *out = (float *)y->data + i0 * co;
+        if (im2col) {
+            im2col_rows(&g, x->data, rows, mr, c0, c1, cols, ptrs);
+            fg_gemm_indirect_f32(i1 - i0, 1, k, ptrs, packed->data, co, q0, q1, out, co,
+                                 res ? res + i0 * co : NULL, epi);
+        } else {
+            tap_pointers(&g, x->data, zero, rows, mr, c0, c1, ptrs);
+            fg_gemm_indirect_f32(i1 - i0, ntaps, g.c, ptrs, packed->data, co, q0, q1, out, co,
+                                 res ? res + i0 * co : NULL, epi);
+        }
     }
     return FG_OK;
 }

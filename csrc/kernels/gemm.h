@@ -15,12 +15,15 @@
  * (4 x 32), chosen at run time by cpuid.
  *
  * conv2d_packed: in = [x, packed filter(, residual)], out = [y, scratch];
- *   iattr = conv.h's geometry + [CO, EPILOGUE] (FG_EPI_* of linalg.h; the
- *   bias is inside the packed filter). A matmul by a constant is one with
- *   the geometry of a 1x1 conv over an [1, M, 1, K] image. Each share takes
- *   a block of rows x panels of the output (2-D, so that a small image keeps
- *   every thread busy); its slice of scratch holds the row pointers of a
- *   chunk of rows and a zero row of C floats.
+ *   iattr = conv.h's geometry + [CO, IM2COL, EPILOGUE] (FG_EPI_* of
+ *   linalg.h; the bias is inside the packed filter). A matmul by a constant
+ *   is one with the geometry of a 1x1 conv over an [1, M, 1, K] image. Each
+ *   share takes a block of rows x panels of the output (2-D, so that a small
+ *   image keeps every thread busy); its slice of scratch holds a zero row of
+ *   C floats and the row pointers of a chunk of rows. With IM2COL (few
+ *   channels, where a pointer per tap would cost as much as its few
+ *   multiply-adds), the chunk's rows are first copied out whole, K floats
+ *   each, after the pointers, and read as one tap.
  */
 #ifndef FG_GEMM_H
 #define FG_GEMM_H
@@ -33,7 +36,7 @@
 /* The most rows a micro-kernel takes: scratch sized for it fits every ISA. */
 #define FG_GEMM_MR_MAX 12
 
-enum { GEMM_CO = CONV_GEOM_WORDS, GEMM_EPILOGUE, GEMM_N_IATTRS };
+enum { GEMM_CO = CONV_GEOM_WORDS, GEMM_IM2COL, GEMM_EPILOGUE, GEMM_N_IATTRS };
 
 #define FG_OPS_GEMM(X) X(conv2d_packed)
 

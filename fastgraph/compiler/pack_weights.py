@@ -26,6 +26,9 @@ _CHUNK_BYTES = 1 << 19
 _ALIGN = 64
 _POINTER = 8
 _FLOAT = 4
+# Convolutions of fewer input channels copy their rows out (im2col) and run
+# as one tap: a row pointer per tap would cost as much as its few FMAs.
+IM2COL_CHANNELS = 8
 # Below this many rows a matmul stays with BLAS (its gemv path: a tile of
 # MR_MAX rows would compute mostly repeated rows).
 MIN_MATMUL_ROWS = 4
@@ -92,9 +95,10 @@ def pack_weights(steps, values, consts, fetched, scratch):
         epi = st.iattrs[-1]
         inputs = [st.inputs[0], packed_value(st.inputs[1], b, bias)] + \
             ([res] if res is not None else [])
-        nbytes = _scratch_bytes(geom, st.nparts)
+        im2col = int(geom[3] < IM2COL_CHANNELS and geom[6] * geom[7] > 1)
+        nbytes = _scratch_bytes(geom, st.nparts, im2col)
         outputs = [st.outputs[0], scratch(nbytes)]
-        out.append(Step("conv2d_packed", inputs, outputs, geom + [co, epi],
+        out.append(Step("conv2d_packed", inputs, outputs, geom + [co, im2col, epi],
                         None, None, st.op, st.nparts, fused=st.fused))
     return out
 
@@ -135,14 +139,15 @@ def _as_gemm(st, values, consts):
     return [1, rows, 1, k, rows, 1, 1, 1, 1, 1, 1, 1, 0, 0], b, bias, res
 
 
-def _scratch_bytes(geom, nparts):
+def _scratch_bytes(geom, nparts, im2col):
     """Scratch of a conv2d_packed step: per share, a zero row of C floats
-    and the row pointers of a chunk of rows (whole tiles of MR_MAX)."""
+    and the row pointers of a chunk of rows (whole tiles of MR_MAX), with
+    the rows themselves (K floats each) under im2col."""
     n, _, _, c, oh, ow, kh, kw = geom[:8]
     rows, taps, k = n * oh * ow, kh * kw, kh * kw * c
     tiles = max(1, min(-(-rows // MR_MAX), _CHUNK_BYTES // max(1, MR_MAX * k * _FLOAT)))
-    share = _round(c * _FLOAT) + tiles * MR_MAX * taps * _POINTER
-    return _round(share) * nparts
+    per_tile = MR_MAX * (_POINTER + k * _FLOAT) if im2col else MR_MAX * taps * _POINTER
+    return _round(_round(c * _FLOAT) + tiles * per_tile) * nparts
 
 
 def _round(nbytes):
