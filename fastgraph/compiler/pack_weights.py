@@ -20,9 +20,14 @@ __all__ = ["pack_weights", "pack", "NR", "MR_MAX"]
 # gemm.h's FG_GEMM_NR and FG_GEMM_MR_MAX (tests/test_c_constants.py checks them).
 NR = 32
 MR_MAX = 12
-# Rows of A a share's chunk covers: they stay in L2 while each panel of the
-# filter passes over them.
+# Rows of A a share's chunk covers: the filter's panels pass over a chunk
+# one by one, and the whole filter is read once per chunk. A filter that
+# fits in L2 is cheap to read again, so its chunks stay in L2 (fewer bytes);
+# a bigger one is read from memory per chunk, so its chunks are bigger
+# (measured on ResNet50's 7x7x512 layers at batch 8: ~100 -> ~150 GFLOP/s).
 _CHUNK_BYTES = 1 << 19
+_BIG_CHUNK_BYTES = 1 << 22
+_SMALL_FILTER_BYTES = 1 << 20
 _ALIGN = 64
 _POINTER = 8
 _FLOAT = 4
@@ -32,6 +37,10 @@ IM2COL_CHANNELS = 8
 # Below this many rows a matmul stays with BLAS (its gemv path: a tile of
 # MR_MAX rows would compute mostly repeated rows).
 MIN_MATMUL_ROWS = 4
+# Products at least this big on every side stay with BLAS too: OpenBLAS's
+# blocking for L2 and L3 beats one level of chunks there (2048^3: ~140 vs
+# ~130 GFLOP/s per core; 1024^3 ties; 128 x 784 x 512: ~95 vs ~160).
+BLAS_SIDE = 1024
 
 
 def pack(b, bias=None):
@@ -96,7 +105,7 @@ def pack_weights(steps, values, consts, fetched, scratch):
         inputs = [st.inputs[0], packed_value(st.inputs[1], b, bias)] + \
             ([res] if res is not None else [])
         im2col = int(geom[3] < IM2COL_CHANNELS and geom[6] * geom[7] > 1)
-        nbytes = _scratch_bytes(geom, st.nparts, im2col)
+        nbytes = _scratch_bytes(geom, co, st.nparts, im2col)
         outputs = [st.outputs[0], scratch(nbytes)]
         out.append(Step("conv2d_packed", inputs, outputs, geom + [co, im2col, epi],
                         None, None, st.op, st.nparts, fused=st.fused))
@@ -133,19 +142,20 @@ def _as_gemm(st, values, consts):
     if ta or f.ndim != 2 or len(x.shape) < 2:
         return None
     rows = x.size // k
-    if rows < MIN_MATMUL_ROWS or rows * n != y.size:
+    if rows < MIN_MATMUL_ROWS or rows * n != y.size or min(rows, k, n) >= BLAS_SIDE:
         return None
     b = f.T if tb else f
     return [1, rows, 1, k, rows, 1, 1, 1, 1, 1, 1, 1, 0, 0], b, bias, res
 
 
-def _scratch_bytes(geom, nparts, im2col):
+def _scratch_bytes(geom, co, nparts, im2col):
     """Scratch of a conv2d_packed step: per share, a zero row of C floats
     and the row pointers of a chunk of rows (whole tiles of MR_MAX), with
     the rows themselves (K floats each) under im2col."""
     n, _, _, c, oh, ow, kh, kw = geom[:8]
     rows, taps, k = n * oh * ow, kh * kw, kh * kw * c
-    tiles = max(1, min(-(-rows // MR_MAX), _CHUNK_BYTES // max(1, MR_MAX * k * _FLOAT)))
+    chunk = _CHUNK_BYTES if k * co * _FLOAT <= _SMALL_FILTER_BYTES else _BIG_CHUNK_BYTES
+    tiles = max(1, min(-(-rows // MR_MAX), chunk // max(1, MR_MAX * k * _FLOAT)))
     per_tile = MR_MAX * (_POINTER + k * _FLOAT) if im2col else MR_MAX * taps * _POINTER
     return _round(_round(c * _FLOAT) + tiles * per_tile) * nparts
 

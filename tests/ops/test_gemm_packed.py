@@ -195,6 +195,12 @@ def test_what_stays_with_blas():
     got, kernels = _run(lambda pa, pw: tf.matmul(pa, pw), [a, w])  # a fed B
     assert kernels == ["matmul"]
     _close(got, a.astype(np.float64) @ w)
+    big = pack_weights.BLAS_SIDE
+    with tf.Graph().as_default():
+        pa = tf.placeholder(tf.float32, (big, big))
+        y = tf.matmul(pa, np.zeros((big, big), np.float32))  # big on every side
+        plan = compile_plan([y], [], {pa: ((big, big), tf.float32)})
+    assert plan.kernels() == ["matmul"]
     f = rng.normal(size=(3, 3, 2, 4))
     with tf.Graph().as_default():
         px = tf.placeholder(tf.float64, (1, 5, 5, 2))
