@@ -11,6 +11,7 @@
 #include "kernels/conv_grad.h"
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
+#include "kernels/gemm.h"
 #include "kernels/image.h"
 #include "kernels/indexing.h"
 #include "kernels/linalg.h"
@@ -32,6 +33,7 @@
     FG_OPS_REDUCTION(X)           \
     FG_OPS_LINALG(X)              \
     FG_OPS_CONV(X)                \
+    FG_OPS_GEMM(X)                \
     FG_OPS_CONV_GRAD(X)           \
     FG_OPS_NN(X)                  \
     FG_OPS_RANDOM(X)              \

@@ -12,7 +12,7 @@ import pytest
 
 import fastgraph as tf
 from fastgraph._native import runtime
-from fastgraph.compiler import epilogue, fuse
+from fastgraph.compiler import epilogue, fuse, pack_weights
 from fastgraph.framework import dtypes, op_registry
 from fastgraph.ops import array_ops, image_ops
 
@@ -99,3 +99,8 @@ def test_rank_limit(rank):
             else:
                 with pytest.raises(tf.errors.UnimplementedError, match="rank at most 8"):
                     sess.run(y, feed)
+
+
+def test_gemm_packing_constants():
+    assert pack_weights.NR == runtime.GEMM_NR
+    assert pack_weights.MR_MAX == runtime.GEMM_MR_MAX

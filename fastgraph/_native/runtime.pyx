@@ -116,6 +116,16 @@ cdef extern from "kernels/linalg.h" nogil:
     int fg_have_gemm()
 
 
+cdef extern from "kernels/gemm.h" nogil:
+    enum: FG_GEMM_NR
+    enum: FG_GEMM_MR_MAX
+    int fg_gemm_mr()
+    int fg_gemm_set_level(int level)
+    int64_t fg_gemm_packed_floats(int64_t k, int64_t n)
+    void fg_gemm_pack_f32(int64_t k, int64_t n, const float *b, int64_t ldb, const float *bias,
+                          float *packed)
+
+
 cdef extern from "kernels/fused.h" nogil:
     enum: FG_FOP_COUNT
     enum: FG_FUSED_MAX_REGS
@@ -160,6 +170,41 @@ def epilogue_flags():
     """The GEMM epilogue flags (FG_EPILOGUE_FLAGS): name -> bit."""
     return {fg_epilogue_flag_names[i].decode(): fg_epilogue_flag_bits[i]
             for i in range(FG_EPILOGUE_FLAG_COUNT)}
+
+
+GEMM_NR = FG_GEMM_NR  # the packed GEMM's panel width (compiler/pack_weights.py)
+GEMM_MR_MAX = FG_GEMM_MR_MAX  # the most rows of any of its micro-kernels
+
+
+def gemm_isa(level=None):
+    """The ISA of the packed GEMM's micro-kernels: 0 portable C, 1 AVX2+FMA,
+    2 AVX-512. With `level`, forces that one (capped at what the CPU runs;
+    -1 chooses by cpuid again), so tests reach every path on one machine;
+    plans already compiled keep working (their packing is the same)."""
+    if level is not None:
+        return fg_gemm_set_level(int(level))
+    return _gemm_level()
+
+
+def _gemm_level():
+    # The rows per micro-kernel name the ISA in force.
+    return {4: 0, 6: 1, 12: 2}[fg_gemm_mr()]
+
+
+def gemm_pack(b, bias=None):
+    """b [k, n] float32 (and bias [n]) packed by the C core, as
+    conv2d_packed reads them: for tests of the Python packing."""
+    cdef cnp.ndarray bb = np.ascontiguousarray(b, dtype=np.float32)
+    cdef cnp.ndarray bi
+    k, n = bb.shape[0], bb.shape[1]
+    cdef cnp.ndarray out = np.empty(fg_gemm_packed_floats(k, n), np.float32)
+    cdef const float *bias_ptr = NULL
+    if bias is not None:
+        bi = np.ascontiguousarray(bias, dtype=np.float32)
+        bias_ptr = <const float *>cnp.PyArray_DATA(bi)
+    fg_gemm_pack_f32(k, n, <const float *>cnp.PyArray_DATA(bb), n, bias_ptr,
+                     <float *>cnp.PyArray_DATA(out))
+    return out
 
 
 def gemm_kernel_names():

@@ -2,7 +2,7 @@
 without C.
 
 prune -> schedule -> concrete shapes and constant folding -> steps and
-storage -> epilogues and fusion -> liveness -> arena offsets. The Plan lists
+storage -> batch norm folding, epilogues, packed weights and fusion -> liveness -> arena offsets. The Plan lists
 C-level values and steps; `fastgraph._native` lowers it to an fg_plan.
 """
 
@@ -17,6 +17,7 @@ from .inference import VALUE_FEED_LIMIT, Inference
 from .liveness import liveness
 from .memory_plan import REDZONE, MemoryPlan, plan_memory
 from .nested import Nested, SubPlan
+from .pack_weights import pack_weights
 from .prune import prune
 from .schedule import schedule
 from .steps import ARENA, CONST, FEED, VAR, Step, Value
@@ -318,6 +319,7 @@ class _Builder:
     def finish(self, fed, fetch_values):
         steps = fold_batch_norms(self.steps, self.values, self.consts, fetch_values)
         steps = fuse_epilogues(steps, self.values, fetch_values)
+        steps = pack_weights(steps, self.values, self.consts, fetch_values, self.scratch_buffer)
         steps = fuse_steps(steps, self.values, fetch_values, self.parts_for)
         n_steps = len(steps)
         uses = Uses(steps, self.values)

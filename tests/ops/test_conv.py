@@ -237,7 +237,7 @@ def test_conv_bias_relu_epilogue():
         y = tf.nn.relu(tf.nn.conv2d(px, f, 1, "SAME") + b)
         plan = compile_plan([y], [], {px: ((2, 9, 9, 3), tf.float32)})
         # A GEMM step's epilogue is its last iattr.
-        assert [(st.kernel, st.iattrs[-1]) for st in plan.steps] == [("conv2d", 3)]
+        assert [(st.kernel, st.iattrs[-1]) for st in plan.steps] == [("conv2d_packed", 3)]
         with tf.Session() as sess:
             got = sess.run(y, {px: x})
     want = np.maximum(ref_conv2d(x, f, (1, 1), "SAME", (1, 1)) + b, 0)

@@ -148,17 +148,22 @@ def test_large_product_in_a_session_twice():
     np.testing.assert_allclose(second, want[:3], rtol=1e-4, atol=1e-3)
 
 
+# A matmul by a constant runs as fastgraph's packed GEMM (test_gemm_packed.py).
+_GEMMS = ("matmul", "conv2d_packed")
+
+
 def _kernels(fetches, feeds):
     from fastgraph.compiler.plan import compile_plan
     plan = compile_plan(fetches, [], feeds)
     # (kernel, [epilogue flags]): a GEMM step's epilogue is its last iattr.
-    return [(st.kernel, [st.iattrs[-1]] if st.kernel == "matmul" and st.iattrs[-1] else [])
+    return [(st.kernel, [st.iattrs[-1]] if st.kernel in _GEMMS and st.iattrs[-1] else [])
             for st in plan.steps]
 
 
 def test_bias_and_relu_run_inside_the_gemm_step():
-    """The compiler folds `relu(x @ w + b)` into one matmul step with an
-    epilogue; the numbers are those of the three separate ops."""
+    """The compiler folds `relu(x @ w + b)` into one GEMM step with an
+    epilogue (the packed GEMM's, w being a constant); the numbers are those
+    of the three separate ops."""
     rng = np.random.default_rng(9)
     x = rng.normal(size=(70, 30)).astype(np.float32)
     w = rng.normal(size=(30, 20)).astype(np.float32)
@@ -169,11 +174,12 @@ def test_bias_and_relu_run_inside_the_gemm_step():
         fused = tf.nn.relu(h + b)
         biased = tf.nn.bias_add(tf.matmul(px, w * 2), b)
         relu_only = tf.nn.relu(tf.matmul(px, -w))
-        assert _kernels([fused], {px: ((70, 30), tf.float32)}) == [("matmul", [3])]
-        assert _kernels([biased], {px: ((70, 30), tf.float32)}) == [("matmul", [1])]
-        assert _kernels([relu_only], {px: ((70, 30), tf.float32)}) == [("matmul", [2])]
+        assert _kernels([fused], {px: ((70, 30), tf.float32)}) == [("conv2d_packed", [3])]
+        assert _kernels([biased], {px: ((70, 30), tf.float32)}) == [("conv2d_packed", [1])]
+        assert _kernels([relu_only], {px: ((70, 30), tf.float32)}) == [("conv2d_packed", [2])]
         # Fetching the product itself keeps it: no epilogue.
-        assert [k for k, _ in _kernels([h, fused], {px: ((70, 30), tf.float32)})] != ["matmul"]
+        assert [k for k, _ in _kernels([h, fused], {px: ((70, 30), tf.float32)})] != \
+            ["conv2d_packed"]
         with tf.Session() as sess:
             got = sess.run([fused, biased, relu_only, h], {px: x})
     x64 = x.astype(np.float64)
@@ -208,13 +214,16 @@ def test_shares_split_columns_or_rows(m, n, dtype):
     b = random_array((n,), dtype, rng, scale=1.0, lo=-20, hi=19)
     with tf.Graph().as_default():
         x = tf.placeholder(tf.as_dtype(dtype), [None, 37])
-        y = tf.matmul(x, w) + b
+        # B fed: a constant one would run as the packed GEMM (test_gemm_packed.py).
+        pw = tf.placeholder(tf.as_dtype(dtype), [37, n])
+        y = tf.matmul(x, pw) + b
         if dtype == np.float32:
             y = tf.nn.relu(y)
-        step = compile_plan([y], [], {x: ((m, 37), tf.as_dtype(dtype))}, threads=4).steps[0]
+        step = compile_plan([y], [], {x: ((m, 37), tf.as_dtype(dtype)),
+                                      pw: ((37, n), tf.as_dtype(dtype))}, threads=4).steps[0]
         assert step.kernel == "matmul" and step.nparts >= 2 and step.iattrs[5] == int(n > m)
         with tf.Session() as sess:
-            got = sess.run(y, {x: a})
+            got = sess.run(y, {x: a, pw: w})
     want = a.astype(np.float64) @ w + b
     if dtype == np.float32:
         np.testing.assert_allclose(got, np.maximum(want, 0), rtol=1e-5, atol=1e-4)

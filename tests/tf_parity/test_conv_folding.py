@@ -54,7 +54,7 @@ def test_folded_conv_matches_tf(depthwise, bias, residual, act):
         with fg.Session() as sess:
             got = sess.run(y, {xt: x})
     # One step: the conv, with the batch norm, bias, residual and activation inside it.
-    assert plan.kernels() == ["depthwise_conv2d" if depthwise else "conv2d"]
+    assert plan.kernels() == ["depthwise_conv2d" if depthwise else "conv2d_packed"]
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
 
 
