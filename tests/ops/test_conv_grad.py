@@ -572,3 +572,35 @@ def test_references_of_empty_and_odd_geometries_match_the_kernels(seed):
         np.testing.assert_allclose(_raw(op_type, inputs, a),
                                    op_registry.get(op_type).reference(inputs, a)[0],
                                    rtol=1e-12, atol=1e-12, err_msg=op_type)
+
+
+def _np_max_pool_grad(x, dy, k, s):
+    """MaxPoolGrad of VALID windows by loops: each window's gradient goes to
+    its first tap in row-major order, a later tap taking over only when it is
+    strictly greater (so a NaN after the first tap never wins)."""
+    dx = np.zeros_like(x)
+    n, oh, ow, c = dy.shape
+    for b, i, j, ch in np.ndindex(n, oh, ow, c):
+        best = None
+        for ky, kx in np.ndindex(k, k):
+            y, xx = i * s + ky, j * s + kx
+            if best is None or x[b, y, xx, ch] > x[b, best[0], best[1], ch]:
+                best = (y, xx)
+        dx[b, best[0], best[1], ch] += dy[b, i, j, ch]
+    return dx
+
+
+@pytest.mark.parametrize("k,size", [(2, 8), (2, 7), (3, 9), (3, 11)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_grad_of_tiling_windows(k, size, dtype):
+    # Stride equal to the window: the windows tile the image (with a strip
+    # left over when the size is not a multiple), which has its own path.
+    rng = np.random.default_rng(k * 100 + size)
+    x = rng.integers(0, 4, (2, size, size, 5)).astype(dtype)  # many ties
+    x[0, 0, 0, 0] = np.nan
+    x[1, 1, 1, 1] = np.nan
+    out = (size - k) // k + 1
+    dy = rng.normal(size=(2, out, out, 5)).astype(dtype)
+    got = _raw("MaxPoolGrad", [x, np.zeros((2, out, out, 5), dtype), dy],
+               _pool_attrs((k, k), (k, k), "VALID"))
+    np.testing.assert_array_equal(got, _np_max_pool_grad(x, dy, k, k))
