@@ -113,12 +113,28 @@ typedef struct fg_plan {
     char *names;      /* pool behind every step's name */
     void *arena;
     int64_t arena_bytes;
-    /* Run traces (RunOptions.trace_level): NULL, or 2 * n_steps slots that
-     * fg_plan_run fills with each step's start and end (CLOCK_REALTIME, ns).
-     * Set on an instance for one run only; clones start with NULL, so an
-     * untraced run pays one predictable branch per step. */
-    int64_t *trace;
+    /* Run traces (RunOptions.trace_level): NULL, or the trace that
+     * fg_plan_run appends a record to for each step it starts. Set on an
+     * instance and its sub-plans for one run only (fg_plan_set_trace);
+     * clones start with NULL, so an untraced run pays one predictable
+     * branch per step. */
+    struct fg_trace *trace;
+    int32_t trace_tag; /* this plan's number in its run's trace records */
 } fg_plan;
+
+/* The step records of one traced run, FG_TRACE_WORDS int64 each: the plan's
+ * trace_tag, the step's index in it, its start and its end (CLOCK_REALTIME
+ * ns; 0 while it runs). A record is taken when
+ * the step starts, so a control-flow step's record comes before those of
+ * the sub-plan steps it ran, in the run's order. A full trace takes no
+ * more records and counts them in `dropped`. */
+#define FG_TRACE_WORDS 4
+typedef struct fg_trace {
+    int64_t *rec;
+    int64_t cap; /* records that fit in rec */
+    int64_t n;
+    int64_t dropped;
+} fg_trace;
 
 /* One allocation per pool; NULL when out of memory. */
 fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
@@ -131,6 +147,12 @@ void fg_plan_poison_arena(fg_plan *p);
 fg_plan *fg_plan_clone(const fg_plan *src);
 /* Runs every step in order; stops at the first failure. */
 int fg_plan_run(fg_plan *p, fg_status *st);
+/* Points `p` and every sub-plan of its control-flow steps at trace `t` (or
+ * NULL), numbering them in pre-order from *next_tag: the plan itself, then
+ * for each control-flow step in step order its sub-plans (a loop's
+ * condition, then its body; a cond's branches in order), each followed by
+ * its own. Returns the number of plans tagged. */
+int32_t fg_plan_set_trace(fg_plan *p, fg_trace *t, int32_t *next_tag);
 
 /* 64-byte aligned memory, counted so that a session can show what it holds. */
 void *fg_alloc(int64_t nbytes);

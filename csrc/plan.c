@@ -269,19 +269,60 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int32_t fg_plan_set_trace(fg_plan *p, fg_trace *t, int32_t *next_tag)
+{
+    if (!p)
+        return 0;
+    int32_t first = *next_tag;
+    p->trace = t;
+    p->trace_tag = (*next_tag)++;
+    for (int32_t i = 0; i < p->n_steps; i++) {
+        const fg_step *s = &p->steps[i];
+        if (!is_nested(s) || !s->ptr)
+            continue;
+        if (s->op == FG_OP_while_loop) {
+            const fg_loop *L = s->ptr;
+            fg_plan_set_trace(L->cond.plan, t, next_tag);
+            fg_plan_set_trace(L->body.plan, t, next_tag);
+        } else {
+            const fg_branch *B = s->ptr;
+            for (int32_t b = 0; b < B->n_branches; b++)
+                fg_plan_set_trace(B->branches[b].plan, t, next_tag);
+        }
+    }
+    return *next_tag - first;
+}
+
+/* The record of a step of `p` starting now, or NULL when untraced or full.
+ * Control-flow steps run their sub-plans on the thread that runs them (they
+ * are never split), so one run's records are taken by one thread. */
+static int64_t *trace_start(fg_plan *p, int32_t step)
+{
+    fg_trace *t = p->trace;
+    if (t->n >= t->cap) {
+        t->dropped++;
+        return NULL;
+    }
+    int64_t *r = t->rec + FG_TRACE_WORDS * t->n++;
+    r[0] = p->trace_tag;
+    r[1] = step;
+    r[3] = 0;
+    r[2] = now_ns();
+    return r;
+}
+
 int fg_plan_run(fg_plan *p, fg_status *st)
 {
-    int64_t *trace = p->trace;
+    const int traced = p->trace != NULL;
     st->code = FG_OK;
     st->step = -1;
     st->msg[0] = '\0';
     for (int32_t i = 0; i < p->n_steps; i++) {
         const fg_step *s = &p->steps[i];
-        if (trace)
-            trace[2 * i] = now_ns();
+        int64_t *rec = traced ? trace_start(p, i) : NULL;
         int rc = run_step(s, st);
-        if (trace)
-            trace[2 * i + 1] = now_ns();
+        if (rec)
+            rec[3] = now_ns();
         if (rc != FG_OK) {
             st->step = i;
             if (st->code == FG_OK)

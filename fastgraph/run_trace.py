@@ -6,14 +6,19 @@ The C executor times each step of a plan when the run hands it a buffer
 untraced. A RunTrace turns those times into TF's `NodeExecStats`, one per
 executed step, naming each step after its graph op (a step fused from
 several ops is named after its main op and labelled with all their types,
-"Conv2D+BiasAdd+Relu"); a control-flow step is one While/If entry, its
-sub-plans' steps inside it. Host ops of a staged run (staged_run.py) are
+"Conv2D+BiasAdd+Relu"). A control-flow step is a While/If entry, followed
+by an entry for each step its condition, body or branch ran, iteration by
+iteration, as TF's step stats list the nodes of the functions a While or If
+calls. Host ops of a staged run (staged_run.py) are
 timed in Python and listed between the plans' steps, in run order.
 """
 
 import threading
 import time
 
+import numpy as np
+
+from .compiler.nested import traced_plans
 from .framework.graph_protos import TensorShapeProto
 from .framework.step_stats_protos import (AllocationDescription, AllocatorMemoryUsed,
                                           DeviceStepStats, NodeExecStats,
@@ -23,6 +28,10 @@ __all__ = ["RunTrace", "DEVICE", "wants_trace", "now_ns"]
 
 DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 _ALLOCATOR = "cpu"
+_WORDS = 4  # FG_TRACE_WORDS: plan tag, step index, start, end
+# Records kept of a traced run of a plan with loops or branches: a long
+# loop's later iterations are left out past them (RunTrace.dropped).
+_LOOP_RECORDS = 1 << 17
 
 
 def wants_trace(options, run_metadata):
@@ -38,25 +47,36 @@ class RunTrace:
     def __init__(self):
         self.nodes = []
         self.thread_names = {}
+        self.dropped = 0  # sub-plan steps that ran after the buffer was full
 
     def _thread(self):
         tid = threading.get_native_id() & 0xFFFFFFFF
         self.thread_names.setdefault(tid, threading.current_thread().name)
         return tid
 
-    def add_plan(self, plan, times):
-        """Adds the steps of a run of `plan` (compiler.plan.Plan) given the
-        executor's `times` (int64 ns, start and end of each step); steps
-        after a failing one have no times (zeros) and are left out."""
+    def records_for(self, plan):
+        """A zeroed record buffer for a traced run of `plan` (see
+        NativePlan._run_on): a record per step, and room for the steps of
+        loop and branch sub-plans, which run any number of times."""
+        nested = any(step.nested is not None for step in plan.steps)
+        return np.zeros((1 + max(len(plan.steps), _LOOP_RECORDS if nested else 0), _WORDS),
+                        np.int64)
+
+    def add_plan(self, plan, records):
+        """Adds the steps of a run of `plan` (compiler.plan.Plan) that the
+        executor recorded in `records` (records_for's buffer): each step of
+        the plan and of its sub-plans that ran, in the order they started;
+        steps after a failing one did not run and are left out."""
         tid = self._thread()
-        for k, step in enumerate(plan.steps):
-            start, end = int(times[2 * k]), int(times[2 * k + 1])
-            if start == 0:
-                break
-            ops = step.ops
-            outs = [plan.values[i] for i in step.outputs]
-            self.nodes.append(_node(step.op, "+".join(op.type for op in ops), start, end, tid,
-                                    [(v.shape, v.dtype, v.nbytes) for v in outs]))
+        n, dropped = int(records[0, 0]), int(records[0, 1])
+        self.dropped += dropped
+        plans = traced_plans(plan)
+        for tag, index, start, end in records[1:1 + n].tolist():
+            step = plans[tag].steps[index]
+            end = max(end, start)
+            outs = [plans[tag].values[i] for i in step.outputs]
+            self.nodes.append(_node(step.op, "+".join(op.type for op in step.ops), start, end,
+                                    tid, [(v.shape, v.dtype, v.nbytes) for v in outs]))
 
     def add_host(self, op, start, end, outputs):
         """Adds host op `op` (staged_run.py), run from `start` to `end`

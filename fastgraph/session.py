@@ -197,14 +197,14 @@ class Session:
         """Runs the plan of `sig`, compiled on a miss; returns (the plan,
         its fetched arrays). A RunTrace `trace` gets the times of its steps."""
         run = self._plan_cache.lookup(sig) or self._compile(sig)
-        times = None if trace is None else np.zeros(2 * len(run.native.plan.steps), np.int64)
+        records = None if trace is None else trace.records_for(run.native.plan)
         try:
-            outs = run.run(sig.arrays, times)
+            outs = run.run(sig.arrays, records)
         except MemoryError:
             raise _oom(run.native.plan) from None
         finally:
             if trace is not None:
-                trace.add_plan(run.native.plan, times)
+                trace.add_plan(run.native.plan, records)
         if outs is None:  # the session closed since the lookup
             self._check_open()
         return run.native, outs

@@ -101,17 +101,92 @@ def test_staged_run_lists_host_ops_between_plans():
     assert any("Sum" in n.timeline_label for n in nodes)
 
 
-def test_while_loop_is_one_step_of_the_trace():
+def _node_counts(meta):
+    counts = {}
+    for node in meta.step_stats.dev_stats[0].node_stats:
+        counts[node.node_name] = counts.get(node.node_name, 0) + 1
+    return counts
+
+
+def test_while_loop_steps_are_traced_per_iteration():
+    # TF's step stats list each node of a While's condition and body once
+    # per time it ran: the condition n + 1 times, the body n times.
     with tf.Graph().as_default():
         n = tf.placeholder(tf.int32, [])
-        _, acc = tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a * 2.0),
+        _, acc = tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, tf.sin(a) * 2.0),
                                [tf.constant(0), tf.constant(1.0)])
         with tf.Session() as sess:
             out, meta = _traced(sess, acc, {n: 5})
-    assert out == 32.0
-    nodes = meta.step_stats.dev_stats[0].node_stats
-    assert any("While" in n.timeline_label or "while" in n.node_name for n in nodes), \
-        [n.timeline_label for n in nodes]
+            plain = sess.run(acc, {n: 5})
+    ref = 1.0
+    for _ in range(5):
+        ref = np.sin(np.float32(ref)) * np.float32(2.0)
+    np.testing.assert_allclose(out, ref, rtol=1e-6)
+    assert out == plain
+    counts = _node_counts(meta)
+    assert counts.get("while/Sin") == 5 and counts.get("while/Less") == 6, counts
+    nodes = list(meta.step_stats.dev_stats[0].node_stats)
+    loop = next(k for k, nd in enumerate(nodes) if nd.timeline_label.split(" = ")[1]
+                .startswith("While"))
+    # The loop's own entry comes first and spans every step it ran.
+    start, end = nodes[loop].all_start_nanos, \
+        nodes[loop].all_start_nanos + nodes[loop].all_end_rel_nanos
+    inner = [nd for nd in nodes if nd.node_name in ("while/Sin", "while/Less")]
+    assert all(start <= nd.all_start_nanos and
+               nd.all_start_nanos + nd.all_end_rel_nanos <= end for nd in inner)
+    assert [nd.all_start_nanos for nd in nodes] == sorted(nd.all_start_nanos for nd in nodes)
+
+
+def test_nested_loop_and_cond_steps_are_traced():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [3])
+
+        def outer(i, v):
+            _, w = tf.while_loop(lambda j, w: j < 2, lambda j, w: (j + 1, w + 1.0),
+                                 [tf.constant(0), v], name="inner")
+            return i + 1, tf.cond(tf.reduce_sum(w) > 10.0, lambda: w * 0.5,
+                                  lambda: w * 3.0, name="pick")
+
+        _, y = tf.while_loop(lambda i, v: i < 3, outer, [tf.constant(0), x], name="outer")
+        with tf.Session() as sess:
+            out, meta = _traced(sess, y, {x: np.ones(3, np.float32)})
+    ref = np.ones(3, np.float32)
+    halves = thirds = 0
+    for _ in range(3):
+        ref = ref + 2.0
+        if ref.sum() > 10.0:
+            ref, halves = ref * 0.5, halves + 1
+        else:
+            ref, thirds = ref * 3.0, thirds + 1
+    np.testing.assert_allclose(out, ref)
+    counts = _node_counts(meta)
+    inner_adds = [k for k in counts if k.startswith("outer/inner/add")]
+    # The inner loop ran twice in each of the outer loop's three iterations.
+    assert sum(counts[k] for k in inner_adds) >= 6, counts
+    muls = {k: c for k, c in counts.items() if k.startswith("outer/pick/mul")}
+    assert sorted(muls.values()) == sorted(c for c in (halves, thirds) if c), counts
+
+
+def test_a_full_trace_keeps_its_first_records_and_counts_the_rest():
+    from fastgraph.run_trace import RunTrace
+    with tf.Graph().as_default():
+        n = tf.placeholder(tf.int32, [])
+        _, acc = tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a + 1.0),
+                               [tf.constant(0), tf.constant(0.0)])
+        with tf.Session() as sess:
+            assert sess.run(acc, {n: 3}) == 3.0
+            native = list(sess._plan_cache.plans.values())[-1]
+            records = np.zeros((1 + 4, 4), np.int64)
+            feeds = [np.array(50, np.int32)]
+            out, = native.reserve().run(feeds, records)
+            with pytest.raises(ValueError, match="contiguous int64"):
+                native.reserve().run(feeds, np.zeros(8, np.int64))
+    assert out == 50.0
+    # 50 iterations of a condition and a body of at least one step each.
+    assert records[0, 0] == 4 and records[0, 1] >= 100
+    trace = RunTrace()
+    trace.add_plan(native.plan, records)
+    assert len(trace.nodes) == 4 and trace.dropped == records[0, 1]
 
 
 def test_failing_run_still_fills_the_steps_it_ran():

@@ -61,7 +61,13 @@ cdef extern from "fg.h" nogil:
         char *names
         void *arena
         int64_t arena_bytes
-        int64_t *trace
+    ctypedef struct fg_trace:
+        int64_t *rec
+        int64_t cap
+        int64_t n
+        int64_t dropped
+    enum: FG_TRACE_WORDS
+    int32_t fg_plan_set_trace(fg_plan *p, fg_trace *t, int32_t *next_tag)
     fg_plan *fg_plan_create(int32_t n_values, int32_t n_steps, int64_t n_io, int64_t n_iattr,
                             int64_t n_fattr, int64_t names_bytes, int64_t arena_bytes)
     void fg_plan_free(fg_plan *p)
@@ -659,8 +665,10 @@ cdef class NativePlan:
 
     cdef list _run_on(self, fg_plan *inst, list feeds, tuple order, object trace=None):
         """Runs instance `inst` (acquired by the caller, who releases it).
-        `trace`, when given, is a C-contiguous int64 array of 2 * steps that
-        the executor fills with each step's start and end (ns since the epoch)."""
+        `trace`, when given, is a C-contiguous int64 array of (1 + records,
+        FG_TRACE_WORDS) that the executor fills with a record per step it
+        runs, sub-plan steps included (see fg_trace in fg.h); row 0 then
+        holds how many records it took and how many did not fit."""
         cdef fg_status st
         cdef int rc, k, i
         cdef object arr
@@ -673,17 +681,30 @@ cdef class NativePlan:
             arr = self._new_array(k)
             _bind(inst, self.out_start, self.out_vals, k, cnp.PyArray_DATA(<cnp.ndarray>arr))
             made.append(arr)
+        cdef fg_trace tr
+        cdef int32_t tag = 0
+        cdef int64_t *rows
         if trace is not None:
-            if (<cnp.ndarray>trace).dtype != np.int64 or \
-                    cnp.PyArray_SIZE(<cnp.ndarray>trace) < 2 * inst.n_steps or \
+            if (<cnp.ndarray>trace).dtype != np.int64 or (<cnp.ndarray>trace).ndim != 2 or \
+                    (<cnp.ndarray>trace).shape[0] < 1 or \
+                    (<cnp.ndarray>trace).shape[1] != FG_TRACE_WORDS or \
                     not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>trace):
-                raise ValueError("a trace needs a contiguous int64 array of 2 * steps")
-            inst.trace = <int64_t *>cnp.PyArray_DATA(<cnp.ndarray>trace)
+                raise ValueError(f"a trace needs a contiguous int64 array of (1 + records, "
+                                 f"{FG_TRACE_WORDS})")
+            rows = <int64_t *>cnp.PyArray_DATA(<cnp.ndarray>trace)
+            tr.rec = rows + FG_TRACE_WORDS
+            tr.cap = (<cnp.ndarray>trace).shape[0] - 1
+            tr.n = 0
+            tr.dropped = 0
+            fg_plan_set_trace(inst, &tr, &tag)
         try:
             with nogil:
                 rc = fg_plan_run(inst, &st)
         finally:
-            inst.trace = NULL
+            if trace is not None:
+                fg_plan_set_trace(inst, NULL, &tag)
+                rows[0] = tr.n
+                rows[1] = tr.dropped
         if rc != 0:
             op = self.plan.steps[st.step].op if st.step >= 0 else None
             raise errors.exception_for_code(rc, op, st.msg[:strlen(st.msg)].decode(
@@ -749,8 +770,9 @@ cdef class PlanRun:
         """Runs on `feeds` (contiguous arrays of the planned dtypes and
         shapes, one per feed slot) and gives the instance back; returns new
         arrays, one per fetch, or None when the plan's session closed since
-        the reservation (its variables may be gone). `trace` (an int64 array
-        of 2 * steps, or None) receives each step's start and end in ns."""
+        the reservation (its variables may be gone). `trace` (None, or an int64
+        array of (1 + records, 4): see NativePlan._run_on) receives a record
+        of each step run, its start and end in ns."""
         cdef fg_plan *inst = self.inst
         cdef RunGate gate = self.native.gate
         if inst == NULL:

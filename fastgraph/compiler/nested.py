@@ -3,7 +3,7 @@ branches. Each is a Plan of its own, compiled for the concrete shapes of
 the step's inputs; `fastgraph._native` lowers it to an fg_plan that the
 step (csrc/kernels/control_flow.c) runs in C."""
 
-__all__ = ["SubPlan", "Nested"]
+__all__ = ["SubPlan", "Nested", "traced_plans"]
 
 
 class SubPlan:
@@ -50,3 +50,16 @@ class Nested:
         self.n_vars = n_vars
         self.n_caps = n_caps
         self.n_results = n_results
+
+
+def traced_plans(plan):
+    """`plan` and the sub-plans of its control-flow steps, in the pre-order
+    the C executor numbers them in a run's trace (fg_plan_set_trace): the
+    plan, then per control-flow step in step order its sub-plans (a loop's
+    condition, then its body; a cond's branches), each followed by its own."""
+    out = [plan]
+    for step in plan.steps:
+        if step.nested is not None:
+            for sub in step.nested.subplans:
+                out.extend(traced_plans(sub.plan))
+    return out
