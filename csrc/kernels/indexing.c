@@ -15,19 +15,6 @@
 #define FOR_SIZES(X) X(1, uint8_t) X(2, uint16_t) X(4, uint32_t) X(8, uint64_t)
 
 /* Index i of an integer tensor (any of FG_FOR_INTS), widened to int64. */
-static inline int64_t load_index(const fg_value *v, int64_t i)
-{
-#define LOAD_CASE(sfx, T, code) \
-    case code:                  \
-        return (int64_t)((const T *)v->data)[i];
-    switch (v->dtype) {
-        FG_FOR_INTS(LOAD_CASE)
-    default:
-        return 0;
-    }
-#undef LOAD_CASE
-}
-
 /* TF's SliceDebugString: the position of flat element `i` in `shape`
  * ("[1,2]"), or "" for a scalar shape. */
 static void position(char *buf, size_t cap, const int64_t *shape, int ndim, int64_t i)
@@ -75,7 +62,7 @@ int fg_k_gather(const fg_step *s, int part, int nparts, fg_status *st)
     fg_split(outer * m, part, nparts, &lo, &hi);
     for (int64_t r = lo; r < hi; r++) {
         const int64_t o = r / m, j = r % m;
-        const int64_t k = load_index(indices, j);
+        const int64_t k = fg_int_at(indices, j);
         if (k < 0 || k >= n) {
             char pos[160];
             position(pos, sizeof pos, indices->shape, indices->ndim, j);
@@ -98,7 +85,7 @@ static int gather_nd_fail(const fg_step *s, int64_t r, int64_t depth, fg_status 
     tuple[0] = '\0';
     for (int64_t j = 0; j < depth && len < sizeof tuple; j++)
         len += (size_t)snprintf(tuple + len, sizeof tuple - len, "%s%lld", j ? ", " : "",
-                                (long long)load_index(indices, r * depth + j));
+                                (long long)fg_int_at(indices, r * depth + j));
     shape_string(pshape, sizeof pshape, params);
     return fg_fail(st, FG_INVALID_ARGUMENT,
                    "indices%s = [%s] does not index into param shape %s, node name: %s", pos, tuple,
@@ -131,7 +118,7 @@ int fg_k_gather_nd(const fg_step *s, int part, int nparts, fg_status *st)
     for (int64_t r = lo; r < hi; r++) {
         int64_t off = 0;
         for (int64_t j = 0; j < depth; j++) {
-            const int64_t k = load_index(indices, r * depth + j), dim = params->shape[j];
+            const int64_t k = fg_int_at(indices, r * depth + j), dim = params->shape[j];
             if (k < 0 || k >= dim)
                 return gather_nd_fail(s, r, depth, st);
             off = off * dim + k;
@@ -161,7 +148,7 @@ typedef void (*one_hot_fn)(const fg_value *indices, const void *on, const void *
             const int64_t base = (r / depth) * inner, d = r % depth;                         \
             T *y = out + r * inner;                                                          \
             for (int64_t i = 0; i < inner; i++)                                              \
-                y[i] = load_index(indices, base + i) == d ? on : off;                        \
+                y[i] = fg_int_at(indices, base + i) == d ? on : off;                        \
         }                                                                                    \
     }
 FOR_SIZES(ONE_HOT_FN)
@@ -329,7 +316,7 @@ int fg_k_unsorted_segment_sum(const fg_step *s, int part, int nparts, fg_status 
     if (lo < hi)
         memset(dst + (size_t)lo * row, 0, (size_t)(hi - lo) * row);
     for (int64_t i = 0; i < m; i++) {
-        const int64_t k = load_index(ids, i);
+        const int64_t k = fg_int_at(ids, i);
         if (k >= nseg) {
             char pos[160];
             position(pos, sizeof pos, ids->shape, ids->ndim, i);
@@ -351,7 +338,7 @@ static int scatter_nd_fail(const fg_step *s, int64_t r, int64_t depth, fg_status
     tuple[0] = '\0';
     for (int64_t j = 0; j < depth && len < sizeof tuple; j++)
         len += (size_t)snprintf(tuple + len, sizeof tuple - len, "%s%lld", j ? ", " : "",
-                                (long long)load_index(indices, r * depth + j));
+                                (long long)fg_int_at(indices, r * depth + j));
     shape_string(oshape, sizeof oshape, s->out[0]);
     return fg_fail(st, FG_INVALID_ARGUMENT, "indices%s = [%s] does not index into shape %s", pos,
                    tuple, oshape);
@@ -382,7 +369,7 @@ int fg_k_scatter_nd(const fg_step *s, int part, int nparts, fg_status *st)
     for (int64_t r = 0; r < nslices; r++) {
         int64_t off = 0;
         for (int64_t j = 0; j < depth; j++) {
-            const int64_t k = load_index(indices, r * depth + j), dim = out->shape[j];
+            const int64_t k = fg_int_at(indices, r * depth + j), dim = out->shape[j];
             if (k < 0 || k >= dim)
                 return scatter_nd_fail(s, r, depth, st);
             off = off * dim + k;
@@ -412,7 +399,7 @@ int fg_k_dense_array_write(const fg_step *s, int part, int nparts, fg_status *st
     const char *src = (const char *)vals->data;
     char *dst = (char *)out->data;
     for (int64_t j = 0; j < indices->size; j++) {
-        const int64_t k = load_index(indices, j);
+        const int64_t k = fg_int_at(indices, j);
         if (k < 0 || k >= n) {
             if (s->iattr[DENSE_ARRAY_GROW])
                 return fg_fail(st, FG_UNIMPLEMENTED,
@@ -444,7 +431,7 @@ int fg_k_dense_array_read(const fg_step *s, int part, int nparts, fg_status *st)
     int64_t lo, hi;
     fg_split(indices->size, part, nparts, &lo, &hi);
     for (int64_t j = lo; j < hi; j++) {
-        const int64_t k = load_index(indices, j);
+        const int64_t k = fg_int_at(indices, j);
         if (k < 0 || k >= n)
             return fg_fail(st, FG_INVALID_ARGUMENT,
                            "Tried to read from index %lld but array size is: %lld", (long long)k,

@@ -8,19 +8,6 @@
 #include "scatter.h"
 #include "types.h"
 
-static inline int64_t index_at(const fg_value *v, int64_t i)
-{
-#define LOAD_CASE(sfx, T, code) \
-    case code:                  \
-        return (int64_t)((const T *)v->data)[i];
-    switch (v->dtype) {
-        FG_FOR_INTS(LOAD_CASE)
-    default:
-        return 0;
-    }
-#undef LOAD_CASE
-}
-
 /* dst[k] = combine(dst[k], src[k * step]) for k in [0, n); step is 0 for a
  * scalar update. Returns nonzero on an integer division by zero. */
 #define COMBINE_FN(sfx, T, code, name, ...)                                               \
@@ -82,7 +69,7 @@ static int bad_index(const fg_step *s, const fg_value *target, int64_t r, int64_
             len += (size_t)snprintf(pos + len, sizeof pos - len, "%s%lld", d ? "," : "",
                                     (long long)idx[d]);
         return fg_fail(st, FG_INVALID_ARGUMENT, "indices[%s] = %lld is not in [0, %lld)", pos,
-                       (long long)index_at(indices, r),
+                       (long long)fg_int_at(indices, r),
                        (long long)(target->ndim ? target->shape[0] : 0));
     }
     char tuple[192], oshape[160];
@@ -90,7 +77,7 @@ static int bad_index(const fg_step *s, const fg_value *target, int64_t r, int64_
     tuple[0] = '\0';
     for (int64_t j = 0; j < depth && len < sizeof tuple; j++)
         len += (size_t)snprintf(tuple + len, sizeof tuple - len, "%s%lld", j ? ", " : "",
-                                (long long)index_at(indices, r * depth + j));
+                                (long long)fg_int_at(indices, r * depth + j));
     len = (size_t)snprintf(oshape, sizeof oshape, "[");
     for (int d = 0; d < target->ndim && len < sizeof oshape; d++)
         len += (size_t)snprintf(oshape + len, sizeof oshape - len, "%s%lld", d ? "," : "",
@@ -127,7 +114,7 @@ int fg_k_scatter_apply(const fg_step *s, int part, int nparts, fg_status *st)
                (size_t)(hi - lo) * row);
     for (int64_t r = 0; r < nslices; r++)
         for (int64_t j = 0; j < depth; j++) {
-            const int64_t k = index_at(indices, r * depth + j);
+            const int64_t k = fg_int_at(indices, r * depth + j);
             if (k < 0 || k >= out->shape[j])
                 return bad_index(s, out, r, depth, st);
         }
@@ -136,7 +123,7 @@ int fg_k_scatter_apply(const fg_step *s, int part, int nparts, fg_status *st)
     for (int64_t r = 0; r < nslices; r++) {
         int64_t off = 0;
         for (int64_t j = 0; j < depth; j++)
-            off = off * out->shape[j] + index_at(indices, r * depth + j);
+            off = off * out->shape[j] + fg_int_at(indices, r * depth + j);
         if (off < lo || off >= hi || !slice)
             continue;
         if (f(dst + (size_t)off * row, scalar ? up : up + (size_t)r * row, slice, scalar ? 0 : 1,

@@ -9,19 +9,6 @@
 #include "segment.h"
 #include "types.h"
 
-static inline int64_t id_at(const fg_value *v, int64_t i)
-{
-#define LOAD_CASE(sfx, T, code) \
-    case code:                  \
-        return (int64_t)((const T *)v->data)[i];
-    switch (v->dtype) {
-        FG_FOR_INTS(LOAD_CASE)
-    default:
-        return 0;
-    }
-#undef LOAD_CASE
-}
-
 #define LIMITS_u8 0, UINT8_MAX
 #define LIMITS_i8 INT8_MIN, INT8_MAX
 #define LIMITS_i16 INT16_MIN, INT16_MAX
@@ -45,7 +32,7 @@ static inline int64_t id_at(const fg_value *v, int64_t i)
         for (int64_t k = lo * inner; k < hi * inner; k++)                                   \
             out[k] = init;                                                                  \
         for (int64_t i = 0; i < m; i++) {                                                   \
-            const int64_t s = id_at(ids, i);                                                \
+            const int64_t s = fg_int_at(ids, i);                                                \
             if (s < lo || s >= hi)                                                          \
                 continue;                                                                   \
             T *d = out + s * inner;                                                         \
@@ -74,7 +61,7 @@ int fg_k_unsorted_segment_reduce(const fg_step *s, int part, int nparts, fg_stat
     const int64_t m = ids->size, nseg = out->ndim ? out->shape[0] : 1;
     const int64_t inner = nseg ? out->size / nseg : 0;
     for (int64_t i = 0; i < m; i++) {
-        const int64_t k = id_at(ids, i);
+        const int64_t k = fg_int_at(ids, i);
         if (k >= nseg)
             return fg_fail(st, FG_INVALID_ARGUMENT, "segment_ids[%lld] = %lld is out of range "
                            "[0, %lld)", (long long)i, (long long)k, (long long)nseg);

@@ -38,6 +38,21 @@
 #define FG_FOR_NUMERIC(X) FG_NUMERIC(FG_CALL3_, X)
 #define FG_FOR_ALL(X) FG_ALL(FG_CALL3_, X)
 
+/* Element i of integer tensor `v` (indices, segment ids, shapes) as int64;
+ * 0 for a dtype that is no integer, which the op's dtype check rules out. */
+static inline int64_t fg_int_at(const fg_value *v, int64_t i)
+{
+#define FG_INT_AT_CASE_(sfx, T, code) \
+    case code:                        \
+        return (int64_t)((const T *)v->data)[i];
+    switch (v->dtype) {
+        FG_FOR_INTS(FG_INT_AT_CASE_)
+    default:
+        return 0;
+    }
+#undef FG_INT_AT_CASE_
+}
+
 /* `static const fn_t name_fns[]`: name_<suffix> at each of LIST's dtype codes. */
 #define FG_DTYPE_ENTRY_(sfx, T, code, name) [code] = name##_##sfx,
 #define FG_DTYPE_TABLE(fn_t, name, LIST)                                                   \

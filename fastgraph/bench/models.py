@@ -69,11 +69,13 @@ def _build(model):
     rng = np.random.default_rng(SEED)
     for layer in net.layers:
         if isinstance(layer, tf_keras.layers.BatchNormalization):
-            gamma, beta, mean, var = layer.get_weights()
-            layer.set_weights([rng.uniform(0.5, 1.5, gamma.shape).astype(np.float32),
-                               rng.normal(0, 0.1, beta.shape).astype(np.float32),
-                               rng.normal(0, 0.1, mean.shape).astype(np.float32),
-                               rng.uniform(0.5, 1.5, var.shape).astype(np.float32)])
+            # Keras keeps gamma only with scale=True and beta only with
+            # center=True (InceptionV3's have no gamma), then mean and var.
+            draws = ([lambda n: rng.uniform(0.5, 1.5, n)] if layer.scale else []) + \
+                ([lambda n: rng.normal(0, 0.1, n)] if layer.center else []) + \
+                [lambda n: rng.normal(0, 0.1, n), lambda n: rng.uniform(0.5, 1.5, n)]
+            layer.set_weights([draw(w.shape).astype(np.float32)
+                               for draw, w in zip(draws, layer.get_weights())])
     spec = tf.TensorSpec([None, side, side, 3], tf.float32, name=INPUT_NAME)
     fn = tf.function(lambda x: tf.identity(net(x, training=False), name=OUTPUT_NAME))
     concrete = fn.get_concrete_function(spec)
