@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import fastgraph as tf
+from fastgraph._native import runtime
 
 from ..evaluate import max_parts
 from ..gradient_check import check_gradient
@@ -264,8 +265,10 @@ def test_float32_filter_backprop_blocks_agree_with_numpy(n, h, w, c, kh, kw, co,
 
 
 def test_float32_filter_backprop_shares_agree_with_one_thread():
-    """Each share takes whole blocks of 8 filter rows: the split result is
-    the single-thread one, bit for bit."""
+    """On the direct path (AVX-512) each share takes whole blocks of 8 filter
+    rows: the split result is the single-thread one, bit for bit. Elsewhere
+    the shares are BLAS calls of other widths, whose edge kernels may sum in
+    another order, so they agree to rounding only."""
     x = _normal(8, 20, 20, 3).astype(np.float32)
     dy = _normal(8, 20, 20, 24).astype(np.float32)
 
@@ -280,7 +283,10 @@ def test_float32_filter_backprop_shares_agree_with_one_thread():
             config = tf.ConfigProto(intra_op_parallelism_threads=threads)
             with tf.Session(config=config) as sess:
                 results.append(sess.run(build(a, d), {a: x, d: dy}))
-    np.testing.assert_array_equal(results[0], results[1])
+    if runtime.gemm_isa() >= 2:
+        np.testing.assert_array_equal(results[0], results[1])
+    else:
+        np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-4)
     np.testing.assert_allclose(results[0], _np_filter_backprop(x, dy, 3, 3, (1, 1), (1, 1),
                                                                "SAME"), rtol=1e-4, atol=1e-3)
 
