@@ -100,8 +100,9 @@ VM_LOOPS(tanh, tanh_one)
 VM_LOOPS(sigmoid, sigmoid_one)
 
 static int simd_level = -1;
+static int simd_cap = 2;
 
-int fg_simd_level(void)
+static int detected_level(void)
 {
     if (simd_level < 0) {
         __builtin_cpu_init();
@@ -111,4 +112,16 @@ int fg_simd_level(void)
         simd_level = avx512 ? 2 : avx2 ? 1 : 0;
     }
     return simd_level;
+}
+
+int fg_simd_level(void)
+{
+    const int have = detected_level();
+    return have < simd_cap ? have : simd_cap;
+}
+
+int fg_simd_set_cap(int level)
+{
+    simd_cap = level < 0 || level > 2 ? 2 : level;
+    return fg_simd_level();
 }

@@ -138,6 +138,10 @@ cdef extern from "kernels/fused.h" nogil:
     const char *const fg_fused_op_names[]
 
 
+cdef extern from "kernels/vmath.h" nogil:
+    int fg_simd_level()
+    int fg_simd_set_cap(int level)
+
 cdef extern from "pool.h" nogil:
     int fg_pool_set_threads(int n)
     int fg_pool_threads()
@@ -192,6 +196,16 @@ def gemm_isa(level=None):
     return _gemm_level()
 
 
+def simd_level(level=None):
+    """The widest vector ISA the kernels dispatch on: 0 baseline x86-64,
+    1 AVX2+FMA, 2 AVX-512. With `level`, caps every kernel's choice there
+    (-1 lifts the cap), so one machine runs the paths of smaller CPUs; set
+    it between runs only. FASTGRAPH_SIMD_LEVEL sets it at import."""
+    if level is not None:
+        return fg_simd_set_cap(int(level))
+    return fg_simd_level()
+
+
 def _gemm_level():
     # The rows per micro-kernel name the ISA in force.
     return {4: 0, 6: 1, 12: 2}[fg_gemm_mr()]
@@ -218,6 +232,8 @@ def gemm_kernel_names():
     return [fg_gemm_kernel_names[i].decode() for i in range(FG_GEMM_KERNEL_COUNT)]
 
 
+if os.environ.get("FASTGRAPH_SIMD_LEVEL", "").isdigit():
+    fg_simd_set_cap(int(os.environ["FASTGRAPH_SIMD_LEVEL"]))
 if os.environ.get("FASTGRAPH_NUM_THREADS", "").isdigit():
     fg_pool_set_threads(int(os.environ["FASTGRAPH_NUM_THREADS"]))
 
