@@ -10,9 +10,10 @@ from fastgraph._native import runtime
 
 @pytest.fixture
 def each_level():
-    top = runtime.simd_level()
+    before = runtime.simd_level()
+    top = runtime.simd_level(-1)
     yield list(range(top + 1))
-    runtime.simd_level(-1)
+    runtime.simd_level(before)
 
 
 def test_cap_bounds_the_level_and_lifts(each_level):
