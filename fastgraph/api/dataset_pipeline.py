@@ -83,7 +83,9 @@ class Env:
         hit = self.feeds.get(id(v))
         if hit is not None:
             return hit[1]
-        return self.session.run(v, feed_dict={t: a for t, a in self.feeds.values()})
+        # Bindings of other keys (a window's elements) are no graph feeds.
+        return self.session.run(v, feed_dict={t: a for t, a in self.feeds.values()
+                                              if isinstance(t, Tensor)})
 
     def int_value(self, v):
         """The value of `v` as a Python int."""

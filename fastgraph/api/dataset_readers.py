@@ -10,6 +10,7 @@ corrupt record or stream raises DataLossError.
 
 import gzip
 import os
+import sqlite3
 import zlib
 
 import numpy as np
@@ -18,12 +19,16 @@ from ..framework import dtypes, errors
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.static_values import constant_value
 from ..ops.arguments import to_tensor
+from ..ops.parsing_ops import decode_csv_value
 from .data_structure import TensorSpec, as_array
 from .dataset_ops import DatasetV2, _path, _scalar_arg
 from .dataset_pipeline import interleave
 from .tf_record import read_records
 
-__all__ = ["TextLineDataset", "TFRecordDataset", "FixedLengthRecordDataset"]
+__all__ = ["TextLineDataset", "TFRecordDataset", "FixedLengthRecordDataset", "CsvDataset",
+           "SqlDataset"]
+
+_CSV_TYPES = (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64, dtypes.string)
 
 _COMPRESSION = ("", "GZIP", "ZLIB")
 
@@ -267,3 +272,122 @@ class FixedLengthRecordDataset(_FileDataset):
         finally:
             env.closers.discard(f)
             f.close()
+
+
+class CsvDataset(_FileDataset):
+    """A Dataset comprising lines from one or more CSV files: each element
+    is a tuple of scalars, one per selected column, typed by
+    `record_defaults` (a dtype for a required column, or a default value).
+    `header=True` skips the first line of each file."""
+
+    def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None,
+                 header=False, field_delim=",", use_quote_delim=True, na_value="",
+                 select_cols=None, exclude_cols=None, name=None):
+        super().__init__(filenames, compression_type, None)
+        if select_cols is not None and exclude_cols is not None:
+            raise ValueError("Either select_cols or exclude_cols should be empty")
+        self._defaults, types = [], []
+        for d in record_defaults:
+            if isinstance(d, dtypes.DType):
+                types.append(d)
+                self._defaults.append(np.zeros(0, d.np_dtype if d != dtypes.string else object))
+                continue
+            if isinstance(d, Tensor):
+                known = constant_value(d)
+                if known is None:
+                    raise NotImplementedError("fastgraph needs `record_defaults` when the "
+                                              "graph is built")
+                arr, dtype = np.asarray(known), d.dtype
+            else:
+                arr, dtype = as_array(d)
+            if dtype not in _CSV_TYPES:
+                raise TypeError(f"Unsupported type for a CSV column: {dtype}")
+            types.append(dtype)
+            self._defaults.append(arr.reshape(-1))
+        self._types = tuple(types)
+        self._header = bool(header)
+        self._attrs = {"OUT_TYPE": self._types, "field_delim": field_delim,
+                       "use_quote_delim": bool(use_quote_delim), "na_value": na_value}
+        if select_cols is not None:
+            cols = [int(c) for c in select_cols]
+            if cols != sorted(set(cols)):
+                raise errors.InvalidArgumentError(None, None, "select_cols is not strictly "
+                                                              "increasing.")
+            if len(cols) != len(types):
+                raise ValueError("Expected as many record_defaults as select_cols.")
+            self._attrs["select_cols"] = tuple(cols)
+        elif exclude_cols is not None:
+            drop = set(int(c) for c in exclude_cols)
+            self._attrs["select_cols"] = tuple(
+                c for c in range(len(types) + len(drop)) if c not in drop)
+        self._spec = tuple(TensorSpec((), t) for t in self._types)
+
+    def _one_file(self, env, path):
+        f = open_input(path, self._compression, env.closers)
+        try:
+            lines = TextLineDataset._records(f, path)
+            if self._header:
+                next(lines, None)
+            for line in lines:
+                if not line:
+                    continue
+                cols = decode_csv_value([np.array(line, dtype=object)] + self._defaults,
+                                        self._attrs)
+                yield tuple(np.asarray(c) if c.dtype != object else np.array(c.item(),
+                                                                             dtype=object)
+                            for c in cols)
+        finally:
+            env.closers.discard(f)
+            f.close()
+
+
+class SqlDataset(DatasetV2):
+    """A `Dataset` consisting of the results from a SQL query: each row is
+    a tuple of scalars typed by `output_types` (SQLite, `driver_name`
+    "sqlite")."""
+
+    def __init__(self, driver_name, data_source_name, query, output_types):
+        if str(driver_name) != "sqlite":
+            raise errors.InvalidArgumentError(None, None, "The database type, "
+                                                          f"{driver_name}, is not supported.")
+        self._source = str(data_source_name)
+        self._query = str(query)
+        self._types = tuple(dtypes.as_dtype(t) for t in (
+            output_types if isinstance(output_types, (tuple, list)) else (output_types,)))
+        self._single = not isinstance(output_types, (tuple, list))
+        specs = tuple(TensorSpec((), t) for t in self._types)
+        self._spec = specs[0] if self._single else specs
+
+    def _iterate(self, env):
+        if not os.path.exists(self._source):
+            raise errors.NotFoundError(None, None, f"{self._source}; No such file or directory")
+        db = sqlite3.connect(f"file:{self._source}?mode=ro", uri=True, check_same_thread=False)
+        env.closers.add(db)
+        try:
+            try:
+                rows = db.execute(self._query)
+            except sqlite3.Error as e:
+                raise errors.InvalidArgumentError(None, None, f"SQLite error: {e}") from None
+            for row in rows:
+                if len(row) != len(self._types):
+                    raise errors.InvalidArgumentError(
+                        None, None, f"The number of columns in the query result ({len(row)}) "
+                                    f"does not match the number of output types "
+                                    f"({len(self._types)}).")
+                yield tuple(_sql_value(v, t) for v, t in zip(row, self._types))
+        finally:
+            env.closers.discard(db)
+            db.close()
+
+
+def _sql_value(v, dtype):
+    if dtype == dtypes.string:
+        v = v if isinstance(v, bytes) else str(v).encode()
+        return np.array(v, dtype=object)
+    if dtype == dtypes.bool:
+        return np.array(bool(v))
+    try:
+        return np.array(v, dtype=dtype.np_dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise errors.InvalidArgumentError(None, None, f"Cannot convert {v!r} to "
+                                                      f"{dtype.name}.") from None

@@ -24,6 +24,7 @@ from ..framework import dtypes, errors
 from ..framework.graphdef_mapping import NoGraphDef
 from ..framework.op_registry import NotDifferentiable, OpDef, register
 from . import samples
+from .arguments import graph_of
 
 __all__ = []  # the public API is tf.data's (api/dataset_ops.py, api/iterator_ops.py)
 
@@ -255,6 +256,52 @@ register(OpDef("MakeIterator", shape=lambda ctx: [], dtype=lambda ctx: [], state
                host=_make_iterator_host, reference=_make_iterator_reference,
                samples=_make_iterator_samples, graphdef=_NO_NODE))
 
+# ---- DatasetToSingleElement ----------------------------------------------------------
+
+def _single_element_host(ctx, op, values):
+    pipeline = op.get_attr("dataset")._start(ctx.session, list(zip(op._inputs, values)))
+    try:
+        try:
+            first = pipeline.next()
+        except errors.OutOfRangeError:
+            raise errors.InvalidArgumentError(None, None, "Dataset was empty.") from None
+        try:
+            pipeline.next()
+        except errors.OutOfRangeError:
+            return first
+        raise errors.InvalidArgumentError(None, None, "Dataset had more than one element.")
+    finally:
+        pipeline.close()
+
+
+def _single_element_reference(inputs, attrs):
+    return _first_element(attrs["dataset"], inputs)
+
+
+def _single_element_samples(dtype):
+    rows = samples.values(dtype, (1, 3), 5)
+    yield [], {"dataset": _Rows([rows]), "output_types": (dtypes.as_dtype(rows.dtype),),
+               "output_shapes": ((3,),)}
+
+
+def single_element(dataset, captures, output_types, output_shapes, name=None):
+    """The outputs of a DatasetToSingleElement op: the one element of
+    `dataset` (its pipeline started with `captures`' values) on each run."""
+    graph = graph_of(captures)
+    op = graph.create_op("DatasetToSingleElement", list(captures), {
+        "dataset": dataset, "output_types": tuple(output_types),
+        "output_shapes": tuple(tuple(s) if s is not None else None for s in output_shapes)},
+        name=name or "DatasetToSingleElement")
+    return list(op.outputs)
+
+
+register(OpDef("DatasetToSingleElement",
+               shape=lambda ctx: list(ctx.attrs["output_shapes"]),
+               dtype=lambda ctx: list(ctx.attrs["output_types"]), stateful=True,
+               host=_single_element_host, reference=_single_element_reference,
+               samples=_single_element_samples, graphdef=_NO_NODE))
+
+NotDifferentiable("DatasetToSingleElement")
 NotDifferentiable("IteratorGetNext")
 NotDifferentiable("MakeIterator")
 NotDifferentiable("IteratorToStringHandle")
