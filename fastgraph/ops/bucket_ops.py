@@ -12,7 +12,7 @@ import numpy as np
 from ..framework import dtypes, errors
 from ..framework.dtype_sets import NUMERIC
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, OpDef, register
+from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NoGradient, OpDef, register
 from ..framework.tensor_shape import debug_string as _fmt
 from . import samples
 from .arguments import graph_of, make_op, scope_of, to_tensor
@@ -111,7 +111,8 @@ register(OpDef("DenseBincount", shape=_dense_bincount_shape, dtype=lambda ctx: [
                reference=dense_bincount_value, host=_host(dense_bincount_value),
                dtypes=[Accepts("weights", _COUNT_TYPES, input=2),
                        Accepts("input", _INDEX_TYPES, input=0)],
-               samples=_dense_bincount_samples, gradient=NOT_DIFFERENTIABLE,
+               samples=_dense_bincount_samples,
+               gradient=NoGradient("TensorFlow registers no gradient for DenseBincount"),
                graphdef=NodeMapping(("input", "size", "weights"),
                                     [TypeAttr("Tidx", input=0), TypeAttr("T", input=2),
                                      Attr("binary_output", default=False)])))
