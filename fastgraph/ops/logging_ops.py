@@ -10,6 +10,7 @@ runs has them as control inputs (`tf.control_dependencies`).
 """
 
 import sys
+import time
 
 import numpy as np
 
@@ -253,7 +254,6 @@ print = print_v2  # noqa: A001 - tf.print
 # ---- Timestamp ----------------------------------------------------------------------
 
 def _timestamp_host(ctx, op, values):
-    import time  # noqa: PLC0415 - only the host op needs the clock
     return [np.array(time.time(), np.float64)]
 
 
