@@ -61,6 +61,8 @@ EXEMPT = {
 STATIC_ONLY = {
     "CentralCrop": "the crop's offsets are computed from the image's height and width at "
                    "graph construction",
+    "ExtractImagePatches": "the pixel each patch element came from is worked out from the "
+                           "images' height and width at graph construction",
 }
 
 # Samples with at most this many float elements are checked: finite

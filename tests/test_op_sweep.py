@@ -44,6 +44,8 @@ EXEMPT = {
                      "tests/test_loop_shapes.py checks it against finite differences",
     "If": "its attributes are sub-graphs built by tf.cond/case/switch_case, not arrays; "
           "tests/test_control_flow.py runs them against NumPy and the op's reference",
+    "Timestamp": "its value is the clock's time when it runs, no function of inputs; "
+                 "tests/test_array_ops_more.py checks it against time.time()",
     **{t: "a lookup-table op: it works on the table a HashTableV2 or MutableHashTableV2 of "
           "the same run made (a session resource), which no sample can hold; "
           "tests/test_lookup_ops.py and tests/tf_parity/test_lookup.py run them"

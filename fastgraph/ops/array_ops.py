@@ -13,8 +13,8 @@ from ..framework.dtype_sets import ALL, WITH_STRING, check_dtype
 from ..framework.graph import Tensor, get_default_graph
 from ..framework.graphdef_mapping import Attr, AttrInput, Derived, Implied, InputList, \
     NodeMapping, TypeAttr, int_scalar
-from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, NotDifferentiable, \
-    OpDef, RegisterGradient, register, \
+from ..framework.op_registry import Accepts, AttrFromInput, InferenceContext, NoGradient, \
+    NotDifferentiable, OpDef, RegisterGradient, register, \
     register_graphdef_translation
 from ..framework.static_values import static_value
 from ..framework.tensor_shape import as_shape, debug_string as _fmt
@@ -24,7 +24,7 @@ from .arguments import graph_of, make_op, to_tensor
 __all__ = ["placeholder", "placeholder_with_default", "identity", "reshape", "expand_dims", "squeeze", "shape", "no_op",
            "group", "stop_gradient", "transpose", "concat", "stack", "unstack", "split", "slice",
            "strided_slice", "reverse", "reverse_v2", "tile", "pad", "broadcast_to",
-           "check_numerics"]
+           "check_numerics", "identity_n", "guarantee_const"]
 DEBUGGING = ["check_numerics"]
 
 
@@ -107,6 +107,26 @@ def identity_n(input, name=None):  # noqa: A002 - TF's argument name
     graph = graph_of(list(input))
     xs = [to_tensor(graph, x) for x in input]
     return list(make_op(graph, "IdentityN", xs, name=name or "IdentityN").outputs)
+
+
+# TF's promise that the value does not change across runs; fastgraph needs
+# no such promise to fold or cache, so it is an identity.
+register(OpDef("GuaranteeConst", shape=_same_shape, dtype=_first_dtype, kernel="copy", view=True,
+               reference=lambda inputs, attrs: [inputs[0].copy()], parallel=True,
+               samples=samples.identity,
+               graphdef=NodeMapping(("input",), [TypeAttr("T", input=0)]),
+               gradient=NoGradient("TensorFlow registers no gradient for GuaranteeConst")))
+
+
+def guarantee_const(input, name=None):  # noqa: A002 - TF's argument name
+    """Promise to the TF runtime that the input tensor is a constant.
+
+    The runtime is then free to make optimizations based on this. Returns
+    the input tensor without modification.
+    """
+    graph = graph_of([input])
+    x = to_tensor(graph, input)
+    return make_op(graph, "GuaranteeConst", [x], name=name or "GuaranteeConst").outputs[0]
 
 
 def _with_default_shape(ctx):

@@ -1,5 +1,6 @@
 """Logging and assertion ops: Assert (tf.Assert), Print (TF1's tf.Print),
-StringFormat and PrintV2 (tf.print), with TF's formatting of tensors.
+StringFormat and PrintV2 (tf.print), with TF's formatting of tensors; Timestamp
+(tf.timestamp, the clock's time).
 
 They are host ops (`OpDef.host`, see staged_run.py): the session runs them
 in Python between C plans, where they write to sys.stderr / sys.stdout or
@@ -9,6 +10,7 @@ runs has them as control inputs (`tf.control_dependencies`).
 """
 
 import sys
+import time
 
 import numpy as np
 
@@ -21,7 +23,7 @@ from . import samples
 from .arguments import graph_of, make_op, scope_of, to_tensor
 from .tensor_text import format_tensor
 
-__all__ = ["Assert", "Print", "print", "print_v2"]
+__all__ = ["Assert", "Print", "print", "print_v2", "timestamp"]
 DEBUGGING = ["Assert"]
 
 
@@ -247,3 +249,26 @@ def print_v2(*inputs, **kwargs):
 
 
 print = print_v2  # noqa: A001 - tf.print
+
+
+# ---- Timestamp ----------------------------------------------------------------------
+
+def _timestamp_host(ctx, op, values):
+    return [np.array(time.time(), np.float64)]
+
+
+register(OpDef("Timestamp", shape=lambda ctx: [()], dtype=lambda ctx: [dtypes.float64],
+               stateful=True, host=_timestamp_host,
+               reference=lambda inputs, attrs: _timestamp_host(None, None, inputs),
+               gradient=NOT_DIFFERENTIABLE, graphdef=NodeMapping(())))
+
+
+def timestamp(name=None):
+    """Provides the time since epoch in seconds.
+
+    Returns the timestamp as a `float64` for seconds since the Unix epoch.
+    Common usages include computing the time since a node was first
+    evaluated, or measuring the time of a section of a graph.
+    """
+    graph = graph_of([])
+    return make_op(graph, "Timestamp", [], name=name or "Timestamp").outputs[0]
