@@ -168,3 +168,31 @@ def test_stateless_categorical_errors():
     with pytest.raises(tf.errors.InvalidArgumentError, match="nonnegative"):
         _run(x, {n: -1})
     assert _run(x, {n: 0}).shape == (1, 0)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (3, 5), (2, 3, 4)])
+def test_orthogonal_initializer_is_orthogonal(shape):
+    x = _run(tf.compat.v1.initializers.orthogonal(gain=3.0, seed=1)(list(shape)))
+    assert x.shape == shape
+    m = x.reshape(-1, shape[-1]) / 3.0
+    small = min(m.shape)
+    gram = m.T @ m if m.shape[0] >= m.shape[1] else m @ m.T
+    np.testing.assert_allclose(gram, np.eye(small), atol=1e-5)
+
+
+def test_initializer_errors_and_scales():
+    with pytest.raises(ValueError, match="at least two-dimensional"):
+        tf.orthogonal_initializer()([4])
+    with pytest.raises(ValueError, match="at least two-dimensional"):
+        tf.compat.v1.initializers.identity()([2, 2, 2])
+    with pytest.raises(ValueError, match="floating point"):
+        tf.uniform_unit_scaling_initializer(dtype=tf.int32)
+    u = _run(tf.uniform_unit_scaling_initializer(factor=2.0, seed=3)([300, 40]))
+    limit = 2.0 * np.sqrt(3 / 300)
+    assert u.min() >= -limit and u.max() <= limit and u.max() > 0.9 * limit
+    h = _run(tf.compat.v1.initializers.he_uniform(seed=3)([500, 40]))
+    assert np.abs(h).max() <= np.sqrt(6 / 500) and abs(h.std() - np.sqrt(2 / 500)) < 0.003
+    n = _run(tf.compat.v1.initializers.lecun_normal(seed=3)([400, 50]))
+    assert abs(n.std() - np.sqrt(1 / 400)) < 0.002
+    np.testing.assert_array_equal(_run(tf.compat.v1.initializers.identity(2.0)([2, 3])),
+                                  2 * np.eye(2, 3))

@@ -123,3 +123,51 @@ def test_fastgraph_runs_tensorflows_stateless_graph_def():
             ours = sess.run(["u:0", "n:0", "c/StatelessMultinomial:0"], {"seed:0": [8, 9]})
     for a, b in zip(ours, theirs):
         assert_same(a, b, rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("he_normal", {}), ("he_uniform", {}), ("lecun_normal", {}), ("lecun_uniform", {}),
+    ("uniform_unit_scaling", {"factor": 1.5}), ("orthogonal", {"gain": 2.0}),
+    ("orthogonal", {}), ("identity", {"gain": 0.5})])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 5), (2, 3, 4)])
+def test_initializers_are_tensorflows(name, kwargs, shape):
+    if name == "identity" and len(shape) != 2:
+        pytest.skip("identity initializes matrices only")
+
+    def build(api, _):
+        init = getattr(api.compat.v1.initializers, name)
+        if name != "identity":
+            kwargs["seed"] = 5
+        return init(**kwargs)(list(shape))
+    ours, theirs = run_both(build)
+    assert ours.shape == shape and ours.dtype == np.float32
+    # The same normal draws; the QR factors round apart a little.
+    assert_same(ours, theirs, rtol=1e-5, atol=2e-6)
+
+
+def test_orthogonal_initializer_under_a_graph_seed():
+    def build(api, _):
+        api.compat.v1.set_random_seed(7)
+        return [api.compat.v1.orthogonal_initializer()([5, 3], dtype=api.float64),
+                api.compat.v1.uniform_unit_scaling_initializer()([4, 3])]
+    ours, theirs = run_both(build)
+    assert_same(ours[0], theirs[0], rtol=1e-12, atol=1e-12)
+    assert_same(ours[1], theirs[1], exact=True)
+    np.testing.assert_allclose(ours[0].T @ ours[0], np.eye(3), atol=1e-12)
+
+
+def test_initializers_namespace_runs_variable_initializers():
+    def build(api, _):
+        v = api.compat.v1.get_variable("v", [2, 2],
+                                       initializer=api.compat.v1.initializers.identity())
+        return v
+    for api in (fg, tf):
+        g = api.Graph()
+        with g.as_default():
+            v = build(api, None)
+            init = api.compat.v1.initializers.global_variables()
+            with api.compat.v1.Session(graph=g) as sess:
+                sess.run([init, api.compat.v1.initializers.local_variables(),
+                          api.compat.v1.initializers.variables([v]),
+                          api.compat.v1.initializers.tables_initializer()])
+                np.testing.assert_array_equal(sess.run(v), np.eye(2))
