@@ -16,12 +16,19 @@ from ..framework.tensor_shape import TensorShape
 from ..ops import random_ops
 from ..ops.indexing_ops import ones, zeros
 from ..ops.random_ops import random_normal, random_uniform, truncated_normal
+from ..ops.state_ops import (global_variables_initializer, local_variables_initializer,
+                             variables_initializer)
+from ..ops.decomposition_ops import qr
+from ..ops.elementwise import multiply, sign
+from ..ops.array_ops import reshape
+from .linalg_ops import diag_part, eye, matrix_transpose
+from .lookup_ops import tables_initializer
 
 __all__ = [
     "zeros_initializer", "ones_initializer", "constant_initializer",
     "random_normal_initializer", "random_uniform_initializer", "truncated_normal_initializer",
     "variance_scaling_initializer", "glorot_uniform_initializer", "glorot_normal_initializer",
-    "initializers",
+    "orthogonal_initializer", "uniform_unit_scaling_initializer", "initializers",
 ]
 
 
@@ -376,11 +383,206 @@ class glorot_normal_initializer(variance_scaling_initializer):  # noqa: N801
         return {"seed": self.seed, "dtype": self.dtype.name}
 
 
-# `tf.compat.v1.initializers`: the same classes under their short names.
+class orthogonal_initializer(Initializer):  # noqa: N801
+    """Initializer that generates an orthogonal matrix.
+
+    If the shape of the tensor to initialize is two-dimensional, it is
+    initialized with an orthogonal matrix obtained from the QR decomposition of
+    a matrix of random numbers drawn from a normal distribution. If the matrix
+    has fewer rows than columns then the output will have orthogonal rows.
+    Otherwise, the output will have orthogonal columns.
+
+    If the shape of the tensor to initialize is more than two-dimensional,
+    a matrix of shape `(shape[0] * ... * shape[n - 2], shape[n - 1])`
+    is initialized, where `n` is the length of the shape vector.
+    The matrix is subsequently reshaped to give a tensor of the desired shape.
+
+    Args:
+      gain: multiplicative factor to apply to the orthogonal matrix
+      seed: A Python integer. Used to create random seeds. See
+        `tf.compat.v1.set_random_seed` for behavior.
+      dtype: Default data type, used if no `dtype` argument is provided when
+        calling the initializer. Only floating point types are supported.
+    """
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        self.gain = gain
+        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self.dtype if dtype is None else dtype
+        shape = _shape_list(shape)
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize, specified by argument `shape` must be "
+                             f"at least two-dimensional. Received shape={shape}")
+        num_rows = int(np.prod(shape[:-1]))
+        num_cols = int(shape[-1])
+        flat_shape = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
+        a = random_normal(flat_shape, dtype=dtype, seed=self.seed)
+        q, r = qr(a, full_matrices=False)
+        # Q is unique once R's diagonal is made positive.
+        q = multiply(q, sign(diag_part(r)))
+        if num_rows < num_cols:
+            q = matrix_transpose(q)
+        return multiply(self.gain, reshape(q, shape))
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class uniform_unit_scaling_initializer(Initializer):  # noqa: N801
+    """Initializer that generates tensors without scaling variance.
+
+    When initializing a deep network, it is in principle advantageous to keep
+    the scale of the input variance constant, so it does not explode or diminish
+    by reaching the final layer. If the input is `x` and the operation `x * W`,
+    and we want to initialize `W` uniformly at random, we need to pick `W` from
+
+        [-sqrt(3) / sqrt(dim), sqrt(3) / sqrt(dim)]
+
+    to keep the scale intact, where `dim = W.shape[0]` (the size of the input).
+    A similar calculation for convolutional networks gives an analogous result
+    with `dim` equal to the product of the first 3 dimensions.  When
+    nonlinearities are present, we need to multiply this by a constant `factor`.
+
+    Args:
+      factor: Float.  A multiplicative factor by which the values will be scaled.
+      seed: A Python integer. Used to create random seeds. See
+        `tf.compat.v1.set_random_seed` for behavior.
+      dtype: Default data type, used if no `dtype` argument is provided when
+        calling the initializer. Only floating point types are supported.
+    """
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        self.factor = factor
+        self.seed = seed
+        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self.dtype if dtype is None else dtype
+        shape = _shape_list(shape)
+        input_size = 1.0
+        # The product of all dimensions but the last: right for matrix
+        # products and convolutions.
+        for dim in shape[:-1]:
+            input_size *= float(dim)
+        input_size = max(input_size, 1.0)  # zero-size tensors
+        max_val = math.sqrt(3 / input_size) * self.factor
+        return random_uniform(shape, -max_val, max_val, dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class identity_initializer(Initializer):  # noqa: N801
+    """Initializer that generates the identity matrix.
+
+    Only use for 2D matrices.
+
+    Args:
+      gain: Multiplicative factor to apply to the identity matrix.
+      dtype: Default data type, used if no `dtype` argument is provided when
+        calling the initializer. Only floating point types are supported.
+    """
+
+    def __init__(self, gain=1.0, dtype=dtypes.float32):
+        self.gain = gain
+        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        shape = _shape_list(shape)
+        if len(shape) != 2:
+            raise ValueError("The tensor to initialize, specified by argument `shape` must be "
+                             f"at least two-dimensional. Received shape={shape}")
+        dtype = self.dtype if dtype is None else dtype
+        return multiply(self.gain, eye(*shape, dtype=dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, "dtype": self.dtype.name}
+
+
+def lecun_normal(seed=None):
+    """LeCun normal initializer.
+
+    It draws samples from a truncated normal distribution centered on 0
+    with standard deviation (after truncation) given by
+    `stddev = sqrt(1 / fan_in)` where `fan_in` is the number of
+    input units in the weight tensor.
+
+    Args:
+      seed: A Python integer. Used to seed the random generator.
+
+    Returns:
+      An initializer.
+    """
+    return variance_scaling_initializer(scale=1., mode="fan_in",
+                                        distribution="truncated_normal", seed=seed)
+
+
+def lecun_uniform(seed=None):
+    """LeCun uniform initializer.
+
+    It draws samples from a uniform distribution within [-limit, limit]
+    where `limit` is `sqrt(3 / fan_in)` where `fan_in` is the number of input
+    units in the weight tensor.
+
+    Args:
+      seed: A Python integer. Used to seed the random generator.
+
+    Returns:
+      An initializer.
+    """
+    return variance_scaling_initializer(scale=1., mode="fan_in", distribution="uniform",
+                                        seed=seed)
+
+
+def he_normal(seed=None):
+    """He normal initializer.
+
+    It draws samples from a truncated normal distribution centered on 0
+    with standard deviation (after truncation) given by
+    `stddev = sqrt(2 / fan_in)` where `fan_in` is the number of
+    input units in the weight tensor.
+
+    Args:
+      seed: A Python integer. Used to seed the random generator.
+
+    Returns:
+      An initializer.
+    """
+    return variance_scaling_initializer(scale=2., mode="fan_in",
+                                        distribution="truncated_normal", seed=seed)
+
+
+def he_uniform(seed=None):
+    """He uniform variance scaling initializer.
+
+    It draws samples from a uniform distribution within [-limit, limit]
+    where `limit` is `sqrt(6 / fan_in)` where `fan_in` is the number of input
+    units in the weight tensor.
+
+    Args:
+      seed: A Python integer. Used to seed the random generator.
+
+    Returns:
+      An initializer.
+    """
+    return variance_scaling_initializer(scale=2., mode="fan_in", distribution="uniform",
+                                        seed=seed)
+
+
+# `tf.compat.v1.initializers`: the same classes under their short names, and
+# the variable and table initializer ops.
 initializers = SimpleNamespace(
     zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
     random_uniform=random_uniform_initializer, random_normal=random_normal_initializer,
     truncated_normal=truncated_normal_initializer,
     variance_scaling=variance_scaling_initializer, glorot_uniform=glorot_uniform_initializer,
-    glorot_normal=glorot_normal_initializer,
+    glorot_normal=glorot_normal_initializer, orthogonal=orthogonal_initializer,
+    uniform_unit_scaling=uniform_unit_scaling_initializer, identity=identity_initializer,
+    he_normal=he_normal, he_uniform=he_uniform, lecun_normal=lecun_normal,
+    lecun_uniform=lecun_uniform, global_variables=global_variables_initializer,
+    local_variables=local_variables_initializer, variables=variables_initializer,
+    tables_initializer=tables_initializer,
 )

@@ -27,6 +27,7 @@ from . import reorder_ops  # host ops: roll, reverse_sequence
 from . import shape_ops  # ShapeN, BroadcastArgs, EnsureShape
 from . import base64_ops  # string ops: web-safe base64
 from . import stack_ops  # ParallelConcat (tf.parallel_stack)
+from . import stateless_random_ops  # host ops: tf.random's stateless_* draws
 
 __all__ = ["FAMILIES", "namespace"]
 
@@ -35,8 +36,7 @@ FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, redu
             sort_ops, training_ops, io_ops, parsing_ops, sequence_example_ops, sparse_ops,
             image_codecs, input_ops, dynamic_shape_ops, logging_ops, scatter_ops,
             segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops, space_ops,
-            bucket_ops, reorder_ops, shape_ops, base64_ops,
-            stack_ops)
+            bucket_ops, reorder_ops, shape_ops, base64_ops, stack_ops, stateless_random_ops)
 
 
 def namespace(attr, modules=FAMILIES):

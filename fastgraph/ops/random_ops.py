@@ -126,14 +126,32 @@ def philox4x32_10(ctr, key):
 _RESERVED_PER_OUTPUT = 256  # TF's ReserveRandomOutputs(n, 256)
 
 
+def philox_blocks(key, counter, offsets):
+    """TF's PhiloxRandom under the 64-bit `key` from the 128-bit counter
+    `counter` (low, high 64-bit halves) on, at the counter offsets
+    `offsets` (the 128-bit sums, as TF's Skip carries): a (len(offsets), 4)
+    uint32 array."""
+    off = np.asarray(offsets, dtype=np.uint64)
+    lo0, hi0 = int(counter[0]) % 2**64, int(counter[1]) % 2**64
+    with np.errstate(over="ignore"):
+        lo = off + np.uint64(lo0)
+        hi = np.full_like(off, np.uint64(hi0)) + (lo < off).astype(np.uint64)
+    key = int(key) % 2**64
+    ctr = (lo & _LO32, lo >> _S32, hi & _LO32, hi >> _S32)
+    return np.stack(philox4x32_10(ctr, (key & 0xFFFFFFFF, key >> 32)), axis=-1).astype(np.uint32)
+
+
 def philox_outputs(seed, seed2, offsets):
     """TF's PhiloxRandom(seed, seed2) at the counter offsets `offsets` (its
     counter starts at seed2 << 64): a (len(offsets), 4) uint32 array."""
-    off = np.asarray(offsets, dtype=np.uint64)
-    hi = np.full_like(off, np.uint64(int(seed2) % 2**64))
-    seed = int(seed) % 2**64
-    ctr = (off & _LO32, off >> _S32, hi & _LO32, hi >> _S32)
-    return np.stack(philox4x32_10(ctr, (seed & 0xFFFFFFFF, seed >> 32)), axis=-1).astype(np.uint32)
+    return philox_blocks(seed, (0, seed2), offsets)
+
+
+def unit_doubles(words):
+    """TF's Uint64ToDouble of consecutive word pairs of the flat uint32
+    array `words` (SimplePhilox's RandDouble): doubles in [0, 1)."""
+    words = np.asarray(words, dtype=np.uint32).reshape(-1)
+    return _unit_f64(words[0::2], words[1::2])
 
 
 def _unit_f32(x):
@@ -163,36 +181,46 @@ def _box_muller(words, np_dtype):
 _PER = {np.float32: 4, np.float64: 2, np.int32: 4, np.int64: 2}
 
 
-def _truncated_group(seed, seed2, start, per, np_dtype):
+def _truncated_group(seed, counter, start, per, np_dtype):
     """One truncated-normal group: normals from the words at counter offset
     `start` on, keeping the first `per` with |z| < 2 (0 past the stretch)."""
-    words = philox_outputs(seed, seed2, start + np.arange(per * 64)).reshape(-1)
+    words = philox_blocks(seed, counter, start + np.arange(per * 64)).reshape(-1)
     step = 2 if np_dtype == np.float32 else 4
     z = _box_muller(words.reshape(-1, step), np_dtype).reshape(-1)
     kept = z[(z < 2) & (z > -2)][:per]
     return np.concatenate([kept, np.zeros(per - len(kept), dtype=np_dtype)])
 
 
-def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None):
+def sample(kind, shape, dtype, seed, seed2, run=0, minval=0, maxval=None, start=0):
     """What the kernel of `kind` ("uniform", "normal", "truncated_normal",
-    "uniform_int") writes in run `run` of a session (every run of the op
-    before it of the same shape), in NumPy: TF's numbers for those seeds."""
+    "uniform_int", "uniform_full_int") writes in run `run` of a session
+    (every run of the op before it of the same shape), in NumPy: TF's
+    numbers for those seeds. The generator's counter starts at
+    (`start`, `seed2`) (low, high 64 bits) and its key is `seed`, so a
+    stateless op's key and counter draw as the stateful op's seeds."""
     np_dtype = np.dtype(dtypes.as_dtype(dtype).np_dtype).type
     shape = tuple(int(d) for d in shape)
     n = int(np.prod(shape, dtype=np.int64))
-    per = _PER[np_dtype]
+    per = _PER.get(np_dtype, 4 if np.dtype(np_dtype).itemsize == 4 else 2)
     groups = -(-n // per)
     base = run * n * _RESERVED_PER_OUTPUT
+    counter = (start, seed2)
     if kind == "truncated_normal":
-        out = np.concatenate([_truncated_group(seed, seed2, base + g * per * 64, per, np_dtype)
+        out = np.concatenate([_truncated_group(seed, counter, base + g * per * 64, per, np_dtype)
                               for g in range(groups)] or [np.zeros(0, np_dtype)])
         return out[:n].astype(np_dtype).reshape(shape)
-    x = philox_outputs(seed, seed2, base + np.arange(groups))
+    x = philox_blocks(seed, counter, base + np.arange(groups))
     if kind == "uniform":
         out = (_unit_f32(x) if np_dtype == np.float32 else
                np.stack([_unit_f64(x[:, 0], x[:, 1]), _unit_f64(x[:, 2], x[:, 3])], axis=-1))
     elif kind == "normal":
         out = _box_muller(x.reshape(-1, 2) if np_dtype == np.float32 else x, np_dtype)
+    elif kind == "uniform_full_int":
+        if np.dtype(np_dtype).itemsize == 4:
+            out = x.view(np_dtype)
+        else:
+            out = (x[:, 0::2].astype(np.uint64) | (x[:, 1::2].astype(np.uint64) << _S32)
+                   ).view(np_dtype)
     elif kind == "uniform_int":
         lo, hi = int(minval), int(maxval)
         with np.errstate(over="ignore"):
