@@ -153,3 +153,142 @@ def test_gradients_of_reorder_slice_and_fill_empty_rows():
                 val)
     _grad_check(lambda d: tf.sparse.fill_empty_rows(tf.SparseTensor(ind, val, ds), d)[0].values,
                 default)
+
+
+# ---- math --------------------------------------------------------------------
+
+
+def test_add_of_two_sparse_is_scipys_sum_and_drops_small_sums():
+    a, b = _sp((4, 5), 9, 20), _sp((4, 5), 8, 21)
+    out = _run(tf.sparse.add(tf.SparseTensor(*a), tf.SparseTensor(*b)))
+    want = scipy.sparse.coo_matrix((a[1], tuple(a[0].T)), shape=(4, 5)) + \
+        scipy.sparse.coo_matrix((b[1], tuple(b[0].T)), shape=(4, 5))
+    assert _is_row_major(out.indices)
+    np.testing.assert_allclose(_dense(out.indices, out.values, (4, 5)), want.toarray())
+    # Only the entries both operands have are thresholded.
+    x = tf.SparseTensor([[0, 0], [0, 1]], [0.1, 2.0], [2, 2])
+    y = tf.SparseTensor([[0, 1]], [-1.95], [2, 2])
+    out = _run(tf.sparse_add(x, y, thresh=0.2))
+    np.testing.assert_array_equal(out.indices, [[0, 0]])
+    np.testing.assert_allclose(out.values, [0.1])
+
+
+def test_add_of_a_dense_tensor_is_dense():
+    a = _sp((3, 4), 5, 22)
+    d = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_allclose(_run(tf.sparse.add(d, tf.SparseTensor(*a))), d + _dense(*a))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="no broadcasting"):
+        _run(tf.sparse.add(tf.SparseTensor(*a), np.ones((3, 1))))
+
+
+@pytest.mark.parametrize("adj_a,adj_b", [(False, False), (True, False), (False, True),
+                                         (True, True)])
+def test_sparse_dense_matmul_is_scipys_product(adj_a, adj_b):
+    ind, val, ds = _sp((4, 3), 7, 23)
+    a = scipy.sparse.csr_matrix((val, tuple(ind.T)), shape=(4, 3))
+    b = np.random.default_rng(1).normal(size=(2, 4 if adj_a else 3))
+    b = b if adj_b else b.T
+    got = _run(tf.sparse.sparse_dense_matmul(tf.SparseTensor(ind, val, ds), b, adjoint_a=adj_a,
+                                             adjoint_b=adj_b))
+    want = (a.T if adj_a else a) @ (b.T if adj_b else b)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_dense_times_sparse_matmul():
+    ind, val, ds = _sp((3, 4), 5, 24)
+    d = np.random.default_rng(2).normal(size=(2, 3))
+    got = _run(tf.sparse.sparse_dense_matmul(d, tf.SparseTensor(ind, val, ds)))
+    np.testing.assert_allclose(got, d @ _dense(ind, val, ds), rtol=1e-12)
+
+
+def test_matmul_refuses_indices_out_of_bounds():
+    sp = tf.SparseTensor([[5, 1], [0, 1]], [1.0, 2.0], [3, 3])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"m \(5\) from index\[0,0\]"):
+        _run(tf.sparse.sparse_dense_matmul(sp, np.ones((3, 2))))
+
+
+@pytest.mark.parametrize("adj_a,adj_b", [(False, False), (True, True), (False, True)])
+def test_matmul_gradients(adj_a, adj_b):
+    ind, val, ds = _sp((4, 3), 7, 25)
+    b = np.random.default_rng(3).normal(size=(2, 4 if adj_a else 3))
+    b = b if adj_b else b.T.copy()
+    _grad_check(lambda x: tf.sparse.sparse_dense_matmul(tf.SparseTensor(ind, x, ds), b,
+                                                        adjoint_a=adj_a, adjoint_b=adj_b), val)
+    _grad_check(lambda x: tf.sparse.sparse_dense_matmul(tf.SparseTensor(ind, val, ds), x,
+                                                        adjoint_a=adj_a, adjoint_b=adj_b), b)
+
+
+@pytest.mark.parametrize("axis,keep", [(None, False), (0, False), (1, True), ([0, 2], False),
+                                       (-1, True)])
+def test_reduce_sum_and_max(axis, keep):
+    ind, val, ds = _sp((3, 4, 2), 11, 26)
+    dense = _dense(ind, val, ds)
+    present = np.zeros(ds, bool)
+    present[tuple(ind.T)] = True
+    sp = tf.SparseTensor(ind, val, ds)
+    ax = tuple(range(3)) if axis is None else tuple(np.atleast_1d(axis))
+    got = _run(tf.sparse.reduce_sum(sp, axis, keepdims=keep))
+    np.testing.assert_allclose(got, dense.sum(axis=ax, keepdims=keep))
+    # The max of the values present; cells without any are 0.
+    masked = np.where(present, dense, -np.inf).max(axis=ax, keepdims=keep)
+    got = _run(tf.sparse.reduce_max(sp, axis, keepdims=keep))
+    np.testing.assert_allclose(got, np.where(np.isinf(masked), 0, masked))
+    out = _run(tf.sparse.reduce_sum_sparse(sp, axis, keepdims=keep))
+    np.testing.assert_allclose(_dense(out.indices, out.values, out.dense_shape),
+                               dense.sum(axis=ax, keepdims=keep).reshape(out.dense_shape))
+
+
+def test_reduce_sum_gradient():
+    ind, val, ds = _sp((3, 4, 2), 11, 27)
+    for axis, keep in ((1, False), ([0, 2], True), (None, False)):
+        _grad_check(lambda x: tf.sparse.reduce_sum(tf.SparseTensor(ind, x, ds), axis,
+                                                   keepdims=keep), val)
+
+
+def _softmax_rows(ind, val, ds):
+    dense = np.full(ds, -np.inf)
+    dense[tuple(ind.T)] = val
+    e = np.exp(dense - dense.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True))[tuple(ind.T)]
+
+
+def test_softmax_over_the_entries_present_and_its_gradient():
+    ind, val, ds = _sp((3, 2, 4), 13, 28)
+    got = _run(tf.sparse.softmax(tf.SparseTensor(ind, val, ds)).values)
+    np.testing.assert_allclose(got, _softmax_rows(ind, val, ds), rtol=1e-12)
+    _grad_check(lambda x: tf.sparse.softmax(tf.SparseTensor(ind, x, ds)).values, val)
+
+
+@pytest.mark.parametrize("fn,np_fn", [(tf.sparse.maximum, np.maximum),
+                                      (tf.sparse.minimum, np.minimum)])
+def test_maximum_minimum_count_the_implicit_zeros(fn, np_fn):
+    a, b = _sp((4, 5), 9, 29), _sp((4, 5), 8, 30)
+    out = _run(fn(tf.SparseTensor(*a), tf.SparseTensor(*b)))
+    union = np.zeros((4, 5), bool)
+    union[tuple(a[0].T)] = union[tuple(b[0].T)] = True
+    assert _is_row_major(out.indices)
+    np.testing.assert_array_equal(np.argwhere(union), out.indices)
+    np.testing.assert_allclose(out.values, np_fn(_dense(*a), _dense(*b))[union])
+
+
+@pytest.mark.parametrize("dense_shape", [(3, 4), (4,), (3, 1), ()])
+def test_cwise_mul_div_broadcast_the_dense_side_and_their_gradients(dense_shape):
+    ind, val, ds = _sp((3, 4), 7, 31)
+    d = np.random.default_rng(4).uniform(1, 2, size=dense_shape)
+    full = np.broadcast_to(d, ds)[tuple(ind.T)]
+    sp = tf.SparseTensor(ind, val, ds)
+    np.testing.assert_allclose(_run((sp * d).values), val * full)
+    np.testing.assert_allclose(_run((sp / d).values), val / full)
+    for op in (lambda s, y: s * y, lambda s, y: s / y):
+        _grad_check(lambda x: op(tf.SparseTensor(ind, x, ds), d).values, val)
+        _grad_check(lambda x: op(sp, x).values, d)
+
+
+def test_sparse_add_gradient_goes_to_both_operands():
+    a, b = _sp((3, 4), 6, 32), _sp((3, 4), 5, 33)
+    _grad_check(lambda x: tf.sparse.add(tf.SparseTensor(a[0], x, a[2]),
+                                        tf.SparseTensor(*b)).values, a[1])
+    _grad_check(lambda x: tf.sparse.add(tf.SparseTensor(*a),
+                                        tf.SparseTensor(b[0], x, b[2])).values, b[1])
+    _grad_check(lambda x: tf.sparse.add(tf.SparseTensor(a[0], x, a[2]),
+                                        np.ones((3, 4))), a[1])
