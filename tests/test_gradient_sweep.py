@@ -136,6 +136,13 @@ def _pool_overrides():
 
 
 OVERRIDES = {
+    # Its samples sweep the index dtypes (its first type attribute): float64
+    # values and default here.
+    "SparseToDense": [([np.array([[0, 1], [1, 0], [2, 3]], np.int64), np.array([3, 4], np.int64),
+                        _uniform((3,), -1.0, 1.0), np.array(0.5)], {"validate_indices": True},
+                       {}),
+                      ([np.array([1, 3], np.int32), np.array([5], np.int32), np.array(0.25),
+                        np.array(-1.5)], {"validate_indices": False}, {})],
     # The samples' bases are negative with integer exponents, where x^y has
     # no derivative in y (TF's gradient is 0 there by its guard, x^y is NaN
     # a step away).

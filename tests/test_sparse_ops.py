@@ -292,3 +292,47 @@ def test_sparse_add_gradient_goes_to_both_operands():
                                         tf.SparseTensor(b[0], x, b[2])).values, b[1])
     _grad_check(lambda x: tf.sparse.add(tf.SparseTensor(a[0], x, a[2]),
                                         np.ones((3, 4))), a[1])
+
+
+# ---- segments ------------------------------------------------------------------
+
+
+def _segment_ref(data, indices, ids, n, kind):
+    out = np.zeros((n,) + data.shape[1:])
+    counts = np.zeros(n)
+    for i, s in zip(indices, ids):
+        out[s] += data[i]
+        counts[s] += 1
+    div = {"sum": np.ones(n), "mean": np.maximum(counts, 1),
+           "sqrt_n": np.sqrt(np.maximum(counts, 1))}[kind]
+    return out / div.reshape((-1,) + (1,) * (data.ndim - 1))
+
+
+@pytest.mark.parametrize("kind", ["sum", "mean", "sqrt_n"])
+@pytest.mark.parametrize("num", [None, 6])
+def test_sparse_segment_reductions_and_gradients(kind, num):
+    data = np.random.default_rng(5).normal(size=(5, 3))
+    indices, ids = np.array([0, 4, 1, 1, 3]), np.array([0, 0, 1, 3, 3])
+    fn = getattr(tf.sparse, f"segment_{kind}")
+    got = _run(fn(data, indices, ids, num_segments=num))
+    np.testing.assert_allclose(got, _segment_ref(data, indices, ids, num or 4, kind), rtol=1e-12)
+    _grad_check(lambda x: fn(x, indices, ids, num_segments=num), data)
+    root = getattr(tf, f"sparse_segment_{kind}")
+    np.testing.assert_allclose(_run(root(data, indices, ids, num_segments=num)), got)
+
+
+def test_sparse_segment_errors():
+    data = np.ones((4, 2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not increasing"):
+        _run(tf.sparse.segment_sum(data, [0, 1], [1, 0]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] == 7 out of range"):
+        _run(tf.sparse.segment_sum(data, [0, 7], [0, 0]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be < num_segments"):
+        _run(tf.sparse.segment_sum(data, [0, 1], [0, 5], num_segments=3))
+
+
+def test_sparse_to_dense_gradient():
+    ind = np.array([[0, 1], [1, 0], [2, 3]])
+    _grad_check(lambda x: tf.sparse_to_dense(ind, [3, 4], x, 0.5), np.array([1.0, -2.0, 0.5]))
+    _grad_check(lambda d: tf.sparse_to_dense(ind, [3, 4], np.array([1.0, 2.0, 3.0]), d),
+                np.array(0.5))
