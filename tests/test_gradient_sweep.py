@@ -42,6 +42,11 @@ EXEMPT = {
     "PadV2": "TF's _PadV2Grad gives constant_values no gradient though the output moves "
              "with it; x's gradient is checked in tests/test_gradients_array.py",
     "PreventGradient": "its gradient raises LookupError, by design",
+    "SparseDenseCwiseAdd": "TF's gradient raises NotImplementedError, by design (and so "
+                           "does fastgraph's)",
+    "SparseAdd": "TF's gradient gives the threshold no gradient (None; the sum is piecewise "
+                 "constant in it); the values' gradients are checked against finite "
+                 "differences in tests/test_sparse_ops.py",
     **{t: f"TF's gradient gives {which} no gradient (None) though the op moves with "
           f"{'them' if ',' in which else 'it'}; the other input's is checked in "
           "tests/ops/test_special.py"
@@ -133,6 +138,13 @@ def _pool_overrides():
 
 
 OVERRIDES = {
+    # Its samples sweep the index dtypes (its first type attribute): float64
+    # values and default here.
+    "SparseToDense": [([np.array([[0, 1], [1, 0], [2, 3]], np.int64), np.array([3, 4], np.int64),
+                        _uniform((3,), -1.0, 1.0), np.array(0.5)], {"validate_indices": True},
+                       {}),
+                      ([np.array([1, 3], np.int32), np.array([5], np.int32), np.array(0.25),
+                        np.array(-1.5)], {"validate_indices": False}, {})],
     # The samples' bases are negative with integer exponents, where x^y has
     # no derivative in y (TF's gradient is 0 there by its guard, x^y is NaN
     # a step away).

@@ -13,6 +13,9 @@ from . import (  # noqa: F401 - registration
 )
 from . import summary_ops  # noqa: F401 - registration (host ops: tf.summary's)
 from . import io_ops, parsing_ops, sequence_example_ops, sparse_ops  # noqa: F401 - host ops
+from . import sparse_structure_ops  # noqa: F401 - host ops: tf.sparse's reorder, slice, ...
+from . import sparse_math_ops  # noqa: F401 - host ops: tf.sparse's add, matmul, reduce_sum, ...
+from . import sparse_segment_ops  # noqa: F401 - host ops: tf.sparse.segment_sum, ...
 from . import image_codecs  # noqa: F401 - host ops: PNG, JPEG, GIF, BMP
 from . import lookup_ops, ragged_ops, string_ops  # noqa: F401 - registration (host ops)
 from . import data_ops  # noqa: F401 - registration (host ops: tf.data's iterators)
@@ -34,6 +37,7 @@ __all__ = ["FAMILIES", "namespace"]
 FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, reduction_ops,
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
             sort_ops, training_ops, io_ops, parsing_ops, sequence_example_ops, sparse_ops,
+            sparse_structure_ops, sparse_math_ops, sparse_segment_ops,
             image_codecs, input_ops, dynamic_shape_ops, logging_ops, scatter_ops,
             segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops, space_ops,
             bucket_ops, reorder_ops, shape_ops, base64_ops, stack_ops, stateless_random_ops)

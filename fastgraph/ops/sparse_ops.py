@@ -8,11 +8,14 @@ import numpy as np
 from ..framework import dtypes, errors
 
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
-from ..framework.op_registry import Accepts, NoGradient, OpDef, register
+from ..framework.op_registry import Accepts, OpDef, RegisterGradient, register
 from ..framework.sparse_tensor import SparseTensor, SparseTensorValue
 from . import samples
 from .arguments import graph_of, to_tensor
+from .array_ops import reshape
+from .indexing_ops import gather_nd, zeros_like
 from .io_ops import string_tensor
+from .reduction_ops import reduce_sum
 
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_tensor_to_dense", "sparse_to_dense"]
 SPARSE = ["SparseTensor", "to_dense"]
@@ -92,11 +95,22 @@ register(OpDef("SparseToDense", shape=_shape, dtype=lambda ctx: [ctx.dtypes[2]],
                host=lambda ctx, op, values: [sparse_to_dense_value(values, op.attrs)],
                reference=lambda inputs, attrs: [sparse_to_dense_value(inputs, attrs)],
                dtypes=[Accepts("sparse_indices", (dtypes.int32, dtypes.int64), input=0)], samples=_samples,
-               gradient=NoGradient("TF registers no gradient for SparseToDense"),
                graphdef=NodeMapping(
                    ("sparse_indices", "output_shape", "sparse_values", "default_value"),
                    [Attr("validate_indices", default=True), TypeAttr("T", input=2),
                     TypeAttr("Tindices", input=0)])))
+
+
+@RegisterGradient("SparseToDense")
+def _sparse_to_dense_grad(op, grad):
+    """TF's: the values get the gradient at their indices, the default
+    value the rest of it."""
+    indices, shape, values, _ = op.inputs
+    at = indices if indices.shape.rank == 2 else reshape(indices, [-1, 1])
+    picked = gather_nd(grad, at)
+    values_grad = picked if values.shape.rank != 0 else reduce_sum(picked)
+    default_grad = reduce_sum(grad) - reduce_sum(picked)
+    return [zeros_like(indices), zeros_like(shape), values_grad, default_grad]
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
