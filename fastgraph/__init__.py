@@ -12,6 +12,7 @@ from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metric
 from . import debugging  # noqa: F401 - tf.debugging
 from . import bitwise  # noqa: F401 - tf.bitwise
 from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
+from . import nest  # noqa: F401 - tf.nest
 from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
 from .api.string_ops import ROOT_V1 as _STRING_ROOT
 from . import data  # noqa: F401 - tf.data
