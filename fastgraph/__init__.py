@@ -74,6 +74,10 @@ globals().update(_LOOKUP_ROOT)  # TF1's tf.tables_initializer
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
+from .client.profiler_hook import ProfilerHook as _ProfilerHook  # noqa: E402
+# tf.train.ProfilerHook needs RunOptions and the timeline, above tf.train's layer.
+train.ProfilerHook = _ProfilerHook
+train.__all__.append("ProfilerHook")
 from .api import data_flow_ops as _data_flow_ops  # noqa: E402
 from .api.data_flow_ops import (  # noqa: E402,F401 - TF1's tf.FIFOQueue, ...
     FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue,
