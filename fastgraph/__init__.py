@@ -12,6 +12,7 @@ from . import keras, losses, metrics  # noqa: F401 - tf.compat.v1.losses, metric
 from . import debugging  # noqa: F401 - tf.debugging
 from . import bitwise  # noqa: F401 - tf.bitwise
 from . import lookup, strings  # noqa: F401 - tf.lookup, tf.strings
+from . import nest  # noqa: F401 - tf.nest
 from .api.lookup_ops import ROOT_V1 as _LOOKUP_ROOT
 from .api.string_ops import ROOT_V1 as _STRING_ROOT
 from . import data  # noqa: F401 - tf.data
@@ -73,6 +74,10 @@ globals().update(_LOOKUP_ROOT)  # TF1's tf.tables_initializer
 
 from . import tf_logging as logging  # noqa: E402,F401 - TF1's tf.logging
 from . import train  # noqa: E402,F401
+from .client.profiler_hook import ProfilerHook as _ProfilerHook  # noqa: E402
+# tf.train.ProfilerHook needs RunOptions and the timeline, above tf.train's layer.
+train.ProfilerHook = _ProfilerHook
+train.__all__.append("ProfilerHook")
 from .api import data_flow_ops as _data_flow_ops  # noqa: E402
 from .api.data_flow_ops import (  # noqa: E402,F401 - TF1's tf.FIFOQueue, ...
     FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue,

@@ -404,6 +404,9 @@ class _DefaultSession:
         session_stack.pop(self._session)
 
 
+session_stack.register_session_class(Session)
+
+
 class InteractiveSession(Session):
     """A Session that installs itself as the default session on construction."""
 

@@ -5,7 +5,7 @@ dataset's `element_spec`."""
 
 import numpy as np
 
-from ..framework import dtypes
+from ..framework import dtypes, nest
 from ..framework.constant_op import convert_to_tensor, to_numpy
 from ..framework.graph import Tensor
 from ..framework.tensor_shape import TensorShape
@@ -18,41 +18,11 @@ def _is_namedtuple(x):
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def is_nested(x):
-    """Whether `x` is a structure (tuple, list, dict) rather than a leaf."""
-    return isinstance(x, (tuple, list, dict))
-
-
-def flatten(x):
-    """The leaves of `x` in tf.nest's order (dicts by sorted key)."""
-    if isinstance(x, dict):
-        return [leaf for k in sorted(x) for leaf in flatten(x[k])]
-    if isinstance(x, (tuple, list)):
-        return [leaf for v in x for leaf in flatten(v)]
-    return [x]
-
-
-def pack_sequence_as(structure, leaves):
-    """`leaves` (a flat list) arranged as `structure`."""
-    it = iter(leaves)
-
-    def build(s):
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s)}
-            return type(s)((k, built[k]) for k in s) if type(s) is not dict else \
-                {k: built[k] for k in s}
-        if _is_namedtuple(s):
-            return type(s)(*[build(v) for v in s])
-        if isinstance(s, (tuple, list)):
-            return type(s)(build(v) for v in s)
-        return next(it)
-
-    return build(structure)
-
-
-def map_structure(fn, structure):
-    """`structure` with each leaf replaced by `fn(leaf)`."""
-    return pack_sequence_as(structure, [fn(x) for x in flatten(structure)])
+# tf.nest's own: dataset elements nest as tf.nest sees them.
+is_nested = nest.is_nested
+flatten = nest.flatten
+pack_sequence_as = nest.pack_sequence_as
+map_structure = nest.map_structure
 
 
 def same_structure(a, b):

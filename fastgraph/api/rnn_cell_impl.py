@@ -11,9 +11,10 @@ body is being built live outside it (TF's init_scope).
 """
 
 import collections
+import functools
 import hashlib
 
-from ..framework import dtypes
+from ..framework import dtypes, nest
 from ..framework.constant_op import constant, convert_to_tensor
 from ..framework.graph import Tensor, device as _device, get_default_graph
 from ..framework.tensor_shape import TensorShape
@@ -46,35 +47,12 @@ _WEIGHTS_VARIABLE_NAME = "kernel"
 
 # ---- nested structures (tf.nest) ------------------------------------------------
 
-def _is_nested(x):
-    return isinstance(x, (list, tuple, dict))
-
-
-def _flatten(x):
-    if isinstance(x, dict):
-        return [y for k in sorted(x) for y in _flatten(x[k])]
-    if isinstance(x, (list, tuple)):
-        return [y for s in x for y in _flatten(s)]
-    return [x]
-
-
-def _pack_as(structure, flat):
-    it = iter(flat)
-
-    def build(s):
-        if isinstance(s, dict):
-            return {k: build(s[k]) for k in sorted(s)}
-        if isinstance(s, tuple) and hasattr(s, "_fields"):
-            return type(s)(*[build(x) for x in s])
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(x) for x in s)
-        return next(it)
-    return build(structure)
-
-
-def _map(fn, *structures):
-    flats = [_flatten(s) for s in structures]
-    return _pack_as(structures[0], [fn(*xs) for xs in zip(*flats)])
+_is_nested = nest.is_nested
+_flatten = nest.flatten
+_pack_as = nest.pack_sequence_as
+# The structures an RNN maps together (its inputs and outputs) may be a
+# list and a tuple of the same leaves.
+_map = functools.partial(nest.map_structure, check_types=False)
 
 
 def _check_supported_dtypes(dtype):

@@ -42,6 +42,12 @@ class GraphKeys:
     METRIC_VARIABLES = "metric_variables"
     TABLE_INITIALIZERS = "table_initializer"
     QUEUE_RUNNERS = "queue_runners"
+    SAVERS = "savers"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    SUMMARY_OP = "summary_op"
 
 
 class Tensor:
@@ -590,6 +596,11 @@ class Graph:
     def finalized(self):
         """True if this graph has been finalized."""
         return self._finalized
+
+    def _unsafe_unfinalize(self):
+        """Opens a finalized graph again (what a MonitoredSession does on
+        close to a graph it finalized)."""
+        self._finalized = False
 
     def _watch(self, watcher):
         """Calls `watcher._graph_mutated()` after each change to an existing op

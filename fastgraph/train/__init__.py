@@ -71,3 +71,29 @@ __all__ += [
     "batch", "batch_join", "input_producer", "limit_epochs", "range_input_producer",
     "shuffle_batch", "shuffle_batch_join", "slice_input_producer", "string_input_producer",
 ]
+# ---- session run hooks and monitored sessions ----------------------------------------
+from .basic_session_run_hooks import (  # noqa: E402
+    CheckpointSaverHook, CheckpointSaverListener, FeedFnHook, FinalOpsHook,
+    GlobalStepWaiterHook, LoggingTensorHook, NanLossDuringTrainingError, NanTensorHook,
+    SecondOrStepTimer, StepCounterHook, StopAtStepHook, SummarySaverHook,
+)
+from .monitored_session import (  # noqa: E402
+    ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession, Scaffold, SessionCreator,
+    SingularMonitoredSession, WorkerSessionCreator,
+)
+from .session_manager import SessionManager  # noqa: E402
+from .session_run_hook import (  # noqa: E402
+    SessionRunArgs, SessionRunContext, SessionRunHook, SessionRunValues,
+)
+
+piecewise_constant_decay = piecewise_constant  # TF1's other name of piecewise_constant
+
+__all__ += [
+    "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues",
+    "SecondOrStepTimer", "StopAtStepHook", "NanTensorHook", "NanLossDuringTrainingError",
+    "LoggingTensorHook", "CheckpointSaverHook", "CheckpointSaverListener", "SummarySaverHook",
+    "StepCounterHook", "FeedFnHook", "FinalOpsHook", "GlobalStepWaiterHook", "Scaffold",
+    "SessionManager", "SessionCreator", "ChiefSessionCreator", "WorkerSessionCreator",
+    "MonitoredSession", "SingularMonitoredSession", "MonitoredTrainingSession",
+    "piecewise_constant_decay",
+]
