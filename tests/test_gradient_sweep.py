@@ -183,6 +183,13 @@ OVERRIDES = {
     "Cumprod": [([_uniform((3, 4, 2), 0.5, 1.5)], attrs, {})
                 for _, attrs in samples.scan(dtypes.float64)],
 }
+# Pixels whose channels are 0.1 apart at least: RGBToHSV is piecewise, its
+# pieces meeting where two channels tie.
+OVERRIDES["RGBToHSV"] = [
+    ([np.array([[0.2, 0.5, 0.8], [0.9, 0.3, 0.6], [0.4, 0.8, 0.1], [0.7, 0.1, 0.35],
+                [0.15, 0.55, 0.3]])], {}, {}),
+    ([np.array([[[0.6, 0.2, 0.4], [0.3, 0.95, 0.5]], [[0.25, 0.45, 0.85], [0.8, 0.6, 0.2]]])],
+     {}, {})]
 OVERRIDES.update(_conv_overrides())
 OVERRIDES.update(_pool_overrides())
 

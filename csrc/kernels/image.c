@@ -563,8 +563,10 @@ int fg_k_convert_image_dtype(const fg_step *s, int part, int nparts, fg_status *
  * TF converts to float32 (convert_image_dtype), takes the dot product with
  * the weights [0.2989, 0.5870, 0.1140] and converts back. fattr = [in_scale,
  * out_scale]: 1/max and max + 0.5 as float32 for integer images, 1 for floats.
- * TF's matmul sums r*w0 + g*w1 + b*w2 in that order, except for a single
- * pixel, where it takes a dot-product path of fused multiply-adds (`fused`). */
+ * TF's matmul sums r*w0 + g*w1 + b*w2 in that order, except that its oneDNN
+ * MatMul (on by default on CPUs with VNNI/BF16/AMX) takes a dot-product path
+ * of fused multiply-adds for a single pixel: iattr[GRAY_FUSED] says whether
+ * TF would, decided at compile time. */
 #define GRAY_FN(sfx, T, code)                                                               \
     static void gray_##sfx(const T *in, T *out, int64_t lo, int64_t hi, float sin, float sout, \
                            int fused)                                                       \
@@ -597,7 +599,7 @@ int fg_k_rgb_to_grayscale(const fg_step *s, int part, int nparts, fg_status *st)
     int64_t lo, hi;
     fg_split(o->size, part, nparts, &lo, &hi);
     f(x->data, o->data, lo, hi, (float)s->fattr[GRAY_IN_SCALE], (float)s->fattr[GRAY_OUT_SCALE],
-      o->size == 1);
+      o->size == 1 && s->iattr[GRAY_FUSED]);
     return FG_OK;
 }
 

@@ -19,8 +19,10 @@ enum { RESIZE_ALIGN_CORNERS, RESIZE_HALF_PIXEL, RESIZE_N_IATTRS };
 enum { CID_INT_DOWN, CID_INT_UP, CID_FLOAT_FLOAT, CID_INT_TO_FLOAT, CID_FLOAT_TO_INT };
 enum { CID_MODE, CID_SATURATE, CID_K, CID_INT_LO, CID_INT_HI, CID_N_IATTRS };
 enum { CID_SCALE, CID_FLOAT_LO, CID_FLOAT_HI, CID_N_FATTRS };
-/* rgb_to_grayscale: fattr = [in_scale, out_scale]. */
+/* rgb_to_grayscale: fattr = [in_scale, out_scale]; iattr = [fused]: a single pixel's
+ * dot product with fused multiply-adds (TF's oneDNN MatMul path). */
 enum { GRAY_IN_SCALE, GRAY_OUT_SCALE, GRAY_N_FATTRS };
+enum { GRAY_FUSED, GRAY_N_IATTRS };
 /* per_image_standardization: iattr = [images, pixels per image]. */
 enum { STD_IMAGES, STD_PIXELS, STD_N_IATTRS };
 /* image_window: iattr = [B, H, W, OH, OW, pixel bytes, dy, dx, flip_y, flip_x]. */

@@ -9,6 +9,7 @@ from ..framework import dtypes
 from ..framework.dtype_sets import ALL, FLOATS, NUMERIC
 from ..framework.graph import Tensor
 from ..framework.graphdef_mapping import Attr, AttrInput, Implied, NodeMapping, NoGraphDef, TypeAttr
+from ..framework.onednn_policy import tf_uses_onednn
 from ..framework.op_registry import Accepts, NoGradient, OpDef, RegisterGradient, register
 from . import samples
 from .arguments import graph_of, make_op, to_tensor
@@ -643,8 +644,9 @@ def _gray_reference(inputs, attrs):
     sin, sout = _gray_scales(dtypes.as_dtype(x.dtype))
     f = x.astype(np.float32) * sin
     w = _RGB_WEIGHTS
-    if f.size == 3:
-        # One pixel: TF's matmul takes its dot-product path, two fused multiply-adds.
+    if f.size == 3 and tf_uses_onednn():
+        # One pixel: TF's oneDNN matmul takes its dot-product path, two fused
+        # multiply-adds (Eigen's, without oneDNN, sums in order as for many).
         y = (f[..., 0:1] * w[0]).astype(np.float64)
         y = (f[..., 1:2].astype(np.float64) * w[1] + y).astype(np.float32).astype(np.float64)
         y = (f[..., 2:3].astype(np.float64) * w[2] + y).astype(np.float32) * sout
@@ -655,7 +657,8 @@ def _gray_reference(inputs, attrs):
 
 register(OpDef("RGBToGrayscale", shape=_gray_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                kernel="rgb_to_grayscale",
-               lower=lambda ctx: (None, [float(v) for v in _gray_scales(ctx.dtypes[0])]),
+               lower=lambda ctx: ([int(tf_uses_onednn())],
+                                  [float(v) for v in _gray_scales(ctx.dtypes[0])]),
                reference=_gray_reference, parallel=True,
                dtypes=[Accepts("images", NUMERIC)],
                samples=samples.rgb_to_grayscale,
