@@ -21,6 +21,7 @@ from . import reader_ops  # noqa: F401 - registration (host ops: TF1's readers)
 from . import input_ops  # host ops of TF1 input pipelines: RandomShuffle
 from . import script_ops  # host ops: tf.py_func, tf.numpy_function, tf.py_function
 from . import special_ops  # host ops: tf.math's special functions through SciPy
+from . import conv3d_ops  # host ops: 3-D convolutions and pooling
 
 __all__ = ["FAMILIES", "namespace"]
 
@@ -28,7 +29,7 @@ FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, redu
             linalg_ops, conv_ops, conv_grad_ops, nn_ops, batch_norm_ops, random_ops, indexing_ops,
             sort_ops, training_ops, io_ops, parsing_ops, sequence_example_ops, sparse_ops,
             image_codecs, input_ops, dynamic_shape_ops, logging_ops, scatter_ops,
-            segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops)
+            segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops, conv3d_ops)
 
 
 def namespace(attr, modules=FAMILIES):
