@@ -240,12 +240,34 @@ def _np_pool3d(x, k, s, padding, fn):
 def test_pool3d_values_and_gradients(k, s, padding):
     shape = (2, 4, 3, 5, 2)
     x = _RNG.permutation(np.prod(shape)).reshape(shape) * 0.1
-    got = _run(lambda p: v1.nn.max_pool3d(p, k, s, padding), x)
-    np.testing.assert_array_equal(got, _np_pool3d(x, k, s, padding, np.max))
+    x32 = x.astype(np.float32)
+    got = _run(lambda p: v1.nn.max_pool3d(p, k, s, padding), x32)
+    np.testing.assert_array_equal(got, _np_pool3d(x32, k, s, padding, np.max))
     got = _run(lambda p: v1.nn.avg_pool3d(p, k, s, padding), x)
     np.testing.assert_allclose(got, _np_pool3d(x, k, s, padding, np.mean), rtol=1e-12)
-    got = _run(lambda p: v1.nn.max_pool_v2(p, k, s, padding), x)
-    np.testing.assert_array_equal(got, _np_pool3d(x, k, s, padding, np.max))
+    got = _run(lambda p: v1.nn.max_pool_v2(p, k, s, padding), x32)
+    np.testing.assert_array_equal(got, _np_pool3d(x32, k, s, padding, np.max))
     attrs = {"ksize": (1, *k, 1), "strides": (1, *s, 1), "padding": padding}
-    check_gradient("MaxPool3D", [x[:1, :, :, :, :1]], attrs)
     check_gradient("AvgPool3D", [x[:1]], attrs)
+    # MaxPool3D is float32 only (TF's): differences of 1e-2 never reorder
+    # values 0.1 apart, and its gradient (and MaxPool3DGrad's, linear in
+    # grad) must match them.
+    w = _RNG.normal(size=got.shape).astype(np.float32)
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.float32, x.shape)
+        pw = tf.placeholder(tf.float32, w.shape)
+        y = v1.nn.max_pool3d(p, k, s, padding)
+        g = tf.gradients(y, p, pw)[0]
+        gg = tf.gradients(g, pw, tf.ones_like(g))[0]
+        with tf.Session() as sess:
+            analytic, analytic_gg = sess.run([g, gg], {p: x32, pw: w})
+            loss = tf.reduce_sum(y * pw)
+            for j in _RNG.choice(x.size, 12, replace=False):
+                e = np.zeros(x.size, np.float32)
+                e[j] = 1e-2
+                e = e.reshape(x.shape)
+                num = (sess.run(loss, {p: x32 + e, pw: w}) -
+                       sess.run(loss, {p: x32 - e, pw: w})) / 2e-2
+                np.testing.assert_allclose(analytic.reshape(-1)[j], num, rtol=1e-3, atol=1e-3)
+    # d(sum g)/dw: each output's grad lands on one input
+    np.testing.assert_allclose(analytic_gg, np.ones_like(w), rtol=1e-6)

@@ -27,6 +27,9 @@ NN = ["conv3d", "conv3d_transpose", "conv3d_backprop_filter", "conv3d_backprop_f
       "max_pool3d", "avg_pool3d"]
 
 _N = 3  # spatial dims
+# TF's MaxPool3D and MaxPool3DGrad take no float64, so neither does the
+# gradient of MaxPool3DGradGrad (a MaxPool3DGrad).
+_FLOAT32 = (dtypes.float32,)
 
 
 # ---- geometry ------------------------------------------------------------------
@@ -570,7 +573,7 @@ def _avg_pool3d_grad_shape(ctx):
 
 register(OpDef("MaxPool3D", shape=_pool3d_shape("MaxPool3D"), dtype=lambda ctx: [ctx.dtypes[0]],
                reference=_np_max_pool3d, host=_host(_np_max_pool3d),
-               dtypes=[Accepts("input", FLOATS)], samples=_max_pool3d_samples,
+               dtypes=[Accepts("input", _FLOAT32)], samples=_max_pool3d_samples,
                graphdef=_node(("input",), window_attr="ksize")))
 register(OpDef("AvgPool3D", shape=_pool3d_shape("AvgPool3D"), dtype=lambda ctx: [ctx.dtypes[0]],
                reference=_np_avg_pool3d, host=_host(_np_avg_pool3d),
@@ -584,15 +587,15 @@ register(OpDef("AvgPool3DGrad", shape=_avg_pool3d_grad_shape, dtype=lambda ctx: 
 register(OpDef("MaxPool3DGrad", shape=_pool_grad_shape("MaxPool3DGrad", 0),
                dtype=lambda ctx: [ctx.dtypes[2]],
                reference=_np_max_pool3d_grad, host=_host(_np_max_pool3d_grad),
-               dtypes=[Accepts("grad", FLOATS, input=2),
-                       Accepts("orig_input", FLOATS, input=0)],
+               dtypes=[Accepts("grad", _FLOAT32, input=2),
+                       Accepts("orig_input", _FLOAT32, input=0)],
                samples=_max_pool3d_grad_samples,
                graphdef=_node(("orig_input", "orig_output", "grad"), window_attr="ksize",
                               type_attrs=(("T", 2), ("TInput", 0)))))
 register(OpDef("MaxPool3DGradGrad", shape=_pool_grad_shape("MaxPool3DGradGrad", 1),
                dtype=lambda ctx: [ctx.dtypes[0]],
                reference=_np_max_pool3d_grad_grad, host=_host(_np_max_pool3d_grad_grad),
-               dtypes=[Accepts("orig_input", FLOATS)], samples=_max_pool3d_grad_grad_samples,
+               dtypes=[Accepts("orig_input", _FLOAT32)], samples=_max_pool3d_grad_grad_samples,
                graphdef=_node(("orig_input", "orig_output", "grad"), window_attr="ksize")))
 
 
