@@ -32,6 +32,12 @@ EXEMPT = {
     # second order) against finite differences of a float64 NumPy batch norm.
     "FusedBatchNormV3": "float32 only (TF's T); checked in tests/ops/test_nn_grad.py",
     "FusedBatchNormGradV3": "float32 only (TF's T); checked in tests/ops/test_nn_grad.py",
+    "MaxPool3D": "float32 only (TF's T); tests/test_nn_more.py checks it against float32 "
+                 "differences of distinct values",
+    "MaxPool3DGrad": "float32 only (TF's T); linear in grad, tests/test_nn_more.py checks it "
+                     "against float32 differences",
+    "MaxPool3DGradGrad": "float32 only, as its gradient is a MaxPool3DGrad (TF's T); "
+                         "tests/test_nn_more.py checks it as MaxPool3DGrad's gradient",
     # Array and image ops (tests/test_gradients_array.py checks each with a constant):
     "ExpandDims": "its axis must be a constant at graph construction, and the sweep feeds "
                   "every input",

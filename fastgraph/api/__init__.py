@@ -24,12 +24,14 @@ from . import check_ops  # noqa: E402 - tf.debugging's asserts
 from . import variables  # noqa: E402 - report_uninitialized_variables
 from . import linalg_impl  # noqa: E402 - tf.linalg's norm, cross, pinv, lu_solve, ...
 from . import conv_layers  # noqa: E402 - tf.layers' Conv1D, Conv2DTranspose, ...
+from . import nn_ops, nn_impl_distribute  # noqa: E402 - more of tf.nn
 
 __all__ = ["MODULES", "namespace"]
 
 MODULES = (init_ops, variable_scope, clip_ops, math_ops, nn_impl, array_ops, linalg_ops, layers,
            gradients_impl, losses, metrics, regularizers, template, functional_ops,
-           tensor_array_ops, rnn, check_ops, variables, linalg_impl, conv_layers)
+           tensor_array_ops, rnn, check_ops, variables, linalg_impl, conv_layers, nn_ops,
+           nn_impl_distribute)
 
 
 def namespace(attr):

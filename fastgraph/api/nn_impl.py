@@ -27,9 +27,11 @@ from ..ops.indexing_ops import fill, gather, ones_like, size as _size, where, ze
 from ..ops.linalg_ops import matmul
 from ..ops.nn_ops import bias_add, relu, softmax_cross_entropy_with_logits
 from ..ops.random_ops import log_uniform_candidate_sampler
-from ..ops.reduction_ops import reduce_any, reduce_mean, reduce_sum, reduction_axes
+from ..ops.reduction_ops import reduce_any, reduce_mean, reduce_prod, reduce_sum, reduction_axes
+from ..ops.indexing_ops import rank as _rank
+from ..ops.elementwise import reciprocal
 from .clip_ops import clip_by_norm
-from .math_ops import count_nonzero
+from .math_ops import count_nonzero, div_no_nan
 
 __all__ = []
 NN = ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits",
@@ -800,3 +802,166 @@ def xw_plus_b(x, weights, biases, name=None):
         weights = tensor_or_constant(graph, weights, name="weights")
         biases = tensor_or_constant(graph, biases, name="biases")
         return bias_add(matmul(x, weights), biases, name=scope_name)
+
+
+# ---- relu_layer, moments from sufficient statistics, global batch norm --------------
+
+NN += ["relu_layer", "sufficient_statistics", "normalize_moments", "weighted_moments",
+       "batch_norm_with_global_normalization"]
+
+
+def relu_layer(x, weights, biases, name=None):
+    """Computes Relu(x * weight + biases).
+
+    Args:
+      x: a 2D tensor.  Dimensions typically: batch, in_units
+      weights: a 2D tensor.  Dimensions typically: in_units, out_units
+      biases: a 1D tensor.  Dimensions: out_units
+      name: A name for the operation (optional).  If not specified
+        "nn_relu_layer" is used.
+
+    Returns:
+      A 2-D Tensor computing relu(matmul(x, weights) + biases).
+      Dimensions typically: batch, out_units.
+    """
+    graph, scope = scope_of([x, weights, biases], name, "relu_layer")
+    with graph.as_default(), scope as scope_name:
+        x = tensor_or_constant(graph, x, name="x")
+        weights = tensor_or_constant(graph, weights, name="weights")
+        biases = tensor_or_constant(graph, biases, name="biases")
+        return relu(bias_add(matmul(x, weights), biases), name=scope_name)
+
+
+def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
+    """Calculate the sufficient statistics for the mean and variance of `x`.
+
+    These sufficient statistics are computed using the one pass algorithm on
+    an input that's optionally shifted.
+
+    Returns:
+      Four `Tensor` objects of the same type as `x`: the count (number of
+      elements to average over), the (possibly shifted) sum of the elements
+      in the array, the (possibly shifted) sum of squares of the elements in
+      the array, and the shift by which the mean must be corrected or None if
+      `shift` is None.
+    """
+    axes = list(set(axes))
+    if keepdims is not None:
+        keep_dims = keepdims
+    keep_dims = bool(keep_dims)
+    graph, scope = scope_of([x, shift], name, "sufficient_statistics")
+    with graph.as_default(), scope:
+        x = tensor_or_constant(graph, x, name="x")
+        dims = x.shape.as_tuple() if x.shape.rank is not None else None
+        if dims is not None and all(dims[d] is not None for d in axes):
+            counts = 1
+            for d in axes:
+                counts *= dims[d]
+            counts = to_tensor(graph, counts, dtype=x.dtype)
+        else:  # the counts are known when the graph runs
+            # Gather needs the axes non-negative (TF's Pack of rank + axis).
+            rank = _rank(x)
+            positive_axes = axes
+            if any(a < 0 for a in axes):
+                positive_axes = stack([add(a, rank) if a < 0 else to_tensor(graph, a)
+                                       for a in axes])
+            x_dims = gather(cast(_shape(x), x.dtype), positive_axes)
+            counts = reduce_prod(x_dims, name="count")
+        if shift is not None:
+            shift = tensor_or_constant(graph, shift, name="shift")
+            m_ss = subtract(x, shift)
+            v_ss = squared_difference(x, shift)
+        else:
+            m_ss = x
+            v_ss = square(x)
+        m_ss = reduce_sum(m_ss, axes, keepdims=keep_dims, name="mean_ss")
+        v_ss = reduce_sum(v_ss, axes, keepdims=keep_dims, name="var_ss")
+    return counts, m_ss, v_ss, shift
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """Calculate the mean and variance of based on the sufficient statistics.
+
+    Args:
+      counts: A `Tensor` containing the total count of the data (one value).
+      mean_ss: A `Tensor` containing the mean sufficient statistics: the
+        (possibly shifted) sum of the elements to average over.
+      variance_ss: A `Tensor` containing the variance sufficient statistics:
+        the (possibly shifted) squared sum of the data to compute the
+        variance over.
+      shift: A `Tensor` containing the value by which the data is shifted for
+        numerical stability, or `None` if no shift was performed.
+      name: Name used to scope the operations that compute the moments.
+
+    Returns:
+      Two `Tensor` objects: `mean` and `variance`.
+    """
+    graph, scope = scope_of([counts, mean_ss, variance_ss, shift], name, "normalize")
+    with graph.as_default(), scope:
+        divisor = reciprocal(counts, name="divisor")
+        if shift is not None:
+            shifted_mean = multiply(mean_ss, divisor, name="shifted_mean")
+            mean = add(shifted_mean, shift, name="mean")
+        else:
+            shifted_mean = multiply(mean_ss, divisor, name="mean")
+            mean = shifted_mean
+        variance = subtract(multiply(variance_ss, divisor), square(shifted_mean),
+                            name="variance")
+    return mean, variance
+
+
+def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keepdims=None):
+    """Returns the frequency-weighted mean and variance of `x`.
+
+    Args:
+      x: A tensor.
+      axes: 1-d tensor of int32 values; these are the axes along which
+        to compute mean and variance.
+      frequency_weights: A tensor of positive weights which can be
+        broadcast with x.
+      name: Name used to scope the operation.
+      keep_dims: Produce moments with the same dimensionality as the input.
+      keepdims: Alias of keep_dims.
+
+    Returns:
+      Two tensors: `weighted_mean` and `weighted_variance`.
+    """
+    if keepdims is not None:
+        keep_dims = keepdims
+    graph, scope = scope_of([x, frequency_weights], name, "weighted_moments")
+    with graph.as_default(), scope:
+        x = tensor_or_constant(graph, x, name="x")
+        frequency_weights = tensor_or_constant(graph, frequency_weights,
+                                               name="frequency_weights")
+        if frequency_weights.dtype != x.dtype:
+            frequency_weights = cast(frequency_weights, x.dtype)
+        # keepdims=True throughout, so that the results broadcast against x.
+        weighted_input_sum = reduce_sum(multiply(frequency_weights, x), axes,
+                                        name="weighted_input_sum", keepdims=True)
+        broadcasted_weights = add(frequency_weights, zeros_like(x))
+        sum_of_weights = reduce_sum(broadcasted_weights, axes, name="sum_of_weights",
+                                    keepdims=True)
+        weighted_mean = div_no_nan(weighted_input_sum, sum_of_weights)
+        weighted_distsq = reduce_sum(
+            multiply(frequency_weights, squared_difference(x, weighted_mean)), axes,
+            name="weighted_distsq", keepdims=True)
+        weighted_variance = div_no_nan(weighted_distsq, sum_of_weights)
+        if not keep_dims:
+            weighted_mean = squeeze(weighted_mean, axis=axes)
+            weighted_variance = squeeze(weighted_variance, axis=axes)
+        return weighted_mean, weighted_variance
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None,
+                                         scale_after_normalization=None, name=None,
+                                         input=None, mean=None, variance=None):  # noqa: A002
+    """Batch normalization: `batch_normalization` with the global mean `m`
+    and variance `v`, the offset `beta`, and `gamma` scaling the result when
+    `scale_after_normalization`. (`input`, `mean`, `variance` are the new
+    names of `t`, `m`, `v`.)"""
+    t = input if input is not None else t
+    m = mean if mean is not None else m
+    v = variance if variance is not None else v
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon, name)

@@ -32,6 +32,7 @@ from . import base64_ops  # string ops: web-safe base64
 from . import stack_ops  # ParallelConcat (tf.parallel_stack)
 from . import stateless_random_ops  # host ops: tf.random's stateless_* draws
 from . import color_ops  # host ops: tf.image's colour adjustments
+from . import conv3d_ops  # host ops: 3-D convolutions and pooling
 
 __all__ = ["FAMILIES", "namespace"]
 
@@ -42,7 +43,7 @@ FAMILIES = (array_ops, control_flow_ops, elementwise, state_ops, image_ops, redu
             image_codecs, input_ops, dynamic_shape_ops, logging_ops, scatter_ops,
             segment_ops, decomposition_ops, script_ops, bitwise_ops, special_ops, space_ops,
             bucket_ops, reorder_ops, shape_ops, base64_ops, stack_ops, stateless_random_ops,
-            color_ops)
+            color_ops, conv3d_ops)
 
 
 def namespace(attr, modules=FAMILIES):
