@@ -12,9 +12,10 @@
  *   of scratch, then one GEMM per tile. TILE = 0 marks a 1x1/stride-1
  *   unpadded conv, which is a GEMM on the input itself. EPILOGUE is the GEMM
  *   epilogue (FG_EPI_* of linalg.h), the step's last iattr.
- * depthwise_conv2d: in = [x, filter [KH, KW, C, M](, bias)(, residual)], out = [y];
- *   iattr adds [M, EPILOGUE] (as conv2d's). float32 runs on AVX-512 or
- *   AVX2+FMA when the CPU has them (chosen at run time).
+ * depthwise_conv2d (depthwise.c): in = [x, filter [KH, KW, C, M](, bias)(, residual)],
+ *   out = [y]; iattr adds [M, EPILOGUE] (as conv2d's). float32 with M = 1
+ *   runs on AVX-512 or AVX2+FMA when the CPU has them (chosen at run time),
+ *   its shares split (output row, channel block) units.
  * max_pool, avg_pool: in = [x], out = [y]; padding never counts (avg divides
  *   by the number of real pixels under the window, as TF does).
  * conv2d_transpose: in = [x, filter [KH, KW, C_out, C_in]], out = [y, scratch];
@@ -37,6 +38,13 @@ enum { CONV2D_CO = CONV_GEOM_WORDS, CONV2D_TILE, CONV2D_EPILOGUE, CONV2D_N_IATTR
 enum { DEPTHWISE_M = CONV_GEOM_WORDS, DEPTHWISE_EPILOGUE, DEPTHWISE_N_IATTRS };
 enum { CONV_T_TILE = CONV_GEOM_WORDS, CONV_T_N_IATTRS };
 enum { POOL_N_IATTRS = CONV_GEOM_WORDS };
+
+/* Forces depthwise_conv2d's float32 ISA (0 portable, 1 AVX2+FMA, 2 AVX-512;
+ * capped at what the CPU runs; -1 chooses by cpuid again), so that tests
+ * reach every path on one machine; returns the level in force. */
+int fg_depthwise_set_level(int level);
+/* The level in force. */
+int fg_depthwise_level(void);
 
 #define FG_OPS_CONV(X) X(conv2d) X(depthwise_conv2d) X(max_pool) X(avg_pool) X(conv2d_transpose)
 

@@ -132,6 +132,11 @@ cdef extern from "kernels/gemm.h" nogil:
                           float *packed)
 
 
+cdef extern from "kernels/conv.h" nogil:
+    int fg_depthwise_set_level(int level)
+    int fg_depthwise_level()
+
+
 cdef extern from "kernels/fused.h" nogil:
     enum: FG_FOP_COUNT
     enum: FG_FUSED_MAX_REGS
@@ -204,6 +209,16 @@ def simd_level(level=None):
     if level is not None:
         return fg_simd_set_cap(int(level))
     return fg_simd_level()
+
+
+def depthwise_isa(level=None):
+    """The ISA of depthwise_conv2d's float32 kernel: 0 portable C, 1 AVX2+FMA,
+    2 AVX-512. With `level`, forces that one (capped at what the CPU runs;
+    -1 chooses by cpuid again), so tests reach every path on one machine;
+    returns the level in force."""
+    if level is not None:
+        return fg_depthwise_set_level(int(level))
+    return fg_depthwise_level()
 
 
 def _gemm_level():

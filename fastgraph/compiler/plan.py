@@ -12,6 +12,7 @@ from ..framework.dtypes import uint8 as _UINT8
 from ..framework.op_registry import InferenceContext
 from .epilogue import fuse_epilogues
 from .fold_batch_norm import fold_batch_norms
+from .fold_pad import fold_pads
 from .fuse import fuse_steps
 from .inference import VALUE_FEED_LIMIT, Inference
 from .liveness import liveness
@@ -317,7 +318,8 @@ class _Builder:
         return max(1, min(self.threads, n_elements // PARALLEL_GRAIN))
 
     def finish(self, fed, fetch_values):
-        steps = fold_batch_norms(self.steps, self.values, self.consts, fetch_values)
+        steps = fold_pads(self.steps, self.values, self.consts, fetch_values)
+        steps = fold_batch_norms(steps, self.values, self.consts, fetch_values)
         steps = fuse_epilogues(steps, self.values, fetch_values)
         steps = pack_weights(steps, self.values, self.consts, fetch_values, self.scratch_buffer)
         steps = fuse_steps(steps, self.values, fetch_values, self.parts_for)
