@@ -21,8 +21,9 @@ from .config import (  # noqa: F401
 )
 from .framework.constant_op import constant, convert_to_tensor  # noqa: F401
 from .framework.dtypes import (  # noqa: F401
-    DType, as_dtype, bool, double, float16, float32, float64, int8, int16, int32, int64,
-    string, uint8, uint16,
+    QUANTIZED_DTYPES, DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16,
+    float32, float64, half, int8, int16, int32, int64, qint8, qint16, qint32, quint8, quint16,
+    resource, string, uint8, uint16, uint32, uint64, variant,
 )
 from .framework.graph import (  # noqa: F401
     Graph, GraphKeys, Operation, Tensor, add_to_collection, control_dependencies, device,

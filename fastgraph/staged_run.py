@@ -2,10 +2,10 @@
 
 A host op is computed by the session in Python, between C plans: an op
 whose OpDef has a `host` function (summaries, iterators, queues, readers),
-or any op that takes or gives a string tensor (the C executor has no
-strings; such an op is computed by its NumPy `reference`). Its outputs may
-have shapes known only once it ran, and may be strings (NumPy object
-arrays of bytes).
+or any op that takes or gives a tensor of a type no C kernel takes
+(strings, complex numbers, bfloat16...: `DType.on_host`); such an op is
+computed by its NumPy `reference`. Its outputs may have shapes known only
+once it ran, and may be strings (NumPy object arrays of bytes).
 
 A run with host ops is split by host depth: an op's depth is the number of
 host ops on the longest path from the feeds to it (a host op counts for
@@ -25,14 +25,10 @@ import numpy as np
 from .compiler.prune import prune
 from .compiler.schedule import schedule
 from .framework import errors
-from .framework.dtypes import string, uint16
+from .framework.dtypes import string
 from .framework.graph import Operation
-from .framework.op_registry import resolve_attrs
+from .framework.op_registry import Unwritten, resolve_attrs
 from .plan_cache import RunSignature
-
-# Element types only the host computes (by NumPy references): strings, and
-# the 16-bit images of tf.io.decode_png / encode_png.
-_HOST_DTYPES = (string, uint16)
 
 __all__ = ["StagedRun", "HostContext", "is_host"]
 
@@ -41,8 +37,9 @@ def is_host(op):
     """Whether the session computes `op` in Python rather than in a C plan."""
     if op._opdef.host is not None:
         return True
-    return any(t.dtype in _HOST_DTYPES for t in op._outputs) or \
-        any(t.dtype in _HOST_DTYPES for t in op._inputs)
+    # Element types no C kernel takes (strings, 16-bit images, complex...).
+    return any(t.dtype.on_host for t in op._outputs) or \
+        any(t.dtype.on_host for t in op._inputs)
 
 
 class HostContext:
@@ -65,6 +62,9 @@ class HostContext:
 
     def variable_initialized(self, op):
         """Whether VariableV2 `op` holds a value in this session."""
+        if op.outputs[0].dtype.on_host:
+            held = self.session._resources.get(("host_variable", id(op)))
+            return held is not None and held.value is not None
         buf = self.session._variables.get(id(op))
         return buf is not None and buf.initialized
 
@@ -110,8 +110,8 @@ class StagedRun:
         tensors = [x for x in leaves if not isinstance(x, Operation)]
         ops = [x for x in leaves if isinstance(x, Operation)]
         needed = prune(tensors, ops, fed)
-        if not any(t.dtype in _HOST_DTYPES for t in tensors) and \
-                not any(t.dtype in _HOST_DTYPES for t in fed) and \
+        if not any(t.dtype.on_host for t in tensors) and \
+                not any(t.dtype.on_host for t in fed) and \
                 not any(is_host(op) for op in needed.values()):
             return None
         return cls(leaves, tensors, ops, needed, fed)
@@ -225,7 +225,7 @@ class StagedRun:
                 start = time.time_ns()
                 outs = self._constants.get(id(op))
                 if outs is None:
-                    outs = _compute(ctx, op, [values.get(id(t)) for t in op._inputs])
+                    outs = _compute(ctx, op, [_read(ctx, t, values) for t in op._inputs])
                     if op.type == "Const" and id(op) not in self._leaf_ops:
                         # Its value never changes: a run per element of a
                         # dataset's map need not make it again.
@@ -241,7 +241,9 @@ class StagedRun:
             if isinstance(leaf, Operation):
                 out.append(None)
                 continue
-            v = values[id(leaf)]
+            v = _read(ctx, leaf, values)
+            if isinstance(v, Unwritten):
+                raise errors.FailedPreconditionError(None, leaf.op, v.message)
             out.append(v[()] if getattr(v, "ndim", None) == 0 else v)
         return out
 
@@ -256,12 +258,28 @@ def _everywhere(op):
     return not op._opdef.stateful or op.type == "VariableV2"
 
 
+def _read(ctx, t, values):
+    """The value of tensor `t` for the host op that uses it now: a host
+    variable (a source with a `host_state`) is read at its use, so that a
+    read after an assign (by a control input) sees the new value, as a C
+    kernel reading the variable's buffer does."""
+    op = t.op
+    if op._opdef.host_state is not None and not op._inputs and id(t) in values:
+        return _compute(ctx, op, [])[t._value_index]
+    return values.get(id(t))
+
+
 def _compute(ctx, op, inputs):
     """The outputs of host op `op` from its inputs' values."""
     opdef = op._opdef
+    for i, v in enumerate(inputs):
+        if isinstance(v, Unwritten) and i not in opdef.ref_inputs:
+            raise errors.FailedPreconditionError(None, op, v.message)
     try:
         if opdef.host is not None:
             outs = opdef.host(ctx, op, inputs)
+        elif opdef.host_state is not None:
+            outs = opdef.host_state(ctx, op, inputs)
         else:
             attrs = resolve_attrs(op.attrs, inputs)
             outs = opdef.reference(inputs, attrs)
@@ -273,7 +291,7 @@ def _compute(ctx, op, inputs):
     if len(outs) != len(op._outputs):
         raise errors.InternalError(
             None, op, f"host op {op.name} gave {len(outs)} values for {len(op._outputs)} outputs")
-    return [_as_value(t, v) for t, v in zip(op._outputs, outs)]
+    return [v if isinstance(v, Unwritten) else _as_value(t, v) for t, v in zip(op._outputs, outs)]
 
 
 def _as_value(t, v):

@@ -233,16 +233,19 @@ def test_mappings_list_inputs_in_tf_order():
 
 
 def test_tf_dtype_enums_are_defined_once_and_invert():
+    import ml_dtypes
     from fastgraph.framework import dtypes
     for dt in (tf.bool, tf.uint8, tf.int8, tf.int16, tf.int32, tf.int64, tf.float32,
                tf.float64, tf.float16, tf.string, tf.uint16):
         assert tf.as_dtype(dt.as_datatype_enum) is dt
     assert (tf.float32.as_datatype_enum, tf.int64.as_datatype_enum) == (1, 9)
     assert dtypes.numpy_dtype_of_enum(17) == np.uint16  # checkpoints may hold these
-    assert dtypes.numpy_dtype_of_enum(14) is None  # bfloat16
+    assert dtypes.numpy_dtype_of_enum(14) == np.dtype(ml_dtypes.bfloat16)
+    assert dtypes.numpy_dtype_of_enum(11) is None  # qint8: no tensor holds it
     assert tf.as_dtype(17) is tf.uint16  # a host-only type (decoded 16-bit PNGs)
+    assert tf.as_dtype(22) is tf.uint32
     with pytest.raises(TypeError):
-        tf.as_dtype(22)  # uint32: read from checkpoints only
+        tf.as_dtype(99)
     with pytest.raises(TypeError):
         tf.as_dtype(True)
 

@@ -62,7 +62,7 @@ def to_numpy(value, dtype=None):
                             f"'{type(value).__name__}'.")
     if dtype is None:
         dtype = dtypes.as_dtype(arr.dtype)
-    if dtype.code < 0 and dtype != dtypes.uint16:  # uint16 lives on the host (staged_run.py)
+    if dtype.code < 0 and not dtype.on_host:
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     if not _fits(arr, dtype):
         raise TypeError(f"Cannot convert {value!r} to a Tensor of dtype {dtype.name}: "

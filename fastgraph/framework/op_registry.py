@@ -10,7 +10,7 @@ dim known, constant inputs' values available).
 
 __all__ = ["OpDef", "Accepts", "InferenceContext", "AttrFromInput", "has_deferred",
            "resolve_attrs", "dtype_not_allowed", "register", "get", "registered_types",
-           "NOT_DIFFERENTIABLE", "NoGradient", "RegisterGradient", "NotDifferentiable", "gradient_function",
+           "NOT_DIFFERENTIABLE", "NoGradient", "Unwritten", "RegisterGradient", "NotDifferentiable", "gradient_function",
            "register_graphdef_translation", "graphdef_translations"]
 
 _REGISTRY = {}
@@ -47,6 +47,21 @@ class NoGradient:
 
     def __bool__(self):
         return False
+
+
+class Unwritten:
+    """What a `host_state` function gives for a value that does not exist
+    yet (a host variable before its initializer ran): the session raises
+    FailedPreconditionError with `message` when an op reads it or it is
+    fetched, not when an assign merely names the variable."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+    def __repr__(self):
+        return f"Unwritten({self.message!r})"
 
 
 class AttrFromInput:
@@ -235,12 +250,18 @@ class OpDef:
         on the data. `ctx` (staged_run.HostContext) gives the session and
         its resources. Ops that take or give strings run on the host too,
         through `reference`, without a host function.
+    host_state: fn(ctx, op, input_values) -> [one value per output], used
+        instead of `reference` when an op that runs in C otherwise runs on
+        the host because a tensor of it has a type no C kernel takes
+        (`DType.on_host`): the variable ops, whose values then live among
+        the session's resources rather than in C buffers. It may give an
+        `Unwritten` for a value not yet written.
     """
 
     __slots__ = ("type", "shape", "dtype", "kernel", "lower", "reference", "view",
                  "ref_inputs", "stateful", "fold", "state_words", "parallel", "dtypes", "inplace",
                  "scratch", "work", "exclusive", "fused", "gradient", "graphdef", "samples",
-                 "host", "_check_order")
+                 "host", "host_state", "_check_order")
 
     def __init__(self, type, *, shape, dtype, kernel=None, lower=None, reference=None,
                  view=False, ref_inputs=(), stateful=False, fold=None,
@@ -250,7 +271,8 @@ class OpDef:
                  gradient=None,
                  graphdef=None,
                  samples=None,
-                 host=None):
+                 host=None,
+                 host_state=None):
         self.type = type
         self.shape = shape
         self.dtype = dtype
@@ -277,6 +299,7 @@ class OpDef:
         self.graphdef = graphdef
         self.samples = samples
         self.host = host
+        self.host_state = host_state
 
     @property
     def main_dtypes(self):

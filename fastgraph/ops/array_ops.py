@@ -51,7 +51,7 @@ def placeholder(dtype, shape=None, name=None):
     `shape` may contain None for dimensions that any fed size may fill.
     """
     dtype = dtypes.as_dtype(dtype)
-    if dtype.code < 0 and dtype not in (dtypes.string, dtypes.uint16):  # host (staged_run.py)
+    if dtype.code < 0 and not dtype.on_host:
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     return get_default_graph().create_op(
         "Placeholder", [], {"dtype": dtype, "shape": as_shape(shape)},

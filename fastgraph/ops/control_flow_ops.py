@@ -249,7 +249,7 @@ def _runs_on_host(op):
     """Whether the session computes `op` between C plans (staged_run.is_host):
     a C sub-plan cannot hold it."""
     return op.opdef.host is not None or any(
-        t.dtype in (dtypes.string, dtypes.uint16) for t in list(op._outputs) + list(op._inputs))
+        t.dtype.on_host for t in list(op._outputs) + list(op._inputs))
 
 
 def _as_feed(t, value):

@@ -558,7 +558,7 @@ def cast(x, dtype, name=None):
     x = to_tensor(graph, x)
     if x.dtype == dtype:
         return x
-    if dtype.code < 0:
+    if dtype.code < 0 and not dtype.on_host or dtype == dtypes.string:
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     return make_op(graph, "Cast", [x], {"SrcT": x.dtype, "DstT": dtype},
                    name=name or "Cast").outputs[0]

@@ -398,7 +398,7 @@ def _dims_tensor(graph, shape):
 
 def _filled(shape, dtype, one, name):
     dtype = dtypes.as_dtype(dtype)
-    if dtype.code < 0 and not (dtype == dtypes.string and not one):
+    if (dtype.code < 0 and not dtype.on_host) or (dtype == dtypes.string and one):
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     graph = graph_of([shape])
     dims = _dims_tensor(graph, shape)
@@ -459,7 +459,7 @@ def _like(op_type, tensor, dtype, name):
     graph = graph_of([tensor])
     x = to_tensor(graph, tensor)
     dtype = x.dtype if dtype is None else dtypes.as_dtype(dtype)
-    if dtype.code < 0 and not (dtype == dtypes.string and op_type == "ZerosLike"):
+    if (dtype.code < 0 and not dtype.on_host) or (dtype == dtypes.string and op_type != "ZerosLike"):
         raise TypeError(f"fastgraph has no kernels for dtype {dtype.name}.")
     return make_op(graph, op_type, [x], {"T": x.dtype, "dtype": dtype}, name=name).outputs[0]
 

@@ -61,7 +61,8 @@ def known(value, dtype=None):
 
 def values(dtype, shape, seed=0, low=None, high=None):
     """A seeded array of `dtype` and `shape`: booleans half true, integers in
-    [-9, 9] ([0, 19] unsigned), floats in [-3, 3); `low`/`high` narrow it.
+    [-9, 9] ([0, 19] unsigned), floats (and both parts of complex numbers) in
+[-3, 3); `low`/`high` narrow it.
     Strings are short words over a small alphabet (so that some repeat), as
     a Known object array of bytes: the sweep makes them constants, the only
     string tensors it can build (variables hold numbers)."""
@@ -79,6 +80,9 @@ def values(dtype, shape, seed=0, low=None, high=None):
         return rng.integers(lo, hi + 1, size=shape).astype(dtype.np_dtype)
     lo = -3.0 if low is None else low
     hi = 3.0 if high is None else high
+    if dtype.is_complex:  # both parts in [lo, hi)
+        parts = rng.uniform(lo, hi, size=(2,) + tuple(shape))
+        return (parts[0] + 1j * parts[1]).astype(dtype.np_dtype)
     return rng.uniform(lo, hi, size=shape).astype(dtype.np_dtype)
 
 

@@ -10,11 +10,11 @@ import numpy as np
 
 from ..framework import dtypes, errors
 from ..framework.constant_op import register_tensor_conversion_function
-from ..framework.dtype_sets import NUMERIC
+from ..framework.dtype_sets import HOST_NUMERIC, NUMERIC
 from ..framework.graph import GraphKeys, get_default_graph
 from ..framework.graphdef_mapping import Attr, NodeMapping, TypeAttr
 from ..framework.op_registry import NOT_DIFFERENTIABLE, Accepts, NotDifferentiable, OpDef, \
-    register, register_graphdef_translation
+    Unwritten, register, register_graphdef_translation
 from ..framework.tensor_shape import as_shape
 from ..framework.session_stack import get_default_session
 from . import samples
@@ -28,9 +28,57 @@ __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "is_variable_initialized"]
 
 
+class HostVariable:
+    """The value of one variable of a type no C kernel takes (complex64,
+    bfloat16...: `DType.on_host`) in one session, a resource of the session
+    rather than a C buffer. Assigns replace `value`, never write into it, so
+    a value read earlier in a run keeps what it read."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = None
+
+    def close(self):
+        """Forgets the value (the session closed)."""
+        self.value = None
+
+
+def _held(ctx, variable_op):
+    return ctx.resource(("host_variable", id(variable_op)), HostVariable)
+
+
+def _variable_host(ctx, op, values):
+    value = _held(ctx, op).value
+    if value is None:
+        return [Unwritten(f"Attempting to use uninitialized value {op.name}")]
+    return [value]
+
+
+def _update_host(combine):
+    def host_state(ctx, op, values):
+        held = _held(ctx, op.inputs[0].op)
+        new = np.asarray(values[1], dtype=op.inputs[0].dtype.np_dtype)
+        if combine is not None:
+            if held.value is None:
+                raise errors.FailedPreconditionError(
+                    None, op, f"Attempting to use uninitialized value {op.inputs[0].op.name}")
+            new = combine(held.value, new).astype(held.value.dtype)
+        elif op.attrs.get("validate_shape") is not False and \
+                not op.inputs[0].shape.is_compatible_with(new.shape):
+            raise errors.InvalidArgumentError(
+                None, op, f"Assign requires shapes of both tensors to match. lhs shape= "
+                          f"{list(op.inputs[0].shape.as_tuple())} rhs shape= {list(new.shape)}")
+        new = np.array(new, order="C")
+        new.setflags(write=False)
+        held.value = new
+        return [new]
+    return host_state
+
+
 register(OpDef("VariableV2", shape=lambda ctx: [ctx.attrs["shape"]],
                dtype=lambda ctx: [ctx.attrs["dtype"]], stateful=True,
-               samples=samples.variable,
+               samples=samples.variable, host_state=_variable_host,
                graphdef=NodeMapping((), [
                    Attr("shape", encode=as_shape, decode=lambda v: as_shape(v).as_tuple()),
                    Attr("dtype"), Attr("container", default=""),
@@ -75,20 +123,20 @@ _UPDATE_NODE = NodeMapping(("ref", "value"), [TypeAttr("T", input=0),
 register(OpDef("Assign", shape=_assign_shape, dtype=_assign_dtype, kernel="assign",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
                reference=lambda inputs, attrs: [inputs[1].copy()],
-               samples=samples.assign,
+               samples=samples.assign, host_state=_update_host(None),
                graphdef=NodeMapping(("ref", "value"), [
                    TypeAttr("T", input=0), Attr("validate_shape", optional=True),
                    Attr("use_locking", optional=True)])))
 register(OpDef("AssignAdd", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_add",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(1),
-               dtypes=[Accepts("ref", NUMERIC)],
+               reference=_accum_reference(1), host_state=_update_host(np.add),
+               dtypes=[Accepts("ref", NUMERIC + HOST_NUMERIC)],
                samples=samples.assign_update,
                graphdef=_UPDATE_NODE))
 register(OpDef("AssignSub", shape=_assign_shape, dtype=_assign_dtype, kernel="assign_sub",
                ref_inputs=(0,), stateful=True, exclusive=_use_locking,
-               reference=_accum_reference(-1),
-               dtypes=[Accepts("ref", NUMERIC)],
+               reference=_accum_reference(-1), host_state=_update_host(np.subtract),
+               dtypes=[Accepts("ref", NUMERIC + HOST_NUMERIC)],
                samples=samples.assign_update,
                graphdef=_UPDATE_NODE))
 
@@ -151,7 +199,7 @@ class Variable:
             init = to_tensor(graph, initial_value,
                              dtype=dtypes.as_dtype(dtype) if dtype is not None else None,
                              name="initial_value")
-            if init.dtype == dtypes.string:
+            if not (init.dtype.code >= 0 or init.dtype.on_host) or init.dtype == dtypes.string:
                 # Variables are C buffers; strings live on the host only.
                 raise TypeError("fastgraph has no string variables: keep strings in "
                                 "constants, placeholders or lookup tables")
