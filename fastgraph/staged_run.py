@@ -264,7 +264,10 @@ def _read(ctx, t, values):
     read after an assign (by a control input) sees the new value, as a C
     kernel reading the variable's buffer does."""
     op = t.op
-    if op._opdef.host_state is not None and not op._inputs and id(t) in values:
+    # A variable of a type C kernels take lives in the session's arena; the
+    # value the C plan gave is the one to use.
+    if op._opdef.host_state is not None and not op._inputs and t.dtype.on_host and \
+            id(t) in values:
         return _compute(ctx, op, [])[t._value_index]
     return values.get(id(t))
 

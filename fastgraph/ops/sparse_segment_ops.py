@@ -147,7 +147,9 @@ def _grad_samples(dtype):
            np.array([0, 0, 1, 3, 3], np.int32), np.array(5, np.int32)], {}
 
 
-for _kind, _allowed in _KINDS.items():
+# TF declares its gradient ops for float types only, SparseSegmentSumGrad too.
+for _kind in _KINDS:
+    _allowed = FLOATS
     _type = f"SparseSegment{_kind}Grad"
     register(OpDef(_type, shape=_grad_shape, dtype=lambda ctx: [ctx.dtypes[0]],
                    reference=_grad_reference(_kind), host=host_of(_grad_reference(_kind)),

@@ -302,14 +302,14 @@ for _v2, _v1, _kind in (("StatelessRandomUniformV2", "StatelessRandomUniform", "
 
 register(OpDef("StatelessRandomUniformIntV2", shape=_int_v2_shape, dtype=_int_dtype(4),
                reference=_int_v2_reference, host=_host(_int_v2_reference),
-               dtypes=[Accepts("dtype", _INTS, input=4), Accepts("shape", _SHAPE_TYPES)],
+               dtypes=[Accepts("minval", _INTS, input=4), Accepts("shape", _SHAPE_TYPES)],
                samples=_int_v2_samples,
                graphdef=NodeMapping(("shape", "key", "counter", "alg", "minval", "maxval"),
                                     [TypeAttr("dtype", input=4), TypeAttr("Tshape", input=0)],
                                     unwritable=_key_counter_unwritable)))
 register(OpDef("StatelessRandomUniformInt", shape=_int_v1_shape, dtype=_int_dtype(2),
                reference=_int_v1_reference, host=_host(_int_v1_reference),
-               dtypes=[Accepts("dtype", _INTS, input=2), Accepts("shape", _SHAPE_TYPES),
+               dtypes=[Accepts("minval", _INTS, input=2), Accepts("shape", _SHAPE_TYPES),
                        Accepts("seed", _SEED_TYPES, 1)],
                samples=_int_v1_samples,
                graphdef=NodeMapping(("shape", "seed", "minval", "maxval"),

@@ -41,9 +41,10 @@ def test_translations_are_tf_ops():
 # FunctionDefLibrary; exporting fastgraph's sub-graphs as functions is not
 # built yet (issue 13), so these two have no NodeDef mapping for now.
 # IteratorGetNext and MakeIterator take a dataset variant and an iterator resource in TF;
-# fastgraph keeps both as Python objects of the session. DynamicStitch has two list inputs.
+# fastgraph keeps both as Python objects of the session, and DatasetToSingleElement's
+# dataset input likewise. DynamicStitch has two list inputs, SparseConcat three.
 _MAPPING_NOT_BUILT = {"If", "While", "IteratorGetNext", "MakeIterator", "IteratorToStringHandle",
-                      "DynamicStitch"}
+                      "DynamicStitch", "DatasetToSingleElement", "SparseConcat"}
 
 
 def test_no_graphdef_ops_are_not_tf_ops():
