@@ -584,3 +584,26 @@ def test_a_variable_shows_its_held_value():
     tf.function(lambda: v.assign_add(1.0))()
     assert repr(v) == "<tf.Variable 'shown:0' shape=() dtype=float32, numpy=2.0>"
     np.testing.assert_array_equal(np.asarray(v), 2.0)
+
+
+def test_a_tf1_optimizer_minimizes_inside_a_traced_function():
+    # The body sees the outer graph's trainable variables (TF's FuncGraph
+    # shares the variables collections), so minimize() needs no var_list.
+    w = tf.Variable(np.array([2.0, -1.0], np.float32))
+    opt = tf.compat.v1.train.GradientDescentOptimizer(0.1)
+    x = np.array([1.0, 3.0], np.float32)
+
+    @tf.function
+    def step():
+        loss = tf.reduce_sum(tf.square(w * x - 1.0))
+        opt.minimize(loss)
+        return loss
+
+    want_w, want_losses = np.array([2.0, -1.0]), []
+    for _ in range(4):
+        want_losses.append(np.sum((want_w * x - 1.0) ** 2))
+        want_w = want_w - 0.1 * 2 * (want_w * x - 1.0) * x
+    got = [float(step().numpy()) for _ in range(4)]
+    np.testing.assert_allclose(got, want_losses, rtol=1e-5)
+    np.testing.assert_allclose(w.numpy(), want_w, rtol=1e-5)
+    assert step.experimental_get_tracing_count() == 1

@@ -60,7 +60,7 @@ def _as_list(values):
 
 def _as_tensor(graph, value, as_ref):
     if as_ref and hasattr(value, "_variable"):
-        return value._variable  # a Variable: its ref, as TF differentiates
+        return graph._ref_of(value)  # a Variable: its ref, as TF differentiates
     return value if isinstance(value, Tensor) else to_tensor(graph, value)
 
 

@@ -737,6 +737,11 @@ class Graph:
         for n in ([names] if isinstance(names, str) else names):
             self.add_to_collection(n, value)
 
+    def _ref_of(self, variable):
+        """The VariableV2 tensor standing for `variable` in this graph (a
+        traced function's graph captures variables of other graphs)."""
+        return variable._variable
+
     def get_collection(self, name, scope=None):
         """A copy of the list of values in collection `name`, filtered by `scope`."""
         items = list(self._collections.get(name, ()))

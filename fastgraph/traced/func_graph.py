@@ -15,7 +15,7 @@ Beyond a Graph it knows what a TF2 function body needs:
 """
 
 from ..framework import op_registry
-from ..framework.graph import Graph, GraphKeys, Tensor
+from ..framework.graph import Graph, GraphKeys, Tensor, get_default_graph
 
 __all__ = ["FuncGraph", "SINGLETON_VARIABLES"]
 
@@ -27,6 +27,12 @@ SINGLETON_VARIABLES = (
 # Ops that are state but need not run on their own: a call reads a variable
 # through the ops that use it.
 _NOT_EFFECTS = frozenset({"VariableV2", "Placeholder", "Const"})
+# The collections a function body sees of the graph it is traced from (TF's
+# FuncGraph shares these with its outer graph), so that an optimizer's
+# `minimize` or `tf.trainable_variables()` inside the body finds the
+# variables made outside it.
+_OUTER_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.LOCAL_VARIABLES,
+                      GraphKeys.TRAINABLE_VARIABLES)
 # The attrs naming the ops of a control-flow op's sub-graphs.
 _SUB_GRAPHS = ("cond_ops", "body_ops", "branch_ops")
 
@@ -43,9 +49,10 @@ class FuncGraph(Graph):
     """Graph of a traced function: its inputs (placeholders), outputs,
     captured variables and the variables it created."""
 
-    def __init__(self, name, allow_variables=True):
+    def __init__(self, name, allow_variables=True, outer_graph=None):
         super().__init__()
         self.name = name
+        self.outer_graph = get_default_graph() if outer_graph is None else outer_graph
         self.allow_variables = allow_variables
         self.inputs = []
         self.outputs = []
@@ -60,6 +67,17 @@ class FuncGraph(Graph):
         self._capturing = False
 
     # -- variables ---------------------------------------------------------------
+
+    def get_collection(self, name, scope=None):
+        """A copy of the list of values in collection `name`, filtered by
+        `scope`; the variables collections hold the outer graph's variables
+        too (as TF's FuncGraph shares them)."""
+        own = super().get_collection(name, scope)
+        if name not in _OUTER_COLLECTIONS or self.outer_graph is self:
+            return own
+        outer = self.outer_graph.get_collection(name, scope)
+        seen = {id(v) for v in outer}
+        return outer + [v for v in own if id(v) not in seen]
 
     def _capture_variable(self, variable):
         """(ref, read) of `variable` in this graph; the read is a new op."""

@@ -149,8 +149,9 @@ class Optimizer:
           ValueError: If some arguments are invalid.
         """
         if callable(loss):
-            raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a "
-                               "Tensor in graph mode (it is a callable).")
+            # TF records the call on a GradientTape; in a graph the ops the
+            # call builds are that record, and tf.gradients reads them.
+            loss = loss()
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
             raise ValueError("gate_gradients must be one of: Optimizer.GATE_NONE, "
                              "Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not %s" % gate_gradients)

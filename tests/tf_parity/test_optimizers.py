@@ -413,3 +413,23 @@ def test_variable_constraints_project_after_each_update():
     for a, b in zip(run(fg), run(tf)):
         assert_same(a, b)
     assert np.max(np.abs(run(fg)[0])) <= 0.4
+
+
+@pytest.mark.parametrize("which", ["sgd", "adam"])
+def test_callable_loss_in_graph_mode_matches_tf(which):
+    # TF1's Optimizer.minimize takes a callable loss in graph mode too: it
+    # calls it and differentiates what the call built.
+    def run(api):
+        v1 = api.compat.v1
+        with api.Graph().as_default():
+            w = v1.Variable(np.array([0.5, -1.0], np.float32), name="w")
+            x = np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)
+            loss = lambda: v1.reduce_sum(v1.square(v1.matmul(x, v1.reshape(w, [2, 1])) - 1.0))  # noqa: E731,E501
+            train = OPTIMIZERS[which](v1.train).minimize(loss)
+            with v1.Session() as sess:
+                sess.run(v1.global_variables_initializer())
+                for _ in range(5):
+                    sess.run(train)
+                return sess.run(w)
+
+    assert_same(run(fg), run(tf))
